@@ -1,0 +1,119 @@
+import { sql, type RawBuilder } from 'kysely';
+import {
+  SCOPES,
+  type Permission,
+  type RecordAction,
+  type RecordType,
+  type Scope,
+  type SensitivityTag,
+  type SystemPermission,
+} from '../../shared/roles.ts';
+import { forbidden } from '../errors.ts';
+import type { Principal } from './principal.ts';
+
+/**
+ * How a module's records plug into the policy engine: which columns say who owns a row, the sections
+ * a grant can open, and the sensitivity tag of each field that has one.
+ */
+export type ResourceDef = {
+  recordType: RecordType;
+  /** Column references as Kysely sees them (camelCase, with the table or alias), e.g. `cases.ownerAgencyId`. */
+  idColumn: string;
+  ownerUserColumn: string;
+  ownerAgencyColumn: string;
+  sections: readonly string[];
+  fieldTags: Readonly<Record<string, SensitivityTag>>;
+};
+
+/** A grant as the per-record check needs it. */
+export type GrantFacts = {
+  granteeAgencyId: string | null;
+  granteeUserId: string | null;
+  sections: readonly string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+};
+
+export type RecordFacts = { ownerUserId: string | null; ownerAgencyId: string; grants: readonly GrantFacts[] };
+
+export type Decision = { allowed: false } | { allowed: true; via: Scope | 'user_grant'; sections: ReadonlySet<string> };
+
+export const hasPermission = (p: Principal, permission: Permission): boolean => p.permissions.has(permission);
+
+export function requirePermission(p: Principal, permission: SystemPermission): void {
+  if (!p.permissions.has(permission)) throw forbidden();
+}
+
+/** The scopes the principal's roles give for an action on a record type. */
+export function scopesFor(p: Principal, type: RecordType, action: RecordAction): Set<Scope> {
+  return new Set(SCOPES.filter((s) => p.permissions.has(`${type}:${action}:${s}`)));
+}
+
+const grantActive = (g: GrantFacts, now: Date) =>
+  g.revokedAt === null && g.createdAt <= now && (g.expiresAt === null || g.expiresAt > now);
+
+/**
+ * May the principal do `action` to this record, and which sections does it open? The rules, widest
+ * first: `all`; `agency` (the owning agency's staff); `own` (the record's own user); `granted` (an
+ * active grant to the user's agency, limited to the grant's sections); a grant to the user alone
+ * (break-glass) opens a read whatever the role says. `visibleFilter` is the same rule in SQL.
+ */
+export function decide(p: Principal, action: RecordAction, res: ResourceDef, r: RecordFacts, now = new Date()): Decision {
+  const scopes = scopesFor(p, res.recordType, action);
+  const everything = new Set(res.sections);
+  if (scopes.has('all')) return { allowed: true, via: 'all', sections: everything };
+  if (scopes.has('agency') && r.ownerAgencyId === p.agencyId) return { allowed: true, via: 'agency', sections: everything };
+  if ((scopes.has('own') || scopes.has('agency')) && r.ownerUserId !== null && r.ownerUserId === p.userId)
+    return { allowed: true, via: 'own', sections: everything };
+  const active = r.grants.filter((g) => grantActive(g, now));
+  const sections = new Set<string>();
+  let via: 'granted' | 'user_grant' | null = null;
+  if (scopes.has('granted')) {
+    for (const g of active.filter((g) => g.granteeAgencyId === p.agencyId)) {
+      g.sections.forEach((s) => sections.add(s));
+      via = 'granted';
+    }
+  }
+  if (action === 'read') {
+    for (const g of active.filter((g) => g.granteeUserId === p.userId)) {
+      g.sections.forEach((s) => sections.add(s));
+      via ??= 'user_grant';
+    }
+  }
+  return via ? { allowed: true, via, sections } : { allowed: false };
+}
+
+/**
+ * The SQL form of `decide`: a condition for `.where()` that keeps exactly the rows the principal may
+ * `action`. Lists, searches and exports all filter through it, so none returns a row `decide` refuses.
+ */
+export function visibleFilter(p: Principal, action: RecordAction, res: ResourceDef, now?: Date): RawBuilder<boolean> {
+  const scopes = scopesFor(p, res.recordType, action);
+  if (scopes.has('all')) return sql<boolean>`true`;
+  const at = now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
+  const parts: RawBuilder<unknown>[] = [];
+  if (scopes.has('agency')) parts.push(sql`${sql.ref(res.ownerAgencyColumn)} = ${p.agencyId}`);
+  if (scopes.has('own') || scopes.has('agency')) parts.push(sql`${sql.ref(res.ownerUserColumn)} = ${p.userId}`);
+  const grantees: RawBuilder<unknown>[] = [];
+  if (scopes.has('granted')) grantees.push(sql`g.grantee_agency_id = ${p.agencyId}`);
+  if (action === 'read') grantees.push(sql`g.grantee_user_id = ${p.userId}`);
+  if (grantees.length > 0) {
+    parts.push(sql`EXISTS (SELECT 1 FROM access_grants g
+      WHERE g.record_type = ${res.recordType} AND g.record_id = ${sql.ref(res.idColumn)}
+        AND g.revoked_at IS NULL AND g.created_at <= ${at} AND (g.expires_at IS NULL OR g.expires_at > ${at})
+        AND (${sql.join(grantees, sql` OR `)}))`);
+  }
+  if (parts.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
+}
+
+/** The fields of a record the principal may see: untagged fields, and tagged ones their roles allow. */
+export function redact<T extends Record<string, unknown>>(p: Principal, res: ResourceDef, record: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const tag = res.fieldTags[key];
+    if (tag === undefined || p.permissions.has(`sensitive:${tag}`)) (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import type { Db, DbOrTx, Tx } from '../db/database.ts';
+import type { AuditLogTable } from '../db/types.ts';
+import { GENESIS_HASH, canonicalJson, entryHash, type HashedFields } from './canonical.ts';
+
+/** Who is acting, and through what: every audited call carries one. */
+export type AuditActor = {
+  userId: string | null;
+  agencyId: string | null;
+  via: AuditLogTable['via'];
+  tokenId?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+};
+
+export const SYSTEM_ACTOR: AuditActor = { userId: null, agencyId: null, via: 'system' };
+
+export type AuditEntry = {
+  action: string;
+  recordType?: string;
+  recordId?: string;
+  /** Field -> [old, new]; for a read, the fields or sections that were shown. */
+  changes?: Record<string, unknown>;
+  purpose?: string;
+  /** Flagged entries are brought to the auditors' attention (break-glass reads, overrides). */
+  flagged?: boolean;
+};
+
+const SECRET_FIELDS = new Set(['password', 'passwordHash', 'totpSecret', 'token', 'tokenHash', 'csrfToken']);
+
+/** Old and new values of the fields that changed; secrets are recorded as changed, never by value. */
+export function diff(before: Record<string, unknown> | null, after: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before ?? {}), ...Object.keys(after)])) {
+    const a = before?.[key];
+    const b = after[key];
+    if (canonicalJson(a) === canonicalJson(b)) continue;
+    out[key] = SECRET_FIELDS.has(key) ? { changed: true } : { old: a ?? null, new: b ?? null };
+  }
+  return out;
+}
+
+/**
+ * Appends one entry in the caller's transaction, so the entry exists exactly when the change does.
+ * A transaction-scoped advisory lock orders writers, so the chain has no forks and no gaps.
+ */
+export async function appendAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(7231001)`.execute(tx);
+  const last = await tx
+    .selectFrom('auditLog')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const fields: HashedFields = {
+    seq: String(last ? BigInt(last.seq) + 1n : 1n),
+    // Microseconds are lost on the way through JS, so the time is fixed here and hashed as stored.
+    at: new Date(),
+    actorUserId: actor.userId,
+    actorAgencyId: actor.agencyId,
+    via: actor.via,
+    tokenId: actor.tokenId ?? null,
+    action: entry.action,
+    recordType: entry.recordType ?? null,
+    recordId: entry.recordId ?? null,
+    changes: entry.changes ?? null,
+    purpose: entry.purpose ?? null,
+    requestId: actor.requestId ?? null,
+    ip: actor.ip ?? null,
+    flagged: entry.flagged ?? false,
+  };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  await tx
+    .insertInto('auditLog')
+    .values({
+      ...fields,
+      changes: fields.changes === null ? null : canonicalJson(fields.changes),
+      prevHash,
+      hash: entryHash(prevHash, fields),
+    })
+    .execute();
+}
+
+/** Runs `work` in a transaction and audits it there: the change and its entry commit together or not at all. */
+export async function auditedTransaction<T>(
+  db: Db,
+  actor: AuditActor,
+  work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry | AuditEntry[] }>,
+): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    const { result, audit } = await work(tx);
+    for (const entry of Array.isArray(audit) ? audit : [audit]) await appendAudit(tx, actor, entry);
+    return result;
+  });
+}
+
+/** Records a read of sensitive data in its own short transaction. */
+export async function auditRead(db: Db, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await db.transaction().execute((tx) => appendAudit(tx, actor, entry));
+}
+
+export type ChainReport =
+  | { ok: true; checked: number; lastSeq: string | null }
+  | { ok: false; checked: number; firstBroken: { seq: string; reason: string } };
+
+/** Walks the whole log in order and names the first entry whose hash, link or sequence is wrong. */
+export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<ChainReport> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1n;
+  let checked = 0;
+  let lastSeq: string | null = null;
+  for (;;) {
+    const rows = await db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('seq', '>=', String(expectedSeq))
+      .orderBy('seq')
+      .limit(batchSize)
+      .execute();
+    for (const row of rows) {
+      const seq = BigInt(row.seq);
+      const broken = (reason: string): ChainReport => ({ ok: false, checked, firstBroken: { seq: row.seq, reason } });
+      if (seq !== expectedSeq) return { ok: false, checked, firstBroken: { seq: String(expectedSeq), reason: 'entry missing' } };
+      if (row.prevHash !== prevHash) return broken('link to the previous entry does not match');
+      const { hash, prevHash: _p, ...fields } = row;
+      if (entryHash(prevHash, fields as HashedFields) !== hash) return broken('entry content does not match its hash');
+      prevHash = hash;
+      expectedSeq = seq + 1n;
+      lastSeq = row.seq;
+      checked++;
+    }
+    if (rows.length < batchSize) return { ok: true, checked, lastSeq };
+  }
+}

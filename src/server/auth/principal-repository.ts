@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import { isPermission, type Permission, type Role } from '../../shared/roles.ts';
+
+export type UserWithAccess = {
+  id: string;
+  email: string;
+  name: string;
+  language: string;
+  timeZone: string;
+  agencyId: string;
+  agencyName: string;
+  agencyType: string;
+  isServiceAccount: boolean;
+  totpEnabled: boolean;
+  mustChangePassword: boolean;
+  disabled: boolean;
+  isDemo: boolean;
+  roles: Role[];
+  permissions: Permission[];
+  requireTotp: boolean;
+};
+
+/** A user with their agency, roles and the union of their roles' permissions, in one query. */
+export async function loadUserWithAccess(db: DbOrTx, userId: string): Promise<UserWithAccess | undefined> {
+  const row = await db
+    .selectFrom('users as u')
+    .innerJoin('agencies as a', 'a.id', 'u.agencyId')
+    .select([
+      'u.id',
+      'u.email',
+      'u.name',
+      'u.language',
+      'u.timeZone',
+      'u.agencyId',
+      'a.name as agencyName',
+      'a.type as agencyType',
+      'u.isServiceAccount',
+      'u.mustChangePassword',
+      'u.isDemo',
+      sql<boolean>`u.totp_enabled_at IS NOT NULL`.as('totpEnabled'),
+      sql<boolean>`u.disabled_at IS NOT NULL OR a.disabled_at IS NOT NULL`.as('disabled'),
+      sql<string[]>`COALESCE((SELECT array_agg(ur.role_code ORDER BY ur.role_code) FROM user_roles ur WHERE ur.user_id = u.id), '{}')`.as('roles'),
+      sql<string[]>`COALESCE((SELECT array_agg(DISTINCT p) FROM user_roles ur JOIN roles r ON r.code = ur.role_code, unnest(r.permissions) p WHERE ur.user_id = u.id), '{}')`.as('permissions'),
+      sql<boolean>`COALESCE((SELECT bool_or(r.require_totp) FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id), false)`.as('requireTotp'),
+    ])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { ...row, roles: row.roles as Role[], permissions: row.permissions.filter(isPermission) };
+}

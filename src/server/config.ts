@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable Pathway reads. README's configuration table is kept in step with this. */
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url().optional(),
+  PATHWAY_DATA_DIR: z.string().min(1).default('./data'),
+  PATHWAY_PUBLIC_URL: z.url().optional(),
+  PATHWAY_ADMIN_EMAIL: z.email().optional(),
+  PATHWAY_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  PATHWAY_DEMO: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  PATHWAY_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  PATHWAY_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  PATHWAY_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  PATHWAY_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<{
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  demo: boolean;
+  sessionHours: number;
+  loginMaxFailures: number;
+  lockoutMinutes: number;
+  trustProxy: boolean;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  webDistDir: string;
+}>;
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; a bad value stops start-up with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.PATHWAY_DATA_DIR),
+    publicUrl: e.PATHWAY_PUBLIC_URL,
+    adminEmail: e.PATHWAY_ADMIN_EMAIL,
+    adminPassword: e.PATHWAY_ADMIN_PASSWORD,
+    demo: e.PATHWAY_DEMO,
+    sessionHours: e.PATHWAY_SESSION_HOURS,
+    loginMaxFailures: e.PATHWAY_LOGIN_MAX_FAILURES,
+    lockoutMinutes: e.PATHWAY_LOCKOUT_MINUTES,
+    trustProxy: e.PATHWAY_TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    webDistDir: path.resolve('dist/web'),
+    ...overrides,
+  });
+}

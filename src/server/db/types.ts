@@ -1,0 +1,143 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface AgenciesTable {
+  id: Generated<string>;
+  name: string;
+  shortName: string | null;
+  type: string;
+  region: string | null;
+  isDemo: Generated<boolean>;
+  disabledAt: NullableTimestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface RolesTable {
+  code: string;
+  permissions: string[];
+  requireTotp: Generated<boolean>;
+  updatedAt: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  language: Generated<string>;
+  timeZone: Generated<string>;
+  agencyId: string;
+  isServiceAccount: Generated<boolean>;
+  passwordHash: string | null;
+  passwordChangedAt: NullableTimestamp;
+  mustChangePassword: Generated<boolean>;
+  totpSecret: string | null;
+  totpEnabledAt: NullableTimestamp;
+  totpLastStep: ColumnType<string | null, string | number | null, string | number | null>;
+  failedLogins: Generated<number>;
+  lockedUntil: NullableTimestamp;
+  disabledAt: NullableTimestamp;
+  lastLoginAt: NullableTimestamp;
+  isDemo: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface UserRolesTable {
+  userId: string;
+  roleCode: string;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  tokenHash: Buffer;
+  csrfToken: string;
+  userId: string;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+  expiresAt: Timestamp;
+  revokedAt: NullableTimestamp;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  userId: string;
+  name: string;
+  tokenHash: Buffer;
+  prefix: string;
+  createdBy: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  lastUsedAt: NullableTimestamp;
+  revokedAt: NullableTimestamp;
+}
+
+export interface SetupTokensTable {
+  tokenHash: Buffer;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  usedAt: NullableTimestamp;
+}
+
+export interface AccessGrantsTable {
+  id: Generated<string>;
+  recordType: string;
+  recordId: string;
+  granteeAgencyId: string | null;
+  granteeUserId: string | null;
+  sections: string[];
+  kind: 'referral' | 'share' | 'break_glass';
+  reason: string | null;
+  grantedBy: string | null;
+  createdAt: Timestamp;
+  expiresAt: NullableTimestamp;
+  revokedAt: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  seq: ColumnType<string, string | number, never>;
+  at: ColumnType<Date, Date, never>;
+  actorUserId: string | null;
+  actorAgencyId: string | null;
+  via: 'session' | 'token' | 'system' | 'cli' | 'public';
+  tokenId: string | null;
+  action: string;
+  recordType: string | null;
+  recordId: string | null;
+  changes: ColumnType<unknown, string | null, never>;
+  purpose: string | null;
+  requestId: string | null;
+  ip: string | null;
+  flagged: Generated<boolean>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updatedAt: Timestamp;
+}
+
+export interface Database {
+  agencies: AgenciesTable;
+  roles: RolesTable;
+  users: UsersTable;
+  userRoles: UserRolesTable;
+  sessions: SessionsTable;
+  apiTokens: ApiTokensTable;
+  setupTokens: SetupTokensTable;
+  accessGrants: AccessGrantsTable;
+  auditLog: AuditLogTable;
+  settings: SettingsTable;
+}
+
+export type Agency = Selectable<AgenciesTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type AccessGrant = Selectable<AccessGrantsTable>;
+export type AuditRow = Selectable<AuditLogTable>;

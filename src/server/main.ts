@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { buildApp } from './app.ts';
+import { openDatabase } from './db/connect.ts';
+import { DataDirInUseError } from './db/embedded.ts';
+import { ensureFirstAdministrator } from './modules/auth/first-run.ts';
+import { seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
+import { VERSION } from './version.ts';
+
+/** config -> database (embedded or external) -> migrate -> listen; Ctrl-C closes all in order. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say(config.databaseUrl ? 'Pathway: using the PostgreSQL at DATABASE_URL' : `Pathway: starting the embedded PostgreSQL in ${config.dataDir}`);
+  const database = await openDatabase(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined);
+  const app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    say(`Pathway: ${signal} received, stopping`);
+    await app.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (config.demo) {
+    await seedDemo(database.db);
+    say(`Pathway DEMO: demo data loaded. Every demo user's password is: ${DEMO_PASSWORD}`);
+    say('  demo users: <role>@demo.pathway.local, e.g. administrator@demo.pathway.local, case_worker@demo.pathway.local');
+  }
+  const first = await ensureFirstAdministrator(database.db, config);
+  await app.listen({ host: config.host, port: config.port });
+  const base = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  say(`Pathway ${VERSION} is running at ${base} (database: ${database.kind})`);
+  if (first.kind === 'admin_created') say(`Pathway: administrator ${first.email} created from PATHWAY_ADMIN_EMAIL`);
+  if (first.kind === 'setup_link') {
+    say('Pathway: no users yet. Open this one-time link (valid 24 hours) to set the administrator\'s password:');
+    say(`  ${base}/setup#token=${first.token}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof DataDirInUseError) {
+    process.stderr.write(`${e.message}\n`);
+  } else {
+    process.stderr.write(`Pathway failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actor, requireAuth } from '../../app.ts';
+import { requirePermission } from '../../access/policy.ts';
+import { auditRead, verifyAuditChain } from '../../audit/audit.ts';
+import { ErrorBody } from '../../../shared/schemas/common.ts';
+import { AuditEntryView, AuditQuery, ChainReport } from '../../../shared/schemas/audit.ts';
+import { searchAudit } from './repository.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+const tags = ['audit'];
+
+export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+
+  app.get('/audit', {
+    schema: { tags, summary: 'Search the audit log, newest first (auditors)', querystring: AuditQuery, response: { 200: z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() }), ...errors } },
+  }, async (req) => {
+    requirePermission(requireAuth(req).principal, 'audit:read');
+    const { limit, ...filters } = req.query;
+    const rows = await searchAudit(db, { ...filters, limit: limit + 1 });
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    // Reading the log is itself recorded: it holds who did what to whom.
+    await auditRead(db, actor(req), { action: 'audit.searched', changes: { filters: req.query, results: items.length } });
+    return {
+      items: items.map((r) => ({ ...r, at: r.at.toISOString() })),
+      nextBefore: more ? (items.at(-1)?.seq ?? null) : null,
+    };
+  });
+
+  app.get('/audit/verify', {
+    schema: { tags, summary: 'Check the whole hash chain; names the first broken entry', response: { 200: ChainReport, ...errors } },
+  }, async (req) => {
+    requirePermission(requireAuth(req).principal, 'audit:verify');
+    const report = await verifyAuditChain(db);
+    await auditRead(db, actor(req), { action: 'audit.verified', changes: { ok: report.ok, checked: report.checked } });
+    return report;
+  });
+};

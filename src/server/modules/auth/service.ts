@@ -1,0 +1,237 @@
+import { sql } from 'kysely';
+import type { Db, DbOrTx, Tx } from '../../db/database.ts';
+import type { Config } from '../../config.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
+import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
+import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
+import { loadUserWithAccess, type UserWithAccess } from '../../auth/principal-repository.ts';
+import { newApiToken, randomSecret, sha256 } from '../../auth/tokens.ts';
+import { newTotpSecret, totpStep, totpUri } from '../../auth/totp.ts';
+import type { UserView } from '../../../shared/schemas/auth.ts';
+import type { Language } from '../../../shared/schemas/common.ts';
+
+export function toUserView(u: UserWithAccess): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    language: u.language as Language,
+    timeZone: u.timeZone,
+    agency: { id: u.agencyId, name: u.agencyName, type: u.agencyType as UserView['agency']['type'] },
+    roles: u.roles,
+    permissions: [...u.permissions].sort(),
+    isServiceAccount: u.isServiceAccount,
+    totpEnabled: u.totpEnabled,
+    totpSetupRequired: u.requireTotp && !u.totpEnabled,
+    mustChangePassword: u.mustChangePassword,
+    isDemo: u.isDemo,
+  };
+}
+
+export type LoginInput = { email: string; password: string; totp?: string | undefined };
+export type NewSession = { token: string; csrfToken: string; expiresAt: Date; user: UserWithAccess };
+
+const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or password');
+
+/**
+ * Checks the password (and the TOTP code when the user has one), counting failures: after
+ * `loginMaxFailures` in a row the account is locked for `lockoutMinutes`. Failures are audited and
+ * committed before the refusal is answered.
+ */
+export async function login(db: Db, config: Config, input: LoginInput, actor: AuditActor, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'agencyId', 'passwordHash', 'lockedUntil', 'disabledAt', 'totpSecret', 'totpEnabledAt', 'totpLastStep', 'failedLogins', 'isServiceAccount'])
+    .where(sql`lower(email)`, '=', input.email.toLowerCase())
+    .executeTakeFirst();
+  if (!user || user.isServiceAccount || !user.passwordHash) {
+    await verifyPassword(await decoyHash(), input.password);
+    await auditedTransaction(db, actor, async () => ({ result: null, audit: { action: 'auth.login_failed', changes: { reason: 'unknown_user' } } }));
+    throw invalid();
+  }
+  const who: AuditActor = { ...actor, userId: user.id, agencyId: user.agencyId };
+  if (user.lockedUntil && user.lockedUntil > new Date()) {
+    const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
+    throw new AppError('account_locked', 423, `Too many failed sign-ins: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`);
+  }
+  const fail = async (reason: string, error: AppError) => {
+    await auditedTransaction(db, who, async (tx) => {
+      const failures = user.failedLogins + 1;
+      const lock = failures >= config.loginMaxFailures;
+      await tx
+        .updateTable('users')
+        .set({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? new Date(Date.now() + config.lockoutMinutes * 60_000) : null })
+        .where('id', '=', user.id)
+        .execute();
+      return { result: null, audit: { action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason } } };
+    });
+    throw error;
+  };
+  if (!(await verifyPassword(user.passwordHash, input.password))) return fail('wrong_password', invalid());
+  if (user.disabledAt) throw new AppError('account_disabled', 403, 'This account is disabled');
+  let step: number | null = null;
+  if (user.totpEnabledAt && user.totpSecret) {
+    if (!input.totp) throw new AppError('totp_required', 401, 'Enter the six-digit code from your authenticator app', { totp: 'required' });
+    step = totpStep(user.totpSecret, input.totp);
+    if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep)))
+      return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }));
+  }
+  return auditedTransaction(db, who, async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date(), ...(step !== null ? { totpLastStep: step } : {}) })
+      .where('id', '=', user.id)
+      .execute();
+    const session = await createSession(tx, config, user.id, meta);
+    const loaded = await loadUserWithAccess(tx, user.id);
+    if (!loaded) throw invalid();
+    return { result: { ...session, user: loaded }, audit: { action: 'auth.login', recordType: 'user', recordId: user.id, changes: { session: session.id } } };
+  });
+}
+
+export async function createSession(tx: Tx, config: Config, userId: string, meta: { ip: string | null; userAgent: string | null }) {
+  const token = randomSecret();
+  const csrfToken = randomSecret(24);
+  const expiresAt = new Date(Date.now() + config.sessionHours * 3600_000);
+  const row = await tx
+    .insertInto('sessions')
+    .values({ tokenHash: sha256(token), csrfToken, userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, token, csrfToken, expiresAt };
+}
+
+export async function logout(db: Db, actor: AuditActor, sessionId: string): Promise<void> {
+  await auditedTransaction(db, actor, async (tx) => {
+    await tx.updateTable('sessions').set({ revokedAt: new Date() }).where('id', '=', sessionId).execute();
+    return { result: null, audit: { action: 'auth.logout', recordType: 'session', recordId: sessionId } };
+  });
+}
+
+/** Ends every session of the user (and, when asked, revokes their API tokens too). */
+export async function revokeAllSessions(tx: Tx, userId: string, exceptSessionId: string | null = null): Promise<number> {
+  let q = tx.updateTable('sessions').set({ revokedAt: new Date() }).where('userId', '=', userId).where('revokedAt', 'is', null);
+  if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function logoutEverywhere(db: Db, actor: AuditActor, userId: string): Promise<number> {
+  return auditedTransaction(db, actor, async (tx) => {
+    const count = await revokeAllSessions(tx, userId);
+    return { result: count, audit: { action: 'auth.logout_everywhere', recordType: 'user', recordId: userId, changes: { sessions: count } } };
+  });
+}
+
+export async function changePassword(db: Db, actor: AuditActor, userId: string, sessionId: string | null, current: string, next: string): Promise<void> {
+  const user = await db.selectFrom('users').select(['passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.passwordHash, current)))
+    throw badRequest('wrong_password', 'The current password is wrong', { currentPassword: 'wrong password' });
+  if (current === next) throw badRequest('validation_failed', 'Choose a new password', { newPassword: 'same as the current one' });
+  const passwordHash = await hashPassword(next);
+  await auditedTransaction(db, actor, async (tx) => {
+    await tx.updateTable('users').set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: false, updatedAt: new Date() }).where('id', '=', userId).execute();
+    // Other sessions may belong to whoever knew the old password.
+    await revokeAllSessions(tx, userId, sessionId);
+    return { result: null, audit: { action: 'auth.password_changed', recordType: 'user', recordId: userId, changes: { passwordHash: { changed: true } } } };
+  });
+}
+
+export async function updateProfile(db: Db, actor: AuditActor, userId: string, patch: { name?: string | undefined; language?: string | undefined; timeZone?: string | undefined }) {
+  if (patch.timeZone !== undefined && !Intl.supportedValuesOf('timeZone').includes(patch.timeZone) && patch.timeZone !== 'UTC')
+    throw badRequest('validation_failed', 'Unknown time zone', { timeZone: 'unknown time zone' });
+  await auditedTransaction(db, actor, async (tx) => {
+    const before = await tx.selectFrom('users').select(['name', 'language', 'timeZone']).where('id', '=', userId).executeTakeFirstOrThrow();
+    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    await tx.updateTable('users').set({ ...set, updatedAt: new Date() }).where('id', '=', userId).execute();
+    const changes: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(set)) if (before[k as keyof typeof before] !== v) changes[k] = { old: before[k as keyof typeof before], new: v };
+    return { result: null, audit: { action: 'user.profile_updated', recordType: 'user', recordId: userId, changes } };
+  });
+}
+
+// --- TOTP -----------------------------------------------------------------------------------------
+
+export async function startTotpSetup(db: Db, actor: AuditActor, userId: string, email: string) {
+  const current = await db.selectFrom('users').select(['totpEnabledAt']).where('id', '=', userId).executeTakeFirstOrThrow();
+  if (current.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up; turn it off first');
+  const secret = newTotpSecret();
+  await auditedTransaction(db, actor, async (tx) => {
+    await tx.updateTable('users').set({ totpSecret: secret, totpLastStep: null }).where('id', '=', userId).execute();
+    return { result: null, audit: { action: 'auth.totp_setup_started', recordType: 'user', recordId: userId } };
+  });
+  return { secret, uri: totpUri(secret, email) };
+}
+
+export async function enableTotp(db: Db, actor: AuditActor, userId: string, code: string): Promise<void> {
+  const u = await db.selectFrom('users').select(['totpSecret', 'totpEnabledAt']).where('id', '=', userId).executeTakeFirstOrThrow();
+  if (u.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up');
+  if (!u.totpSecret) throw new AppError('totp_not_started', 409, 'Start the TOTP setup first');
+  const step = totpStep(u.totpSecret, code);
+  if (step === null) throw badRequest('invalid_totp', 'The code is wrong', { code: 'wrong code' });
+  await auditedTransaction(db, actor, async (tx) => {
+    await tx.updateTable('users').set({ totpEnabledAt: new Date(), totpLastStep: step }).where('id', '=', userId).execute();
+    return { result: null, audit: { action: 'auth.totp_enabled', recordType: 'user', recordId: userId } };
+  });
+}
+
+export async function disableTotp(db: Db, actor: AuditActor, userId: string, password: string, requiredByRole: boolean): Promise<void> {
+  if (requiredByRole) throw new AppError('totp_required_by_role', 409, 'Your role requires a second factor; it cannot be turned off');
+  const u = await db.selectFrom('users').select(['passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(u.passwordHash, password))) throw badRequest('wrong_password', 'The password is wrong', { password: 'wrong password' });
+  await auditedTransaction(db, actor, async (tx) => {
+    await tx.updateTable('users').set({ totpEnabledAt: null, totpSecret: null, totpLastStep: null }).where('id', '=', userId).execute();
+    return { result: null, audit: { action: 'auth.totp_disabled', recordType: 'user', recordId: userId } };
+  });
+}
+
+// --- API tokens -----------------------------------------------------------------------------------
+
+const tokenColumns = ['id', 'name', 'prefix', 'createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt'] as const;
+type TokenRow = { id: string; name: string; prefix: string; createdAt: Date; expiresAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+export const tokenView = (t: TokenRow) => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt.toISOString(),
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+});
+
+export async function listTokens(db: DbOrTx, userId: string) {
+  const rows = await db.selectFrom('apiTokens').select(tokenColumns).where('userId', '=', userId).orderBy('createdAt', 'desc').execute();
+  return rows.map(tokenView);
+}
+
+/** Creates a token for `userId` (the caller, or a service account an administrator manages); the secret is returned once. */
+export async function createToken(db: Db, actor: AuditActor, userId: string, createdBy: string, name: string, expiresInDays: number) {
+  const { token, prefix } = newApiToken();
+  return auditedTransaction(db, actor, async (tx) => {
+    const row = await tx
+      .insertInto('apiTokens')
+      .values({ userId, name, prefix, tokenHash: sha256(token), createdBy, expiresAt: new Date(Date.now() + expiresInDays * 86400_000) })
+      .returning(tokenColumns)
+      .executeTakeFirstOrThrow();
+    return {
+      result: { token, tokenInfo: tokenView(row) },
+      audit: { action: 'token.created', recordType: 'api_token', recordId: row.id, changes: { userId, name, prefix, expiresAt: row.expiresAt.toISOString() } },
+    };
+  });
+}
+
+export async function revokeToken(db: Db, actor: AuditActor, userId: string, tokenId: string) {
+  return auditedTransaction(db, actor, async (tx) => {
+    const row = await tx
+      .updateTable('apiTokens')
+      .set({ revokedAt: new Date() })
+      .where('id', '=', tokenId)
+      .where('userId', '=', userId)
+      .where('revokedAt', 'is', null)
+      .returning(tokenColumns)
+      .executeTakeFirst();
+    if (!row) throw notFound('Token');
+    return { result: tokenView(row), audit: { action: 'token.revoked', recordType: 'api_token', recordId: tokenId, changes: { userId } } };
+  });
+}
+

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actor, requireAuth } from '../../app.ts';
+import { requirePermission } from '../../access/policy.ts';
+import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { notFound } from '../../errors.ts';
+import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
+import { AdminUserView, CreateUserBody, CreatedUser, ResetPasswordBody, ResetPasswordResponse, UpdateUserBody, UserListQuery } from '../../../shared/schemas/admin.ts';
+import { CreateTokenBody, CreatedToken, TokenView } from '../../../shared/schemas/auth.ts';
+import * as repo from './repository.ts';
+import * as users from './service.ts';
+import * as auth from '../auth/service.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const tags = ['users'];
+const TokenParams = z.strictObject({ id: z.uuid(), tokenId: z.uuid() });
+
+export const userRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+  const admin = (req: Parameters<typeof requireAuth>[0]) => {
+    const a = requireAuth(req);
+    requirePermission(a.principal, 'users:manage');
+    return a;
+  };
+
+  app.get('/users', { schema: { tags, summary: 'List users (administrators)', querystring: UserListQuery, response: { 200: page(AdminUserView), ...errors } } }, async (req) => {
+    admin(req);
+    const { limit, cursor, q, agencyId } = req.query;
+    const rows = await repo.listUsers(db, { q, agencyId, limit, cursor: decodeCursor(cursor) });
+    const p = pageOf(rows, limit);
+    return { items: p.rows.map(users.toAdminView), nextCursor: p.nextCursor };
+  });
+
+  app.post('/users', { schema: { tags, summary: 'Create a user or service account', body: CreateUserBody, response: { 201: CreatedUser, ...errors } } }, async (req, reply) => {
+    admin(req);
+    return reply.status(201).send(await users.createUser(db, actor(req), req.body));
+  });
+
+  app.get('/users/:id', { schema: { tags, summary: 'One user', params: IdParams, response: { 200: AdminUserView, ...errors } } }, async (req) => {
+    admin(req);
+    const u = await repo.findUser(db, req.params.id);
+    if (!u) throw notFound('User');
+    return users.toAdminView(u);
+  });
+
+  app.patch('/users/:id', { schema: { tags, summary: 'Change a user: name, language, agency, roles, disabled', params: IdParams, body: UpdateUserBody, response: { 200: AdminUserView, ...errors } } }, async (req) => {
+    admin(req);
+    return users.updateUser(db, actor(req), req.params.id, req.body);
+  });
+
+  app.post('/users/:id/reset-password', { schema: { tags, summary: 'Give a user a temporary password (shown once) and end their sessions', params: IdParams, body: ResetPasswordBody, response: { 200: ResetPasswordResponse, ...errors } } }, async (req) => {
+    admin(req);
+    return users.resetPassword(db, actor(req), req.params.id, req.body.resetTotp);
+  });
+
+  const tokenAdmin = async (req: Parameters<typeof requireAuth>[0], id: string) => {
+    const a = admin(req);
+    requirePermission(a.principal, 'tokens:service');
+    await users.requireServiceAccount(db, id);
+    return a;
+  };
+
+  app.get('/users/:id/tokens', { schema: { tags, summary: 'A service account\'s API tokens', params: IdParams, response: { 200: z.object({ items: z.array(TokenView) }), ...errors } } }, async (req) => {
+    await tokenAdmin(req, req.params.id);
+    return { items: await auth.listTokens(db, req.params.id) };
+  });
+
+  app.post('/users/:id/tokens', { schema: { tags, summary: 'Create an API token for a service account; shown once', params: IdParams, body: CreateTokenBody, response: { 201: CreatedToken, ...errors } } }, async (req, reply) => {
+    const a = await tokenAdmin(req, req.params.id);
+    return reply.status(201).send(await auth.createToken(db, actor(req), req.params.id, a.principal.userId, req.body.name, req.body.expiresInDays));
+  });
+
+  app.delete('/users/:id/tokens/:tokenId', { schema: { tags, summary: 'Revoke a service account\'s API token', params: TokenParams, response: { 200: TokenView, ...errors } } }, async (req) => {
+    await tokenAdmin(req, req.params.id);
+    return auth.revokeToken(db, actor(req), req.params.id, req.params.tokenId);
+  });
+};

@@ -1,0 +1,127 @@
+/** Domain vocabulary for the access model, shared by server and web. */
+
+export const AGENCY_TYPES = [
+  'government',
+  'police',
+  'prosecution',
+  'court',
+  'ngo',
+  'shelter',
+  'international',
+  'coordinator',
+] as const;
+export type AgencyType = (typeof AGENCY_TYPES)[number];
+
+export const ROLES = [
+  'operator',
+  'case_worker',
+  'supervisor',
+  'identification_officer',
+  'investigator',
+  'prosecutor',
+  'coordinator',
+  'analyst',
+  'press_monitor',
+  'auditor',
+  'administrator',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** How far a permission on records reaches. `granted` adds records shared with the user's agency. */
+export const SCOPES = ['own', 'agency', 'granted', 'all'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Sensitivity tags on fields of personal records; a role sees a tagged field only with `sensitive:<tag>`. */
+export const SENSITIVITY_TAGS = ['identity', 'contact', 'location', 'health', 'narrative'] as const;
+export type SensitivityTag = (typeof SENSITIVITY_TAGS)[number];
+
+/** Record types that later modules plug into the policy engine. */
+export const RECORD_TYPES = ['contact', 'case', 'person', 'referral', 'document', 'investigation', 'incident'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export const RECORD_ACTIONS = ['read', 'update', 'create'] as const;
+export type RecordAction = (typeof RECORD_ACTIONS)[number];
+
+/** Permissions that are not about one record. */
+export const SYSTEM_PERMISSIONS = [
+  'users:manage',
+  'agencies:manage',
+  'roles:manage',
+  'audit:read',
+  'audit:verify',
+  'tokens:service',
+  'break_glass',
+  'reports:aggregate',
+] as const;
+export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
+
+/** `record:action:scope`, for example `case:read:agency`. */
+export type RecordPermission = `${RecordType}:${RecordAction}:${Scope}`;
+export type SensitivePermission = `sensitive:${SensitivityTag}`;
+export type Permission = SystemPermission | RecordPermission | SensitivePermission;
+
+export const ALL_PERMISSIONS: readonly Permission[] = [
+  ...SYSTEM_PERMISSIONS,
+  ...RECORD_TYPES.flatMap((t) => RECORD_ACTIONS.flatMap((a) => SCOPES.map((s) => `${t}:${a}:${s}` as const))),
+  ...SENSITIVITY_TAGS.map((t) => `sensitive:${t}` as const),
+];
+
+export function isPermission(value: string): value is Permission {
+  return (ALL_PERMISSIONS as readonly string[]).includes(value);
+}
+
+const personal = SENSITIVITY_TAGS.map((t) => `sensitive:${t}` as const);
+const rw = (type: RecordType, scope: Scope): RecordPermission[] => [
+  `${type}:read:${scope}`,
+  `${type}:update:${scope}`,
+  `${type}:create:${scope}`,
+];
+
+/**
+ * Each role's permissions on a new installation. Administrators may change them in the UI; these
+ * are only inserted for roles that do not exist yet.
+ */
+export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  operator: [...rw('contact', 'agency'), 'case:create:agency', 'case:read:own', ...personal],
+  case_worker: [
+    ...rw('case', 'agency'),
+    ...rw('person', 'agency'),
+    ...rw('referral', 'agency'),
+    ...rw('document', 'agency'),
+    'case:read:granted',
+    'person:read:granted',
+    'document:read:granted',
+    'referral:read:granted',
+    'referral:update:granted',
+    ...personal,
+  ],
+  supervisor: [
+    ...rw('contact', 'agency'),
+    ...rw('case', 'agency'),
+    ...rw('person', 'agency'),
+    ...rw('referral', 'agency'),
+    ...rw('document', 'agency'),
+    'case:read:granted',
+    'person:read:granted',
+    'referral:read:granted',
+    'referral:update:granted',
+    'break_glass',
+    ...personal,
+  ],
+  identification_officer: [
+    'case:read:granted',
+    'case:update:granted',
+    'person:read:granted',
+    'referral:read:granted',
+    'referral:update:granted',
+    'document:read:granted',
+    ...personal,
+  ],
+  investigator: [...rw('investigation', 'agency'), 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:contact', 'sensitive:location', 'sensitive:narrative'],
+  prosecutor: [...rw('investigation', 'agency'), 'investigation:read:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
+  coordinator: ['reports:aggregate', 'case:read:granted', 'referral:read:all', 'break_glass'],
+  analyst: ['reports:aggregate'],
+  press_monitor: [...rw('incident', 'all')],
+  auditor: ['audit:read', 'audit:verify', 'reports:aggregate'],
+  administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify'],
+};

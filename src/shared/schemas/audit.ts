@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const AuditEntryView = z.object({
+  seq: z.string(),
+  at: z.string(),
+  actorUserId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  actorAgencyId: z.string().nullable(),
+  via: z.string(),
+  tokenId: z.string().nullable(),
+  action: z.string(),
+  recordType: z.string().nullable(),
+  recordId: z.string().nullable(),
+  changes: z.unknown(),
+  purpose: z.string().nullable(),
+  requestId: z.string().nullable(),
+  ip: z.string().nullable(),
+  flagged: z.boolean(),
+  hash: z.string(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
+
+export const AuditQuery = z.strictObject({
+  actorUserId: z.uuid().optional(),
+  action: z.string().trim().max(100).optional(),
+  recordType: z.string().trim().max(50).optional(),
+  recordId: z.string().trim().max(100).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** The seq of the last entry seen: the next page holds older entries. */
+  before: z.string().regex(/^\d{1,19}$/, 'a sequence number').optional(),
+});
+
+export const ChainReport = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  lastSeq: z.string().nullable().optional(),
+  firstBroken: z.object({ seq: z.string(), reason: z.string() }).optional(),
+});
