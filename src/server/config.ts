@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   PATHWAY_DEMO: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
   PATHWAY_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   PATHWAY_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  PATHWAY_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
   PATHWAY_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   PATHWAY_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -30,6 +31,7 @@ export type Config = Readonly<{
   sessionHours: number;
   loginMaxFailures: number;
   lockoutMinutes: number;
+  loginRatePerMinute: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   webDistDir: string;
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionHours: e.PATHWAY_SESSION_HOURS,
     loginMaxFailures: e.PATHWAY_LOGIN_MAX_FAILURES,
     lockoutMinutes: e.PATHWAY_LOCKOUT_MINUTES,
+    loginRatePerMinute: e.PATHWAY_LOGIN_RATE_PER_MINUTE,
     trustProxy: e.PATHWAY_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     webDistDir: path.resolve('dist/web'),

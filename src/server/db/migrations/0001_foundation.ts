@@ -9,9 +9,9 @@ CREATE TABLE agencies (
   type text NOT NULL CHECK (type IN ('government','police','prosecution','court','ngo','shelter','international','coordinator')),
   region text,
   is_demo boolean NOT NULL DEFAULT false,
-  disabled_at timestamptz,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  disabled_at timestamptz(3),
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX agencies_name_key ON agencies (lower(name));
 CREATE INDEX agencies_created_idx ON agencies (created_at, id);
@@ -20,7 +20,7 @@ CREATE TABLE roles (
   code text PRIMARY KEY,
   permissions text[] NOT NULL DEFAULT '{}',
   require_totp boolean NOT NULL DEFAULT false,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 
 CREATE TABLE users (
@@ -32,18 +32,18 @@ CREATE TABLE users (
   agency_id uuid NOT NULL REFERENCES agencies(id),
   is_service_account boolean NOT NULL DEFAULT false,
   password_hash text,
-  password_changed_at timestamptz,
+  password_changed_at timestamptz(3),
   must_change_password boolean NOT NULL DEFAULT false,
   totp_secret text,
-  totp_enabled_at timestamptz,
+  totp_enabled_at timestamptz(3),
   totp_last_step bigint,
   failed_logins integer NOT NULL DEFAULT 0,
-  locked_until timestamptz,
-  disabled_at timestamptz,
-  last_login_at timestamptz,
+  locked_until timestamptz(3),
+  disabled_at timestamptz(3),
+  last_login_at timestamptz(3),
   is_demo boolean NOT NULL DEFAULT false,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX users_email_key ON users (lower(email));
 CREATE INDEX users_agency_idx ON users (agency_id);
@@ -60,10 +60,10 @@ CREATE TABLE sessions (
   token_hash bytea NOT NULL UNIQUE,
   csrf_token text NOT NULL,
   user_id uuid NOT NULL REFERENCES users(id),
-  created_at timestamptz NOT NULL DEFAULT now(),
-  last_seen_at timestamptz NOT NULL DEFAULT now(),
-  expires_at timestamptz NOT NULL,
-  revoked_at timestamptz,
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  last_seen_at timestamptz(3) NOT NULL DEFAULT now(),
+  expires_at timestamptz(3) NOT NULL,
+  revoked_at timestamptz(3),
   ip text,
   user_agent text
 );
@@ -76,18 +76,18 @@ CREATE TABLE api_tokens (
   token_hash bytea NOT NULL UNIQUE,
   prefix text NOT NULL,
   created_by uuid NOT NULL REFERENCES users(id),
-  created_at timestamptz NOT NULL DEFAULT now(),
-  expires_at timestamptz NOT NULL,
-  last_used_at timestamptz,
-  revoked_at timestamptz
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  expires_at timestamptz(3) NOT NULL,
+  last_used_at timestamptz(3),
+  revoked_at timestamptz(3)
 );
 CREATE INDEX api_tokens_user_idx ON api_tokens (user_id, created_at);
 
 CREATE TABLE setup_tokens (
   token_hash bytea PRIMARY KEY,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  expires_at timestamptz NOT NULL,
-  used_at timestamptz
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  expires_at timestamptz(3) NOT NULL,
+  used_at timestamptz(3)
 );
 
 -- Need-to-know grants: another agency sees the named sections of one record (referrals and shares
@@ -102,9 +102,9 @@ CREATE TABLE access_grants (
   kind text NOT NULL CHECK (kind IN ('referral','share','break_glass')),
   reason text,
   granted_by uuid REFERENCES users(id),
-  created_at timestamptz NOT NULL DEFAULT now(),
-  expires_at timestamptz,
-  revoked_at timestamptz,
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  expires_at timestamptz(3),
+  revoked_at timestamptz(3),
   CHECK ((grantee_agency_id IS NULL) <> (grantee_user_id IS NULL))
 );
 CREATE INDEX access_grants_record_idx ON access_grants (record_type, record_id);
@@ -113,7 +113,7 @@ CREATE INDEX access_grants_user_idx ON access_grants (grantee_user_id, record_ty
 
 CREATE TABLE audit_log (
   seq bigint PRIMARY KEY,
-  at timestamptz NOT NULL,
+  at timestamptz(3) NOT NULL,
   actor_user_id uuid,
   actor_agency_id uuid,
   via text NOT NULL CHECK (via IN ('session','token','system','cli','public')),
@@ -148,6 +148,6 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 CREATE TABLE settings (
   key text PRIMARY KEY,
   value jsonb NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
 `;

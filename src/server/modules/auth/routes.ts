@@ -29,7 +29,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/auth/login', {
     schema: { tags, summary: 'Sign in with e-mail, password and (when set up) a TOTP code', body: LoginBody, response: { 200: LoginResponse, ...errors }, security: [] },
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req, reply) => {
     const session = await auth.login(db, config, req.body, actor(req), { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
     setSessionCookie(req, reply, session.token, session.expiresAt);

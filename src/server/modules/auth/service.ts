@@ -40,9 +40,11 @@ const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or 
  */
 export async function login(db: Db, config: Config, input: LoginInput, actor: AuditActor, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
   const user = await db
-    .selectFrom('users')
-    .select(['id', 'agencyId', 'passwordHash', 'lockedUntil', 'disabledAt', 'totpSecret', 'totpEnabledAt', 'totpLastStep', 'failedLogins', 'isServiceAccount'])
-    .where(sql`lower(email)`, '=', input.email.toLowerCase())
+    .selectFrom('users as u')
+    .innerJoin('agencies as a', 'a.id', 'u.agencyId')
+    .select(['u.id', 'u.agencyId', 'u.passwordHash', 'u.lockedUntil', 'u.totpSecret', 'u.totpEnabledAt', 'u.totpLastStep', 'u.failedLogins', 'u.isServiceAccount'])
+    .select(sql<boolean>`u.disabled_at IS NOT NULL OR a.disabled_at IS NOT NULL`.as('disabled'))
+    .where(sql`lower(u.email)`, '=', input.email.toLowerCase())
     .executeTakeFirst();
   if (!user || user.isServiceAccount || !user.passwordHash) {
     await verifyPassword(await decoyHash(), input.password);
@@ -68,7 +70,7 @@ export async function login(db: Db, config: Config, input: LoginInput, actor: Au
     throw error;
   };
   if (!(await verifyPassword(user.passwordHash, input.password))) return fail('wrong_password', invalid());
-  if (user.disabledAt) throw new AppError('account_disabled', 403, 'This account is disabled');
+  if (user.disabled) throw new AppError('account_disabled', 403, 'This account is disabled');
   let step: number | null = null;
   if (user.totpEnabledAt && user.totpSecret) {
     if (!input.totp) throw new AppError('totp_required', 401, 'Enter the six-digit code from your authenticator app', { totp: 'required' });

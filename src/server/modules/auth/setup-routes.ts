@@ -17,7 +17,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/setup', {
     schema: { tags, summary: 'Create the first administrator with the one-time setup token printed at start', security: [], body: SetupBody, response: { 201: LoginResponse, 400: ErrorBody, 403: ErrorBody, 409: ErrorBody, 429: ErrorBody } },
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req, reply) => {
     await completeSetup(db, actor(req), req.body);
     const session = await auth.login(db, config, { email: req.body.email, password: req.body.password }, actor(req), { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });

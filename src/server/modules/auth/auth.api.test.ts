@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, makeUser, PASSWORD, signIn, type TestApp } from '../../../../test/helpers/app.ts';
+import { totpCode } from '../../auth/totp.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ loginMaxFailures: 3, lockoutMinutes: 15 });
+});
+afterAll(() => t.close());
+
+const login = (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
+const auditActions = async (userId: string) =>
+  (await t.db.selectFrom('auditLog').select('action').where('recordId', '=', userId).orderBy('seq').execute()).map((r) => r.action);
+
+describe('sign-in', () => {
+  it('signs in with e-mail and password, sets an HttpOnly SameSite=Lax cookie and returns the CSRF token', async () => {
+    const u = await makeUser(t.db, { roles: ['case_worker'] });
+    const res = await login({ email: u.email.toUpperCase(), password: PASSWORD });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.user).toMatchObject({ email: u.email, roles: ['case_worker'], totpEnabled: false, totpSetupRequired: false });
+    expect(body.user.permissions).toContain('case:read:agency');
+    expect(body.csrfToken).toMatch(/^[\w-]{20,}$/);
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toMatch(/pathway_session=/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).not.toMatch(/Secure/i);
+    expect(await auditActions(u.id)).toContain('auth.login');
+  });
+
+  it('sets the Secure flag when the request came over HTTPS through a trusted proxy', async () => {
+    const proxied = await createTestApp({ trustProxy: true });
+    try {
+      const u = await makeUser(proxied.db);
+      const res = await proxied.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+      expect(res.statusCode).toBe(200);
+      expect(String(res.headers['set-cookie'])).toMatch(/Secure/);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('answers the same for an unknown e-mail and a wrong password', async () => {
+    const u = await makeUser(t.db);
+    const wrong = await login({ email: u.email, password: 'not the password' });
+    const unknown = await login({ email: 'nobody@example.org', password: 'not the password' });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('invalid_credentials');
+    expect(unknown.json().error).toMatchObject({ code: 'invalid_credentials', message: wrong.json().error.message });
+  });
+
+  it('locks the account after repeated failures, even for the right password, and audits it', async () => {
+    const u = await makeUser(t.db);
+    for (let i = 0; i < 3; i++) expect((await login({ email: u.email, password: 'wrong password!' })).statusCode).toBe(401);
+    const locked = await login({ email: u.email, password: PASSWORD });
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json().error.code).toBe('account_locked');
+    expect(await auditActions(u.id)).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.locked_out']);
+    // The lock ends on its own.
+    await t.db.updateTable('users').set({ lockedUntil: new Date(Date.now() - 1000) }).where('id', '=', u.id).execute();
+    expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
+  });
+
+  it('refuses a disabled user', async () => {
+    const u = await makeUser(t.db);
+    await t.db.updateTable('users').set({ disabledAt: new Date() }).where('id', '=', u.id).execute();
+    const res = await login({ email: u.email, password: PASSWORD });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('account_disabled');
+  });
+
+  it('rate-limits sign-in attempts per address', async () => {
+    const limited = await createTestApp({ loginRatePerMinute: 30 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 32; i++) codes.push((await limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'x@example.org', password: 'y' } })).statusCode);
+      expect(codes.slice(0, 30).every((c) => c === 401)).toBe(true);
+      expect(codes.slice(30)).toEqual([429, 429]);
+      const last = await limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'x@example.org', password: 'y' } });
+      expect(last.json().error.code).toBe('rate_limited');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('session, CSRF and sign-out', () => {
+  it('GET /me needs a session', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/me' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('unauthorized');
+  });
+
+  it('refuses a cookie-authenticated write without the CSRF token', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const without = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: s.cookie }, payload: { language: 'ru' } });
+    expect(without.statusCode).toBe(403);
+    expect(without.json().error.code).toBe('csrf_failed');
+    const wrong = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: s.cookie, 'x-csrf-token': 'nope' }, payload: { language: 'ru' } });
+    expect(wrong.statusCode).toBe(403);
+    const ok = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s.headers, payload: { language: 'ru' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().user.language).toBe('ru');
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } });
+    expect(me.json()).toMatchObject({ user: { language: 'ru' }, csrfToken: s.csrf });
+  });
+
+  it('logout ends this session only; logout-everywhere ends all', async () => {
+    const u = await makeUser(t.db);
+    const a = await signIn(t.app, u.email);
+    const b = await signIn(t.app, u.email);
+    const c = await signIn(t.app, u.email);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: a.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: a.cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: b.cookie } })).statusCode).toBe(200);
+    const all = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout-everywhere', headers: b.headers });
+    expect(all.json()).toEqual({ sessionsEnded: 2 });
+    for (const s of [b, c]) expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+  });
+
+  it('changes the password: needs the current one, ends the other sessions, and the new one works', async () => {
+    const u = await makeUser(t.db);
+    const a = await signIn(t.app, u.email);
+    const b = await signIn(t.app, u.email);
+    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: a.headers, payload: { currentPassword: 'wrong', newPassword: 'a brand new password' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toEqual({ currentPassword: 'wrong password' });
+    const short = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: a.headers, payload: { currentPassword: PASSWORD, newPassword: 'short' } });
+    expect(short.statusCode).toBe(400);
+    expect(Object.keys(short.json().error.fields)).toEqual(['newPassword']);
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: a.headers, payload: { currentPassword: PASSWORD, newPassword: 'a brand new password' } });
+    expect(ok.statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: a.cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: b.cookie } })).statusCode).toBe(401);
+    expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(401);
+    expect((await login({ email: u.email, password: 'a brand new password' })).statusCode).toBe(200);
+  });
+});
+
+describe('TOTP second factor', () => {
+  async function enrol(email: string) {
+    const s = await signIn(t.app, email);
+    const setup = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers });
+    expect(setup.statusCode).toBe(200);
+    const { secret, uri } = setup.json();
+    expect(uri).toMatch(/^otpauth:\/\/totp\/Pathway:/);
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/enable', headers: s.headers, payload: { code: '000000' === totpCode(secret) ? '111111' : '000000' } });
+    expect(wrong.statusCode).toBe(400);
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/enable', headers: s.headers, payload: { code: totpCode(secret) } });
+    expect(ok.statusCode).toBe(200);
+    return { secret, session: s };
+  }
+
+  it('asks for the code once set up, accepts a fresh code, and refuses reuse of the same code', async () => {
+    const u = await makeUser(t.db);
+    const { secret } = await enrol(u.email);
+    const noCode = await login({ email: u.email, password: PASSWORD });
+    expect(noCode.statusCode).toBe(401);
+    expect(noCode.json().error).toMatchObject({ code: 'totp_required', fields: { totp: 'required' } });
+    // The step used at enrolment is spent; a code from the next step works once.
+    const next = totpCode(secret, Date.now() + 30_000);
+    const ok = await login({ email: u.email, password: PASSWORD, totp: next });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().user.totpEnabled).toBe(true);
+    const replay = await login({ email: u.email, password: PASSWORD, totp: next });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('invalid_totp');
+  });
+
+  it('when a role requires TOTP, a user without it can only set it up until they do', async () => {
+    const admin = await makeUser(t.db, { roles: ['administrator'] });
+    const adminSession = await signIn(t.app, admin.email);
+    const u = await makeUser(t.db, { roles: ['investigator'] });
+    const req = await t.app.inject({ method: 'PATCH', url: '/api/v1/roles/investigator', headers: adminSession.headers, payload: { requireTotp: true } });
+    expect(req.statusCode).toBe(200);
+    try {
+      const s = await signIn(t.app, u.email);
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } });
+      expect(me.json().user.totpSetupRequired).toBe(true);
+      const blocked = await t.app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { cookie: s.cookie } });
+      expect(blocked.statusCode).toBe(403);
+      expect(blocked.json().error.code).toBe('totp_setup_required');
+      const setup = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers });
+      await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/enable', headers: s.headers, payload: { code: totpCode(setup.json().secret) } });
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+      const off = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/disable', headers: s.headers, payload: { password: PASSWORD } });
+      expect(off.statusCode).toBe(409);
+      expect(off.json().error.code).toBe('totp_required_by_role');
+    } finally {
+      await t.app.inject({ method: 'PATCH', url: '/api/v1/roles/investigator', headers: adminSession.headers, payload: { requireTotp: false } });
+    }
+  });
+
+  it('can be turned off with the password', async () => {
+    const u = await makeUser(t.db);
+    const { session } = await enrol(u.email);
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/disable', headers: session.headers, payload: { password: 'nope' } });
+    expect(wrong.statusCode).toBe(400);
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/disable', headers: session.headers, payload: { password: PASSWORD } });
+    expect(ok.statusCode).toBe(200);
+    expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
+  });
+});
+
+describe('API tokens', () => {
+  it('are created once-visible, authenticate without CSRF, carry the user\'s roles, are audited per use, and can be revoked', async () => {
+    const u = await makeUser(t.db, { roles: ['analyst'] });
+    const s = await signIn(t.app, u.email);
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: 'nightly export', expiresInDays: 30 } });
+    expect(created.statusCode).toBe(201);
+    const { token, tokenInfo } = created.json();
+    expect(token).toMatch(/^pw_[\w-]{8}_[\w-]{40,}$/);
+    expect(token.startsWith(`pw_${tokenInfo.prefix}_`)).toBe(true);
+    const stored = await t.db.selectFrom('apiTokens').selectAll().where('id', '=', tokenInfo.id).executeTakeFirstOrThrow();
+    expect(stored.tokenHash.toString('hex')).not.toContain(token);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: s.cookie } });
+    expect(JSON.stringify(list.json())).not.toContain(token);
+    expect(list.json().items).toHaveLength(1);
+
+    const bearer = { authorization: `Bearer ${token}` };
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().user.roles).toEqual(['analyst']);
+    const write = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: bearer, payload: { language: 'en' } });
+    expect(write.statusCode).toBe(200);
+    const entry = await t.db.selectFrom('auditLog').selectAll().where('action', '=', 'user.profile_updated').where('actorUserId', '=', u.id).executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ via: 'token', tokenId: tokenInfo.id });
+
+    const revoked = await t.app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${tokenInfo.id}`, headers: s.headers });
+    expect(revoked.statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer })).statusCode).toBe(401);
+  });
+
+  it('expire', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const { token, tokenInfo } = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: 'short', expiresInDays: 1 } })).json();
+    await t.db.updateTable('apiTokens').set({ expiresAt: new Date(Date.now() - 1000) }).where('id', '=', tokenInfo.id).execute();
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('refuse bad token requests with the field named', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: '', expiresInDays: 5000 } });
+    expect(res.statusCode).toBe(400);
+    expect(Object.keys(res.json().error.fields).sort()).toEqual(['expiresInDays', 'name']);
+    const malformed = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Basic abc' } });
+    expect(malformed.statusCode).toBe(401);
+  });
+
+  it('a user cannot revoke someone else\'s token', async () => {
+    const a = await makeUser(t.db);
+    const b = await makeUser(t.db);
+    const sa = await signIn(t.app, a.email);
+    const sb = await signIn(t.app, b.email);
+    const { tokenInfo } = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: sa.headers, payload: { name: 'mine', expiresInDays: 5 } })).json();
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${tokenInfo.id}`, headers: sb.headers });
+    expect(res.statusCode).toBe(404);
+  });
+});
