@@ -104,9 +104,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const fields: Record<string, string> = {};
       for (const issue of err.validation) {
         const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-        const params = issue.params as { issue?: { code?: string; keys?: string[] } };
-        if (params.issue?.code === 'unrecognized_keys' && params.issue.keys) {
-          for (const k of params.issue.keys) fields[where ? `${where}.${k}` : k] = 'unknown field';
+        const keys = (issue.params as { keys?: unknown }).keys;
+        if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+          for (const k of keys) fields[where ? `${where}.${String(k)}` : String(k)] = 'unknown field';
         } else {
           fields[where || err.validationContext || 'body'] = issue.message ?? 'invalid';
         }

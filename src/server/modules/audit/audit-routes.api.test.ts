@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+
+let t: TestApp;
+let auditor: Session;
+beforeAll(async () => {
+  t = await createTestApp();
+  auditor = await signIn(t.app, (await makeUser(t.db, { roles: ['auditor'] })).email);
+});
+afterAll(() => t.close());
+
+describe('audit API', () => {
+  it('searches by actor and action prefix, newest first, and pages with `before`', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    for (const language of ['ru', 'en', 'az'] as const) await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s.headers, payload: { language } });
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/audit?actorUserId=${u.id}&action=user.&limit=2`, headers: { cookie: auditor.cookie } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.items.map((e: { changes: { language: { new: string } } }) => e.changes.language.new)).toEqual(['az', 'en']);
+    expect(body.items[0]).toMatchObject({ action: 'user.profile_updated', actorUserId: u.id, via: 'session', recordType: 'user', recordId: u.id });
+    const more = await t.app.inject({ method: 'GET', url: `/api/v1/audit?actorUserId=${u.id}&action=user.&limit=2&before=${body.nextBefore}`, headers: { cookie: auditor.cookie } });
+    expect(more.json().items.map((e: { changes: { language: { new: string } } }) => e.changes.language.new)).toEqual(['ru']);
+    expect(more.json().nextBefore).toBeNull();
+  });
+
+  it('records that the auditor read the log', async () => {
+    await t.app.inject({ method: 'GET', url: '/api/v1/audit?action=auth.login', headers: { cookie: auditor.cookie } });
+    const last = await t.db.selectFrom('auditLog').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(last.action).toBe('audit.searched');
+  });
+
+  it('verifies the chain and names the first broken entry after tampering', async () => {
+    const ok = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { cookie: auditor.cookie } });
+    expect(ok.json()).toMatchObject({ ok: true });
+    expect(ok.json().checked).toBeGreaterThan(3);
+    const victim = await t.db.selectFrom('auditLog').select('seq').where('action', '=', 'auth.login').orderBy('seq').limit(1).executeTakeFirstOrThrow();
+    await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(t.db);
+    await sql`UPDATE audit_log SET action = 'auth.logout' WHERE seq = ${victim.seq}`.execute(t.db);
+    await sql`ALTER TABLE audit_log ENABLE TRIGGER USER`.execute(t.db);
+    const broken = await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { cookie: auditor.cookie } });
+    expect(broken.json()).toMatchObject({ ok: false, firstBroken: { seq: victim.seq, reason: 'entry content does not match its hash' } });
+  });
+
+  it('is closed to roles without audit permissions', async () => {
+    const s = await signIn(t.app, (await makeUser(t.db, { roles: ['case_worker'] })).email);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers: { cookie: s.cookie } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { cookie: s.cookie } })).statusCode).toBe(403);
+  });
+
+  it('refuses bad filters naming them', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit?from=yesterday&before=abc&flagged=maybe', headers: { cookie: auditor.cookie } });
+    expect(res.statusCode).toBe(400);
+    expect(Object.keys(res.json().error.fields).sort()).toEqual(['before', 'flagged', 'from']);
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+let admin: Session;
+let agencyId: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  const a = await makeUser(t.db, { roles: ['administrator'] });
+  agencyId = a.agencyId;
+  admin = await signIn(t.app, a.email);
+});
+afterAll(() => t.close());
+
+const post = (url: string, body: string, contentType = 'application/json', s: Session = admin) =>
+  t.app.inject({ method: 'POST', url, headers: { ...s.headers, 'content-type': contentType }, payload: body });
+
+describe('bad input is a clear 4xx, never a 500', () => {
+  it('malformed JSON', async () => {
+    const res = await post('/api/v1/agencies', '{"name": "x", ');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('malformed_json');
+  });
+
+  it('wrong types name each field', async () => {
+    const res = await post('/api/v1/users', JSON.stringify({ email: 42, name: ['x'], agencyId, isServiceAccount: 'yes' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('validation_failed');
+    expect(Object.keys(res.json().error.fields).sort()).toEqual(['email', 'isServiceAccount', 'name']);
+  });
+
+  it('unknown fields are refused and named', async () => {
+    const res = await post('/api/v1/agencies', JSON.stringify({ name: 'Agency', type: 'ngo', isAdmin: true }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual({ isAdmin: 'unknown field' });
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@b.org', password: 'x', remember: true } });
+    expect(login.statusCode).toBe(400);
+    expect(login.json().error.fields).toEqual({ remember: 'unknown field' });
+  });
+
+  it('oversized bodies', async () => {
+    const res = await post('/api/v1/agencies', JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), type: 'ngo' }));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('body_too_large');
+  });
+
+  it('wrong content type', async () => {
+    const res = await post('/api/v1/agencies', 'name=x&type=ngo', 'application/x-www-form-urlencoded');
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error.code).toBe('unsupported_media_type');
+  });
+
+  it('missing body where one is required', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/agencies', headers: admin.headers });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('validation_failed');
+  });
+
+  it('a malformed id in the path', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/users/not-a-uuid', headers: { cookie: admin.cookie } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toHaveProperty('id');
+  });
+
+  it('values out of range in the query', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/users?limit=100000', headers: { cookie: admin.cookie } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toHaveProperty('limit');
+  });
+
+  it('an empty patch', async () => {
+    const res = await t.app.inject({ method: 'PATCH', url: `/api/v1/agencies/${agencyId}`, headers: admin.headers, payload: {} });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('an unknown API route is a JSON 404', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('not_found');
+  });
+
+  it('nothing was half-written by any of the refused requests', async () => {
+    const agencies = await t.db.selectFrom('agencies').select('name').execute();
+    expect(agencies.map((a) => a.name).filter((n) => n === 'Agency' || n.startsWith('xxx'))).toEqual([]);
+  });
+});
