@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -22,7 +24,10 @@ async function start(): Promise<Shared> {
   let embedded: EmbeddedServer | null = null;
   let url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const dir = path.resolve('node_modules/.cache/pathway-test-postgres');
+    // Under the system's temporary folder, which the unprivileged server user can reach even when
+    // the checkout is in a private home folder.
+    const tag = crypto.createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8);
+    const dir = path.join(os.tmpdir(), `pathway-test-postgres-${tag}`);
     embedded = await startEmbeddedPostgres(dir, (l) => fs.appendFileSync(`${dir}.log`, `${l}\n`));
     url = embedded.url;
   }

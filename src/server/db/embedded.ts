@@ -147,6 +147,13 @@ export async function startEmbeddedPostgres(
     };
   } catch (e) {
     unlock();
+    if (os.userInfo().uid === 0 && !(e instanceof DataDirInUseError)) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Error(
+        `${why}\nRun as root, the embedded PostgreSQL runs as the unprivileged 'postgres' user, which must be able to ` +
+          `reach both this project's node_modules and ${dataDir} (every parent folder needs o+x).`,
+      );
+    }
     throw e;
   }
 }
