@@ -106,6 +106,9 @@ export async function startEmbeddedPostgres(
     const password = readOrCreatePassword(dataDir);
     const port = await freePort();
     const isRoot = os.userInfo().uid === 0;
+    // The server runs as 'postgres' when we are root: it must be able to pass through the data folder
+    // (o+x only; the files in it keep their own modes).
+    if (isRoot) fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o001);
     const pg = new EmbeddedPostgres({
       databaseDir: clusterDir,
       port,
