@@ -33,12 +33,29 @@ describe('loadConfig', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '', PATHWAY_ADMIN_PASSWORD: '' })).toMatchObject({ port: 3000, adminPassword: undefined });
+    expect(loadConfig({ PORT: '', PATHWAY_ADMIN_PASSWORD: '' })).toMatchObject({
+      port: 3000,
+      adminPassword: undefined,
+    });
   });
 
   it('reads and converts the values given', () => {
-    const c = loadConfig({ PORT: '8080', PATHWAY_DEMO: 'true', PATHWAY_TRUST_PROXY: '1', PATHWAY_SESSION_HOURS: '8', LOG_LEVEL: 'warn', PATHWAY_ADMIN_PASSWORD: 'twelve chars' });
-    expect(c).toMatchObject({ port: 8080, demo: true, trustProxy: true, sessionHours: 8, logLevel: 'warn', adminPassword: 'twelve chars' });
+    const c = loadConfig({
+      PORT: '8080',
+      PATHWAY_DEMO: 'true',
+      PATHWAY_TRUST_PROXY: '1',
+      PATHWAY_SESSION_HOURS: '8',
+      LOG_LEVEL: 'warn',
+      PATHWAY_ADMIN_PASSWORD: 'twelve chars',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      demo: true,
+      trustProxy: true,
+      sessionHours: 8,
+      logLevel: 'warn',
+      adminPassword: 'twelve chars',
+    });
   });
 
   it.each(['http', '-1', '65536', '80.5'])('refuses PORT=%s, naming PORT', (port) => {

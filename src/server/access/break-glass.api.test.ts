@@ -54,11 +54,19 @@ const counts = async () => ({
 });
 
 const visible = async (p: Principal, action: 'read' | 'update') =>
-  (await sql<{ id: string }>`SELECT id FROM test_records WHERE id = ${recordId} AND ${visibleFilter(p, action, RECORDS)}`.execute(db)).rows.length === 1;
+  (
+    await sql<{
+      id: string;
+    }>`SELECT id FROM test_records WHERE id = ${recordId} AND ${visibleFilter(p, action, RECORDS)}`.execute(
+      db,
+    )
+  ).rows.length === 1;
 
 beforeAll(async () => {
   ({ db, drop } = await cloneTestDatabase());
-  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(db);
+  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(
+    db,
+  );
 });
 afterAll(() => drop());
 
@@ -67,8 +75,15 @@ beforeEach(async () => {
   recordId = crypto.randomUUID();
   await sql`INSERT INTO test_records (id, owner_agency_id) VALUES (${recordId}, ${owner.id})`.execute(db);
   const agency = await makeAgency(db);
-  supervisor = principal(await makeUser(db, { agencyId: agency.id }), ['break_glass', 'case:read:agency', 'case:update:agency']);
-  colleague = principal(await makeUser(db, { agencyId: agency.id }), ['case:read:granted', 'case:read:agency']);
+  supervisor = principal(await makeUser(db, { agencyId: agency.id }), [
+    'break_glass',
+    'case:read:agency',
+    'case:update:agency',
+  ]);
+  colleague = principal(await makeUser(db, { agencyId: agency.id }), [
+    'case:read:granted',
+    'case:read:agency',
+  ]);
 });
 
 describe('breakGlass', () => {
@@ -79,13 +94,16 @@ describe('breakGlass', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it.each(['', '   ', 'urgent', '  urgent!!  '])('refuses the reason %j as too short, naming the field', async (reason) => {
-    const before = await counts();
-    const e = await caught(breakGlass(db, supervisor, RECORDS, recordId, reason));
-    expect(e.status).toBe(400);
-    expect(Object.keys(e.fields ?? {})).toEqual(['reason']);
-    expect(await counts()).toEqual(before);
-  });
+  it.each(['', '   ', 'urgent', '  urgent!!  '])(
+    'refuses the reason %j as too short, naming the field',
+    async (reason) => {
+      const before = await counts();
+      const e = await caught(breakGlass(db, supervisor, RECORDS, recordId, reason));
+      expect(e.status).toBe(400);
+      expect(Object.keys(e.fields ?? {})).toEqual(['reason']);
+      expect(await counts()).toEqual(before);
+    },
+  );
 
   it.each([
     ['an unknown record', () => crypto.randomUUID()],
@@ -98,17 +116,34 @@ describe('breakGlass', () => {
   });
 
   it('opens every section to this user for a read, never an update, and to no one else', async () => {
-    expect(decide(supervisor, 'read', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!).allowed).toBe(false);
+    expect(decide(supervisor, 'read', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!).allowed).toBe(
+      false,
+    );
     expect(await visible(supervisor, 'read')).toBe(false);
 
     const { grantId, expiresAt } = await breakGlass(db, supervisor, RECORDS, recordId, `  ${REASON}  `);
 
-    const grant = await db.selectFrom('accessGrants').selectAll().where('id', '=', grantId).executeTakeFirstOrThrow();
-    expect(grant).toMatchObject({ kind: 'break_glass', granteeUserId: supervisor.userId, granteeAgencyId: null, grantedBy: supervisor.userId, reason: REASON, recordType: 'case', recordId, revokedAt: null });
+    const grant = await db
+      .selectFrom('accessGrants')
+      .selectAll()
+      .where('id', '=', grantId)
+      .executeTakeFirstOrThrow();
+    expect(grant).toMatchObject({
+      kind: 'break_glass',
+      granteeUserId: supervisor.userId,
+      granteeAgencyId: null,
+      grantedBy: supervisor.userId,
+      reason: REASON,
+      recordType: 'case',
+      recordId,
+      revokedAt: null,
+    });
     expect(grant.sections).toEqual(RECORDS.sections);
     expect(grant.expiresAt).toEqual(expiresAt);
     // Start and end come from the database clock; allow for the milliseconds JS drops.
-    expect(Math.abs(expiresAt.getTime() - grant.createdAt.getTime() - BREAK_GLASS_HOURS * 3600_000)).toBeLessThanOrEqual(1);
+    expect(
+      Math.abs(expiresAt.getTime() - grant.createdAt.getTime() - BREAK_GLASS_HOURS * 3600_000),
+    ).toBeLessThanOrEqual(1);
 
     const facts = (await loadRecordFacts(db, RECORDS, recordId))!;
     const read = decide(supervisor, 'read', RECORDS, facts);
@@ -122,12 +157,23 @@ describe('breakGlass', () => {
     // ... and only for a few hours.
     const later = new Date(expiresAt.getTime() + 1);
     expect(decide(supervisor, 'read', RECORDS, facts, later).allowed).toBe(false);
-    expect((await sql`SELECT id FROM test_records WHERE id = ${recordId} AND ${visibleFilter(supervisor, 'read', RECORDS, later)}`.execute(db)).rows).toHaveLength(0);
+    expect(
+      (
+        await sql`SELECT id FROM test_records WHERE id = ${recordId} AND ${visibleFilter(supervisor, 'read', RECORDS, later)}`.execute(
+          db,
+        )
+      ).rows,
+    ).toHaveLength(0);
   });
 
   it('writes a flagged access.break_glass entry with the reason as purpose', async () => {
     const { grantId, expiresAt } = await breakGlass(db, supervisor, RECORDS, recordId, REASON, 'req-42');
-    const entry = await db.selectFrom('auditLog').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const entry = await db
+      .selectFrom('auditLog')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(entry).toMatchObject({
       action: 'access.break_glass',
       flagged: true,
@@ -144,11 +190,17 @@ describe('breakGlass', () => {
   });
 
   it('writes the grant and its entry in one transaction: no entry, no grant', async () => {
-    await sql`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit unavailable'; END $$`.execute(db);
-    await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()`.execute(db);
+    await sql`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit unavailable'; END $$`.execute(
+      db,
+    );
+    await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()`.execute(
+      db,
+    );
     try {
       const before = await counts();
-      await expect(breakGlass(db, supervisor, RECORDS, recordId, REASON)).rejects.toThrow(/audit unavailable/);
+      await expect(breakGlass(db, supervisor, RECORDS, recordId, REASON)).rejects.toThrow(
+        /audit unavailable/,
+      );
       expect(await counts()).toEqual(before);
       expect(await visible(supervisor, 'read')).toBe(false);
     } finally {

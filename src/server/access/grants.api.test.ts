@@ -26,7 +26,10 @@ let recordId: string;
 let owner: Principal;
 let shelterWorker: Principal;
 
-const principal = (u: { id: string; agencyId: string }, permissions: Principal['permissions']): Principal => ({
+const principal = (
+  u: { id: string; agencyId: string },
+  permissions: Principal['permissions'],
+): Principal => ({
   userId: u.id,
   agencyId: u.agencyId,
   email: 'x@example.org',
@@ -37,29 +40,54 @@ const principal = (u: { id: string; agencyId: string }, permissions: Principal['
   tokenId: null,
 });
 
-const lastEntry = () => db.selectFrom('auditLog').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
-const entries = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM audit_log`.execute(db)).rows[0]!.n);
-const grantCount = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM access_grants`.execute(db)).rows[0]!.n);
+const lastEntry = () =>
+  db.selectFrom('auditLog').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+const entries = async () =>
+  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM audit_log`.execute(db)).rows[0]!.n);
+const grantCount = async () =>
+  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM access_grants`.execute(db)).rows[0]!.n);
 const visible = async (p: Principal) =>
-  (await sql`SELECT id FROM test_records WHERE id = ${recordId} AND ${visibleFilter(p, 'read', RECORDS)}`.execute(db)).rows.length === 1;
+  (
+    await sql`SELECT id FROM test_records WHERE id = ${recordId} AND ${visibleFilter(p, 'read', RECORDS)}`.execute(
+      db,
+    )
+  ).rows.length === 1;
 
 const grant = (req: Partial<GrantRequest> = {}) =>
-  db.transaction().execute((tx) =>
-    grantAccess(tx, actorOf(owner), RECORDS, { recordId, grantee: { agencyId: shelterWorker.agencyId }, sections: ['summary', 'health'], kind: 'referral', ...req }),
-  );
+  db
+    .transaction()
+    .execute((tx) =>
+      grantAccess(tx, actorOf(owner), RECORDS, {
+        recordId,
+        grantee: { agencyId: shelterWorker.agencyId },
+        sections: ['summary', 'health'],
+        kind: 'referral',
+        ...req,
+      }),
+    );
 
 beforeAll(async () => {
   ({ db, drop } = await cloneTestDatabase());
-  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(db);
+  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(
+    db,
+  );
 });
 afterAll(() => drop());
 
 beforeEach(async () => {
   const ngo = await makeAgency(db);
-  owner = principal(await makeUser(db, { agencyId: ngo.id }), new Set(['case:read:agency', 'case:update:agency']));
-  shelterWorker = principal(await makeUser(db, { agencyId: (await makeAgency(db, { type: 'shelter' })).id }), new Set(['case:read:granted']));
+  owner = principal(
+    await makeUser(db, { agencyId: ngo.id }),
+    new Set(['case:read:agency', 'case:update:agency']),
+  );
+  shelterWorker = principal(
+    await makeUser(db, { agencyId: (await makeAgency(db, { type: 'shelter' })).id }),
+    new Set(['case:read:granted']),
+  );
   recordId = crypto.randomUUID();
-  await sql`INSERT INTO test_records (id, owner_agency_id, owner_user_id) VALUES (${recordId}, ${ngo.id}, ${owner.userId})`.execute(db);
+  await sql`INSERT INTO test_records (id, owner_agency_id, owner_user_id) VALUES (${recordId}, ${ngo.id}, ${owner.userId})`.execute(
+    db,
+  );
 });
 
 describe('grantAccess', () => {
@@ -69,7 +97,9 @@ describe('grantAccess', () => {
 
     const d = decide(shelterWorker, 'read', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!);
     expect(d).toEqual({ allowed: true, via: 'granted', sections: new Set(['summary', 'health']) });
-    expect(decide(shelterWorker, 'update', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!).allowed).toBe(false);
+    expect(
+      decide(shelterWorker, 'update', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!).allowed,
+    ).toBe(false);
     expect(await visible(shelterWorker)).toBe(true);
 
     expect(await lastEntry()).toMatchObject({
@@ -79,14 +109,25 @@ describe('grantAccess', () => {
       recordId,
       purpose: 'Referral to shelter',
       flagged: false,
-      changes: { grantId, kind: 'referral', granteeAgencyId: shelterWorker.agencyId, granteeUserId: null, sections: ['summary', 'health'], expiresAt: null },
+      changes: {
+        grantId,
+        kind: 'referral',
+        granteeAgencyId: shelterWorker.agencyId,
+        granteeUserId: null,
+        sections: ['summary', 'health'],
+        expiresAt: null,
+      },
     });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 
   it('ends the grant after the hours given', async () => {
     const { grantId } = await grant({ hours: 2 });
-    const g = await db.selectFrom('accessGrants').selectAll().where('id', '=', grantId).executeTakeFirstOrThrow();
+    const g = await db
+      .selectFrom('accessGrants')
+      .selectAll()
+      .where('id', '=', grantId)
+      .executeTakeFirstOrThrow();
     expect(Math.abs(g.expiresAt!.getTime() - g.createdAt.getTime() - 2 * 3600_000)).toBeLessThanOrEqual(1);
   });
 
@@ -115,10 +156,19 @@ describe('revokeGrant', () => {
     const { grantId } = await grant();
     expect(await visible(shelterWorker)).toBe(true);
 
-    const first = await db.transaction().execute((tx) => revokeGrant(tx, actorOf(owner), grantId, 'Client moved'));
+    const first = await db
+      .transaction()
+      .execute((tx) => revokeGrant(tx, actorOf(owner), grantId, 'Client moved'));
     expect(await visible(shelterWorker)).toBe(false);
-    expect(decide(shelterWorker, 'read', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!).allowed).toBe(false);
-    expect(await lastEntry()).toMatchObject({ action: 'access.revoke', recordId, purpose: 'Client moved', changes: { grantId } });
+    expect(
+      decide(shelterWorker, 'read', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!).allowed,
+    ).toBe(false);
+    expect(await lastEntry()).toMatchObject({
+      action: 'access.revoke',
+      recordId,
+      purpose: 'Client moved',
+      changes: { grantId },
+    });
 
     const n = await entries();
     const again = await db.transaction().execute((tx) => revokeGrant(tx, actorOf(owner), grantId));
@@ -127,7 +177,10 @@ describe('revokeGrant', () => {
   });
 
   it.each([crypto.randomUUID(), 'nope'])('answers 404 for the unknown grant %s', async (id) => {
-    const err = await db.transaction().execute((tx) => revokeGrant(tx, actorOf(owner), id)).catch((x: unknown) => x);
+    const err = await db
+      .transaction()
+      .execute((tx) => revokeGrant(tx, actorOf(owner), id))
+      .catch((x: unknown) => x);
     expect((err as AppError).status).toBe(404);
   });
 });

@@ -20,7 +20,12 @@ export type GrantRequest = {
  * transaction and audited there. Whether the actor may share the record is the calling module's
  * policy; this only checks that the grant itself makes sense.
  */
-export async function grantAccess(tx: Tx, actor: AuditActor, res: ResourceDef, req: GrantRequest): Promise<{ grantId: string }> {
+export async function grantAccess(
+  tx: Tx,
+  actor: AuditActor,
+  res: ResourceDef,
+  req: GrantRequest,
+): Promise<{ grantId: string }> {
   const unknown = req.sections.filter((s) => !res.sections.includes(s));
   if (req.sections.length === 0 || unknown.length > 0)
     throw badRequest('validation_failed', 'Name the sections to share', {
@@ -48,13 +53,25 @@ export async function grantAccess(tx: Tx, actor: AuditActor, res: ResourceDef, r
     recordType: res.recordType,
     recordId: req.recordId,
     purpose: req.reason?.trim() || undefined,
-    changes: { grantId: grant.id, kind: req.kind, granteeAgencyId, granteeUserId, sections, expiresAt: grant.expiresAt },
+    changes: {
+      grantId: grant.id,
+      kind: req.kind,
+      granteeAgencyId,
+      granteeUserId,
+      sections,
+      expiresAt: grant.expiresAt,
+    },
   });
   return { grantId: grant.id };
 }
 
 /** Ends a grant now. Revoking one already revoked changes nothing and writes no entry. */
-export async function revokeGrant(tx: Tx, actor: AuditActor, grantId: string, reason?: string): Promise<{ revokedAt: Date }> {
+export async function revokeGrant(
+  tx: Tx,
+  actor: AuditActor,
+  grantId: string,
+  reason?: string,
+): Promise<{ revokedAt: Date }> {
   const g = await markGrantRevoked(tx, grantId);
   if (!g) throw notFound('Grant');
   if (g.changed)

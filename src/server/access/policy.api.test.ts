@@ -44,7 +44,16 @@ function prng(seed: number) {
 }
 
 function principal(userId: string, agencyId: string, permissions: Iterable<Permission>): Principal {
-  return { userId, agencyId, email: `${userId}@example.org`, roles: [], permissions: new Set(permissions), via: 'session', sessionId: null, tokenId: null };
+  return {
+    userId,
+    agencyId,
+    email: `${userId}@example.org`,
+    roles: [],
+    permissions: new Set(permissions),
+    via: 'session',
+    sessionId: null,
+    tokenId: null,
+  };
 }
 
 let db: Db;
@@ -62,18 +71,29 @@ async function makeAgencies(n: number): Promise<string[]> {
 async function makeUsers(agencyIds: readonly string[], n: number, rnd: ReturnType<typeof prng>) {
   const rows = await db
     .insertInto('users')
-    .values(Array.from({ length: n }, (_, i) => ({ email: `u${i}.${crypto.randomUUID()}@example.org`, name: `User ${i}`, agencyId: rnd.pick(agencyIds) })))
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        email: `u${i}.${crypto.randomUUID()}@example.org`,
+        name: `User ${i}`,
+        agencyId: rnd.pick(agencyIds),
+      })),
+    )
     .returning(['id', 'agencyId'])
     .execute();
   return rows;
 }
 
 async function insertRecord(id: string, ownerAgencyId: string, ownerUserId: string | null) {
-  await sql`INSERT INTO test_records (id, owner_agency_id, owner_user_id) VALUES (${id}, ${ownerAgencyId}, ${ownerUserId})`.execute(db);
+  await sql`INSERT INTO test_records (id, owner_agency_id, owner_user_id) VALUES (${id}, ${ownerAgencyId}, ${ownerUserId})`.execute(
+    db,
+  );
 }
 
 /** A timestamp `us` microseconds from NOW, computed in PostgreSQL so sub-millisecond parts survive. */
-const fromNow = (us: number | null) => (us === null ? sql`NULL` : sql`${NOW.toISOString()}::timestamptz + (${String(us)} || ' microseconds')::interval`);
+const fromNow = (us: number | null) =>
+  us === null
+    ? sql`NULL`
+    : sql`${NOW.toISOString()}::timestamptz + (${String(us)} || ' microseconds')::interval`;
 
 type GrantSpec = {
   recordType: string;
@@ -93,13 +113,17 @@ async function insertGrant(g: GrantSpec) {
 }
 
 async function visibleIds(filter: RawBuilder<boolean>): Promise<Set<string>> {
-  const { rows } = await sql<{ id: string }>`SELECT id FROM ${sql.table('testRecords')} WHERE ${filter}`.execute(db);
+  const { rows } = await sql<{
+    id: string;
+  }>`SELECT id FROM ${sql.table('testRecords')} WHERE ${filter}`.execute(db);
   return new Set(rows.map((r) => r.id));
 }
 
 beforeAll(async () => {
   ({ db, drop } = await cloneTestDatabase());
-  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(db);
+  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(
+    db,
+  );
 });
 afterAll(() => drop());
 
@@ -110,13 +134,28 @@ describe('visibleFilter agrees with decide', () => {
 
   /** Every (principal, action, record) where the filter and decide part ways. */
   async function disagreements(filter: Filter) {
-    const out: { user: string; perms: string[]; action: RecordAction; record: string; decide: boolean; sql: boolean }[] = [];
+    const out: {
+      user: string;
+      perms: string[];
+      action: RecordAction;
+      record: string;
+      decide: boolean;
+      sql: boolean;
+    }[] = [];
     for (const p of world.principals) {
       for (const action of ['read', 'update'] as const) {
         const inSql = await visibleIds(filter(p, action, RECORDS, NOW));
         for (const [id, facts] of world.facts) {
           const allowed = decide(p, action, RECORDS, facts, NOW).allowed;
-          if (allowed !== inSql.has(id)) out.push({ user: p.userId, perms: [...p.permissions], action, record: id, decide: allowed, sql: inSql.has(id) });
+          if (allowed !== inSql.has(id))
+            out.push({
+              user: p.userId,
+              perms: [...p.permissions],
+              action,
+              record: id,
+              decide: allowed,
+              sql: inSql.has(id),
+            });
         }
       }
     }
@@ -133,13 +172,20 @@ describe('visibleFilter agrees with decide', () => {
       const id = crypto.randomUUID();
       const ownerAgencyId = rnd.pick(agencies);
       const colleagues = users.filter((u) => u.agencyId === ownerAgencyId);
-      const ownerUserId = rnd.chance(0.3) ? null : rnd.chance(0.6) && colleagues.length > 0 ? rnd.pick(colleagues).id : rnd.pick(users).id;
+      const ownerUserId = rnd.chance(0.3)
+        ? null
+        : rnd.chance(0.6) && colleagues.length > 0
+          ? rnd.pick(colleagues).id
+          : rnd.pick(users).id;
       await insertRecord(id, ownerAgencyId, ownerUserId);
       recordIds.push(id);
     }
 
     // Offsets in microseconds around NOW, thick at the edges where off-by-one and precision bugs live.
-    const edges = [-86_400_000_000, -3_600_000_000, -1001, -1000, -999, -500, -1, 0, 1, 500, 999, 1000, 1001, 3_600_000_000, 86_400_000_000];
+    const edges = [
+      -86_400_000_000, -3_600_000_000, -1001, -1000, -999, -500, -1, 0, 1, 500, 999, 1000, 1001,
+      3_600_000_000, 86_400_000_000,
+    ];
     const sections = RECORDS.sections;
     for (let i = 0; i < 600; i++) {
       const toAgency = rnd.chance(0.55);
@@ -159,11 +205,25 @@ describe('visibleFilter agrees with decide', () => {
     const facts = new Map<string, RecordFacts>();
     for (const id of recordIds) facts.set(id, (await loadRecordFacts(db, RECORDS, id))!);
 
-    const recordPerms = (action: RecordAction): Permission[] => SCOPES.filter((s) => rnd.chance(s === 'all' ? 0.04 : 0.35)).map((s) => `case:${action}:${s}` as const);
-    const noise: Permission[] = ['person:read:all', 'referral:update:agency', 'case:create:all', 'break_glass', 'sensitive:identity'];
+    const recordPerms = (action: RecordAction): Permission[] =>
+      SCOPES.filter((s) => rnd.chance(s === 'all' ? 0.04 : 0.35)).map((s) => `case:${action}:${s}` as const);
+    const noise: Permission[] = [
+      'person:read:all',
+      'referral:update:agency',
+      'case:create:all',
+      'break_glass',
+      'sensitive:identity',
+    ];
     const principals: Principal[] = [];
     for (const u of users) {
-      for (let k = 0; k < 10; k++) principals.push(principal(u.id, u.agencyId, [...recordPerms('read'), ...recordPerms('update'), ...rnd.subset(noise, 0.3)]));
+      for (let k = 0; k < 10; k++)
+        principals.push(
+          principal(u.id, u.agencyId, [
+            ...recordPerms('read'),
+            ...recordPerms('update'),
+            ...rnd.subset(noise, 0.3),
+          ]),
+        );
     }
     world = { principals, facts };
   });
@@ -182,13 +242,26 @@ describe('visibleFilter agrees with decide', () => {
           const key = `${action}:${d.allowed ? d.via : 'refused'}`;
           ways.set(key, (ways.get(key) ?? 0) + 1);
         }
-    for (const key of ['read:all', 'read:agency', 'read:own', 'read:granted', 'read:user_grant', 'read:refused', 'update:agency', 'update:own', 'update:granted', 'update:refused'])
+    for (const key of [
+      'read:all',
+      'read:agency',
+      'read:own',
+      'read:granted',
+      'read:user_grant',
+      'read:refused',
+      'update:agency',
+      'update:own',
+      'update:granted',
+      'update:refused',
+    ])
       expect(ways.get(key) ?? 0, key).toBeGreaterThan(20);
     expect(ways.get('update:user_grant')).toBeUndefined();
   });
 
   it('catches a filter that is wrong by one millisecond', async () => {
-    const found = await disagreements((p, a, res, now) => visibleFilter(p, a, res, new Date(now.getTime() + 1)));
+    const found = await disagreements((p, a, res, now) =>
+      visibleFilter(p, a, res, new Date(now.getTime() + 1)),
+    );
     expect(found.length).toBeGreaterThan(0);
   });
 
@@ -200,8 +273,9 @@ describe('visibleFilter agrees with decide', () => {
 
   it('catches a filter that forgets revocations', async () => {
     // The rule plus revoked agency grants treated as live: shows that revoked grants in the world matter.
-    const found = await disagreements((p, a, res, now) =>
-      sql<boolean>`(${visibleFilter(p, a, res, now)} OR EXISTS (SELECT 1 FROM access_grants r
+    const found = await disagreements(
+      (p, a, res, now) =>
+        sql<boolean>`(${visibleFilter(p, a, res, now)} OR EXISTS (SELECT 1 FROM access_grants r
         WHERE r.record_type = 'case' AND r.record_id = test_records.id AND r.revoked_at IS NOT NULL
           AND (r.grantee_agency_id = ${p.agencyId} AND ${a === 'read' ? sql`${p.permissions.has('case:read:granted')}` : sql`${p.permissions.has('case:update:granted')}`})))`,
     );
@@ -218,10 +292,20 @@ describe('visibleFilter at the edges', () => {
     [user] = (await makeUsers([agency], 1, prng(1))) as [{ id: string; agencyId: string }];
   });
 
-  async function agree(p: Principal, action: RecordAction, id: string, res = RECORDS, from = sql`test_records`) {
+  async function agree(
+    p: Principal,
+    action: RecordAction,
+    id: string,
+    res = RECORDS,
+    from = sql`test_records`,
+  ) {
     const facts = (await loadRecordFacts(db, res, id))!;
     const allowed = decide(p, action, res, facts, NOW).allowed;
-    const { rows } = await sql<{ id: string }>`SELECT ${sql.ref(res.idColumn)} AS id FROM ${from} WHERE ${sql.ref(res.idColumn)} = ${id} AND ${visibleFilter(p, action, res, NOW)}`.execute(db);
+    const { rows } = await sql<{
+      id: string;
+    }>`SELECT ${sql.ref(res.idColumn)} AS id FROM ${from} WHERE ${sql.ref(res.idColumn)} = ${id} AND ${visibleFilter(p, action, res, NOW)}`.execute(
+      db,
+    );
     return { decide: allowed, sql: rows.length === 1 };
   }
 
@@ -229,20 +313,52 @@ describe('visibleFilter at the edges', () => {
     const p = principal(user.id, agency, ['case:read:granted']);
     const startsWithinNow = crypto.randomUUID();
     await insertRecord(startsWithinNow, other, null);
-    await insertGrant({ recordType: 'case', recordId: startsWithinNow, granteeAgencyId: agency, granteeUserId: null, sections: ['summary'], createdUs: 500, expiresUs: null, revokedUs: null });
+    await insertGrant({
+      recordType: 'case',
+      recordId: startsWithinNow,
+      granteeAgencyId: agency,
+      granteeUserId: null,
+      sections: ['summary'],
+      createdUs: 500,
+      expiresUs: null,
+      revokedUs: null,
+    });
     expect(await agree(p, 'read', startsWithinNow)).toEqual({ decide: true, sql: true });
 
     const endsWithinNow = crypto.randomUUID();
     await insertRecord(endsWithinNow, other, null);
-    await insertGrant({ recordType: 'case', recordId: endsWithinNow, granteeAgencyId: agency, granteeUserId: null, sections: ['summary'], createdUs: -1_000_000, expiresUs: 500, revokedUs: null });
+    await insertGrant({
+      recordType: 'case',
+      recordId: endsWithinNow,
+      granteeAgencyId: agency,
+      granteeUserId: null,
+      sections: ['summary'],
+      createdUs: -1_000_000,
+      expiresUs: 500,
+      revokedUs: null,
+    });
     expect(await agree(p, 'read', endsWithinNow)).toEqual({ decide: false, sql: false });
   });
 
   it('works when the caller aliases its table as the engine might alias the grants', async () => {
-    const aliased: ResourceDef = { ...RECORDS, idColumn: 'g.id', ownerUserColumn: 'g.ownerUserId', ownerAgencyColumn: 'g.ownerAgencyId' };
+    const aliased: ResourceDef = {
+      ...RECORDS,
+      idColumn: 'g.id',
+      ownerUserColumn: 'g.ownerUserId',
+      ownerAgencyColumn: 'g.ownerAgencyId',
+    };
     const id = crypto.randomUUID();
     await insertRecord(id, other, null);
-    await insertGrant({ recordType: 'case', recordId: id, granteeAgencyId: agency, granteeUserId: null, sections: ['summary'], createdUs: -1_000_000, expiresUs: null, revokedUs: null });
+    await insertGrant({
+      recordType: 'case',
+      recordId: id,
+      granteeAgencyId: agency,
+      granteeUserId: null,
+      sections: ['summary'],
+      createdUs: -1_000_000,
+      expiresUs: null,
+      revokedUs: null,
+    });
     const p = principal(user.id, agency, ['case:read:granted']);
     expect(await agree(p, 'read', id, aliased, sql`test_records g`)).toEqual({ decide: true, sql: true });
   });
@@ -250,9 +366,30 @@ describe('visibleFilter at the edges', () => {
   it('does not let a grant on another record type with the same id open the record', async () => {
     const id = crypto.randomUUID();
     await insertRecord(id, other, null);
-    await insertGrant({ recordType: 'person', recordId: id, granteeAgencyId: agency, granteeUserId: null, sections: ['summary'], createdUs: -1_000_000, expiresUs: null, revokedUs: null });
-    await insertGrant({ recordType: 'person', recordId: id, granteeAgencyId: null, granteeUserId: user.id, sections: ['summary'], createdUs: -1_000_000, expiresUs: null, revokedUs: null });
-    expect(await agree(principal(user.id, agency, ['case:read:granted']), 'read', id)).toEqual({ decide: false, sql: false });
+    await insertGrant({
+      recordType: 'person',
+      recordId: id,
+      granteeAgencyId: agency,
+      granteeUserId: null,
+      sections: ['summary'],
+      createdUs: -1_000_000,
+      expiresUs: null,
+      revokedUs: null,
+    });
+    await insertGrant({
+      recordType: 'person',
+      recordId: id,
+      granteeAgencyId: null,
+      granteeUserId: user.id,
+      sections: ['summary'],
+      createdUs: -1_000_000,
+      expiresUs: null,
+      revokedUs: null,
+    });
+    expect(await agree(principal(user.id, agency, ['case:read:granted']), 'read', id)).toEqual({
+      decide: false,
+      sql: false,
+    });
   });
 
   it('uses the database clock when no time is given', async () => {
@@ -261,9 +398,14 @@ describe('visibleFilter at the edges', () => {
     await sql`INSERT INTO access_grants (record_type, record_id, grantee_agency_id, sections, kind, expires_at)
       VALUES ('case', ${id}, ${agency}, '{summary}', 'share', now() + interval '1 minute')`.execute(db);
     const p = principal(user.id, agency, ['case:read:granted']);
-    const q = () => sql<{ id: string }>`SELECT id FROM test_records WHERE id = ${id} AND ${visibleFilter(p, 'read', RECORDS)}`.execute(db);
+    const q = () =>
+      sql<{
+        id: string;
+      }>`SELECT id FROM test_records WHERE id = ${id} AND ${visibleFilter(p, 'read', RECORDS)}`.execute(db);
     expect((await q()).rows).toHaveLength(1);
-    await sql`UPDATE access_grants SET expires_at = now() - interval '1 second' WHERE record_id = ${id}`.execute(db);
+    await sql`UPDATE access_grants SET expires_at = now() - interval '1 second' WHERE record_id = ${id}`.execute(
+      db,
+    );
     expect((await q()).rows).toHaveLength(0);
   });
 });
@@ -273,8 +415,26 @@ describe('loadRecordFacts', () => {
     const [agency] = (await makeAgencies(1)) as [string];
     const id = crypto.randomUUID();
     await insertRecord(id, agency, null);
-    await insertGrant({ recordType: 'case', recordId: id, granteeAgencyId: agency, granteeUserId: null, sections: ['legal'], createdUs: 1500, expiresUs: 2_000_000, revokedUs: 3_000_000 });
-    await insertGrant({ recordType: 'person', recordId: id, granteeAgencyId: agency, granteeUserId: null, sections: ['x'], createdUs: 0, expiresUs: null, revokedUs: null });
+    await insertGrant({
+      recordType: 'case',
+      recordId: id,
+      granteeAgencyId: agency,
+      granteeUserId: null,
+      sections: ['legal'],
+      createdUs: 1500,
+      expiresUs: 2_000_000,
+      revokedUs: 3_000_000,
+    });
+    await insertGrant({
+      recordType: 'person',
+      recordId: id,
+      granteeAgencyId: agency,
+      granteeUserId: null,
+      sections: ['x'],
+      createdUs: 0,
+      expiresUs: null,
+      revokedUs: null,
+    });
     const facts = await loadRecordFacts(db, RECORDS, id);
     expect(facts).toEqual({
       ownerUserId: null,

@@ -13,7 +13,11 @@ const column = (ref: string) => ref.slice(ref.lastIndexOf('.') + 1);
  * `decide` judges them against its own `now`). Undefined when there is no such record, including
  * when `id` is not a uuid, so a malformed id reads like a missing one.
  */
-export async function loadRecordFacts(db: DbOrTx, res: ResourceDef, id: string): Promise<RecordFacts | undefined> {
+export async function loadRecordFacts(
+  db: DbOrTx,
+  res: ResourceDef,
+  id: string,
+): Promise<RecordFacts | undefined> {
   if (!UUID.test(id)) return undefined;
   const { rows } = await sql<{ ownerUserId: string | null; ownerAgencyId: string }>`
     SELECT ${sql.ref(column(res.ownerUserColumn))} AS ${sql.id('ownerUserId')},
@@ -43,7 +47,10 @@ export type NewGrant = {
   hours: number | null;
 };
 
-export async function insertGrant(db: DbOrTx, g: NewGrant): Promise<{ id: string; createdAt: Date; expiresAt: Date | null }> {
+export async function insertGrant(
+  db: DbOrTx,
+  g: NewGrant,
+): Promise<{ id: string; createdAt: Date; expiresAt: Date | null }> {
   return db
     .insertInto('accessGrants')
     .values({
@@ -72,6 +79,10 @@ export async function markGrantRevoked(db: DbOrTx, id: string) {
     .returning(['id', 'recordType', 'recordId', 'revokedAt'])
     .executeTakeFirst();
   if (updated) return { ...updated, changed: true as const };
-  const existing = await db.selectFrom('accessGrants').select(['id', 'recordType', 'recordId', 'revokedAt']).where('id', '=', id).executeTakeFirst();
+  const existing = await db
+    .selectFrom('accessGrants')
+    .select(['id', 'recordType', 'recordId', 'revokedAt'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return existing ? { ...existing, changed: false as const } : undefined;
 }

@@ -36,7 +36,11 @@ describe('canonicalJson', () => {
   });
 
   it('is the same value after a JSON round trip (what jsonb gives back)', () => {
-    const v = { when: new Date('2025-01-02T03:04:05.678Z'), list: [1, 'two', { three: 3, drop: undefined }], 'ключ': 'значение' };
+    const v = {
+      when: new Date('2025-01-02T03:04:05.678Z'),
+      list: [1, 'two', { three: 3, drop: undefined }],
+      ключ: 'значение',
+    };
     expect(canonicalJson(JSON.parse(canonicalJson(v)))).toBe(canonicalJson(v));
   });
 
@@ -87,6 +91,7 @@ describe('entryHash', () => {
       { ip: '::1' },
       { flagged: true },
     ];
-    for (const v of variants) expect(entryHash(GENESIS_HASH, { ...entry, ...v }), JSON.stringify(v)).not.toBe(h);
+    for (const v of variants)
+      expect(entryHash(GENESIS_HASH, { ...entry, ...v }), JSON.stringify(v)).not.toBe(h);
   });
 });
