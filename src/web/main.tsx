@@ -8,6 +8,7 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { initI18n } from './i18n/index.ts';
 import { App } from './App.tsx';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 
 const theme = createTheme({
   primaryColor: 'pathway',
@@ -27,11 +28,13 @@ void initI18n().then(() => {
     <StrictMode>
       <MantineProvider theme={theme}>
         <Notifications position="top-right" />
-        <QueryClientProvider client={queryClient}>
-          <BrowserRouter>
-            <App />
-          </BrowserRouter>
-        </QueryClientProvider>
+        <ErrorBoundary>
+          <QueryClientProvider client={queryClient}>
+            <BrowserRouter>
+              <App />
+            </BrowserRouter>
+          </QueryClientProvider>
+        </ErrorBoundary>
       </MantineProvider>
     </StrictMode>,
   );
