@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Code, CopyButton, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 /** A secret (temporary password, API token) that the server will never show again. */
@@ -13,11 +13,9 @@ export function ShowOnce({ label, value, testId }: { label: string; value: strin
           </Code>
           <CopyButton value={value}>
             {({ copied, copy }) => (
-              <Tooltip label={copied ? t('common.copied') : t('common.copy')}>
-                <ActionIcon variant="light" onClick={copy} aria-label={t('common.copy')} color={copied ? 'teal' : 'blue'}>
-                  {copied ? '✓' : '⧉'}
-                </ActionIcon>
-              </Tooltip>
+              <Button variant="light" size="sm" onClick={copy} color={copied ? 'teal' : undefined}>
+                {copied ? t('common.copied') : t('common.copy')}
+              </Button>
             )}
           </CopyButton>
         </Group>

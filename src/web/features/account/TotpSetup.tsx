@@ -77,7 +77,7 @@ export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
             onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ''))}
             error={errors.code}
             required
-            maw={240}
+            maw={360}
           />
           <Group>
             <Button type="submit" loading={busy}>{t('totp.enable')}</Button>
