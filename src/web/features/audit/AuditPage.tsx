@@ -114,7 +114,7 @@ function AuditSearch() {
             <Table.Tr>
               <Table.Th>#</Table.Th>
               <Table.Th>{t('audit.at')}</Table.Th>
-              <Table.Th>{t('audit.actor')}</Table.Th>
+              <Table.Th>{t('audit.actorName')}</Table.Th>
               <Table.Th>{t('audit.action')}</Table.Th>
               <Table.Th>{t('audit.record')}</Table.Th>
               <Table.Th>{t('audit.via')}</Table.Th>
