@@ -14,6 +14,6 @@ export function describeChainReport(report: ChainReport): string {
   }
   return (
     `Audit log BROKEN at entry seq ${report.firstBroken.seq}: ${report.firstBroken.reason}. ` +
-    `${report.checked} earlier entries verified.`
+    `${report.checked} earlier ${report.checked === 1 ? 'entry' : 'entries'} verified.`
   );
 }
