@@ -94,7 +94,7 @@ export function buildProgram(): Command {
       const r = await withDatabase({ prepare: false }, (db) => restoreCommand(db, o.in, { force: o.force ?? false }));
       const rows = r.tables.reduce((n, t) => n + t.rows, 0);
       out.line(`Restored ${rows} rows in ${r.tables.length} tables from ${r.file} (schema ${r.schemaVersion}, now ${r.migratedTo}).`);
-      out.line(`Audit log verified: ${r.auditEntries} entries, the restore itself included.`);
+      out.line(`Audit log verified: ${r.auditEntries} ${r.auditEntries === 1 ? 'entry' : 'entries'}, the restore itself included.`);
     });
 
   return program;
@@ -117,7 +117,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return EXIT_BAD_INPUT;
     }
     if (e instanceof DataDirInUseError) {
-      process.stderr.write(`${e.message}\nThe CLI needs the data folder to itself: stop the server, or point the CLI at the server's database with DATABASE_URL.\n`);
+      process.stderr.write(`${e.message}\nThe CLI needs the embedded database to itself: stop the server first. (With an external PostgreSQL, give the CLI the server's DATABASE_URL instead.)\n`);
       return EXIT_FAILED;
     }
     process.stderr.write(`pathway failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
