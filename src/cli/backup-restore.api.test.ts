@@ -192,6 +192,19 @@ describe('restore', () => {
     });
   });
 
+  it('refuses, changing nothing, a backup with tables and sequences the migrations do not make', async () => {
+    const handMade = await freshDb();
+    await sql`CREATE TABLE notes (id bigserial PRIMARY KEY, body text); INSERT INTO notes (body) VALUES ('x')`.execute(handMade);
+    const out = path.join(dir, 'hand-made.gz');
+    const result = await backupCommand(handMade, out);
+    expect(result.tables.map((x) => x.name)).toContain('notes');
+    const target = await freshDb();
+    await makeUser(target);
+    const untouched = await dumpAllTables(target);
+    await expectRefused(restoreCommand(target, out, { force: true }), /holds notes, sequence notes_id_seq, which the migrations up to \S+ do not create/);
+    expect(await dumpAllTables(target)).toEqual(untouched);
+  });
+
   it('names a missing input file', async () => {
     const target = await freshDb();
     await expectRefused(restoreCommand(target, path.join(dir, 'missing.gz')), /There is no file/);

@@ -86,7 +86,16 @@ async function restoreInTransaction(conn: Db, file: string, header: BackupHeader
 
   const present = new Set(await publicTables(raw));
   const missing = header.tables.filter((t) => !present.has(t.name)).map((t) => t.name);
-  if (missing.length > 0) throw new CliError(`The backup has tables that schema ${header.schemaVersion} does not: ${missing.join(', ')}`);
+  const sequences = await sql<{ name: string }>`
+    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S'`.execute(raw);
+  const presentSequences = new Set(sequences.rows.map((r) => r.name));
+  missing.push(...header.sequences.filter((q) => !presentSequences.has(q.name)).map((q) => `sequence ${q.name}`));
+  // Pathway's schema is what its migrations make; something made by hand cannot be put back.
+  if (missing.length > 0)
+    throw new CliError(
+      `The backup holds ${missing.join(', ')}, which the migrations up to ${header.schemaVersion} do not create ` +
+        '(made by hand in the backed-up database?). Nothing was changed.',
+    );
 
   // Rows arrive table by table in name order, not in foreign-key order: check the keys at the end.
   const foreignKeys = await sql<{ tbl: string; con: string }>`
