@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { percentile } from '../../bench/load.ts';
 import { loadScenarios } from '../../bench/registry.ts';
 
@@ -21,7 +21,9 @@ describe('bench harness', () => {
   });
 
   it('runs every scenario against the real server without errors and writes the results', { timeout: 120_000 }, async () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-bench-test-')), 'results.json');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-bench-test-'));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    const out = path.join(tmp, 'results.json');
     const root = path.resolve(import.meta.dirname, '../..');
     const code = await new Promise<number>((resolve) => {
       const child = execFile(
