@@ -29,10 +29,15 @@ export const stdout: Output = { line: (text) => process.stdout.write(`${text}\n`
 /**
  * Opens the database the server would use (DATABASE_URL, or the embedded one in PATHWAY_DATA_DIR),
  * runs `work` and closes it, embedded server included. `prepare: false` leaves the schema as it is.
+ * When a running Pathway holds the embedded data folder, its PostgreSQL is used (not with `attach: false`).
  */
-export async function withDatabase<T>(options: { prepare?: boolean }, work: (db: Db, url: string) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  options: { prepare?: boolean; attach?: boolean },
+  work: (db: Db, url: string) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
-  const database = await openDatabase(config, undefined, options);
+  // Most commands may work beside a running server; restore must not pull the schema from under one.
+  const database = await openDatabase(config, undefined, { attach: true, ...options });
   try {
     return await work(database.db, database.url);
   } finally {

@@ -91,7 +91,7 @@ export function buildProgram(): Command {
     .requiredOption('--in <file>', 'the backup file to read')
     .addOption(new Option('--force', 'replace a database that already holds data'))
     .action(async (o: { in: string; force?: boolean }) => {
-      const r = await withDatabase({ prepare: false }, (db) => restoreCommand(db, o.in, { force: o.force ?? false }));
+      const r = await withDatabase({ prepare: false, attach: false }, (db) => restoreCommand(db, o.in, { force: o.force ?? false }));
       const rows = r.tables.reduce((n, t) => n + t.rows, 0);
       out.line(`Restored ${rows} rows in ${r.tables.length} tables from ${r.file} (schema ${r.schemaVersion}, now ${r.migratedTo}).`);
       out.line(`Audit log verified: ${r.auditEntries} ${r.auditEntries === 1 ? 'entry' : 'entries'}, the restore itself included.`);

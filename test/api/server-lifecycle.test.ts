@@ -28,6 +28,18 @@ function startServer(port: number, env: Record<string, string> = {}): Run {
   return { child, output: () => out, exited };
 }
 
+async function runCli(args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env: { ...process.env, PATHWAY_DATA_DIR: dataDir, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, out };
+}
+
 async function waitFor(run: Run, text: string | RegExp, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -67,6 +79,17 @@ describe('npm start with the embedded PostgreSQL', () => {
     expect(opts).not.toMatch(/-p"? "?5432\b/);
     expect(fs.statSync(path.join(dataDir, 'postgres-password')).mode & 0o077).toBe(0);
 
+    // Command-line tools work beside the running server, except restore, which needs it stopped.
+    const backupFile = path.join(dataDir, 'snapshot.pathway.gz');
+    const verify = await runCli(['audit', 'verify']);
+    expect(verify.code, verify.out).toBe(0);
+    const backup = await runCli(['backup', '--out', backupFile]);
+    expect(backup.code, backup.out).toBe(0);
+    expect(fs.statSync(backupFile).size).toBeGreaterThan(100);
+    const restore = await runCli(['restore', '--in', backupFile, '--force']);
+    expect(restore.code).toBe(1);
+    expect(restore.out).toMatch(/in use by another Pathway process/);
+
     const second = startServer(await freePort());
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/in use by another Pathway process \(pid \d+\)/);
@@ -76,6 +99,7 @@ describe('npm start with the embedded PostgreSQL', () => {
     expect(await first.exited).toBe(0);
     expect(alive(pgPid!)).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'pathway.pid'))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'server.json'))).toBe(false);
 
     // A second start finds the administrator made by the first: the data was kept.
     const port2 = await freePort();

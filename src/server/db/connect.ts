@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { createDb, migrateToLatest, type Db } from './database.ts';
-import { startEmbeddedPostgres } from './embedded.ts';
+import { runningEmbeddedUrl, startEmbeddedPostgres } from './embedded.ts';
 import { ensureRoles } from '../modules/roles/service.ts';
 
 export type OpenDatabase = { db: Db; kind: 'embedded' | 'external'; url: string; close: () => Promise<void> };
@@ -8,15 +8,17 @@ export type OpenDatabase = { db: Db; kind: 'embedded' | 'external'; url: string;
 /**
  * DATABASE_URL set: that server. Otherwise Pathway's own embedded PostgreSQL in the data folder.
  * Either way the schema is brought to the latest migration and the built-in roles exist, unless
- * `prepare: false` (the CLI's migrate, backup and restore look at the schema as it is).
+ * `prepare: false` (the CLI's migrate, backup and restore look at the schema as it is). With
+ * `attach`, a command-line tool uses the embedded server a running Pathway already has for the folder.
  */
 export async function openDatabase(
   config: Config,
   log: (line: string) => void = () => {},
-  options: { prepare?: boolean } = {},
+  options: { prepare?: boolean; attach?: boolean } = {},
 ): Promise<OpenDatabase> {
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, log);
-  const url = config.databaseUrl ?? embedded!.url;
+  const running = !config.databaseUrl && options.attach ? runningEmbeddedUrl(config.dataDir) : null;
+  const embedded = config.databaseUrl || running ? null : await startEmbeddedPostgres(config.dataDir, log);
+  const url = config.databaseUrl ?? running ?? embedded!.url;
   const db = createDb(url);
   try {
     if (options.prepare ?? true) {
@@ -30,7 +32,7 @@ export async function openDatabase(
   }
   return {
     db,
-    kind: embedded ? 'embedded' : 'external',
+    kind: embedded || running ? 'embedded' : 'external',
     url,
     close: async () => {
       await db.destroy();

@@ -79,6 +79,24 @@ function readOrCreatePassword(dataDir: string): string {
   return password;
 }
 
+const SERVER_FILE = 'server.json';
+
+/**
+ * The URL of the embedded PostgreSQL that a live Pathway process runs for this data folder, or null
+ * when none runs. Command-line tools use it instead of refusing a folder that is in use.
+ */
+export function runningEmbeddedUrl(dataDir: string): string | null {
+  try {
+    const holder = Number(fs.readFileSync(path.join(dataDir, 'pathway.pid'), 'utf8').trim());
+    const server = JSON.parse(fs.readFileSync(path.join(dataDir, SERVER_FILE), 'utf8')) as { pid: number; port: number };
+    if (server.pid !== holder || !pidAlive(holder) || !Number.isInteger(server.port)) return null;
+    const password = fs.readFileSync(path.join(dataDir, 'postgres-password'), 'utf8').trim();
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${server.port}/postgres`;
+  } catch {
+    return null;
+  }
+}
+
 /** A postmaster left running by a process that died (kill -9) still holds the cluster: stop it. */
 function stopOrphanPostmaster(clusterDir: string): void {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
@@ -137,6 +155,10 @@ export async function startEmbeddedPostgres(
     await pg.start().catch((e: unknown) => {
       throw new Error(`The embedded PostgreSQL did not start${e instanceof Error ? `: ${e.message}` : ''}`);
     });
+    // Lets `pathway backup`, `user ...` and `audit verify` reach this running server (see
+    // runningEmbeddedUrl); the password is in the data folder already.
+    const serverFile = path.join(dataDir, SERVER_FILE);
+    fs.writeFileSync(serverFile, JSON.stringify({ pid: process.pid, port }), { mode: 0o600 });
     let stopped = false;
     return {
       url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
@@ -144,6 +166,7 @@ export async function startEmbeddedPostgres(
       stop: async () => {
         if (stopped) return;
         stopped = true;
+        fs.rmSync(serverFile, { force: true });
         await pg.stop();
         unlock();
       },
