@@ -83,7 +83,7 @@ export function UsersPage() {
                 <Table.Td>
                   <Group gap={4}>{u.roles.map((r) => <Badge key={r} size="sm" variant="outline">{roleLabel(t, r)}</Badge>)}</Group>
                 </Table.Td>
-                <Table.Td>{status(u)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{status(u)}</Table.Td>
                 <Table.Td><Text size="sm">{fmt(u.lastLoginAt)}</Text></Table.Td>
                 <Table.Td>
                   <Menu position="bottom-end" withinPortal>
