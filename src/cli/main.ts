@@ -4,6 +4,7 @@ import { ConfigError } from '../server/config.ts';
 import { DataDirInUseError } from '../server/db/embedded.ts';
 import { VERSION } from '../server/version.ts';
 import { auditVerifyCommand, describeChainReport } from './commands/audit.ts';
+import { VerifyQuery } from '../shared/schemas/audit.ts';
 import { backupCommand } from './commands/backup.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { restoreCommand } from './commands/restore.ts';
@@ -69,8 +70,11 @@ export function buildProgram(): Command {
     .description('Audit log tools')
     .command('verify')
     .description('Check the audit log\'s hash chain; exits 1 naming the first broken entry')
-    .action(async () => {
-      const report = await withDatabase({ prepare: false }, (db) => auditVerifyCommand(db));
+    .option('--anchor <seq:hash>', 'an entry noted at an earlier check, which must still be there unchanged')
+    .action(async (o: { anchor?: string }) => {
+      const anchor = VerifyQuery.safeParse({ anchor: o.anchor });
+      if (!anchor.success) throw badInput(`--anchor: ${anchor.error.issues[0]?.message ?? 'invalid'}`);
+      const report = await withDatabase({ prepare: false }, (db) => auditVerifyCommand(db, anchor.data.anchor));
       out.line(describeChainReport(report));
       if (!report.ok) process.exitCode = EXIT_FAILED;
     });

@@ -1,16 +1,17 @@
-import { verifyAuditChain, type ChainReport } from '../../server/audit/audit.ts';
+import { verifyAuditChain, type ChainAnchor, type ChainReport } from '../../server/audit/audit.ts';
 import type { Db } from '../../server/db/database.ts';
 
 /** Walks the whole audit log and reports the first entry whose hash, link or sequence is wrong. */
-export async function auditVerifyCommand(db: Db): Promise<ChainReport> {
-  return verifyAuditChain(db);
+export async function auditVerifyCommand(db: Db, anchor?: ChainAnchor): Promise<ChainReport> {
+  return verifyAuditChain(db, undefined, anchor);
 }
 
 export function describeChainReport(report: ChainReport): string {
   if (report.ok) {
     return report.checked === 0
       ? 'Audit log intact: it is empty.'
-      : `Audit log intact: ${report.checked} ${report.checked === 1 ? 'entry' : 'entries'} checked, the last is seq ${report.lastSeq}.`;
+      : `Audit log intact: ${report.checked} ${report.checked === 1 ? 'entry' : 'entries'} checked, the last is seq ${report.lastSeq}.\n` +
+          `Note this anchor outside the database and pass it next time (--anchor) to detect truncation or rewriting: ${report.lastSeq}:${report.lastHash}`;
   }
   return (
     `Audit log BROKEN at entry seq ${report.firstBroken.seq}: ${report.firstBroken.reason}. ` +

@@ -118,8 +118,15 @@ export async function auditRead(db: Db, actor: AuditActor, entry: AuditEntry): P
 }
 
 export type ChainReport =
-  | { ok: true; checked: number; lastSeq: string | null }
+  | { ok: true; checked: number; lastSeq: string | null; lastHash: string | null }
   | { ok: false; checked: number; firstBroken: { seq: string; reason: string } };
+
+/**
+ * An entry's seq and hash noted down outside the database at an earlier check. The chain alone cannot
+ * show that its newest entries were cut off, or that everything from some entry on was rewritten and
+ * re-hashed; checking that the noted entry is still there, unchanged, can.
+ */
+export type ChainAnchor = { seq: string; hash: string };
 
 /** Exactly the hashed columns, named one by one so a column added later cannot silently change every hash. */
 function hashedFieldsOf(row: AuditRow): HashedFields {
@@ -142,7 +149,7 @@ function hashedFieldsOf(row: AuditRow): HashedFields {
 }
 
 /** Walks the whole log in order and names the first entry whose hash, link or sequence is wrong. */
-export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<ChainReport> {
+export async function verifyAuditChain(db: DbOrTx, batchSize = 5000, anchor?: ChainAnchor): Promise<ChainReport> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1n;
   let checked = 0;
@@ -161,11 +168,16 @@ export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<Ch
       if (seq !== expectedSeq) return { ok: false, checked, firstBroken: { seq: String(expectedSeq), reason: 'entry missing' } };
       if (row.prevHash !== prevHash) return broken('link to the previous entry does not match');
       if (entryHash(prevHash, hashedFieldsOf(row)) !== row.hash) return broken('entry content does not match its hash');
+      if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash) return broken('entry does not match the anchor noted earlier: rewritten');
       prevHash = row.hash;
       expectedSeq = seq + 1n;
       lastSeq = row.seq;
       checked++;
     }
-    if (rows.length < batchSize) return { ok: true, checked, lastSeq };
+    if (rows.length < batchSize) {
+      if (anchor && BigInt(anchor.seq) >= expectedSeq)
+        return { ok: false, checked, firstBroken: { seq: anchor.seq, reason: 'the anchored entry is gone: the log was cut short' } };
+      return { ok: true, checked, lastSeq, lastHash: lastSeq === null ? null : prevHash };
+    }
   }
 }

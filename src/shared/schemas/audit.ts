@@ -33,9 +33,22 @@ export const AuditQuery = z.strictObject({
   before: z.string().regex(/^\d{1,19}$/, 'a sequence number').optional(),
 });
 
+/** `seq:hash` of an entry noted at an earlier check; the check then also fails if it is gone or changed. */
+export const VerifyQuery = z.strictObject({
+  anchor: z
+    .string()
+    .regex(/^\d{1,19}:[0-9a-f]{64}$/, 'seq:hash, as an earlier check printed it')
+    .transform((v) => {
+      const [seq, hash] = v.split(':') as [string, string];
+      return { seq, hash };
+    })
+    .optional(),
+});
+
 export const ChainReport = z.object({
   ok: z.boolean(),
   checked: z.number(),
   lastSeq: z.string().nullable().optional(),
+  lastHash: z.string().nullable().optional(),
   firstBroken: z.object({ seq: z.string(), reason: z.string() }).optional(),
 });

@@ -55,3 +55,37 @@ describe('audit API', () => {
     expect(Object.keys(res.json().error.fields).sort()).toEqual(['before', 'flagged', 'from']);
   });
 });
+
+describe('audit anchors', () => {
+  it('an anchor noted at one check catches later truncation and rewriting that the chain alone cannot show', async () => {
+    const clean = await createTestApp();
+    try {
+      const s = await signIn(clean.app, (await makeUser(clean.db, { roles: ['auditor'] })).email);
+      const verify = (anchor?: string) =>
+        clean.app.inject({ method: 'GET', url: `/api/v1/audit/verify${anchor ? `?anchor=${anchor}` : ''}`, headers: { cookie: s.cookie } });
+      const first = (await verify()).json();
+      expect(first).toMatchObject({ ok: true, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      const anchor = `${first.lastSeq}:${first.lastHash}`;
+      // More entries later: the anchor still holds.
+      await clean.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s.headers, payload: { language: 'ru' } });
+      expect((await verify(anchor)).json()).toMatchObject({ ok: true });
+
+      // Cut the log back to before the anchor: the chain itself still verifies, the anchor does not.
+      await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(clean.db);
+      await sql`DELETE FROM audit_log WHERE seq >= ${first.lastSeq}`.execute(clean.db);
+      await sql`ALTER TABLE audit_log ENABLE TRIGGER USER`.execute(clean.db);
+      expect((await verify(anchor)).json()).toMatchObject({ ok: false, firstBroken: { seq: first.lastSeq, reason: 'the anchored entry is gone: the log was cut short' } });
+      expect((await verify()).json()).toMatchObject({ ok: true });
+
+      // A different hash at the anchored seq is a rewrite.
+      const fresh = (await verify()).json();
+      expect((await verify(`${fresh.lastSeq}:${'0'.repeat(64)}`)).json()).toMatchObject({ ok: false, firstBroken: { seq: fresh.lastSeq, reason: expect.stringMatching(/rewritten/) } });
+
+      const bad = await verify('12:nothex');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.fields).toHaveProperty('anchor');
+    } finally {
+      await clean.close();
+    }
+  });
+});

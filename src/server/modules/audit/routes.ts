@@ -4,7 +4,7 @@ import { actor, requireAuth } from '../../app.ts';
 import { requirePermission } from '../../access/policy.ts';
 import { auditRead, verifyAuditChain } from '../../audit/audit.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
-import { AuditEntryView, AuditQuery, ChainReport } from '../../../shared/schemas/audit.ts';
+import { AuditEntryView, AuditQuery, ChainReport, VerifyQuery } from '../../../shared/schemas/audit.ts';
 import { searchAudit } from './repository.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -30,10 +30,15 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/audit/verify', {
-    schema: { tags, summary: 'Check the whole hash chain; names the first broken entry', response: { 200: ChainReport, ...errors } },
+    schema: {
+      tags,
+      summary: 'Check the whole hash chain; names the first broken entry. Note lastSeq:lastHash and pass it as `anchor` next time',
+      querystring: VerifyQuery,
+      response: { 200: ChainReport, ...errors },
+    },
   }, async (req) => {
     requirePermission(requireAuth(req).principal, 'audit:verify');
-    const report = await verifyAuditChain(db);
+    const report = await verifyAuditChain(db, undefined, req.query.anchor);
     await auditRead(db, actor(req), { action: 'audit.verified', changes: { ok: report.ok, checked: report.checked } });
     return report;
   });

@@ -47,7 +47,7 @@ function VerifyChain() {
       {r && (
         <Alert mt="sm" role="status" color={r.ok ? 'teal' : 'red'} title={r.ok ? t('audit.chainOk') : t('audit.chainBroken')} data-testid="chain-result">
           {r.ok
-            ? t('audit.chainOkText', { count: r.checked })
+            ? `${t('audit.chainOkText', { count: r.checked })}${r.lastSeq ? ` ${t('audit.anchorText', { anchor: `${r.lastSeq}:${r.lastHash ?? ''}` })}` : ''}`
             : t('audit.chainBrokenText', { seq: r.firstBroken?.seq ?? '?', reason: r.firstBroken?.reason ?? '?', count: r.checked })}
         </Alert>
       )}
