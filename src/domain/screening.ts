@@ -186,6 +186,16 @@ const describeCounts = (d: DimensionDetail): string => {
   return parts.length ? parts.join(', ') : 'no indicators';
 };
 
+const describeClauses = (clauses: ScreeningRules['presumedVictim']['adult']): string =>
+  clauses.map((c) => (c.length > 1 ? `(${c.join(' or ')})` : c[0])).join(' and ');
+
+/** The rules in words, for the screen and the API description. */
+export const describeRules = (rules: ScreeningRules = SCREENING_RULES) => ({
+  dimensionPositive: `positive when the indicators present include: ${rules.dimensionPositiveWhen.map(describeCombination).join('; or ')}`,
+  presumedVictimAdult: describeClauses(rules.presumedVictim.adult),
+  presumedVictimChild: describeClauses(rules.presumedVictim.child),
+});
+
 /**
  * Evaluates observed indicators for one list: each dimension is positive under the ILO/EC
  * combination rule, and the person is a presumed victim under the adult or child rule (trafficking.md,
@@ -234,12 +244,12 @@ export function evaluateScreening(input: ScreeningInput, rules: ScreeningRules =
   const holds = (t: PresumedVictimTerm) => (t === 'recruitment_act_established' ? recruitmentAct : dimensions[t]);
   const clauses = child ? rules.presumedVictim.child : rules.presumedVictim.adult;
   const presumedVictim = clauses.every((clause) => clause.some(holds));
-  const ruleText = clauses.map((c) => (c.length > 1 ? `(${c.join(' or ')})` : c[0])).join(' and ');
-  const failing = clauses.filter((c) => !c.some(holds)).map((c) => (c.length > 1 ? `(${c.join(' or ')})` : c[0]));
+  const ruleText = describeClauses(clauses);
+  const failing = describeClauses(clauses.filter((c) => !c.some(holds)));
   reasons.push(
     presumedVictim
       ? { code: 'presumed_victim', message: `Presumed victim (${child ? 'child' : 'adult'} rule ${ruleText}): propose a referral to the competent authority` }
-      : { code: 'not_presumed_victim', message: `Not a presumed victim under the ${child ? 'child' : 'adult'} rule ${ruleText}: missing ${failing.join(' and ')}` },
+      : { code: 'not_presumed_victim', message: `Not a presumed victim under the ${child ? 'child' : 'adult'} rule ${ruleText}: missing ${failing}` },
   );
 
   const provisional = isProvisional(list, catalogue);

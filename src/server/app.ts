@@ -26,6 +26,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import { agencyRoutes } from './modules/agencies/routes.ts';
 import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
@@ -181,6 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(agencyRoutes, { prefix: '/api/v1' });
   await api.register(roleRoutes, { prefix: '/api/v1' });
   await api.register(auditRoutes, { prefix: '/api/v1' });
+  await api.register(screeningRoutes, { prefix: '/api/v1' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });
