@@ -26,6 +26,8 @@ import { userRoutes } from './modules/users/routes.ts';
 import { agencyRoutes } from './modules/agencies/routes.ts';
 import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { contactRoutes } from './modules/contacts/routes.ts';
+import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
 import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
@@ -37,6 +39,8 @@ export type AppDeps = {
   databaseKind: 'embedded' | 'external';
   version: string;
   logger?: FastifyServerOptions['logger'];
+  /** The master key; unset: `config.secretKey`, else `<dataDir>/secret.key`. */
+  secretKey?: Buffer;
 };
 
 declare module 'fastify' {
@@ -49,6 +53,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     deps: AppDeps;
+    keys: Keys;
   }
 }
 
@@ -84,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('deps', deps);
+  app.decorate('keys', deriveKeys(deps.secretKey ?? resolveSecretKey(deps.config)));
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -183,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(roleRoutes, { prefix: '/api/v1' });
   await api.register(auditRoutes, { prefix: '/api/v1' });
   await api.register(screeningRoutes, { prefix: '/api/v1' });
+  await api.register(contactRoutes, { prefix: '/api/v1' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });
