@@ -28,6 +28,7 @@ import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
+import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(auditRoutes, { prefix: '/api/v1' });
   await api.register(screeningRoutes, { prefix: '/api/v1' });
   await api.register(contactRoutes, { prefix: '/api/v1' });
+  await api.register(telephonyRoutes, { prefix: '/api/v1' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });
