@@ -29,6 +29,8 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
+import { contactStreamRoutes } from './modules/contacts/stream.ts';
+import { LiveHub } from './live/hub.ts';
 import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
@@ -40,6 +42,8 @@ export type AppDeps = {
   databaseKind: 'embedded' | 'external';
   version: string;
   logger?: FastifyServerOptions['logger'];
+  /** For the process's one LISTEN connection (live queue); unset: no live events reach consoles. */
+  databaseUrl?: string;
   /** The master key; unset: `config.secretKey`, else `<dataDir>/secret.key`. */
   secretKey?: Buffer;
 };
@@ -55,6 +59,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     keys: Keys;
+    live: LiveHub;
   }
 }
 
@@ -91,6 +96,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('deps', deps);
   app.decorate('keys', deriveKeys(deps.secretKey ?? resolveSecretKey(deps.config)));
+  const live = new LiveHub(deps.databaseUrl ?? '');
+  app.decorate('live', live);
+  if (deps.databaseUrl) app.addHook('onReady', () => live.start());
+  app.addHook('onClose', () => live.close());
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -191,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(auditRoutes, { prefix: '/api/v1' });
   await api.register(screeningRoutes, { prefix: '/api/v1' });
   await api.register(contactRoutes, { prefix: '/api/v1' });
+  await api.register(contactStreamRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
 
   if (hasWeb(deps.config)) {
