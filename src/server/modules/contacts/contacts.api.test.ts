@@ -299,3 +299,20 @@ describe('closing and reassigning', () => {
     expect(entry).toMatchObject({ actorUserId: sup.id, changes: { assignedUserId: { old: op.id, new: op2.id } } });
   });
 });
+
+describe('OpenAPI', () => {
+  it('describes every hotline route with its schemas', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = res.json().paths as Record<string, Record<string, { requestBody?: unknown; parameters?: { name: string }[] }>>;
+    for (const p of [
+      '/api/v1/contacts', '/api/v1/contacts/{id}', '/api/v1/contacts/{id}/history', '/api/v1/contacts/{id}/accept', '/api/v1/contacts/{id}/draft',
+      '/api/v1/contacts/{id}/form', '/api/v1/contacts/{id}/screenings', '/api/v1/contacts/{id}/escalations',
+      '/api/v1/contacts/{id}/escalations/{escalationId}/acknowledge', '/api/v1/contacts/{id}/close', '/api/v1/contacts/{id}/reassign',
+      '/api/v1/contacts/stream', '/api/v1/screenings/evaluate', '/api/v1/screenings/catalogue',
+      '/api/v1/telephony/twilio/voice', '/api/v1/telephony/twilio/status', '/api/v1/telephony/twilio/messaging', '/api/v1/telephony/webhook',
+    ]) expect(paths, p).toHaveProperty([p]);
+    expect(paths['/api/v1/contacts/{id}/form']!.put!.requestBody).toBeDefined();
+    expect(paths['/api/v1/contacts']!.get!.parameters!.map((x) => x.name)).toEqual(expect.arrayContaining(['status', 'channel', 'from', 'to', 'region', 'cursor', 'limit']));
+  });
+});
