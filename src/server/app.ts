@@ -26,6 +26,12 @@ import { userRoutes } from './modules/users/routes.ts';
 import { agencyRoutes } from './modules/agencies/routes.ts';
 import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { contactRoutes } from './modules/contacts/routes.ts';
+import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
+import { telephonyRoutes } from './modules/telephony/routes.ts';
+import { contactStreamRoutes } from './modules/contacts/stream.ts';
+import { LiveHub } from './live/hub.ts';
+import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
@@ -36,6 +42,10 @@ export type AppDeps = {
   databaseKind: 'embedded' | 'external';
   version: string;
   logger?: FastifyServerOptions['logger'];
+  /** For the process's one LISTEN connection (live queue); unset: no live events reach consoles. */
+  databaseUrl?: string;
+  /** The master key; unset: `config.secretKey`, else `<dataDir>/secret.key`. */
+  secretKey?: Buffer;
 };
 
 declare module 'fastify' {
@@ -48,6 +58,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     deps: AppDeps;
+    keys: Keys;
+    live: LiveHub;
   }
 }
 
@@ -85,6 +97,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('deps', deps);
+  app.decorate('keys', deriveKeys(deps.secretKey ?? resolveSecretKey(deps.config)));
+  const live = new LiveHub(deps.databaseUrl ?? '');
+  app.decorate('live', live);
+  if (deps.databaseUrl) app.addHook('onReady', () => live.start());
+  app.addHook('onClose', () => live.close());
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -183,6 +200,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(agencyRoutes, { prefix: '/api/v1' });
   await api.register(roleRoutes, { prefix: '/api/v1' });
   await api.register(auditRoutes, { prefix: '/api/v1' });
+  await api.register(screeningRoutes, { prefix: '/api/v1' });
+  await api.register(contactRoutes, { prefix: '/api/v1' });
+  await api.register(contactStreamRoutes, { prefix: '/api/v1' });
+  await api.register(telephonyRoutes, { prefix: '/api/v1' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });

@@ -16,6 +16,17 @@ const EnvSchema = z.object({
   PATHWAY_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
   PATHWAY_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   PATHWAY_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  PATHWAY_SECRET_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .transform((v) => Buffer.from(v, 'base64'))
+    .optional(),
+  PATHWAY_HOTLINE_AGENCY_ID: z.uuid().optional(),
+  PATHWAY_TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+  PATHWAY_TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-def').optional(),
+  PATHWAY_TELEGRAM_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'letters, digits, _ and - only (1 to 256)').optional(),
+  PATHWAY_TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
+  PATHWAY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -35,6 +46,15 @@ export type Config = Readonly<{
   trustProxy: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   webDistDir: string;
+  /** The master key for keyed hashes and field encryption; unset: kept in `<dataDir>/secret.key`. */
+  secretKey: Buffer | undefined;
+  /** The agency that owns contacts arriving through the channels and public reports. */
+  hotlineAgencyId: string | undefined;
+  twilioAuthToken: string | undefined;
+  telegramBotToken: string | undefined;
+  telegramSecret: string | undefined;
+  telegramApiUrl: string;
+  webhookSecret: string | undefined;
 }>;
 
 export class ConfigError extends Error {}
@@ -64,6 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.PATHWAY_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     webDistDir: path.resolve('dist/web'),
+    secretKey: e.PATHWAY_SECRET_KEY,
+    hotlineAgencyId: e.PATHWAY_HOTLINE_AGENCY_ID,
+    twilioAuthToken: e.PATHWAY_TWILIO_AUTH_TOKEN,
+    telegramBotToken: e.PATHWAY_TELEGRAM_BOT_TOKEN,
+    telegramSecret: e.PATHWAY_TELEGRAM_SECRET,
+    telegramApiUrl: e.PATHWAY_TELEGRAM_API_URL.replace(/\/+$/, ''),
+    webhookSecret: e.PATHWAY_WEBHOOK_SECRET,
     ...overrides,
   });
 }

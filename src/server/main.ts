@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(config.databaseUrl ? 'Pathway: using the PostgreSQL at DATABASE_URL' : `Pathway: starting the embedded PostgreSQL in ${config.dataDir}`);
   const database = await openDatabase(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined);
-  const app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION });
+  const app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url });
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -52,6 +52,7 @@ export const SYSTEM_PERMISSIONS = [
   'tokens:service',
   'break_glass',
   'reports:aggregate',
+  'contacts:supervise',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -106,6 +107,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'referral:read:granted',
     'referral:update:granted',
     'break_glass',
+    'contacts:supervise',
     ...personal,
   ],
   identification_officer: [

@@ -6,13 +6,16 @@ import type { Role } from '../../src/shared/roles.ts';
 import { insertUser } from '../../src/server/modules/users/service.ts';
 import { cloneTestDatabase } from './db.ts';
 
+/** Tests pass the master key explicitly: nothing is written to a data folder. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
+
 export type TestApp = { app: FastifyInstance; db: Db; url: string; config: Config; close: () => Promise<void> };
 
 /** The real app on its own cloned database, without listen(): requests go through app.inject(). */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const { db, url, drop } = await cloneTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, ...overrides });
-  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false });
+  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, databaseUrl: url });
   await app.ready();
   return {
     app,

@@ -123,6 +123,91 @@ export interface SettingsTable {
   updatedAt: Timestamp;
 }
 
+export interface ContactsTable {
+  id: Generated<string>;
+  channel: string;
+  status: Generated<string>;
+  ownerAgencyId: string;
+  assignedUserId: string | null;
+  externalId: string | null;
+  contactorHash: Buffer | null;
+  contactorLast3: string | null;
+  callbackNumberEnc: Buffer | null;
+  enteredBy: string | null;
+  contactorType: string | null;
+  contactType: string | null;
+  language: string | null;
+  region: string | null;
+  city: string | null;
+  persons: ColumnType<unknown, string | undefined, string>;
+  categories: Generated<string[]>;
+  summary: string | null;
+  urgency: Generated<string>;
+  outcomes: Generated<string[]>;
+  outcomeNote: string | null;
+  receivedAt: Timestamp;
+  answeredAt: NullableTimestamp;
+  endedAt: NullableTimestamp;
+  completedAt: NullableTimestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ContactInboundEventsTable {
+  source: 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook';
+  externalId: string;
+  contactId: string;
+  receivedAt: Timestamp;
+}
+
+export interface ContactMessagesTable {
+  id: Generated<string>;
+  contactId: string;
+  direction: 'in' | 'out';
+  body: string;
+  mediaCount: Generated<number>;
+  sentBy: string | null;
+  delivery: 'pending' | 'sent' | 'failed' | null;
+  createdAt: Timestamp;
+}
+
+export interface ContactDraftsTable {
+  contactId: string;
+  userId: string;
+  data: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  updatedAt: Timestamp;
+}
+
+export interface ContactScreeningsTable {
+  id: Generated<string>;
+  contactId: string;
+  personIndex: number | null;
+  list: string;
+  listReason: string;
+  indicators: ColumnType<unknown, string, never>;
+  recruitmentActEstablished: boolean;
+  presumedVictim: boolean;
+  provisional: boolean;
+  catalogueVersion: string;
+  ruleVersion: string;
+  result: ColumnType<unknown, string, never>;
+  createdBy: string;
+  createdAt: Timestamp;
+}
+
+export interface ContactEscalationsTable {
+  id: Generated<string>;
+  contactId: string;
+  reason: string;
+  createdBy: string;
+  createdAt: Timestamp;
+  alertedAgencyIds: Generated<string[]>;
+  alertedAt: NullableTimestamp;
+  acknowledgedAt: NullableTimestamp;
+  acknowledgedBy: string | null;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -134,6 +219,12 @@ export interface Database {
   accessGrants: AccessGrantsTable;
   auditLog: AuditLogTable;
   settings: SettingsTable;
+  contacts: ContactsTable;
+  contactInboundEvents: ContactInboundEventsTable;
+  contactMessages: ContactMessagesTable;
+  contactDrafts: ContactDraftsTable;
+  contactScreenings: ContactScreeningsTable;
+  contactEscalations: ContactEscalationsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

@@ -1,0 +1,66 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+
+export const SECRET_KEY_FILE = 'secret.key';
+
+/**
+ * The master key: `PATHWAY_SECRET_KEY`, or else `<dataDir>/secret.key`, made (mode 600) on the first
+ * start and reused after. It never enters the database, so a copy of the database alone cannot turn
+ * a keyed hash back into a phone number by trying every number.
+ */
+export function resolveSecretKey(config: Config): Buffer {
+  if (config.secretKey) return config.secretKey;
+  const file = path.join(config.dataDir, SECRET_KEY_FILE);
+  try {
+    return parseKeyFile(fs.readFileSync(file, 'utf8'), file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const key = crypto.randomBytes(32);
+  try {
+    // 'wx': if another process made it first, use theirs.
+    fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return parseKeyFile(fs.readFileSync(file, 'utf8'), file);
+  }
+}
+
+function parseKeyFile(text: string, file: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key; restore it from backup or set PATHWAY_SECRET_KEY`);
+  return key;
+}
+
+/** Keys for separate purposes, derived from the master key so that one never serves two uses. */
+export type Keys = {
+  /** HMAC-SHA256 of a normalised phone number or handle: the same contactor gives the same hash. */
+  contactorHash: (identifier: string) => Buffer;
+  /** AES-256-GCM: nonce, tag and ciphertext in one buffer. */
+  encrypt: (plain: string) => Buffer;
+  decrypt: (sealed: Buffer) => string;
+};
+
+export function deriveKeys(master: Buffer): Keys {
+  const sub = (info: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
+  const hashKey = sub('pathway/contactor-hash/v1');
+  const encKey = sub('pathway/field-encryption/v1');
+  return {
+    contactorHash: (identifier) => crypto.createHmac('sha256', hashKey).update(identifier, 'utf8').digest(),
+    encrypt: (plain) => {
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', encKey, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    decrypt: (sealed) => {
+      const decipher = crypto.createDecipheriv('aes-256-gcm', encKey, sealed.subarray(0, 12));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+
+const SECRET = 'generic-webhook-secret-0123456789';
+let t: TestApp;
+let other: App;
+let agency: string;
+let base: string;
+let op: Session;
+let outsider: Session;
+
+beforeAll(async () => {
+  agency = crypto.randomUUID();
+  t = await createTestApp({ webhookSecret: SECRET, hotlineAgencyId: agency });
+  await t.db.insertInto('agencies').values({ id: agency, name: 'Hotline', type: 'government' }).execute();
+  op = await signIn(t.app, (await makeUser(t.db, { roles: ['operator'], agencyId: agency })).email);
+  outsider = await signIn(t.app, (await makeUser(t.db, { roles: ['operator'], agencyId: (await makeAgency(t.db)).id })).email);
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  // A second Pathway process on the same database: its own pool and its own LISTEN connection.
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', webhookSecret: SECRET, hotlineAgencyId: agency });
+  other = await buildApp({ config, db: t.db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, databaseUrl: t.url });
+  await other.ready();
+});
+afterAll(async () => {
+  await other.close();
+  await t.close();
+});
+
+type Received = { event: string; data: Record<string, unknown>; at: number };
+
+/** An SSE client that collects events until closed. */
+function connect(s: Session): Promise<{ events: Received[]; next: (pred: (e: Received) => boolean, ms?: number) => Promise<Received>; close: () => void; status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}/api/v1/contacts/stream`, { headers: { cookie: s.cookie } }, (res) => {
+      const events: Received[] = [];
+      const waiters: { pred: (e: Received) => boolean; done: (e: Received) => void }[] = [];
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (!event || !data) continue;
+          const e = { event, data: JSON.parse(data) as Record<string, unknown>, at: Date.now() };
+          events.push(e);
+          for (const w of [...waiters]) if (w.pred(e)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.done(e);
+          }
+        }
+      });
+      const next = (pred: (e: Received) => boolean, ms = 3000) =>
+        new Promise<Received>((ok, fail) => {
+          const found = events.find(pred);
+          if (found) return ok(found);
+          const timer = setTimeout(() => fail(new Error(`no matching event within ${ms} ms; got ${JSON.stringify(events)}`)), ms);
+          waiters.push({ pred, done: (e) => { clearTimeout(timer); ok(e); } });
+        });
+      resolve({ events, next, close: () => req.destroy(), status: res.statusCode ?? 0 });
+    });
+    req.on('error', reject);
+  });
+}
+
+function webhook(app: App, body: object) {
+  const raw = JSON.stringify(body);
+  const at = Math.floor(Date.now() / 1000);
+  const v1 = crypto.createHmac('sha256', SECRET).update(`${at}.${raw}`).digest('hex');
+  return app.inject({ method: 'POST', url: '/api/v1/telephony/webhook', headers: { 'content-type': 'application/json', 'x-pathway-signature': `t=${at},v1=${v1}` }, payload: raw });
+}
+
+describe('the live queue', () => {
+  it('a contact posted to another process reaches a connected console; another agency hears nothing', async () => {
+    const console1 = await connect(op);
+    const console2 = await connect(outsider);
+    expect(console1.status).toBe(200);
+    await console1.next((e) => e.event === 'ready');
+    await console2.next((e) => e.event === 'ready');
+    const sent = Date.now();
+    const res = await webhook(other, { id: `ev-${crypto.randomUUID()}`, type: 'message', channel: 'sms', from: '+994501110000', body: 'help' });
+    expect(res.statusCode).toBe(200);
+    const { contactId } = res.json();
+    const e = await console1.next((x) => x.event === 'contact' && x.data.id === contactId);
+    expect(e.data).toMatchObject({ type: 'contact', status: 'new', channel: 'sms', ownerAgencyId: agency });
+    expect(JSON.stringify(e.data)).not.toMatch(/help|1110000/);
+    expect(e.at - sent).toBeLessThan(2000);
+
+    // Accepting in this process is heard too; the outsider heard none of it.
+    await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/accept`, headers: op.headers });
+    await console1.next((x) => x.event === 'contact' && x.data.id === contactId && x.data.status === 'in_progress');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(console2.events.filter((x) => x.event !== 'ready')).toEqual([]);
+    console1.close();
+    console2.close();
+  });
+
+  it('an escalation alert reaches the alerted agency', async () => {
+    const c = await connect(op);
+    await c.next((e) => e.event === 'ready');
+    const { contactId } = (await webhook(other, { id: `ev-${crypto.randomUUID()}`, type: 'call', channel: 'call', from: '+994501110001' })).json();
+    await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/accept`, headers: op.headers });
+    await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/escalations`, headers: op.headers, payload: { reason: 'held now' } });
+    const e = await c.next((x) => x.event === 'escalation' && x.data.contactId === contactId);
+    expect(e.data.alertedAgencyIds).toContain(agency);
+    c.close();
+  });
+
+  it('needs a signed-in user', async () => {
+    const res = await fetch(`${base}/api/v1/contacts/stream`);
+    expect(res.status).toBe(401);
+  });
+});

@@ -1,0 +1,131 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
+import { isUniqueViolation } from '../../db/pagination.ts';
+import type { Keys } from '../../crypto/keys.ts';
+import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../../shared/hotline.ts';
+import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
+import { notifyContact } from '../contacts/repository.ts';
+
+export type InboundSource = 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook';
+
+export type Inbound = {
+  source: InboundSource;
+  /** The provider's id of this event: CallSid, MessageSid, update_id, the webhook's event id. */
+  eventId: string;
+  channel: ContactChannel;
+  contactor: ContactorAddress | null;
+  /** A call is a contact of its own; a message joins the contactor's open conversation on the channel. */
+  kind: 'call' | 'message';
+  body?: string;
+  mediaCount?: number;
+  language?: string | null;
+};
+
+export type IntakeResult = { contactId: string; duplicate: boolean; joined: boolean };
+
+/**
+ * Turns one provider event into a contact (or a message of an open one), exactly once: a retried
+ * event finds its earlier row and changes nothing. Everything, with its audit entry and the live
+ * notification, commits together, so a 2xx to the provider means it is stored.
+ */
+export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditActor, ev: Inbound): Promise<IntakeResult> {
+  const fp = contactorFingerprint(keys, ev.contactor);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await auditedTransaction<IntakeResult>(db, actor, async (tx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${ev.source}:${ev.eventId}`}, 0))`.execute(tx);
+        const seen = await tx.selectFrom('contactInboundEvents').select('contactId').where('source', '=', ev.source).where('externalId', '=', ev.eventId).executeTakeFirst();
+        if (seen) return { result: { contactId: seen.contactId, duplicate: true, joined: false }, audit: [] };
+
+        let contactId: string | undefined;
+        if (ev.kind === 'message' && fp.contactorHash) {
+          // One conversation per contactor and channel: two messages arriving together must not open two.
+          await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`conversation:${ev.channel}:${fp.contactorHash.toString('hex')}`}, 0))`.execute(tx);
+          const open = await tx
+            .selectFrom('contacts')
+            .select('id')
+            .where('channel', '=', ev.channel)
+            .where('contactorHash', '=', fp.contactorHash)
+            .where('ownerAgencyId', '=', agencyId)
+            .where('status', 'in', OPEN_STATUSES)
+            .orderBy('receivedAt', 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          contactId = open?.id;
+        }
+        const joined = contactId !== undefined;
+        if (!contactId) {
+          const now = new Date();
+          const row = await tx
+            .insertInto('contacts')
+            .values({
+              channel: ev.channel,
+              status: (ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus,
+              ownerAgencyId: agencyId,
+              externalId: ev.kind === 'call' ? ev.eventId : null,
+              ...fp,
+              language: ev.language ?? null,
+              receivedAt: now,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          contactId = row.id;
+        }
+        if (ev.kind === 'message') {
+          await tx.insertInto('contactMessages').values({ contactId, direction: 'in', body: ev.body ?? '', mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
+          await tx.updateTable('contacts').set({ updatedAt: new Date() }).where('id', '=', contactId).execute();
+        }
+        await tx.insertInto('contactInboundEvents').values({ source: ev.source, externalId: ev.eventId, contactId }).execute();
+        await notifyContact(tx, contactId);
+        // No number and no message text in the log: the channel, the source and whether it joined.
+        return {
+          result: { contactId, duplicate: false, joined },
+          audit: { action: joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: contactId, changes: { channel: ev.channel, source: ev.source, kind: ev.kind } },
+        };
+      });
+    } catch (e) {
+      // Two deliveries of a new call racing on the (channel, external_id) index: the loser looks again.
+      if (attempt < 2 && isUniqueViolation(e)) continue;
+      throw e;
+    }
+  }
+}
+
+const CALL_ENDED = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/**
+ * Where a Twilio call status callback takes a contact. Never backwards, never out of a closed state;
+ * a call that ends after an operator answered goes to wrap-up (the form is still open), one that ends
+ * unanswered is abandoned.
+ */
+export function nextCallStatus(current: ContactStatus, callStatus: string): ContactStatus {
+  if (current === 'completed' || current === 'abandoned' || current === 'wrap_up') return current;
+  if (CALL_ENDED.has(callStatus)) return current === 'in_progress' ? 'wrap_up' : 'abandoned';
+  if ((callStatus === 'ringing' || callStatus === 'queued' || callStatus === 'in-progress') && current === 'new') return 'ringing';
+  return current;
+}
+
+export async function applyCallStatus(db: Db, actor: AuditActor, callSid: string, callStatus: string, language?: string | null): Promise<{ contactId: string | null; status: ContactStatus | null }> {
+  return auditedTransaction<{ contactId: string | null; status: ContactStatus | null }>(db, actor, async (tx) => {
+    const c = await tx.selectFrom('contacts').select(['id', 'status', 'language']).where('channel', '=', 'call').where('externalId', '=', callSid).forUpdate().executeTakeFirst();
+    if (!c) return { result: { contactId: null, status: null }, audit: [] };
+    const from = c.status as ContactStatus;
+    const to = nextCallStatus(from, callStatus);
+    const setLanguage = language && language !== c.language;
+    if (to === from && !setLanguage) return { result: { contactId: c.id, status: from }, audit: [] };
+    const now = new Date();
+    await tx
+      .updateTable('contacts')
+      .set({ status: to, updatedAt: now, ...(to === 'wrap_up' || to === 'abandoned' ? { endedAt: now } : {}), ...(setLanguage ? { language } : {}) })
+      .where('id', '=', c.id)
+      .execute();
+    await notifyContact(tx, c.id);
+    return {
+      result: { contactId: c.id, status: to },
+      audit: { action: 'contact.status_changed', recordType: 'contact', recordId: c.id, changes: { status: { old: from, new: to }, callStatus, ...(setLanguage ? { language } : {}) } },
+    };
+  });
+}
