@@ -6,6 +6,7 @@ import type { ResourceDef } from '../../access/policy.ts';
  */
 export const contactResource = (alias: string): ResourceDef => ({
   recordType: 'contact',
+  table: 'contacts',
   idColumn: `${alias}.id`,
   ownerUserColumn: `${alias}.assignedUserId`,
   ownerAgencyColumn: `${alias}.ownerAgencyId`,
