@@ -80,6 +80,17 @@ export function requireAuth(req: FastifyRequest): Authenticated {
   return auth;
 }
 
+/**
+ * The signed-in caller through a browser session. Managing one's own credentials (API tokens, the
+ * second factor, the password, other sessions) needs a session: a leaked API token must not be able
+ * to mint a longer-lived one or take over the account's sign-in.
+ */
+export function requireSession(req: FastifyRequest): Authenticated {
+  const auth = requireAuth(req);
+  if (auth.principal.via !== 'session') throw new AppError('session_required', 403, 'Sign in through the browser to manage credentials; an API token cannot');
+  return auth;
+}
+
 export const actor = (req: FastifyRequest): AuditActor => actorOf(req.auth?.principal ?? null, req.id, req.ip);
 
 export { forbidden };

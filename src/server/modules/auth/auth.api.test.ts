@@ -63,6 +63,15 @@ describe('sign-in', () => {
     expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
   });
 
+  it('counts guesses sent in parallel: the account still locks', async () => {
+    const u = await makeUser(t.db);
+    const results = await Promise.all(Array.from({ length: 12 }, () => login({ email: u.email, password: 'parallel wrong guess' })));
+    expect(results.every((r) => r.statusCode === 401 || r.statusCode === 423)).toBe(true);
+    const row = await t.db.selectFrom('users').select(['lockedUntil']).where('id', '=', u.id).executeTakeFirstOrThrow();
+    expect(row.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(423);
+  });
+
   it('refuses a disabled user', async () => {
     const u = await makeUser(t.db);
     await t.db.updateTable('users').set({ disabledAt: new Date() }).where('id', '=', u.id).execute();
@@ -116,8 +125,10 @@ describe('session, CSRF and sign-out', () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: a.headers })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: a.cookie } })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: b.cookie } })).statusCode).toBe(200);
+    const { token } = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: b.headers, payload: { name: 'x', expiresInDays: 5 } })).json();
     const all = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout-everywhere', headers: b.headers });
-    expect(all.json()).toEqual({ sessionsEnded: 2 });
+    expect(all.json()).toEqual({ sessionsEnded: 2, tokensRevoked: 1 });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
     for (const s of [b, c]) expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
@@ -194,6 +205,15 @@ describe('TOTP second factor', () => {
     }
   });
 
+  it('a code used by two sign-ins racing each other lets only one in', async () => {
+    const u = await makeUser(t.db);
+    const { secret } = await enrol(u.email);
+    const next = totpCode(secret, Date.now() + 30_000);
+    const results = await Promise.all(Array.from({ length: 6 }, () => login({ email: u.email, password: PASSWORD, totp: next })));
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.statusCode === 401).every((r) => r.json().error.code === 'invalid_totp')).toBe(true);
+  });
+
   it('can be turned off with the password', async () => {
     const u = await makeUser(t.db);
     const { session } = await enrol(u.email);
@@ -232,6 +252,29 @@ describe('API tokens', () => {
     const revoked = await t.app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${tokenInfo.id}`, headers: s.headers });
     expect(revoked.statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer })).statusCode).toBe(401);
+  });
+
+  it('cannot manage credentials: no new tokens, no second factor, no password or session changes', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const { token, tokenInfo } = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: 'leaky', expiresInDays: 1 } })).json();
+    const bearer = { authorization: `Bearer ${token}` };
+    const attempts: Array<[string, string, object | undefined]> = [
+      ['POST', '/api/v1/auth/tokens', { name: 'forever', expiresInDays: 366 }],
+      ['DELETE', `/api/v1/auth/tokens/${tokenInfo.id}`, undefined],
+      ['POST', '/api/v1/me/totp/setup', undefined],
+      ['POST', '/api/v1/me/totp/enable', { code: '123456' }],
+      ['POST', '/api/v1/me/totp/disable', { password: PASSWORD }],
+      ['POST', '/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'taken over account' }],
+      ['POST', '/api/v1/auth/logout-everywhere', undefined],
+    ];
+    for (const [method, url, payload] of attempts) {
+      const res = await t.app.inject({ method: method as 'POST', url, headers: bearer, ...(payload ? { payload } : {}) });
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.json().error.code).toBe('session_required');
+    }
+    expect(await t.db.selectFrom('apiTokens').select('id').where('userId', '=', u.id).execute()).toHaveLength(1);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(200);
   });
 
   it('expire', async () => {

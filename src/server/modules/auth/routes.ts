@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actor, requireAuth } from '../../app.ts';
+import { actor, requireAuth, requireSession } from '../../app.ts';
 import { ErrorBody, IdParams, Ok } from '../../../shared/schemas/common.ts';
 import {
   ChangePasswordBody,
@@ -47,20 +47,20 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/auth/logout-everywhere', {
-    schema: { tags, summary: 'End every session of the signed-in user, this one included', response: { 200: z.object({ sessionsEnded: z.number() }), ...errors } },
+    schema: { tags, summary: 'End every session of the signed-in user, this one included, and revoke their API tokens', response: { 200: z.object({ sessionsEnded: z.number(), tokensRevoked: z.number() }), ...errors } },
     config: incomplete,
   }, async (req, reply) => {
-    const a = requireAuth(req);
+    const a = requireSession(req);
     const count = await auth.logoutEverywhere(db, actor(req), a.principal.userId);
     clearSessionCookie(reply);
-    return { sessionsEnded: count };
+    return count;
   });
 
   app.post('/auth/password', {
     schema: { tags, summary: 'Change the signed-in user\'s password; other sessions end', body: ChangePasswordBody, response: { 200: Ok, ...errors } },
     config: incomplete,
   }, async (req) => {
-    const a = requireAuth(req);
+    const a = requireSession(req);
     await auth.changePassword(db, actor(req), a.principal.userId, a.principal.sessionId, req.body.currentPassword, req.body.newPassword);
     return { ok: true as const };
   });
@@ -87,7 +87,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'Start setting up a TOTP second factor: returns the secret and otpauth URI', response: { 200: TotpSetupResponse, ...errors } },
     config: incomplete,
   }, async (req) => {
-    const a = requireAuth(req);
+    const a = requireSession(req);
     return auth.startTotpSetup(db, actor(req), a.principal.userId, a.user.email);
   });
 
@@ -95,7 +95,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'Confirm the TOTP setup with a current code', body: TotpCodeBody, response: { 200: Ok, ...errors } },
     config: incomplete,
   }, async (req) => {
-    const a = requireAuth(req);
+    const a = requireSession(req);
     await auth.enableTotp(db, actor(req), a.principal.userId, req.body.code);
     return { ok: true as const };
   });
@@ -103,7 +103,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/me/totp/disable', {
     schema: { tags, summary: 'Turn the TOTP second factor off (not when the role requires it)', body: TotpDisableBody, response: { 200: Ok, ...errors } },
   }, async (req) => {
-    const a = requireAuth(req);
+    const a = requireSession(req);
     await auth.disableTotp(db, actor(req), a.principal.userId, req.body.password, a.user.requireTotp);
     return { ok: true as const };
   });
@@ -118,7 +118,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/auth/tokens', {
     schema: { tags, summary: 'Create an API token for oneself; the token is shown once', body: CreateTokenBody, response: { 201: CreatedToken, ...errors } },
   }, async (req, reply) => {
-    const a = requireAuth(req);
+    const a = requireSession(req);
     const created = await auth.createToken(db, actor(req), a.principal.userId, a.principal.userId, req.body.name, req.body.expiresInDays);
     return reply.status(201).send(created);
   });
@@ -126,7 +126,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete('/auth/tokens/:id', {
     schema: { tags, summary: 'Revoke one of one\'s own API tokens', params: IdParams, response: { 200: TokenView, ...errors } },
   }, async (req) => {
-    const a = requireAuth(req);
+    const a = requireSession(req);
     return auth.revokeToken(db, actor(req), a.principal.userId, req.params.id);
   });
 };

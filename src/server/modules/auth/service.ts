@@ -58,13 +58,21 @@ export async function login(db: Db, config: Config, input: LoginInput, actor: Au
   }
   const fail = async (reason: string, error: AppError) => {
     await auditedTransaction(db, who, async (tx) => {
-      const failures = user.failedLogins + 1;
-      const lock = failures >= config.loginMaxFailures;
-      await tx
+      // Counted in the database, so guesses sent in parallel add up instead of overwriting each other.
+      const { failedLogins: failures } = await tx
         .updateTable('users')
-        .set({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? new Date(Date.now() + config.lockoutMinutes * 60_000) : null })
+        .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
         .where('id', '=', user.id)
-        .execute();
+        .returning('failedLogins')
+        .executeTakeFirstOrThrow();
+      const lock = failures >= config.loginMaxFailures;
+      if (lock) {
+        await tx
+          .updateTable('users')
+          .set({ failedLogins: 0, lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
+          .where('id', '=', user.id)
+          .execute();
+      }
       return { result: null, audit: { action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason } } };
     });
     throw error;
@@ -78,17 +86,23 @@ export async function login(db: Db, config: Config, input: LoginInput, actor: Au
     if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep)))
       return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }));
   }
-  return auditedTransaction(db, who, async (tx) => {
-    await tx
+  const spent = step;
+  const session = await auditedTransaction(db, who, async (tx) => {
+    // A TOTP step is spent once: of two sign-ins racing with the same code, one updates the row.
+    let q = tx
       .updateTable('users')
-      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date(), ...(step !== null ? { totpLastStep: step } : {}) })
-      .where('id', '=', user.id)
-      .execute();
+      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date(), ...(spent !== null ? { totpLastStep: spent } : {}) })
+      .where('id', '=', user.id);
+    if (spent !== null) q = q.where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', String(spent))]));
+    const updated = await q.executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason: 'totp_replayed' } } };
     const session = await createSession(tx, config, user.id, meta);
     const loaded = await loadUserWithAccess(tx, user.id);
     if (!loaded) throw invalid();
     return { result: { ...session, user: loaded }, audit: { action: 'auth.login', recordType: 'user', recordId: user.id, changes: { session: session.id } } };
   });
+  if (!session) throw new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' });
+  return session;
 }
 
 export async function createSession(tx: Tx, config: Config, userId: string, meta: { ip: string | null; userAgent: string | null }) {
@@ -110,7 +124,7 @@ export async function logout(db: Db, actor: AuditActor, sessionId: string): Prom
   });
 }
 
-/** Ends every session of the user (and, when asked, revokes their API tokens too). */
+/** Ends every session of the user, or every one but `exceptSessionId`. */
 export async function revokeAllSessions(tx: Tx, userId: string, exceptSessionId: string | null = null): Promise<number> {
   let q = tx.updateTable('sessions').set({ revokedAt: new Date() }).where('userId', '=', userId).where('revokedAt', 'is', null);
   if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
@@ -118,10 +132,21 @@ export async function revokeAllSessions(tx: Tx, userId: string, exceptSessionId:
   return Number(res.numUpdatedRows);
 }
 
-export async function logoutEverywhere(db: Db, actor: AuditActor, userId: string): Promise<number> {
+/** Revokes every live API token of the user; returns how many. */
+export async function revokeAllTokens(tx: Tx, userId: string): Promise<number> {
+  const res = await tx.updateTable('apiTokens').set({ revokedAt: new Date() }).where('userId', '=', userId).where('revokedAt', 'is', null).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** "Sign out everywhere" is what a user does after a suspected break-in: sessions and API tokens end. */
+export async function logoutEverywhere(db: Db, actor: AuditActor, userId: string): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   return auditedTransaction(db, actor, async (tx) => {
-    const count = await revokeAllSessions(tx, userId);
-    return { result: count, audit: { action: 'auth.logout_everywhere', recordType: 'user', recordId: userId, changes: { sessions: count } } };
+    const sessionsEnded = await revokeAllSessions(tx, userId);
+    const tokensRevoked = await revokeAllTokens(tx, userId);
+    return {
+      result: { sessionsEnded, tokensRevoked },
+      audit: { action: 'auth.logout_everywhere', recordType: 'user', recordId: userId, changes: { sessions: sessionsEnded, tokens: tokensRevoked } },
+    };
   });
 }
 

@@ -8,7 +8,7 @@ import type { AdminUserView } from '../../../shared/schemas/admin.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { Role } from '../../../shared/roles.ts';
 import * as repo from './repository.ts';
-import { revokeAllSessions } from '../auth/service.ts';
+import { revokeAllSessions, revokeAllTokens } from '../auth/service.ts';
 
 export function toAdminView(u: NonNullable<repo.UserRow>): AdminUserView {
   return {
@@ -134,10 +134,12 @@ export async function resetPassword(db: Db, actor: AuditActor, id: string, reset
       })
       .where('id', '=', id)
       .execute();
+    // A reset answers a suspected break-in: whatever the intruder made with the account ends too.
     await revokeAllSessions(tx, id);
+    const tokensRevoked = await revokeAllTokens(tx, id);
     return {
       result: { temporaryPassword },
-      audit: { action: 'user.password_reset', recordType: 'user', recordId: id, changes: { passwordHash: { changed: true }, totpReset: resetTotp } },
+      audit: { action: 'user.password_reset', recordType: 'user', recordId: id, changes: { passwordHash: { changed: true }, totpReset: resetTotp, tokensRevoked } },
     };
   });
 }

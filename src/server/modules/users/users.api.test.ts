@@ -77,14 +77,16 @@ describe('users administration', () => {
     expect((await req('PATCH', `/api/v1/users/${adminId}`, { roles: ['analyst'] })).statusCode).toBe(409);
   });
 
-  it('resets a password: old one stops working, sessions end, lockout clears, TOTP optionally removed', async () => {
+  it('resets a password: old one stops working, sessions and API tokens end, lockout clears, TOTP optionally removed', async () => {
     const u = await makeUser(t.db);
     const s = await signIn(t.app, u.email);
+    const { token } = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: 'made by an intruder', expiresInDays: 300 } })).json();
     await t.db.updateTable('users').set({ lockedUntil: new Date(Date.now() + 600_000), totpSecret: 'JBSWY3DPEHPK3PXP', totpEnabledAt: new Date() }).where('id', '=', u.id).execute();
     const res = await req('POST', `/api/v1/users/${u.id}/reset-password`, { resetTotp: true });
     expect(res.statusCode).toBe(200);
     const { temporaryPassword } = res.json();
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } })).statusCode).toBe(401);
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: temporaryPassword } });
     expect(ok.statusCode).toBe(200);
