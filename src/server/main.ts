@@ -27,6 +27,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (config.demo) {
+    // Demo users share one published password: never add them beside real accounts.
+    const real = await database.db.selectFrom('users').select('email').where('isDemo', '=', false).limit(1).executeTakeFirst();
+    if (real) {
+      say(`Pathway DEMO refused: this database has real users (${real.email}). Use the demo on its own data folder (npm run demo uses ./data-demo) or an empty database.`);
+      await database.close();
+      process.exit(1);
+    }
     await seedDemo(database.db);
     say(`Pathway DEMO: demo data loaded. Every demo user's password is: ${DEMO_PASSWORD}`);
     say('  demo users: <role>@demo.pathway.local, e.g. administrator@demo.pathway.local, case_worker@demo.pathway.local');

@@ -114,6 +114,11 @@ describe('npm start with the embedded PostgreSQL', () => {
     expect(login.status).toBe(200);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
+
+    // The demo, with its published password, refuses to join real accounts.
+    const demo = startServer(await freePort(), { PATHWAY_DEMO: '1' });
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toMatch(/DEMO refused: this database has real users \(admin@example.org\)/);
   }, 120_000);
 
   it('with DATABASE_URL uses that server and starts no embedded one', async () => {

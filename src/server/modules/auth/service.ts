@@ -42,7 +42,7 @@ export async function login(db: Db, config: Config, input: LoginInput, actor: Au
   const user = await db
     .selectFrom('users as u')
     .innerJoin('agencies as a', 'a.id', 'u.agencyId')
-    .select(['u.id', 'u.agencyId', 'u.passwordHash', 'u.lockedUntil', 'u.totpSecret', 'u.totpEnabledAt', 'u.totpLastStep', 'u.failedLogins', 'u.isServiceAccount'])
+    .select(['u.id', 'u.agencyId', 'u.passwordHash', 'u.lockedUntil', 'u.totpSecret', 'u.totpEnabledAt', 'u.totpLastStep', 'u.failedLogins', 'u.isServiceAccount', 'u.isDemo'])
     .select(sql<boolean>`u.disabled_at IS NOT NULL OR a.disabled_at IS NOT NULL`.as('disabled'))
     .where(sql`lower(u.email)`, '=', input.email.toLowerCase())
     .executeTakeFirst();
@@ -78,6 +78,8 @@ export async function login(db: Db, config: Config, input: LoginInput, actor: Au
     throw error;
   };
   if (!(await verifyPassword(user.passwordHash, input.password))) return fail('wrong_password', invalid());
+  // Demo accounts have a published password: they work only while Pathway runs in demo mode.
+  if (user.isDemo && !config.demo) throw new AppError('demo_account', 403, 'Demo accounts work only in demo mode (npm run demo)');
   if (user.disabled) throw new AppError('account_disabled', 403, 'This account is disabled');
   let step: number | null = null;
   if (user.totpEnabledAt && user.totpSecret) {

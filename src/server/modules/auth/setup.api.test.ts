@@ -50,6 +50,8 @@ describe('first run', () => {
 
 describe('demo data', () => {
   it('loads the agencies of a national mechanism and one demo user per role, idempotently', async () => {
+    await t.close();
+    t = await createTestApp({ demo: true });
     await seedDemo(t.db);
     await seedDemo(t.db);
     const agencies = await t.db.selectFrom('agencies').select(['name', 'isDemo']).execute();
@@ -62,5 +64,14 @@ describe('demo data', () => {
     }
     const demoRuns = await t.db.selectFrom('auditLog').select('action').where('action', '=', 'demo.seeded').execute();
     expect(demoRuns).toHaveLength(1);
+  });
+});
+
+describe('demo accounts outside demo mode', () => {
+  it('cannot sign in, since their password is published', async () => {
+    await seedDemo(t.db);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: demoEmail('administrator'), password: DEMO_PASSWORD } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('demo_account');
   });
 });
