@@ -162,8 +162,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const message = code === 'malformed_json' ? 'The request body is not valid JSON' : e.message;
       return send(e.statusCode, code, message);
     }
-    req.log.error({ err }, 'unhandled error');
+    const pgError = postgresError(err);
+    if (pgError) {
+      // PostgreSQL's messages and details quote the values (a row, a name): log only where it failed.
+      req.log.error({ db: pgError }, 'database error');
+      if (pgError.code.startsWith('22')) return send(400, 'invalid_value', 'A value in the request is not acceptable (out of range or malformed)');
+    } else {
+      req.log.error({ err: { type: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, 'unhandled error');
+    }
     return send(500, 'internal_error', 'Something went wrong on our side; the request id identifies it');
+  });
+
+  // A NUL character is valid JSON but can never be stored in PostgreSQL text: refuse it by name.
+  app.addHook('preValidation', async (req) => {
+    const fields: Record<string, string> = {};
+    findNul(req.body, 'body', fields);
+    findNul(req.query, 'query', fields);
+    if (Object.keys(fields).length > 0) throw new AppError('validation_failed', 400, `Invalid characters in ${Object.keys(fields).join(', ')}`, fields);
   });
 
   app.setNotFoundHandler((req, reply) => {
@@ -220,6 +235,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });
   }
   return app;
+}
+
+function findNul(value: unknown, path: string, out: Record<string, string>): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out[path.replace(/^(body|query)\.?/, '') || path] = 'contains a NUL character';
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findNul(v, `${path}.${i}`, out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) findNul(v, `${path}.${k}`, out);
+  }
+}
+
+type PostgresErrorSummary = { code: string; constraint?: string; table?: string; column?: string; routine?: string };
+
+function postgresError(err: unknown): PostgresErrorSummary | null {
+  const e = err as { code?: unknown; severity?: unknown; constraint?: string; table?: string; column?: string; routine?: string };
+  if (typeof e.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code) || typeof e.severity !== 'string') return null;
+  return { code: e.code, constraint: e.constraint, table: e.table, column: e.column, routine: e.routine };
 }
 
 const hasWeb = (config: Config) => fs.existsSync(path.join(config.webDistDir, 'index.html'));

@@ -84,3 +84,23 @@ describe('bad input is a clear 4xx, never a 500', () => {
     expect(agencies.map((a) => a.name).filter((n) => n === 'Agency' || n.startsWith('xxx'))).toEqual([]);
   });
 });
+
+describe('values PostgreSQL cannot take are refused before they reach it', () => {
+  it('a NUL character anywhere in the body or query, named by field', async () => {
+    const res = await post('/api/v1/agencies', JSON.stringify({ name: 'a\u0000b', type: 'ngo' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual({ name: 'contains a NUL character' });
+    const nested = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: admin.headers, payload: { name: 'x\u0000' } });
+    expect(nested.statusCode).toBe(400);
+    const query = await t.app.inject({ method: 'GET', url: '/api/v1/users?q=a%00b', headers: { cookie: admin.cookie } });
+    expect(query.statusCode).toBe(400);
+    expect(query.json().error.fields).toEqual({ q: 'contains a NUL character' });
+  });
+
+  it('a crafted cursor whose id is not a uuid', async () => {
+    const cursor = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', '------------------------------------'])).toString('base64url');
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/users?cursor=${cursor}`, headers: { cookie: admin.cookie } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual({ cursor: 'invalid cursor' });
+  });
+});

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
@@ -27,6 +28,8 @@ beforeAll(async () => {
   const options = loggerOptions('info') as pino.LoggerOptions;
   const config = loadConfig({ LOG_LEVEL: 'info' }, { webDistDir: '/nonexistent', loginRatePerMinute: 1000 });
   app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: { ...options, stream } as never });
+  // A route that makes PostgreSQL fail on a value, as a module's query might.
+  app.get('/api/test-db-error', async () => sql`SELECT ${'Hüseynov-secret-value'}::int`.execute(db));
   await app.ready();
 });
 afterAll(async () => {
@@ -66,6 +69,14 @@ describe('logs', () => {
     const entry = await db.selectFrom('auditLog').selectAll().where('action', '=', 'auth.login').where('actorUserId', '=', u.id).executeTakeFirstOrThrow();
     expect(entry.requestId).toBe('trace-abc-12345');
     expect(entry.ip).toBe('127.0.0.1');
+  });
+
+  it('a database error is logged by code and place, without the values PostgreSQL quotes', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/test-db-error' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_value');
+    expect(lines).toContain('"code":"22P02"');
+    expect(lines).not.toContain('Hüseynov-secret-value');
   });
 
   it('the API description is browsable', async () => {

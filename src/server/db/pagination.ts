@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { badRequest } from '../errors.ts';
 
 /** Keyset cursors over `(created_at, id)`: stable under inserts, cheap on an index, opaque to clients. */
@@ -12,7 +13,7 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error();
+    if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) throw new Error();
     return { createdAt, id };
   } catch {
     throw badRequest('validation_failed', 'The cursor is not one this API gave out', { cursor: 'invalid cursor' });

@@ -30,7 +30,11 @@ export const AuditQuery = z.strictObject({
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** The seq of the last entry seen: the next page holds older entries. */
-  before: z.string().regex(/^\d{1,19}$/, 'a sequence number').optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/, 'a sequence number')
+    .refine((v) => !/^\d{1,19}$/.test(v) || BigInt(v) <= 9223372036854775807n, 'a sequence number')
+    .optional(),
 });
 
 /** `seq:hash` of an entry noted at an earlier check; the check then also fails if it is gone or changed. */

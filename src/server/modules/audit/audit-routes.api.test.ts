@@ -49,6 +49,12 @@ describe('audit API', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { cookie: s.cookie } })).statusCode).toBe(403);
   });
 
+  it('refuses a sequence number past what PostgreSQL can hold', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit?before=9999999999999999999', headers: { cookie: auditor.cookie } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toHaveProperty('before');
+  });
+
   it('refuses bad filters naming them', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit?from=yesterday&before=abc&flagged=maybe', headers: { cookie: auditor.cookie } });
     expect(res.statusCode).toBe(400);
