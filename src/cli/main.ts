@@ -23,7 +23,7 @@ async function readStdin(): Promise<string> {
 
 export function buildProgram(): Command {
   const program = new Command('pathway')
-    .description('Pathway at the command line. Uses DATABASE_URL, or the embedded PostgreSQL in PATHWAY_DATA_DIR (stop the server first).')
+    .description('Pathway at the command line. Uses DATABASE_URL, or the embedded PostgreSQL in PATHWAY_DATA_DIR (a running server\'s database is used; restore needs the server stopped).')
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
@@ -121,7 +121,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return EXIT_BAD_INPUT;
     }
     if (e instanceof DataDirInUseError) {
-      process.stderr.write(`${e.message}\nThe CLI needs the embedded database to itself: stop the server first. (With an external PostgreSQL, give the CLI the server's DATABASE_URL instead.)\n`);
+      process.stderr.write(`${e.message}\nStop the server first: restore always needs that, and the other commands can use a running server's database only once it has started. (With an external PostgreSQL, give the CLI the server's DATABASE_URL instead.)\n`);
       return EXIT_FAILED;
     }
     process.stderr.write(`pathway failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

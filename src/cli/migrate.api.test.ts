@@ -51,7 +51,7 @@ describe('the embedded data folder', () => {
     const r = await cli(['audit', 'verify'], { PATHWAY_DATA_DIR: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`The data folder ${dir} is in use by another Pathway process (pid ${process.pid})`);
-    expect(r.stderr).toContain('stop the server first');
+    expect(r.stderr).toContain('Stop the server first');
     expect(fs.readFileSync(path.join(dir, 'pathway.pid'), 'utf8')).toBe(String(process.pid));
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -2,9 +2,13 @@ import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDatabase } from './db/connect.ts';
 import { DataDirInUseError } from './db/embedded.ts';
-import { ensureFirstAdministrator } from './modules/auth/first-run.ts';
+import { ensureFirstAdministrator, type FirstRun } from './modules/auth/first-run.ts';
+import type { FastifyInstance } from 'fastify';
 import { seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
 import { VERSION } from './version.ts';
+
+/** A refusal explained in one line, without a stack trace. */
+class StartRefused extends Error {}
 
 /** config -> database (embedded or external) -> migrate -> listen; Ctrl-C closes all in order. */
 async function main(): Promise<void> {
@@ -12,34 +16,45 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(config.databaseUrl ? 'Pathway: using the PostgreSQL at DATABASE_URL' : `Pathway: starting the embedded PostgreSQL in ${config.dataDir}`);
   const database = await openDatabase(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined);
-  const app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url });
+  // From here on a failure must not leave the embedded PostgreSQL running or the data folder locked.
+  let app: FastifyInstance | undefined;
+  let first: FirstRun;
+  try {
+    app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url });
+    const running = app;
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      say(`Pathway: ${signal} received, stopping`);
+      await running.close().catch(() => undefined);
+      await database.close().catch(() => undefined);
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    say(`Pathway: ${signal} received, stopping`);
-    await app.close().catch(() => undefined);
-    await database.close().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
-  if (config.demo) {
-    // Demo users share one published password: never add them beside real accounts.
-    const real = await database.db.selectFrom('users').select('email').where('isDemo', '=', false).limit(1).executeTakeFirst();
-    if (real) {
-      say(`Pathway DEMO refused: this database has real users (${real.email}). Use the demo on its own data folder (npm run demo uses ./data-demo) or an empty database.`);
-      await database.close();
-      process.exit(1);
+    if (config.demo) {
+      // Demo users share one published password: never add them beside real accounts.
+      const real = await database.db.selectFrom('users').select('email').where('isDemo', '=', false).limit(1).executeTakeFirst();
+      if (real) {
+        throw new StartRefused(
+          `Pathway DEMO refused: this database has real users (${real.email}). Use the demo on its own data folder (npm run demo uses ./data-demo) or an empty database.`,
+        );
+      }
+      await seedDemo(database.db);
+      say(`Pathway DEMO: demo data loaded. Every demo user's password is: ${DEMO_PASSWORD}`);
+      say('  demo users: <role>@demo.pathway.local, e.g. administrator@demo.pathway.local, case_worker@demo.pathway.local');
     }
-    await seedDemo(database.db);
-    say(`Pathway DEMO: demo data loaded. Every demo user's password is: ${DEMO_PASSWORD}`);
-    say('  demo users: <role>@demo.pathway.local, e.g. administrator@demo.pathway.local, case_worker@demo.pathway.local');
+    first = await ensureFirstAdministrator(database.db, config);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await app?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new StartRefused(`Port ${config.port} on ${config.host} is in use: stop what uses it, or set PORT to another port.`);
+    throw e;
   }
-  const first = await ensureFirstAdministrator(database.db, config);
-  await app.listen({ host: config.host, port: config.port });
   const base = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   say(`Pathway ${VERSION} is running at ${base} (database: ${database.kind})`);
   if (first.kind === 'admin_created') say(`Pathway: administrator ${first.email} created from PATHWAY_ADMIN_EMAIL`);
@@ -50,7 +65,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError || e instanceof DataDirInUseError) {
+  if (e instanceof ConfigError || e instanceof DataDirInUseError || e instanceof StartRefused) {
     process.stderr.write(`${e.message}\n`);
   } else {
     process.stderr.write(`Pathway failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

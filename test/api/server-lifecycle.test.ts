@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,21 @@ describe('npm start with the embedded PostgreSQL', () => {
     const demo = startServer(await freePort(), { PATHWAY_DEMO: '1' });
     expect(await demo.exited).toBe(1);
     expect(demo.output()).toMatch(/DEMO refused: this database has real users \(admin@example.org\)/);
+    expect(fs.existsSync(path.join(dataDir, 'pathway.pid'))).toBe(false);
+
+    // A port already taken: a one-line refusal, and the embedded PostgreSQL is not left behind.
+    const blocker = net.createServer();
+    const busyPort = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    try {
+      const busy = startServer(busyPort);
+      expect(await busy.exited).toBe(1);
+      expect(busy.output()).toContain(`Port ${busyPort} on 127.0.0.1 is in use`);
+      const leftover = postmasterPid();
+      expect(leftover === null || !alive(leftover)).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'pathway.pid'))).toBe(false);
+    } finally {
+      blocker.close();
+    }
   }, 120_000);
 
   it('with DATABASE_URL uses that server and starts no embedded one', async () => {

@@ -4,9 +4,9 @@ import crypto from 'node:crypto';
 export const randomSecret = (bytes = 32): string => crypto.randomBytes(bytes).toString('base64url');
 export const sha256 = (value: string): Buffer => crypto.createHash('sha256').update(value).digest();
 
-/** API tokens read `pw_<8 char id>_<secret>`: the prefix names the token in lists without revealing it. */
+/** API tokens read `pw_<8 hex digits>_<secret>`: the prefix names the token in lists without revealing it. */
 export function newApiToken(): { token: string; prefix: string } {
-  const prefix = crypto.randomBytes(6).toString('base64url');
+  const prefix = crypto.randomBytes(4).toString('hex');
   return { token: `pw_${prefix}_${randomSecret(32)}`, prefix };
 }
 

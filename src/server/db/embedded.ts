@@ -31,6 +31,24 @@ export async function freePort(): Promise<number> {
   }
 }
 
+/**
+ * Is `pid` a live process running `program`? A pid file may outlive its process and the number be
+ * reused (in a restarted container Pathway itself often gets the same pid), so where /proc tells
+ * what runs under the pid we check the program too.
+ */
+function processRuns(pid: number, program: 'node' | 'postgres'): boolean {
+  if (!pidAlive(pid)) return false;
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.split('\0').some((part) => path.basename(part).startsWith(program));
+  } catch {
+    return true; // no /proc (macOS): trust the pid
+  }
+}
+
+/** Data folders this process has locked; a lock holding our own pid but not listed here is stale. */
+const lockedHere = new Set<string>();
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -49,7 +67,9 @@ function lockDataDir(dataDir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      lockedHere.add(dataDir);
       return () => {
+        lockedHere.delete(dataDir);
         try {
           if (fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid)) fs.unlinkSync(lockFile);
         } catch {
@@ -59,7 +79,8 @@ function lockDataDir(dataDir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
+      const ours = holder === process.pid;
+      if (Number.isInteger(holder) && holder > 0 && (ours ? lockedHere.has(dataDir) : processRuns(holder, 'node'))) {
         throw new DataDirInUseError(
           `The data folder ${dataDir} is in use by another Pathway process (pid ${holder}). ` +
             'Stop that process first, or set PATHWAY_DATA_DIR to another folder.',
@@ -102,7 +123,7 @@ function stopOrphanPostmaster(clusterDir: string): void {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !processRuns(pid, 'postgres')) return;
   process.kill(pid, 'SIGINT');
   const until = Date.now() + 30_000;
   while (pidAlive(pid) && Date.now() < until) execFileSync('sleep', ['0.1']);

@@ -232,7 +232,7 @@ describe('API tokens', () => {
     const created = await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: 'nightly export', expiresInDays: 30 } });
     expect(created.statusCode).toBe(201);
     const { token, tokenInfo } = created.json();
-    expect(token).toMatch(/^pw_[\w-]{8}_[\w-]{40,}$/);
+    expect(token).toMatch(/^pw_[0-9a-f]{8}_[\w-]{40,}$/);
     expect(token.startsWith(`pw_${tokenInfo.prefix}_`)).toBe(true);
     const stored = await t.db.selectFrom('apiTokens').selectAll().where('id', '=', tokenInfo.id).executeTakeFirstOrThrow();
     expect(stored.tokenHash.toString('hex')).not.toContain(token);
