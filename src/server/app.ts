@@ -123,6 +123,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // The web app loads nothing from elsewhere; Mantine sets styles inline and the QR code is a data URL.
+    // (The API browser at /api/docs brings its own inline scripts and keeps the default.)
+    if (!req.url.startsWith('/api/docs') && String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+      reply.header('content-security-policy', CSP);
     return payload;
   });
 
@@ -236,6 +240,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   return app;
 }
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 function findNul(value: unknown, path: string, out: Record<string, string>): void {
   if (typeof value === 'string') {

@@ -85,3 +85,12 @@ describe('logs', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
   });
 });
+
+describe('security headers', () => {
+  it('every API answer carries no-store and nosniff', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+  });
+});

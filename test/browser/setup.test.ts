@@ -17,7 +17,9 @@ describe('first-run setup', () => {
     if (first.kind !== 'setup_link') throw new Error(`expected a setup link, got ${first.kind}`);
     const page = await web.newPage();
 
-    await page.goto(`/setup#token=${first.token}`);
+    const response = await page.goto(`/setup#token=${first.token}`);
+    // The page runs under a content security policy that allows nothing from elsewhere.
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
     await expect.poll(() => page.getByRole('heading', { name: az.setup.title }).isVisible()).toBe(true);
     await page.getByRole('textbox', { name: az.field.name, exact: true }).fill('Aysel Məmmədova');
     await page.getByRole('textbox', { name: az.field.email, exact: true }).fill('Admin@Example.org');

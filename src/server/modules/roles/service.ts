@@ -1,8 +1,13 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { DEFAULT_ROLE_PERMISSIONS, ROLES, type Role } from '../../../shared/roles.ts';
+
+/** Permissions a role cannot lose: without them nobody could manage users and roles again. */
+const KEPT_PERMISSIONS: Partial<Record<Role, readonly string[]>> = { administrator: ['users:manage', 'roles:manage'] };
+
+const widensAccess = (p: string) => /^(sensitive:|audit:)/.test(p) || p === 'break_glass' || p.endsWith(':all') || p.endsWith(':granted');
 
 /** Inserts the roles this version knows and the database lacks; an administrator's edits are kept. */
 export async function ensureRoles(db: DbOrTx): Promise<void> {
@@ -29,13 +34,26 @@ export async function updateRole(db: Db, actor: AuditActor, code: Role, patch: {
     const before = await tx.selectFrom('roles').select(['permissions', 'requireTotp']).where('code', '=', code).executeTakeFirst();
     if (!before) throw notFound('Role');
     const set: { updatedAt: Date; permissions?: string[]; requireTotp?: boolean } = { updatedAt: new Date() };
-    if (patch.permissions) set.permissions = [...new Set(patch.permissions)].sort();
+    if (patch.permissions) {
+      set.permissions = [...new Set(patch.permissions)].sort();
+      const missing = (KEPT_PERMISSIONS[code] ?? []).filter((p) => !set.permissions!.includes(p));
+      if (missing.length > 0)
+        throw new AppError('role_minimum', 409, `The ${code} role must keep ${missing.join(', ')}, or no one could manage users and roles again`, { permissions: `must keep ${missing.join(', ')}` });
+    }
     if (patch.requireTotp !== undefined) set.requireTotp = patch.requireTotp;
     await tx.updateTable('roles').set(set).where('code', '=', code).execute();
     const after = (await listRoles(tx)).find((r) => r.code === code)!;
+    const added = after.permissions.filter((p) => !before.permissions.includes(p));
     return {
       result: after,
-      audit: { action: 'role.updated', recordType: 'role', recordId: code, changes: diff({ ...before, permissions: [...before.permissions].sort() }, { permissions: after.permissions, requireTotp: after.requireTotp }) },
+      audit: {
+        action: 'role.updated',
+        recordType: 'role',
+        recordId: code,
+        changes: diff({ ...before, permissions: [...before.permissions].sort() }, { permissions: after.permissions, requireTotp: after.requireTotp }),
+        // Widening access to personal data, the audit log or every record is brought to the auditors.
+        flagged: added.some(widensAccess) || (before.requireTotp && !after.requireTotp),
+      },
     };
   });
 }

@@ -188,5 +188,16 @@ describe('agencies and roles', () => {
     await req('PATCH', '/api/v1/roles/analyst', { permissions: ['reports:aggregate'] });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers: { cookie: s.cookie } })).statusCode).toBe(403);
     expect((await req('PATCH', '/api/v1/roles/emperor', { requireTotp: true })).statusCode).toBe(400);
+    const flags = await t.db.selectFrom('auditLog').select(['flagged', 'changes']).where('action', '=', 'role.updated').where('recordId', '=', 'analyst').orderBy('seq').execute();
+    // Adding audit:read widened access and was flagged; the later narrowing and the refused change were not.
+    expect(flags.map((f) => f.flagged)).toEqual([true, false]);
+  });
+
+  it('the administrator role keeps the permissions that manage users and roles', async () => {
+    const res = await req('PATCH', '/api/v1/roles/administrator', { permissions: ['agencies:manage'] });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'role_minimum', fields: { permissions: 'must keep users:manage, roles:manage' } });
+    const role = (await req('GET', '/api/v1/roles')).json().items.find((r: { code: string }) => r.code === 'administrator');
+    expect(role.permissions).toContain('users:manage');
   });
 });
