@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestApp, makeUser, PASSWORD, signIn, type TestApp } from '../../../../test/helpers/app.ts';
 import { totpCode } from '../../auth/totp.ts';
 
@@ -162,6 +163,10 @@ describe('TOTP second factor', () => {
     expect(wrong.statusCode).toBe(400);
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/enable', headers: s.headers, payload: { code: totpCode(secret) } });
     expect(ok.statusCode).toBe(200);
+    // Stored sealed with the key outside the database, never as the secret itself.
+    const stored = await t.db.selectFrom('users').select('totpSecret').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirstOrThrow();
+    expect(stored.totpSecret).toMatch(/^v1:/);
+    expect(stored.totpSecret).not.toContain(secret);
     return { secret, session: s };
   }
 

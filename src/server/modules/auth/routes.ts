@@ -31,7 +31,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'Sign in with e-mail, password and (when set up) a TOTP code', body: LoginBody, response: { 200: LoginResponse, ...errors }, security: [] },
     config: { rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req, reply) => {
-    const session = await auth.login(db, config, req.body, actor(req), { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    const session = await auth.login(db, config, app.keys, req.body, actor(req), { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
     setSessionCookie(req, reply, session.token, session.expiresAt);
     return { user: auth.toUserView(session.user), csrfToken: session.csrfToken };
   });
@@ -88,7 +88,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     config: incomplete,
   }, async (req) => {
     const a = requireSession(req);
-    return auth.startTotpSetup(db, actor(req), a.principal.userId, a.user.email);
+    return auth.startTotpSetup(db, app.keys, actor(req), a.principal.userId, a.user.email);
   });
 
   app.post('/me/totp/enable', {
@@ -96,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     config: incomplete,
   }, async (req) => {
     const a = requireSession(req);
-    await auth.enableTotp(db, actor(req), a.principal.userId, req.body.code);
+    await auth.enableTotp(db, app.keys, actor(req), a.principal.userId, req.body.code);
     return { ok: true as const };
   });
 

@@ -6,7 +6,8 @@ import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { loadUserWithAccess, type UserWithAccess } from '../../auth/principal-repository.ts';
 import { newApiToken, randomSecret, sha256 } from '../../auth/tokens.ts';
-import { newTotpSecret, totpStep, totpUri } from '../../auth/totp.ts';
+import { newTotpSecret, openTotpSecret, sealTotpSecret, totpStep, totpUri } from '../../auth/totp.ts';
+import type { Keys } from '../../crypto/keys.ts';
 import type { UserView } from '../../../shared/schemas/auth.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 
@@ -38,7 +39,7 @@ const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or 
  * `loginMaxFailures` in a row the account is locked for `lockoutMinutes`. Failures are audited and
  * committed before the refusal is answered.
  */
-export async function login(db: Db, config: Config, input: LoginInput, actor: AuditActor, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
+export async function login(db: Db, config: Config, keys: Keys, input: LoginInput, actor: AuditActor, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
   const user = await db
     .selectFrom('users as u')
     .innerJoin('agencies as a', 'a.id', 'u.agencyId')
@@ -84,7 +85,7 @@ export async function login(db: Db, config: Config, input: LoginInput, actor: Au
   let step: number | null = null;
   if (user.totpEnabledAt && user.totpSecret) {
     if (!input.totp) throw new AppError('totp_required', 401, 'Enter the six-digit code from your authenticator app', { totp: 'required' });
-    step = totpStep(user.totpSecret, input.totp);
+    step = totpStep(openTotpSecret(keys, user.totpSecret), input.totp);
     if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep)))
       return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }));
   }
@@ -181,22 +182,22 @@ export async function updateProfile(db: Db, actor: AuditActor, userId: string, p
 
 // --- TOTP -----------------------------------------------------------------------------------------
 
-export async function startTotpSetup(db: Db, actor: AuditActor, userId: string, email: string) {
+export async function startTotpSetup(db: Db, keys: Keys, actor: AuditActor, userId: string, email: string) {
   const current = await db.selectFrom('users').select(['totpEnabledAt']).where('id', '=', userId).executeTakeFirstOrThrow();
   if (current.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up; turn it off first');
   const secret = newTotpSecret();
   await auditedTransaction(db, actor, async (tx) => {
-    await tx.updateTable('users').set({ totpSecret: secret, totpLastStep: null }).where('id', '=', userId).execute();
+    await tx.updateTable('users').set({ totpSecret: sealTotpSecret(keys, secret), totpLastStep: null }).where('id', '=', userId).execute();
     return { result: null, audit: { action: 'auth.totp_setup_started', recordType: 'user', recordId: userId } };
   });
   return { secret, uri: totpUri(secret, email) };
 }
 
-export async function enableTotp(db: Db, actor: AuditActor, userId: string, code: string): Promise<void> {
+export async function enableTotp(db: Db, keys: Keys, actor: AuditActor, userId: string, code: string): Promise<void> {
   const u = await db.selectFrom('users').select(['totpSecret', 'totpEnabledAt']).where('id', '=', userId).executeTakeFirstOrThrow();
   if (u.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up');
   if (!u.totpSecret) throw new AppError('totp_not_started', 409, 'Start the TOTP setup first');
-  const step = totpStep(u.totpSecret, code);
+  const step = totpStep(openTotpSecret(keys, u.totpSecret), code);
   if (step === null) throw badRequest('invalid_totp', 'The code is wrong', { code: 'wrong code' });
   await auditedTransaction(db, actor, async (tx) => {
     await tx.updateTable('users').set({ totpEnabledAt: new Date(), totpLastStep: step }).where('id', '=', userId).execute();

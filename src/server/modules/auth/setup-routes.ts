@@ -20,7 +20,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req, reply) => {
     await completeSetup(db, actor(req), req.body);
-    const session = await auth.login(db, config, { email: req.body.email, password: req.body.password }, actor(req), { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    const session = await auth.login(db, config, app.keys, { email: req.body.email, password: req.body.password }, actor(req), { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
     setSessionCookie(req, reply, session.token, session.expiresAt);
     return reply.status(201).send({ user: auth.toUserView(session.user), csrfToken: session.csrfToken });
   });
