@@ -218,7 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   app.addHook('preHandler', async (req) => {
-    if (req.url.startsWith('/api/v1/')) req.auth = await authenticate(deps.db, req);
+    if (req.url.startsWith('/api/v1/')) req.auth = await authenticate(deps.db, req, deps.config.sessionIdleMinutes);
   });
 
   const api = app.withTypeProvider<ZodTypeProvider>();

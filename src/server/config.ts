@@ -12,6 +12,7 @@ const EnvSchema = z.object({
   PATHWAY_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   PATHWAY_DEMO: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
   PATHWAY_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  PATHWAY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(120),
   PATHWAY_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   PATHWAY_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
   PATHWAY_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
@@ -40,6 +41,7 @@ export type Config = Readonly<{
   adminPassword: string | undefined;
   demo: boolean;
   sessionHours: number;
+  sessionIdleMinutes: number;
   loginMaxFailures: number;
   lockoutMinutes: number;
   loginRatePerMinute: number;
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     adminPassword: e.PATHWAY_ADMIN_PASSWORD,
     demo: e.PATHWAY_DEMO,
     sessionHours: e.PATHWAY_SESSION_HOURS,
+    sessionIdleMinutes: e.PATHWAY_SESSION_IDLE_MINUTES,
     loginMaxFailures: e.PATHWAY_LOGIN_MAX_FAILURES,
     lockoutMinutes: e.PATHWAY_LOCKOUT_MINUTES,
     loginRatePerMinute: e.PATHWAY_LOGIN_RATE_PER_MINUTE,

@@ -16,7 +16,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Finds who is calling: a bearer API token, or else the session cookie. A cookie-authenticated write
  * must carry the session's CSRF token in `X-CSRF-Token`. Returns null for an anonymous caller.
  */
-export async function authenticate(db: Db, req: FastifyRequest): Promise<Authenticated | null> {
+export async function authenticate(db: Db, req: FastifyRequest, idleMinutes: number): Promise<Authenticated | null> {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -45,6 +45,8 @@ export async function authenticate(db: Db, req: FastifyRequest): Promise<Authent
     .where('tokenHash', '=', sha256(cookie))
     .where('revokedAt', 'is', null)
     .where('expiresAt', '>', sql<Date>`now()`)
+    // A session left alone ends; last_seen_at moves at most every five minutes (below).
+    .where('lastSeenAt', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
     .executeTakeFirst();
   if (!session) return null;
   const user = await loadUserWithAccess(db, session.userId);

@@ -133,6 +133,13 @@ describe('session, CSRF and sign-out', () => {
     for (const s of [b, c]) expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
+  it('a session unused for longer than the idle limit ends', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    await t.db.updateTable('sessions').set({ lastSeenAt: new Date(Date.now() - (t.config.sessionIdleMinutes + 1) * 60_000) }).where('userId', '=', u.id).execute();
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+  });
+
   it('changes the password: needs the current one, ends the other sessions, and the new one works', async () => {
     const u = await makeUser(t.db);
     const a = await signIn(t.app, u.email);

@@ -58,7 +58,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/auth/password', {
     schema: { tags, summary: 'Change the signed-in user\'s password; other sessions end', body: ChangePasswordBody, response: { 200: Ok, ...errors } },
-    config: incomplete,
+    config: { ...incomplete, rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req) => {
     const a = requireSession(req);
     await auth.changePassword(db, actor(req), a.principal.userId, a.principal.sessionId, req.body.currentPassword, req.body.newPassword);
@@ -102,6 +102,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/me/totp/disable', {
     schema: { tags, summary: 'Turn the TOTP second factor off (not when the role requires it)', body: TotpDisableBody, response: { 200: Ok, ...errors } },
+    config: { rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req) => {
     const a = requireSession(req);
     await auth.disableTotp(db, actor(req), a.principal.userId, req.body.password, a.user.requireTotp);
