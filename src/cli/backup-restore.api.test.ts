@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneTestDatabase } from '../../test/helpers/db.ts';
 import { makeAgency, makeUser } from '../../test/helpers/app.ts';
@@ -203,6 +204,20 @@ describe('restore', () => {
     const untouched = await dumpAllTables(target);
     await expectRefused(restoreCommand(target, out, { force: true }), /holds notes, sequence notes_id_seq, which the migrations up to \S+ do not create/);
     expect(await dumpAllTables(target)).toEqual(untouched);
+  });
+
+  it('refuses while another client (a running server) is connected to the target', async () => {
+    const t = await cloneTestDatabase();
+    dbs.push(t);
+    const server = new pg.Client({ connectionString: t.url });
+    await server.connect();
+    try {
+      await expectRefused(restoreCommand(t.db, file, { force: true }), /other connection\(s\) use the target database/);
+    } finally {
+      await server.end();
+    }
+    await restoreCommand(t.db, file, { force: true });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
   });
 
   it('names a missing input file', async () => {

@@ -56,6 +56,14 @@ export async function restoreCommand(db: Db, input: string, options: { force?: b
     );
 
   return db.connection().execute(async (conn) => {
+    // Pathway servers still connected would work on a schema pulled from under them.
+    const others = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`.execute(conn);
+    if ((others.rows[0]?.n ?? 0) > 0)
+      throw new CliError(
+        `${others.rows[0]!.n} other connection(s) use the target database: stop every Pathway server using it before restoring.`,
+      );
     const raw = conn.withoutPlugins();
     await sql`BEGIN`.execute(raw);
     try {
