@@ -35,6 +35,7 @@ const ROLE_AGENCY: Record<Role, string> = {
   coordinator: 'coordinator',
   analyst: 'coordinator',
   press_monitor: 'ngo2',
+  press_reviewer: 'ngo2',
   auditor: 'coordinator',
   administrator: 'coordinator',
 };

@@ -1,6 +1,8 @@
 import * as m0001 from './0001_foundation.ts';
+import * as m0010 from './0010_press_freedom.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
   '0001_foundation': m0001,
+  '0010_press_freedom': m0010,
 };
