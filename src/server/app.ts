@@ -27,6 +27,8 @@ import { agencyRoutes } from './modules/agencies/routes.ts';
 import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
+import { pressRoutes } from './modules/press/routes.ts';
+import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
 
@@ -181,6 +183,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(agencyRoutes, { prefix: '/api/v1' });
   await api.register(roleRoutes, { prefix: '/api/v1' });
   await api.register(auditRoutes, { prefix: '/api/v1' });
+  await api.register(pressRoutes, { prefix: '/api/v1' });
+  await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });

@@ -192,6 +192,7 @@ export interface PressIncidentsTable {
   publishedBy: string | null;
   changedSincePublish: Generated<boolean>;
   isSynthetic: Generated<boolean>;
+  ownerAgencyId: string;
   createdBy: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -199,6 +200,7 @@ export interface PressIncidentsTable {
 
 export interface PressActsTable {
   id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   incidentId: string;
   personId: string | null;
   outletId: string | null;
@@ -210,6 +212,7 @@ export interface PressActsTable {
 
 export interface PressSourcesTable {
   id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   incidentId: string;
   kind: string;
   title: string;
@@ -224,6 +227,7 @@ export interface PressSourcesTable {
 
 export interface PressInvolvementsTable {
   id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   incidentId: string;
   label: string | null;
   category: string;
@@ -236,6 +240,7 @@ export interface PressInvolvementsTable {
 
 export interface PressLegalCasesTable {
   id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   incidentId: string;
   jurisdiction: Generated<string>;
   authority: string;
@@ -246,6 +251,7 @@ export interface PressLegalCasesTable {
 
 export interface PressMilestonesTable {
   id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   legalCaseId: string;
   incidentId: string;
   kind: string;
@@ -260,6 +266,7 @@ export interface PressMilestonesTable {
 
 export interface PressStateRequestsTable {
   id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   incidentId: string;
   mechanism: string;
   requestedOn: DateCol;
@@ -269,6 +276,7 @@ export interface PressStateRequestsTable {
 }
 
 export interface PressIncidentLinksTable {
+  seq: ColumnType<string, never, never>;
   incidentId: string;
   relatedId: string;
   kind: string;

@@ -86,10 +86,13 @@ CREATE TABLE press_incidents (
   -- edited since it was last published: the public page shows the published version
   changed_since_publish boolean NOT NULL DEFAULT false,
   is_synthetic boolean NOT NULL DEFAULT false,
+  owner_agency_id uuid NOT NULL REFERENCES agencies(id),
   created_by uuid REFERENCES users(id),
   created_at timestamptz(3) NOT NULL DEFAULT now(),
   updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
+CREATE INDEX press_incidents_owner_idx ON press_incidents (owner_agency_id);
+CREATE INDEX press_incidents_creator_idx ON press_incidents (created_by);
 CREATE INDEX press_incidents_created_idx ON press_incidents (created_at, id);
 CREATE INDEX press_incidents_year_idx ON press_incidents (occurred_year);
 CREATE INDEX press_incidents_impunity_idx ON press_incidents (impunity_status);
@@ -99,6 +102,8 @@ CREATE INDEX press_incidents_keys_idx ON press_incidents USING gin (search_keys)
 
 CREATE TABLE press_acts (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- the order things were recorded in, also within one transaction
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   incident_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   person_id uuid REFERENCES press_persons(id),
   outlet_id uuid REFERENCES press_outlets(id),
@@ -115,6 +120,8 @@ CREATE INDEX press_acts_type_idx ON press_acts (act_type);
 
 CREATE TABLE press_sources (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- the order things were recorded in, also within one transaction
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   incident_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   kind text NOT NULL CHECK (kind IN ('court_decision','official_letter','ngo_alert','news_article','testimony','medical_report','other')),
   title text NOT NULL,
@@ -132,6 +139,8 @@ CREATE INDEX press_sources_incident_idx ON press_sources (incident_id);
 
 CREATE TABLE press_involvements (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- the order things were recorded in, also within one transaction
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   incident_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   -- as the public may read it ("two Georgian citizens"); a private note stays internal
   label text,
@@ -147,6 +156,8 @@ CREATE INDEX press_involvements_category_idx ON press_involvements (category);
 
 CREATE TABLE press_legal_cases (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- the order things were recorded in, also within one transaction
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   incident_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   jurisdiction text NOT NULL DEFAULT 'AZ',
   authority text NOT NULL,
@@ -158,6 +169,8 @@ CREATE INDEX press_legal_cases_incident_idx ON press_legal_cases (incident_id);
 
 CREATE TABLE press_milestones (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- the order things were recorded in, also within one transaction
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   legal_case_id uuid NOT NULL REFERENCES press_legal_cases(id) ON DELETE CASCADE,
   incident_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   kind text NOT NULL CHECK (kind IN ('complaint','case_opened','case_refused','re_qualified','suspect_named','suspect_released','arrest_warrant','extradition_requested','extradition_refused','charge','arrest','trial','verdict','appeal','suspension','closure','reopening','evidence_not_collected','official_statement','anniversary','echr_application','echr_judgment','state_reply')),
@@ -174,6 +187,8 @@ CREATE INDEX press_milestones_incident_idx ON press_milestones (incident_id);
 
 CREATE TABLE press_state_requests (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- the order things were recorded in, also within one transaction
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   incident_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   mechanism text NOT NULL CHECK (mechanism IN ('unesco','council_of_europe','osce','un','bilateral')),
   requested_on date NOT NULL,
@@ -184,6 +199,7 @@ CREATE TABLE press_state_requests (
 CREATE INDEX press_state_requests_incident_idx ON press_state_requests (incident_id);
 
 CREATE TABLE press_incident_links (
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   incident_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   related_id uuid NOT NULL REFERENCES press_incidents(id) ON DELETE CASCADE,
   kind text NOT NULL CHECK (kind IN ('retaliation','same_outlet','follow_up_abroad','related')),
