@@ -32,6 +32,20 @@ export async function findPersons(db: DbOrTx, ids: string[]) {
   return persons.map((p) => ({ ...p, affiliations: affs.filter((a) => a.personId === p.id) }));
 }
 
+/**
+ * Milestones by date, compared only as far as both dates are known: "2005" is neither before nor
+ * after "2005-03-02", so those keep the order they were recorded in (the sort is stable).
+ */
+export function inTimelineOrder<T extends { occurredOn: string; precision: string; seq: string }>(ms: T[]): T[] {
+  const len = (p: string) => (p === 'year' ? 4 : p === 'month' ? 7 : 10);
+  return [...ms].sort((a, b) => {
+    const n = Math.min(len(a.precision), len(b.precision));
+    const x = a.occurredOn.slice(0, n);
+    const y = b.occurredOn.slice(0, n);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
 /** The incident with everything recorded about it, for staff and for building the public snapshot. */
 export async function loadAggregate(db: DbOrTx, incident: IncidentRow) {
   const id = incident.id;
@@ -40,7 +54,7 @@ export async function loadAggregate(db: DbOrTx, incident: IncidentRow) {
     db.selectFrom('pressInvolvements').selectAll().where('incidentId', '=', id).orderBy('seq').execute(),
     db.selectFrom('pressSources').selectAll().where('incidentId', '=', id).orderBy('seq').execute(),
     db.selectFrom('pressLegalCases').selectAll().where('incidentId', '=', id).orderBy('seq').execute(),
-    db.selectFrom('pressMilestones').selectAll().where('incidentId', '=', id).orderBy('occurredOn').orderBy('seq').execute(),
+    db.selectFrom('pressMilestones').selectAll().where('incidentId', '=', id).orderBy('seq').execute().then(inTimelineOrder),
     db.selectFrom('pressStateRequests').selectAll().where('incidentId', '=', id).orderBy('requestedOn').orderBy('seq').execute(),
     db
       .selectFrom('pressIncidentLinks as l')
