@@ -16,7 +16,16 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'node', pool: 'forks', testTimeout: 60_000, fileParallelism: false },
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // Added to the root globalSetup (the database): finds or installs Chromium once per run.
+          globalSetup: ['./test/helpers/browser-setup.ts'],
+          environment: 'node',
+          pool: 'forks',
+          testTimeout: 60_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

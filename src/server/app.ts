@@ -59,7 +59,9 @@ export type App = FastifyInstance;
 export function requireAuth(req: FastifyRequest): Authenticated {
   const auth = req.auth;
   if (!auth) throw unauthorized();
-  if (!req.routeOptions.config.allowIncomplete) {
+  // A pending second factor or password change holds back sessions; an API token is a credential of
+  // its own (a service account cannot hold a second factor at all).
+  if (!req.routeOptions.config.allowIncomplete && auth.principal.via === 'session') {
     if (auth.user.requireTotp && !auth.user.totpEnabled)
       throw new AppError('totp_setup_required', 403, 'Your role requires a second factor: set up TOTP first');
     if (auth.user.mustChangePassword)

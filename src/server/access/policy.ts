@@ -17,6 +17,8 @@ import type { Principal } from './principal.ts';
  */
 export type ResourceDef = {
   recordType: RecordType;
+  /** The table the records live in, e.g. `cases`; `loadRecordFacts` and break-glass read it. */
+  table: string;
   /** Column references as Kysely sees them (camelCase, with the table or alias), e.g. `cases.ownerAgencyId`. */
   idColumn: string;
   ownerUserColumn: string;
@@ -96,12 +98,17 @@ export function visibleFilter(p: Principal, action: RecordAction, res: ResourceD
   if (scopes.has('agency')) parts.push(sql`${sql.ref(res.ownerAgencyColumn)} = ${p.agencyId}`);
   if (scopes.has('own') || scopes.has('agency')) parts.push(sql`${sql.ref(res.ownerUserColumn)} = ${p.userId}`);
   const grantees: RawBuilder<unknown>[] = [];
-  if (scopes.has('granted')) grantees.push(sql`g.grantee_agency_id = ${p.agencyId}`);
-  if (action === 'read') grantees.push(sql`g.grantee_user_id = ${p.userId}`);
+  if (scopes.has('granted')) grantees.push(sql`pathway_policy_grant.grantee_agency_id = ${p.agencyId}`);
+  if (action === 'read') grantees.push(sql`pathway_policy_grant.grantee_user_id = ${p.userId}`);
   if (grantees.length > 0) {
-    parts.push(sql`EXISTS (SELECT 1 FROM access_grants g
-      WHERE g.record_type = ${res.recordType} AND g.record_id = ${sql.ref(res.idColumn)}
-        AND g.revoked_at IS NULL AND g.created_at <= ${at} AND (g.expires_at IS NULL OR g.expires_at > ${at})
+    // The alias is one no module uses, so it cannot shadow the caller's table in `idColumn`.
+    // Times are compared at millisecond precision because that is what `decide` sees of them
+    // once loaded into a JS Date; comparing microseconds here would let the two forms disagree.
+    parts.push(sql`EXISTS (SELECT 1 FROM access_grants pathway_policy_grant
+      WHERE pathway_policy_grant.record_type = ${res.recordType} AND pathway_policy_grant.record_id = ${sql.ref(res.idColumn)}
+        AND pathway_policy_grant.revoked_at IS NULL
+        AND date_trunc('milliseconds', pathway_policy_grant.created_at) <= ${at}
+        AND (pathway_policy_grant.expires_at IS NULL OR date_trunc('milliseconds', pathway_policy_grant.expires_at) > ${at})
         AND (${sql.join(grantees, sql` OR `)}))`);
   }
   if (parts.length === 0) return sql<boolean>`false`;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../db/database.ts';
-import type { AuditLogTable } from '../db/types.ts';
+import type { AuditLogTable, AuditRow } from '../db/types.ts';
 import { GENESIS_HASH, canonicalJson, entryHash, type HashedFields } from './canonical.ts';
 
 /** Who is acting, and through what: every audited call carries one. */
@@ -26,7 +26,25 @@ export type AuditEntry = {
   flagged?: boolean;
 };
 
-const SECRET_FIELDS = new Set(['password', 'passwordHash', 'totpSecret', 'token', 'tokenHash', 'csrfToken']);
+/**
+ * Keys whose values are secrets, matched case-insensitively and ignoring `_`/`-`, at any depth:
+ * `password`, `newPassword`, `password_hash`, `totpSecret`, `totp`, `csrfToken`, `tokenHash`, `apiKey`...
+ * Timestamps and ids about secrets (`passwordChangedAt`, `tokenId`) and content hashes are not secrets.
+ */
+const SECRET_KEY = /(password|passwordhash|passphrase|secret|token|tokenhash|apikey|privatekey|otp)$/;
+/** Flags about secrets (`mustChangePassword`, `hasApiKey`) say nothing of the secret itself. */
+const FLAG_KEY = /^(must|is|has|can)/;
+export const isSecretKey = (key: string): boolean => {
+  const k = key.toLowerCase().replace(/[_-]/g, '');
+  return SECRET_KEY.test(k) && !FLAG_KEY.test(k);
+};
+
+/** The value with every secret inside it (at any depth) replaced by a marker. */
+function withoutSecrets(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretKey(k) ? '[secret]' : withoutSecrets(v)]));
+}
 
 /** Old and new values of the fields that changed; secrets are recorded as changed, never by value. */
 export function diff(before: Record<string, unknown> | null, after: Record<string, unknown>): Record<string, unknown> {
@@ -35,7 +53,7 @@ export function diff(before: Record<string, unknown> | null, after: Record<strin
     const a = before?.[key];
     const b = after[key];
     if (canonicalJson(a) === canonicalJson(b)) continue;
-    out[key] = SECRET_FIELDS.has(key) ? { changed: true } : { old: a ?? null, new: b ?? null };
+    out[key] = isSecretKey(key) ? { changed: true } : { old: withoutSecrets(a ?? null), new: withoutSecrets(b ?? null) };
   }
   return out;
 }
@@ -103,6 +121,26 @@ export type ChainReport =
   | { ok: true; checked: number; lastSeq: string | null }
   | { ok: false; checked: number; firstBroken: { seq: string; reason: string } };
 
+/** Exactly the hashed columns, named one by one so a column added later cannot silently change every hash. */
+function hashedFieldsOf(row: AuditRow): HashedFields {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actorUserId: row.actorUserId,
+    actorAgencyId: row.actorAgencyId,
+    via: row.via,
+    tokenId: row.tokenId,
+    action: row.action,
+    recordType: row.recordType,
+    recordId: row.recordId,
+    changes: row.changes,
+    purpose: row.purpose,
+    requestId: row.requestId,
+    ip: row.ip,
+    flagged: row.flagged,
+  };
+}
+
 /** Walks the whole log in order and names the first entry whose hash, link or sequence is wrong. */
 export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<ChainReport> {
   let prevHash = GENESIS_HASH;
@@ -122,9 +160,8 @@ export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<Ch
       const broken = (reason: string): ChainReport => ({ ok: false, checked, firstBroken: { seq: row.seq, reason } });
       if (seq !== expectedSeq) return { ok: false, checked, firstBroken: { seq: String(expectedSeq), reason: 'entry missing' } };
       if (row.prevHash !== prevHash) return broken('link to the previous entry does not match');
-      const { hash, prevHash: _p, ...fields } = row;
-      if (entryHash(prevHash, fields as HashedFields) !== hash) return broken('entry content does not match its hash');
-      prevHash = hash;
+      if (entryHash(prevHash, hashedFieldsOf(row)) !== row.hash) return broken('entry content does not match its hash');
+      prevHash = row.hash;
       expectedSeq = seq + 1n;
       lastSeq = row.seq;
       checked++;

@@ -7,15 +7,22 @@ export type OpenDatabase = { db: Db; kind: 'embedded' | 'external'; url: string;
 
 /**
  * DATABASE_URL set: that server. Otherwise Pathway's own embedded PostgreSQL in the data folder.
- * Either way the schema is brought to the latest migration and the built-in roles exist.
+ * Either way the schema is brought to the latest migration and the built-in roles exist, unless
+ * `prepare: false` (the CLI's migrate, backup and restore look at the schema as it is).
  */
-export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Config,
+  log: (line: string) => void = () => {},
+  options: { prepare?: boolean } = {},
+): Promise<OpenDatabase> {
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, log);
   const url = config.databaseUrl ?? embedded!.url;
   const db = createDb(url);
   try {
-    await migrateToLatest(db);
-    await ensureRoles(db);
+    if (options.prepare ?? true) {
+      await migrateToLatest(db);
+      await ensureRoles(db);
+    }
   } catch (e) {
     await db.destroy();
     await embedded?.stop();

@@ -18,12 +18,15 @@ export function createDb(connectionString: string, max = 10): Db {
   pool.on('error', () => {
     /* an idle client lost its server; the next query reconnects */
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  // Only column names are converted: keys inside jsonb values (audit changes, settings) come back as
+  // stored, or an audit entry whose changes name a snake_case key would no longer match its hash.
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
 }
 
-function migrator(db: Db): Migrator {
+function migrator(db: Db, options: { disableTransactions?: boolean } = {}): Migrator {
   return new Migrator({
     db,
+    disableTransactions: options.disableTransactions ?? false,
     provider: {
       getMigrations: async () =>
         Object.fromEntries(
@@ -47,6 +50,20 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * Brings the schema exactly to `name` (restore rebuilds a backup's schema this way). Pass
+ * `inCallersTransaction` when `db` is one connection on which the caller has opened a transaction:
+ * the migrations then run in it and commit or roll back with the caller's work.
+ */
+export async function migrateTo(db: Db, name: string, options: { inCallersTransaction?: boolean } = {}): Promise<string[]> {
+  const { error, results } = await migrator(db, { disableTransactions: options.inCallersTransaction ?? false }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Every migration this code knows, oldest first. */
+export const knownSchemaVersions = (): string[] => Object.keys(migrations).sort();
 
 /** The newest migration this code knows: the schema version written into backups. */
 export const latestSchemaVersion = (): string => Object.keys(migrations).sort().at(-1) ?? '';

@@ -22,7 +22,7 @@ export function toUserView(u: UserWithAccess): UserView {
     permissions: [...u.permissions].sort(),
     isServiceAccount: u.isServiceAccount,
     totpEnabled: u.totpEnabled,
-    totpSetupRequired: u.requireTotp && !u.totpEnabled,
+    totpSetupRequired: u.requireTotp && !u.totpEnabled && !u.isServiceAccount,
     mustChangePassword: u.mustChangePassword,
     isDemo: u.isDemo,
   };

@@ -142,6 +142,20 @@ describe('service accounts', () => {
   });
 });
 
+describe('service accounts under a role that requires TOTP', () => {
+  it('keep working through their tokens', async () => {
+    const svc = await makeUser(t.db, { roles: ['investigator'], isServiceAccount: true });
+    const tok = await req('POST', `/api/v1/users/${svc.id}/tokens`, { name: 'case sync', expiresInDays: 30 });
+    await req('PATCH', '/api/v1/roles/investigator', { requireTotp: true });
+    try {
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { authorization: `Bearer ${tok.json().token}` } });
+      expect(me.statusCode).toBe(200);
+    } finally {
+      await req('PATCH', '/api/v1/roles/investigator', { requireTotp: false });
+    }
+  });
+});
+
 describe('agencies and roles', () => {
   it('creates, renames and disables an agency; a disabled agency\'s users cannot sign in', async () => {
     const res = await req('POST', '/api/v1/agencies', { name: 'Baku Shelter', type: 'shelter', region: 'Baku' });

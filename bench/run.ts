@@ -1,0 +1,146 @@
+/**
+ * `npm run bench -- --out results.json [--scenario name]... [--duration 10] [--connections 10]`
+ * Fresh database, the real server as a child process, then each scenario's timed loop of requests
+ * over loopback; results as JSON. See docs/benchmarks.md.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { SYSTEM_ACTOR } from '../src/server/audit/audit.ts';
+import { createDb, migrateToLatest, type Db } from '../src/server/db/database.ts';
+import { createAgency } from '../src/server/modules/agencies/service.ts';
+import { ensureRoles } from '../src/server/modules/roles/service.ts';
+import { createUser } from '../src/server/modules/users/service.ts';
+import { runLoad, type LoadResult } from './load.ts';
+import { loadScenarios } from './registry.ts';
+import type { BenchContext, BenchSession, BenchUser } from './scenario.ts';
+import { freshDatabase, peakRssMb, resetPeakRss, startServer } from './server.ts';
+
+export type ScenarioResult = { scenario: string; description: string; connections: number; serverPeakRssMb: number | null } & LoadResult;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '1' },
+      requests: { type: 'string' },
+      list: { type: 'boolean', default: false },
+    },
+  });
+  const num = (name: string, v: string | undefined, min: number) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number of at least ${min}`);
+    return n;
+  };
+  return {
+    out: values.out,
+    list: values.list,
+    scenarios: values.scenario ?? [],
+    durationS: num('duration', values.duration, 0.1),
+    connections: Math.floor(num('connections', values.connections, 1)),
+    warmupS: num('warmup', values.warmup, 0),
+    maxRequests: values.requests === undefined ? undefined : Math.floor(num('requests', values.requests, 1)),
+  };
+}
+
+async function prepareUsers(db: Db): Promise<{ admin: BenchUser; user: BenchUser }> {
+  const agency = await createAgency(db, SYSTEM_ACTOR, { name: 'Benchmark agency', type: 'coordinator' });
+  const make = async (email: string, roles: ('administrator' | 'case_worker')[]): Promise<BenchUser> => {
+    const password = 'benchmark password 1';
+    const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId: agency.id, roles, isServiceAccount: false, password });
+    return { id: user.id, email, password, agencyId: agency.id };
+  };
+  return { admin: await make('admin@bench.pathway.local', ['administrator']), user: await make('user@bench.pathway.local', ['case_worker']) };
+}
+
+let signIns = 0;
+async function signIn(baseUrl: string, user: BenchUser): Promise<BenchSession> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${++signIns % 250}` },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${user.email} failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pathway_session='))?.split(';')[0];
+  if (!cookie) throw new Error('sign-in gave no session cookie');
+  return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+function machine(postgres: string, databaseKind: string) {
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    /* not a git checkout */
+  }
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? null,
+    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    postgres,
+    database: databaseKind,
+    commit,
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const all = await loadScenarios();
+  if (opts.list) {
+    for (const s of all) process.stdout.write(`${s.name.padEnd(20)} ${s.description}\n`);
+    return;
+  }
+  if (!opts.out) throw new Error('give --out results.json (and optionally --scenario, --duration, --connections)');
+  const unknown = opts.scenarios.filter((name) => !all.some((s) => s.name === name));
+  if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; there are: ${all.map((s) => s.name).join(', ')}`);
+  const chosen = opts.scenarios.length > 0 ? all.filter((s) => opts.scenarios.includes(s.name)) : all;
+
+  const database = await freshDatabase(say);
+  const db = createDb(database.url, 2);
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  const results: ScenarioResult[] = [];
+  try {
+    await migrateToLatest(db);
+    await ensureRoles(db);
+    const { admin, user } = await prepareUsers(db);
+    const postgres = (await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(db)).rows[0]!.v;
+    server = await startServer(database.url, say);
+    const baseUrl = server.baseUrl;
+    for (const scenario of chosen) {
+      const ctx: BenchContext = { baseUrl, db, admin, user, signIn: (u) => signIn(baseUrl, u), state: {} };
+      await scenario.setup?.(ctx);
+      if (opts.warmupS > 0) await runLoad({ baseUrl, connections: opts.connections, durationS: opts.warmupS }, (n) => scenario.request(ctx, n + 1_000_000));
+      const peakIsPerScenario = resetPeakRss(server.pid);
+      say(`bench: ${scenario.name} for ${opts.durationS}s over ${opts.connections} connections`);
+      const load = await runLoad({ baseUrl, connections: opts.connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, (n) => scenario.request(ctx, n));
+      const result = { scenario: scenario.name, description: scenario.description, connections: opts.connections, ...load, serverPeakRssMb: peakRssMb(server.pid) };
+      if (!peakIsPerScenario) say('bench: could not reset the peak RSS; serverPeakRssMb is the peak since start');
+      results.push(result);
+      say(`  ${result.opsPerSec} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  peak RSS ${result.serverPeakRssMb} MB`);
+      if (result.errorSample) say(`  first error: ${result.errorSample}`);
+    }
+    const report = { machine: machine(postgres, process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS }, results };
+    fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+    say(`bench: results written to ${opts.out}`);
+  } finally {
+    await server?.stop();
+    await db.destroy();
+    await database.drop();
+  }
+  if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  say(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded.ts';
+
+/** A database nobody else uses: an embedded PostgreSQL in a temp folder, or a new database at BENCH_DATABASE_URL. */
+export async function freshDatabase(log: (line: string) => void): Promise<{ url: string; drop: () => Promise<void> }> {
+  const external = process.env.BENCH_DATABASE_URL;
+  if (external) {
+    const name = `pathway_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: external });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(external);
+    u.pathname = `/${name}`;
+    log(`bench: database ${name} at BENCH_DATABASE_URL`);
+    return {
+      url: u.toString(),
+      drop: async () => {
+        const c = new pg.Client({ connectionString: external });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-bench-'));
+  // As root the embedded server runs as `postgres`, which must be able to reach the folder.
+  fs.chmodSync(dir, 0o755);
+  log(`bench: embedded PostgreSQL in ${dir}`);
+  const embedded = await startEmbeddedPostgres(dir);
+  return {
+    url: embedded.url,
+    drop: async () => {
+      await embedded.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type ServerProcess = { baseUrl: string; pid: number; stop: () => Promise<void> };
+
+/** The real server (src/server/main.ts) as a child process on a free loopback port, ready when /api/health answers. */
+export async function startServer(databaseUrl: string, log: (line: string) => void): Promise<ServerProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      // The login scenario sends each attempt from its own X-Forwarded-For address (see scenarios/login.ts).
+      PATHWAY_TRUST_PROXY: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const status = await fetch(`${baseUrl}/api/health`).then((r) => r.status, () => 0);
+    if (status === 200) break;
+    if (child.exitCode !== null || Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`bench: server pid ${child.pid} at ${baseUrl}`);
+  return {
+    baseUrl,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** Peak resident memory of a process in MB (VmHWM), or null where /proc has none. */
+export function peakRssMb(pid: number): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resets the peak (Linux: writing 5 to clear_refs), so each scenario reports its own; false where not allowed. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}

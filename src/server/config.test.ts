@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const fails = (env: NodeJS.ProcessEnv): ConfigError => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+};
+
+describe('loadConfig', () => {
+  it('fills in defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: path.resolve('./data'),
+      adminEmail: undefined,
+      adminPassword: undefined,
+      demo: false,
+      sessionHours: 12,
+      loginMaxFailures: 5,
+      lockoutMinutes: 15,
+      trustProxy: false,
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', PATHWAY_ADMIN_PASSWORD: '' })).toMatchObject({
+      port: 3000,
+      adminPassword: undefined,
+    });
+  });
+
+  it('reads and converts the values given', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      PATHWAY_DEMO: 'true',
+      PATHWAY_TRUST_PROXY: '1',
+      PATHWAY_SESSION_HOURS: '8',
+      LOG_LEVEL: 'warn',
+      PATHWAY_ADMIN_PASSWORD: 'twelve chars',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      demo: true,
+      trustProxy: true,
+      sessionHours: 8,
+      logLevel: 'warn',
+      adminPassword: 'twelve chars',
+    });
+  });
+
+  it.each(['http', '-1', '65536', '80.5'])('refuses PORT=%s, naming PORT', (port) => {
+    expect(fails({ PORT: port }).message).toMatch(/^\s+PORT: /m);
+  });
+
+  it('refuses an admin password shorter than 12 characters, naming the variable', () => {
+    const e = fails({ PATHWAY_ADMIN_PASSWORD: 'elevenchars' });
+    expect(e.message).toContain('PATHWAY_ADMIN_PASSWORD');
+    expect(e.message).toContain('at least 12 characters');
+    expect(e.message).not.toContain('elevenchars');
+  });
+
+  it.each([
+    ['PATHWAY_DEMO', 'yes'],
+    ['LOG_LEVEL', 'verbose'],
+    ['PATHWAY_SESSION_HOURS', '0'],
+    ['PATHWAY_ADMIN_EMAIL', 'not-an-email'],
+    ['DATABASE_URL', 'not a url'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(fails({ [name]: value }).message).toContain(name);
+  });
+
+  it('names every bad variable at once', () => {
+    const m = fails({ PORT: 'x', LOG_LEVEL: 'loud' }).message;
+    expect(m).toContain('PORT');
+    expect(m).toContain('LOG_LEVEL');
+  });
+
+  it('lets overrides win over the environment', () => {
+    expect(loadConfig({ PORT: '8080' }, { port: 1 }).port).toBe(1);
+  });
+});

@@ -1,0 +1,76 @@
+import { useEffect } from 'react';
+import { Center, Loader, Stack } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useMe } from './api/session.ts';
+import { AppLayout } from './components/AppLayout.tsx';
+import { ErrorAlert } from './components/errors.tsx';
+import { applyLanguage } from './i18n/index.ts';
+import { SignInPage } from './features/auth/SignInPage.tsx';
+import { SetupPage } from './features/auth/SetupPage.tsx';
+import { ForcedPasswordChange, ForcedTotpSetup } from './features/auth/ForcedScreens.tsx';
+import { HomePage } from './features/account/HomePage.tsx';
+import { ProfilePage } from './features/account/ProfilePage.tsx';
+import { SecurityPage } from './features/account/SecurityPage.tsx';
+import { UsersPage } from './features/users/UsersPage.tsx';
+import { AgenciesPage } from './features/agencies/AgenciesPage.tsx';
+import { RolesPage } from './features/roles/RolesPage.tsx';
+import { AuditPage } from './features/audit/AuditPage.tsx';
+import { NotFoundPage } from './components/NotFoundPage.tsx';
+
+/** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
+export function App() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+  const language = me.data?.user.language;
+
+  useEffect(() => {
+    if (language) void applyLanguage(language);
+  }, [language]);
+
+  if (location.pathname === '/setup') return <SetupPage />;
+  if (me.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (me.isError) {
+    return (
+      <Center h="100vh" p="md">
+        <Stack maw={480}><ErrorAlert error={me.error} /></Stack>
+      </Center>
+    );
+  }
+  const user = me.data?.user;
+  if (!user) {
+    return (
+      <Routes>
+        <Route path="/login" element={<SignInPage />} />
+        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname }} />} />
+      </Routes>
+    );
+  }
+  if (user.mustChangePassword) return <ForcedPasswordChange />;
+  if (user.totpSetupRequired) return <ForcedTotpSetup />;
+
+  const can = (p: string) => user.permissions.includes(p);
+  const from = (location.state as { from?: string } | null)?.from;
+  return (
+    <Routes>
+      <Route path="/login" element={<Navigate to={from && from !== '/login' ? from : '/'} replace />} />
+      <Route element={<AppLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="account/profile" element={<ProfilePage />} />
+        <Route path="account/security" element={<SecurityPage />} />
+        {can('users:manage') && <Route path="admin/users" element={<UsersPage />} />}
+        {can('agencies:manage') && <Route path="admin/agencies" element={<AgenciesPage />} />}
+        {can('roles:manage') && <Route path="admin/roles" element={<RolesPage />} />}
+        {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

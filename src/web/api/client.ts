@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import { ErrorBody } from '../../shared/schemas/common.ts';
+
+/** A failed API call: the server's stable error code, its message and per-field problems. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: Record<string, string>;
+  readonly requestId: string | undefined;
+
+  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, requestId?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.requestId = requestId;
+  }
+}
+
+export const isApiError = (e: unknown, code?: string): e is ApiError => e instanceof ApiError && (code === undefined || e.code === code);
+
+// The session's CSRF token, learnt from sign-in and GET /me; every cookie-authenticated write sends it.
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** Calls /api/v1<path>; parses the response with `schema` when given, throws ApiError on a non-2xx answer. */
+export async function api<S extends z.ZodType>(method: Method, path: string, body: unknown, schema: S): Promise<z.infer<S>>;
+export async function api(method: Method, path: string, body?: unknown): Promise<unknown>;
+export async function api(method: Method, path: string, body?: unknown, schema?: z.ZodType): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The server cannot be reached');
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (!res.ok) {
+    const parsed = ErrorBody.safeParse(json);
+    if (parsed.success) {
+      const e = parsed.data.error;
+      throw new ApiError(res.status, e.code, e.message, e.fields ?? {}, e.requestId);
+    }
+    throw new ApiError(res.status, 'http_error', `HTTP ${res.status}`);
+  }
+  return schema ? schema.parse(json) : json;
+}

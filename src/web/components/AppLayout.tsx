@@ -1,0 +1,128 @@
+import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { LANGUAGES, type Language } from '../../shared/schemas/common.ts';
+import { useSignOut, useUpdateMe } from '../api/account.ts';
+import { useMe, useUser } from '../api/session.ts';
+import { errorText } from './errors.tsx';
+import { Logo } from './Logo.tsx';
+
+type NavItem = { to: string; label: string; show: boolean };
+
+const LANGUAGE_NAMES: Record<Language, string> = { az: 'Azərbaycanca', ru: 'Русский', en: 'English' };
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const { data: me } = useMe();
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const updateMe = useUpdateMe();
+  const signOut = useSignOut();
+  const can = (p: string) => user.permissions.includes(p);
+  const demo = Boolean(me?.demo || user.isDemo);
+
+  const admin: NavItem[] = [
+    { to: '/admin/users', label: t('nav.users'), show: can('users:manage') },
+    { to: '/admin/agencies', label: t('nav.agencies'), show: can('agencies:manage') },
+    { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
+  ];
+  const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
+  const personal: NavItem[] = [
+    { to: '/', label: t('nav.home'), show: true },
+    { to: '/account/profile', label: t('nav.profile'), show: true },
+    { to: '/account/security', label: t('nav.security'), show: true },
+  ];
+
+  const section = (title: string, items: NavItem[]) => {
+    const shown = items.filter((i) => i.show);
+    if (shown.length === 0) return null;
+    return (
+      <div>
+        <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>{title}</Text>
+        {shown.map((i) => (
+          <NavLink
+            key={i.to}
+            component={RouterLink}
+            to={i.to}
+            end={i.to === '/'}
+            label={i.label}
+            active={i.to === '/' ? location.pathname === '/' : location.pathname.startsWith(i.to)}
+            onClick={close}
+          />
+        ))}
+      </div>
+    );
+  };
+
+  const changeLanguage = async (language: Language) => {
+    try {
+      await updateMe({ language });
+    } catch (e) {
+      notifications.show({ color: 'red', message: errorText(t, e) });
+    }
+  };
+
+  const initials = user.name.split(/\s+/).map((w) => w[0] ?? '').join('').slice(0, 2).toUpperCase();
+
+  return (
+    <AppShell header={{ height: demo ? 92 : 60 }} navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        {demo && (
+          <Group h={32} justify="center" bg="orange.6" c="white" role="status" data-testid="demo-banner">
+            <Text size="sm" fw={700}>{t('demo.banner')}</Text>
+          </Group>
+        )}
+        <Group h={60} px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} />
+            <Logo />
+            {demo && <Badge color="orange" variant="filled">{t('demo.badge')}</Badge>}
+          </Group>
+          <Menu position="bottom-end" width={240} withArrow>
+            <Menu.Target>
+              <UnstyledButton aria-label={t('account.menu')} data-testid="user-menu">
+                <Group gap="xs" wrap="nowrap">
+                  <Avatar color="pathway" radius="xl" size="md">{initials}</Avatar>
+                  <div style={{ lineHeight: 1.1 }}>
+                    <Text size="sm" fw={600} visibleFrom="sm">{user.name}</Text>
+                    <Text size="xs" c="dimmed" visibleFrom="sm">{user.agency.name}</Text>
+                  </div>
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>{t('account.language')}</Menu.Label>
+              {LANGUAGES.map((l) => (
+                <Menu.Item key={l} onClick={() => void changeLanguage(l)} rightSection={user.language === l ? '✓' : null} lang={l}>
+                  {LANGUAGE_NAMES[l]}
+                </Menu.Item>
+              ))}
+              <Menu.Divider />
+              <Menu.Item onClick={() => void navigate('/account/profile')}>{t('nav.profile')}</Menu.Item>
+              <Menu.Item onClick={() => void navigate('/account/security?tab=password')}>{t('account.changePassword')}</Menu.Item>
+              <Menu.Item onClick={() => void navigate('/account/security?tab=totp')}>{t('account.twoFactor')}</Menu.Item>
+              <Menu.Item onClick={() => void navigate('/account/security?tab=tokens')}>{t('account.apiTokens')}</Menu.Item>
+              <Menu.Divider />
+              <Menu.Item onClick={() => void signOut()}>{t('account.signOut')}</Menu.Item>
+              <Menu.Item color="red" onClick={() => void signOut(true)}>{t('account.signOutEverywhere')}</Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label={t('nav.main')}>
+        <ScrollArea>
+          {section(t('nav.sectionPersonal'), personal)}
+          {section(t('nav.sectionAdmin'), admin)}
+          {section(t('nav.sectionOversight'), oversight)}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main bg="gray.0">
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

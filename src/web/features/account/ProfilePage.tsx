@@ -1,0 +1,67 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { Button, Card, Group, Select, Stack, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { UpdateMeBody } from '../../../shared/schemas/auth.ts';
+import { LANGUAGES } from '../../../shared/schemas/common.ts';
+import { useUpdateMe } from '../../api/account.ts';
+import { useUser } from '../../api/session.ts';
+import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { Page } from '../../components/Page.tsx';
+import { isLanguage } from '../../i18n/index.ts';
+
+export function ProfilePage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const updateMe = useUpdateMe();
+  const [name, setName] = useState(user.name);
+  const [language, setLanguage] = useState(user.language);
+  const [timeZone, setTimeZone] = useState(user.timeZone);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const zones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const checked = checkForm(t, UpdateMeBody, { name, language, timeZone });
+    if (checked.errors) return setErrors(checked.errors);
+    setErrors({});
+    setBusy(true);
+    try {
+      await updateMe(checked.data);
+      notifications.show({ color: 'teal', message: t('common.saved') });
+    } catch (err) {
+      setError(err);
+      setErrors(serverFieldErrors(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('nav.profile')} description={t('profile.intro')}>
+      <Card withBorder padding="lg" maw={560}>
+        <form onSubmit={(e) => void submit(e)} noValidate>
+          <Stack>
+            <ErrorAlert error={error} />
+            <TextInput label={t('field.email')} value={user.email} readOnly variant="filled" />
+            <TextInput label={t('field.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required />
+            <Select
+              label={t('account.language')}
+              data={LANGUAGES.map((l) => ({ value: l, label: t(`language.${l}`) }))}
+              value={language}
+              onChange={(v) => { if (isLanguage(v)) setLanguage(v); }}
+              allowDeselect={false}
+            />
+            <Select label={t('field.timeZone')} data={zones} value={timeZone} onChange={(v) => v && setTimeZone(v)} searchable allowDeselect={false} error={errors.timeZone} />
+            <Group>
+              <Button type="submit" loading={busy}>{t('common.save')}</Button>
+            </Group>
+          </Stack>
+        </form>
+      </Card>
+    </Page>
+  );
+}

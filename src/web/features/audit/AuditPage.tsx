@@ -1,0 +1,185 @@
+import { useState, type FormEvent } from 'react';
+import { Alert, Badge, Button, Card, Checkbox, Code, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { AuditEntryView, ChainReport } from '../../../shared/schemas/audit.ts';
+import { api, withQuery } from '../../api/client.ts';
+import { useUser } from '../../api/session.ts';
+import { ErrorAlert } from '../../components/errors.tsx';
+import { useFormatDateTime } from '../../components/format.ts';
+import { Page } from '../../components/Page.tsx';
+
+const AuditPageResponse = z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Filters = { action: string; recordType: string; recordId: string; actorUserId: string; from: string; to: string; flagged: boolean };
+const EMPTY: Filters = { action: '', recordType: '', recordId: '', actorUserId: '', from: '', to: '', flagged: false };
+
+/** A local date from <input type="date"> as the start (or end) of that day in the browser's zone, in ISO. */
+const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : undefined);
+const dayEnd = (d: string) => (d ? new Date(`${d}T23:59:59.999`).toISOString() : undefined);
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const canRead = user.permissions.includes('audit:read');
+  const canVerify = user.permissions.includes('audit:verify');
+  return (
+    <Page title={t('nav.audit')} description={t('audit.intro')}>
+      {canVerify && <VerifyChain />}
+      {canRead ? <AuditSearch /> : <Alert color="gray">{t('audit.noReadPermission')}</Alert>}
+    </Page>
+  );
+}
+
+function VerifyChain() {
+  const { t } = useTranslation();
+  const verify = useMutation({ mutationFn: () => api('GET', '/audit/verify', undefined, ChainReport) });
+  const r = verify.data;
+  return (
+    <Card withBorder padding="md">
+      <Group justify="space-between" align="center">
+        <Text size="sm">{t('audit.verifyText')}</Text>
+        <Button variant="light" loading={verify.isPending} onClick={() => verify.mutate()}>{t('audit.verify')}</Button>
+      </Group>
+      {verify.error ? <ErrorAlert error={verify.error} /> : null}
+      {r && (
+        <Alert mt="sm" role="status" color={r.ok ? 'teal' : 'red'} title={r.ok ? t('audit.chainOk') : t('audit.chainBroken')} data-testid="chain-result">
+          {r.ok
+            ? t('audit.chainOkText', { count: r.checked })
+            : t('audit.chainBrokenText', { seq: r.firstBroken?.seq ?? '?', reason: r.firstBroken?.reason ?? '?', count: r.checked })}
+        </Alert>
+      )}
+    </Card>
+  );
+}
+
+function AuditSearch() {
+  const { t } = useTranslation();
+  const fmt = useFormatDateTime();
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const [actorError, setActorError] = useState<string | null>(null);
+  const [open, setOpen] = useState<z.infer<typeof AuditEntryView> | null>(null);
+  const query = {
+    action: filters.action.trim() || undefined,
+    recordType: filters.recordType.trim() || undefined,
+    recordId: filters.recordId.trim() || undefined,
+    actorUserId: filters.actorUserId.trim() || undefined,
+    from: dayStart(filters.from),
+    to: dayEnd(filters.to),
+    flagged: filters.flagged ? 'true' : undefined,
+    limit: 50,
+  };
+  const list = useInfiniteQuery({
+    queryKey: ['audit', query],
+    queryFn: ({ pageParam }) => api('GET', withQuery('/audit', { ...query, before: pageParam }), undefined, AuditPageResponse),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const set = (k: keyof Filters) => (e: { currentTarget: { value: string } }) => { const v = e.currentTarget.value; setDraft((d) => ({ ...d, [k]: v })); };
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    if (draft.actorUserId.trim() && !UUID.test(draft.actorUserId.trim())) return setActorError(t('audit.actorInvalid'));
+    setActorError(null);
+    setFilters(draft);
+  };
+
+  return (
+    <>
+      <Card withBorder padding="md">
+        <form onSubmit={apply} aria-label={t('audit.filters')}>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+            <TextInput label={t('audit.action')} description={t('audit.actionHelp')} value={draft.action} onChange={set('action')} />
+            <TextInput label={t('audit.recordType')} value={draft.recordType} onChange={set('recordType')} />
+            <TextInput label={t('audit.recordId')} value={draft.recordId} onChange={set('recordId')} />
+            <TextInput label={t('audit.actor')} description={t('audit.actorHelp')} value={draft.actorUserId} onChange={set('actorUserId')} error={actorError} />
+            <TextInput label={t('audit.from')} type="date" value={draft.from} onChange={set('from')} />
+            <TextInput label={t('audit.to')} type="date" value={draft.to} onChange={set('to')} />
+            <Checkbox mt="lg" label={t('audit.flaggedOnly')} checked={draft.flagged} onChange={(e) => { const v = e.currentTarget.checked; setDraft((d) => ({ ...d, flagged: v })); }} />
+            <Group mt="md" justify="flex-end">
+              <Button variant="default" onClick={() => { setDraft(EMPTY); setFilters(EMPTY); setActorError(null); }}>{t('common.reset')}</Button>
+              <Button type="submit">{t('common.search')}</Button>
+            </Group>
+          </SimpleGrid>
+        </form>
+      </Card>
+      <ErrorAlert error={list.error} />
+      <Table.ScrollContainer minWidth={900}>
+        <Table striped highlightOnHover verticalSpacing="xs" bg="white">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>{t('audit.at')}</Table.Th>
+              <Table.Th>{t('audit.actorName')}</Table.Th>
+              <Table.Th>{t('audit.action')}</Table.Th>
+              <Table.Th>{t('audit.record')}</Table.Th>
+              <Table.Th>{t('audit.via')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.isSuccess && items.length === 0 && (
+              <Table.Tr><Table.Td colSpan={6}><Text c="dimmed" size="sm">{t('common.nothingFound')}</Text></Table.Td></Table.Tr>
+            )}
+            {items.map((e) => (
+              <Table.Tr key={e.seq} onClick={() => setOpen(e)} style={{ cursor: 'pointer' }}>
+                <Table.Td><Text size="sm" c="dimmed">{e.seq}</Text></Table.Td>
+                <Table.Td><Text size="sm">{fmt(e.at)}</Text></Table.Td>
+                <Table.Td><Text size="sm">{e.actorName ?? t('audit.system')}</Text></Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <Button variant="subtle" size="compact-sm" onClick={(ev) => { ev.stopPropagation(); setOpen(e); }} aria-label={t('audit.openEntry', { seq: e.seq })}>
+                      <code>{e.action}</code>
+                    </Button>
+                    {e.flagged && <Badge color="red" size="sm">{t('audit.flagged')}</Badge>}
+                  </Group>
+                </Table.Td>
+                <Table.Td><Text size="sm">{e.recordType ? `${e.recordType} ${e.recordId ?? ''}` : '—'}</Text></Table.Td>
+                <Table.Td><Text size="sm">{e.via}</Text></Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Stack align="center">
+        {list.hasNextPage && <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>{t('common.loadMore')}</Button>}
+      </Stack>
+      <Modal opened={open !== null} onClose={() => setOpen(null)} title={open ? t('audit.entryTitle', { seq: open.seq }) : ''} size="xl">
+        {open && (
+          <Stack gap="xs">
+            <Detail label={t('audit.at')} value={fmt(open.at)} />
+            <Detail label={t('audit.actor')} value={open.actorName ? `${open.actorName} (${open.actorUserId ?? ''})` : t('audit.system')} />
+            <Detail label={t('audit.action')} value={open.action} />
+            <Detail label={t('audit.record')} value={open.recordType ? `${open.recordType} ${open.recordId ?? ''}` : '—'} />
+            <Detail label={t('audit.via')} value={open.via} />
+            <Detail label={t('audit.purpose')} value={open.purpose ?? '—'} />
+            <Detail label={t('audit.requestId')} value={open.requestId ?? '—'} />
+            <Detail label="IP" value={open.ip ?? '—'} />
+            <Detail label={t('audit.hash')} value={open.hash} />
+            {open.actorUserId && (
+              <Group>
+                <Button size="xs" variant="light" onClick={() => { const f = { ...EMPTY, actorUserId: open.actorUserId ?? '' }; setDraft(f); setFilters(f); setOpen(null); }}>
+                  {t('audit.sameActor')}
+                </Button>
+              </Group>
+            )}
+            <Text size="sm" fw={600} mt="sm">{t('audit.changes')}</Text>
+            <Code block style={{ maxHeight: 360, overflow: 'auto' }}>{JSON.stringify(open.changes, null, 2)}</Code>
+          </Stack>
+        )}
+      </Modal>
+    </>
+  );
+}
+
+function Detail({ label, value }: { label: string; value: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap" align="flex-start">
+      <Text size="sm" c="dimmed" w={140} style={{ flexShrink: 0 }}>{label}</Text>
+      <Text size="sm" style={{ wordBreak: 'break-all' }}>{value}</Text>
+    </Group>
+  );
+}
