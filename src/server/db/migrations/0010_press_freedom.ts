@@ -257,9 +257,6 @@ CREATE TABLE press_impunity_index (
 CREATE INDEX press_impunity_index_created_idx ON press_impunity_index (created_at, id);
 CREATE INDEX press_impunity_index_published_idx ON press_impunity_index (created_at) WHERE published;
 
--- Bumped in the publishing transaction; every process compares it with its cached charts.
-INSERT INTO settings (key, value) VALUES ('press.public_version', '0') ON CONFLICT (key) DO NOTHING;
-
 -- Existing installations: the new permissions for the roles that had none of them.
 UPDATE roles SET permissions = ARRAY(SELECT DISTINCT unnest(permissions || ARRAY['incident:read:all','incidents:override']) ORDER BY 1)
   WHERE code = 'analyst';

@@ -16,6 +16,7 @@ import { deriveFigures, personView, staffView, todayIso, publicDoc } from './vie
 /** How incidents plug into the policy engine: monitors usually hold `incident:*:all`. */
 export const incidentResource: ResourceDef = {
   recordType: 'incident',
+  table: 'pressIncidents',
   idColumn: 'pressIncidents.id',
   ownerUserColumn: 'pressIncidents.createdBy',
   ownerAgencyColumn: 'pressIncidents.ownerAgencyId',
