@@ -292,14 +292,20 @@ export interface PressPublicIncidentsTable {
   outcomes: string[];
   perpetratorCategories: string[];
   impunityStatus: string;
+  perpetratorConvicted: boolean;
+  mastermindConvicted: boolean | null;
   unescoStatus: string;
   killing: boolean;
   lastInvestigativeActOn: NullableDateCol;
   searchKeys: string[];
   relatedIds: string[];
   isSynthetic: boolean;
-  doc: ColumnType<unknown, string, string>;
   publishedAt: Timestamp;
+}
+
+export interface PressPublicDocsTable {
+  incidentId: string;
+  doc: ColumnType<unknown, string, string>;
 }
 
 export interface PressImpunityIndexTable {
@@ -341,6 +347,7 @@ export interface Database {
   pressStateRequests: PressStateRequestsTable;
   pressIncidentLinks: PressIncidentLinksTable;
   pressPublicIncidents: PressPublicIncidentsTable;
+  pressPublicDocs: PressPublicDocsTable;
   pressImpunityIndex: PressImpunityIndexTable;
 }
 

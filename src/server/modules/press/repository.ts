@@ -130,7 +130,10 @@ export async function publicVersion(db: DbOrTx): Promise<number> {
 export type PublicCursor = { occurredOn: string; id: string };
 
 export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; after?: PublicCursor | undefined }) {
-  let q = db.selectFrom('pressPublicIncidents').select(['incidentId', 'occurredOn', 'doc']);
+  let q = db
+    .selectFrom('pressPublicIncidents')
+    .innerJoin('pressPublicDocs', 'pressPublicDocs.incidentId', 'pressPublicIncidents.incidentId')
+    .select(['pressPublicIncidents.incidentId', 'occurredOn', 'doc']);
   if (f.year !== undefined) q = q.where('occurredYear', '=', f.year);
   if (f.actType) q = q.where(sql<boolean>`act_types @> ARRAY[${f.actType}]::text[]`);
   if (f.outcome) q = q.where(sql<boolean>`outcomes @> ARRAY[${f.outcome}]::text[]`);
@@ -139,17 +142,22 @@ export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; af
   if (f.impunityStatus) q = q.where('impunityStatus', '=', f.impunityStatus);
   if (f.synthetic !== undefined) q = q.where('isSynthetic', '=', f.synthetic);
   if (f.keys.length > 0) q = q.where(sql<boolean>`search_keys @> ${sql.val(f.keys)}::text[]`);
-  if (f.after) q = q.where(sql<boolean>`(occurred_on, incident_id) < (${f.after.occurredOn}::date, ${f.after.id}::uuid)`);
-  return q.orderBy('occurredOn', 'desc').orderBy('incidentId', 'desc').limit(f.limit + 1).execute();
+  if (f.after) q = q.where(sql<boolean>`(occurred_on, press_public_incidents.incident_id) < (${f.after.occurredOn}::date, ${f.after.id}::uuid)`);
+  return q.orderBy('occurredOn', 'desc').orderBy('pressPublicIncidents.incidentId', 'desc').limit(f.limit + 1).execute();
 }
 
 export const findPublic = (db: DbOrTx, id: string) =>
-  db.selectFrom('pressPublicIncidents').select(['incidentId', 'doc', 'relatedIds']).where('incidentId', '=', id).executeTakeFirst();
+  db
+    .selectFrom('pressPublicIncidents as p')
+    .innerJoin('pressPublicDocs as d', 'd.incidentId', 'p.incidentId')
+    .select(['p.incidentId', 'd.doc', 'p.relatedIds'])
+    .where('p.incidentId', '=', id)
+    .executeTakeFirst();
 
 export const publishedTitles = (db: DbOrTx, ids: string[]) =>
   ids.length === 0
     ? Promise.resolve([])
-    : db.selectFrom('pressPublicIncidents').select(['incidentId', sql<string>`doc->>'title'`.as('title')]).where('incidentId', 'in', ids).execute();
+    : db.selectFrom('pressPublicDocs').select(['incidentId', sql<string>`doc->>'title'`.as('title')]).where('incidentId', 'in', ids).execute();
 
 /** The figures behind the public charts, in one pass over the published incidents. */
 export async function publicAggregates(db: DbOrTx, today: string) {
@@ -163,11 +171,12 @@ export async function publicAggregates(db: DbOrTx, today: string) {
     total: number; synthetic: number; perpetrator: number; mastermind: number; resolved: number; ongoing: number; noinfo: number;
     b1: number; b3: number; b5: number; b10: number; bover: number; bnever: number;
   }>`
-    WITH p AS (SELECT *, ${today}::date - last_investigative_act_on AS days FROM press_public_incidents)
+    WITH p AS (SELECT impunity_status, unesco_status, is_synthetic, perpetrator_convicted, mastermind_convicted,
+      ${today}::date - last_investigative_act_on AS days FROM press_public_incidents)
     SELECT count(*)::int AS total,
       count(*) FILTER (WHERE is_synthetic)::int AS synthetic,
-      count(*) FILTER (WHERE (doc->'derived'->>'perpetratorConvicted')::boolean)::int AS perpetrator,
-      count(*) FILTER (WHERE (doc->'derived'->>'mastermindConvicted')::boolean)::int AS mastermind,
+      count(*) FILTER (WHERE perpetrator_convicted)::int AS perpetrator,
+      count(*) FILTER (WHERE mastermind_convicted)::int AS mastermind,
       count(*) FILTER (WHERE unesco_status = 'resolved')::int AS resolved,
       count(*) FILTER (WHERE unesco_status = 'ongoing')::int AS ongoing,
       count(*) FILTER (WHERE unesco_status = 'no_information')::int AS noinfo,
@@ -194,9 +203,12 @@ export const indexCases = (db: DbOrTx) =>
 export async function* publicBatches(db: DbOrTx, batch = 1000) {
   let after: PublicCursor | undefined;
   for (;;) {
-    let q = db.selectFrom('pressPublicIncidents').select(['incidentId', 'occurredOn', 'doc']);
-    if (after) q = q.where(sql<boolean>`(occurred_on, incident_id) < (${after.occurredOn}::date, ${after.id}::uuid)`);
-    const rows = await q.orderBy('occurredOn', 'desc').orderBy('incidentId', 'desc').limit(batch).execute();
+    let q = db
+      .selectFrom('pressPublicIncidents as p')
+      .innerJoin('pressPublicDocs as d', 'd.incidentId', 'p.incidentId')
+      .select(['p.incidentId', 'p.occurredOn', 'd.doc']);
+    if (after) q = q.where(sql<boolean>`(p.occurred_on, p.incident_id) < (${after.occurredOn}::date, ${after.id}::uuid)`);
+    const rows = await q.orderBy('p.occurredOn', 'desc').orderBy('p.incidentId', 'desc').limit(batch).execute();
     if (rows.length === 0) return;
     yield rows;
     const last = rows.at(-1)!;

@@ -329,19 +329,26 @@ export async function writeSnapshot(tx: Tx, id: string, userId: string | null, n
     outcomes: [...new Set(a.acts.flatMap((x) => (x.outcome ? [x.outcome] : [])))],
     perpetratorCategories: [...new Set(a.involvements.map((x) => x.category))],
     impunityStatus: doc.derived.impunityStatus,
+    perpetratorConvicted: doc.derived.perpetratorConvicted,
+    mastermindConvicted: doc.derived.mastermindConvicted,
     unescoStatus: doc.derived.unescoStatus,
     killing: a.acts.some((x) => x.actType === 'killing'),
     lastInvestigativeActOn: i.lastInvestigativeActOn,
     searchKeys: keys,
     relatedIds: a.links.map((l) => l.relatedId),
     isSynthetic: i.isSynthetic,
-    doc: JSON.stringify(doc),
     publishedAt: now,
   };
   await tx
     .insertInto('pressPublicIncidents')
     .values({ incidentId: id, ...values })
     .onConflict((oc) => oc.column('incidentId').doUpdateSet(values))
+    .execute();
+  const json = JSON.stringify(doc);
+  await tx
+    .insertInto('pressPublicDocs')
+    .values({ incidentId: id, doc: json })
+    .onConflict((oc) => oc.column('incidentId').doUpdateSet({ doc: json }))
     .execute();
   await tx.updateTable('pressIncidents').set({ publishedAt: now, publishedBy: userId, changedSincePublish: false }).where('id', '=', id).execute();
   return doc;
