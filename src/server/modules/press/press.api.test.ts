@@ -355,3 +355,15 @@ describe('public page', () => {
     expect(csv.body.trim().split('\n')).toHaveLength(json.length + 1);
   });
 });
+
+describe('OpenAPI', () => {
+  it('describes the press routes with their schemas, the public ones without security', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const list = doc.paths['/api/public/press/incidents'].get;
+    expect(list.security).toEqual([]);
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['year', 'actType', 'outcome', 'perpetratorCategory', 'investigationStatus']));
+    expect(doc.paths['/api/v1/press/incidents'].post.requestBody).toBeDefined();
+    expect(doc.paths['/api/v1/press/import'].post.requestBody.content).toHaveProperty(['text/csv']);
+    expect(Object.keys(doc.paths).filter((p) => p.includes('/press/')).length).toBeGreaterThanOrEqual(20);
+  });
+});

@@ -151,6 +151,7 @@ export const pressRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Import incidents from CSV (text/csv), created or updated by externalRef; 422 and nothing changed when rows are bad, unless skipBadRows=true',
+      consumes: ['text/csv'],
       querystring: ImportQuery,
       body: z.string().min(1, 'an empty file'),
       response: { 200: ImportReport, 422: ImportReport, ...errors, 413: ErrorBody, 415: ErrorBody },
