@@ -51,8 +51,16 @@ export async function generatePressIncidents(db: Db, count = BENCH_PRESS_INCIDEN
     FROM r
     RETURNING incident_id
     )
-    INSERT INTO press_public_docs (incident_id, doc)
-    SELECT r.id, jsonb_build_object(
+    INSERT INTO press_public_docs (incident_id, item, doc)
+    SELECT r.id,
+      jsonb_build_object('id', r.id, 'title', '[Synthetic] ' || replace(act, '_', ' ') || ' #' || i,
+        'occurred', jsonb_build_object('on', occurred_on, 'precision', 'day', 'display', occurred_on::text), 'disputed', null, 'city', city,
+        'victims', jsonb_build_array('Synthetic journalist ' || (i % 5000)), 'actTypes', jsonb_build_array(act), 'outcomes', jsonb_build_array(outcome),
+        'perpetratorCategories', jsonb_build_array(category),
+        'derived', jsonb_build_object('impunityStatus', impunity, 'perpetratorConvicted', impunity <> 'complete_impunity', 'mastermindConvicted', CASE WHEN impunity = 'full_justice' THEN true ELSE NULL END,
+          'unescoStatus', unesco, 'lastInvestigativeActOn', last_act, 'daysSinceLastInvestigativeAct', null, 'overridden', false),
+        'isSynthetic', true),
+      jsonb_build_object(
         'id', r.id, 'title', '[Synthetic] ' || replace(act, '_', ' ') || ' #' || i,
         'occurred', jsonb_build_object('on', occurred_on, 'precision', 'day', 'display', occurred_on::text),
         'disputed', null, 'dateNote', null, 'country', 'AZ', 'city', city, 'context', 'street', 'alertCategory', null,

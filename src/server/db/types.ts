@@ -306,6 +306,7 @@ export interface PressPublicIncidentsTable {
 export interface PressPublicDocsTable {
   incidentId: string;
   doc: ColumnType<unknown, string, string>;
+  item: ColumnType<unknown, string, string>;
 }
 
 export interface PressImpunityIndexTable {

@@ -233,7 +233,9 @@ CREATE TABLE press_public_incidents (
 -- The documents apart, so that the charts' counts scan narrow rows and a page reads only its own.
 CREATE TABLE press_public_docs (
   incident_id uuid PRIMARY KEY REFERENCES press_public_incidents(incident_id) ON DELETE CASCADE,
-  doc jsonb NOT NULL
+  doc jsonb NOT NULL,
+  -- the list's shorter form of the same document
+  item jsonb NOT NULL
 );
 CREATE INDEX press_public_order_idx ON press_public_incidents (occurred_on DESC, incident_id DESC);
 CREATE INDEX press_public_year_idx ON press_public_incidents (occurred_year, occurred_on DESC, incident_id DESC);

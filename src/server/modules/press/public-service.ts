@@ -4,10 +4,10 @@ import type { Db } from '../../db/database.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { queryKeys } from '../../../domain/names.ts';
 import { ACT_OUTCOMES, ACT_TYPES, PERPETRATOR_CATEGORIES } from '../../../shared/press.ts';
-import type { PublicIncident, PublicListQuery, PublicSummary } from '../../../shared/schemas/press.ts';
+import type { PublicIncident, PublicListItem, PublicListQuery, PublicSummary } from '../../../shared/schemas/press.ts';
 import * as repo from './repository.ts';
 import { indexView } from './service.ts';
-import { CSV_COLUMNS, publicListItem, servedDoc, todayIso } from './views.ts';
+import { CSV_COLUMNS, servedDoc, servedItem, todayIso } from './views.ts';
 
 type StoredDoc = Omit<PublicIncident, 'related'>;
 
@@ -32,7 +32,7 @@ export async function listPublic(db: Db, query: PublicListQuery, today = todayIs
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
   return {
-    items: page.map((r) => publicListItem(r.doc as StoredDoc, today)),
+    items: page.map((r) => servedItem(r.item as PublicListItem, today)),
     nextCursor: more && last ? encodePublicCursor({ occurredOn: last.occurredOn, id: last.incidentId }) : null,
   };
 }

@@ -133,7 +133,7 @@ export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; af
   let q = db
     .selectFrom('pressPublicIncidents')
     .innerJoin('pressPublicDocs', 'pressPublicDocs.incidentId', 'pressPublicIncidents.incidentId')
-    .select(['pressPublicIncidents.incidentId', 'occurredOn', 'doc']);
+    .select(['pressPublicIncidents.incidentId', 'occurredOn', 'item']);
   if (f.year !== undefined) q = q.where('occurredYear', '=', f.year);
   if (f.actType) q = q.where(sql<boolean>`act_types @> ARRAY[${f.actType}]::text[]`);
   if (f.outcome) q = q.where(sql<boolean>`outcomes @> ARRAY[${f.outcome}]::text[]`);

@@ -11,7 +11,7 @@ import type { RecordAction } from '../../../shared/roles.ts';
 import type { ImpunityStatus, UnescoStatus } from '../../../shared/press.ts';
 import type { CreateIncidentInput, IncidentFieldsInput, IncidentView } from '../../../shared/schemas/press.ts';
 import * as repo from './repository.ts';
-import { deriveFigures, personView, staffView, todayIso, publicDoc } from './views.ts';
+import { deriveFigures, personView, publicDoc, publicListItem, staffView, todayIso } from './views.ts';
 
 /** How incidents plug into the policy engine: monitors usually hold `incident:*:all`. */
 export const incidentResource: ResourceDef = {
@@ -344,11 +344,11 @@ export async function writeSnapshot(tx: Tx, id: string, userId: string | null, n
     .values({ incidentId: id, ...values })
     .onConflict((oc) => oc.column('incidentId').doUpdateSet(values))
     .execute();
-  const json = JSON.stringify(doc);
+  const docs = { doc: JSON.stringify(doc), item: JSON.stringify(publicListItem(doc, todayIso(now))) };
   await tx
     .insertInto('pressPublicDocs')
-    .values({ incidentId: id, doc: json })
-    .onConflict((oc) => oc.column('incidentId').doUpdateSet({ doc: json }))
+    .values({ incidentId: id, ...docs })
+    .onConflict((oc) => oc.column('incidentId').doUpdateSet(docs))
     .execute();
   await tx.updateTable('pressIncidents').set({ publishedAt: now, publishedBy: userId, changedSincePublish: false }).where('id', '=', id).execute();
   return doc;
