@@ -57,6 +57,19 @@ describe('press freedom', () => {
     await monitor.getByRole('button', { name: en.press.addMilestone }).click();
     await monitor.getByText(`2007-04-21 · ${en.press.milestone.case_opened}`).waitFor();
     await expect.poll(async () => (await monitor.getByTestId('days-since').textContent()) ?? '').not.toContain(en.press.never);
+    // A suspected perpetrator, a public and a confidential source.
+    await monitor.getByRole('textbox', { name: en.press.field.label }).fill('A district police officer');
+    await monitor.getByRole('combobox', { name: en.press.field.perpetratorCategory }).selectOption('police_security');
+    await monitor.getByRole('button', { name: en.press.addPerpetrator }).click();
+    await monitor.getByTestId('involvement').filter({ hasText: 'A district police officer' }).waitFor();
+    const addSource = async (title: string, confidential: boolean) => {
+      await monitor.getByRole('textbox', { name: en.press.field.sourceTitle }).fill(title);
+      await monitor.getByRole('combobox', { name: en.press.confidential }).selectOption(confidential ? 'true' : 'false');
+      await monitor.getByRole('button', { name: en.press.addSource }).click();
+      await monitor.getByText(title, { exact: false }).first().waitFor();
+    };
+    await addSource('Uzeyir Jafarov v. Azerbaijan, no. 54204/08', false);
+    await addSource('Witness statement kept private', true);
     // Monitors cannot publish.
     expect(await monitor.getByRole('button', { name: en.press.publish }).count()).toBe(0);
     await screenshot(monitor, 'press-incident');
@@ -87,6 +100,9 @@ describe('press freedom', () => {
     expect(await visitor.getByTestId('impunity-status').textContent()).toBe(en.press.impunity.complete_impunity);
     await visitor.getByText(`2007-04-21 · ${en.press.milestone.case_opened}`).waitFor();
     expect(await visitor.content()).not.toContain('door 3');
+    expect(await visitor.content()).not.toContain('Witness statement kept private');
+    await visitor.getByText('Uzeyir Jafarov v. Azerbaijan, no. 54204/08').waitFor();
+    await visitor.getByText(`A district police officer: ${en.press.category.police_security}`).waitFor();
     await screenshot(visitor, 'press-public-incident');
     await visitor.evaluate(() => window.scrollTo(0, 0));
     await visitor.getByText('RU', { exact: true }).click();
