@@ -33,6 +33,8 @@ import { contactStreamRoutes } from './modules/contacts/stream.ts';
 import { LiveHub } from './live/hub.ts';
 import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
+import { pressRoutes } from './modules/press/routes.ts';
+import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
 
@@ -234,6 +236,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(contactRoutes, { prefix: '/api/v1' });
   await api.register(contactStreamRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
+  await api.register(pressRoutes, { prefix: '/api/v1' });
+  await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });

@@ -22,6 +22,7 @@ export const ROLES = [
   'coordinator',
   'analyst',
   'press_monitor',
+  'press_reviewer',
   'auditor',
   'administrator',
 ] as const;
@@ -53,6 +54,10 @@ export const SYSTEM_PERMISSIONS = [
   'break_glass',
   'reports:aggregate',
   'contacts:supervise',
+  /** Publish a press-freedom incident to the public page, or withdraw it. */
+  'incidents:publish',
+  /** Override a derived press-freedom figure, with a reason; flagged in the audit log. */
+  'incidents:override',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -122,8 +127,10 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   investigator: [...rw('investigation', 'agency'), 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:contact', 'sensitive:location', 'sensitive:narrative'],
   prosecutor: [...rw('investigation', 'agency'), 'investigation:read:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
   coordinator: ['reports:aggregate', 'case:read:granted', 'referral:read:all', 'break_glass'],
-  analyst: ['reports:aggregate'],
-  press_monitor: [...rw('incident', 'all')],
+  analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override'],
+  // Monitors record victims' contact details and exact places; they never reach the public page.
+  press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],
+  press_reviewer: ['incident:read:all', 'incident:update:all', 'incidents:publish', 'sensitive:location'],
   auditor: ['audit:read', 'audit:verify', 'reports:aggregate'],
   administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify'],
 };

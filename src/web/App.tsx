@@ -17,6 +17,10 @@ import { AgenciesPage } from './features/agencies/AgenciesPage.tsx';
 import { RolesPage } from './features/roles/RolesPage.tsx';
 import { AuditPage } from './features/audit/AuditPage.tsx';
 import { NotFoundPage } from './components/NotFoundPage.tsx';
+import { PublicPressPage } from './features/press/PublicPressPage.tsx';
+import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
+import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
+import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -30,6 +34,15 @@ export function App() {
   }, [language]);
 
   if (location.pathname === '/setup') return <SetupPage />;
+  // The public press page needs no account, whoever is (or is not) signed in.
+  if (location.pathname === '/public/press' || location.pathname.startsWith('/public/press/')) {
+    return (
+      <Routes>
+        <Route path="/public/press" element={<PublicPressPage />} />
+        <Route path="/public/press/:id" element={<PublicIncidentPage />} />
+      </Routes>
+    );
+  }
   if (me.isPending) {
     return (
       <Center h="100vh">
@@ -69,6 +82,8 @@ export function App() {
         {can('agencies:manage') && <Route path="admin/agencies" element={<AgenciesPage />} />}
         {can('roles:manage') && <Route path="admin/roles" element={<RolesPage />} />}
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

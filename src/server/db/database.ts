@@ -8,8 +8,10 @@ export type Tx = Transaction<Database>;
 /** A function that works in or out of a transaction takes either. */
 export type DbOrTx = Db | Tx;
 
-// bigint columns (audit seq) stay strings; timestamps are Dates.
+// bigint columns (audit seq) stay strings; timestamps are Dates; calendar dates stay "YYYY-MM-DD"
+// strings, never shifted by the server's time zone.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export function createDb(connectionString: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString, max });

@@ -208,6 +208,208 @@ export interface ContactEscalationsTable {
   acknowledgedBy: string | null;
 }
 
+type DateCol = ColumnType<string, string, string>;
+type NullableDateCol = ColumnType<string | null, string | null | undefined, string | null>;
+
+export interface PressOutletsTable {
+  id: Generated<string>;
+  name: string;
+  aliases: Generated<string[]>;
+  medium: string | null;
+  nameKeys: Generated<string[]>;
+  isSynthetic: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface PressPersonsTable {
+  id: Generated<string>;
+  name: string;
+  aliases: Generated<string[]>;
+  contactDetails: string | null;
+  beats: Generated<string[]>;
+  local: Generated<boolean>;
+  nameKeys: Generated<string[]>;
+  isSynthetic: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface PressAffiliationsTable {
+  id: Generated<string>;
+  personId: string;
+  outletId: string;
+  role: string | null;
+  employment: string | null;
+  period: string | null;
+}
+
+export interface PressIncidentsTable {
+  id: Generated<string>;
+  externalRef: string | null;
+  title: string;
+  occurredOn: DateCol;
+  occurredPrecision: string;
+  disputedOn: NullableDateCol;
+  disputedPrecision: string | null;
+  dateNote: string | null;
+  occurredYear: ColumnType<number, never, never>;
+  country: Generated<string>;
+  city: string | null;
+  placeExact: string | null;
+  context: string | null;
+  alertCategory: string | null;
+  narrative: Generated<string>;
+  internalNotes: string | null;
+  priorThreats: boolean | null;
+  surveillance: boolean | null;
+  workRelation: Generated<string>;
+  impunityStatus: Generated<string>;
+  perpetratorConvicted: Generated<boolean>;
+  mastermindConvicted: boolean | null;
+  unescoStatus: Generated<string>;
+  lastInvestigativeActOn: NullableDateCol;
+  impunityOverride: string | null;
+  unescoOverride: string | null;
+  overrideReason: string | null;
+  searchKeys: Generated<string[]>;
+  publishedAt: NullableTimestamp;
+  publishedBy: string | null;
+  changedSincePublish: Generated<boolean>;
+  isSynthetic: Generated<boolean>;
+  ownerAgencyId: string;
+  createdBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface PressActsTable {
+  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
+  incidentId: string;
+  personId: string | null;
+  outletId: string | null;
+  actType: string;
+  method: string | null;
+  outcome: string | null;
+  createdAt: Timestamp;
+}
+
+export interface PressSourcesTable {
+  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
+  incidentId: string;
+  kind: string;
+  title: string;
+  publisher: string | null;
+  url: string | null;
+  publishedOn: NullableDateCol;
+  reliability: string;
+  claim: string | null;
+  confidential: Generated<boolean>;
+  createdAt: Timestamp;
+}
+
+export interface PressInvolvementsTable {
+  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
+  incidentId: string;
+  label: string | null;
+  category: string;
+  degree: string;
+  attribution: string;
+  internalNote: string | null;
+  sourceId: string | null;
+  createdAt: Timestamp;
+}
+
+export interface PressLegalCasesTable {
+  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
+  incidentId: string;
+  jurisdiction: Generated<string>;
+  authority: string;
+  qualification: string | null;
+  caseNumber: string | null;
+  createdAt: Timestamp;
+}
+
+export interface PressMilestonesTable {
+  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
+  legalCaseId: string;
+  incidentId: string;
+  kind: string;
+  occurredOn: DateCol;
+  precision: string;
+  note: string | null;
+  internalNote: string | null;
+  sourceId: string | null;
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
+export interface PressStateRequestsTable {
+  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
+  incidentId: string;
+  mechanism: string;
+  requestedOn: DateCol;
+  answeredOn: NullableDateCol;
+  reply: string | null;
+  createdAt: Timestamp;
+}
+
+export interface PressIncidentLinksTable {
+  seq: ColumnType<string, never, never>;
+  incidentId: string;
+  relatedId: string;
+  kind: string;
+  note: string | null;
+  createdAt: Timestamp;
+}
+
+export interface PressPublicIncidentsTable {
+  incidentId: string;
+  occurredOn: DateCol;
+  occurredYear: number;
+  actTypes: string[];
+  outcomes: string[];
+  perpetratorCategories: string[];
+  impunityStatus: string;
+  perpetratorConvicted: boolean;
+  mastermindConvicted: boolean | null;
+  unescoStatus: string;
+  killing: boolean;
+  lastInvestigativeActOn: NullableDateCol;
+  searchKeys: string[];
+  relatedIds: string[];
+  isSynthetic: boolean;
+  publishedAt: Timestamp;
+}
+
+export interface PressPublicDocsTable {
+  incidentId: string;
+  doc: ColumnType<unknown, string, string>;
+  item: ColumnType<unknown, string, string>;
+}
+
+export interface PressImpunityIndexTable {
+  id: Generated<string>;
+  endYear: number;
+  windowYears: number;
+  minCases: number;
+  population: ColumnType<string, number | string, number | string>;
+  populationSource: string;
+  populationYear: number;
+  killings: number;
+  unsolved: number;
+  value: ColumnType<string | null, number | null, number | null>;
+  published: Generated<boolean>;
+  computedBy: string | null;
+  createdAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -225,6 +427,20 @@ export interface Database {
   contactDrafts: ContactDraftsTable;
   contactScreenings: ContactScreeningsTable;
   contactEscalations: ContactEscalationsTable;
+  pressOutlets: PressOutletsTable;
+  pressPersons: PressPersonsTable;
+  pressAffiliations: PressAffiliationsTable;
+  pressIncidents: PressIncidentsTable;
+  pressActs: PressActsTable;
+  pressSources: PressSourcesTable;
+  pressInvolvements: PressInvolvementsTable;
+  pressLegalCases: PressLegalCasesTable;
+  pressMilestones: PressMilestonesTable;
+  pressStateRequests: PressStateRequestsTable;
+  pressIncidentLinks: PressIncidentLinksTable;
+  pressPublicIncidents: PressPublicIncidentsTable;
+  pressPublicDocs: PressPublicDocsTable;
+  pressImpunityIndex: PressImpunityIndexTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

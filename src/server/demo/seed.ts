@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
 import { ROLES, type AgencyType, type Role } from '../../shared/roles.ts';
 import { insertUser } from '../modules/users/service.ts';
+import { seedPressDemo } from './press-seed.ts';
 
 /** Printed on start in demo mode; never use demo mode with real data. */
 export const DEMO_PASSWORD = 'demo-pathway-2026';
@@ -35,6 +36,7 @@ const ROLE_AGENCY: Record<Role, string> = {
   coordinator: 'coordinator',
   analyst: 'coordinator',
   press_monitor: 'ngo2',
+  press_reviewer: 'ngo2',
   auditor: 'coordinator',
   administrator: 'coordinator',
 };
@@ -62,5 +64,7 @@ export async function seedDemo(db: Db): Promise<void> {
       created++;
     }
     if (created > 0) await appendAudit(tx, SYSTEM_ACTOR, { action: 'demo.seeded', changes: { agencies: DEMO_AGENCIES.length, users: created } });
+    const monitor = await tx.selectFrom('users').select(['id', 'agencyId']).where(sql`lower(email)`, '=', demoEmail('press_monitor')).executeTakeFirst();
+    if (monitor) await seedPressDemo(tx, { userId: monitor.id, agencyId: monitor.agencyId });
   });
 }

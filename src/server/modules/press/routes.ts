@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actor, requireAuth } from '../../app.ts';
+import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
+import {
+  ActInput,
+  CreateIncidentBody,
+  CreateOutletBody,
+  CreatePersonBody,
+  ImportQuery,
+  ImportReport,
+  ImpunityIndexBody,
+  ImpunityIndexView,
+  IncidentListItem,
+  IncidentView,
+  InvolvementInput,
+  LegalCaseInput,
+  LinkInput,
+  MilestoneInput,
+  NameSearchQuery,
+  OutletView,
+  OverrideBody,
+  PersonView,
+  SourceInput,
+  StaffIncidentQuery,
+  StateRequestInput,
+  UpdateIncidentBody,
+  UpdateInvolvementBody,
+  UpdateStateRequestBody,
+} from '../../../shared/schemas/press.ts';
+import * as press from './service.ts';
+import { importIncidents } from './import.ts';
+import { dateView, derivedView, todayIso } from './views.ts';
+import type { DatePrecision } from '../../../shared/press.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const tags = ['press'];
+const ItemParams = z.strictObject({ id: z.uuid(), itemId: z.uuid() });
+
+/** Monitors, reviewers and analysts: recording incidents, publishing them, overriding a figure. */
+export const pressRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+  const who = (req: Parameters<typeof requireAuth>[0]) => requireAuth(req).principal;
+
+  // A spreadsheet export, as text; larger than the JSON body limit.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  app.get('/press/incidents', { schema: { tags, summary: 'List incidents (names match across scripts and spellings)', querystring: StaffIncidentQuery, response: { 200: page(IncidentListItem), ...errors } } }, async (req) => {
+    const { limit, cursor, ...f } = req.query;
+    const p = pageOf(await press.listIncidents(db, who(req), { ...f, limit, cursor: decodeCursor(cursor) }), limit);
+    const today = todayIso();
+    return {
+      items: p.rows.map((i) => {
+        const d = derivedView(i, today);
+        return {
+          id: i.id,
+          externalRef: i.externalRef,
+          title: i.title,
+          occurred: dateView({ on: i.occurredOn, precision: i.occurredPrecision as DatePrecision }),
+          city: i.city,
+          impunityStatus: d.impunityStatus,
+          unescoStatus: d.unescoStatus,
+          publishedAt: i.publishedAt?.toISOString() ?? null,
+          changedSincePublish: i.changedSincePublish,
+          isSynthetic: i.isSynthetic,
+          createdAt: i.createdAt.toISOString(),
+        };
+      }),
+      nextCursor: p.nextCursor,
+    };
+  });
+
+  app.post('/press/incidents', { schema: { tags, summary: 'Record an incident, with its acts, perpetrators, sources, legal cases and requests', body: CreateIncidentBody, response: { 201: IncidentView, ...errors } } }, async (req, reply) =>
+    reply.status(201).send(await press.createIncident(db, actor(req), who(req), req.body)),
+  );
+
+  app.get('/press/incidents/:id', { schema: { tags, summary: 'One incident with everything recorded about it', params: IdParams, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.getIncident(db, actor(req), who(req), req.params.id),
+  );
+
+  app.patch('/press/incidents/:id', { schema: { tags, summary: 'Change an incident', params: IdParams, body: UpdateIncidentBody, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.updateIncident(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.post('/press/incidents/:id/acts', { schema: { tags, summary: 'Add an act (one harm to one victim)', params: IdParams, body: ActInput, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.addAct(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.post('/press/incidents/:id/sources', { schema: { tags, summary: 'Add a source', params: IdParams, body: SourceInput, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.addSource(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.post('/press/incidents/:id/involvements', { schema: { tags, summary: 'Add a suspected perpetrator and their degree of involvement', params: IdParams, body: InvolvementInput, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.addInvolvement(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.patch('/press/incidents/:id/involvements/:itemId', { schema: { tags, summary: 'Change an involvement (for example: convicted)', params: ItemParams, body: UpdateInvolvementBody, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.updateInvolvement(db, actor(req), who(req), req.params.id, req.params.itemId, req.body),
+  );
+
+  app.post('/press/incidents/:id/legal-cases', { schema: { tags, summary: 'Add a legal case (one jurisdiction)', params: IdParams, body: LegalCaseInput, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.addLegalCase(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.post('/press/incidents/:id/legal-cases/:itemId/milestones', { schema: { tags, summary: 'Add a dated milestone to a legal case', params: ItemParams, body: MilestoneInput, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.addMilestone(db, actor(req), who(req), req.params.id, req.params.itemId, req.body),
+  );
+
+  app.post('/press/incidents/:id/state-requests', { schema: { tags, summary: 'Record a request to the state', params: IdParams, body: StateRequestInput, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.addStateRequest(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.patch('/press/incidents/:id/state-requests/:itemId', { schema: { tags, summary: "Record the state's reply", params: ItemParams, body: UpdateStateRequestBody, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.updateStateRequest(db, actor(req), who(req), req.params.id, req.params.itemId, req.body),
+  );
+
+  app.post('/press/incidents/:id/links', { schema: { tags, summary: 'Link a related incident', params: IdParams, body: LinkInput, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.addLink(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.post('/press/incidents/:id/publish', { schema: { tags, summary: 'Publish (or republish) to the public page (reviewers)', params: IdParams, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.publishIncident(db, actor(req), who(req), req.params.id),
+  );
+
+  app.post('/press/incidents/:id/unpublish', { schema: { tags, summary: 'Withdraw from the public page (reviewers)', params: IdParams, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.unpublishIncident(db, actor(req), who(req), req.params.id),
+  );
+
+  app.post('/press/incidents/:id/override', { schema: { tags, summary: 'Override a derived status, with a reason (analysts; flagged in the audit log)', params: IdParams, body: OverrideBody, response: { 200: IncidentView, ...errors } } }, async (req) =>
+    press.overrideFigures(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.get('/press/persons', { schema: { tags, summary: 'Find journalists by name in any script or spelling', querystring: NameSearchQuery, response: { 200: z.object({ items: z.array(PersonView) }), ...errors } } }, async (req) => ({
+    items: await press.searchPersons(db, who(req), req.query.q, req.query.limit),
+  }));
+
+  app.post('/press/persons', { schema: { tags, summary: 'Record a journalist', body: CreatePersonBody, response: { 201: PersonView, ...errors } } }, async (req, reply) =>
+    reply.status(201).send(await press.createPerson(db, actor(req), who(req), req.body)),
+  );
+
+  app.get('/press/outlets', { schema: { tags, summary: 'Find outlets by name in any script or spelling', querystring: NameSearchQuery, response: { 200: z.object({ items: z.array(OutletView) }), ...errors } } }, async (req) => ({
+    items: await press.searchOutlets(db, who(req), req.query.q, req.query.limit),
+  }));
+
+  app.post('/press/outlets', { schema: { tags, summary: 'Record an outlet', body: CreateOutletBody, response: { 201: OutletView, ...errors } } }, async (req, reply) =>
+    reply.status(201).send(await press.createOutlet(db, actor(req), who(req), req.body)),
+  );
+
+  app.post('/press/import', {
+    schema: {
+      tags,
+      summary: 'Import incidents from CSV (text/csv), created or updated by externalRef; 422 and nothing changed when rows are bad, unless skipBadRows=true',
+      consumes: ['text/csv'],
+      querystring: ImportQuery,
+      body: z.string().min(1, 'an empty file'),
+      response: { 200: ImportReport, 422: ImportReport, ...errors, 413: ErrorBody, 415: ErrorBody },
+    },
+  }, async (req, reply) => {
+    const report = await importIncidents(db, actor(req), who(req), req.body, req.query);
+    return reply.status(report.applied || report.dryRun || report.refused === 0 ? 200 : 422).send(report);
+  });
+
+  app.get('/press/impunity-index', { schema: { tags, summary: 'Computed impunity indexes with their parameters', response: { 200: z.object({ items: z.array(ImpunityIndexView) }), ...errors } } }, async (req) => ({
+    items: await press.listIndexes(db, who(req)),
+  }));
+
+  app.post('/press/impunity-index', { schema: { tags, summary: 'Compute the impunity index from published incidents and store it with its parameters', body: ImpunityIndexBody, response: { 201: ImpunityIndexView, ...errors } } }, async (req, reply) =>
+    reply.status(201).send(await press.computeIndex(db, actor(req), who(req), req.body)),
+  );
+};

@@ -1,0 +1,30 @@
+import { useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { PublicIncident, PublicListItem, PublicSummary } from '../../shared/schemas/press.ts';
+import { page } from '../../shared/schemas/common.ts';
+import { ApiError, withQuery } from './client.ts';
+
+/** Calls the public press API (/api/public/press): no session, no CSRF token. */
+export async function publicApi<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/public/press${path}`, { headers: { accept: 'application/json' }, credentials: 'omit' });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The server cannot be reached');
+  }
+  const json: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error;
+    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? res.statusText, e?.fields ?? {});
+  }
+  return schema.parse(json);
+}
+
+export type PublicFilters = Record<string, string | undefined>;
+
+export const usePublicList = (filters: PublicFilters, limit: number) =>
+  useQuery({ queryKey: ['press-public', 'list', filters, limit], queryFn: () => publicApi(withQuery('/incidents', { ...filters, limit }), page(PublicListItem)) });
+
+export const usePublicSummary = () => useQuery({ queryKey: ['press-public', 'summary'], queryFn: () => publicApi('/summary', PublicSummary) });
+
+export const usePublicIncident = (id: string) => useQuery({ queryKey: ['press-public', 'incident', id], queryFn: () => publicApi(`/incidents/${id}`, PublicIncident) });
