@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, displayIncidentDate, formatPartialDate, parsePartialDate, periodEnd } from './press-dates.ts';
+import { daysBetween, displayIncidentDate, formatPartialDate, inTimelineOrder, parsePartialDate, periodEnd } from './press-dates.ts';
 
 describe('parsePartialDate', () => {
   const table: Array<[string, ReturnType<typeof parsePartialDate>]> = [
@@ -39,5 +39,18 @@ describe('formatting and periods', () => {
   it('counts days across leap years', () => {
     expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
     expect(daysBetween('2005-03-02', '2005-03-01')).toBe(-1);
+  });
+});
+
+describe('inTimelineOrder', () => {
+  const d = (on: string, precision: 'day' | 'month' | 'year' = 'day') => ({ on, precision });
+  const table: Array<[string, Array<{ name: string; on: string; precision: 'day' | 'month' | 'year' }>, string[]]> = [
+    ['days in order', [{ name: 'b', ...d('2005-04-07') }, { name: 'a', ...d('2005-03-02') }], ['a', 'b']],
+    ['a year inside the other dates keeps its recorded place', [{ name: 'opened', ...d('2005-03-02') }, { name: 'named', ...d('2005-01-01', 'year') }, { name: 'refused', ...d('2005-07-28') }], ['opened', 'named', 'refused']],
+    ['an earlier year comes first', [{ name: 'judgment', ...d('2017-04-13') }, { name: 'application', ...d('2010-01-01', 'year') }], ['application', 'judgment']],
+    ['a month against days of other months', [{ name: 'june', ...d('2019-06-01', 'month') }, { name: 'may', ...d('2019-05-31') }, { name: 'july', ...d('2019-07-01') }], ['may', 'june', 'july']],
+  ];
+  it.each(table)('%s', (_name, items, expected) => {
+    expect(inTimelineOrder(items, (i) => i).map((i) => i.name)).toEqual(expected);
   });
 });

@@ -59,3 +59,20 @@ export function displayIncidentDate(main: PartialDate, disputed: PartialDate | n
   const second = formatPartialDate(disputed);
   return second === first ? first : `${first} / ${second}`;
 }
+
+/**
+ * Puts dated events in order, comparing two dates only as far as both are known: "2005" is neither
+ * before nor after "2005-03-02", so such pairs keep their given order (the sort is stable). Partial
+ * dates stay as the sources give them (press-freedom.md), so a timeline must not pretend more.
+ */
+export function inTimelineOrder<T>(items: readonly T[], dateOf: (item: T) => PartialDate): T[] {
+  const len = (p: DatePrecision) => (p === 'year' ? 4 : p === 'month' ? 7 : 10);
+  return [...items].sort((a, b) => {
+    const x = dateOf(a);
+    const y = dateOf(b);
+    const n = Math.min(len(x.precision), len(y.precision));
+    const l = x.on.slice(0, n);
+    const r = y.on.slice(0, n);
+    return l < r ? -1 : l > r ? 1 : 0;
+  });
+}

@@ -35,6 +35,24 @@ describe('press freedom', () => {
     await signIn(monitor, monitorUser.email);
     await monitor.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: en.press.nav.incidents }).click();
     await monitor.getByRole('heading', { name: en.press.title, level: 1 }).waitFor();
+    // A spreadsheet with one bad row: nothing changes until the monitor asks to skip bad rows.
+    await monitor.getByRole('button', { name: en.press.import.title }).click();
+    const importDialog = monitor.getByRole('dialog');
+    await importDialog.getByLabel(en.press.import.file).setInputFiles({
+      name: 'sheet.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('externalRef,title,date,city\nSHEET-1,Threats to Bizim Yol,2006-05,Baku\nSHEET-2,Bad date,2006-13,Baku\n'),
+    });
+    await importDialog.getByRole('button', { name: en.press.import.run }).click();
+    const report = importDialog.getByTestId('import-report');
+    await report.getByText(en.press.import.notApplied.replace('{{created}}', '1').replace('{{updated}}', '0').replace('{{refused}}', '1')).waitFor();
+    await report.getByText('date: a date as YYYY, YYYY-MM or YYYY-MM-DD').waitFor();
+    await importDialog.getByLabel(en.press.import.skipBadRows).check();
+    await importDialog.getByRole('button', { name: en.press.import.run }).click();
+    await report.getByText(en.press.import.applied.replace('{{created}}', '1').replace('{{updated}}', '0').replace('{{refused}}', '1')).waitFor();
+    await monitor.keyboard.press('Escape');
+    await monitor.getByTestId('press-row').filter({ hasText: 'Threats to Bizim Yol' }).waitFor();
+
     await monitor.getByRole('button', { name: en.press.record }).click();
     const dialog = monitor.getByRole('dialog');
     await dialog.getByRole('textbox', { name: en.press.field.title }).fill('Beating of Uzeyir Jafarov');

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { PublicIncident, PublicListItem, PublicSummary } from '../../shared/schemas/press.ts';
+import { ImportReport, PublicIncident, PublicListItem, PublicSummary } from '../../shared/schemas/press.ts';
 import { page } from '../../shared/schemas/common.ts';
-import { ApiError, withQuery } from './client.ts';
+import { ApiError, csrfHeader, withQuery } from './client.ts';
 
 /** Calls the public press API (/api/public/press): no session, no CSRF token. */
 export async function publicApi<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
@@ -28,3 +28,17 @@ export const usePublicList = (filters: PublicFilters, limit: number) =>
 export const usePublicSummary = () => useQuery({ queryKey: ['press-public', 'summary'], queryFn: () => publicApi('/summary', PublicSummary) });
 
 export const usePublicIncident = (id: string) => useQuery({ queryKey: ['press-public', 'incident', id], queryFn: () => publicApi(`/incidents/${id}`, PublicIncident) });
+
+/** Uploads a CSV file to the import; a 422 (bad rows, nothing changed) is a report, not an error. */
+export async function importCsv(csv: string, options: { skipBadRows: boolean; dryRun: boolean }): Promise<ImportReport> {
+  const res = await fetch(withQuery('/api/v1/press/import', { skipBadRows: options.skipBadRows, dryRun: options.dryRun }), {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', accept: 'application/json', ...csrfHeader() },
+    credentials: 'same-origin',
+    body: csv,
+  });
+  const json: unknown = await res.json().catch(() => null);
+  if (res.ok || res.status === 422) return ImportReport.parse(json);
+  const e = (json as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error;
+  throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? res.statusText, e?.fields ?? {});
+}

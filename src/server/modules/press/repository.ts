@@ -2,6 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { Cursor } from '../../db/pagination.ts';
 import type { PublicListQuery } from '../../../shared/schemas/press.ts';
+import type { DatePrecision } from '../../../shared/press.ts';
+import { inTimelineOrder } from '../../../domain/press-dates.ts';
 
 /** All SQL of the press-freedom tracker. */
 
@@ -32,20 +34,6 @@ export async function findPersons(db: DbOrTx, ids: string[]) {
   return persons.map((p) => ({ ...p, affiliations: affs.filter((a) => a.personId === p.id) }));
 }
 
-/**
- * Milestones by date, compared only as far as both dates are known: "2005" is neither before nor
- * after "2005-03-02", so those keep the order they were recorded in (the sort is stable).
- */
-export function inTimelineOrder<T extends { occurredOn: string; precision: string; seq: string }>(ms: T[]): T[] {
-  const len = (p: string) => (p === 'year' ? 4 : p === 'month' ? 7 : 10);
-  return [...ms].sort((a, b) => {
-    const n = Math.min(len(a.precision), len(b.precision));
-    const x = a.occurredOn.slice(0, n);
-    const y = b.occurredOn.slice(0, n);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-}
-
 /** The incident with everything recorded about it, for staff and for building the public snapshot. */
 export async function loadAggregate(db: DbOrTx, incident: IncidentRow) {
   const id = incident.id;
@@ -54,7 +42,7 @@ export async function loadAggregate(db: DbOrTx, incident: IncidentRow) {
     db.selectFrom('pressInvolvements').selectAll().where('incidentId', '=', id).orderBy('seq').execute(),
     db.selectFrom('pressSources').selectAll().where('incidentId', '=', id).orderBy('seq').execute(),
     db.selectFrom('pressLegalCases').selectAll().where('incidentId', '=', id).orderBy('seq').execute(),
-    db.selectFrom('pressMilestones').selectAll().where('incidentId', '=', id).orderBy('seq').execute().then(inTimelineOrder),
+    db.selectFrom('pressMilestones').selectAll().where('incidentId', '=', id).orderBy('seq').execute().then((ms) => inTimelineOrder(ms, (m) => ({ on: m.occurredOn, precision: m.precision as DatePrecision }))),
     db.selectFrom('pressStateRequests').selectAll().where('incidentId', '=', id).orderBy('requestedOn').orderBy('seq').execute(),
     db
       .selectFrom('pressIncidentLinks as l')

@@ -1,11 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { Anchor, Badge, Button, Group, Modal, NativeSelect, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Group, Modal, NativeSelect, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ACT_OUTCOMES, ACT_TYPES } from '../../../shared/press.ts';
 import { IncidentListItem, IncidentView, PersonView } from '../../../shared/schemas/press.ts';
 import { api } from '../../api/client.ts';
+import { importCsv } from '../../api/press.ts';
+import type { ImportReport } from '../../../shared/schemas/press.ts';
+import { useQueryClient } from '@tanstack/react-query';
 import { usePagedList } from '../../api/lists.ts';
 import { useUser } from '../../api/session.ts';
 import { ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
@@ -22,9 +25,10 @@ export function PressIncidentsPage() {
   const [debounced] = useDebouncedValue(q.trim(), 300);
   const list = usePagedList(PRESS_KEY, '/press/incidents', IncidentListItem, { q: debounced || undefined, limit: 50 });
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const canCreate = user.permissions.some((p) => p.startsWith('incident:create:'));
   return (
-    <Page title={t('press.title')} description={t('press.intro')} actions={canCreate && <Button onClick={() => setCreating(true)}>{t('press.record')}</Button>}>
+    <Page title={t('press.title')} description={t('press.intro')} actions={canCreate && <Group><Button variant="default" onClick={() => setImporting(true)}>{t('press.import.title')}</Button><Button onClick={() => setCreating(true)}>{t('press.record')}</Button></Group>}>
       <Group align="flex-end">
         <TextInput label={t('press.search')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={360} />
         <Anchor component={Link} to="/public/press">{t('press.nav.publicPage')}</Anchor>
@@ -54,6 +58,7 @@ export function PressIncidentsPage() {
       </Table>
       {list.hasNextPage && <Button variant="subtle" onClick={() => void list.fetchNextPage()}>{t('press.more')}</Button>}
       {creating && <CreateIncidentModal onClose={() => setCreating(false)} />}
+      {importing && <ImportModal onClose={() => setImporting(false)} />}
     </Page>
   );
 }
@@ -120,6 +125,60 @@ function CreateIncidentModal({ onClose }: { onClose: () => void }) {
           </Group>
         </Stack>
       </form>
+    </Modal>
+  );
+}
+
+function ImportModal({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const [skipBadRows, setSkip] = useState(false);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (dryRun: boolean) => {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setReport(await importCsv(await file.text(), { skipBadRows, dryRun }));
+      if (!dryRun) await qc.invalidateQueries({ queryKey: PRESS_KEY });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('press.import.title')} size="xl">
+      <Stack>
+        <Text size="sm" c="dimmed">{t('press.import.intro')}</Text>
+        <input type="file" accept=".csv,text/csv" aria-label={t('press.import.file')} onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <Checkbox label={t('press.import.skipBadRows')} checked={skipBadRows} onChange={(e) => setSkip(e.currentTarget.checked)} />
+        <Group>
+          <Button variant="default" disabled={!file} loading={busy} onClick={() => void run(true)}>{t('press.import.check')}</Button>
+          <Button disabled={!file} loading={busy} onClick={() => void run(false)}>{t('press.import.run')}</Button>
+        </Group>
+        <ErrorAlert error={error} />
+        {report && (
+          <Stack gap="xs" data-testid="import-report">
+            <Text fw={600}>{t(report.applied ? 'press.import.applied' : 'press.import.notApplied', { created: report.created, updated: report.updated, refused: report.refused })}</Text>
+            <Table>
+              <Table.Tbody>
+                {report.rows.map((r) => (
+                  <Table.Tr key={r.row}>
+                    <Table.Td>{r.row}</Table.Td>
+                    <Table.Td>{r.externalRef ?? '—'}</Table.Td>
+                    <Table.Td>{t(`press.import.result.${r.result}`)}</Table.Td>
+                    <Table.Td>{r.errors ? Object.entries(r.errors).map(([k, v]) => `${k}: ${v}`).join('; ') : ''}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Stack>
+        )}
+      </Stack>
     </Modal>
   );
 }
