@@ -1,4 +1,5 @@
 import { Alert } from '@mantine/core';
+import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -77,4 +78,32 @@ export function serverFieldErrors(t: TFunction, e: unknown): FieldErrors {
     else out[field] = msg;
   }
   return out;
+}
+
+/**
+ * The state of a form that checks its values with a request schema, then sends them:
+ * `submit(schema, values, send)` clears the last error, shows the client's field messages or, when
+ * the values pass, runs `send` with the parsed data while `busy`, and shows what the server refused.
+ */
+export function useFormSubmit() {
+  const { t } = useTranslation();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async <S extends z.ZodType>(schema: S, values: unknown, send: (data: z.infer<S>) => Promise<void>): Promise<void> => {
+    setError(null);
+    const checked = checkForm(t, schema, values);
+    if (checked.errors) return setErrors(checked.errors);
+    setErrors({});
+    setBusy(true);
+    try {
+      await send(checked.data);
+    } catch (err) {
+      setError(err);
+      setErrors(serverFieldErrors(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, error, busy, submit, setErrors, setError };
 }

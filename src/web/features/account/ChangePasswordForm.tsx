@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { ChangePasswordBody } from '../../../shared/schemas/auth.ts';
 import { api } from '../../api/client.ts';
-import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 
 const ChangePasswordForm_ = ChangePasswordBody.extend({ confirm: z.string() }).refine((v) => v.newPassword === v.confirm, { path: ['confirm'], message: 'mismatch' });
 
@@ -12,9 +12,7 @@ const ChangePasswordForm_ = ChangePasswordBody.extend({ confirm: z.string() }).r
 export function ChangePasswordForm({ onDone, submitLabel }: { onDone: () => void | Promise<void>; submitLabel?: string }) {
   const { t } = useTranslation();
   const [values, setValues] = useState({ currentPassword: '', newPassword: '', confirm: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit: send } = useFormSubmit();
   const set = (k: keyof typeof values) => (e: { currentTarget: { value: string } }) => {
     const value = e.currentTarget.value;
     setValues((v) => ({ ...v, [k]: value }));
@@ -22,22 +20,11 @@ export function ChangePasswordForm({ onDone, submitLabel }: { onDone: () => void
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    const checked = checkForm(t, ChangePasswordForm_, values);
-    if (checked.errors) return setErrors(checked.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      const { confirm: _c, ...body } = checked.data;
+    await send(ChangePasswordForm_, values, async ({ confirm: _c, ...body }) => {
       await api('POST', '/auth/password', body);
       setValues({ currentPassword: '', newPassword: '', confirm: '' });
       await onDone();
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

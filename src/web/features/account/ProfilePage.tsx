@@ -6,7 +6,7 @@ import { UpdateMeBody } from '../../../shared/schemas/auth.ts';
 import { LANGUAGES } from '../../../shared/schemas/common.ts';
 import { useUpdateMe } from '../../api/account.ts';
 import { useUser } from '../../api/session.ts';
-import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
 import { isLanguage } from '../../i18n/index.ts';
 
@@ -17,27 +17,15 @@ export function ProfilePage() {
   const [name, setName] = useState(user.name);
   const [language, setLanguage] = useState(user.language);
   const [timeZone, setTimeZone] = useState(user.timeZone);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit: send } = useFormSubmit();
   const zones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    const checked = checkForm(t, UpdateMeBody, { name, language, timeZone });
-    if (checked.errors) return setErrors(checked.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      await updateMe(checked.data);
+    await send(UpdateMeBody, { name, language, timeZone }, async (data) => {
+      await updateMe(data);
       notifications.show({ color: 'teal', message: t('common.saved') });
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -7,7 +7,7 @@ import { TotpDisableBody } from '../../../shared/schemas/auth.ts';
 import { useRefreshMe, useSignOut } from '../../api/account.ts';
 import { api } from '../../api/client.ts';
 import { useUser } from '../../api/session.ts';
-import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
 import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 import { TokensPanel } from './TokensPanel.tsx';
@@ -55,9 +55,7 @@ function TwoFactorPanel() {
   const refresh = useRefreshMe();
   const [settingUp, setSettingUp] = useState(false);
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit } = useFormSubmit();
 
   if (!user.totpEnabled) {
     return settingUp ? (
@@ -73,21 +71,11 @@ function TwoFactorPanel() {
 
   const disable = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    const checked = checkForm(t, TotpDisableBody, { password });
-    if (checked.errors) return setErrors(checked.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      await api('POST', '/me/totp/disable', checked.data);
+    await submit(TotpDisableBody, { password }, async (data) => {
+      await api('POST', '/me/totp/disable', data);
       setPassword('');
       await refresh();
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

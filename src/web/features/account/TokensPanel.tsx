@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { CreateTokenBody, CreatedToken, TokenView } from '../../../shared/schemas/auth.ts';
 import { api } from '../../api/client.ts';
-import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { ShowOnce } from '../../components/ShowOnce.tsx';
 
@@ -81,9 +81,7 @@ function CreateTokenModal({ opened, onClose, basePath, onCreated }: { opened: bo
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(90);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit: send, setErrors, setError } = useFormSubmit();
   const [created, setCreated] = useState<string | null>(null);
 
   const close = () => {
@@ -97,21 +95,11 @@ function CreateTokenModal({ opened, onClose, basePath, onCreated }: { opened: bo
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    const checked = checkForm(t, CreateTokenBody, { name, expiresInDays: Number(days) });
-    if (checked.errors) return setErrors(checked.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      const res = await api('POST', basePath, checked.data, CreatedToken);
+    await send(CreateTokenBody, { name, expiresInDays: Number(days) }, async (data) => {
+      const res = await api('POST', basePath, data, CreatedToken);
       setCreated(res.token);
       await onCreated();
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

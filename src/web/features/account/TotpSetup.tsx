@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { useTranslation } from 'react-i18next';
 import { TotpCodeBody, TotpSetupResponse } from '../../../shared/schemas/auth.ts';
 import { api } from '../../api/client.ts';
-import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 
 /** Starts TOTP setup, shows the QR code and the secret, and confirms with a first code. */
 export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
@@ -13,9 +13,7 @@ export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
   const start = useMutation({ mutationFn: () => api('POST', '/me/totp/setup', undefined, TotpSetupResponse) });
   const [qr, setQr] = useState<string | null>(null);
   const [code, setCode] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit } = useFormSubmit();
   const uri = start.data?.uri;
 
   useEffect(() => {
@@ -36,20 +34,10 @@ export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
 
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    const checked = checkForm(t, TotpCodeBody, { code });
-    if (checked.errors) return setErrors(checked.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      await api('POST', '/me/totp/enable', checked.data);
+    await submit(TotpCodeBody, { code }, async (data) => {
+      await api('POST', '/me/totp/enable', data);
       await onDone();
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (start.isError) return <ErrorAlert error={start.error} />;

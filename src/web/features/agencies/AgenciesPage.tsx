@@ -9,7 +9,7 @@ import { AgencyView, CreateAgencyBody, UpdateAgencyBody } from '../../../shared/
 import { AGENCY_TYPES, type AgencyType } from '../../../shared/roles.ts';
 import { api } from '../../api/client.ts';
 import { usePagedList } from '../../api/lists.ts';
-import { checkForm, ErrorAlert, errorText, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, errorText, useFormSubmit } from '../../components/errors.tsx';
 import { agencyTypeLabel } from '../../components/labels.ts';
 import { Page } from '../../components/Page.tsx';
 import { AGENCIES_KEY } from './useAgencyOptions.ts';
@@ -96,30 +96,18 @@ export function AgenciesPage() {
 function AgencyFormModal({ agency, onClose, onSaved }: { agency: Agency | null; onClose: () => void; onSaved: () => Promise<void> }) {
   const { t } = useTranslation();
   const [values, setValues] = useState({ name: agency?.name ?? '', shortName: agency?.shortName ?? '', type: (agency?.type ?? null) as AgencyType | null, region: agency?.region ?? '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit: send } = useFormSubmit();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const body = { name: values.name, type: values.type ?? undefined, shortName: values.shortName.trim() || null, region: values.region.trim() || null };
-    const checked = agency ? checkForm(t, UpdateAgencyBody, body) : checkForm(t, CreateAgencyBody, body);
-    if (checked.errors) return setErrors(checked.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      if (agency) await api('PATCH', `/agencies/${agency.id}`, checked.data, AgencyView);
-      else await api('POST', '/agencies', checked.data, AgencyView);
+    await send(agency ? UpdateAgencyBody : CreateAgencyBody, body, async (data) => {
+      if (agency) await api('PATCH', `/agencies/${agency.id}`, data, AgencyView);
+      else await api('POST', '/agencies', data, AgencyView);
       notifications.show({ color: 'teal', message: t('common.saved') });
       await onSaved();
       onClose();
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

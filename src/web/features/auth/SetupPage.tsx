@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LoginResponse, SetupBody, SetupStatus } from '../../../shared/schemas/auth.ts';
 import { api } from '../../api/client.ts';
 import { useSignedIn } from '../../api/session.ts';
-import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { applyLanguage } from '../../i18n/index.ts';
 
@@ -24,9 +24,7 @@ export function SetupPage() {
   const status = useQuery({ queryKey: ['setup'], queryFn: () => api('GET', '/setup', undefined, SetupStatus) });
   const [token] = useState(tokenFromHash);
   const [values, setValues] = useState({ name: '', email: '', agencyName: '', password: '', confirm: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit: send } = useFormSubmit();
   const [done, setDone] = useState(false);
   const set = (k: keyof typeof values) => (e: { currentTarget: { value: string } }) => {
     const value = e.currentTarget.value;
@@ -37,13 +35,7 @@ export function SetupPage() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    const checked = checkForm(t, SetupForm, { ...values, token, agencyName: values.agencyName.trim() || undefined });
-    if (checked.errors) return setErrors(checked.errors);
-    setErrors({});
-    setBusy(true);
-    try {
-      const { confirm: _c, ...body } = checked.data;
+    await send(SetupForm, { ...values, token, agencyName: values.agencyName.trim() || undefined }, async ({ confirm: _c, ...body }) => {
       const res = await api('POST', '/setup', body, LoginResponse);
       // The administrator keeps the language they set up in.
       const lang = i18n.language === 'ru' || i18n.language === 'en' ? i18n.language : 'az';
@@ -52,12 +44,7 @@ export function SetupPage() {
       history.replaceState(null, '', '/');
       signedIn({ ...res.user, language: lang }, res.csrfToken);
       setDone(true);
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (status.data && !status.data.needsSetup) {

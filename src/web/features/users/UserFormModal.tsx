@@ -6,7 +6,7 @@ import { type AdminUserView, CreateUserBody, CreatedUser, AdminUserView as Admin
 import { LANGUAGES, type Language } from '../../../shared/schemas/common.ts';
 import { ROLES, type Role } from '../../../shared/roles.ts';
 import { api } from '../../api/client.ts';
-import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { roleLabel } from '../../components/labels.ts';
 import { ShowOnce } from '../../components/ShowOnce.tsx';
 import { isLanguage } from '../../i18n/index.ts';
@@ -27,59 +27,48 @@ export function UserFormModal({ user, onClose, onSaved }: { user: AdminUserView 
     isServiceAccount: user?.isServiceAccount ?? false,
     password: '',
   });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit: send, setError } = useFormSubmit();
   const [created, setCreated] = useState<{ name: string; temporaryPassword: string | null } | null>(null);
   const set = <K extends keyof typeof values>(k: K, v: (typeof values)[K]) => setValues((s) => ({ ...s, [k]: v }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      if (user) {
-        const changes = {
-          ...(values.name !== user.name ? { name: values.name } : {}),
-          ...(values.language !== user.language ? { language: values.language } : {}),
-          ...(values.agencyId !== user.agency.id ? { agencyId: values.agencyId } : {}),
-          ...(JSON.stringify([...values.roles].sort()) !== JSON.stringify([...user.roles].sort()) ? { roles: values.roles } : {}),
-        };
-        if (Object.keys(changes).length === 0) return onClose();
-        const checked = checkForm(t, UpdateUserBody, changes);
-        if (checked.errors) return setErrors(checked.errors);
-        setErrors({});
-        setBusy(true);
-        await api('PATCH', `/users/${user.id}`, checked.data, AdminUserSchema);
+    if (user) {
+      const changes = {
+        ...(values.name !== user.name ? { name: values.name } : {}),
+        ...(values.language !== user.language ? { language: values.language } : {}),
+        ...(values.agencyId !== user.agency.id ? { agencyId: values.agencyId } : {}),
+        ...(JSON.stringify([...values.roles].sort()) !== JSON.stringify([...user.roles].sort()) ? { roles: values.roles } : {}),
+      };
+      if (Object.keys(changes).length === 0) {
+        setError(null);
+        return onClose();
+      }
+      await send(UpdateUserBody, changes, async (data) => {
+        await api('PATCH', `/users/${user.id}`, data, AdminUserSchema);
         notifications.show({ color: 'teal', message: t('common.saved') });
         await onSaved();
         onClose();
-      } else {
-        const body = {
-          email: values.email,
-          name: values.name,
-          language: values.language,
-          agencyId: values.agencyId,
-          roles: values.roles,
-          isServiceAccount: values.isServiceAccount,
-          ...(values.password && !values.isServiceAccount ? { password: values.password } : {}),
-        };
-        const checked = checkForm(t, CreateUserBody, body);
-        if (checked.errors) return setErrors(checked.errors);
-        setErrors({});
-        setBusy(true);
-        const res = await api('POST', '/users', checked.data, CreatedUser);
+      });
+    } else {
+      const body = {
+        email: values.email,
+        name: values.name,
+        language: values.language,
+        agencyId: values.agencyId,
+        roles: values.roles,
+        isServiceAccount: values.isServiceAccount,
+        ...(values.password && !values.isServiceAccount ? { password: values.password } : {}),
+      };
+      await send(CreateUserBody, body, async (data) => {
+        const res = await api('POST', '/users', data, CreatedUser);
         await onSaved();
         if (res.temporaryPassword) setCreated({ name: res.user.name, temporaryPassword: res.temporaryPassword });
         else {
           notifications.show({ color: 'teal', message: t('users.created', { name: res.user.name }) });
           onClose();
         }
-      }
-    } catch (err) {
-      setError(err);
-      setErrors(serverFieldErrors(t, err));
-    } finally {
-      setBusy(false);
+      });
     }
   };
 
