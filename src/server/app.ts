@@ -17,7 +17,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
-import { AppError, forbidden, unauthorized } from './errors.ts';
+import { AppError, unauthorized } from './errors.ts';
 import { authenticate, type Authenticated } from './auth/authenticate.ts';
 import { actorOf } from './access/principal.ts';
 import type { AuditActor } from './audit/audit.ts';
@@ -95,7 +95,6 @@ export function requireSession(req: FastifyRequest): Authenticated {
 
 export const actor = (req: FastifyRequest): AuditActor => actorOf(req.auth?.principal ?? null, req.id, req.ip);
 
-export { forbidden };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
