@@ -310,6 +310,18 @@ export interface PressSourcesTable {
   createdAt: Timestamp;
 }
 
+export interface PressSourceFilesTable {
+  id: Generated<string>;
+  sourceId: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  content: Buffer;
+  uploadedBy: string | null;
+  createdAt: Timestamp;
+}
+
 export interface PressInvolvementsTable {
   id: Generated<string>;
   seq: ColumnType<string, never, never>;
@@ -433,6 +445,7 @@ export interface Database {
   pressIncidents: PressIncidentsTable;
   pressActs: PressActsTable;
   pressSources: PressSourcesTable;
+  pressSourceFiles: PressSourceFilesTable;
   pressInvolvements: PressInvolvementsTable;
   pressLegalCases: PressLegalCasesTable;
   pressMilestones: PressMilestonesTable;

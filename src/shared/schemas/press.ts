@@ -54,6 +54,32 @@ export const SourceInput = z.strictObject({
   confidential: z.boolean().optional(),
 });
 
+/** The types a source's file may have; the bytes are checked against the declared type. */
+export const SOURCE_FILE_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/webp'] as const;
+export const SOURCE_FILE_MAX_BYTES = 10 * 1024 * 1024;
+
+/** `?name=` of an upload: a plain file name, never a path. */
+export const SourceFileQuery = z.strictObject({
+  name: z
+    .string()
+    .min(1, 'required')
+    .max(200)
+    .refine((v) => ![...v].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'a file name without path separators, NUL or control characters')
+    .refine((v) => v.trim() !== '' && v !== '.' && v !== '..', 'a file name'),
+});
+
+/** A source's attached file, without its content. */
+export const SourceFileView = z.object({
+  id: z.string(),
+  sourceId: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  uploadedAt: z.string(),
+});
+export type SourceFileView = z.infer<typeof SourceFileView>;
+
 const involvementFields = {
   label: optionalText(200),
   category: z.enum(PERPETRATOR_CATEGORIES),
@@ -240,6 +266,7 @@ export const IncidentView = z.object({
       reliability: z.string(),
       claim: z.string().nullable(),
       confidential: z.boolean(),
+      file: SourceFileView.nullable(),
     }),
   ),
   legalCases: z.array(

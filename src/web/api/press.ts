@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { ImportReport, PublicIncident, PublicListItem, PublicSummary } from '../../shared/schemas/press.ts';
+import { ImportReport, PublicIncident, PublicListItem, PublicSummary, SourceFileView } from '../../shared/schemas/press.ts';
 import { page } from '../../shared/schemas/common.ts';
 import { ApiError, csrfHeader, withQuery } from './client.ts';
 
@@ -42,3 +42,25 @@ export async function importCsv(csv: string, options: { skipBadRows: boolean; dr
   const e = (json as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error;
   throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? res.statusText, e?.fields ?? {});
 }
+
+/** Attaches a file to a source (replacing its file): the raw bytes, typed as the file says. */
+export async function uploadSourceFile(sourceId: string, file: File): Promise<SourceFileView> {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(`/api/v1/press/sources/${sourceId}/file`, { name: file.name }), {
+      method: 'POST',
+      headers: { 'content-type': file.type || 'application/octet-stream', accept: 'application/json', ...csrfHeader() },
+      credentials: 'same-origin',
+      body: file,
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The server cannot be reached');
+  }
+  const json: unknown = await res.json().catch(() => null);
+  if (res.ok) return SourceFileView.parse(json);
+  const e = (json as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error;
+  throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? res.statusText, e?.fields ?? {});
+}
+
+/** Where staff download a source's file (an attachment; the server audits the read). */
+export const sourceFileUrl = (sourceId: string) => `/api/v1/press/sources/${sourceId}/file`;

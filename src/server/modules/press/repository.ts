@@ -57,7 +57,11 @@ export async function loadAggregate(db: DbOrTx, incident: IncidentRow) {
   const outlets = new Map(
     (outletIds.length ? await db.selectFrom('pressOutlets').selectAll().where('id', 'in', outletIds).execute() : []).map((o) => [o.id, o]),
   );
-  return { incident, acts, involvements, sources, legalCases, milestones, stateRequests, links, persons, outlets };
+  // The sources' files for staff: what they are, never their content.
+  const files = new Map(
+    (sources.length ? await sourceFileMetas(db, sources.map((s) => s.id)) : []).map((f) => [f.sourceId, f]),
+  );
+  return { incident, acts, involvements, sources, legalCases, milestones, stateRequests, links, persons, outlets, files };
 }
 export type Aggregate = Awaited<ReturnType<typeof loadAggregate>>;
 
@@ -203,4 +207,14 @@ export async function* publicBatches(db: DbOrTx, batch = 1000) {
     after = { occurredOn: last.occurredOn, id: last.incidentId };
     if (rows.length < batch) return;
   }
+}
+
+/** What a source's file is (name, type, size, hash), without its content. */
+export async function sourceFileMetas(db: DbOrTx, sourceIds: string[]) {
+  const rows = await db
+    .selectFrom('pressSourceFiles')
+    .select(['id', 'sourceId', 'fileName', 'contentType', 'sizeBytes', 'sha256', 'createdAt'])
+    .where('sourceId', 'in', sourceIds)
+    .execute();
+  return rows.map((r) => ({ id: r.id, sourceId: r.sourceId, fileName: r.fileName, contentType: r.contentType, sizeBytes: r.sizeBytes, sha256: r.sha256, uploadedAt: r.createdAt.toISOString() }));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
@@ -22,6 +22,10 @@ import {
   OutletView,
   OverrideBody,
   PersonView,
+  SOURCE_FILE_MAX_BYTES,
+  SOURCE_FILE_TYPES,
+  SourceFileQuery,
+  SourceFileView,
   SourceInput,
   StaffIncidentQuery,
   StateRequestInput,
@@ -31,6 +35,7 @@ import {
 } from '../../../shared/schemas/press.ts';
 import * as press from './service.ts';
 import { importIncidents } from './import.ts';
+import { contentDisposition, readSourceFile, uploadSourceFile } from './source-files.ts';
 import { dateView, derivedView, todayIso } from './views.ts';
 import type { DatePrecision } from '../../../shared/press.ts';
 
@@ -159,6 +164,39 @@ export const pressRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const report = await importIncidents(db, actor(req), who(req), req.body, req.query);
     return reply.status(report.applied || report.dryRun || report.refused === 0 ? 200 : 422).send(report);
+  });
+
+  // A source's file, sent as the raw body. Its own scope, so that only this route takes these types
+  // (and only these: JSON, text and CSV are not parsed here) with a larger limit than JSON bodies.
+  await app.register(async (plain) => {
+    const files = plain.withTypeProvider<ZodTypeProvider>();
+    files.removeAllContentTypeParsers();
+    files.addContentTypeParser([...SOURCE_FILE_TYPES], { parseAs: 'buffer', bodyLimit: SOURCE_FILE_MAX_BYTES }, (_req, body, done) => done(null, body));
+    files.post('/press/sources/:id/file', {
+      bodyLimit: SOURCE_FILE_MAX_BYTES,
+      schema: {
+        tags,
+        summary: `Attach a file to a source (replacing its file): the raw bytes as the body, typed ${SOURCE_FILE_TYPES.join(', ')}, at most 10 MiB; the content must be of the declared type`,
+        consumes: [...SOURCE_FILE_TYPES],
+        params: IdParams,
+        querystring: SourceFileQuery,
+        response: { 201: SourceFileView, ...errors, 413: ErrorBody, 415: ErrorBody },
+      },
+    }, async (req, reply) =>
+      reply.status(201).send(await uploadSourceFile(db, actor(req), who(req), req.params.id, { name: req.query.name, declaredType: req.headers['content-type'], content: req.body })),
+    );
+  });
+
+  app.get('/press/sources/:id/file', {
+    schema: { tags, summary: "Download a source's file (staff who may read the incident; audited), as an attachment", params: IdParams, response: { 200: z.string().describe('the file, in its stored type'), ...errors } },
+  }, async (req, reply) => {
+    const f = await readSourceFile(db, actor(req), who(req), req.params.id);
+    return reply
+      .type(f.contentType)
+      .header('content-disposition', contentDisposition(f.fileName))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-length', String(f.content.length))
+      .send(f.content as never);
   });
 
   app.get('/press/impunity-index', { schema: { tags, summary: 'Computed impunity indexes with their parameters', response: { 200: z.object({ items: z.array(ImpunityIndexView) }), ...errors } } }, async (req) => ({

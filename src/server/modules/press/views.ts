@@ -99,7 +99,7 @@ export function staffView(a: Aggregate, today: string): IncidentView {
       };
     }),
     involvements: a.involvements.map((v) => ({ id: v.id, label: v.label, category: v.category, degree: v.degree, attribution: v.attribution, internalNote: v.internalNote, sourceId: v.sourceId })),
-    sources: a.sources.map((s) => ({ id: s.id, kind: s.kind, title: s.title, publisher: s.publisher, url: s.url, publishedOn: s.publishedOn, reliability: s.reliability, claim: s.claim, confidential: s.confidential })),
+    sources: a.sources.map((s) => ({ id: s.id, kind: s.kind, title: s.title, publisher: s.publisher, url: s.url, publishedOn: s.publishedOn, reliability: s.reliability, claim: s.claim, confidential: s.confidential, file: a.files.get(s.id) ?? null })),
     legalCases: a.legalCases.map((c) => ({
       id: c.id,
       jurisdiction: c.jurisdiction,

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Anchor, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { Anchor, Badge, Button, FileButton, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { Link, useParams } from 'react-router';
 import { ATTRIBUTIONS, IMPUNITY_STATUSES, INVOLVEMENT_DEGREES, MILESTONE_KINDS, PERPETRATOR_CATEGORIES, RELIABILITIES, SOURCE_KINDS, UNESCO_STATUSES } from '../../../shared/press.ts';
 import { IncidentView } from '../../../shared/schemas/press.ts';
 import { api } from '../../api/client.ts';
+import { sourceFileUrl, uploadSourceFile } from '../../api/press.ts';
 import { useUser } from '../../api/session.ts';
 import { ErrorAlert, errorText, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
@@ -105,7 +106,15 @@ export function PressIncidentPage() {
           {canEdit && <InvolvementForm incidentId={i.id} onSaved={saved} />}
           <Title order={2} size="h5" my="xs">{t('press.sources')}</Title>
           {i.sources.map((s) => (
-            <Text key={s.id} size="sm">{s.title}{s.publisher ? ` — ${s.publisher}` : ''}{s.confidential ? ` (${t('press.confidential')})` : ''}</Text>
+            <Group key={s.id} gap="xs" wrap="nowrap" align="baseline">
+              <Text size="sm">{s.title}{s.publisher ? ` — ${s.publisher}` : ''}{s.confidential ? ` (${t('press.confidential')})` : ''}</Text>
+              {s.file && (
+                <Anchor size="sm" href={sourceFileUrl(s.id)} download={s.file.fileName}>
+                  {s.file.fileName} ({fileSize(s.file.sizeBytes)})
+                </Anchor>
+              )}
+              {canEdit && <AttachFile sourceId={s.id} replacing={s.file !== null} onUploaded={() => qc.invalidateQueries({ queryKey: key })} />}
+            </Group>
           ))}
           {canEdit && <SourceForm incidentId={i.id} onSaved={saved} />}
         </Paper>
@@ -207,6 +216,42 @@ function InvolvementForm({ incidentId, onSaved }: { incidentId: string; onSaved:
         <Button type="submit" variant="light" loading={busy}>{t('press.addPerpetrator')}</Button>
       </Group>
     </form>
+  );
+}
+
+const SOURCE_FILE_ACCEPT = 'application/pdf,image/png,image/jpeg,image/webp';
+
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Attaches a PDF or an image to a source (up to 10 MB); the server checks that it is what it says. */
+function AttachFile({ sourceId, replacing, onUploaded }: { sourceId: string; replacing: boolean; onUploaded: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const send = async (file: File | null) => {
+    if (!file) return;
+    setBusy(true);
+    try {
+      await uploadSourceFile(sourceId, file);
+      await onUploaded();
+      notifications.show({ color: 'green', message: t('press.fileAttached', { name: file.name }) });
+    } catch (e) {
+      notifications.show({ color: 'red', message: errorText(t, e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <FileButton onChange={(f) => void send(f)} accept={SOURCE_FILE_ACCEPT}>
+      {(props) => (
+        <Button {...props} size="compact-xs" variant="subtle" loading={busy} title={t('press.attachFileHint')}>
+          {replacing ? t('press.replaceFile') : t('press.attachFile')}
+        </Button>
+      )}
+    </FileButton>
   );
 }
 

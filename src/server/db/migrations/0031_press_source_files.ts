@@ -1,0 +1,19 @@
+/**
+ * Press freedom: a file attached to a source (a court decision's scan, a letter, a photograph), kept
+ * in PostgreSQL so that it is inside the one-file backups and inside the transaction that audits it.
+ * One file per source: a new upload replaces it (the audit log keeps both names and hashes).
+ * Never published: the public page shows a source's title and link only.
+ */
+export const up = /* sql */ `
+CREATE TABLE press_source_files (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  source_id uuid NOT NULL UNIQUE REFERENCES press_sources(id) ON DELETE CASCADE,
+  file_name text NOT NULL CHECK (length(file_name) BETWEEN 1 AND 200),
+  content_type text NOT NULL CHECK (content_type IN ('application/pdf','image/png','image/jpeg','image/webp')),
+  size_bytes integer NOT NULL CHECK (size_bytes > 0),
+  sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  content bytea NOT NULL,
+  uploaded_by uuid REFERENCES users(id),
+  created_at timestamptz(3) NOT NULL DEFAULT now()
+);
+`;
