@@ -312,6 +312,7 @@ export interface PressSourcesTable {
 
 export interface PressSourceFilesTable {
   id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   sourceId: string;
   fileName: string;
   contentType: string;

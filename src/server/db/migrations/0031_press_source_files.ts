@@ -1,13 +1,15 @@
 /**
  * Press freedom: a file attached to a source (a court decision's scan, a letter, a photograph), kept
  * in PostgreSQL so that it is inside the one-file backups and inside the transaction that audits it.
- * One file per source: a new upload replaces it (the audit log keeps both names and hashes).
+ * A new upload becomes the source's file; earlier ones are kept (nothing acknowledged is ever lost).
  * Never published: the public page shows a source's title and link only.
  */
 export const up = /* sql */ `
 CREATE TABLE press_source_files (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  source_id uuid NOT NULL UNIQUE REFERENCES press_sources(id) ON DELETE CASCADE,
+  -- upload order; the newest version is the source's file
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  source_id uuid NOT NULL REFERENCES press_sources(id) ON DELETE CASCADE,
   file_name text NOT NULL CHECK (length(file_name) BETWEEN 1 AND 200),
   content_type text NOT NULL CHECK (content_type IN ('application/pdf','image/png','image/jpeg','image/webp')),
   size_bytes integer NOT NULL CHECK (size_bytes > 0),
@@ -16,4 +18,5 @@ CREATE TABLE press_source_files (
   uploaded_by uuid REFERENCES users(id),
   created_at timestamptz(3) NOT NULL DEFAULT now()
 );
+CREATE INDEX press_source_files_source_idx ON press_source_files (source_id, seq DESC);
 `;

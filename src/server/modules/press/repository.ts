@@ -213,8 +213,12 @@ export async function* publicBatches(db: DbOrTx, batch = 1000) {
 export async function sourceFileMetas(db: DbOrTx, sourceIds: string[]) {
   const rows = await db
     .selectFrom('pressSourceFiles')
+    // Each source's newest version; earlier ones are kept.
+    .distinctOn('sourceId')
     .select(['id', 'sourceId', 'fileName', 'contentType', 'sizeBytes', 'sha256', 'createdAt'])
     .where('sourceId', 'in', sourceIds)
+    .orderBy('sourceId')
+    .orderBy('seq', 'desc')
     .execute();
   return rows.map((r) => ({ id: r.id, sourceId: r.sourceId, fileName: r.fileName, contentType: r.contentType, sizeBytes: r.sizeBytes, sha256: r.sha256, uploadedAt: r.createdAt.toISOString() }));
 }

@@ -65,7 +65,7 @@ describe('a source file', () => {
     expect(view.sources[0].file).toMatchObject({ fileName: name, sizeBytes: PDF.length, sha256: sha(PDF) });
     expect(view.sources[1].file).toBeNull();
 
-    // every type round-trips; a new upload replaces the file
+    // every type round-trips; a new upload becomes the source's file and the earlier versions are kept
     for (const [buf, type] of [[PNG, 'image/png'], [JPEG, 'image/jpeg'], [WEBP, 'image/webp']] as const) {
       expect((await upload(inc.confidential, buf, type, `photo.${type.split('/')[1]}`)).statusCode).toBe(201);
       const d = await download(inc.confidential);
@@ -86,6 +86,8 @@ describe('a source file', () => {
     ]);
     expect(audit[0]!.changes).toMatchObject({ sourceId: inc.open, fileName: name, contentType: 'application/pdf', sizeBytes: PDF.length, sha256: sha(PDF) });
     expect(audit[4]!.changes).toMatchObject({ replaced: { fileName: 'photo.png', sha256: sha(PNG) } });
+    const versions = await t.db.selectFrom('pressSourceFiles').select(['sha256']).where('sourceId', '=', inc.confidential).orderBy('seq').execute();
+    expect(versions.map((v) => v.sha256)).toEqual([sha(PNG), sha(JPEG), sha(WEBP)]);
     const text = JSON.stringify(audit);
     for (const buf of [PDF, PNG, JPEG, WEBP]) {
       expect(text).not.toContain(buf.toString('base64').slice(0, 40));

@@ -58,12 +58,12 @@ export async function uploadSourceFile(db: Db, actor: AuditActor, p: Principal, 
     await visibleIncident(tx, p, source.incidentId, 'update').catch(() => {
       throw notFound('Source');
     });
-    const before = await tx.selectFrom('pressSourceFiles').select(['id', 'fileName', 'sha256']).where('sourceId', '=', sourceId).executeTakeFirst();
+    const before = await tx.selectFrom('pressSourceFiles').select(['id', 'fileName', 'sha256']).where('sourceId', '=', sourceId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     const values = { sourceId, fileName: file.name, contentType: declared, sizeBytes: content.length, sha256, content, uploadedBy: p.userId, createdAt: new Date() };
     const row = await tx
       .insertInto('pressSourceFiles')
+      // A new version; the earlier ones stay (evidence is never overwritten).
       .values(values)
-      .onConflict((oc) => oc.column('sourceId').doUpdateSet({ fileName: values.fileName, contentType: values.contentType, sizeBytes: values.sizeBytes, sha256, content, uploadedBy: values.uploadedBy, createdAt: values.createdAt }))
       .returning('id')
       .executeTakeFirstOrThrow();
     const [view] = await sourceFileMetas(tx, [sourceId]);
@@ -91,7 +91,13 @@ export async function uploadSourceFile(db: Db, actor: AuditActor, p: Principal, 
 export async function readSourceFile(db: Db, actor: AuditActor, p: Principal, sourceId: string) {
   const source = await sourceFor(db, p, sourceId, 'read');
   return auditedTransaction(db, actor, async (tx) => {
-    const f = await tx.selectFrom('pressSourceFiles').select(['id', 'fileName', 'contentType', 'sizeBytes', 'sha256', 'content']).where('sourceId', '=', sourceId).executeTakeFirst();
+    const f = await tx
+      .selectFrom('pressSourceFiles')
+      .select(['id', 'fileName', 'contentType', 'sizeBytes', 'sha256', 'content'])
+      .where('sourceId', '=', sourceId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (!f) throw notFound('File');
     return {
       result: f,
