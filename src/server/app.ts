@@ -20,7 +20,7 @@ import type { Db } from './db/database.ts';
 import { AppError, unauthorized } from './errors.ts';
 import { authenticate, type Authenticated } from './auth/authenticate.ts';
 import { actorOf } from './access/principal.ts';
-import type { AuditActor } from './audit/audit.ts';
+import { auditRead, type AuditActor } from './audit/audit.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { agencyRoutes } from './modules/agencies/routes.ts';
@@ -220,6 +220,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('preHandler', async (req) => {
     if (req.url.startsWith('/api/v1/')) req.auth = await authenticate(deps.db, req, deps.config.sessionIdleMinutes);
+  });
+  // Every use of an API token is in the audit log (what was called and how it ended), beside the
+  // entries of whatever the call changed or read, which name the token too.
+  app.addHook('onResponse', async (req, reply) => {
+    const p = req.auth?.principal;
+    if (p?.via !== 'token' || !p.tokenId) return;
+    await auditRead(deps.db, actor(req), {
+      action: 'token.used',
+      recordType: 'api_token',
+      recordId: p.tokenId,
+      changes: { method: req.method, route: req.routeOptions.url ?? null, status: reply.statusCode },
+    }).catch((err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'could not record a token use'));
   });
 
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -260,6 +260,13 @@ describe('API tokens', () => {
     expect(write.statusCode).toBe(200);
     const entry = await t.db.selectFrom('auditLog').selectAll().where('action', '=', 'user.profile_updated').where('actorUserId', '=', u.id).executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ via: 'token', tokenId: tokenInfo.id });
+    // Every use, reads included, is recorded with the token, the route and the outcome.
+    await expect
+      .poll(async () => (await t.db.selectFrom('auditLog').select(['changes', 'tokenId']).where('action', '=', 'token.used').where('recordId', '=', tokenInfo.id).orderBy('seq').execute()))
+      .toEqual([
+        { tokenId: tokenInfo.id, changes: { method: 'GET', route: '/api/v1/me', status: 200 } },
+        { tokenId: tokenInfo.id, changes: { method: 'PATCH', route: '/api/v1/me', status: 200 } },
+      ]);
 
     const revoked = await t.app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${tokenInfo.id}`, headers: s.headers });
     expect(revoked.statusCode).toBe(200);
