@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import az from './az.json' with { type: 'json' };
-import ru from './ru.json' with { type: 'json' };
-import en from './en.json' with { type: 'json' };
+import { moduleFiles, translations, type Tree } from './resources.ts';
 import { AGENCY_TYPES, ROLES } from '../../shared/roles.ts';
-
-type Tree = { [k: string]: string | Tree };
 
 function flatten(tree: Tree, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -16,13 +12,20 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   return out;
 }
 
-const files = { az: flatten(az as Tree), ru: flatten(ru as Tree), en: flatten(en as Tree) };
+const files = { az: flatten(translations.az), ru: flatten(translations.ru), en: flatten(translations.en) };
 
 describe('translations', () => {
   it('az, ru and en have exactly the same keys', () => {
     const keys = (m: Map<string, string>) => [...m.keys()].sort();
     expect(keys(files.ru)).toEqual(keys(files.az));
     expect(keys(files.en)).toEqual(keys(files.az));
+  });
+
+  it('every feature folder has az, ru and en', () => {
+    const folders = new Set(moduleFiles.map((f) => f.replace(/\/[^/]+$/, '')));
+    for (const folder of folders) {
+      for (const lang of ['az', 'ru', 'en']) expect(moduleFiles, folder).toContain(`${folder}/${lang}.json`);
+    }
   });
 
   it.each(Object.entries(files))('%s has no empty values', (_lang, map) => {

@@ -1,9 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, type Language } from '../../shared/schemas/common.ts';
-import az from './az.json' with { type: 'json' };
-import ru from './ru.json' with { type: 'json' };
-import en from './en.json' with { type: 'json' };
+import { translations } from './resources.ts';
 
 const STORAGE_KEY = 'pathway.language';
 
@@ -36,7 +34,7 @@ export function initI18n() {
   const lng = storedLanguage();
   document.documentElement.lang = lng;
   return i18n.use(initReactI18next).init({
-    resources: { az: { translation: az }, ru: { translation: ru }, en: { translation: en } },
+    resources: { az: { translation: translations.az }, ru: { translation: translations.ru }, en: { translation: translations.en } },
     lng,
     fallbackLng: 'az',
     interpolation: { escapeValue: false },
