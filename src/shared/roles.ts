@@ -54,6 +54,8 @@ export const SYSTEM_PERMISSIONS = [
   'break_glass',
   'reports:aggregate',
   'contacts:supervise',
+  /** The hotline manager's dashboard and its exports: aggregate figures of contacts, no personal data. */
+  'hotline:reports',
   /** Publish a press-freedom incident to the public page, or withdraw it. */
   'incidents:publish',
   /** Override a derived press-freedom figure, with a reason; flagged in the audit log. */
@@ -113,6 +115,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'referral:update:granted',
     'break_glass',
     'contacts:supervise',
+    'hotline:reports',
     ...personal,
   ],
   identification_officer: [
@@ -126,7 +129,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   investigator: [...rw('investigation', 'agency'), 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:contact', 'sensitive:location', 'sensitive:narrative'],
   prosecutor: [...rw('investigation', 'agency'), 'investigation:read:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
-  coordinator: ['reports:aggregate', 'case:read:granted', 'referral:read:all', 'break_glass'],
+  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass'],
   analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override'],
   // Monitors record victims' contact details and exact places; they never reach the public page.
   press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actor, requireAuth } from '../../app.ts';
+import { auditRead } from '../../audit/audit.ts';
+import { ErrorBody } from '../../../shared/schemas/common.ts';
+import { DashboardExportQuery, DashboardQuery, DashboardView } from '../../../shared/schemas/hotline-dashboard.ts';
+import { CONTENT_TYPES, dashboardTable, toCsv, toXlsx } from './export.ts';
+import { dashboard } from './service.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+const tags = ['hotline dashboard'];
+const scopeNote =
+  'Needs `hotline:reports`. Counts the contacts of the user\'s own agency, or of every agency for a user who also holds `reports:aggregate`. ' +
+  'Contacts are counted by when they were received, in the local days of `tz` (default Asia/Baku); `from` and `to` are both included, at most 366 days.';
+
+export const hotlineDashboardRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+
+  app.get('/hotline/dashboard', {
+    schema: {
+      tags,
+      summary: "The hotline manager's figures: contacts by channel, hour and day, answered and abandoned, time to answer, handle time, substantive share, escalations, outcomes",
+      description: scopeNote,
+      querystring: DashboardQuery,
+      response: { 200: DashboardView, ...errors },
+    },
+  }, async (req) => dashboard(db, requireAuth(req).principal, req.query));
+
+  app.get('/hotline/dashboard/export', {
+    schema: {
+      tags,
+      summary: "The dashboard's table (section, figure, value) as a CSV or XLSX download",
+      description: `${scopeNote} CSV is UTF-8 with a byte-order mark; text that a spreadsheet would take for a formula starts with an apostrophe. The download is audited.`,
+      querystring: DashboardExportQuery,
+      response: { 200: z.string().describe('text/csv or an XLSX workbook'), ...errors },
+    },
+  }, async (req, reply) => {
+    const p = requireAuth(req).principal;
+    const { format, ...range } = req.query;
+    const view = await dashboard(db, p, range);
+    const rows = dashboardTable(view);
+    const file = format === 'csv' ? toCsv(rows) : await toXlsx(rows);
+    await auditRead(db, actor(req), {
+      action: 'hotline.dashboard_exported',
+      changes: { format, from: range.from, to: range.to, tz: range.tz, region: range.region ?? null, scope: view.range.scope },
+    });
+    // The dates are checked calendar dates, so the name needs no escaping.
+    return reply
+      .type(CONTENT_TYPES[format])
+      .header('content-disposition', `attachment; filename="hotline-dashboard-${range.from}-to-${range.to}.${format}"`)
+      .send(file as never);
+  });
+};
