@@ -31,10 +31,10 @@ export const isTimeZone = (tz: string) => {
   }
 };
 
-const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine(isCalendarDate, 'not a date in the calendar');
+const CalendarDate = z.string().superRefine((s, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) ctx.addIssue({ code: 'custom', message: 'a date as YYYY-MM-DD' });
+  else if (!isCalendarDate(s)) ctx.addIssue({ code: 'custom', message: 'not a date in the calendar' });
+});
 
 /** `from` <= `to`, at most DASHBOARD_MAX_DAYS days, both included; the error names `to`. */
 function rangeCheck(q: { from: string; to: string }, ctx: z.RefinementCtx) {
