@@ -15,8 +15,9 @@ export type LoadResult = {
 
 type Sent = { status: number; body: string };
 
-function send(agent: http.Agent, base: URL, req: BenchRequest): Promise<Sent> {
-  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+export function send(agent: http.Agent, base: URL, req: BenchRequest): Promise<Sent> {
+  const json = req.rawBody === undefined && req.body !== undefined;
+  const body = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
   return new Promise((resolve, reject) => {
     const r = http.request(
       {
@@ -25,7 +26,7 @@ function send(agent: http.Agent, base: URL, req: BenchRequest): Promise<Sent> {
         port: base.port,
         method: req.method,
         path: req.path,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }), ...req.headers },
+        headers: { ...(body === undefined ? {} : { ...(json ? { 'content-type': 'application/json' } : {}), 'content-length': Buffer.byteLength(body) }), ...req.headers },
       },
       (res) => {
         let text = '';
@@ -92,13 +93,18 @@ export async function runLoad(opts: LoadOptions, next: (n: number) => BenchReque
   await Promise.all(Array.from({ length: opts.connections }, worker));
   const elapsedS = (performance.now() - start) / 1000;
   agent.destroy();
-  const sorted = latencies.slice(0, count).sort();
+  return summarize(latencies.slice(0, count), errors, errorSample, elapsedS);
+}
+
+/** The figures of a run from its latencies (ms), its errors and how long it took. */
+export function summarize(latenciesMs: Float64Array, errors: number, errorSample: string | null, elapsedS: number): LoadResult {
+  const sorted = Float64Array.from(latenciesMs).sort();
   return {
-    requests: count,
+    requests: sorted.length,
     errors,
     errorSample,
     durationS: round(elapsedS),
-    opsPerSec: round(count / elapsedS, 1),
+    opsPerSec: round(sorted.length / elapsedS, 1),
     p50Ms: round(percentile(sorted, 0.5)),
     p95Ms: round(percentile(sorted, 0.95)),
     p99Ms: round(percentile(sorted, 0.99)),

@@ -4,6 +4,7 @@
  * over loopback; results as JSON. See docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -28,7 +29,7 @@ function options() {
       out: { type: 'string' },
       scenario: { type: 'string', multiple: true },
       duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '10' },
+      connections: { type: 'string' },
       warmup: { type: 'string', default: '1' },
       requests: { type: 'string' },
       list: { type: 'boolean', default: false },
@@ -44,10 +45,19 @@ function options() {
     list: values.list,
     scenarios: values.scenario ?? [],
     durationS: num('duration', values.duration, 0.1),
-    connections: Math.floor(num('connections', values.connections, 1)),
+    connections: Math.floor(num('connections', values.connections ?? '10', 1)),
+    connectionsGiven: values.connections !== undefined,
     warmupS: num('warmup', values.warmup, 0),
     maxRequests: values.requests === undefined ? undefined : Math.floor(num('requests', values.requests, 1)),
   };
+}
+
+async function prepareHotline(db: Db): Promise<{ agencyId: string; operator: BenchUser }> {
+  const agency = await createAgency(db, SYSTEM_ACTOR, { name: 'Benchmark hotline', type: 'ngo' });
+  const email = 'operator@bench.pathway.local';
+  const password = 'benchmark password 1';
+  const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId: agency.id, roles: ['operator'], isServiceAccount: false, password });
+  return { agencyId: agency.id, operator: { id: user.id, email, password, agencyId: agency.id } };
 }
 
 async function prepareUsers(db: Db): Promise<{ admin: BenchUser; user: BenchUser }> {
@@ -113,21 +123,36 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     await ensureRoles(db);
     const { admin, user } = await prepareUsers(db);
+    const hotlineSetup = await prepareHotline(db);
+    const hotline = { ...hotlineSetup, twilioAuthToken: crypto.randomBytes(16).toString('hex') };
     const postgres = (await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(db)).rows[0]!.v;
-    server = await startServer(database.url, say);
+    server = await startServer(database.url, say, {
+      PATHWAY_HOTLINE_AGENCY_ID: hotline.agencyId,
+      PATHWAY_TWILIO_AUTH_TOKEN: hotline.twilioAuthToken,
+      // A key of its own, so that the server writes no data/secret.key into the working folder.
+      PATHWAY_SECRET_KEY: crypto.randomBytes(32).toString('base64'),
+    });
     const baseUrl = server.baseUrl;
     for (const scenario of chosen) {
-      const ctx: BenchContext = { baseUrl, db, admin, user, signIn: (u) => signIn(baseUrl, u), state: {} };
+      const ctx: BenchContext = { baseUrl, db, admin, user, hotline, signIn: (u) => signIn(baseUrl, u), state: {} };
+      const connections = opts.connectionsGiven ? opts.connections : (scenario.connections ?? opts.connections);
+      const measure = scenario.measure
+        ? (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => scenario.measure!(ctx, { ...o, offset })
+        : (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => runLoad({ baseUrl, ...o }, (n) => scenario.request(ctx, n + offset));
       await scenario.setup?.(ctx);
-      if (opts.warmupS > 0) await runLoad({ baseUrl, connections: opts.connections, durationS: opts.warmupS }, (n) => scenario.request(ctx, n + 1_000_000));
-      const peakIsPerScenario = resetPeakRss(server.pid);
-      say(`bench: ${scenario.name} for ${opts.durationS}s over ${opts.connections} connections`);
-      const load = await runLoad({ baseUrl, connections: opts.connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, (n) => scenario.request(ctx, n));
-      const result = { scenario: scenario.name, description: scenario.description, connections: opts.connections, ...load, serverPeakRssMb: peakRssMb(server.pid) };
-      if (!peakIsPerScenario) say('bench: could not reset the peak RSS; serverPeakRssMb is the peak since start');
-      results.push(result);
-      say(`  ${result.opsPerSec} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  peak RSS ${result.serverPeakRssMb} MB`);
-      if (result.errorSample) say(`  first error: ${result.errorSample}`);
+      try {
+        if (opts.warmupS > 0) await measure({ connections, durationS: opts.warmupS }, 1_000_000);
+        const peakIsPerScenario = resetPeakRss(server.pid);
+        say(`bench: ${scenario.name} for ${opts.durationS}s over ${connections} connections`);
+        const load = await measure({ connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, 0);
+        const result = { scenario: scenario.name, description: scenario.description, connections, ...load, serverPeakRssMb: peakRssMb(server.pid) };
+        if (!peakIsPerScenario) say('bench: could not reset the peak RSS; serverPeakRssMb is the peak since start');
+        results.push(result);
+        say(`  ${result.opsPerSec} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  peak RSS ${result.serverPeakRssMb} MB`);
+        if (result.errorSample) say(`  first error: ${result.errorSample}`);
+      } finally {
+        await scenario.teardown?.(ctx);
+      }
     }
     const report = { machine: machine(postgres, process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS }, results };
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);

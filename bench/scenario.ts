@@ -1,3 +1,4 @@
+import type { LoadResult } from './load.ts';
 import type { Db } from '../src/server/db/database.ts';
 
 /** One HTTP request a scenario wants sent; `expect` is the status that counts as success (default: any 2xx). */
@@ -6,6 +7,8 @@ export type BenchRequest = {
   path: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent as it is instead of `body` as JSON (say a form-encoded webhook); give its content-type in `headers`. */
+  rawBody?: string;
   expect?: number;
 };
 
@@ -25,8 +28,17 @@ export type BenchContext = {
   admin: BenchUser;
   user: BenchUser;
   signIn: (user: BenchUser) => Promise<BenchSession>;
+  /**
+   * The hotline the server runs with: the agency its webhooks file contacts under
+   * (`PATHWAY_HOTLINE_AGENCY_ID`), the Twilio auth token it checks signatures with, and an operator
+   * of that agency (who sees its queue and its live stream).
+   */
+  hotline: { agencyId: string; twilioAuthToken: string; operator: BenchUser };
   state: Record<string, unknown>;
 };
+
+/** `offset` is added to request numbers, so that the warm-up's requests never repeat the timed loop's. */
+export type MeasureOptions = { connections: number; durationS: number; maxRequests?: number | undefined; offset: number };
 
 /**
  * A benchmark scenario is one file in bench/scenarios/ whose default export is a Scenario: `setup`
@@ -36,6 +48,16 @@ export type BenchContext = {
 export type Scenario = {
   name: string;
   description: string;
+  /** The concurrency the scenario's target is stated at; `--connections` given on the command line wins. */
+  connections?: number;
   setup?: (ctx: BenchContext) => Promise<void>;
   request: (ctx: BenchContext, n: number) => BenchRequest;
+  /**
+   * For a scenario whose latency is not one request's answer (say, from sending a webhook to the
+   * event arriving on a live stream): runs the warm-up and timed loops itself and reports the same
+   * figures. Without it, the harness times `request`'s answers.
+   */
+  measure?: (ctx: BenchContext, opts: MeasureOptions) => Promise<LoadResult>;
+  /** Runs after the scenario (close streams and the like). */
+  teardown?: (ctx: BenchContext) => Promise<void>;
 };

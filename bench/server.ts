@@ -44,7 +44,7 @@ export async function freshDatabase(log: (line: string) => void): Promise<{ url:
 export type ServerProcess = { baseUrl: string; pid: number; stop: () => Promise<void> };
 
 /** The real server (src/server/main.ts) as a child process on a free loopback port, ready when /api/health answers. */
-export async function startServer(databaseUrl: string, log: (line: string) => void): Promise<ServerProcess> {
+export async function startServer(databaseUrl: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     env: {
@@ -56,6 +56,7 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
       LOG_LEVEL: 'warn',
       // The login scenario sends each attempt from its own X-Forwarded-For address (see scenarios/login.ts).
       PATHWAY_TRUST_PROXY: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
