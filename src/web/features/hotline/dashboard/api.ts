@@ -1,0 +1,31 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, withQuery } from '../../../api/client.ts';
+import { DashboardView, type ExportFormat } from '../../../../shared/schemas/hotline-dashboard.ts';
+
+export type DashboardParams = { from: string; to: string; region?: string | undefined; tz: string };
+
+export const useDashboard = (params: DashboardParams, enabled: boolean) =>
+  useQuery({
+    queryKey: ['hotline-dashboard', params],
+    queryFn: () => api('GET', withQuery('/hotline/dashboard', params), undefined, DashboardView),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+
+/** The download's address: a plain link, so that the browser saves the server's attachment as it is. */
+export const exportUrl = (params: DashboardParams, format: ExportFormat) => `/api/v1${withQuery('/hotline/dashboard/export', { ...params, format })}`;
+
+/** Today's date (YYYY-MM-DD) in a time zone, and the date `days` before a date. */
+export function localToday(tz: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
+export function daysBefore(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
