@@ -99,6 +99,44 @@ export async function appendAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
     .execute();
 }
 
+/**
+ * Appends several entries, each with its own actor, in the caller's transaction: one lock and one
+ * read of the chain's end for all of them, one insert. The chain is exactly what as many
+ * `appendAudit` calls in this order would make; it exists so that a batch of webhook deliveries
+ * committed together does not pay the serialised append once per delivery.
+ */
+export async function appendAuditEntries(tx: Tx, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(7231001)`.execute(tx);
+  const last = await tx.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let seq = last ? BigInt(last.seq) : 0n;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows = entries.map(({ actor, entry }) => {
+    seq += 1n;
+    const fields: HashedFields = {
+      seq: String(seq),
+      at: new Date(),
+      actorUserId: actor.userId,
+      actorAgencyId: actor.agencyId,
+      via: actor.via,
+      tokenId: actor.tokenId ?? null,
+      action: entry.action,
+      recordType: entry.recordType ?? null,
+      recordId: entry.recordId ?? null,
+      changes: entry.changes ?? null,
+      purpose: entry.purpose ?? null,
+      requestId: actor.requestId ?? null,
+      ip: actor.ip ?? null,
+      flagged: entry.flagged ?? false,
+    };
+    const hash = entryHash(prevHash, fields);
+    const row = { ...fields, changes: fields.changes === null ? null : canonicalJson(fields.changes), prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  await tx.insertInto('auditLog').values(rows).execute();
+}
+
 /** Runs `work` in a transaction and audits it there: the change and its entry commit together or not at all. */
 export async function auditedTransaction<T>(
   db: Db,

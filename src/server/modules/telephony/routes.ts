@@ -5,7 +5,8 @@ import { actor } from '../../app.ts';
 import { AppError, forbidden } from '../../errors.ts';
 import { CONTACT_CHANNELS } from '../../../shared/hotline.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
-import { applyCallStatus, intake } from './intake.ts';
+import { applyCallStatus } from './intake.ts';
+import { intakeBatched } from './intake-batch.ts';
 import { checkWebhookSignature, safeEqual, twilioSignature, type FormParams } from './signatures.ts';
 
 const tags = ['telephony'];
@@ -95,7 +96,7 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
       const agency = hotlineAgency();
       const digits = req.body.Digits as keyof typeof LANGUAGES | undefined;
       const chosen = digits && digits in LANGUAGES ? LANGUAGES[digits] : (req.query as { default?: string }).default ? 'az' : null;
-      const r = await intake(db, keys, agency, actor(req), { source: 'twilio_call', eventId: req.body.CallSid, channel: 'call', kind: 'call', contactor: req.body.From ? { kind: 'phone', value: req.body.From } : null, language: chosen });
+      const r = await intakeBatched(db, keys, agency, actor(req), { source: 'twilio_call', eventId: req.body.CallSid, channel: 'call', kind: 'call', contactor: req.body.From ? { kind: 'phone', value: req.body.From } : null, language: chosen });
       if (r.duplicate && chosen) await applyCallStatus(db, actor(req), req.body.CallSid, 'in-progress', chosen);
       xmlReply(reply);
       return voiceAnswer(chosen, '/api/v1/telephony/twilio/voice');
@@ -114,7 +115,7 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
     }, async (req, reply) => {
       const agency = hotlineAgency();
       const whatsapp = /^whatsapp:/i.test(req.body.From);
-      await intake(db, keys, agency, actor(req), {
+      await intakeBatched(db, keys, agency, actor(req), {
         source: 'twilio_message',
         eventId: req.body.MessageSid,
         channel: whatsapp ? 'whatsapp' : 'sms',
@@ -159,7 +160,7 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     }, async (req) => {
       const b = req.body;
-      const r = await intake(db, keys, hotlineAgency(), actor(req), {
+      const r = await intakeBatched(db, keys, hotlineAgency(), actor(req), {
         source: 'webhook',
         eventId: b.id,
         channel: b.channel,

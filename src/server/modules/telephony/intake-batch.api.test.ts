@@ -1,0 +1,89 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../../../../test/helpers/app.ts';
+import { SYSTEM_ACTOR, verifyAuditChain } from '../../audit/audit.ts';
+import { deriveKeys } from '../../crypto/keys.ts';
+import { intakeBatched } from './intake-batch.ts';
+import type { IntakeResult } from './intake.ts';
+
+const TOKEN = 'twilio-test-auth-token-batch-0123';
+const PUBLIC = 'https://hotline.example.org';
+let t: TestApp;
+let agency: string;
+
+beforeAll(async () => {
+  agency = crypto.randomUUID();
+  t = await createTestApp({ twilioAuthToken: TOKEN, publicUrl: PUBLIC, hotlineAgencyId: agency });
+  await t.db.insertInto('agencies').values({ id: agency, name: 'Hotline batch', type: 'government' }).execute();
+});
+afterAll(() => t.close());
+
+function sms(params: Record<string, string>) {
+  const url = `${PUBLIC}/api/v1/telephony/twilio/messaging`;
+  const signature = crypto.createHmac('sha1', TOKEN).update(url + Object.keys(params).sort().map((k) => `${k}${params[k]}`).join('')).digest('base64');
+  return t.app.inject({ method: 'POST', url: '/api/v1/telephony/twilio/messaging', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, payload: new URLSearchParams(params).toString() });
+}
+const sid = () => `SM${crypto.randomBytes(16).toString('hex')}`;
+
+describe('deliveries written together', () => {
+  it('a burst of messages, retries among them, gives one conversation per sender and one audit entry per delivery', async () => {
+    const senders = Array.from({ length: 12 }, (_, i) => `+99455${String(1000000 + i)}`);
+    const first = senders.map(() => sid());
+    const second = senders.map(() => sid());
+    // Every sender's first message, its retry and a second message, all at once.
+    const deliveries = senders.flatMap((from, i) => [
+      { MessageSid: first[i]!, From: from, Body: `first ${i}`, NumMedia: '0' },
+      { MessageSid: first[i]!, From: from, Body: `first ${i}`, NumMedia: '0' },
+      { MessageSid: second[i]!, From: `whatsapp:${from}`, Body: `whatsapp ${i}`, NumMedia: '0' },
+      { MessageSid: sid(), From: from, Body: `again ${i}`, NumMedia: '1' },
+    ]);
+    const answers = await Promise.all(deliveries.map((d) => sms(d)));
+    expect(answers.map((a) => a.statusCode)).toEqual(deliveries.map(() => 200));
+
+    const contacts = await t.db.selectFrom('contacts').select(['id', 'channel', 'contactorLast3']).where('ownerAgencyId', '=', agency).execute();
+    // One SMS conversation and one WhatsApp conversation per sender.
+    expect(contacts).toHaveLength(24);
+    expect(contacts.filter((c) => c.channel === 'sms')).toHaveLength(12);
+    const messages = await t.db.selectFrom('contactMessages').select(['contactId', 'body', 'mediaCount']).where('contactId', 'in', contacts.map((c) => c.id)).execute();
+    expect(messages).toHaveLength(36);
+    for (const c of contacts.filter((c) => c.channel === 'sms')) expect(messages.filter((m) => m.contactId === c.id)).toHaveLength(2);
+    const events = await t.db.selectFrom('contactInboundEvents').select('externalId').where('contactId', 'in', contacts.map((c) => c.id)).execute();
+    expect(events).toHaveLength(36);
+    const audit = await t.db.selectFrom('auditLog').select(['action', 'recordId']).where('action', 'in', ['contact.received', 'contact.message_received']).execute();
+    expect(audit.filter((a) => a.action === 'contact.received')).toHaveLength(24);
+    expect(audit.filter((a) => a.action === 'contact.message_received')).toHaveLength(12);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('a retry of a delivery stored earlier names the same contact and changes nothing', async () => {
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    const ev = { source: 'twilio_message' as const, eventId: sid(), channel: 'sms' as const, kind: 'message' as const, contactor: { kind: 'phone' as const, value: '+994551234567' }, body: 'hello' };
+    const one = await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev);
+    const [again, other] = await Promise.all([intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev), intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { ...ev, eventId: sid() })]);
+    expect(one).toMatchObject({ duplicate: false, joined: false });
+    expect(again).toEqual({ contactId: one.contactId, duplicate: true, joined: false });
+    expect(other).toEqual({ contactId: one.contactId, duplicate: false, joined: true });
+  });
+
+  it('when the batch fails (here: another writer stored the same call meanwhile), each delivery is written on its own', async () => {
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    const callSid = `CA${crypto.randomBytes(16).toString('hex')}`;
+    let pending!: Promise<IntakeResult>;
+    // A writer that stores the call without the advisory lock: the batch cannot see it and runs into its unique key.
+    const theirs = await t.db.transaction().execute(async (trx) => {
+      const row = await trx.insertInto('contacts').values({ channel: 'call', status: 'ringing', ownerAgencyId: agency, externalId: callSid }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('contactInboundEvents').values({ source: 'twilio_call', externalId: callSid, contactId: row.id }).execute();
+      pending = intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'twilio_call', eventId: callSid, channel: 'call', kind: 'call', contactor: null });
+      // Commit only once the batch waits on the unique key.
+      for (let i = 0; i < 100; i++) {
+        const waiting = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'insert into "contacts"%'`.execute(t.db);
+        if (waiting.rows[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return row.id;
+    });
+    expect(await pending).toEqual({ contactId: theirs, duplicate: true, joined: false });
+    expect(await t.db.selectFrom('contacts').select('id').where('externalId', '=', callSid).execute()).toHaveLength(1);
+  });
+});
