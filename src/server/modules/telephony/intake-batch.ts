@@ -22,31 +22,33 @@ import { intake, type Inbound, type IntakeResult } from './intake.ts';
  * is exactly what `intake()` would have given.
  */
 export const MAX_BATCH = 64;
+const WRITERS = 2;
 
 type Pending = { keys: Keys; agencyId: string; actor: AuditActor; ev: Inbound; resolve: (r: IntakeResult) => void; reject: (e: unknown) => void };
 
 class IntakeBatcher {
   private queue: Pending[] = [];
-  private running = false;
+  private writing = 0;
 
   constructor(private readonly db: Db) {}
 
   submit(p: Omit<Pending, 'resolve' | 'reject'>): Promise<IntakeResult> {
     return new Promise<IntakeResult>((resolve, reject) => {
       this.queue.push({ ...p, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.writing < WRITERS) void this.drain();
     });
   }
 
+  /** Up to WRITERS batches at once: one does its reads and inserts while another waits for its commit. */
   private async drain(): Promise<void> {
-    this.running = true;
+    this.writing++;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         await this.write(batch);
       }
     } finally {
-      this.running = false;
+      this.writing--;
     }
   }
 
