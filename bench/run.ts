@@ -52,12 +52,14 @@ function options() {
   };
 }
 
-async function prepareHotline(db: Db): Promise<{ agencyId: string; operator: BenchUser }> {
+async function prepareHotline(db: Db): Promise<{ agencyId: string; operator: BenchUser; supervisor: BenchUser }> {
   const agency = await createAgency(db, SYSTEM_ACTOR, { name: 'Benchmark hotline', type: 'ngo' });
-  const email = 'operator@bench.pathway.local';
-  const password = 'benchmark password 1';
-  const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId: agency.id, roles: ['operator'], isServiceAccount: false, password });
-  return { agencyId: agency.id, operator: { id: user.id, email, password, agencyId: agency.id } };
+  const make = async (email: string, role: 'operator' | 'supervisor'): Promise<BenchUser> => {
+    const password = 'benchmark password 1';
+    const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId: agency.id, roles: [role], isServiceAccount: false, password });
+    return { id: user.id, email, password, agencyId: agency.id };
+  };
+  return { agencyId: agency.id, operator: await make('operator@bench.pathway.local', 'operator'), supervisor: await make('supervisor@bench.pathway.local', 'supervisor') };
 }
 
 async function prepareUsers(db: Db): Promise<{ admin: BenchUser; user: BenchUser }> {

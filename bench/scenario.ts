@@ -30,10 +30,10 @@ export type BenchContext = {
   signIn: (user: BenchUser) => Promise<BenchSession>;
   /**
    * The hotline the server runs with: the agency its webhooks file contacts under
-   * (`PATHWAY_HOTLINE_AGENCY_ID`), the Twilio auth token it checks signatures with, and an operator
-   * of that agency (who sees its queue and its live stream).
+   * (`PATHWAY_HOTLINE_AGENCY_ID`), the Twilio auth token it checks signatures with, an operator
+   * of that agency (who sees its queue and its live stream) and a supervisor (its dashboard).
    */
-  hotline: { agencyId: string; twilioAuthToken: string; operator: BenchUser };
+  hotline: { agencyId: string; twilioAuthToken: string; operator: BenchUser; supervisor: BenchUser };
   state: Record<string, unknown>;
 };
 

@@ -16,7 +16,7 @@ describe('bench harness', () => {
 
   it('finds every scenario file', async () => {
     const names = (await loadScenarios()).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['login', 'me', 'audited-write', 'hotline-intake', 'hotline-live', 'hotline-queue']));
+    expect(names).toEqual(expect.arrayContaining(['login', 'me', 'audited-write', 'hotline-dashboard', 'hotline-intake', 'hotline-live', 'hotline-queue']));
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -30,7 +30,7 @@ describe('bench harness', () => {
         process.execPath,
         ['--import', 'tsx', 'bench/run.ts', '--out', out, '--duration', '0.5', '--connections', '2', '--warmup', '0'],
         // The bench makes its own database in the test server and drops it after; small press and hotline datasets keep it quick.
-        { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), BENCH_PRESS_INCIDENTS: '2000', BENCH_OPEN_CONTACTS: '300', BENCH_CLOSED_CONTACTS: '300' } },
+        { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), BENCH_PRESS_INCIDENTS: '2000', BENCH_OPEN_CONTACTS: '300', BENCH_CLOSED_CONTACTS: '300', BENCH_DASHBOARD_CONTACTS: '500' } },
         (error, _stdout, stderr) => {
           if (error) process.stderr.write(stderr);
         },
@@ -40,7 +40,7 @@ describe('bench harness', () => {
     expect(code).toBe(0);
     const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { machine: { node: string; cpus: number }; results: Record<string, unknown>[] };
     expect(report.machine).toMatchObject({ node: process.version, cpus: os.cpus().length });
-    expect(report.results.map((r) => r.scenario)).toEqual(expect.arrayContaining(['login', 'me', 'audited-write', 'hotline-intake', 'hotline-live', 'hotline-queue']));
+    expect(report.results.map((r) => r.scenario)).toEqual(expect.arrayContaining(['login', 'me', 'audited-write', 'hotline-dashboard', 'hotline-intake', 'hotline-live', 'hotline-queue']));
     for (const r of report.results) {
       expect(r.errors, String(r.scenario)).toBe(0);
       for (const key of ['p50Ms', 'p95Ms', 'p99Ms', 'opsPerSec', 'durationS', 'serverPeakRssMb']) expect(typeof r[key], key).toBe('number');
