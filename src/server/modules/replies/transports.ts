@@ -58,7 +58,7 @@ export function httpTransport(config: Config, fetchFn: typeof fetch = fetch): Re
             headers: { authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
             body: form.toString(),
           }, fetchFn);
-          const j = (json ?? {}) as { sid?: unknown; code?: unknown; message?: unknown };
+          const j = (json ?? {}) as { sid?: unknown; code?: number | string; message?: unknown };
           if (status >= 200 && status < 300) return { providerMessageId: typeof j.sid === 'string' ? j.sid : null };
           throw new DeliveryError(`Twilio ${status}${j.code ? ` (${String(j.code)})` : ''}: ${typeof j.message === 'string' ? j.message.slice(0, 300) : 'no message'}`, permanentStatus(status));
         }
@@ -69,7 +69,7 @@ export function httpTransport(config: Config, fetchFn: typeof fetch = fetch): Re
             headers: { 'content-type': 'application/json', accept: 'application/json' },
             body: JSON.stringify({ chat_id: d.to, text: d.body }),
           }, fetchFn);
-          const j = (json ?? {}) as { ok?: unknown; result?: { message_id?: unknown }; description?: unknown };
+          const j = (json ?? {}) as { ok?: unknown; result?: { message_id?: number }; description?: unknown };
           if (status >= 200 && status < 300 && j.ok === true) return { providerMessageId: j.result?.message_id !== undefined ? String(j.result.message_id) : null };
           throw new DeliveryError(`Telegram ${status}: ${typeof j.description === 'string' ? j.description.slice(0, 300) : 'no description'}`, permanentStatus(status));
         }
