@@ -191,6 +191,19 @@ describe('following up with the code', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('describes the public routes without security, with their request schemas', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
+    const post = doc.paths['/api/public/hotline/reports']!.post!;
+    expect(post.security).toEqual([]);
+    expect(Object.keys(post.requestBody!.content['application/json']!.schema.properties!)).toEqual(expect.arrayContaining(['description', 'phone', 'callbackConsent', 'website']));
+    expect(doc.paths['/api/public/hotline/follow-up']!.post).toBeDefined();
+    expect(doc.paths['/api/public/hotline/follow-up/messages']!.post).toBeDefined();
+    expect(doc.paths['/api/v1/contacts/{id}/replies']!.post).toBeDefined();
+    expect(doc.paths['/api/v1/telephony/telegram']!.post!.security).toEqual([]);
+  });
+});
+
 describe('rate limits', () => {
   it('reports and code look-ups, right or wrong, are limited per address', async () => {
     const limited = await createTestApp({ hotlineAgencyId: agency, publicReportRatePerHour: 2, followUpRatePerMinute: 3 });

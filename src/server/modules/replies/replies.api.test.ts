@@ -9,6 +9,8 @@ const ACCOUNT = `AC${'a1'.repeat(16)}`;
 const BOT = '123456:ABC-def';
 const TG_SECRET = 'tg-secret-0123456789';
 const PUBLIC = 'https://hotline.example.org';
+const WEBHOOK_SECRET = 'generic-webhook-secret-0123456789';
+const FROM = '+994125550000';
 
 let t: TestApp;
 let twilioApi: Awaited<ReturnType<typeof startFakeHttp>>;
@@ -21,7 +23,7 @@ beforeAll(async () => {
   telegramApi = await startFakeHttp(() => ({ status: 200, json: { ok: true, result: { message_id: 42 } } }));
   agency = crypto.randomUUID();
   t = await createTestApp(
-    { twilioAuthToken: TOKEN, twilioAccountSid: ACCOUNT, twilioApiUrl: twilioApi.url, telegramBotToken: BOT, telegramSecret: TG_SECRET, telegramApiUrl: telegramApi.url, publicUrl: PUBLIC, hotlineAgencyId: agency },
+    { twilioAuthToken: TOKEN, twilioAccountSid: ACCOUNT, twilioApiUrl: twilioApi.url, telegramBotToken: BOT, telegramSecret: TG_SECRET, telegramApiUrl: telegramApi.url, publicUrl: PUBLIC, hotlineAgencyId: agency, webhookSecret: WEBHOOK_SECRET, twilioFrom: FROM },
     { delivery: { retryDelaysMs: [30, 30], pollMs: 40 } },
   );
   await t.db.insertInto('agencies').values({ id: agency, name: 'Hotline 152', type: 'government' }).execute();
@@ -157,6 +159,39 @@ describe('replies on SMS, WhatsApp and Telegram', () => {
     const m = (await reply(contactId, { body: 'hello' })).json() as ConversationMessage;
     expect(await settled(m.id)).toMatchObject({ delivery: 'failed', deliveryAttempts: 1 });
     expect(twilioApi.requests.length - before).toBe(1);
+  });
+});
+
+describe('other senders', () => {
+  it('an SMS from the signed webhook is answered from PATHWAY_TWILIO_FROM', async () => {
+    const raw = JSON.stringify({ id: `ev-${crypto.randomUUID()}`, type: 'message', channel: 'sms', from: '+994551234567', body: 'hello' });
+    const at = Math.floor(Date.now() / 1000);
+    const v1 = crypto.createHmac('sha256', WEBHOOK_SECRET).update(`${at}.${raw}`).digest('hex');
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/telephony/webhook', headers: { 'content-type': 'application/json', 'x-pathway-signature': `t=${at},v1=${v1}` }, payload: raw });
+    const { contactId } = res.json() as { contactId: string };
+    const before = twilioApi.requests.length;
+    const m = (await reply(contactId, { body: 'we read you' })).json() as ConversationMessage;
+    expect((await settled(m.id)).delivery).toBe('sent');
+    expect(Object.fromEntries(new URLSearchParams(twilioApi.requests[before]!.body))).toEqual({ To: '+994551234567', From: FROM, Body: 'we read you' });
+  });
+
+  it('without a Twilio account the reply fails at once, saying why, and is kept', async () => {
+    const other = await createTestApp({ twilioAuthToken: TOKEN, publicUrl: PUBLIC, hotlineAgencyId: agency }, { delivery: { retryDelaysMs: [30], pollMs: 40 } });
+    try {
+      await other.db.insertInto('agencies').values({ id: agency, name: 'Hotline 152', type: 'government' }).execute();
+      const s = await signIn(other.app, (await makeUser(other.db, { roles: ['operator'], agencyId: agency })).email);
+      const params = { MessageSid: `SM${crypto.randomBytes(16).toString('hex')}`, From: '+994501119999', To: '+994125550152', Body: 'hi', NumMedia: '0' };
+      await other.app.inject({ method: 'POST', url: '/api/v1/telephony/twilio/messaging', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSign(`${PUBLIC}/api/v1/telephony/twilio/messaging`, params) }, payload: new URLSearchParams(params).toString() });
+      const { contactId } = await other.db.selectFrom('contactInboundEvents').select('contactId').where('externalId', '=', params.MessageSid).executeTakeFirstOrThrow();
+      const r = await other.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/replies`, headers: s.headers, payload: { body: 'hello' } });
+      expect(r.statusCode).toBe(201);
+      const id = (r.json() as ConversationMessage).id;
+      await expect.poll(async () => (await other.db.selectFrom('contactMessages').select('delivery').where('id', '=', id).executeTakeFirstOrThrow()).delivery, { timeout: 5000, interval: 25 }).toBe('failed');
+      const row = await other.db.selectFrom('contactMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ body: 'hello', deliveryAttempts: 1, deliveryError: 'Twilio is not configured (PATHWAY_TWILIO_ACCOUNT_SID, PATHWAY_TWILIO_AUTH_TOKEN)' });
+    } finally {
+      await other.close();
+    }
   });
 });
 
