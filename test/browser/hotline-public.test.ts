@@ -99,8 +99,7 @@ describe('public reports', () => {
     await reporter.getByTestId('follow-up-message').filter({ hasText: 'next to the metro' }).waitFor();
     await screenshot(reporter, 'public-follow-up');
 
-    // The operator sees the addition in the same conversation.
-    await operator.reload();
+    // The operator sees the addition in the same conversation, live, without reloading.
     await operator.getByTestId('message').filter({ hasText: 'next to the metro' }).waitFor();
     expect(await operator.getByTestId('message').count()).toBe(3);
 

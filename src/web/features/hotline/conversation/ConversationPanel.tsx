@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -13,15 +13,40 @@ export const conversationKey = (contactId: string) => ['hotline', 'conversation'
 const DELIVERY_COLORS = { pending: 'yellow', sent: 'teal', failed: 'red' } as const;
 
 /**
- * The messages of one contact in order, inbound and outbound, with each reply's delivery, and a box
- * to answer on the contact's own channel. While a reply is being sent the panel looks again every
- * two seconds, so "Sending" turns into "Sent" or "Not delivered" without a reload.
+ * Reloads the conversation when the live queue says the contact changed (a new message, a reply
+ * delivered or failed). A page that already listens to the stream can pass `live={false}` and
+ * invalidate `conversationKey(contactId)` itself.
  */
-export function ConversationPanel({ contactId }: { contactId: string }) {
+function useLiveConversation(contactId: string, enabled: boolean) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!enabled || typeof EventSource === 'undefined') return;
+    const es = new EventSource('/api/v1/contacts/stream');
+    const reload = () => void qc.invalidateQueries({ queryKey: conversationKey(contactId) });
+    es.addEventListener('contact', (e) => {
+      try {
+        if ((JSON.parse((e as MessageEvent<string>).data) as { id?: string }).id === contactId) reload();
+      } catch {
+        // Not an event of ours.
+      }
+    });
+    // After a reconnect, events may have been missed.
+    es.addEventListener('ready', reload);
+    return () => es.close();
+  }, [contactId, enabled, qc]);
+}
+
+/**
+ * The messages of one contact in order, inbound and outbound, with each reply's delivery, and a box
+ * to answer on the contact's own channel. New messages and delivery changes arrive through the live
+ * queue; while a reply is being sent the panel also looks again every two seconds.
+ */
+export function ConversationPanel({ contactId, live = true }: { contactId: string; live?: boolean }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const fmt = useFormatDateTime();
   const key = conversationKey(contactId);
+  useLiveConversation(contactId, live);
   const q = useQuery({
     queryKey: key,
     queryFn: () => api('GET', `/contacts/${contactId}/messages`, undefined, Conversation),
