@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { buildApp } from '../../app.ts';
+import { createTestApp, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { startFakeHttp } from '../../../../test/helpers/fake-http.ts';
 import type { ConversationMessage } from '../../../shared/schemas/replies.ts';
 
@@ -189,6 +190,25 @@ describe('other senders', () => {
       await expect.poll(async () => (await other.db.selectFrom('contactMessages').select('delivery').where('id', '=', id).executeTakeFirstOrThrow()).delivery, { timeout: 5000, interval: 25 }).toBe('failed');
       const row = await other.db.selectFrom('contactMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ body: 'hello', deliveryAttempts: 1, deliveryError: 'Twilio is not configured (PATHWAY_TWILIO_ACCOUNT_SID, PATHWAY_TWILIO_AUTH_TOKEN)' });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('several processes', () => {
+  it('two Pathway processes on one database send each reply exactly once', async () => {
+    const other = await buildApp({ config: t.config, db: t.db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, delivery: { retryDelaysMs: [30, 30], pollMs: 10 } });
+    await other.ready();
+    try {
+      const contactId = await inboundTelegram(880099, 'many');
+      const before = telegramApi.requests.length;
+      const bodies = Array.from({ length: 12 }, (_, i) => `reply number ${i}`);
+      const written = await Promise.all(bodies.map((body, i) => (i % 2 ? other : t.app).inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/replies`, headers: op.headers, payload: { body } })));
+      expect(written.every((r) => r.statusCode === 201)).toBe(true);
+      for (const r of written) expect((await settled((r.json() as ConversationMessage).id)).delivery).toBe('sent');
+      const sent = telegramApi.requests.slice(before).map((r) => (JSON.parse(r.body) as { text: string }).text);
+      expect(sent.sort()).toEqual([...bodies].sort());
     } finally {
       await other.close();
     }
