@@ -52,8 +52,9 @@ describe('filing a report', () => {
       expect((list.json() as { items: { id: string }[] }).items.map((i) => i.id)).toContain(contactId);
       const conv = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}/messages`, headers: op.headers });
       expect(conv.json()).toMatchObject({ canReply: true, items: [{ direction: 'in', body: `${DESCRIPTION}\n\nWhere: Baku` }] });
-      const audit = await t.db.selectFrom('auditLog').select(['action', 'via']).where('recordId', '=', contactId).orderBy('seq').execute();
-      expect(audit[0]).toEqual({ action: 'contact.received', via: 'public' });
+      const audit = await t.db.selectFrom('auditLog').select(['action', 'via', 'ip']).where('recordId', '=', contactId).orderBy('seq').execute();
+      // Anonymous means anonymous: the audit log does not keep the reporter's address.
+      expect(audit[0]).toEqual({ action: 'contact.received', via: 'public', ip: null });
     } finally {
       await listener.end();
     }

@@ -10,6 +10,13 @@ const tags = ['hotline (public)'];
 const security: Array<Record<string, string[]>> = [];
 const errors = { 400: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
+/**
+ * The audit actor of a public request, without the address: the audit log is kept for years and an
+ * anonymous reporter must not be traceable through it. (The rate limiter keeps addresses in memory
+ * for its window only; request logs never hold them.)
+ */
+const anonymous = (req: FastifyRequest) => ({ ...actor(req), ip: null });
+
 /** A filled honeypot: answer as if it worked (so the bot learns nothing) and store nothing. */
 const honeypotFilled = (req: FastifyRequest) => {
   const w = (req.body as { website?: unknown } | null)?.website;
@@ -47,7 +54,7 @@ export const publicReportRoutes: FastifyPluginAsyncZod = async (app) => {
       body: PublicReportBody,
       response: { 201: PublicReportReceipt, ...errors },
     },
-  }, async (req, reply) => reply.status(201).send(await fileReport(db, keys, config.hotlineAgencyId, actor(req), req.body)));
+  }, async (req, reply) => reply.status(201).send(await fileReport(db, keys, config.hotlineAgencyId, anonymous(req), req.body)));
 
   app.post('/follow-up', {
     config: perMinute,
@@ -59,7 +66,7 @@ export const publicReportRoutes: FastifyPluginAsyncZod = async (app) => {
       body: FollowUpBody,
       response: { 200: FollowUpThread, ...errors },
     },
-  }, async (req) => readFollowUp(db, actor(req), req.body.code));
+  }, async (req) => readFollowUp(db, anonymous(req), req.body.code));
 
   app.post('/follow-up/messages', {
     config: perHour,
@@ -73,5 +80,5 @@ export const publicReportRoutes: FastifyPluginAsyncZod = async (app) => {
       body: FollowUpAddBody,
       response: { 201: FollowUpAdded, ...errors },
     },
-  }, async (req, reply) => reply.status(201).send(await addToReport(db, keys, config.hotlineAgencyId, actor(req), req.body.code, req.body.body)));
+  }, async (req, reply) => reply.status(201).send(await addToReport(db, keys, config.hotlineAgencyId, anonymous(req), req.body.code, req.body.body)));
 };

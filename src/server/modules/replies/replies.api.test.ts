@@ -234,11 +234,15 @@ describe('refusals', () => {
     expect(await t.db.selectFrom('contactMessages').select('id').where('contactId', 'in', [id, call.id]).execute()).toEqual([]);
   });
 
-  it('an SMS contact entered by hand has no address to answer (409)', async () => {
-    const c = await t.app.inject({ method: 'POST', url: '/api/v1/contacts', headers: op.headers, payload: { channel: 'sms', contactor: { kind: 'phone', value: '+994501234567' } } });
-    const r = await reply((c.json() as { id: string }).id, { body: 'hello' });
-    expect(r.statusCode).toBe(409);
-    expect(r.json().error.code).toBe('no_reply_address');
+  it('an SMS or web-form contact entered by hand has no address to answer (409)', async () => {
+    for (const channel of ['sms', 'web_form']) {
+      const c = await t.app.inject({ method: 'POST', url: '/api/v1/contacts', headers: op.headers, payload: { channel, contactor: { kind: 'phone', value: '+994501234567' } } });
+      const id = (c.json() as { id: string }).id;
+      const r = await reply(id, { body: 'hello' });
+      expect(r.statusCode).toBe(409);
+      expect(r.json().error.code).toBe('no_reply_address');
+      expect((await conversation(id)).canReply).toBe(false);
+    }
   });
 
   it('bad bodies are 400s naming the field; other agencies and roles without contacts get 404', async () => {

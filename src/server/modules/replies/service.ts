@@ -20,14 +20,15 @@ export function toMessageView(m: Awaited<ReturnType<typeof listConversation>>[nu
   return { ...m, nextAttemptAt: iso(m.nextAttemptAt), deliveredAt: iso(m.deliveredAt), createdAt: m.createdAt.toISOString() };
 }
 
-const canReply = (channel: string, hasAddress: boolean) => isReplyChannel(channel) && (channel === 'web_form' || hasAddress);
+/** A reply needs somewhere to go: the contactor's address, or for a public report its follow-up code (a web-form contact entered by hand has neither). */
+const canReply = (channel: string, hasAddress: boolean) => isReplyChannel(channel) && hasAddress;
 
 /** The messages of a contact in order; message texts are narrative, so the read is audited and needs `sensitive:narrative`. */
 export async function conversation(db: Db, p: Principal, actor: AuditActor, contactId: string): Promise<Conversation> {
   const c = await contactsRepo.findContact(db, p, contactId);
   if (!c) throw notFound('Contact');
   if (!('messages' in redact(p, CONTACTS, { messages: true }))) throw forbidden('Your role may not read the messages of contacts');
-  const addr = await db.selectFrom('contacts').select(sql<boolean>`reply_address_enc IS NOT NULL`.as('has')).where('id', '=', contactId).executeTakeFirstOrThrow();
+  const addr = await db.selectFrom('contacts').select(sql<boolean>`reply_address_enc IS NOT NULL OR EXISTS (SELECT 1 FROM contact_follow_up_codes f WHERE f.contact_id = contacts.id)`.as('has')).where('id', '=', contactId).executeTakeFirstOrThrow();
   const items = (await listConversation(db, contactId)).map(toMessageView);
   await auditRead(db, actor, { action: 'contact.messages_read', recordType: 'contact', recordId: contactId, changes: { messages: items.length } });
   return { contactId, channel: c.channel, canReply: canReply(c.channel, addr.has), items };
@@ -42,9 +43,9 @@ export async function conversation(db: Db, p: Principal, actor: AuditActor, cont
 export async function writeReply(db: Db, p: Principal, actor: AuditActor, contactId: string, body: string): Promise<ConversationMessage> {
   return auditedTransaction(db, actor, async (tx) => {
     if (!(await contactsRepo.lockContact(tx, p, contactId))) throw notFound('Contact');
-    const c = await tx.selectFrom('contacts').select(['channel', sql<boolean>`reply_address_enc IS NOT NULL`.as('hasAddress')]).where('id', '=', contactId).executeTakeFirstOrThrow();
+    const c = await tx.selectFrom('contacts').select(['channel', sql<boolean>`reply_address_enc IS NOT NULL OR EXISTS (SELECT 1 FROM contact_follow_up_codes f WHERE f.contact_id = contacts.id)`.as('hasAddress')]).where('id', '=', contactId).executeTakeFirstOrThrow();
     if (!isReplyChannel(c.channel)) throw conflict('channel_cannot_reply', `A ${c.channel} contact cannot be answered in writing; reply on its own channel`);
-    if (c.channel !== 'web_form' && !c.hasAddress) throw conflict('no_reply_address', 'The contactor\'s address is not known, so a reply cannot be sent');
+    if (!c.hasAddress) throw conflict('no_reply_address', c.channel === 'web_form' ? 'This contact has no follow-up code, so no one could read a reply' : 'The contactor\'s address is not known, so a reply cannot be sent');
     const max = REPLY_MAX_LENGTH[c.channel];
     if (body.length > max) throw badRequest('validation_failed', `A ${c.channel} reply is at most ${max} characters`, { body: `at most ${max} characters on ${c.channel}` });
     const immediate = c.channel === 'web_form';
