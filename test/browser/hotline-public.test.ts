@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import hp from '../../src/web/i18n/modules/hotline-public/en.json' with { type: 'json' };
+import hpRu from '../../src/web/i18n/modules/hotline-public/ru.json' with { type: 'json' };
+import hpAz from '../../src/web/i18n/modules/hotline-public/az.json' with { type: 'json' };
 import { followUpCodeHash } from '../../src/server/modules/public-reports/codes.ts';
 import { makeUser, PASSWORD } from '../helpers/app.ts';
 import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
@@ -111,6 +113,12 @@ describe('public reports', () => {
 
   it('the quick-exit button replaces the page, so Back does not return to it', async () => {
     const page = await publicPage('/public/report/follow-up');
+    // The page speaks az, ru and en.
+    await page.getByText('RU', { exact: true }).click();
+    await page.getByRole('heading', { name: hpRu.hotlinePublic.followUp.title, level: 1 }).waitFor();
+    await page.getByText('AZ', { exact: true }).click();
+    await page.getByRole('heading', { name: hpAz.hotlinePublic.followUp.title, level: 1 }).waitFor();
+    await page.getByText('EN', { exact: true }).click();
     await page.getByRole('textbox', { name: T.followUp.code }).fill('SECR-ETCO-DE00-0000-0000');
     await page.getByRole('button', { name: T.quickExit.button }).click();
     await page.waitForURL(NEUTRAL);

@@ -50,7 +50,7 @@ export function PublicReportChrome({ title, children }: { title: string; childre
             <QuickExit />
           </Group>
         </Group>
-        <Text size="xs" c="dimmed">{t('hotlinePublic.quickExit.hint')}</Text>
+        <Text size="xs" c="dimmed">{t('hotlinePublic.quickExit.hint')} {t('hotlinePublic.quickExit.privacy')}</Text>
         <Paper withBorder shadow="sm" p="xl" radius="md">
           <Title order={1} size="h3" mb="md">{title}</Title>
           {children}
