@@ -38,6 +38,11 @@ import { pressRoutes } from './modules/press/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
+import { telegramRoutes } from './modules/telephony/telegram.ts';
+import { replyRoutes } from './modules/replies/routes.ts';
+import { DeliveryWorker, type DeliveryOptions } from './modules/replies/delivery.ts';
+import { httpTransport, type ReplyTransport } from './modules/replies/transports.ts';
+import { publicReportRoutes } from './modules/public-reports/routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -49,6 +54,8 @@ export type AppDeps = {
   databaseUrl?: string;
   /** The master key; unset: `config.secretKey`, else `<dataDir>/secret.key`. */
   secretKey?: Buffer;
+  /** Reply delivery: retry waits and polling; `transport` replaces the providers' HTTP APIs. */
+  delivery?: DeliveryOptions & { transport?: ReplyTransport };
 };
 
 declare module 'fastify' {
@@ -63,6 +70,7 @@ declare module 'fastify' {
     deps: AppDeps;
     keys: Keys;
     live: LiveHub;
+    delivery: DeliveryWorker;
   }
 }
 
@@ -115,6 +123,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('live', live);
   if (deps.databaseUrl) app.addHook('onReady', () => live.start());
   app.addHook('onClose', () => live.close());
+  const delivery = new DeliveryWorker(deps.db, app.keys, deps.delivery?.transport ?? httpTransport(deps.config), app.log, deps.delivery);
+  app.decorate('delivery', delivery);
+  app.addHook('onReady', async () => delivery.start());
+  app.addHook('onClose', () => delivery.close());
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -248,6 +260,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(contactRoutes, { prefix: '/api/v1' });
   await api.register(contactStreamRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
+  await api.register(telegramRoutes, { prefix: '/api/v1' });
+  await api.register(replyRoutes, { prefix: '/api/v1' });
+  await api.register(publicReportRoutes, { prefix: '/api/public/hotline' });
   await api.register(hotlineDashboardRoutes, { prefix: '/api/v1' });
   await api.register(pressRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });

@@ -21,6 +21,9 @@ import { PublicPressPage } from './features/press/PublicPressPage.tsx';
 import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
 import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
+import { PublicReportPage } from './features/hotline/public/PublicReportPage.tsx';
+import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
+import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
 import { HotlineDashboardPage } from './features/hotline/dashboard/DashboardPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
@@ -41,6 +44,16 @@ export function App() {
       <Routes>
         <Route path="/public/press" element={<PublicPressPage />} />
         <Route path="/public/press/:id" element={<PublicIncidentPage />} />
+      </Routes>
+    );
+  }
+  // Public reports: no account, and nothing of a signed-in session on the page.
+  if (location.pathname === '/public/report' || location.pathname.startsWith('/public/report/')) {
+    return (
+      <Routes>
+        <Route path="/public/report" element={<PublicReportPage />} />
+        <Route path="/public/report/follow-up" element={<FollowUpPage />} />
+        <Route path="*" element={<Navigate to="/public/report" replace />} />
       </Routes>
     );
   }
@@ -85,6 +98,7 @@ export function App() {
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
+        {user.permissions.some((p) => p.startsWith('contact:read:')) && <Route path="hotline/contacts/:id" element={<ContactPage />} />}
         {can('hotline:reports') && <Route path="hotline/dashboard" element={<HotlineDashboardPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>

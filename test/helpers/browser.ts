@@ -24,13 +24,13 @@ export type WebApp = {
 const WEB_DIST = path.resolve('dist/web');
 
 /** The real server on its own cloned database, listening on a free port and serving the built web app, plus Chromium. */
-export async function startWebApp(): Promise<WebApp> {
+export async function startWebApp(overrides: Partial<Config> = {}): Promise<WebApp> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     throw new Error('dist/web is missing: build the web app first (npm run build:web, or npx vite build)');
   }
-  const { db, drop } = await cloneTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: WEB_DIST });
-  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false });
+  const { db, url, drop } = await cloneTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: WEB_DIST, ...overrides });
+  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false, databaseUrl: url });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

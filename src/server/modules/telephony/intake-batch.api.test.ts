@@ -54,6 +54,11 @@ describe('deliveries written together', () => {
     expect(audit.filter((a) => a.action === 'contact.received')).toHaveLength(24);
     expect(audit.filter((a) => a.action === 'contact.message_received')).toHaveLength(12);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
+    // Where replies go, as intake() keeps it: the sender's number (the latest message's, on joining).
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    const stored = await t.db.selectFrom('contacts').select(['channel', 'replyAddressEnc']).where('ownerAgencyId', '=', agency).execute();
+    const addresses = stored.map((c) => JSON.parse(keys.decrypt(c.replyAddressEnc!)) as { to: string });
+    expect(new Set(addresses.map((a) => a.to.replace('whatsapp:', '')))).toEqual(new Set(senders));
   });
 
   it('a retry of a delivery stored earlier names the same contact and changes nothing', async () => {

@@ -69,6 +69,10 @@ const batchers = new WeakMap<Db, IntakeBatcher>();
 
 /** `intake()`, written together with the other deliveries arriving at the same time (see above). */
 export function intakeBatched(db: Db, keys: Keys, agencyId: string, actor: AuditActor, ev: Inbound): Promise<IntakeResult> {
+  // What a provider's webhook sends is batched; the rest (a public report's follow-up joining its
+  // contact, a report opening its own conversation, extra writes, a city or call-back number) goes
+  // through intake() as it is.
+  if (ev.joinContactId || ev.newConversation || ev.within || ev.city || ev.callbackNumber) return intake(db, keys, agencyId, actor, ev);
   let b = batchers.get(db);
   if (!b) batchers.set(db, (b = new IntakeBatcher(db)));
   return b.submit({ keys, agencyId, actor, ev });
@@ -139,6 +143,7 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
       externalId: ev.kind === 'call' ? ev.eventId : null,
       ...x.fp,
       language: ev.language ?? null,
+      replyAddressEnc: ev.replyTo ? x.p.keys.encrypt(JSON.stringify(ev.replyTo)) : null,
       receivedAt: now,
       createdAt: now,
       updatedAt: now,
@@ -152,6 +157,10 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
     await tx.insertInto('contactMessages').values(messages.map((x) => ({ contactId: x.contactId!, direction: 'in', body: x.p.ev.body ?? '', mediaCount: x.p.ev.mediaCount ?? 0, delivery: null }))).execute();
     const joined = [...new Set(messages.filter((x) => x.joined).map((x) => x.contactId!))];
     if (joined.length > 0) await tx.updateTable('contacts').set({ updatedAt: new Date() }).where('id', 'in', joined).execute();
+    // As intake(): a message that joins a conversation brings where replies go now; the latest wins.
+    const replyTo = new Map<string, Buffer>();
+    for (const x of messages) if (x.joined && x.p.ev.replyTo) replyTo.set(x.contactId!, x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo)));
+    for (const [id, enc] of replyTo) await tx.updateTable('contacts').set({ replyAddressEnc: enc }).where('id', '=', id).execute();
   }
   if (fresh.length > 0) {
     await tx.insertInto('contactInboundEvents').values(fresh.map((x) => ({ source: x.p.ev.source, externalId: x.p.ev.eventId, contactId: x.contactId! }))).execute();
