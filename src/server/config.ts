@@ -28,6 +28,11 @@ const EnvSchema = z.object({
   PATHWAY_TELEGRAM_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'letters, digits, _ and - only (1 to 256)').optional(),
   PATHWAY_TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
   PATHWAY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PATHWAY_SMTP_URL: z
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps:// (for example smtp://user:pass@mail.example.org:587)')
+    .optional(),
+  PATHWAY_MAIL_FROM: z.email('must be an e-mail address').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +62,9 @@ export type Config = Readonly<{
   telegramSecret: string | undefined;
   telegramApiUrl: string;
   webhookSecret: string | undefined;
+  /** Escalation alerts are e-mailed through this SMTP server (from the outbox, with retries); unset: no e-mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
 }>;
 
 export class ConfigError extends Error {}
@@ -70,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.PATHWAY_SMTP_URL && !e.PATHWAY_MAIL_FROM) throw new ConfigError('Invalid configuration:\n  PATHWAY_MAIL_FROM: required when PATHWAY_SMTP_URL is set');
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -94,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     telegramSecret: e.PATHWAY_TELEGRAM_SECRET,
     telegramApiUrl: e.PATHWAY_TELEGRAM_API_URL.replace(/\/+$/, ''),
     webhookSecret: e.PATHWAY_WEBHOOK_SECRET,
+    smtpUrl: e.PATHWAY_SMTP_URL,
+    mailFrom: e.PATHWAY_MAIL_FROM,
     ...overrides,
   });
 }
