@@ -335,7 +335,7 @@ export async function reassign(db: Db, p: Principal, actor: AuditActor, id: stri
       throw badRequest('validation_failed', 'That user cannot take this contact', { userId: 'not an operator of the owning agency' });
     await tx.updateTable('contacts').set({ assignedUserId: userId, updatedAt: new Date() }).where('id', '=', id).execute();
     // The operator who had it is free again; the one who gets it is on it (or wrapping it up).
-    if (row.assignedUserId !== userId) {
+    if (row.assignedUserId !== userId && (row.status === 'in_progress' || row.status === 'wrap_up')) {
       await contactReleased(tx, actor, id, row.assignedUserId);
       await followContact(tx, actor, userId, target.agencyId, row.status === 'wrap_up' ? 'wrap_up' : 'on_contact', id);
     }

@@ -1,0 +1,91 @@
+import { useEffect, useRef } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { page } from '../../../../shared/schemas/common.ts';
+import { ContactDetail, ContactView, DraftView, HistoryView } from '../../../../shared/schemas/contacts.ts';
+import { EscalationList, OperatorStateView, SupervisorOverview } from '../../../../shared/schemas/operators.ts';
+import { CatalogueView } from '../../../../shared/schemas/screening.ts';
+import { api, isApiError } from '../../../api/client.ts';
+
+export const HOTLINE_KEY = ['hotline'] as const;
+export const QUEUE_KEY = [...HOTLINE_KEY, 'queue'] as const;
+export const STATE_KEY = [...HOTLINE_KEY, 'my-state'] as const;
+export const ESCALATIONS_KEY = [...HOTLINE_KEY, 'escalations'] as const;
+export const OVERVIEW_KEY = [...HOTLINE_KEY, 'overview'] as const;
+export const contactKey = (id: string) => [...HOTLINE_KEY, 'contact', id] as const;
+
+export type LiveEventName = 'ready' | 'contact' | 'escalation' | 'operator_state';
+export type LiveData = Record<string, unknown>;
+
+/**
+ * The live queue (server-sent events). The browser's EventSource reconnects by itself; events sent
+ * while it was away are not replayed, so on every `ready` (the first and each reconnect) the lists
+ * are loaded again.
+ */
+export function useLiveStream(onEvent?: (name: LiveEventName, data: LiveData) => void) {
+  const qc = useQueryClient();
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  useEffect(() => {
+    const es = new EventSource('/api/v1/contacts/stream', { withCredentials: true });
+    const on = (name: LiveEventName) => (ev: MessageEvent<string>) => {
+      let data: LiveData = {};
+      try {
+        data = JSON.parse(ev.data) as LiveData;
+      } catch {
+        return;
+      }
+      if (name === 'ready') void qc.invalidateQueries({ queryKey: HOTLINE_KEY });
+      if (name === 'contact') {
+        void qc.invalidateQueries({ queryKey: QUEUE_KEY });
+        void qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
+        if (typeof data.id === 'string') void qc.invalidateQueries({ queryKey: contactKey(data.id), refetchType: 'none' });
+      }
+      if (name === 'escalation') {
+        void qc.invalidateQueries({ queryKey: ESCALATIONS_KEY });
+        void qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
+      }
+      if (name === 'operator_state') {
+        void qc.invalidateQueries({ queryKey: STATE_KEY });
+        void qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
+      }
+      handler.current?.(name, data);
+    };
+    const names: LiveEventName[] = ['ready', 'contact', 'escalation', 'operator_state'];
+    const listeners = names.map((n) => [n, on(n)] as const);
+    for (const [n, l] of listeners) es.addEventListener(n, l);
+    return () => {
+      for (const [n, l] of listeners) es.removeEventListener(n, l);
+      es.close();
+    };
+  }, [qc]);
+}
+
+const OPEN = 'new,ringing,in_progress,wrap_up';
+/** The agency's open contacts, newest first (the console splits waiting and mine). */
+export const useQueue = () =>
+  useQuery({ queryKey: QUEUE_KEY, queryFn: () => api('GET', `/contacts?status=${OPEN}&limit=200`, undefined, page(ContactView)) });
+
+export const useContact = (id: string) => useQuery({ queryKey: contactKey(id), queryFn: () => api('GET', `/contacts/${id}`, undefined, ContactDetail) });
+
+export const useHistory = (id: string) =>
+  useQuery({ queryKey: [...contactKey(id), 'history'], queryFn: () => api('GET', `/contacts/${id}/history`, undefined, HistoryView) });
+
+export const useMyState = (enabled: boolean) => useQuery({ queryKey: STATE_KEY, queryFn: () => api('GET', '/operator/state', undefined, OperatorStateView), enabled });
+
+export const useEscalations = () => useQuery({ queryKey: ESCALATIONS_KEY, queryFn: () => api('GET', '/escalations', undefined, EscalationList) });
+
+export const useOverview = () => useQuery({ queryKey: OVERVIEW_KEY, queryFn: () => api('GET', '/supervisor/overview', undefined, SupervisorOverview) });
+
+export const useCatalogue = () =>
+  useQuery({ queryKey: [...HOTLINE_KEY, 'catalogue'], queryFn: () => api('GET', '/screenings/catalogue', undefined, CatalogueView), staleTime: Infinity });
+
+/** The saved draft, or null when there is none yet. */
+export async function loadDraft(id: string): Promise<z.infer<typeof DraftView> | null> {
+  try {
+    return await api('GET', `/contacts/${id}/draft`, undefined, DraftView);
+  } catch (e) {
+    if (isApiError(e) && e.status === 404 && e.message.startsWith('Draft')) return null;
+    throw e;
+  }
+}
