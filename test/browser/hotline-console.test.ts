@@ -1,0 +1,149 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import en from '../../src/web/i18n/en.json' with { type: 'json' };
+import hotlineEn from '../../src/web/i18n/modules/hotline-console/en.json' with { type: 'json' };
+import { deriveKeys } from '../../src/server/crypto/keys.ts';
+import { contactorFingerprint } from '../../src/server/modules/contacts/contactor.ts';
+import { makeAgency, makeUser, PASSWORD, TEST_SECRET_KEY } from '../helpers/app.ts';
+import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
+
+const h = hotlineEn.hotlineConsole;
+const SECRET = 'browser-webhook-secret-0123456789';
+const PHONE = '+994 50 111 22 33';
+let web: WebApp;
+let hotline: string;
+
+beforeAll(async () => {
+  hotline = crypto.randomUUID();
+  web = await startWebApp({ webhookSecret: SECRET, hotlineAgencyId: hotline });
+  await web.db.insertInto('agencies').values({ id: hotline, name: 'Hotline 152', type: 'government', region: 'Baku' }).execute();
+  const police = await makeAgency(web.db, { type: 'police', name: 'Ganja police' });
+  await web.db.updateTable('agencies').set({ region: 'Ganja' }).where('id', '=', police.id).execute();
+});
+afterAll(async () => {
+  await web?.close();
+});
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: en.field.email, exact: true }).fill(email);
+  await page.getByRole('textbox', { name: en.field.password, exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: en.signIn.submit }).click();
+  await page.getByRole('navigation', { name: en.nav.main }).waitFor();
+}
+
+/** A PBX posts a call through the generic signed JSON webhook, signed as the docs say. */
+async function webhookCall(id: string) {
+  const body = JSON.stringify({ id, type: 'call', channel: 'call', from: PHONE, language: 'az' });
+  const t = Math.floor(Date.now() / 1000);
+  const sig = crypto.createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
+  const res = await fetch(`${web.baseUrl}/api/v1/telephony/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pathway-signature': `t=${t},v1=${sig}` }, body });
+  expect(res.status).toBeLessThan(300);
+  return ((await res.json()) as { contactId: string }).contactId;
+}
+
+describe('hotline console', () => {
+  it('an operator receives a webhook contact live, accepts, fills and screens it, escalates; a supervisor sees it live and acknowledges', async () => {
+    const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
+    const supUser = await makeUser(web.db, { roles: ['supervisor'], agencyId: hotline });
+    // The same number called last week and was given information.
+    const lastWeek = new Date(Date.now() - 7 * 86400_000);
+    await web.db
+      .insertInto('contacts')
+      .values({
+        channel: 'call', status: 'completed', ownerAgencyId: hotline, contactType: 'information_request', outcomes: ['information_given'],
+        ...contactorFingerprint(deriveKeys(TEST_SECRET_KEY), { kind: 'phone', value: PHONE }), receivedAt: lastWeek, createdAt: lastWeek, updatedAt: lastWeek,
+      })
+      .execute();
+
+    const op = await web.newPage();
+    await signIn(op, opUser.email);
+    await op.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.console }).click();
+    await op.getByRole('heading', { name: h.title, level: 1 }).waitFor();
+    await op.getByTestId('operator-state').getByText(h.state.available, { exact: true }).click();
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="available"]')).waitFor();
+
+    const sup = await web.newPage();
+    await signIn(sup, supUser.email);
+    await sup.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.supervisor }).click();
+    await sup.getByRole('heading', { name: h.supervisor.title, level: 1 }).waitFor();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="available"]`).waitFor();
+
+    // The call arrives: it shows in the open console without a reload.
+    const before = await op.evaluate(() => performance.timeOrigin);
+    const contactId = await webhookCall(`pbx-${crypto.randomUUID()}`);
+    const item = op.locator(`[data-testid="queue-item"][data-contact-id="${contactId}"]`);
+    await item.waitFor({ timeout: 3000 });
+    expect(await op.evaluate(() => performance.timeOrigin)).toBe(before);
+    await item.getByText(h.queue.repeat.replace('{{count}}', '1')).waitFor();
+    await sup.locator(`[data-testid="sup-waiting"] [data-contact-id="${contactId}"]`).waitFor();
+
+    await item.getByRole('button', { name: h.queue.accept }).click();
+    const ws = op.getByTestId('contact-workspace');
+    await ws.waitFor();
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="on_contact"]')).waitFor();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="on_contact"]`).waitFor();
+    // The earlier contact and what came of it, at once.
+    const history = op.getByTestId('contact-history');
+    await history.getByText(h.history.title.replace('{{count}}', '1')).waitFor();
+    await history.getByText(h.outcome.information_given).waitFor();
+    await op.getByTestId('conversation-slot').waitFor({ state: 'attached' });
+    const timer = await op.getByTestId('contact-timer').textContent();
+    expect(timer).toMatch(/^\d+:\d\d$/);
+
+    // The form, saved as a draft while typing; a reload loses nothing.
+    const form = op.getByRole('form', { name: h.form.title });
+    await form.getByLabel(h.field.contactorType).selectOption('victim');
+    await form.getByLabel(h.field.contactType).selectOption('trafficking_report');
+    await form.getByRole('textbox', { name: h.field.region }).fill('Ganja');
+    await form.getByRole('textbox', { name: h.field.city }).fill('Ganja');
+    await form.getByRole('button', { name: h.person.add }).click();
+    await form.getByTestId('person-row').getByRole('textbox', { name: h.person.age }).fill('15');
+    await form.getByRole('textbox', { name: h.field.summary }).fill('A girl of 15 works nights at a farm and is not allowed to leave');
+    await op.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    await op.reload();
+    await op.getByRole('form', { name: h.form.title }).getByRole('textbox', { name: h.field.summary }).waitFor();
+    expect(await op.getByRole('form', { name: h.form.title }).getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('A girl of 15 works nights at a farm and is not allowed to leave');
+    expect(await op.getByRole('form', { name: h.form.title }).getByRole('textbox', { name: h.person.age }).inputValue()).toBe('15');
+    await op.getByTestId('submit-form').click();
+    await op.getByTestId('form-submitted').waitFor();
+
+    // Screening: a 15-year-old, labour: the child labour list; two dimensions make a presumed child victim.
+    await op.getByTestId('open-screening').click();
+    const panel = op.getByTestId('screening-panel');
+    await panel.getByLabel(h.screening.person, { exact: true }).selectOption('0');
+    await panel.locator('[data-testid="screening-list"][data-list="child_labour"]').waitFor();
+    for (const code of ['D1.NATURE_OF_JOB', 'D1.EDUCATION', 'D4.EXCESSIVE_HOURS', 'D4.HAZARDOUS']) await panel.locator(`input[data-code="${code}"]`).check();
+    await panel.getByTestId('store-screening').click();
+    const result = panel.getByTestId('screening-result');
+    await result.and(op.locator('[data-presumed="true"]')).waitFor();
+    await result.locator('[data-testid="result-D1"][data-positive="true"]').waitFor();
+    await result.locator('[data-testid="result-D4"][data-positive="true"]').waitFor();
+    await panel.getByTestId('referral-proposal').waitFor();
+    // The sexual-exploitation lists are provisional, and the screen says so.
+    await panel.getByText(h.exploitation.sexual, { exact: true }).click();
+    await panel.getByTestId('provisional-warning').waitFor();
+    await screenshot(op, 'hotline-console-screened');
+
+    // Immediate danger: one choice alerts the supervisor, live.
+    await op.getByTestId('escalate').click();
+    await op.getByRole('menuitem', { name: h.escalate.reason.held_now }).click();
+    await op.locator('[data-testid="contact-urgency"][data-urgency="immediate_danger"]').waitFor();
+    const alert = sup.locator('[data-testid="escalation-alert"][data-acknowledged="false"]');
+    await alert.getByText(h.escalate.reason.held_now).waitFor();
+    await sup.getByTestId('today-escalationsOpen').getByText('1', { exact: true }).waitFor();
+    await screenshot(sup, 'hotline-supervisor-alert');
+    await alert.getByRole('button', { name: h.alerts.acknowledge }).click();
+    const acknowledged = sup.locator('[data-testid="escalation-alert"][data-acknowledged="true"]');
+    await acknowledged.getByTestId('escalation-acknowledged').waitFor();
+    expect(await acknowledged.getByTestId('escalation-acknowledged').textContent()).toMatch(/^Acknowledged by .+ after \d+:\d\d$/);
+    const stored = await web.db.selectFrom('contactEscalations').select(['acknowledgedBy', 'acknowledgedAt']).where('contactId', '=', contactId).executeTakeFirstOrThrow();
+    expect(stored.acknowledgedBy).toBe(supUser.id);
+    // The operator's workspace shows the time to acknowledgement once it reloads the contact.
+    await op.reload();
+    await op.getByTestId('contact-escalation').getByText(/acknowledged after \d+:\d\d/).waitFor();
+  });
+});
