@@ -58,7 +58,7 @@ function Operators({ data, now }: { data: SupervisorOverview; now: number }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('hotlineConsole.supervisor.name')}</Table.Th>
-            <Table.Th>{t('hotlineConsole.state.label')}</Table.Th>
+            <Table.Th>{t('hotlineConsole.supervisor.state')}</Table.Th>
             <Table.Th>{t('hotlineConsole.supervisor.since')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
