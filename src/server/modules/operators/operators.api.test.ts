@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +248,52 @@ describe('escalation alerts and the e-mail outbox', () => {
     expect((await call(police, 'POST', `/contacts/${id}/escalations`, { reason: 'Someone is held' })).statusCode).toBe(404);
     expect((await call(op, 'POST', `/contacts/${id}/escalations`, { reason: 'x' })).statusCode).toBe(400);
     expect(await t.db.selectFrom('mailOutbox').select('id').execute()).toHaveLength(before.length);
+  });
+});
+
+type Received = { event: string; data: Record<string, unknown> };
+/** A minimal server-sent events client that collects the events. */
+async function listen(s: Session, base: string) {
+  const events: Received[] = [];
+  const req = http.get(`${base}/api/v1/contacts/stream`, { headers: { cookie: s.cookie } });
+  await new Promise<void>((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+        }
+      });
+      resolve();
+    });
+  });
+  await until(async () => events, (e) => e.some((x) => x.event === 'ready'), 3000);
+  return { events, close: () => req.destroy() };
+}
+
+describe('live state changes', () => {
+  it('reach the operator and their agency\'s supervisors, not other agencies or plain operators', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    const fresh = await user(['operator'], hotline);
+    const [own, supervisor, colleague, other] = await Promise.all([listen(fresh, base), listen(sup, base), listen(op2, base), listen(outsiderSup, base)]);
+    expect((await call(fresh, 'PUT', '/operator/state', { state: 'break' })).statusCode).toBe(200);
+    const heard = (c: { events: Received[] }) => c.events.filter((e) => e.event === 'operator_state' && e.data.userId === fresh.id && e.data.state === 'break');
+    await until(async () => heard(supervisor), (x) => x.length > 0, 3000);
+    await until(async () => heard(own), (x) => x.length > 0, 3000);
+    expect(heard(supervisor)[0]!.data).toMatchObject({ type: 'operator_state', agencyId: hotline, state: 'break', contactId: null });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard(colleague)).toEqual([]);
+    expect(other.events.filter((e) => e.event === 'operator_state')).toEqual([]);
+    for (const c of [own, supervisor, colleague, other]) c.close();
   });
 });
 
