@@ -146,4 +146,49 @@ describe('hotline console', () => {
     await op.reload();
     await op.getByTestId('contact-escalation').getByText(/acknowledged after \d+:\d\d/).waitFor();
   });
+
+  it('an operator enters a walk-in, resolves a draft saved in another tab, and closes it with outcomes', async () => {
+    const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
+    const op = await web.newPage();
+    await signIn(op, opUser.email);
+    await op.goto('/hotline/console');
+    await op.getByRole('button', { name: h.enter.open }).click();
+    const dialog = op.getByRole('dialog');
+    await dialog.getByLabel(h.field.channel).selectOption('walk_in');
+    await dialog.getByRole('button', { name: h.enter.submit }).click();
+    const ws = op.getByTestId('contact-workspace');
+    await ws.waitFor();
+    const contactId = await ws.getAttribute('data-contact-id');
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="on_contact"]')).waitFor();
+    await op.getByTestId('contact-history').getByText(h.history.none).waitFor();
+
+    // Another tab saves a draft meanwhile; this tab's next save is refused and the operator chooses.
+    const form = op.getByRole('form', { name: h.form.title });
+    await form.getByRole('textbox', { name: h.field.summary }).waitFor();
+    const me = (await (await op.request.get('/api/v1/me')).json()) as { csrfToken: string };
+    const other = await op.request.put(`/api/v1/contacts/${contactId}/draft`, {
+      headers: { 'x-csrf-token': me.csrfToken },
+      data: { data: { contactorType: 'family_member', contactType: 'information_request', summary: 'Typed in the other tab' }, baseVersion: 0 },
+    });
+    expect(other.status()).toBe(200);
+    await form.getByRole('textbox', { name: h.field.summary }).fill('Typed here');
+    await op.getByTestId('draft-conflict').waitFor();
+    await op.locator('[data-testid="save-state"][data-state="conflict"]').waitFor();
+    await op.getByRole('button', { name: h.form.takeSaved }).click();
+    await op.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    expect(await form.getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('Typed in the other tab');
+    await op.getByTestId('submit-form').click();
+    await op.getByTestId('form-submitted').waitFor();
+
+    await op.getByTestId('close-contact').click();
+    const close = op.getByRole('dialog');
+    await close.getByLabel(h.outcome.information_given).check();
+    await close.getByLabel(h.outcome.follow_up_task).check();
+    await close.getByRole('textbox', { name: h.close.note }).fill('Call back tomorrow');
+    await close.getByRole('button', { name: h.close.submit, exact: true }).click();
+    await op.getByText(h.pickOne).waitFor();
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="available"]')).waitFor();
+    const row = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'channel', 'summary']).where('id', '=', contactId!).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed in the other tab' });
+  });
 });
