@@ -7,7 +7,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ContactView } from '../../../../shared/schemas/contacts.ts';
 import { api } from '../../../api/client.ts';
 import { useUser } from '../../../api/session.ts';
-import { ErrorAlert, errorText } from '../../../components/errors.tsx';
+import { ConsoleErrorAlert, consoleErrorText } from './errors.tsx';
 import { QUEUE_KEY, useLiveStream, useQueue } from './api.ts';
 import { ContactWorkspace } from './ContactWorkspace.tsx';
 import { EscalationAlerts } from './EscalationAlerts.tsx';
@@ -68,7 +68,7 @@ function Queue({ selected }: { selected: string | undefined }) {
   const others = items.filter((c) => (c.status === 'in_progress' || c.status === 'wrap_up') && c.assignedUserId !== user.id);
   return (
     <Stack gap="sm">
-      <ErrorAlert error={queue.error} />
+      <ConsoleErrorAlert error={queue.error} />
       <Group gap="xs">
         <Title order={2} size="h4">{t('hotlineConsole.queue.waiting')}</Title>
         <Badge variant="light" data-testid="waiting-count">{waiting.length}</Badge>
@@ -99,7 +99,7 @@ function QueueCard({ c, now, waiting = false, selected = false }: { c: ContactVi
       await qc.invalidateQueries({ queryKey: QUEUE_KEY });
       await navigate(`/hotline/console/${c.id}`);
     } catch (e) {
-      notifications.show({ color: 'red', message: errorText(t, e) });
+      notifications.show({ color: 'red', message: consoleErrorText(t, e) });
       await qc.invalidateQueries({ queryKey: QUEUE_KEY });
     } finally {
       setBusy(false);

@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { CONTACT_CATEGORIES, CONTACT_TYPES, CONTACTOR_TYPES, PERSON_ROLES, SEXES, URGENCIES } from '../../../../shared/hotline.ts';
 import { ContactFormBody, DraftView, type ContactDraftData, type ContactView } from '../../../../shared/schemas/contacts.ts';
 import { api, isApiError } from '../../../api/client.ts';
-import { ErrorAlert, useFormSubmit } from '../../../components/errors.tsx';
+import { useFormSubmit } from '../../../components/errors.tsx';
+import { ConsoleErrorAlert } from './errors.tsx';
 import { useFormatDateTime } from '../../../components/format.ts';
 import { contactKey, loadDraft, QUEUE_KEY } from './api.ts';
 import { hl } from './labels.ts';
@@ -200,7 +201,7 @@ export function ContactForm({ contact }: { contact: ContactView }) {
     });
   };
 
-  if (loadError) return <ErrorAlert error={loadError} />;
+  if (loadError) return <ConsoleErrorAlert error={loadError} />;
   if (!values) return null;
   const persons = values.persons ?? [];
   const setPerson = (i: number, patch: Partial<Person>) => change({ persons: persons.map((p, j) => (j === i ? { ...p, ...patch } : p)) });
@@ -232,8 +233,8 @@ export function ContactForm({ contact }: { contact: ContactView }) {
               </Stack>
             </Alert>
           )}
-          {save.kind === 'error' && <ErrorAlert error={save.error} />}
-          <ErrorAlert error={f.error} />
+          {save.kind === 'error' && <ConsoleErrorAlert error={save.error} />}
+          <ConsoleErrorAlert error={f.error} />
           {submittedAt && !dirty.current && <Alert color="teal" variant="light" data-testid="form-submitted">{t('hotlineConsole.form.submitted')}</Alert>}
           <Grid gap="sm">
             <Grid.Col span={{ base: 12, sm: 6 }}>

@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { CONTACT_OUTCOMES } from '../../../../shared/hotline.ts';
 import { CloseContactBody, EscalateBody, type ContactView } from '../../../../shared/schemas/contacts.ts';
 import { api } from '../../../api/client.ts';
-import { ErrorAlert, errorText, useFormSubmit } from '../../../components/errors.tsx';
+import { useFormSubmit } from '../../../components/errors.tsx';
+import { ConsoleErrorAlert, consoleErrorText } from './errors.tsx';
 import { useFormatDateTime } from '../../../components/format.ts';
 import { contactKey, ESCALATIONS_KEY, QUEUE_KEY, STATE_KEY, useContact, useHistory } from './api.ts';
 import { ContactForm } from './ContactForm.tsx';
@@ -21,7 +22,7 @@ export function ContactWorkspace({ id, onClosed }: { id: string; onClosed: () =>
   const { t } = useTranslation();
   const contact = useContact(id);
   if (contact.isPending) return <Loader aria-label={t('common.loading')} />;
-  if (contact.isError) return <ErrorAlert error={contact.error} />;
+  if (contact.isError) return <ConsoleErrorAlert error={contact.error} />;
   const c = contact.data;
   const open = OPEN.includes(c.status);
   return (
@@ -89,7 +90,7 @@ function History({ id }: { id: string }) {
   const fmt = useFormatDateTime();
   const h = useHistory(id);
   if (h.isPending) return null;
-  if (h.isError) return <ErrorAlert error={h.error} />;
+  if (h.isError) return <ConsoleErrorAlert error={h.error} />;
   const items = h.data.items;
   if (items.length === 0) return <Text size="sm" c="dimmed" data-testid="contact-history">{t('hotlineConsole.history.none')}</Text>;
   return (
@@ -143,10 +144,11 @@ function EscalateButton({ c }: { c: ContactView & { escalations: { acknowledgedA
           <Menu.Item onClick={() => setAsking(true)}>{t('hotlineConsole.escalate.other')}</Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      {f.error !== null && !asking && <Text size="sm" c="red">{errorText(t, f.error)}</Text>}
+      {f.error !== null && !asking && <Text size="sm" c="red">{consoleErrorText(t, f.error)}</Text>}
+      {!c.region && <Text size="xs" c="orange.8" maw={360} data-testid="escalate-no-region">{t('hotlineConsole.escalate.noRegion')}</Text>}
       <Modal opened={asking} onClose={() => setAsking(false)} title={t('hotlineConsole.escalate.button')}>
         <Stack>
-          <ErrorAlert error={f.error} />
+          <ConsoleErrorAlert error={f.error} />
           <Textarea label={t('hotlineConsole.escalate.reasonLabel')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={f.errors.reason} autosize minRows={2} data-autofocus />
           <Group justify="flex-end">
             <Button color="red" loading={f.busy} onClick={() => void send(reason)}>{t('hotlineConsole.escalate.send')}</Button>
@@ -176,7 +178,7 @@ function CloseContact({ c, onClosed }: { c: ContactView; onClosed: () => void })
       <Button variant="filled" color="dark" onClick={() => setOpened(true)} data-testid="close-contact">{t('hotlineConsole.close.button')}</Button>
       <Modal opened={opened} onClose={() => setOpened(false)} title={t('hotlineConsole.close.title')}>
         <Stack>
-          <ErrorAlert error={f.error} />
+          <ConsoleErrorAlert error={f.error} />
           <Checkbox.Group label={t('hotlineConsole.close.outcomes')} value={outcomes} onChange={setOutcomes} error={f.errors.outcomes}>
             <Stack gap={6} mt="xs">
               {CONTACT_OUTCOMES.map((o) => <Checkbox key={o} value={o} label={hl(t, 'outcome', o)} />)}

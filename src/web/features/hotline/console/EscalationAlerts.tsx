@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { EscalationAlert } from '../../../../shared/schemas/operators.ts';
 import { api } from '../../../api/client.ts';
-import { ErrorAlert, errorText } from '../../../components/errors.tsx';
+import { ConsoleErrorAlert, consoleErrorText } from './errors.tsx';
 import { useFormatDateTime } from '../../../components/format.ts';
 import { ESCALATIONS_KEY, OVERVIEW_KEY, useEscalations, useLiveStream } from './api.ts';
 import { clock, hl } from './labels.ts';
@@ -24,7 +24,7 @@ export function EscalationAlerts({ items: given, hideWhenEmpty = false }: { item
         <Title order={2} size="h4">{t('hotlineConsole.alerts.title')}</Title>
         {open.length > 0 && <Badge color="red" variant="filled">{t('hotlineConsole.alerts.open', { count: open.length })}</Badge>}
       </Group>
-      {!given && <ErrorAlert error={own.error} />}
+      {!given && <ConsoleErrorAlert error={own.error} />}
       {items.length === 0 && <Text size="sm" c="dimmed">{t('hotlineConsole.alerts.none')}</Text>}
       {items.map((e) => <AlertCard key={e.id} e={e} />)}
     </Stack>
@@ -43,7 +43,7 @@ function AlertCard({ e }: { e: EscalationAlert }) {
       await api('POST', `/contacts/${e.contactId}/escalations/${e.id}/acknowledge`);
       await Promise.all([qc.invalidateQueries({ queryKey: ESCALATIONS_KEY }), qc.invalidateQueries({ queryKey: OVERVIEW_KEY })]);
     } catch (err) {
-      notifications.show({ color: 'red', message: errorText(t, err) });
+      notifications.show({ color: 'red', message: consoleErrorText(t, err) });
     } finally {
       setBusy(false);
     }

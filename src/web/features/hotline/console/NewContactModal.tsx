@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { CONTACT_CHANNELS } from '../../../../shared/hotline.ts';
 import { ContactView, CreateContactBody } from '../../../../shared/schemas/contacts.ts';
 import { api } from '../../../api/client.ts';
-import { ErrorAlert, useFormSubmit } from '../../../components/errors.tsx';
+import { useFormSubmit } from '../../../components/errors.tsx';
+import { ConsoleErrorAlert } from './errors.tsx';
 import { QUEUE_KEY } from './api.ts';
 import { hl } from './labels.ts';
 
@@ -38,7 +39,7 @@ export function NewContactModal({ onClose, onCreated }: { onClose: () => void; o
     <Modal opened onClose={onClose} title={t('hotlineConsole.enter.title')}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          <ErrorAlert error={f.error} />
+          <ConsoleErrorAlert error={f.error} />
           <NativeSelect label={t('hotlineConsole.field.channel')} value={channel} onChange={(e) => setChannel(e.currentTarget.value)} data={ENTERED_CHANNELS.map((c) => ({ value: c, label: hl(t, 'channel', c) }))} error={f.errors.channel} />
           <TextInput type="datetime-local" label={t('hotlineConsole.enter.receivedAt')} description={t('hotlineConsole.enter.receivedAtHint')} value={receivedAt} onChange={(e) => setReceivedAt(e.currentTarget.value)} error={f.errors.receivedAt} />
           <NativeSelect

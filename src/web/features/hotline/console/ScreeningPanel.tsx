@@ -8,7 +8,8 @@ import { OBSERVATION_SOURCES } from '../../../../shared/hotline.ts';
 import { ScreeningView, StoreScreeningBody, type ContactView } from '../../../../shared/schemas/contacts.ts';
 import type { CatalogueView } from '../../../../shared/schemas/screening.ts';
 import { api } from '../../../api/client.ts';
-import { ErrorAlert, useFormSubmit } from '../../../components/errors.tsx';
+import { useFormSubmit } from '../../../components/errors.tsx';
+import { ConsoleErrorAlert } from './errors.tsx';
 import { contactKey, useCatalogue, useContact } from './api.ts';
 import { hl } from './labels.ts';
 
@@ -80,7 +81,7 @@ export function ScreeningPanel({ contact }: { contact: ContactView }) {
       {earlier.length > 0 && !opened && <ScreeningResult s={earlier[earlier.length - 1]!} catalogue={catalogue.data} />}
       {opened && (
         <Stack gap="sm" mt="sm">
-          <ErrorAlert error={catalogue.error ?? f.error} />
+          <ConsoleErrorAlert error={catalogue.error ?? f.error} />
           <Group align="flex-end" wrap="wrap">
             {persons.length > 0 && (
               <NativeSelect

@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { OperatorStateView } from '../../../../shared/schemas/operators.ts';
 import { api } from '../../../api/client.ts';
-import { errorText } from '../../../components/errors.tsx';
+import { consoleErrorText } from './errors.tsx';
 import { STATE_KEY, useMyState } from './api.ts';
 import { clock, hl, STATE_COLORS } from './labels.ts';
 import { useNow } from './useNow.ts';
@@ -25,7 +25,7 @@ export function StateSwitcher() {
       const saved = await api('PUT', '/operator/state', { state: value }, OperatorStateView);
       qc.setQueryData(STATE_KEY, saved);
     } catch (e) {
-      notifications.show({ color: 'red', message: errorText(t, e) });
+      notifications.show({ color: 'red', message: consoleErrorText(t, e) });
     } finally {
       setBusy(false);
     }

@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { QueueItem, SupervisorOverview } from '../../../../shared/schemas/operators.ts';
 import { api } from '../../../api/client.ts';
-import { ErrorAlert, errorText } from '../../../components/errors.tsx';
+import { ConsoleErrorAlert, consoleErrorText } from '../console/errors.tsx';
 import { useFormatDateTime } from '../../../components/format.ts';
 import { OVERVIEW_KEY, useLiveStream, useOverview } from '../console/api.ts';
 import { EscalationAlerts } from '../console/EscalationAlerts.tsx';
@@ -27,7 +27,7 @@ export function SupervisorPage() {
         <Title order={1} size="h2">{t('hotlineConsole.supervisor.title')}</Title>
         <Text c="dimmed" size="sm">{t('hotlineConsole.supervisor.intro')}</Text>
       </div>
-      <ErrorAlert error={o.error} />
+      <ConsoleErrorAlert error={o.error} />
       {data && (
         <>
           <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm" data-testid="today-numbers">
@@ -134,7 +134,7 @@ function Reassign({ c, data }: { c: QueueItem; data: SupervisorOverview }) {
       await qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
       notifications.show({ color: 'teal', message: t('hotlineConsole.supervisor.reassigned') });
     } catch (e) {
-      notifications.show({ color: 'red', message: errorText(t, e) });
+      notifications.show({ color: 'red', message: consoleErrorText(t, e) });
     } finally {
       setBusy(false);
     }
