@@ -180,15 +180,32 @@ describe('hotline console', () => {
     await op.getByTestId('submit-form').click();
     await op.getByTestId('form-submitted').waitFor();
 
-    await op.getByTestId('close-contact').click();
-    const close = op.getByRole('dialog');
+    // The network goes away while typing, and the tab is closed: the text is taken up again and stored.
+    const context = op.context();
+    await context.setOffline(true);
+    await form.getByRole('textbox', { name: h.field.summary }).fill('Typed while offline');
+    await op.locator('[data-testid="save-state"][data-state="offline"]').waitFor();
+    await op.close();
+    await context.setOffline(false);
+    const again = await context.newPage();
+    await again.goto(`/hotline/console/${contactId}`);
+    const form2 = again.getByRole('form', { name: h.form.title });
+    await again.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    expect(await form2.getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('Typed while offline');
+    const draft = await web.db.selectFrom('contactDrafts').select('data').where('contactId', '=', contactId!).executeTakeFirstOrThrow();
+    expect(draft.data).toMatchObject({ summary: 'Typed while offline' });
+    await again.getByTestId('submit-form').click();
+    await again.getByTestId('form-submitted').waitFor();
+
+    await again.getByTestId('close-contact').click();
+    const close = again.getByRole('dialog');
     await close.getByLabel(h.outcome.information_given).check();
     await close.getByLabel(h.outcome.follow_up_task).check();
     await close.getByRole('textbox', { name: h.close.note }).fill('Call back tomorrow');
     await close.getByRole('button', { name: h.close.submit, exact: true }).click();
-    await op.getByText(h.pickOne).waitFor();
-    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="available"]')).waitFor();
+    await again.getByText(h.pickOne).waitFor();
+    await again.getByTestId('operator-state-badge').and(again.locator('[data-state="available"]')).waitFor();
     const row = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'channel', 'summary']).where('id', '=', contactId!).executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed in the other tab' });
+    expect(row).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed while offline' });
   });
 });

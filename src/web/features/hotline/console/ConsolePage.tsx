@@ -23,8 +23,8 @@ export function ConsolePage() {
   const { id } = useParams();
   const navigate = useNavigate();
   const supervises = user.permissions.includes('contacts:supervise');
-  useLiveStream((name) => {
-    if (name === 'escalation' && supervises) notifications.show({ color: 'red', title: t('hotlineConsole.alerts.title'), message: t('hotlineConsole.alerts.toast') });
+  useLiveStream((name, data) => {
+    if (name === 'escalation' && !data.acknowledgedAt && supervises) notifications.show({ color: 'red', title: t('hotlineConsole.alerts.title'), message: t('hotlineConsole.alerts.toast') });
   });
   const [entering, setEntering] = useState(false);
   return (

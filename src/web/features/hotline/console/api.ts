@@ -27,6 +27,16 @@ export function useLiveStream(onEvent?: (name: LiveEventName, data: LiveData) =>
   const handler = useRef(onEvent);
   handler.current = onEvent;
   useEffect(() => {
+    // A burst of events (a campaign, a webhook retry storm) reloads each list at most every 250 ms.
+    const due = new Map<string, ReturnType<typeof setTimeout>>();
+    const reload = (key: readonly string[]) => {
+      const k = key.join('/');
+      if (due.has(k)) return;
+      due.set(k, setTimeout(() => {
+        due.delete(k);
+        void qc.invalidateQueries({ queryKey: key });
+      }, 250));
+    };
     const es = new EventSource('/api/v1/contacts/stream', { withCredentials: true });
     const on = (name: LiveEventName) => (ev: MessageEvent<string>) => {
       let data: LiveData = {};
@@ -37,17 +47,17 @@ export function useLiveStream(onEvent?: (name: LiveEventName, data: LiveData) =>
       }
       if (name === 'ready') void qc.invalidateQueries({ queryKey: HOTLINE_KEY });
       if (name === 'contact') {
-        void qc.invalidateQueries({ queryKey: QUEUE_KEY });
-        void qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
+        reload(QUEUE_KEY);
+        reload(OVERVIEW_KEY);
         if (typeof data.id === 'string') void qc.invalidateQueries({ queryKey: contactKey(data.id), refetchType: 'none' });
       }
       if (name === 'escalation') {
-        void qc.invalidateQueries({ queryKey: ESCALATIONS_KEY });
-        void qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
+        reload(ESCALATIONS_KEY);
+        reload(OVERVIEW_KEY);
       }
       if (name === 'operator_state') {
-        void qc.invalidateQueries({ queryKey: STATE_KEY });
-        void qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
+        reload(STATE_KEY);
+        reload(OVERVIEW_KEY);
       }
       handler.current?.(name, data);
     };
@@ -56,6 +66,7 @@ export function useLiveStream(onEvent?: (name: LiveEventName, data: LiveData) =>
     for (const [n, l] of listeners) es.addEventListener(n, l);
     return () => {
       for (const [n, l] of listeners) es.removeEventListener(n, l);
+      for (const timer of due.values()) clearTimeout(timer);
       es.close();
     };
   }, [qc]);

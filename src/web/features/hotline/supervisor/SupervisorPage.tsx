@@ -15,8 +15,8 @@ import { useNow } from '../console/useNow.ts';
 /** The shift supervisor's view: today's numbers, operators' states, the queue, abandoned contacts, escalations; live. */
 export function SupervisorPage() {
   const { t } = useTranslation();
-  useLiveStream((name) => {
-    if (name === 'escalation') notifications.show({ color: 'red', title: t('hotlineConsole.alerts.title'), message: t('hotlineConsole.alerts.toast') });
+  useLiveStream((name, data) => {
+    if (name === 'escalation' && !data.acknowledgedAt) notifications.show({ color: 'red', title: t('hotlineConsole.alerts.title'), message: t('hotlineConsole.alerts.toast') });
   });
   const o = useOverview();
   const now = useNow();
