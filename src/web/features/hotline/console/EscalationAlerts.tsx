@@ -88,6 +88,9 @@ export function AlertsPage() {
 }
 
 function LiveAlerts() {
-  useLiveStream();
+  const { t } = useTranslation();
+  useLiveStream((name, data) => {
+    if (name === 'escalation' && !data.acknowledgedAt) notifications.show({ color: 'red', title: t('hotlineConsole.alerts.title'), message: t('hotlineConsole.alerts.toast') });
+  });
   return <EscalationAlerts />;
 }
