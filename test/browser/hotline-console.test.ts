@@ -13,13 +13,14 @@ const SECRET = 'browser-webhook-secret-0123456789';
 const PHONE = '+994 50 111 22 33';
 let web: WebApp;
 let hotline: string;
+let policeAgency: string;
 
 beforeAll(async () => {
   hotline = crypto.randomUUID();
   web = await startWebApp({ webhookSecret: SECRET, hotlineAgencyId: hotline });
   await web.db.insertInto('agencies').values({ id: hotline, name: 'Hotline 152', type: 'government', region: 'Baku' }).execute();
-  const police = await makeAgency(web.db, { type: 'police', name: 'Ganja police' });
-  await web.db.updateTable('agencies').set({ region: 'Ganja' }).where('id', '=', police.id).execute();
+  policeAgency = (await makeAgency(web.db, { type: 'police', name: 'Ganja police' })).id;
+  await web.db.updateTable('agencies').set({ region: 'Ganja' }).where('id', '=', policeAgency).execute();
 });
 afterAll(async () => {
   await web?.close();
@@ -128,7 +129,15 @@ describe('hotline console', () => {
     await panel.getByTestId('provisional-warning').waitFor();
     await screenshot(op, 'hotline-console-screened');
 
-    // Immediate danger: one choice alerts the supervisor, live.
+    // The region's police have their alerts page open.
+    const policeUser = await makeUser(web.db, { roles: ['investigator'], agencyId: policeAgency });
+    const pol = await web.newPage();
+    await signIn(pol, policeUser.email);
+    await pol.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.alerts }).click();
+    await pol.getByRole('heading', { name: h.alerts.pageTitle, level: 1 }).waitFor();
+    await pol.getByText(h.alerts.none).waitFor();
+
+    // Immediate danger: one choice alerts the supervisor and the region's police, live.
     await op.getByTestId('escalate').click();
     await op.getByRole('menuitem', { name: h.escalate.reason.held_now }).click();
     await op.locator('[data-testid="contact-urgency"][data-urgency="immediate_danger"]').waitFor();
@@ -136,7 +145,10 @@ describe('hotline console', () => {
     await alert.getByText(h.escalate.reason.held_now).waitFor();
     await sup.getByTestId('today-escalationsOpen').getByText('1', { exact: true }).waitFor();
     await screenshot(sup, 'hotline-supervisor-alert');
+    await pol.locator('[data-testid="escalation-alert"][data-acknowledged="false"]').getByText(h.escalate.reason.held_now).waitFor();
     await alert.getByRole('button', { name: h.alerts.acknowledge }).click();
+    // The police see it acknowledged, with the time it took, without a reload.
+    await pol.locator('[data-testid="escalation-alert"][data-acknowledged="true"]').getByTestId('escalation-acknowledged').waitFor();
     const acknowledged = sup.locator('[data-testid="escalation-alert"][data-acknowledged="true"]');
     await acknowledged.getByTestId('escalation-acknowledged').waitFor();
     expect(await acknowledged.getByTestId('escalation-acknowledged').textContent()).toMatch(/^Acknowledged by .+ after \d+:\d\d$/);
