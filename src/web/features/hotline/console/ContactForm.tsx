@@ -81,14 +81,15 @@ export function ContactForm({ contact }: { contact: ContactView }) {
       .then((d) => {
         if (cancelled) return;
         const local = readLocal(id);
-        version.current = d?.version ?? 0;
-        if (local && local.baseVersion === version.current) {
-          // Typed here but never stored: take it up and store it now.
+        if (local) {
+          // Typed here but never stored: take it up and store it now. If another tab saved since,
+          // the save is refused as a conflict and the operator chooses; nothing typed is dropped.
+          version.current = local.baseVersion;
           setValues(local.data);
           latest.current = local.data;
           dirty.current = true;
         } else {
-          if (local) writeLocal(id, null);
+          version.current = d?.version ?? 0;
           const start = d?.data ?? fromContact(contact);
           setValues(start);
           latest.current = start;
