@@ -154,7 +154,18 @@ describe('hotline console', () => {
     expect(await acknowledged.getByTestId('escalation-acknowledged').textContent()).toMatch(/^Acknowledged by .+ after \d+:\d\d$/);
     const stored = await web.db.selectFrom('contactEscalations').select(['acknowledgedBy', 'acknowledgedAt']).where('contactId', '=', contactId).executeTakeFirstOrThrow();
     expect(stored.acknowledgedBy).toBe(supUser.id);
-    // The operator's workspace shows the time to acknowledgement once it reloads the contact.
+    // The supervisor hands the contact to another operator: both states follow, live.
+    const op2User = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
+    await sup.reload();
+    const row = sup.locator(`[data-testid="sup-active"] [data-contact-id="${contactId}"]`);
+    await row.getByLabel(h.supervisor.reassignTo).selectOption(op2User.id);
+    await row.getByRole('button', { name: h.supervisor.reassign }).click();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${op2User.id}"][data-state="on_contact"]`).waitFor();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="available"]`).waitFor();
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="available"]')).waitFor();
+    expect((await web.db.selectFrom('contacts').select('assignedUserId').where('id', '=', contactId).executeTakeFirstOrThrow()).assignedUserId).toBe(op2User.id);
+
+    // The first operator's workspace shows the time to acknowledgement once it reloads the contact.
     await op.reload();
     await op.getByTestId('contact-escalation').getByText(/acknowledged after \d+:\d\d/).waitFor();
   });
