@@ -39,6 +39,11 @@ import { pressRoutes } from './modules/press/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
+import { telegramRoutes } from './modules/telephony/telegram.ts';
+import { replyRoutes } from './modules/replies/routes.ts';
+import { DeliveryWorker, type DeliveryOptions } from './modules/replies/delivery.ts';
+import { httpTransport, type ReplyTransport } from './modules/replies/transports.ts';
+import { publicReportRoutes } from './modules/public-reports/routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -52,6 +57,8 @@ export type AppDeps = {
   secretKey?: Buffer;
   /** How the outbox's e-mails leave; unset: SMTP at `config.smtpUrl` (when set). */
   mailTransport?: MailTransport;
+  /** Reply delivery: retry waits and polling; `transport` replaces the providers' HTTP APIs. */
+  delivery?: DeliveryOptions & { transport?: ReplyTransport };
 };
 
 declare module 'fastify' {
@@ -68,6 +75,7 @@ declare module 'fastify' {
     live: LiveHub;
     /** Delivers the e-mail outbox; null when no SMTP is configured. */
     mailWorker: MailWorker | null;
+    delivery: DeliveryWorker;
   }
 }
 
@@ -131,6 +139,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onReady', async () => mailWorker.start());
     app.addHook('onClose', () => mailWorker.stop());
   }
+  const delivery = new DeliveryWorker(deps.db, app.keys, deps.delivery?.transport ?? httpTransport(deps.config), app.log, deps.delivery);
+  app.decorate('delivery', delivery);
+  app.addHook('onReady', async () => delivery.start());
+  app.addHook('onClose', () => delivery.close());
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -265,6 +277,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(contactStreamRoutes, { prefix: '/api/v1' });
   await api.register(operatorRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
+  await api.register(telegramRoutes, { prefix: '/api/v1' });
+  await api.register(replyRoutes, { prefix: '/api/v1' });
+  await api.register(publicReportRoutes, { prefix: '/api/public/hotline' });
   await api.register(pressRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 

@@ -24,6 +24,9 @@ import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
 import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
 import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
 import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
+import { PublicReportPage } from './features/hotline/public/PublicReportPage.tsx';
+import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
+import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -43,6 +46,16 @@ export function App() {
       <Routes>
         <Route path="/public/press" element={<PublicPressPage />} />
         <Route path="/public/press/:id" element={<PublicIncidentPage />} />
+      </Routes>
+    );
+  }
+  // Public reports: no account, and nothing of a signed-in session on the page.
+  if (location.pathname === '/public/report' || location.pathname.startsWith('/public/report/')) {
+    return (
+      <Routes>
+        <Route path="/public/report" element={<PublicReportPage />} />
+        <Route path="/public/report/follow-up" element={<FollowUpPage />} />
+        <Route path="*" element={<Navigate to="/public/report" replace />} />
       </Routes>
     );
   }
@@ -91,6 +104,7 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console/:id" element={<ConsolePage />} />}
         {can('contacts:supervise') && <Route path="hotline/supervisor" element={<SupervisorPage />} />}
         <Route path="hotline/alerts" element={<AlertsPage />} />
+        {user.permissions.some((p) => p.startsWith('contact:read:')) && <Route path="hotline/contacts/:id" element={<ContactPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

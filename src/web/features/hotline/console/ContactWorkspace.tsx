@@ -11,6 +11,7 @@ import { ConsoleErrorAlert, consoleErrorText } from './errors.tsx';
 import { useFormatDateTime } from '../../../components/format.ts';
 import { contactKey, ESCALATIONS_KEY, QUEUE_KEY, STATE_KEY, useContact, useHistory } from './api.ts';
 import { ContactForm } from './ContactForm.tsx';
+import { ConversationPanel } from '../conversation/ConversationPanel.tsx';
 import { clock, hl, URGENCY_COLORS } from './labels.ts';
 import { ScreeningPanel } from './ScreeningPanel.tsx';
 import { useNow } from './useNow.ts';
@@ -30,11 +31,13 @@ export function ContactWorkspace({ id, onClosed }: { id: string; onClosed: () =>
       <Header c={c} />
       <History id={id} />
       {/*
-        ConversationPanel slot: the messages of this contact and replies from the console belong to
-        the conversation feature (src/web/features/hotline/conversation/). The lead mounts
-        <ConversationPanel contactId={c.id} /> here.
+        The conversation (messages and replies) belongs to the conversation feature
+        (src/web/features/hotline/conversation/). The console's own live stream reloads it
+        (useLiveStream invalidates conversationKey), hence live={false}.
       */}
-      <Box data-testid="conversation-slot" />
+      <Box data-testid="conversation-slot">
+        <ConversationPanel contactId={c.id} live={false} />
+      </Box>
       {open ? (
         <>
           <ContactForm contact={c} />

@@ -6,6 +6,7 @@ import { ContactDetail, ContactView, DraftView, HistoryView } from '../../../../
 import { EscalationList, OperatorStateView, SupervisorOverview } from '../../../../shared/schemas/operators.ts';
 import { CatalogueView } from '../../../../shared/schemas/screening.ts';
 import { api, isApiError } from '../../../api/client.ts';
+import { conversationKey } from '../conversation/ConversationPanel.tsx';
 
 export const HOTLINE_KEY = ['hotline'] as const;
 export const QUEUE_KEY = [...HOTLINE_KEY, 'queue'] as const;
@@ -49,7 +50,10 @@ export function useLiveStream(onEvent?: (name: LiveEventName, data: LiveData) =>
       if (name === 'contact') {
         reload(QUEUE_KEY);
         reload(OVERVIEW_KEY);
-        if (typeof data.id === 'string') void qc.invalidateQueries({ queryKey: contactKey(data.id), refetchType: 'none' });
+        if (typeof data.id === 'string') {
+          void qc.invalidateQueries({ queryKey: contactKey(data.id), refetchType: 'none' });
+          reload(conversationKey(data.id));
+        }
       }
       if (name === 'escalation') {
         reload(ESCALATIONS_KEY);
