@@ -31,6 +31,11 @@ const EnvSchema = z.object({
   PATHWAY_TELEGRAM_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'letters, digits, _ and - only (1 to 256)').optional(),
   PATHWAY_TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
   PATHWAY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PATHWAY_SMTP_URL: z
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps:// (for example smtp://user:pass@mail.example.org:587)')
+    .optional(),
+  PATHWAY_MAIL_FROM: z.email('must be an e-mail address').optional(),
   PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_FOLLOW_UP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -66,6 +71,9 @@ export type Config = Readonly<{
   telegramSecret: string | undefined;
   telegramApiUrl: string;
   webhookSecret: string | undefined;
+  /** Escalation alerts are e-mailed through this SMTP server (from the outbox, with retries); unset: no e-mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
   /** New public reports and additions to one, per address per hour. */
   publicReportRatePerHour: number;
   /** Follow-up code look-ups (right or wrong), per address per minute. */
@@ -83,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.PATHWAY_SMTP_URL && !e.PATHWAY_MAIL_FROM) throw new ConfigError('Invalid configuration:\n  PATHWAY_MAIL_FROM: required when PATHWAY_SMTP_URL is set');
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -110,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     telegramSecret: e.PATHWAY_TELEGRAM_SECRET,
     telegramApiUrl: e.PATHWAY_TELEGRAM_API_URL.replace(/\/+$/, ''),
     webhookSecret: e.PATHWAY_WEBHOOK_SECRET,
+    smtpUrl: e.PATHWAY_SMTP_URL,
+    mailFrom: e.PATHWAY_MAIL_FROM,
     publicReportRatePerHour: e.PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR,
     followUpRatePerMinute: e.PATHWAY_FOLLOW_UP_RATE_PER_MINUTE,
     ...overrides,

@@ -21,6 +21,9 @@ import { PublicPressPage } from './features/press/PublicPressPage.tsx';
 import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
 import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
+import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
+import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
+import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
 import { PublicReportPage } from './features/hotline/public/PublicReportPage.tsx';
 import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
 import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
@@ -98,6 +101,10 @@ export function App() {
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
+        {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console" element={<ConsolePage />} />}
+        {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console/:id" element={<ConsolePage />} />}
+        {can('contacts:supervise') && <Route path="hotline/supervisor" element={<SupervisorPage />} />}
+        <Route path="hotline/alerts" element={<AlertsPage />} />
         {user.permissions.some((p) => p.startsWith('contact:read:')) && <Route path="hotline/contacts/:id" element={<ContactPage />} />}
         {can('hotline:reports') && <Route path="hotline/dashboard" element={<HotlineDashboardPage />} />}
         <Route path="*" element={<NotFoundPage />} />

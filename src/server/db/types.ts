@@ -437,6 +437,30 @@ export interface PressImpunityIndexTable {
   createdAt: Timestamp;
 }
 
+export interface OperatorStatesTable {
+  userId: string;
+  agencyId: string;
+  state: 'available' | 'on_contact' | 'wrap_up' | 'break';
+  contactId: string | null;
+  since: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  kind: string;
+  recordId: string | null;
+  recipient: string;
+  subject: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  nextAttemptAt: Timestamp;
+  lastError: string | null;
+  sentAt: NullableTimestamp;
+  createdAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -455,6 +479,8 @@ export interface Database {
   contactDrafts: ContactDraftsTable;
   contactScreenings: ContactScreeningsTable;
   contactEscalations: ContactEscalationsTable;
+  operatorStates: OperatorStatesTable;
+  mailOutbox: MailOutboxTable;
   pressOutlets: PressOutletsTable;
   pressPersons: PressPersonsTable;
   pressAffiliations: PressAffiliationsTable;

@@ -31,7 +31,12 @@ export function AppLayout() {
     { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
   ];
   const press: NavItem[] = [{ to: '/press', label: t('press.nav.incidents'), show: user.permissions.some((p) => p.startsWith('incident:read:')) }];
-  const hotline: NavItem[] = [{ to: '/hotline/dashboard', label: t('hotlineDashboard.nav'), show: can('hotline:reports') }];
+  const hotline: NavItem[] = [
+    { to: '/hotline/console', label: t('hotlineConsole.nav.console'), show: user.permissions.some((p) => p.startsWith('contact:update:')) },
+    { to: '/hotline/supervisor', label: t('hotlineConsole.nav.supervisor'), show: can('contacts:supervise') },
+    { to: '/hotline/alerts', label: t('hotlineConsole.nav.alerts'), show: can('contacts:supervise') || user.agency.type === 'police' },
+    { to: '/hotline/dashboard', label: t('hotlineDashboard.nav'), show: can('hotline:reports') },
+  ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -118,7 +123,7 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" aria-label={t('nav.main')}>
         <ScrollArea>
           {section(t('nav.sectionPersonal'), personal)}
-          {section(t('hotlineDashboard.navSection'), hotline)}
+          {section(t('hotlineConsole.nav.section'), hotline)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}

@@ -6,6 +6,7 @@ import type { Keys } from '../../crypto/keys.ts';
 import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
 import { notifyContact } from '../contacts/repository.ts';
+import { contactEnded } from '../operators/service.ts';
 
 export type InboundSource = 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report';
 
@@ -147,7 +148,7 @@ export function nextCallStatus(current: ContactStatus, callStatus: string): Cont
 
 export async function applyCallStatus(db: Db, actor: AuditActor, callSid: string, callStatus: string, language?: string | null): Promise<{ contactId: string | null; status: ContactStatus | null }> {
   return auditedTransaction<{ contactId: string | null; status: ContactStatus | null }>(db, actor, async (tx) => {
-    const c = await tx.selectFrom('contacts').select(['id', 'status', 'language']).where('channel', '=', 'call').where('externalId', '=', callSid).forUpdate().executeTakeFirst();
+    const c = await tx.selectFrom('contacts').select(['id', 'status', 'language', 'assignedUserId']).where('channel', '=', 'call').where('externalId', '=', callSid).forUpdate().executeTakeFirst();
     if (!c) return { result: { contactId: null, status: null }, audit: [] };
     const from = c.status as ContactStatus;
     const to = nextCallStatus(from, callStatus);
@@ -160,6 +161,7 @@ export async function applyCallStatus(db: Db, actor: AuditActor, callSid: string
       .where('id', '=', c.id)
       .execute();
     await notifyContact(tx, c.id);
+    if (to === 'wrap_up' && from !== 'wrap_up') await contactEnded(tx, actor, c.id, c.assignedUserId);
     return {
       result: { contactId: c.id, status: to },
       audit: { action: 'contact.status_changed', recordType: 'contact', recordId: c.id, changes: { status: { old: from, new: to }, callStatus, ...(setLanguage ? { language } : {}) } },
