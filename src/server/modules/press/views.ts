@@ -54,7 +54,16 @@ const personView = (p: PersonRow) => ({
   beats: p.beats,
   local: p.local,
   isSynthetic: p.isSynthetic,
-  affiliations: p.affiliations.map((f) => ({ outletId: f.outletId, outletName: f.outletName, role: f.role, employment: f.employment, period: f.period })),
+  affiliations: p.affiliations.map((f) => ({
+    id: f.id,
+    outletId: f.outletId,
+    outletName: f.outletName,
+    role: f.role,
+    employment: f.employment,
+    period: f.period,
+    from: f.startedOn ? dateView(pd(f.startedOn, f.startedPrecision ?? 'day')) : null,
+    until: f.endedOn ? dateView(pd(f.endedOn, f.endedPrecision ?? 'day')) : null,
+  })),
 });
 export type PersonView = ReturnType<typeof personView>;
 export { personView };
