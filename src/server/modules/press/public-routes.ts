@@ -10,7 +10,11 @@ const security: Array<Record<string, string[]>> = [];
 
 /** The public page's API: no sign-in, published incidents only, public fields only. */
 export const pressPublicRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.deps;
+  const { db, config } = app.deps;
+  // One budget per client address (the proxy's X-Forwarded-For when PATHWAY_TRUST_PROXY is set) for
+  // every route below, the page and the open data alike: past it, 429 {error:{code:'rate_limited'}}
+  // with retry-after. One limiter for the whole scope, so that the routes share the count.
+  app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute' }));
   const summary = new SummaryCache(db);
   // Streams are sent as they are; the response schemas below document them for the OpenAPI description.
 
@@ -26,13 +30,13 @@ export const pressPublicRoutes: FastifyPluginAsyncZod = async (app) => {
     summary.get(),
   );
 
-  app.get('/export.csv', { schema: { tags, security, summary: 'Open data: published incidents as CSV (see the data dictionary)', response: { 200: z.string().describe('text/csv') } } }, async (_req, reply) =>
+  app.get('/export.csv', { schema: { tags, security, summary: 'Open data: published incidents as CSV (see the data dictionary)', response: { 200: z.string().describe('text/csv'), 429: ErrorBody } } }, async (_req, reply) =>
     reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="press-incidents.csv"').send(exportCsv(db) as never),
   );
 
-  app.get('/export.json', { schema: { tags, security, summary: 'Open data: published incidents as a JSON array of public documents', response: { 200: z.array(PublicIncident.omit({ related: true })) } } }, async (_req, reply) =>
+  app.get('/export.json', { schema: { tags, security, summary: 'Open data: published incidents as a JSON array of public documents', response: { 200: z.array(PublicIncident.omit({ related: true })), 429: ErrorBody } } }, async (_req, reply) =>
     reply.type('application/json; charset=utf-8').header('content-disposition', 'attachment; filename="press-incidents.json"').send(exportJson(db) as never),
   );
 
-  app.get('/data-dictionary', { schema: { tags, security, summary: 'What each open-data column means', response: { 200: DataDictionary } } }, async () => dataDictionary());
+  app.get('/data-dictionary', { schema: { tags, security, summary: 'What each open-data column means', response: { 200: DataDictionary, 429: ErrorBody } } }, async () => dataDictionary());
 };
