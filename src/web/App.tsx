@@ -21,6 +21,8 @@ import { PublicPressPage } from './features/press/PublicPressPage.tsx';
 import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
 import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
+import { PressPeoplePage, PressPersonPage } from './features/press/PressPeoplePage.tsx';
+import { ImpunityIndexPage } from './features/press/ImpunityIndexPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -84,6 +86,9 @@ export function App() {
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/people" element={<PressPeoplePage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/people/:id" element={<PressPersonPage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/impunity-index" element={<ImpunityIndexPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
