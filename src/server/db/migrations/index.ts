@@ -3,6 +3,7 @@ import * as m0020 from './0020_hotline.ts';
 import * as m0030 from './0030_press_freedom.ts';
 import * as m0031 from './0031_press_source_files.ts';
 import * as m0032 from './0032_press_affiliation_dates.ts';
+import * as m0033 from './0033_press_public_list_covering.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -11,4 +12,5 @@ export const migrations: Record<string, { up: string }> = {
   '0030_press_freedom': m0030,
   '0031_press_source_files': m0031,
   '0032_press_affiliation_dates': m0032,
+  '0033_press_public_list_covering': m0033,
 };

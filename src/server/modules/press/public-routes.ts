@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBody, IdParams } from '../../../shared/schemas/common.ts';
 import { DataDictionary, PublicIncident, PublicListItem, PublicListQuery, PublicSummary } from '../../../shared/schemas/press.ts';
-import { dataDictionary, exportCsv, exportJson, getPublic, listPublic, SummaryCache } from './public-service.ts';
+import { dataDictionary, exportCsv, exportJson, getPublic, PublicListCache, SummaryCache } from './public-service.ts';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 const tags = ['press (public)'];
@@ -16,10 +16,12 @@ export const pressPublicRoutes: FastifyPluginAsyncZod = async (app) => {
   // with retry-after. One limiter for the whole scope, so that the routes share the count.
   app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute' }));
   const summary = new SummaryCache(db);
+  const pages = new PublicListCache(db);
   // Streams are sent as they are; the response schemas below document them for the OpenAPI description.
 
-  app.get('/incidents', { schema: { tags, security, summary: 'Published incidents, newest first, with filters', querystring: PublicListQuery, response: { 200: z.object({ items: z.array(PublicListItem), nextCursor: z.string().nullable() }), ...errors } } }, async (req) =>
-    listPublic(db, req.query),
+  app.get('/incidents', { schema: { tags, security, summary: 'Published incidents, newest first, with filters', querystring: PublicListQuery, response: { 200: z.object({ items: z.array(PublicListItem), nextCursor: z.string().nullable() }), ...errors } } }, async (req, reply) =>
+    // Already JSON (see listPublicJson), cached per public version (PublicListCache): sent as it is, the schema above documents it.
+    reply.type('application/json; charset=utf-8').send((await pages.get(req.query)) as never),
   );
 
   app.get('/incidents/:id', { schema: { tags, security, summary: 'One published incident with its investigation timeline', params: IdParams, response: { 200: PublicIncident, ...errors } } }, async (req) =>

@@ -131,11 +131,21 @@ export async function publicVersion(db: DbOrTx): Promise<number> {
 
 export type PublicCursor = { occurredOn: string; id: string };
 
-export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; after?: PublicCursor | undefined }) {
+/**
+ * One page of the public list, each item as JSON text ready to send, its days since the last
+ * investigative act counted for `today` (as `servedDoc` does for a document), so that the server neither parses
+ * nor re-serialises the stored items.
+ */
+export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; after?: PublicCursor | undefined; today: string }) {
   let q = db
     .selectFrom('pressPublicIncidents')
     .innerJoin('pressPublicDocs', 'pressPublicDocs.incidentId', 'pressPublicIncidents.incidentId')
-    .select(['pressPublicIncidents.incidentId', 'occurredOn', 'item']);
+    .select([
+      'pressPublicIncidents.incidentId',
+      'occurredOn',
+      sql<string>`jsonb_set(item, '{derived,daysSinceLastInvestigativeAct}',
+        coalesce(to_jsonb(greatest(0, ${f.today}::date - (item #>> '{derived,lastInvestigativeActOn}')::date)), 'null'::jsonb))::text`.as('itemJson'),
+    ]);
   if (f.year !== undefined) q = q.where('occurredYear', '=', f.year);
   if (f.actType) q = q.where(sql<boolean>`act_types @> ARRAY[${f.actType}]::text[]`);
   if (f.outcome) q = q.where(sql<boolean>`outcomes @> ARRAY[${f.outcome}]::text[]`);

@@ -194,12 +194,7 @@ export function servedDoc(doc: StoredDoc, today: string): StoredDoc {
   return { ...doc, derived: { ...doc.derived, daysSinceLastInvestigativeAct: lastOn === null ? null : Math.max(0, daysBetween(lastOn, today)) } };
 }
 
-/** A stored list item as served today. */
-export function servedItem(item: PublicListItem, today: string): PublicListItem {
-  const lastOn = item.derived.lastInvestigativeActOn;
-  return { ...item, derived: { ...item.derived, daysSinceLastInvestigativeAct: lastOn === null ? null : Math.max(0, daysBetween(lastOn, today)) } };
-}
-
+/** The public list item of a published document: public fields only, written at publication. */
 export function publicListItem(stored: StoredDoc, today: string): PublicListItem {
   const d = servedDoc(stored, today);
   return {
