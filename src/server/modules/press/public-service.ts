@@ -62,15 +62,18 @@ export async function getPublic(db: Db, id: string, today = todayIso()): Promise
  * every publication, withdrawal and published index bumps in the database, in its transaction), the
  * day (the days since the last act move with it) and the query. Every request reads the version
  * row, so a process never serves a page from before a publication it can see; a page is computed
- * at most once per version, day and query while it stays among the `max` most recently used.
+ * at most once per version, day and query while it stays among the most recently used (at most
+ * `max` pages and `maxChars` characters).
  */
 export class PublicListCache {
   private readonly pages: LRUCache<string, string>;
   constructor(
     private readonly db: Db,
-    max = 500,
+    max = 1000,
+    maxChars = 32 * 1024 * 1024,
   ) {
-    this.pages = new LRUCache({ max });
+    // Bounded by count and by size: a page of 200 items is about 150 KB.
+    this.pages = new LRUCache({ max, maxSize: maxChars, sizeCalculation: (page) => page.length });
   }
 
   async get(query: PublicListQuery, today = todayIso()): Promise<string> {
