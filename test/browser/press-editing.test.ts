@@ -140,6 +140,25 @@ describe('press freedom: editing', () => {
     await after.getByText(`Editor-in-chief, ${t.employment.staff}`).waitFor();
     await page.getByText('Bahaddin Khaziyev · Bəhəddin Həziyev · Бахаддин Хазиев').waitFor();
 
+    // A new outlet, recorded and then corrected from the list of journalists and outlets.
+    await page.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: t.nav.people }).click();
+    await page.getByRole('heading', { name: t.people.title, level: 1 }).waitFor();
+    await page.getByRole('button', { name: t.outlet.add }).click();
+    const outletDialog = page.getByRole('dialog');
+    await outletDialog.getByRole('textbox', { name: t.person.name, exact: true }).fill('Gündəlik Azərbaycan');
+    await outletDialog.getByRole('textbox', { name: t.person.aliases }).fill('Gundelik Azerbaijan');
+    await outletDialog.getByRole('button', { name: en.press.save }).click();
+    await outletDialog.waitFor({ state: 'detached' });
+    await page.getByRole('searchbox', { name: en.press.search }).fill('Gundelik');
+    const outletRow = page.getByTestId('outlet-row').filter({ hasText: 'Gündəlik Azərbaycan' });
+    await outletRow.getByText('Gundelik Azerbaijan').waitFor();
+    await outletRow.getByRole('button', { name: t.outlet.editNamed.replace('{{name}}', 'Gündəlik Azərbaycan') }).click();
+    await page.getByRole('dialog').getByRole('combobox', { name: t.outlet.medium }).selectOption('print');
+    await page.getByRole('dialog').getByRole('button', { name: en.press.save }).click();
+    await outletRow.getByText(t.medium.print).waitFor();
+    await page.reload();
+    await page.getByTestId('outlet-row').filter({ hasText: 'Gündəlik Azərbaycan' }).getByText(t.medium.print).waitFor();
+
     // The incident is found by the new spelling (in Cyrillic) on the incidents list.
     await page.goto('/press');
     await page.getByRole('searchbox', { name: en.press.search }).fill('Хазиев');

@@ -3,7 +3,7 @@ import { Anchor, Badge, Button, Checkbox, Group, Modal, NativeSelect, Paper, Sim
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { z } from 'zod';
 import { formatPartialDate } from '../../../domain/press-dates.ts';
 import { EMPLOYMENTS, OUTLET_MEDIA } from '../../../shared/press.ts';
@@ -59,9 +59,23 @@ export function PressPeoplePage() {
   const persons = useQuery({ queryKey: [...KEY, 'persons', debounced], queryFn: () => api('GET', withQuery('/press/persons', { q: debounced, limit: 100 }), undefined, Persons) });
   const outlets = useQuery({ queryKey: [...KEY, 'outlets', debounced], queryFn: () => api('GET', withQuery('/press/outlets', { q: debounced, limit: 100 }), undefined, Outlets) });
   const [editing, setEditing] = useState<Outlet | null>(null);
+  const [adding, setAdding] = useState<'person' | 'outlet' | null>(null);
   const canEdit = useCanEdit();
+  // Recording people is for those who record incidents (monitors), as on the server.
+  const canCreate = useUser().permissions.some((p) => p.startsWith('incident:create:'));
   return (
-    <Page title={t('pressEditing.people.title')} description={t('pressEditing.people.intro')}>
+    <Page
+      title={t('pressEditing.people.title')}
+      description={t('pressEditing.people.intro')}
+      actions={
+        canCreate && (
+          <Group>
+            <Button variant="default" onClick={() => setAdding('outlet')}>{t('pressEditing.outlet.add')}</Button>
+            <Button onClick={() => setAdding('person')}>{t('pressEditing.person.add')}</Button>
+          </Group>
+        )
+      }
+    >
       <TextInput label={t('press.search')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={360} />
       <ErrorAlert error={persons.error ?? outlets.error} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -103,31 +117,67 @@ export function PressPeoplePage() {
         </Paper>
       </SimpleGrid>
       {editing && <OutletModal outlet={editing} onClose={() => setEditing(null)} />}
+      {adding === 'outlet' && <OutletModal outlet={null} onClose={() => setAdding(null)} />}
+      {adding === 'person' && <NewPersonModal onClose={() => setAdding(null)} />}
     </Page>
   );
 }
 
-function OutletModal({ outlet, onClose }: { outlet: Outlet; onClose: () => void }) {
+/** Changes an outlet, or records a new one when `outlet` is null. */
+function OutletModal({ outlet, onClose }: { outlet: Outlet | null; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [f, setF] = useState({ name: outlet.name, aliases: outlet.aliases.join('\n'), medium: outlet.medium ?? '' });
+  const [f, setF] = useState({ name: outlet?.name ?? '', aliases: outlet?.aliases.join('\n') ?? '', medium: outlet?.medium ?? '' });
   const { errors, error, busy, run } = useWrite();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const saved = await run(() => api('PATCH', `/press/outlets/${outlet.id}`, { name: f.name, aliases: lines(f.aliases), medium: f.medium || null }, OutletView));
+    const body = { name: f.name, aliases: lines(f.aliases), medium: f.medium || null };
+    const saved = await run(() => (outlet ? api('PATCH', `/press/outlets/${outlet.id}`, body, OutletView) : api('POST', '/press/outlets', body, OutletView)));
     if (saved) {
       await qc.invalidateQueries({ queryKey: ['press'] });
       onClose();
     }
   };
   return (
-    <Modal opened onClose={onClose} title={t('pressEditing.outlet.edit')}>
+    <Modal opened onClose={onClose} title={outlet ? t('pressEditing.outlet.edit') : t('pressEditing.outlet.add')}>
       <form onSubmit={(e) => void submit(e)}>
         <Stack gap="sm">
           <ErrorAlert error={Object.keys(errors).length > 0 ? null : error} />
           <TextInput label={t('pressEditing.person.name')} required value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={errors.name} />
           <Textarea label={t('pressEditing.person.aliases')} description={t('pressEditing.person.aliasesHint')} autosize minRows={2} value={f.aliases} onChange={(e) => setF({ ...f, aliases: e.currentTarget.value })} error={errors.aliases ?? errors['aliases.0']} />
           <NativeSelect label={t('pressEditing.outlet.medium')} data={[{ value: '', label: '—' }, ...OUTLET_MEDIA.map((m) => ({ value: m, label: t(`pressEditing.medium.${m}`) }))]} value={f.medium} onChange={(e) => setF({ ...f, medium: e.currentTarget.value })} error={errors.medium} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>{t('pressEditing.cancel')}</Button>
+            <Button type="submit" loading={busy}>{t('press.save')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** A new journalist by name; the rest is filled in on their page. */
+function NewPersonModal({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [f, setF] = useState({ name: '', aliases: '' });
+  const { errors, error, busy, run } = useWrite();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const saved = await run(() => api('POST', '/press/persons', { name: f.name, aliases: lines(f.aliases) }, PersonView));
+    if (saved) {
+      await qc.invalidateQueries({ queryKey: KEY });
+      void navigate(`/press/people/${saved.id}`);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('pressEditing.person.add')}>
+      <form onSubmit={(e) => void submit(e)}>
+        <Stack gap="sm">
+          <ErrorAlert error={Object.keys(errors).length > 0 ? null : error} />
+          <TextInput label={t('pressEditing.person.name')} required value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={errors.name} />
+          <Textarea label={t('pressEditing.person.aliases')} description={t('pressEditing.person.aliasesHint')} autosize minRows={2} value={f.aliases} onChange={(e) => setF({ ...f, aliases: e.currentTarget.value })} error={errors.aliases ?? errors['aliases.0']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('pressEditing.cancel')}</Button>
             <Button type="submit" loading={busy}>{t('press.save')}</Button>
