@@ -21,12 +21,15 @@ function useIncidentWrite(onSaved: Saved) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const run = async (method: 'POST' | 'PATCH', path: string, body: object): Promise<boolean> => {
+  /** `done` runs as soon as the server has the change, before the page refreshes. */
+  const run = async (method: 'POST' | 'PATCH', path: string, body: object, done?: () => void): Promise<boolean> => {
     setBusy(true);
     setErrors({});
     setError(null);
     try {
-      await onSaved(await api(method, path, body, IncidentView));
+      const v = await api(method, path, body, IncidentView);
+      done?.();
+      await onSaved(v);
       return true;
     } catch (err) {
       const fields = serverFieldErrors(t, err);
@@ -196,7 +199,7 @@ function AddRequestForm({ incidentId, onSaved }: { incidentId: string; onSaved: 
   const { errors, busy, run } = useIncidentWrite(onSaved);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await run('POST', `/press/incidents/${incidentId}/state-requests`, { mechanism: f.mechanism, requestedOn: f.requestedOn.trim() })) setF(empty);
+    await run('POST', `/press/incidents/${incidentId}/state-requests`, { mechanism: f.mechanism, requestedOn: f.requestedOn.trim() }, () => setF(empty));
   };
   return (
     <form onSubmit={(e) => void submit(e)}>
@@ -279,11 +282,11 @@ function AddLinkForm({ incident, onSaved }: { incident: Incident; onSaved: Saved
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!chosen) return;
-    if (await run('POST', `/press/incidents/${incident.id}/links`, { relatedId: chosen, kind, ...(note.trim() ? { note: note.trim() } : {}) })) {
+    await run('POST', `/press/incidents/${incident.id}/links`, { relatedId: chosen, kind, ...(note.trim() ? { note: note.trim() } : {}) }, () => {
       setQ('');
       setNote('');
       setRelatedId('');
-    }
+    });
   };
   return (
     <form onSubmit={(e) => void submit(e)}>

@@ -158,8 +158,10 @@ function useSubmit(onSaved: (v: Incident) => Promise<void>) {
     setBusy(true);
     setErrors({});
     try {
-      await onSaved(await api('POST', path, body, IncidentView));
+      const v = await api('POST', path, body, IncidentView);
+      // Cleared as soon as the server has it, so that what is typed next is not wiped by a late reset.
       reset();
+      await onSaved(v);
     } catch (err) {
       setErrors(serverFieldErrors(t, err));
       notifications.show({ color: 'red', message: errorText(t, err) });
