@@ -78,6 +78,8 @@ export async function generatePressIncidents(db: Db, count = BENCH_PRESS_INCIDEN
   await sql`VACUUM ANALYZE press_incidents`.execute(db);
   await sql`VACUUM ANALYZE press_public_incidents`.execute(db);
   await sql`VACUUM ANALYZE press_public_docs`.execute(db);
+  // Write the new data out now rather than in a checkpoint during the first measurement.
+  await sql`CHECKPOINT`.execute(db).catch(() => undefined);
   await sql`INSERT INTO settings (key, value) VALUES ('press.public_version', '1'::jsonb)
     ON CONFLICT (key) DO UPDATE SET value = to_jsonb(settings.value::text::bigint + 1)`.execute(db);
   return count - have;

@@ -58,6 +58,8 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
       LOG_LEVEL: 'warn',
       // The login scenario sends each attempt from its own X-Forwarded-For address (see scenarios/login.ts).
       PATHWAY_TRUST_PROXY: '1',
+      // The load generator is one address sending hundreds of requests a second to the public API.
+      PATHWAY_PUBLIC_RATE_PER_MINUTE: process.env.PATHWAY_PUBLIC_RATE_PER_MINUTE ?? '10000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

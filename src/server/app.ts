@@ -306,6 +306,8 @@ const CSP = [
 function findNul(value: unknown, path: string, out: Record<string, string>): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) out[path.replace(/^(body|query)\.?/, '') || path] = 'contains a NUL character';
+  } else if (ArrayBuffer.isView(value)) {
+    // A binary body (a file upload) is checked by its own route, not walked byte by byte here.
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => findNul(v, `${path}.${i}`, out));
   } else if (value !== null && typeof value === 'object') {

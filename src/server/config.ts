@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   PATHWAY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(120),
   PATHWAY_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   PATHWAY_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
+  PATHWAY_PUBLIC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(300),
   PATHWAY_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   PATHWAY_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
   PATHWAY_SECRET_KEY: z
@@ -55,6 +56,8 @@ export type Config = Readonly<{
   loginMaxFailures: number;
   lockoutMinutes: number;
   loginRatePerMinute: number;
+  /** Requests per minute from one client address to the public press API (/api/public/press/...). */
+  publicRatePerMinute: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   webDistDir: string;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailures: e.PATHWAY_LOGIN_MAX_FAILURES,
     lockoutMinutes: e.PATHWAY_LOCKOUT_MINUTES,
     loginRatePerMinute: e.PATHWAY_LOGIN_RATE_PER_MINUTE,
+    publicRatePerMinute: e.PATHWAY_PUBLIC_RATE_PER_MINUTE,
     trustProxy: e.PATHWAY_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     webDistDir: path.resolve('dist/web'),

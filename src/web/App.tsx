@@ -27,6 +27,8 @@ import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx
 import { PublicReportPage } from './features/hotline/public/PublicReportPage.tsx';
 import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
 import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
+import { PressPeoplePage, PressPersonPage } from './features/press/PressPeoplePage.tsx';
+import { ImpunityIndexPage } from './features/press/ImpunityIndexPage.tsx';
 import { HotlineDashboardPage } from './features/hotline/dashboard/DashboardPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
@@ -106,6 +108,9 @@ export function App() {
         {can('contacts:supervise') && <Route path="hotline/supervisor" element={<SupervisorPage />} />}
         <Route path="hotline/alerts" element={<AlertsPage />} />
         {user.permissions.some((p) => p.startsWith('contact:read:')) && <Route path="hotline/contacts/:id" element={<ContactPage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/people" element={<PressPeoplePage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/people/:id" element={<PressPersonPage />} />}
+        {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/impunity-index" element={<ImpunityIndexPage />} />}
         {can('hotline:reports') && <Route path="hotline/dashboard" element={<HotlineDashboardPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>

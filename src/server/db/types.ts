@@ -256,6 +256,12 @@ export interface PressAffiliationsTable {
   role: string | null;
   employment: string | null;
   period: string | null;
+  startedOn: NullableDateCol;
+  startedPrecision: string | null;
+  endedOn: NullableDateCol;
+  endedPrecision: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export interface PressIncidentsTable {

@@ -163,18 +163,45 @@ export const OverrideBody = z.strictObject({
   reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(2000),
 });
 
+const affiliationFields = {
+  outletId: z.uuid(),
+  role: optionalText(100),
+  employment: z.enum(EMPLOYMENTS).nullable().optional(),
+  period: optionalText(100),
+  from: PartialDateText.nullable().optional(),
+  until: PartialDateText.nullable().optional(),
+};
+
 export const CreatePersonBody = z.strictObject({
   name: text(200),
   aliases: z.array(text(200)).max(50).optional(),
   contactDetails: optionalText(2000),
   beats: z.array(text(100)).max(20).optional(),
   local: z.boolean().optional(),
-  affiliations: z
-    .array(z.strictObject({ outletId: z.uuid(), role: optionalText(100), employment: z.enum(EMPLOYMENTS).nullable().optional(), period: optionalText(100) }))
-    .max(20)
-    .optional(),
+  affiliations: z.array(z.strictObject(affiliationFields)).max(20).optional(),
 });
 export const CreateOutletBody = z.strictObject({ name: text(200), aliases: z.array(text(200)).max(50).optional(), medium: z.enum(OUTLET_MEDIA).nullable().optional() });
+
+/** A change to a journalist: only the fields given change; `aliases` and `beats` replace the lists. */
+export const UpdatePersonBody = z.strictObject({
+  name: text(200).optional(),
+  aliases: z.array(text(200)).max(50).optional(),
+  contactDetails: optionalText(2000),
+  beats: z.array(text(100)).max(20).optional(),
+  local: z.boolean().optional(),
+});
+export const UpdateOutletBody = z.strictObject({ name: text(200).optional(), aliases: z.array(text(200)).max(50).optional(), medium: z.enum(OUTLET_MEDIA).nullable().optional() });
+
+/** A journalist's link with an outlet; `from` and `until` may be partial dates, `until` not before `from`. */
+export const AffiliationInput = z.strictObject(affiliationFields);
+export const UpdateAffiliationBody = z.strictObject({
+  role: affiliationFields.role,
+  employment: affiliationFields.employment,
+  period: affiliationFields.period,
+  from: affiliationFields.from,
+  until: affiliationFields.until,
+});
+export type AffiliationFields = z.infer<typeof UpdateAffiliationBody>;
 export const NameSearchQuery = z.strictObject({ q: z.string().trim().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 export const StaffIncidentQuery = z.strictObject({
@@ -210,7 +237,18 @@ export const PersonView = z.object({
   beats: z.array(z.string()),
   local: z.boolean(),
   isSynthetic: z.boolean(),
-  affiliations: z.array(z.object({ outletId: z.string(), outletName: z.string(), role: z.string().nullable(), employment: z.string().nullable(), period: z.string().nullable() })),
+  affiliations: z.array(
+    z.object({
+      id: z.string(),
+      outletId: z.string(),
+      outletName: z.string(),
+      role: z.string().nullable(),
+      employment: z.string().nullable(),
+      period: z.string().nullable(),
+      from: PartialDateView.nullable(),
+      until: PartialDateView.nullable(),
+    }),
+  ),
 });
 export const OutletView = z.object({ id: z.string(), name: z.string(), aliases: z.array(z.string()), medium: z.string().nullable(), isSynthetic: z.boolean() });
 

@@ -30,7 +30,12 @@ export function AppLayout() {
     { to: '/admin/agencies', label: t('nav.agencies'), show: can('agencies:manage') },
     { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
   ];
-  const press: NavItem[] = [{ to: '/press', label: t('press.nav.incidents'), show: user.permissions.some((p) => p.startsWith('incident:read:')) }];
+  const readsPress = user.permissions.some((p) => p.startsWith('incident:read:'));
+  const press: NavItem[] = [
+    { to: '/press', label: t('press.nav.incidents'), show: readsPress },
+    { to: '/press/people', label: t('pressEditing.nav.people'), show: readsPress },
+    { to: '/press/impunity-index', label: t('pressEditing.nav.index'), show: readsPress },
+  ];
   const hotline: NavItem[] = [
     { to: '/hotline/console', label: t('hotlineConsole.nav.console'), show: user.permissions.some((p) => p.startsWith('contact:update:')) },
     { to: '/hotline/supervisor', label: t('hotlineConsole.nav.supervisor'), show: can('contacts:supervise') },

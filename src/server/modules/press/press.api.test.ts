@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
-import { SummaryCache } from './public-service.ts';
+import { z } from 'zod';
+import { PublicListItem, PublicListQuery } from '../../../shared/schemas/press.ts';
+import { PublicListCache, SummaryCache } from './public-service.ts';
+
+const PublicListPage = z.strictObject({ items: z.array(PublicListItem.strict()), nextCursor: z.string().nullable() });
 
 let t: TestApp;
 let monitor: Session;
@@ -312,6 +316,42 @@ describe('public page', () => {
     expect(killings.every((i: { actTypes: string[] }) => i.actTypes.includes('killing'))).toBe(true);
     const y = (await pub('/incidents?year=2011')).json().items;
     expect(y.every((i: { occurred: { on: string } }) => i.occurred.on.startsWith('2011'))).toBe(true);
+  });
+
+  it('sends list items in the schema, with the days since the last investigative act counted for today as on the incident page', async () => {
+    const res = await pub('/incidents?limit=200');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const body = PublicListPage.parse(res.json());
+    expect(body.items.length).toBeGreaterThan(1);
+    for (const item of body.items.slice(0, 10)) {
+      // Exactly the schema's fields, nothing more.
+      expect(Object.keys(item).sort()).toEqual(Object.keys(PublicListItem.shape).sort());
+      const detail = (await pub(`/incidents/${item.id}`)).json();
+      expect(item.derived).toEqual(detail.derived);
+      expect(item.title).toBe(detail.title);
+    }
+    expect(body.items.some((i) => i.derived.daysSinceLastInvestigativeAct !== null && i.derived.daysSinceLastInvestigativeAct > 0)).toBe(true);
+  });
+
+  it('caches list pages per process and drops them when any process publishes, republishes or withdraws', async () => {
+    const otherProcess = new PublicListCache(t.db);
+    const query = PublicListQuery.parse({ year: '1999' });
+    const ids = async () => JSON.parse(await otherProcess.get(query)).items.map((i: { id: string }) => i.id) as string[];
+    expect(await ids()).toEqual([]);
+    const pid = await person('List Cache Person');
+    const v = (await req('POST', '/api/v1/press/incidents', { title: 'List cache case', occurred: '1999-06', acts: [{ personId: pid, actType: 'threat' }] })).json();
+    await req('POST', `/api/v1/press/incidents/${v.id}/publish`, undefined, reviewer);
+    expect(await ids()).toEqual([v.id]);
+    expect((await pub('/incidents?year=1999')).json().items.map((i: { title: string }) => i.title)).toEqual(['List cache case']);
+    await req('PATCH', `/api/v1/press/incidents/${v.id}`, { title: 'List cache case, renamed' });
+    // An edit stays internal until published again.
+    expect((await pub('/incidents?year=1999')).json().items[0].title).toBe('List cache case');
+    await req('POST', `/api/v1/press/incidents/${v.id}/publish`, undefined, reviewer);
+    expect((await pub('/incidents?year=1999')).json().items[0].title).toBe('List cache case, renamed');
+    expect(JSON.parse(await otherProcess.get(query)).items[0].title).toBe('List cache case, renamed');
+    await req('POST', `/api/v1/press/incidents/${v.id}/unpublish`, undefined, reviewer);
+    expect(await ids()).toEqual([]);
+    expect((await pub('/incidents?year=1999')).json().items).toEqual([]);
   });
 
   it('caches the summary per process and sees another process publish through the version in the database', async () => {

@@ -1,13 +1,14 @@
 import { Readable } from 'node:stream';
+import { LRUCache } from 'lru-cache';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/database.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { queryKeys } from '../../../domain/names.ts';
 import { ACT_OUTCOMES, ACT_TYPES, PERPETRATOR_CATEGORIES } from '../../../shared/press.ts';
-import type { PublicIncident, PublicListItem, PublicListQuery, PublicSummary } from '../../../shared/schemas/press.ts';
+import type { PublicIncident, PublicListQuery, PublicSummary } from '../../../shared/schemas/press.ts';
 import * as repo from './repository.ts';
 import { indexView } from './service.ts';
-import { CSV_COLUMNS, servedDoc, servedItem, todayIso } from './views.ts';
+import { CSV_COLUMNS, servedDoc, todayIso } from './views.ts';
 
 type StoredDoc = Omit<PublicIncident, 'related'>;
 
@@ -26,15 +27,20 @@ export function decodePublicCursor(cursor: string | undefined): repo.PublicCurso
   }
 }
 
-export async function listPublic(db: Db, query: PublicListQuery, today = todayIso()) {
-  const rows = await repo.listPublic(db, { ...query, keys: query.q ? queryKeys(query.q) : [], after: decodePublicCursor(query.cursor) });
+/**
+ * One page of the public list as JSON text (`{"items":[...],"nextCursor":...}`, the shape of the
+ * route's schema): the items are the list items written at publication (`publicListItem`, public
+ * fields only) with the days since the last investigative act counted by the query, joined as they
+ * come from PostgreSQL. Parsing and re-serialising 50 documents per request was most of the list's
+ * cost (docs/benchmarks.md).
+ */
+export async function listPublicJson(db: Db, query: PublicListQuery, today = todayIso()): Promise<string> {
+  const rows = await repo.listPublic(db, { ...query, keys: query.q ? queryKeys(query.q) : [], after: decodePublicCursor(query.cursor), today });
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
-  return {
-    items: page.map((r) => servedItem(r.item as PublicListItem, today)),
-    nextCursor: more && last ? encodePublicCursor({ occurredOn: last.occurredOn, id: last.incidentId }) : null,
-  };
+  const nextCursor = more && last ? encodePublicCursor({ occurredOn: last.occurredOn, id: last.incidentId }) : null;
+  return `{"items":[${page.map((r) => r.itemJson).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
 }
 
 export async function getPublic(db: Db, id: string, today = todayIso()): Promise<PublicIncident> {
@@ -49,6 +55,36 @@ export async function getPublic(db: Db, id: string, today = todayIso()): Promise
     return title !== undefined && row.relatedIds.includes(k.relatedId) ? [{ id: k.relatedId, title, kind: k.kind }] : [];
   });
   return { ...doc, related };
+}
+
+/**
+ * Pages of the public list, cached per process like the summary: keyed by the public version (which
+ * every publication, withdrawal and published index bumps in the database, in its transaction), the
+ * day (the days since the last act move with it) and the query. Every request reads the version
+ * row, so a process never serves a page from before a publication it can see; a page is computed
+ * at most once per version, day and query while it stays among the most recently used (at most
+ * `max` pages and `maxChars` characters).
+ */
+export class PublicListCache {
+  private readonly pages: LRUCache<string, string>;
+  constructor(
+    private readonly db: Db,
+    max = 1000,
+    maxChars = 32 * 1024 * 1024,
+  ) {
+    // Bounded by count and by size: a page of 200 items is about 150 KB.
+    this.pages = new LRUCache({ max, maxSize: maxChars, sizeCalculation: (page) => page.length });
+  }
+
+  async get(query: PublicListQuery, today = todayIso()): Promise<string> {
+    const version = await repo.publicVersion(this.db);
+    const key = JSON.stringify([version, today, ...Object.entries(query).sort(([a], [b]) => a.localeCompare(b))]);
+    const hit = this.pages.get(key);
+    if (hit !== undefined) return hit;
+    const page = await listPublicJson(this.db, query, today);
+    this.pages.set(key, page);
+    return page;
+  }
 }
 
 /**

@@ -27,8 +27,9 @@ export async function findPersons(db: DbOrTx, ids: string[]) {
   const affs = await db
         .selectFrom('pressAffiliations as a')
         .innerJoin('pressOutlets as o', 'o.id', 'a.outletId')
-        .select(['a.personId', 'a.outletId', 'o.name as outletName', 'a.role', 'a.employment', 'a.period'])
+        .select(['a.id', 'a.personId', 'a.outletId', 'o.name as outletName', 'a.role', 'a.employment', 'a.period', 'a.startedOn', 'a.startedPrecision', 'a.endedOn', 'a.endedPrecision'])
         .where('a.personId', 'in', ids)
+        .orderBy(sql`a.started_on NULLS LAST`)
         .orderBy('o.name')
         .execute();
   return persons.map((p) => ({ ...p, affiliations: affs.filter((a) => a.personId === p.id) }));
@@ -87,6 +88,15 @@ export function searchPersons(db: DbOrTx, keys: string[], limit: number) {
   return q.orderBy('name').orderBy('id').limit(limit).execute();
 }
 
+/** Incidents whose search keys or public victims depend on a journalist (a victim) or an outlet (a victim, or a victim's outlet). */
+export async function incidentsNaming(db: DbOrTx, f: { personId?: string; outletId?: string }): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT DISTINCT a.incident_id AS id FROM press_acts a
+    WHERE a.person_id = ${f.personId ?? null}::uuid OR a.outlet_id = ${f.outletId ?? null}::uuid
+      OR a.person_id IN (SELECT person_id FROM press_affiliations WHERE outlet_id = ${f.outletId ?? null}::uuid)`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
 export function searchOutlets(db: DbOrTx, keys: string[], limit: number) {
   let q = db.selectFrom('pressOutlets').selectAll();
   if (keys.length > 0) q = q.where(sql<boolean>`name_keys @> ${sql.val(keys)}::text[]`);
@@ -121,11 +131,21 @@ export async function publicVersion(db: DbOrTx): Promise<number> {
 
 export type PublicCursor = { occurredOn: string; id: string };
 
-export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; after?: PublicCursor | undefined }) {
+/**
+ * One page of the public list, each item as JSON text ready to send, its days since the last
+ * investigative act counted for `today` (as `servedDoc` does for a document), so that the server neither parses
+ * nor re-serialises the stored items.
+ */
+export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; after?: PublicCursor | undefined; today: string }) {
   let q = db
     .selectFrom('pressPublicIncidents')
     .innerJoin('pressPublicDocs', 'pressPublicDocs.incidentId', 'pressPublicIncidents.incidentId')
-    .select(['pressPublicIncidents.incidentId', 'occurredOn', 'item']);
+    .select([
+      'pressPublicIncidents.incidentId',
+      'occurredOn',
+      sql<string>`jsonb_set(item, '{derived,daysSinceLastInvestigativeAct}',
+        coalesce(to_jsonb(greatest(0, ${f.today}::date - (item #>> '{derived,lastInvestigativeActOn}')::date)), 'null'::jsonb))::text`.as('itemJson'),
+    ]);
   if (f.year !== undefined) q = q.where('occurredYear', '=', f.year);
   if (f.actType) q = q.where(sql<boolean>`act_types @> ARRAY[${f.actType}]::text[]`);
   if (f.outcome) q = q.where(sql<boolean>`outcomes @> ARRAY[${f.outcome}]::text[]`);

@@ -5,6 +5,10 @@ import { decodeCursor, pageOf } from '../../db/pagination.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
 import {
   ActInput,
+  AffiliationInput,
+  UpdateAffiliationBody,
+  UpdateOutletBody,
+  UpdatePersonBody,
   CreateIncidentBody,
   CreateOutletBody,
   CreatePersonBody,
@@ -34,6 +38,7 @@ import {
   UpdateStateRequestBody,
 } from '../../../shared/schemas/press.ts';
 import * as press from './service.ts';
+import * as people from './people.ts';
 import { importIncidents } from './import.ts';
 import { contentDisposition, readSourceFile, uploadSourceFile } from './source-files.ts';
 import { dateView, derivedView, todayIso } from './views.ts';
@@ -150,6 +155,34 @@ export const pressRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/press/outlets', { schema: { tags, summary: 'Record an outlet', body: CreateOutletBody, response: { 201: OutletView, ...errors } } }, async (req, reply) =>
     reply.status(201).send(await press.createOutlet(db, actor(req), who(req), req.body)),
+  );
+
+  app.get('/press/persons/:id', { schema: { tags, summary: 'One journalist with their affiliations', params: IdParams, response: { 200: PersonView, ...errors } } }, async (req) =>
+    people.getPerson(db, who(req), req.params.id),
+  );
+
+  app.patch('/press/persons/:id', { schema: { tags, summary: "Change a journalist's name, aliases, contact details (internal), beats; incidents naming them are recomputed", params: IdParams, body: UpdatePersonBody, response: { 200: PersonView, ...errors } } }, async (req) =>
+    people.updatePerson(db, actor(req), who(req), req.params.id, req.body),
+  );
+
+  app.post('/press/persons/:id/affiliations', { schema: { tags, summary: 'Link a journalist with an outlet: role, employment, from and until (partial dates)', params: IdParams, body: AffiliationInput, response: { 201: PersonView, ...errors } } }, async (req, reply) =>
+    reply.status(201).send(await people.addAffiliation(db, actor(req), who(req), req.params.id, req.body)),
+  );
+
+  app.patch('/press/persons/:id/affiliations/:itemId', { schema: { tags, summary: 'Change an affiliation (role, employment, dates)', params: ItemParams, body: UpdateAffiliationBody, response: { 200: PersonView, ...errors } } }, async (req) =>
+    people.updateAffiliation(db, actor(req), who(req), req.params.id, req.params.itemId, req.body),
+  );
+
+  app.delete('/press/persons/:id/affiliations/:itemId', { schema: { tags, summary: 'Remove an affiliation recorded by mistake (the audit log keeps it)', params: ItemParams, response: { 200: PersonView, ...errors } } }, async (req) =>
+    people.removeAffiliation(db, actor(req), who(req), req.params.id, req.params.itemId),
+  );
+
+  app.get('/press/outlets/:id', { schema: { tags, summary: 'One outlet', params: IdParams, response: { 200: OutletView, ...errors } } }, async (req) =>
+    people.getOutlet(db, who(req), req.params.id),
+  );
+
+  app.patch('/press/outlets/:id', { schema: { tags, summary: "Change an outlet's name, aliases or medium; incidents naming it are recomputed", params: IdParams, body: UpdateOutletBody, response: { 200: OutletView, ...errors } } }, async (req) =>
+    people.updateOutlet(db, actor(req), who(req), req.params.id, req.body),
   );
 
   app.post('/press/import', {

@@ -4,11 +4,11 @@ import { hasPermission, requirePermission, visibleFilter, type ResourceDef } fro
 import type { Principal } from '../../access/principal.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { isForeignKeyViolation, isUniqueViolation, type Cursor } from '../../db/pagination.ts';
-import { parsePartialDate } from '../../../domain/press-dates.ts';
+import { parsePartialDate, periodEnd } from '../../../domain/press-dates.ts';
 import { impunityIndex, type ImpunityIndexParams } from '../../../domain/impunity.ts';
 import { nameKeys, queryKeys } from '../../../domain/names.ts';
 import type { RecordAction } from '../../../shared/roles.ts';
-import type { ImpunityStatus, UnescoStatus } from '../../../shared/press.ts';
+import type { DatePrecision, ImpunityStatus, UnescoStatus } from '../../../shared/press.ts';
 import type { CreateIncidentInput, IncidentFieldsInput, IncidentView } from '../../../shared/schemas/press.ts';
 import * as repo from './repository.ts';
 import { deriveFigures, personView, publicDoc, publicListItem, staffView, todayIso } from './views.ts';
@@ -82,7 +82,7 @@ async function changeIncident(db: Db, actor: AuditActor, p: Principal, id: strin
 }
 
 /** Foreign keys that point nowhere are the caller's mistake: a 400 naming the field. */
-function translateDbError(e: unknown): never {
+export function translateDbError(e: unknown): never {
   if (isForeignKeyViolation(e)) {
     const detail = String((e as { detail?: string }).detail ?? '');
     const field = /\((\w+)\)/.exec(detail)?.[1]?.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase()) ?? 'id';
@@ -381,10 +381,10 @@ export async function unpublishIncident(db: Db, actor: AuditActor, p: Principal,
 
 // ---------- persons and outlets ----------
 
-const requireIncidentWrite = (p: Principal) => {
+export const requireIncidentWrite = (p: Principal) => {
   if (!['all', 'agency', 'own'].some((s) => hasPermission(p, `incident:create:${s}` as 'incident:create:all'))) throw forbidden();
 };
-const requireIncidentRead = (p: Principal) => {
+export const requireIncidentRead = (p: Principal) => {
   if (!['all', 'agency', 'own', 'granted'].some((s) => hasPermission(p, `incident:read:${s}` as 'incident:read:all'))) throw forbidden();
 };
 
@@ -407,7 +407,41 @@ export async function searchOutlets(db: Db, p: Principal, q: string | undefined,
   return repo.searchOutlets(db, q ? queryKeys(q) : [], limit);
 }
 
-export type PersonInput = { name: string; aliases?: string[] | undefined; contactDetails?: string | null | undefined; beats?: string[] | undefined; local?: boolean | undefined; affiliations?: Array<{ outletId: string; role?: string | null | undefined; employment?: string | null | undefined; period?: string | null | undefined }> | undefined };
+type AffiliationDates = { from?: string | null | undefined; until?: string | null | undefined };
+export type PersonInput = {
+  name: string;
+  aliases?: string[] | undefined;
+  contactDetails?: string | null | undefined;
+  beats?: string[] | undefined;
+  local?: boolean | undefined;
+  affiliations?: Array<{ outletId: string; role?: string | null | undefined; employment?: string | null | undefined; period?: string | null | undefined } & AffiliationDates> | undefined;
+};
+
+/**
+ * The columns of an affiliation's dates as given (`undefined` leaves a date as it is); `until` may
+ * not end before `from` starts (partial dates: "2006" until "2006-03" is fine). `field` prefixes
+ * the names in a refusal.
+ */
+export function affiliationDates(given: AffiliationDates, before: { startedOn: string | null; startedPrecision: string | null; endedOn: string | null; endedPrecision: string | null } | null, field = '') {
+  const set: { startedOn?: string | null; startedPrecision?: string | null; endedOn?: string | null; endedPrecision?: string | null } = {};
+  if (given.from !== undefined) {
+    const d = given.from === null ? null : dateParts(given.from);
+    set.startedOn = d?.on ?? null;
+    set.startedPrecision = d?.precision ?? null;
+  }
+  if (given.until !== undefined) {
+    const d = given.until === null ? null : dateParts(given.until);
+    set.endedOn = d?.on ?? null;
+    set.endedPrecision = d?.precision ?? null;
+  }
+  const from = set.startedOn !== undefined ? set.startedOn : (before?.startedOn ?? null);
+  const untilOn = set.endedOn !== undefined ? set.endedOn : (before?.endedOn ?? null);
+  const untilPrecision = set.endedPrecision !== undefined ? set.endedPrecision : (before?.endedPrecision ?? null);
+  if (from && untilOn && periodEnd({ on: untilOn, precision: (untilPrecision ?? 'day') as DatePrecision }) < from) {
+    throw badRequest('validation_failed', 'An affiliation cannot end before it starts', { [`${field}until`]: 'before from' });
+  }
+  return set;
+}
 
 export async function insertPerson(tx: Tx, input: PersonInput, isSynthetic = false) {
   const aliases = [...new Set(input.aliases ?? [])];
@@ -419,7 +453,7 @@ export async function insertPerson(tx: Tx, input: PersonInput, isSynthetic = fal
   for (const [n, f] of (input.affiliations ?? []).entries()) {
     await tx
       .insertInto('pressAffiliations')
-      .values({ personId: r.id, outletId: f.outletId, role: f.role ?? null, employment: f.employment ?? null, period: f.period ?? null })
+      .values({ personId: r.id, outletId: f.outletId, role: f.role ?? null, employment: f.employment ?? null, period: f.period ?? null, ...affiliationDates(f, null, `affiliations.${n}.`) })
       .execute()
       .catch((e: unknown) => {
         if (isForeignKeyViolation(e)) throw badRequest('validation_failed', 'Unknown outlet', { [`affiliations.${n}.outletId`]: 'no such outlet' });

@@ -54,7 +54,16 @@ const personView = (p: PersonRow) => ({
   beats: p.beats,
   local: p.local,
   isSynthetic: p.isSynthetic,
-  affiliations: p.affiliations.map((f) => ({ outletId: f.outletId, outletName: f.outletName, role: f.role, employment: f.employment, period: f.period })),
+  affiliations: p.affiliations.map((f) => ({
+    id: f.id,
+    outletId: f.outletId,
+    outletName: f.outletName,
+    role: f.role,
+    employment: f.employment,
+    period: f.period,
+    from: f.startedOn ? dateView(pd(f.startedOn, f.startedPrecision ?? 'day')) : null,
+    until: f.endedOn ? dateView(pd(f.endedOn, f.endedPrecision ?? 'day')) : null,
+  })),
 });
 export type PersonView = ReturnType<typeof personView>;
 export { personView };
@@ -185,12 +194,7 @@ export function servedDoc(doc: StoredDoc, today: string): StoredDoc {
   return { ...doc, derived: { ...doc.derived, daysSinceLastInvestigativeAct: lastOn === null ? null : Math.max(0, daysBetween(lastOn, today)) } };
 }
 
-/** A stored list item as served today. */
-export function servedItem(item: PublicListItem, today: string): PublicListItem {
-  const lastOn = item.derived.lastInvestigativeActOn;
-  return { ...item, derived: { ...item.derived, daysSinceLastInvestigativeAct: lastOn === null ? null : Math.max(0, daysBetween(lastOn, today)) } };
-}
-
+/** The public list item of a published document: public fields only, written at publication. */
 export function publicListItem(stored: StoredDoc, today: string): PublicListItem {
   const d = servedDoc(stored, today);
   return {

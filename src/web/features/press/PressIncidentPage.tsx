@@ -13,6 +13,7 @@ import { ErrorAlert, errorText, serverFieldErrors, type FieldErrors } from '../.
 import { Page } from '../../components/Page.tsx';
 import { IMPUNITY_COLORS, pressLabel } from './labels.ts';
 import { PRESS_KEY } from './PressIncidentsPage.tsx';
+import { EditIncidentButton, LinksPanel, StateRequestsPanel } from './IncidentEditing.tsx';
 
 type Incident = IncidentView;
 
@@ -53,10 +54,11 @@ export function PressIncidentPage() {
       title={i.title}
       description={`${i.occurred.display}${i.city ? ` · ${i.city}` : ''}`}
       actions={
-        can('incidents:publish') && (
+        (canEdit || can('incidents:publish')) && (
           <Group>
-            {(!i.publishedAt || i.changedSincePublish) && <Button onClick={() => void act('publish')}>{i.publishedAt ? t('press.republish') : t('press.publish')}</Button>}
-            {i.publishedAt && <Button variant="default" onClick={() => void act('unpublish')}>{t('press.unpublish')}</Button>}
+            {canEdit && <EditIncidentButton incident={i} onSaved={saved} />}
+            {can('incidents:publish') && (!i.publishedAt || i.changedSincePublish) && <Button onClick={() => void act('publish')}>{i.publishedAt ? t('press.republish') : t('press.publish')}</Button>}
+            {can('incidents:publish') && i.publishedAt && <Button variant="default" onClick={() => void act('unpublish')}>{t('press.unpublish')}</Button>}
           </Group>
         )
       }
@@ -82,7 +84,9 @@ export function PressIncidentPage() {
         <Paper withBorder p="md">
           <Title order={2} size="h5" mb="xs">{t('press.victims')}</Title>
           {i.acts.map((a) => (
-            <Text key={a.id} size="sm">{a.person?.name ?? a.outlet?.name}: {pressLabel(t, 'act', a.actType)}{a.outcome ? ` — ${pressLabel(t, 'outcome', a.outcome)}` : ''}</Text>
+            <Text key={a.id} size="sm">
+              {a.person ? <Anchor component={Link} to={`/press/people/${a.person.id}`}>{a.person.name}</Anchor> : a.outlet?.name}: {pressLabel(t, 'act', a.actType)}{a.outcome ? ` — ${pressLabel(t, 'outcome', a.outcome)}` : ''}
+            </Text>
           ))}
           {i.placeExact && <Text size="sm" mt="xs">{t('press.field.placeExact')}: {i.placeExact}</Text>}
           {i.narrative && <Text size="sm" mt="xs">{i.narrative}</Text>}
@@ -137,6 +141,10 @@ export function PressIncidentPage() {
           {canEdit && <LegalCaseForm incidentId={i.id} onSaved={saved} />}
         </Paper>
       </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <StateRequestsPanel incident={i} canEdit={canEdit} onSaved={saved} />
+        <LinksPanel incident={i} canEdit={canEdit} onSaved={saved} />
+      </SimpleGrid>
     </Page>
   );
 }
@@ -150,8 +158,10 @@ function useSubmit(onSaved: (v: Incident) => Promise<void>) {
     setBusy(true);
     setErrors({});
     try {
-      await onSaved(await api('POST', path, body, IncidentView));
+      const v = await api('POST', path, body, IncidentView);
+      // Cleared as soon as the server has it, so that what is typed next is not wiped by a late reset.
       reset();
+      await onSaved(v);
     } catch (err) {
       setErrors(serverFieldErrors(t, err));
       notifications.show({ color: 'red', message: errorText(t, err) });
