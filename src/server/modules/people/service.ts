@@ -3,7 +3,7 @@ import { appendAudit, auditedTransaction, type AuditActor } from '../../audit/au
 import { redact, scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest, forbidden, notFound } from '../../errors.ts';
-import { detectScript, personNameKeys } from '../../../domain/name-match.ts';
+import { detectScript, nameMatchKeys } from '../../../domain/name-match.ts';
 import type { NameKind, NameScript, PersonSex } from '../../../shared/people.ts';
 import type { CreatePersonBody, PersonNameInput, PersonView } from '../../../shared/schemas/people.ts';
 import { PEOPLE } from './policy.ts';
@@ -17,7 +17,7 @@ export function toNewName(n: PersonNameInput, kind: NameKind): repo.NewName {
   const familyName = clean(n.familyName);
   const patronymic = clean(n.patronymic);
   const asEntered = clean(n.asEntered) ?? [givenName, patronymic, familyName].filter(Boolean).join(' ');
-  return { givenName, familyName, patronymic, asEntered, script: detectScript(asEntered), kind, keys: personNameKeys({ givenName, familyName, patronymic }) };
+  return { givenName, familyName, patronymic, asEntered, script: detectScript(asEntered), kind, keys: nameMatchKeys({ givenName, familyName, patronymic }) };
 }
 
 /** Birth date and year agree: a date sets the year; a year alone may be an estimate. */
