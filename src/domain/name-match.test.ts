@@ -238,6 +238,7 @@ describe('keys and look-up tiers', () => {
   });
   it('a query finds by exact keys first, by skeleton second', () => {
     expect(queryKeyTiers('Гусейн Мамедов')).toEqual({ exact: ['husain', 'mamadov'], loose: ['~hsn', '~mdv'] });
+    expect(queryKeyTiers('Hüseyn Əli oğlu Məmmədov').exact).toEqual(['husain', 'mamadov']);
   });
   it.each([
     ['Orucov', 'Оруджев'],

@@ -169,10 +169,13 @@ export function nameMatchKeys(n: string | NameParts | ParsedName): string[] {
   return [...new Set([...keys, ...keys.map((k) => `~${skeletonOf(k)}`)])].sort();
 }
 
-/** What a search looks up: first every word's key, then (if that finds too little) every word's skeleton. */
-export function queryKeyTiers(query: string): { exact: string[]; loose: string[] } {
-  const p = parseName(query);
-  const keys = [...new Set([...p.words.map((w) => w.key), ...(p.patronymic ? [p.patronymic] : [])])].sort();
+/**
+ * What a search looks up: first every core word's key, then (if that finds too little) every core
+ * word's skeleton. A patronymic the query marks (oğlu, -ovich) is not required: many records lack one.
+ */
+export function queryKeyTiers(query: string | NameParts | ParsedName): { exact: string[]; loose: string[] } {
+  const p = toParsed(query);
+  const keys = [...new Set(p.words.map((w) => w.key))].sort();
   return { exact: keys, loose: [...new Set(keys.map((k) => `~${skeletonOf(k)}`))].sort() };
 }
 
