@@ -64,7 +64,7 @@ export async function refreshNameKeys(tx: Tx, personId: string) {
 }
 
 /** How many candidates each access branch of a search hands to the ranking, at most. */
-export const SEARCH_CANDIDATES = 300;
+export const SEARCH_CANDIDATES = 200;
 
 /**
  * Ids of people the principal may read whose names carry every one of `keys`, not merged away.
