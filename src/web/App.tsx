@@ -21,6 +21,8 @@ import { PublicPressPage } from './features/press/PublicPressPage.tsx';
 import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
 import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
+import { PeoplePage } from './features/people/PeoplePage.tsx';
+import { PersonPage } from './features/people/PersonPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -84,6 +86,8 @@ export function App() {
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
+        {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people" element={<PeoplePage />} />}
+        {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people/:id" element={<PersonPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

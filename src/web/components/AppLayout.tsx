@@ -31,6 +31,7 @@ export function AppLayout() {
     { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
   ];
   const press: NavItem[] = [{ to: '/press', label: t('press.nav.incidents'), show: user.permissions.some((p) => p.startsWith('incident:read:')) }];
+  const nrm: NavItem[] = [{ to: '/people', label: t('people.nav.people'), show: user.permissions.some((p) => p.startsWith('person:read:')) }];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -117,6 +118,7 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" aria-label={t('nav.main')}>
         <ScrollArea>
           {section(t('nav.sectionPersonal'), personal)}
+          {section(t('people.nav.section'), nrm)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}
