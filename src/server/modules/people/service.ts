@@ -217,10 +217,7 @@ export const LOOSE_LOOKUP_BELOW = 5;
 async function candidates(db: DbOrTx, p: Principal, tiers: { exact: string[]; loose: string[] }, exclude: string[] = []) {
   const rows = await repo.searchCandidates(db, p, tiers.exact, exclude);
   if (rows.length < LOOSE_LOOKUP_BELOW) rows.push(...(await repo.searchCandidates(db, p, tiers.loose, [...exclude, ...rows.map((r) => r.id)])));
-  const names = await repo.listNames(db, rows.map((r) => r.id));
-  const byPerson = new Map<string, repo.NameRow[]>();
-  for (const n of names) byPerson.set(n.personId, [...(byPerson.get(n.personId) ?? []), n]);
-  return rows.map((row) => ({ row, names: byPerson.get(row.id) ?? [] }));
+  return rows.map(({ names, ...row }) => ({ row, names }));
 }
 
 /**
@@ -303,8 +300,9 @@ export async function mergePerson(db: Db, p: Principal, actor: AuditActor, id: s
     const [firstId, secondId] = [id, body.intoId].sort();
     const first = await repo.lockPerson(tx, p, firstId!);
     const second = await repo.lockPerson(tx, p, secondId!);
-    const from = first?.id === id ? first : second;
-    const into = first?.id === body.intoId ? first : second;
+    const locked = [first, second].filter((r): r is repo.PersonRow => r !== undefined);
+    const from = locked.find((r) => r.id === id);
+    const into = locked.find((r) => r.id === body.intoId);
     if (!from) throw notFound('Person');
     if (!into) throw new AppError('not_found', 404, 'Person not found', { intoId: 'not found' });
     if (from.mergedInto) throw conflict('person_merged', 'This record was already merged', { mergedInto: from.mergedInto });
