@@ -79,7 +79,7 @@ export function toPersonView(p: Principal, row: repo.PersonRow, names: readonly 
  * For modules that add a person as part of a larger write (a case); `createPerson` is the same on its own.
  */
 export async function insertPerson(tx: Tx, p: Principal, actor: AuditActor, body: CreatePersonBody): Promise<PersonView> {
-  if (!scopesFor(p, 'person', 'create').has('agency') && !scopesFor(p, 'person', 'create').has('all')) throw forbidden();
+  if (scopesFor(p, 'person', 'create').size === 0) throw forbidden();
   const birth = birthFields(body);
   const names = [toNewName(body.name, 'primary'), ...(body.aliases ?? []).map((a) => toNewName(a, 'alias'))];
   const now = new Date();
