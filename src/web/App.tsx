@@ -21,6 +21,12 @@ import { PublicPressPage } from './features/press/PublicPressPage.tsx';
 import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
 import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
+import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
+import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
+import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
+import { PublicReportPage } from './features/hotline/public/PublicReportPage.tsx';
+import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
+import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
 import { PeoplePage } from './features/people/PeoplePage.tsx';
 import { PersonPage } from './features/people/PersonPage.tsx';
 
@@ -42,6 +48,16 @@ export function App() {
       <Routes>
         <Route path="/public/press" element={<PublicPressPage />} />
         <Route path="/public/press/:id" element={<PublicIncidentPage />} />
+      </Routes>
+    );
+  }
+  // Public reports: no account, and nothing of a signed-in session on the page.
+  if (location.pathname === '/public/report' || location.pathname.startsWith('/public/report/')) {
+    return (
+      <Routes>
+        <Route path="/public/report" element={<PublicReportPage />} />
+        <Route path="/public/report/follow-up" element={<FollowUpPage />} />
+        <Route path="*" element={<Navigate to="/public/report" replace />} />
       </Routes>
     );
   }
@@ -86,6 +102,11 @@ export function App() {
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
+        {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console" element={<ConsolePage />} />}
+        {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console/:id" element={<ConsolePage />} />}
+        {can('contacts:supervise') && <Route path="hotline/supervisor" element={<SupervisorPage />} />}
+        <Route path="hotline/alerts" element={<AlertsPage />} />
+        {user.permissions.some((p) => p.startsWith('contact:read:')) && <Route path="hotline/contacts/:id" element={<ContactPage />} />}
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people" element={<PeoplePage />} />}
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people/:id" element={<PersonPage />} />}
         <Route path="*" element={<NotFoundPage />} />
