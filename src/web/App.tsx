@@ -29,6 +29,8 @@ import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
 import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
 import { PressPeoplePage, PressPersonPage } from './features/press/PressPeoplePage.tsx';
 import { ImpunityIndexPage } from './features/press/ImpunityIndexPage.tsx';
+import { PeoplePage } from './features/people/PeoplePage.tsx';
+import { PersonPage } from './features/people/PersonPage.tsx';
 import { HotlineDashboardPage } from './features/hotline/dashboard/DashboardPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
@@ -111,6 +113,8 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/people" element={<PressPeoplePage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/people/:id" element={<PressPersonPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/impunity-index" element={<ImpunityIndexPage />} />}
+        {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people" element={<PeoplePage />} />}
+        {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people/:id" element={<PersonPage />} />}
         {can('hotline:reports') && <Route path="hotline/dashboard" element={<HotlineDashboardPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -467,6 +467,40 @@ export interface MailOutboxTable {
   createdAt: Timestamp;
 }
 
+export interface PeopleTable {
+  id: Generated<string>;
+  ownerAgencyId: string;
+  createdBy: string | null;
+  sex: Generated<string>;
+  birthDate: NullableDateCol;
+  birthYear: number | null;
+  birthYearEstimated: Generated<boolean>;
+  citizenship: string | null;
+  languages: Generated<string[]>;
+  nameKeys: Generated<string[]>;
+  mergedInto: string | null;
+  mergedAt: NullableTimestamp;
+  mergedBy: string | null;
+  mergeReason: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface PersonNamesTable {
+  id: Generated<string>;
+  personId: string;
+  givenName: string | null;
+  familyName: string | null;
+  patronymic: string | null;
+  asEntered: string;
+  script: string;
+  kind: string;
+  keys: Generated<string[]>;
+  createdBy: string | null;
+  createdAt: Timestamp;
+  seq: Generated<string>;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -502,6 +536,8 @@ export interface Database {
   pressPublicIncidents: PressPublicIncidentsTable;
   pressPublicDocs: PressPublicDocsTable;
   pressImpunityIndex: PressImpunityIndexTable;
+  people: PeopleTable;
+  personNames: PersonNamesTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

@@ -42,6 +42,7 @@ export function AppLayout() {
     { to: '/hotline/alerts', label: t('hotlineConsole.nav.alerts'), show: can('contacts:supervise') || user.agency.type === 'police' },
     { to: '/hotline/dashboard', label: t('hotlineDashboard.nav'), show: can('hotline:reports') },
   ];
+  const nrm: NavItem[] = [{ to: '/people', label: t('people.nav.people'), show: user.permissions.some((p) => p.startsWith('person:read:')) }];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -129,6 +130,7 @@ export function AppLayout() {
         <ScrollArea>
           {section(t('nav.sectionPersonal'), personal)}
           {section(t('hotlineConsole.nav.section'), hotline)}
+          {section(t('people.nav.section'), nrm)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}

@@ -7,6 +7,8 @@ import * as m0033 from './0033_press_public_list_covering.ts';
 import * as m0040 from './0040_operator_states.ts';
 import * as m0043 from './0043_hotline_replies.ts';
 import * as m0046 from './0046_hotline_dashboard.ts';
+import * as m0050 from './0050_people.ts';
+import * as m0051 from './0051_people_search.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -19,4 +21,6 @@ export const migrations: Record<string, { up: string }> = {
   '0040_operator_states': m0040,
   '0043_hotline_replies': m0043,
   '0046_hotline_dashboard': m0046,
+  '0050_people': m0050,
+  '0051_people_search': m0051,
 };
