@@ -423,6 +423,80 @@ export interface PressImpunityIndexTable {
   createdAt: Timestamp;
 }
 
+export interface CasesTable {
+  id: Generated<string>;
+  caseNumber: string;
+  ownerAgencyId: string;
+  ownerUserId: string | null;
+  status: Generated<string>;
+  closureReason: string | null;
+  victimStatus: Generated<string>;
+  narrative: string | null;
+  region: string | null;
+  country: string | null;
+  exploitationForms: Generated<string[]>;
+  sexExploitationTypes: Generated<string[]>;
+  controlMethods: Generated<string[]>;
+  recruitmentMethods: Generated<string[]>;
+  recruitmentApps: Generated<string[]>;
+  industry: string | null;
+  sourceContactId: string | null;
+  openedAt: Timestamp;
+  closedAt: NullableTimestamp;
+  createdBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseContactsTable {
+  caseId: string;
+  contactId: string;
+  linkedBy: string;
+  linkedAt: Timestamp;
+}
+
+export interface CaseEventsTable {
+  id: Generated<string>;
+  caseId: string;
+  type: string;
+  occurredOn: string | null;
+  occurredPrecision: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  place: string | null;
+  description: string | null;
+  createdBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseScreeningsTable {
+  id: Generated<string>;
+  caseId: string;
+  fromContactScreeningId: string | null;
+  list: string;
+  listReason: string;
+  indicators: ColumnType<unknown, string, string>;
+  recruitmentActEstablished: Generated<boolean>;
+  presumedVictim: boolean;
+  provisional: boolean;
+  catalogueVersion: string;
+  ruleVersion: string;
+  result: ColumnType<unknown, string, string>;
+  screenedBy: string;
+  screenedAt: Timestamp;
+  createdAt: Timestamp;
+}
+
+export interface CaseNotesTable {
+  id: Generated<string>;
+  caseId: string;
+  body: string;
+  createdBy: string;
+  createdAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -455,6 +529,11 @@ export interface Database {
   pressPublicIncidents: PressPublicIncidentsTable;
   pressPublicDocs: PressPublicDocsTable;
   pressImpunityIndex: PressImpunityIndexTable;
+  cases: CasesTable;
+  caseContacts: CaseContactsTable;
+  caseEvents: CaseEventsTable;
+  caseScreenings: CaseScreeningsTable;
+  caseNotes: CaseNotesTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
