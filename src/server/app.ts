@@ -27,6 +27,7 @@ import { agencyRoutes } from './modules/agencies/routes.ts';
 import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
+import { caseRoutes } from './modules/cases/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { contactStreamRoutes } from './modules/contacts/stream.ts';
@@ -246,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(screeningRoutes, { prefix: '/api/v1' });
   await api.register(contactRoutes, { prefix: '/api/v1' });
   await api.register(contactStreamRoutes, { prefix: '/api/v1' });
+  await api.register(caseRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
   await api.register(pressRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import {
+  CASE_SECTIONS,
+  CASE_STATUSES,
+  CONTROL_METHODS,
+  EXPLOITATION_FORMS,
+  INDUSTRIES,
+  RECRUITMENT_METHODS,
+  SEX_EXPLOITATION_TYPES,
+  TRAFFICKING_EVENT_TYPES,
+  VICTIM_STATUSES,
+  WEBSITES_AND_APPS,
+} from '../nrm.ts';
+import { CONTACT_CHANNELS, OBSERVATION_SOURCES } from '../hotline.ts';
+import { EXPLOITATION_TYPES } from '../../domain/screening.ts';
+import { PageQuery } from './common.ts';
+import { IndicatorCode, ScreeningListSchema, ScreeningResultView } from './screening.ts';
+
+const Text = (max: number) => z.string().trim().max(max);
+const Country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 code');
+const uniqueList = <T extends readonly [string, ...string[]]>(values: T, max = 30) =>
+  z.array(z.enum(values)).max(max).transform((xs) => [...new Set(xs)]);
+const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .max(500)
+    .transform((s, ctx) => {
+      const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+      const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown: ${bad.join(', ')}; one or more of ${values.join(', ')}` });
+      return parts as T[number][];
+    });
+/** "2024", "2024-03" or "2024-03-05": a date known to the year, month or day. */
+export const PartialDateText = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date as YYYY, YYYY-MM or YYYY-MM-DD');
+
+/** What a case says about the exploitation (HTCDS victim context), shared by create and update. */
+const CaseFields = {
+  region: Text(100).min(1).nullable().optional(),
+  country: Country.nullable().optional(),
+  exploitationForms: uniqueList(EXPLOITATION_FORMS).optional(),
+  sexExploitationTypes: uniqueList(SEX_EXPLOITATION_TYPES).optional(),
+  controlMethods: uniqueList(CONTROL_METHODS).optional(),
+  recruitmentMethods: uniqueList(RECRUITMENT_METHODS).optional(),
+  recruitmentApps: uniqueList(WEBSITES_AND_APPS).optional(),
+  industry: z.enum(INDUSTRIES).nullable().optional(),
+  /** Free text about the situation; personal narrative, shown only in the `notes` section. */
+  narrative: Text(20_000).nullable().optional(),
+};
+
+/** Open a case: directly, or from a hotline contact (linked, its screenings and place carried over). */
+export const CreateCaseBody = z.strictObject({
+  contactId: z.uuid().optional(),
+  ...CaseFields,
+});
+
+export const UpdateCaseBody = z.strictObject({
+  ...CaseFields,
+  status: z.enum(CASE_STATUSES).optional(),
+  /** Required when closing. */
+  closureReason: Text(5000).min(1).nullable().optional(),
+  victimStatus: z.enum(VICTIM_STATUSES).optional(),
+  /** The case worker of the owning agency responsible for the case. */
+  ownerUserId: z.uuid().nullable().optional(),
+});
+
+export const CaseListQuery = PageQuery.extend({
+  status: csvOf(CASE_STATUSES).optional(),
+  victimStatus: csvOf(VICTIM_STATUSES).optional(),
+  /** Cases with any of these forms of exploitation. */
+  exploitation: csvOf(EXPLOITATION_FORMS).optional(),
+  region: Text(100).min(1).optional(),
+  ownerAgencyId: z.uuid().optional(),
+  /** Only my cases (owner user). */
+  mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  contactId: z.uuid().optional(),
+  /** A case number or its beginning, e.g. NRM-2026-0001. */
+  number: z.string().trim().min(3).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes').optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** One row of the case list: only the anonymous summary, whatever sections the user may see. */
+export const CaseListItem = z.object({
+  id: z.uuid(),
+  caseNumber: z.string(),
+  ownerAgencyId: z.uuid(),
+  ownerAgencyName: z.string(),
+  ownerUserId: z.uuid().nullable(),
+  status: z.enum(CASE_STATUSES),
+  victimStatus: z.enum(VICTIM_STATUSES),
+  region: z.string().nullable(),
+  country: z.string().nullable(),
+  exploitationForms: z.array(z.enum(EXPLOITATION_FORMS)),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** How this user reaches the case: their agency's, their own, or shared with their agency. */
+  access: z.enum(['all', 'agency', 'own', 'granted', 'user_grant']),
+});
+export type CaseListItem = z.infer<typeof CaseListItem>;
+
+export const CaseSummaryView = CaseListItem.extend({
+  sexExploitationTypes: z.array(z.enum(SEX_EXPLOITATION_TYPES)),
+  controlMethods: z.array(z.enum(CONTROL_METHODS)),
+  recruitmentMethods: z.array(z.enum(RECRUITMENT_METHODS)),
+  recruitmentApps: z.array(z.enum(WEBSITES_AND_APPS)),
+  industry: z.enum(INDUSTRIES).nullable(),
+  closureReason: z.string().nullable().optional(),
+  sourceContactId: z.uuid().nullable(),
+  createdBy: z.uuid(),
+});
+
+export const TraffickingEventView = z.object({
+  id: z.uuid(),
+  type: z.enum(TRAFFICKING_EVENT_TYPES),
+  /** As far as it is known: YYYY, YYYY-MM or YYYY-MM-DD. */
+  date: z.string().nullable(),
+  country: z.string().nullable(),
+  region: z.string().nullable(),
+  city: z.string().nullable().optional(),
+  place: z.string().nullable().optional(),
+  description: z.string().nullable().optional(),
+  createdBy: z.uuid(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const TraffickingEventBody = z.strictObject({
+  type: z.enum(TRAFFICKING_EVENT_TYPES),
+  date: PartialDateText.nullable().optional(),
+  country: Country.nullable().optional(),
+  region: Text(100).nullable().optional(),
+  city: Text(100).nullable().optional(),
+  place: Text(500).nullable().optional(),
+  description: Text(10_000).nullable().optional(),
+});
+export const UpdateTraffickingEventBody = TraffickingEventBody.partial();
+
+export const CaseNoteBody = z.strictObject({ body: Text(20_000).min(1, 'required') });
+export const CaseNoteView = z.object({ id: z.uuid(), body: z.string().optional(), createdBy: z.uuid(), createdByName: z.string(), createdAt: z.string() });
+
+export const CaseScreeningBody = z.strictObject({
+  exploitation: z.enum(EXPLOITATION_TYPES),
+  age: z.number().int().min(0).max(120).nullable(),
+  ageVerified: z.boolean().optional(),
+  possiblyChild: z.boolean().optional(),
+  indicators: z
+    .array(z.strictObject({ code: IndicatorCode, source: z.enum(OBSERVATION_SOURCES), observedAt: z.iso.datetime({ offset: true }).optional() }))
+    .max(100),
+  recruitmentActEstablished: z.boolean().optional(),
+});
+
+export const CaseScreeningView = z.object({
+  id: z.uuid(),
+  fromContactScreeningId: z.uuid().nullable(),
+  list: ScreeningListSchema,
+  listReason: z.string(),
+  indicators: z.array(z.object({ code: z.string(), source: z.string(), observedAt: z.string(), observedBy: z.string() })),
+  result: ScreeningResultView,
+  /** A positive result proposes a referral to the competent authority; it changes no one's status. */
+  proposeReferral: z.boolean(),
+  screenedBy: z.uuid(),
+  screenedAt: z.string(),
+});
+
+export const CaseContactView = z.object({
+  contactId: z.uuid(),
+  channel: z.enum(CONTACT_CHANNELS),
+  receivedAt: z.string(),
+  linkedBy: z.uuid(),
+  linkedAt: z.string(),
+});
+export const LinkContactBody = z.strictObject({ contactId: z.uuid() });
+
+export const TimelineEntryView = z.object({
+  seq: z.string(),
+  at: z.string(),
+  action: z.string(),
+  actorUserId: z.uuid().nullable(),
+  actorName: z.string().nullable(),
+  actorAgencyName: z.string().nullable(),
+  /** The fields the entry touched; values only for non-identifying ones (statuses, types, dates). */
+  fields: z.array(z.string()),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+/**
+ * The case page in one request: the sections this user may see (all for the owning agency; those a
+ * referral or share opened for another agency), each field also dropped when the user's role may not
+ * see its sensitivity tag. Sections the user may not see are absent.
+ */
+export const CaseDetail = z.object({
+  id: z.uuid(),
+  caseNumber: z.string(),
+  sections: z.array(z.enum(CASE_SECTIONS)),
+  summary: CaseSummaryView.optional(),
+  narrative: z.string().nullable().optional(),
+  contacts: z.array(CaseContactView).optional(),
+  events: z.array(TraffickingEventView).optional(),
+  screenings: z.array(CaseScreeningView).optional(),
+  notes: z.array(CaseNoteView).optional(),
+  timeline: z.array(TimelineEntryView).optional(),
+});
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+export const CaseVocabulariesView = z.object({
+  status: z.array(z.string()),
+  victimStatus: z.array(z.string()),
+  exploitationForms: z.array(z.string()),
+  sexExploitationTypes: z.array(z.string()),
+  controlMethods: z.array(z.string()),
+  recruitmentMethods: z.array(z.string()),
+  industries: z.array(z.string()),
+  recruitmentApps: z.array(z.string()),
+  eventTypes: z.array(z.string()),
+  sections: z.array(z.string()),
+});
+
+export const CaseEventParams = z.strictObject({ id: z.uuid(), eventId: z.uuid() });
