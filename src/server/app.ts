@@ -35,6 +35,7 @@ import { LiveHub } from './live/hub.ts';
 import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { pressRoutes } from './modules/press/routes.ts';
+import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
@@ -250,6 +251,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(caseRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
   await api.register(pressRoutes, { prefix: '/api/v1' });
+  await api.register(peopleRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 
   if (hasWeb(deps.config)) {

@@ -423,6 +423,39 @@ export interface PressImpunityIndexTable {
   createdAt: Timestamp;
 }
 
+export interface PeopleTable {
+  id: Generated<string>;
+  ownerAgencyId: string;
+  createdBy: string | null;
+  sex: Generated<string>;
+  birthDate: NullableDateCol;
+  birthYear: number | null;
+  birthYearEstimated: Generated<boolean>;
+  citizenship: string | null;
+  languages: Generated<string[]>;
+  nameKeys: Generated<string[]>;
+  mergedInto: string | null;
+  mergedAt: NullableTimestamp;
+  mergedBy: string | null;
+  mergeReason: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface PersonNamesTable {
+  id: Generated<string>;
+  personId: string;
+  givenName: string | null;
+  familyName: string | null;
+  patronymic: string | null;
+  asEntered: string;
+  script: string;
+  kind: string;
+  keys: Generated<string[]>;
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
 export interface CasesTable {
   id: Generated<string>;
   caseNumber: string;
@@ -529,6 +562,8 @@ export interface Database {
   pressPublicIncidents: PressPublicIncidentsTable;
   pressPublicDocs: PressPublicDocsTable;
   pressImpunityIndex: PressImpunityIndexTable;
+  people: PeopleTable;
+  personNames: PersonNamesTable;
   cases: CasesTable;
   caseContacts: CaseContactsTable;
   caseEvents: CaseEventsTable;

@@ -2,6 +2,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0020 from './0020_hotline.ts';
 import * as m0030 from './0030_press_freedom.ts';
 import * as m0031 from './0031_press_source_files.ts';
+import * as m0050 from './0050_people.ts';
 import * as m0055 from './0055_cases.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
@@ -10,5 +11,6 @@ export const migrations: Record<string, { up: string }> = {
   '0020_hotline': m0020,
   '0030_press_freedom': m0030,
   '0031_press_source_files': m0031,
+  '0050_people': m0050,
   '0055_cases': m0055,
 };
