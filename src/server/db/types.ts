@@ -530,6 +530,20 @@ export interface CaseNotesTable {
   createdAt: Timestamp;
 }
 
+export interface CasePeopleTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  role: string;
+  ageDisputed: Generated<boolean>;
+  unaccompanied: Generated<boolean>;
+  guardianName: string | null;
+  guardianAppointedOn: string | null;
+  addedBy: string;
+  addedAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -569,6 +583,7 @@ export interface Database {
   caseEvents: CaseEventsTable;
   caseScreenings: CaseScreeningsTable;
   caseNotes: CaseNotesTable;
+  casePeople: CasePeopleTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

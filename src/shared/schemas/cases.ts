@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CASE_PERSON_ROLES,
   CASE_SECTIONS,
   CASE_STATUSES,
   CONTROL_METHODS,
@@ -14,6 +15,7 @@ import {
 import { CONTACT_CHANNELS, OBSERVATION_SOURCES } from '../hotline.ts';
 import { EXPLOITATION_TYPES } from '../../domain/screening.ts';
 import { PageQuery } from './common.ts';
+import { CreatePersonBody, PersonView } from './people.ts';
 import { IndicatorCode, ScreeningListSchema, ScreeningResultView } from './screening.ts';
 
 const Text = (max: number) => z.string().trim().max(max);
@@ -185,24 +187,6 @@ export const TimelineEntryView = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
-/**
- * The case page in one request: the sections this user may see (all for the owning agency; those a
- * referral or share opened for another agency), each field also dropped when the user's role may not
- * see its sensitivity tag. Sections the user may not see are absent.
- */
-export const CaseDetail = z.object({
-  id: z.uuid(),
-  caseNumber: z.string(),
-  sections: z.array(z.enum(CASE_SECTIONS)),
-  summary: CaseSummaryView.optional(),
-  narrative: z.string().nullable().optional(),
-  contacts: z.array(CaseContactView).optional(),
-  events: z.array(TraffickingEventView).optional(),
-  screenings: z.array(CaseScreeningView).optional(),
-  notes: z.array(CaseNoteView).optional(),
-  timeline: z.array(TimelineEntryView).optional(),
-});
-export type CaseDetail = z.infer<typeof CaseDetail>;
 
 export const CaseVocabulariesView = z.object({
   status: z.array(z.string()),
@@ -218,3 +202,60 @@ export const CaseVocabulariesView = z.object({
 });
 
 export const CaseEventParams = z.strictObject({ id: z.uuid(), eventId: z.uuid() });
+
+const GuardianFields = {
+  /** Whether a child is without a parent or carer in the country (CETS art. 10(4): a guardian is appointed). */
+  unaccompanied: z.boolean().optional(),
+  /** Age uncertain with reasons to think the person is a child: treated as a child (art. 10(3)). */
+  ageDisputed: z.boolean().optional(),
+  guardianName: Text(300).min(1).nullable().optional(),
+  guardianAppointedOn: z.iso.date().nullable().optional(),
+};
+
+/** Add a person to the case: one already recorded (`personId`) or a new one (`person`). */
+export const AddCasePersonBody = z
+  .strictObject({
+    personId: z.uuid().optional(),
+    person: CreatePersonBody.optional(),
+    role: z.enum(CASE_PERSON_ROLES),
+    ...GuardianFields,
+  })
+  .refine((b) => (b.personId === undefined) !== (b.person === undefined), { message: 'give either personId or person', path: ['personId'] });
+
+export const UpdateCasePersonBody = z.strictObject({ role: z.enum(CASE_PERSON_ROLES).optional(), ...GuardianFields });
+export const CasePersonParams = z.strictObject({ id: z.uuid(), casePersonId: z.uuid() });
+
+export const CasePersonView = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  role: z.enum(CASE_PERSON_ROLES),
+  ageDisputed: z.boolean(),
+  unaccompanied: z.boolean(),
+  /** Treated as a child today: under 18, possibly under 18, or age disputed. */
+  child: z.boolean(),
+  guardianName: z.string().nullable().optional(),
+  guardianAppointedOn: z.string().nullable(),
+  person: PersonView,
+  addedBy: z.uuid(),
+  addedAt: z.string(),
+});
+
+/**
+ * The case page in one request: the sections this user may see (all for the owning agency; those a
+ * referral or share opened for another agency), each field also dropped when the user's role may not
+ * see its sensitivity tag. Sections the user may not see are absent.
+ */
+export const CaseDetail = z.object({
+  id: z.uuid(),
+  caseNumber: z.string(),
+  sections: z.array(z.enum(CASE_SECTIONS)),
+  summary: CaseSummaryView.optional(),
+  narrative: z.string().nullable().optional(),
+  contacts: z.array(CaseContactView).optional(),
+  events: z.array(TraffickingEventView).optional(),
+  screenings: z.array(CaseScreeningView).optional(),
+  notes: z.array(CaseNoteView).optional(),
+  people: z.array(CasePersonView).optional(),
+  timeline: z.array(TimelineEntryView).optional(),
+});
+export type CaseDetail = z.infer<typeof CaseDetail>;

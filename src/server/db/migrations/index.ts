@@ -4,6 +4,7 @@ import * as m0030 from './0030_press_freedom.ts';
 import * as m0031 from './0031_press_source_files.ts';
 import * as m0050 from './0050_people.ts';
 import * as m0055 from './0055_cases.ts';
+import * as m0056 from './0056_case_people.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -13,4 +14,5 @@ export const migrations: Record<string, { up: string }> = {
   '0031_press_source_files': m0031,
   '0050_people': m0050,
   '0055_cases': m0055,
+  '0056_case_people': m0056,
 };

@@ -20,6 +20,7 @@ export const caseResource = (alias: string): ResourceDef => ({
     body: 'narrative',
     place: 'location',
     city: 'location',
+    guardianName: 'identity',
   },
 });
 

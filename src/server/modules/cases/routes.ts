@@ -3,6 +3,10 @@ import { actor, requireAuth } from '../../app.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
 import {
+  AddCasePersonBody,
+  CasePersonParams,
+  CasePersonView,
+  UpdateCasePersonBody,
   CaseContactView,
   CaseDetail,
   CaseEventParams,
@@ -25,6 +29,7 @@ import { CASE_SECTIONS, CASE_VOCABULARIES } from '../../../shared/nrm.ts';
 import { z } from 'zod';
 import * as repo from './repository.ts';
 import * as cases from './service.ts';
+import * as casePeople from './people.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['cases'];
@@ -94,4 +99,19 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: CaseScreeningView, ...errors },
     },
   }, async (req, reply) => reply.status(201).send(await cases.screenCase(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.post('/cases/:id/people', {
+    schema: {
+      tags,
+      summary: 'Add a person to the case with their role: one already recorded (personId) or a new one (person)',
+      description: 'ageDisputed: treated as a child until verified (CETS art. 10(3)); an unaccompanied child needs a guardian before any referral (art. 10(4)).',
+      params: IdParams,
+      body: AddCasePersonBody,
+      response: { 201: CasePersonView, ...errors },
+    },
+  }, async (req, reply) => reply.status(201).send(await casePeople.addCasePerson(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.patch('/cases/:id/people/:casePersonId', {
+    schema: { tags, summary: 'Change a person\'s role in the case, the age dispute, unaccompanied, or the guardian', params: CasePersonParams, body: UpdateCasePersonBody, response: { 200: CasePersonView, ...errors } },
+  }, async (req) => casePeople.updateCasePerson(db, who(req), actor(req), req.params.id, req.params.casePersonId, req.body));
 };

@@ -26,6 +26,7 @@ import { evaluate } from '../screening/service.ts';
 import { findContact } from '../contacts/repository.ts';
 import { CASES } from './policy.ts';
 import * as repo from './repository.ts';
+import { casePeopleViews } from './people.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -255,7 +256,8 @@ const has = (d: CaseAccess['decision'], s: CaseSection) => d.sections.has(s);
 export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string): Promise<CaseDetail> {
   const { decision } = await caseAccess(db, p, id, 'read');
   const row = (await repo.findCase(db, id))!;
-  const [contacts, events, screenings, notes, timeline] = await Promise.all([
+  const [people, contacts, events, screenings, notes, timeline] = await Promise.all([
+    has(decision, 'people') ? casePeopleViews(db, p, id) : undefined,
     has(decision, 'contacts') ? repo.listCaseContacts(db, id) : undefined,
     has(decision, 'events') ? repo.listEvents(db, id) : undefined,
     has(decision, 'screening') ? repo.listScreenings(db, id) : undefined,
@@ -270,6 +272,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     if ('narrative' in n) detail.narrative = n.narrative ?? null;
     detail.notes = notes!.map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
   }
+  if (people) detail.people = people;
   if (contacts) detail.contacts = contacts.map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() }));
   if (events) detail.events = events.map((e) => toEventView(p, e));
   if (screenings) detail.screenings = screenings.map(toScreeningView);
