@@ -121,3 +121,19 @@ export const ANONYMOUS_CASE_SECTIONS: readonly CaseSection[] = ['summary'];
 /** Roles of a person in a case (HTCDS Person with victim or perpetrator context; the contactor). */
 export const CASE_PERSON_ROLES = ['victim', 'family_member', 'contactor', 'witness', 'suspected_perpetrator', 'other'] as const;
 export type CasePersonRole = (typeof CASE_PERSON_ROLES)[number];
+
+/** What a person consents to: assistance (per service), sharing their data with a named agency for a named purpose, contact with the police. */
+export const CONSENT_KINDS = ['assistance', 'data_sharing', 'police_contact'] as const;
+export type ConsentKind = (typeof CONSENT_KINDS)[number];
+
+/** Why a case goes to another agency; data-sharing consent names one of these, and so does a referral. */
+export const REFERRAL_PURPOSES = ['services', 'identification', 'case_transfer'] as const;
+export type ReferralPurpose = (typeof REFERRAL_PURPOSES)[number];
+
+export const CONSENT_FORMS = ['written', 'oral'] as const;
+/** Who gave it: the person themselves, or for a child their parent or guardian. */
+export const CONSENT_GIVERS = ['person', 'parent', 'guardian'] as const;
+
+/** The assistance catalogue (CETS art. 12(1)) as service types of the providers' directory. */
+export const SERVICE_TYPES = ['shelter', 'medical', 'psychological', 'legal_aid', 'interpretation', 'education', 'vocational', 'financial', 'repatriation'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];

@@ -544,6 +544,26 @@ export interface CasePeopleTable {
   updatedAt: Timestamp;
 }
 
+export interface CaseConsentsTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  kind: string;
+  service: string | null;
+  agencyId: string | null;
+  purpose: string | null;
+  givenOn: string;
+  form: string;
+  givenBy: Generated<string>;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: Timestamp;
+  withdrawnOn: string | null;
+  withdrawnRecordedBy: string | null;
+  withdrawnAt: NullableTimestamp;
+  withdrawalNote: string | null;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -584,6 +604,7 @@ export interface Database {
   caseScreenings: CaseScreeningsTable;
   caseNotes: CaseNotesTable;
   casePeople: CasePeopleTable;
+  caseConsents: CaseConsentsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import {
+  CONSENT_FORMS,
+  CONSENT_GIVERS,
+  CONSENT_KINDS,
+  REFERRAL_PURPOSES,
+  SERVICE_TYPES,
   CASE_PERSON_ROLES,
   CASE_SECTIONS,
   CASE_STATUSES,
@@ -240,6 +245,57 @@ export const CasePersonView = z.object({
   addedAt: z.string(),
 });
 
+
+export const RecordConsentBody = z
+  .strictObject({
+    personId: z.uuid(),
+    kind: z.enum(CONSENT_KINDS),
+    /** Assistance only: consent to one service; absent for assistance in general. */
+    service: z.enum(SERVICE_TYPES).optional(),
+    /** Data sharing only: the agency the data may go to, and what for. */
+    agencyId: z.uuid().optional(),
+    purpose: z.enum(REFERRAL_PURPOSES).optional(),
+    givenOn: z.iso.date(),
+    form: z.enum(CONSENT_FORMS),
+    givenBy: z.enum(CONSENT_GIVERS).optional(),
+    note: Text(2000).nullable().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'data_sharing') {
+      if (!b.agencyId) ctx.addIssue({ code: 'custom', path: ['agencyId'], message: 'required for data sharing' });
+      if (!b.purpose) ctx.addIssue({ code: 'custom', path: ['purpose'], message: 'required for data sharing' });
+    } else {
+      if (b.agencyId) ctx.addIssue({ code: 'custom', path: ['agencyId'], message: 'only for data sharing' });
+      if (b.purpose) ctx.addIssue({ code: 'custom', path: ['purpose'], message: 'only for data sharing' });
+    }
+    if (b.service && b.kind !== 'assistance') ctx.addIssue({ code: 'custom', path: ['service'], message: 'only for assistance' });
+  });
+
+export const WithdrawConsentBody = z.strictObject({ withdrawnOn: z.iso.date(), note: Text(2000).nullable().optional() });
+export const ConsentParams = z.strictObject({ id: z.uuid(), consentId: z.uuid() });
+
+export const ConsentView = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  kind: z.enum(CONSENT_KINDS),
+  service: z.enum(SERVICE_TYPES).nullable(),
+  agencyId: z.uuid().nullable(),
+  agencyName: z.string().nullable(),
+  purpose: z.enum(REFERRAL_PURPOSES).nullable(),
+  givenOn: z.string(),
+  form: z.enum(CONSENT_FORMS),
+  givenBy: z.enum(CONSENT_GIVERS),
+  note: z.string().nullable().optional(),
+  recordedBy: z.uuid(),
+  recordedAt: z.string(),
+  /** Active until withdrawn. */
+  active: z.boolean(),
+  withdrawnOn: z.string().nullable(),
+  withdrawnRecordedBy: z.uuid().nullable(),
+  withdrawnAt: z.string().nullable(),
+  withdrawalNote: z.string().nullable().optional(),
+});
+
 /**
  * The case page in one request: the sections this user may see (all for the owning agency; those a
  * referral or share opened for another agency), each field also dropped when the user's role may not
@@ -256,6 +312,7 @@ export const CaseDetail = z.object({
   screenings: z.array(CaseScreeningView).optional(),
   notes: z.array(CaseNoteView).optional(),
   people: z.array(CasePersonView).optional(),
+  consents: z.array(ConsentView).optional(),
   timeline: z.array(TimelineEntryView).optional(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;

@@ -21,6 +21,8 @@ export const caseResource = (alias: string): ResourceDef => ({
     place: 'location',
     city: 'location',
     guardianName: 'identity',
+    withdrawalNote: 'narrative',
+    note: 'narrative',
   },
 });
 

@@ -3,6 +3,10 @@ import { actor, requireAuth } from '../../app.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
 import {
+  ConsentParams,
+  ConsentView,
+  RecordConsentBody,
+  WithdrawConsentBody,
   AddCasePersonBody,
   CasePersonParams,
   CasePersonView,
@@ -30,6 +34,7 @@ import { z } from 'zod';
 import * as repo from './repository.ts';
 import * as cases from './service.ts';
 import * as casePeople from './people.ts';
+import * as consents from './consents.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['cases'];
@@ -114,4 +119,19 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch('/cases/:id/people/:casePersonId', {
     schema: { tags, summary: 'Change a person\'s role in the case, the age dispute, unaccompanied, or the guardian', params: CasePersonParams, body: UpdateCasePersonBody, response: { 200: CasePersonView, ...errors } },
   }, async (req) => casePeople.updateCasePerson(db, who(req), actor(req), req.params.id, req.params.casePersonId, req.body));
+
+  app.post('/cases/:id/consents', {
+    schema: {
+      tags,
+      summary: 'Record a consent of a person of the case: to assistance (optionally one service), to sharing data with a named agency for a named purpose, or to police contact',
+      description: 'Assistance never depends on police contact: no rule links the two kinds.',
+      params: IdParams,
+      body: RecordConsentBody,
+      response: { 201: ConsentView, ...errors },
+    },
+  }, async (req, reply) => reply.status(201).send(await consents.recordConsent(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.post('/cases/:id/consents/:consentId/withdraw', {
+    schema: { tags, summary: 'Withdraw a consent (kept, with the date and who recorded the withdrawal)', params: ConsentParams, body: WithdrawConsentBody, response: { 200: ConsentView, ...errors } },
+  }, async (req) => consents.withdrawConsent(db, who(req), actor(req), req.params.id, req.params.consentId, req.body));
 };
