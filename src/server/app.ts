@@ -28,6 +28,7 @@ import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
+import { providerRoutes } from './modules/providers/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { contactStreamRoutes } from './modules/contacts/stream.ts';
@@ -249,6 +250,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(contactRoutes, { prefix: '/api/v1' });
   await api.register(contactStreamRoutes, { prefix: '/api/v1' });
   await api.register(caseRoutes, { prefix: '/api/v1' });
+  await api.register(providerRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
   await api.register(pressRoutes, { prefix: '/api/v1' });
   await api.register(peopleRoutes, { prefix: '/api/v1' });

@@ -564,6 +564,28 @@ export interface CaseConsentsTable {
   withdrawalNote: string | null;
 }
 
+export interface ProvidersTable {
+  id: Generated<string>;
+  agencyId: string;
+  name: string;
+  serviceTypes: string[];
+  regions: Generated<string[]>;
+  languages: Generated<string[]>;
+  minAge: Generated<number>;
+  maxAge: Generated<number>;
+  sexesServed: Generated<string[]>;
+  address: string | null;
+  phone: string | null;
+  description: string | null;
+  capacityTotal: number | null;
+  capacityFree: number | null;
+  capacityUpdatedAt: NullableTimestamp;
+  capacityUpdatedBy: string | null;
+  active: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -605,6 +627,7 @@ export interface Database {
   caseNotes: CaseNotesTable;
   casePeople: CasePeopleTable;
   caseConsents: CaseConsentsTable;
+  providers: ProvidersTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
