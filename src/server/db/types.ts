@@ -586,6 +586,55 @@ export interface ProvidersTable {
   updatedAt: Timestamp;
 }
 
+export interface ReferralsTable {
+  id: Generated<string>;
+  caseId: string;
+  fromAgencyId: string;
+  fromUserId: string;
+  toAgencyId: string;
+  providerId: string | null;
+  purpose: string;
+  serviceType: string | null;
+  reason: string | null;
+  sectionsRequested: string[];
+  sectionsShared: string[];
+  consentBasis: string;
+  summary: ColumnType<unknown, string, string>;
+  status: Generated<string>;
+  sentAt: Timestamp;
+  answerDueAt: Timestamp;
+  acceptedAt: NullableTimestamp;
+  acceptedBy: string | null;
+  acceptNote: string | null;
+  declinedAt: NullableTimestamp;
+  declinedBy: string | null;
+  declineReason: string | null;
+  completedAt: NullableTimestamp;
+  completedBy: string | null;
+  completionNote: string | null;
+  revokedAt: NullableTimestamp;
+  revokedBy: string | null;
+  revokeReason: string | null;
+  caseGrantId: string | null;
+  referralGrantId: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface AnonymousNotificationsTable {
+  id: Generated<string>;
+  referralId: string;
+  fromAgencyId: string;
+  sex: string;
+  ageBand: string;
+  nationality: string | null;
+  exploitationForms: Generated<string[]>;
+  region: string | null;
+  country: string | null;
+  eventDate: string | null;
+  createdAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -628,6 +677,8 @@ export interface Database {
   casePeople: CasePeopleTable;
   caseConsents: CaseConsentsTable;
   providers: ProvidersTable;
+  referrals: ReferralsTable;
+  anonymousNotifications: AnonymousNotificationsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

@@ -21,6 +21,7 @@ import { CONTACT_CHANNELS, OBSERVATION_SOURCES } from '../hotline.ts';
 import { EXPLOITATION_TYPES } from '../../domain/screening.ts';
 import { PageQuery } from './common.ts';
 import { CreatePersonBody, PersonView } from './people.ts';
+import { ReferralView } from './referrals.ts';
 import { IndicatorCode, ScreeningListSchema, ScreeningResultView } from './screening.ts';
 
 const Text = (max: number) => z.string().trim().max(max);
@@ -313,6 +314,7 @@ export const CaseDetail = z.object({
   notes: z.array(CaseNoteView).optional(),
   people: z.array(CasePersonView).optional(),
   consents: z.array(ConsentView).optional(),
+  referrals: z.array(ReferralView).optional(),
   timeline: z.array(TimelineEntryView).optional(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;

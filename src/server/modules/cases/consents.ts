@@ -113,7 +113,7 @@ export async function withdrawConsent(
   caseId: string,
   consentId: string,
   body: z.infer<typeof WithdrawConsentBody>,
-  onSharingConsentWithdrawn?: (tx: Tx, consent: { personId: string; agencyId: string; purpose: ReferralPurpose }) => Promise<void>,
+  onSharingConsentWithdrawn?: (tx: Tx, actor: AuditActor, caseId: string, consent: { personId: string; agencyId: string; purpose: ReferralPurpose }) => Promise<void>,
 ) {
   if (body.withdrawnOn > today()) throw badRequest('validation_failed', 'A withdrawal cannot be in the future', { withdrawnOn: 'in the future' });
   return auditedTransaction(db, actor, async (tx) => {
@@ -128,7 +128,7 @@ export async function withdrawConsent(
       .where('id', '=', consentId)
       .execute();
     if (k.kind === 'data_sharing' && onSharingConsentWithdrawn)
-      await onSharingConsentWithdrawn(tx, { personId: k.personId, agencyId: k.agencyId!, purpose: k.purpose as ReferralPurpose });
+      await onSharingConsentWithdrawn(tx, actor, caseId, { personId: k.personId, agencyId: k.agencyId!, purpose: k.purpose as ReferralPurpose });
     const view = (await consentViews(tx, p, caseId)).find((x) => x.id === consentId)!;
     return {
       result: view,

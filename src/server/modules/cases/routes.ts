@@ -35,6 +35,7 @@ import * as repo from './repository.ts';
 import * as cases from './service.ts';
 import * as casePeople from './people.ts';
 import * as consents from './consents.ts';
+import { narrowReferralsAfterWithdrawal } from '../referrals/service.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['cases'];
@@ -133,5 +134,5 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/cases/:id/consents/:consentId/withdraw', {
     schema: { tags, summary: 'Withdraw a consent (kept, with the date and who recorded the withdrawal)', params: ConsentParams, body: WithdrawConsentBody, response: { 200: ConsentView, ...errors } },
-  }, async (req) => consents.withdrawConsent(db, who(req), actor(req), req.params.id, req.params.consentId, req.body));
+  }, async (req) => consents.withdrawConsent(db, who(req), actor(req), req.params.id, req.params.consentId, req.body, narrowReferralsAfterWithdrawal));
 };
