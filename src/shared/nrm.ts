@@ -137,3 +137,13 @@ export const CONSENT_GIVERS = ['person', 'parent', 'guardian'] as const;
 /** The assistance catalogue (CETS art. 12(1)) as service types of the providers' directory. */
 export const SERVICE_TYPES = ['shelter', 'medical', 'psychological', 'legal_aid', 'interpretation', 'education', 'vocational', 'financial', 'repatriation'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+export const DECISION_STAGES = ['reasonable_grounds', 'conclusive'] as const;
+export type DecisionStage = (typeof DECISION_STAGES)[number];
+/** Reasonable grounds: positive or negative. Conclusive (trafficking.md step 4): the three outcomes. */
+export const RG_OUTCOMES = ['positive', 'negative'] as const;
+export const CONCLUSIVE_OUTCOMES = ['identified_trafficking', 'identified_forced_labour', 'not_enough_evidence'] as const;
+export const DECISION_OUTCOMES = [...RG_OUTCOMES, ...CONCLUSIVE_OUTCOMES] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+/** The only grounds on which the reflection period may be withheld (CETS art. 13(3)). */
+export const REFLECTION_WITHHOLD_GROUNDS = ['public_order', 'improper_claim'] as const;

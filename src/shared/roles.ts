@@ -60,6 +60,8 @@ export const SYSTEM_PERMISSIONS = [
   'incidents:override',
   /** Keep the service providers' directory (add, edit, deactivate providers). */
   'providers:manage',
+  /** Record reasonable-grounds and conclusive identification decisions (the competent authority). */
+  'identification:decide',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -118,6 +120,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...personal,
   ],
   identification_officer: [
+    'identification:decide',
     'case:read:granted',
     'case:update:granted',
     'person:read:granted',

@@ -635,6 +635,26 @@ export interface AnonymousNotificationsTable {
   createdAt: Timestamp;
 }
 
+export interface IdentificationDecisionsTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  referralId: string | null;
+  stage: string;
+  outcome: string;
+  decidedOn: string;
+  reasons: string;
+  evidence: string | null;
+  reflectionWithheld: string | null;
+  reflectionWithheldReason: string | null;
+  reconsidersId: string | null;
+  reflectionEndsOn: string | null;
+  earliestConclusiveOn: string | null;
+  decidedBy: string;
+  decidedByAgencyId: string;
+  createdAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -679,6 +699,7 @@ export interface Database {
   providers: ProvidersTable;
   referrals: ReferralsTable;
   anonymousNotifications: AnonymousNotificationsTable;
+  identificationDecisions: IdentificationDecisionsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

@@ -22,6 +22,7 @@ import { EXPLOITATION_TYPES } from '../../domain/screening.ts';
 import { PageQuery } from './common.ts';
 import { CreatePersonBody, PersonView } from './people.ts';
 import { ReferralView } from './referrals.ts';
+import { PersonIdentificationView } from './identification.ts';
 import { IndicatorCode, ScreeningListSchema, ScreeningResultView } from './screening.ts';
 
 const Text = (max: number) => z.string().trim().max(max);
@@ -315,6 +316,7 @@ export const CaseDetail = z.object({
   people: z.array(CasePersonView).optional(),
   consents: z.array(ConsentView).optional(),
   referrals: z.array(ReferralView).optional(),
+  identification: z.array(PersonIdentificationView).optional(),
   timeline: z.array(TimelineEntryView).optional(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;

@@ -8,6 +8,7 @@ import * as m0056 from './0056_case_people.ts';
 import * as m0057 from './0057_case_consents.ts';
 import * as m0058 from './0058_providers.ts';
 import * as m0059 from './0059_referrals.ts';
+import * as m0060 from './0060_identification.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -21,4 +22,5 @@ export const migrations: Record<string, { up: string }> = {
   '0057_case_consents': m0057,
   '0058_providers': m0058,
   '0059_referrals': m0059,
+  '0060_identification': m0060,
 };

@@ -23,6 +23,9 @@ export const caseResource = (alias: string): ResourceDef => ({
     guardianName: 'identity',
     withdrawalNote: 'narrative',
     note: 'narrative',
+    reasons: 'narrative',
+    evidence: 'narrative',
+    reflectionWithheldReason: 'narrative',
   },
 });
 
