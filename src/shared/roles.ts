@@ -62,6 +62,8 @@ export const SYSTEM_PERMISSIONS = [
   'providers:manage',
   /** Record reasonable-grounds and conclusive identification decisions (the competent authority). */
   'identification:decide',
+  /** Open a case whose access a prosecutor or court ended (auditors; supervisors of the owning agency only). */
+  'cases:read_restricted',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -117,6 +119,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'referral:update:granted',
     'break_glass',
     'contacts:supervise',
+    'cases:read_restricted',
     ...personal,
   ],
   identification_officer: [
@@ -136,6 +139,6 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Monitors record victims' contact details and exact places; they never reach the public page.
   press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],
   press_reviewer: ['incident:read:all', 'incident:update:all', 'incidents:publish', 'sensitive:location'],
-  auditor: ['audit:read', 'audit:verify', 'reports:aggregate'],
+  auditor: ['audit:read', 'audit:verify', 'reports:aggregate', 'cases:read_restricted'],
   administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify', 'providers:manage'],
 };

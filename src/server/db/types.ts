@@ -474,6 +474,11 @@ export interface CasesTable {
   recruitmentApps: Generated<string[]>;
   industry: string | null;
   sourceContactId: string | null;
+  accessEndedAt: NullableTimestamp;
+  accessEndAuthority: string | null;
+  accessEndReference: string | null;
+  accessEndOrderedOn: string | null;
+  accessEndedBy: string | null;
   openedAt: Timestamp;
   closedAt: NullableTimestamp;
   createdBy: string;
@@ -539,6 +544,9 @@ export interface CasePeopleTable {
   unaccompanied: Generated<boolean>;
   guardianName: string | null;
   guardianAppointedOn: string | null;
+  returnedOn: string | null;
+  returnedTo: string | null;
+  returnAssessmentId: string | null;
   addedBy: string;
   addedAt: Timestamp;
   updatedAt: Timestamp;
@@ -655,6 +663,18 @@ export interface IdentificationDecisionsTable {
   createdAt: Timestamp;
 }
 
+export interface BestInterestsAssessmentsTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  assessedOn: string;
+  assessedBy: string;
+  conclusion: string;
+  summary: string;
+  recordedBy: string;
+  recordedAt: Timestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -700,6 +720,7 @@ export interface Database {
   referrals: ReferralsTable;
   anonymousNotifications: AnonymousNotificationsTable;
   identificationDecisions: IdentificationDecisionsTable;
+  bestInterestsAssessments: BestInterestsAssessmentsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

@@ -118,6 +118,8 @@ export const CaseSummaryView = CaseListItem.extend({
   closureReason: z.string().nullable().optional(),
   sourceContactId: z.uuid().nullable(),
   createdBy: z.uuid(),
+  /** A prosecutor's or court's order ended access: only auditors and the owning agency's supervisors open it. */
+  accessEnded: z.object({ at: z.string(), authority: z.enum(['prosecutor', 'court']), reference: z.string().nullable(), orderedOn: z.string() }).nullable(),
 });
 
 export const TraffickingEventView = z.object({
@@ -242,6 +244,8 @@ export const CasePersonView = z.object({
   child: z.boolean(),
   guardianName: z.string().nullable().optional(),
   guardianAppointedOn: z.string().nullable(),
+  returnedOn: z.string().nullable(),
+  returnedTo: z.string().nullable(),
   person: PersonView,
   addedBy: z.uuid(),
   addedAt: z.string(),
@@ -320,3 +324,36 @@ export const CaseDetail = z.object({
   timeline: z.array(TimelineEntryView).optional(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
+
+export const EndAccessBody = z.strictObject({
+  authority: z.enum(['prosecutor', 'court']),
+  /** The order's number or reference. */
+  reference: Text(200).min(1).optional(),
+  orderedOn: z.iso.date(),
+});
+
+export const BestInterestsBody = z.strictObject({
+  personId: z.uuid(),
+  assessedOn: z.iso.date(),
+  /** Who assessed: the guardianship authority, a multidisciplinary panel, ... */
+  assessedBy: Text(300).min(2),
+  conclusion: z.enum(['return_in_best_interests', 'return_not_in_best_interests']),
+  summary: Text(20_000).min(3),
+});
+export const BestInterestsView = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  assessedOn: z.string(),
+  assessedBy: z.string(),
+  conclusion: z.enum(['return_in_best_interests', 'return_not_in_best_interests']),
+  summary: z.string().optional(),
+  recordedBy: z.uuid(),
+  recordedAt: z.string(),
+});
+export const ReturnBody = z.strictObject({
+  returnedOn: z.iso.date(),
+  /** ISO 3166-1 alpha-3 of the country returned to. */
+  returnedTo: z.string().regex(/^[A-Z]{3}$/, 'ISO 3166-1 alpha-3 code'),
+  /** Required for a child: a best-interests assessment concluding that return is in the child's best interests. */
+  assessmentId: z.uuid().optional(),
+});

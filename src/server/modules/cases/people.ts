@@ -20,7 +20,7 @@ export const listCasePeople = (db: DbOrTx, caseId: string) =>
     .innerJoin('people as p', 'p.id', 'cp.personId')
     .select([
       ...personColumns,
-      'cp.id as casePersonId', 'cp.role', 'cp.ageDisputed', 'cp.unaccompanied', 'cp.guardianName', 'cp.guardianAppointedOn', 'cp.addedBy', 'cp.addedAt',
+      'cp.id as casePersonId', 'cp.role', 'cp.ageDisputed', 'cp.unaccompanied', 'cp.guardianName', 'cp.guardianAppointedOn', 'cp.returnedOn', 'cp.returnedTo', 'cp.addedBy', 'cp.addedAt',
     ])
     .where('cp.caseId', '=', caseId)
     .orderBy('cp.addedAt')
@@ -42,6 +42,8 @@ export async function casePeopleViews(db: DbOrTx, p: Principal, caseId: string):
       child: treatedAsChild({ birthDate: r.birthDate, birthYear: r.birthYear, ageDisputed: r.ageDisputed }, today()),
       guardianName: r.guardianName,
       guardianAppointedOn: r.guardianAppointedOn,
+      returnedOn: r.returnedOn,
+      returnedTo: r.returnedTo,
       person: toPersonView(p, r, names.filter((n) => n.personId === r.id)),
       addedBy: r.addedBy,
       addedAt: r.addedAt.toISOString(),

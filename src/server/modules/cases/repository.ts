@@ -9,7 +9,7 @@ import { CASES } from './policy.ts';
 const caseColumns = [
   'c.id', 'c.caseNumber', 'c.ownerAgencyId', 'c.ownerUserId', 'c.status', 'c.closureReason', 'c.victimStatus', 'c.narrative',
   'c.region', 'c.country', 'c.exploitationForms', 'c.sexExploitationTypes', 'c.controlMethods', 'c.recruitmentMethods',
-  'c.recruitmentApps', 'c.industry', 'c.sourceContactId', 'c.openedAt', 'c.closedAt', 'c.createdBy', 'c.createdAt', 'c.updatedAt',
+  'c.recruitmentApps', 'c.industry', 'c.sourceContactId', 'c.accessEndedAt', 'c.accessEndAuthority', 'c.accessEndReference', 'c.accessEndOrderedOn', 'c.openedAt', 'c.closedAt', 'c.createdBy', 'c.createdAt', 'c.updatedAt',
   'a.name as ownerAgencyName',
 ] as const;
 
@@ -68,6 +68,11 @@ export type CaseFilters = {
 /** The cases the principal may read, newest first, keyset on (created_at, id). */
 export function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   let q = db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns).where(visibleFilter(p, 'read', CASES));
+  // A record whose access an order ended is listed only to those who may still open it.
+  const restricted = p.permissions.has('cases:read_restricted');
+  q = restricted
+    ? q.where((eb) => eb.or([eb('c.accessEndedAt', 'is', null), ...(p.permissions.has('audit:read') ? [eb.lit(true)] : [eb('c.ownerAgencyId', '=', p.agencyId)])]))
+    : q.where('c.accessEndedAt', 'is', null);
   if (f.status?.length) q = q.where('c.status', 'in', f.status);
   if (f.victimStatus?.length) q = q.where('c.victimStatus', 'in', f.victimStatus);
   if (f.exploitation?.length) q = q.where(sql<boolean>`c.exploitation_forms && ${sql.val(f.exploitation)}::text[]`);

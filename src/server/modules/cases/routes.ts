@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
-import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
+import { ErrorBody, IdParams, Ok, page } from '../../../shared/schemas/common.ts';
 import {
+  BestInterestsBody,
+  BestInterestsView,
+  EndAccessBody,
+  ReturnBody,
   ConsentParams,
   ConsentView,
   RecordConsentBody,
@@ -35,6 +39,7 @@ import * as repo from './repository.ts';
 import * as cases from './service.ts';
 import * as casePeople from './people.ts';
 import * as consents from './consents.ts';
+import * as protection from './protection.ts';
 import { narrowReferralsAfterWithdrawal } from '../referrals/service.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -135,4 +140,30 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/cases/:id/consents/:consentId/withdraw', {
     schema: { tags, summary: 'Withdraw a consent (kept, with the date and who recorded the withdrawal)', params: ConsentParams, body: WithdrawConsentBody, response: { 200: ConsentView, ...errors } },
   }, async (req) => consents.withdrawConsent(db, who(req), actor(req), req.params.id, req.params.consentId, req.body, narrowReferralsAfterWithdrawal));
+
+  app.post('/cases/:id/access-end', {
+    schema: {
+      tags,
+      summary: 'Record a prosecutor\'s or court\'s order ending access to the victim\'s record',
+      description: 'From then on only auditors and the owning agency\'s supervisors open the case (read-only); everyone else gets 404. Flagged to the auditors.',
+      params: IdParams,
+      body: EndAccessBody,
+      response: { 200: Ok, ...errors },
+    },
+  }, async (req) => protection.endAccess(db, who(req), actor(req), req.params.id, req.body));
+
+  app.post('/cases/:id/best-interests', {
+    schema: { tags, summary: 'Record a best-interests assessment of a child of the case', params: IdParams, body: BestInterestsBody, response: { 201: BestInterestsView, ...errors } },
+  }, async (req, reply) => reply.status(201).send(await protection.recordBestInterests(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.post('/cases/:id/people/:casePersonId/return', {
+    schema: {
+      tags,
+      summary: 'Record that a person returned to a country',
+      description: 'A child (under 18 or age disputed) needs a best-interests assessment that found return in their best interests (409 best_interests_required).',
+      params: CasePersonParams,
+      body: ReturnBody,
+      response: { 200: CasePersonView, ...errors },
+    },
+  }, async (req) => protection.recordReturn(db, who(req), actor(req), req.params.id, req.params.casePersonId, req.body));
 };

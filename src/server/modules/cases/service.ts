@@ -41,6 +41,14 @@ export type CaseAccess = { decision: Extract<Decision, { allowed: true }>; owner
  */
 export async function caseAccess(db: DbOrTx, p: Principal, id: string, action: 'read' | 'update'): Promise<CaseAccess> {
   const facts = await loadRecordFacts(db, CASES, id);
+  const ended = facts && (await db.selectFrom('cases').select('accessEndedAt').where('id', '=', id).executeTakeFirst())?.accessEndedAt;
+  if (facts && ended) {
+    // A prosecutor's or court's order ended access: only auditors, and supervisors of the owning agency, open it, to read.
+    const may = p.permissions.has('cases:read_restricted') && (p.permissions.has('audit:read') || facts.ownerAgencyId === p.agencyId);
+    if (!may) throw notFound('Case');
+    if (action !== 'read') throw conflict('access_ended', 'Access to this record was ended by an order; it can only be read');
+    return { decision: { allowed: true, via: 'all', sections: new Set(CASES.sections) }, ownerAgencyId: facts.ownerAgencyId };
+  }
   const decision = facts ? decide(p, action, CASES, facts) : { allowed: false as const };
   if (!facts || !decision.allowed) {
     // Someone who may read the case but not change it is told so; everyone else learns nothing.
@@ -97,6 +105,9 @@ function toSummary(p: Principal, r: repo.CaseRow): NonNullable<CaseDetail['summa
     closureReason: r.closureReason,
     sourceContactId: r.sourceContactId,
     createdBy: r.createdBy,
+    accessEnded: r.accessEndedAt
+      ? { at: r.accessEndedAt.toISOString(), authority: r.accessEndAuthority as 'prosecutor' | 'court', reference: r.accessEndReference, orderedOn: r.accessEndOrderedOn! }
+      : null,
   };
   return redact(p, CASES, view) as NonNullable<CaseDetail['summary']>;
 }
