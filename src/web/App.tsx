@@ -21,6 +21,11 @@ import { PublicPressPage } from './features/press/PublicPressPage.tsx';
 import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
 import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
+import { CasesPage } from './features/nrm/CasesPage.tsx';
+import { CasePage } from './features/nrm/CasePage.tsx';
+import { NewCasePage } from './features/nrm/NewCasePage.tsx';
+import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
+import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -84,6 +89,11 @@ export function App() {
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
+        {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases" element={<CasesPage />} />}
+        {user.permissions.some((p) => p.startsWith('case:create:')) && <Route path="cases/new" element={<NewCasePage />} />}
+        {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/:id" element={<CasePage />} />}
+        {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
+        {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -31,6 +31,11 @@ export function AppLayout() {
     { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
   ];
   const press: NavItem[] = [{ to: '/press', label: t('press.nav.incidents'), show: user.permissions.some((p) => p.startsWith('incident:read:')) }];
+  const nrm: NavItem[] = [
+    { to: '/cases', label: t('nrm.nav.cases'), show: user.permissions.some((p) => p.startsWith('case:')) },
+    { to: '/referrals', label: t('nrm.nav.referrals'), show: user.permissions.some((p) => p.startsWith('referral:')) },
+    { to: '/identification', label: t('nrm.nav.identification'), show: can('identification:decide') },
+  ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -117,6 +122,7 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" aria-label={t('nav.main')}>
         <ScrollArea>
           {section(t('nav.sectionPersonal'), personal)}
+          {section(t('nrm.nav.section'), nrm)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}
