@@ -397,7 +397,7 @@ function IdentificationSection({ c }: { c: Detail }) {
               {codeLabel(t, 'stage', d.stage)}: {codeLabel(t, 'outcome', d.outcome)} · {d.decidedOn} · {d.decidedByName}
             </Text>
           ))}
-          {can('identification:decide') && v.dates && <DecisionForm caseId={c.id} personId={v.personId} current={v.decisions.filter((d) => d.current)} />}
+          {can('identification:decide') && v.dates && <DecisionForm key={v.decisions.length} caseId={c.id} personId={v.personId} current={v.decisions.filter((d) => d.current)} />}
         </Stack>
       ))}
     </Section>
