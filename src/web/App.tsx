@@ -26,6 +26,8 @@ import { CasePage } from './features/nrm/CasePage.tsx';
 import { NewCasePage } from './features/nrm/NewCasePage.tsx';
 import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
 import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
+import { PeoplePage } from './features/people/PeoplePage.tsx';
+import { PersonPage } from './features/people/PersonPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -94,6 +96,8 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/:id" element={<CasePage />} />}
         {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
         {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}
+        {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people" element={<PeoplePage />} />}
+        {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people/:id" element={<PersonPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -29,8 +29,8 @@ describe('bench harness', () => {
       const child = execFile(
         process.execPath,
         ['--import', 'tsx', 'bench/run.ts', '--out', out, '--duration', '0.5', '--connections', '2', '--warmup', '0'],
-        // The bench makes its own database in the test server and drops it after; a small press dataset keeps it quick.
-        { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), BENCH_PRESS_INCIDENTS: '2000' } },
+        // The bench makes its own database in the test server and drops it after; small press and people datasets keep it quick.
+        { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), BENCH_PRESS_INCIDENTS: '2000', BENCH_PEOPLE: '3000' } },
         (error, _stdout, stderr) => {
           if (error) process.stderr.write(stderr);
         },

@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import base from '../../src/web/i18n/en.json' with { type: 'json' };
 import nrmEn from '../../src/web/i18n/modules/nrm/en.json' with { type: 'json' };
+import peopleEn from '../../src/web/i18n/modules/people/en.json' with { type: 'json' };
 import { makeAgency, makeUser, PASSWORD } from '../helpers/app.ts';
 import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { addDays, dayIn } from '../../src/domain/deadlines.ts';
 
 const en = base;
 const t = nrmEn.nrm;
+const p = peopleEn.people;
 let web: WebApp;
 beforeAll(async () => {
   web = await startWebApp();
@@ -58,11 +60,12 @@ describe('a hotline contact through the referral mechanism', () => {
     await page.getByTestId('case-summary').getByText(t.codes.exploitation.forced_labour).waitFor();
 
     // The victim, a screening, consent for the shelter and the authority.
-    const people = page.getByRole('form', { name: t.people.add });
-    await people.getByRole('textbox', { name: t.people.givenName }).fill('Aysel');
-    await people.getByRole('textbox', { name: t.people.familyName }).fill('Hüseynova');
-    await people.getByRole('combobox', { name: t.people.sex }).selectOption('female');
-    await people.getByRole('textbox', { name: t.people.birthYear }).fill('1996');
+    // The people module's form, with its duplicate check, records the person; the case adds the role.
+    const people = page.getByTestId('case-people');
+    await people.getByRole('textbox', { name: `${p.field.name}: ${p.field.givenName}` }).fill('Aysel');
+    await people.getByRole('textbox', { name: `${p.field.name}: ${p.field.familyName}` }).fill('Hüseynova');
+    await people.getByRole('combobox', { name: p.field.sex }).selectOption('female');
+    await people.getByRole('textbox', { name: p.field.birthYear }).fill('1996');
     await people.getByRole('button', { name: t.people.add }).click();
     await page.getByTestId('case-person').getByText('Aysel Hüseynova').waitFor();
 

@@ -84,3 +84,56 @@ export const PersonView = z.object({
   updatedAt: z.string(),
 });
 export type PersonView = z.infer<typeof PersonView>;
+
+export const NameMatchBody = z.strictObject({
+  a: z.string().trim().min(1, 'required').max(600),
+  b: z.string().trim().min(1, 'required').max(600),
+});
+export const NameMatchView = z.object({
+  score: z.number().min(0).max(1),
+  match: z.boolean(),
+  /** Why: same_spelling, transliteration, similar_spelling, different_order, words_missing, sex_form_differs, patronymic_agrees, patronymic_differs, different_word. */
+  reasons: z.array(z.string()),
+});
+
+export const PersonSearchQuery = z.strictObject({
+  q: z.string().trim().min(1, 'required').max(200),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const PersonSearchHit = z.object({
+  person: PersonView,
+  /** How well the person's best name answers the query, 0..1. */
+  score: z.number(),
+  /** The name (as entered) that answered best. */
+  matchedName: z.string().optional(),
+});
+export const PersonSearchResult = z.object({ items: z.array(PersonSearchHit) });
+
+export const DuplicatesBody = z.strictObject({
+  name: PersonNameInput,
+  sex: z.enum(PERSON_SEXES).optional(),
+  birthDate: BirthDate.nullable().optional(),
+  birthYear: BirthYear.nullable().optional(),
+  birthYearEstimated: z.boolean().optional(),
+  citizenship: Citizenship.nullable().optional(),
+  /** Leave this person out (checking an existing record against the rest). */
+  excludeId: z.uuid().optional(),
+});
+export const DuplicateHit = z.object({
+  person: PersonView,
+  score: z.number(),
+  nameScore: z.number(),
+  /** At the match threshold: very probably the same person. */
+  likely: z.boolean(),
+  reasons: z.array(z.string()),
+  matchedName: z.string().optional(),
+});
+export const DuplicatesResult = z.object({ items: z.array(DuplicateHit) });
+
+export const MergeBody = z.strictObject({
+  intoId: z.uuid(),
+  reason: z.string().trim().min(3, 'say why the two records are one person').max(2000),
+});
+
+export const NameParams = z.strictObject({ id: z.uuid(), nameId: z.uuid() });

@@ -33,6 +33,7 @@ export function AppLayout() {
   const press: NavItem[] = [{ to: '/press', label: t('press.nav.incidents'), show: user.permissions.some((p) => p.startsWith('incident:read:')) }];
   const nrm: NavItem[] = [
     { to: '/cases', label: t('nrm.nav.cases'), show: user.permissions.some((p) => p.startsWith('case:')) },
+    { to: '/people', label: t('people.nav.people'), show: user.permissions.some((p) => p.startsWith('person:read:')) },
     { to: '/referrals', label: t('nrm.nav.referrals'), show: user.permissions.some((p) => p.startsWith('referral:')) },
     { to: '/identification', label: t('nrm.nav.identification'), show: can('identification:decide') },
   ];

@@ -3,6 +3,7 @@ import * as m0020 from './0020_hotline.ts';
 import * as m0030 from './0030_press_freedom.ts';
 import * as m0031 from './0031_press_source_files.ts';
 import * as m0050 from './0050_people.ts';
+import * as m0051 from './0051_people_search.ts';
 import * as m0055 from './0055_cases.ts';
 import * as m0056 from './0056_case_people.ts';
 import * as m0057 from './0057_case_consents.ts';
@@ -18,6 +19,7 @@ export const migrations: Record<string, { up: string }> = {
   '0030_press_freedom': m0030,
   '0031_press_source_files': m0031,
   '0050_people': m0050,
+  '0051_people_search': m0051,
   '0055_cases': m0055,
   '0056_case_people': m0056,
   '0057_case_consents': m0057,

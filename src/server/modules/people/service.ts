@@ -1,11 +1,23 @@
-import type { Db, Tx } from '../../db/database.ts';
-import { appendAudit, auditedTransaction, type AuditActor } from '../../audit/audit.ts';
+import type { z } from 'zod';
+import type { Db, DbOrTx, Tx } from '../../db/database.ts';
+import { appendAudit, auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
 import { redact, scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
-import { badRequest, forbidden, notFound } from '../../errors.ts';
-import { detectScript, personNameKeys } from '../../../domain/name-match.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { compareNames, detectScript, nameMatchKeys, parseName, parseNameParts, queryKeyTiers, searchScore } from '../../../domain/name-match.ts';
+import { duplicateScore, DUPLICATE_SHOW_THRESHOLD } from '../../../domain/person-match.ts';
 import type { NameKind, NameScript, PersonSex } from '../../../shared/people.ts';
-import type { CreatePersonBody, PersonNameInput, PersonView } from '../../../shared/schemas/people.ts';
+import type {
+  CreatePersonBody,
+  DuplicatesBody,
+  DuplicatesResult,
+  MergeBody,
+  NameMatchView,
+  PersonNameInput,
+  PersonSearchResult,
+  PersonView,
+  UpdatePersonBody,
+} from '../../../shared/schemas/people.ts';
 import { PEOPLE } from './policy.ts';
 import * as repo from './repository.ts';
 
@@ -17,7 +29,7 @@ export function toNewName(n: PersonNameInput, kind: NameKind): repo.NewName {
   const familyName = clean(n.familyName);
   const patronymic = clean(n.patronymic);
   const asEntered = clean(n.asEntered) ?? [givenName, patronymic, familyName].filter(Boolean).join(' ');
-  return { givenName, familyName, patronymic, asEntered, script: detectScript(asEntered), kind, keys: personNameKeys({ givenName, familyName, patronymic }) };
+  return { givenName, familyName, patronymic, asEntered, script: detectScript(asEntered), kind, keys: nameMatchKeys({ givenName, familyName, patronymic }) };
 }
 
 /** Birth date and year agree: a date sets the year; a year alone may be an estimate. */
@@ -100,4 +112,228 @@ export async function insertPerson(tx: Tx, p: Principal, actor: AuditActor, body
 
 export async function createPerson(db: Db, p: Principal, actor: AuditActor, body: CreatePersonBody): Promise<PersonView> {
   return auditedTransaction(db, actor, async (tx) => ({ result: await insertPerson(tx, p, actor, body), audit: [] }));
+}
+
+/** `POST /names/match`: the name-matching module as a service. */
+export function matchNames(a: string, b: string): z.infer<typeof NameMatchView> {
+  return compareNames(a, b);
+}
+
+async function viewOf(db: DbOrTx, p: Principal, id: string, action: 'read' | 'update' = 'read') {
+  const row = await repo.findPerson(db, p, id, action);
+  if (!row) throw notFound('Person');
+  return toPersonView(p, row, await repo.listNames(db, [id]));
+}
+
+/** One person with all their names; the read is audited (names and dates of birth of possible victims). */
+export async function getPerson(db: Db, p: Principal, actor: AuditActor, id: string): Promise<PersonView> {
+  const view = await viewOf(db, p, id);
+  await auditRead(db, actor, { action: 'person.read', recordType: 'person', recordId: id, changes: { fields: Object.keys(view).sort() } });
+  return view;
+}
+
+/** Birth fields after an update: a new date sets the year; a new year alone clears the date. */
+function updatedBirth(row: repo.PersonRow, body: UpdatePersonBody) {
+  if (body.birthDate !== undefined) return birthFields({ birthDate: body.birthDate, birthYear: body.birthYear, birthYearEstimated: body.birthYearEstimated });
+  if (body.birthYear !== undefined) return birthFields({ birthDate: null, birthYear: body.birthYear, birthYearEstimated: body.birthYearEstimated });
+  if (body.birthYearEstimated !== undefined) return birthFields({ birthDate: row.birthDate, birthYear: row.birthYear, birthYearEstimated: body.birthYearEstimated });
+  return { birthDate: row.birthDate, birthYear: row.birthYear, birthYearEstimated: row.birthYearEstimated };
+}
+
+const requireNotMerged = (row: repo.PersonRow) => {
+  if (row.mergedInto) throw conflict('person_merged', 'This record was merged into another; change that one', { mergedInto: row.mergedInto });
+};
+
+/** Changes a person's details; a new primary name keeps the old one as an alias. */
+export async function updatePerson(db: Db, p: Principal, actor: AuditActor, id: string, body: UpdatePersonBody): Promise<PersonView> {
+  return auditedTransaction(db, actor, async (tx) => {
+    const row = await repo.lockPerson(tx, p, id);
+    if (!row) throw notFound('Person');
+    requireNotMerged(row);
+    const before = { sex: row.sex, birthDate: row.birthDate, birthYear: row.birthYear, birthYearEstimated: row.birthYearEstimated, citizenship: row.citizenship, languages: row.languages };
+    const after = {
+      sex: body.sex ?? row.sex,
+      ...updatedBirth(row, body),
+      citizenship: body.citizenship !== undefined ? body.citizenship : row.citizenship,
+      languages: body.languages !== undefined ? [...new Set(body.languages)] : row.languages,
+    };
+    const changes: Record<string, unknown> = diff(before, after);
+    if (body.name) {
+      const primary = (await repo.listNames(tx, [id])).find((n) => n.kind === 'primary');
+      const name = toNewName(body.name, 'primary');
+      if (primary) await tx.updateTable('personNames').set({ kind: 'alias' }).where('id', '=', primary.id).execute();
+      await repo.insertNames(tx, id, p.userId, [name]);
+      changes.primaryName = { old: primary?.asEntered ?? null, new: name.asEntered };
+    }
+    await tx.updateTable('people').set({ ...after, updatedAt: new Date() }).where('id', '=', id).execute();
+    if (body.name) await repo.refreshNameKeys(tx, id);
+    return { result: await viewOf(tx, p, id, 'update'), audit: Object.keys(changes).length > 0 ? { action: 'person.updated', recordType: 'person', recordId: id, changes } : [] };
+  });
+}
+
+/** Adds another name the person is known by. */
+export async function addName(db: Db, p: Principal, actor: AuditActor, id: string, input: PersonNameInput): Promise<PersonView> {
+  return auditedTransaction(db, actor, async (tx) => {
+    const row = await repo.lockPerson(tx, p, id);
+    if (!row) throw notFound('Person');
+    requireNotMerged(row);
+    const name = toNewName(input, 'alias');
+    const [added] = await repo.insertNames(tx, id, p.userId, [name]);
+    await repo.refreshNameKeys(tx, id);
+    await tx.updateTable('people').set({ updatedAt: new Date() }).where('id', '=', id).execute();
+    return {
+      result: await viewOf(tx, p, id, 'update'),
+      audit: { action: 'person.name_added', recordType: 'person', recordId: id, changes: { nameId: added!.id, asEntered: name.asEntered } },
+    };
+  });
+}
+
+/** Removes an alias; the primary name can only be replaced (PATCH with `name`), never removed. */
+export async function removeName(db: Db, p: Principal, actor: AuditActor, id: string, nameId: string): Promise<PersonView> {
+  return auditedTransaction(db, actor, async (tx) => {
+    const row = await repo.lockPerson(tx, p, id);
+    if (!row) throw notFound('Person');
+    requireNotMerged(row);
+    const name = (await repo.listNames(tx, [id])).find((n) => n.id === nameId);
+    if (!name) throw notFound('Name');
+    if (name.kind === 'primary') throw conflict('primary_name', 'The primary name cannot be removed; give another primary name instead');
+    await tx.deleteFrom('personNames').where('id', '=', nameId).execute();
+    await repo.refreshNameKeys(tx, id);
+    await tx.updateTable('people').set({ updatedAt: new Date() }).where('id', '=', id).execute();
+    return {
+      result: await viewOf(tx, p, id, 'update'),
+      audit: { action: 'person.name_removed', recordType: 'person', recordId: id, changes: { nameId, asEntered: name.asEntered } },
+    };
+  });
+}
+
+/**
+ * Candidates for a name: those whose keys hold every word's key, then (when that finds fewer than
+ * `want`) those whose keys hold every word's consonant skeleton. Only people the principal may read.
+ */
+async function candidates(db: DbOrTx, p: Principal, tiers: { exact: string[]; loose: string[] }, want: number, exclude: string[] = []) {
+  const ids = await repo.searchCandidateIds(db, p, tiers.exact, exclude);
+  if (ids.length < want) ids.push(...(await repo.searchCandidateIds(db, p, tiers.loose, [...exclude, ...ids])));
+  const rows = await repo.findPeople(db, p, ids);
+  const names = await repo.listNames(db, rows.map((r) => r.id));
+  const byPerson = new Map<string, repo.NameRow[]>();
+  for (const n of names) byPerson.set(n.personId, [...(byPerson.get(n.personId) ?? []), n]);
+  return rows.map((row) => ({ row, names: byPerson.get(row.id) ?? [] }));
+}
+
+/**
+ * People the principal may see whose names answer the query, best first, in any script: the database
+ * narrows by keys, `searchScore` ranks by each person's best name. The search is audited with its results.
+ */
+export async function searchPeople(db: Db, p: Principal, actor: AuditActor, q: string, limit: number): Promise<z.infer<typeof PersonSearchResult>> {
+  const query = parseName(q);
+  const tiers = queryKeyTiers(query);
+  if (tiers.exact.length === 0) throw badRequest('validation_failed', 'Search for a name', { q: 'no letters to search by' });
+  const found = await candidates(db, p, tiers, limit);
+  const ranked = found
+    .map(({ row, names }) => {
+      let best = { score: 0, name: '' };
+      for (const n of names) {
+        const s = searchScore(query, parseNameParts(n));
+        if (s > best.score) best = { score: s, name: n.asEntered };
+      }
+      return { row, names, ...best };
+    })
+    .filter((h) => h.score > 0)
+    .sort((a, b) => b.score - a.score || b.row.createdAt.getTime() - a.row.createdAt.getTime() || a.row.id.localeCompare(b.row.id))
+    .slice(0, limit);
+  const items = ranked.map((h) => {
+    const person = toPersonView(p, h.row, h.names);
+    return { person, score: h.score, ...(person.names ? { matchedName: h.name } : {}) };
+  });
+  await auditRead(db, actor, { action: 'person.searched', recordType: 'person', changes: { q, results: items.map((i) => i.person.id) } });
+  return { items };
+}
+
+/**
+ * Likely duplicates of a person about to be recorded (or of an existing one, `excludeId`), among the
+ * people the principal may see: name across scripts, birth year, citizenship and sex (`duplicateScore`).
+ */
+export async function findDuplicates(db: Db, p: Principal, actor: AuditActor, body: z.infer<typeof DuplicatesBody>): Promise<z.infer<typeof DuplicatesResult>> {
+  const name = parseNameParts(body.name);
+  const tiers = queryKeyTiers(name);
+  if (tiers.exact.length === 0) throw badRequest('validation_failed', 'Give a name to compare', { 'name.givenName': 'no letters to compare' });
+  const birthYear = body.birthDate ? Number(body.birthDate.slice(0, 4)) : (body.birthYear ?? null);
+  const facts = { sex: body.sex ?? null, birthYear, birthYearEstimated: body.birthDate ? false : Boolean(body.birthYearEstimated), citizenship: body.citizenship ?? null };
+  const found = await candidates(db, p, tiers, 10, body.excludeId ? [body.excludeId] : []);
+  const items = found
+    .map(({ row, names }) => {
+      const parsed = names.map((n) => parseNameParts(n));
+      const d = duplicateScore(name, facts, parsed, { sex: row.sex as PersonSex, birthYear: row.birthYear, birthYearEstimated: row.birthYearEstimated, citizenship: row.citizenship });
+      let matched = '';
+      let best = -1;
+      names.forEach((n, k) => {
+        const s = compareNames(name, parsed[k]!).score;
+        if (s > best) [best, matched] = [s, n.asEntered];
+      });
+      return { row, names, d, matched };
+    })
+    .filter((h) => h.d.score >= DUPLICATE_SHOW_THRESHOLD)
+    .sort((a, b) => b.d.score - a.d.score || a.row.id.localeCompare(b.row.id))
+    .slice(0, 10)
+    .map((h) => {
+      const person = toPersonView(p, h.row, h.names);
+      return { person, ...h.d, ...(person.names ? { matchedName: h.matched } : {}) };
+    });
+  await auditRead(db, actor, { action: 'person.duplicates_checked', recordType: 'person', changes: { results: items.map((i) => i.person.id) } });
+  return { items };
+}
+
+/**
+ * Two records of one person become one: `id` is merged into `intoId`. The merged record stays (marked
+ * with `mergedInto`, its names and history untouched) and its names are copied onto the kept record as
+ * aliases; the kept record gains what it lacked (birth, citizenship, languages). Both need update rights.
+ */
+export async function mergePerson(db: Db, p: Principal, actor: AuditActor, id: string, body: z.infer<typeof MergeBody>): Promise<PersonView> {
+  if (id === body.intoId) throw badRequest('validation_failed', 'A record cannot be merged into itself', { intoId: 'the same record' });
+  return auditedTransaction(db, actor, async (tx) => {
+    // Lock in id order so that two merges of the same pair cannot deadlock.
+    const [firstId, secondId] = [id, body.intoId].sort();
+    const first = await repo.lockPerson(tx, p, firstId!);
+    const second = await repo.lockPerson(tx, p, secondId!);
+    const from = first?.id === id ? first : second;
+    const into = first?.id === body.intoId ? first : second;
+    if (!from) throw notFound('Person');
+    if (!into) throw new AppError('not_found', 404, 'Person not found', { intoId: 'not found' });
+    if (from.mergedInto) throw conflict('person_merged', 'This record was already merged', { mergedInto: from.mergedInto });
+    if (into.mergedInto) throw conflict('person_merged', 'The record to merge into was itself merged; merge into that one', { intoId: into.mergedInto });
+    const [fromNames, intoNames] = [await repo.listNames(tx, [from.id]), await repo.listNames(tx, [into.id])];
+    const have = new Set(intoNames.map((n) => n.asEntered.toLowerCase()));
+    const copies = fromNames
+      .filter((n) => !have.has(n.asEntered.toLowerCase()))
+      .map((n) => ({ givenName: n.givenName, familyName: n.familyName, patronymic: n.patronymic, asEntered: n.asEntered, script: n.script as NameScript, kind: 'alias' as const, keys: n.keys }));
+    await repo.insertNames(tx, into.id, p.userId, copies);
+    await repo.refreshNameKeys(tx, into.id);
+    const filled = {
+      ...(into.birthYear === null && from.birthYear !== null ? { birthDate: from.birthDate, birthYear: from.birthYear, birthYearEstimated: from.birthYearEstimated } : {}),
+      ...(into.citizenship === null && from.citizenship !== null ? { citizenship: from.citizenship } : {}),
+      ...(into.sex === 'unknown' && from.sex !== 'unknown' ? { sex: from.sex } : {}),
+      languages: [...new Set([...into.languages, ...from.languages])],
+    };
+    const now = new Date();
+    await tx.updateTable('people').set({ ...filled, updatedAt: now }).where('id', '=', into.id).execute();
+    await tx
+      .updateTable('people')
+      .set({ mergedInto: into.id, mergedAt: now, mergedBy: p.userId, mergeReason: body.reason, updatedAt: now })
+      .where('id', '=', from.id)
+      .execute();
+    return {
+      result: await viewOf(tx, p, into.id, 'update'),
+      audit: [
+        { action: 'person.merged', recordType: 'person', recordId: from.id, purpose: body.reason, changes: { mergedInto: into.id } },
+        {
+          action: 'person.merged_from',
+          recordType: 'person',
+          recordId: into.id,
+          purpose: body.reason,
+          changes: { mergedFrom: from.id, namesCopied: copies.map((c) => c.asEntered), ...diff({ birthYear: into.birthYear, citizenship: into.citizenship, sex: into.sex, languages: into.languages }, { birthYear: into.birthYear, citizenship: into.citizenship, sex: into.sex, ...filled }) },
+        },
+      ],
+    };
+  });
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import {
   CASE_PERSON_ROLES, CASE_SECTIONS, CONCLUSIVE_OUTCOMES, CONSENT_FORMS, CONSENT_KINDS, DECISION_STAGES, REFERRAL_PURPOSES, RG_OUTCOMES, SERVICE_TYPES, TRAFFICKING_EVENT_TYPES,
 } from '../../../shared/nrm.ts';
-import { AddCasePersonBody, CaseDetail, CaseNoteBody, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
+import { CaseDetail, CaseNoteBody, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
 import { DecisionBody } from '../../../shared/schemas/identification.ts';
 import { SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
 import { api } from '../../api/client.ts';
@@ -15,6 +15,8 @@ import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
+import { PersonForm } from '../people/PersonForm.tsx';
+import type { PersonView } from '../../../shared/schemas/people.ts';
 import { useCase, useCatalogue, useRefreshNrm } from './api.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 
@@ -82,23 +84,22 @@ function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
   const [role, setRole] = useState('victim');
-  const [given, setGiven] = useState('');
-  const [family, setFamily] = useState('');
-  const [sex, setSex] = useState('unknown');
-  const [birthYear, setBirthYear] = useState<number | string>('');
   const [ageDisputed, setAgeDisputed] = useState(false);
   const [unaccompanied, setUnaccompanied] = useState(false);
-  const { errors, error, busy, submit } = useFormSubmit();
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const person = { name: { givenName: given.trim() || null, familyName: family.trim() || null }, sex, ...(typeof birthYear === 'number' ? { birthYear } : {}) };
-    void submit(AddCasePersonBody, { role, person, ageDisputed, unaccompanied }, async (body) => {
-      await api('POST', `/cases/${c.id}/people`, body);
-      setGiven('');
-      setFamily('');
-      setBirthYear('');
+  const [formKey, setFormKey] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  // The person is recorded (or picked among the likely duplicates) by the people module's form, then added with the role.
+  const addToCase = async (person: PersonView) => {
+    setError(null);
+    try {
+      await api('POST', `/cases/${c.id}/people`, { personId: person.id, role, ageDisputed, unaccompanied });
+      setFormKey((k) => k + 1);
+      setAgeDisputed(false);
+      setUnaccompanied(false);
       await refresh();
-    });
+    } catch (e) {
+      setError(e);
+    }
   };
   return (
     <Section title={t('nrm.people.title')} testId="case-people">
@@ -116,19 +117,16 @@ function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
         </Table.Tbody>
       </Table>
       {writable && (
-        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.people.add')}>
-          <ErrorAlert error={error} />
+        <Stack gap="xs">
+          <Title order={3} size="h5">{t('nrm.people.add')}</Title>
           <Group align="flex-end">
             <NativeSelect label={t('nrm.people.role')} data={options(t, 'personRole', CASE_PERSON_ROLES)} value={role} onChange={(e) => setRole(e.currentTarget.value)} />
-            <TextInput label={t('nrm.people.givenName')} value={given} onChange={(e) => setGiven(e.currentTarget.value)} error={errors['person.name.givenName']} />
-            <TextInput label={t('nrm.people.familyName')} value={family} onChange={(e) => setFamily(e.currentTarget.value)} />
-            <NativeSelect label={t('nrm.people.sex')} data={options(t, 'sex', ['female', 'male', 'other', 'unknown'])} value={sex} onChange={(e) => setSex(e.currentTarget.value)} />
-            <NumberInput label={t('nrm.people.birthYear')} value={birthYear} onChange={setBirthYear} min={1900} max={2100} w={120} error={errors['person.birthYear']} />
             <Checkbox label={t('nrm.people.ageDisputed')} checked={ageDisputed} onChange={(e) => setAgeDisputed(e.currentTarget.checked)} />
             <Checkbox label={t('nrm.people.unaccompanied')} checked={unaccompanied} onChange={(e) => setUnaccompanied(e.currentTarget.checked)} />
-            <Button type="submit" loading={busy}>{t('nrm.people.add')}</Button>
           </Group>
-        </form>
+          <ErrorAlert error={error} />
+          <PersonForm key={formKey} submitLabel={t('nrm.people.add')} onSaved={(p) => void addToCase(p)} onPickExisting={(p) => void addToCase(p)} />
+        </Stack>
       )}
     </Section>
   );
