@@ -31,6 +31,7 @@ import { caseRoutes } from './modules/cases/routes.ts';
 import { providerRoutes } from './modules/providers/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
 import { identificationRoutes } from './modules/identification/routes.ts';
+import { taskRoutes } from './modules/tasks/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { contactStreamRoutes } from './modules/contacts/stream.ts';
@@ -255,6 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(providerRoutes, { prefix: '/api/v1' });
   await api.register(referralRoutes, { prefix: '/api/v1' });
   await api.register(identificationRoutes, { prefix: '/api/v1' });
+  await api.register(taskRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
   await api.register(pressRoutes, { prefix: '/api/v1' });
   await api.register(peopleRoutes, { prefix: '/api/v1' });

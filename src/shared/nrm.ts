@@ -113,7 +113,7 @@ export const CASE_VOCABULARIES = {
  * anonymous part (what an anonymous notification carries: sex, age band, nationality, exploitation,
  * place, date, agency); the others hold identifying or sensitive data.
  */
-export const CASE_SECTIONS = ['summary', 'people', 'events', 'screening', 'consents', 'notes', 'contacts', 'referrals', 'identification', 'timeline'] as const;
+export const CASE_SECTIONS = ['summary', 'people', 'events', 'screening', 'consents', 'notes', 'tasks', 'contacts', 'referrals', 'identification', 'timeline'] as const;
 export type CaseSection = (typeof CASE_SECTIONS)[number];
 /** Sections that carry no identifying data: they may go without the victim's consent. */
 export const ANONYMOUS_CASE_SECTIONS: readonly CaseSection[] = ['summary'];

@@ -675,6 +675,31 @@ export interface BestInterestsAssessmentsTable {
   recordedAt: Timestamp;
 }
 
+export interface CaseTasksTable {
+  id: Generated<string>;
+  caseId: string;
+  title: string;
+  dueAt: Timestamp;
+  assignedUserId: string;
+  createdBy: string;
+  createdAt: Timestamp;
+  completedAt: NullableTimestamp;
+  completedBy: string | null;
+  remindedAt: NullableTimestamp;
+}
+
+export interface RemindersTable {
+  id: Generated<string>;
+  kind: string;
+  subjectId: string;
+  caseId: string;
+  userId: string | null;
+  agencyId: string | null;
+  dueAt: Timestamp;
+  createdAt: Timestamp;
+  readAt: NullableTimestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -721,6 +746,8 @@ export interface Database {
   anonymousNotifications: AnonymousNotificationsTable;
   identificationDecisions: IdentificationDecisionsTable;
   bestInterestsAssessments: BestInterestsAssessmentsTable;
+  caseTasks: CaseTasksTable;
+  reminders: RemindersTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

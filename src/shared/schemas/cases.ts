@@ -23,6 +23,7 @@ import { PageQuery } from './common.ts';
 import { CreatePersonBody, PersonView } from './people.ts';
 import { ReferralView } from './referrals.ts';
 import { PersonIdentificationView } from './identification.ts';
+import { TaskView } from './tasks.ts';
 import { IndicatorCode, ScreeningListSchema, ScreeningResultView } from './screening.ts';
 
 const Text = (max: number) => z.string().trim().max(max);
@@ -321,6 +322,7 @@ export const CaseDetail = z.object({
   consents: z.array(ConsentView).optional(),
   referrals: z.array(ReferralView).optional(),
   identification: z.array(PersonIdentificationView).optional(),
+  tasks: z.array(TaskView).optional(),
   timeline: z.array(TimelineEntryView).optional(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;

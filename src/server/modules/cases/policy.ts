@@ -24,6 +24,7 @@ export const caseResource = (alias: string): ResourceDef => ({
     withdrawalNote: 'narrative',
     note: 'narrative',
     reasons: 'narrative',
+    title: 'narrative',
     evidence: 'narrative',
     reflectionWithheldReason: 'narrative',
   },

@@ -30,6 +30,7 @@ import { casePeopleViews } from './people.ts';
 import { consentViews } from './consents.ts';
 import { caseReferrals } from '../referrals/service.ts';
 import { identificationViews } from '../identification/service.ts';
+import { caseTasks } from '../tasks/service.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -148,7 +149,7 @@ const TIMELINE_VALUES = new Set([
   'status', 'victimStatus', 'type', 'kind', 'sections', 'outcome', 'decision', 'purpose', 'granteeAgencyId', 'receiverAgencyId',
   'exploitationForms', 'contactId', 'eventId', 'noteId', 'screeningId', 'referralId', 'consentId', 'grantId', 'list', 'presumedVictim',
   'caseNumber', 'ownerAgencyId', 'ownerUserId', 'date', 'expiresAt', 'personId', 'role', 'agencyId', 'service', 'givenOn',
-  'withdrawnOn', 'form', 'ageDisputed', 'unaccompanied', 'guardian', 'consentBasis', 'withheld', 'anonymousNotifications', 'providerId', 'stage', 'decidedOn', 'reconsiders', 'reflectionEndsOn', 'decisionId',
+  'withdrawnOn', 'form', 'ageDisputed', 'unaccompanied', 'guardian', 'consentBasis', 'withheld', 'anonymousNotifications', 'providerId', 'stage', 'decidedOn', 'reconsiders', 'reflectionEndsOn', 'decisionId', 'taskId', 'dueAt', 'assignedUserId',
 ]);
 
 export function toTimelineEntry(r: Awaited<ReturnType<typeof repo.timeline>>[number]): z.infer<typeof TimelineEntryView> {
@@ -271,11 +272,12 @@ const has = (d: CaseAccess['decision'], s: CaseSection) => d.sections.has(s);
 export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string): Promise<CaseDetail> {
   const { decision } = await caseAccess(db, p, id, 'read');
   const row = (await repo.findCase(db, id))!;
-  const [people, consents, referrals, identification, contacts, events, screenings, notes, timeline] = await Promise.all([
+  const [people, consents, referrals, identification, tasks, contacts, events, screenings, notes, timeline] = await Promise.all([
     has(decision, 'people') ? casePeopleViews(db, p, id) : undefined,
     has(decision, 'consents') ? consentViews(db, p, id) : undefined,
     has(decision, 'referrals') ? caseReferrals(db, p, id) : undefined,
     has(decision, 'identification') ? identificationViews(db, p, id) : undefined,
+    has(decision, 'tasks') ? caseTasks(db, p, id) : undefined,
     has(decision, 'contacts') ? repo.listCaseContacts(db, id) : undefined,
     has(decision, 'events') ? repo.listEvents(db, id) : undefined,
     has(decision, 'screening') ? repo.listScreenings(db, id) : undefined,
@@ -294,6 +296,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
   if (consents) detail.consents = consents;
   if (referrals) detail.referrals = referrals;
   if (identification) detail.identification = identification;
+  if (tasks) detail.tasks = tasks;
   if (contacts) detail.contacts = contacts.map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() }));
   if (events) detail.events = events.map((e) => toEventView(p, e));
   if (screenings) detail.screenings = screenings.map(toScreeningView);
