@@ -26,6 +26,7 @@ import { CasePage } from './features/nrm/CasePage.tsx';
 import { NewCasePage } from './features/nrm/NewCasePage.tsx';
 import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
 import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
+import { OverduePage } from './features/nrm/OverduePage.tsx';
 import { PeoplePage } from './features/people/PeoplePage.tsx';
 import { PersonPage } from './features/people/PersonPage.tsx';
 
@@ -96,6 +97,7 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/:id" element={<CasePage />} />}
         {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
         {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}
+        {(can('contacts:supervise') || can('reports:aggregate')) && <Route path="overdue" element={<OverduePage />} />}
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people" element={<PeoplePage />} />}
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people/:id" element={<PersonPage />} />}
         <Route path="*" element={<NotFoundPage />} />

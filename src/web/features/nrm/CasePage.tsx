@@ -8,6 +8,7 @@ import {
 } from '../../../shared/nrm.ts';
 import { CaseDetail, CaseNoteBody, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
 import { DecisionBody } from '../../../shared/schemas/identification.ts';
+import { CreateTaskBody } from '../../../shared/schemas/tasks.ts';
 import { SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
 import { api } from '../../api/client.ts';
 import { useCan } from '../../api/session.ts';
@@ -54,6 +55,7 @@ export function CasePage() {
       {c.consents && <ConsentsSection c={c} writable={writable} />}
       {c.referrals && <ReferralsSection c={c} writable={writable} />}
       {c.identification && <IdentificationSection c={c} />}
+      {c.tasks && <TasksSection c={c} writable={writable} />}
       {c.notes && <NotesSection c={c} writable={writable} />}
       {c.timeline && <TimelineSection c={c} />}
     </Page>
@@ -484,6 +486,51 @@ function TimelineSection({ c }: { c: Detail }) {
           ))}
         </Table.Tbody>
       </Table>
+    </Section>
+  );
+}
+
+function TasksSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const fmt = useFormatDateTime();
+  const [title, setTitle] = useState('');
+  const [due, setDue] = useState('');
+  const { errors, error, busy, submit } = useFormSubmit();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const dueAt = due ? new Date(due).toISOString() : '';
+    void submit(CreateTaskBody, { title, dueAt }, async (b) => {
+      await api('POST', `/cases/${c.id}/tasks`, b);
+      setTitle('');
+      setDue('');
+      await refresh();
+    });
+  };
+  const done = async (taskId: string) => {
+    await api('POST', `/cases/${c.id}/tasks/${taskId}/complete`);
+    await refresh();
+  };
+  return (
+    <Section title={t('nrm.tasks.title')} testId="case-tasks">
+      {c.tasks!.map((k) => (
+        <Group key={k.id} data-testid="case-task">
+          <Text size="sm" td={k.completedAt ? 'line-through' : undefined}>{k.title ?? '—'}</Text>
+          <Text size="sm" c="dimmed">{fmt(k.dueAt)} · {k.assignedUserName}</Text>
+          {k.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}
+          {!k.completedAt && writable && <Button size="xs" variant="light" onClick={() => void done(k.id)}>{t('nrm.tasks.done')}</Button>}
+        </Group>
+      ))}
+      {writable && (
+        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.tasks.add')}>
+          <ErrorAlert error={error} />
+          <Group align="flex-end">
+            <TextInput label={t('nrm.tasks.task')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={errors.title} w={320} />
+            <TextInput type="datetime-local" label={t('nrm.tasks.due')} value={due} onChange={(e) => setDue(e.currentTarget.value)} error={errors.dueAt} />
+            <Button type="submit" loading={busy}>{t('nrm.tasks.add')}</Button>
+          </Group>
+        </form>
+      )}
     </Section>
   );
 }
