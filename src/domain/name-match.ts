@@ -53,6 +53,19 @@ function latinLower(word: string): string {
  * accents dropped; doubled letters once (Məmmədov = Mamedov).
  */
 export function wordKey(word: string): string {
+  const known = keyCache.get(word);
+  if (known !== undefined) return known;
+  const key = computeWordKey(word);
+  // Names repeat a great deal (a search ranks hundreds of Məmmədovs): remember the last many words.
+  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
+  keyCache.set(word, key);
+  return key;
+}
+
+const KEY_CACHE_SIZE = 50_000;
+const keyCache = new Map<string, string>();
+
+function computeWordKey(word: string): string {
   // Upper-case letters are placeholders, so that the folds below cannot reach into sh, ch and j.
   const s = latinLower(word)
     .replace(/ı/g, 'i')

@@ -454,6 +454,7 @@ export interface PersonNamesTable {
   keys: Generated<string[]>;
   createdBy: string | null;
   createdAt: Timestamp;
+  seq: Generated<string>;
 }
 
 export interface CasesTable {

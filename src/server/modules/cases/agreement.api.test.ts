@@ -34,7 +34,7 @@ const cases: string[] = [];
 beforeAll(async () => {
   t = await createTestApp();
   const r = prng(20260601);
-  const agencies = [];
+  const agencies: string[] = [];
   for (let i = 0; i < 4; i++) agencies.push((await makeAgency(t.db, { type: i === 3 ? 'police' : 'ngo' })).id);
   const roleSets: Role[][] = [['case_worker'], ['supervisor'], ['operator'], ['identification_officer'], ['coordinator'], ['auditor'], ['investigator']];
   for (const agencyId of agencies) {

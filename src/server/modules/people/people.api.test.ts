@@ -332,3 +332,16 @@ describe('people: merge', () => {
     expect(rows.every((r) => r.mergedInto === null)).toBe(true);
   });
 });
+
+describe('people in the OpenAPI document', () => {
+  it('describes every people route with its request schema', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(doc.paths['/api/v1/names/match'].post.requestBody).toBeDefined();
+    expect(doc.paths['/api/v1/people'].post.requestBody).toBeDefined();
+    expect(doc.paths['/api/v1/people/duplicates'].post.requestBody).toBeDefined();
+    expect(doc.paths['/api/v1/people/{id}/merge'].post.requestBody).toBeDefined();
+    expect(doc.paths['/api/v1/people/search'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['q', 'limit']));
+    expect(Object.keys(doc.paths['/api/v1/people/{id}'])).toEqual(expect.arrayContaining(['get', 'patch']));
+    expect(doc.paths['/api/v1/people/{id}/names/{nameId}'].delete).toBeDefined();
+  });
+});

@@ -32,8 +32,7 @@ export const listNames = (db: DbOrTx, personIds: readonly string[]) =>
         .where('personId', 'in', personIds)
         .orderBy('personId')
         .orderBy(sql`(kind = 'primary')`, 'desc')
-        .orderBy('createdAt')
-        .orderBy('id')
+        .orderBy('seq')
         .execute();
 
 export type NewName = {
@@ -64,22 +63,32 @@ export async function refreshNameKeys(tx: Tx, personId: string) {
 }
 
 /** How many candidates each access branch of a search hands to the ranking, at most. */
-export const SEARCH_CANDIDATES = 200;
+export const SEARCH_CANDIDATES = 60;
+
+/** A candidate of a search: the person and all their names (primary first), in one row. */
+export type CandidateRow = PersonRow & { names: NameRow[] };
+
+// All of a person's names as one JSON array, primary first, so that candidates come in one query.
+const namesOf = sql<Array<Omit<NameRow, 'createdAt'> & { createdAt: string }>>`COALESCE((
+  SELECT json_agg(json_build_object('id', n.id, 'personId', n.person_id, 'givenName', n.given_name, 'familyName', n.family_name,
+    'patronymic', n.patronymic, 'asEntered', n.as_entered, 'script', n.script, 'kind', n.kind, 'keys', n.keys, 'createdAt', n.created_at)
+    ORDER BY n.kind = 'primary' DESC, n.seq)
+  FROM person_names n WHERE n.person_id = p.id), '[]'::json)`;
 
 /**
- * Ids of people the principal may read whose names carry every one of `keys`, not merged away.
- * The access rule is `visibleFilter`, applied to every row; the query is split by the branch that
- * can make a row visible (the user's agency, their own records, grants to them) so that each branch
- * is one index scan: a single OR across them with the grant look-up would scan every bearer of a
- * common surname in the country to find the few the user may see.
+ * People the principal may read whose names carry every one of `keys`, not merged away, with their
+ * names. The access rule is `visibleFilter`, applied to every row; the look-up is split by the way a
+ * row can be visible (the user's agency, their own records, grants to them), each part one index
+ * scan, joined with UNION ALL: a single OR across them with the grant look-up would scan every
+ * bearer of a common surname in the country to find the few the user may see.
  */
-export async function searchCandidateIds(db: DbOrTx, p: Principal, keys: readonly string[], exclude: readonly string[] = [], max = SEARCH_CANDIDATES): Promise<string[]> {
+export async function searchCandidates(db: DbOrTx, p: Principal, keys: readonly string[], exclude: readonly string[] = [], max = SEARCH_CANDIDATES): Promise<CandidateRow[]> {
   if (keys.length === 0) return [];
   const scopes = scopesFor(p, 'person', 'read');
   const base = () => {
     let q = db
       .selectFrom('people as p')
-      .select('p.id')
+      .select([...personColumns, namesOf.as('names')])
       .where('p.mergedInto', 'is', null)
       .where(sql<boolean>`p.name_keys @> ${sql.val([...keys])}::text[]`)
       .where(visibleFilter(p, 'read', PEOPLE));
@@ -90,10 +99,12 @@ export async function searchCandidateIds(db: DbOrTx, p: Principal, keys: readonl
   if (scopes.has('all')) branches.push(base());
   else {
     if (scopes.has('agency')) branches.push(base().where('p.ownerAgencyId', '=', p.agencyId));
-    if (scopes.has('agency') || scopes.has('own')) branches.push(base().where('p.createdBy', '=', p.userId));
+    // Rows the agency branch already finds are left out of the others (`notOwn`), so each branch is short.
+    const notOwn = <Q extends ReturnType<typeof base>>(q: Q) => (scopes.has('agency') ? q.where('p.ownerAgencyId', '<>', p.agencyId) : q);
+    if (scopes.has('agency') || scopes.has('own')) branches.push(notOwn(base().where('p.createdBy', '=', p.userId)));
     // Grants to the user's agency (with `granted`) and to the user alone (break-glass) open a read.
     branches.push(
-      base().where('p.id', 'in', (eb) =>
+      notOwn(base()).where('p.id', 'in', (eb) =>
         eb
           .selectFrom('accessGrants as g')
           .select('g.recordId')
@@ -103,12 +114,10 @@ export async function searchCandidateIds(db: DbOrTx, p: Principal, keys: readonl
       ),
     );
   }
-  const found = await Promise.all(branches.map((b) => b.execute()));
-  return [...new Set(found.flat().map((r) => r.id))];
+  type Raw = Omit<CandidateRow, 'names'> & { names: Array<Omit<NameRow, 'createdAt'> & { createdAt: string }> };
+  const { rows } = await sql<Raw>`${sql.join(branches.map((b) => sql`(${b})`), sql` UNION ALL `)}`.execute(db);
+  const seen = new Set<string>();
+  return rows
+    .filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)))
+    .map((r) => ({ ...r, names: r.names.map((n) => ({ ...n, createdAt: new Date(n.createdAt) })) }));
 }
-
-/** The people with these ids the principal may read (the same rule again: ids may come from anywhere). */
-export const findPeople = (db: DbOrTx, p: Principal, ids: readonly string[]) =>
-  ids.length === 0
-    ? Promise.resolve([])
-    : db.selectFrom('people as p').select(personColumns).where('p.id', 'in', [...ids]).where(visibleFilter(p, 'read', PEOPLE)).execute();

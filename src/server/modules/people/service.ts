@@ -79,7 +79,7 @@ export function toPersonView(p: Principal, row: repo.PersonRow, names: readonly 
  * For modules that add a person as part of a larger write (a case); `createPerson` is the same on its own.
  */
 export async function insertPerson(tx: Tx, p: Principal, actor: AuditActor, body: CreatePersonBody): Promise<PersonView> {
-  if (!scopesFor(p, 'person', 'create').has('agency') && !scopesFor(p, 'person', 'create').has('all')) throw forbidden();
+  if (scopesFor(p, 'person', 'create').size === 0) throw forbidden();
   const birth = birthFields(body);
   const names = [toNewName(body.name, 'primary'), ...(body.aliases ?? []).map((a) => toNewName(a, 'alias'))];
   const now = new Date();
@@ -207,18 +207,17 @@ export async function removeName(db: Db, p: Principal, actor: AuditActor, id: st
   });
 }
 
+/** Below this many exact finds, a search also looks up consonant skeletons (spellings the keys keep apart). */
+export const LOOSE_LOOKUP_BELOW = 5;
+
 /**
  * Candidates for a name: those whose keys hold every word's key, then (when that finds fewer than
- * `want`) those whose keys hold every word's consonant skeleton. Only people the principal may read.
+ * `LOOSE_LOOKUP_BELOW`) those whose keys hold every word's consonant skeleton. Only people the principal may read.
  */
-async function candidates(db: DbOrTx, p: Principal, tiers: { exact: string[]; loose: string[] }, want: number, exclude: string[] = []) {
-  const ids = await repo.searchCandidateIds(db, p, tiers.exact, exclude);
-  if (ids.length < want) ids.push(...(await repo.searchCandidateIds(db, p, tiers.loose, [...exclude, ...ids])));
-  const rows = await repo.findPeople(db, p, ids);
-  const names = await repo.listNames(db, rows.map((r) => r.id));
-  const byPerson = new Map<string, repo.NameRow[]>();
-  for (const n of names) byPerson.set(n.personId, [...(byPerson.get(n.personId) ?? []), n]);
-  return rows.map((row) => ({ row, names: byPerson.get(row.id) ?? [] }));
+async function candidates(db: DbOrTx, p: Principal, tiers: { exact: string[]; loose: string[] }, exclude: string[] = []) {
+  const rows = await repo.searchCandidates(db, p, tiers.exact, exclude);
+  if (rows.length < LOOSE_LOOKUP_BELOW) rows.push(...(await repo.searchCandidates(db, p, tiers.loose, [...exclude, ...rows.map((r) => r.id)])));
+  return rows.map(({ names, ...row }) => ({ row, names }));
 }
 
 /**
@@ -226,10 +225,17 @@ async function candidates(db: DbOrTx, p: Principal, tiers: { exact: string[]; lo
  * narrows by keys, `searchScore` ranks by each person's best name. The search is audited with its results.
  */
 export async function searchPeople(db: Db, p: Principal, actor: AuditActor, q: string, limit: number): Promise<z.infer<typeof PersonSearchResult>> {
+  const items = await rankPeople(db, p, q, limit);
+  await auditRead(db, actor, { action: 'person.searched', recordType: 'person', changes: { q, results: items.map((i) => i.person.id) } });
+  return { items };
+}
+
+/** The search without its audit entry: candidates by keys, ranked by the name module. */
+export async function rankPeople(db: DbOrTx, p: Principal, q: string, limit: number): Promise<z.infer<typeof PersonSearchResult>['items']> {
   const query = parseName(q);
   const tiers = queryKeyTiers(query);
   if (tiers.exact.length === 0) throw badRequest('validation_failed', 'Search for a name', { q: 'no letters to search by' });
-  const found = await candidates(db, p, tiers, limit);
+  const found = await candidates(db, p, tiers);
   const ranked = found
     .map(({ row, names }) => {
       let best = { score: 0, name: '' };
@@ -242,12 +248,10 @@ export async function searchPeople(db: Db, p: Principal, actor: AuditActor, q: s
     .filter((h) => h.score > 0)
     .sort((a, b) => b.score - a.score || b.row.createdAt.getTime() - a.row.createdAt.getTime() || a.row.id.localeCompare(b.row.id))
     .slice(0, limit);
-  const items = ranked.map((h) => {
+  return ranked.map((h) => {
     const person = toPersonView(p, h.row, h.names);
     return { person, score: h.score, ...(person.names ? { matchedName: h.name } : {}) };
   });
-  await auditRead(db, actor, { action: 'person.searched', recordType: 'person', changes: { q, results: items.map((i) => i.person.id) } });
-  return { items };
 }
 
 /**
@@ -260,7 +264,7 @@ export async function findDuplicates(db: Db, p: Principal, actor: AuditActor, bo
   if (tiers.exact.length === 0) throw badRequest('validation_failed', 'Give a name to compare', { 'name.givenName': 'no letters to compare' });
   const birthYear = body.birthDate ? Number(body.birthDate.slice(0, 4)) : (body.birthYear ?? null);
   const facts = { sex: body.sex ?? null, birthYear, birthYearEstimated: body.birthDate ? false : Boolean(body.birthYearEstimated), citizenship: body.citizenship ?? null };
-  const found = await candidates(db, p, tiers, 10, body.excludeId ? [body.excludeId] : []);
+  const found = await candidates(db, p, tiers, body.excludeId ? [body.excludeId] : []);
   const items = found
     .map(({ row, names }) => {
       const parsed = names.map((n) => parseNameParts(n));
@@ -296,8 +300,9 @@ export async function mergePerson(db: Db, p: Principal, actor: AuditActor, id: s
     const [firstId, secondId] = [id, body.intoId].sort();
     const first = await repo.lockPerson(tx, p, firstId!);
     const second = await repo.lockPerson(tx, p, secondId!);
-    const from = first?.id === id ? first : second;
-    const into = first?.id === body.intoId ? first : second;
+    const locked = [first, second].filter((r): r is repo.PersonRow => r !== undefined);
+    const from = locked.find((r) => r.id === id);
+    const into = locked.find((r) => r.id === body.intoId);
     if (!from) throw notFound('Person');
     if (!into) throw new AppError('not_found', 404, 'Person not found', { intoId: 'not found' });
     if (from.mergedInto) throw conflict('person_merged', 'This record was already merged', { mergedInto: from.mergedInto });

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import {
   CASE_PERSON_ROLES, CASE_SECTIONS, CONCLUSIVE_OUTCOMES, CONSENT_FORMS, CONSENT_KINDS, DECISION_STAGES, REFERRAL_PURPOSES, RG_OUTCOMES, SERVICE_TYPES, TRAFFICKING_EVENT_TYPES,
 } from '../../../shared/nrm.ts';
-import { CaseDetail, CaseNoteBody, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
+import { CaseDetail, CaseNoteBody, CasePersonView, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
 import { DecisionBody } from '../../../shared/schemas/identification.ts';
 import { CreateTaskBody } from '../../../shared/schemas/tasks.ts';
 import { SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
@@ -17,7 +17,7 @@ import { useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
 import { PersonForm } from '../people/PersonForm.tsx';
-import type { PersonView } from '../../../shared/schemas/people.ts';
+import type { CreatePersonBody, PersonView } from '../../../shared/schemas/people.ts';
 import { useCase, useCatalogue, useRefreshNrm } from './api.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 
@@ -90,15 +90,21 @@ function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
   const [unaccompanied, setUnaccompanied] = useState(false);
   const [formKey, setFormKey] = useState(0);
   const [error, setError] = useState<unknown>(null);
-  // The person is recorded (or picked among the likely duplicates) by the people module's form, then added with the role.
-  const addToCase = async (person: PersonView) => {
+  const added = async () => {
+    setFormKey((k) => k + 1);
+    setAgeDisputed(false);
+    setUnaccompanied(false);
+    await refresh();
+  };
+  // A new person is recorded with the case in one request (the people module's form shows likely duplicates first).
+  const saveWithCase = async (person: CreatePersonBody) =>
+    (await api('POST', `/cases/${c.id}/people`, { person, role, ageDisputed, unaccompanied }, CasePersonView)).person;
+  // Or one of the likely duplicates is added instead.
+  const pickExisting = async (person: PersonView) => {
     setError(null);
     try {
       await api('POST', `/cases/${c.id}/people`, { personId: person.id, role, ageDisputed, unaccompanied });
-      setFormKey((k) => k + 1);
-      setAgeDisputed(false);
-      setUnaccompanied(false);
-      await refresh();
+      await added();
     } catch (e) {
       setError(e);
     }
@@ -127,7 +133,7 @@ function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
             <Checkbox label={t('nrm.people.unaccompanied')} checked={unaccompanied} onChange={(e) => setUnaccompanied(e.currentTarget.checked)} />
           </Group>
           <ErrorAlert error={error} />
-          <PersonForm key={formKey} submitLabel={t('nrm.people.add')} onSaved={(p) => void addToCase(p)} onPickExisting={(p) => void addToCase(p)} />
+          <PersonForm key={formKey} submitLabel={t('nrm.people.add')} save={saveWithCase} onSaved={() => void added()} onPickExisting={(p) => void pickExisting(p)} />
         </Stack>
       )}
     </Section>

@@ -18,11 +18,13 @@ const nameBody = (n: NameFields) => ({ givenName: orNull(n.givenName), familyNam
  * person are shown before anything is saved; `onPickExisting` lets the caller (a case) use one of
  * them instead of recording a duplicate.
  */
-export function PersonForm({ onSaved, onCancel, onPickExisting, submitLabel }: {
+export function PersonForm({ onSaved, onCancel, onPickExisting, submitLabel, save = createPerson }: {
   onSaved: (person: PersonView) => void;
   onCancel?: () => void;
   onPickExisting?: (person: PersonView) => void;
   submitLabel?: string;
+  /** How the checked body is sent: `POST /people` unless the caller records the person its own way (with a case). */
+  save?: (body: CreatePersonBody) => Promise<PersonView>;
 }) {
   const { t } = useTranslation();
   const [name, setName] = useState<NameFields>(emptyName);
@@ -54,7 +56,7 @@ export function PersonForm({ onSaved, onCancel, onPickExisting, submitLabel }: {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    void submit(CreatePersonBody, body(), async (data) => onSaved(await createPerson(data)));
+    void submit(CreatePersonBody, body(), async (data) => onSaved(await save(data)));
   };
 
   const nameInputs = (n: NameFields, set: (n: NameFields) => void, prefix: string, label: string) => (
