@@ -54,7 +54,7 @@ describe('a hotline contact through the referral mechanism', () => {
     await signIn(page, sup.email);
     await page.goto(`/cases/new?contactId=${contact.id}`);
     await page.getByRole('button', { name: t.cases.open }).click();
-    await page.getByRole('heading', { name: new RegExp(`^${t.case.title} NRM-`) }).waitFor();
+    await page.getByRole('heading', { name: new RegExp(`^${t.case.title} NRM-`) }).waitFor({ timeout: 30_000 });
     const caseUrl = page.url();
     const caseNumber = (await page.getByRole('heading', { level: 1 }).textContent())!.replace(`${t.case.title} `, '');
     await page.getByTestId('case-summary').getByText(t.codes.exploitation.forced_labour).waitFor();
