@@ -12,6 +12,7 @@ import * as m0059 from './0059_referrals.ts';
 import * as m0060 from './0060_identification.ts';
 import * as m0061 from './0061_case_protection.ts';
 import * as m0062 from './0062_case_tasks.ts';
+import * as m0063 from './0063_case_timeline_index.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -29,4 +30,5 @@ export const migrations: Record<string, { up: string }> = {
   '0060_identification': m0060,
   '0061_case_protection': m0061,
   '0062_case_tasks': m0062,
+  '0063_case_timeline_index': m0063,
 };

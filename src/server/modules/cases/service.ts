@@ -272,18 +272,24 @@ const has = (d: CaseAccess['decision'], s: CaseSection) => d.sections.has(s);
 export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string): Promise<CaseDetail> {
   const { decision } = await caseAccess(db, p, id, 'read');
   const row = (await repo.findCase(db, id))!;
-  const [people, consents, referrals, identification, tasks, contacts, events, screenings, notes, timeline] = await Promise.all([
-    has(decision, 'people') ? casePeopleViews(db, p, id) : undefined,
-    has(decision, 'consents') ? consentViews(db, p, id) : undefined,
-    has(decision, 'referrals') ? caseReferrals(db, p, id) : undefined,
-    has(decision, 'identification') ? identificationViews(db, p, id) : undefined,
-    has(decision, 'tasks') ? caseTasks(db, p, id) : undefined,
-    has(decision, 'contacts') ? repo.listCaseContacts(db, id) : undefined,
-    has(decision, 'events') ? repo.listEvents(db, id) : undefined,
-    has(decision, 'screening') ? repo.listScreenings(db, id) : undefined,
-    has(decision, 'notes') ? repo.listNotes(db, id) : undefined,
-    has(decision, 'timeline') ? repo.timeline(db, id) : undefined,
-  ]);
+  // One connection and one snapshot for the whole page: every section as of the same instant, and no
+  // fan-out of a dozen queries over the pool for each page opened.
+  const { people, consents, referrals, identification, tasks, contacts, events, screenings, notes, timeline } = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (tx) => ({
+      people: has(decision, 'people') ? await casePeopleViews(tx, p, id) : undefined,
+      consents: has(decision, 'consents') ? await consentViews(tx, p, id) : undefined,
+      referrals: has(decision, 'referrals') ? await caseReferrals(tx, p, id) : undefined,
+      identification: has(decision, 'identification') ? await identificationViews(tx, p, id) : undefined,
+      tasks: has(decision, 'tasks') ? await caseTasks(tx, p, id) : undefined,
+      contacts: has(decision, 'contacts') ? await repo.listCaseContacts(tx, id) : undefined,
+      events: has(decision, 'events') ? await repo.listEvents(tx, id) : undefined,
+      screenings: has(decision, 'screening') ? await repo.listScreenings(tx, id) : undefined,
+      notes: has(decision, 'notes') ? await repo.listNotes(tx, id) : undefined,
+      timeline: has(decision, 'timeline') ? await repo.timeline(tx, id) : undefined,
+    }));
   const sections = [...decision.sections].sort() as CaseSection[];
   const detail: CaseDetail = { id: row.id, caseNumber: row.caseNumber, sections };
   if (has(decision, 'summary')) detail.summary = toSummary(p, row);
