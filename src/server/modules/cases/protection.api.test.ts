@@ -83,3 +83,21 @@ describe('returning a child', () => {
     expect((await call(worker, 'POST', `/cases/${adult.id}/people/${adult.casePersonId}/return`, { returnedOn: '2026-02-01', returnedTo: 'UZB' })).statusCode).toBe(200);
   });
 });
+
+describe('break-glass on a case', () => {
+  it('opens a case to a supervisor of another agency for reading, with a reason, flagged; not one whose access an order ended', async () => {
+    const { id } = await caseWithVictim(1990);
+    expect((await call(otherSupervisor, 'GET', `/cases/${id}`)).statusCode).toBe(404);
+    expect((await call(otherSupervisor, 'POST', `/cases/${id}/break-glass`, { reason: 'short' })).json().error.fields).toHaveProperty('reason');
+    expect((await call(shelterWorker, 'POST', `/cases/${id}/break-glass`, { reason: 'Child in danger tonight' })).statusCode).toBe(403);
+    const g = await call(otherSupervisor, 'POST', `/cases/${id}/break-glass`, { reason: 'Child in danger tonight' });
+    expect(g.statusCode).toBe(200);
+    const seen = await call(otherSupervisor, 'GET', `/cases/${id}`);
+    expect(seen.json().summary.access).toBe('user_grant');
+    expect((await call(otherSupervisor, 'POST', `/cases/${id}/notes`, { body: 'x' })).statusCode).toBe(403);
+    const flagged = await t.db.selectFrom('auditLog').select('flagged').where('action', '=', 'access.break_glass').where('recordId', '=', id).executeTakeFirstOrThrow();
+    expect(flagged.flagged).toBe(true);
+    await call(worker, 'POST', `/cases/${id}/access-end`, { authority: 'prosecutor', orderedOn: '2026-01-15' });
+    expect((await call(otherSupervisor, 'GET', `/cases/${id}`)).statusCode).toBe(404);
+  });
+});

@@ -39,6 +39,8 @@ import * as repo from './repository.ts';
 import * as cases from './service.ts';
 import * as casePeople from './people.ts';
 import * as consents from './consents.ts';
+import { breakGlass } from '../../access/break-glass.ts';
+import { CASES } from './policy.ts';
 import * as protection from './protection.ts';
 import { narrowReferralsAfterWithdrawal } from '../referrals/service.ts';
 
@@ -166,4 +168,17 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: CasePersonView, ...errors },
     },
   }, async (req) => protection.recordReturn(db, who(req), actor(req), req.params.id, req.params.casePersonId, req.body));
+
+  app.post('/cases/:id/break-glass', {
+    schema: {
+      tags,
+      summary: 'Emergency read of a case your scopes do not reach (break_glass permission, a reason; flagged to the auditors; 4 hours, read-only)',
+      params: IdParams,
+      body: z.strictObject({ reason: z.string().max(2000) }),
+      response: { 200: z.object({ grantId: z.uuid(), expiresAt: z.string() }), ...errors },
+    },
+  }, async (req) => {
+    const g = await breakGlass(db, who(req), CASES, req.params.id, req.body.reason, req.id);
+    return { grantId: g.grantId, expiresAt: g.expiresAt.toISOString() };
+  });
 };

@@ -95,9 +95,10 @@ export function toListItem(p: Principal, r: repo.CaseRow): CaseListItem {
   };
 }
 
-function toSummary(p: Principal, r: repo.CaseRow): NonNullable<CaseDetail['summary']> {
+function toSummary(p: Principal, r: repo.CaseRow, via?: CaseListItem['access']): NonNullable<CaseDetail['summary']> {
   const view = {
     ...toListItem(p, r),
+    ...(via ? { access: via } : {}),
     sexExploitationTypes: r.sexExploitationTypes,
     controlMethods: r.controlMethods,
     recruitmentMethods: r.recruitmentMethods,
@@ -292,7 +293,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     }));
   const sections = [...decision.sections].sort() as CaseSection[];
   const detail: CaseDetail = { id: row.id, caseNumber: row.caseNumber, sections };
-  if (has(decision, 'summary')) detail.summary = toSummary(p, row);
+  if (has(decision, 'summary')) detail.summary = toSummary(p, row, decision.via);
   if (has(decision, 'notes')) {
     const n = redact(p, CASES, { narrative: row.narrative });
     if ('narrative' in n) detail.narrative = n.narrative ?? null;
