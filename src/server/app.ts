@@ -35,7 +35,9 @@ import { taskRoutes } from './modules/tasks/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { contactStreamRoutes } from './modules/contacts/stream.ts';
+import { operatorRoutes } from './modules/operators/routes.ts';
 import { LiveHub } from './live/hub.ts';
+import { MailWorker, smtpTransport, type MailTransport } from './mail/worker.ts';
 import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { pressRoutes } from './modules/press/routes.ts';
@@ -43,6 +45,11 @@ import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { loggerOptions } from './logger.ts';
+import { telegramRoutes } from './modules/telephony/telegram.ts';
+import { replyRoutes } from './modules/replies/routes.ts';
+import { DeliveryWorker, type DeliveryOptions } from './modules/replies/delivery.ts';
+import { httpTransport, type ReplyTransport } from './modules/replies/transports.ts';
+import { publicReportRoutes } from './modules/public-reports/routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -54,6 +61,10 @@ export type AppDeps = {
   databaseUrl?: string;
   /** The master key; unset: `config.secretKey`, else `<dataDir>/secret.key`. */
   secretKey?: Buffer;
+  /** How the outbox's e-mails leave; unset: SMTP at `config.smtpUrl` (when set). */
+  mailTransport?: MailTransport;
+  /** Reply delivery: retry waits and polling; `transport` replaces the providers' HTTP APIs. */
+  delivery?: DeliveryOptions & { transport?: ReplyTransport };
 };
 
 declare module 'fastify' {
@@ -68,6 +79,9 @@ declare module 'fastify' {
     deps: AppDeps;
     keys: Keys;
     live: LiveHub;
+    /** Delivers the e-mail outbox; null when no SMTP is configured. */
+    mailWorker: MailWorker | null;
+    delivery: DeliveryWorker;
   }
 }
 
@@ -120,6 +134,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('live', live);
   if (deps.databaseUrl) app.addHook('onReady', () => live.start());
   app.addHook('onClose', () => live.close());
+  // The e-mail outbox is delivered by every process (claims are SKIP LOCKED): one less thing to run.
+  const transport = deps.mailTransport ?? (deps.config.smtpUrl ? smtpTransport(deps.config.smtpUrl) : null);
+  const mailWorker =
+    transport && deps.config.mailFrom
+      ? new MailWorker(deps.db, transport, deps.config.mailFrom, (msg, err) => app.log.warn({ err: { message: (err as Error | undefined)?.message } }, msg))
+      : null;
+  app.decorate('mailWorker', mailWorker);
+  if (mailWorker) {
+    app.addHook('onReady', async () => mailWorker.start());
+    app.addHook('onClose', () => mailWorker.stop());
+  }
+  const delivery = new DeliveryWorker(deps.db, app.keys, deps.delivery?.transport ?? httpTransport(deps.config), app.log, deps.delivery);
+  app.decorate('delivery', delivery);
+  app.addHook('onReady', async () => delivery.start());
+  app.addHook('onClose', () => delivery.close());
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -257,7 +286,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(referralRoutes, { prefix: '/api/v1' });
   await api.register(identificationRoutes, { prefix: '/api/v1' });
   await api.register(taskRoutes, { prefix: '/api/v1' });
+  await api.register(operatorRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
+  await api.register(telegramRoutes, { prefix: '/api/v1' });
+  await api.register(replyRoutes, { prefix: '/api/v1' });
+  await api.register(publicReportRoutes, { prefix: '/api/public/hotline' });
   await api.register(pressRoutes, { prefix: '/api/v1' });
   await api.register(peopleRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });

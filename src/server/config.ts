@@ -24,10 +24,20 @@ const EnvSchema = z.object({
     .optional(),
   PATHWAY_HOTLINE_AGENCY_ID: z.uuid().optional(),
   PATHWAY_TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+  PATHWAY_TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  PATHWAY_TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  PATHWAY_TWILIO_FROM: z.string().regex(/^(\+[0-9]{5,15}|MG[0-9a-fA-F]{32})$/, 'a number such as +994121234567 or a Messaging Service SID (MG...)').optional(),
   PATHWAY_TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-def').optional(),
   PATHWAY_TELEGRAM_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'letters, digits, _ and - only (1 to 256)').optional(),
   PATHWAY_TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
   PATHWAY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PATHWAY_SMTP_URL: z
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps:// (for example smtp://user:pass@mail.example.org:587)')
+    .optional(),
+  PATHWAY_MAIL_FROM: z.email('must be an e-mail address').optional(),
+  PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
+  PATHWAY_FOLLOW_UP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -53,10 +63,21 @@ export type Config = Readonly<{
   /** The agency that owns contacts arriving through the channels and public reports. */
   hotlineAgencyId: string | undefined;
   twilioAuthToken: string | undefined;
+  twilioAccountSid: string | undefined;
+  twilioApiUrl: string;
+  /** The sender for SMS and WhatsApp replies when the contactor's message did not say which number it was sent to. */
+  twilioFrom: string | undefined;
   telegramBotToken: string | undefined;
   telegramSecret: string | undefined;
   telegramApiUrl: string;
   webhookSecret: string | undefined;
+  /** Escalation alerts are e-mailed through this SMTP server (from the outbox, with retries); unset: no e-mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
+  /** New public reports and additions to one, per address per hour. */
+  publicReportRatePerHour: number;
+  /** Follow-up code look-ups (right or wrong), per address per minute. */
+  followUpRatePerMinute: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -70,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.PATHWAY_SMTP_URL && !e.PATHWAY_MAIL_FROM) throw new ConfigError('Invalid configuration:\n  PATHWAY_MAIL_FROM: required when PATHWAY_SMTP_URL is set');
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -90,10 +112,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secretKey: e.PATHWAY_SECRET_KEY,
     hotlineAgencyId: e.PATHWAY_HOTLINE_AGENCY_ID,
     twilioAuthToken: e.PATHWAY_TWILIO_AUTH_TOKEN,
+    twilioAccountSid: e.PATHWAY_TWILIO_ACCOUNT_SID,
+    twilioApiUrl: e.PATHWAY_TWILIO_API_URL.replace(/\/+$/, ''),
+    twilioFrom: e.PATHWAY_TWILIO_FROM,
     telegramBotToken: e.PATHWAY_TELEGRAM_BOT_TOKEN,
     telegramSecret: e.PATHWAY_TELEGRAM_SECRET,
     telegramApiUrl: e.PATHWAY_TELEGRAM_API_URL.replace(/\/+$/, ''),
     webhookSecret: e.PATHWAY_WEBHOOK_SECRET,
+    smtpUrl: e.PATHWAY_SMTP_URL,
+    mailFrom: e.PATHWAY_MAIL_FROM,
+    publicReportRatePerHour: e.PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR,
+    followUpRatePerMinute: e.PATHWAY_FOLLOW_UP_RATE_PER_MINUTE,
     ...overrides,
   });
 }

@@ -27,6 +27,12 @@ import { NewCasePage } from './features/nrm/NewCasePage.tsx';
 import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
 import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
 import { OverduePage } from './features/nrm/OverduePage.tsx';
+import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
+import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
+import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
+import { PublicReportPage } from './features/hotline/public/PublicReportPage.tsx';
+import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
+import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
 import { PeoplePage } from './features/people/PeoplePage.tsx';
 import { PersonPage } from './features/people/PersonPage.tsx';
 
@@ -48,6 +54,16 @@ export function App() {
       <Routes>
         <Route path="/public/press" element={<PublicPressPage />} />
         <Route path="/public/press/:id" element={<PublicIncidentPage />} />
+      </Routes>
+    );
+  }
+  // Public reports: no account, and nothing of a signed-in session on the page.
+  if (location.pathname === '/public/report' || location.pathname.startsWith('/public/report/')) {
+    return (
+      <Routes>
+        <Route path="/public/report" element={<PublicReportPage />} />
+        <Route path="/public/report/follow-up" element={<FollowUpPage />} />
+        <Route path="*" element={<Navigate to="/public/report" replace />} />
       </Routes>
     );
   }
@@ -98,6 +114,11 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
         {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}
         {(can('contacts:supervise') || can('reports:aggregate')) && <Route path="overdue" element={<OverduePage />} />}
+        {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console" element={<ConsolePage />} />}
+        {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console/:id" element={<ConsolePage />} />}
+        {can('contacts:supervise') && <Route path="hotline/supervisor" element={<SupervisorPage />} />}
+        <Route path="hotline/alerts" element={<AlertsPage />} />
+        {user.permissions.some((p) => p.startsWith('contact:read:')) && <Route path="hotline/contacts/:id" element={<ContactPage />} />}
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people" element={<PeoplePage />} />}
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people/:id" element={<PersonPage />} />}
         <Route path="*" element={<NotFoundPage />} />

@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp, type AppDeps } from '../../src/server/app.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/database.ts';
 import type { Role } from '../../src/shared/roles.ts';
@@ -12,10 +12,10 @@ export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 export type TestApp = { app: FastifyInstance; db: Db; url: string; config: Config; close: () => Promise<void> };
 
 /** The real app on its own cloned database, without listen(): requests go through app.inject(). */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, deps: Pick<AppDeps, 'delivery'> = {}): Promise<TestApp> {
   const { db, url, drop } = await cloneTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, ...overrides });
-  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, databaseUrl: url });
+  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, databaseUrl: url, ...deps });
   await app.ready();
   return {
     app,

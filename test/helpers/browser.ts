@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/database.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 import { cloneTestDatabase } from './db.ts';
+import { TEST_SECRET_KEY } from './app.ts';
 
 export type WebApp = {
   app: FastifyInstance;
@@ -23,14 +24,17 @@ export type WebApp = {
 
 const WEB_DIST = path.resolve('dist/web');
 
-/** The real server on its own cloned database, listening on a free port and serving the built web app, plus Chromium. */
-export async function startWebApp(): Promise<WebApp> {
+/**
+ * The real server on its own cloned database, listening on a free port and serving the built web app,
+ * plus Chromium. Live events (the console's queue) run over the clone's own LISTEN connection.
+ */
+export async function startWebApp(overrides: Partial<Config> = {}): Promise<WebApp> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     throw new Error('dist/web is missing: build the web app first (npm run build:web, or npx vite build)');
   }
-  const { db, drop } = await cloneTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: WEB_DIST });
-  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false });
+  const { db, url, drop } = await cloneTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: WEB_DIST, ...overrides });
+  const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, databaseUrl: url });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -133,6 +133,8 @@ export interface ContactsTable {
   contactorHash: Buffer | null;
   contactorLast3: string | null;
   callbackNumberEnc: Buffer | null;
+  /** Where a reply goes (encrypted JSON `{ to, from? }`), from the contactor's latest message. */
+  replyAddressEnc: Buffer | null;
   enteredBy: string | null;
   contactorType: string | null;
   contactType: string | null;
@@ -154,7 +156,7 @@ export interface ContactsTable {
 }
 
 export interface ContactInboundEventsTable {
-  source: 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook';
+  source: 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report';
   externalId: string;
   contactId: string;
   receivedAt: Timestamp;
@@ -168,7 +170,19 @@ export interface ContactMessagesTable {
   mediaCount: Generated<number>;
   sentBy: string | null;
   delivery: 'pending' | 'sent' | 'failed' | null;
+  deliveryAttempts: Generated<number>;
+  deliveryError: string | null;
+  nextAttemptAt: NullableTimestamp;
+  deliveredAt: NullableTimestamp;
+  providerMessageId: string | null;
   createdAt: Timestamp;
+}
+
+export interface ContactFollowUpCodesTable {
+  codeHash: Buffer;
+  contactId: string;
+  createdAt: Timestamp;
+  lastUsedAt: NullableTimestamp;
 }
 
 export interface ContactDraftsTable {
@@ -420,6 +434,30 @@ export interface PressImpunityIndexTable {
   value: ColumnType<string | null, number | null, number | null>;
   published: Generated<boolean>;
   computedBy: string | null;
+  createdAt: Timestamp;
+}
+
+export interface OperatorStatesTable {
+  userId: string;
+  agencyId: string;
+  state: 'available' | 'on_contact' | 'wrap_up' | 'break';
+  contactId: string | null;
+  since: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  kind: string;
+  recordId: string | null;
+  recipient: string;
+  subject: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  nextAttemptAt: Timestamp;
+  lastError: string | null;
+  sentAt: NullableTimestamp;
   createdAt: Timestamp;
 }
 
@@ -715,9 +753,12 @@ export interface Database {
   contacts: ContactsTable;
   contactInboundEvents: ContactInboundEventsTable;
   contactMessages: ContactMessagesTable;
+  contactFollowUpCodes: ContactFollowUpCodesTable;
   contactDrafts: ContactDraftsTable;
   contactScreenings: ContactScreeningsTable;
   contactEscalations: ContactEscalationsTable;
+  operatorStates: OperatorStatesTable;
+  mailOutbox: MailOutboxTable;
   pressOutlets: PressOutletsTable;
   pressPersons: PressPersonsTable;
   pressAffiliations: PressAffiliationsTable;

@@ -4,7 +4,8 @@ export const LIVE_CHANNEL = 'pathway_live';
 
 export type LiveEvent =
   | { type: 'contact'; id: string; status: string; channel: string; urgency: string; ownerAgencyId: string; assignedUserId: string | null; receivedAt: string }
-  | { type: 'escalation'; id: string; contactId: string; region: string | null; ownerAgencyId: string; alertedAgencyIds: string[]; createdAt: string; acknowledgedAt: string | null };
+  | { type: 'escalation'; id: string; contactId: string; region: string | null; ownerAgencyId: string; alertedAgencyIds: string[]; createdAt: string; acknowledgedAt: string | null }
+  | { type: 'operator_state'; userId: string; agencyId: string; state: string; contactId: string | null; since: string };
 
 type Listener = (e: LiveEvent) => void;
 

@@ -28,7 +28,7 @@ export function setCsrfToken(token: string | null): void {
 /** The header a write needs, for the few calls that send something other than JSON (CSV uploads). */
 export const csrfHeader = (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {});
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query: Query): string {

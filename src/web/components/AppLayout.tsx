@@ -31,6 +31,11 @@ export function AppLayout() {
     { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
   ];
   const press: NavItem[] = [{ to: '/press', label: t('press.nav.incidents'), show: user.permissions.some((p) => p.startsWith('incident:read:')) }];
+  const hotline: NavItem[] = [
+    { to: '/hotline/console', label: t('hotlineConsole.nav.console'), show: user.permissions.some((p) => p.startsWith('contact:update:')) },
+    { to: '/hotline/supervisor', label: t('hotlineConsole.nav.supervisor'), show: can('contacts:supervise') },
+    { to: '/hotline/alerts', label: t('hotlineConsole.nav.alerts'), show: can('contacts:supervise') || user.agency.type === 'police' },
+  ];
   const nrm: NavItem[] = [
     { to: '/cases', label: t('nrm.nav.cases'), show: user.permissions.some((p) => p.startsWith('case:')) },
     { to: '/people', label: t('people.nav.people'), show: user.permissions.some((p) => p.startsWith('person:read:')) },
@@ -124,6 +129,7 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" aria-label={t('nav.main')}>
         <ScrollArea>
           {section(t('nav.sectionPersonal'), personal)}
+          {section(t('hotlineConsole.nav.section'), hotline)}
           {section(t('nrm.nav.section'), nrm)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}

@@ -2,6 +2,8 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0020 from './0020_hotline.ts';
 import * as m0030 from './0030_press_freedom.ts';
 import * as m0031 from './0031_press_source_files.ts';
+import * as m0040 from './0040_operator_states.ts';
+import * as m0043 from './0043_hotline_replies.ts';
 import * as m0050 from './0050_people.ts';
 import * as m0051 from './0051_people_search.ts';
 import * as m0055 from './0055_cases.ts';
@@ -20,6 +22,8 @@ export const migrations: Record<string, { up: string }> = {
   '0020_hotline': m0020,
   '0030_press_freedom': m0030,
   '0031_press_source_files': m0031,
+  '0040_operator_states': m0040,
+  '0043_hotline_replies': m0043,
   '0050_people': m0050,
   '0051_people_search': m0051,
   '0055_cases': m0055,

@@ -20,6 +20,7 @@ import {
   StoreScreeningBody,
 } from '../../../shared/schemas/contacts.ts';
 import * as repo from './repository.ts';
+import { mailSettings } from '../../mail/outbox.ts';
 import * as contacts from './service.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -81,7 +82,7 @@ export const contactRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/contacts/:id/escalations', {
     schema: { tags, summary: 'Immediate danger: mark urgent and alert the supervisors and the region\'s police', params: IdParams, body: EscalateBody, response: { 201: EscalationView, ...errors } },
-  }, async (req, reply) => reply.status(201).send(await contacts.escalate(db, who(req), actor(req), req.params.id, req.body.reason)));
+  }, async (req, reply) => reply.status(201).send(await contacts.escalate(db, who(req), actor(req), req.params.id, req.body.reason, mailSettings(app.deps.config))));
 
   app.post('/contacts/:id/escalations/:escalationId/acknowledge', {
     schema: { tags, summary: 'Acknowledge an escalation alert (records the time to acknowledgement)', params: EscalationParams, response: { 200: EscalationView, ...errors } },

@@ -24,6 +24,8 @@ import { evaluate } from '../screening/service.ts';
 import { contactorFingerprint } from './contactor.ts';
 import { CONTACTS } from './policy.ts';
 import * as repo from './repository.ts';
+import { contactReleased, followContact } from '../operators/service.ts';
+import { enqueueEscalationMail, type MailSettings } from '../../mail/outbox.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -81,6 +83,7 @@ export async function createContact(db: Db, keys: Keys, p: Principal, actor: Aud
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await followContact(tx, actor, p.userId, p.agencyId, 'on_contact', row.id);
     return {
       result: await viewAfter(tx, p, row.id),
       audit: { action: 'contact.created', recordType: 'contact', recordId: row.id, changes: { channel: body.channel, enteredBy: p.userId, receivedAt: receivedAt.toISOString() } },
@@ -121,6 +124,7 @@ export async function accept(db: Db, p: Principal, actor: AuditActor, id: string
     if (row.status !== 'new' && row.status !== 'ringing') throw conflict('already_taken', row.assignedUserId ? 'Another operator has taken this contact' : `The contact is ${row.status}`);
     const now = new Date();
     await tx.updateTable('contacts').set({ status: 'in_progress', assignedUserId: p.userId, answeredAt: now, updatedAt: now }).where('id', '=', id).execute();
+    await followContact(tx, actor, p.userId, p.agencyId, 'on_contact', id);
     return {
       result: await viewAfter(tx, p, id),
       audit: { action: 'contact.accepted', recordType: 'contact', recordId: id, changes: diff({ status: row.status, assignedUserId: row.assignedUserId }, { status: 'in_progress', assignedUserId: p.userId }) },
@@ -258,7 +262,7 @@ function toEscalationView(e: Awaited<ReturnType<typeof repo.listEscalations>>[nu
  * Immediate danger: the contact becomes urgent, an escalation is recorded and the owning agency's
  * supervisors and the police of the contact's region are alerted in their consoles at once.
  */
-export async function escalate(db: Db, p: Principal, actor: AuditActor, id: string, reason: string) {
+export async function escalate(db: Db, p: Principal, actor: AuditActor, id: string, reason: string, mail: MailSettings | null = null) {
   return auditedTransaction(db, actor, async (tx) => {
     const row = await lockForWrite(tx, p, id);
     requireOpen(row);
@@ -275,10 +279,12 @@ export async function escalate(db: Db, p: Principal, actor: AuditActor, id: stri
     await tx.updateTable('contacts').set({ urgency: 'immediate_danger', updatedAt: now }).where('id', '=', id).execute();
     await repo.notifyEscalation(tx, e.id);
     await repo.notifyContact(tx, id);
+    // With SMTP configured, the alert e-mails are written in this transaction and delivered from the outbox.
+    const mailed = mail ? await enqueueEscalationMail(tx, mail, { escalationId: e.id, contactId: id, region: row.region, ownerAgencyId: row.ownerAgencyId, alertedAgencyIds: alerted, reason }) : 0;
     const view = toEscalationView((await repo.listEscalations(tx, id)).find((x) => x.id === e.id)!);
     return {
       result: view,
-      audit: { action: 'contact.escalated', recordType: 'contact', recordId: id, changes: { escalationId: e.id, urgency: { old: row.urgency, new: 'immediate_danger' }, alertedAgencyIds: alerted } },
+      audit: { action: 'contact.escalated', recordType: 'contact', recordId: id, changes: { escalationId: e.id, urgency: { old: row.urgency, new: 'immediate_danger' }, alertedAgencyIds: alerted, emailsQueued: mailed } },
     };
   });
 }
@@ -313,6 +319,7 @@ export async function close(db: Db, p: Principal, actor: AuditActor, id: string,
       .where('id', '=', id)
       .execute();
     await tx.deleteFrom('contactDrafts').where('contactId', '=', id).execute();
+    await contactReleased(tx, actor, id, row.assignedUserId);
     return { result: await viewAfter(tx, p, id), audit: { action: 'contact.closed', recordType: 'contact', recordId: id, changes: { status: { old: row.status, new: 'completed' }, outcomes } } };
   });
 }
@@ -327,6 +334,11 @@ export async function reassign(db: Db, p: Principal, actor: AuditActor, id: stri
     if (!target || target.disabled || target.agencyId !== row.ownerAgencyId || !target.permissions.some((x) => x.startsWith('contact:update:')))
       throw badRequest('validation_failed', 'That user cannot take this contact', { userId: 'not an operator of the owning agency' });
     await tx.updateTable('contacts').set({ assignedUserId: userId, updatedAt: new Date() }).where('id', '=', id).execute();
+    // The operator who had it is free again; the one who gets it is on it (or wrapping it up).
+    if (row.assignedUserId !== userId && (row.status === 'in_progress' || row.status === 'wrap_up')) {
+      await contactReleased(tx, actor, id, row.assignedUserId);
+      await followContact(tx, actor, userId, target.agencyId, row.status === 'wrap_up' ? 'wrap_up' : 'on_contact', id);
+    }
     return {
       result: await viewAfter(tx, p, id),
       audit: { action: 'contact.reassigned', recordType: 'contact', recordId: id, changes: { assignedUserId: { old: row.assignedUserId, new: userId } } },

@@ -9,6 +9,8 @@ import { ErrorBody } from '../../../shared/schemas/common.ts';
 /** The live rule, same as the list's: a contact event goes to those who may read the contact; an escalation to the alerted agencies. */
 export function mayHear(p: Principal, e: LiveEvent): boolean {
   if (e.type === 'escalation') return e.alertedAgencyIds.includes(p.agencyId);
+  // An operator's state: to themselves and to their agency's supervisors.
+  if (e.type === 'operator_state') return e.userId === p.userId || (e.agencyId === p.agencyId && p.permissions.has('contacts:supervise'));
   const scopes = scopesFor(p, 'contact', 'read');
   if (scopes.has('all')) return true;
   if (scopes.has('agency') && e.ownerAgencyId === p.agencyId) return true;
@@ -27,8 +29,8 @@ export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/contacts/stream', {
     schema: {
       tags: ['contacts'],
-      summary: 'Live queue (server-sent events): `contact` when a contact arrives or changes, `escalation` for alerts to your agency',
-      description: 'text/event-stream. First event `ready`; then `contact` and `escalation` events with JSON data (ids, status, channel, urgency: no personal data); a comment line every 25 s keeps proxies from closing it. Reload the queue after a reconnect.',
+      summary: 'Live queue (server-sent events): `contact` when a contact arrives or changes, `escalation` for alerts to your agency, `operator_state` for yours and (supervisors) your agency\'s operators',
+      description: 'text/event-stream. First event `ready`; then `contact`, `escalation` and `operator_state` events with JSON data (ids, status, channel, urgency: no personal data); a comment line every 25 s keeps proxies from closing it. Reload the queue after a reconnect.',
       response: { 200: z.string(), 401: ErrorBody, 403: ErrorBody },
     },
   }, async (req, reply) => {

@@ -17,6 +17,9 @@ export type PersonRow = NonNullable<Awaited<ReturnType<typeof findPerson>>>;
 export const findPerson = (db: DbOrTx, p: Principal, id: string, action: RecordAction = 'read') =>
   db.selectFrom('people as p').select(personColumns).where('p.id', '=', id).where(visibleFilter(p, action, PEOPLE)).executeTakeFirst();
 
+/** The person whatever the principal may see: only for a record the caller has just written. */
+export const loadPerson = (db: DbOrTx, id: string) => db.selectFrom('people as p').select(personColumns).where('p.id', '=', id).executeTakeFirstOrThrow();
+
 /** Locks the person for a write the principal may make. */
 export const lockPerson = (tx: Tx, p: Principal, id: string) =>
   tx.selectFrom('people as p').select(personColumns).where('p.id', '=', id).where(visibleFilter(p, 'update', PEOPLE)).forUpdate().executeTakeFirst();

@@ -105,9 +105,8 @@ export async function insertPerson(tx: Tx, p: Principal, actor: AuditActor, body
     recordId: row.id,
     changes: { sex: body.sex ?? 'unknown', ...birth, citizenship: body.citizenship ?? null, names: names.map((n) => ({ kind: n.kind, asEntered: n.asEntered })) },
   });
-  const created = await repo.findPerson(tx, p, row.id);
-  if (!created) throw notFound('Person');
-  return toPersonView(p, created, await repo.listNames(tx, [row.id]));
+  // The creator sees what they recorded, even with a role that may create but not read people.
+  return toPersonView(p, await repo.loadPerson(tx, row.id), await repo.listNames(tx, [row.id]));
 }
 
 export async function createPerson(db: Db, p: Principal, actor: AuditActor, body: CreatePersonBody): Promise<PersonView> {

@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import type { Db, Tx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
 import type { Keys } from '../../crypto/keys.ts';
 import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
 import { notifyContact } from '../contacts/repository.ts';
+import { contactEnded } from '../operators/service.ts';
 
-export type InboundSource = 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook';
+export type InboundSource = 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report';
 
 export type Inbound = {
   source: InboundSource;
@@ -20,6 +21,20 @@ export type Inbound = {
   body?: string;
   mediaCount?: number;
   language?: string | null;
+  /**
+   * Where a reply to this contactor goes: the number or Telegram chat (`to`) and the hotline's own
+   * number the message was written to (`from`). Stored encrypted on the contact; the latest wins.
+   */
+  replyTo?: { to: string; from?: string | null } | null;
+  /** A message for this contact in particular (a public report's follow-up): it joins it, and reopens it when closed. */
+  joinContactId?: string;
+  /** For a new contact only: the city given, and a call-back number (kept only with consent, encrypted). */
+  city?: string | null;
+  callbackNumber?: string | null;
+  /** A message that opens a contact of its own even when the contactor has an open one (a public report). */
+  newConversation?: boolean;
+  /** More writes that must commit with the contact (a public report's follow-up code). */
+  within?: (tx: Tx, contactId: string) => Promise<void>;
 };
 
 export type IntakeResult = { contactId: string; duplicate: boolean; joined: boolean };
@@ -39,7 +54,17 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
         if (seen) return { result: { contactId: seen.contactId, duplicate: true, joined: false }, audit: [] };
 
         let contactId: string | undefined;
-        if (ev.kind === 'message' && fp.contactorHash) {
+        let reopened: string | null = null;
+        if (ev.joinContactId) {
+          const target = await tx.selectFrom('contacts').select(['id', 'status']).where('id', '=', ev.joinContactId).where('ownerAgencyId', '=', agencyId).forUpdate().executeTakeFirst();
+          if (!target) throw new Error('intake: the contact to join does not exist');
+          contactId = target.id;
+          // New information on a closed contact puts it back in the queue.
+          if (!OPEN_STATUSES.includes(target.status as ContactStatus)) {
+            reopened = target.status;
+            await tx.updateTable('contacts').set({ status: 'new' satisfies ContactStatus, updatedAt: new Date() }).where('id', '=', contactId).execute();
+          }
+        } else if (ev.kind === 'message' && fp.contactorHash && !ev.newConversation) {
           // One conversation per contactor and channel: two messages arriving together must not open two.
           await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`conversation:${ev.channel}:${fp.contactorHash.toString('hex')}`}, 0))`.execute(tx);
           const open = await tx
@@ -66,6 +91,9 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
               externalId: ev.kind === 'call' ? ev.eventId : null,
               ...fp,
               language: ev.language ?? null,
+              city: ev.city ?? null,
+              callbackNumberEnc: ev.callbackNumber ? keys.encrypt(ev.callbackNumber) : null,
+              replyAddressEnc: ev.replyTo ? keys.encrypt(JSON.stringify(ev.replyTo)) : null,
               receivedAt: now,
               createdAt: now,
               updatedAt: now,
@@ -76,14 +104,24 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
         }
         if (ev.kind === 'message') {
           await tx.insertInto('contactMessages').values({ contactId, direction: 'in', body: ev.body ?? '', mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
-          await tx.updateTable('contacts').set({ updatedAt: new Date() }).where('id', '=', contactId).execute();
+          await tx
+            .updateTable('contacts')
+            .set({ updatedAt: new Date(), ...(joined && ev.replyTo ? { replyAddressEnc: keys.encrypt(JSON.stringify(ev.replyTo)) } : {}) })
+            .where('id', '=', contactId)
+            .execute();
         }
         await tx.insertInto('contactInboundEvents').values({ source: ev.source, externalId: ev.eventId, contactId }).execute();
+        if (ev.within) await ev.within(tx, contactId);
         await notifyContact(tx, contactId);
         // No number and no message text in the log: the channel, the source and whether it joined.
         return {
           result: { contactId, duplicate: false, joined },
-          audit: { action: joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: contactId, changes: { channel: ev.channel, source: ev.source, kind: ev.kind } },
+          audit: {
+            action: joined ? 'contact.message_received' : 'contact.received',
+            recordType: 'contact',
+            recordId: contactId,
+            changes: { channel: ev.channel, source: ev.source, kind: ev.kind, ...(reopened ? { status: { old: reopened, new: 'new' } } : {}) },
+          },
         };
       });
     } catch (e) {
@@ -110,7 +148,7 @@ export function nextCallStatus(current: ContactStatus, callStatus: string): Cont
 
 export async function applyCallStatus(db: Db, actor: AuditActor, callSid: string, callStatus: string, language?: string | null): Promise<{ contactId: string | null; status: ContactStatus | null }> {
   return auditedTransaction<{ contactId: string | null; status: ContactStatus | null }>(db, actor, async (tx) => {
-    const c = await tx.selectFrom('contacts').select(['id', 'status', 'language']).where('channel', '=', 'call').where('externalId', '=', callSid).forUpdate().executeTakeFirst();
+    const c = await tx.selectFrom('contacts').select(['id', 'status', 'language', 'assignedUserId']).where('channel', '=', 'call').where('externalId', '=', callSid).forUpdate().executeTakeFirst();
     if (!c) return { result: { contactId: null, status: null }, audit: [] };
     const from = c.status as ContactStatus;
     const to = nextCallStatus(from, callStatus);
@@ -123,6 +161,7 @@ export async function applyCallStatus(db: Db, actor: AuditActor, callSid: string
       .where('id', '=', c.id)
       .execute();
     await notifyContact(tx, c.id);
+    if (to === 'wrap_up' && from !== 'wrap_up') await contactEnded(tx, actor, c.id, c.assignedUserId);
     return {
       result: { contactId: c.id, status: to },
       audit: { action: 'contact.status_changed', recordType: 'contact', recordId: c.id, changes: { status: { old: from, new: to }, callStatus, ...(setLanguage ? { language } : {}) } },

@@ -28,6 +28,7 @@ const GenericBody = z.strictObject({
   body: z.string().max(10_000).optional(),
   language: z.string().regex(/^[a-z]{2,3}$/).optional(),
 });
+const REPLYABLE_BY_ADDRESS = new Set(['sms', 'whatsapp', 'telegram']);
 const Received = z.object({ contactId: z.uuid(), duplicate: z.boolean() });
 
 const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -122,6 +123,8 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
         contactor: { kind: 'phone', value: req.body.From },
         body: req.body.Body,
         mediaCount: req.body.NumMedia,
+        // Replies go back to this number, from the hotline number it wrote to.
+        replyTo: { to: req.body.From, from: req.body.To ?? null },
       });
       xmlReply(reply);
       return twiml('');
@@ -167,6 +170,7 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
         contactor: b.from ? { kind: b.fromKind, value: b.from } : null,
         body: b.body ?? '',
         language: b.language ?? null,
+        replyTo: b.type === 'message' && b.from && REPLYABLE_BY_ADDRESS.has(b.channel) ? { to: b.from } : null,
       });
       return { contactId: r.contactId, duplicate: r.duplicate };
     });

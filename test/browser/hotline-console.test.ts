@@ -1,0 +1,234 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import en from '../../src/web/i18n/en.json' with { type: 'json' };
+import hotlineEn from '../../src/web/i18n/modules/hotline-console/en.json' with { type: 'json' };
+import { deriveKeys } from '../../src/server/crypto/keys.ts';
+import { contactorFingerprint } from '../../src/server/modules/contacts/contactor.ts';
+import { makeAgency, makeUser, PASSWORD, TEST_SECRET_KEY } from '../helpers/app.ts';
+import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
+
+const h = hotlineEn.hotlineConsole;
+const SECRET = 'browser-webhook-secret-0123456789';
+const PHONE = '+994 50 111 22 33';
+let web: WebApp;
+let hotline: string;
+let policeAgency: string;
+
+beforeAll(async () => {
+  hotline = crypto.randomUUID();
+  web = await startWebApp({ webhookSecret: SECRET, hotlineAgencyId: hotline });
+  await web.db.insertInto('agencies').values({ id: hotline, name: 'Hotline 152', type: 'government', region: 'Baku' }).execute();
+  policeAgency = (await makeAgency(web.db, { type: 'police', name: 'Ganja police' })).id;
+  await web.db.updateTable('agencies').set({ region: 'Ganja' }).where('id', '=', policeAgency).execute();
+});
+afterAll(async () => {
+  await web?.close();
+});
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: en.field.email, exact: true }).fill(email);
+  await page.getByRole('textbox', { name: en.field.password, exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: en.signIn.submit }).click();
+  await page.getByRole('navigation', { name: en.nav.main }).waitFor();
+}
+
+/** A PBX posts a call through the generic signed JSON webhook, signed as the docs say. */
+async function webhookCall(id: string) {
+  const body = JSON.stringify({ id, type: 'call', channel: 'call', from: PHONE, language: 'az' });
+  const t = Math.floor(Date.now() / 1000);
+  const sig = crypto.createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
+  const res = await fetch(`${web.baseUrl}/api/v1/telephony/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pathway-signature': `t=${t},v1=${sig}` }, body });
+  expect(res.status).toBeLessThan(300);
+  return ((await res.json()) as { contactId: string }).contactId;
+}
+
+describe('hotline console', () => {
+  it('an operator receives a webhook contact live, accepts, fills and screens it, escalates; a supervisor sees it live and acknowledges', async () => {
+    const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
+    const supUser = await makeUser(web.db, { roles: ['supervisor'], agencyId: hotline });
+    // The same number called last week and was given information.
+    const lastWeek = new Date(Date.now() - 7 * 86400_000);
+    await web.db
+      .insertInto('contacts')
+      .values({
+        channel: 'call', status: 'completed', ownerAgencyId: hotline, contactType: 'information_request', outcomes: ['information_given'],
+        ...contactorFingerprint(deriveKeys(TEST_SECRET_KEY), { kind: 'phone', value: PHONE }), receivedAt: lastWeek, createdAt: lastWeek, updatedAt: lastWeek,
+      })
+      .execute();
+
+    const op = await web.newPage();
+    await signIn(op, opUser.email);
+    await op.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.console }).click();
+    await op.getByRole('heading', { name: h.title, level: 1 }).waitFor();
+    await op.getByTestId('operator-state').getByText(h.state.available, { exact: true }).click();
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="available"]')).waitFor();
+
+    const sup = await web.newPage();
+    await signIn(sup, supUser.email);
+    await sup.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.supervisor }).click();
+    await sup.getByRole('heading', { name: h.supervisor.title, level: 1 }).waitFor();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="available"]`).waitFor();
+
+    // The call arrives: it shows in the open console without a reload.
+    const before = await op.evaluate(() => performance.timeOrigin);
+    const contactId = await webhookCall(`pbx-${crypto.randomUUID()}`);
+    const item = op.locator(`[data-testid="queue-item"][data-contact-id="${contactId}"]`);
+    await item.waitFor({ timeout: 3000 });
+    expect(await op.evaluate(() => performance.timeOrigin)).toBe(before);
+    await item.getByText(h.queue.repeat.replace('{{count}}', '1')).waitFor();
+    await sup.locator(`[data-testid="sup-waiting"] [data-contact-id="${contactId}"]`).waitFor();
+
+    await item.getByRole('button', { name: h.queue.accept }).click();
+    const ws = op.getByTestId('contact-workspace');
+    await ws.waitFor();
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="on_contact"]')).waitFor();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="on_contact"]`).waitFor();
+    // The earlier contact and what came of it, at once.
+    const history = op.getByTestId('contact-history');
+    await history.getByText(h.history.title.replace('{{count}}', '1')).waitFor();
+    await history.getByText(h.outcome.information_given).waitFor();
+    await op.getByTestId('conversation-slot').waitFor({ state: 'attached' });
+    const timer = await op.getByTestId('contact-timer').textContent();
+    expect(timer).toMatch(/^\d+:\d\d$/);
+
+    // The form, saved as a draft while typing; a reload loses nothing.
+    const form = op.getByRole('form', { name: h.form.title });
+    await form.getByLabel(h.field.contactorType).selectOption('victim');
+    await form.getByLabel(h.field.contactType).selectOption('trafficking_report');
+    await form.getByRole('textbox', { name: h.field.region }).fill('Ganja');
+    await form.getByRole('textbox', { name: h.field.city }).fill('Ganja');
+    await form.getByRole('button', { name: h.person.add }).click();
+    await form.getByTestId('person-row').getByRole('textbox', { name: h.person.age }).fill('15');
+    await form.getByRole('textbox', { name: h.field.summary }).fill('A girl of 15 works nights at a farm and is not allowed to leave');
+    await op.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    await op.reload();
+    await op.getByRole('form', { name: h.form.title }).getByRole('textbox', { name: h.field.summary }).waitFor();
+    expect(await op.getByRole('form', { name: h.form.title }).getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('A girl of 15 works nights at a farm and is not allowed to leave');
+    expect(await op.getByRole('form', { name: h.form.title }).getByRole('textbox', { name: h.person.age }).inputValue()).toBe('15');
+    await op.getByTestId('submit-form').click();
+    await op.getByTestId('form-submitted').waitFor();
+
+    // Screening: a 15-year-old, labour: the child labour list; two dimensions make a presumed child victim.
+    await op.getByTestId('open-screening').click();
+    const panel = op.getByTestId('screening-panel');
+    await panel.getByLabel(h.screening.person, { exact: true }).selectOption('0');
+    await panel.locator('[data-testid="screening-list"][data-list="child_labour"]').waitFor();
+    for (const code of ['D1.NATURE_OF_JOB', 'D1.EDUCATION', 'D4.EXCESSIVE_HOURS', 'D4.HAZARDOUS']) await panel.locator(`input[data-code="${code}"]`).check();
+    await panel.getByTestId('store-screening').click();
+    const result = panel.getByTestId('screening-result');
+    await result.and(op.locator('[data-presumed="true"]')).waitFor();
+    await result.locator('[data-testid="result-D1"][data-positive="true"]').waitFor();
+    await result.locator('[data-testid="result-D4"][data-positive="true"]').waitFor();
+    await panel.getByTestId('referral-proposal').waitFor();
+    // The sexual-exploitation lists are provisional, and the screen says so.
+    await panel.getByText(h.exploitation.sexual, { exact: true }).click();
+    await panel.getByTestId('provisional-warning').waitFor();
+    await screenshot(op, 'hotline-console-screened');
+
+    // The region's police have their alerts page open.
+    const policeUser = await makeUser(web.db, { roles: ['investigator'], agencyId: policeAgency });
+    const pol = await web.newPage();
+    await signIn(pol, policeUser.email);
+    await pol.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.alerts }).click();
+    await pol.getByRole('heading', { name: h.alerts.pageTitle, level: 1 }).waitFor();
+    await pol.getByText(h.alerts.none).waitFor();
+
+    // Immediate danger: one choice alerts the supervisor and the region's police, live.
+    await op.getByTestId('escalate').click();
+    await op.getByRole('menuitem', { name: h.escalate.reason.held_now }).click();
+    await op.locator('[data-testid="contact-urgency"][data-urgency="immediate_danger"]').waitFor();
+    const alert = sup.locator('[data-testid="escalation-alert"][data-acknowledged="false"]');
+    await alert.getByText(h.escalate.reason.held_now).waitFor();
+    await sup.getByTestId('today-escalationsOpen').getByText('1', { exact: true }).waitFor();
+    await screenshot(sup, 'hotline-supervisor-alert');
+    await pol.locator('[data-testid="escalation-alert"][data-acknowledged="false"]').getByText(h.escalate.reason.held_now).waitFor();
+    await alert.getByRole('button', { name: h.alerts.acknowledge }).click();
+    // The police see it acknowledged, with the time it took, without a reload.
+    await pol.locator('[data-testid="escalation-alert"][data-acknowledged="true"]').getByTestId('escalation-acknowledged').waitFor();
+    const acknowledged = sup.locator('[data-testid="escalation-alert"][data-acknowledged="true"]');
+    await acknowledged.getByTestId('escalation-acknowledged').waitFor();
+    expect(await acknowledged.getByTestId('escalation-acknowledged').textContent()).toMatch(/^Acknowledged by .+ after \d+:\d\d$/);
+    const stored = await web.db.selectFrom('contactEscalations').select(['acknowledgedBy', 'acknowledgedAt']).where('contactId', '=', contactId).executeTakeFirstOrThrow();
+    expect(stored.acknowledgedBy).toBe(supUser.id);
+    // The supervisor hands the contact to another operator: both states follow, live.
+    const op2User = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
+    await sup.reload();
+    const row = sup.locator(`[data-testid="sup-active"] [data-contact-id="${contactId}"]`);
+    await row.getByLabel(h.supervisor.reassignTo).selectOption(op2User.id);
+    await row.getByRole('button', { name: h.supervisor.reassign }).click();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${op2User.id}"][data-state="on_contact"]`).waitFor();
+    await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="available"]`).waitFor();
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="available"]')).waitFor();
+    expect((await web.db.selectFrom('contacts').select('assignedUserId').where('id', '=', contactId).executeTakeFirstOrThrow()).assignedUserId).toBe(op2User.id);
+
+    // The first operator's workspace shows the time to acknowledgement once it reloads the contact.
+    await op.reload();
+    await op.getByTestId('contact-escalation').getByText(/acknowledged after \d+:\d\d/).waitFor();
+  });
+
+  it('an operator enters a walk-in, resolves a draft saved in another tab, and closes it with outcomes', async () => {
+    const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
+    const op = await web.newPage();
+    await signIn(op, opUser.email);
+    await op.goto('/hotline/console');
+    await op.getByRole('button', { name: h.enter.open }).click();
+    const dialog = op.getByRole('dialog');
+    await dialog.getByLabel(h.field.channel).selectOption('walk_in');
+    await dialog.getByRole('button', { name: h.enter.submit }).click();
+    const ws = op.getByTestId('contact-workspace');
+    await ws.waitFor();
+    const contactId = await ws.getAttribute('data-contact-id');
+    await op.getByTestId('operator-state-badge').and(op.locator('[data-state="on_contact"]')).waitFor();
+    await op.getByTestId('contact-history').getByText(h.history.none).waitFor();
+
+    // Another tab saves a draft meanwhile; this tab's next save is refused and the operator chooses.
+    const form = op.getByRole('form', { name: h.form.title });
+    await form.getByRole('textbox', { name: h.field.summary }).waitFor();
+    const me = (await (await op.request.get('/api/v1/me')).json()) as { csrfToken: string };
+    const other = await op.request.put(`/api/v1/contacts/${contactId}/draft`, {
+      headers: { 'x-csrf-token': me.csrfToken },
+      data: { data: { contactorType: 'family_member', contactType: 'information_request', summary: 'Typed in the other tab' }, baseVersion: 0 },
+    });
+    expect(other.status()).toBe(200);
+    await form.getByRole('textbox', { name: h.field.summary }).fill('Typed here');
+    await op.getByTestId('draft-conflict').waitFor();
+    await op.locator('[data-testid="save-state"][data-state="conflict"]').waitFor();
+    await op.getByRole('button', { name: h.form.takeSaved }).click();
+    await op.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    expect(await form.getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('Typed in the other tab');
+    await op.getByTestId('submit-form').click();
+    await op.getByTestId('form-submitted').waitFor();
+
+    // The network goes away while typing, and the tab is closed: the text is taken up again and stored.
+    const context = op.context();
+    await context.setOffline(true);
+    await form.getByRole('textbox', { name: h.field.summary }).fill('Typed while offline');
+    await op.locator('[data-testid="save-state"][data-state="offline"]').waitFor();
+    await op.close();
+    await context.setOffline(false);
+    const again = await context.newPage();
+    await again.goto(`/hotline/console/${contactId}`);
+    const form2 = again.getByRole('form', { name: h.form.title });
+    await again.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    expect(await form2.getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('Typed while offline');
+    const draft = await web.db.selectFrom('contactDrafts').select('data').where('contactId', '=', contactId!).executeTakeFirstOrThrow();
+    expect(draft.data).toMatchObject({ summary: 'Typed while offline' });
+    await again.getByTestId('submit-form').click();
+    await again.getByTestId('form-submitted').waitFor();
+
+    await again.getByTestId('close-contact').click();
+    const close = again.getByRole('dialog');
+    await close.getByLabel(h.outcome.information_given).check();
+    await close.getByLabel(h.outcome.follow_up_task).check();
+    await close.getByRole('textbox', { name: h.close.note }).fill('Call back tomorrow');
+    await close.getByRole('button', { name: h.close.submit, exact: true }).click();
+    await again.getByText(h.pickOne).waitFor();
+    await again.getByTestId('operator-state-badge').and(again.locator('[data-state="available"]')).waitFor();
+    const row = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'channel', 'summary']).where('id', '=', contactId!).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed while offline' });
+  });
+});
