@@ -1,3 +1,4 @@
+import { startReminderWorker } from './jobs/reminders.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDatabase } from './db/connect.ts';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
     }
     first = await ensureFirstAdministrator(database.db, config);
     await app.listen({ host: config.host, port: config.port });
+    // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute.
+    startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep failed'));
   } catch (e) {
     await app?.close().catch(() => undefined);
     await database.close().catch(() => undefined);

@@ -60,6 +60,12 @@ export const SYSTEM_PERMISSIONS = [
   'incidents:publish',
   /** Override a derived press-freedom figure, with a reason; flagged in the audit log. */
   'incidents:override',
+  /** Keep the service providers' directory (add, edit, deactivate providers). */
+  'providers:manage',
+  /** Record reasonable-grounds and conclusive identification decisions (the competent authority). */
+  'identification:decide',
+  /** Open a case whose access a prosecutor or court ended (auditors; supervisors of the owning agency only). */
+  'cases:read_restricted',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -116,9 +122,11 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'break_glass',
     'contacts:supervise',
     'hotline:reports',
+    'cases:read_restricted',
     ...personal,
   ],
   identification_officer: [
+    'identification:decide',
     'case:read:granted',
     'case:update:granted',
     'person:read:granted',
@@ -129,11 +137,11 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   investigator: [...rw('investigation', 'agency'), 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:contact', 'sensitive:location', 'sensitive:narrative'],
   prosecutor: [...rw('investigation', 'agency'), 'investigation:read:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
-  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass'],
+  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage'],
   analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override'],
   // Monitors record victims' contact details and exact places; they never reach the public page.
   press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],
   press_reviewer: ['incident:read:all', 'incident:update:all', 'incidents:publish', 'sensitive:location'],
-  auditor: ['audit:read', 'audit:verify', 'reports:aggregate'],
-  administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify'],
+  auditor: ['audit:read', 'audit:verify', 'reports:aggregate', 'cases:read_restricted'],
+  administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify', 'providers:manage'],
 };

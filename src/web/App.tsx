@@ -21,6 +21,12 @@ import { PublicPressPage } from './features/press/PublicPressPage.tsx';
 import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
 import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
+import { CasesPage } from './features/nrm/CasesPage.tsx';
+import { CasePage } from './features/nrm/CasePage.tsx';
+import { NewCasePage } from './features/nrm/NewCasePage.tsx';
+import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
+import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
+import { OverduePage } from './features/nrm/OverduePage.tsx';
 import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
 import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
 import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
@@ -105,6 +111,12 @@ export function App() {
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
+        {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases" element={<CasesPage />} />}
+        {user.permissions.some((p) => p.startsWith('case:create:')) && <Route path="cases/new" element={<NewCasePage />} />}
+        {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/:id" element={<CasePage />} />}
+        {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
+        {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}
+        {(can('contacts:supervise') || can('reports:aggregate')) && <Route path="overdue" element={<OverduePage />} />}
         {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console" element={<ConsolePage />} />}
         {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console/:id" element={<ConsolePage />} />}
         {can('contacts:supervise') && <Route path="hotline/supervisor" element={<SupervisorPage />} />}

@@ -501,6 +501,250 @@ export interface PersonNamesTable {
   seq: Generated<string>;
 }
 
+export interface CasesTable {
+  id: Generated<string>;
+  caseNumber: string;
+  ownerAgencyId: string;
+  ownerUserId: string | null;
+  status: Generated<string>;
+  closureReason: string | null;
+  victimStatus: Generated<string>;
+  narrative: string | null;
+  region: string | null;
+  country: string | null;
+  exploitationForms: Generated<string[]>;
+  sexExploitationTypes: Generated<string[]>;
+  controlMethods: Generated<string[]>;
+  recruitmentMethods: Generated<string[]>;
+  recruitmentApps: Generated<string[]>;
+  industry: string | null;
+  sourceContactId: string | null;
+  accessEndedAt: NullableTimestamp;
+  accessEndAuthority: string | null;
+  accessEndReference: string | null;
+  accessEndOrderedOn: string | null;
+  accessEndedBy: string | null;
+  openedAt: Timestamp;
+  closedAt: NullableTimestamp;
+  createdBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseContactsTable {
+  caseId: string;
+  contactId: string;
+  linkedBy: string;
+  linkedAt: Timestamp;
+}
+
+export interface CaseEventsTable {
+  id: Generated<string>;
+  caseId: string;
+  type: string;
+  occurredOn: string | null;
+  occurredPrecision: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  place: string | null;
+  description: string | null;
+  createdBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseScreeningsTable {
+  id: Generated<string>;
+  caseId: string;
+  fromContactScreeningId: string | null;
+  list: string;
+  listReason: string;
+  indicators: ColumnType<unknown, string, string>;
+  recruitmentActEstablished: Generated<boolean>;
+  presumedVictim: boolean;
+  provisional: boolean;
+  catalogueVersion: string;
+  ruleVersion: string;
+  result: ColumnType<unknown, string, string>;
+  screenedBy: string;
+  screenedAt: Timestamp;
+  createdAt: Timestamp;
+}
+
+export interface CaseNotesTable {
+  id: Generated<string>;
+  caseId: string;
+  body: string;
+  createdBy: string;
+  createdAt: Timestamp;
+}
+
+export interface CasePeopleTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  role: string;
+  ageDisputed: Generated<boolean>;
+  unaccompanied: Generated<boolean>;
+  guardianName: string | null;
+  guardianAppointedOn: string | null;
+  returnedOn: string | null;
+  returnedTo: string | null;
+  returnAssessmentId: string | null;
+  addedBy: string;
+  addedAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseConsentsTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  kind: string;
+  service: string | null;
+  agencyId: string | null;
+  purpose: string | null;
+  givenOn: string;
+  form: string;
+  givenBy: Generated<string>;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: Timestamp;
+  withdrawnOn: string | null;
+  withdrawnRecordedBy: string | null;
+  withdrawnAt: NullableTimestamp;
+  withdrawalNote: string | null;
+}
+
+export interface ProvidersTable {
+  id: Generated<string>;
+  agencyId: string;
+  name: string;
+  serviceTypes: string[];
+  regions: Generated<string[]>;
+  languages: Generated<string[]>;
+  minAge: Generated<number>;
+  maxAge: Generated<number>;
+  sexesServed: Generated<string[]>;
+  address: string | null;
+  phone: string | null;
+  description: string | null;
+  capacityTotal: number | null;
+  capacityFree: number | null;
+  capacityUpdatedAt: NullableTimestamp;
+  capacityUpdatedBy: string | null;
+  active: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ReferralsTable {
+  id: Generated<string>;
+  caseId: string;
+  fromAgencyId: string;
+  fromUserId: string;
+  toAgencyId: string;
+  providerId: string | null;
+  purpose: string;
+  serviceType: string | null;
+  reason: string | null;
+  sectionsRequested: string[];
+  sectionsShared: string[];
+  consentBasis: string;
+  summary: ColumnType<unknown, string, string>;
+  status: Generated<string>;
+  sentAt: Timestamp;
+  answerDueAt: Timestamp;
+  acceptedAt: NullableTimestamp;
+  acceptedBy: string | null;
+  acceptNote: string | null;
+  declinedAt: NullableTimestamp;
+  declinedBy: string | null;
+  declineReason: string | null;
+  completedAt: NullableTimestamp;
+  completedBy: string | null;
+  completionNote: string | null;
+  revokedAt: NullableTimestamp;
+  revokedBy: string | null;
+  revokeReason: string | null;
+  caseGrantId: string | null;
+  referralGrantId: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface AnonymousNotificationsTable {
+  id: Generated<string>;
+  referralId: string;
+  fromAgencyId: string;
+  sex: string;
+  ageBand: string;
+  nationality: string | null;
+  exploitationForms: Generated<string[]>;
+  region: string | null;
+  country: string | null;
+  eventDate: string | null;
+  createdAt: Timestamp;
+}
+
+export interface IdentificationDecisionsTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  referralId: string | null;
+  stage: string;
+  outcome: string;
+  decidedOn: string;
+  reasons: string;
+  evidence: string | null;
+  reflectionWithheld: string | null;
+  reflectionWithheldReason: string | null;
+  reconsidersId: string | null;
+  reflectionEndsOn: string | null;
+  earliestConclusiveOn: string | null;
+  decidedBy: string;
+  decidedByAgencyId: string;
+  createdAt: Timestamp;
+}
+
+export interface BestInterestsAssessmentsTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  assessedOn: string;
+  assessedBy: string;
+  conclusion: string;
+  summary: string;
+  recordedBy: string;
+  recordedAt: Timestamp;
+}
+
+export interface CaseTasksTable {
+  id: Generated<string>;
+  caseId: string;
+  title: string;
+  dueAt: Timestamp;
+  assignedUserId: string;
+  createdBy: string;
+  createdAt: Timestamp;
+  completedAt: NullableTimestamp;
+  completedBy: string | null;
+  remindedAt: NullableTimestamp;
+}
+
+export interface RemindersTable {
+  id: Generated<string>;
+  kind: string;
+  subjectId: string;
+  caseId: string;
+  userId: string | null;
+  agencyId: string | null;
+  dueAt: Timestamp;
+  createdAt: Timestamp;
+  readAt: NullableTimestamp;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   roles: RolesTable;
@@ -538,6 +782,20 @@ export interface Database {
   pressImpunityIndex: PressImpunityIndexTable;
   people: PeopleTable;
   personNames: PersonNamesTable;
+  cases: CasesTable;
+  caseContacts: CaseContactsTable;
+  caseEvents: CaseEventsTable;
+  caseScreenings: CaseScreeningsTable;
+  caseNotes: CaseNotesTable;
+  casePeople: CasePeopleTable;
+  caseConsents: CaseConsentsTable;
+  providers: ProvidersTable;
+  referrals: ReferralsTable;
+  anonymousNotifications: AnonymousNotificationsTable;
+  identificationDecisions: IdentificationDecisionsTable;
+  bestInterestsAssessments: BestInterestsAssessmentsTable;
+  caseTasks: CaseTasksTable;
+  reminders: RemindersTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

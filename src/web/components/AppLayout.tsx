@@ -42,7 +42,13 @@ export function AppLayout() {
     { to: '/hotline/alerts', label: t('hotlineConsole.nav.alerts'), show: can('contacts:supervise') || user.agency.type === 'police' },
     { to: '/hotline/dashboard', label: t('hotlineDashboard.nav'), show: can('hotline:reports') },
   ];
-  const nrm: NavItem[] = [{ to: '/people', label: t('people.nav.people'), show: user.permissions.some((p) => p.startsWith('person:read:')) }];
+  const nrm: NavItem[] = [
+    { to: '/cases', label: t('nrm.nav.cases'), show: user.permissions.some((p) => p.startsWith('case:')) },
+    { to: '/people', label: t('people.nav.people'), show: user.permissions.some((p) => p.startsWith('person:read:')) },
+    { to: '/referrals', label: t('nrm.nav.referrals'), show: user.permissions.some((p) => p.startsWith('referral:')) },
+    { to: '/identification', label: t('nrm.nav.identification'), show: can('identification:decide') },
+    { to: '/overdue', label: t('nrm.nav.overdue'), show: can('contacts:supervise') || (can('reports:aggregate') && can('referral:read:all')) },
+  ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -130,7 +136,7 @@ export function AppLayout() {
         <ScrollArea>
           {section(t('nav.sectionPersonal'), personal)}
           {section(t('hotlineConsole.nav.section'), hotline)}
-          {section(t('people.nav.section'), nrm)}
+          {section(t('nrm.nav.section'), nrm)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}

@@ -9,6 +9,15 @@ import * as m0043 from './0043_hotline_replies.ts';
 import * as m0046 from './0046_hotline_dashboard.ts';
 import * as m0050 from './0050_people.ts';
 import * as m0051 from './0051_people_search.ts';
+import * as m0055 from './0055_cases.ts';
+import * as m0056 from './0056_case_people.ts';
+import * as m0057 from './0057_case_consents.ts';
+import * as m0058 from './0058_providers.ts';
+import * as m0059 from './0059_referrals.ts';
+import * as m0060 from './0060_identification.ts';
+import * as m0061 from './0061_case_protection.ts';
+import * as m0062 from './0062_case_tasks.ts';
+import * as m0063 from './0063_case_timeline_index.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -23,4 +32,13 @@ export const migrations: Record<string, { up: string }> = {
   '0046_hotline_dashboard': m0046,
   '0050_people': m0050,
   '0051_people_search': m0051,
+  '0055_cases': m0055,
+  '0056_case_people': m0056,
+  '0057_case_consents': m0057,
+  '0058_providers': m0058,
+  '0059_referrals': m0059,
+  '0060_identification': m0060,
+  '0061_case_protection': m0061,
+  '0062_case_tasks': m0062,
+  '0063_case_timeline_index': m0063,
 };

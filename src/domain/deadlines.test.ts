@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { AZERBAIJAN_PROFILE } from './country-profile.ts';
+import { addWorkingDays, dayIn, identificationDates, isWorkingDay } from './deadlines.ts';
+import { AZ_CALENDAR, azerbaijanDaysOff } from './holidays.ts';
+
+const NO_HOLIDAYS = { isDayOff: () => false, knownYears: [] };
+
+describe('Azerbaijan days off', () => {
+  it.each([
+    ['2026-01-01', true, 'New Year'],
+    ['2026-01-20', true, 'Day of National Mourning'],
+    ['2026-03-23', true, 'Novruz'],
+    ['2026-05-27', true, 'Gurban bayram'],
+    ['2026-05-28', true, 'Independence Day and Gurban bayram'],
+    ['2026-11-09', true, 'National Flag Day'],
+    ['2026-11-10', true, 'Victory Day 8 November 2026 is a Sunday: carried to the next working day after Flag Day'],
+    ['2026-06-15', true, 'National Salvation Day'],
+    ['2026-06-16', false, 'an ordinary Tuesday'],
+    ['2025-06-09', true, 'Gurban bayram 7 June 2025 is a Saturday: Monday 9 June is off'],
+    ['2025-03-25', true, 'Novruz 22-23 March 2025 fall on the weekend: carried to 25 and 26 March'],
+    ['2025-03-26', true, 'Novruz carried'],
+    ['2027-05-17', true, 'Gurban bayram 2027'],
+  ])('%s is a day off: %s (%s)', (day, off, _why) => expect(AZ_CALENDAR.isDayOff(day)).toBe(off));
+
+  it('covers 2025 to 2027 with both bayrams', () => {
+    expect(AZ_CALENDAR.knownYears).toEqual([2025, 2026, 2027]);
+    for (const y of [2025, 2026, 2027]) expect(azerbaijanDaysOff(y).size).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('working days', () => {
+  it.each([
+    ['2026-06-01', 5, '2026-06-08', 'Monday + 5: next Monday'],
+    ['2026-06-12', 1, '2026-06-16', 'Friday + 1 skips the weekend and 15 June'],
+    ['2026-03-18', 5, '2026-04-01', 'Novruz 20-24 March with Ramazan 20-21 March; its Saturday and Sunday carried to 25-26 March'],
+    ['2026-12-30', 2, '2027-01-06', 'New Year: 31 Dec, 1 Jan, the weekend, and 2 January (a Saturday) carried to Monday 4 January'],
+    ['2026-05-25', 3, '2026-06-01', 'Gurban bayram and Independence Day'],
+  ])('%s + %i working days = %s (%s)', (from, n, to, _why) => expect(addWorkingDays(from, n, AZ_CALENDAR)).toBe(to));
+
+  it('counts weekends only without a calendar', () => {
+    expect(addWorkingDays('2026-03-18', 5, NO_HOLIDAYS)).toBe('2026-03-25');
+    expect(isWorkingDay('2026-03-21', NO_HOLIDAYS)).toBe(false);
+  });
+
+  it('takes the day in the country\'s time zone', () => {
+    expect(dayIn('Asia/Baku', new Date('2026-06-01T21:30:00Z'))).toBe('2026-06-02');
+    expect(dayIn('Asia/Baku', new Date('2026-06-01T19:30:00Z'))).toBe('2026-06-01');
+  });
+});
+
+describe('identification dates from the country profile', () => {
+  const P = AZERBAIJAN_PROFILE;
+  it.each([
+    [{ referredOn: '2026-06-01' }, { rgDueOn: '2026-06-08', reflectionEndsOn: null, removalHold: null, earliestConclusiveOn: null, permitReminderOn: null }],
+    [
+      { referredOn: '2026-06-01', reasonableGrounds: { decidedOn: '2026-06-05', positive: true } },
+      { rgDueOn: '2026-06-08', reflectionEndsOn: '2026-07-05', removalHold: { from: '2026-06-05', until: null }, earliestConclusiveOn: '2026-07-20', permitReminderOn: null },
+    ],
+    [
+      { referredOn: '2026-06-01', reasonableGrounds: { decidedOn: '2026-06-05', positive: false } },
+      { rgDueOn: '2026-06-08', reflectionEndsOn: null, removalHold: null, earliestConclusiveOn: null, permitReminderOn: null },
+    ],
+    [
+      { referredOn: '2026-06-01', reasonableGrounds: { decidedOn: '2026-06-05', positive: true, reflectionWithheld: true } },
+      { rgDueOn: '2026-06-08', reflectionEndsOn: null, removalHold: { from: '2026-06-05', until: null }, earliestConclusiveOn: '2026-07-20', permitReminderOn: null },
+    ],
+    [
+      { referredOn: '2026-06-01', reasonableGrounds: { decidedOn: '2026-06-05', positive: true }, conclusiveOn: '2026-08-01', permitExpiresOn: '2027-02-01' },
+      { rgDueOn: '2026-06-08', reflectionEndsOn: '2026-07-05', removalHold: { from: '2026-06-05', until: '2026-08-01' }, earliestConclusiveOn: '2026-07-20', permitReminderOn: '2027-01-02' },
+    ],
+  ])('%o', (facts, dates) => expect(identificationDates(P, AZ_CALENDAR, facts)).toEqual(dates));
+
+  it('follows the profile: Scotland-like 90 days of reflection, 3 working days to decide', () => {
+    const d = identificationDates({ ...P, reflectionDays: 90, rgTargetWorkingDays: 3 }, AZ_CALENDAR, { referredOn: '2026-11-05', reasonableGrounds: { decidedOn: '2026-11-06', positive: true } });
+    expect(d.rgDueOn).toBe('2026-11-12');
+    expect(d.reflectionEndsOn).toBe('2027-02-04');
+  });
+});

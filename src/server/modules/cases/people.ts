@@ -1,0 +1,113 @@
+import type { z } from 'zod';
+import type { Db, DbOrTx } from '../../db/database.ts';
+import { auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
+import { redact } from '../../access/policy.ts';
+import type { Principal } from '../../access/principal.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
+import { treatedAsChild } from '../../../domain/child.ts';
+import type { CasePersonRole } from '../../../shared/nrm.ts';
+import type { AddCasePersonBody, CasePersonView, UpdateCasePersonBody } from '../../../shared/schemas/cases.ts';
+import { personColumns, findPerson, listNames } from '../people/repository.ts';
+import { insertPerson, toPersonView } from '../people/service.ts';
+import { CASES } from './policy.ts';
+import { lockForCaseWrite } from './service.ts';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const listCasePeople = (db: DbOrTx, caseId: string) =>
+  db
+    .selectFrom('casePeople as cp')
+    .innerJoin('people as p', 'p.id', 'cp.personId')
+    .select([
+      ...personColumns,
+      'cp.id as casePersonId', 'cp.role', 'cp.ageDisputed', 'cp.unaccompanied', 'cp.guardianName', 'cp.guardianAppointedOn', 'cp.returnedOn', 'cp.returnedTo', 'cp.addedBy', 'cp.addedAt',
+    ])
+    .where('cp.caseId', '=', caseId)
+    .orderBy('cp.addedAt')
+    .orderBy('cp.id')
+    .execute();
+export type CasePersonRow = Awaited<ReturnType<typeof listCasePeople>>[number];
+
+/** The people of a case as this user may see them: names and dates of birth only with `sensitive:identity`. */
+export async function casePeopleViews(db: DbOrTx, p: Principal, caseId: string): Promise<z.infer<typeof CasePersonView>[]> {
+  const rows = await listCasePeople(db, caseId);
+  const names = await listNames(db, rows.map((r) => r.id));
+  return rows.map((r) => {
+    const view = {
+      id: r.casePersonId,
+      personId: r.id,
+      role: r.role as CasePersonRole,
+      ageDisputed: r.ageDisputed,
+      unaccompanied: r.unaccompanied,
+      child: treatedAsChild({ birthDate: r.birthDate, birthYear: r.birthYear, ageDisputed: r.ageDisputed }, today()),
+      guardianName: r.guardianName,
+      guardianAppointedOn: r.guardianAppointedOn,
+      returnedOn: r.returnedOn,
+      returnedTo: r.returnedTo,
+      person: toPersonView(p, r, names.filter((n) => n.personId === r.id)),
+      addedBy: r.addedBy,
+      addedAt: r.addedAt.toISOString(),
+    };
+    return redact(p, CASES, view) as z.infer<typeof CasePersonView>;
+  });
+}
+
+function guardian(b: { guardianName?: string | null | undefined; guardianAppointedOn?: string | null | undefined }, before?: { guardianName: string | null; guardianAppointedOn: string | null }) {
+  const name = b.guardianName !== undefined ? b.guardianName : (before?.guardianName ?? null);
+  const on = b.guardianAppointedOn !== undefined ? b.guardianAppointedOn : (before?.guardianAppointedOn ?? null);
+  if ((name === null) !== (on === null))
+    throw badRequest('validation_failed', 'A guardian is recorded with the date of appointment', name === null ? { guardianName: 'required with guardianAppointedOn' } : { guardianAppointedOn: 'required with guardianName' });
+  if (on !== null && on > today()) throw badRequest('validation_failed', 'The appointment cannot be in the future', { guardianAppointedOn: 'in the future' });
+  return { guardianName: name, guardianAppointedOn: on };
+}
+
+/** Adds a person already recorded (whom the user may see) or a new one to the case, with their role. */
+export async function addCasePerson(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof AddCasePersonBody>) {
+  const g = guardian(body);
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    let personId: string;
+    if (body.personId) {
+      if (!(await findPerson(tx, p, body.personId, 'read'))) throw notFound('Person');
+      personId = body.personId;
+    } else {
+      personId = (await insertPerson(tx, p, actor, body.person!)).id;
+    }
+    // The case row is locked, so no one else adds to this case between the check and the insert.
+    if (await tx.selectFrom('casePeople').select('id').where('caseId', '=', caseId).where('personId', '=', personId).executeTakeFirst())
+      throw conflict('already_in_case', 'This person is in the case already', { personId: 'already in the case' });
+    await tx
+      .insertInto('casePeople')
+      .values({ caseId, personId, role: body.role, ageDisputed: body.ageDisputed ?? false, unaccompanied: body.unaccompanied ?? false, ...g, addedBy: p.userId })
+      .execute();
+    await tx.updateTable('cases').set({ updatedAt: new Date() }).where('id', '=', caseId).execute();
+    const view = (await casePeopleViews(tx, p, caseId)).find((x) => x.personId === personId)!;
+    return {
+      result: view,
+      audit: { action: 'case.person_added', recordType: 'case', recordId: caseId, changes: { personId, role: body.role, ageDisputed: view.ageDisputed, unaccompanied: view.unaccompanied, guardian: g.guardianName !== null } },
+    };
+  });
+}
+
+export async function updateCasePerson(db: Db, p: Principal, actor: AuditActor, caseId: string, casePersonId: string, body: z.infer<typeof UpdateCasePersonBody>) {
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const before = await tx.selectFrom('casePeople').selectAll().where('id', '=', casePersonId).where('caseId', '=', caseId).forUpdate().executeTakeFirst();
+    if (!before) throw notFound('Person in the case');
+    const g = guardian(body, before);
+    const set = {
+      role: body.role ?? before.role,
+      ageDisputed: body.ageDisputed ?? before.ageDisputed,
+      unaccompanied: body.unaccompanied ?? before.unaccompanied,
+      ...g,
+    };
+    await tx.updateTable('casePeople').set({ ...set, updatedAt: new Date() }).where('id', '=', casePersonId).execute();
+    const changes = diff(
+      { role: before.role, ageDisputed: before.ageDisputed, unaccompanied: before.unaccompanied, guardianName: before.guardianName, guardianAppointedOn: before.guardianAppointedOn },
+      set,
+    );
+    if ('guardianName' in changes) changes.guardianName = { changed: true };
+    const view = (await casePeopleViews(tx, p, caseId)).find((x) => x.id === casePersonId)!;
+    return { result: view, audit: { action: 'case.person_updated', recordType: 'case', recordId: caseId, changes: { personId: before.personId, ...changes } } };
+  });
+}

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
+import { redact } from '../../access/policy.ts';
+import type { Principal } from '../../access/principal.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
+import { treatedAsChild } from '../../../domain/child.ts';
+import type { BestInterestsBody, BestInterestsView, EndAccessBody, ReturnBody } from '../../../shared/schemas/cases.ts';
+import { CASES } from './policy.ts';
+import { lockForCaseWrite } from './service.ts';
+import { casePeopleViews } from './people.ts';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Records a prosecutor's or court's order ending access to the victim's record (Law No. 958-IIQ art.
+ * 11-style privacy orders). From then on only auditors and the owning agency's supervisors open the
+ * case, read-only; the entry is flagged to the auditors.
+ */
+export async function endAccess(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof EndAccessBody>) {
+  if (body.orderedOn > today()) throw badRequest('validation_failed', 'An order cannot be dated in the future', { orderedOn: 'in the future' });
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const now = new Date();
+    await tx
+      .updateTable('cases')
+      .set({ accessEndedAt: now, accessEndAuthority: body.authority, accessEndReference: body.reference ?? null, accessEndOrderedOn: body.orderedOn, accessEndedBy: p.userId, updatedAt: now })
+      .where('id', '=', caseId)
+      .execute();
+    return {
+      result: { ok: true as const },
+      audit: { action: 'case.access_ended', recordType: 'case', recordId: caseId, flagged: true, changes: { authority: body.authority, reference: body.reference ?? null, orderedOn: body.orderedOn } },
+    };
+  });
+}
+
+export async function recordBestInterests(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof BestInterestsBody>) {
+  if (body.assessedOn > today()) throw badRequest('validation_failed', 'An assessment cannot be dated in the future', { assessedOn: 'in the future' });
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    if (!(await tx.selectFrom('casePeople').select('id').where('caseId', '=', caseId).where('personId', '=', body.personId).executeTakeFirst()))
+      throw badRequest('validation_failed', 'The assessment is about a person of this case', { personId: 'not a person of this case' });
+    const row = await tx.insertInto('bestInterestsAssessments').values({ caseId, ...body, recordedBy: p.userId }).returningAll().executeTakeFirstOrThrow();
+    const view = redact(p, CASES, { ...row, recordedAt: row.recordedAt.toISOString() }) as z.infer<typeof BestInterestsView>;
+    return {
+      result: { id: view.id, personId: view.personId, assessedOn: view.assessedOn, assessedBy: view.assessedBy, conclusion: view.conclusion, ...('summary' in view ? { summary: view.summary } : {}), recordedBy: view.recordedBy, recordedAt: view.recordedAt },
+      audit: { action: 'case.best_interests_recorded', recordType: 'case', recordId: caseId, changes: { personId: body.personId, assessmentId: row.id, conclusion: body.conclusion, assessedOn: body.assessedOn } },
+    };
+  });
+}
+
+/**
+ * Records that a person returned to a country. A child (under 18 or age disputed on the day) is never
+ * recorded as returned without a best-interests assessment that found return in their best
+ * interests (CETS art. 16(7); trafficking.md: "the software blocks it").
+ */
+export async function recordReturn(db: Db, p: Principal, actor: AuditActor, caseId: string, casePersonId: string, body: z.infer<typeof ReturnBody>) {
+  if (body.returnedOn > today()) throw badRequest('validation_failed', 'A return cannot be in the future', { returnedOn: 'in the future' });
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const cp = await tx
+      .selectFrom('casePeople as cp')
+      .innerJoin('people as pe', 'pe.id', 'cp.personId')
+      .select(['cp.id', 'cp.personId', 'cp.ageDisputed', 'pe.birthDate', 'pe.birthYear'])
+      .where('cp.id', '=', casePersonId)
+      .where('cp.caseId', '=', caseId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!cp) throw notFound('Person in the case');
+    let assessmentId: string | null = null;
+    if (body.assessmentId) {
+      const a = await tx.selectFrom('bestInterestsAssessments').select(['id', 'conclusion']).where('id', '=', body.assessmentId).where('caseId', '=', caseId).where('personId', '=', cp.personId).executeTakeFirst();
+      if (!a) throw badRequest('validation_failed', 'Not an assessment of this person', { assessmentId: 'not an assessment of this person' });
+      assessmentId = a.id;
+      if (a.conclusion !== 'return_in_best_interests') throw new AppError('best_interests_required', 409, 'The assessment found return not in the child\'s best interests', { assessmentId: 'concluded against return' });
+    }
+    if (treatedAsChild(cp, body.returnedOn) && !assessmentId)
+      throw new AppError('best_interests_required', 409, 'A child is never returned without a best-interests assessment', { assessmentId: 'required for a child' });
+    await tx.updateTable('casePeople').set({ returnedOn: body.returnedOn, returnedTo: body.returnedTo, returnAssessmentId: assessmentId, updatedAt: new Date() }).where('id', '=', casePersonId).execute();
+    const view = (await casePeopleViews(tx, p, caseId)).find((x) => x.id === casePersonId)!;
+    return {
+      result: view,
+      audit: { action: 'case.person_returned', recordType: 'case', recordId: caseId, changes: { personId: cp.personId, returnedOn: body.returnedOn, returnedTo: body.returnedTo, assessmentId } },
+    };
+  });
+}

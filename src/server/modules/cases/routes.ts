@@ -1,0 +1,184 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actor, requireAuth } from '../../app.ts';
+import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { ErrorBody, IdParams, Ok, page } from '../../../shared/schemas/common.ts';
+import {
+  BestInterestsBody,
+  BestInterestsView,
+  EndAccessBody,
+  ReturnBody,
+  ConsentParams,
+  ConsentView,
+  RecordConsentBody,
+  WithdrawConsentBody,
+  AddCasePersonBody,
+  CasePersonParams,
+  CasePersonView,
+  UpdateCasePersonBody,
+  CaseContactView,
+  CaseDetail,
+  CaseEventParams,
+  CaseListItem,
+  CaseListQuery,
+  CaseNoteBody,
+  CaseNoteView,
+  CaseScreeningBody,
+  CaseScreeningView,
+  CaseSummaryView,
+  CaseVocabulariesView,
+  CreateCaseBody,
+  LinkContactBody,
+  TraffickingEventBody,
+  TraffickingEventView,
+  UpdateCaseBody,
+  UpdateTraffickingEventBody,
+} from '../../../shared/schemas/cases.ts';
+import { CASE_SECTIONS, CASE_VOCABULARIES } from '../../../shared/nrm.ts';
+import { z } from 'zod';
+import * as repo from './repository.ts';
+import * as cases from './service.ts';
+import * as casePeople from './people.ts';
+import * as consents from './consents.ts';
+import { breakGlass } from '../../access/break-glass.ts';
+import { CASES } from './policy.ts';
+import * as protection from './protection.ts';
+import { narrowReferralsAfterWithdrawal } from '../referrals/service.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const tags = ['cases'];
+
+export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+  const who = (req: Parameters<typeof requireAuth>[0]) => requireAuth(req).principal;
+
+  app.get('/cases/vocabularies', {
+    schema: { tags, summary: 'The HTCDS code lists a case uses (forms of exploitation, means of control, recruitment, industry, ...) and the case sections', response: { 200: CaseVocabulariesView, ...errors } },
+  }, async (req) => {
+    who(req);
+    return Object.fromEntries([...Object.entries(CASE_VOCABULARIES).map(([k, v]) => [k, [...v]]), ['sections', [...CASE_SECTIONS]]]) as z.infer<typeof CaseVocabulariesView>;
+  });
+
+  app.get('/cases', {
+    schema: {
+      tags,
+      summary: 'Cases the user may see, newest first (keyset pagination)',
+      description: 'Only cases of the user\'s agency, their own, or shared with their agency by an active grant. Each row is the anonymous summary.',
+      querystring: CaseListQuery,
+      response: { 200: page(CaseListItem), ...errors },
+    },
+  }, async (req) => {
+    const p = who(req);
+    const { limit, cursor, ...filters } = req.query;
+    const rows = await repo.listCases(db, p, { ...filters, limit, cursor: decodeCursor(cursor) });
+    const pg = pageOf(rows, limit);
+    return { items: pg.rows.map((r) => cases.toListItem(p, r)), nextCursor: pg.nextCursor };
+  });
+
+  app.post('/cases', {
+    schema: { tags, summary: 'Open a case, directly or from a hotline contact (linked; its screenings carried over)', body: CreateCaseBody, response: { 201: z.object({ id: z.uuid(), caseNumber: z.string() }), ...errors } },
+  }, async (req, reply) => reply.status(201).send(await cases.createCase(db, who(req), actor(req), req.body)));
+
+  app.get('/cases/:id', {
+    schema: { tags, summary: 'The case page: every section the user may see, in one request (the read is audited)', params: IdParams, response: { 200: CaseDetail, ...errors } },
+  }, async (req) => cases.getCase(db, who(req), actor(req), req.params.id));
+
+  app.patch('/cases/:id', {
+    schema: { tags, summary: 'Change the case (status, closure reason, victim status, case worker, HTCDS fields); owning agency only', params: IdParams, body: UpdateCaseBody, response: { 200: CaseSummaryView, ...errors } },
+  }, async (req) => cases.updateCase(db, who(req), actor(req), req.params.id, req.body));
+
+  app.post('/cases/:id/contacts', {
+    schema: { tags, summary: 'Link another hotline contact to the case (its screenings are carried over)', params: IdParams, body: LinkContactBody, response: { 201: z.array(CaseContactView), ...errors } },
+  }, async (req, reply) => reply.status(201).send(await cases.linkContact(db, who(req), actor(req), req.params.id, req.body.contactId)));
+
+  app.post('/cases/:id/events', {
+    schema: { tags, summary: 'Add a trafficking event (recruitment, transit, exploitation) with place and a date known to the day, month or year', params: IdParams, body: TraffickingEventBody, response: { 201: TraffickingEventView, ...errors } },
+  }, async (req, reply) => reply.status(201).send(await cases.addEvent(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.patch('/cases/:id/events/:eventId', {
+    schema: { tags, summary: 'Correct a trafficking event', params: CaseEventParams, body: UpdateTraffickingEventBody, response: { 200: TraffickingEventView, ...errors } },
+  }, async (req) => cases.updateEvent(db, who(req), actor(req), req.params.id, req.params.eventId, req.body));
+
+  app.post('/cases/:id/notes', {
+    schema: { tags, summary: 'Add a note to the case', params: IdParams, body: CaseNoteBody, response: { 201: CaseNoteView, ...errors } },
+  }, async (req, reply) => reply.status(201).send(await cases.addNote(db, who(req), actor(req), req.params.id, req.body.body)));
+
+  app.post('/cases/:id/screenings', {
+    schema: {
+      tags,
+      summary: 'Store an ILO screening on the case; the list follows from age and exploitation type',
+      description: 'A positive result proposes a referral to the competent authority; it changes no one\'s status.',
+      params: IdParams,
+      body: CaseScreeningBody,
+      response: { 201: CaseScreeningView, ...errors },
+    },
+  }, async (req, reply) => reply.status(201).send(await cases.screenCase(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.post('/cases/:id/people', {
+    schema: {
+      tags,
+      summary: 'Add a person to the case with their role: one already recorded (personId) or a new one (person)',
+      description: 'ageDisputed: treated as a child until verified (CETS art. 10(3)); an unaccompanied child needs a guardian before any referral (art. 10(4)).',
+      params: IdParams,
+      body: AddCasePersonBody,
+      response: { 201: CasePersonView, ...errors },
+    },
+  }, async (req, reply) => reply.status(201).send(await casePeople.addCasePerson(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.patch('/cases/:id/people/:casePersonId', {
+    schema: { tags, summary: 'Change a person\'s role in the case, the age dispute, unaccompanied, or the guardian', params: CasePersonParams, body: UpdateCasePersonBody, response: { 200: CasePersonView, ...errors } },
+  }, async (req) => casePeople.updateCasePerson(db, who(req), actor(req), req.params.id, req.params.casePersonId, req.body));
+
+  app.post('/cases/:id/consents', {
+    schema: {
+      tags,
+      summary: 'Record a consent of a person of the case: to assistance (optionally one service), to sharing data with a named agency for a named purpose, or to police contact',
+      description: 'Assistance never depends on police contact: no rule links the two kinds.',
+      params: IdParams,
+      body: RecordConsentBody,
+      response: { 201: ConsentView, ...errors },
+    },
+  }, async (req, reply) => reply.status(201).send(await consents.recordConsent(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.post('/cases/:id/consents/:consentId/withdraw', {
+    schema: { tags, summary: 'Withdraw a consent (kept, with the date and who recorded the withdrawal)', params: ConsentParams, body: WithdrawConsentBody, response: { 200: ConsentView, ...errors } },
+  }, async (req) => consents.withdrawConsent(db, who(req), actor(req), req.params.id, req.params.consentId, req.body, narrowReferralsAfterWithdrawal));
+
+  app.post('/cases/:id/access-end', {
+    schema: {
+      tags,
+      summary: 'Record a prosecutor\'s or court\'s order ending access to the victim\'s record',
+      description: 'From then on only auditors and the owning agency\'s supervisors open the case (read-only); everyone else gets 404. Flagged to the auditors.',
+      params: IdParams,
+      body: EndAccessBody,
+      response: { 200: Ok, ...errors },
+    },
+  }, async (req) => protection.endAccess(db, who(req), actor(req), req.params.id, req.body));
+
+  app.post('/cases/:id/best-interests', {
+    schema: { tags, summary: 'Record a best-interests assessment of a child of the case', params: IdParams, body: BestInterestsBody, response: { 201: BestInterestsView, ...errors } },
+  }, async (req, reply) => reply.status(201).send(await protection.recordBestInterests(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.post('/cases/:id/people/:casePersonId/return', {
+    schema: {
+      tags,
+      summary: 'Record that a person returned to a country',
+      description: 'A child (under 18 or age disputed) needs a best-interests assessment that found return in their best interests (409 best_interests_required).',
+      params: CasePersonParams,
+      body: ReturnBody,
+      response: { 200: CasePersonView, ...errors },
+    },
+  }, async (req) => protection.recordReturn(db, who(req), actor(req), req.params.id, req.params.casePersonId, req.body));
+
+  app.post('/cases/:id/break-glass', {
+    schema: {
+      tags,
+      summary: 'Emergency read of a case your scopes do not reach (break_glass permission, a reason; flagged to the auditors; 4 hours, read-only)',
+      params: IdParams,
+      body: z.strictObject({ reason: z.string().max(2000) }),
+      response: { 200: z.object({ grantId: z.uuid(), expiresAt: z.string() }), ...errors },
+    },
+  }, async (req) => {
+    const g = await breakGlass(db, who(req), CASES, req.params.id, req.body.reason, req.id);
+    return { grantId: g.grantId, expiresAt: g.expiresAt.toISOString() };
+  });
+};

@@ -1,0 +1,453 @@
+import type { z } from 'zod';
+import type { Db, DbOrTx, Tx } from '../../db/database.ts';
+import { auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
+import { decide, redact, scopesFor, type Decision } from '../../access/policy.ts';
+import type { Principal } from '../../access/principal.ts';
+import { loadRecordFacts } from '../../access/repository.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { chooseScreeningList, type ScreeningResult } from '../../../domain/screening.ts';
+import { formatPartialDate, parsePartialDate } from '../../../domain/press-dates.ts';
+import { CLOSED_CASE_STATUSES, EXPLOITATION_FORMS, type CaseSection } from '../../../shared/nrm.ts';
+import type {
+  CaseDetail,
+  CaseListItem,
+  CaseNoteView,
+  CaseScreeningBody,
+  CaseScreeningView,
+  CreateCaseBody,
+  TimelineEntryView,
+  TraffickingEventBody,
+  TraffickingEventView,
+  UpdateCaseBody,
+  UpdateTraffickingEventBody,
+} from '../../../shared/schemas/cases.ts';
+import type { DatePrecision } from '../../../shared/press.ts';
+import { evaluate } from '../screening/service.ts';
+import { findContact } from '../contacts/repository.ts';
+import { CASES } from './policy.ts';
+import * as repo from './repository.ts';
+import { casePeopleViews } from './people.ts';
+import { consentViews } from './consents.ts';
+import { caseReferrals } from '../referrals/service.ts';
+import { identificationViews } from '../identification/service.ts';
+import { caseTasks } from '../tasks/service.ts';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export type CaseAccess = { decision: Extract<Decision, { allowed: true }>; ownerAgencyId: string };
+
+/**
+ * May the principal `action` this case, and which sections does that open? A case the user may not
+ * reach reads as not found (404), whether or not it exists.
+ */
+export async function caseAccess(db: DbOrTx, p: Principal, id: string, action: 'read' | 'update'): Promise<CaseAccess> {
+  const facts = await loadRecordFacts(db, CASES, id);
+  const ended = facts && (await db.selectFrom('cases').select('accessEndedAt').where('id', '=', id).executeTakeFirst())?.accessEndedAt;
+  if (facts && ended) {
+    // A prosecutor's or court's order ended access: only auditors, and supervisors of the owning agency, open it, to read.
+    const may = p.permissions.has('cases:read_restricted') && (p.permissions.has('audit:read') || facts.ownerAgencyId === p.agencyId);
+    if (!may) throw notFound('Case');
+    if (action !== 'read') throw conflict('access_ended', 'Access to this record was ended by an order; it can only be read');
+    return { decision: { allowed: true, via: 'all', sections: new Set(CASES.sections) }, ownerAgencyId: facts.ownerAgencyId };
+  }
+  const decision = facts ? decide(p, action, CASES, facts) : { allowed: false as const };
+  if (!facts || !decision.allowed) {
+    // Someone who may read the case but not change it is told so; everyone else learns nothing.
+    if (facts && action === 'update' && decide(p, 'read', CASES, facts).allowed) throw forbidden('You may read this case but not change it');
+    throw notFound('Case');
+  }
+  return { decision, ownerAgencyId: facts.ownerAgencyId };
+}
+
+/** Writes to the case's own fields are for those who hold it (its agency, its case worker), not for grantees. */
+export async function lockForCaseWrite(tx: Tx, p: Principal, id: string): Promise<CaseAccess> {
+  if (!(await repo.lockCase(tx, id))) throw notFound('Case');
+  const access = await caseAccess(tx, p, id, 'update');
+  if (access.decision.via === 'granted' || access.decision.via === 'user_grant') throw forbidden('Only the agency that owns the case may change this');
+  return access;
+}
+
+const accessOf = (p: Principal, r: { ownerAgencyId: string; ownerUserId: string | null }): CaseListItem['access'] => {
+  const scopes = scopesFor(p, 'case', 'read');
+  if (scopes.has('all')) return 'all';
+  if (scopes.has('agency') && r.ownerAgencyId === p.agencyId) return 'agency';
+  if (r.ownerUserId === p.userId) return 'own';
+  return scopes.has('granted') ? 'granted' : 'user_grant';
+};
+
+export function toListItem(p: Principal, r: repo.CaseRow): CaseListItem {
+  return {
+    id: r.id,
+    caseNumber: r.caseNumber,
+    ownerAgencyId: r.ownerAgencyId,
+    ownerAgencyName: r.ownerAgencyName,
+    ownerUserId: r.ownerUserId,
+    status: r.status as CaseListItem['status'],
+    victimStatus: r.victimStatus as CaseListItem['victimStatus'],
+    region: r.region,
+    country: r.country,
+    exploitationForms: r.exploitationForms as CaseListItem['exploitationForms'],
+    openedAt: r.openedAt.toISOString(),
+    closedAt: iso(r.closedAt),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    access: accessOf(p, r),
+  };
+}
+
+function toSummary(p: Principal, r: repo.CaseRow, via?: CaseListItem['access']): NonNullable<CaseDetail['summary']> {
+  const view = {
+    ...toListItem(p, r),
+    ...(via ? { access: via } : {}),
+    sexExploitationTypes: r.sexExploitationTypes,
+    controlMethods: r.controlMethods,
+    recruitmentMethods: r.recruitmentMethods,
+    recruitmentApps: r.recruitmentApps,
+    industry: r.industry,
+    closureReason: r.closureReason,
+    sourceContactId: r.sourceContactId,
+    createdBy: r.createdBy,
+    accessEnded: r.accessEndedAt
+      ? { at: r.accessEndedAt.toISOString(), authority: r.accessEndAuthority as 'prosecutor' | 'court', reference: r.accessEndReference, orderedOn: r.accessEndOrderedOn! }
+      : null,
+  };
+  return redact(p, CASES, view) as NonNullable<CaseDetail['summary']>;
+}
+
+export function toEventView(p: Principal, e: repo.EventRow): z.infer<typeof TraffickingEventView> {
+  const view = {
+    id: e.id,
+    type: e.type as z.infer<typeof TraffickingEventView>['type'],
+    date: e.occurredOn && e.occurredPrecision ? formatPartialDate({ on: e.occurredOn, precision: e.occurredPrecision as DatePrecision }) : null,
+    country: e.country,
+    region: e.region,
+    city: e.city,
+    place: e.place,
+    description: e.description,
+    createdBy: e.createdBy,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+  return redact(p, CASES, view) as z.infer<typeof TraffickingEventView>;
+}
+
+export function toScreeningView(s: repo.CaseScreeningRow): z.infer<typeof CaseScreeningView> {
+  return {
+    id: s.id,
+    fromContactScreeningId: s.fromContactScreeningId,
+    list: s.list as ScreeningResult['list'],
+    listReason: s.listReason,
+    indicators: s.indicators as z.infer<typeof CaseScreeningView>['indicators'],
+    result: s.result as ScreeningResult,
+    proposeReferral: s.presumedVictim,
+    screenedBy: s.screenedBy,
+    screenedAt: s.screenedAt.toISOString(),
+  };
+}
+
+/** Keys of audit changes whose values say nothing about a person and may show in the timeline. */
+const TIMELINE_VALUES = new Set([
+  'status', 'victimStatus', 'type', 'kind', 'sections', 'outcome', 'decision', 'purpose', 'granteeAgencyId', 'receiverAgencyId',
+  'exploitationForms', 'contactId', 'eventId', 'noteId', 'screeningId', 'referralId', 'consentId', 'grantId', 'list', 'presumedVictim',
+  'caseNumber', 'ownerAgencyId', 'ownerUserId', 'date', 'expiresAt', 'personId', 'role', 'agencyId', 'service', 'givenOn',
+  'withdrawnOn', 'form', 'ageDisputed', 'unaccompanied', 'guardian', 'consentBasis', 'withheld', 'anonymousNotifications', 'providerId', 'stage', 'decidedOn', 'reconsiders', 'reflectionEndsOn', 'decisionId', 'taskId', 'dueAt', 'assignedUserId',
+]);
+
+export function toTimelineEntry(r: Awaited<ReturnType<typeof repo.timeline>>[number]): z.infer<typeof TimelineEntryView> {
+  const changes = (r.changes ?? {}) as Record<string, unknown>;
+  const detail: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(changes)) if (TIMELINE_VALUES.has(k)) detail[k] = v;
+  return {
+    seq: r.seq,
+    at: r.at.toISOString(),
+    action: r.action,
+    actorUserId: r.actorUserId,
+    actorName: r.actorName,
+    actorAgencyName: r.actorAgencyName,
+    fields: Object.keys(changes).sort(),
+    detail,
+  };
+}
+
+/** Case fields of a create or update body, as columns. */
+function caseColumns(body: z.infer<typeof CreateCaseBody> | z.infer<typeof UpdateCaseBody>) {
+  const set: Record<string, unknown> = {};
+  for (const k of ['region', 'country', 'exploitationForms', 'sexExploitationTypes', 'controlMethods', 'recruitmentMethods', 'recruitmentApps', 'industry', 'narrative'] as const)
+    if (body[k] !== undefined) set[k] = body[k];
+  return set;
+}
+
+/** The exploitation forms a contact's categories name (`trafficking.<form>`). */
+const formsFromCategories = (categories: readonly string[]) =>
+  categories.filter((c) => c.startsWith('trafficking.')).map((c) => c.slice('trafficking.'.length)).filter((f) => (EXPLOITATION_FORMS as readonly string[]).includes(f));
+
+/**
+ * Opens a case for the user's agency, the user responsible for it. From a contact: the contact must be
+ * one the user may work on; it is linked, its place, exploitation forms and summary are taken over
+ * unless given, and its screenings are copied with who made them and when.
+ */
+export async function createCase(db: Db, p: Principal, actor: AuditActor, body: z.infer<typeof CreateCaseBody>) {
+  const scopes = scopesFor(p, 'case', 'create');
+  if (!scopes.has('all') && !scopes.has('agency') && !scopes.has('own')) throw forbidden('You may not open cases');
+  return auditedTransaction(db, actor, async (tx) => {
+    const contact = body.contactId ? await findContact(tx, p, body.contactId, 'update') : undefined;
+    if (body.contactId && !contact) throw notFound('Contact');
+    const given = caseColumns(body);
+    const created = await repo.insertCase(tx, {
+      ownerAgencyId: p.agencyId,
+      ownerUserId: p.userId,
+      createdBy: p.userId,
+      region: (given.region as string | null | undefined) ?? contact?.region ?? null,
+      country: (given.country as string | null | undefined) ?? null,
+      exploitationForms: (given.exploitationForms as string[] | undefined) ?? (contact ? formsFromCategories(contact.categories) : []),
+      sexExploitationTypes: (given.sexExploitationTypes as string[] | undefined) ?? [],
+      controlMethods: (given.controlMethods as string[] | undefined) ?? [],
+      recruitmentMethods: (given.recruitmentMethods as string[] | undefined) ?? [],
+      recruitmentApps: (given.recruitmentApps as string[] | undefined) ?? [],
+      industry: (given.industry as string | null | undefined) ?? null,
+      narrative: (given.narrative as string | null | undefined) ?? contact?.summary ?? null,
+      sourceContactId: contact?.id ?? null,
+    });
+    const audit = [];
+    let copied = 0;
+    if (contact) {
+      await tx.insertInto('caseContacts').values({ caseId: created.id, contactId: contact.id, linkedBy: p.userId }).execute();
+      copied = await copyContactScreenings(tx, created.id, contact.id);
+      audit.push({ action: 'contact.case_opened', recordType: 'contact', recordId: contact.id, changes: { caseId: created.id, caseNumber: created.caseNumber } });
+    }
+    audit.unshift({
+      action: 'case.created',
+      recordType: 'case',
+      recordId: created.id,
+      changes: { caseNumber: created.caseNumber, ownerAgencyId: p.agencyId, ownerUserId: p.userId, contactId: contact?.id ?? null, screeningsCopied: copied, fields: Object.keys(given).sort() },
+    });
+    return { result: { id: created.id, caseNumber: created.caseNumber }, audit };
+  });
+}
+
+/** Copies a contact's screenings onto the case (once each: linking twice copies nothing twice). */
+async function copyContactScreenings(tx: Tx, caseId: string, contactId: string): Promise<number> {
+  const rows = await tx
+    .insertInto('caseScreenings')
+    .columns(['caseId', 'fromContactScreeningId', 'list', 'listReason', 'indicators', 'recruitmentActEstablished', 'presumedVictim', 'provisional', 'catalogueVersion', 'ruleVersion', 'result', 'screenedBy', 'screenedAt'])
+    .expression((eb) =>
+      eb
+        .selectFrom('contactScreenings as s')
+        .select([
+          eb.val(caseId).as('caseId'), 's.id', 's.list', 's.listReason', 's.indicators', 's.recruitmentActEstablished', 's.presumedVictim', 's.provisional',
+          's.catalogueVersion', 's.ruleVersion', 's.result', 's.createdBy', 's.createdAt',
+        ])
+        .where('s.contactId', '=', contactId),
+    )
+    .onConflict((oc) => oc.columns(['caseId', 'fromContactScreeningId']).doNothing())
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+/** Links another contact (a repeat call about the same situation) to the case and takes its screenings over. */
+export async function linkContact(db: Db, p: Principal, actor: AuditActor, caseId: string, contactId: string) {
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const contact = await findContact(tx, p, contactId, 'read');
+    if (!contact) throw notFound('Contact');
+    const linked = await tx.insertInto('caseContacts').values({ caseId, contactId, linkedBy: p.userId }).onConflict((oc) => oc.doNothing()).returning('caseId').executeTakeFirst();
+    if (!linked) throw conflict('already_linked', 'This contact is linked to the case already', { contactId: 'already linked' });
+    const copied = await copyContactScreenings(tx, caseId, contactId);
+    return {
+      result: (await repo.listCaseContacts(tx, caseId)).map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() })),
+      audit: [
+        { action: 'case.contact_linked', recordType: 'case', recordId: caseId, changes: { contactId, screeningsCopied: copied } },
+        { action: 'contact.case_linked', recordType: 'contact', recordId: contactId, changes: { caseId } },
+      ],
+    };
+  });
+}
+
+const has = (d: CaseAccess['decision'], s: CaseSection) => d.sections.has(s);
+
+/**
+ * The case page in one request: each section the user may see, every field also redacted by its
+ * sensitivity tag. The read is audited with the sections shown.
+ */
+export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string): Promise<CaseDetail> {
+  const { decision } = await caseAccess(db, p, id, 'read');
+  const row = (await repo.findCase(db, id))!;
+  // One connection and one snapshot for the whole page: every section as of the same instant, and no
+  // fan-out of a dozen queries over the pool for each page opened.
+  const { people, consents, referrals, identification, tasks, contacts, events, screenings, notes, timeline } = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (tx) => ({
+      people: has(decision, 'people') ? await casePeopleViews(tx, p, id) : undefined,
+      consents: has(decision, 'consents') ? await consentViews(tx, p, id) : undefined,
+      referrals: has(decision, 'referrals') ? await caseReferrals(tx, p, id) : undefined,
+      identification: has(decision, 'identification') ? await identificationViews(tx, p, id) : undefined,
+      tasks: has(decision, 'tasks') ? await caseTasks(tx, p, id) : undefined,
+      contacts: has(decision, 'contacts') ? await repo.listCaseContacts(tx, id) : undefined,
+      events: has(decision, 'events') ? await repo.listEvents(tx, id) : undefined,
+      screenings: has(decision, 'screening') ? await repo.listScreenings(tx, id) : undefined,
+      notes: has(decision, 'notes') ? await repo.listNotes(tx, id) : undefined,
+      timeline: has(decision, 'timeline') ? await repo.timeline(tx, id) : undefined,
+    }));
+  const sections = [...decision.sections].sort() as CaseSection[];
+  const detail: CaseDetail = { id: row.id, caseNumber: row.caseNumber, sections };
+  if (has(decision, 'summary')) detail.summary = toSummary(p, row, decision.via);
+  if (has(decision, 'notes')) {
+    const n = redact(p, CASES, { narrative: row.narrative });
+    if ('narrative' in n) detail.narrative = n.narrative ?? null;
+    detail.notes = notes!.map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
+  }
+  if (people) detail.people = people;
+  if (consents) detail.consents = consents;
+  if (referrals) detail.referrals = referrals;
+  if (identification) detail.identification = identification;
+  if (tasks) detail.tasks = tasks;
+  if (contacts) detail.contacts = contacts.map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() }));
+  if (events) detail.events = events.map((e) => toEventView(p, e));
+  if (screenings) detail.screenings = screenings.map(toScreeningView);
+  if (timeline) detail.timeline = timeline.map(toTimelineEntry);
+  await auditRead(db, actor, { action: 'case.read', recordType: 'case', recordId: id, changes: { sections, via: decision.via } });
+  return detail;
+}
+
+/** Changes the case's own fields; closing needs a reason; the owner must be a user of the owning agency. */
+export async function updateCase(db: Db, p: Principal, actor: AuditActor, id: string, body: z.infer<typeof UpdateCaseBody>) {
+  return auditedTransaction(db, actor, async (tx) => {
+    const { ownerAgencyId } = await lockForCaseWrite(tx, p, id);
+    const before = (await repo.findCase(tx, id))!;
+    const set: Record<string, unknown> = caseColumns(body);
+    const now = new Date();
+    if (body.status !== undefined && body.status !== before.status) {
+      const closing = CLOSED_CASE_STATUSES.includes(body.status);
+      if (closing && !(body.closureReason ?? before.closureReason))
+        throw badRequest('validation_failed', 'Say why the case is closed', { closureReason: 'required when closing' });
+      set.status = body.status;
+      set.closedAt = closing ? now : null;
+    }
+    if (body.closureReason !== undefined) set.closureReason = body.closureReason;
+    if (body.victimStatus !== undefined) set.victimStatus = body.victimStatus;
+    if (body.ownerUserId !== undefined) {
+      if (body.ownerUserId !== null) {
+        const u = await tx.selectFrom('users').select(['agencyId', 'disabledAt']).where('id', '=', body.ownerUserId).executeTakeFirst();
+        if (!u || u.disabledAt || u.agencyId !== ownerAgencyId)
+          throw badRequest('validation_failed', 'The case worker must be a user of the agency that owns the case', { ownerUserId: 'not a user of the owning agency' });
+      }
+      set.ownerUserId = body.ownerUserId;
+    }
+    if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
+    await tx.updateTable('cases').set({ ...set, updatedAt: now }).where('id', '=', id).execute();
+    const after = (await repo.findCase(tx, id))!;
+    const pick = (r: repo.CaseRow) => ({
+      status: r.status, closureReason: r.closureReason, victimStatus: r.victimStatus, ownerUserId: r.ownerUserId, region: r.region, country: r.country,
+      exploitationForms: r.exploitationForms, sexExploitationTypes: r.sexExploitationTypes, controlMethods: r.controlMethods, recruitmentMethods: r.recruitmentMethods,
+      recruitmentApps: r.recruitmentApps, industry: r.industry, narrative: r.narrative,
+    });
+    const changes = diff(pick(before), pick(after));
+    // Free text is personal data: the log records that it changed, not what it says.
+    for (const k of ['narrative', 'closureReason']) if (k in changes) changes[k] = { changed: true };
+    return { result: toSummary(p, after), audit: { action: 'case.updated', recordType: 'case', recordId: id, changes } };
+  });
+}
+
+const partialDate = (text: string | null | undefined) => {
+  if (text === undefined) return undefined;
+  if (text === null) return { occurredOn: null, occurredPrecision: null };
+  const d = parsePartialDate(text);
+  if (!d) throw badRequest('validation_failed', 'Not a real date', { date: 'not a real date' });
+  if (d.on > new Date().toISOString().slice(0, 10)) throw badRequest('validation_failed', 'A trafficking event cannot be in the future', { date: 'in the future' });
+  return { occurredOn: d.on, occurredPrecision: d.precision };
+};
+
+const eventColumns = (b: z.infer<typeof UpdateTraffickingEventBody>) => {
+  const set: Record<string, unknown> = {};
+  for (const k of ['type', 'country', 'region', 'city', 'place', 'description'] as const) if (b[k] !== undefined) set[k] = b[k];
+  const d = partialDate(b.date);
+  if (d) Object.assign(set, d);
+  return set;
+};
+
+export async function addEvent(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof TraffickingEventBody>) {
+  const set = eventColumns(body);
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const row = await tx
+      .insertInto('caseEvents')
+      .values({ caseId, type: body.type, createdBy: p.userId, ...set })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await tx.updateTable('cases').set({ updatedAt: new Date() }).where('id', '=', caseId).execute();
+    return {
+      result: toEventView(p, row),
+      audit: { action: 'case.event_added', recordType: 'case', recordId: caseId, changes: { eventId: row.id, type: row.type, date: toEventView(p, row).date, fields: Object.keys(set).sort() } },
+    };
+  });
+}
+
+export async function updateEvent(db: Db, p: Principal, actor: AuditActor, caseId: string, eventId: string, body: z.infer<typeof UpdateTraffickingEventBody>) {
+  const set = eventColumns(body);
+  if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const row = await tx.updateTable('caseEvents').set({ ...set, updatedAt: new Date() }).where('id', '=', eventId).where('caseId', '=', caseId).returningAll().executeTakeFirst();
+    if (!row) throw notFound('Trafficking event');
+    return {
+      result: toEventView(p, row),
+      audit: { action: 'case.event_updated', recordType: 'case', recordId: caseId, changes: { eventId, type: row.type, fields: Object.keys(set).sort() } },
+    };
+  });
+}
+
+export async function addNote(db: Db, p: Principal, actor: AuditActor, caseId: string, body: string) {
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const row = await tx.insertInto('caseNotes').values({ caseId, body, createdBy: p.userId }).returning(['id']).executeTakeFirstOrThrow();
+    const note = (await repo.listNotes(tx, caseId)).find((n) => n.id === row.id)!;
+    return {
+      result: redact(p, CASES, { ...note, createdAt: note.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>,
+      audit: { action: 'case.note_added', recordType: 'case', recordId: caseId, changes: { noteId: row.id, length: body.length } },
+    };
+  });
+}
+
+/** An ILO screening made on the case; like the hotline's, a positive result proposes a referral and changes no status. */
+export async function screenCase(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof CaseScreeningBody>) {
+  const choice = chooseScreeningList({ age: body.age, ageVerified: body.ageVerified ?? false, possiblyChild: body.possiblyChild ?? false, exploitation: body.exploitation });
+  const result = evaluate({ list: choice.list, indicators: body.indicators.map((i) => i.code), recruitmentActEstablished: choice.child ? body.recruitmentActEstablished : undefined });
+  const now = new Date();
+  if (body.indicators.some((i) => i.observedAt && new Date(i.observedAt).getTime() > now.getTime() + 60_000))
+    throw badRequest('validation_failed', 'An indicator cannot be observed in the future', { indicators: 'observedAt in the future' });
+  return auditedTransaction(db, actor, async (tx) => {
+    await lockForCaseWrite(tx, p, caseId);
+    const indicators = body.indicators.map((i) => ({ code: i.code, source: i.source, observedAt: i.observedAt ? new Date(i.observedAt).toISOString() : now.toISOString(), observedBy: p.userId }));
+    const row = await tx
+      .insertInto('caseScreenings')
+      .values({
+        caseId,
+        list: choice.list,
+        listReason: choice.reason,
+        indicators: JSON.stringify(indicators),
+        recruitmentActEstablished: choice.child && body.recruitmentActEstablished === true,
+        presumedVictim: result.presumedVictim,
+        provisional: result.provisional,
+        catalogueVersion: result.catalogueVersion,
+        ruleVersion: result.ruleVersion,
+        result: JSON.stringify(result),
+        screenedBy: p.userId,
+        screenedAt: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return {
+      result: toScreeningView(row),
+      audit: {
+        action: 'case.screened',
+        recordType: 'case',
+        recordId: caseId,
+        changes: { screeningId: row.id, list: choice.list, indicators: indicators.map((i) => i.code), presumedVictim: result.presumedVictim, catalogueVersion: result.catalogueVersion, ruleVersion: result.ruleVersion },
+      },
+    };
+  });
+}
+

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actor, requireAuth } from '../../app.ts';
+import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
+import { AcceptReferralBody, CompleteReferralBody, DeclineReferralBody, ReferralListQuery, ReferralView, RevokeReferralBody, SendReferralBody } from '../../../shared/schemas/referrals.ts';
+import * as referrals from './service.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const tags = ['referrals'];
+
+export const referralRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.deps;
+  const who = (req: Parameters<typeof requireAuth>[0]) => requireAuth(req).principal;
+
+  app.post('/cases/:id/referrals', {
+    schema: {
+      tags,
+      summary: 'Refer the case (or one service need) to an agency or provider, naming the sections the receiver may see once it accepts',
+      description:
+        'Consent gate: an adult victim\'s identifying sections go only with their recorded data-sharing consent for that agency and purpose; ' +
+        'without it only `summary` goes and an anonymous notification is counted. Children (under 18 or age disputed) need no consent, ' +
+        'but an unaccompanied child needs a recorded guardian (409 guardian_required). No rule involves police cooperation.',
+      params: IdParams,
+      body: SendReferralBody,
+      response: { 201: ReferralView, ...errors },
+    },
+  }, async (req, reply) => reply.status(201).send(await referrals.sendReferral(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.get('/referrals', {
+    schema: { tags, summary: 'Referrals sent by or to the user\'s agency, newest first (filters: direction, status, purpose, overdue, caseId)', querystring: ReferralListQuery, response: { 200: page(ReferralView), ...errors } },
+  }, async (req) => {
+    const p = who(req);
+    const { limit, cursor, ...filters } = req.query;
+    const rows = await referrals.listReferrals(db, p, { ...filters, limit, cursor: decodeCursor(cursor) });
+    const pg = pageOf(rows, limit);
+    return { items: pg.rows.map((r) => referrals.toReferralView(p, r)), nextCursor: pg.nextCursor };
+  });
+
+  app.get('/referrals/:id', {
+    schema: { tags, summary: 'One referral', params: IdParams, response: { 200: ReferralView, ...errors } },
+  }, async (req) => referrals.getReferral(db, who(req), actor(req), req.params.id));
+
+  app.post('/referrals/:id/accept', {
+    schema: { tags, summary: 'Accept (receiving agency): the shared sections of the case open to it; a transfer moves the case to it', params: IdParams, body: AcceptReferralBody, response: { 200: ReferralView, ...errors } },
+  }, async (req) => referrals.acceptReferral(db, who(req), actor(req), req.params.id, req.body.note));
+
+  app.post('/referrals/:id/decline', {
+    schema: { tags, summary: 'Decline with a reason (receiving agency)', params: IdParams, body: DeclineReferralBody, response: { 200: ReferralView, ...errors } },
+  }, async (req) => referrals.declineReferral(db, who(req), actor(req), req.params.id, req.body.reason));
+
+  app.post('/referrals/:id/complete', {
+    schema: { tags, summary: 'Mark the service delivered, with a note (receiving agency)', params: IdParams, body: CompleteReferralBody, response: { 200: ReferralView, ...errors } },
+  }, async (req) => referrals.completeReferral(db, who(req), actor(req), req.params.id, req.body.note));
+
+  app.post('/referrals/:id/revoke', {
+    schema: { tags, summary: 'Revoke (sending agency): whatever it opened of the case closes at once', params: IdParams, body: RevokeReferralBody, response: { 200: ReferralView, ...errors } },
+  }, async (req) => referrals.revokeReferral(db, who(req), actor(req), req.params.id, req.body.reason));
+};

@@ -1,0 +1,10 @@
+import type { DbOrTx } from './db/database.ts';
+import { AZERBAIJAN_PROFILE, type CountryProfile } from '../domain/country-profile.ts';
+
+export const COUNTRY_PROFILE_SETTING = 'nrm.country_profile';
+
+/** The country profile in force: the stored overrides over the Azerbaijan defaults. */
+export async function loadCountryProfile(db: DbOrTx): Promise<CountryProfile> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', COUNTRY_PROFILE_SETTING).executeTakeFirst();
+  return { ...AZERBAIJAN_PROFILE, ...((row?.value as Partial<CountryProfile> | undefined) ?? {}) };
+}

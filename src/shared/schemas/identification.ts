@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { CONCLUSIVE_OUTCOMES, DECISION_OUTCOMES, DECISION_STAGES, REFLECTION_WITHHOLD_GROUNDS, RG_OUTCOMES } from '../nrm.ts';
+
+const Text = (max: number) => z.string().trim().max(max);
+
+export const DecisionBody = z
+  .strictObject({
+    personId: z.uuid(),
+    /** The identification referral decided on; default: the case's latest one to the user's agency. */
+    referralId: z.uuid().optional(),
+    stage: z.enum(DECISION_STAGES),
+    outcome: z.enum(DECISION_OUTCOMES),
+    decidedOn: z.iso.date(),
+    reasons: Text(20_000).min(3, 'give the reasons'),
+    evidence: Text(20_000).nullable().optional(),
+    /** Only for a positive reasonable-grounds decision, and only on these grounds (CETS art. 13(3)), with the reason. */
+    reflectionWithheld: z.enum(REFLECTION_WITHHOLD_GROUNDS).optional(),
+    reflectionWithheldReason: Text(5000).min(3).optional(),
+    /** A reconsideration names the (negative) decision it reconsiders; that one stays in the history. */
+    reconsiders: z.uuid().optional(),
+  })
+  .superRefine((b, ctx) => {
+    const allowed: readonly string[] = b.stage === 'reasonable_grounds' ? RG_OUTCOMES : CONCLUSIVE_OUTCOMES;
+    if (!allowed.includes(b.outcome)) ctx.addIssue({ code: 'custom', path: ['outcome'], message: `one of ${allowed.join(', ')} for this stage` });
+    if (b.reflectionWithheld && !(b.stage === 'reasonable_grounds' && b.outcome === 'positive'))
+      ctx.addIssue({ code: 'custom', path: ['reflectionWithheld'], message: 'only with a positive reasonable-grounds decision' });
+    if (Boolean(b.reflectionWithheld) !== Boolean(b.reflectionWithheldReason))
+      ctx.addIssue({ code: 'custom', path: [b.reflectionWithheld ? 'reflectionWithheldReason' : 'reflectionWithheld'], message: 'the ground and its reason go together' });
+  });
+
+export const DecisionView = z.object({
+  id: z.uuid(),
+  caseId: z.uuid(),
+  personId: z.uuid(),
+  referralId: z.uuid().nullable(),
+  stage: z.enum(DECISION_STAGES),
+  outcome: z.enum(DECISION_OUTCOMES),
+  decidedOn: z.string(),
+  reasons: z.string().optional(),
+  evidence: z.string().nullable().optional(),
+  reflectionWithheld: z.enum(REFLECTION_WITHHOLD_GROUNDS).nullable(),
+  reflectionWithheldReason: z.string().nullable().optional(),
+  reconsidersId: z.uuid().nullable(),
+  /** False once a later decision reconsidered it (kept in the history). */
+  current: z.boolean(),
+  reflectionEndsOn: z.string().nullable(),
+  earliestConclusiveOn: z.string().nullable(),
+  decidedBy: z.uuid(),
+  decidedByName: z.string(),
+  decidedByAgencyId: z.uuid(),
+  createdAt: z.string(),
+});
+
+export const IdentificationDatesView = z.object({
+  rgDueOn: z.string(),
+  reflectionEndsOn: z.string().nullable(),
+  removalHold: z.object({ from: z.string(), until: z.string().nullable() }).nullable(),
+  earliestConclusiveOn: z.string().nullable(),
+  permitReminderOn: z.string().nullable(),
+});
+
+/** One victim's identification: the referral day, the dates computed from the country profile, every decision. */
+export const PersonIdentificationView = z.object({
+  personId: z.uuid(),
+  referralId: z.uuid().nullable(),
+  referredOn: z.string().nullable(),
+  dates: IdentificationDatesView.nullable(),
+  /** No reasonable-grounds decision yet and past its due day. */
+  rgOverdue: z.boolean(),
+  decisions: z.array(DecisionView),
+});
+
+export const QueueItem = z.object({
+  referralId: z.uuid(),
+  caseId: z.uuid(),
+  caseNumber: z.string(),
+  fromAgencyName: z.string(),
+  referralStatus: z.enum(['pending', 'accepted']),
+  sentAt: z.string(),
+  referredOn: z.string(),
+  rgDueOn: z.string(),
+  overdue: z.boolean(),
+  victims: z.array(z.object({ sex: z.string(), ageBand: z.string(), nationality: z.string().nullable() })),
+  exploitationForms: z.array(z.string()),
+});
+export const QueueView = z.object({ items: z.array(QueueItem) });
+
+export const CountryProfileView = z.object({
+  code: z.string(),
+  timeZone: z.string(),
+  rgTargetWorkingDays: z.number().int(),
+  reflectionDays: z.number().int(),
+  minDaysToConclusive: z.number().int(),
+  referralAnswerHours: z.number().int(),
+  permitExpiryReminderDays: z.number().int(),
+  holidayCalendar: z.string(),
+});
+export const UpdateCountryProfileBody = z.strictObject({
+  rgTargetWorkingDays: z.number().int().min(1).max(60).optional(),
+  /** CETS art. 13: at least 30 days. */
+  reflectionDays: z.number().int().min(30, 'at least 30 days (CETS art. 13)').max(365).optional(),
+  minDaysToConclusive: z.number().int().min(0).max(365).optional(),
+  referralAnswerHours: z.number().int().min(1).max(24 * 60).optional(),
+  permitExpiryReminderDays: z.number().int().min(1).max(365).optional(),
+});

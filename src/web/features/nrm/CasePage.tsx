@@ -1,0 +1,542 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Alert, Badge, Button, Checkbox, Group, MultiSelect, NativeSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import type { z } from 'zod';
+import {
+  CASE_PERSON_ROLES, CASE_SECTIONS, CONCLUSIVE_OUTCOMES, CONSENT_FORMS, CONSENT_KINDS, DECISION_STAGES, REFERRAL_PURPOSES, RG_OUTCOMES, SERVICE_TYPES, TRAFFICKING_EVENT_TYPES,
+} from '../../../shared/nrm.ts';
+import { CaseDetail, CaseNoteBody, CasePersonView, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
+import { DecisionBody } from '../../../shared/schemas/identification.ts';
+import { CreateTaskBody } from '../../../shared/schemas/tasks.ts';
+import { SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
+import { api } from '../../api/client.ts';
+import { useCan } from '../../api/session.ts';
+import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
+import { useFormatDateTime } from '../../components/format.ts';
+import { Page } from '../../components/Page.tsx';
+import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
+import { PersonForm } from '../people/PersonForm.tsx';
+import type { CreatePersonBody, PersonView } from '../../../shared/schemas/people.ts';
+import { useCase, useCatalogue, useRefreshNrm } from './api.ts';
+import { codeLabel, options, STATUS_COLORS } from './labels.ts';
+
+type Detail = z.infer<typeof CaseDetail>;
+const today = () => new Date().toISOString().slice(0, 10);
+
+function Section({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" data-testid={testId}>
+      <Stack gap="sm">
+        <Title order={2} size="h4">{title}</Title>
+        {children}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** The case page: every section the user may see, from one request. */
+export function CasePage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const q = useCase(id);
+  if (q.error) return <ErrorAlert error={q.error} />;
+  if (!q.data) return null;
+  const c = q.data;
+  const owner = c.summary?.access === 'agency' || c.summary?.access === 'own' || c.summary?.access === 'all';
+  const writable = owner && !c.summary?.accessEnded;
+  return (
+    <Page title={`${t('nrm.case.title')} ${c.caseNumber}`} description={t('nrm.case.intro')}>
+      {c.summary?.accessEnded && <Alert color="red" title={t('nrm.case.accessEnded')}>{codeLabel(t, 'authority', c.summary.accessEnded.authority)} · {c.summary.accessEnded.orderedOn}</Alert>}
+      {c.summary && <SummarySection c={c} />}
+      {c.people && <PeopleSection c={c} writable={writable} />}
+      {c.screenings && <ScreeningSection c={c} writable={writable} />}
+      {c.events && <EventsSection c={c} writable={writable} />}
+      {c.consents && <ConsentsSection c={c} writable={writable} />}
+      {c.referrals && <ReferralsSection c={c} writable={writable} />}
+      {c.identification && <IdentificationSection c={c} />}
+      {c.tasks && <TasksSection c={c} writable={writable} />}
+      {c.notes && <NotesSection c={c} writable={writable} />}
+      {c.timeline && <TimelineSection c={c} />}
+    </Page>
+  );
+}
+
+function SummarySection({ c }: { c: Detail }) {
+  const { t } = useTranslation();
+  const s = c.summary!;
+  const row = (label: string, value: ReactNode) => (
+    <Group gap="xs"><Text fw={600} size="sm">{label}:</Text><Text size="sm" component="div">{value}</Text></Group>
+  );
+  return (
+    <Section title={t('nrm.case.summary')} testId="case-summary">
+      <Group gap="lg">
+        {row(t('nrm.cases.status'), <Badge color={STATUS_COLORS[s.status]} variant="light">{codeLabel(t, 'caseStatus', s.status)}</Badge>)}
+        {row(t('nrm.cases.victimStatus'), <span data-testid="victim-status">{codeLabel(t, 'victimStatus', s.victimStatus)}</span>)}
+        {row(t('nrm.cases.agency'), s.ownerAgencyName)}
+        {row(t('nrm.cases.region'), s.region ?? '—')}
+      </Group>
+      {row(t('nrm.cases.exploitation'), s.exploitationForms.map((f) => codeLabel(t, 'exploitation', f)).join(', ') || '—')}
+      {s.controlMethods.length > 0 && row(t('nrm.case.control'), s.controlMethods.map((f) => codeLabel(t, 'control', f)).join(', '))}
+    </Section>
+  );
+}
+
+function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const [role, setRole] = useState('victim');
+  const [ageDisputed, setAgeDisputed] = useState(false);
+  const [unaccompanied, setUnaccompanied] = useState(false);
+  const [formKey, setFormKey] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const added = async () => {
+    setFormKey((k) => k + 1);
+    setAgeDisputed(false);
+    setUnaccompanied(false);
+    await refresh();
+  };
+  // A new person is recorded with the case in one request (the people module's form shows likely duplicates first).
+  const saveWithCase = async (person: CreatePersonBody) =>
+    (await api('POST', `/cases/${c.id}/people`, { person, role, ageDisputed, unaccompanied }, CasePersonView)).person;
+  // Or one of the likely duplicates is added instead.
+  const pickExisting = async (person: PersonView) => {
+    setError(null);
+    try {
+      await api('POST', `/cases/${c.id}/people`, { personId: person.id, role, ageDisputed, unaccompanied });
+      await added();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <Section title={t('nrm.people.title')} testId="case-people">
+      <Table>
+        <Table.Tbody>
+          {c.people!.map((p) => (
+            <Table.Tr key={p.id} data-testid="case-person">
+              <Table.Td>{p.person.names?.[0]?.asEntered ?? '—'}</Table.Td>
+              <Table.Td>{codeLabel(t, 'personRole', p.role)}</Table.Td>
+              <Table.Td>{codeLabel(t, 'sex', p.person.sex)}</Table.Td>
+              <Table.Td>{p.person.birthYear ?? '—'}</Table.Td>
+              <Table.Td>{p.child && <Badge color="orange" variant="light">{t('nrm.people.child')}</Badge>}{p.unaccompanied && <Badge ml="xs" color="red" variant="light">{t('nrm.people.unaccompanied')}</Badge>}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {writable && (
+        <Stack gap="xs">
+          <Title order={3} size="h5">{t('nrm.people.add')}</Title>
+          <Group align="flex-end">
+            <NativeSelect label={t('nrm.people.role')} data={options(t, 'personRole', CASE_PERSON_ROLES)} value={role} onChange={(e) => setRole(e.currentTarget.value)} />
+            <Checkbox label={t('nrm.people.ageDisputed')} checked={ageDisputed} onChange={(e) => setAgeDisputed(e.currentTarget.checked)} />
+            <Checkbox label={t('nrm.people.unaccompanied')} checked={unaccompanied} onChange={(e) => setUnaccompanied(e.currentTarget.checked)} />
+          </Group>
+          <ErrorAlert error={error} />
+          <PersonForm key={formKey} submitLabel={t('nrm.people.add')} save={saveWithCase} onSaved={() => void added()} onPickExisting={(p) => void pickExisting(p)} />
+        </Stack>
+      )}
+    </Section>
+  );
+}
+
+function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const catalogue = useCatalogue();
+  const [exploitation, setExploitation] = useState<'labour' | 'sexual'>('labour');
+  const [age, setAge] = useState<number | string>('');
+  const [codes, setCodes] = useState<string[]>([]);
+  const { errors, error, busy, submit } = useFormSubmit();
+  const list = `${typeof age === 'number' && age < 18 ? 'child' : 'adult'}_${exploitation}` as 'adult_labour';
+  const indicatorOptions = (catalogue.data?.indicators ?? []).filter((i) => i.strength[list] !== null).map((i) => ({ value: i.code, label: `${i.code} — ${i.label}` }));
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = { exploitation, age: typeof age === 'number' ? age : null, indicators: codes.map((code) => ({ code, source: 'operator_observation' })) };
+    void submit(CaseScreeningBody, body, async (b) => {
+      await api('POST', `/cases/${c.id}/screenings`, b);
+      setCodes([]);
+      await refresh();
+    });
+  };
+  return (
+    <Section title={t('nrm.screening.title')} testId="case-screenings">
+      {c.screenings!.map((s) => (
+        <Group key={s.id} data-testid="case-screening">
+          <Badge variant="light">{codeLabel(t, 'screeningList', s.list)}</Badge>
+          {s.proposeReferral ? <Badge color="orange">{t('nrm.screening.proposeReferral')}</Badge> : <Badge color="gray">{t('nrm.screening.notPresumed')}</Badge>}
+          {s.result.provisional && <Badge color="yellow" variant="outline">{t('nrm.screening.provisional')}</Badge>}
+          <Text size="sm" c="dimmed">{s.indicators.map((i) => i.code).join(', ') || '—'}</Text>
+        </Group>
+      ))}
+      {writable && (
+        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.screening.add')}>
+          <ErrorAlert error={error} />
+          <Group align="flex-end">
+            <NativeSelect label={t('nrm.screening.exploitation')} data={[{ value: 'labour', label: t('nrm.screening.labour') }, { value: 'sexual', label: t('nrm.screening.sexual') }]} value={exploitation} onChange={(e) => setExploitation(e.currentTarget.value as 'labour')} />
+            <NumberInput label={t('nrm.screening.age')} value={age} onChange={setAge} min={0} max={120} w={100} />
+            <MultiSelect label={t('nrm.screening.indicators')} data={indicatorOptions} value={codes} onChange={setCodes} searchable w={520} error={errors.indicators} />
+            <Button type="submit" loading={busy}>{t('nrm.screening.add')}</Button>
+          </Group>
+          {list.endsWith('sexual') && <Text size="sm" c="orange">{t('nrm.screening.provisionalNote')}</Text>}
+        </form>
+      )}
+    </Section>
+  );
+}
+
+function EventsSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const [type, setType] = useState('exploitation');
+  const [date, setDate] = useState('');
+  const [country, setCountry] = useState('');
+  const [city, setCity] = useState('');
+  const [place, setPlace] = useState('');
+  const { errors, error, busy, submit } = useFormSubmit();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = { type, ...(date.trim() ? { date: date.trim() } : {}), ...(country.trim() ? { country: country.trim().toUpperCase() } : {}), ...(city.trim() ? { city: city.trim() } : {}), ...(place.trim() ? { place: place.trim() } : {}) };
+    void submit(TraffickingEventBody, body, async (b) => {
+      await api('POST', `/cases/${c.id}/events`, b);
+      setDate('');
+      setPlace('');
+      await refresh();
+    });
+  };
+  return (
+    <Section title={t('nrm.events.title')} testId="case-events">
+      {c.events!.map((e) => (
+        <Text key={e.id} size="sm">{codeLabel(t, 'eventType', e.type)} · {e.date ?? '—'} · {[e.place, e.city, e.region, e.country].filter(Boolean).join(', ') || '—'}</Text>
+      ))}
+      {writable && (
+        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.events.add')}>
+          <ErrorAlert error={error} />
+          <Group align="flex-end">
+            <NativeSelect label={t('nrm.events.type')} data={options(t, 'eventType', TRAFFICKING_EVENT_TYPES)} value={type} onChange={(e) => setType(e.currentTarget.value)} />
+            <TextInput label={t('nrm.events.date')} placeholder="2025-06" value={date} onChange={(e) => setDate(e.currentTarget.value)} error={errors.date} w={140} />
+            <TextInput label={t('nrm.events.country')} placeholder="AZ" value={country} onChange={(e) => setCountry(e.currentTarget.value)} error={errors.country} w={90} />
+            <TextInput label={t('nrm.events.city')} value={city} onChange={(e) => setCity(e.currentTarget.value)} />
+            <TextInput label={t('nrm.events.place')} value={place} onChange={(e) => setPlace(e.currentTarget.value)} />
+            <Button type="submit" loading={busy}>{t('nrm.events.add')}</Button>
+          </Group>
+        </form>
+      )}
+    </Section>
+  );
+}
+
+function ConsentsSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const agencies = useAgencyOptions();
+  const people = (c.people ?? []).map((p) => ({ value: p.personId, label: p.person.names?.[0]?.asEntered ?? codeLabel(t, 'personRole', p.role) }));
+  const [personId, setPersonId] = useState<string | null>(null);
+  const [kind, setKind] = useState('data_sharing');
+  const [agencyId, setAgencyId] = useState<string | null>(null);
+  const [purpose, setPurpose] = useState('services');
+  const [form, setForm] = useState('written');
+  const { errors, error, busy, submit } = useFormSubmit();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const sharing = kind === 'data_sharing';
+    const body = { personId: personId ?? people[0]?.value, kind, givenOn: today(), form, ...(sharing ? { agencyId, purpose } : {}) };
+    void submit(RecordConsentBody, body, async (b) => {
+      await api('POST', `/cases/${c.id}/consents`, b);
+      await refresh();
+    });
+  };
+  const withdraw = async (consentId: string) => {
+    await api('POST', `/cases/${c.id}/consents/${consentId}/withdraw`, { withdrawnOn: today() });
+    await refresh();
+  };
+  const agencyName = (id: string | null) => agencies.data?.find((a) => a.value === id)?.label ?? '';
+  return (
+    <Section title={t('nrm.consents.title')} testId="case-consents">
+      {c.consents!.map((k) => (
+        <Group key={k.id} data-testid="case-consent">
+          <Badge variant="light" color={k.active ? 'green' : 'gray'}>{codeLabel(t, 'consentKind', k.kind)}</Badge>
+          <Text size="sm">{[k.agencyName, k.purpose && codeLabel(t, 'purpose', k.purpose), k.service && codeLabel(t, 'service', k.service), k.givenOn].filter(Boolean).join(' · ')}</Text>
+          {!k.active && <Text size="sm" c="dimmed">{t('nrm.consents.withdrawnOn', { date: k.withdrawnOn })}</Text>}
+          {k.active && writable && <Button size="xs" variant="subtle" color="red" onClick={() => void withdraw(k.id)}>{t('nrm.consents.withdraw')}</Button>}
+        </Group>
+      ))}
+      {writable && people.length > 0 && (
+        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.consents.add')}>
+          <ErrorAlert error={error} />
+          <Group align="flex-end">
+            <Select label={t('nrm.consents.person')} data={people} value={personId ?? people[0]?.value ?? null} onChange={setPersonId} error={errors.personId} />
+            <NativeSelect label={t('nrm.consents.kind')} data={options(t, 'consentKind', CONSENT_KINDS)} value={kind} onChange={(e) => setKind(e.currentTarget.value)} />
+            {kind === 'data_sharing' && <Select label={t('nrm.consents.agency')} data={agencies.data ?? []} value={agencyId} onChange={setAgencyId} searchable error={errors.agencyId} aria-label={t('nrm.consents.agency')} />}
+            {kind === 'data_sharing' && <NativeSelect label={t('nrm.consents.purpose')} data={options(t, 'purpose', REFERRAL_PURPOSES)} value={purpose} onChange={(e) => setPurpose(e.currentTarget.value)} />}
+            <NativeSelect label={t('nrm.consents.form')} data={options(t, 'consentForm', CONSENT_FORMS)} value={form} onChange={(e) => setForm(e.currentTarget.value)} />
+            <Button type="submit" loading={busy}>{t('nrm.consents.add')}</Button>
+          </Group>
+          {kind === 'data_sharing' && agencyId && <Text size="xs" c="dimmed">{agencyName(agencyId)}</Text>}
+        </form>
+      )}
+    </Section>
+  );
+}
+
+function ReferralRow({ r }: { r: ReferralView }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const fmt = useFormatDateTime();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const act = async (what: string, body: object) => {
+    setError(null);
+    try {
+      await api('POST', `/referrals/${r.id}/${what}`, body);
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <Paper withBorder p="xs" data-testid="referral">
+      <Group>
+        <Badge color={STATUS_COLORS[r.status]} data-testid="referral-status">{codeLabel(t, 'referralStatus', r.status)}</Badge>
+        <Text size="sm" fw={600}>{r.direction === 'incoming' ? r.fromAgencyName : r.toAgencyName}</Text>
+        <Text size="sm">{codeLabel(t, 'purpose', r.purpose)}{r.serviceType ? ` · ${codeLabel(t, 'service', r.serviceType)}` : ''}</Text>
+        {r.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}
+        <Text size="xs" c="dimmed">{t('nrm.referrals.due', { date: fmt(r.answerDueAt) })}</Text>
+      </Group>
+      <Text size="xs">{t('nrm.referrals.shared')}: {r.sectionsShared.map((s) => codeLabel(t, 'section', s)).join(', ')}{r.sectionsWithheld.length > 0 && ` · ${t('nrm.referrals.withheld')}: ${r.sectionsWithheld.map((s) => codeLabel(t, 'section', s)).join(', ')}`}</Text>
+      <ErrorAlert error={error} />
+      <Group mt="xs">
+        {r.direction === 'incoming' && r.status === 'pending' && (
+          <>
+            <Button size="xs" onClick={() => void act('accept', {})}>{t('nrm.referrals.accept')}</Button>
+            <TextInput size="xs" placeholder={t('nrm.referrals.reason')} aria-label={t('nrm.referrals.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+            <Button size="xs" color="red" variant="light" onClick={() => void act('decline', { reason })}>{t('nrm.referrals.decline')}</Button>
+          </>
+        )}
+        {r.direction === 'incoming' && r.status === 'accepted' && r.purpose !== 'case_transfer' && (
+          <>
+            <TextInput size="xs" placeholder={t('nrm.referrals.note')} aria-label={t('nrm.referrals.note')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+            <Button size="xs" variant="light" onClick={() => void act('complete', { note: reason })}>{t('nrm.referrals.complete')}</Button>
+          </>
+        )}
+        {r.direction === 'outgoing' && ['pending', 'accepted', 'completed'].includes(r.status) && !(r.purpose === 'case_transfer' && r.status === 'accepted') && (
+          <>
+            <TextInput size="xs" placeholder={t('nrm.referrals.reason')} aria-label={t('nrm.referrals.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+            <Button size="xs" color="red" variant="subtle" onClick={() => void act('revoke', { reason })}>{t('nrm.referrals.revoke')}</Button>
+          </>
+        )}
+      </Group>
+    </Paper>
+  );
+}
+
+export function ReferralList({ items }: { items: readonly ReferralView[] }) {
+  return <Stack gap="xs">{items.map((r) => <ReferralRow key={r.id} r={r} />)}</Stack>;
+}
+
+function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const agencies = useAgencyOptions();
+  const [toAgencyId, setTo] = useState<string | null>(null);
+  const [purpose, setPurpose] = useState('services');
+  const [serviceType, setServiceType] = useState('');
+  const [sections, setSections] = useState<string[]>(['summary', 'people', 'events']);
+  const [reason, setReason] = useState('');
+  const { errors, error, busy, submit } = useFormSubmit();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = { toAgencyId: toAgencyId ?? undefined, purpose, sections, ...(serviceType ? { serviceType } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    void submit(SendReferralBody, body, async (b) => {
+      await api('POST', `/cases/${c.id}/referrals`, b);
+      setReason('');
+      await refresh();
+    });
+  };
+  return (
+    <Section title={t('nrm.referrals.title')} testId="case-referrals">
+      <ReferralList items={c.referrals!} />
+      {writable && (
+        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.referrals.send')}>
+          <ErrorAlert error={error} />
+          <Stack gap="xs">
+            <Group align="flex-end">
+              <Select label={t('nrm.referrals.to')} data={(agencies.data ?? []).filter((a) => a.value !== c.summary?.ownerAgencyId)} value={toAgencyId} onChange={setTo} searchable error={errors.toAgencyId} />
+              <NativeSelect label={t('nrm.referrals.purpose')} data={options(t, 'purpose', REFERRAL_PURPOSES)} value={purpose} onChange={(e) => setPurpose(e.currentTarget.value)} />
+              <NativeSelect label={t('nrm.referrals.service')} data={[{ value: '', label: '—' }, ...options(t, 'service', SERVICE_TYPES)]} value={serviceType} onChange={(e) => setServiceType(e.currentTarget.value)} />
+              <TextInput label={t('nrm.referrals.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={300} />
+            </Group>
+            <Checkbox.Group label={t('nrm.referrals.sections')} value={sections} onChange={setSections} error={errors.sections}>
+              <Group mt={4}>{CASE_SECTIONS.map((s) => <Checkbox key={s} value={s} label={codeLabel(t, 'section', s)} />)}</Group>
+            </Checkbox.Group>
+            <Group><Button type="submit" loading={busy}>{t('nrm.referrals.send')}</Button></Group>
+          </Stack>
+        </form>
+      )}
+    </Section>
+  );
+}
+
+function IdentificationSection({ c }: { c: Detail }) {
+  const { t } = useTranslation();
+  const can = useCan();
+  const name = (personId: string) => c.people?.find((p) => p.personId === personId)?.person.names?.[0]?.asEntered ?? '';
+  return (
+    <Section title={t('nrm.identification.title')} testId="case-identification">
+      {c.identification!.length === 0 && <Text size="sm" c="dimmed">{t('nrm.identification.noVictim')}</Text>}
+      {c.identification!.map((v) => (
+        <Stack key={v.personId} gap={4}>
+          <Text fw={600}>{name(v.personId)}</Text>
+          {v.dates ? (
+            <Group gap="lg">
+              <Text size="sm">{t('nrm.identification.referredOn')}: {v.referredOn}</Text>
+              <Text size="sm">{t('nrm.identification.rgDueOn')}: {v.dates.rgDueOn} {v.rgOverdue && <Badge color="red">{t('nrm.overdue')}</Badge>}</Text>
+              <Text size="sm">{t('nrm.identification.reflectionEndsOn')}: <span data-testid="reflection-end">{v.dates.reflectionEndsOn ?? '—'}</span></Text>
+              <Text size="sm">{t('nrm.identification.earliestConclusiveOn')}: {v.dates.earliestConclusiveOn ?? '—'}</Text>
+              {v.dates.removalHold && <Badge color="grape" variant="light">{t('nrm.identification.removalHold')}</Badge>}
+            </Group>
+          ) : (
+            <Text size="sm" c="dimmed">{t('nrm.identification.notReferred')}</Text>
+          )}
+          {v.decisions.map((d) => (
+            <Text key={d.id} size="sm" td={d.current ? undefined : 'line-through'} data-testid="decision">
+              {codeLabel(t, 'stage', d.stage)}: {codeLabel(t, 'outcome', d.outcome)} · {d.decidedOn} · {d.decidedByName}
+            </Text>
+          ))}
+          {can('identification:decide') && v.dates && <DecisionForm key={v.decisions.length} caseId={c.id} personId={v.personId} current={v.decisions.filter((d) => d.current)} />}
+        </Stack>
+      ))}
+    </Section>
+  );
+}
+
+function DecisionForm({ caseId, personId, current }: { caseId: string; personId: string; current: { id: string; stage: string; outcome: string }[] }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const hasRg = current.some((d) => d.stage === 'reasonable_grounds' && d.outcome === 'positive');
+  const [stage, setStage] = useState<string>(hasRg ? 'conclusive' : 'reasonable_grounds');
+  const outcomes = stage === 'reasonable_grounds' ? RG_OUTCOMES : CONCLUSIVE_OUTCOMES;
+  const [outcome, setOutcome] = useState<string>(outcomes[0]);
+  const [decidedOn, setDecidedOn] = useState(today());
+  const [reasons, setReasons] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const { errors, error, busy, submit } = useFormSubmit();
+  const reconsidered = current.find((d) => d.stage === stage);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = { personId, stage, outcome: (outcomes as readonly string[]).includes(outcome) ? outcome : outcomes[0], decidedOn, reasons, ...(evidence.trim() ? { evidence } : {}), ...(reconsidered ? { reconsiders: reconsidered.id } : {}) };
+    void submit(DecisionBody, body, async (b) => {
+      await api('POST', `/cases/${caseId}/identification/decisions`, b);
+      setReasons('');
+      setEvidence('');
+      await refresh();
+    });
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={t('nrm.identification.decide')}>
+      <ErrorAlert error={error} />
+      <Group align="flex-end">
+        <NativeSelect label={t('nrm.identification.stage')} data={options(t, 'stage', DECISION_STAGES)} value={stage} onChange={(e) => setStage(e.currentTarget.value)} />
+        <NativeSelect label={t('nrm.identification.outcome')} data={options(t, 'outcome', outcomes)} value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)} error={errors.outcome} />
+        <TextInput type="date" label={t('nrm.identification.decidedOn')} value={decidedOn} onChange={(e) => setDecidedOn(e.currentTarget.value)} error={errors.decidedOn} />
+        <TextInput label={t('nrm.identification.reasons')} value={reasons} onChange={(e) => setReasons(e.currentTarget.value)} error={errors.reasons} w={280} />
+        <TextInput label={t('nrm.identification.evidence')} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} w={220} />
+        <Button type="submit" loading={busy}>{reconsidered ? t('nrm.identification.reconsider') : t('nrm.identification.decide')}</Button>
+      </Group>
+    </form>
+  );
+}
+
+function NotesSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const fmt = useFormatDateTime();
+  const [body, setBody] = useState('');
+  const { errors, error, busy, submit } = useFormSubmit();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void submit(CaseNoteBody, { body }, async (b) => {
+      await api('POST', `/cases/${c.id}/notes`, b);
+      setBody('');
+      await refresh();
+    });
+  };
+  return (
+    <Section title={t('nrm.notes.title')} testId="case-notes">
+      {c.narrative && <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{c.narrative}</Text>}
+      {c.notes!.map((n) => <Text key={n.id} size="sm"><b>{n.createdByName}</b> · {fmt(n.createdAt)}: {n.body ?? '—'}</Text>)}
+      {writable && (
+        <form onSubmit={onSubmit} noValidate>
+          <ErrorAlert error={error} />
+          <Textarea label={t('nrm.notes.add')} value={body} onChange={(e) => setBody(e.currentTarget.value)} error={errors.body} autosize minRows={2} />
+          <Button mt="xs" type="submit" loading={busy}>{t('nrm.notes.add')}</Button>
+        </form>
+      )}
+    </Section>
+  );
+}
+
+function TimelineSection({ c }: { c: Detail }) {
+  const { t } = useTranslation();
+  const fmt = useFormatDateTime();
+  return (
+    <Section title={t('nrm.timeline.title')} testId="case-timeline">
+      <Table>
+        <Table.Tbody>
+          {[...c.timeline!].reverse().map((e) => (
+            <Table.Tr key={e.seq}>
+              <Table.Td>{fmt(e.at)}</Table.Td>
+              <Table.Td>{t(`nrm.timeline.action.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}</Table.Td>
+              <Table.Td>{[e.actorName, e.actorAgencyName].filter(Boolean).join(' · ')}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Section>
+  );
+}
+
+function TasksSection({ c, writable }: { c: Detail; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const fmt = useFormatDateTime();
+  const [title, setTitle] = useState('');
+  const [due, setDue] = useState('');
+  const { errors, error, busy, submit } = useFormSubmit();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const dueAt = due ? new Date(due).toISOString() : '';
+    void submit(CreateTaskBody, { title, dueAt }, async (b) => {
+      await api('POST', `/cases/${c.id}/tasks`, b);
+      setTitle('');
+      setDue('');
+      await refresh();
+    });
+  };
+  const done = async (taskId: string) => {
+    await api('POST', `/cases/${c.id}/tasks/${taskId}/complete`);
+    await refresh();
+  };
+  return (
+    <Section title={t('nrm.tasks.title')} testId="case-tasks">
+      {c.tasks!.map((k) => (
+        <Group key={k.id} data-testid="case-task">
+          <Text size="sm" td={k.completedAt ? 'line-through' : undefined}>{k.title ?? '—'}</Text>
+          <Text size="sm" c="dimmed">{fmt(k.dueAt)} · {k.assignedUserName}</Text>
+          {k.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}
+          {!k.completedAt && writable && <Button size="xs" variant="light" onClick={() => void done(k.id)}>{t('nrm.tasks.done')}</Button>}
+        </Group>
+      ))}
+      {writable && (
+        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.tasks.add')}>
+          <ErrorAlert error={error} />
+          <Group align="flex-end">
+            <TextInput label={t('nrm.tasks.task')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={errors.title} w={320} />
+            <TextInput type="datetime-local" label={t('nrm.tasks.due')} value={due} onChange={(e) => setDue(e.currentTarget.value)} error={errors.dueAt} />
+            <Button type="submit" loading={busy}>{t('nrm.tasks.add')}</Button>
+          </Group>
+        </form>
+      )}
+    </Section>
+  );
+}

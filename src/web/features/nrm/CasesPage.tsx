@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { Anchor, Badge, Button, Group, MultiSelect, Table, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { CASE_STATUSES, EXPLOITATION_FORMS } from '../../../shared/nrm.ts';
+import { CaseListItem } from '../../../shared/schemas/cases.ts';
+import { usePagedList } from '../../api/lists.ts';
+import { useCan } from '../../api/session.ts';
+import { ErrorAlert } from '../../components/errors.tsx';
+import { Page } from '../../components/Page.tsx';
+import { useFormatDateTime } from '../../components/format.ts';
+import { CASES_KEY } from './api.ts';
+import { codeLabel, options, STATUS_COLORS } from './labels.ts';
+
+/** The cases the user may see, newest first, filtered by status, form of exploitation and number. */
+export function CasesPage() {
+  const { t } = useTranslation();
+  const can = useCan();
+  const formatDate = useFormatDateTime();
+  const [status, setStatus] = useState<string[]>([]);
+  const [forms, setForms] = useState<string[]>([]);
+  const [number, setNumber] = useState('');
+  const [debounced] = useDebouncedValue(number.trim(), 300);
+  const list = usePagedList(CASES_KEY, '/cases', CaseListItem, {
+    status: status.join(',') || undefined,
+    exploitation: forms.join(',') || undefined,
+    number: debounced.length >= 3 ? debounced : undefined,
+    limit: 50,
+  });
+  const canOpen = ['case:create:agency', 'case:create:all', 'case:create:own'].some(can);
+  return (
+    <Page title={t('nrm.cases.title')} description={t('nrm.cases.intro')} actions={canOpen && <Button component={Link} to="/cases/new">{t('nrm.cases.open')}</Button>}>
+      <Group align="flex-end">
+        <TextInput label={t('nrm.cases.number')} value={number} onChange={(e) => setNumber(e.currentTarget.value)} w={200} />
+        <MultiSelect label={t('nrm.cases.status')} data={options(t, 'caseStatus', CASE_STATUSES)} value={status} onChange={setStatus} w={260} clearable />
+        <MultiSelect label={t('nrm.cases.exploitation')} data={options(t, 'exploitation', EXPLOITATION_FORMS)} value={forms} onChange={setForms} w={320} clearable searchable />
+      </Group>
+      <ErrorAlert error={list.error} />
+      <Table striped highlightOnHover bg="white">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('nrm.cases.number')}</Table.Th>
+            <Table.Th>{t('nrm.cases.status')}</Table.Th>
+            <Table.Th>{t('nrm.cases.victimStatus')}</Table.Th>
+            <Table.Th>{t('nrm.cases.exploitation')}</Table.Th>
+            <Table.Th>{t('nrm.cases.region')}</Table.Th>
+            <Table.Th>{t('nrm.cases.agency')}</Table.Th>
+            <Table.Th>{t('nrm.cases.opened')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {list.items.map((c) => (
+            <Table.Tr key={c.id} data-testid="case-row">
+              <Table.Td><Anchor component={Link} to={`/cases/${c.id}`}>{c.caseNumber}</Anchor>{c.access === 'granted' && <Badge ml="xs" size="xs" variant="light">{t('nrm.cases.shared')}</Badge>}</Table.Td>
+              <Table.Td><Badge color={STATUS_COLORS[c.status]} variant="light">{codeLabel(t, 'caseStatus', c.status)}</Badge></Table.Td>
+              <Table.Td>{codeLabel(t, 'victimStatus', c.victimStatus)}</Table.Td>
+              <Table.Td>{c.exploitationForms.map((f) => codeLabel(t, 'exploitation', f)).join(', ') || '—'}</Table.Td>
+              <Table.Td>{c.region ?? '—'}</Table.Td>
+              <Table.Td>{c.ownerAgencyName}</Table.Td>
+              <Table.Td>{formatDate(c.openedAt)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {!list.isPending && list.items.length === 0 && <p>{t('nrm.cases.none')}</p>}
+      {list.hasNextPage && <Button variant="subtle" onClick={() => void list.fetchNextPage()}>{t('nrm.more')}</Button>}
+    </Page>
+  );
+}
