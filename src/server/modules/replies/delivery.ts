@@ -107,7 +107,8 @@ export class DeliveryWorker {
       const d = await this.address(m.contactId, m.body);
       outcome = { ok: true, ...(await this.transport.send(d)) };
     } catch (e) {
-      outcome = e instanceof DeliveryError ? { ok: false, error: e.message, permanent: e.permanent } : { ok: false, error: `unexpected: ${(e as Error).message}`, permanent: false };
+      if (!(e instanceof DeliveryError)) this.log.error({ messageId: m.id, err: { name: (e as Error).name } }, 'reply delivery: unexpected error');
+      outcome = e instanceof DeliveryError ? { ok: false, error: e.message, permanent: e.permanent } : { ok: false, error: 'unexpected error (see the server log)', permanent: false };
     }
     const last = m.deliveryAttempts >= this.maxAttempts;
     await auditedTransaction(this.db, SYSTEM_ACTOR, async (tx) => {
