@@ -126,9 +126,11 @@ export class DeliveryWorker {
         const wait = this.delays[m.deliveryAttempts - 1] ?? this.delays.at(-1) ?? 60_000;
         updated = await mine.set({ nextAttemptAt: sql<Date>`now() + ${`${wait} milliseconds`}::interval`, deliveryError: outcome.error }).executeTakeFirst();
       }
-      if (Number(updated.numUpdatedRows) === 0 || !audit) return { result: undefined, audit: [] };
+      if (Number(updated.numUpdatedRows) === 0) return { result: undefined, audit: [] };
+      // Every attempt goes to the live queue (an open conversation panel reloads from it, so it need
+      // not poll); only final outcomes are audited.
       await notifyContact(tx, m.contactId);
-      return { result: undefined, audit: { ...audit, recordType: 'contact', recordId: m.contactId } };
+      return { result: undefined, audit: audit ? { ...audit, recordType: 'contact', recordId: m.contactId } : [] };
     });
     if (!outcome.ok) this.log.warn({ messageId: m.id, attempts: m.deliveryAttempts, permanent: outcome.permanent }, 'reply not delivered');
   }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { createTestApp, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
@@ -144,6 +145,29 @@ describe('replies on SMS, WhatsApp and Telegram', () => {
       await t.db.selectFrom('auditLog').selectAll().where('recordId', '=', contactId).execute(),
     ]);
     expect(kept).not.toMatch(/Leyla|551230099|deactivated/);
+  });
+
+  it('sends every delivery attempt to the live queue, so an open conversation need not poll', async () => {
+    const contactId = await inboundTelegram(880014, 'hello');
+    const listener = new pg.Client({ connectionString: t.url });
+    await listener.connect();
+    const events: string[] = [];
+    listener.on('notification', (n) => {
+      const e = JSON.parse(n.payload ?? '{}') as { type?: string; id?: string };
+      if (e.type === 'contact' && e.id === contactId) events.push(e.id);
+    });
+    try {
+      await listener.query('LISTEN pathway_live');
+      telegramApi.answer({ status: 502, json: { ok: false } }, { status: 502, json: { ok: false } });
+      const m = (await reply(contactId, { body: 'third try' })).json() as ConversationMessage;
+      expect(await settled(m.id)).toMatchObject({ delivery: 'sent', deliveryAttempts: 3 });
+      // The reply written, then each of the three attempts (two passing failures, one delivery).
+      await expect.poll(() => events.length, { timeout: 3000, interval: 25 }).toBe(4);
+      const audited = await t.db.selectFrom('auditLog').select('action').where('recordId', '=', contactId).where('action', 'like', 'contact.reply_%').execute();
+      expect(audited.map((a) => a.action).sort()).toEqual(['contact.reply_delivered', 'contact.reply_written']);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('gives up after the last attempt with the error, shows it, and a retry sends it', async () => {
