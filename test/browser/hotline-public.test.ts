@@ -126,4 +126,13 @@ describe('public reports', () => {
     await page.goBack().catch(() => null);
     expect(page.url()).not.toContain('/public/report');
   });
+  it('moving between the report pages replaces history, so Back after a quick exit shows none of them', async () => {
+    const page = await publicPage('/public/report');
+    await page.getByRole('link', { name: T.report.followUpInstead }).click();
+    await page.waitForURL(/\/public\/report\/follow-up$/);
+    await page.getByRole('button', { name: T.quickExit.button }).click();
+    await page.waitForURL(NEUTRAL);
+    await page.goBack().catch(() => null);
+    expect(page.url()).not.toContain('/public/report');
+  });
 });

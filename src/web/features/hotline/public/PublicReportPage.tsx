@@ -47,7 +47,7 @@ export function PublicReportPage() {
         <Stack>
           <ShowOnce label={t('hotlinePublic.report.codeLabel')} value={receipt.code} testId="follow-up-code" />
           <Text size="sm">{t('hotlinePublic.report.codeHelp')}</Text>
-          <Anchor component={Link} to="/public/report/follow-up">{t('hotlinePublic.report.followUpLink')}</Anchor>
+          <Anchor component={Link} to="/public/report/follow-up" replace>{t('hotlinePublic.report.followUpLink')}</Anchor>
           <Button variant="default" onClick={() => setReceipt(null)}>{t('hotlinePublic.report.another')}</Button>
         </Stack>
       </PublicReportChrome>
@@ -97,7 +97,7 @@ export function PublicReportPage() {
           </Box>
           <ErrorAlert error={form.error} />
           <Button type="submit" loading={form.busy}>{t('hotlinePublic.report.submit')}</Button>
-          <Anchor component={Link} to="/public/report/follow-up" size="sm">{t('hotlinePublic.report.followUpInstead')}</Anchor>
+          <Anchor component={Link} to="/public/report/follow-up" replace size="sm">{t('hotlinePublic.report.followUpInstead')}</Anchor>
         </Stack>
       </form>
     </PublicReportChrome>
