@@ -135,4 +135,17 @@ describe('public reports', () => {
     await page.goBack().catch(() => null);
     expect(page.url()).not.toContain('/public/report');
   });
+  it('the honeypot is a field that neither people nor browser autofill fill', async () => {
+    const page = await publicPage('/public/report');
+    const trap = page.locator('input[data-honeypot]');
+    expect(await trap.count()).toBe(1);
+    const attrs = await trap.evaluate((el: HTMLInputElement) => ({ name: el.name, id: el.id, tabIndex: el.tabIndex, autocomplete: el.autocomplete, hidden: el.closest('[aria-hidden="true"]') !== null, left: el.getBoundingClientRect().right }));
+    // Names autofill heuristics look for (website, url, name, e-mail, phone, address, company ...).
+    const autofillWords = /web|site|url|name|mail|phone|tel|addr|street|city|zip|post|company|org|country/i;
+    expect(attrs.name).not.toMatch(autofillWords);
+    expect(attrs.id).not.toMatch(autofillWords);
+    expect(attrs).toMatchObject({ tabIndex: -1, autocomplete: 'off', hidden: true });
+    expect(attrs.left).toBeLessThan(0);
+    expect(await page.locator('input[name="website"]').count()).toBe(0);
+  });
 });

@@ -88,11 +88,16 @@ export function PublicReportPage() {
               />
             </Stack>
           )}
-          {/* The honeypot: off screen and out of the tab order, so only bots fill it. */}
+          {/*
+            The honeypot (`website` in the API): off screen, out of the tab order and hidden from
+            screen readers, so only bots fill it. Its name, id and label match nothing that browser
+            autofill or a password manager fills (no "website", "url", "name", "email", ...), so a
+            genuine report is not silently dropped because the browser filled it.
+          */}
           <Box aria-hidden="true" style={{ position: 'absolute', left: '-10000px', width: 1, height: 1, overflow: 'hidden' }}>
             <label>
               {t('hotlinePublic.report.honeypot')}
-              <input name="website" type="text" tabIndex={-1} autoComplete="off" value={v.website} onChange={set('website')} />
+              <input name="pw_hp_k7q" id="pw_hp_k7q" data-honeypot="" type="text" tabIndex={-1} autoComplete="off" data-1p-ignore="" data-lpignore="true" data-form-type="other" value={v.website} onChange={set('website')} />
             </label>
           </Box>
           <ErrorAlert error={form.error} />
