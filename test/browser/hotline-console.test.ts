@@ -266,5 +266,15 @@ describe('hotline console', () => {
     const left = await op.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('pathway.contactDraft.')));
     expect(left).toEqual([]);
     await op.context().setOffline(false);
+
+    // A session that ends on the server (expired, revoked): the first 401 removes the copies too.
+    // (Signed out while offline, the server never heard of it: the session cookie still works.)
+    await op.goto('/hotline/console');
+    await op.getByRole('navigation', { name: en.nav.main }).waitFor();
+    await op.evaluate(([id, userId]) => localStorage.setItem(`pathway.contactDraft.${id}`, JSON.stringify({ data: { summary: 'Typed before the session ended' }, baseVersion: 0, userId })), [contactId, opUser.id] as const);
+    await web.db.updateTable('sessions').set({ revokedAt: new Date() }).where('userId', '=', opUser.id).execute();
+    await op.reload();
+    await op.getByRole('heading', { name: en.signIn.title }).waitFor();
+    expect(await op.evaluate((id) => localStorage.getItem(`pathway.contactDraft.${id}`), contactId)).toBeNull();
   });
 });
