@@ -231,4 +231,50 @@ describe('hotline console', () => {
     const row = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'channel', 'summary']).where('id', '=', contactId!).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed while offline' });
   });
+  it("keeps the browser copy of a form only for its user: another user's copy is dropped, and sign-out removes all", async () => {
+    const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
+    const op = await web.newPage();
+    await signIn(op, opUser.email);
+    await op.goto('/hotline/console');
+    await op.getByRole('button', { name: h.enter.open }).click();
+    const dialog = op.getByRole('dialog');
+    await dialog.getByLabel(h.field.channel).selectOption('walk_in');
+    await dialog.getByRole('button', { name: h.enter.submit }).click();
+    const ws = op.getByTestId('contact-workspace');
+    await ws.waitFor();
+    const contactId = (await ws.getAttribute('data-contact-id'))!;
+    const form = op.getByRole('form', { name: h.form.title });
+    await form.getByRole('textbox', { name: h.field.summary }).waitFor();
+
+    // A copy left by someone else in this browser is neither shown nor kept.
+    const stranger = crypto.randomUUID();
+    await op.evaluate(([id, userId]) => localStorage.setItem(`pathway.contactDraft.${id}`, JSON.stringify({ data: { summary: 'Typed by another user' }, baseVersion: 0, userId })), [contactId, stranger] as const);
+    await op.reload();
+    await form.getByRole('textbox', { name: h.field.summary }).waitFor();
+    expect(await form.getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('');
+    expect(await op.evaluate((id) => localStorage.getItem(`pathway.contactDraft.${id}`), contactId)).toBeNull();
+
+    // Typed while offline: kept in the browser with the user's id, until the user signs out.
+    await op.context().setOffline(true);
+    await form.getByRole('textbox', { name: h.field.summary }).fill('Victim lives at 12 Nizami street');
+    await op.locator('[data-testid="save-state"][data-state="offline"]').waitFor();
+    const kept = await op.evaluate((id) => localStorage.getItem(`pathway.contactDraft.${id}`), contactId);
+    expect(JSON.parse(kept!)).toMatchObject({ userId: opUser.id, data: { summary: 'Victim lives at 12 Nizami street' } });
+    await op.getByRole('button', { name: en.account.menu }).click();
+    await op.getByRole('menuitem', { name: en.account.signOut, exact: true }).click();
+    await op.getByRole('heading', { name: en.signIn.title }).waitFor();
+    const left = await op.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('pathway.contactDraft.')));
+    expect(left).toEqual([]);
+    await op.context().setOffline(false);
+
+    // A session that ends on the server (expired, revoked): the first 401 removes the copies too.
+    // (Signed out while offline, the server never heard of it: the session cookie still works.)
+    await op.goto('/hotline/console');
+    await op.getByRole('navigation', { name: en.nav.main }).waitFor();
+    await op.evaluate(([id, userId]) => localStorage.setItem(`pathway.contactDraft.${id}`, JSON.stringify({ data: { summary: 'Typed before the session ended' }, baseVersion: 0, userId })), [contactId, opUser.id] as const);
+    await web.db.updateTable('sessions').set({ revokedAt: new Date() }).where('userId', '=', opUser.id).execute();
+    await op.reload();
+    await op.getByRole('heading', { name: en.signIn.title }).waitFor();
+    expect(await op.evaluate((id) => localStorage.getItem(`pathway.contactDraft.${id}`), contactId)).toBeNull();
+  });
 });

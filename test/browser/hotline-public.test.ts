@@ -126,4 +126,26 @@ describe('public reports', () => {
     await page.goBack().catch(() => null);
     expect(page.url()).not.toContain('/public/report');
   });
+  it('moving between the report pages replaces history, so Back after a quick exit shows none of them', async () => {
+    const page = await publicPage('/public/report');
+    await page.getByRole('link', { name: T.report.followUpInstead }).click();
+    await page.waitForURL(/\/public\/report\/follow-up$/);
+    await page.getByRole('button', { name: T.quickExit.button }).click();
+    await page.waitForURL(NEUTRAL);
+    await page.goBack().catch(() => null);
+    expect(page.url()).not.toContain('/public/report');
+  });
+  it('the honeypot is a field that neither people nor browser autofill fill', async () => {
+    const page = await publicPage('/public/report');
+    const trap = page.locator('input[data-honeypot]');
+    expect(await trap.count()).toBe(1);
+    const attrs = await trap.evaluate((el: HTMLInputElement) => ({ name: el.name, id: el.id, tabIndex: el.tabIndex, autocomplete: el.autocomplete, hidden: el.closest('[aria-hidden="true"]') !== null, left: el.getBoundingClientRect().right }));
+    // Names autofill heuristics look for (website, url, name, e-mail, phone, address, company ...).
+    const autofillWords = /web|site|url|name|mail|phone|tel|addr|street|city|zip|post|company|org|country/i;
+    expect(attrs.name).not.toMatch(autofillWords);
+    expect(attrs.id).not.toMatch(autofillWords);
+    expect(attrs).toMatchObject({ tabIndex: -1, autocomplete: 'off', hidden: true });
+    expect(attrs.left).toBeLessThan(0);
+    expect(await page.locator('input[name="website"]').count()).toBe(0);
+  });
 });

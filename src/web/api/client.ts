@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ErrorBody } from '../../shared/schemas/common.ts';
+import { clearContactDrafts } from './localCopies.ts';
 
 /** A failed API call: the server's stable error code, its message and per-field problems. */
 export class ApiError extends Error {
@@ -66,6 +67,8 @@ export async function api(method: Method, path: string, body?: unknown, schema?:
     }
   }
   if (!res.ok) {
+    // No session (expired, revoked, signed out elsewhere): what it typed must not stay in this browser.
+    if (res.status === 401) clearContactDrafts();
     const parsed = ErrorBody.safeParse(json);
     if (parsed.success) {
       const e = parsed.data.error;

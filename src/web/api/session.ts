@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { MeResponse, type UserView } from '../../shared/schemas/auth.ts';
 import { api, isApiError, setCsrfToken } from './client.ts';
+import { clearContactDrafts } from './localCopies.ts';
 
 export type Me = z.infer<typeof MeResponse>;
 export const ME_KEY = ['me'] as const;
@@ -45,6 +46,7 @@ export function useSignedIn() {
   const qc = useQueryClient();
   return (user: UserView, csrfToken: string) => {
     setCsrfToken(csrfToken);
+    clearContactDrafts(user.id);
     const prev = qc.getQueryData<Me | null>(ME_KEY);
     const next: Me = { user, csrfToken, demo: prev?.demo ?? false };
     qc.setQueryData<Me | null>(ME_KEY, next);
@@ -56,6 +58,7 @@ export function useSignedOut() {
   const qc = useQueryClient();
   return () => {
     setCsrfToken(null);
+    clearContactDrafts();
     qc.clear();
     qc.setQueryData<Me | null>(ME_KEY, null);
   };

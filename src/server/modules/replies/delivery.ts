@@ -107,7 +107,8 @@ export class DeliveryWorker {
       const d = await this.address(m.contactId, m.body);
       outcome = { ok: true, ...(await this.transport.send(d)) };
     } catch (e) {
-      outcome = e instanceof DeliveryError ? { ok: false, error: e.message, permanent: e.permanent } : { ok: false, error: `unexpected: ${(e as Error).message}`, permanent: false };
+      if (!(e instanceof DeliveryError)) this.log.error({ messageId: m.id, err: { name: (e as Error).name } }, 'reply delivery: unexpected error');
+      outcome = e instanceof DeliveryError ? { ok: false, error: e.message, permanent: e.permanent } : { ok: false, error: 'unexpected error (see the server log)', permanent: false };
     }
     const last = m.deliveryAttempts >= this.maxAttempts;
     await auditedTransaction(this.db, SYSTEM_ACTOR, async (tx) => {
@@ -125,9 +126,11 @@ export class DeliveryWorker {
         const wait = this.delays[m.deliveryAttempts - 1] ?? this.delays.at(-1) ?? 60_000;
         updated = await mine.set({ nextAttemptAt: sql<Date>`now() + ${`${wait} milliseconds`}::interval`, deliveryError: outcome.error }).executeTakeFirst();
       }
-      if (Number(updated.numUpdatedRows) === 0 || !audit) return { result: undefined, audit: [] };
+      if (Number(updated.numUpdatedRows) === 0) return { result: undefined, audit: [] };
+      // Every attempt goes to the live queue (an open conversation panel reloads from it, so it need
+      // not poll); only final outcomes are audited.
       await notifyContact(tx, m.contactId);
-      return { result: undefined, audit: { ...audit, recordType: 'contact', recordId: m.contactId } };
+      return { result: undefined, audit: audit ? { ...audit, recordType: 'contact', recordId: m.contactId } : [] };
     });
     if (!outcome.ok) this.log.warn({ messageId: m.id, attempts: m.deliveryAttempts, permanent: outcome.permanent }, 'reply not delivered');
   }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { createTestApp, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
@@ -134,14 +135,49 @@ describe('replies on SMS, WhatsApp and Telegram', () => {
     expect(row).toMatchObject({ delivery: 'sent', deliveryAttempts: 3, deliveryError: null });
   });
 
+  it("keeps none of Telegram's description, only the status and a fixed text", async () => {
+    const contactId = await inboundTelegram(880013, 'hello');
+    telegramApi.answer({ status: 403, json: { ok: false, error_code: 403, description: 'Forbidden: user Leyla Mammadova +994551230099 is deactivated' } });
+    const m = (await reply(contactId, { body: 'are you safe?' })).json() as ConversationMessage;
+    expect(await settled(m.id)).toMatchObject({ delivery: 'failed', deliveryAttempts: 1, deliveryError: expect.stringMatching(/^Telegram 403: forbidden/) });
+    const kept = JSON.stringify([
+      await t.db.selectFrom('contactMessages').selectAll().where('contactId', '=', contactId).execute(),
+      await t.db.selectFrom('auditLog').selectAll().where('recordId', '=', contactId).execute(),
+    ]);
+    expect(kept).not.toMatch(/Leyla|551230099|deactivated/);
+  });
+
+  it('sends every delivery attempt to the live queue, so an open conversation need not poll', async () => {
+    const contactId = await inboundTelegram(880014, 'hello');
+    const listener = new pg.Client({ connectionString: t.url });
+    await listener.connect();
+    const events: string[] = [];
+    listener.on('notification', (n) => {
+      const e = JSON.parse(n.payload ?? '{}') as { type?: string; id?: string };
+      if (e.type === 'contact' && e.id === contactId) events.push(e.id);
+    });
+    try {
+      await listener.query('LISTEN pathway_live');
+      telegramApi.answer({ status: 502, json: { ok: false } }, { status: 502, json: { ok: false } });
+      const m = (await reply(contactId, { body: 'third try' })).json() as ConversationMessage;
+      expect(await settled(m.id)).toMatchObject({ delivery: 'sent', deliveryAttempts: 3 });
+      // The reply written, then each of the three attempts (two passing failures, one delivery).
+      await expect.poll(() => events.length, { timeout: 3000, interval: 25 }).toBe(4);
+      const audited = await t.db.selectFrom('auditLog').select('action').where('recordId', '=', contactId).where('action', 'like', 'contact.reply_%').execute();
+      expect(audited.map((a) => a.action).sort()).toEqual(['contact.reply_delivered', 'contact.reply_written']);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('gives up after the last attempt with the error, shows it, and a retry sends it', async () => {
     const contactId = await inboundTwilio('+994501110000', '+994125550152', 'hi');
     twilioApi.answer(...Array.from({ length: 3 }, () => ({ status: 500, json: { code: 20500, message: 'Internal Server Error' } })));
     const m = (await reply(contactId, { body: 'are you there?' })).json() as ConversationMessage;
     const row = await settled(m.id);
-    expect(row).toMatchObject({ delivery: 'failed', deliveryAttempts: 3, deliveryError: 'Twilio 500 (20500): Internal Server Error' });
+    expect(row).toMatchObject({ delivery: 'failed', deliveryAttempts: 3, deliveryError: 'Twilio 500 (20500): internal error at Twilio' });
     const shown = (await conversation(contactId)).items.find((i) => i.id === m.id)!;
-    expect(shown).toMatchObject({ delivery: 'failed', deliveryAttempts: 3, deliveryError: 'Twilio 500 (20500): Internal Server Error' });
+    expect(shown).toMatchObject({ delivery: 'failed', deliveryAttempts: 3, deliveryError: 'Twilio 500 (20500): internal error at Twilio' });
     const audit = await t.db.selectFrom('auditLog').select('action').where('recordId', '=', contactId).where('action', '=', 'contact.reply_failed').execute();
     expect(audit).toHaveLength(1);
 
@@ -156,10 +192,16 @@ describe('replies on SMS, WhatsApp and Telegram', () => {
   it('a refusal by the provider (a 4xx) fails at once without more attempts', async () => {
     const contactId = await inboundTwilio('+994501110001', '+994125550152', 'hi');
     const before = twilioApi.requests.length;
-    twilioApi.answer({ status: 400, json: { code: 21211, message: "The 'To' number is not a valid phone number." } });
+    // Twilio's real wording quotes the number; none of it may be kept.
+    twilioApi.answer({ status: 400, json: { code: 21211, message: "The 'To' number +994501110001 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 } });
     const m = (await reply(contactId, { body: 'hello' })).json() as ConversationMessage;
-    expect(await settled(m.id)).toMatchObject({ delivery: 'failed', deliveryAttempts: 1 });
+    expect(await settled(m.id)).toMatchObject({ delivery: 'failed', deliveryAttempts: 1, deliveryError: 'Twilio 400 (21211): the recipient number is not valid' });
     expect(twilioApi.requests.length - before).toBe(1);
+    const messages = await t.db.selectFrom('contactMessages').selectAll().where('contactId', '=', contactId).execute();
+    expect(JSON.stringify(messages)).not.toContain('501110001');
+    const audit = await t.db.selectFrom('auditLog').selectAll().where('recordId', '=', contactId).execute();
+    expect(audit.some((a) => a.action === 'contact.reply_failed')).toBe(true);
+    expect(JSON.stringify(audit)).not.toContain('501110001');
   });
 });
 

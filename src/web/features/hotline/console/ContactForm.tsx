@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { CONTACT_CATEGORIES, CONTACT_TYPES, CONTACTOR_TYPES, PERSON_ROLES, SEXES, URGENCIES } from '../../../../shared/hotline.ts';
 import { ContactFormBody, DraftView, type ContactDraftData, type ContactView } from '../../../../shared/schemas/contacts.ts';
 import { api, isApiError } from '../../../api/client.ts';
+import { contactDraftKey } from '../../../api/localCopies.ts';
+import { useUser } from '../../../api/session.ts';
 import { useFormSubmit } from '../../../components/errors.tsx';
 import { ConsoleErrorAlert } from './errors.tsx';
 import { useFormatDateTime } from '../../../components/format.ts';
@@ -17,22 +19,31 @@ type Person = NonNullable<Draft['persons']>[number];
 type SaveState = { kind: 'idle' | 'saving' | 'saved' | 'offline' | 'conflict' | 'error'; at?: string; error?: unknown };
 
 const LANGUAGES = ['az', 'ru', 'en', 'tr', 'fa', 'uk'];
-const localKey = (id: string) => `pathway.contactDraft.${id}`;
 
-/** What was typed but not yet stored on the server, kept in the browser until it is (a lost network, a closed tab). */
-type LocalCopy = { data: Draft; baseVersion: number };
-function readLocal(id: string): LocalCopy | null {
+/**
+ * What was typed but not yet stored on the server, kept in the browser until it is (a lost network,
+ * a closed tab), with the id of the user who typed it: another user's copy is never taken up but
+ * removed. All copies go on sign-out, on a 401 and when the contact is closed (`localCopies.ts`).
+ */
+type LocalCopy = { data: Draft; baseVersion: number; userId: string };
+function readLocal(id: string, userId: string): LocalCopy | null {
   try {
-    const raw = localStorage.getItem(localKey(id));
-    return raw ? (JSON.parse(raw) as LocalCopy) : null;
+    const raw = localStorage.getItem(contactDraftKey(id));
+    const copy = raw ? (JSON.parse(raw) as Partial<LocalCopy>) : null;
+    if (!copy) return null;
+    if (copy.userId !== userId || !copy.data) {
+      localStorage.removeItem(contactDraftKey(id));
+      return null;
+    }
+    return copy as LocalCopy;
   } catch {
     return null;
   }
 }
-function writeLocal(id: string, copy: LocalCopy | null) {
+function writeLocal(id: string, copy: Omit<LocalCopy, 'userId'> | null, userId?: string) {
   try {
-    if (copy) localStorage.setItem(localKey(id), JSON.stringify(copy));
-    else localStorage.removeItem(localKey(id));
+    if (copy && userId) localStorage.setItem(contactDraftKey(id), JSON.stringify({ ...copy, userId }));
+    else localStorage.removeItem(contactDraftKey(id));
   } catch {
     // Private browsing or a full storage: the server draft is still saved.
   }
@@ -64,6 +75,7 @@ export function ContactForm({ contact }: { contact: ContactView }) {
   const qc = useQueryClient();
   const fmt = useFormatDateTime();
   const id = contact.id;
+  const userId = useUser().id;
   const [values, setValues] = useState<Draft | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
@@ -80,7 +92,7 @@ export function ContactForm({ contact }: { contact: ContactView }) {
     loadDraft(id)
       .then((d) => {
         if (cancelled) return;
-        const local = readLocal(id);
+        const local = readLocal(id, userId);
         if (local) {
           // Typed here but never stored: take it up and store it now. If another tab saved since,
           // the save is refused as a conflict and the operator chooses; nothing typed is dropped.
@@ -118,7 +130,7 @@ export function ContactForm({ contact }: { contact: ContactView }) {
         dirty.current = false;
         writeLocal(id, null);
       } else {
-        writeLocal(id, { data: latest.current, baseVersion: r.version });
+        writeLocal(id, { data: latest.current, baseVersion: r.version }, userId);
       }
       setSave({ kind: 'saved', at: r.updatedAt });
     } catch (e) {
@@ -132,15 +144,15 @@ export function ContactForm({ contact }: { contact: ContactView }) {
     }
     // Changes typed while this save was on its way go next.
     if (dirty.current && latest.current !== sent && !retry.current) void saveNow();
-  }, [id]);
+  }, [id, userId]);
 
   // A short pause after typing, then save; the browser copy is written at once.
   useEffect(() => {
     if (!values || !dirty.current) return;
-    writeLocal(id, { data: values, baseVersion: version.current });
+    writeLocal(id, { data: values, baseVersion: version.current }, userId);
     const timer = setTimeout(() => void saveNow(), 600);
     return () => clearTimeout(timer);
-  }, [values, id, saveNow]);
+  }, [values, id, saveNow, userId]);
 
   useEffect(() => {
     const online = () => void saveNow();

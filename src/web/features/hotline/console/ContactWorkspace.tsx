@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { CONTACT_OUTCOMES } from '../../../../shared/hotline.ts';
 import { CloseContactBody, EscalateBody, type ContactView } from '../../../../shared/schemas/contacts.ts';
 import { api } from '../../../api/client.ts';
+import { removeContactDraft } from '../../../api/localCopies.ts';
 import { useFormSubmit } from '../../../components/errors.tsx';
 import { ConsoleErrorAlert, consoleErrorText } from './errors.tsx';
 import { useFormatDateTime } from '../../../components/format.ts';
@@ -172,6 +173,7 @@ function CloseContact({ c, onClosed }: { c: ContactView; onClosed: () => void })
   const close = () =>
     f.submit(CloseContactBody, { outcomes, outcomeNote: note.trim() || null }, async (data) => {
       await api('POST', `/contacts/${c.id}/close`, data);
+      removeContactDraft(c.id);
       await Promise.all([qc.invalidateQueries({ queryKey: QUEUE_KEY }), qc.invalidateQueries({ queryKey: STATE_KEY }), qc.invalidateQueries({ queryKey: contactKey(c.id) })]);
       notifications.show({ color: 'teal', message: t('hotlineConsole.close.done') });
       onClosed();

@@ -38,8 +38,8 @@ function useLiveConversation(contactId: string, enabled: boolean) {
 
 /**
  * The messages of one contact in order, inbound and outbound, with each reply's delivery, and a box
- * to answer on the contact's own channel. New messages and delivery changes arrive through the live
- * queue; while a reply is being sent the panel also looks again every two seconds.
+ * to answer on the contact's own channel. New messages and every delivery attempt arrive through the
+ * live queue, which is the only reason to read again: the panel never polls (each read is audited).
  */
 export function ConversationPanel({ contactId, live = true }: { contactId: string; live?: boolean }) {
   const { t } = useTranslation();
@@ -50,7 +50,6 @@ export function ConversationPanel({ contactId, live = true }: { contactId: strin
   const q = useQuery({
     queryKey: key,
     queryFn: () => api('GET', `/contacts/${contactId}/messages`, undefined, Conversation),
-    refetchInterval: (query) => (query.state.data?.items.some((m) => m.delivery === 'pending') ? 2000 : false),
   });
   const [body, setBody] = useState('');
   const form = useFormSubmit();

@@ -55,7 +55,7 @@ export function FollowUpPage() {
             />
             {isApiError(open.error, 'not_found') ? <Alert color="red" role="alert">{t('hotlinePublic.followUp.wrongCode')}</Alert> : <ErrorAlert error={open.error} />}
             <Button type="submit" loading={open.busy}>{t('hotlinePublic.followUp.open')}</Button>
-            <Anchor component={Link} to="/public/report" size="sm">{t('hotlinePublic.followUp.newReport')}</Anchor>
+            <Anchor component={Link} to="/public/report" replace size="sm">{t('hotlinePublic.followUp.newReport')}</Anchor>
           </Stack>
         </form>
       </PublicReportChrome>

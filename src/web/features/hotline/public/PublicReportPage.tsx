@@ -47,7 +47,7 @@ export function PublicReportPage() {
         <Stack>
           <ShowOnce label={t('hotlinePublic.report.codeLabel')} value={receipt.code} testId="follow-up-code" />
           <Text size="sm">{t('hotlinePublic.report.codeHelp')}</Text>
-          <Anchor component={Link} to="/public/report/follow-up">{t('hotlinePublic.report.followUpLink')}</Anchor>
+          <Anchor component={Link} to="/public/report/follow-up" replace>{t('hotlinePublic.report.followUpLink')}</Anchor>
           <Button variant="default" onClick={() => setReceipt(null)}>{t('hotlinePublic.report.another')}</Button>
         </Stack>
       </PublicReportChrome>
@@ -88,16 +88,21 @@ export function PublicReportPage() {
               />
             </Stack>
           )}
-          {/* The honeypot: off screen and out of the tab order, so only bots fill it. */}
+          {/*
+            The honeypot (`website` in the API): off screen, out of the tab order and hidden from
+            screen readers, so only bots fill it. Its name, id and label match nothing that browser
+            autofill or a password manager fills (no "website", "url", "name", "email", ...), so a
+            genuine report is not silently dropped because the browser filled it.
+          */}
           <Box aria-hidden="true" style={{ position: 'absolute', left: '-10000px', width: 1, height: 1, overflow: 'hidden' }}>
             <label>
               {t('hotlinePublic.report.honeypot')}
-              <input name="website" type="text" tabIndex={-1} autoComplete="off" value={v.website} onChange={set('website')} />
+              <input name="pw_hp_k7q" id="pw_hp_k7q" data-honeypot="" type="text" tabIndex={-1} autoComplete="off" data-1p-ignore="" data-lpignore="true" data-form-type="other" value={v.website} onChange={set('website')} />
             </label>
           </Box>
           <ErrorAlert error={form.error} />
           <Button type="submit" loading={form.busy}>{t('hotlinePublic.report.submit')}</Button>
-          <Anchor component={Link} to="/public/report/follow-up" size="sm">{t('hotlinePublic.report.followUpInstead')}</Anchor>
+          <Anchor component={Link} to="/public/report/follow-up" replace size="sm">{t('hotlinePublic.report.followUpInstead')}</Anchor>
         </Stack>
       </form>
     </PublicReportChrome>

@@ -9,7 +9,11 @@ import { Logo } from '../../../components/Logo.tsx';
 /** Where the quick exit goes: an ordinary weather page that says nothing about the hotline. */
 export const NEUTRAL_SITE = 'https://weather.com/';
 
-/** Leaves at once for the neutral site; `replace`, so Back does not come back to the report. */
+/**
+ * Leaves at once for the neutral site; `replace`, so Back does not come back to the report. This
+ * replaces only the current history entry, so every move between the public report pages replaces
+ * its entry too (`<Link replace>`): the report pages only ever hold one entry in the history.
+ */
 export function leaveNow(): void {
   window.location.replace(NEUTRAL_SITE);
 }
@@ -38,7 +42,7 @@ export function PublicReportChrome({ title, children }: { title: string; childre
     <Box mih="100vh" bg="gray.1" py="lg" px="md">
       <Stack maw={640} mx="auto" gap="md">
         <Group justify="space-between" wrap="nowrap">
-          <Anchor component={Link} to="/public/report" underline="never"><Logo /></Anchor>
+          <Anchor component={Link} to="/public/report" replace underline="never"><Logo /></Anchor>
           <Group gap="sm" wrap="nowrap">
             <SegmentedControl
               size="xs"
