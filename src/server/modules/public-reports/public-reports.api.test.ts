@@ -229,4 +229,30 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+
+  it.each([
+    ['one hop', 1],
+    ['the proxy\'s address', ['127.0.0.1']],
+  ] as const)('behind a proxy trusted by %s, a client cannot escape the limit by writing its own X-Forwarded-For', async (_, trustProxy) => {
+    const proxied = await createTestApp({ hotlineAgencyId: agency, followUpRatePerMinute: 2, trustProxy });
+    try {
+      // The proxy (at 127.0.0.1, inject's default) appends the address the client connected from.
+      const lookUp = (forwardedFor: string, remoteAddress?: string) =>
+        proxied.app.inject({ method: 'POST', url: '/api/public/hotline/follow-up', payload: { code: 'AAAA-BBBB-CCCC-DDDD-EEEE' }, headers: { 'x-forwarded-for': forwardedFor }, ...(remoteAddress ? { remoteAddress } : {}) });
+      expect((await lookUp('6.6.6.1, 203.0.113.9')).statusCode).toBe(404);
+      expect((await lookUp('6.6.6.2, 203.0.113.9')).statusCode).toBe(404);
+      const third = await lookUp('6.6.6.3, 203.0.113.9');
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('rate_limited');
+      // Another real client behind the same proxy is counted apart.
+      expect((await lookUp('6.6.6.1, 203.0.113.10')).statusCode).toBe(404);
+      if (Array.isArray(trustProxy)) {
+        // A client reaching Pathway directly is not a trusted proxy: its X-Forwarded-For is ignored.
+        for (const spoof of ['6.6.6.4', '6.6.6.5']) expect((await lookUp(spoof, '198.51.100.7')).statusCode).toBe(404);
+        expect((await lookUp('6.6.6.6', '198.51.100.7')).statusCode).toBe(429);
+      }
+    } finally {
+      await proxied.close();
+    }
+  });
 });
