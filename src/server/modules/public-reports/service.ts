@@ -59,10 +59,11 @@ export async function fileReport(db: Db, keys: Keys, agencyId: string | undefine
  * about how close a guess was; the guesses themselves are rate-limited per address.
  */
 async function contactOf(db: Db, typed: string): Promise<{ contactId: string; receivedAt: Date }> {
+  // When the report was filed: the code's time. (The contact's `receivedAt` moves when an addition reopens it.)
   const row = await db
     .selectFrom('contactFollowUpCodes as f')
     .innerJoin('contacts as c', 'c.id', 'f.contactId')
-    .select(['f.contactId', 'c.receivedAt'])
+    .select(['f.contactId', 'f.createdAt as receivedAt'])
     .where('f.codeHash', '=', followUpCodeHash(typed))
     .executeTakeFirst();
   if (!row) throw notFound('Report');
