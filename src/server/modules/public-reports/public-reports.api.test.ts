@@ -218,6 +218,22 @@ describe('following up with the code', () => {
     expect(done.endedAt!.getTime()).toBeGreaterThanOrEqual(done.answeredAt!.getTime());
   });
 
+  it('an addition joins its report even after PATHWAY_HOTLINE_AGENCY_ID changed: it stays with the agency that owns the contact', async () => {
+    const { code } = (await report({ description: DESCRIPTION })).json() as { code: string };
+    const contactId = await contactOfCode(code);
+    // Filed when another agency was the hotline (the configured one is `agency` now).
+    const earlier = crypto.randomUUID();
+    await t.db.insertInto('agencies').values({ id: earlier, name: 'Hotline 152 (before)', type: 'government' }).execute();
+    await t.db.updateTable('contacts').set({ ownerAgencyId: earlier }).where('id', '=', contactId).execute();
+    const before = await count('contacts');
+    const added = await add(code, 'One more thing.');
+    expect(added.statusCode).toBe(201);
+    expect(await count('contacts')).toBe(before);
+    const c = await t.db.selectFrom('contacts').select('ownerAgencyId').where('id', '=', contactId).executeTakeFirstOrThrow();
+    expect(c.ownerAgencyId).toBe(earlier);
+    expect((await followUp(code)).json()).toMatchObject({ messages: [{ body: DESCRIPTION }, { body: 'One more thing.' }] });
+  });
+
   it('a wrong, malformed or honeypot code is a generic 404; bad bodies are 400s', async () => {
     for (const code of ['AAAA-BBBB-CCCC-DDDD-EEEE', 'nonsense', '0000-0000-0000-0000-0000']) {
       const r = await followUp(code);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
+import { notFound } from '../../errors.ts';
 import type { Keys } from '../../crypto/keys.ts';
 import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
@@ -64,7 +65,7 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
             .where('ownerAgencyId', '=', agencyId)
             .forUpdate()
             .executeTakeFirst();
-          if (!target) throw new Error('intake: the contact to join does not exist');
+          if (!target) throw notFound('Contact');
           contactId = target.id;
           // New information on a closed contact puts it back in the queue as a new round.
           if (!OPEN_STATUSES.includes(target.status as ContactStatus)) {
