@@ -117,6 +117,9 @@ export function requireSession(req: FastifyRequest): Authenticated {
 export const actor = (req: FastifyRequest): AuditActor => actorOf(req.auth?.principal ?? null, req.id, req.ip);
 
 
+/** The `hops` addresses nearest to Pathway (the socket's, then X-Forwarded-For from the right) are proxies. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
@@ -125,7 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : crypto.randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: deps.config.trustProxy,
+    // A hop count is given to Fastify as a function: Fastify refuses bare numbers (it fails closed).
+    trustProxy: typeof deps.config.trustProxy === 'number' ? trustHops(deps.config.trustProxy) : deps.config.trustProxy === false ? false : [...deps.config.trustProxy],
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   });

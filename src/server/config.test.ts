@@ -51,7 +51,7 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       port: 8080,
       demo: true,
-      trustProxy: true,
+      trustProxy: 1,
       sessionHours: 8,
       logLevel: 'warn',
       adminPassword: 'twelve chars',
@@ -77,6 +77,23 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'not a url'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(fails({ [name]: value }).message).toContain(name);
+  });
+
+  it.each([
+    ['0', false],
+    ['false', false],
+    ['1', 1],
+    // Once "believe the whole X-Forwarded-For chain", which a client could fill itself: now one hop.
+    ['true', 1],
+    ['2', 2],
+    ['10.0.0.5', ['10.0.0.5']],
+    [' 10.0.0.0/8, 192.168.1.1/32 ,::1,fd00::/8,loopback ', ['10.0.0.0/8', '192.168.1.1/32', '::1', 'fd00::/8', 'loopback']],
+  ])('reads PATHWAY_TRUST_PROXY=%s as a hop count or a list of proxies, never "trust all"', (value, expected) => {
+    expect(loadConfig({ PATHWAY_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['yes', '-1', '21', '10.0.0.300', '10.0.0.0/33', '::1/129', 'proxy.example.org', '10.0.0.1/x', ','])('refuses PATHWAY_TRUST_PROXY=%s, naming it', (value) => {
+    expect(fails({ PATHWAY_TRUST_PROXY: value }).message).toMatch(/^\s+PATHWAY_TRUST_PROXY: /m);
   });
 
   it('names every bad variable at once', () => {

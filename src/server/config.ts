@@ -1,5 +1,53 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+
+/**
+ * Which proxies in front of Pathway are believed when they name the client in `X-Forwarded-For`
+ * (and the scheme in `X-Forwarded-Proto`). Never "all": the left-most entries are written by the
+ * client itself, so believing the whole chain would let anyone pick their own address and escape the
+ * per-address rate limits. `false`: no proxy, the socket's address is the client's. A number: that
+ * many hops nearest to Pathway are proxies (safe only when Pathway cannot be reached but through
+ * them). A list: the proxies' addresses or CIDR ranges (or `loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = false | number | readonly string[];
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One entry of a trusted-proxy list: an address, a CIDR range or one of the range names. */
+export function isProxyAddress(v: string): boolean {
+  if (PROXY_RANGE_NAMES.has(v)) return true;
+  const slash = v.indexOf('/');
+  const ip = slash === -1 ? v : v.slice(0, slash);
+  const kind = net.isIP(ip);
+  if (kind === 0) return false;
+  if (slash === -1) return true;
+  const bits = v.slice(slash + 1);
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128);
+}
+
+const TrustProxySetting = z
+  .string()
+  .trim()
+  .transform((v, ctx): TrustProxy => {
+    if (v === '0' || v === 'false') return false;
+    // `true` was once "believe the whole chain"; it now means what `1` means: one proxy in front.
+    if (v === 'true') return 1;
+    if (/^\d+$/.test(v)) {
+      const hops = Number(v);
+      if (hops <= 20) return hops === 0 ? false : hops;
+    } else {
+      const list = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      const bad = list.filter((x) => !isProxyAddress(x));
+      if (list.length > 0 && bad.length === 0) return Object.freeze(list);
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `not an address or CIDR range: ${bad.join(', ')}` });
+        return z.NEVER;
+      }
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be 0, a number of proxy hops (1 to 20), or a comma-separated list of proxy addresses or CIDR ranges (e.g. 10.0.0.5,192.168.0.0/16 or loopback)' });
+    return z.NEVER;
+  });
 
 /** Every environment variable Pathway reads. README's configuration table is kept in step with this. */
 const EnvSchema = z.object({
@@ -17,7 +65,7 @@ const EnvSchema = z.object({
   PATHWAY_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(30),
   PATHWAY_PUBLIC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(300),
   PATHWAY_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-  PATHWAY_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  PATHWAY_TRUST_PROXY: TrustProxySetting.default(false),
   PATHWAY_SECRET_KEY: z
     .string()
     .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
@@ -58,7 +106,8 @@ export type Config = Readonly<{
   loginRatePerMinute: number;
   /** Requests per minute from one client address to the public press API (/api/public/press/...). */
   publicRatePerMinute: number;
-  trustProxy: boolean;
+  /** See `TrustProxy`: which proxies may name the client's address and scheme. */
+  trustProxy: TrustProxy;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   webDistDir: string;
   /** The master key for keyed hashes and field encryption; unset: kept in `<dataDir>/secret.key`. */

@@ -31,7 +31,7 @@ describe('sign-in', () => {
   });
 
   it('sets the Secure flag when the request came over HTTPS through a trusted proxy', async () => {
-    const proxied = await createTestApp({ trustProxy: true });
+    const proxied = await createTestApp({ trustProxy: 1 });
     try {
       const u = await makeUser(proxied.db);
       const res = await proxied.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });

@@ -194,3 +194,30 @@ describe('outlets', () => {
     expect((await req('GET', `/api/v1/press/outlets/${oid}`, undefined, analyst)).json().name).toMatch(/^Free/);
   });
 });
+
+describe('who may change them', () => {
+  it('a role that may change only its own or its agency\'s incidents may not change journalists or outlets, which all incidents share (403)', async () => {
+    const pid = await person(`Ilgar ${uniq()}`);
+    const oid = await outlet(`Azadliq ${uniq()}`);
+    const aff = (await req('POST', `/api/v1/press/persons/${pid}/affiliations`, { outletId: oid })).json() as { id: string };
+    // A role edited by an administrator: incidents of its own and its agency, not all.
+    await t.db.updateTable('roles').set({ permissions: ['incident:read:all', 'incident:create:own', 'incident:update:own', 'incident:update:agency'] }).where('code', '=', 'auditor').execute();
+    const scoped = await signIn(t.app, (await makeUser(t.db, { roles: ['auditor'] })).email);
+    const refused = await req('PATCH', `/api/v1/press/persons/${pid}`, { name: 'X' }, scoped);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('forbidden');
+    expect((await req('PATCH', `/api/v1/press/outlets/${oid}`, { name: 'X' }, scoped)).statusCode).toBe(403);
+    expect((await req('POST', `/api/v1/press/persons/${pid}/affiliations`, { outletId: await outlet(`Other ${uniq()}`) }, scoped)).statusCode).toBe(403);
+    expect((await req('PATCH', `/api/v1/press/persons/${pid}/affiliations/${aff.id}`, { role: 'Editor' }, scoped)).statusCode).toBe(403);
+    expect((await req('DELETE', `/api/v1/press/persons/${pid}/affiliations/${aff.id}`, undefined, scoped)).statusCode).toBe(403);
+    // It still reads them, and nothing changed.
+    const seen = await req('GET', `/api/v1/press/persons/${pid}`, undefined, scoped);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().name).toMatch(/^Ilgar/);
+    expect(seen.json().affiliations).toHaveLength(1);
+    expect(seen.json().affiliations[0].role ?? null).toBeNull();
+    expect((await req('GET', `/api/v1/press/outlets/${oid}`, undefined, scoped)).json().name).toMatch(/^Azadliq/);
+    // The reviewer (incident:update:all) may.
+    expect((await req('PATCH', `/api/v1/press/outlets/${oid}`, { aliases: ['Azadlıq'] }, reviewer)).statusCode).toBe(200);
+  });
+});

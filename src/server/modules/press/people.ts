@@ -11,16 +11,20 @@ import { affiliationDates, personViews, recompute, requireIncidentRead, translat
 
 /**
  * Editing journalists, outlets and the affiliations between them. The same people as incidents:
- * whoever may change incidents may change them (monitors, reviewers; contact details only
+ * whoever may change all incidents may change them (monitors, reviewers; contact details only
  * those who may see them), whoever may read incidents
  * may read them. A change to a name, an alias or an affiliation changes what the incidents naming
  * them are found by and what their public pages would show, so those incidents are recomputed (and,
  * when published, shown as changed since publication until a reviewer publishes again).
  */
 
-/** Those who may change incidents (monitors, reviewers) may change the people they name. */
+/**
+ * Those who may change every incident (`incident:update:all`: monitors, reviewers) may change the
+ * people they name. A journalist or an outlet is shared by every incident naming them, so a scope
+ * limited to one's own or one's agency's incidents is not enough.
+ */
 function requireIncidentWrite(p: Principal) {
-  if (!['all', 'agency', 'own'].some((s) => hasPermission(p, `incident:update:${s}` as 'incident:update:all'))) throw forbidden();
+  if (!hasPermission(p, 'incident:update:all')) throw forbidden('Changing journalists and outlets needs incident:update:all: they are shared by every incident naming them');
 }
 
 type PersonPatch = { name?: string | undefined; aliases?: string[] | undefined; contactDetails?: string | null | undefined; beats?: string[] | undefined; local?: boolean | undefined };

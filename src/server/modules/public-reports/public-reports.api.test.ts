@@ -6,13 +6,16 @@ import { followUpCodeHash } from './codes.ts';
 
 let t: TestApp;
 let op: Session;
+let opId: string;
 let agency: string;
 
 beforeAll(async () => {
   agency = crypto.randomUUID();
   t = await createTestApp({ hotlineAgencyId: agency, publicReportRatePerHour: 10_000, followUpRatePerMinute: 10_000 });
   await t.db.insertInto('agencies').values({ id: agency, name: 'Hotline 152', type: 'government' }).execute();
-  op = await signIn(t.app, (await makeUser(t.db, { roles: ['operator'], agencyId: agency })).email);
+  const operator = await makeUser(t.db, { roles: ['operator'], agencyId: agency });
+  opId = operator.id;
+  op = await signIn(t.app, operator.email);
 });
 afterAll(() => t.close());
 
@@ -161,6 +164,76 @@ describe('following up with the code', () => {
     expect(JSON.stringify(audit.changes)).toContain('"completed"');
   });
 
+  it('a reopened contact starts a new round: the earlier one\'s assignment, times and outcomes go to the audit log', async () => {
+    const { code, receivedAt: filedAt } = (await report({ description: DESCRIPTION })).json() as { code: string; receivedAt: string };
+    const contactId = await contactOfCode(code);
+    const round = () =>
+      t.db.selectFrom('contacts').select(['status', 'assignedUserId', 'receivedAt', 'answeredAt', 'endedAt', 'completedAt', 'outcomes', 'outcomeNote', 'createdAt', 'contactType']).where('id', '=', contactId).executeTakeFirstOrThrow();
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/accept`, headers: op.headers })).statusCode).toBe(200);
+    await t.app.inject({ method: 'PUT', url: `/api/v1/contacts/${contactId}/form`, headers: op.headers, payload: { contactorType: 'witness', contactType: 'trafficking_report' } });
+    const closed = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/close`, headers: op.headers, payload: { outcomes: ['reported_to_police'], outcomeNote: 'Police informed' } });
+    expect(closed.json()).toMatchObject({ status: 'completed' });
+    // The first round ended a while ago (back-dated, so that a stale time would show in the numbers).
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await t.db.updateTable('contacts').set({ receivedAt: hourAgo, answeredAt: hourAgo, endedAt: hourAgo, completedAt: hourAgo }).where('id', '=', contactId).execute();
+    const first = await round();
+
+    const before = Date.now();
+    expect((await add(code, 'They were moved today.')).statusCode).toBe(201);
+    const now = await round();
+    expect(now).toMatchObject({ status: 'new', assignedUserId: null, answeredAt: null, endedAt: null, completedAt: null, outcomes: [], outcomeNote: null, contactType: 'trafficking_report', createdAt: first.createdAt });
+    expect(now.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+
+    const reopened = await t.db.selectFrom('auditLog').select(['changes', 'via']).where('recordId', '=', contactId).where('action', '=', 'contact.reopened').executeTakeFirstOrThrow();
+    expect(reopened.via).toBe('public');
+    expect(reopened.changes).toEqual({
+      status: { old: 'completed', new: 'new' },
+      receivedAt: { old: hourAgo.toISOString(), new: now.receivedAt.toISOString() },
+      assignedUserId: { old: opId, new: null },
+      answeredAt: { old: hourAgo.toISOString(), new: null },
+      endedAt: { old: hourAgo.toISOString(), new: null },
+      completedAt: { old: hourAgo.toISOString(), new: null },
+      outcomes: { old: ['reported_to_police'], new: [] },
+      outcomeNote: { old: 'Police informed', new: null },
+    });
+
+    // The supervisor sees it waiting since the addition, not answered, not an hour old.
+    const supervisor = await signIn(t.app, (await makeUser(t.db, { roles: ['supervisor'], agencyId: agency })).email);
+    const overview = (await t.app.inject({ method: 'GET', url: '/api/v1/supervisor/overview', headers: supervisor.headers })).json() as { waiting: { id: string; answeredAt: string | null; assignedUserId: string | null; waitSeconds: number }[] };
+    const waiting = overview.waiting.find((w) => w.id === contactId);
+    expect(waiting).toMatchObject({ answeredAt: null, assignedUserId: null });
+    expect(waiting!.waitSeconds).toBeLessThan(60);
+
+    // The reporter still sees when the report was filed.
+    expect((await followUp(code)).json()).toMatchObject({ receivedAt: filedAt });
+
+    // The new round is worked like any contact: answered now, and closed with its own outcome.
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/accept`, headers: op.headers })).statusCode).toBe(200);
+    const second = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/close`, headers: op.headers, payload: { outcomes: ['information_given'] } });
+    expect(second.json()).toMatchObject({ status: 'completed' });
+    const done = await round();
+    expect(done.outcomes).toEqual(['information_given']);
+    expect(done.outcomeNote).toBeNull();
+    expect(done.answeredAt!.getTime()).toBeGreaterThanOrEqual(now.receivedAt.getTime());
+    expect(done.endedAt!.getTime()).toBeGreaterThanOrEqual(done.answeredAt!.getTime());
+  });
+
+  it('an addition joins its report even after PATHWAY_HOTLINE_AGENCY_ID changed: it stays with the agency that owns the contact', async () => {
+    const { code } = (await report({ description: DESCRIPTION })).json() as { code: string };
+    const contactId = await contactOfCode(code);
+    // Filed when another agency was the hotline (the configured one is `agency` now).
+    const earlier = crypto.randomUUID();
+    await t.db.insertInto('agencies').values({ id: earlier, name: 'Hotline 152 (before)', type: 'government' }).execute();
+    await t.db.updateTable('contacts').set({ ownerAgencyId: earlier }).where('id', '=', contactId).execute();
+    const before = await count('contacts');
+    const added = await add(code, 'One more thing.');
+    expect(added.statusCode).toBe(201);
+    expect(await count('contacts')).toBe(before);
+    const c = await t.db.selectFrom('contacts').select('ownerAgencyId').where('id', '=', contactId).executeTakeFirstOrThrow();
+    expect(c.ownerAgencyId).toBe(earlier);
+    expect((await followUp(code)).json()).toMatchObject({ messages: [{ body: DESCRIPTION }, { body: 'One more thing.' }] });
+  });
+
   it('a wrong, malformed or honeypot code is a generic 404; bad bodies are 400s', async () => {
     for (const code of ['AAAA-BBBB-CCCC-DDDD-EEEE', 'nonsense', '0000-0000-0000-0000-0000']) {
       const r = await followUp(code);
@@ -227,6 +300,32 @@ describe('rate limits', () => {
       expect(other.statusCode).toBe(200);
     } finally {
       await limited.close();
+    }
+  });
+
+  it.each([
+    ['one hop', 1],
+    ['the proxy\'s address', ['127.0.0.1']],
+  ] as const)('behind a proxy trusted by %s, a client cannot escape the limit by writing its own X-Forwarded-For', async (_, trustProxy) => {
+    const proxied = await createTestApp({ hotlineAgencyId: agency, followUpRatePerMinute: 2, trustProxy });
+    try {
+      // The proxy (at 127.0.0.1, inject's default) appends the address the client connected from.
+      const lookUp = (forwardedFor: string, remoteAddress?: string) =>
+        proxied.app.inject({ method: 'POST', url: '/api/public/hotline/follow-up', payload: { code: 'AAAA-BBBB-CCCC-DDDD-EEEE' }, headers: { 'x-forwarded-for': forwardedFor }, ...(remoteAddress ? { remoteAddress } : {}) });
+      expect((await lookUp('6.6.6.1, 203.0.113.9')).statusCode).toBe(404);
+      expect((await lookUp('6.6.6.2, 203.0.113.9')).statusCode).toBe(404);
+      const third = await lookUp('6.6.6.3, 203.0.113.9');
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('rate_limited');
+      // Another real client behind the same proxy is counted apart.
+      expect((await lookUp('6.6.6.1, 203.0.113.10')).statusCode).toBe(404);
+      if (Array.isArray(trustProxy)) {
+        // A client reaching Pathway directly is not a trusted proxy: its X-Forwarded-For is ignored.
+        for (const spoof of ['6.6.6.4', '6.6.6.5']) expect((await lookUp(spoof, '198.51.100.7')).statusCode).toBe(404);
+        expect((await lookUp('6.6.6.6', '198.51.100.7')).statusCode).toBe(429);
+      }
+    } finally {
+      await proxied.close();
     }
   });
 });

@@ -58,11 +58,12 @@ export async function fileReport(db: Db, keys: Keys, agencyId: string | undefine
  * The code is looked up by its hash on a unique index, so how long the answer takes says nothing
  * about how close a guess was; the guesses themselves are rate-limited per address.
  */
-async function contactOf(db: Db, typed: string): Promise<{ contactId: string; receivedAt: Date }> {
+async function contactOf(db: Db, typed: string): Promise<{ contactId: string; receivedAt: Date; ownerAgencyId: string }> {
+  // When the report was filed: the code's time. (The contact's `receivedAt` moves when an addition reopens it.)
   const row = await db
     .selectFrom('contactFollowUpCodes as f')
     .innerJoin('contacts as c', 'c.id', 'f.contactId')
-    .select(['f.contactId', 'c.receivedAt'])
+    .select(['f.contactId', 'f.createdAt as receivedAt', 'c.ownerAgencyId'])
     .where('f.codeHash', '=', followUpCodeHash(typed))
     .executeTakeFirst();
   if (!row) throw notFound('Report');
@@ -85,10 +86,14 @@ export async function readFollowUp(db: Db, actor: AuditActor, typed: string): Pr
   return { receivedAt: receivedAt.toISOString(), messages: messages.map((m) => ({ direction: m.direction, body: m.body, createdAt: m.createdAt.toISOString() })) };
 }
 
-/** More information from the reporter: a message of the same contact, back in the queue if it was closed. */
+/**
+ * More information from the reporter: a message of the same contact, back in the queue if it was
+ * closed. It goes to the agency that owns the contact, which is not the configured hotline agency
+ * when `PATHWAY_HOTLINE_AGENCY_ID` changed since the report was filed: the reporter's thread stays one.
+ */
 export async function addToReport(db: Db, keys: Keys, agencyId: string | undefined, actor: AuditActor, typed: string, body: string) {
-  const agency = hotlineAgency(agencyId);
-  const { contactId } = await contactOf(db, typed);
-  await intake(db, keys, agency, actor, { source: 'public_report', eventId: crypto.randomUUID(), channel: 'web_form', kind: 'message', contactor: null, body, joinContactId: contactId });
+  hotlineAgency(agencyId);
+  const { contactId, ownerAgencyId } = await contactOf(db, typed);
+  await intake(db, keys, ownerAgencyId, actor, { source: 'public_report', eventId: crypto.randomUUID(), channel: 'web_form', kind: 'message', contactor: null, body, joinContactId: contactId });
   return { receivedAt: new Date().toISOString() };
 }

@@ -306,4 +306,22 @@ describe('refusals', () => {
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/replies`, payload: { body: 'x' } })).statusCode).toBe(401);
     expect(await t.db.selectFrom('contactMessages').select('id').where('contactId', '=', contactId).where('direction', '=', 'out').execute()).toEqual([]);
   });
+
+  it('a role that may work contacts but not read their messages (no sensitive:narrative) may not write or retry a reply either (403)', async () => {
+    const contactId = await inboundTwilio('+994501110003', '+994125550152', 'hi');
+    const failed = (await reply(contactId, { body: 'first' })).json() as ConversationMessage;
+    await settled(failed.id);
+    await t.db.updateTable('contactMessages').set({ delivery: 'failed', nextAttemptAt: null }).where('id', '=', failed.id).execute();
+    // A role edited by an administrator: contacts of the agency, without the narrative.
+    await t.db.updateTable('roles').set({ permissions: ['contact:read:agency', 'contact:update:agency'] }).where('code', '=', 'analyst').execute();
+    const limited = await signIn(t.app, (await makeUser(t.db, { roles: ['analyst'], agencyId: agency })).email);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}/messages`, headers: limited.headers })).statusCode).toBe(403);
+    const r = await reply(contactId, { body: 'hello' }, limited);
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.code).toBe('forbidden');
+    const retry = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/replies/${failed.id}/retry`, headers: limited.headers });
+    expect(retry.statusCode).toBe(403);
+    const out = await t.db.selectFrom('contactMessages').select(['id', 'delivery']).where('contactId', '=', contactId).where('direction', '=', 'out').execute();
+    expect(out).toEqual([{ id: failed.id, delivery: 'failed' }]);
+  });
 });

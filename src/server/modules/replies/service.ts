@@ -23,11 +23,16 @@ export function toMessageView(m: Awaited<ReturnType<typeof listConversation>>[nu
 /** A reply needs somewhere to go: the contactor's address, or for a public report its follow-up code (a web-form contact entered by hand has neither). */
 const canReply = (channel: string, hasAddress: boolean) => isReplyChannel(channel) && hasAddress;
 
+/** Message texts are narrative: reading the conversation, and writing into it, need `sensitive:narrative` (403, after the 404 of a contact not visible). */
+function requireNarrative(p: Principal): void {
+  if (!('messages' in redact(p, CONTACTS, { messages: true }))) throw forbidden('Your role may not read the messages of contacts');
+}
+
 /** The messages of a contact in order; message texts are narrative, so the read is audited and needs `sensitive:narrative`. */
 export async function conversation(db: Db, p: Principal, actor: AuditActor, contactId: string): Promise<Conversation> {
   const c = await contactsRepo.findContact(db, p, contactId);
   if (!c) throw notFound('Contact');
-  if (!('messages' in redact(p, CONTACTS, { messages: true }))) throw forbidden('Your role may not read the messages of contacts');
+  requireNarrative(p);
   const addr = await db.selectFrom('contacts').select(sql<boolean>`reply_address_enc IS NOT NULL OR EXISTS (SELECT 1 FROM contact_follow_up_codes f WHERE f.contact_id = contacts.id)`.as('has')).where('id', '=', contactId).executeTakeFirstOrThrow();
   const items = (await listConversation(db, contactId)).map(toMessageView);
   await auditRead(db, actor, { action: 'contact.messages_read', recordType: 'contact', recordId: contactId, changes: { messages: items.length } });
@@ -43,6 +48,8 @@ export async function conversation(db: Db, p: Principal, actor: AuditActor, cont
 export async function writeReply(db: Db, p: Principal, actor: AuditActor, contactId: string, body: string): Promise<ConversationMessage> {
   return auditedTransaction(db, actor, async (tx) => {
     if (!(await contactsRepo.lockContact(tx, p, contactId))) throw notFound('Contact');
+    // A reply answers what the contactor wrote: whoever may not read the conversation may not write into it.
+    requireNarrative(p);
     const c = await tx.selectFrom('contacts').select(['channel', sql<boolean>`reply_address_enc IS NOT NULL OR EXISTS (SELECT 1 FROM contact_follow_up_codes f WHERE f.contact_id = contacts.id)`.as('hasAddress')]).where('id', '=', contactId).executeTakeFirstOrThrow();
     if (!isReplyChannel(c.channel)) throw conflict('channel_cannot_reply', `A ${c.channel} contact cannot be answered in writing; reply on its own channel`);
     if (!c.hasAddress) throw conflict('no_reply_address', c.channel === 'web_form' ? 'This contact has no follow-up code, so no one could read a reply' : 'The contactor\'s address is not known, so a reply cannot be sent');
@@ -77,6 +84,7 @@ export async function writeReply(db: Db, p: Principal, actor: AuditActor, contac
 export async function retryReply(db: Db, p: Principal, actor: AuditActor, contactId: string, messageId: string): Promise<ConversationMessage> {
   return auditedTransaction(db, actor, async (tx) => {
     if (!(await contactsRepo.lockContact(tx, p, contactId))) throw notFound('Contact');
+    requireNarrative(p);
     const m = await tx.selectFrom('contactMessages').select(['id', 'delivery', 'deliveryAttempts']).where('id', '=', messageId).where('contactId', '=', contactId).where('direction', '=', 'out').forUpdate().executeTakeFirst();
     if (!m) throw notFound('Message');
     if (m.delivery !== 'failed') throw conflict('not_failed', `The reply is ${m.delivery ?? 'not a delivery'}; only a failed reply is retried`);

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
-import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
+import { auditedTransaction, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
+import { notFound } from '../../errors.ts';
 import type { Keys } from '../../crypto/keys.ts';
 import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
@@ -55,14 +56,21 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
 
         let contactId: string | undefined;
         let reopened: string | null = null;
+        const extraAudit: AuditEntry[] = [];
         if (ev.joinContactId) {
-          const target = await tx.selectFrom('contacts').select(['id', 'status']).where('id', '=', ev.joinContactId).where('ownerAgencyId', '=', agencyId).forUpdate().executeTakeFirst();
-          if (!target) throw new Error('intake: the contact to join does not exist');
+          const target = await tx
+            .selectFrom('contacts')
+            .select(['id', 'status', ...ROUND_COLUMNS])
+            .where('id', '=', ev.joinContactId)
+            .where('ownerAgencyId', '=', agencyId)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!target) throw notFound('Contact');
           contactId = target.id;
-          // New information on a closed contact puts it back in the queue.
+          // New information on a closed contact puts it back in the queue as a new round.
           if (!OPEN_STATUSES.includes(target.status as ContactStatus)) {
             reopened = target.status;
-            await tx.updateTable('contacts').set({ status: 'new' satisfies ContactStatus, updatedAt: new Date() }).where('id', '=', contactId).execute();
+            extraAudit.push(await reopenContact(tx, target));
           }
         } else if (ev.kind === 'message' && fp.contactorHash && !ev.newConversation) {
           // One conversation per contactor and channel: two messages arriving together must not open two.
@@ -116,12 +124,15 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
         // No number and no message text in the log: the channel, the source and whether it joined.
         return {
           result: { contactId, duplicate: false, joined },
-          audit: {
-            action: joined ? 'contact.message_received' : 'contact.received',
-            recordType: 'contact',
-            recordId: contactId,
-            changes: { channel: ev.channel, source: ev.source, kind: ev.kind, ...(reopened ? { status: { old: reopened, new: 'new' } } : {}) },
-          },
+          audit: [
+            ...extraAudit,
+            {
+              action: joined ? 'contact.message_received' : 'contact.received',
+              recordType: 'contact',
+              recordId: contactId,
+              changes: { channel: ev.channel, source: ev.source, kind: ev.kind, ...(reopened ? { status: { old: reopened, new: 'new' } } : {}) },
+            },
+          ],
         };
       });
     } catch (e) {
@@ -130,6 +141,43 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
       throw e;
     }
   }
+}
+
+/** What one round of work on a contact leaves on it: who took it, when, and how it ended. */
+const ROUND_COLUMNS = ['assignedUserId', 'receivedAt', 'answeredAt', 'endedAt', 'completedAt', 'outcomes', 'outcomeNote'] as const;
+
+type Round = { id: string; status: string; assignedUserId: string | null; receivedAt: Date; answeredAt: Date | null; endedAt: Date | null; completedAt: Date | null; outcomes: string[]; outcomeNote: string | null };
+
+/**
+ * A closed contact that receives new information (a public report's follow-up) starts a new round in
+ * the queue: `receivedAt` becomes now and the earlier round's assignment, times and outcomes are
+ * cleared, so waiting time, time to answer, handle time and outcomes describe the new round. The
+ * earlier round's values are kept in the audit entry `contact.reopened`; `createdAt` (when the
+ * contact first arrived) and what the form says about the situation stay.
+ */
+async function reopenContact(tx: Tx, prev: Round): Promise<AuditEntry> {
+  const now = new Date();
+  await tx
+    .updateTable('contacts')
+    .set({ status: 'new' satisfies ContactStatus, assignedUserId: null, receivedAt: now, answeredAt: null, endedAt: null, completedAt: null, outcomes: [], outcomeNote: null, updatedAt: now })
+    .where('id', '=', prev.id)
+    .execute();
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    action: 'contact.reopened',
+    recordType: 'contact',
+    recordId: prev.id,
+    changes: {
+      status: { old: prev.status, new: 'new' },
+      receivedAt: { old: prev.receivedAt.toISOString(), new: now.toISOString() },
+      assignedUserId: { old: prev.assignedUserId, new: null },
+      answeredAt: { old: iso(prev.answeredAt), new: null },
+      endedAt: { old: iso(prev.endedAt), new: null },
+      completedAt: { old: iso(prev.completedAt), new: null },
+      outcomes: { old: prev.outcomes, new: [] },
+      outcomeNote: { old: prev.outcomeNote, new: null },
+    },
+  };
 }
 
 const CALL_ENDED = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
