@@ -121,7 +121,7 @@ export function DocumentsSection({ c, writable }: { c: Detail; writable: boolean
         )}
       </div>
       {writable && (
-        <form onSubmit={submit}>
+        <form onSubmit={(e) => void submit(e)}>
           <Group align="flex-end">
             <FileInput
               label={t('nrmDocuments.documents.file')}
