@@ -76,7 +76,7 @@ describe('needs assessment and assistance plan', () => {
     expect(plan.services.map((s: { service: string; status: string }) => [s.service, s.status])).toEqual([['safe_accommodation', 'delivered'], ['psychological_assistance', 'declined']]);
 
     const audit = await t.db.selectFrom('auditLog').select(['action', 'changes']).where('recordId', '=', id).where('action', 'like', 'case.assistance%').orderBy('seq').execute();
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['case.assistance_plan_created', 'case.assistance_plan_updated', 'case.assistance_service_added', 'case.assistance_service_updated', 'case.assistance_plan_read']));
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['case.assistance_plan_created', 'case.assistance_plan_updated', 'case.assistance_service_added', 'case.assistance_service_updated', 'case.assistance_plan.read']));
     expect(JSON.stringify(audit)).not.toContain('Quiet room');
   });
 

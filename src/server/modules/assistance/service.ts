@@ -63,7 +63,7 @@ export async function getPlan(db: Db, actor: AuditActor, p: Principal, caseId: s
   const access = await caseAccess(db, p, caseId, 'read');
   if (!access.decision.sections.has('assistance')) throw notFound('Assistance plan');
   const view = await planView(db, p, caseId);
-  await auditRead(db, actor, { action: 'case.assistance_plan_read', recordType: 'case', recordId: caseId, changes: { sections: ['assistance'], via: access.decision.via }, ...(access.decision.via === 'user_grant' ? { flagged: true } : {}) });
+  await auditRead(db, actor, { action: 'case.assistance_plan.read', recordType: 'case', recordId: caseId, changes: { sections: ['assistance'], via: access.decision.via }, ...(access.decision.via === 'user_grant' ? { flagged: true } : {}) });
   return view;
 }
 

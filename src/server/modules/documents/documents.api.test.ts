@@ -89,9 +89,9 @@ describe('case documents', () => {
     expect(list.json().items).toHaveLength(4);
     expect(list.json().maxBytes).toBe(MAX);
     expect(JSON.stringify(list.json())).not.toContain('ciphertext');
-    const audit = await t.db.selectFrom('auditLog').select(['action', 'changes']).where('recordId', '=', id).where('action', 'in', ['case.document_uploaded', 'case.document_read']).execute();
+    const audit = await t.db.selectFrom('auditLog').select(['action', 'changes']).where('recordId', '=', id).where('action', 'in', ['case.document_uploaded', 'case.document.read']).execute();
     expect(audit.filter((a) => a.action === 'case.document_uploaded')).toHaveLength(4);
-    expect(audit.filter((a) => a.action === 'case.document_read')).toHaveLength(8);
+    expect(audit.filter((a) => a.action === 'case.document.read')).toHaveLength(8);
     expect(audit.find((a) => a.action === 'case.document_uploaded')!.changes).toMatchObject({ sha256: sha(PNG), sizeBytes: PNG.length });
     const text = JSON.stringify(audit);
     expect(text).not.toContain(PNG.toString('base64').slice(0, 40));

@@ -125,7 +125,7 @@ export async function readDocument(db: Db, keys: Keys, actor: AuditActor, p: Pri
     return {
       result: { ...toView(d), content },
       audit: {
-        action: 'case.document_read',
+        action: 'case.document.read',
         recordType: 'case',
         recordId: caseId,
         changes: { documentId, fileName: d.fileName, sha256: d.sha256, disposition, via: access.decision.via },

@@ -115,7 +115,7 @@ export function DocumentsSection({ c, writable }: { c: Detail; writable: boolean
               // Same origin only (the response's CSP allows framing by the site itself, and sandboxes the content).
               <iframe title={preview.fileName} src={documentUrl(c.id, preview.id, 'inline')} style={{ width: '100%', height: 600, border: 0 }} />
             ) : (
-              <Image src={documentUrl(c.id, preview.id, 'inline')} alt={preview.fileName} fit="contain" mah={600} data-testid="document-preview-image" />
+              <Image src={documentUrl(c.id, preview.id, 'inline')} alt={preview.fileName} fit="contain" w="auto" maw="100%" mah={600} data-testid="document-preview-image" />
             )}
           </Stack>
         )}
