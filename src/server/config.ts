@@ -87,6 +87,7 @@ const EnvSchema = z.object({
   PATHWAY_MAIL_FROM: z.email('must be an e-mail address').optional(),
   PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_FOLLOW_UP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(10),
+  PATHWAY_DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(20 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -130,6 +131,8 @@ export type Config = Readonly<{
   publicReportRatePerHour: number;
   /** Follow-up code look-ups (right or wrong), per address per minute. */
   followUpRatePerMinute: number;
+  /** The largest case document accepted, in bytes (a larger upload is refused with 413). */
+  documentMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailFrom: e.PATHWAY_MAIL_FROM,
     publicReportRatePerHour: e.PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR,
     followUpRatePerMinute: e.PATHWAY_FOLLOW_UP_RATE_PER_MINUTE,
+    documentMaxBytes: e.PATHWAY_DOCUMENT_MAX_BYTES,
     ...overrides,
   });
 }

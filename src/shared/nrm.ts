@@ -113,7 +113,7 @@ export const CASE_VOCABULARIES = {
  * anonymous part (what an anonymous notification carries: sex, age band, nationality, exploitation,
  * place, date, agency); the others hold identifying or sensitive data.
  */
-export const CASE_SECTIONS = ['summary', 'people', 'events', 'screening', 'consents', 'notes', 'tasks', 'contacts', 'referrals', 'identification', 'timeline'] as const;
+export const CASE_SECTIONS = ['summary', 'people', 'events', 'screening', 'consents', 'notes', 'tasks', 'contacts', 'referrals', 'identification', 'timeline', 'documents', 'assistance'] as const;
 export type CaseSection = (typeof CASE_SECTIONS)[number];
 /** Sections that carry no identifying data: they may go without the victim's consent. */
 export const ANONYMOUS_CASE_SECTIONS: readonly CaseSection[] = ['summary'];
@@ -147,3 +147,29 @@ export const DECISION_OUTCOMES = [...RG_OUTCOMES, ...CONCLUSIVE_OUTCOMES] as con
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 /** The only grounds on which the reflection period may be withheld (CETS art. 13(3)). */
 export const REFLECTION_WITHHOLD_GROUNDS = ['public_order', 'improper_claim'] as const;
+
+/** Types a case document may have: checked against the file's magic number, not only its declared type. */
+export const DOCUMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/webp'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+/** What a document is, for the case worker's list. */
+export const DOCUMENT_KINDS = ['identity_document', 'medical', 'legal', 'photo', 'correspondence', 'other'] as const;
+
+/**
+ * Assistance a victim is entitled to under CETS art. 12 (paragraphs 1 and 3-4), as services of an
+ * assistance plan. Deliberately nothing here refers to cooperation with the police or prosecution:
+ * assistance does not depend on it (art. 12(6)).
+ */
+export const ASSISTANCE_SERVICES = [
+  'safe_accommodation',
+  'material_assistance',
+  'emergency_medical_care',
+  'psychological_assistance',
+  'translation_interpretation',
+  'counselling_legal_information',
+  'criminal_proceedings_assistance',
+  'education_for_children',
+  'work_and_training',
+] as const;
+export type AssistanceService = (typeof ASSISTANCE_SERVICES)[number];
+export const ASSISTANCE_SERVICE_STATUSES = ['planned', 'in_progress', 'delivered', 'declined'] as const;
+export type AssistanceServiceStatus = (typeof ASSISTANCE_SERVICE_STATUSES)[number];

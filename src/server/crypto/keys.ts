@@ -43,12 +43,27 @@ export type Keys = {
   /** AES-256-GCM: nonce, tag and ciphertext in one buffer. */
   encrypt: (plain: string) => Buffer;
   decrypt: (sealed: Buffer) => string;
+  /** AES-256-GCM for files (case documents), under its own derived key: nonce, tag and ciphertext in one buffer. */
+  encryptBytes: (plain: Buffer) => Buffer;
+  decryptBytes: (sealed: Buffer) => Buffer;
 };
 
 export function deriveKeys(master: Buffer): Keys {
   const sub = (info: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
   const hashKey = sub('pathway/contactor-hash/v1');
   const encKey = sub('pathway/field-encryption/v1');
+  const fileKey = sub('pathway/file-encryption/v1');
+  const seal = (key: Buffer, plain: Buffer) => {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  };
+  const open = (key: Buffer, sealed: Buffer) => {
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+  };
   return {
     contactorHash: (identifier) => crypto.createHmac('sha256', hashKey).update(identifier, 'utf8').digest(),
     encrypt: (plain) => {
@@ -62,5 +77,7 @@ export function deriveKeys(master: Buffer): Keys {
       decipher.setAuthTag(sealed.subarray(12, 28));
       return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
     },
+    encryptBytes: (plain) => seal(fileKey, plain),
+    decryptBytes: (sealed) => open(fileKey, sealed),
   };
 }

@@ -617,6 +617,46 @@ export interface CaseConsentsTable {
   withdrawalNote: string | null;
 }
 
+export interface CaseDocumentsTable {
+  id: Generated<string>;
+  caseId: string;
+  fileName: string;
+  kind: Generated<string>;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  keyVersion: Generated<number>;
+  ciphertext: Buffer;
+  uploadedBy: string;
+  createdAt: Timestamp;
+}
+
+export interface CaseAssistancePlansTable {
+  caseId: string;
+  needsAssessment: string | null;
+  assessedOn: string | null;
+  goals: Generated<string[]>;
+  updatedBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseAssistanceServicesTable {
+  id: Generated<string>;
+  caseId: string;
+  service: string;
+  status: Generated<string>;
+  providerId: string | null;
+  consentId: string | null;
+  plannedOn: string | null;
+  startedOn: string | null;
+  endedOn: string | null;
+  note: string | null;
+  createdBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export interface ProvidersTable {
   id: Generated<string>;
   agencyId: string;
@@ -790,6 +830,9 @@ export interface Database {
   casePeople: CasePeopleTable;
   caseConsents: CaseConsentsTable;
   providers: ProvidersTable;
+  caseDocuments: CaseDocumentsTable;
+  caseAssistancePlans: CaseAssistancePlansTable;
+  caseAssistanceServices: CaseAssistanceServicesTable;
   referrals: ReferralsTable;
   anonymousNotifications: AnonymousNotificationsTable;
   identificationDecisions: IdentificationDecisionsTable;

@@ -18,6 +18,8 @@ import * as m0060 from './0060_identification.ts';
 import * as m0061 from './0061_case_protection.ts';
 import * as m0062 from './0062_case_tasks.ts';
 import * as m0063 from './0063_case_timeline_index.ts';
+import * as m0064 from './0064_case_documents.ts';
+import * as m0065 from './0065_assistance_plans.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -41,4 +43,6 @@ export const migrations: Record<string, { up: string }> = {
   '0061_case_protection': m0061,
   '0062_case_tasks': m0062,
   '0063_case_timeline_index': m0063,
+  '0064_case_documents': m0064,
+  '0065_assistance_plans': m0065,
 };

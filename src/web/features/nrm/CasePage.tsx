@@ -20,6 +20,7 @@ import { PersonForm } from '../people/PersonForm.tsx';
 import type { CreatePersonBody, PersonView } from '../../../shared/schemas/people.ts';
 import { useCase, useCatalogue, useRefreshNrm } from './api.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
+import { AssistanceSection, DocumentsSection } from './CaseSupport.tsx';
 
 type Detail = z.infer<typeof CaseDetail>;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -55,6 +56,8 @@ export function CasePage() {
       {c.consents && <ConsentsSection c={c} writable={writable} />}
       {c.referrals && <ReferralsSection c={c} writable={writable} />}
       {c.identification && <IdentificationSection c={c} />}
+      {c.sections.includes('assistance') && <AssistanceSection c={c} writable={writable} />}
+      {c.sections.includes('documents') && <DocumentsSection c={c} writable={writable} />}
       {c.tasks && <TasksSection c={c} writable={writable} />}
       {c.notes && <NotesSection c={c} writable={writable} />}
       {c.timeline && <TimelineSection c={c} />}

@@ -3,6 +3,7 @@ import { Alert, Badge, Box, Button, Card, Checkbox, Group, Loader, Menu, Modal, 
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { CONTACT_OUTCOMES } from '../../../../shared/hotline.ts';
 import { CloseContactBody, EscalateBody, type ContactView } from '../../../../shared/schemas/contacts.ts';
 import { api } from '../../../api/client.ts';
@@ -170,6 +171,9 @@ function CloseContact({ c, onClosed }: { c: ContactView; onClosed: () => void })
   const [outcomes, setOutcomes] = useState<string[]>([]);
   const [note, setNote] = useState('');
   const f = useFormSubmit();
+  const navigate = useNavigate();
+  // The outcome "new case": the operator goes on to open the case from this contact (the case form takes it over).
+  const opensCase = outcomes.includes('new_case');
   const close = () =>
     f.submit(CloseContactBody, { outcomes, outcomeNote: note.trim() || null }, async (data) => {
       await api('POST', `/contacts/${c.id}/close`, data);
@@ -177,6 +181,7 @@ function CloseContact({ c, onClosed }: { c: ContactView; onClosed: () => void })
       await Promise.all([qc.invalidateQueries({ queryKey: QUEUE_KEY }), qc.invalidateQueries({ queryKey: STATE_KEY }), qc.invalidateQueries({ queryKey: contactKey(c.id) })]);
       notifications.show({ color: 'teal', message: t('hotlineConsole.close.done') });
       onClosed();
+      if (opensCase) void navigate(`/cases/new?contactId=${encodeURIComponent(c.id)}`);
     });
   return (
     <>
@@ -192,7 +197,9 @@ function CloseContact({ c, onClosed }: { c: ContactView; onClosed: () => void })
           <Textarea label={t('hotlineConsole.close.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} error={f.errors.outcomeNote} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpened(false)}>{t('common.cancel')}</Button>
-            <Button onClick={() => void close()} loading={f.busy}>{t('hotlineConsole.close.submit')}</Button>
+            <Button onClick={() => void close()} loading={f.busy} data-testid="close-contact-submit">
+              {opensCase ? t('nrmDocuments.hotline.closeAndOpenCase') : t('hotlineConsole.close.submit')}
+            </Button>
           </Group>
         </Stack>
       </Modal>

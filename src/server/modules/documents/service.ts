@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import type { Db, DbOrTx } from '../../db/database.ts';
+import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
+import { scopesFor } from '../../access/policy.ts';
+import type { Principal } from '../../access/principal.ts';
+import type { Keys } from '../../crypto/keys.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../errors.ts';
+import { DOCUMENT_TYPES, type DocumentType } from '../../../shared/nrm.ts';
+import type { DocumentView } from '../../../shared/schemas/case-support.ts';
+import { caseAccess, lockForCaseWrite, type CaseAccess } from '../cases/service.ts';
+import { sniffType } from '../press/source-files.ts';
+
+/** The declared type without parameters, if it is one a case document may have. */
+export function acceptedDocumentType(header: string | undefined): DocumentType | null {
+  const essence = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return (DOCUMENT_TYPES as readonly string[]).includes(essence) ? (essence as DocumentType) : null;
+}
+
+/**
+ * Documents follow the case and the `document` record permissions: the owning agency's staff with
+ * `document:read:agency` (or `own` for the case worker responsible), a grantee agency's staff with
+ * `document:read:granted` only when the grant's sections include `documents`, a break-glass grant to a
+ * user when its sections do. A case whose access was ended by an order is open only to those
+ * `caseAccess` lets read it (auditors, the owning agency's supervisors), and only to read.
+ */
+function mayReadDocuments(p: Principal, access: CaseAccess, accessEnded: boolean): boolean {
+  const scopes = scopesFor(p, 'document', 'read');
+  const { via, sections } = access.decision;
+  if (accessEnded) return true;
+  switch (via) {
+    case 'all':
+      return scopes.has('all');
+    case 'agency':
+      return scopes.has('all') || scopes.has('agency');
+    case 'own':
+      return scopes.has('all') || scopes.has('agency') || scopes.has('own');
+    case 'granted':
+      return (scopes.has('all') || scopes.has('granted')) && sections.has('documents');
+    case 'user_grant':
+      return sections.has('documents');
+    default:
+      return false;
+  }
+}
+
+async function readableCase(db: DbOrTx, p: Principal, caseId: string) {
+  const access = await caseAccess(db, p, caseId, 'read');
+  const ended = (await db.selectFrom('cases').select('accessEndedAt').where('id', '=', caseId).executeTakeFirst())?.accessEndedAt != null;
+  // Someone who sees the case but not its documents learns nothing about them: not found.
+  if (!mayReadDocuments(p, access, ended)) throw notFound('Document');
+  return access;
+}
+
+const toView = (d: { id: string; caseId: string; fileName: string; kind: string; contentType: string; sizeBytes: number; sha256: string; uploadedBy: string; createdAt: Date }): DocumentView => ({
+  id: d.id,
+  caseId: d.caseId,
+  fileName: d.fileName,
+  kind: d.kind as DocumentView['kind'],
+  contentType: d.contentType as DocumentView['contentType'],
+  sizeBytes: d.sizeBytes,
+  sha256: d.sha256,
+  uploadedBy: d.uploadedBy,
+  createdAt: d.createdAt.toISOString(),
+});
+
+const META = ['id', 'caseId', 'fileName', 'kind', 'contentType', 'sizeBytes', 'sha256', 'uploadedBy', 'createdAt'] as const;
+
+/** The case's documents (names, types, sizes; never content), for those who may read them. */
+export async function listDocuments(db: Db, p: Principal, caseId: string): Promise<DocumentView[]> {
+  await readableCase(db, p, caseId);
+  const rows = await db.selectFrom('caseDocuments').select(META).where('caseId', '=', caseId).orderBy('createdAt', 'desc').orderBy('id').execute();
+  return rows.map(toView);
+}
+
+/**
+ * Stores a document on a case, encrypted. Only the agency that holds the case (with
+ * `document:create`) adds documents; the bytes must be what the declared type says. Audited with
+ * the name, type, size and hash: never the content.
+ */
+export async function uploadDocument(
+  db: Db,
+  keys: Keys,
+  actor: AuditActor,
+  p: Principal,
+  caseId: string,
+  file: { name: string; kind: DocumentView['kind']; declaredType: string | undefined; content: unknown },
+): Promise<DocumentView> {
+  const declared = acceptedDocumentType(file.declaredType);
+  if (!declared || !Buffer.isBuffer(file.content)) throw new AppError('unsupported_media_type', 415, `Send the file as the body with one of the types ${DOCUMENT_TYPES.join(', ')}`);
+  const content = file.content;
+  if (content.length === 0) throw badRequest('validation_failed', 'The file is empty', { file: 'empty' });
+  const actual = sniffType(content);
+  if (actual !== declared) throw badRequest('validation_failed', `The file is not ${declared}`, { file: actual ? `the content is ${actual}, not ${declared}` : `the content is not ${declared}` });
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const ciphertext = keys.encryptBytes(content);
+  return auditedTransaction(db, actor, async (tx) => {
+    const access = await lockForCaseWrite(tx, p, caseId);
+    const scopes = scopesFor(p, 'document', 'create');
+    const may = scopes.has('all') || (scopes.has('agency') && access.decision.via !== 'own') || ((scopes.has('own') || scopes.has('agency')) && access.decision.via === 'own');
+    if (!may) throw forbidden('You may not add documents to this case');
+    const row = await tx
+      .insertInto('caseDocuments')
+      .values({ caseId, fileName: file.name, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256, ciphertext, uploadedBy: p.userId })
+      .returning(META)
+      .executeTakeFirstOrThrow();
+    return {
+      result: toView(row),
+      audit: {
+        action: 'case.document_uploaded',
+        recordType: 'case',
+        recordId: caseId,
+        changes: { documentId: row.id, fileName: file.name, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256 },
+      },
+    };
+  });
+}
+
+/** A document's plain bytes, for those who may read the case's documents; every read is audited. */
+export async function readDocument(db: Db, keys: Keys, actor: AuditActor, p: Principal, caseId: string, documentId: string, disposition: 'inline' | 'attachment') {
+  const access = await readableCase(db, p, caseId);
+  return auditedTransaction(db, actor, async (tx) => {
+    const d = await tx.selectFrom('caseDocuments').select([...META, 'ciphertext']).where('id', '=', documentId).where('caseId', '=', caseId).executeTakeFirst();
+    if (!d) throw notFound('Document');
+    const content = keys.decryptBytes(d.ciphertext);
+    return {
+      result: { ...toView(d), content },
+      audit: {
+        action: 'case.document.read',
+        recordType: 'case',
+        recordId: caseId,
+        changes: { documentId, fileName: d.fileName, sha256: d.sha256, disposition, via: access.decision.via },
+        ...(access.decision.via === 'user_grant' ? { flagged: true } : {}),
+      },
+    };
+  });
+}
+
+/** `inline` or `attachment`, with the name as plain ASCII and, for other scripts, RFC 5987's UTF-8 form. */
+export function documentDisposition(disposition: 'inline' | 'attachment', name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+/**
+ * The response's policy: a sandbox (no scripts, no same origin, no forms), nothing loaded but the
+ * document itself. A PDF shown inline gets the browser's own viewer, which a sandbox without
+ * `allow-scripts` still lets render in Chromium and Firefox; anything else in the file cannot act as the site.
+ */
+export const DOCUMENT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'";
