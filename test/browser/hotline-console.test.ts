@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import hotlineEn from '../../src/web/i18n/modules/hotline-console/en.json' with { type: 'json' };
 import { deriveKeys } from '../../src/server/crypto/keys.ts';
 import { contactorFingerprint } from '../../src/server/modules/contacts/contactor.ts';
-import { makeAgency, makeUser, PASSWORD, TEST_SECRET_KEY } from '../helpers/app.ts';
-import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { makeAgency, makeUser, TEST_SECRET_KEY } from '../helpers/app.ts';
+import { screenshot, startWebApp, type WebApp, signInInEnglish } from '../helpers/browser.ts';
 
 const h = hotlineEn.hotlineConsole;
 const SECRET = 'browser-webhook-secret-0123456789';
@@ -26,15 +25,6 @@ afterAll(async () => {
   await web?.close();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
-  await page.goto('/login');
-  await page.getByRole('textbox', { name: en.field.email, exact: true }).fill(email);
-  await page.getByRole('textbox', { name: en.field.password, exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: en.signIn.submit }).click();
-  await page.getByRole('navigation', { name: en.nav.main }).waitFor();
-}
 
 /** A PBX posts a call through the generic signed JSON webhook, signed as the docs say. */
 async function webhookCall(id: string) {
@@ -61,14 +51,14 @@ describe('hotline console', () => {
       .execute();
 
     const op = await web.newPage();
-    await signIn(op, opUser.email);
+    await signInInEnglish(op, opUser.email);
     await op.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.console }).click();
     await op.getByRole('heading', { name: h.title, level: 1 }).waitFor();
     await op.getByTestId('operator-state').getByText(h.state.available, { exact: true }).click();
     await op.getByTestId('operator-state-badge').and(op.locator('[data-state="available"]')).waitFor();
 
     const sup = await web.newPage();
-    await signIn(sup, supUser.email);
+    await signInInEnglish(sup, supUser.email);
     await sup.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.supervisor }).click();
     await sup.getByRole('heading', { name: h.supervisor.title, level: 1 }).waitFor();
     await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="available"]`).waitFor();
@@ -132,7 +122,7 @@ describe('hotline console', () => {
     // The region's police have their alerts page open.
     const policeUser = await makeUser(web.db, { roles: ['investigator'], agencyId: policeAgency });
     const pol = await web.newPage();
-    await signIn(pol, policeUser.email);
+    await signInInEnglish(pol, policeUser.email);
     await pol.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: h.nav.alerts }).click();
     await pol.getByRole('heading', { name: h.alerts.pageTitle, level: 1 }).waitFor();
     await pol.getByText(h.alerts.none).waitFor();
@@ -173,7 +163,7 @@ describe('hotline console', () => {
   it('an operator enters a walk-in, resolves a draft saved in another tab, and closes it with outcomes', async () => {
     const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
     const op = await web.newPage();
-    await signIn(op, opUser.email);
+    await signInInEnglish(op, opUser.email);
     await op.goto('/hotline/console');
     await op.getByRole('button', { name: h.enter.open }).click();
     const dialog = op.getByRole('dialog');
@@ -234,7 +224,7 @@ describe('hotline console', () => {
   it("keeps the browser copy of a form only for its user: another user's copy is dropped, and sign-out removes all", async () => {
     const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });
     const op = await web.newPage();
-    await signIn(op, opUser.email);
+    await signInInEnglish(op, opUser.email);
     await op.goto('/hotline/console');
     await op.getByRole('button', { name: h.enter.open }).click();
     const dialog = op.getByRole('dialog');

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import dash from '../../src/web/i18n/modules/hotline-dashboard/en.json' with { type: 'json' };
-import { makeAgency, makeUser, PASSWORD } from '../helpers/app.ts';
-import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { makeAgency, makeUser } from '../helpers/app.ts';
+import { screenshot, startWebApp, type WebApp, signInInEnglish } from '../helpers/browser.ts';
 
 const d = dash.hotlineDashboard;
 let web: WebApp;
@@ -15,15 +14,6 @@ afterAll(async () => {
   await web?.close();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
-  await page.goto('/login');
-  await page.getByRole('textbox', { name: en.field.email, exact: true }).fill(email);
-  await page.getByRole('textbox', { name: en.field.password, exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: en.signIn.submit }).click();
-  await page.getByRole('navigation', { name: en.nav.main }).waitFor();
-}
 
 const bakuDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Baku', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 const HOUR = 3_600_000;
@@ -50,7 +40,7 @@ describe('the hotline dashboard', () => {
     await seed({ channel: 'whatsapp', status: 'completed', at: now - 241 * HOUR, answerAfter: 20, closeAfter: 60, contactType: 'prank', outcomes: ['no_action'] });
 
     const page = await web.newPage();
-    await signIn(page, manager.email);
+    await signInInEnglish(page, manager.email);
     await page.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: d.nav }).click();
     await page.getByRole('heading', { name: d.title, level: 1 }).waitFor();
 

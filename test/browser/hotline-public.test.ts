@@ -1,13 +1,12 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import hp from '../../src/web/i18n/modules/hotline-public/en.json' with { type: 'json' };
 import hpRu from '../../src/web/i18n/modules/hotline-public/ru.json' with { type: 'json' };
 import hpAz from '../../src/web/i18n/modules/hotline-public/az.json' with { type: 'json' };
 import { followUpCodeHash } from '../../src/server/modules/public-reports/codes.ts';
-import { makeUser, PASSWORD } from '../helpers/app.ts';
-import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { makeUser } from '../helpers/app.ts';
+import { screenshot, startWebApp, type WebApp, signInInEnglish } from '../helpers/browser.ts';
 
 const T = hp.hotlinePublic;
 const NEUTRAL = 'https://weather.com/';
@@ -33,15 +32,6 @@ async function publicPage(path: string): Promise<Page> {
   return page;
 }
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
-  await page.goto('/login');
-  await page.getByRole('textbox', { name: en.field.email, exact: true }).fill(email);
-  await page.getByRole('textbox', { name: en.field.password, exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: en.signIn.submit }).click();
-  await page.getByRole('navigation', { name: en.nav.main }).waitFor();
-}
 
 describe('public reports', () => {
   it('a member of the public reports, gets a code once, an operator answers in the conversation, the reporter reads it and adds more', async () => {
@@ -65,7 +55,7 @@ describe('public reports', () => {
     const contact = await web.db.selectFrom('contactFollowUpCodes').select('contactId').where('codeHash', '=', followUpCodeHash(code)).executeTakeFirstOrThrow();
     const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: agency });
     const operator = await web.newPage();
-    await signIn(operator, opUser.email);
+    await signInInEnglish(operator, opUser.email);
     await operator.goto(`/hotline/contacts/${contact.contactId}`);
     await operator.getByRole('heading', { name: `${T.contact.title} · ${T.channel.web_form}`, level: 1 }).waitFor();
     expect(await operator.getByTestId('contact-status').textContent()).toBe(T.status.new);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import people from '../../src/web/i18n/modules/people/en.json' with { type: 'json' };
-import { makeAgency, makeUser, PASSWORD } from '../helpers/app.ts';
-import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { makeAgency, makeUser } from '../helpers/app.ts';
+import { screenshot, startWebApp, type WebApp, signInInEnglish } from '../helpers/browser.ts';
 
 const t = people.people;
 let web: WebApp;
@@ -14,22 +13,13 @@ afterAll(async () => {
   await web?.close();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
-  await page.goto('/login');
-  await page.getByRole('textbox', { name: en.field.email, exact: true }).fill(email);
-  await page.getByRole('textbox', { name: en.field.password, exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: en.signIn.submit }).click();
-  await page.getByRole('navigation', { name: en.nav.main }).waitFor();
-}
 
 describe('people', () => {
   it('a case worker records a person, sees the duplicate before saving the same person in Cyrillic, and finds them in any script', async () => {
     const agency = await makeAgency(web.db);
     const worker = await makeUser(web.db, { roles: ['case_worker'], agencyId: agency.id });
     const page = await web.newPage();
-    await signIn(page, worker.email);
+    await signInInEnglish(page, worker.email);
     await page.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: t.nav.people }).click();
     await page.getByRole('heading', { name: t.title, level: 1 }).waitFor();
 

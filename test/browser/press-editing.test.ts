@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import pe from '../../src/web/i18n/modules/press-editing/en.json' with { type: 'json' };
-import { makeUser, PASSWORD, signIn as apiSignIn } from '../helpers/app.ts';
-import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { makeUser, signIn as apiSignIn } from '../helpers/app.ts';
+import { screenshot, startWebApp, type WebApp, signInInEnglish } from '../helpers/browser.ts';
 
 const t = pe.pressEditing;
 let web: WebApp;
@@ -14,15 +13,6 @@ afterAll(async () => {
   await web?.close();
 });
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
-  await page.goto('/login');
-  await page.getByRole('textbox', { name: en.field.email, exact: true }).fill(email);
-  await page.getByRole('textbox', { name: en.field.password, exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: en.signIn.submit }).click();
-  await page.getByRole('navigation', { name: en.nav.main }).waitFor();
-}
 
 describe('press freedom: editing', () => {
   it("a monitor edits an incident's fields, records a request to the state and its reply, links two incidents, and dates a journalist's affiliation; all still there after reload", async () => {
@@ -41,7 +31,7 @@ describe('press freedom: editing', () => {
     await post('/press/incidents', { title: 'Arrest of protesters demanding justice', occurred: '2006-06-09', acts: [{ outletId: outlet.id, actType: 'arbitrary_detention' }] });
 
     const page = await web.newPage();
-    await signIn(page, user.email);
+    await signInInEnglish(page, user.email);
     await page.goto(`/press/${abduction.id}`);
     await page.getByRole('heading', { name: 'Abduction of Bahaddin Haziyev', level: 1 }).waitFor();
 
@@ -168,7 +158,7 @@ describe('press freedom: editing', () => {
   it('an analyst computes the impunity index with its parameters; it is stored and listed with them', async () => {
     const analyst = await makeUser(web.db, { roles: ['analyst'] });
     const page = await web.newPage();
-    await signIn(page, analyst.email);
+    await signInInEnglish(page, analyst.email);
     await page.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: t.nav.index }).click();
     await page.getByRole('heading', { name: t.index.title, level: 1 }).waitFor();
     await page.getByText(t.index.none).waitFor();

@@ -9,7 +9,8 @@ import { loadConfig, type Config } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/database.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 import { cloneTestDatabase } from './db.ts';
-import { TEST_SECRET_KEY } from './app.ts';
+import { PASSWORD, TEST_SECRET_KEY } from './app.ts';
+import enTexts from '../../src/web/i18n/en.json' with { type: 'json' };
 
 export type WebApp = {
   app: FastifyInstance;
@@ -65,4 +66,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = path.resolve('test-results/screens');
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Signs in through the sign-in page in English (the language is set first) and waits for the shell. */
+export async function signInInEnglish(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: enTexts.field.email, exact: true }).fill(email);
+  await page.getByRole('textbox', { name: enTexts.field.password, exact: true }).fill(password);
+  await page.getByRole('button', { name: enTexts.signIn.submit }).click();
+  await page.getByRole('navigation', { name: enTexts.nav.main }).waitFor();
 }

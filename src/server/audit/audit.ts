@@ -63,40 +63,7 @@ export function diff(before: Record<string, unknown> | null, after: Record<strin
  * A transaction-scoped advisory lock orders writers, so the chain has no forks and no gaps.
  */
 export async function appendAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(7231001)`.execute(tx);
-  const last = await tx
-    .selectFrom('auditLog')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const fields: HashedFields = {
-    seq: String(last ? BigInt(last.seq) + 1n : 1n),
-    // Microseconds are lost on the way through JS, so the time is fixed here and hashed as stored.
-    at: new Date(),
-    actorUserId: actor.userId,
-    actorAgencyId: actor.agencyId,
-    via: actor.via,
-    tokenId: actor.tokenId ?? null,
-    action: entry.action,
-    recordType: entry.recordType ?? null,
-    recordId: entry.recordId ?? null,
-    changes: entry.changes ?? null,
-    purpose: entry.purpose ?? null,
-    requestId: actor.requestId ?? null,
-    ip: actor.ip ?? null,
-    flagged: entry.flagged ?? false,
-  };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx
-    .insertInto('auditLog')
-    .values({
-      ...fields,
-      changes: fields.changes === null ? null : canonicalJson(fields.changes),
-      prevHash,
-      hash: entryHash(prevHash, fields),
-    })
-    .execute();
+  await appendAuditEntries(tx, [{ actor, entry }]);
 }
 
 /**
@@ -115,6 +82,7 @@ export async function appendAuditEntries(tx: Tx, entries: readonly { actor: Audi
     seq += 1n;
     const fields: HashedFields = {
       seq: String(seq),
+      // Microseconds are lost on the way through JS, so the time is fixed here and hashed as stored.
       at: new Date(),
       actorUserId: actor.userId,
       actorAgencyId: actor.agencyId,
