@@ -5,6 +5,13 @@ export const COUNTRY_PROFILE_SETTING = 'nrm.country_profile';
 
 /** The country profile in force: the stored overrides over the Azerbaijan defaults. */
 export async function loadCountryProfile(db: DbOrTx): Promise<CountryProfile> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', COUNTRY_PROFILE_SETTING).executeTakeFirst();
-  return { ...AZERBAIJAN_PROFILE, ...((row?.value as Partial<CountryProfile> | undefined) ?? {}) };
+  return countryProfileOf(await countryProfileQuery(db).executeTakeFirst());
 }
+
+export const countryProfileQuery = (db: DbOrTx) => db.selectFrom('settings').select('value').where('key', '=', COUNTRY_PROFILE_SETTING);
+
+/** The profile from the settings row (if any) over the defaults. */
+export const countryProfileOf = (row: { value: unknown } | undefined): CountryProfile => ({
+  ...AZERBAIJAN_PROFILE,
+  ...((row?.value as Partial<CountryProfile> | undefined) ?? {}),
+});

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/database.ts';
 import type { AccessGrantsTable } from '../db/types.ts';
 import type { GrantFacts, RecordFacts, ResourceDef } from './policy.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `cases.ownerAgencyId` -> `ownerAgencyId`: the loader reads the table itself, without the caller's alias. */
 const column = (ref: string) => ref.slice(ref.lastIndexOf('.') + 1);
@@ -25,14 +25,17 @@ export async function loadRecordFacts(
     FROM ${sql.table(res.table)} WHERE ${sql.ref(column(res.idColumn))} = ${id}`.execute(db);
   const owner = rows[0];
   if (!owner) return undefined;
-  const grants: GrantFacts[] = await db
+  const grants: GrantFacts[] = await grantsQuery(db, res, id).execute();
+  return { ownerUserId: owner.ownerUserId, ownerAgencyId: owner.ownerAgencyId, grants };
+}
+
+/** Every grant on one record, as `decide` takes them. */
+export const grantsQuery = (db: DbOrTx, res: ResourceDef, id: string) =>
+  db
     .selectFrom('accessGrants')
     .select(['granteeAgencyId', 'granteeUserId', 'sections', 'createdAt', 'expiresAt', 'revokedAt'])
     .where('recordType', '=', res.recordType)
-    .where('recordId', '=', id)
-    .execute();
-  return { ownerUserId: owner.ownerUserId, ownerAgencyId: owner.ownerAgencyId, grants };
-}
+    .where('recordId', '=', id);
 
 export type NewGrant = {
   recordType: string;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneTestDatabase } from '../../../test/helpers/db.ts';
-import type { Db } from '../db/database.ts';
-import { appendAudit, SYSTEM_ACTOR, verifyAuditChain } from './audit.ts';
+import { createDb, type Db } from '../db/database.ts';
+import { sql } from 'kysely';
+import { readBatch, withClient } from '../db/batch.ts';
+import { appendAudit, auditRead, auditedTransaction, SYSTEM_ACTOR, verifyAuditChain } from './audit.ts';
 
-let t: { db: Db; drop: () => Promise<void> };
+let t: { db: Db; url: string; drop: () => Promise<void> };
 beforeAll(async () => {
   t = await cloneTestDatabase();
 });
@@ -17,5 +19,49 @@ describe('verifyAuditChain', () => {
     const row = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'test.snake').executeTakeFirstOrThrow();
     expect(row.changes).toEqual({ audit_log: 1, nested: { some_key: [{ inner_key: 'x' }] } });
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, checked: 1, lastSeq: '1' });
+  });
+});
+
+describe('reads audited in two round trips', () => {
+  it('keep one chain with writers appending at the same time', async () => {
+    const before = Number((await t.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const work = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0
+        ? auditRead(t.db, SYSTEM_ACTOR, { action: 'probe.read', recordId: String(i), changes: { i } })
+        : auditedTransaction(t.db, SYSTEM_ACTOR, async () => ({ result: null, audit: { action: 'probe.write', recordId: String(i) } })),
+    );
+    await Promise.all(work);
+    const rows = await t.db.selectFrom('auditLog').select(['seq', 'action']).where('action', 'in', ['probe.read', 'probe.write']).execute();
+    expect(rows).toHaveLength(40);
+    expect(Number((await t.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)).toBe(before + 40);
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, checked: before + 40 });
+  });
+});
+
+describe('readBatch', () => {
+  it('gives the rows Kysely gives, with the same types and names, for several queries in one message', async () => {
+    const q1 = t.db.selectFrom('auditLog').select(['seq', 'at', 'actorUserId', 'changes', 'flagged']).orderBy('seq').limit(3);
+    const q2 = t.db.selectFrom('auditLog').select('action').where('action', 'in', ['probe.read', "it's"]).where(sql<boolean>`${'$1'} = '$1'`).limit(1);
+    const expected = [await q1.execute(), await q2.execute()];
+    const got = await withClient(t.db, (c) => readBatch(c, [q1, q2] as const, { begin: true, commit: true }));
+    expect(got).toEqual(expected);
+    expect(got[0][0]!.at).toBeInstanceOf(Date);
+  });
+
+  it('rolls back and keeps the client usable when the work throws mid-transaction', async () => {
+    const one = createDb(t.url, 1); // one client, so the second call gets the same one
+    try {
+      await expect(
+        withClient(one, async (c) => {
+          await readBatch(c, [one.selectFrom('auditLog').select('seq').limit(1)] as const, { begin: true, commit: false });
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      // Outside any transaction a statement's transaction starts with it; inside a leftover one it would not.
+      const fresh = await withClient(one, async (c) => (await c.query<{ fresh: boolean }>('SELECT xact_start = query_start AS fresh FROM pg_stat_activity WHERE pid = pg_backend_pid()')).rows[0]!.fresh);
+      expect(fresh).toBe(true);
+    } finally {
+      await one.destroy();
+    }
   });
 });

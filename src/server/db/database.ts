@@ -2,6 +2,7 @@ import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql, type Transacti
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './types.ts';
+import { registerPool } from './batch.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -20,7 +21,9 @@ export function createDb(connectionString: string, max = 10): Db {
   });
   // Only column names are converted: keys inside jsonb values (audit changes, settings) come back as
   // stored, or an audit entry whose changes name a snake_case key would no longer match its hash.
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  registerPool(db, pool);
+  return db;
 }
 
 function migrator(db: Db, options: { disableTransactions?: boolean } = {}): Migrator {

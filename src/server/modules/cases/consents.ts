@@ -11,7 +11,7 @@ import { lockForCaseWrite } from './service.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-const listConsents = (db: DbOrTx, caseId: string) =>
+export const consentsQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('caseConsents as k')
     .leftJoin('agencies as a', 'a.id', 'k.agencyId')
@@ -19,11 +19,15 @@ const listConsents = (db: DbOrTx, caseId: string) =>
     .select('a.name as agencyName')
     .where('k.caseId', '=', caseId)
     .orderBy('k.recordedAt')
-    .orderBy('k.id')
-    .execute();
+    .orderBy('k.id');
+type ConsentRow = Awaited<ReturnType<ReturnType<typeof consentsQuery>['execute']>>[number];
 
 export async function consentViews(db: DbOrTx, p: Principal, caseId: string): Promise<z.infer<typeof ConsentView>[]> {
-  return (await listConsents(db, caseId)).map(
+  return toConsentViews(p, await consentsQuery(db, caseId).execute());
+}
+
+export function toConsentViews(p: Principal, rows: readonly ConsentRow[]): z.infer<typeof ConsentView>[] {
+  return rows.map(
     (k) =>
       redact(p, CASES, {
         id: k.id,

@@ -7,14 +7,14 @@ import { badRequest, conflict, notFound } from '../../errors.ts';
 import { treatedAsChild } from '../../../domain/child.ts';
 import type { CasePersonRole } from '../../../shared/nrm.ts';
 import type { AddCasePersonBody, CasePersonView, UpdateCasePersonBody } from '../../../shared/schemas/cases.ts';
-import { personColumns, findPerson, listNames } from '../people/repository.ts';
+import { personColumns, findPerson, listNames, namesQuery, type NameRow } from '../people/repository.ts';
 import { insertPerson, toPersonView } from '../people/service.ts';
 import { CASES } from './policy.ts';
 import { lockForCaseWrite } from './service.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export const listCasePeople = (db: DbOrTx, caseId: string) =>
+export const casePeopleQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('casePeople as cp')
     .innerJoin('people as p', 'p.id', 'cp.personId')
@@ -24,14 +24,21 @@ export const listCasePeople = (db: DbOrTx, caseId: string) =>
     ])
     .where('cp.caseId', '=', caseId)
     .orderBy('cp.addedAt')
-    .orderBy('cp.id')
-    .execute();
+    .orderBy('cp.id');
+export const listCasePeople = (db: DbOrTx, caseId: string) => casePeopleQuery(db, caseId).execute();
 export type CasePersonRow = Awaited<ReturnType<typeof listCasePeople>>[number];
+
+/** The names of everyone in the case, in the order `listNames` gives. */
+export const casePeopleNamesQuery = (db: DbOrTx, caseId: string) =>
+  namesQuery(db).where('personId', 'in', db.selectFrom('casePeople').select('personId').where('caseId', '=', caseId));
 
 /** The people of a case as this user may see them: names and dates of birth only with `sensitive:identity`. */
 export async function casePeopleViews(db: DbOrTx, p: Principal, caseId: string): Promise<z.infer<typeof CasePersonView>[]> {
   const rows = await listCasePeople(db, caseId);
-  const names = await listNames(db, rows.map((r) => r.id));
+  return toCasePeopleViews(p, rows, await listNames(db, rows.map((r) => r.id)));
+}
+
+export function toCasePeopleViews(p: Principal, rows: readonly CasePersonRow[], names: readonly NameRow[]): z.infer<typeof CasePersonView>[] {
   return rows.map((r) => {
     const view = {
       id: r.casePersonId,

@@ -14,8 +14,9 @@ const caseColumns = [
 ] as const;
 
 /** The case row with its owning agency's name; no access check (the caller decides first). */
-export const findCase = (db: DbOrTx, id: string) =>
-  db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns).where('c.id', '=', id).executeTakeFirst();
+export const findCaseQuery = (db: DbOrTx, id: string) =>
+  db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns).where('c.id', '=', id);
+export const findCase = (db: DbOrTx, id: string) => findCaseQuery(db, id).executeTakeFirst();
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>;
 
 /** Locks the case row for a write; the caller decides with the facts it then loads. */
@@ -93,34 +94,37 @@ export function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   return q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute();
 }
 
-export const listCaseContacts = (db: DbOrTx, caseId: string) =>
+export const caseContactsQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('caseContacts as cc')
     .innerJoin('contacts as k', 'k.id', 'cc.contactId')
     .select(['cc.contactId', 'k.channel', 'k.receivedAt', 'cc.linkedBy', 'cc.linkedAt'])
     .where('cc.caseId', '=', caseId)
-    .orderBy('k.receivedAt')
-    .execute();
+    .orderBy('k.receivedAt');
+export const listCaseContacts = (db: DbOrTx, caseId: string) => caseContactsQuery(db, caseId).execute();
 
-export const listEvents = (db: DbOrTx, caseId: string) =>
-  db.selectFrom('caseEvents').selectAll().where('caseId', '=', caseId).orderBy(sql`occurred_on NULLS LAST`).orderBy('createdAt').execute();
+export const eventsQuery = (db: DbOrTx, caseId: string) =>
+  db.selectFrom('caseEvents').selectAll().where('caseId', '=', caseId).orderBy(sql`occurred_on NULLS LAST`).orderBy('createdAt');
+export const listEvents = (db: DbOrTx, caseId: string) => eventsQuery(db, caseId).execute();
 export type EventRow = Awaited<ReturnType<typeof listEvents>>[number];
 
-export const listScreenings = (db: DbOrTx, caseId: string) =>
-  db.selectFrom('caseScreenings').selectAll().where('caseId', '=', caseId).orderBy('screenedAt').orderBy('id').execute();
+export const screeningsQuery = (db: DbOrTx, caseId: string) =>
+  db.selectFrom('caseScreenings').selectAll().where('caseId', '=', caseId).orderBy('screenedAt').orderBy('id');
+export const listScreenings = (db: DbOrTx, caseId: string) => screeningsQuery(db, caseId).execute();
 export type CaseScreeningRow = Awaited<ReturnType<typeof listScreenings>>[number];
 
-export const listNotes = (db: DbOrTx, caseId: string) =>
+export const notesQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('caseNotes as n')
     .innerJoin('users as u', 'u.id', 'n.createdBy')
     .select(['n.id', 'n.body', 'n.createdBy', 'u.name as createdByName', 'n.createdAt'])
     .where('n.caseId', '=', caseId)
-    .orderBy('n.createdAt')
-    .execute();
+    .orderBy('n.createdAt');
+export const listNotes = (db: DbOrTx, caseId: string) => notesQuery(db, caseId).execute();
 
 /** The case's history from the audit log: every write that named it (reads are left out). */
-export const timeline = (db: DbOrTx, caseId: string, limit = 500) =>
+export const timeline = (db: DbOrTx, caseId: string, limit = 500) => timelineQuery(db, caseId, limit).execute();
+export const timelineQuery = (db: DbOrTx, caseId: string, limit = 500) =>
   db
     .selectFrom('auditLog as l')
     .leftJoin('users as u', 'u.id', 'l.actorUserId')
@@ -131,5 +135,4 @@ export const timeline = (db: DbOrTx, caseId: string, limit = 500) =>
     // A literal, not a parameter, so that the partial index of writes (0063) applies.
     .where(sql<boolean>`l.action NOT LIKE '%.read'`)
     .orderBy('l.seq')
-    .limit(limit)
-    .execute();
+    .limit(limit);

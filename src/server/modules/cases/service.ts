@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
-import { auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
-import { decide, redact, scopesFor, type Decision } from '../../access/policy.ts';
+import { appendAuditOnClient, auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
+import { decide, redact, scopesFor, type Decision, type RecordFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
-import { loadRecordFacts } from '../../access/repository.ts';
+import { grantsQuery, loadRecordFacts, UUID } from '../../access/repository.ts';
+import { readBatch, withClient } from '../../db/batch.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { chooseScreeningList, type ScreeningResult } from '../../../domain/screening.ts';
 import { formatPartialDate, parsePartialDate } from '../../../domain/press-dates.ts';
@@ -26,11 +28,12 @@ import { evaluate } from '../screening/service.ts';
 import { findContact } from '../contacts/repository.ts';
 import { CASES } from './policy.ts';
 import * as repo from './repository.ts';
-import { casePeopleViews } from './people.ts';
-import { consentViews } from './consents.ts';
-import { caseReferrals } from '../referrals/service.ts';
-import { identificationViews } from '../identification/service.ts';
-import { caseTasks } from '../tasks/service.ts';
+import { casePeopleNamesQuery, casePeopleQuery, toCasePeopleViews } from './people.ts';
+import { consentsQuery, toConsentViews } from './consents.ts';
+import { caseReferralsQuery, toReferralView } from '../referrals/service.ts';
+import { identificationQueries, toIdentificationViews } from '../identification/service.ts';
+import { caseTasksQuery, toTaskView } from '../tasks/service.ts';
+import { countryProfileOf, countryProfileQuery } from '../../nrm-profile.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -43,6 +46,11 @@ export type CaseAccess = { decision: Extract<Decision, { allowed: true }>; owner
 export async function caseAccess(db: DbOrTx, p: Principal, id: string, action: 'read' | 'update'): Promise<CaseAccess> {
   const facts = await loadRecordFacts(db, CASES, id);
   const ended = facts && (await db.selectFrom('cases').select('accessEndedAt').where('id', '=', id).executeTakeFirst())?.accessEndedAt;
+  return decideCaseAccess(p, facts, ended ?? null, action);
+}
+
+/** `caseAccess` once the facts are loaded: the case's owners and grants, and when an order ended access to it. */
+function decideCaseAccess(p: Principal, facts: RecordFacts | undefined, ended: Date | null, action: 'read' | 'update'): CaseAccess {
   if (facts && ended) {
     // A prosecutor's or court's order ended access: only auditors, and supervisors of the owning agency, open it, to read.
     const may = p.permissions.has('cases:read_restricted') && (p.permissions.has('audit:read') || facts.ownerAgencyId === p.agencyId);
@@ -264,52 +272,66 @@ export async function linkContact(db: Db, p: Principal, actor: AuditActor, caseI
   });
 }
 
-const has = (d: CaseAccess['decision'], s: CaseSection) => d.sections.has(s);
 
 /**
  * The case page in one request: each section the user may see, every field also redacted by its
  * sensitivity tag. The read is audited with the sections shown.
+ *
+ * Round trips, not queries, are what a page costs, so the page is read in four, whatever the number
+ * of sections: the case and its grants (`readBatch`, opening a read-only snapshot), then, once the
+ * policy has decided, every section the user may see in one message from the same snapshot, then
+ * the audit entry on the same connection in two (`appendAuditOnClient`).
  */
 export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string): Promise<CaseDetail> {
-  const { decision } = await caseAccess(db, p, id, 'read');
-  const row = (await repo.findCase(db, id))!;
-  // One connection and one snapshot for the whole page: every section as of the same instant, and no
-  // fan-out of a dozen queries over the pool for each page opened.
-  const { people, consents, referrals, identification, tasks, contacts, events, screenings, notes, timeline } = await db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (tx) => ({
-      people: has(decision, 'people') ? await casePeopleViews(tx, p, id) : undefined,
-      consents: has(decision, 'consents') ? await consentViews(tx, p, id) : undefined,
-      referrals: has(decision, 'referrals') ? await caseReferrals(tx, p, id) : undefined,
-      identification: has(decision, 'identification') ? await identificationViews(tx, p, id) : undefined,
-      tasks: has(decision, 'tasks') ? await caseTasks(tx, p, id) : undefined,
-      contacts: has(decision, 'contacts') ? await repo.listCaseContacts(tx, id) : undefined,
-      events: has(decision, 'events') ? await repo.listEvents(tx, id) : undefined,
-      screenings: has(decision, 'screening') ? await repo.listScreenings(tx, id) : undefined,
-      notes: has(decision, 'notes') ? await repo.listNotes(tx, id) : undefined,
-      timeline: has(decision, 'timeline') ? await repo.timeline(tx, id) : undefined,
-    }));
-  const sections = [...decision.sections].sort() as CaseSection[];
-  const detail: CaseDetail = { id: row.id, caseNumber: row.caseNumber, sections };
-  if (has(decision, 'summary')) detail.summary = toSummary(p, row, decision.via);
-  if (has(decision, 'notes')) {
-    const n = redact(p, CASES, { narrative: row.narrative });
-    if ('narrative' in n) detail.narrative = n.narrative ?? null;
-    detail.notes = notes!.map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
-  }
-  if (people) detail.people = people;
-  if (consents) detail.consents = consents;
-  if (referrals) detail.referrals = referrals;
-  if (identification) detail.identification = identification;
-  if (tasks) detail.tasks = tasks;
-  if (contacts) detail.contacts = contacts.map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() }));
-  if (events) detail.events = events.map((e) => toEventView(p, e));
-  if (screenings) detail.screenings = screenings.map(toScreeningView);
-  if (timeline) detail.timeline = timeline.map(toTimelineEntry);
-  await auditRead(db, actor, { action: 'case.read', recordType: 'case', recordId: id, changes: { sections, via: decision.via } });
-  return detail;
+  if (!UUID.test(id)) throw notFound('Case');
+  return withClient(db, async (client) => {
+    const [rows, grants] = await readBatch(client, [repo.findCaseQuery(db, id), grantsQuery(db, CASES, id)], { begin: true, commit: false });
+    const row = rows[0];
+    const facts = row && { ownerUserId: row.ownerUserId, ownerAgencyId: row.ownerAgencyId, grants };
+    const { decision } = decideCaseAccess(p, facts, row?.accessEndedAt ?? null, 'read');
+    // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
+    // answers without touching a table.
+    const may = (s: CaseSection) => sql<boolean>`${sql.lit(decision.sections.has(s))}`;
+    const [people, names, consents, referrals, profile, victims, decisions, idReferrals, tasks, contacts, events, screenings, notes, timeline] = await readBatch(
+      client,
+      [
+        casePeopleQuery(db, id).where(may('people')),
+        casePeopleNamesQuery(db, id).where(may('people')),
+        consentsQuery(db, id).where(may('consents')),
+        caseReferralsQuery(db, p, id).where(may('referrals')),
+        countryProfileQuery(db).where(may('identification')),
+        ...identificationQueries(db, id, may('identification')),
+        caseTasksQuery(db, id).where(may('tasks')),
+        repo.caseContactsQuery(db, id).where(may('contacts')),
+        repo.eventsQuery(db, id).where(may('events')),
+        repo.screeningsQuery(db, id).where(may('screening')),
+        repo.notesQuery(db, id).where(may('notes')),
+        repo.timelineQuery(db, id).where(may('timeline')),
+      ] as const,
+      { begin: false, commit: true },
+    );
+    const has = (s: CaseSection) => decision.sections.has(s);
+    const sections = [...decision.sections].sort() as CaseSection[];
+    const detail: CaseDetail = { id: row!.id, caseNumber: row!.caseNumber, sections };
+    if (has('summary')) detail.summary = toSummary(p, row!, decision.via);
+    if (has('notes')) {
+      const n = redact(p, CASES, { narrative: row!.narrative });
+      if ('narrative' in n) detail.narrative = n.narrative ?? null;
+      detail.notes = notes.map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
+    }
+    if (has('people')) detail.people = toCasePeopleViews(p, people, names);
+    if (has('consents')) detail.consents = toConsentViews(p, consents);
+    if (has('referrals')) detail.referrals = referrals.map((r) => toReferralView(p, r));
+    if (has('identification')) detail.identification = toIdentificationViews(p, countryProfileOf(profile[0]), victims, decisions, idReferrals);
+    if (has('tasks')) detail.tasks = tasks.map((t) => toTaskView(p, t));
+    if (has('contacts'))
+      detail.contacts = contacts.map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() }));
+    if (has('events')) detail.events = events.map((e) => toEventView(p, e));
+    if (has('screening')) detail.screenings = screenings.map(toScreeningView);
+    if (has('timeline')) detail.timeline = timeline.map(toTimelineEntry);
+    await appendAuditOnClient(db, client, [{ actor, entry: { action: 'case.read', recordType: 'case', recordId: id, changes: { sections, via: decision.via } } }]);
+    return detail;
+  });
 }
 
 /** Changes the case's own fields; closing needs a reason; the owner must be a user of the owning agency. */

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
@@ -15,7 +15,7 @@ import { caseAccess } from '../cases/service.ts';
 
 const calendarOf = (profile: CountryProfile) => CALENDARS[profile.holidayCalendar] ?? AZ_CALENDAR;
 
-const listDecisions = (db: DbOrTx, caseId: string) =>
+const decisionsQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('identificationDecisions as d')
     .innerJoin('users as u', 'u.id', 'd.decidedBy')
@@ -23,8 +23,8 @@ const listDecisions = (db: DbOrTx, caseId: string) =>
     .select(['u.name as decidedByName', sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions x WHERE x.reconsiders_id = d.id)`.as('current')])
     .where('d.caseId', '=', caseId)
     .orderBy('d.createdAt')
-    .orderBy('d.id')
-    .execute();
+    .orderBy('d.id');
+const listDecisions = (db: DbOrTx, caseId: string) => decisionsQuery(db, caseId).execute();
 type DecisionRow = Awaited<ReturnType<typeof listDecisions>>[number];
 
 const toDecisionView = (p: Principal, d: DecisionRow): z.infer<typeof DecisionView> =>
@@ -51,15 +51,15 @@ const toDecisionView = (p: Principal, d: DecisionRow): z.infer<typeof DecisionVi
   }) as z.infer<typeof DecisionView>;
 
 /** The case's identification referrals, newest first. */
-const identificationReferrals = (db: DbOrTx, caseId: string) =>
+const identificationReferralsQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('referrals')
     .select(['id', 'toAgencyId', 'sentAt', 'status'])
     .where('caseId', '=', caseId)
     .where('purpose', '=', 'identification')
     .where('status', 'in', ['pending', 'accepted', 'completed'])
-    .orderBy('sentAt', 'desc')
-    .execute();
+    .orderBy('sentAt', 'desc');
+const identificationReferrals = (db: DbOrTx, caseId: string) => identificationReferralsQuery(db, caseId).execute();
 
 function datesFor(profile: CountryProfile, referredOn: string, decisions: DecisionRow[]) {
   const current = (stage: string) => decisions.filter((d) => d.stage === stage && d.current).at(-1);
@@ -76,10 +76,27 @@ function datesFor(profile: CountryProfile, referredOn: string, decisions: Decisi
 export async function identificationViews(db: DbOrTx, p: Principal, caseId: string): Promise<z.infer<typeof PersonIdentificationView>[]> {
   const [profile, victims, decisions, referrals] = await Promise.all([
     loadCountryProfile(db),
-    db.selectFrom('casePeople').select('personId').where('caseId', '=', caseId).where('role', '=', 'victim').orderBy('addedAt').execute(),
+    caseVictimsQuery(db, caseId).execute(),
     listDecisions(db, caseId),
     identificationReferrals(db, caseId),
   ]);
+  return toIdentificationViews(p, profile, victims, decisions, referrals);
+}
+
+const caseVictimsQuery = (db: DbOrTx, caseId: string) =>
+  db.selectFrom('casePeople').select('personId').where('caseId', '=', caseId).where('role', '=', 'victim').orderBy('addedAt');
+
+/** The queries whose rows `toIdentificationViews` takes (after the country profile), for a batched read. */
+export const identificationQueries = (db: DbOrTx, caseId: string, and: Expression<SqlBool>) =>
+  [caseVictimsQuery(db, caseId).where(and), decisionsQuery(db, caseId).where(and), identificationReferralsQuery(db, caseId).where(and)] as const;
+
+export function toIdentificationViews(
+  p: Principal,
+  profile: CountryProfile,
+  victims: readonly { personId: string }[],
+  decisions: DecisionRow[],
+  referrals: readonly { id: string; sentAt: Date }[],
+): z.infer<typeof PersonIdentificationView>[] {
   const referral = referrals.at(-1);
   const today = dayIn(profile.timeZone, new Date());
   return victims.map((v) => {

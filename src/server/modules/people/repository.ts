@@ -26,17 +26,17 @@ export const lockPerson = (tx: Tx, p: Principal, id: string) =>
 
 export type NameRow = Awaited<ReturnType<typeof listNames>>[number];
 
+/** Names, each person's primary first; the caller says whose. */
+export const namesQuery = (db: DbOrTx) =>
+  db
+    .selectFrom('personNames')
+    .select(['id', 'personId', 'givenName', 'familyName', 'patronymic', 'asEntered', 'script', 'kind', 'keys', 'createdAt'])
+    .orderBy('personId')
+    .orderBy(sql`(kind = 'primary')`, 'desc')
+    .orderBy('seq');
+
 export const listNames = (db: DbOrTx, personIds: readonly string[]) =>
-  personIds.length === 0
-    ? Promise.resolve([])
-    : db
-        .selectFrom('personNames')
-        .select(['id', 'personId', 'givenName', 'familyName', 'patronymic', 'asEntered', 'script', 'kind', 'keys', 'createdAt'])
-        .where('personId', 'in', personIds)
-        .orderBy('personId')
-        .orderBy(sql`(kind = 'primary')`, 'desc')
-        .orderBy('seq')
-        .execute();
+  personIds.length === 0 ? Promise.resolve([]) : namesQuery(db).where('personId', 'in', personIds).execute();
 
 export type NewName = {
   givenName: string | null;

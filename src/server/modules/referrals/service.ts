@@ -335,7 +335,9 @@ export async function getReferral(db: Db, p: Principal, actor: AuditActor, id: s
 }
 
 /** The case page's referrals section: the case's referrals this user may see. */
+export const caseReferralsQuery = (db: DbOrTx, p: Principal, caseId: string) =>
+  referralColumns(db).where(visibleFilter(p, 'read', REFERRALS)).where('r.caseId', '=', caseId).orderBy('r.sentAt');
+
 export async function caseReferrals(db: DbOrTx, p: Principal, caseId: string) {
-  const rows = await referralColumns(db).where(visibleFilter(p, 'read', REFERRALS)).where('r.caseId', '=', caseId).orderBy('r.sentAt').execute();
-  return rows.map((r) => toReferralView(p, r));
+  return (await caseReferralsQuery(db, p, caseId).execute()).map((r) => toReferralView(p, r));
 }

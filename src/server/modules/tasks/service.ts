@@ -24,8 +24,8 @@ type TaskRow = Awaited<ReturnType<ReturnType<typeof taskColumns>['execute']>>[nu
 export const toTaskView = (p: Principal, r: TaskRow): TaskView =>
   redact(p, CASES, { ...r, dueAt: r.dueAt.toISOString(), createdAt: r.createdAt.toISOString(), completedAt: r.completedAt?.toISOString() ?? null }) as TaskView;
 
-export const caseTasks = async (db: DbOrTx, p: Principal, caseId: string) =>
-  (await taskColumns(db).where('k.caseId', '=', caseId).orderBy('k.completedAt', 'desc').orderBy('k.dueAt').execute()).map((r) => toTaskView(p, r));
+export const caseTasksQuery = (db: DbOrTx, caseId: string) => taskColumns(db).where('k.caseId', '=', caseId).orderBy('k.completedAt', 'desc').orderBy('k.dueAt');
+export const caseTasks = async (db: DbOrTx, p: Principal, caseId: string) => (await caseTasksQuery(db, caseId).execute()).map((r) => toTaskView(p, r));
 
 export async function createTask(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof CreateTaskBody>) {
   return auditedTransaction(db, actor, async (tx) => {
