@@ -172,6 +172,10 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
   }
 
   return db.transaction().execute(async (tx) => {
+    // Rows written together would share one timestamp and come back in random order: a millisecond
+    // apart each, they keep the order of the document.
+    let tick = Date.now();
+    const next = () => new Date(tick++);
     for (const [i, r] of doc.records.entries()) {
       const victimStatus = r.pw_VictimStatus ?? (r.vic_TraffickingStatus ? fromHtcds(VIC_TRAFFICKING_STATUS, r.vic_TraffickingStatus)! : 'potential');
       const status = r.cas_Status ? fromHtcds(CAS_STATUS, r.cas_Status)! : 'active';
@@ -211,6 +215,7 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
             guardianName: x.pw_GuardianName ?? null,
             guardianAppointedOn: x.pw_GuardianAppointedOn ?? null,
             addedBy: p.userId,
+            addedAt: next(),
           })
           .execute();
       }
@@ -229,6 +234,7 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
             place: e.hte_Street ?? null,
             description: e.hte_Description ?? null,
             createdBy: p.userId,
+            createdAt: next(),
           })
           .execute();
       }
@@ -247,11 +253,12 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
             givenBy: k.pw_GivenBy ?? 'person',
             note: null,
             recordedBy: p.userId,
+            recordedAt: next(),
             ...(k.pw_WithdrawnOn ? { withdrawnOn: k.pw_WithdrawnOn, withdrawnRecordedBy: p.userId, withdrawnAt: new Date() } : {}),
           })
           .execute();
       }
-      for (const body of r.cco_CaseComment ?? []) await tx.insertInto('caseNotes').values({ caseId: created.id, body, createdBy: p.userId }).execute();
+      for (const body of r.cco_CaseComment ?? []) await tx.insertInto('caseNotes').values({ caseId: created.id, body, createdBy: p.userId, createdAt: next() }).execute();
       await appendAudit(tx, actor, {
         action: 'case.created',
         recordType: 'case',

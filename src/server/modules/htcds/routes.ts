@@ -5,6 +5,7 @@ import { ErrorBody, IdParams } from '../../../shared/schemas/common.ts';
 import { HtcdsDocument, HtcdsExportDocument, HtcdsExportQuery, HtcdsImportQuery, HtcdsImportResult } from '../../../shared/schemas/htcds.ts';
 import { csvChunks, exportCase, exportRecords, jsonChunks, requireBulkExport } from './export.ts';
 import { importDocument } from './import.ts';
+import { badRequest } from '../../errors.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['htcds'];
@@ -68,9 +69,12 @@ export const htcdsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req, reply) => {
     const p = who(req);
-    const query = HtcdsImportQuery.safeParse(req.query);
-    if (!query.success) return reply.status(400).send({ error: { code: 'validation_failed', message: 'Invalid query: dryRun', fields: { dryRun: 'true or false' }, requestId: req.id } });
-    const result = await importDocument(db, p, actor(req), req.body, query.data.dryRun);
+    // With attachValidation the query may or may not have been parsed already (Fastify stops at the first part that fails).
+    const raw: unknown = (req.query as { dryRun?: unknown }).dryRun;
+    if (![undefined, true, false, 'true', 'false'].includes(raw as never)) throw badRequest('validation_failed', 'Invalid query: dryRun', { dryRun: 'true or false' });
+    const unknownQuery = Object.keys(req.query as object).filter((k) => k !== 'dryRun');
+    if (unknownQuery.length) throw badRequest('validation_failed', 'Invalid query', Object.fromEntries(unknownQuery.map((k) => [k, 'unknown field'])));
+    const result = await importDocument(db, p, actor(req), req.body, raw === true || raw === 'true');
     return reply.status(result.dryRun ? 200 : 201).send(result);
   });
 };
