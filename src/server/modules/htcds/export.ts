@@ -374,7 +374,8 @@ export const CSV_COLUMNS = [
   'pw_Unaccompanied',
 ] as const;
 
-const cell = (v: unknown): string => {
+type CellValue = string | number | boolean | readonly string[] | null | undefined;
+const cell = (v: CellValue): string => {
   if (v === undefined || v === null) return '';
   const s = Array.isArray(v) ? v.join(' | ') : String(v);
   // A spreadsheet must never read a cell as a formula.
@@ -388,7 +389,7 @@ export async function* csvChunks(records: AsyncIterable<HtcdsRecord>): AsyncGene
     const rows = people.map((person) =>
       CSV_COLUMNS.map((c) =>
         cell(
-          c in r ? (r as Record<string, unknown>)[c] : (person as Record<string, unknown> | undefined)?.[c],
+          c in r ? (r as Record<string, CellValue>)[c] : (person as Record<string, CellValue> | undefined)?.[c],
         ),
       ),
     );
