@@ -13,7 +13,9 @@ const lookup = (tree: Tree, path: string): string | Tree | undefined =>
   path.split('.').reduce<string | Tree | undefined>((node, k) => (node && typeof node !== 'string' ? node[k] : undefined), tree);
 
 /** Every exported list of codes in src/shared/nrm.ts (arrays of strings). */
-const codeLists = Object.entries(nrm).filter((e): e is [string, readonly string[]] => Array.isArray(e[1]) && e[1].every((c) => typeof c === 'string'));
+const codeLists: [string, readonly string[]][] = (Object.entries(nrm) as [string, unknown][]).filter(
+  (e): e is [string, readonly string[]] => Array.isArray(e[1]) && e[1].every((c) => typeof c === 'string'),
+);
 
 describe('labels of the NRM code lists', () => {
   it('every code list of src/shared/nrm.ts says where its labels are', () => {
