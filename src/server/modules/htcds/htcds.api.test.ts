@@ -145,6 +145,16 @@ describe('bulk export', () => {
     expect(JSON.stringify(entry.changes)).not.toContain('Гусейнова');
   });
 
+  it('a case whose access an order ended: only the owning agency\'s supervisor exports it', async () => {
+    const ended = await call(worker, 'POST', '/cases', { exploitationForms: ['organ_removal'], region: 'Shaki' });
+    const endedId = ended.json().id as string;
+    expect((await call(worker, 'POST', `/cases/${endedId}/access-end`, { authority: 'court', orderedOn: '2025-01-10' })).statusCode).toBe(200);
+    expect((await call(worker, 'GET', `/cases/${endedId}/htcds`)).statusCode).toBe(404);
+    expect((await bulk(worker)).records.some((r) => r.pw_Region === 'Shaki')).toBe(false);
+    expect((await call(supervisor, 'GET', `/cases/${endedId}/htcds`)).statusCode).toBe(200);
+    expect((await bulk(supervisor)).records.filter((r) => r.pw_Region === 'Shaki')).toHaveLength(1);
+  });
+
   it('pages through more cases than one batch, each once', async () => {
     const agencyId = (await makeAgency(t.db, { type: 'ngo' })).id;
     const many = await user(['case_worker'], agencyId);
