@@ -34,6 +34,7 @@ import { providerRoutes } from './modules/providers/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
 import { identificationRoutes } from './modules/identification/routes.ts';
 import { taskRoutes } from './modules/tasks/routes.ts';
+import { htcdsRoutes } from './modules/htcds/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { contactStreamRoutes } from './modules/contacts/stream.ts';
@@ -295,6 +296,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(referralRoutes, { prefix: '/api/v1' });
   await api.register(identificationRoutes, { prefix: '/api/v1' });
   await api.register(taskRoutes, { prefix: '/api/v1' });
+  await api.register(htcdsRoutes, { prefix: '/api/v1' });
   await api.register(operatorRoutes, { prefix: '/api/v1' });
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
   await api.register(telegramRoutes, { prefix: '/api/v1' });

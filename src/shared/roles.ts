@@ -66,6 +66,8 @@ export const SYSTEM_PERMISSIONS = [
   'identification:decide',
   /** Open a case whose access a prosecutor or court ended (auditors; supervisors of the owning agency only). */
   'cases:read_restricted',
+  /** Bulk HTCDS export with names, dates of birth, free text and case numbers (the default export is de-identified). */
+  'htcds:export_identifying',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -123,6 +125,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'contacts:supervise',
     'hotline:reports',
     'cases:read_restricted',
+    'htcds:export_identifying',
     ...personal,
   ],
   identification_officer: [

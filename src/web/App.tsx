@@ -23,6 +23,7 @@ import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
 import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
 import { CasesPage } from './features/nrm/CasesPage.tsx';
 import { CasePage } from './features/nrm/CasePage.tsx';
+import { HtcdsPage } from './features/nrm/HtcdsPage.tsx';
 import { NewCasePage } from './features/nrm/NewCasePage.tsx';
 import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
 import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
@@ -113,6 +114,7 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}
         {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases" element={<CasesPage />} />}
         {user.permissions.some((p) => p.startsWith('case:create:')) && <Route path="cases/new" element={<NewCasePage />} />}
+        {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/htcds" element={<HtcdsPage />} />}
         {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/:id" element={<CasePage />} />}
         {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
         {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}

@@ -46,6 +46,8 @@ export type Keys = {
   /** AES-256-GCM for files (case documents), under its own derived key: nonce, tag and ciphertext in one buffer. */
   encryptBytes: (plain: Buffer) => Buffer;
   decryptBytes: (sealed: Buffer) => Buffer;
+  /** A stable pseudonym for a record in de-identified exports (HMAC under its own key): the same record, the same pseudonym. */
+  pseudonym: (kind: string, id: string) => string;
 };
 
 export function deriveKeys(master: Buffer): Keys {
@@ -53,6 +55,7 @@ export function deriveKeys(master: Buffer): Keys {
   const hashKey = sub('pathway/contactor-hash/v1');
   const encKey = sub('pathway/field-encryption/v1');
   const fileKey = sub('pathway/file-encryption/v1');
+  const pseudonymKey = sub('pathway/export-pseudonym/v1');
   const seal = (key: Buffer, plain: Buffer) => {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
@@ -78,6 +81,7 @@ export function deriveKeys(master: Buffer): Keys {
       return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
     },
     encryptBytes: (plain) => seal(fileKey, plain),
+    pseudonym: (kind, id) => crypto.createHmac('sha256', pseudonymKey).update(`${kind}:${id}`, 'utf8').digest('hex').slice(0, 20),
     decryptBytes: (sealed) => open(fileKey, sealed),
   };
 }

@@ -258,6 +258,13 @@ export async function rankPeople(db: DbOrTx, p: Principal, q: string, limit: num
  * people the principal may see: name across scripts, birth year, citizenship and sex (`duplicateScore`).
  */
 export async function findDuplicates(db: Db, p: Principal, actor: AuditActor, body: z.infer<typeof DuplicatesBody>): Promise<z.infer<typeof DuplicatesResult>> {
+  const items = await duplicateCandidates(db, p, body);
+  await auditRead(db, actor, { action: 'person.duplicates_checked', recordType: 'person', changes: { results: items.map((i) => i.person.id) } });
+  return { items };
+}
+
+/** The duplicate check without its audit entry, for a caller that audits the whole of its work (an import). */
+export async function duplicateCandidates(db: DbOrTx, p: Principal, body: z.infer<typeof DuplicatesBody>): Promise<z.infer<typeof DuplicatesResult>['items']> {
   const name = parseNameParts(body.name);
   const tiers = queryKeyTiers(name);
   if (tiers.exact.length === 0) throw badRequest('validation_failed', 'Give a name to compare', { 'name.givenName': 'no letters to compare' });
@@ -283,8 +290,7 @@ export async function findDuplicates(db: Db, p: Principal, actor: AuditActor, bo
       const person = toPersonView(p, h.row, h.names);
       return { person, ...h.d, ...(person.names ? { matchedName: h.matched } : {}) };
     });
-  await auditRead(db, actor, { action: 'person.duplicates_checked', recordType: 'person', changes: { results: items.map((i) => i.person.id) } });
-  return { items };
+  return items;
 }
 
 /**

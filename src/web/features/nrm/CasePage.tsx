@@ -47,7 +47,11 @@ export function CasePage() {
   const owner = c.summary?.access === 'agency' || c.summary?.access === 'own' || c.summary?.access === 'all';
   const writable = owner && !c.summary?.accessEnded;
   return (
-    <Page title={`${t('nrm.case.title')} ${c.caseNumber}`} description={t('nrm.case.intro')}>
+    <Page
+      title={`${t('nrm.case.title')} ${c.caseNumber}`}
+      description={t('nrm.case.intro')}
+      actions={<Button component="a" variant="default" href={`/api/v1/cases/${c.id}/htcds`} download data-testid="case-export-htcds">{t('nrmHtcds.exportCase')}</Button>}
+    >
       {c.summary?.accessEnded && <Alert color="red" title={t('nrm.case.accessEnded')}>{codeLabel(t, 'authority', c.summary.accessEnded.authority)} · {c.summary.accessEnded.orderedOn}</Alert>}
       {c.summary && <SummarySection c={c} />}
       {c.people && <PeopleSection c={c} writable={writable} />}

@@ -30,7 +30,12 @@ export function CasesPage() {
   });
   const canOpen = ['case:create:agency', 'case:create:all', 'case:create:own'].some(can);
   return (
-    <Page title={t('nrm.cases.title')} description={t('nrm.cases.intro')} actions={canOpen && <Button component={Link} to="/cases/new">{t('nrm.cases.open')}</Button>}>
+    <Page title={t('nrm.cases.title')} description={t('nrm.cases.intro')} actions={
+        <Group>
+          <Button component={Link} to="/cases/htcds" variant="default">{t('nrmHtcds.open')}</Button>
+          {canOpen && <Button component={Link} to="/cases/new">{t('nrm.cases.open')}</Button>}
+        </Group>
+      }>
       <Group align="flex-end">
         <TextInput label={t('nrm.cases.number')} value={number} onChange={(e) => setNumber(e.currentTarget.value)} w={200} />
         <MultiSelect label={t('nrm.cases.status')} data={options(t, 'caseStatus', CASE_STATUSES)} value={status} onChange={setStatus} w={260} clearable />

@@ -7,3 +7,37 @@ export const codeLabel = (t: TFunction, group: string, code: string): string =>
 export const options = (t: TFunction, group: string, codes: readonly string[]) => codes.map((c) => ({ value: c, label: codeLabel(t, group, c) }));
 
 export const STATUS_COLORS: Record<string, string> = { active: 'blue', follow_up: 'yellow', closed: 'gray', closed_referred: 'gray', pending: 'yellow', accepted: 'green', declined: 'red', completed: 'gray', revoked: 'red' };
+
+/**
+ * Where the label of each code list of `src/shared/nrm.ts` lives (by the list's export name). A test
+ * checks that every list is here and every code has a label in az, ru and en.
+ */
+export const CODE_LABEL_KEYS: Readonly<Record<string, string>> = {
+  CASE_STATUSES: 'nrm.codes.caseStatus',
+  CLOSED_CASE_STATUSES: 'nrm.codes.caseStatus',
+  VICTIM_STATUSES: 'nrm.codes.victimStatus',
+  EXPLOITATION_FORMS: 'nrm.codes.exploitation',
+  SEX_EXPLOITATION_TYPES: 'nrm.codes.sexExploitation',
+  CONTROL_METHODS: 'nrm.codes.control',
+  RECRUITMENT_METHODS: 'nrm.codes.recruitment',
+  INDUSTRIES: 'nrm.codes.industry',
+  WEBSITES_AND_APPS: 'nrm.codes.app',
+  TRAFFICKING_EVENT_TYPES: 'nrm.codes.eventType',
+  CASE_SECTIONS: 'nrm.codes.section',
+  ANONYMOUS_CASE_SECTIONS: 'nrm.codes.section',
+  CASE_PERSON_ROLES: 'nrm.codes.personRole',
+  CONSENT_KINDS: 'nrm.codes.consentKind',
+  REFERRAL_PURPOSES: 'nrm.codes.purpose',
+  CONSENT_FORMS: 'nrm.codes.consentForm',
+  CONSENT_GIVERS: 'nrm.codes.consentGiver',
+  SERVICE_TYPES: 'nrm.codes.service',
+  DECISION_STAGES: 'nrm.codes.stage',
+  RG_OUTCOMES: 'nrm.codes.outcome',
+  CONCLUSIVE_OUTCOMES: 'nrm.codes.outcome',
+  DECISION_OUTCOMES: 'nrm.codes.outcome',
+  REFLECTION_WITHHOLD_GROUNDS: 'nrm.codes.withholdGround',
+  DOCUMENT_TYPES: 'nrm.codes.documentType',
+  DOCUMENT_KINDS: 'nrmDocuments.documents.kinds',
+  ASSISTANCE_SERVICES: 'nrmDocuments.assistance.services',
+  ASSISTANCE_SERVICE_STATUSES: 'nrmDocuments.assistance.statuses',
+};
