@@ -110,6 +110,9 @@ describe('reminder e-mails', () => {
     // (The bodies in other scripts travel encoded; what they say is checked in the outbox above.)
     expect(received.flatMap((m) => m.to).sort()).toEqual([officer.email, officer.email, colleague.email].sort());
     expect(received.every((m) => /From: pathway@example\.org/.test(m.raw))).toBe(true);
+    // Not the authority's investigator (cannot answer a referral) nor the officer who turned e-mails off.
+    expect(received.flatMap((m) => m.to)).not.toEqual(expect.arrayContaining([investigator.email]));
+    expect(received.flatMap((m) => m.to)).not.toEqual(expect.arrayContaining([quietOfficer.email]));
     expect(received.filter((m) => m.raw.includes(`case ${c.caseNumber}`))).toHaveLength(0); // none in English: nobody here reads English
 
     // A reassignment reminds the new assignee by e-mail too, unless they turned it off.
