@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AZERBAIJAN_PROFILE } from './country-profile.ts';
 import { addWorkingDays, dayIn, identificationDates, isWorkingDay } from './deadlines.ts';
-import { AZ_CALENDAR, azerbaijanDaysOff } from './holidays.ts';
+import { AZ_CALENDAR, azerbaijanDaysOff, MOVABLE_AZ } from './holidays.ts';
 
 const NO_HOLIDAYS = { isDayOff: () => false, knownYears: [] };
 
@@ -12,6 +12,7 @@ describe('Azerbaijan days off', () => {
     ['2026-03-23', true, 'Novruz'],
     ['2026-05-27', true, 'Gurban bayram'],
     ['2026-05-28', true, 'Independence Day and Gurban bayram'],
+    ['2026-05-29', true, 'art. 105.6: Gurban bayram on Independence Day gives the next working day off'],
     ['2026-11-09', true, 'National Flag Day'],
     ['2026-11-10', true, 'Victory Day 8 November 2026 is a Sunday: carried to the next working day after Flag Day'],
     ['2026-06-15', true, 'National Salvation Day'],
@@ -19,12 +20,35 @@ describe('Azerbaijan days off', () => {
     ['2025-06-09', true, 'Gurban bayram 7 June 2025 is a Saturday: Monday 9 June is off'],
     ['2025-03-25', true, 'Novruz 22-23 March 2025 fall on the weekend: carried to 25 and 26 March'],
     ['2025-03-26', true, 'Novruz carried'],
-    ['2027-05-17', true, 'Gurban bayram 2027'],
+    ['2025-03-27', false, 'the working days between Novruz and Ramazan 2025'],
+    ['2025-03-28', false, 'the working days between Novruz and Ramazan 2025'],
+    ['2025-03-31', true, 'Ramazan bayram, second day'],
+    ['2025-04-01', true, 'Ramazan bayram 30 March 2025 is a Sunday: carried past 31 March to 1 April'],
+    ['2025-04-02', false, 'first working day after Ramazan 2025'],
+    ['2026-03-27', true, 'art. 105.6: Ramazan 20 March 2026 on Novruz, carried'],
+    ['2026-03-30', true, 'art. 105.6: Ramazan 21 March 2026 on Novruz (and a Saturday), carried'],
+    ['2026-03-31', false, 'first working day after Novruz and Ramazan 2026'],
+    ['2024-01-22', false, '20 January 2024 (mourning day) on a Saturday is not carried'],
+    ['2023-01-03', true, 'New Year 1 January 2023 on a Sunday: carried'],
+    ['2023-01-04', true, '31 December 2022 on a Saturday: carried across the year'],
+    ['2023-01-05', false, 'an ordinary Thursday'],
+    ['2024-11-11', true, 'Flag Day 9 November 2024 on a Saturday: Monday 11 November'],
+    ['2027-03-09', true, 'Ramazan bayram 2027 (expected)'],
+    ['2027-03-11', false, 'the day after the expected Ramazan bayram 2027'],
+    ['2027-05-17', true, 'Gurban bayram 2027 (expected)'],
+    ['2027-05-18', true, 'Gurban bayram 16 May 2027 (expected) is a Sunday: carried past 17 May'],
   ])('%s is a day off: %s (%s)', (day, off, _why) => expect(AZ_CALENDAR.isDayOff(day)).toBe(off));
 
-  it('covers 2025 to 2027 with both bayrams', () => {
+  it('gives exactly the days off of March 2026: 8 March on a Sunday carried to the 9th, and 20 to 30 March as announced', () => {
+    const march = [...azerbaijanDaysOff(2026)].filter((d) => d.startsWith('2026-03-')).sort();
+    expect(march).toEqual(['2026-03-08', '2026-03-09', '2026-03-20', '2026-03-21', '2026-03-22', '2026-03-23', '2026-03-24', '2026-03-25', '2026-03-26', '2026-03-27', '2026-03-30']);
+    expect(AZ_CALENDAR.isDayOff('2026-03-28') || AZ_CALENDAR.isDayOff('2026-03-29')).toBe(false); // weekend days, not holidays
+  });
+
+  it('covers 2025 to 2027 with both bayrams; only 2027 is still expected', () => {
     expect(AZ_CALENDAR.knownYears).toEqual([2025, 2026, 2027]);
     for (const y of [2025, 2026, 2027]) expect(azerbaijanDaysOff(y).size).toBeGreaterThanOrEqual(20);
+    expect(Object.entries(MOVABLE_AZ).filter(([, m]) => m.expected).map(([y]) => y)).toEqual(['2027']);
   });
 });
 
@@ -32,9 +56,9 @@ describe('working days', () => {
   it.each([
     ['2026-06-01', 5, '2026-06-08', 'Monday + 5: next Monday'],
     ['2026-06-12', 1, '2026-06-16', 'Friday + 1 skips the weekend and 15 June'],
-    ['2026-03-18', 5, '2026-04-01', 'Novruz 20-24 March with Ramazan 20-21 March; its Saturday and Sunday carried to 25-26 March'],
+    ['2026-03-18', 5, '2026-04-03', 'Novruz 20-24 March with Ramazan 20-21 March: off until 30 March (weekend and art. 105.6 carries)'],
     ['2026-12-30', 2, '2027-01-06', 'New Year: 31 Dec, 1 Jan, the weekend, and 2 January (a Saturday) carried to Monday 4 January'],
-    ['2026-05-25', 3, '2026-06-01', 'Gurban bayram and Independence Day'],
+    ['2026-05-25', 3, '2026-06-02', 'Gurban bayram and Independence Day, and 29 May carried (art. 105.6)'],
   ])('%s + %i working days = %s (%s)', (from, n, to, _why) => expect(addWorkingDays(from, n, AZ_CALENDAR)).toBe(to));
 
   it('counts weekends only without a calendar', () => {

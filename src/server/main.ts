@@ -1,4 +1,5 @@
 import { startReminderWorker } from './jobs/reminders.ts';
+import { mailSettings } from './mail/outbox.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { openDatabase } from './db/connect.ts';
@@ -49,8 +50,8 @@ async function main(): Promise<void> {
     }
     first = await ensureFirstAdministrator(database.db, config);
     await app.listen({ host: config.host, port: config.port });
-    // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute.
-    startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep failed'));
+    // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute, e-mailed when SMTP is set.
+    startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep failed'), mailSettings(config));
   } catch (e) {
     await app?.close().catch(() => undefined);
     await database.close().catch(() => undefined);

@@ -28,6 +28,7 @@ import { NewCasePage } from './features/nrm/NewCasePage.tsx';
 import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
 import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
 import { OverduePage } from './features/nrm/OverduePage.tsx';
+import { MyTasksPage } from './features/nrm/MyTasksPage.tsx';
 import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
 import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
 import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
@@ -119,6 +120,7 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
         {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}
         {(can('contacts:supervise') || can('reports:aggregate')) && <Route path="overdue" element={<OverduePage />} />}
+        {user.permissions.some((p) => p.startsWith('case:read:')) && <Route path="tasks" element={<MyTasksPage />} />}
         {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console" element={<ConsolePage />} />}
         {user.permissions.some((p) => p.startsWith('contact:update:')) && <Route path="hotline/console/:id" element={<ConsolePage />} />}
         {can('contacts:supervise') && <Route path="hotline/supervisor" element={<SupervisorPage />} />}

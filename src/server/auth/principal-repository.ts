@@ -8,6 +8,8 @@ export type UserWithAccess = {
   name: string;
   language: string;
   timeZone: string;
+  /** Reminder e-mails on (the user may turn them off). */
+  reminderEmails: boolean;
   agencyId: string;
   agencyName: string;
   agencyType: string;
@@ -32,6 +34,7 @@ export async function loadUserWithAccess(db: DbOrTx, userId: string): Promise<Us
       'u.name',
       'u.language',
       'u.timeZone',
+      'u.reminderEmails',
       'u.agencyId',
       'a.name as agencyName',
       'a.type as agencyType',

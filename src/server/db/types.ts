@@ -41,6 +41,8 @@ export interface UsersTable {
   disabledAt: NullableTimestamp;
   lastLoginAt: NullableTimestamp;
   isDemo: Generated<boolean>;
+  /** Reminder e-mails on (default) or off: the user's own choice. */
+  reminderEmails: Generated<boolean>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

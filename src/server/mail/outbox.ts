@@ -3,12 +3,13 @@ import type { Tx } from '../db/database.ts';
 import type { Config } from '../config.ts';
 
 /** What an alert e-mail needs beyond the record: the sender and the address of the console. */
-export type MailSettings = { from: string; consoleUrl: string | null };
+export type MailSettings = { from: string; consoleUrl: string | null; appUrl: string | null };
 
 /** E-mail is on when SMTP is configured (`PATHWAY_SMTP_URL`, `PATHWAY_MAIL_FROM`); otherwise null and nothing is queued. */
 export function mailSettings(config: Config): MailSettings | null {
   if (!config.smtpUrl || !config.mailFrom) return null;
-  return { from: config.mailFrom, consoleUrl: config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/hotline/alerts` : null };
+  const appUrl = config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : null;
+  return { from: config.mailFrom, consoleUrl: appUrl ? `${appUrl}/hotline/alerts` : null, appUrl };
 }
 
 /** Queues one e-mail in the caller's transaction: it exists exactly when what it tells about does. */

@@ -11,6 +11,8 @@ export const UserView = z.object({
   name: z.string(),
   language: Language,
   timeZone: z.string(),
+  /** The user receives reminder e-mails (deadlines, work given to them); their own choice. */
+  reminderEmails: z.boolean(),
   agency: z.object({ id: z.uuid(), name: z.string(), type: AgencyType }),
   roles: z.array(Role),
   permissions: z.array(z.string()),
@@ -32,7 +34,7 @@ export const LoginResponse = z.object({ user: UserView, csrfToken: z.string() })
 export const MeResponse = z.object({ user: UserView, csrfToken: z.string().nullable(), demo: z.boolean() });
 
 export const UpdateMeBody = z
-  .strictObject({ name: Name.optional(), language: Language.optional(), timeZone: z.string().min(1).max(64).optional() })
+  .strictObject({ name: Name.optional(), language: Language.optional(), timeZone: z.string().min(1).max(64).optional(), reminderEmails: z.boolean().optional() })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: Password });

@@ -38,15 +38,21 @@ export const OverdueItem = z.object({
   agencyId: z.uuid(),
   agencyName: z.string(),
   dueAt: z.string(),
+  /** What the caller may reassign from this row: the task (its assignee), the case's case worker. */
+  reassign: z.array(z.enum(['task', 'case_worker'])),
 });
 export const OverdueView = z.object({
   counts: z.object({ task: z.number().int(), referral: z.number().int(), reasonable_grounds: z.number().int() }),
   items: z.array(OverdueItem),
 });
 
+/** What a reminder is about: the sweep's three kinds, and the notices of a reassignment to the new assignee. */
+export const REMINDER_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'task_assigned', 'case_assigned'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
 export const ReminderView = z.object({
   id: z.uuid(),
-  kind: z.enum(['task_due', 'referral_overdue', 'rg_overdue']),
+  kind: z.enum(REMINDER_KINDS),
   subjectId: z.uuid(),
   caseId: z.uuid(),
   caseNumber: z.string(),
@@ -54,3 +60,20 @@ export const ReminderView = z.object({
   createdAt: z.string(),
   readAt: z.string().nullable(),
 });
+
+/** `POST /cases/:id/tasks/:taskId/reassign`: to another active user of the agency that owns the case. */
+export const ReassignTaskBody = z.strictObject({
+  assignedUserId: z.uuid(),
+  /** Why; kept in the audit log, never shown on the timeline. */
+  reason: z.string().trim().max(500).optional(),
+});
+/** `POST /cases/:id/reassign`: the case worker responsible, another user of the owning agency who works cases. */
+export const ReassignCaseBody = z.strictObject({
+  ownerUserId: z.uuid(),
+  reason: z.string().trim().max(500).optional(),
+});
+export const CaseWorkerView = z.object({ caseId: z.uuid(), caseNumber: z.string(), ownerUserId: z.uuid(), ownerUserName: z.string() });
+
+/** Who a supervisor may pick: active people of their agency who can take tasks, or be a case's worker. */
+export const AssigneesQuery = z.strictObject({ for: z.enum(['task', 'case_worker']).default('task') });
+export const AssigneeView = z.object({ id: z.uuid(), name: z.string() });

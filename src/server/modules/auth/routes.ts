@@ -74,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.patch('/me', {
-    schema: { tags, summary: 'Change one\'s own name, language or time zone', body: UpdateMeBody, response: { 200: z.object({ user: UserView }), ...errors } },
+    schema: { tags, summary: 'Change one\'s own name, language, time zone or whether reminder e-mails come', body: UpdateMeBody, response: { 200: z.object({ user: UserView }), ...errors } },
     config: incomplete,
   }, async (req) => {
     const a = requireAuth(req);

@@ -18,6 +18,7 @@ export function toUserView(u: UserWithAccess): UserView {
     name: u.name,
     language: u.language as Language,
     timeZone: u.timeZone,
+    reminderEmails: u.reminderEmails,
     agency: { id: u.agencyId, name: u.agencyName, type: u.agencyType as UserView['agency']['type'] },
     roles: u.roles,
     permissions: [...u.permissions].sort(),
@@ -167,11 +168,11 @@ export async function changePassword(db: Db, actor: AuditActor, userId: string, 
   });
 }
 
-export async function updateProfile(db: Db, actor: AuditActor, userId: string, patch: { name?: string | undefined; language?: string | undefined; timeZone?: string | undefined }) {
+export async function updateProfile(db: Db, actor: AuditActor, userId: string, patch: { name?: string | undefined; language?: string | undefined; timeZone?: string | undefined; reminderEmails?: boolean | undefined }) {
   if (patch.timeZone !== undefined && !Intl.supportedValuesOf('timeZone').includes(patch.timeZone) && patch.timeZone !== 'UTC')
     throw badRequest('validation_failed', 'Unknown time zone', { timeZone: 'unknown time zone' });
   await auditedTransaction(db, actor, async (tx) => {
-    const before = await tx.selectFrom('users').select(['name', 'language', 'timeZone']).where('id', '=', userId).executeTakeFirstOrThrow();
+    const before = await tx.selectFrom('users').select(['name', 'language', 'timeZone', 'reminderEmails']).where('id', '=', userId).executeTakeFirstOrThrow();
     const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     await tx.updateTable('users').set({ ...set, updatedAt: new Date() }).where('id', '=', userId).execute();
     const changes: Record<string, unknown> = {};

@@ -7,10 +7,11 @@ import type { Principal } from '../../access/principal.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { dayIn, identificationDates } from '../../../domain/deadlines.ts';
 import { AZ_CALENDAR, CALENDARS } from '../../../domain/holidays.ts';
-import type { CreateTaskBody, OverdueView, TaskView } from '../../../shared/schemas/tasks.ts';
+import type { CreateTaskBody, OverdueView, ReminderKind, TaskView } from '../../../shared/schemas/tasks.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import { lockForCaseWrite } from '../cases/service.ts';
+import { isAgencySupervisor } from './reassign.ts';
 
 const taskColumns = (db: DbOrTx) =>
   db
@@ -23,6 +24,8 @@ type TaskRow = Awaited<ReturnType<ReturnType<typeof taskColumns>['execute']>>[nu
 
 export const toTaskView = (p: Principal, r: TaskRow): TaskView =>
   redact(p, CASES, { ...r, dueAt: r.dueAt.toISOString(), createdAt: r.createdAt.toISOString(), completedAt: r.completedAt?.toISOString() ?? null }) as TaskView;
+
+export const taskById = async (db: DbOrTx, p: Principal, taskId: string) => toTaskView(p, await taskColumns(db).where('k.id', '=', taskId).executeTakeFirstOrThrow());
 
 export const caseTasksQuery = (db: DbOrTx, caseId: string) => taskColumns(db).where('k.caseId', '=', caseId).orderBy('k.completedAt', 'desc').orderBy('k.dueAt');
 export const caseTasks = async (db: DbOrTx, p: Principal, caseId: string) => (await caseTasksQuery(db, caseId).execute()).map((r) => toTaskView(p, r));
@@ -68,13 +71,17 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const agencyWide = p.permissions.has('contacts:supervise') || p.permissions.has('cases:read_restricted');
   if (!all && !(agencyWide && scopesFor(p, 'case', 'read').has('agency'))) throw forbidden('The overdue view is for supervisors and coordinators');
   const mine = all ? null : p.agencyId;
+  // Reassignment is within the agency that owns the case, by its supervisors (coordinators only look).
+  const supervises = isAgencySupervisor(p);
+  const reassign = (caseAgencyId: string, task: boolean): ('task' | 'case_worker')[] =>
+    supervises && caseAgencyId === p.agencyId ? (task ? ['task', 'case_worker'] : ['case_worker']) : [];
   const tasks = await db.selectFrom('caseTasks as k').innerJoin('cases as c', 'c.id', 'k.caseId').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId')
       .select(['k.id', 'k.caseId', 'c.caseNumber', 'c.ownerAgencyId as agencyId', 'a.name as agencyName', 'k.dueAt'])
       .where('k.completedAt', 'is', null).where('k.dueAt', '<', sql<Date>`now()`)
     .$if(mine !== null, (q) => q.where('c.ownerAgencyId', '=', mine!))
     .orderBy('k.dueAt').limit(500).execute();
   const referrals = await db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').innerJoin('agencies as a', 'a.id', 'r.toAgencyId')
-      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.answerDueAt as dueAt', 'r.fromAgencyId'])
+      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.answerDueAt as dueAt', 'r.fromAgencyId', 'c.ownerAgencyId'])
       .where('r.status', '=', 'pending').where('r.answerDueAt', '<', sql<Date>`now()`)
     .$if(mine !== null, (q) => q.where((eb) => eb.or([eb('r.fromAgencyId', '=', mine!), eb('r.toAgencyId', '=', mine!)])))
     .orderBy('r.answerDueAt').limit(500).execute();
@@ -82,7 +89,7 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const cal = CALENDARS[profile.holidayCalendar] ?? AZ_CALENDAR;
   const today = dayIn(profile.timeZone, new Date());
   const waiting = await db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').innerJoin('agencies as a', 'a.id', 'r.toAgencyId')
-      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.sentAt', 'r.fromAgencyId'])
+      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.sentAt', 'r.fromAgencyId', 'c.ownerAgencyId'])
       .where('r.purpose', '=', 'identification').where('r.status', 'in', ['pending', 'accepted'])
       .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions d WHERE d.case_id = r.case_id AND d.stage = 'reasonable_grounds')`)
     .$if(mine !== null, (q) => q.where((eb) => eb.or([eb('r.fromAgencyId', '=', mine!), eb('r.toAgencyId', '=', mine!)])))
@@ -90,10 +97,10 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const rg = waiting
     .map((r) => ({ ...r, due: identificationDates(profile, cal, { referredOn: dayIn(profile.timeZone, r.sentAt) }).rgDueOn }))
     .filter((r) => today > r.due)
-    .map((r) => ({ kind: 'reasonable_grounds' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: new Date(`${r.due}T23:59:59+04:00`).toISOString() }));
+    .map((r) => ({ kind: 'reasonable_grounds' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: new Date(`${r.due}T23:59:59+04:00`).toISOString(), reassign: reassign(r.ownerAgencyId, false) }));
   const items = [
-    ...tasks.map((r) => ({ kind: 'task' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString() })),
-    ...referrals.map((r) => ({ kind: 'referral' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString() })),
+    ...tasks.map((r) => ({ kind: 'task' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: reassign(r.agencyId, true) })),
+    ...referrals.map((r) => ({ kind: 'referral' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: reassign(r.ownerAgencyId, false) })),
     ...rg,
   ].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return { counts: { task: tasks.length, referral: referrals.length, reasonable_grounds: rg.length }, items };
@@ -109,5 +116,5 @@ export async function myReminders(db: Db, p: Principal) {
     .orderBy('m.createdAt', 'desc')
     .limit(200)
     .execute();
-  return rows.map((r) => ({ ...r, kind: r.kind as 'task_due', dueAt: r.dueAt.toISOString(), createdAt: r.createdAt.toISOString(), readAt: r.readAt?.toISOString() ?? null }));
+  return rows.map((r) => ({ ...r, kind: r.kind as ReminderKind, dueAt: r.dueAt.toISOString(), createdAt: r.createdAt.toISOString(), readAt: r.readAt?.toISOString() ?? null }));
 }

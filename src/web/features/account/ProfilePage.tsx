@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { Button, Card, Group, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Card, Checkbox, Group, Select, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { UpdateMeBody } from '../../../shared/schemas/auth.ts';
@@ -17,12 +17,13 @@ export function ProfilePage() {
   const [name, setName] = useState(user.name);
   const [language, setLanguage] = useState(user.language);
   const [timeZone, setTimeZone] = useState(user.timeZone);
+  const [reminderEmails, setReminderEmails] = useState(user.reminderEmails);
   const { errors, error, busy, submit: send } = useFormSubmit();
   const zones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    await send(UpdateMeBody, { name, language, timeZone }, async (data) => {
+    await send(UpdateMeBody, { name, language, timeZone, reminderEmails }, async (data) => {
       await updateMe(data);
       notifications.show({ color: 'teal', message: t('common.saved') });
     });
@@ -44,6 +45,12 @@ export function ProfilePage() {
               allowDeselect={false}
             />
             <Select label={t('field.timeZone')} data={zones} value={timeZone} onChange={(v) => v && setTimeZone(v)} searchable allowDeselect={false} error={errors.timeZone} />
+            <Checkbox
+              label={t('nrmOversight.profile.reminderEmails')}
+              description={t('nrmOversight.profile.reminderEmailsHint')}
+              checked={reminderEmails}
+              onChange={(e) => setReminderEmails(e.currentTarget.checked)}
+            />
             <Group>
               <Button type="submit" loading={busy}>{t('common.save')}</Button>
             </Group>

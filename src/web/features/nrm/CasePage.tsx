@@ -21,6 +21,7 @@ import type { CreatePersonBody, PersonView } from '../../../shared/schemas/peopl
 import { useCase, useCatalogue, useRefreshNrm } from './api.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 import { AssistanceSection, DocumentsSection } from './CaseSupport.tsx';
+import { ReassignButton, useIsSupervisor } from './Reassign.tsx';
 
 type Detail = z.infer<typeof CaseDetail>;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -507,6 +508,7 @@ function TasksSection({ c, writable }: { c: Detail; writable: boolean }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
   const fmt = useFormatDateTime();
+  const supervisor = useIsSupervisor();
   const [title, setTitle] = useState('');
   const [due, setDue] = useState('');
   const { errors, error, busy, submit } = useFormSubmit();
@@ -532,6 +534,7 @@ function TasksSection({ c, writable }: { c: Detail; writable: boolean }) {
           <Text size="sm" c="dimmed">{fmt(k.dueAt)} · {k.assignedUserName}</Text>
           {k.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}
           {!k.completedAt && writable && <Button size="xs" variant="light" onClick={() => void done(k.id)}>{t('nrm.tasks.done')}</Button>}
+          {!k.completedAt && writable && supervisor && <ReassignButton caseId={c.id} taskId={k.id} what="task" currentUserId={k.assignedUserId} onDone={refresh} />}
         </Group>
       ))}
       {writable && (

@@ -1,5 +1,5 @@
 import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { OverdueView } from '../../../shared/schemas/tasks.ts';
@@ -7,12 +7,16 @@ import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
+import { ReassignButton } from './Reassign.tsx';
 
 /** Supervisors and coordinators: overdue tasks, referral answers and reasonable-grounds decisions. */
 export function OverduePage() {
   const { t } = useTranslation();
   const fmt = useFormatDateTime();
   const q = useQuery({ queryKey: ['nrm', 'overdue'], queryFn: () => api('GET', '/oversight/overdue', undefined, OverdueView) });
+  const qc = useQueryClient();
+  const refresh = () => qc.invalidateQueries({ queryKey: ['nrm'] });
+  const acting = q.data?.items.some((i) => i.reassign.length > 0) ?? false;
   return (
     <Page title={t('nrm.overdueView.title')} description={t('nrm.overdueView.intro')}>
       <ErrorAlert error={q.error} />
@@ -30,6 +34,7 @@ export function OverduePage() {
             <Table.Th>{t('nrm.cases.number')}</Table.Th>
             <Table.Th>{t('nrm.cases.agency')}</Table.Th>
             <Table.Th>{t('nrm.overdueView.due')}</Table.Th>
+            {acting && <Table.Th>{t('nrmOversight.reassign.column')}</Table.Th>}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -39,6 +44,14 @@ export function OverduePage() {
               <Table.Td><Anchor component={Link} to={`/cases/${i.caseId}`}>{i.caseNumber}</Anchor></Table.Td>
               <Table.Td>{i.agencyName}</Table.Td>
               <Table.Td>{fmt(i.dueAt)}</Table.Td>
+              {acting && (
+                <Table.Td>
+                  <Group gap="xs">
+                    {i.reassign.includes('task') && <ReassignButton caseId={i.caseId} taskId={i.id} what="task" onDone={refresh} />}
+                    {i.reassign.includes('case_worker') && <ReassignButton caseId={i.caseId} what="case_worker" onDone={refresh} />}
+                  </Group>
+                </Table.Td>
+              )}
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -1,0 +1,118 @@
+import { sql } from 'kysely';
+import type { Tx } from '../db/database.ts';
+import type { Permission } from '../../shared/roles.ts';
+import type { ReminderKind } from '../../shared/schemas/tasks.ts';
+import { enqueueMail, type MailSettings } from './outbox.ts';
+
+type Language = 'az' | 'ru' | 'en';
+
+/**
+ * Who of an agency is e-mailed about a reminder addressed to the whole agency: those who can act on
+ * it (answer a referral; decide on reasonable grounds).
+ */
+const AGENCY_RECIPIENTS: Partial<Record<ReminderKind, readonly Permission[]>> = {
+  referral_overdue: ['referral:update:granted', 'referral:update:agency', 'referral:update:all'],
+  rg_overdue: ['identification:decide'],
+};
+
+const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>; due: string; open: string; noData: string; optOut: string }> = {
+  en: {
+    what: {
+      task_due: (n) => `A task on case ${n} is coming due.`,
+      task_assigned: (n) => `A task on case ${n} has been assigned to you.`,
+      case_assigned: (n) => `You are now the case worker responsible for case ${n}.`,
+      referral_overdue: (n) => `A referral of case ${n} to your agency is waiting for an answer past its deadline.`,
+      rg_overdue: (n) => `The reasonable-grounds decision on case ${n} is past its target date.`,
+    },
+    due: 'Due',
+    open: 'Open it in Pathway',
+    noData: 'This e-mail carries no personal data on purpose: read the details in Pathway.',
+    optOut: 'You can turn reminder e-mails off in your profile.',
+  },
+  ru: {
+    what: {
+      task_due: (n) => `Подходит срок задачи по делу ${n}.`,
+      task_assigned: (n) => `Вам поручена задача по делу ${n}.`,
+      case_assigned: (n) => `Вы назначены ответственным сотрудником по делу ${n}.`,
+      referral_overdue: (n) => `Направление по делу ${n} в ваше ведомство ждёт ответа: срок ответа истёк.`,
+      rg_overdue: (n) => `Истёк срок решения о разумных основаниях по делу ${n}.`,
+    },
+    due: 'Срок',
+    open: 'Открыть в Pathway',
+    noData: 'В этом письме намеренно нет персональных данных: подробности смотрите в Pathway.',
+    optOut: 'Напоминания по e-mail можно отключить в своём профиле.',
+  },
+  az: {
+    what: {
+      task_due: (n) => `${n} işi üzrə tapşırığın son tarixi yaxınlaşır.`,
+      task_assigned: (n) => `${n} işi üzrə tapşırıq sizə həvalə edildi.`,
+      case_assigned: (n) => `Siz ${n} işi üzrə məsul əməkdaş təyin edildiniz.`,
+      referral_overdue: (n) => `${n} işi üzrə agentliyinizə göndərilən yönləndirmə cavab gözləyir: cavab müddəti keçib.`,
+      rg_overdue: (n) => `${n} işi üzrə əsaslı səbəblər qərarının müddəti keçib.`,
+    },
+    due: 'Son tarix',
+    open: 'Pathway-də açın',
+    noData: 'Bu məktubda qəsdən heç bir şəxsi məlumat yoxdur: təfərrüatları Pathway-də oxuyun.',
+    optOut: 'Xatırlatma məktublarını profilinizdə söndürə bilərsiniz.',
+  },
+};
+
+const asLanguage = (l: string): Language => (l === 'ru' || l === 'en' ? l : 'az');
+
+/** The reminder e-mail in the recipient's language: case number, kind, due time, a link; nothing about a person. */
+export function reminderMail(
+  r: { kind: ReminderKind; caseId: string; caseNumber: string; dueAt: Date },
+  to: { language: string; timeZone: string },
+  appUrl: string | null,
+): { subject: string; body: string } {
+  const lang = asLanguage(to.language);
+  const t = TEXT[lang];
+  const locale = { az: 'az-Latn-AZ', ru: 'ru-RU', en: 'en-GB' }[lang];
+  let due: string;
+  try {
+    due = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: to.timeZone }).format(r.dueAt);
+  } catch {
+    due = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Baku' }).format(r.dueAt);
+  }
+  const what = t.what[r.kind](r.caseNumber);
+  return {
+    subject: `Pathway: ${what}`,
+    body: [what, '', `${t.due}: ${due}`, ...(appUrl ? [`${t.open}: ${appUrl}/cases/${r.caseId}`] : []), '', t.noData, t.optOut].join('\n'),
+  };
+}
+
+/**
+ * Queues the e-mails of newly written reminders in the writing transaction, so that an e-mail exists
+ * exactly when its reminder does (a sweep that wrote nothing queues nothing). A reminder to a user
+ * goes to that user; one to an agency to its users who can act on it. Disabled users, service
+ * accounts and users who turned reminder e-mails off get none. Returns the number queued.
+ */
+export async function enqueueReminderMails(tx: Tx, settings: MailSettings, reminderIds: readonly string[]): Promise<number> {
+  if (reminderIds.length === 0) return 0;
+  const rows = await tx
+    .selectFrom('reminders as m')
+    .innerJoin('cases as c', 'c.id', 'm.caseId')
+    .innerJoin('users as u', (j) => j.on((eb) => eb.or([eb('u.id', '=', eb.ref('m.userId')), eb('u.agencyId', '=', eb.ref('m.agencyId'))])))
+    .select(['m.id', 'm.kind', 'm.caseId', 'c.caseNumber', 'm.dueAt', 'm.userId', 'u.email', 'u.language', 'u.timeZone', 'u.id as recipientId',
+      sql<string[]>`ARRAY(SELECT DISTINCT unnest(r.permissions) FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id)`.as('permissions')])
+    .where('m.id', 'in', reminderIds)
+    .where('u.disabledAt', 'is', null)
+    .where('u.isServiceAccount', '=', false)
+    .where('u.reminderEmails', '=', true)
+    .where('c.accessEndedAt', 'is', null)
+    .orderBy('m.id')
+    .orderBy('u.email')
+    .execute();
+  let queued = 0;
+  for (const r of rows) {
+    const kind = r.kind as ReminderKind;
+    if (!r.userId) {
+      const needed = AGENCY_RECIPIENTS[kind] ?? [];
+      if (!needed.some((p) => r.permissions.includes(p))) continue;
+    }
+    const mail = reminderMail({ kind, caseId: r.caseId, caseNumber: r.caseNumber, dueAt: r.dueAt }, r, settings.appUrl);
+    await enqueueMail(tx, { kind: 'reminder', recordId: r.id, to: r.email, ...mail });
+    queued++;
+  }
+  return queued;
+}
