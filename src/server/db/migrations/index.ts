@@ -20,6 +20,7 @@ import * as m0062 from './0062_case_tasks.ts';
 import * as m0063 from './0063_case_timeline_index.ts';
 import * as m0064 from './0064_case_documents.ts';
 import * as m0065 from './0065_assistance_plans.ts';
+import * as m0080 from './0080_list_access_indexes.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -45,4 +46,5 @@ export const migrations: Record<string, { up: string }> = {
   '0063_case_timeline_index': m0063,
   '0064_case_documents': m0064,
   '0065_assistance_plans': m0065,
+  '0080_list_access_indexes': m0080,
 };
