@@ -54,6 +54,7 @@ export async function generateCases(db: Db, createdBy: string, count = BENCH_CAS
   const agencies = await generatePeople(db, undefined, log);
   let have = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM cases WHERE case_number LIKE 'BENCH-%'`.execute(db)).rows[0]!.n);
   const batch = 100_000;
+  let added = false;
   while (have < count) {
     const size = Math.min(batch, count - have);
     const started = Date.now();
@@ -98,10 +99,12 @@ export async function generateCases(db: Db, createdBy: string, count = BENCH_CAS
       return picked;
     });
     if (made === 0) break;
+    added = true;
     have += made;
     log(`bench: cases ${have.toLocaleString('en')} of ${count.toLocaleString('en')} (${((Date.now() - started) / 1000).toFixed(1)} s for this batch)`);
   }
-  await addRelatedPeople(db, agencies, createdBy, Math.ceil(count / 2), log);
+  const related = await addRelatedPeople(db, agencies, createdBy, Math.ceil(count / 2), log);
+  if (!added && !related) return agencies;
   // VACUUM as well as ANALYZE: it sets the visibility map, without which no scan is index-only until autovacuum comes by.
   for (const table of ['cases', 'case_people', 'case_events', 'referrals', 'access_grants', 'case_consents', 'anonymous_notifications']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
   return agencies;
@@ -205,26 +208,33 @@ async function generateReferrals(tx: Tx, agencies: string[], createdBy: string):
  * The people not yet in a case become the family members (three in five) and contactors of cases of
  * their own agency, up to `target` of them; a second call adds nothing.
  */
-async function addRelatedPeople(db: Db, agencies: string[], createdBy: string, target: number, log: (line: string) => void): Promise<void> {
+async function addRelatedPeople(db: Db, agencies: string[], createdBy: string, target: number, log: (line: string) => void): Promise<boolean> {
   const have = Number(
     (await sql<{ n: string }>`SELECT count(*) AS n FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE c.case_number LIKE 'BENCH-%' AND cp.role <> 'victim'`.execute(db)).rows[0]!.n,
   );
-  if (have >= target) return;
+  if (have >= target) return false;
   const started = Date.now();
   const { numAffectedRows } = await sql`
-    WITH extra AS (
+    WITH cs AS (
+      SELECT c.id, c.owner_agency_id, c.opened_at, row_number() OVER (PARTITION BY c.owner_agency_id ORDER BY c.case_number) AS rn
+      FROM cases c WHERE c.case_number LIKE 'BENCH-%'
+    ), sizes AS (
+      SELECT owner_agency_id, count(*) AS n FROM cases WHERE case_number LIKE 'BENCH-%' GROUP BY owner_agency_id
+    ), extra AS (
       SELECT p.id, p.owner_agency_id, row_number() OVER (PARTITION BY p.owner_agency_id ORDER BY p.id) AS rn
       FROM people p
       WHERE p.owner_agency_id = ANY(${agencies}::uuid[]) AND p.merged_into IS NULL
         AND NOT EXISTS (SELECT 1 FROM case_people cp WHERE cp.person_id = p.id)
-    ), cs AS (
-      SELECT c.id, c.owner_agency_id, c.opened_at, row_number() OVER (PARTITION BY c.owner_agency_id ORDER BY c.case_number) AS rn, count(*) OVER (PARTITION BY c.owner_agency_id) AS n
-      FROM cases c WHERE c.case_number LIKE 'BENCH-%'
+      ORDER BY p.id
+      LIMIT ${target - have}
+    ), placed AS (
+      -- Each extra person goes to the case of their agency whose number in the agency is this one.
+      SELECT extra.id, extra.rn, extra.owner_agency_id, 1 + (extra.rn * 7919) % sizes.n AS case_rn
+      FROM extra JOIN sizes ON sizes.owner_agency_id = extra.owner_agency_id
     )
     INSERT INTO case_people (case_id, person_id, role, added_by, added_at, updated_at)
-    SELECT cs.id, extra.id, CASE WHEN extra.rn % 5 < 3 THEN 'family_member' ELSE 'contactor' END, ${createdBy}::uuid, cs.opened_at, cs.opened_at
-    FROM extra JOIN cs ON cs.owner_agency_id = extra.owner_agency_id AND cs.rn = 1 + (extra.rn * 7919) % cs.n
-    ORDER BY extra.id
-    LIMIT ${target - have}`.execute(db);
+    SELECT cs.id, placed.id, CASE WHEN placed.rn % 5 < 3 THEN 'family_member' ELSE 'contactor' END, ${createdBy}::uuid, cs.opened_at, cs.opened_at
+    FROM placed JOIN cs ON cs.owner_agency_id = placed.owner_agency_id AND cs.rn = placed.case_rn`.execute(db);
   log(`bench: ${Number(numAffectedRows ?? 0).toLocaleString('en')} family members and contactors added to cases (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return true;
 }
