@@ -52,23 +52,29 @@ function options() {
   };
 }
 
+/** An agency by name: the one a kept database already has, or a new one. */
+async function benchAgency(db: Db, name: string, type: 'ngo' | 'coordinator'): Promise<{ id: string }> {
+  return (await db.selectFrom('agencies').select('id').where('name', '=', name).executeTakeFirst()) ?? (await createAgency(db, SYSTEM_ACTOR, { name, type }));
+}
+
+/** A user by email: the one a kept database already has (same password), or a new one. */
+async function benchUser(db: Db, email: string, agencyId: string, roles: ('administrator' | 'case_worker' | 'operator' | 'supervisor')[]): Promise<BenchUser> {
+  const password = 'benchmark password 1';
+  const existing = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  if (existing) return { id: existing.id, email, password, agencyId };
+  const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId, roles, isServiceAccount: false, password });
+  return { id: user.id, email, password, agencyId };
+}
+
 async function prepareHotline(db: Db): Promise<{ agencyId: string; operator: BenchUser; supervisor: BenchUser }> {
-  const agency = await createAgency(db, SYSTEM_ACTOR, { name: 'Benchmark hotline', type: 'ngo' });
-  const make = async (email: string, role: 'operator' | 'supervisor'): Promise<BenchUser> => {
-    const password = 'benchmark password 1';
-    const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId: agency.id, roles: [role], isServiceAccount: false, password });
-    return { id: user.id, email, password, agencyId: agency.id };
-  };
+  const agency = await benchAgency(db, 'Benchmark hotline', 'ngo');
+  const make = (email: string, role: 'operator' | 'supervisor') => benchUser(db, email, agency.id, [role]);
   return { agencyId: agency.id, operator: await make('operator@bench.pathway.local', 'operator'), supervisor: await make('supervisor@bench.pathway.local', 'supervisor') };
 }
 
 async function prepareUsers(db: Db): Promise<{ admin: BenchUser; user: BenchUser }> {
-  const agency = await createAgency(db, SYSTEM_ACTOR, { name: 'Benchmark agency', type: 'coordinator' });
-  const make = async (email: string, roles: ('administrator' | 'case_worker')[]): Promise<BenchUser> => {
-    const password = 'benchmark password 1';
-    const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId: agency.id, roles, isServiceAccount: false, password });
-    return { id: user.id, email, password, agencyId: agency.id };
-  };
+  const agency = await benchAgency(db, 'Benchmark agency', 'coordinator');
+  const make = (email: string, roles: ('administrator' | 'case_worker')[]) => benchUser(db, email, agency.id, roles);
   return { admin: await make('admin@bench.pathway.local', ['administrator']), user: await make('user@bench.pathway.local', ['case_worker']) };
 }
 
@@ -156,7 +162,7 @@ async function main(): Promise<void> {
         await scenario.teardown?.(ctx);
       }
     }
-    const report = { machine: machine(postgres, process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS }, results };
+    const report = { machine: machine(postgres, database.kept ? `kept (${process.env.BENCH_DATABASE_NAME})` : process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS }, results };
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
     say(`bench: results written to ${opts.out}`);
   } finally {

@@ -5,9 +5,28 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded.ts';
 
-/** A database nobody else uses: an embedded PostgreSQL in a temp folder, or a new database at BENCH_DATABASE_URL. */
-export async function freshDatabase(log: (line: string) => void): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A database nobody else uses: an embedded PostgreSQL in a temp folder, or a new database at
+ * BENCH_DATABASE_URL. With BENCH_DATABASE_NAME as well, that database at BENCH_DATABASE_URL is made
+ * once and kept between runs (the generators add nothing to what is there), so the 1,000,000-case
+ * dataset is generated once; the harness migrates it to the latest schema on every run.
+ */
+export async function freshDatabase(log: (line: string) => void): Promise<{ url: string; kept: boolean; drop: () => Promise<void> }> {
   const external = process.env.BENCH_DATABASE_URL;
+  const keptName = process.env.BENCH_DATABASE_NAME;
+  if (keptName !== undefined) {
+    if (!external) throw new Error('BENCH_DATABASE_NAME needs BENCH_DATABASE_URL (the server to keep the database on)');
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(keptName)) throw new Error('BENCH_DATABASE_NAME must be a lower-case SQL name (letters, digits, _)');
+    const admin = new pg.Client({ connectionString: external });
+    await admin.connect();
+    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [keptName])).rowCount === 1;
+    if (!exists) await admin.query(`CREATE DATABASE ${keptName}`);
+    await admin.end();
+    const u = new URL(external);
+    u.pathname = `/${keptName}`;
+    log(`bench: ${exists ? 'reusing the kept' : 'created the kept'} database ${keptName} at BENCH_DATABASE_URL`);
+    return { url: u.toString(), kept: true, drop: async () => {} };
+  }
   if (external) {
     const name = `pathway_bench_${Date.now()}`;
     const admin = new pg.Client({ connectionString: external });
@@ -19,6 +38,7 @@ export async function freshDatabase(log: (line: string) => void): Promise<{ url:
     log(`bench: database ${name} at BENCH_DATABASE_URL`);
     return {
       url: u.toString(),
+      kept: false,
       drop: async () => {
         const c = new pg.Client({ connectionString: external });
         await c.connect();
@@ -34,6 +54,7 @@ export async function freshDatabase(log: (line: string) => void): Promise<{ url:
   const embedded = await startEmbeddedPostgres(dir);
   return {
     url: embedded.url,
+    kept: false,
     drop: async () => {
       await embedded.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -100,7 +100,9 @@ export function visibleFilter(p: Principal, action: RecordAction, res: ResourceD
   const grantees: RawBuilder<unknown>[] = [];
   if (scopes.has('granted')) grantees.push(sql`pathway_policy_grant.grantee_agency_id = ${p.agencyId}`);
   if (action === 'read') grantees.push(sql`pathway_policy_grant.grantee_user_id = ${p.userId}`);
-  if (grantees.length > 0) {
+  // One EXISTS per grantee (agency, user) rather than one with an OR inside: the same rows, but each
+  // is then an index-only scan of its covering index (migration 0080) instead of a heap read per grant.
+  for (const grantee of grantees) {
     // The alias is one no module uses, so it cannot shadow the caller's table in `idColumn`.
     // Times are compared at millisecond precision because that is what `decide` sees of them
     // once loaded into a JS Date; comparing microseconds here would let the two forms disagree.
@@ -109,7 +111,7 @@ export function visibleFilter(p: Principal, action: RecordAction, res: ResourceD
         AND pathway_policy_grant.revoked_at IS NULL
         AND date_trunc('milliseconds', pathway_policy_grant.created_at) <= ${at}
         AND (pathway_policy_grant.expires_at IS NULL OR date_trunc('milliseconds', pathway_policy_grant.expires_at) > ${at})
-        AND (${sql.join(grantees, sql` OR `)}))`);
+        AND ${grantee})`);
   }
   if (parts.length === 0) return sql<boolean>`false`;
   return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
