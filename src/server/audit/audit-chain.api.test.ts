@@ -64,4 +64,22 @@ describe('readBatch', () => {
       await one.destroy();
     }
   });
+
+  it('prepares each query once per connection and recovers after a batch that failed', async () => {
+    const one = createDb(t.url, 1);
+    try {
+      const ok = one.selectFrom('auditLog').select('seq').orderBy('seq').limit(1);
+      const failing = (n: number) => one.selectNoFrom(sql<number>`1 / ${n}`.as('x'));
+      const run = <Q extends readonly Parameters<typeof readBatch>[1][number][]>(qs: Q) => withClient(one, (c) => readBatch(c, qs, { begin: true, commit: true }));
+      expect(await run([ok] as const)).toEqual([[{ seq: '1' }]]);
+      // The new statement is prepared, then its execution fails and the transaction with it.
+      await expect(run([ok, failing(0)] as const)).rejects.toThrow(/division by zero/);
+      // The same text again (prepared or not before the error) and the earlier one both work.
+      expect(await run([failing(2), ok] as const)).toEqual([[{ x: 0 }], [{ seq: '1' }]]);
+      const names = await withClient(one, async (c) => (await c.query<{ n: string }>("SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'pw\\_%'")).rows[0]!.n);
+      expect(Number(names)).toBe(2);
+    } finally {
+      await one.destroy();
+    }
+  });
 });

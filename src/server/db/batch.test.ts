@@ -5,10 +5,10 @@ describe('literal', () => {
   it.each([
     [null, 'NULL'],
     [undefined, 'NULL'],
-    [true, 'TRUE'],
-    [false, 'FALSE'],
-    [42, '42'],
-    [-1.5, '-1.5'],
+    [true, "'true'"],
+    [false, "'false'"],
+    [42, "'42'"],
+    [-1.5, "'-1.5'"],
     ['plain', "'plain'"],
     ["O'Brien", "'O''Brien'"],
     ['back\\slash', " E'back\\\\slash'"],
@@ -30,13 +30,25 @@ describe('literal', () => {
 describe('inline', () => {
   it('replaces parameters and leaves quoted text and identifiers alone', () => {
     expect(inline(`select $1, '$2', "col$3", 'it''s $1', $2 from t where a = $10`, ['x', 2, 3, 4, 5, 6, 7, 8, 9, 'ten'])).toBe(
-      `select 'x', '$2', "col$3", 'it''s $1', 2 from t where a = 'ten'`,
+      `select 'x', '$2', "col$3", 'it''s $1', '2' from t where a = 'ten'`,
     );
   });
 
   it('refuses a parameter that is not given and an unterminated quote', () => {
     expect(() => inline('select $2', ['a'])).toThrow(/\$2/);
     expect(() => inline("select 'open", [])).toThrow(/unterminated/);
+  });
+
+  it('refuses SQL where a $n could hide inside other text', () => {
+    expect(() => inline("select 1 -- it's\n, $1", ['x'])).toThrow(/comment/);
+    expect(() => inline('select /* $1 */ 1', ['x'])).toThrow(/comment/);
+    expect(() => inline('select $$ $1 $$', ['x'])).toThrow(/not a parameter/);
+    expect(() => inline("select E'\\' $1'", ['x'])).toThrow(/prefixed/);
+    expect(() => inline('select a$1 from t', ['x'])).toThrow(/not a parameter/);
+  });
+
+  it('writes a negative number so that it cannot start a comment', () => {
+    expect(inline('select $1-$2', [5, -1])).toBe("select '5'-'-1'");
   });
 
   it('cannot be broken out of by a parameter', () => {

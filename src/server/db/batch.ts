@@ -1,4 +1,5 @@
 import { CamelCasePlugin, createQueryId, type Compilable } from 'kysely';
+import crypto from 'node:crypto';
 import pg from 'pg';
 import pgUtils from 'pg/lib/utils.js';
 import type { Db } from './database.ts';
@@ -8,41 +9,51 @@ import type { Db } from './database.ts';
  *
  * node-postgres sends one query per round trip, and a page made of a dozen small queries pays a
  * dozen round trips (each slow on a busy machine). PostgreSQL's simple query protocol takes many
- * statements in one message and returns each one's rows, so the queries, built with Kysely as
- * everywhere else, are compiled, their parameters written as quoted literals (pg's own
- * `prepareValue` and `escapeLiteral`: the same text the driver would send as a parameter, so an
- * untyped literal takes its type from the context exactly as a parameter does), and sent together
- * between `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY` and `COMMIT`. Rows are parsed by the
- * same type parsers and their column names converted as Kysely's CamelCasePlugin does.
+ * statements in one message and returns each one's rows. So the queries, built with Kysely as
+ * everywhere else, are compiled; each becomes a statement prepared on the connection once
+ * (`PREPARE pw_<hash of its text> AS ...`, parameter types inferred from the text as for a bound
+ * parameter) and is run with `EXECUTE name(...)`, its parameters written as quoted literals (pg's own
+ * `prepareValue` and `escapeLiteral`: the text the driver would send, untyped, so it takes the
+ * parameter's type); all of them are sent together between `BEGIN ISOLATION LEVEL REPEATABLE READ,
+ * READ ONLY` and `COMMIT`. Prepared statements also spare the planning, which costs more than
+ * running these small queries. Rows are parsed by the same type parsers and their column names
+ * converted as Kysely's CamelCasePlugin does.
  */
 
 const pools = new WeakMap<object, pg.Pool>();
 /** Called by `createDb` so that the batch can borrow a client of the same pool. */
 export const registerPool = (db: object, pool: pg.Pool) => pools.set(db, pool);
 
+/** The statements prepared on each connection of the pool, by name. */
+const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+
 const camel = new CamelCasePlugin({ maintainNestedObjectKeys: true });
 
-/** One parameter as a SQL literal: what pg would send for it, quoted. */
+/** One parameter as a SQL literal: what pg would send for it, quoted; NULL for null. */
 export function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error('a query parameter is not a finite number');
-    return String(value);
-  }
+  // Numbers and booleans are quoted too, as the untyped text a bound parameter is: `'-1'`, never
+  // `-1` (which could make `--` with a minus before it, or bind wrongly in `-1::text`).
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('a query parameter is not a finite number');
   const text = pgUtils.prepareValue(value);
   if (text === null) return 'NULL';
   if (typeof text !== 'string') throw new Error('a query parameter cannot be written as a literal');
   return pg.escapeLiteral(text);
 }
 
-/** The compiled query with `$n` replaced by literals (never inside quoted text or identifiers: Kysely writes `$n` only for parameters). */
+/**
+ * The compiled query with `$n` replaced by literals. Only for SQL that Kysely compiled from builders:
+ * it knows `'...'` and `"..."` and refuses anything else that could hide a `$n` (comments, dollar
+ * quotes, `E'...'` strings, a `$` inside a word), so a parameter never lands inside other text.
+ */
 export function inline(sqlText: string, parameters: readonly unknown[]): string {
-  // Walk the text so that `$1` inside a string literal or a quoted identifier is left alone.
   let out = '';
   for (let i = 0; i < sqlText.length; ) {
     const ch = sqlText[i]!;
+    const next = sqlText[i + 1];
+    if ((ch === '-' && next === '-') || (ch === '/' && next === '*')) throw new Error('a compiled query to inline has a comment');
     if (ch === "'" || ch === '"') {
+      if (ch === "'" && /[A-Za-z0-9_]$/.test(out)) throw new Error('a compiled query to inline has a prefixed string (E\'...\')');
       const end = sqlText.indexOf(ch, i + 1);
       if (end < 0) throw new Error('unterminated quote in a compiled query');
       out += sqlText.slice(i, end + 1);
@@ -52,13 +63,12 @@ export function inline(sqlText: string, parameters: readonly unknown[]): string 
     }
     if (ch === '$') {
       const m = /^\$(\d+)/.exec(sqlText.slice(i));
-      if (m) {
-        const n = Number(m[1]);
-        if (n < 1 || n > parameters.length) throw new Error(`query parameter $${n} is missing`);
-        out += literal(parameters[n - 1]);
-        i += m[0].length;
-        continue;
-      }
+      if (!m || /[A-Za-z0-9_]$/.test(out)) throw new Error('a compiled query to inline has a $ that is not a parameter');
+      const n = Number(m[1]);
+      if (n < 1 || n > parameters.length) throw new Error(`query parameter $${n} is missing`);
+      out += literal(parameters[n - 1]);
+      i += m[0].length;
+      continue;
     }
     out += ch;
     i += 1;
@@ -96,15 +106,35 @@ export async function readBatch<const T extends readonly Compilable<unknown>[]>(
   queries: T,
   options: { begin: boolean; commit: boolean },
 ): Promise<RowsOfAll<T>> {
-  const statements = queries.map((q) => {
+  let known = prepared.get(client);
+  if (!known) prepared.set(client, (known = new Set()));
+  const preparing: string[] = [];
+  const statements: string[] = [];
+  for (const q of queries) {
     const c = q.compile();
-    return inline(c.sql, c.parameters);
-  });
-  const first = options.begin ? 1 : 0;
-  const text = [...(options.begin ? ['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'] : []), ...statements, ...(options.commit ? ['COMMIT'] : [])].join(';\n');
+    const name = `pw_${crypto.createHash('sha256').update(c.sql).digest('hex').slice(0, 32)}`;
+    if (!known.has(name) && !preparing.includes(name)) {
+      statements.push(`PREPARE ${name} AS ${c.sql}`);
+      preparing.push(name);
+    }
+    statements.push(c.parameters.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${c.parameters.map(literal).join(', ')})`);
+  }
+  const reset = known.has('*stale*');
+  if (reset) known.clear();
+  const first = (reset ? 1 : 0) + (options.begin ? 1 : 0);
+  const text = [...(options.begin ? ['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'] : []), ...(reset ? ['DEALLOCATE ALL'] : []), ...statements, ...(options.commit ? ['COMMIT'] : [])].join(';\n');
   if (text === '') return [] as unknown as RowsOfAll<T>;
-  const raw = (await client.query(text)) as unknown as pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[];
-  const results = Array.isArray(raw) ? raw : [raw];
+  let raw;
+  try {
+    raw = (await client.query(text)) as unknown as pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[];
+  } catch (err) {
+    // Which of the new statements were prepared before the error is not known: forget them all on
+    // this connection (`DEALLOCATE ALL` on its next batch).
+    prepared.set(client, new Set(['*stale*']));
+    throw err;
+  }
+  for (const name of preparing) known.add(name);
+  const results = (Array.isArray(raw) ? raw : [raw]).filter((r) => r.command !== 'PREPARE');
   const out: unknown[] = [];
   for (let i = 0; i < queries.length; i += 1) {
     const r = await camel.transformResult({ result: { rows: results[first + i]!.rows }, queryId: createQueryId() });
