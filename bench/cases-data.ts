@@ -106,7 +106,7 @@ export async function generateCases(db: Db, createdBy: string, count = BENCH_CAS
   const related = await addRelatedPeople(db, agencies, createdBy, Math.ceil(count / 2), log);
   if (!added && !related) return agencies;
   // VACUUM as well as ANALYZE: it sets the visibility map, without which no scan is index-only until autovacuum comes by.
-  for (const table of ['cases', 'case_people', 'case_events', 'referrals', 'access_grants', 'case_consents', 'anonymous_notifications']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
+  for (const table of ['cases', 'case_listing', 'case_people', 'case_events', 'referrals', 'access_grants', 'case_consents', 'anonymous_notifications']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
   return agencies;
 }
 

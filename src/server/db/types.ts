@@ -533,6 +533,22 @@ export interface CasesTable {
   updatedAt: Timestamp;
 }
 
+/** One row per agency that may list a case (migration 0085): the owner and each agency with an unrevoked grant. Kept by triggers. */
+export interface CaseListingTable {
+  caseId: string;
+  agencyId: string;
+  createdAt: Timestamp;
+  openedAt: Timestamp;
+  status: string;
+  victimStatus: string;
+  region: string | null;
+  exploitationForms: string[];
+  caseNumber: string;
+  ownerAgencyId: string;
+  ownerUserId: string | null;
+  accessEnded: boolean;
+}
+
 export interface CaseContactsTable {
   caseId: string;
   contactId: string;
@@ -825,6 +841,7 @@ export interface Database {
   people: PeopleTable;
   personNames: PersonNamesTable;
   cases: CasesTable;
+  caseListing: CaseListingTable;
   caseContacts: CaseContactsTable;
   caseEvents: CaseEventsTable;
   caseScreenings: CaseScreeningsTable;

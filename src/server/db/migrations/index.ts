@@ -23,6 +23,7 @@ import * as m0065 from './0065_assistance_plans.ts';
 import * as m0070 from './0070_htcds_export_permission.ts';
 import * as m0075 from './0075_oversight.ts';
 import * as m0080 from './0080_list_access_indexes.ts';
+import * as m0085 from './0085_case_listing.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -51,4 +52,5 @@ export const migrations: Record<string, { up: string }> = {
   '0070_htcds_export_permission': m0070,
   '0075_oversight': m0075,
   '0080_list_access_indexes': m0080,
+  '0085_case_listing': m0085,
 };

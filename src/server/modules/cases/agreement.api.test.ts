@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { grantAccess, revokeGrant } from '../../access/grants.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit.ts';
@@ -58,15 +59,34 @@ beforeAll(async () => {
         if (r.chance(0.25)) await revokeGrant(tx, SYSTEM_ACTOR, g.grantId);
       }
       if (r.chance(0.1)) await tx.updateTable('cases').set({ accessEndedAt: new Date(), accessEndAuthority: 'court', accessEndOrderedOn: '2026-01-01' }).where('id', '=', id).execute();
+      // A grant to one user (as break-glass makes), an expired one and one that starts tomorrow: the access
+      // index (case_listing) keeps unrevoked grants whatever their times, the exact filter decides.
+      if (r.chance(0.15)) await grantAccess(tx, SYSTEM_ACTOR, CASES, { recordId: id, grantee: { userId: r.pick(users).id }, sections: ['summary'], kind: 'share', hours: 1 });
+      if (r.chance(0.15)) {
+        const other = r.pick(agencies);
+        const day = 24 * 3600 * 1000;
+        const [createdAt, expiresAt] = r.chance(0.5) ? [new Date(Date.now() - 2 * day), new Date(Date.now() - day)] : [new Date(Date.now() + day), null];
+        await tx.insertInto('accessGrants').values({ recordType: 'case', recordId: id, granteeAgencyId: other, sections: ['summary'], kind: 'share', createdAt, expiresAt }).execute();
+      }
     });
+  }
+  // Later changes, each of which the access index must follow: transfers to another agency (with and
+  // without a grant left to the sender), status and region changes, revocations of older grants.
+  for (const id of cases) {
+    if (r.chance(0.2)) {
+      const to = r.pick(agencies);
+      await t.db.updateTable('cases').set({ ownerAgencyId: to, ownerUserId: null }).where('id', '=', id).execute();
+    }
+    if (r.chance(0.3)) await t.db.updateTable('cases').set({ status: r.pick(['follow_up', 'closed'] as const), region: r.pick(['Baku', 'Ganja', 'Sumgait']) }).where('id', '=', id).execute();
+    if (r.chance(0.2)) await t.db.updateTable('accessGrants').set({ revokedAt: new Date() }).where('recordId', '=', id).where('kind', '=', 'share').where('revokedAt', 'is', null).execute();
   }
 });
 
-async function listed(u: U): Promise<Set<string>> {
+async function listed(u: U, filters = ''): Promise<Set<string>> {
   const out = new Set<string>();
   let cursor: string | null = null;
   do {
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/cases?limit=7${cursor ? `&cursor=${cursor}` : ''}`, headers: { cookie: u.cookie } });
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/cases?limit=7${filters}${cursor ? `&cursor=${cursor}` : ''}`, headers: { cookie: u.cookie } });
     if (res.statusCode !== 200) throw new Error(res.body);
     const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
     for (const i of body.items) out.add(i.id);
@@ -91,5 +111,29 @@ describe('the case list and the case page agree', () => {
     }
     expect(opened).toBeGreaterThan(20);
     expect(opened).toBeLessThan(users.length * cases.length);
+  });
+
+  it('also under filters, page by page', async () => {
+    const rows = await t.db.selectFrom('cases').select(['id', 'status', 'region']).where('id', 'in', cases).execute();
+    let found = 0;
+    for (const u of users.filter((x) => x.roles[0] !== 'auditor')) {
+      const everything = await listed(u);
+      const want = new Set(rows.filter((c) => everything.has(c.id) && c.status === 'active' && c.region === 'Ganja').map((c) => c.id));
+      expect(await listed(u, '&status=active&region=Ganja'), `${u.roles[0]} of ${u.agencyId}`).toEqual(want);
+      found += want.size;
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+
+  it('keeps the access index exactly what the cases and grants say', async () => {
+    const { rows: diff } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM (
+        (SELECT * FROM case_listing EXCEPT SELECT * FROM case_listing_rows(ARRAY(SELECT id FROM cases)))
+        UNION ALL
+        (SELECT * FROM case_listing_rows(ARRAY(SELECT id FROM cases)) EXCEPT SELECT * FROM case_listing)
+      ) d`.execute(t.db);
+    expect(diff[0]!.n).toBe(0);
+    const { rows: size } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM case_listing`.execute(t.db);
+    expect(size[0]!.n).toBeGreaterThan(cases.length); // owners and grantees
   });
 });

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { Cursor } from '../../db/pagination.ts';
-import { visibleFilter } from '../../access/policy.ts';
+import { scopesFor, visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import type { CaseStatus, ExploitationForm, VictimStatus } from '../../../shared/nrm.ts';
 import { CASES } from './policy.ts';
@@ -66,33 +66,80 @@ export type CaseFilters = {
   limit: number;
 };
 
-/** The cases the principal may read, newest first, keyset on (created_at, id). */
-export function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
-  let q = db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns).where(visibleFilter(p, 'read', CASES));
+/**
+ * The list's filters as conditions on a table aliased `t` that has the case's listed columns: the
+ * cases themselves (`c`) or the access index (`l`, migration 0085), whose rows carry them.
+ */
+function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<boolean>[] {
+  const col = (name: string) => sql.ref(`${t}.${name}`);
+  const out: RawBuilder<boolean>[] = [];
   // A record whose access an order ended is listed only to those who may still open it.
-  const restricted = p.permissions.has('cases:read_restricted');
-  q = restricted
-    ? q.where((eb) => eb.or([eb('c.accessEndedAt', 'is', null), ...(p.permissions.has('audit:read') ? [eb.lit(true)] : [eb('c.ownerAgencyId', '=', p.agencyId)])]))
-    : q.where('c.accessEndedAt', 'is', null);
-  if (f.status?.length) q = q.where('c.status', 'in', f.status);
-  if (f.victimStatus?.length) q = q.where('c.victimStatus', 'in', f.victimStatus);
-  if (f.exploitation?.length) q = q.where(sql<boolean>`c.exploitation_forms && ${sql.val(f.exploitation)}::text[]`);
-  if (f.region) q = q.where('c.region', '=', f.region);
-  if (f.ownerAgencyId) q = q.where('c.ownerAgencyId', '=', f.ownerAgencyId);
-  if (f.mine) q = q.where('c.ownerUserId', '=', p.userId);
-  if (f.contactId) {
-    const contactId = f.contactId;
-    q = q.where((eb) => eb.exists(eb.selectFrom('caseContacts as cc').select('cc.caseId').whereRef('cc.caseId', '=', 'c.id').where('cc.contactId', '=', contactId)));
-  }
-  if (f.number) q = q.where('c.caseNumber', 'like', `${f.number.toUpperCase().replace(/[%_\\]/g, '')}%`);
-  if (f.from) q = q.where('c.createdAt', '>=', new Date(f.from));
-  if (f.to) q = q.where('c.createdAt', '<', new Date(f.to));
+  const ended = t === 'c' ? sql`c.access_ended_at IS NOT NULL` : sql`l.access_ended`;
+  if (!p.permissions.has('cases:read_restricted')) out.push(sql<boolean>`NOT (${ended})`);
+  else if (!p.permissions.has('audit:read')) out.push(sql<boolean>`(NOT (${ended}) OR ${col('ownerAgencyId')} = ${p.agencyId})`);
+  if (f.status?.length) out.push(sql<boolean>`${col('status')} = ANY (${sql.val(f.status)}::text[])`);
+  if (f.victimStatus?.length) out.push(sql<boolean>`${col('victimStatus')} = ANY (${sql.val(f.victimStatus)}::text[])`);
+  if (f.exploitation?.length) out.push(sql<boolean>`${col('exploitationForms')} && ${sql.val(f.exploitation)}::text[]`);
+  if (f.region) out.push(sql<boolean>`${col('region')} = ${f.region}`);
+  if (f.ownerAgencyId) out.push(sql<boolean>`${col('ownerAgencyId')} = ${f.ownerAgencyId}`);
+  if (f.mine) out.push(sql<boolean>`${col('ownerUserId')} = ${p.userId}`);
+  if (f.number) out.push(sql<boolean>`${col('caseNumber')} LIKE ${`${f.number.toUpperCase().replace(/[%_\\]/g, '')}%`}`);
+  if (f.from) out.push(sql<boolean>`${col('createdAt')} >= ${new Date(f.from)}`);
+  if (f.to) out.push(sql<boolean>`${col('createdAt')} < ${new Date(f.to)}`);
   if (f.cursor) {
-    const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('c.createdAt', '<', c.createdAt), eb.and([eb('c.createdAt', '=', c.createdAt), eb('c.id', '<', c.id)])]));
+    const { createdAt, id } = f.cursor;
+    const idCol = t === 'c' ? sql.ref('c.id') : sql.ref('l.caseId');
+    out.push(sql<boolean>`(${col('createdAt')}, ${idCol}) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  return q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute();
+  return out;
 }
+
+const all = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sql.join(conds, sql` AND `)})` : sql<boolean>`true`);
+
+/**
+ * The cases the principal may read, newest first, keyset on (created_at, id).
+ *
+ * A user who may read every case, or who asks for the cases of one contact, is served from the cases
+ * table directly. Anyone else sees the cases of their agency, their own, and those granted to their
+ * agency or to them: each of those ways in is read separately, in order and at most a page long
+ * (the agency's through the access index `case_listing`, whose rows carry the filtered columns so
+ * a page is an index-only scan; the user's own and the user's grants through their own indexes),
+ * and the page is the newest of their union. Every row still passes `visibleFilter`, the exact rule,
+ * so the index only decides where to look, never who may see what.
+ */
+export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
+  const scopes = scopesFor(p, 'case', 'read');
+  const page = (q: ReturnType<typeof findCaseBase>) => q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute();
+  if (scopes.has('all') || f.contactId) {
+    let q = findCaseBase(db).where(visibleFilter(p, 'read', CASES)).where(all(listConditions('c', p, f)));
+    if (f.contactId) {
+      const contactId = f.contactId;
+      q = q.where((eb) => eb.exists(eb.selectFrom('caseContacts as cc').select('cc.caseId').whereRef('cc.caseId', '=', 'c.id').where('cc.contactId', '=', contactId)));
+    }
+    return page(q);
+  }
+  const n = f.limit + 1;
+  const branches: RawBuilder<unknown>[] = [];
+  if (scopes.has('agency') || scopes.has('granted')) {
+    branches.push(sql`(SELECT l.case_id AS id FROM case_listing l JOIN cases c ON c.id = l.case_id
+      WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES)}
+      ORDER BY l.created_at DESC, l.case_id DESC LIMIT ${n})`);
+  }
+  if (scopes.has('own') || scopes.has('agency')) {
+    branches.push(sql`(SELECT c.id FROM cases c
+      WHERE c.owner_user_id = ${p.userId} AND ${all(listConditions('c', p, f))} AND ${visibleFilter(p, 'read', CASES)}
+      ORDER BY c.created_at DESC, c.id DESC LIMIT ${n})`);
+  }
+  // Grants to the user alone (break-glass) open a read whatever the role says.
+  branches.push(sql`(SELECT c.id FROM cases c
+    WHERE c.id IN (SELECT g.record_id FROM access_grants g WHERE g.grantee_user_id = ${p.userId} AND g.record_type = 'case' AND g.revoked_at IS NULL)
+      AND ${all(listConditions('c', p, f))} AND ${visibleFilter(p, 'read', CASES)}
+    ORDER BY c.created_at DESC, c.id DESC LIMIT ${n})`);
+  const ids = sql<{ id: string }>`(${sql.join(branches, sql` UNION ALL `)})`;
+  return page(findCaseBase(db).where(sql<boolean>`c.id IN (SELECT u.id FROM ${ids} u)`));
+}
+
+const findCaseBase = (db: DbOrTx) => db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns);
 
 export const caseContactsQuery = (db: DbOrTx, caseId: string) =>
   db
