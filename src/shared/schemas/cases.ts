@@ -85,8 +85,14 @@ export const CaseListQuery = PageQuery.extend({
   contactId: z.uuid().optional(),
   /** A case number or its beginning, e.g. NRM-2026-0001. */
   number: z.string().trim().min(3).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes').optional(),
+  /** Created (entered in Pathway) at or after this instant. */
   from: z.iso.datetime({ offset: true }).optional(),
+  /** Created before this instant. */
   to: z.iso.datetime({ offset: true }).optional(),
+  /** Opened at or after this instant (the case's opening time, which may precede its entry). */
+  openedFrom: z.iso.datetime({ offset: true }).optional(),
+  /** Opened before this instant. */
+  openedTo: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** One row of the case list: only the anonymous summary, whatever sections the user may see. */

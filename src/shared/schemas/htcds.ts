@@ -150,19 +150,44 @@ export const HtcdsDocument = z.strictObject({
   standard: z.literal(HTCDS_STANDARD),
   version: z.literal(HTCDS_VERSION),
   exportedAt: z.string().optional(),
-  /** False: names, dates of birth, free text and exact places are left out and references are pseudonyms. */
+  /**
+   * False: names, dates of birth, the guardian's appointment, free text and exact places are left out,
+   * other dates cut to the month and references are pseudonyms. Such a document is not imported.
+   */
   identifying: z.boolean().optional(),
   source: z.string().max(300).optional(),
   records: z.array(HtcdsRecord).min(1).max(HTCDS_IMPORT_MAX_RECORDS),
 });
 export type HtcdsDocument = z.infer<typeof HtcdsDocument>;
 
-/** The export document: the same form, any number of records. */
-export const HtcdsExportDocument = HtcdsDocument.extend({ records: z.array(HtcdsRecord) });
+/** A day, or in a de-identified export its month alone. */
+const ExportDay = z.union([IsoDate, z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)]).describe('YYYY-MM-DD; YYYY-MM in a de-identified export');
+
+/**
+ * A record as exported: the import's form, except that a de-identified export cuts dates to the month
+ * (`YYYY-MM`) and leaves out `prs_Birthdate` and `pw_GuardianAppointedOn`, and that an export holds
+ * every person, event, consent, plan and comment of the case, however many.
+ */
+export const HtcdsExportRecord = HtcdsRecord.extend({
+  pw_OpenedAt: z.string().optional().describe('The opening time (ISO 8601); its month (YYYY-MM) in a de-identified export'),
+  cas_IncomingReferralDate: ExportDay.nullable().optional(),
+  cas_OutgoingReferralDate: ExportDay.nullable().optional(),
+  persons: z.array(HtcdsPerson).optional(),
+  events: z.array(HtcdsEvent).optional(),
+  consents: z.array(HtcdsConsent.extend({ pw_GivenOn: ExportDay, pw_WithdrawnOn: ExportDay.nullable().optional() })).optional(),
+  supportPlans: z
+    .array(HtcdsSupportPlan.extend({ pw_PlannedOn: ExportDay.nullable().optional(), pw_StartedOn: ExportDay.nullable().optional(), spl_ActualEndDate: ExportDay.nullable().optional() }))
+    .optional(),
+  cco_CaseComment: z.array(z.string()).optional(),
+});
+
+/** The export document: the same envelope, any number of records. */
+export const HtcdsExportDocument = HtcdsDocument.extend({ records: z.array(HtcdsExportRecord) });
 
 export const HtcdsExportQuery = z.strictObject({
-  /** Cases opened at or after / before these instants. */
+  /** Cases opened (the case's opening time, not its entry in Pathway) at or after this instant. */
   openedFrom: z.iso.datetime({ offset: true }).optional(),
+  /** Cases opened before this instant. */
   openedTo: z.iso.datetime({ offset: true }).optional(),
   format: z.enum(['json', 'csv']).default('json'),
   /** true: names, dates of birth, free text and case numbers (permission `htcds:export_identifying`). */

@@ -60,8 +60,12 @@ export type CaseFilters = {
   mine?: boolean | undefined;
   contactId?: string | undefined;
   number?: string | undefined;
+  /** Created (entered in Pathway) at or after `from` and before `to`. */
   from?: string | undefined;
   to?: string | undefined;
+  /** Opened at or after `openedFrom` and before `openedTo`: the case's own date, which may precede its entry. */
+  openedFrom?: string | undefined;
+  openedTo?: string | undefined;
   cursor?: Cursor | undefined;
   limit: number;
 };
@@ -86,6 +90,8 @@ function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<
   if (f.number) out.push(sql<boolean>`${col('caseNumber')} LIKE ${`${f.number.toUpperCase().replace(/[%_\\]/g, '')}%`}`);
   if (f.from) out.push(sql<boolean>`${col('createdAt')} >= ${new Date(f.from)}`);
   if (f.to) out.push(sql<boolean>`${col('createdAt')} < ${new Date(f.to)}`);
+  if (f.openedFrom) out.push(sql<boolean>`${col('openedAt')} >= ${new Date(f.openedFrom)}`);
+  if (f.openedTo) out.push(sql<boolean>`${col('openedAt')} < ${new Date(f.openedTo)}`);
   if (f.cursor) {
     const { createdAt, id } = f.cursor;
     const idCol = t === 'c' ? sql.ref('c.id') : sql.ref('l.caseId');

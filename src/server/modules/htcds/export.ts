@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditRead, type AuditActor } from '../../audit/audit.ts';
@@ -52,7 +53,7 @@ type Bundle = {
   deciders: Map<string, string>;
 };
 
-async function loadBundle(db: DbOrTx, caseIds: string[]): Promise<Bundle> {
+async function loadBundle(db: DbOrTx, p: Principal, caseIds: string[]): Promise<Bundle> {
   const { people, names } = await repo.peopleFor(db, caseIds);
   return {
     people,
@@ -61,28 +62,40 @@ async function loadBundle(db: DbOrTx, caseIds: string[]): Promise<Bundle> {
     consents: await repo.consentsFor(db, caseIds),
     notes: await repo.notesFor(db, caseIds),
     support: await repo.supportFor(db, caseIds),
-    referrals: await repo.referralsFor(db, caseIds),
+    referrals: await repo.referralsFor(db, p, caseIds),
     deciders: await repo.decidersFor(db, caseIds),
   };
 }
 
 /**
  * What an export may show. `identifying` false (the default of bulk exports) leaves out names, dates of
- * birth, free text and exact places, and puts stable pseudonyms in place of case numbers and person
- * ids. Either way a field tagged sensitive is shown only to a role that may see that tag, and a
- * section only to a user whose access opens it: exactly as on the case page.
+ * birth, the guardian's appointment, free text and exact places, cuts every other date to its month
+ * (an exact day, with a region and a sex, narrows a person down too far), and puts stable pseudonyms
+ * in place of case numbers and person ids. Either way a field tagged sensitive is shown only to a role
+ * that may see that tag, and a section only to a user whose access opens it: exactly as on the case page.
  */
 type Lens = {
   identifying: boolean;
   may: (tag: 'identity' | 'narrative' | 'location') => boolean;
   ref: (kind: 'case' | 'person', id: string) => string;
+  /** A day (`YYYY-MM-DD`) as it may be shown: its month alone when de-identified. */
+  day: { (d: string): string; (d: string | null): string | null };
+  /** How precisely a partial date may be shown: a day only as its month when de-identified. */
+  precision: (p: DatePrecision) => DatePrecision;
 };
 
 function lensFor(p: Principal, keys: Keys, identifying: boolean): Lens {
+  function day(d: string): string;
+  function day(d: string | null): string | null;
+  function day(d: string | null) {
+    return d === null || identifying ? d : d.slice(0, 7);
+  }
   return {
     identifying,
     may: (tag) => identifying && p.permissions.has(`sensitive:${tag}`),
     ref: (kind, id) => (identifying ? id : `${kind === 'case' ? 'C' : 'P'}-${keys.pseudonym(kind, id)}`),
+    day,
+    precision: (precision) => (!identifying && precision === 'day' ? 'month' : precision),
   };
 }
 
@@ -117,7 +130,7 @@ function toPerson(r: repo.CasePersonRow, names: Bundle['names'], lens: Lens): Ht
     pw_AgeDisputed: r.ageDisputed,
     pw_Unaccompanied: r.unaccompanied,
     pw_GuardianName: identity ? r.guardianName : undefined,
-    pw_GuardianAppointedOn: r.guardianAppointedOn,
+    pw_GuardianAppointedOn: lens.identifying ? r.guardianAppointedOn : undefined,
   });
 }
 
@@ -135,7 +148,7 @@ export function toRecord(
       rec,
       compact({
         pw_OwnerAgency: row.ownerAgencyName,
-        pw_OpenedAt: lens.identifying ? row.openedAt.toISOString() : row.openedAt.toISOString().slice(0, 10),
+        pw_OpenedAt: lens.identifying ? row.openedAt.toISOString() : row.openedAt.toISOString().slice(0, 7),
         cas_Status: toHtcds(CAS_STATUS, row.status),
         cas_ReasonForCaseClosure: lens.may('narrative') ? row.closureReason : undefined,
         pw_VictimStatus: row.victimStatus as HtcdsRecord['pw_VictimStatus'],
@@ -161,10 +174,10 @@ export function toRecord(
     const incoming = refs.filter((r) => r.toAgencyId === row.ownerAgencyId).at(-1);
     Object.assign(rec, {
       cas_ReferringOrganisation: incoming?.fromName ?? null,
-      cas_IncomingReferralDate: incoming ? incoming.sentAt.toISOString().slice(0, 10) : null,
+      cas_IncomingReferralDate: incoming ? lens.day(incoming.sentAt.toISOString().slice(0, 10)) : null,
       cas_ReasonForIncomingReferral: incoming ? referralReason(incoming.purpose) : null,
       cas_ReferredOrganisation: outgoing?.toName ?? null,
-      cas_OutgoingReferralDate: outgoing ? outgoing.sentAt.toISOString().slice(0, 10) : null,
+      cas_OutgoingReferralDate: outgoing ? lens.day(outgoing.sentAt.toISOString().slice(0, 10)) : null,
       cas_ReasonForOutgoingReferral: outgoing ? referralReason(outgoing.purpose) : null,
     });
   }
@@ -179,7 +192,7 @@ export function toRecord(
         hte_Type: toHtcds(HTE_TYPE, e.type),
         hte_Date:
           e.occurredOn && e.occurredPrecision
-            ? formatPartialDate({ on: e.occurredOn, precision: e.occurredPrecision as DatePrecision })
+            ? formatPartialDate({ on: e.occurredOn, precision: lens.precision(e.occurredPrecision as DatePrecision) })
             : null,
         hte_Country: e.country,
         hte_State: e.region,
@@ -199,10 +212,10 @@ export function toRecord(
         pw_AgencyId: k.agencyId,
         pw_AgencyName: k.agencyName,
         pw_Purpose: k.purpose as NonNullable<HtcdsRecord['consents']>[number]['pw_Purpose'],
-        pw_GivenOn: k.givenOn,
+        pw_GivenOn: lens.day(k.givenOn),
         pw_Form: k.form as 'written' | 'oral',
         pw_GivenBy: k.givenBy as 'person' | 'parent' | 'guardian',
-        pw_WithdrawnOn: k.withdrawnOn,
+        pw_WithdrawnOn: lens.day(k.withdrawnOn),
       }),
     );
   }
@@ -215,9 +228,9 @@ export function toRecord(
         pw_Status: s.status as NonNullable<HtcdsRecord['supportPlans']>[number]['pw_Status'],
         spl_Objectives: lens.may('narrative') ? (goals.length ? goals.join('\n') : null) : undefined,
         spl_ActionPlan: lens.may('narrative') ? s.note : undefined,
-        pw_PlannedOn: s.plannedOn,
-        pw_StartedOn: s.startedOn,
-        spl_ActualEndDate: s.endedOn,
+        pw_PlannedOn: lens.day(s.plannedOn),
+        pw_StartedOn: lens.day(s.startedOn),
+        spl_ActualEndDate: lens.day(s.endedOn),
       }),
     );
   }
@@ -240,7 +253,7 @@ const envelope = (identifying: boolean) =>
 export async function exportCase(db: Db, p: Principal, actor: AuditActor, keys: Keys, id: string) {
   const { decision } = await caseAccess(db, p, id, 'read');
   const row = (await cases.findCase(db, id))!;
-  const bundle = await loadBundle(db, [id]);
+  const bundle = await loadBundle(db, p, [id]);
   const record = toRecord(row, decision.sections, bundle, lensFor(p, keys, true));
   const sections = [...decision.sections].sort();
   await auditRead(db, actor, {
@@ -259,16 +272,22 @@ export type BulkQuery = {
   identifying: boolean;
 };
 
-/**
- * The records of every case the user may read (the same filter as the case list, orders ending access
- * included), batch by batch in keyset order, so that a million cases never sit in memory. The export
- * is audited once at its end, with the filters and the number of records sent (never the data).
- */
 export function requireBulkExport(p: Principal, q: BulkQuery) {
   if (q.identifying && !p.permissions.has('htcds:export_identifying'))
     throw forbidden('An identifying export needs the permission htcds:export_identifying');
 }
 
+/**
+ * The records of every case the user may read (the same filter as the case list, orders ending access
+ * included), batch by batch in keyset order, so that a million cases never sit in memory.
+ *
+ * Audited so that an auditor can tell whose data left, never with the data itself: `htcds.export_started`
+ * (the filters, the format, whether identifying) before anything is read; then, for each batch and
+ * before any of its records is handed on, `htcds.exported_batch` with the ids of exactly the cases that
+ * batch sends; at the end (or when the reader goes away) `htcds.exported` with the number of records
+ * sent and whether the export completed. One `exportId` ties the entries together. A reader that stops
+ * mid-batch leaves cases named that it did not receive: the audit errs on the side of naming.
+ */
 export async function* exportRecords(
   db: Db,
   p: Principal,
@@ -277,14 +296,23 @@ export async function* exportRecords(
   q: BulkQuery,
 ): AsyncGenerator<HtcdsRecord> {
   const lens = lensFor(p, keys, q.identifying);
+  const what = {
+    exportId: randomUUID(),
+    format: q.format,
+    identifying: q.identifying,
+    openedFrom: q.openedFrom ?? null,
+    openedTo: q.openedTo ?? null,
+  };
+  await auditRead(db, actor, { action: 'htcds.export_started', recordType: 'case', changes: what });
   let count = 0;
+  let batches = 0;
   let complete = false;
   try {
     let cursor: { createdAt: Date; id: string } | undefined;
     for (;;) {
       const rows = await cases.listCases(db, p, {
-        from: q.openedFrom,
-        to: q.openedTo,
+        openedFrom: q.openedFrom,
+        openedTo: q.openedTo,
         cursor,
         limit: EXPORT_BATCH,
       });
@@ -292,7 +320,8 @@ export async function* exportRecords(
       if (page.length === 0) break;
       const ids = page.map((r) => r.id);
       const grants = await repo.grantsFor(db, ids);
-      const bundle = await loadBundle(db, ids);
+      const bundle = await loadBundle(db, p, ids);
+      const records: { id: string; record: HtcdsRecord }[] = [];
       for (const row of page) {
         // listCases let through only cases the user may read; an order ending access leaves them to those who may read all of it.
         const decision = row.accessEndedAt
@@ -302,9 +331,20 @@ export async function* exportRecords(
               ownerUserId: row.ownerUserId,
               grants: grants.get(row.id) ?? [],
             });
-        if (!decision.allowed) continue;
-        yield toRecord(row, decision.sections, bundle, lens);
+        if (decision.allowed) records.push({ id: row.id, record: toRecord(row, decision.sections, bundle, lens) });
+      }
+      if (records.length > 0) {
+        batches++;
+        await auditRead(db, actor, {
+          action: 'htcds.exported_batch',
+          recordType: 'case',
+          changes: { exportId: what.exportId, batch: batches, caseIds: records.map((r) => r.id) },
+        });
+      }
+      for (const { record } of records) {
+        // Counted as it is handed on: a reader that stops after it has still received it.
         count++;
+        yield record;
       }
       if (rows.length <= EXPORT_BATCH) break;
       const last = page.at(-1)!;
@@ -315,14 +355,7 @@ export async function* exportRecords(
     await auditRead(db, actor, {
       action: 'htcds.exported',
       recordType: 'case',
-      changes: {
-        format: q.format,
-        identifying: q.identifying,
-        openedFrom: q.openedFrom ?? null,
-        openedTo: q.openedTo ?? null,
-        records: count,
-        complete,
-      },
+      changes: { ...what, records: count, batches, complete },
     });
   }
 }

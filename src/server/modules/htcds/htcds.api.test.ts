@@ -6,7 +6,9 @@ import type { Role } from '../../../shared/roles.ts';
 import type { HtcdsRecord } from '../../../shared/schemas/htcds.ts';
 import { CASES } from '../cases/policy.ts';
 import { insertCase } from '../cases/repository.ts';
-import { EXPORT_BATCH } from './export.ts';
+import { actorOf, type Principal } from '../../access/principal.ts';
+import { loadUserWithAccess } from '../../auth/principal-repository.ts';
+import { EXPORT_BATCH, exportRecords } from './export.ts';
 
 let t: TestApp;
 let ngo: string;
@@ -162,9 +164,51 @@ describe('bulk export', () => {
       for (let i = 0; i < EXPORT_BATCH * 2 + 17; i++)
         await insertCase(tx, { ownerAgencyId: agencyId, ownerUserId: many.id, createdBy: many.id, region: `R${i}`, country: null, exploitationForms: [], sexExploitationTypes: [], controlMethods: [], recruitmentMethods: [], recruitmentApps: [], industry: null, narrative: null, sourceContactId: null });
     });
+    // One more case of the agency that the case worker may not export: an order ended access to it.
+    const hidden = (await call(many, 'POST', '/cases', { exploitationForms: ['organ_removal'], region: 'Hidden' })).json().id as string;
+    expect((await call(many, 'POST', `/cases/${hidden}/access-end`, { authority: 'court', orderedOn: '2025-01-10' })).statusCode).toBe(200);
     const all = await bulk(many);
     expect(all.records).toHaveLength(EXPORT_BATCH * 2 + 17);
     expect(new Set(all.records.map((r) => r.pw_Region)).size).toBe(EXPORT_BATCH * 2 + 17);
+
+    // The audit names every case whose data left, and no other: the start, one entry per batch with
+    // the case ids, then the end with the count.
+    const ids = (await t.db.selectFrom('cases').select('id').where('ownerAgencyId', '=', agencyId).execute()).map((r) => r.id);
+    const byRef = new Map(ids.map((id) => [`C-${t.app.keys.pseudonym('case', id)}`, id]));
+    const exported = all.records.map((r) => byRef.get(r.pw_CaseRef!)!);
+    expect(exported).not.toContain(undefined);
+    expect(exported).not.toContain(hidden);
+    const entries = await t.db.selectFrom('auditLog').select(['action', 'changes', 'recordId']).where('actorUserId', '=', many.id).where('action', 'like', 'htcds.export%').orderBy('seq').execute();
+    expect(entries.map((e) => e.action)).toEqual(['htcds.export_started', 'htcds.exported_batch', 'htcds.exported_batch', 'htcds.exported_batch', 'htcds.exported']);
+    expect(entries[0]!.changes).toMatchObject({ format: 'json', identifying: false, openedFrom: null, openedTo: null });
+    const batches = entries.filter((e) => e.action === 'htcds.exported_batch').map((e) => (e.changes as { caseIds: string[] }).caseIds);
+    expect(batches.map((b) => b.length)).toEqual([EXPORT_BATCH, EXPORT_BATCH, 17]);
+    expect(batches.flat()).toEqual(exported);
+    expect(entries.at(-1)!.changes).toMatchObject({ records: EXPORT_BATCH * 2 + 17, complete: true });
+    const exportId = (entries[0]!.changes as { exportId: string }).exportId;
+    expect(entries.every((e) => (e.changes as { exportId: string }).exportId === exportId)).toBe(true);
+  });
+
+  it('audits a batch before any of its records leaves, and counts a record once it has left', async () => {
+    const agencyId = (await makeAgency(t.db, { type: 'ngo' })).id;
+    const u = await user(['case_worker'], agencyId);
+    for (const region of ['One', 'Two', 'Three']) expect((await call(u, 'POST', '/cases', { exploitationForms: ['forced_labour'], region })).statusCode).toBe(201);
+    const access = (await loadUserWithAccess(t.db, u.id))!;
+    const p: Principal = { userId: u.id, agencyId, email: access.email, roles: access.roles, permissions: new Set(access.permissions), via: 'session', sessionId: null, tokenId: null };
+    const records = exportRecords(t.db, p, actorOf(p), t.app.keys, { format: 'json', identifying: false });
+    const first = await records.next();
+    expect(first.done).toBe(false);
+    const entries = () => t.db.selectFrom('auditLog').select(['action', 'changes']).where('actorUserId', '=', u.id).where('action', 'like', 'htcds.export%').orderBy('seq').execute();
+    const sofar = await entries();
+    expect(sofar.map((e) => e.action)).toEqual(['htcds.export_started', 'htcds.exported_batch']);
+    const named = (sofar[1]!.changes as { caseIds: string[] }).caseIds;
+    expect(named).toHaveLength(3);
+    expect(named.map((id) => `C-${t.app.keys.pseudonym('case', id)}`)).toContain(first.value!.pw_CaseRef);
+    // The reader goes away after one record.
+    await records.return(undefined);
+    const after = await entries();
+    expect(after.map((e) => e.action)).toEqual(['htcds.export_started', 'htcds.exported_batch', 'htcds.exported']);
+    expect(after[2]!.changes).toMatchObject({ records: 1, complete: false });
   });
 
   it('filters by the opening time', async () => {
@@ -184,6 +228,132 @@ describe('bulk export', () => {
     const row = lines.find((l) => l.includes('Гусейнова'))!;
     expect(row).toContain('Forced labour | Sexual exploitation');
     expect(row).toContain('victim');
+  });
+});
+
+describe('referrals in an export', () => {
+  it('are those the user may see: after a transfer the sender does not learn where the new owner referred the case', async () => {
+    const a = await makeAgency(t.db, { type: 'ngo' });
+    const b = await makeAgency(t.db, { type: 'ngo' });
+    const c = await makeAgency(t.db, { type: 'shelter' });
+    const aWorker = await user(['case_worker'], a.id);
+    const bWorker = await user(['case_worker'], b.id);
+    const cWorker = await user(['case_worker'], c.id);
+    const id = (await call(aWorker, 'POST', '/cases', { exploitationForms: ['forced_labour'], region: 'Lankaran' })).json().id as string;
+    const person = await call(aWorker, 'POST', `/cases/${id}/people`, { role: 'victim', person: { name: { givenName: 'Aysel', familyName: 'Kərimova' }, sex: 'female', birthYear: 1994 } });
+    expect(person.statusCode, person.body).toBe(201);
+    const personId = person.json().personId as string;
+    const consent = (s: Session, agencyId: string, purpose: string) =>
+      call(s, 'POST', `/cases/${id}/consents`, { personId, kind: 'data_sharing', agencyId, purpose, givenOn: '2025-07-01', form: 'written' });
+    expect((await consent(aWorker, b.id, 'case_transfer')).statusCode).toBe(201);
+    const transfer = await call(aWorker, 'POST', `/cases/${id}/referrals`, { toAgencyId: b.id, purpose: 'case_transfer', sections: ['summary', 'people', 'events', 'consents'], reason: 'B takes the case over' });
+    expect(transfer.statusCode, transfer.body).toBe(201);
+    expect((await call(bWorker, 'POST', `/referrals/${transfer.json().id}/accept`, {})).statusCode).toBe(200);
+    expect((await consent(bWorker, c.id, 'services')).statusCode).toBe(201);
+    const onward = await call(bWorker, 'POST', `/cases/${id}/referrals`, { toAgencyId: c.id, purpose: 'services', serviceType: 'shelter', sections: ['summary'], reason: 'Needs a bed' });
+    expect(onward.statusCode, onward.body).toBe(201);
+    expect((await call(cWorker, 'POST', `/referrals/${onward.json().id}/accept`, {})).statusCode).toBe(200);
+
+    // A keeps the summary and the referrals; its case page shows its own transfer, not B's referral to C.
+    const page = (await call(aWorker, 'GET', `/cases/${id}`)).json();
+    expect(page.sections).toEqual(['referrals', 'summary']);
+    expect(page.referrals.map((r: { toAgencyId: string }) => r.toAgencyId)).toEqual([b.id]);
+
+    const incoming = { cas_ReferringOrganisation: a.name, cas_ReasonForIncomingReferral: 'Other' };
+    const hidden = { cas_ReferredOrganisation: null, cas_OutgoingReferralDate: null, cas_ReasonForOutgoingReferral: null };
+    const single = (await call(aWorker, 'GET', `/cases/${id}/htcds`)).json().records[0] as HtcdsRecord;
+    expect(single).toMatchObject({ ...incoming, ...hidden });
+    expect(JSON.stringify(single)).not.toContain(c.name);
+    const mass = (await bulk(aWorker)).records;
+    expect(mass).toHaveLength(1);
+    expect(mass[0]).toMatchObject({ ...incoming, ...hidden });
+    expect(JSON.stringify(mass)).not.toContain(c.name);
+
+    // The owner sees both.
+    const seen = { ...incoming, cas_ReferredOrganisation: c.name, cas_ReasonForOutgoingReferral: 'Additional Services Required' };
+    expect((await call(bWorker, 'GET', `/cases/${id}/htcds`)).json().records[0]).toMatchObject({ ...seen, cas_OutgoingReferralDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const owners = (await bulk(bWorker)).records;
+    expect(owners).toHaveLength(1);
+    expect(owners[0]).toMatchObject({ ...seen, cas_OutgoingReferralDate: expect.stringMatching(/^\d{4}-\d{2}$/) });
+  });
+});
+
+describe('dates in a de-identified export', () => {
+  it('are cut to the month, and the guardian\'s appointment is left out; an identifying export keeps them', async () => {
+    const agencyId = (await makeAgency(t.db, { type: 'ngo' })).id;
+    const w = await user(['case_worker'], agencyId);
+    const boss = await user(['supervisor'], agencyId);
+    const id = (await call(w, 'POST', '/cases', { exploitationForms: ['forced_begging'], region: 'Quba' })).json().id as string;
+    const person = await call(w, 'POST', `/cases/${id}/people`, {
+      role: 'victim', unaccompanied: true, guardianName: 'Elşən Həsənov', guardianAppointedOn: '2025-05-14',
+      person: { name: { givenName: 'Nigar', familyName: 'Əliyeva' }, sex: 'female', birthDate: '2012-09-23', citizenship: 'AZE' },
+    });
+    expect(person.statusCode, person.body).toBe(201);
+    const personId = person.json().personId as string;
+    expect((await call(w, 'POST', `/cases/${id}/events`, { type: 'recruitment', date: '2025-02-17', country: 'AZ' })).statusCode).toBe(201);
+    expect((await call(w, 'POST', `/cases/${id}/events`, { type: 'transit', date: '2025-03', country: 'GE' })).statusCode).toBe(201);
+    expect((await call(w, 'POST', `/cases/${id}/events`, { type: 'exploitation', date: '2024', country: 'TR' })).statusCode).toBe(201);
+    const assistance = await call(w, 'POST', `/cases/${id}/consents`, { personId, kind: 'assistance', givenOn: '2025-05-15', form: 'written', givenBy: 'guardian' });
+    expect(assistance.statusCode, assistance.body).toBe(201);
+    const sharing = await call(w, 'POST', `/cases/${id}/consents`, { personId, kind: 'data_sharing', agencyId: shelter, purpose: 'services', givenOn: '2025-05-16', form: 'written', givenBy: 'guardian' });
+    expect(sharing.statusCode, sharing.body).toBe(201);
+    const consents = (await call(w, 'GET', `/cases/${id}`)).json().consents as { id: string; kind: string }[];
+    const service = await call(w, 'POST', `/cases/${id}/assistance-plan/services`, { service: 'safe_accommodation', status: 'delivered', consentId: consents.find((k) => k.kind === 'assistance')!.id, plannedOn: '2025-05-18', startedOn: '2025-05-19', endedOn: '2025-06-20' });
+    expect(service.statusCode, service.body).toBe(201);
+    const sent = await call(w, 'POST', `/cases/${id}/referrals`, { toAgencyId: shelter, purpose: 'services', serviceType: 'shelter', sections: ['summary'], reason: 'Needs a bed' });
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect((await call(w, 'POST', `/cases/${id}/consents/${consents.find((k) => k.kind === 'data_sharing')!.id}/withdraw`, { withdrawnOn: '2025-08-04' })).statusCode).toBe(200);
+
+    const [r] = (await bulk(w)).records;
+    const month = /^\d{4}-\d{2}$/;
+    expect(r!.pw_OpenedAt).toMatch(month);
+    const { openedAt } = await t.db.selectFrom('cases').select('openedAt').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(r!.pw_OpenedAt).toBe(openedAt.toISOString().slice(0, 7));
+    expect(r!.cas_OutgoingReferralDate).toMatch(month);
+    const x = r!.persons![0]!;
+    expect(x).not.toHaveProperty('pw_GuardianAppointedOn');
+    expect(x).not.toHaveProperty('prs_Birthdate');
+    expect(x).toMatchObject({ pw_BirthYear: 2012, pw_Unaccompanied: true });
+    expect(r!.events!.map((e) => e.hte_Date)).toEqual(['2024', '2025-02', '2025-03']);
+    expect(r!.consents!.map((k) => [k.pw_GivenOn, k.pw_WithdrawnOn ?? null])).toEqual([['2025-05', null], ['2025-05', '2025-08']]);
+    expect(r!.supportPlans!.map((s) => [s.pw_PlannedOn, s.pw_StartedOn, s.spl_ActualEndDate])).toEqual([['2025-05', '2025-05', '2025-06']]);
+    // No exact day anywhere in the record, whatever field it is in.
+    expect(JSON.stringify(r)).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    const csv = (await call(w, 'GET', '/exports/htcds?format=csv')).body;
+    expect(csv.split('\r\n')[1]).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+
+    const [full] = (await bulk(boss, '?identifying=true')).records;
+    expect(full!.persons![0]).toMatchObject({ pw_GuardianAppointedOn: '2025-05-14', prs_Birthdate: '2012-09-23' });
+    expect(full!.events!.map((e) => e.hte_Date)).toEqual(['2024', '2025-02-17', '2025-03']);
+    expect(full!.consents![0]!.pw_GivenOn).toBe('2025-05-15');
+    expect(full!.pw_OpenedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+});
+
+describe('the opening-time filter', () => {
+  it('is on when the case was opened, not when it was entered: from inclusive, to exclusive', async () => {
+    const agencyId = (await makeAgency(t.db, { type: 'ngo' })).id;
+    const w = await user(['case_worker'], agencyId);
+    const late = (await call(w, 'POST', '/cases', { exploitationForms: ['forced_labour'], region: 'Entered late' })).json().id as string;
+    expect((await call(w, 'POST', '/cases', { exploitationForms: ['forced_labour'], region: 'Opened today' })).statusCode).toBe(201);
+    // Opened in March 2020, entered in Pathway today.
+    await t.db.updateTable('cases').set({ openedAt: new Date('2020-03-15T09:30:00Z') }).where('id', '=', late).execute();
+    const regions = async (query: string) => (await bulk(w, query)).records.map((r) => r.pw_Region).sort();
+    const since = (d: Date) => encodeURIComponent(d.toISOString());
+    const hourAgo = since(new Date(Date.now() - 3600_000));
+    expect(await regions(`?openedFrom=${hourAgo}`)).toEqual(['Opened today']);
+    expect(await regions(`?openedTo=${hourAgo}`)).toEqual(['Entered late']);
+    expect(await regions('?openedFrom=2020-03-01T00:00:00Z&openedTo=2020-04-01T00:00:00%2B04:00')).toEqual(['Entered late']);
+    expect(await regions('?openedFrom=2020-03-15T09:30:00Z&openedTo=2020-03-15T09:30:00.001Z')).toEqual(['Entered late']);
+    expect(await regions('?openedTo=2020-03-15T09:30:00Z')).toEqual([]);
+
+    // The case list has the same filter, beside `from`/`to` on the creation time.
+    const listed = async (query: string) => (await call(w, 'GET', `/cases${query}`)).json().items.map((c: { id: string }) => c.id);
+    expect(await listed('?openedFrom=2020-03-01T00:00:00Z&openedTo=2020-04-01T00:00:00Z')).toEqual([late]);
+    expect(await listed(`?from=${hourAgo}&openedTo=2020-04-01T00:00:00Z`)).toEqual([late]);
+    const bad = await call(w, 'GET', '/cases?openedTo=March');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toHaveProperty('openedTo');
   });
 });
 
@@ -270,6 +440,25 @@ describe('import', () => {
     expect(JSON.stringify(entry.changes)).not.toContain('Məmmədov');
     const created = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'case.created').where('recordId', '=', first.caseId).executeTakeFirstOrThrow();
     expect(created.changes).toMatchObject({ importedFrom: 'htcds', persons: 1, events: 1 });
+  });
+
+  it('refuses a de-identified document (identifying: false), naming the field, and writes nothing', async () => {
+    const { agencyId } = await t.db.selectFrom('users').select('agencyId').where('id', '=', importer.id).executeTakeFirstOrThrow();
+    const before = await casesOf(agencyId);
+    for (const url of ['/imports/htcds', '/imports/htcds?dryRun=true']) {
+      const res = await call(importer, 'POST', url, { ...doc([validRecord()]), identifying: false });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.code).toBe('validation_failed');
+      expect(Object.keys(res.json().error.fields)).toEqual(['identifying']);
+    }
+    // As a de-identified export writes it.
+    const exported = await call(worker, 'GET', '/exports/htcds');
+    const res = await call(importer, 'POST', '/imports/htcds', exported.json());
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toHaveProperty('identifying');
+    expect(await casesOf(agencyId)).toBe(before);
+    // Identifying, or not said: imported.
+    expect((await call(importer, 'POST', '/imports/htcds?dryRun=true', { ...doc([validRecord()]), identifying: true })).statusCode).toBe(200);
   });
 
   it('refuses a user who may not open cases', async () => {

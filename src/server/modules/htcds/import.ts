@@ -33,8 +33,15 @@ export const fieldPath = (path: readonly PropertyKey[]): string =>
 const invalid = (fields: FieldErrors) =>
   new AppError('validation_failed', 400, `Invalid HTCDS document: ${Object.keys(fields).slice(0, 5).join(', ')}${Object.keys(fields).length > 5 ? ', ...' : ''}`, fields);
 
-/** Checks the document's form and every code; every problem is named by its path. */
+/**
+ * Checks the document's form and every code; every problem is named by its path. A de-identified
+ * export (`identifying: false`) is refused whole: its references are pseudonyms, its names, dates of
+ * birth and free text are gone and its dates cut to the month, so importing it would make new cases of
+ * half-erased copies (and duplicates of the people they stand for).
+ */
 export function parseDocument(body: unknown): z.infer<typeof HtcdsDocument> {
+  if (typeof body === 'object' && body !== null && (body as { identifying?: unknown }).identifying === false)
+    throw invalid({ identifying: 'a de-identified export cannot be imported: import an identifying export (identifying: true)' });
   const parsed = HtcdsDocument.safeParse(body);
   if (parsed.success) return parsed.data;
   const fields: FieldErrors = {};

@@ -1,12 +1,15 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
-import type { GrantFacts } from '../../access/policy.ts';
+import { visibleFilter, type GrantFacts } from '../../access/policy.ts';
+import type { Principal } from '../../access/principal.ts';
 import { listNames, personColumns } from '../people/repository.ts';
+import { REFERRALS } from '../referrals/policy.ts';
 
 /**
  * Everything an HTCDS record is made from, for a batch of cases at once (one query per part, not per
- * case), so that an export of many cases costs a handful of queries per batch. No access check here:
- * the service loads only the parts the principal may see and only for cases they may read.
+ * case), so that an export of many cases costs a handful of queries per batch. No access check on the
+ * case here: the service loads only the parts the principal may see and only for cases they may read.
+ * Referrals are records of their own, though, and are filtered as on the case page.
  * Every loader takes at least one case id (the caller never asks for none).
  */
 const byCase = <T extends { caseId: string }>(rows: T[]) => {
@@ -111,8 +114,13 @@ export async function supportFor(db: DbOrTx, caseIds: readonly string[]) {
   return { plans: new Map(plans.map((r) => [r.caseId, r])), services: byCase(services) };
 }
 
-/** Referrals of the cases with the agencies' names, oldest first. */
-export const referralsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
+/**
+ * The referrals of the cases that the principal may see, with the agencies' names, oldest first. The
+ * same filter as the case page's referrals section (`caseReferralsQuery`): reading a case's referrals
+ * section does not open every referral of it (after a transfer the sender keeps that section, but
+ * not a view of where the new owner then refers the case).
+ */
+export const referralsFor = async (db: DbOrTx, p: Principal, caseIds: readonly string[]) =>
   byCase(
     await db
       .selectFrom('referrals as r')
@@ -129,6 +137,7 @@ export const referralsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
         't.name as toName',
       ])
       .where('r.caseId', 'in', caseIds)
+      .where(visibleFilter(p, 'read', REFERRALS))
       .orderBy('r.sentAt')
       .orderBy('r.id')
       .execute(),

@@ -35,8 +35,10 @@ export const htcdsRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Every case the user may read as HTCDS v2 records, streamed (JSON document or CSV, one row per person)',
       description:
         'The same access rule as the case list: a case the user may not open is not there, and each record holds only the sections the user may see. ' +
-        'De-identified by default (no names, dates of birth, free text, exact places; case numbers and person ids replaced by stable pseudonyms); ' +
-        '`identifying=true` needs the permission `htcds:export_identifying`. Audited once with the filters and the number of records.',
+        '`openedFrom` (inclusive) and `openedTo` (exclusive) filter on the time the case was opened, not when it was entered. ' +
+        'De-identified by default (no names, dates of birth, guardian appointment dates, free text, exact places; every other date cut to its month, YYYY-MM; ' +
+        'case numbers and person ids replaced by stable pseudonyms); `identifying=true` needs the permission `htcds:export_identifying`. ' +
+        'Audited as `htcds.export_started` (filters, format), then before each batch is sent `htcds.exported_batch` with the ids of its cases, and at the end `htcds.exported` with the number of records and whether it completed.',
       querystring: HtcdsExportQuery,
       response: { 200: HtcdsExportDocument.describe('application/json; or text/csv with format=csv'), ...errors },
     },
@@ -62,6 +64,7 @@ export const htcdsRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Import HTCDS v2 records as cases of your agency, with their people, events, consents and comments; all or nothing',
       description:
         'Every field and code is checked; a problem answers 400 `validation_failed` naming each field by its path (`records[3].vic_TypeOfExploitation[0]`) and writes nothing. ' +
+        'A de-identified export (`identifying: false`) is refused with 400 `validation_failed` naming `identifying`. ' +
         'Likely duplicates of people you may see are returned as warnings. `dryRun=true` checks and reports without writing. Audited.',
       querystring: HtcdsImportQuery,
       body: HtcdsDocument,
