@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import htcdsEn from '../../src/web/i18n/modules/nrm-htcds/en.json' with { type: 'json' };
 import { makeAgency, makeUser } from '../helpers/app.ts';
 import { screenshot, signInInEnglish, startWebApp, type WebApp } from '../helpers/browser.ts';
 
 const h = htcdsEn.nrmHtcds;
+const csrf = async (page: Page) => ((await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string }).csrfToken;
 let web: WebApp;
 beforeAll(async () => {
   web = await startWebApp();
@@ -48,5 +50,29 @@ describe('HTCDS import screen', () => {
 
     await page.goto('/cases');
     await page.getByTestId('case-row').filter({ hasText: caseNumber }).filter({ hasText: 'Lankaran' }).waitFor();
+  });
+
+  it('exports only the cases opened within the chosen days, the last day included', async () => {
+    const ngo = await makeAgency(web.db, { name: 'Export NGO', type: 'ngo' });
+    const worker = await makeUser(web.db, { roles: ['case_worker'], agencyId: ngo.id });
+    const page = await web.newPage();
+    await signInInEnglish(page, worker.email);
+    const opened: Record<string, string> = {};
+    for (const [region, at] of [['Shaki', '2025-03-01T12:00:00+04:00'], ['Quba', '2025-03-31T12:00:00+04:00'], ['Zaqatala', '2025-04-02T12:00:00+04:00']] as const) {
+      const res = await page.request.post('/api/v1/cases', { data: { region }, headers: { 'x-csrf-token': await csrf(page) } });
+      if (res.status() !== 201) throw new Error(await res.text());
+      const { id } = (await res.json()) as { id: string };
+      await web.db.updateTable('cases').set({ openedAt: new Date(at) }).where('id', '=', id).execute();
+      opened[region] = id;
+    }
+    await page.goto('/cases/htcds');
+    await page.getByTestId('htcds-opened-from').fill('2025-03-01');
+    await page.getByTestId('htcds-opened-to').fill('2025-03-31');
+    const href = await page.getByTestId('htcds-export-json').getAttribute('href');
+    const doc = (await (await page.request.get(href!)).json()) as { records: { pw_Region?: string }[] };
+    expect(doc.records.map((r) => r.pw_Region).sort()).toEqual(['Quba', 'Shaki']);
+
+    await page.getByTestId('htcds-opened-to').fill('2025-02-01');
+    await page.getByText(h.export.badRange).waitFor();
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, FileInput, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, FileInput, Group, List, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { HtcdsImportResult } from '../../../shared/schemas/htcds.ts';
@@ -31,7 +31,25 @@ function byRecord(fields: Record<string, string>): Problems {
  * HTCDS v2 import: choose a JSON file, check it (a dry run: nothing is written; problems are listed by
  * record and field, likely duplicates warned about), then import it. Also the bulk export links.
  */
+/** A date from <input type="date"> as the start of that day (or of the next) in the browser's zone, in ISO. */
+const dayStart = (d: string) => new Date(`${d}T00:00:00`).toISOString();
+const nextDayStart = (d: string) => {
+  const x = new Date(`${d}T00:00:00`);
+  x.setDate(x.getDate() + 1);
+  return x.toISOString();
+};
+
 export function HtcdsPage() {
+  const [openedFrom, setOpenedFrom] = useState('');
+  const [openedTo, setOpenedTo] = useState('');
+  const rangeError = openedFrom !== '' && openedTo !== '' && openedTo < openedFrom;
+  /** The export's address: the opening dates are whole local days, the last one included. */
+  const exportHref = (q: Record<string, string>) => {
+    const params = new URLSearchParams(q);
+    if (openedFrom) params.set('openedFrom', dayStart(openedFrom));
+    if (openedTo) params.set('openedTo', nextDayStart(openedTo));
+    return `/api/v1/exports/htcds?${params.toString()}`;
+  };
   const { t } = useTranslation();
   const can = useCan();
   const refresh = useRefreshNrm();
@@ -131,11 +149,15 @@ export function HtcdsPage() {
         <Stack gap="sm">
           <Title order={2} size="h4">{t('nrmHtcds.export.title')}</Title>
           <Text size="sm" c="dimmed">{t('nrmHtcds.export.hint')}</Text>
+          <Group align="flex-end">
+            <TextInput type="date" label={t('nrmHtcds.export.openedFrom')} value={openedFrom} onChange={(e) => setOpenedFrom(e.currentTarget.value)} data-testid="htcds-opened-from" />
+            <TextInput type="date" label={t('nrmHtcds.export.openedTo')} value={openedTo} onChange={(e) => setOpenedTo(e.currentTarget.value)} error={rangeError ? t('nrmHtcds.export.badRange') : undefined} data-testid="htcds-opened-to" />
+          </Group>
           <Group>
-            <Button component="a" variant="default" href="/api/v1/exports/htcds?format=json" download>{t('nrmHtcds.export.json')}</Button>
-            <Button component="a" variant="default" href="/api/v1/exports/htcds?format=csv" download>{t('nrmHtcds.export.csv')}</Button>
+            <Button component="a" variant="default" href={exportHref({ format: 'json' })} download disabled={rangeError} data-testid="htcds-export-json">{t('nrmHtcds.export.json')}</Button>
+            <Button component="a" variant="default" href={exportHref({ format: 'csv' })} download disabled={rangeError}>{t('nrmHtcds.export.csv')}</Button>
             {can('htcds:export_identifying') && (
-              <Button component="a" variant="default" color="red" href="/api/v1/exports/htcds?format=json&identifying=true" download>{t('nrmHtcds.export.identifying')}</Button>
+              <Button component="a" variant="default" color="red" href={exportHref({ format: 'json', identifying: 'true' })} download disabled={rangeError}>{t('nrmHtcds.export.identifying')}</Button>
             )}
           </Group>
         </Stack>
