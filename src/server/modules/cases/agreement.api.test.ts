@@ -114,13 +114,15 @@ describe('the case list and the case page agree', () => {
   });
 
   it('also under filters, page by page', async () => {
-    const rows = await t.db.selectFrom('cases').select(['id', 'status', 'region']).where('id', 'in', cases).execute();
+    const rows = await t.db.selectFrom('cases').select(['id', 'status', 'region', 'ownerUserId']).where('id', 'in', cases).execute();
     let found = 0;
     for (const u of users.filter((x) => x.roles[0] !== 'auditor')) {
       const everything = await listed(u);
       const want = new Set(rows.filter((c) => everything.has(c.id) && c.status === 'active' && c.region === 'Ganja').map((c) => c.id));
       expect(await listed(u, '&status=active&region=Ganja'), `${u.roles[0]} of ${u.agencyId}`).toEqual(want);
-      found += want.size;
+      const mine = new Set(rows.filter((c) => everything.has(c.id) && c.ownerUserId === u.id).map((c) => c.id));
+      expect(await listed(u, '&mine=true'), `mine: ${u.roles[0]} of ${u.agencyId}`).toEqual(mine);
+      found += want.size + mine.size;
     }
     expect(found).toBeGreaterThan(0);
   });

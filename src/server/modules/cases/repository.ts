@@ -126,7 +126,8 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   }
   const n = f.limit + 1;
   const branches: RawBuilder<unknown>[] = [];
-  if (scopes.has('agency') || scopes.has('granted')) {
+  // "Mine" (the user is the case worker) is found by the user's own branch alone.
+  if ((scopes.has('agency') || scopes.has('granted')) && !f.mine) {
     branches.push(sql`(SELECT l.case_id AS id FROM case_listing l JOIN cases c ON c.id = l.case_id
       WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES)}
       ORDER BY l.created_at DESC, l.case_id DESC LIMIT ${n})`);
@@ -137,10 +138,11 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
       ORDER BY c.created_at DESC, c.id DESC LIMIT ${n})`);
   }
   // Grants to the user alone (break-glass) open a read whatever the role says.
-  branches.push(sql`(SELECT c.id FROM cases c
+  if (!f.mine) branches.push(sql`(SELECT c.id FROM cases c
     WHERE c.id IN (SELECT g.record_id FROM access_grants g WHERE g.grantee_user_id = ${p.userId} AND g.record_type = 'case' AND g.revoked_at IS NULL)
       AND ${all(listConditions('c', p, f))} AND ${visibleFilter(p, 'read', CASES)}
     ORDER BY c.created_at DESC, c.id DESC LIMIT ${n})`);
+  if (branches.length === 0) return [];
   const ids = sql<{ id: string }>`(${sql.join(branches, sql` UNION ALL `)})`;
   return page(findCaseBase(db).where(sql<boolean>`c.id IN (SELECT u.id FROM ${ids} u)`));
 }
