@@ -233,6 +233,10 @@ describe('visibleFilter agrees with decide', () => {
     expect(await disagreements((p, a, res, now) => visibleFilter(p, a, res, now))).toEqual([]);
   });
 
+  it('returns the same with a probe per row (the form for pages and search candidates)', async () => {
+    expect(await disagreements((p, a, res, now) => visibleFilter(p, a, res, now, { probe: true }))).toEqual([]);
+  });
+
   it('covers every way in and every way out', () => {
     const ways = new Map<string, number>();
     for (const p of world.principals)

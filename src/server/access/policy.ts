@@ -90,13 +90,18 @@ export function decide(p: Principal, action: RecordAction, res: ResourceDef, r: 
  * The SQL form of `decide`: a condition for `.where()` that keeps exactly the rows the principal may
  * `action`. Lists, searches and exports all filter through it, so none returns a row `decide` refuses.
  */
-export function visibleFilter(p: Principal, action: RecordAction, res: ResourceDef, now?: Date): RawBuilder<boolean> {
+export function visibleFilter(p: Principal, action: RecordAction, res: ResourceDef, now?: Date, opts: { probe?: boolean } = {}): RawBuilder<boolean> {
   const scopes = scopesFor(p, res.recordType, action);
   if (scopes.has('all')) return sql<boolean>`true`;
   const at = now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
   const parts: RawBuilder<unknown>[] = [];
   if (scopes.has('agency')) parts.push(sql`${sql.ref(res.ownerAgencyColumn)} = ${p.agencyId}`);
   if (scopes.has('own') || scopes.has('agency')) parts.push(sql`${sql.ref(res.ownerUserColumn)} = ${p.userId}`);
+  // With `probe`, each row's grant is looked up by itself (`OFFSET 0` keeps PostgreSQL from turning
+  // the EXISTS into a hashed set of all the grantee's grants): for a caller that tests a few rows
+  // (a page, a search's candidates), where building the set of tens of thousands of grants costs
+  // far more than a probe per row. The same rows either way.
+  const probe = opts.probe ? sql` OFFSET 0` : sql``;
   const grantees: RawBuilder<unknown>[] = [];
   if (scopes.has('granted')) grantees.push(sql`pathway_policy_grant.grantee_agency_id = ${p.agencyId}`);
   if (action === 'read') grantees.push(sql`pathway_policy_grant.grantee_user_id = ${p.userId}`);
@@ -111,7 +116,7 @@ export function visibleFilter(p: Principal, action: RecordAction, res: ResourceD
         AND pathway_policy_grant.revoked_at IS NULL
         AND date_trunc('milliseconds', pathway_policy_grant.created_at) <= ${at}
         AND (pathway_policy_grant.expires_at IS NULL OR date_trunc('milliseconds', pathway_policy_grant.expires_at) > ${at})
-        AND ${grantee})`);
+        AND ${grantee}${probe})`);
   }
   if (parts.length === 0) return sql<boolean>`false`;
   return sql<boolean>`(${sql.join(parts, sql` OR `)})`;

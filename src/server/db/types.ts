@@ -549,6 +549,13 @@ export interface CaseListingTable {
   accessEnded: boolean;
 }
 
+/** One row per grantee (agency or user) and person with an unrevoked grant, with the person's name keys (migration 0086). Kept by triggers. */
+export interface PersonGrantKeysTable {
+  grantee: string;
+  personId: string;
+  nameKeys: string[];
+}
+
 export interface CaseContactsTable {
   caseId: string;
   contactId: string;
@@ -842,6 +849,7 @@ export interface Database {
   personNames: PersonNamesTable;
   cases: CasesTable;
   caseListing: CaseListingTable;
+  personGrantKeys: PersonGrantKeysTable;
   caseContacts: CaseContactsTable;
   caseEvents: CaseEventsTable;
   caseScreenings: CaseScreeningsTable;

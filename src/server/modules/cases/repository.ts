@@ -129,7 +129,7 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   // "Mine" (the user is the case worker) is found by the user's own branch alone.
   if ((scopes.has('agency') || scopes.has('granted')) && !f.mine) {
     branches.push(sql`(SELECT l.case_id AS id FROM case_listing l JOIN cases c ON c.id = l.case_id
-      WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES)}
+      WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES, undefined, { probe: true })}
       ORDER BY l.created_at DESC, l.case_id DESC LIMIT ${n})`);
   }
   if (scopes.has('own') || scopes.has('agency')) {

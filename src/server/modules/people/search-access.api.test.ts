@@ -8,7 +8,8 @@ import { loadUserWithAccess } from '../../auth/principal-repository.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { PEOPLE } from './policy.ts';
-import { insertPerson, rankPeople } from './service.ts';
+import { insertPerson, rankPeople, toNewName } from './service.ts';
+import { insertNames, refreshNameKeys } from './repository.ts';
 
 let t: TestApp;
 
@@ -57,14 +58,37 @@ describe('people search agrees with the policy engine', () => {
     const movedCreator = { ...creators[0]!, agencyId: agencies[1]!.id };
     const analyst = await principal(['analyst'], target);
 
-    for (const p of [viewer, investigator, analyst, movedCreator, ...creators.slice(1)]) {
-      const expected: string[] = [];
-      for (const id of ids) {
-        const facts = (await loadRecordFacts(t.db, PEOPLE, id))!;
-        if (decide(p, 'read', PEOPLE, facts).allowed) expected.push(id);
+    const check = async (q: string, among: string[]) => {
+      for (const p of [viewer, investigator, analyst, movedCreator, ...creators.slice(1)]) {
+        const expected: string[] = [];
+        for (const id of among) {
+          const facts = (await loadRecordFacts(t.db, PEOPLE, id))!;
+          if (decide(p, 'read', PEOPLE, facts).allowed) expected.push(id);
+        }
+        const found = (await rankPeople(t.db, p, q, 100)).map((h) => h.person.id);
+        expect(found.sort(), `${q}: ${p.roles.join()} of agency ${p.agencyId}`).toEqual(expected.sort());
       }
-      const found = (await rankPeople(t.db, p, 'Мамедов Гусейн', 100)).map((h) => h.person.id);
-      expect(found.sort(), `${p.roles.join()} of agency ${p.agencyId}`).toEqual(expected.sort());
-    }
+    };
+    await check('Мамедов Гусейн', ids);
+
+    // Later changes the grants' key index (person_grant_keys) must follow: grants revoked, a granted
+    // person renamed (new keys: found by the new name, no longer by the old), a grant deleted.
+    await t.db.updateTable('accessGrants').set({ revokedAt: new Date() }).where('recordId', 'in', [ids[0]!, ids[3]!]).where('granteeAgencyId', '=', target).execute();
+    await t.db.deleteFrom('accessGrants').where('recordId', '=', ids[6]!).where('granteeAgencyId', '=', target).execute();
+    const renamed = ids[9]!;
+    await t.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('personNames').where('personId', '=', renamed).execute();
+      await insertNames(tx, renamed, null, [toNewName({ givenName: 'Elvin', familyName: 'Qasımov' }, 'primary')]);
+      await refreshNameKeys(tx, renamed);
+    });
+    await check('Мамедов Гусейн', ids.filter((id) => id !== renamed));
+    await check('Касымов Эльвин', [renamed]);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM (
+        (SELECT * FROM person_grant_keys EXCEPT SELECT * FROM person_grant_keys_rows(ARRAY(SELECT id FROM people)))
+        UNION ALL
+        (SELECT * FROM person_grant_keys_rows(ARRAY(SELECT id FROM people)) EXCEPT SELECT * FROM person_grant_keys)
+      ) d`.execute(t.db);
+    expect(rows[0]!.n).toBe(0);
   });
 });
