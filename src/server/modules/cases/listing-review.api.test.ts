@@ -69,6 +69,9 @@ describe('case_listing under concurrent writers that do not lock the case row', 
     await c2.connect();
     return { c1, c2, end: async () => { await c1.end(); await c2.end(); } };
   };
+  // A statement that may wait for the other transaction's lock (as it must, once the triggers lock the
+  // case): started, given time to block, and awaited only after the other transaction commits.
+  const pause = () => new Promise((r) => setTimeout(r, 300));
   const insertGrantSql = `INSERT INTO access_grants (record_type, record_id, grantee_agency_id, sections, kind) VALUES ('case', $1, $2, ARRAY['summary'], 'share') RETURNING id`;
 
   it('keeps the agency row when one grant is revoked while another to the same agency is written', async () => {
@@ -80,8 +83,10 @@ describe('case_listing under concurrent writers that do not lock the case row', 
       await c1.query('BEGIN');
       await c2.query('BEGIN');
       await c2.query(insertGrantSql, [id, B]); // its trigger: (case, B) exists -> DO NOTHING (no row lock)
-      await c1.query(`UPDATE access_grants SET revoked_at = now() WHERE id = $1`, [g1]); // refresh: g2 not visible -> DELETE (case, B)
+      const revoke = c1.query(`UPDATE access_grants SET revoked_at = now() WHERE id = $1`, [g1]); // refresh: g2 not visible -> DELETE (case, B)
+      await pause();
       await c2.query('COMMIT');
+      await revoke;
       await c1.query('COMMIT');
     } finally {
       await end();
@@ -99,9 +104,11 @@ describe('case_listing under concurrent writers that do not lock the case row', 
       await c1.query('BEGIN');
       await c1.query(`UPDATE cases SET access_ended_at = now(), access_end_authority = 'court', access_end_ordered_on = '2026-01-01' WHERE id = $1`, [id]);
       await c2.query('BEGIN');
-      await c2.query(insertGrantSql, [id, B]); // its trigger copies the case as committed: access_ended = false
-      await c2.query('COMMIT');
+      const insert = c2.query(insertGrantSql, [id, B]); // its trigger copies the case as committed: access_ended = false
+      await pause();
       await c1.query('COMMIT');
+      await insert;
+      await c2.query('COMMIT');
     } finally {
       await end();
     }
@@ -116,8 +123,10 @@ describe('case_listing under concurrent writers that do not lock the case row', 
       await c1.query('BEGIN');
       await c2.query('BEGIN');
       await c2.query(insertGrantSql, [id, A]); // (case, A) is the owner's row -> DO NOTHING
-      await c1.query(`UPDATE cases SET owner_agency_id = $2, owner_user_id = NULL WHERE id = $1`, [id, B]); // refresh: no grant to A visible -> DELETE (case, A)
+      const transfer = c1.query(`UPDATE cases SET owner_agency_id = $2, owner_user_id = NULL WHERE id = $1`, [id, B]); // refresh: no grant to A visible -> DELETE (case, A)
+      await pause();
       await c2.query('COMMIT');
+      await transfer;
       await c1.query('COMMIT');
     } finally {
       await end();
