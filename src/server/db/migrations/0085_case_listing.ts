@@ -103,8 +103,17 @@ END $fn$;
 CREATE TRIGGER case_listing_cases_updated AFTER UPDATE ON cases
   REFERENCING OLD TABLE AS old_cases NEW TABLE AS new_cases FOR EACH STATEMENT EXECUTE FUNCTION case_listing_cases_updated();
 
+-- Grant writers of one case take turns with each other and with writers of the case row (an UPDATE
+-- holds the same lock), so each sees the other's commit: without it a revoke racing a new grant to the
+-- same agency, or a transfer racing a grant to the old owner, deletes a row that should stay, and a
+-- grant written while the case changes copies its old columns.
+CREATE FUNCTION case_listing_lock(ids uuid[]) RETURNS void LANGUAGE sql AS $fn$
+  SELECT 1 FROM cases WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
+$fn$;
+
 CREATE FUNCTION case_listing_grants_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  PERFORM case_listing_lock(ARRAY(SELECT g.record_id FROM new_grants g WHERE g.record_type = 'case' AND g.grantee_agency_id IS NOT NULL));
   INSERT INTO case_listing
   SELECT c.id, g.grantee_agency_id, c.created_at, c.opened_at, c.status, c.victim_status, c.region, c.exploitation_forms,
          c.case_number, c.owner_agency_id, c.owner_user_id, c.access_ended_at IS NOT NULL
@@ -118,6 +127,7 @@ CREATE TRIGGER case_listing_grants_inserted AFTER INSERT ON access_grants
 
 CREATE FUNCTION case_listing_grants_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  PERFORM case_listing_lock(ARRAY(SELECT o.record_id FROM old_grants o WHERE o.record_type = 'case' UNION SELECT n.record_id FROM new_grants n WHERE n.record_type = 'case'));
   PERFORM case_listing_refresh(ARRAY(
     SELECT o.record_id FROM old_grants o WHERE o.record_type = 'case'
     UNION
@@ -129,6 +139,7 @@ CREATE TRIGGER case_listing_grants_updated AFTER UPDATE ON access_grants
 
 CREATE FUNCTION case_listing_grants_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  PERFORM case_listing_lock(ARRAY(SELECT o.record_id FROM old_grants o WHERE o.record_type = 'case'));
   PERFORM case_listing_refresh(ARRAY(SELECT o.record_id FROM old_grants o WHERE o.record_type = 'case'));
   RETURN NULL;
 END $fn$;

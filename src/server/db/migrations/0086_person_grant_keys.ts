@@ -41,8 +41,14 @@ CREATE FUNCTION person_grant_keys_refresh(ids uuid[]) RETURNS void LANGUAGE sql 
   WHERE k.name_keys IS DISTINCT FROM excluded.name_keys;
 $fn$;
 
+-- Grant writers of one person take turns (and see each other's commits, and the person's keys as committed).
+CREATE FUNCTION person_grant_keys_lock(ids uuid[]) RETURNS void LANGUAGE sql AS $fn$
+  SELECT 1 FROM people WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
+$fn$;
+
 CREATE FUNCTION person_grant_keys_grants_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  PERFORM person_grant_keys_lock(ARRAY(SELECT g.record_id FROM new_grants g WHERE g.record_type = 'person'));
   INSERT INTO person_grant_keys
   SELECT DISTINCT COALESCE(g.grantee_agency_id, g.grantee_user_id), p.id, p.name_keys
   FROM new_grants g JOIN people p ON p.id = g.record_id
@@ -56,8 +62,10 @@ CREATE TRIGGER person_grant_keys_grants_inserted AFTER INSERT ON access_grants
 CREATE FUNCTION person_grant_keys_grants_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   IF TG_OP = 'DELETE' THEN
+    PERFORM person_grant_keys_lock(ARRAY(SELECT o.record_id FROM old_grants o WHERE o.record_type = 'person'));
     PERFORM person_grant_keys_refresh(ARRAY(SELECT o.record_id FROM old_grants o WHERE o.record_type = 'person'));
   ELSE
+    PERFORM person_grant_keys_lock(ARRAY(SELECT o.record_id FROM old_grants o WHERE o.record_type = 'person' UNION SELECT n.record_id FROM new_grants n WHERE n.record_type = 'person'));
     PERFORM person_grant_keys_refresh(ARRAY(
       SELECT o.record_id FROM old_grants o WHERE o.record_type = 'person'
       UNION

@@ -100,6 +100,13 @@ function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<
   return out;
 }
 
+function endedCondition(t: 'c' | 'l', p: Principal): RawBuilder<boolean>[] {
+  const ended = t === 'c' ? sql`c.access_ended_at IS NOT NULL` : sql`l.access_ended`;
+  if (!p.permissions.has('cases:read_restricted')) return [sql<boolean>`NOT (${ended})`];
+  if (!p.permissions.has('audit:read')) return [sql<boolean>`(NOT (${ended}) OR ${sql.ref(`${t}.ownerAgencyId`)} = ${p.agencyId})`];
+  return [];
+}
+
 const all = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sql.join(conds, sql` AND `)})` : sql<boolean>`true`);
 
 /**
@@ -129,10 +136,10 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   // "Mine" (the user is the case worker) is found by the user's own branch alone.
   if ((scopes.has('agency') || scopes.has('granted')) && !f.mine) {
     branches.push(sql`(SELECT l.case_id AS id FROM case_listing l JOIN cases c ON c.id = l.case_id
-      WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES, undefined, { probe: true })}
+      WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES, undefined, { probe: true })} AND ${all(endedCondition('c', p))}
       ORDER BY l.created_at DESC, l.case_id DESC LIMIT ${n})`);
   }
-  if (scopes.has('own') || scopes.has('agency')) {
+  if (scopes.has('own') || scopes.has('agency') || f.mine) {
     branches.push(sql`(SELECT c.id FROM cases c
       WHERE c.owner_user_id = ${p.userId} AND ${all(listConditions('c', p, f))} AND ${visibleFilter(p, 'read', CASES)}
       ORDER BY c.created_at DESC, c.id DESC LIMIT ${n})`);
