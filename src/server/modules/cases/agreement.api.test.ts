@@ -78,7 +78,16 @@ beforeAll(async () => {
       await t.db.updateTable('cases').set({ ownerAgencyId: to, ownerUserId: null }).where('id', '=', id).execute();
     }
     if (r.chance(0.3)) await t.db.updateTable('cases').set({ status: r.pick(['follow_up', 'closed'] as const), region: r.pick(['Baku', 'Ganja', 'Sumgait']) }).where('id', '=', id).execute();
+    if (r.chance(0.3)) {
+      await t.db
+        .updateTable('cases')
+        .set({ victimStatus: r.pick(['presumed', 'identified'] as const), exploitationForms: [r.pick(['forced_labour', 'sexual_exploitation'])], openedAt: new Date(Date.now() - 86_400_000 * (r.chance(0.5) ? 40 : 400)) })
+        .where('id', '=', id)
+        .execute();
+    }
+    if (r.chance(0.1)) await t.db.updateTable('cases').set({ caseNumber: sql<string>`case_number || '-R'` }).where('id', '=', id).execute();
     if (r.chance(0.2)) await t.db.updateTable('accessGrants').set({ revokedAt: new Date() }).where('recordId', '=', id).where('kind', '=', 'share').where('revokedAt', 'is', null).execute();
+    if (r.chance(0.1)) await t.db.deleteFrom('accessGrants').where('recordId', '=', id).where('granteeAgencyId', 'is not', null).execute();
   }
 });
 
