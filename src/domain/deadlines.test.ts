@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AZERBAIJAN_PROFILE } from './country-profile.ts';
-import { addWorkingDays, dayIn, identificationDates, isWorkingDay } from './deadlines.ts';
+import { addDays, addWorkingDays, dayIn, identificationDates, isWorkingDay } from './deadlines.ts';
 import { AZ_CALENDAR, azerbaijanDaysOff, MOVABLE_AZ } from './holidays.ts';
 
 const NO_HOLIDAYS = { isDayOff: () => false, knownYears: [] };
@@ -98,5 +98,28 @@ describe('identification dates from the country profile', () => {
     const d = identificationDates({ ...P, reflectionDays: 90, rgTargetWorkingDays: 3 }, AZ_CALENDAR, { referredOn: '2026-11-05', reasonableGrounds: { decidedOn: '2026-11-06', positive: true } });
     expect(d.rgDueOn).toBe('2026-11-12');
     expect(d.reflectionEndsOn).toBe('2027-02-04');
+  });
+});
+
+describe('the reasonable-grounds due day, as the reminder sweep relies on it', () => {
+  // The sweep (src/server/jobs/reminders.ts) computes the due day once per distinct sent day: it must
+  // depend on the sent day alone, and a later sent day must never give an earlier due day.
+  const P = AZERBAIJAN_PROFILE;
+  const days: string[] = [];
+  for (let d = '2023-12-01'; d <= '2027-12-31'; d = addDays(d, 1)) days.push(d);
+
+  it.each([0, 1, 3, 5, 10])('with %i working days is monotonic in the sent day over 2023-12 to 2027, Azerbaijan\'s holidays included', (n) => {
+    const due = days.map((d) => identificationDates({ ...P, rgTargetWorkingDays: n }, AZ_CALENDAR, { referredOn: d }).rgDueOn);
+    for (let i = 1; i < days.length; i++) {
+      if (due[i]! < due[i - 1]!) throw new Error(`sent ${days[i]} is due ${due[i]}, before ${due[i - 1]} for sent ${days[i - 1]}`);
+    }
+    // The same day always gives the same due day, whatever else was computed before.
+    expect(days.map((d) => identificationDates({ ...P, rgTargetWorkingDays: n }, AZ_CALENDAR, { referredOn: d }).rgDueOn)).toEqual(due);
+    if (n > 0) expect(due.every((d, i) => d > days[i]! && isWorkingDay(d, AZ_CALENDAR))).toBe(true);
+  });
+
+  it('is the same for every day sent over Novruz and Ramazan 2026 (monotonic, not strictly)', () => {
+    const due = ['2026-03-18', '2026-03-19', '2026-03-20', '2026-03-23', '2026-03-27', '2026-03-30', '2026-03-31'].map((d) => identificationDates(P, AZ_CALENDAR, { referredOn: d }).rgDueOn);
+    expect(due).toEqual(['2026-04-03', '2026-04-06', '2026-04-06', '2026-04-06', '2026-04-06', '2026-04-06', '2026-04-07']);
   });
 });

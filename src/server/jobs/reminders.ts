@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { Database } from '../db/types.ts';
 import { dayIn, identificationDates } from '../../domain/deadlines.ts';
 import { AZ_CALENDAR, CALENDARS } from '../../domain/holidays.ts';
 import { loadCountryProfile } from '../nrm-profile.ts';
@@ -8,6 +9,9 @@ import type { MailSettings } from '../mail/outbox.ts';
 
 /** The kinds the sweep writes at most once per thing (the partial unique index `reminders_sweep_once_idx`). */
 const SWEEP_KINDS = ['task_due', 'referral_overdue', 'rg_overdue'];
+
+/** No reminder of this kind about the row yet. */
+const notReminded = (kind: 'task_due' | 'referral_overdue' | 'rg_overdue', alias: 'k' | 'r') => sql<boolean>`NOT EXISTS (SELECT 1 FROM reminders m WHERE m.kind = ${sql.lit(kind)} AND m.subject_id = ${sql.ref(`${alias}.id`)})`;
 
 /** How long before a task's due time its assignee is reminded. */
 export const TASK_REMINDER_HOURS = 24;
@@ -20,55 +24,108 @@ export const TASK_REMINDER_HOURS = 24;
  * PostgreSQL-backed worker: the unique key on (kind, subject) makes the work idempotent. With e-mail
  * configured, each new reminder's e-mails are queued in the same transaction (`enqueueReminderMails`),
  * so a second sweep, which writes no reminder, queues no e-mail either.
+ *
+ * Nothing per task or referral is read into the process, and each sweep works on what is new:
+ * - Each kind is a read that finds where the new work starts (the earliest due time, or for the
+ *   reasonable-grounds target the sent days, of the things with no reminder yet: an anti-join on
+ *   the reminders), then one `INSERT ... SELECT` from there on, whose `ON CONFLICT` on the unique key
+ *   skips the few already reminded. The insert itself does not anti-join the reminders: while it
+ *   writes, a nested loop would read its own new rows again for every row (quadratic when the
+ *   planner takes the table for empty, as before a first sweep).
+ * - The reasonable-grounds target (working days of the holiday calendar) is computed here, but it
+ *   depends only on the day the referral was sent (in the profile's time zone), so it is computed
+ *   once per distinct sent day of the waiting referrals (some hundreds of days however many
+ *   referrals), and the insert joins the referrals to the (sent day, due time) pairs that are past.
+ * - Only the new reminders' ids come back, and only when e-mails are to be queued for them;
+ *   otherwise just their number.
  */
 export async function sweepReminders(db: Db, now = new Date(), mail: MailSettings | null = null): Promise<{ created: number; emailsQueued: number }> {
   const profile = await loadCountryProfile(db);
   const cal = CALENDARS[profile.holidayCalendar] ?? AZ_CALENDAR;
   return db.transaction().execute(async (tx) => {
+    // The new reminders: their ids when their e-mails are to be queued, else only how many.
+    let created = 0;
+    const ids: string[] = [];
+    const wrote = (rows: { id: string }[]) => {
+      for (const r of rows) ids.push(r.id);
+      created += rows.length;
+    };
+    const write = async (q: InsertQueryBuilder<Database, 'reminders', InsertResult>) => {
+      if (mail) wrote(await q.returning('id').execute());
+      else created += Number((await q.executeTakeFirstOrThrow()).numInsertedOrUpdatedRows ?? 0);
+    };
+
+    // Open tasks due within a day; the tasks reminded about are marked in the same statement.
     const soon = new Date(now.getTime() + TASK_REMINDER_HOURS * 3600_000);
-    const tasks = await tx
-      .insertInto('reminders')
-      .columns(['kind', 'subjectId', 'caseId', 'userId', 'dueAt'])
-      .expression((eb) =>
-        eb.selectFrom('caseTasks as k').select([sql.lit('task_due').as('kind'), 'k.id', 'k.caseId', 'k.assignedUserId', 'k.dueAt']).where('k.completedAt', 'is', null).where('k.dueAt', '<=', soon),
-      )
-      .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing())
-      .returning(['id', 'subjectId'])
-      .execute();
-    if (tasks.length) await tx.updateTable('caseTasks').set({ remindedAt: now }).where('id', 'in', tasks.map((t) => t.subjectId)).execute();
-    const referrals = await tx
-      .insertInto('reminders')
-      .columns(['kind', 'subjectId', 'caseId', 'agencyId', 'dueAt'])
-      .expression((eb) =>
-        eb.selectFrom('referrals as r').select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', 'r.toAgencyId', 'r.answerDueAt']).where('r.status', '=', 'pending').where('r.answerDueAt', '<', now),
-      )
-      .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing())
-      .returning('id')
-      .execute();
-    const today = dayIn(profile.timeZone, now);
-    const waiting = await tx
+    const openTasks = tx.selectFrom('caseTasks as k').where('k.completedAt', 'is', null).where('k.dueAt', '<=', soon);
+    const firstTask = (await openTasks.where(notReminded('task_due', 'k')).select((eb) => eb.fn.min<Date | null>('k.dueAt').as('dueAt')).executeTakeFirstOrThrow()).dueAt;
+    if (firstTask) {
+      const tasks = tx
+        .with('ins', (qb) =>
+          qb
+            .insertInto('reminders')
+            .columns(['kind', 'subjectId', 'caseId', 'userId', 'dueAt'])
+            .expression(openTasks.where('k.dueAt', '>=', firstTask).select([sql.lit('task_due').as('kind'), 'k.id', 'k.caseId', 'k.assignedUserId', 'k.dueAt']))
+            .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing())
+            .returning(['id', 'subjectId']),
+        )
+        .with('marked', (qb) => qb.updateTable('caseTasks').set({ remindedAt: now }).where('id', 'in', (eb) => eb.selectFrom('ins').select('ins.subjectId')))
+        .selectFrom('ins');
+      if (mail) wrote(await tasks.select('ins.id').execute());
+      else created += Number((await tasks.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    }
+
+    // Pending referrals past their answer time.
+    const unanswered = tx.selectFrom('referrals as r').where('r.status', '=', 'pending').where('r.answerDueAt', '<', now);
+    const firstReferral = (await unanswered.where(notReminded('referral_overdue', 'r')).select((eb) => eb.fn.min<Date | null>('r.answerDueAt').as('dueAt')).executeTakeFirstOrThrow()).dueAt;
+    if (firstReferral) {
+      await write(
+        tx
+          .insertInto('reminders')
+          .columns(['kind', 'subjectId', 'caseId', 'agencyId', 'dueAt'])
+          .expression(unanswered.where('r.answerDueAt', '>=', firstReferral).select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', 'r.toAgencyId', 'r.answerDueAt']))
+          .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
+      );
+    }
+
+    // Identification referrals with no reasonable-grounds decision on their case (the partial index
+    // `referrals_identification_open_idx` holds the pending and accepted ones).
+    const undecided = tx
       .selectFrom('referrals as r')
-      .select(['r.id', 'r.caseId', 'r.toAgencyId', 'r.sentAt'])
       .where('r.purpose', '=', 'identification')
       .where('r.status', 'in', ['pending', 'accepted'])
-      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions d WHERE d.case_id = r.case_id AND d.stage = 'reasonable_grounds')`)
-      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM reminders m WHERE m.kind = 'rg_overdue' AND m.subject_id = r.id)`)
-      .execute();
-    const late = waiting
-      .map((r) => ({ ...r, due: identificationDates(profile, cal, { referredOn: dayIn(profile.timeZone, r.sentAt) }).rgDueOn }))
-      .filter((r) => today > r.due);
-    let rg: { id: string }[] = [];
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions d WHERE d.case_id = r.case_id AND d.stage = 'reasonable_grounds')`);
+    // The day sent in the profile's time zone, as `dayIn(profile.timeZone, sentAt)` gives it.
+    const tz = profile.timeZone;
+    const sentDay = sql<string>`(r.sent_at AT TIME ZONE ${tz})::date`;
+    const today = dayIn(tz, now);
+    // The distinct sent days of those still without a reminder, and the due day of each.
+    const late = (await undecided.where(notReminded('rg_overdue', 'r')).select(sentDay.as('sentDay')).distinct().orderBy('sentDay').execute())
+      .map(({ sentDay }) => ({ sentDay, dueOn: identificationDates(profile, cal, { referredOn: sentDay }).rgDueOn }))
+      .filter((d) => today > d.dueOn);
     if (late.length) {
-      rg = await tx
-        .insertInto('reminders')
-        .values(late.map((r) => ({ kind: 'rg_overdue', subjectId: r.id, caseId: r.caseId, agencyId: r.toAgencyId, dueAt: new Date(`${r.due}T23:59:59+04:00`) })))
-        .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing())
-        .returning('id')
-        .execute();
+      // Due at the end of the due day in Baku, as always.
+      const pairs = sql<{ sentDay: string; dueAt: Date }>`(SELECT * FROM unnest(${late.map((d) => d.sentDay)}::date[], ${late.map((d) => `${d.dueOn}T23:59:59+04:00`)}::timestamptz[]) AS u (sent_day, due_at))`;
+      // A range of sent times around those days (a day wider each side, whatever the zone's
+      // midnights), so the index is read for those days only; the join picks the exact days.
+      const from = sql<Date>`(${late[0]!.sentDay}::date - 1)::timestamp AT TIME ZONE ${tz}`;
+      const until = sql<Date>`(${late.at(-1)!.sentDay}::date + 2)::timestamp AT TIME ZONE ${tz}`;
+      await write(
+        tx
+          .insertInto('reminders')
+          .columns(['kind', 'subjectId', 'caseId', 'agencyId', 'dueAt'])
+          .expression(
+            undecided
+              .where('r.sentAt', '>=', from)
+              .where('r.sentAt', '<', until)
+              .innerJoin(pairs.as('p'), (j) => j.on(sql<boolean>`p.sent_day = ${sentDay}`))
+              .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', 'r.toAgencyId', 'p.dueAt']),
+          )
+          .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
+      );
     }
-    const ids = [...tasks, ...referrals, ...rg].map((r) => r.id);
-    const emailsQueued = mail ? await enqueueReminderMails(tx, mail, ids) : 0;
-    return { created: ids.length, emailsQueued };
+
+    return { created, emailsQueued: mail ? await enqueueReminderMails(tx, mail, ids) : 0 };
   });
 }
 

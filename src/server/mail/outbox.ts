@@ -17,6 +17,17 @@ export async function enqueueMail(tx: Tx, mail: { kind: string; recordId: string
   await tx.insertInto('mailOutbox').values({ kind: mail.kind, recordId: mail.recordId, recipient: mail.to, subject: mail.subject, body: mail.body }).execute();
 }
 
+/** E-mails queued per insert by `enqueueMails` (five parameters each, far below PostgreSQL's 65,535). */
+const MAILS_PER_INSERT = 1000;
+
+/** Queues many e-mails in the caller's transaction, a thousand rows per insert. */
+export async function enqueueMails(tx: Tx, mails: readonly { kind: string; recordId: string | null; to: string; subject: string; body: string }[]): Promise<void> {
+  for (let i = 0; i < mails.length; i += MAILS_PER_INSERT) {
+    const rows = mails.slice(i, i + MAILS_PER_INSERT).map((m) => ({ kind: m.kind, recordId: m.recordId, recipient: m.to, subject: m.subject, body: m.body }));
+    await tx.insertInto('mailOutbox').values(rows).execute();
+  }
+}
+
 /**
  * Who is e-mailed about an immediate-danger escalation: the shift supervisors of the owning agency
  * (users holding `contacts:supervise`) and every active user of the region's police agencies that

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import type { Permission } from '../../shared/roles.ts';
 import type { ReminderKind } from '../../shared/schemas/tasks.ts';
-import { enqueueMail, type MailSettings } from './outbox.ts';
+import { enqueueMails, type MailSettings } from './outbox.ts';
 
 type Language = 'az' | 'ru' | 'en';
 
@@ -59,6 +59,23 @@ const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>
 
 const asLanguage = (l: string): Language => (l === 'ru' || l === 'en' ? l : 'az');
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** The due time's format for a language and time zone (Baku's for a zone Intl does not know), made once. */
+function dueFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
+    } catch {
+      f = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Baku' });
+    }
+    if (formats.size >= 1000) formats.clear(); // time zones are the users' own text: keep the cache small
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** The reminder e-mail in the recipient's language: case number, kind, due time, a link; nothing about a person. */
 export function reminderMail(
   r: { kind: ReminderKind; caseId: string; caseNumber: string; dueAt: Date },
@@ -68,12 +85,7 @@ export function reminderMail(
   const lang = asLanguage(to.language);
   const t = TEXT[lang];
   const locale = { az: 'az-Latn-AZ', ru: 'ru-RU', en: 'en-GB' }[lang];
-  let due: string;
-  try {
-    due = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: to.timeZone }).format(r.dueAt);
-  } catch {
-    due = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Baku' }).format(r.dueAt);
-  }
+  const due = dueFormat(locale, to.timeZone).format(r.dueAt);
   const what = t.what[r.kind](r.caseNumber);
   return {
     subject: `Pathway: ${what}`,
@@ -81,38 +93,50 @@ export function reminderMail(
   };
 }
 
+/** Reminders read at a time to write their e-mails (each may go to several users of an agency). */
+const MAIL_BATCH = 500;
+
 /**
  * Queues the e-mails of newly written reminders in the writing transaction, so that an e-mail exists
  * exactly when its reminder does (a sweep that wrote nothing queues nothing). A reminder to a user
  * goes to that user; one to an agency to its users who can act on it. Disabled users, service
  * accounts and users who turned reminder e-mails off get none. Returns the number queued.
+ *
+ * A sweep may write many thousands of reminders at once: they are read `MAIL_BATCH` at a time (the
+ * recipients chosen in SQL), and each batch's e-mails are written in multi-row inserts, so the memory
+ * held is one batch's, whatever the number of ids.
  */
 export async function enqueueReminderMails(tx: Tx, settings: MailSettings, reminderIds: readonly string[]): Promise<number> {
-  if (reminderIds.length === 0) return 0;
-  const rows = await tx
-    .selectFrom('reminders as m')
-    .innerJoin('cases as c', 'c.id', 'm.caseId')
-    .innerJoin('users as u', (j) => j.on((eb) => eb.or([eb('u.id', '=', eb.ref('m.userId')), eb('u.agencyId', '=', eb.ref('m.agencyId'))])))
-    .select(['m.id', 'm.kind', 'm.caseId', 'c.caseNumber', 'm.dueAt', 'm.userId', 'u.email', 'u.language', 'u.timeZone', 'u.id as recipientId',
-      sql<string[]>`ARRAY(SELECT DISTINCT unnest(r.permissions) FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id)`.as('permissions')])
-    .where('m.id', 'in', reminderIds)
-    .where('u.disabledAt', 'is', null)
-    .where('u.isServiceAccount', '=', false)
-    .where('u.reminderEmails', '=', true)
-    .where('c.accessEndedAt', 'is', null)
-    .orderBy('m.id')
-    .orderBy('u.email')
-    .execute();
+  const ids = [...new Set(reminderIds)].sort();
+  // An agency's users get the e-mail when one of their roles gives a permission to act on the kind.
+  const agencyKinds = Object.entries(AGENCY_RECIPIENTS);
+  const needed = agencyKinds.length ? sql`CASE m.kind ${sql.join(agencyKinds.map(([kind, perms]) => sql`WHEN ${kind} THEN ${[...perms]}::text[]`), sql` `)} ELSE '{}'::text[] END` : sql`'{}'::text[]`;
   let queued = 0;
-  for (const r of rows) {
-    const kind = r.kind as ReminderKind;
-    if (!r.userId) {
-      const needed = AGENCY_RECIPIENTS[kind] ?? [];
-      if (!needed.some((p) => r.permissions.includes(p))) continue;
-    }
-    const mail = reminderMail({ kind, caseId: r.caseId, caseNumber: r.caseNumber, dueAt: r.dueAt }, r, settings.appUrl);
-    await enqueueMail(tx, { kind: 'reminder', recordId: r.id, to: r.email, ...mail });
-    queued++;
+  for (let i = 0; i < ids.length; i += MAIL_BATCH) {
+    const rows = await tx
+      .selectFrom('reminders as m')
+      .innerJoin('cases as c', 'c.id', 'm.caseId')
+      .innerJoin('users as u', (j) => j.on((eb) => eb.or([eb('u.id', '=', eb.ref('m.userId')), eb('u.agencyId', '=', eb.ref('m.agencyId'))])))
+      .select(['m.id', 'm.kind', 'm.caseId', 'c.caseNumber', 'm.dueAt', 'u.email', 'u.language', 'u.timeZone'])
+      .where(sql<boolean>`m.id = ANY (${ids.slice(i, i + MAIL_BATCH)}::uuid[])`)
+      .where('u.disabledAt', 'is', null)
+      .where('u.isServiceAccount', '=', false)
+      .where('u.reminderEmails', '=', true)
+      .where('c.accessEndedAt', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('m.userId', 'is not', null),
+          sql<boolean>`EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id AND r.permissions && ${needed})`,
+        ]),
+      )
+      .orderBy('m.id')
+      .orderBy('u.email')
+      .execute();
+    await enqueueMails(
+      tx,
+      rows.map((r) => ({ kind: 'reminder', recordId: r.id, to: r.email, ...reminderMail({ kind: r.kind as ReminderKind, caseId: r.caseId, caseNumber: r.caseNumber, dueAt: r.dueAt }, r, settings.appUrl) })),
+    );
+    queued += rows.length;
   }
   return queued;
 }
