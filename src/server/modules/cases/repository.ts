@@ -76,11 +76,7 @@ export type CaseFilters = {
  */
 function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<boolean>[] {
   const col = (name: string) => sql.ref(`${t}.${name}`);
-  const out: RawBuilder<boolean>[] = [];
-  // A record whose access an order ended is listed only to those who may still open it.
-  const ended = t === 'c' ? sql`c.access_ended_at IS NOT NULL` : sql`l.access_ended`;
-  if (!p.permissions.has('cases:read_restricted')) out.push(sql<boolean>`NOT (${ended})`);
-  else if (!p.permissions.has('audit:read')) out.push(sql<boolean>`(NOT (${ended}) OR ${col('ownerAgencyId')} = ${p.agencyId})`);
+  const out = endedCondition(t, p);
   if (f.status?.length) out.push(sql<boolean>`${col('status')} = ANY (${sql.val(f.status)}::text[])`);
   if (f.victimStatus?.length) out.push(sql<boolean>`${col('victimStatus')} = ANY (${sql.val(f.victimStatus)}::text[])`);
   if (f.exploitation?.length) out.push(sql<boolean>`${col('exploitationForms')} && ${sql.val(f.exploitation)}::text[]`);
@@ -100,6 +96,7 @@ function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<
   return out;
 }
 
+/** A record whose access an order ended is listed only to those who may still open it. */
 function endedCondition(t: 'c' | 'l', p: Principal): RawBuilder<boolean>[] {
   const ended = t === 'c' ? sql`c.access_ended_at IS NOT NULL` : sql`l.access_ended`;
   if (!p.permissions.has('cases:read_restricted')) return [sql<boolean>`NOT (${ended})`];
@@ -118,7 +115,8 @@ const all = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sq
  * (the agency's through the access index `case_listing`, whose rows carry the filtered columns so
  * a page is an index-only scan; the user's own and the user's grants through their own indexes),
  * and the page is the newest of their union. Every row still passes `visibleFilter`, the exact rule,
- * so the index only decides where to look, never who may see what.
+ * and the rule of orders ending access, both on the case row (the index copy of the flag only narrows
+ * the scan): the index decides where to look, never who may see what.
  */
 export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   const scopes = scopesFor(p, 'case', 'read');
@@ -133,7 +131,7 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   }
   const n = f.limit + 1;
   const branches: RawBuilder<unknown>[] = [];
-  // "Mine" (the user is the case worker) is found by the user's own branch alone.
+  // "Mine" (the user is the case worker) is found by the user's own branch alone, whatever the role's scopes.
   if ((scopes.has('agency') || scopes.has('granted')) && !f.mine) {
     branches.push(sql`(SELECT l.case_id AS id FROM case_listing l JOIN cases c ON c.id = l.case_id
       WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES, undefined, { probe: true })} AND ${all(endedCondition('c', p))}
