@@ -87,6 +87,12 @@ export function buildProgram(): Command {
       const r = await withDatabase({ prepare: false }, (db) => backupCommand(db, o.out));
       const rows = r.tables.reduce((n, t) => n + t.rows, 0);
       out.line(`Backup written to ${r.file}: schema ${r.schemaVersion}, ${r.tables.length} tables, ${rows} rows, ${r.bytes} bytes, sha256 ${r.sha256}`);
+      const { disk, s3 } = r.outsideDocuments;
+      if (disk > 0 || s3 > 0) {
+        out.line(
+          `Not in this file: the encrypted content of ${[disk > 0 ? `${disk} case documents in the disk folder (PATHWAY_DOCUMENT_DIR)` : '', s3 > 0 ? `${s3} in the S3 bucket (PATHWAY_S3_BUCKET)` : ''].filter(Boolean).join(' and ')}. Back those up too (see docs/operations.md).`,
+        );
+      }
     });
 
   program

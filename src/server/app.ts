@@ -36,6 +36,7 @@ import { identificationRoutes } from './modules/identification/routes.ts';
 import { taskRoutes } from './modules/tasks/routes.ts';
 import { htcdsRoutes } from './modules/htcds/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
+import { documentStores, type DocumentStores } from './modules/documents/store.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { contactStreamRoutes } from './modules/contacts/stream.ts';
 import { hotlineDashboardRoutes } from './modules/hotline-dashboard/routes.ts';
@@ -82,6 +83,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     keys: Keys;
+    /** Where case documents' encrypted bytes are written and read (see `documentStores`). */
+    documentStores: DocumentStores;
     live: LiveHub;
     /** Delivers the e-mail outbox; null when no SMTP is configured. */
     mailWorker: MailWorker | null;
@@ -138,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('deps', deps);
   app.decorate('keys', deriveKeys(deps.secretKey ?? resolveSecretKey(deps.config)));
+  app.decorate('documentStores', documentStores(deps.config.documentStore));
   const live = new LiveHub(deps.databaseUrl ?? '');
   app.decorate('live', live);
   if (deps.databaseUrl) app.addHook('onReady', () => live.start());
@@ -177,7 +181,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     const send = (status: number, code: string, message: string, fields?: Record<string, string>) =>
       reply.status(status).send({ error: { code, message, ...(fields ? { fields } : {}), requestId: req.id } });
-    if (err instanceof AppError) return send(err.status, err.code, err.message, err.fields);
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err: { code: err.code, message: err.message, cause: (err.cause as Error | undefined)?.message } }, 'request failed on our side');
+      return send(err.status, err.code, err.message, err.fields);
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fields: Record<string, string> = {};
       for (const issue of err.validation) {

@@ -102,6 +102,35 @@ describe('loadConfig', () => {
     expect(m).toContain('LOG_LEVEL');
   });
 
+  it('keeps documents in the database unless told otherwise; disk in the data folder or a folder given', () => {
+    expect(loadConfig({}).documentStore).toEqual({ kind: 'database', dir: path.resolve('./data/documents'), s3: undefined });
+    expect(loadConfig({ PATHWAY_DOCUMENT_STORE: 'disk', PATHWAY_DATA_DIR: '/srv/pathway' }).documentStore).toEqual({ kind: 'disk', dir: '/srv/pathway/documents', s3: undefined });
+    expect(loadConfig({ PATHWAY_DOCUMENT_STORE: 'disk', PATHWAY_DOCUMENT_DIR: '/mnt/files' }).documentStore.dir).toBe('/mnt/files');
+    expect(fails({ PATHWAY_DOCUMENT_STORE: 'ftp' }).message).toMatch(/^\s+PATHWAY_DOCUMENT_STORE: /m);
+  });
+
+  it('reads an S3-compatible store: bucket required, keys both or neither, path style for other endpoints', () => {
+    const env = { PATHWAY_DOCUMENT_STORE: 's3', PATHWAY_S3_BUCKET: 'pathway-docs' };
+    expect(loadConfig(env).documentStore.s3).toEqual({
+      bucket: 'pathway-docs',
+      endpoint: undefined,
+      region: 'us-east-1',
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+      prefix: 'documents/',
+      forcePathStyle: false,
+    });
+    const minio = loadConfig({ ...env, PATHWAY_S3_ENDPOINT: 'http://minio.internal:9000', PATHWAY_S3_ACCESS_KEY_ID: 'id', PATHWAY_S3_SECRET_ACCESS_KEY: 'secret', PATHWAY_S3_PREFIX: 'pathway/files/' });
+    expect(minio.documentStore).toMatchObject({ kind: 's3', s3: { endpoint: 'http://minio.internal:9000', forcePathStyle: true, accessKeyId: 'id', secretAccessKey: 'secret', prefix: 'pathway/files/' } });
+    expect(loadConfig({ ...env, PATHWAY_S3_ENDPOINT: 'https://s3.example.org', PATHWAY_S3_FORCE_PATH_STYLE: 'false' }).documentStore.s3?.forcePathStyle).toBe(false);
+    expect(fails({ PATHWAY_DOCUMENT_STORE: 's3' }).message).toMatch(/^\s+PATHWAY_S3_BUCKET: required/m);
+    expect(fails({ ...env, PATHWAY_S3_ACCESS_KEY_ID: 'id' }).message).toMatch(/^\s+PATHWAY_S3_SECRET_ACCESS_KEY: /m);
+    expect(fails({ ...env, PATHWAY_S3_SECRET_ACCESS_KEY: 'secret' }).message).toMatch(/^\s+PATHWAY_S3_ACCESS_KEY_ID: /m);
+    expect(fails({ ...env, PATHWAY_S3_BUCKET: 'Not_A_Bucket' }).message).toMatch(/^\s+PATHWAY_S3_BUCKET: /m);
+    expect(fails({ ...env, PATHWAY_S3_ENDPOINT: 'ftp://x' }).message).toMatch(/^\s+PATHWAY_S3_ENDPOINT: /m);
+    expect(fails({ ...env, PATHWAY_S3_PREFIX: 'docs' }).message).toMatch(/^\s+PATHWAY_S3_PREFIX: /m);
+  });
+
   it('lets overrides win over the environment', () => {
     expect(loadConfig({ PORT: '8080' }, { port: 1 }).port).toBe(1);
   });

@@ -88,8 +88,27 @@ const EnvSchema = z.object({
   PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_FOLLOW_UP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(20 * 1024 * 1024),
+  PATHWAY_DOCUMENT_STORE: z.enum(['database', 'disk', 's3']).default('database'),
+  PATHWAY_DOCUMENT_DIR: z.string().optional(),
+  PATHWAY_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens').optional(),
+  PATHWAY_S3_ENDPOINT: z.url().refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://').optional(),
+  PATHWAY_S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a region name such as eu-central-1').default('us-east-1'),
+  PATHWAY_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PATHWAY_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  PATHWAY_S3_PREFIX: z.string().regex(/^([\w.-]+\/)+$/, 'must be folder names each ending in /, such as pathway/documents/').default('documents/'),
+  PATHWAY_S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+export type S3StoreConfig = { bucket: string; endpoint: string | undefined; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; prefix: string; forcePathStyle: boolean };
+
+/**
+ * Where the encrypted bytes of new case documents are kept (`kind`): in PostgreSQL (the default: one
+ * transaction, one backup), in files under `dir`, or in a bucket of an S3-compatible store (`s3`, set
+ * only then). Documents saved earlier stay readable where they are: in the database, under `dir`, or
+ * in the bucket while it is configured.
+ */
+export type DocumentStoreConfig = { kind: 'database' | 'disk' | 's3'; dir: string; s3: S3StoreConfig | undefined };
 
 export type Config = Readonly<{
   host: string;
@@ -133,6 +152,7 @@ export type Config = Readonly<{
   followUpRatePerMinute: number;
   /** The largest case document accepted, in bytes (a larger upload is refused with 413). */
   documentMaxBytes: number;
+  documentStore: DocumentStoreConfig;
 }>;
 
 export class ConfigError extends Error {}
@@ -147,11 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const e = parsed.data;
   if (e.PATHWAY_SMTP_URL && !e.PATHWAY_MAIL_FROM) throw new ConfigError('Invalid configuration:\n  PATHWAY_MAIL_FROM: required when PATHWAY_SMTP_URL is set');
+  const dataDir = path.resolve(e.PATHWAY_DATA_DIR);
+  const documentStore = documentStoreConfig(e, dataDir);
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.PATHWAY_DATA_DIR),
+    dataDir,
     publicUrl: e.PATHWAY_PUBLIC_URL,
     adminEmail: e.PATHWAY_ADMIN_EMAIL,
     adminPassword: e.PATHWAY_ADMIN_PASSWORD,
@@ -180,6 +202,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicReportRatePerHour: e.PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR,
     followUpRatePerMinute: e.PATHWAY_FOLLOW_UP_RATE_PER_MINUTE,
     documentMaxBytes: e.PATHWAY_DOCUMENT_MAX_BYTES,
+    documentStore,
     ...overrides,
   });
+}
+
+function documentStoreConfig(e: z.infer<typeof EnvSchema>, dataDir: string): DocumentStoreConfig {
+  const problem = (name: string, message: string) => new ConfigError(`Invalid configuration:\n  ${name}: ${message}`);
+  const dir = path.resolve(e.PATHWAY_DOCUMENT_DIR ?? path.join(dataDir, 'documents'));
+  if (e.PATHWAY_DOCUMENT_STORE !== 's3') return { kind: e.PATHWAY_DOCUMENT_STORE, dir, s3: undefined };
+  if (!e.PATHWAY_S3_BUCKET) throw problem('PATHWAY_S3_BUCKET', 'required when PATHWAY_DOCUMENT_STORE is s3');
+  if ((e.PATHWAY_S3_ACCESS_KEY_ID === undefined) !== (e.PATHWAY_S3_SECRET_ACCESS_KEY === undefined)) {
+    throw problem(
+      e.PATHWAY_S3_ACCESS_KEY_ID === undefined ? 'PATHWAY_S3_ACCESS_KEY_ID' : 'PATHWAY_S3_SECRET_ACCESS_KEY',
+      'set both PATHWAY_S3_ACCESS_KEY_ID and PATHWAY_S3_SECRET_ACCESS_KEY, or neither (then the AWS SDK finds credentials itself)',
+    );
+  }
+  const pathStyle = e.PATHWAY_S3_FORCE_PATH_STYLE;
+  return {
+    kind: 's3',
+    dir,
+    s3: {
+      bucket: e.PATHWAY_S3_BUCKET,
+      endpoint: e.PATHWAY_S3_ENDPOINT,
+      region: e.PATHWAY_S3_REGION,
+      accessKeyId: e.PATHWAY_S3_ACCESS_KEY_ID,
+      secretAccessKey: e.PATHWAY_S3_SECRET_ACCESS_KEY,
+      prefix: e.PATHWAY_S3_PREFIX,
+      // Stores other than AWS mostly serve buckets as paths (http://host/bucket/key).
+      forcePathStyle: pathStyle === undefined ? e.PATHWAY_S3_ENDPOINT !== undefined : pathStyle === '1' || pathStyle === 'true',
+    },
+  };
 }

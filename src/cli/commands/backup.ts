@@ -27,7 +27,10 @@ async function primaryKey(db: DbOrTx, table: string): Promise<string[]> {
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
-export type BackupResult = { file: string; schemaVersion: string; tables: BackupHeader['tables']; sha256: string; bytes: number };
+/** Case documents whose encrypted bytes live in a disk folder or an S3 bucket, not in the backup. */
+export type OutsideDocuments = { disk: number; s3: number };
+
+export type BackupResult = { file: string; schemaVersion: string; tables: BackupHeader['tables']; sha256: string; bytes: number; outsideDocuments: OutsideDocuments };
 
 /**
  * One consistent snapshot of every table (a REPEATABLE READ READ ONLY transaction), streamed row by
@@ -40,6 +43,7 @@ export async function backupCommand(db: Db, out: string): Promise<BackupResult> 
   const writer = new BackupWriter(file);
   let header: BackupHeader;
   let sha256: string;
+  const outsideDocuments: OutsideDocuments = { disk: 0, s3: 0 };
   try {
     // Without the CamelCasePlugin: these queries name catalog columns and tables exactly as stored.
     header = await db
@@ -60,6 +64,7 @@ export async function backupCommand(db: Db, out: string): Promise<BackupResult> 
           tables.push({ name, rows: Number(count.rows[0]!.n) });
         }
         const sequences = await sequenceStates(tx);
+        Object.assign(outsideDocuments, await documentsOutside(tx));
         const h: BackupHeader = { format: BACKUP_FORMAT, formatVersion: BACKUP_FORMAT_VERSION, schemaVersion, createdAt: new Date().toISOString(), tables, sequences };
         await writer.line(JSON.stringify(h));
         for (const t of tables) {
@@ -91,7 +96,18 @@ export async function backupCommand(db: Db, out: string): Promise<BackupResult> 
       changes: { file, sha256, schemaVersion: header.schemaVersion, rows: Object.fromEntries(header.tables.map((t) => [t.name, t.rows])) },
     }),
   );
-  return { file, schemaVersion: header.schemaVersion, tables: header.tables, sha256, bytes: fs.statSync(file).size };
+  return { file, schemaVersion: header.schemaVersion, tables: header.tables, sha256, bytes: fs.statSync(file).size, outsideDocuments };
+}
+
+/** How many case documents keep their bytes on disk or in S3 (the rows are in the backup, the bytes are not). */
+async function documentsOutside(db: DbOrTx): Promise<OutsideDocuments> {
+  const has = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM information_schema.columns
+    WHERE table_schema = 'public' AND table_name = 'case_documents' AND column_name = 'storage'`.execute(db);
+  if (has.rows[0]!.n === 0) return { disk: 0, s3: 0 };
+  const r = await sql<{ storage: string; n: number }>`SELECT storage, count(*)::int AS n FROM case_documents WHERE storage <> 'database' GROUP BY storage`.execute(db);
+  const count = (kind: string) => r.rows.find((row) => row.storage === kind)?.n ?? 0;
+  return { disk: count('disk'), s3: count('s3') };
 }
 
 /** Where every sequence of the public schema stands, so restore continues each exactly where it was. */

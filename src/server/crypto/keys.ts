@@ -43,9 +43,12 @@ export type Keys = {
   /** AES-256-GCM: nonce, tag and ciphertext in one buffer. */
   encrypt: (plain: string) => Buffer;
   decrypt: (sealed: Buffer) => string;
-  /** AES-256-GCM for files (case documents), under its own derived key: nonce, tag and ciphertext in one buffer. */
-  encryptBytes: (plain: Buffer) => Buffer;
-  decryptBytes: (sealed: Buffer) => Buffer;
+  /**
+   * AES-256-GCM for files (case documents), under its own derived key: nonce, tag and ciphertext in
+   * one buffer. `aad` (associated data, such as the document's id) must be the same to decrypt.
+   */
+  encryptBytes: (plain: Buffer, aad?: Buffer) => Buffer;
+  decryptBytes: (sealed: Buffer, aad?: Buffer) => Buffer;
   /** A stable pseudonym for a record in de-identified exports (HMAC under its own key): the same record, the same pseudonym. */
   pseudonym: (kind: string, id: string) => string;
 };
@@ -56,15 +59,17 @@ export function deriveKeys(master: Buffer): Keys {
   const encKey = sub('pathway/field-encryption/v1');
   const fileKey = sub('pathway/file-encryption/v1');
   const pseudonymKey = sub('pathway/export-pseudonym/v1');
-  const seal = (key: Buffer, plain: Buffer) => {
+  const seal = (key: Buffer, plain: Buffer, aad?: Buffer) => {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    if (aad) cipher.setAAD(aad);
     const body = Buffer.concat([cipher.update(plain), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]);
   };
-  const open = (key: Buffer, sealed: Buffer) => {
+  const open = (key: Buffer, sealed: Buffer, aad?: Buffer) => {
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
     decipher.setAuthTag(sealed.subarray(12, 28));
+    if (aad) decipher.setAAD(aad);
     return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
   };
   return {
@@ -80,8 +85,8 @@ export function deriveKeys(master: Buffer): Keys {
       decipher.setAuthTag(sealed.subarray(12, 28));
       return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
     },
-    encryptBytes: (plain) => seal(fileKey, plain),
+    encryptBytes: (plain, aad) => seal(fileKey, plain, aad),
     pseudonym: (kind, id) => crypto.createHmac('sha256', pseudonymKey).update(`${kind}:${id}`, 'utf8').digest('hex').slice(0, 20),
-    decryptBytes: (sealed) => open(fileKey, sealed),
+    decryptBytes: (sealed, aad) => open(fileKey, sealed, aad),
   };
 }

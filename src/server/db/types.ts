@@ -651,7 +651,10 @@ export interface CaseDocumentsTable {
   sizeBytes: number;
   sha256: string;
   keyVersion: Generated<number>;
-  ciphertext: Buffer;
+  /** Null when the bytes are kept in a disk or S3 store (`storage`, `storageKey`). */
+  ciphertext: Buffer | null;
+  storage: Generated<'database' | 'disk' | 's3'>;
+  storageKey: string | null;
   uploadedBy: string;
   createdAt: Timestamp;
 }

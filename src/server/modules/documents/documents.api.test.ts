@@ -79,10 +79,11 @@ describe('case documents', () => {
       expect(String(inline.headers['content-disposition'])).toMatch(/^inline; /);
       expect(inline.rawPayload.equals(body)).toBe(true);
       // At rest: not the plaintext, nor containing it.
-      const row = await t.db.selectFrom('caseDocuments').select('ciphertext').where('id', '=', up.json().id).executeTakeFirstOrThrow();
-      expect(row.ciphertext.equals(body)).toBe(false);
-      expect(row.ciphertext.includes(body.subarray(0, 64))).toBe(false);
-      expect(row.ciphertext.length).toBe(body.length + 28);
+      const row = await t.db.selectFrom('caseDocuments').select(['ciphertext', 'storage', 'storageKey']).where('id', '=', up.json().id).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ storage: 'database', storageKey: null });
+      expect(row.ciphertext!.equals(body)).toBe(false);
+      expect(row.ciphertext!.includes(body.subarray(0, 64))).toBe(false);
+      expect(row.ciphertext!.length).toBe(body.length + 28);
     }
     const list = await call(colleague, 'GET', `/cases/${id}/documents`);
     expect(list.statusCode).toBe(200);

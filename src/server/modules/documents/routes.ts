@@ -27,15 +27,15 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       bodyLimit: maxBytes,
       schema: {
         tags,
-        summary: `Add a document to a case: the raw bytes as the body, typed ${DOCUMENT_TYPES.join(', ')}, at most PATHWAY_DOCUMENT_MAX_BYTES; the content must be of the declared type. Stored encrypted; audited without content`,
+        summary: `Add a document to a case: the raw bytes as the body, typed ${DOCUMENT_TYPES.join(', ')}, at most PATHWAY_DOCUMENT_MAX_BYTES; the content must be of the declared type. Stored encrypted (in PostgreSQL, or in the disk or S3 store of PATHWAY_DOCUMENT_STORE: 503 when that store cannot be written, and nothing is saved); audited without content`,
         consumes: [...DOCUMENT_TYPES],
         params: IdParams,
         querystring: DocumentUploadQuery,
-        response: { 201: DocumentView, ...errors, 413: ErrorBody, 415: ErrorBody },
+        response: { 201: DocumentView, ...errors, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
       },
     }, async (req, reply) =>
       reply.status(201).send(
-        await uploadDocument(db, app.keys, actor(req), who(req), req.params.id, { name: req.query.name, kind: req.query.kind, declaredType: req.headers['content-type'], content: req.body }),
+        await uploadDocument(db, app.keys, app.documentStores, actor(req), who(req), req.params.id, { name: req.query.name, kind: req.query.kind, declaredType: req.headers['content-type'], content: req.body }),
       ),
     );
   });
@@ -43,13 +43,13 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/cases/:id/documents/:documentId/content', {
     schema: {
       tags,
-      summary: 'A document\'s content in its own type (audited): `disposition=inline` to preview an image or PDF in the browser, `attachment` to download. Sent with nosniff and a sandboxing CSP',
+      summary: 'A document\'s content in its own type (audited): `disposition=inline` to preview an image or PDF in the browser, `attachment` to download. Sent with nosniff and a sandboxing CSP. 503 when the store holding it cannot give bytes that authenticate',
       params: DocumentParams,
       querystring: DocumentContentQuery,
-      response: { 200: z.string().describe('the file, in its stored type'), ...errors },
+      response: { 200: z.string().describe('the file, in its stored type'), ...errors, 503: ErrorBody },
     },
   }, async (req, reply) => {
-    const d = await readDocument(db, app.keys, actor(req), who(req), req.params.id, req.params.documentId, req.query.disposition);
+    const d = await readDocument(db, app.keys, app.documentStores, actor(req), who(req), req.params.id, req.params.documentId, req.query.disposition);
     return reply
       .type(d.contentType)
       .header('content-disposition', documentDisposition(req.query.disposition, d.fileName))

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
 import { scopesFor } from '../../access/policy.ts';
@@ -9,6 +9,7 @@ import { DOCUMENT_TYPES, type DocumentType } from '../../../shared/nrm.ts';
 import type { DocumentView } from '../../../shared/schemas/case-support.ts';
 import { caseAccess, lockForCaseWrite, type CaseAccess } from '../cases/service.ts';
 import { sniffType } from '../press/source-files.ts';
+import type { BlobStore, DocumentStores } from './store.ts';
 
 /** The declared type without parameters, if it is one a case document may have. */
 export function acceptedDocumentType(header: string | undefined): DocumentType | null {
@@ -72,14 +73,37 @@ export async function listDocuments(db: Db, p: Principal, caseId: string): Promi
   return rows.map(toView);
 }
 
+/** Only the agency that holds the case (with `document:create`) adds documents; its case worker with `own`. */
+function mayAddDocuments(p: Principal, access: CaseAccess): boolean {
+  const scopes = scopesFor(p, 'document', 'create');
+  return scopes.has('all') || (scopes.has('agency') && access.decision.via !== 'own') || ((scopes.has('own') || scopes.has('agency')) && access.decision.via === 'own');
+}
+
+/** What a document's bytes are sealed with, besides the key, when they live outside the database: its id. */
+const documentAad = (id: string) => Buffer.from(`pathway/case-document/${id}`, 'utf8');
+
+/** The store could not be used: the client is told no more; the log gets the cause. */
+function storeUnavailable(message: string, cause: unknown): AppError {
+  const err = new AppError('document_store_unavailable', 503, message);
+  (err as Error).cause = cause;
+  return err;
+}
+
 /**
- * Stores a document on a case, encrypted. Only the agency that holds the case (with
- * `document:create`) adds documents; the bytes must be what the declared type says. Audited with
- * the name, type, size and hash: never the content.
+ * Stores a document on a case, encrypted: in PostgreSQL, or in the configured disk or S3 store with
+ * only its key in the row. Only the agency that holds the case (with `document:create`) adds
+ * documents; the bytes must be what the declared type says. Audited with the name, type, size and
+ * hash: never the content.
+ *
+ * With an outside store the bytes are written first (after a check that the user may add documents
+ * at all, so refused users write nothing), then the row in one transaction with the case locked; if
+ * that transaction fails the bytes are removed again. A crash between the two leaves only encrypted
+ * bytes that no row names.
  */
 export async function uploadDocument(
   db: Db,
   keys: Keys,
+  stores: DocumentStores,
   actor: AuditActor,
   p: Principal,
   caseId: string,
@@ -92,36 +116,80 @@ export async function uploadDocument(
   const actual = sniffType(content);
   if (actual !== declared) throw badRequest('validation_failed', `The file is not ${declared}`, { file: actual ? `the content is ${actual}, not ${declared}` : `the content is not ${declared}` });
   const sha256 = createHash('sha256').update(content).digest('hex');
-  const ciphertext = keys.encryptBytes(content);
-  return auditedTransaction(db, actor, async (tx) => {
-    const access = await lockForCaseWrite(tx, p, caseId);
-    const scopes = scopesFor(p, 'document', 'create');
-    const may = scopes.has('all') || (scopes.has('agency') && access.decision.via !== 'own') || ((scopes.has('own') || scopes.has('agency')) && access.decision.via === 'own');
-    if (!may) throw forbidden('You may not add documents to this case');
-    const row = await tx
-      .insertInto('caseDocuments')
-      .values({ caseId, fileName: file.name, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256, ciphertext, uploadedBy: p.userId })
-      .returning(META)
-      .executeTakeFirstOrThrow();
-    return {
-      result: toView(row),
-      audit: {
-        action: 'case.document_uploaded',
-        recordType: 'case',
-        recordId: caseId,
-        changes: { documentId: row.id, fileName: file.name, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256 },
-      },
-    };
-  });
+  const store = stores.write;
+  const meta = { caseId, fileName: file.name, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256, uploadedBy: p.userId };
+
+  const save = (stored: { id?: string; keyVersion: 1 | 2; ciphertext: Buffer | null; storage: 'database' | 'disk' | 's3'; storageKey: string | null }) =>
+    auditedTransaction(db, actor, async (tx) => {
+      const access = await lockForCaseWrite(tx, p, caseId);
+      if (!mayAddDocuments(p, access)) throw forbidden('You may not add documents to this case');
+      const row = await tx.insertInto('caseDocuments').values({ ...meta, ...stored }).returning(META).executeTakeFirstOrThrow();
+      return {
+        result: toView(row),
+        audit: {
+          action: 'case.document_uploaded',
+          recordType: 'case',
+          recordId: caseId,
+          changes: { documentId: row.id, fileName: file.name, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256, storage: stored.storage },
+        },
+      };
+    });
+
+  if (!store) return save({ keyVersion: 1, ciphertext: keys.encryptBytes(content), storage: 'database', storageKey: null });
+
+  const access = await caseAccess(db, p, caseId, 'update');
+  if (access.decision.via === 'granted' || access.decision.via === 'user_grant') throw forbidden('Only the agency that owns the case may change this');
+  if (!mayAddDocuments(p, access)) throw forbidden('You may not add documents to this case');
+  const id = randomUUID();
+  const storageKey = store.keyFor(id);
+  try {
+    await store.put(storageKey, keys.encryptBytes(content, documentAad(id)));
+  } catch (err) {
+    throw storeUnavailable('The document store could not be written; nothing was saved. Try again later', err);
+  }
+  try {
+    return await save({ id, keyVersion: 2, ciphertext: null, storage: store.kind, storageKey });
+  } catch (err) {
+    await store.delete(storageKey).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The sealed bytes of a document row, from wherever they are kept. */
+async function sealedBytes(stores: DocumentStores, d: { id: string; storage: 'database' | 'disk' | 's3'; storageKey: string | null; ciphertext: Buffer | null }): Promise<Buffer> {
+  if (d.storage === 'database') return d.ciphertext!;
+  const store: BlobStore | null = d.storage === 'disk' ? stores.read.disk : stores.read.s3;
+  if (!store) throw storeUnavailable('The document is kept in an S3 store that is not configured', new Error(`document ${d.id}: storage s3 but no PATHWAY_S3_BUCKET`));
+  let sealed: Buffer | null;
+  try {
+    sealed = await store.get(d.storageKey!);
+  } catch (err) {
+    throw storeUnavailable('The document store could not be read. Try again later', err);
+  }
+  if (!sealed) throw storeUnavailable('The document\'s content is missing from its store', new Error(`document ${d.id}: nothing under ${d.storage} key ${d.storageKey}`));
+  return sealed;
 }
 
 /** A document's plain bytes, for those who may read the case's documents; every read is audited. */
-export async function readDocument(db: Db, keys: Keys, actor: AuditActor, p: Principal, caseId: string, documentId: string, disposition: 'inline' | 'attachment') {
+export async function readDocument(db: Db, keys: Keys, stores: DocumentStores, actor: AuditActor, p: Principal, caseId: string, documentId: string, disposition: 'inline' | 'attachment') {
   const access = await readableCase(db, p, caseId);
-  return auditedTransaction(db, actor, async (tx) => {
-    const d = await tx.selectFrom('caseDocuments').select([...META, 'ciphertext']).where('id', '=', documentId).where('caseId', '=', caseId).executeTakeFirst();
-    if (!d) throw notFound('Document');
-    const content = keys.decryptBytes(d.ciphertext);
+  const d = await db
+    .selectFrom('caseDocuments')
+    .select([...META, 'ciphertext', 'storage', 'storageKey', 'keyVersion'])
+    .where('id', '=', documentId)
+    .where('caseId', '=', caseId)
+    .executeTakeFirst();
+  if (!d) throw notFound('Document');
+  const sealed = await sealedBytes(stores, d);
+  let content: Buffer;
+  try {
+    content = keys.decryptBytes(sealed, d.keyVersion === 2 ? documentAad(d.id) : undefined);
+  } catch (err) {
+    // Bytes that do not authenticate were changed or belong to another document: never sent.
+    throw storeUnavailable('The document\'s stored content does not match it', err);
+  }
+  // The read is recorded before the bytes leave (documents are never deleted: the row still stands).
+  return auditedTransaction(db, actor, async () => {
     return {
       result: { ...toView(d), content },
       audit: {
