@@ -129,6 +129,9 @@ describe('loadConfig', () => {
     expect(fails({ ...env, PATHWAY_S3_BUCKET: 'Not_A_Bucket' }).message).toMatch(/^\s+PATHWAY_S3_BUCKET: /m);
     expect(fails({ ...env, PATHWAY_S3_ENDPOINT: 'ftp://x' }).message).toMatch(/^\s+PATHWAY_S3_ENDPOINT: /m);
     expect(fails({ ...env, PATHWAY_S3_PREFIX: 'docs' }).message).toMatch(/^\s+PATHWAY_S3_PREFIX: /m);
+    expect(fails({ ...env, PATHWAY_S3_PREFIX: 'docs/../other/' }).message).toMatch(/^\s+PATHWAY_S3_PREFIX: must not contain/m);
+    // A bucket stays readable when new documents go elsewhere.
+    expect(loadConfig({ PATHWAY_DOCUMENT_STORE: 'disk', PATHWAY_S3_BUCKET: 'pathway-docs' }).documentStore).toMatchObject({ kind: 'disk', s3: { bucket: 'pathway-docs' } });
   });
 
   it('lets overrides win over the environment', () => {

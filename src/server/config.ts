@@ -95,7 +95,11 @@ const EnvSchema = z.object({
   PATHWAY_S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a region name such as eu-central-1').default('us-east-1'),
   PATHWAY_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   PATHWAY_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  PATHWAY_S3_PREFIX: z.string().regex(/^([\w.-]+\/)+$/, 'must be folder names each ending in /, such as pathway/documents/').default('documents/'),
+  PATHWAY_S3_PREFIX: z
+    .string()
+    .regex(/^([\w.-]+\/)+$/, 'must be folder names each ending in /, such as pathway/documents/')
+    .refine((v) => !v.split('/').some((part) => part === '.' || part === '..'), 'must not contain . or .. as a folder name')
+    .default('documents/'),
   PATHWAY_S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -105,8 +109,8 @@ export type S3StoreConfig = { bucket: string; endpoint: string | undefined; regi
 /**
  * Where the encrypted bytes of new case documents are kept (`kind`): in PostgreSQL (the default: one
  * transaction, one backup), in files under `dir`, or in a bucket of an S3-compatible store (`s3`, set
- * only then). Documents saved earlier stay readable where they are: in the database, under `dir`, or
- * in the bucket while it is configured.
+ * whenever a bucket is, required for `kind: 's3'`). Documents saved earlier stay readable where they
+ * are: in the database, under `dir`, or in the bucket while it is configured.
  */
 export type DocumentStoreConfig = { kind: 'database' | 'disk' | 's3'; dir: string; s3: S3StoreConfig | undefined };
 
@@ -210,8 +214,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 function documentStoreConfig(e: z.infer<typeof EnvSchema>, dataDir: string): DocumentStoreConfig {
   const problem = (name: string, message: string) => new ConfigError(`Invalid configuration:\n  ${name}: ${message}`);
   const dir = path.resolve(e.PATHWAY_DOCUMENT_DIR ?? path.join(dataDir, 'documents'));
-  if (e.PATHWAY_DOCUMENT_STORE !== 's3') return { kind: e.PATHWAY_DOCUMENT_STORE, dir, s3: undefined };
-  if (!e.PATHWAY_S3_BUCKET) throw problem('PATHWAY_S3_BUCKET', 'required when PATHWAY_DOCUMENT_STORE is s3');
+  if (e.PATHWAY_DOCUMENT_STORE === 's3' && !e.PATHWAY_S3_BUCKET) throw problem('PATHWAY_S3_BUCKET', 'required when PATHWAY_DOCUMENT_STORE is s3');
+  // A bucket set while new documents go elsewhere is still read: the documents already in it stay readable.
+  if (!e.PATHWAY_S3_BUCKET) return { kind: e.PATHWAY_DOCUMENT_STORE, dir, s3: undefined };
   if ((e.PATHWAY_S3_ACCESS_KEY_ID === undefined) !== (e.PATHWAY_S3_SECRET_ACCESS_KEY === undefined)) {
     throw problem(
       e.PATHWAY_S3_ACCESS_KEY_ID === undefined ? 'PATHWAY_S3_ACCESS_KEY_ID' : 'PATHWAY_S3_SECRET_ACCESS_KEY',
@@ -220,7 +225,7 @@ function documentStoreConfig(e: z.infer<typeof EnvSchema>, dataDir: string): Doc
   }
   const pathStyle = e.PATHWAY_S3_FORCE_PATH_STYLE;
   return {
-    kind: 's3',
+    kind: e.PATHWAY_DOCUMENT_STORE,
     dir,
     s3: {
       bucket: e.PATHWAY_S3_BUCKET,

@@ -1,3 +1,5 @@
+import { constants as fsConstants } from 'node:fs';
+import fs from 'node:fs/promises';
 import { startReminderWorker } from './jobs/reminders.ts';
 import { mailSettings } from './mail/outbox.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -11,6 +13,16 @@ import { VERSION } from './version.ts';
 
 /** A refusal explained in one line, without a stack trace. */
 class StartRefused extends Error {}
+
+/** The disk store's folder exists (created with mode 700) and files can be written in it. */
+async function checkDocumentFolder(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.access(dir, fsConstants.W_OK | fsConstants.X_OK);
+  } catch (e) {
+    throw new StartRefused(`PATHWAY_DOCUMENT_DIR: the folder ${dir} cannot be created or written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix its permissions or choose another folder.`);
+  }
+}
 
 /** config -> database (embedded or external) -> migrate -> listen; Ctrl-C closes all in order. */
 async function main(): Promise<void> {
@@ -47,6 +59,14 @@ async function main(): Promise<void> {
       await seedDemo(database.db);
       say(`Pathway DEMO: demo data loaded. Every demo user's password is: ${DEMO_PASSWORD}`);
       say('  demo users: <role>@demo.pathway.local, e.g. administrator@demo.pathway.local, case_worker@demo.pathway.local');
+    }
+    const store = config.documentStore;
+    if (store.kind === 'disk') {
+      // A folder that cannot be written would only show as failed uploads: refuse to start instead.
+      await checkDocumentFolder(store.dir);
+      say(`Pathway: case documents are stored encrypted in ${store.dir}`);
+    } else if (store.kind === 's3') {
+      say(`Pathway: case documents are stored encrypted in the S3 bucket ${store.s3!.bucket}${store.s3!.endpoint ? ` at ${store.s3!.endpoint}` : ''}`);
     }
     first = await ensureFirstAdministrator(database.db, config);
     await app.listen({ host: config.host, port: config.port });

@@ -151,6 +151,20 @@ describe('npm start with the embedded PostgreSQL', () => {
       expect(fs.existsSync(path.join(externalDir, 'postgres'))).toBe(false);
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(0);
+
+      // A disk store for documents whose folder cannot be made refuses the start, naming the variable.
+      const blocker = path.join(externalDir, 'a-file');
+      fs.writeFileSync(blocker, 'x');
+      const refused = startServer(await freePort(), { DATABASE_URL: url, PATHWAY_DATA_DIR: externalDir, PATHWAY_DOCUMENT_STORE: 'disk', PATHWAY_DOCUMENT_DIR: path.join(blocker, 'documents') });
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toMatch(/PATHWAY_DOCUMENT_DIR: the folder .* cannot be created or written \(ENOTDIR\)/);
+      // With a folder it can make, it starts and says where documents go.
+      const disk = startServer(await freePort(), { DATABASE_URL: url, PATHWAY_DATA_DIR: externalDir, PATHWAY_DOCUMENT_STORE: 'disk' });
+      await waitFor(disk, 'is running at');
+      expect(disk.output()).toContain(`case documents are stored encrypted in ${path.join(externalDir, 'documents')}`);
+      expect(fs.statSync(path.join(externalDir, 'documents')).mode & 0o777).toBe(0o700);
+      disk.child.kill('SIGINT');
+      expect(await disk.exited).toBe(0);
     } finally {
       fs.rmSync(externalDir, { recursive: true, force: true });
       await drop();

@@ -97,8 +97,8 @@ function storeUnavailable(message: string, cause: unknown): AppError {
  *
  * With an outside store the bytes are written first (after a check that the user may add documents
  * at all, so refused users write nothing), then the row in one transaction with the case locked; if
- * that transaction fails the bytes are removed again. A crash between the two leaves only encrypted
- * bytes that no row names.
+ * that transaction fails and the row is not there, the bytes are removed again. A crash between the
+ * two, or a failure to find out whether the row was saved, leaves only encrypted bytes no row names.
  */
 export async function uploadDocument(
   db: Db,
@@ -150,7 +150,16 @@ export async function uploadDocument(
   try {
     return await save({ id, keyVersion: 2, ciphertext: null, storage: store.kind, storageKey });
   } catch (err) {
-    await store.delete(storageKey).catch(() => undefined);
+    // The error may come after the commit (a connection lost while the answer was on its way): the
+    // bytes are removed only when the row is known not to exist, and a saved row is the answer.
+    const saved = await db
+      .selectFrom('caseDocuments')
+      .select(META)
+      .where('id', '=', id)
+      .executeTakeFirst()
+      .then((row) => row ?? false, () => null);
+    if (saved) return toView(saved);
+    if (saved === false) await store.delete(storageKey).catch(() => undefined);
     throw err;
   }
 }

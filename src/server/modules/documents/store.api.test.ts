@@ -1,17 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session } from '../../../../test/helpers/app.ts';
 import { deriveKeys } from '../../crypto/keys.ts';
 import { freePort } from '../../db/embedded.ts';
 import type { Config, S3StoreConfig } from '../../config.ts';
 import { backupCommand } from '../../../cli/commands/backup.ts';
-import { diskStore } from './store.ts';
+import type { Principal } from '../../access/principal.ts';
+import { actorOf } from '../../access/principal.ts';
+import type { Db } from '../../db/database.ts';
+import { DEFAULT_ROLE_PERMISSIONS } from '../../../shared/roles.ts';
+import { uploadDocument } from './service.ts';
+import { diskStore, s3Store } from './store.ts';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(4000)]);
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(6000)]);
@@ -45,7 +51,7 @@ async function world(store: Config['documentStore']) {
   const row = (id: string) => t.db.selectFrom('caseDocuments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const audits = (caseId: string, action: string) =>
     t.db.selectFrom('auditLog').select('changes').where('recordId', '=', caseId).where('action', '=', action).execute();
-  return { t, worker, outsider, newCase, upload, download, row, audits };
+  return { t, ngo, worker, outsider, newCase, upload, download, row, audits };
 }
 
 describe('case documents on disk (PATHWAY_DOCUMENT_STORE=disk)', () => {
@@ -85,10 +91,46 @@ describe('case documents on disk (PATHWAY_DOCUMENT_STORE=disk)', () => {
   it('writes no file for an upload it refuses', async () => {
     const caseId = await w.newCase();
     const before = filesUnder(dir);
+    const put = vi.spyOn(w.t.app.documentStores.write!, 'put');
     expect((await w.upload(caseId, PNG, 'image/png', w.outsider)).statusCode).toBe(404);
     expect((await w.upload(caseId, PDF, 'image/png')).statusCode).toBe(400);
     expect((await w.upload('00000000-0000-4000-8000-000000000000', PNG, 'image/png')).statusCode).toBe(404);
+    expect(put).not.toHaveBeenCalled();
+    put.mockRestore();
     expect(filesUnder(dir)).toEqual(before);
+  });
+
+  it('keeps the bytes of a row that was saved though the commit\'s answer was lost, and answers with it', async () => {
+    const caseId = await w.newCase();
+    const p: Principal = {
+      userId: w.worker.id,
+      agencyId: w.ngo,
+      email: 'worker@example.org',
+      roles: ['case_worker'],
+      permissions: new Set(DEFAULT_ROLE_PERMISSIONS.case_worker),
+      via: 'session',
+      sessionId: null,
+      tokenId: null,
+    };
+    // The database commits, then the connection drops before the answer to COMMIT arrives.
+    const lostAnswer = new Proxy(w.t.db, {
+      get(target, prop) {
+        if (prop === 'transaction') {
+          return () => {
+            const builder = target.transaction();
+            return { execute: async (fn: never) => { await builder.execute(fn); throw new Error('Connection terminated unexpectedly'); } };
+          };
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as Db;
+    const view = await uploadDocument(lostAnswer, keys, w.t.app.documentStores, actorOf(p), p, caseId, { name: 'passport', kind: 'identity_document', declaredType: 'image/png', content: PNG });
+    const r = await w.row(view.id);
+    expect(fs.existsSync(path.join(dir, r.storageKey!))).toBe(true);
+    const down = await w.download(caseId, view.id);
+    expect(down.statusCode).toBe(200);
+    expect(down.rawPayload.equals(PNG)).toBe(true);
   });
 
   it('removes the file again when the row cannot be saved after it was written', async () => {
@@ -256,6 +298,41 @@ describe('case documents in an S3-compatible store (PATHWAY_DOCUMENT_STORE=s3)',
     expect(down.statusCode).toBe(200);
     expect(down.rawPayload.equals(PNG)).toBe(true);
     expect((await w.upload(caseId, PDF, 'application/pdf')).statusCode).toBe(201);
+  });
+
+  it('gives up on a store that takes connections and never answers, within its time limits', async () => {
+    const silent = net.createServer((socket) => socket.on('data', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port: silentPort } = silent.address() as net.AddressInfo;
+      const store = s3Store({ ...s3, endpoint: `http://127.0.0.1:${silentPort}` }, { connectionTimeout: 500, requestTimeout: 300 });
+      const started = Date.now();
+      await expect(store.put('cases/documents/0b3e0f6a-1111-4222-8333-444455556666', Buffer.from('sealed'))).rejects.toThrow();
+      // Three attempts of at most 0.3 s each, with the SDK's back-off between them.
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('still reads documents in the bucket after new documents go to disk', async () => {
+    const caseId = await w.newCase();
+    const id = (await w.upload(caseId, PDF, 'application/pdf')).json().id as string;
+    const onDisk = await createTestApp({ documentStore: { kind: 'disk', dir: path.join(dir, 'disk2'), s3 } });
+    try {
+      // The row travels as a restore would carry it; the bytes stay in the bucket.
+      const row = await w.row(id);
+      const agency = (await makeAgency(onDisk.db, { type: 'ngo' })).id;
+      const u = await makeUser(onDisk.db, { roles: ['case_worker'], agencyId: agency });
+      const session = await signIn(onDisk.app, u.email);
+      const c = await onDisk.app.inject({ method: 'POST', url: '/api/v1/cases', headers: session.headers, payload: { exploitationForms: ['forced_labour'] } });
+      await onDisk.db.insertInto('caseDocuments').values({ ...row, caseId: c.json().id, uploadedBy: u.id }).execute();
+      const down = await onDisk.app.inject({ method: 'GET', url: `/api/v1/cases/${c.json().id}/documents/${id}/content`, headers: { cookie: session.cookie } });
+      expect(down.statusCode).toBe(200);
+      expect(down.rawPayload.equals(PDF)).toBe(true);
+    } finally {
+      await onDisk.close();
+    }
   });
 
   it('still reads documents kept on disk before the switch to S3', async () => {

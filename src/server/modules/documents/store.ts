@@ -24,6 +24,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A disk key: two hex digits of the id as a folder (at most 256 folders), then the id. */
 const DISK_KEY = /^[0-9a-f]{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.bin$/;
 
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await fs.open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 function documentId(id: string): string {
   if (!UUID.test(id)) throw new Error(`not a document id: ${id}`);
   return id;
@@ -45,27 +54,24 @@ export function diskStore(dir: string): BlobStore {
     async put(key, sealed) {
       const file = full(key);
       const folder = path.dirname(file);
-      await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+      // A new subfolder's own entry must reach the disk too, or a crash could take the file with it.
+      const created = await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+      if (created !== undefined) await syncFolder(path.dirname(folder));
       const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      const handle = await fs.open(temp, 'wx', 0o600);
       try {
-        await handle.writeFile(sealed);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
+        const handle = await fs.open(temp, 'wx', 0o600);
+        try {
+          await handle.writeFile(sealed);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
         await fs.rename(temp, file);
       } catch (err) {
-        await fs.rm(temp, { force: true });
+        await fs.rm(temp, { force: true }).catch(() => undefined);
         throw err;
       }
-      const folderHandle = await fs.open(folder, 'r');
-      try {
-        await folderHandle.sync();
-      } finally {
-        await folderHandle.close();
-      }
+      await syncFolder(folder);
     },
     async get(key) {
       try {
@@ -86,7 +92,13 @@ export function diskStore(dir: string): BlobStore {
  * Checksums are sent and checked only where the protocol requires them, which every such store
  * accepts; the content is authenticated by its own encryption anyway.
  */
-export function s3Store(config: S3StoreConfig): BlobStore {
+/**
+ * Time limits of one S3 request: a store that accepts connections and never answers must end in a
+ * 503, not hold a request (and a socket) for ever. Each of the three attempts has them.
+ */
+export const S3_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 };
+
+export function s3Store(config: S3StoreConfig, timeouts: { connectionTimeout: number; requestTimeout: number } = S3_TIMEOUTS): BlobStore {
   // The SDK is loaded on first use: deployments without S3 never load it.
   let loaded: Promise<{ sdk: typeof import('@aws-sdk/client-s3'); client: import('@aws-sdk/client-s3').S3Client }> | undefined;
   const s3 = () =>
@@ -100,6 +112,7 @@ export function s3Store(config: S3StoreConfig): BlobStore {
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
         maxAttempts: 3,
+        requestHandler: { ...timeouts, throwOnRequestTimeout: true },
       }),
     })));
   const Bucket = config.bucket;
@@ -140,6 +153,7 @@ export function s3Store(config: S3StoreConfig): BlobStore {
 export type DocumentStores = { write: BlobStore | null; read: { disk: BlobStore; s3: BlobStore | null } };
 
 export function documentStores(config: DocumentStoreConfig): DocumentStores {
+  // \`config.s3\` is set whenever a bucket is, whatever \`kind\`: documents already in it stay readable.
   const disk = diskStore(config.dir);
   const s3 = config.s3 ? s3Store(config.s3) : null;
   return { write: config.kind === 'disk' ? disk : config.kind === 's3' ? s3 : null, read: { disk, s3 } };
