@@ -1,3 +1,5 @@
+import { AZ_CALENDAR, CALENDARS, withWorkingDayChanges, type HolidayCalendar, type WorkingDayChange } from './holidays.ts';
+
 /**
  * The NRM parameters that vary by country (trafficking.md: "where a rule varies by country it is a
  * parameter of a country profile, not a constant in code"). The default is Azerbaijan.
@@ -17,6 +19,8 @@ export type CountryProfile = {
   permitExpiryReminderDays: number;
   /** The holiday calendar used for working days (see `src/domain/holidays.ts`). */
   holidayCalendar: string;
+  /** The government's swaps of working days and days off, over the holiday calendar, oldest first. */
+  workingDayChanges: WorkingDayChange[];
 };
 
 /**
@@ -34,4 +38,10 @@ export const AZERBAIJAN_PROFILE: CountryProfile = {
   referralAnswerHours: 72,
   permitExpiryReminderDays: 30,
   holidayCalendar: 'AZ',
+  workingDayChanges: [],
 };
+
+/** The profile's holiday calendar with its working-day changes applied: what deadlines count in. */
+export function calendarFor(profile: CountryProfile): HolidayCalendar {
+  return withWorkingDayChanges(CALENDARS[profile.holidayCalendar] ?? AZ_CALENDAR, profile.workingDayChanges);
+}

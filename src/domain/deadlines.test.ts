@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AZERBAIJAN_PROFILE } from './country-profile.ts';
 import { addDays, addWorkingDays, dayIn, identificationDates, isWorkingDay } from './deadlines.ts';
-import { AZ_CALENDAR, azerbaijanDaysOff, MOVABLE_AZ } from './holidays.ts';
+import { AZ_CALENDAR, azerbaijanDaysOff, MOVABLE_AZ, withWorkingDayChanges } from './holidays.ts';
 
 const NO_HOLIDAYS = { isDayOff: () => false, knownYears: [] };
 
@@ -66,6 +66,25 @@ describe('working days', () => {
     expect(isWorkingDay('2026-03-21', NO_HOLIDAYS)).toBe(false);
   });
 
+  it('applies the government\'s swaps: a Saturday made a working day counts, a weekday made a day off does not', () => {
+    // November 2024 (COP29 in Baku): Tuesday 12 and Wednesday 13 off, Saturdays 16 and 23 worked instead.
+    const swapped = withWorkingDayChanges(AZ_CALENDAR, [
+      { day: '2024-11-12', working: false, reason: 'swap' },
+      { day: '2024-11-13', working: false, reason: 'swap' },
+      { day: '2024-11-16', working: true, reason: 'swap' },
+      { day: '2024-11-23', working: true, reason: 'swap' },
+    ]);
+    expect(addWorkingDays('2024-11-11', 5, AZ_CALENDAR)).toBe('2024-11-18');
+    // Without 12-13 and with Saturday 16: 14, 15, 16, 18, 19.
+    expect(addWorkingDays('2024-11-11', 5, swapped)).toBe('2024-11-19');
+    expect(addWorkingDays('2024-11-15', 1, swapped)).toBe('2024-11-16');
+    expect(addWorkingDays('2024-11-22', 1, swapped)).toBe('2024-11-23');
+    expect([isWorkingDay('2024-11-12', swapped), isWorkingDay('2024-11-16', swapped), isWorkingDay('2024-11-17', swapped)]).toEqual([false, true, false]);
+    // The calendar's own holidays stand where no decision changes them.
+    expect(isWorkingDay('2024-11-08', swapped)).toBe(false);
+    expect(withWorkingDayChanges(AZ_CALENDAR, [])).toBe(AZ_CALENDAR);
+  });
+
   it('takes the day in the country\'s time zone', () => {
     expect(dayIn('Asia/Baku', new Date('2026-06-01T21:30:00Z'))).toBe('2026-06-02');
     expect(dayIn('Asia/Baku', new Date('2026-06-01T19:30:00Z'))).toBe('2026-06-01');
@@ -116,6 +135,19 @@ describe('the reasonable-grounds due day, as the reminder sweep relies on it', (
     // The same day always gives the same due day, whatever else was computed before.
     expect(days.map((d) => identificationDates({ ...P, rgTargetWorkingDays: n }, AZ_CALENDAR, { referredOn: d }).rgDueOn)).toEqual(due);
     if (n > 0) expect(due.every((d, i) => d > days[i]! && isWorkingDay(d, AZ_CALENDAR))).toBe(true);
+  });
+
+  it('stays monotonic with working-day swaps', () => {
+    const cal = withWorkingDayChanges(AZ_CALENDAR, [
+      { day: '2026-06-13', working: true, reason: 'swap' },
+      { day: '2026-06-16', working: false, reason: 'swap' },
+      { day: '2026-06-17', working: false, reason: 'swap' },
+      { day: '2026-06-20', working: true, reason: 'swap' },
+    ]);
+    const due = days.map((d) => identificationDates(P, cal, { referredOn: d }).rgDueOn);
+    for (let i = 1; i < days.length; i++) expect(due[i]! >= due[i - 1]!).toBe(true);
+    // Friday 12 June: Saturday 13 (worked), 15 June a holiday, 16-17 off, 18, 19, Saturday 20 (worked), 22.
+    expect(identificationDates(P, cal, { referredOn: '2026-06-12' }).rgDueOn).toBe('2026-06-22');
   });
 
   it('is the same for every day sent over Novruz and Ramazan 2026 (monotonic, not strictly)', () => {

@@ -9,8 +9,8 @@ const fmt = (d: Date) => d.toISOString().slice(0, 10);
 /** A calendar day plus n days. */
 export const addDays = (day: string, n: number): string => fmt(new Date(toDate(day).getTime() + n * DAY));
 
-/** A working day: Monday to Friday and not a day off in the calendar. */
-export const isWorkingDay = (day: string, cal: HolidayCalendar): boolean => !isWeekend(day) && !cal.isDayOff(day);
+/** A working day: as a decision changed it, else Monday to Friday and not a day off in the calendar. */
+export const isWorkingDay = (day: string, cal: HolidayCalendar): boolean => cal.changes?.get(day) ?? (!isWeekend(day) && !cal.isDayOff(day));
 
 /** The n-th working day after `day` (the day itself does not count, as in "within 5 working days"). */
 export function addWorkingDays(day: string, n: number, cal: HolidayCalendar): string {

@@ -18,7 +18,8 @@
  * 20 January (Day of National Mourning) is a non-working day but not a holiday: on a weekend it is
  * not carried (Ministry of Labour, metbuat.az 2024-01, on 20 January 2024, a Saturday).
  * The Cabinet's occasional swaps of working days and weekend days (for example 12-13 November 2024
- * for 16 and 23 November) are not modelled.
+ * for 16 and 23 November) are decided one at a time: the country profile's `workingDayChanges` holds
+ * them (a weekend day made a working day, a weekday made a day off), applied by `withWorkingDayChanges`.
  */
 const FIXED_AZ = ['01-01', '01-02', '03-08', '03-20', '03-21', '03-22', '03-23', '03-24', '05-09', '05-28', '06-15', '06-26', '11-08', '11-09', '12-31'];
 /** Non-working days that are not holidays and are never carried to a working day. */
@@ -77,7 +78,22 @@ export function azerbaijanDaysOff(year: number): Set<string> {
   return new Set([...off].filter((d) => d.startsWith(`${year}-`)));
 }
 
-export type HolidayCalendar = { isDayOff: (day: string) => boolean; knownYears: readonly number[] };
+export type HolidayCalendar = {
+  isDayOff: (day: string) => boolean;
+  knownYears: readonly number[];
+  /** Days whose status a decision changed: true made a working day (a Saturday or Sunday), false a day off. */
+  changes?: ReadonlyMap<string, boolean>;
+};
+
+/** A decision moving one day: a weekend day made a working day, or a weekday made a day off. */
+export type WorkingDayChange = { day: string; working: boolean; reason: string };
+
+/** The calendar with these decisions applied over it (they win over weekends and holidays alike). */
+export function withWorkingDayChanges(base: HolidayCalendar, changes: readonly WorkingDayChange[]): HolidayCalendar {
+  if (changes.length === 0) return base;
+  const map = new Map(changes.map((c) => [c.day, c.working]));
+  return { knownYears: base.knownYears, changes: map, isDayOff: (day) => (map.has(day) ? !map.get(day) : base.isDayOff(day)) };
+}
 
 const cache = new Map<number, Set<string>>();
 export const AZ_CALENDAR: HolidayCalendar = {

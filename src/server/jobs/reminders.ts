@@ -2,7 +2,7 @@ import { sql, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { dayIn, identificationDates } from '../../domain/deadlines.ts';
-import { AZ_CALENDAR, CALENDARS } from '../../domain/holidays.ts';
+import { calendarFor } from '../../domain/country-profile.ts';
 import { loadCountryProfile } from '../nrm-profile.ts';
 import { enqueueReminderMails } from '../mail/reminder-mail.ts';
 import type { MailSettings } from '../mail/outbox.ts';
@@ -41,7 +41,7 @@ export const TASK_REMINDER_HOURS = 24;
  */
 export async function sweepReminders(db: Db, now = new Date(), mail: MailSettings | null = null): Promise<{ created: number; emailsQueued: number }> {
   const profile = await loadCountryProfile(db);
-  const cal = CALENDARS[profile.holidayCalendar] ?? AZ_CALENDAR;
+  const cal = calendarFor(profile);
   return db.transaction().execute(async (tx) => {
     // The new reminders: their ids when their e-mails are to be queued, else only how many.
     let created = 0;

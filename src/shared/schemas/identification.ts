@@ -94,7 +94,26 @@ export const CountryProfileView = z.object({
   referralAnswerHours: z.number().int(),
   permitExpiryReminderDays: z.number().int(),
   holidayCalendar: z.string(),
+  workingDayChanges: z.array(z.object({ day: z.string(), working: z.boolean(), reason: z.string() })),
 });
+
+const weekday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
+
+/**
+ * One swap decided by the government: a Saturday or Sunday made a working day (`working: true`), or a
+ * weekday made a day off (`working: false`), with the decision it comes from.
+ */
+export const WorkingDayChangeBody = z
+  .strictObject({
+    day: z.iso.date('a date as YYYY-MM-DD'),
+    working: z.boolean(),
+    reason: Text(300).min(1, 'the decision this comes from, for example "Cabinet of Ministers decision of 1 November 2024"'),
+  })
+  .superRefine((c, ctx) => {
+    const weekend = [0, 6].includes(weekday(c.day));
+    if (c.working && !weekend) ctx.addIssue({ code: 'custom', path: ['day'], message: 'already a working day of the week: only a Saturday or Sunday can be made a working day' });
+    if (!c.working && weekend) ctx.addIssue({ code: 'custom', path: ['day'], message: 'a Saturday or Sunday is already a day off' });
+  });
 export const UpdateCountryProfileBody = z.strictObject({
   rgTargetWorkingDays: z.number().int().min(1).max(60).optional(),
   /** CETS art. 13: at least 30 days. */
@@ -102,4 +121,17 @@ export const UpdateCountryProfileBody = z.strictObject({
   minDaysToConclusive: z.number().int().min(0).max(365).optional(),
   referralAnswerHours: z.number().int().min(1).max(24 * 60).optional(),
   permitExpiryReminderDays: z.number().int().min(1).max(365).optional(),
+  /** Replaces the whole list of working-day changes; each day at most once. */
+  workingDayChanges: z
+    .array(WorkingDayChangeBody)
+    .max(500)
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((c, i) => {
+        if (seen.has(c.day)) ctx.addIssue({ code: 'custom', path: [i, 'day'], message: 'this day is already in the list' });
+        seen.add(c.day);
+      });
+    })
+    .transform((list) => [...list].sort((a, b) => a.day.localeCompare(b.day)))
+    .optional(),
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
-import { dayIn, addDays } from '../../../domain/deadlines.ts';
+import { dayIn, addDays, addWorkingDays } from '../../../domain/deadlines.ts';
+import { AZ_CALENDAR } from '../../../domain/holidays.ts';
 import type { Role } from '../../../shared/roles.ts';
 
 let t: TestApp;
@@ -126,5 +127,40 @@ describe('the country profile', () => {
     const rg = (await call(officer, 'POST', `/cases/${id}/identification/decisions`, { personId, stage: 'reasonable_grounds', outcome: 'positive', decidedOn: today(), reasons: 'Credible' })).json();
     expect(rg.reflectionEndsOn).toBe(addDays(today(), 90));
     await call(admin, 'PUT', '/nrm/country-profile', { reflectionDays: 30, referralAnswerHours: 72 });
+  });
+
+  it('takes the government\'s working-day swaps, refused by field when they make no sense, and counts deadlines with them', async () => {
+    const bad = await call(admin, 'PUT', '/nrm/country-profile', {
+      workingDayChanges: [
+        { day: '2026-12-02', working: true, reason: 'A Wednesday' },
+        { day: '2026-12-05', working: false, reason: 'A Saturday' },
+        { day: '2026-12-02', working: false, reason: '' },
+        { day: '2026-02-30', working: false, reason: 'No such day' },
+      ],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields).sort()).toEqual(['workingDayChanges.0.day', 'workingDayChanges.1.day', 'workingDayChanges.2.day', 'workingDayChanges.2.reason', 'workingDayChanges.3.day']);
+    const twice = await call(admin, 'PUT', '/nrm/country-profile', { workingDayChanges: [{ day: '2026-12-02', working: false, reason: 'x' }, { day: '2026-12-02', working: false, reason: 'y' }] });
+    expect(twice.json().error.fields).toEqual({ 'workingDayChanges.1.day': 'this day is already in the list' });
+    expect((await call(worker, 'PUT', '/nrm/country-profile', { workingDayChanges: [] })).statusCode).toBe(403);
+
+    // The next working day after today becomes a day off: the reasonable-grounds target moves by one working day.
+    const next = addWorkingDays(today(), 1, AZ_CALENDAR);
+    const before = await referredCase();
+    const dueBefore = (await call(officer, 'GET', '/identification/queue')).json().items.find((i: { referralId: string }) => i.referralId === before.referralId).rgDueOn;
+    expect(dueBefore).toBe(addWorkingDays(today(), 5, AZ_CALENDAR));
+    const set = await call(admin, 'PUT', '/nrm/country-profile', { workingDayChanges: [{ day: next, working: false, reason: 'Cabinet of Ministers decision (test)' }] });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().workingDayChanges).toEqual([{ day: next, working: false, reason: 'Cabinet of Ministers decision (test)' }]);
+    expect(set.json().reflectionDays).toBe(30);
+    const queue = (await call(officer, 'GET', '/identification/queue')).json().items;
+    expect(queue.find((i: { referralId: string }) => i.referralId === before.referralId).rgDueOn).toBe(addWorkingDays(today(), 6, AZ_CALENDAR));
+    await call(officer, 'POST', `/referrals/${before.referralId}/accept`, {});
+    expect((await call(officer, 'GET', `/cases/${before.id}`)).json().identification[0].dates.rgDueOn).toBe(addWorkingDays(today(), 6, AZ_CALENDAR));
+    const audit = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'nrm.country_profile_updated').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.stringify(audit.changes)).toContain(next);
+
+    expect((await call(admin, 'PUT', '/nrm/country-profile', { workingDayChanges: [] })).json().workingDayChanges).toEqual([]);
+    expect((await call(officer, 'GET', '/identification/queue')).json().items.find((i: { referralId: string }) => i.referralId === before.referralId).rgDueOn).toBe(dueBefore);
   });
 });

@@ -5,15 +5,13 @@ import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
 import { redact, requirePermission } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
-import type { CountryProfile } from '../../../domain/country-profile.ts';
 import { dayIn, identificationDates } from '../../../domain/deadlines.ts';
-import { CALENDARS, AZ_CALENDAR } from '../../../domain/holidays.ts';
+import { calendarFor, type CountryProfile } from '../../../domain/country-profile.ts';
 import type { DecisionBody, DecisionView, PersonIdentificationView, QueueItem } from '../../../shared/schemas/identification.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import { caseAccess } from '../cases/service.ts';
 
-const calendarOf = (profile: CountryProfile) => CALENDARS[profile.holidayCalendar] ?? AZ_CALENDAR;
 
 const decisionsQuery = (db: DbOrTx, caseId: string) =>
   db
@@ -65,7 +63,7 @@ function datesFor(profile: CountryProfile, referredOn: string, decisions: Decisi
   const current = (stage: string) => decisions.filter((d) => d.stage === stage && d.current).at(-1);
   const rg = current('reasonable_grounds');
   const conclusive = current('conclusive');
-  return identificationDates(profile, calendarOf(profile), {
+  return identificationDates(profile, calendarFor(profile), {
     referredOn,
     reasonableGrounds: rg ? { decidedOn: rg.decidedOn, positive: rg.outcome === 'positive', reflectionWithheld: rg.reflectionWithheld !== null } : undefined,
     conclusiveOn: conclusive?.decidedOn,
@@ -129,7 +127,7 @@ export async function queue(db: Db, p: Principal): Promise<z.infer<typeof QueueI
   return rows
     .map((r) => {
       const referredOn = dayIn(profile.timeZone, r.sentAt);
-      const rgDueOn = identificationDates(profile, calendarOf(profile), { referredOn }).rgDueOn;
+      const rgDueOn = identificationDates(profile, calendarFor(profile), { referredOn }).rgDueOn;
       const s = r.summary as { caseNumber: string; exploitationForms: string[]; victims: { sex: string; ageBand: string; nationality: string | null }[] };
       return {
         referralId: r.id,
@@ -193,7 +191,7 @@ export async function decide(db: Db, p: Principal, actor: AuditActor, caseId: st
         throw badRequest('validation_failed', 'Too early for the conclusive decision', { decidedOn: `not before ${dates.earliestConclusiveOn}` });
     }
     const after = body.stage === 'reasonable_grounds'
-      ? identificationDates(profile, calendarOf(profile), { referredOn, reasonableGrounds: { decidedOn: body.decidedOn, positive: body.outcome === 'positive', reflectionWithheld: Boolean(body.reflectionWithheld) } })
+      ? identificationDates(profile, calendarFor(profile), { referredOn, reasonableGrounds: { decidedOn: body.decidedOn, positive: body.outcome === 'positive', reflectionWithheld: Boolean(body.reflectionWithheld) } })
       : null;
     const row = await tx
       .insertInto('identificationDecisions')

@@ -6,7 +6,7 @@ import { redact, scopesFor, visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { dayIn, identificationDates } from '../../../domain/deadlines.ts';
-import { AZ_CALENDAR, CALENDARS } from '../../../domain/holidays.ts';
+import { calendarFor } from '../../../domain/country-profile.ts';
 import type { CreateTaskBody, OverdueView, ReminderKind, TaskView } from '../../../shared/schemas/tasks.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
@@ -86,7 +86,7 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
     .$if(mine !== null, (q) => q.where((eb) => eb.or([eb('r.fromAgencyId', '=', mine!), eb('r.toAgencyId', '=', mine!)])))
     .orderBy('r.answerDueAt').limit(500).execute();
   const profile = await loadCountryProfile(db);
-  const cal = CALENDARS[profile.holidayCalendar] ?? AZ_CALENDAR;
+  const cal = calendarFor(profile);
   const today = dayIn(profile.timeZone, new Date());
   const waiting = await db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').innerJoin('agencies as a', 'a.id', 'r.toAgencyId')
       .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.sentAt', 'r.fromAgencyId', 'c.ownerAgencyId'])
