@@ -147,6 +147,8 @@ export const DECISION_OUTCOMES = [...RG_OUTCOMES, ...CONCLUSIVE_OUTCOMES] as con
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 /** The only grounds on which the reflection period may be withheld (CETS art. 13(3)). */
 export const REFLECTION_WITHHOLD_GROUNDS = ['public_order', 'improper_claim'] as const;
+/** CETS art. 14(1): a residence permit because the person's stay is necessary owing to their personal situation (a), or for their cooperation in an investigation or criminal proceedings (b). */
+export const PERMIT_GROUNDS = ['personal_situation', 'criminal_proceedings'] as const;
 
 /** Types a case document may have: checked against the file's magic number, not only its declared type. */
 export const DOCUMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/webp'] as const;

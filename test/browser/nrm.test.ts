@@ -126,6 +126,19 @@ describe('a hotline contact through the referral mechanism', () => {
     await op.getByTestId('victim-status').getByText(t.codes.victimStatus.presumed).waitFor();
     await screenshot(op, 'nrm-identification');
 
+    // The case worker records the victim's residence permit: one that runs out within the reminder days is marked to renew.
+    await page.reload();
+    const permitForm = page.getByRole('form', { name: t.identification.recordPermit });
+    await permitForm.getByLabel(t.identification.expiresOn).fill(addDays(today, -1));
+    await permitForm.getByRole('button', { name: t.identification.recordPermit }).click();
+    await permitForm.getByText(en.validation.invalid).waitFor();
+    await permitForm.getByLabel(t.identification.expiresOn).fill(addDays(today, 20));
+    await permitForm.getByRole('textbox', { name: t.identification.permitNumber }).fill('AZ-RP-4711');
+    await permitForm.getByRole('button', { name: t.identification.recordPermit }).click();
+    const recorded = page.getByTestId('permit').filter({ hasText: 'AZ-RP-4711' });
+    await recorded.getByText(t.identification.renewSoon).waitFor();
+    expect(await recorded.textContent()).toContain(`${today} – ${addDays(today, 20)}`);
+
     // An unrelated agency finds nothing: list, search by number, direct link.
     const xp = await web.newPage();
     await signIn(xp, outsider.email);

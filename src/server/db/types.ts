@@ -776,6 +776,20 @@ export interface IdentificationDecisionsTable {
   createdAt: Timestamp;
 }
 
+export interface ResidencePermitsTable {
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  ground: string;
+  issuedOn: string;
+  expiresOn: string;
+  authority: string | null;
+  permitNumber: string | null;
+  renewsId: string | null;
+  recordedBy: string;
+  createdAt: Timestamp;
+}
+
 export interface BestInterestsAssessmentsTable {
   id: Generated<string>;
   caseId: string;
@@ -866,6 +880,7 @@ export interface Database {
   referrals: ReferralsTable;
   anonymousNotifications: AnonymousNotificationsTable;
   identificationDecisions: IdentificationDecisionsTable;
+  residencePermits: ResidencePermitsTable;
   bestInterestsAssessments: BestInterestsAssessmentsTable;
   caseTasks: CaseTasksTable;
   reminders: RemindersTable;

@@ -1,17 +1,17 @@
 import { sql, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
-import { dayIn, identificationDates } from '../../domain/deadlines.ts';
+import { addDays, dayIn, identificationDates } from '../../domain/deadlines.ts';
 import { calendarFor } from '../../domain/country-profile.ts';
 import { loadCountryProfile } from '../nrm-profile.ts';
 import { enqueueReminderMails } from '../mail/reminder-mail.ts';
 import type { MailSettings } from '../mail/outbox.ts';
 
 /** The kinds the sweep writes at most once per thing (the partial unique index `reminders_sweep_once_idx`). */
-const SWEEP_KINDS = ['task_due', 'referral_overdue', 'rg_overdue'];
+const SWEEP_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'permit_expiry'];
 
 /** No reminder of this kind about the row yet. */
-const notReminded = (kind: 'task_due' | 'referral_overdue' | 'rg_overdue', alias: 'k' | 'r') => sql<boolean>`NOT EXISTS (SELECT 1 FROM reminders m WHERE m.kind = ${sql.lit(kind)} AND m.subject_id = ${sql.ref(`${alias}.id`)})`;
+const notReminded = (kind: 'task_due' | 'referral_overdue' | 'rg_overdue' | 'permit_expiry', alias: 'k' | 'r') => sql<boolean>`NOT EXISTS (SELECT 1 FROM reminders m WHERE m.kind = ${sql.lit(kind)} AND m.subject_id = ${sql.ref(`${alias}.id`)})`;
 
 /** How long before a task's due time its assignee is reminded. */
 export const TASK_REMINDER_HOURS = 24;
@@ -19,8 +19,9 @@ export const TASK_REMINDER_HOURS = 24;
 /**
  * One sweep of the reminder worker: writes a reminder (once per thing and kind, so any number of
  * Pathway processes may sweep at once) for each open task due within a day (to its assignee), each
- * pending referral past its answer time (to the receiving agency), and each identification referral
- * past its reasonable-grounds target with no decision (to the competent authority). A simple
+ * pending referral past its answer time (to the receiving agency), each identification referral
+ * past its reasonable-grounds target with no decision (to the competent authority), and each current
+ * residence permit within `permitExpiryReminderDays` of its expiry (to the case worker). A simple
  * PostgreSQL-backed worker: the unique key on (kind, subject) makes the work idempotent. With e-mail
  * configured, each new reminder's e-mails are queued in the same transaction (`enqueueReminderMails`),
  * so a second sweep, which writes no reminder, queues no e-mail either.
@@ -120,6 +121,36 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
               .where('r.sentAt', '<', until)
               .innerJoin(pairs.as('p'), (j) => j.on(sql<boolean>`p.sent_day = ${sentDay}`))
               .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', 'r.toAgencyId', 'p.dueAt']),
+          )
+          .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
+      );
+    }
+
+    // Residence permits running out within the profile's reminder days (current ones: not renewed), to
+    // the case worker responsible, or the owning agency when the case has none.
+    const expiring = tx
+      .selectFrom('residencePermits as r')
+      .innerJoin('cases as c', 'c.id', 'r.caseId')
+      .where('r.expiresOn', '<=', addDays(today, profile.permitExpiryReminderDays))
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM residence_permits x WHERE x.renews_id = r.id)`);
+    const firstPermit = (await expiring.where(notReminded('permit_expiry', 'r')).select((eb) => eb.fn.min<string | null>('r.expiresOn').as('expiresOn')).executeTakeFirstOrThrow()).expiresOn;
+    if (firstPermit) {
+      await write(
+        tx
+          .insertInto('reminders')
+          .columns(['kind', 'subjectId', 'caseId', 'userId', 'agencyId', 'dueAt'])
+          .expression(
+            expiring
+              .where('r.expiresOn', '>=', firstPermit)
+              .select([
+                sql.lit('permit_expiry').as('kind'),
+                'r.id',
+                'r.caseId',
+                'c.ownerUserId',
+                sql<string | null>`CASE WHEN c.owner_user_id IS NULL THEN c.owner_agency_id END`.as('agencyId'),
+                // The end of the expiry day in the profile's time zone.
+                sql<Date>`(r.expires_on::timestamp + interval '23:59:59') AT TIME ZONE ${tz}`.as('dueAt'),
+              ]),
           )
           .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
       );

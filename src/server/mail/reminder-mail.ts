@@ -13,6 +13,7 @@ type Language = 'az' | 'ru' | 'en';
 const AGENCY_RECIPIENTS: Partial<Record<ReminderKind, readonly Permission[]>> = {
   referral_overdue: ['referral:update:granted', 'referral:update:agency', 'referral:update:all'],
   rg_overdue: ['identification:decide'],
+  permit_expiry: ['case:update:agency', 'case:update:all'],
 };
 
 const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>; due: string; open: string; noData: string; optOut: string }> = {
@@ -23,6 +24,7 @@ const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>
       case_assigned: (n) => `You are now the case worker responsible for case ${n}.`,
       referral_overdue: (n) => `A referral of case ${n} to your agency is waiting for an answer past its deadline.`,
       rg_overdue: (n) => `The reasonable-grounds decision on case ${n} is past its target date.`,
+      permit_expiry: (n) => `A residence permit of a victim in case ${n} runs out soon: see to its renewal.`,
     },
     due: 'Due',
     open: 'Open it in Pathway',
@@ -36,6 +38,7 @@ const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>
       case_assigned: (n) => `Вы назначены ответственным сотрудником по делу ${n}.`,
       referral_overdue: (n) => `Направление по делу ${n} в ваше ведомство ждёт ответа: срок ответа истёк.`,
       rg_overdue: (n) => `Истёк срок решения о разумных основаниях по делу ${n}.`,
+      permit_expiry: (n) => `Скоро истекает вид на жительство пострадавшего по делу ${n}: позаботьтесь о продлении.`,
     },
     due: 'Срок',
     open: 'Открыть в Pathway',
@@ -49,6 +52,7 @@ const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>
       case_assigned: (n) => `Siz ${n} işi üzrə məsul əməkdaş təyin edildiniz.`,
       referral_overdue: (n) => `${n} işi üzrə agentliyinizə göndərilən yönləndirmə cavab gözləyir: cavab müddəti keçib.`,
       rg_overdue: (n) => `${n} işi üzrə əsaslı səbəblər qərarının müddəti keçib.`,
+      permit_expiry: (n) => `${n} işi üzrə zərərçəkmişin yaşamaq icazəsinin müddəti tezliklə bitir: uzadılması ilə məşğul olun.`,
     },
     due: 'Son tarix',
     open: 'Pathway-də açın',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONCLUSIVE_OUTCOMES, DECISION_OUTCOMES, DECISION_STAGES, REFLECTION_WITHHOLD_GROUNDS, RG_OUTCOMES } from '../nrm.ts';
+import { CONCLUSIVE_OUTCOMES, DECISION_OUTCOMES, DECISION_STAGES, PERMIT_GROUNDS, REFLECTION_WITHHOLD_GROUNDS, RG_OUTCOMES } from '../nrm.ts';
 
 const Text = (max: number) => z.string().trim().max(max);
 
@@ -60,6 +60,44 @@ export const IdentificationDatesView = z.object({
 });
 
 /** One victim's identification: the referral day, the dates computed from the country profile, every decision. */
+/** A residence permit (CETS art. 14); a renewal is a new permit naming the one it renews. */
+export const PermitBody = z
+  .strictObject({
+    personId: z.uuid(),
+    ground: z.enum(PERMIT_GROUNDS),
+    issuedOn: z.iso.date('a date as YYYY-MM-DD'),
+    expiresOn: z.iso.date('a date as YYYY-MM-DD'),
+    authority: Text(200).min(1).optional(),
+    permitNumber: Text(60).min(1).optional(),
+    /** The person's current permit on this case that this one renews. */
+    renews: z.uuid().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.expiresOn <= b.issuedOn) ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'after the day it was issued' });
+  });
+
+export const PermitView = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  ground: z.enum(PERMIT_GROUNDS),
+  issuedOn: z.string(),
+  expiresOn: z.string(),
+  authority: z.string().nullable(),
+  /** Identifying: absent for roles without `sensitive:identity`. */
+  permitNumber: z.string().nullable().optional(),
+  renewsId: z.uuid().nullable(),
+  /** False once renewed (kept in the history). */
+  current: z.boolean(),
+  /** The day the case worker is reminded: `permitExpiryReminderDays` before expiry. */
+  remindOn: z.string(),
+  /** Current, from its reminder day on: to renew. */
+  expiringSoon: z.boolean(),
+  /** Current and past its expiry. */
+  expired: z.boolean(),
+  recordedBy: z.uuid(),
+  createdAt: z.string(),
+});
+
 export const PersonIdentificationView = z.object({
   personId: z.uuid(),
   referralId: z.uuid().nullable(),
@@ -68,6 +106,8 @@ export const PersonIdentificationView = z.object({
   /** No reasonable-grounds decision yet and past its due day. */
   rgOverdue: z.boolean(),
   decisions: z.array(DecisionView),
+  /** The person's residence permits on this case, oldest first. */
+  permits: z.array(PermitView),
 });
 
 export const QueueItem = z.object({

@@ -47,7 +47,7 @@ export const OverdueView = z.object({
 });
 
 /** What a reminder is about: the sweep's three kinds, and the notices of a reassignment to the new assignee. */
-export const REMINDER_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'task_assigned', 'case_assigned'] as const;
+export const REMINDER_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'task_assigned', 'case_assigned', 'permit_expiry'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const ReminderView = z.object({

@@ -27,6 +27,7 @@ import * as m0085 from './0085_case_listing.ts';
 import * as m0086 from './0086_person_grant_keys.ts';
 import * as m0090 from './0090_reminder_sweep_index.ts';
 import * as m0091 from './0091_document_store.ts';
+import * as m0092 from './0092_residence_permits.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -59,4 +60,5 @@ export const migrations: Record<string, { up: string }> = {
   '0086_person_grant_keys': m0086,
   '0090_reminder_sweep_index': m0090,
   '0091_document_store': m0091,
+  '0092_residence_permits': m0092,
 };

@@ -21,6 +21,7 @@ export const caseResource = (alias: string): ResourceDef => ({
     place: 'location',
     city: 'location',
     guardianName: 'identity',
+    permitNumber: 'identity',
     withdrawalNote: 'narrative',
     note: 'narrative',
     reasons: 'narrative',

@@ -292,7 +292,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
     // answers without touching a table.
     const may = (s: CaseSection) => sql<boolean>`${sql.lit(decision.sections.has(s))}`;
-    const [people, names, consents, referrals, profile, victims, decisions, idReferrals, tasks, contacts, events, screenings, notes, timeline] = await readBatch(
+    const [people, names, consents, referrals, profile, victims, decisions, idReferrals, permits, tasks, contacts, events, screenings, notes, timeline] = await readBatch(
       client,
       [
         casePeopleQuery(db, id).where(may('people')),
@@ -322,7 +322,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     if (has('people')) detail.people = toCasePeopleViews(p, people, names);
     if (has('consents')) detail.consents = toConsentViews(p, consents);
     if (has('referrals')) detail.referrals = referrals.map((r) => toReferralView(p, r));
-    if (has('identification')) detail.identification = toIdentificationViews(p, countryProfileOf(profile[0]), victims, decisions, idReferrals);
+    if (has('identification')) detail.identification = toIdentificationViews(p, countryProfileOf(profile[0]), victims, decisions, idReferrals, permits);
     if (has('tasks')) detail.tasks = tasks.map((t) => toTaskView(p, t));
     if (has('contacts'))
       detail.contacts = contacts.map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() }));

@@ -3,10 +3,11 @@ import { actor, requireAuth } from '../../app.ts';
 import { auditedTransaction } from '../../audit/audit.ts';
 import { requirePermission } from '../../access/policy.ts';
 import { ErrorBody, IdParams } from '../../../shared/schemas/common.ts';
-import { CountryProfileView, DecisionBody, DecisionView, QueueView, UpdateCountryProfileBody } from '../../../shared/schemas/identification.ts';
+import { CountryProfileView, DecisionBody, DecisionView, PermitBody, PermitView, QueueView, UpdateCountryProfileBody } from '../../../shared/schemas/identification.ts';
 import { COUNTRY_PROFILE_SETTING, loadCountryProfile } from '../../nrm-profile.ts';
 import { diff } from '../../audit/audit.ts';
 import * as identification from './service.ts';
+import { recordPermit } from './permits.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['identification'];
@@ -29,6 +30,18 @@ export const identificationRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: DecisionView, ...errors },
     },
   }, async (req, reply) => reply.status(201).send(await identification.decide(db, who(req), actor(req), req.params.id, req.body)));
+
+  app.post('/cases/:id/permits', {
+    schema: {
+      tags,
+      summary: 'Record a residence permit of a victim of the case (CETS art. 14), or its renewal (`renews`); the owning agency only',
+      description:
+        'The case page\'s identification section lists each victim\'s permits with the day the case worker is reminded (`permitExpiryReminderDays` of the country profile before expiry), `expiringSoon` and `expired`. The reminder sweep writes a `permit_expiry` reminder once per permit.',
+      params: IdParams,
+      body: PermitBody,
+      response: { 201: PermitView, ...errors },
+    },
+  }, async (req, reply) => reply.status(201).send(await recordPermit(db, who(req), actor(req), req.params.id, req.body)));
 
   app.get('/nrm/country-profile', {
     schema: { tags, summary: 'The country profile in force (deadlines of the referral mechanism)', response: { 200: CountryProfileView, ...errors } },

@@ -11,6 +11,7 @@ import type { DecisionBody, DecisionView, PersonIdentificationView, QueueItem } 
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import { caseAccess } from '../cases/service.ts';
+import { permitsQuery, toPermitView, type PermitRow } from './permits.ts';
 
 
 const decisionsQuery = (db: DbOrTx, caseId: string) =>
@@ -59,7 +60,7 @@ const identificationReferralsQuery = (db: DbOrTx, caseId: string) =>
     .orderBy('sentAt', 'desc');
 const identificationReferrals = (db: DbOrTx, caseId: string) => identificationReferralsQuery(db, caseId).execute();
 
-function datesFor(profile: CountryProfile, referredOn: string, decisions: DecisionRow[]) {
+function datesFor(profile: CountryProfile, referredOn: string, decisions: DecisionRow[], permitExpiresOn?: string) {
   const current = (stage: string) => decisions.filter((d) => d.stage === stage && d.current).at(-1);
   const rg = current('reasonable_grounds');
   const conclusive = current('conclusive');
@@ -67,18 +68,20 @@ function datesFor(profile: CountryProfile, referredOn: string, decisions: Decisi
     referredOn,
     reasonableGrounds: rg ? { decidedOn: rg.decidedOn, positive: rg.outcome === 'positive', reflectionWithheld: rg.reflectionWithheld !== null } : undefined,
     conclusiveOn: conclusive?.decidedOn,
+    permitExpiresOn,
   });
 }
 
 /** The identification section of the case page: each victim's referral day, computed dates and decisions. */
 export async function identificationViews(db: DbOrTx, p: Principal, caseId: string): Promise<z.infer<typeof PersonIdentificationView>[]> {
-  const [profile, victims, decisions, referrals] = await Promise.all([
+  const [profile, victims, decisions, referrals, permits] = await Promise.all([
     loadCountryProfile(db),
     caseVictimsQuery(db, caseId).execute(),
     listDecisions(db, caseId),
     identificationReferrals(db, caseId),
+    permitsQuery(db, caseId).execute(),
   ]);
-  return toIdentificationViews(p, profile, victims, decisions, referrals);
+  return toIdentificationViews(p, profile, victims, decisions, referrals, permits);
 }
 
 const caseVictimsQuery = (db: DbOrTx, caseId: string) =>
@@ -86,7 +89,7 @@ const caseVictimsQuery = (db: DbOrTx, caseId: string) =>
 
 /** The queries whose rows `toIdentificationViews` takes (after the country profile), for a batched read. */
 export const identificationQueries = (db: DbOrTx, caseId: string, and: Expression<SqlBool>) =>
-  [caseVictimsQuery(db, caseId).where(and), decisionsQuery(db, caseId).where(and), identificationReferralsQuery(db, caseId).where(and)] as const;
+  [caseVictimsQuery(db, caseId).where(and), decisionsQuery(db, caseId).where(and), identificationReferralsQuery(db, caseId).where(and), permitsQuery(db, caseId).where(and)] as const;
 
 export function toIdentificationViews(
   p: Principal,
@@ -94,15 +97,27 @@ export function toIdentificationViews(
   victims: readonly { personId: string }[],
   decisions: DecisionRow[],
   referrals: readonly { id: string; sentAt: Date }[],
+  permits: readonly PermitRow[],
 ): z.infer<typeof PersonIdentificationView>[] {
   const referral = referrals.at(-1);
   const today = dayIn(profile.timeZone, new Date());
   return victims.map((v) => {
     const mine = decisions.filter((d) => d.personId === v.personId);
+    const theirPermits = permits.filter((r) => r.personId === v.personId);
+    // The permit reminder follows the current permit that runs out first.
+    const permitExpiresOn = theirPermits.filter((r) => r.current).map((r) => r.expiresOn).sort()[0];
     const referredOn = referral ? dayIn(profile.timeZone, referral.sentAt) : null;
-    const dates = referredOn ? datesFor(profile, referredOn, mine) : null;
+    const dates = referredOn ? datesFor(profile, referredOn, mine, permitExpiresOn) : null;
     const hasRg = mine.some((d) => d.stage === 'reasonable_grounds');
-    return { personId: v.personId, referralId: referral?.id ?? null, referredOn, dates, rgOverdue: Boolean(dates && !hasRg && today > dates.rgDueOn), decisions: mine.map((d) => toDecisionView(p, d)) };
+    return {
+      personId: v.personId,
+      referralId: referral?.id ?? null,
+      referredOn,
+      dates,
+      rgOverdue: Boolean(dates && !hasRg && today > dates.rgDueOn),
+      decisions: mine.map((d) => toDecisionView(p, d)),
+      permits: theirPermits.map((r) => toPermitView(p, profile, r, today)),
+    };
   });
 }
 

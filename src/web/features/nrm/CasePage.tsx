@@ -4,10 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { z } from 'zod';
 import {
-  CASE_PERSON_ROLES, CASE_SECTIONS, CONCLUSIVE_OUTCOMES, CONSENT_FORMS, CONSENT_KINDS, DECISION_STAGES, REFERRAL_PURPOSES, RG_OUTCOMES, SERVICE_TYPES, TRAFFICKING_EVENT_TYPES,
+  CASE_PERSON_ROLES, CASE_SECTIONS, CONCLUSIVE_OUTCOMES, CONSENT_FORMS, CONSENT_KINDS, DECISION_STAGES, PERMIT_GROUNDS, REFERRAL_PURPOSES, RG_OUTCOMES, SERVICE_TYPES, TRAFFICKING_EVENT_TYPES,
 } from '../../../shared/nrm.ts';
 import { CaseDetail, CaseNoteBody, CasePersonView, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
-import { DecisionBody } from '../../../shared/schemas/identification.ts';
+import { DecisionBody, PermitBody, type PermitView } from '../../../shared/schemas/identification.ts';
 import { CreateTaskBody } from '../../../shared/schemas/tasks.ts';
 import { SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
 import { api } from '../../api/client.ts';
@@ -60,7 +60,7 @@ export function CasePage() {
       {c.events && <EventsSection c={c} writable={writable} />}
       {c.consents && <ConsentsSection c={c} writable={writable} />}
       {c.referrals && <ReferralsSection c={c} writable={writable} />}
-      {c.identification && <IdentificationSection c={c} />}
+      {c.identification && <IdentificationSection c={c} writable={writable} />}
       {c.sections.includes('assistance') && <AssistanceSection c={c} writable={writable} />}
       {c.sections.includes('documents') && <DocumentsSection c={c} writable={writable} />}
       {c.tasks && <TasksSection c={c} writable={writable} />}
@@ -385,7 +385,7 @@ function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
   );
 }
 
-function IdentificationSection({ c }: { c: Detail }) {
+function IdentificationSection({ c, writable }: { c: Detail; writable: boolean | undefined }) {
   const { t } = useTranslation();
   const can = useCan();
   const name = (personId: string) => c.people?.find((p) => p.personId === personId)?.person.names?.[0]?.asEntered ?? '';
@@ -412,9 +412,73 @@ function IdentificationSection({ c }: { c: Detail }) {
             </Text>
           ))}
           {can('identification:decide') && v.dates && <DecisionForm key={v.decisions.length} caseId={c.id} personId={v.personId} current={v.decisions.filter((d) => d.current)} />}
+          {(v.permits.length > 0 || writable) && <Permits caseId={c.id} personId={v.personId} permits={v.permits} writable={Boolean(writable)} />}
         </Stack>
       ))}
     </Section>
+  );
+}
+
+/** A victim's residence permits (CETS art. 14): the ones to renew soon or expired marked; the owning agency records them. */
+function Permits({ caseId, personId, permits, writable }: { caseId: string; personId: string; permits: z.infer<typeof PermitView>[]; writable: boolean }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const current = permits.filter((p) => p.current).at(-1);
+  const [ground, setGround] = useState<string>(PERMIT_GROUNDS[0]);
+  const [issuedOn, setIssuedOn] = useState(today());
+  const [expiresOn, setExpiresOn] = useState('');
+  const [authority, setAuthority] = useState('');
+  const [permitNumber, setPermitNumber] = useState('');
+  const [renews, setRenews] = useState(false);
+  const { errors, error, busy, submit } = useFormSubmit();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const body = {
+      personId,
+      ground,
+      issuedOn,
+      expiresOn,
+      ...(authority.trim() ? { authority } : {}),
+      ...(permitNumber.trim() ? { permitNumber } : {}),
+      ...(renews && current ? { renews: current.id } : {}),
+    };
+    void submit(PermitBody, body, async (b) => {
+      await api('POST', `/cases/${caseId}/permits`, b);
+      setExpiresOn('');
+      setPermitNumber('');
+      setRenews(false);
+      await refresh();
+    });
+  };
+  return (
+    <Stack gap={2} data-testid="permits">
+      <Text size="sm" fw={500}>{t('nrm.identification.permits')}</Text>
+      {permits.map((p) => (
+        <Text key={p.id} size="sm" td={p.current ? undefined : 'line-through'} data-testid="permit">
+          {codeLabel(t, 'permitGround', p.ground)} · {p.issuedOn} – {p.expiresOn}
+          {p.permitNumber ? ` · ${p.permitNumber}` : ''}
+          {p.authority ? ` · ${p.authority}` : ''}
+          {p.current && !p.expired && <> · {t('nrm.identification.remindOn')} {p.remindOn}</>}{' '}
+          {p.expiringSoon && <Badge color="yellow">{t('nrm.identification.renewSoon')}</Badge>}
+          {p.expired && <Badge color="red">{t('nrm.identification.expired')}</Badge>}
+        </Text>
+      ))}
+      {writable && (
+        <form onSubmit={onSubmit} noValidate aria-label={t('nrm.identification.recordPermit')}>
+          <ErrorAlert error={error} />
+          <Group align="flex-end">
+            <NativeSelect label={t('nrm.identification.permitGround')} data={options(t, 'permitGround', PERMIT_GROUNDS)} value={ground} onChange={(e) => setGround(e.currentTarget.value)} error={errors.ground} />
+            <TextInput type="date" label={t('nrm.identification.issuedOn')} value={issuedOn} onChange={(e) => setIssuedOn(e.currentTarget.value)} error={errors.issuedOn} />
+            <TextInput type="date" label={t('nrm.identification.expiresOn')} value={expiresOn} onChange={(e) => setExpiresOn(e.currentTarget.value)} error={errors.expiresOn} />
+            <TextInput label={t('nrm.identification.authority')} value={authority} onChange={(e) => setAuthority(e.currentTarget.value)} error={errors.authority} />
+            <TextInput label={t('nrm.identification.permitNumber')} value={permitNumber} onChange={(e) => setPermitNumber(e.currentTarget.value)} error={errors.permitNumber} w={160} />
+            {current && <Checkbox label={t('nrm.identification.renewsCurrent')} checked={renews} onChange={(e) => setRenews(e.currentTarget.checked)} />}
+            <Button type="submit" loading={busy}>{t('nrm.identification.recordPermit')}</Button>
+          </Group>
+          {errors.renews && <Text size="xs" c="red">{errors.renews}</Text>}
+        </form>
+      )}
+    </Stack>
   );
 }
 

@@ -36,6 +36,7 @@ export const CODE_LABEL_KEYS: Readonly<Record<string, string>> = {
   CONCLUSIVE_OUTCOMES: 'nrm.codes.outcome',
   DECISION_OUTCOMES: 'nrm.codes.outcome',
   REFLECTION_WITHHOLD_GROUNDS: 'nrm.codes.withholdGround',
+  PERMIT_GROUNDS: 'nrm.codes.permitGround',
   DOCUMENT_TYPES: 'nrm.codes.documentType',
   DOCUMENT_KINDS: 'nrmDocuments.documents.kinds',
   ASSISTANCE_SERVICES: 'nrmDocuments.assistance.services',
