@@ -738,6 +738,8 @@ export interface ReferralsTable {
   revokeReason: string | null;
   caseGrantId: string | null;
   referralGrantId: string | null;
+  /** The person of the receiving agency who handles it (a supervisor's choice, or who accepted it). */
+  handlerUserId: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

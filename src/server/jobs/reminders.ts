@@ -13,14 +13,18 @@ const SWEEP_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'permit_expir
 /** No reminder of this kind about the row yet. */
 const notReminded = (kind: 'task_due' | 'referral_overdue' | 'rg_overdue' | 'permit_expiry', alias: 'k' | 'r') => sql<boolean>`NOT EXISTS (SELECT 1 FROM reminders m WHERE m.kind = ${sql.lit(kind)} AND m.subject_id = ${sql.ref(`${alias}.id`)})`;
 
+/** A referral's reminders go to its handler when it has one, else to the receiving agency. */
+const toAgencyUnlessHandled = sql<string | null>`CASE WHEN r.handler_user_id IS NULL THEN r.to_agency_id END`.as('agencyId');
+
 /** How long before a task's due time its assignee is reminded. */
 export const TASK_REMINDER_HOURS = 24;
 
 /**
  * One sweep of the reminder worker: writes a reminder (once per thing and kind, so any number of
  * Pathway processes may sweep at once) for each open task due within a day (to its assignee), each
- * pending referral past its answer time (to the receiving agency), each identification referral
- * past its reasonable-grounds target with no decision (to the competent authority), and each current
+ * pending referral past its answer time (to the receiving agency, or the person who handles it),
+ * each identification referral past its reasonable-grounds target with no decision (to the
+ * competent authority, or its handler), and each current
  * residence permit within `permitExpiryReminderDays` of its expiry (to the case worker). A simple
  * PostgreSQL-backed worker: the unique key on (kind, subject) makes the work idempotent. With e-mail
  * configured, each new reminder's e-mails are queued in the same transaction (`enqueueReminderMails`),
@@ -83,8 +87,8 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
       await write(
         tx
           .insertInto('reminders')
-          .columns(['kind', 'subjectId', 'caseId', 'agencyId', 'dueAt'])
-          .expression(unanswered.where('r.answerDueAt', '>=', firstReferral).select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', 'r.toAgencyId', 'r.answerDueAt']))
+          .columns(['kind', 'subjectId', 'caseId', 'userId', 'agencyId', 'dueAt'])
+          .expression(unanswered.where('r.answerDueAt', '>=', firstReferral).select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', 'r.handlerUserId', toAgencyUnlessHandled, 'r.answerDueAt']))
           .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
       );
     }
@@ -114,13 +118,13 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
       await write(
         tx
           .insertInto('reminders')
-          .columns(['kind', 'subjectId', 'caseId', 'agencyId', 'dueAt'])
+          .columns(['kind', 'subjectId', 'caseId', 'userId', 'agencyId', 'dueAt'])
           .expression(
             undecided
               .where('r.sentAt', '>=', from)
               .where('r.sentAt', '<', until)
               .innerJoin(pairs.as('p'), (j) => j.on(sql<boolean>`p.sent_day = ${sentDay}`))
-              .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', 'r.toAgencyId', 'p.dueAt']),
+              .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', 'r.handlerUserId', toAgencyUnlessHandled, 'p.dueAt']),
           )
           .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
       );

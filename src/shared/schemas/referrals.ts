@@ -75,6 +75,9 @@ export const ReferralView = z.object({
   revokedAt: z.string().nullable(),
   revokedBy: z.uuid().nullable(),
   revokeReason: z.string().nullable().optional(),
+  /** The person of the receiving agency who handles it: given by its supervisor, or who accepted it. */
+  handlerUserId: z.uuid().nullable(),
+  handlerName: z.string().nullable(),
   /** How this user sees it: sent by their agency, or received. */
   direction: z.enum(['outgoing', 'incoming', 'other']),
 });
@@ -95,4 +98,11 @@ export const ReferralListQuery = PageQuery.extend({
   purpose: z.enum(REFERRAL_PURPOSES).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   caseId: z.uuid().optional(),
+});
+
+/** `POST /referrals/:id/assign`: a supervisor of the receiving agency names who handles the referral. */
+export const AssignReferralBody = z.strictObject({
+  handlerUserId: z.uuid(),
+  /** Why; kept in the audit log, never shown on the timeline. */
+  reason: z.string().trim().max(500).optional(),
 });

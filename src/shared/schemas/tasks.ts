@@ -39,7 +39,7 @@ export const OverdueItem = z.object({
   agencyName: z.string(),
   dueAt: z.string(),
   /** What the caller may reassign from this row: the task (its assignee), the case's case worker. */
-  reassign: z.array(z.enum(['task', 'case_worker'])),
+  reassign: z.array(z.enum(['task', 'case_worker', 'referral_handler'])),
 });
 export const OverdueView = z.object({
   counts: z.object({ task: z.number().int(), referral: z.number().int(), reasonable_grounds: z.number().int() }),
@@ -47,7 +47,7 @@ export const OverdueView = z.object({
 });
 
 /** What a reminder is about: the sweep's three kinds, and the notices of a reassignment to the new assignee. */
-export const REMINDER_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'task_assigned', 'case_assigned', 'permit_expiry'] as const;
+export const REMINDER_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'task_assigned', 'case_assigned', 'permit_expiry', 'referral_assigned'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const ReminderView = z.object({
@@ -75,5 +75,5 @@ export const ReassignCaseBody = z.strictObject({
 export const CaseWorkerView = z.object({ caseId: z.uuid(), caseNumber: z.string(), ownerUserId: z.uuid(), ownerUserName: z.string() });
 
 /** Who a supervisor may pick: active people of their agency who can take tasks, or be a case's worker. */
-export const AssigneesQuery = z.strictObject({ for: z.enum(['task', 'case_worker']).default('task') });
+export const AssigneesQuery = z.strictObject({ for: z.enum(['task', 'case_worker', 'referral_handler', 'identification_handler']).default('task') });
 export const AssigneeView = z.object({ id: z.uuid(), name: z.string() });

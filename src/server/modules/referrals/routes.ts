@@ -2,14 +2,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
-import { AcceptReferralBody, CompleteReferralBody, DeclineReferralBody, ReferralListQuery, ReferralView, RevokeReferralBody, SendReferralBody } from '../../../shared/schemas/referrals.ts';
+import { AcceptReferralBody, AssignReferralBody, CompleteReferralBody, DeclineReferralBody, ReferralListQuery, ReferralView, RevokeReferralBody, SendReferralBody } from '../../../shared/schemas/referrals.ts';
 import * as referrals from './service.ts';
+import { assignReferralHandler } from './handler.ts';
+import { mailSettings } from '../../mail/outbox.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['referrals'];
 
 export const referralRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.deps;
+  const { db, config } = app.deps;
+  const mail = mailSettings(config);
   const who = (req: Parameters<typeof requireAuth>[0]) => requireAuth(req).principal;
 
   app.post('/cases/:id/referrals', {
@@ -51,6 +54,19 @@ export const referralRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/referrals/:id/complete', {
     schema: { tags, summary: 'Mark the service delivered, with a note (receiving agency)', params: IdParams, body: CompleteReferralBody, response: { 200: ReferralView, ...errors } },
   }, async (req) => referrals.completeReferral(db, who(req), actor(req), req.params.id, req.body.note));
+
+  app.post('/referrals/:id/assign', {
+    schema: {
+      tags,
+      summary: 'Give a pending or accepted referral to a person of the receiving agency to handle (its supervisors): they are reminded, and overdue reminders go to them',
+      description:
+        'The handler must be an active user of the receiving agency who can answer referrals, and for an identification referral decide on identification (400 naming `handlerUserId`). ' +
+        'Who accepts a referral becomes its handler unless one was named. Not a supervisor: 403; a referral of another agency: 404 or 403; answered for good (declined, completed, revoked): 409.',
+      params: IdParams,
+      body: AssignReferralBody,
+      response: { 200: ReferralView, ...errors },
+    },
+  }, async (req) => assignReferralHandler(db, who(req), actor(req), req.params.id, req.body, mail));
 
   app.post('/referrals/:id/revoke', {
     schema: { tags, summary: 'Revoke (sending agency): whatever it opened of the case closes at once', params: IdParams, body: RevokeReferralBody, response: { 200: ReferralView, ...errors } },

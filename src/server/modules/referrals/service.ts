@@ -30,8 +30,9 @@ const referralColumns = (db: DbOrTx) =>
     .innerJoin('agencies as fa', 'fa.id', 'r.fromAgencyId')
     .innerJoin('agencies as ta', 'ta.id', 'r.toAgencyId')
     .leftJoin('providers as pv', 'pv.id', 'r.providerId')
+    .leftJoin('users as hu', 'hu.id', 'r.handlerUserId')
     .selectAll('r')
-    .select(['fa.name as fromAgencyName', 'ta.name as toAgencyName', 'pv.name as providerName', sql<boolean>`r.status = 'pending' AND r.answer_due_at < now()`.as('overdue')]);
+    .select(['fa.name as fromAgencyName', 'ta.name as toAgencyName', 'pv.name as providerName', 'hu.name as handlerName', sql<boolean>`r.status = 'pending' AND r.answer_due_at < now()`.as('overdue')]);
 type ReferralRow = NonNullable<Awaited<ReturnType<ReturnType<typeof referralColumns>['executeTakeFirst']>>>;
 
 export function toReferralView(p: Principal, r: ReferralRow): ReferralView {
@@ -69,6 +70,8 @@ export function toReferralView(p: Principal, r: ReferralRow): ReferralView {
     revokedAt: iso(r.revokedAt),
     revokedBy: r.revokedBy,
     revokeReason: r.revokeReason,
+    handlerUserId: r.handlerUserId,
+    handlerName: r.handlerName,
     direction: r.fromAgencyId === p.agencyId ? 'outgoing' : r.toAgencyId === p.agencyId ? 'incoming' : 'other',
   } satisfies ReferralView;
   return redact(p, REFERRALS, view) as ReferralView;
@@ -196,7 +199,7 @@ export async function sendReferral(db: Db, p: Principal, actor: AuditActor, case
 type Role = 'receiver' | 'sender';
 
 /** Locks the case and the referral (in that order, as every writer does) and checks who may act. */
-async function lockReferral(tx: Tx, p: Principal, id: string, as: Role) {
+export async function lockReferral(tx: Tx, p: Principal, id: string, as: Role) {
   const facts = await loadRecordFacts(tx, REFERRALS, id);
   const read = facts ? decide(p, 'read', REFERRALS, facts) : { allowed: false as const };
   if (!facts || !read.allowed) throw notFound('Referral');
@@ -209,13 +212,13 @@ async function lockReferral(tx: Tx, p: Principal, id: string, as: Role) {
   return r;
 }
 
-const refuseUnless = (r: { status: string }, allowed: string[]) => {
+export const refuseUnless = (r: { status: string }, allowed: string[]) => {
   if (allowed.includes(r.status)) return;
   const codes: Record<string, string> = { declined: 'referral_declined', revoked: 'referral_revoked', completed: 'referral_completed', accepted: 'referral_accepted', pending: 'referral_pending' };
   throw conflict(codes[r.status] ?? 'referral_state', `The referral is ${r.status}`);
 };
 
-async function viewOf(tx: DbOrTx, p: Principal, id: string) {
+export async function viewOf(tx: DbOrTx, p: Principal, id: string) {
   return toReferralView(p, (await referralColumns(tx).where('r.id', '=', id).executeTakeFirst())!);
 }
 
@@ -238,7 +241,12 @@ export async function acceptReferral(db: Db, p: Principal, actor: AuditActor, id
     } else {
       caseGrantId = (await grantAccess(tx, actor, CASES, { recordId: r.caseId, grantee: { agencyId: r.toAgencyId }, sections: r.sectionsShared, kind: 'referral', reason: `Referral ${id} accepted` })).grantId;
     }
-    await tx.updateTable('referrals').set({ status: 'accepted', acceptedAt: now, acceptedBy: p.userId, acceptNote: note ?? null, caseGrantId, updatedAt: now }).where('id', '=', id).execute();
+    // Who accepts handles it, unless a supervisor already named someone.
+    await tx
+      .updateTable('referrals')
+      .set({ status: 'accepted', acceptedAt: now, acceptedBy: p.userId, acceptNote: note ?? null, caseGrantId, handlerUserId: r.handlerUserId ?? p.userId, updatedAt: now })
+      .where('id', '=', id)
+      .execute();
     audit.unshift({ action: 'case.referral_accepted', recordType: 'case', recordId: r.caseId, changes: { referralId: id, status: { old: 'pending', new: 'accepted' }, sections: r.sectionsShared, purpose: r.purpose } });
     return { result: await viewOf(tx, p, id), audit };
   });

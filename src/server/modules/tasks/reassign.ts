@@ -12,7 +12,7 @@ import type { AssigneeView, CaseWorkerView, ReassignCaseBody, ReassignTaskBody }
 import { lockForCaseWrite } from '../cases/service.ts';
 import { taskById } from './service.ts';
 
-export type AssignFor = 'task' | 'case_worker';
+export type AssignFor = 'task' | 'case_worker' | 'referral_handler' | 'identification_handler';
 
 /**
  * A supervisor of an agency: the overdue view's agency-wide oversight (`contacts:supervise` or
@@ -23,7 +23,7 @@ export type AssignFor = 'task' | 'case_worker';
 export const isAgencySupervisor = (p: Principal): boolean =>
   (p.permissions.has('contacts:supervise') || p.permissions.has('cases:read_restricted')) && scopesFor(p, 'case', 'update').has('agency');
 
-function requireSupervisor(p: Principal): void {
+export function requireSupervisor(p: Principal): void {
   if (!isAgencySupervisor(p)) throw forbidden('Reassigning is for the supervisors of the agency');
 }
 
@@ -31,6 +31,9 @@ function requireSupervisor(p: Principal): void {
 const NEEDS: Record<AssignFor, readonly Permission[]> = {
   task: ['case:read:agency', 'case:read:all'],
   case_worker: ['case:update:agency', 'case:update:own'],
+  // A referral to the agency is answered through its grant (or by who may answer any).
+  referral_handler: ['referral:update:granted', 'referral:update:all'],
+  identification_handler: ['identification:decide'],
 };
 
 const withPermissions = (tx: Db | Tx) =>
@@ -39,13 +42,24 @@ const withPermissions = (tx: Db | Tx) =>
     .select(['u.id', 'u.name', 'u.agencyId', 'u.disabledAt', 'u.isServiceAccount',
       sql<string[]>`ARRAY(SELECT DISTINCT unnest(r.permissions) FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id)`.as('permissions')]);
 
-/** The new assignee must be an active person of the agency that owns the case who can do the work; refusals name the field. */
-async function checkAssignee(tx: Tx, field: 'assignedUserId' | 'ownerUserId', agencyId: string, userId: string, need: AssignFor) {
+const CANNOT: Record<AssignFor, string> = {
+  task: 'cannot read the agency\'s cases',
+  case_worker: 'cannot work on cases',
+  referral_handler: 'cannot answer referrals',
+  identification_handler: 'cannot decide on identification',
+};
+
+/**
+ * The new assignee must be an active person of the agency that holds the work (the case's owner; for
+ * a referral, the receiving agency) who can do it (every need in `needs`); refusals name the field.
+ */
+export async function checkAssignee(tx: Tx, field: string, agencyId: string, userId: string, ...needs: AssignFor[]) {
   const u = await withPermissions(tx).where('u.id', '=', userId).executeTakeFirst();
   const refuse = (why: string) => badRequest('validation_failed', 'This user cannot take the work', { [field]: why });
-  if (!u || u.agencyId !== agencyId) throw refuse('not a user of the owning agency');
+  if (!u || u.agencyId !== agencyId) throw refuse(needs.some((n) => n.endsWith('_handler')) ? 'not a user of the receiving agency' : 'not a user of the owning agency');
   if (u.disabledAt || u.isServiceAccount) throw refuse('not an active user');
-  if (!NEEDS[need].some((perm) => u.permissions.includes(perm))) throw refuse(need === 'task' ? 'cannot read the agency\'s cases' : 'cannot work on cases');
+  const missing = needs.find((need) => !NEEDS[need].some((perm) => u.permissions.includes(perm)));
+  if (missing) throw refuse(CANNOT[missing]);
   return u;
 }
 
@@ -56,7 +70,7 @@ async function lockOwnAgencyCase(tx: Tx, p: Principal, caseId: string) {
 }
 
 /** The notice to the new assignee: a reminder (and its e-mails), one per reassignment. */
-async function notify(tx: Tx, mail: MailSettings | null, r: { kind: 'task_assigned' | 'case_assigned'; subjectId: string; caseId: string; userId: string; dueAt: Date }) {
+export async function notify(tx: Tx, mail: MailSettings | null, r: { kind: 'task_assigned' | 'case_assigned' | 'referral_assigned'; subjectId: string; caseId: string; userId: string; dueAt: Date }) {
   const row = await tx.insertInto('reminders').values(r).returning('id').executeTakeFirstOrThrow();
   return mail ? enqueueReminderMails(tx, mail, [row.id]) : 0;
 }
@@ -112,5 +126,7 @@ export async function reassignCaseWorker(db: Db, p: Principal, actor: AuditActor
 export async function assignees(db: Db, p: Principal, need: AssignFor): Promise<z.infer<typeof AssigneeView>[]> {
   requireSupervisor(p);
   const rows = await withPermissions(db).where('u.agencyId', '=', p.agencyId).where('u.disabledAt', 'is', null).where('u.isServiceAccount', '=', false).orderBy('u.name').limit(1000).execute();
-  return rows.filter((u) => NEEDS[need].some((perm) => u.permissions.includes(perm))).map((u) => ({ id: u.id, name: u.name }));
+  // An identification referral's handler answers it and decides on it.
+  const needs: AssignFor[] = need === 'identification_handler' ? ['referral_handler', 'identification_handler'] : [need];
+  return rows.filter((u) => needs.every((n) => NEEDS[n].some((perm) => u.permissions.includes(perm)))).map((u) => ({ id: u.id, name: u.name }));
 }

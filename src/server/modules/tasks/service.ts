@@ -73,8 +73,10 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const mine = all ? null : p.agencyId;
   // Reassignment is within the agency that owns the case, by its supervisors (coordinators only look).
   const supervises = isAgencySupervisor(p);
-  const reassign = (caseAgencyId: string, task: boolean): ('task' | 'case_worker')[] =>
+  const reassign = (caseAgencyId: string, task: boolean): ('task' | 'case_worker' | 'referral_handler')[] =>
     supervises && caseAgencyId === p.agencyId ? (task ? ['task', 'case_worker'] : ['case_worker']) : [];
+  // A referral waiting on the supervisor's own agency (as receiver) can be handed to one of its people.
+  const handler = (toAgencyId: string): 'referral_handler'[] => (supervises && toAgencyId === p.agencyId ? ['referral_handler'] : []);
   const tasks = await db.selectFrom('caseTasks as k').innerJoin('cases as c', 'c.id', 'k.caseId').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId')
       .select(['k.id', 'k.caseId', 'c.caseNumber', 'c.ownerAgencyId as agencyId', 'a.name as agencyName', 'k.dueAt'])
       .where('k.completedAt', 'is', null).where('k.dueAt', '<', sql<Date>`now()`)
@@ -97,10 +99,10 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const rg = waiting
     .map((r) => ({ ...r, due: identificationDates(profile, cal, { referredOn: dayIn(profile.timeZone, r.sentAt) }).rgDueOn }))
     .filter((r) => today > r.due)
-    .map((r) => ({ kind: 'reasonable_grounds' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: new Date(`${r.due}T23:59:59+04:00`).toISOString(), reassign: reassign(r.ownerAgencyId, false) }));
+    .map((r) => ({ kind: 'reasonable_grounds' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: new Date(`${r.due}T23:59:59+04:00`).toISOString(), reassign: [...reassign(r.ownerAgencyId, false), ...handler(r.agencyId)] }));
   const items = [
     ...tasks.map((r) => ({ kind: 'task' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: reassign(r.agencyId, true) })),
-    ...referrals.map((r) => ({ kind: 'referral' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: reassign(r.ownerAgencyId, false) })),
+    ...referrals.map((r) => ({ kind: 'referral' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: [...reassign(r.ownerAgencyId, false), ...handler(r.agencyId)] })),
     ...rg,
   ].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return { counts: { task: tasks.length, referral: referrals.length, reasonable_grounds: rg.length }, items };
