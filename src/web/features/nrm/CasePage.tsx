@@ -290,6 +290,7 @@ function ConsentsSection({ c, writable }: { c: Detail; writable: boolean }) {
 function ReferralRow({ r }: { r: ReferralView }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
+  const supervisor = useIsSupervisor();
   const fmt = useFormatDateTime();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -310,6 +311,10 @@ function ReferralRow({ r }: { r: ReferralView }) {
         <Text size="sm">{codeLabel(t, 'purpose', r.purpose)}{r.serviceType ? ` · ${codeLabel(t, 'service', r.serviceType)}` : ''}</Text>
         {r.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}
         <Text size="xs" c="dimmed">{t('nrm.referrals.due', { date: fmt(r.answerDueAt) })}</Text>
+        {r.handlerName && <Text size="xs" data-testid="referral-handler">{t('nrmOversight.reassign.handledBy', { name: r.handlerName })}</Text>}
+        {supervisor && r.direction === 'incoming' && ['pending', 'accepted'].includes(r.status) && (
+          <ReassignButton caseId={r.caseId} referralId={r.id} what={r.purpose === 'identification' ? 'identification_handler' : 'referral_handler'} currentUserId={r.handlerUserId} onDone={refresh} />
+        )}
       </Group>
       <Text size="xs">{t('nrm.referrals.shared')}: {r.sectionsShared.map((s) => codeLabel(t, 'section', s)).join(', ')}{r.sectionsWithheld.length > 0 && ` · ${t('nrm.referrals.withheld')}: ${r.sectionsWithheld.map((s) => codeLabel(t, 'section', s)).join(', ')}`}</Text>
       <ErrorAlert error={error} />

@@ -9,7 +9,7 @@ import { api } from '../../api/client.ts';
 import { useCan } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 
-type What = 'task' | 'case_worker';
+type What = 'task' | 'case_worker' | 'referral_handler' | 'identification_handler';
 const Assignees = z.object({ items: z.array(AssigneeView) });
 
 /** A supervisor of the agency (the server's rule in `modules/tasks/reassign.ts`): oversight plus changing the agency's cases. */
@@ -19,10 +19,11 @@ export function useIsSupervisor(): boolean {
 }
 
 /**
- * "Reassign task" / "Change case worker": a picker limited to the active people of the supervisor's
- * agency who can take the work (`GET /oversight/assignees`), then the reassignment.
+ * "Reassign task" / "Change case worker" / "Assign handler" (of a referral to the supervisor's agency):
+ * a picker limited to the active people of the supervisor's agency who can take the work
+ * (`GET /oversight/assignees`), then the reassignment.
  */
-export function ReassignButton({ caseId, taskId, what, currentUserId, onDone }: { caseId: string; taskId?: string; what: What; currentUserId?: string | null; onDone: () => unknown }) {
+export function ReassignButton({ caseId, taskId, referralId, what, currentUserId, onDone }: { caseId: string; taskId?: string; referralId?: string; what: What; currentUserId?: string | null; onDone: () => unknown }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [userId, setUserId] = useState<string | null>(null);
@@ -31,15 +32,17 @@ export function ReassignButton({ caseId, taskId, what, currentUserId, onDone }: 
   const [busy, setBusy] = useState(false);
   const people = useQuery({ queryKey: ['oversight', 'assignees', what], queryFn: () => api('GET', `/oversight/assignees?for=${what}`, undefined, Assignees), enabled: open });
   const choices = (people.data?.items ?? []).filter((u) => u.id !== currentUserId).map((u) => ({ value: u.id, label: u.name }));
-  const label = what === 'task' ? t('nrmOversight.reassign.task') : t('nrmOversight.reassign.caseWorker');
+  const label = what === 'task' ? t('nrmOversight.reassign.task') : what === 'case_worker' ? t('nrmOversight.reassign.caseWorker') : t('nrmOversight.reassign.handler');
 
   const save = async () => {
     if (!userId) return;
     setBusy(true);
     setError(null);
     try {
-      const body = { ...(what === 'task' ? { assignedUserId: userId } : { ownerUserId: userId }), ...(reason.trim() ? { reason: reason.trim() } : {}) };
-      await api('POST', what === 'task' ? `/cases/${caseId}/tasks/${taskId}/reassign` : `/cases/${caseId}/reassign`, body);
+      const who = what === 'task' ? { assignedUserId: userId } : what === 'case_worker' ? { ownerUserId: userId } : { handlerUserId: userId };
+      const body = { ...who, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+      const url = what === 'task' ? `/cases/${caseId}/tasks/${taskId}/reassign` : what === 'case_worker' ? `/cases/${caseId}/reassign` : `/referrals/${referralId}/assign`;
+      await api('POST', url, body);
       notifications.show({ color: 'teal', message: t('nrmOversight.reassign.done') });
       setOpen(false);
       setUserId(null);
