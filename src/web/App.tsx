@@ -27,6 +27,7 @@ import { HtcdsPage } from './features/nrm/HtcdsPage.tsx';
 import { NewCasePage } from './features/nrm/NewCasePage.tsx';
 import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
 import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
+import { CountryProfilePage } from './features/nrm/CountryProfilePage.tsx';
 import { OverduePage } from './features/nrm/OverduePage.tsx';
 import { MyTasksPage } from './features/nrm/MyTasksPage.tsx';
 import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
@@ -110,6 +111,7 @@ export function App() {
         {can('users:manage') && <Route path="admin/users" element={<UsersPage />} />}
         {can('agencies:manage') && <Route path="admin/agencies" element={<AgenciesPage />} />}
         {can('roles:manage') && <Route path="admin/roles" element={<RolesPage />} />}
+        {can('agencies:manage') && <Route path="admin/country-profile" element={<CountryProfilePage />} />}
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}

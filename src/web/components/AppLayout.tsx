@@ -29,6 +29,7 @@ export function AppLayout() {
     { to: '/admin/users', label: t('nav.users'), show: can('users:manage') },
     { to: '/admin/agencies', label: t('nav.agencies'), show: can('agencies:manage') },
     { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
+    { to: '/admin/country-profile', label: t('nrm.profile.nav'), show: can('agencies:manage') },
   ];
   const readsPress = user.permissions.some((p) => p.startsWith('incident:read:'));
   const press: NavItem[] = [
