@@ -116,12 +116,12 @@ export function ProvidersPage() {
     <Page title={t('nrmProviders.title')} description={t('nrmProviders.intro')} actions={manage && <Button onClick={() => setEditing('new')}>{t('nrmProviders.add')}</Button>}>
       <Group align="flex-end" aria-label={t('common.search')} role="search">
         <Select label={t('nrmProviders.filter.type')} data={options(t, 'service', SERVICE_TYPES)} value={type} onChange={setType} clearable placeholder={t('common.all')} w={200} />
-        <TextInput label={t('nrmProviders.filter.region')} value={region} onChange={(e) => setRegion(e.currentTarget.value)} w={160} />
+        <TextInput label={t('nrmProviders.filter.region')} value={region} onChange={(e) => setRegion(e.currentTarget.value)} maxLength={100} w={160} />
         <Select label={t('nrmProviders.filter.language')} data={languageOptions(languageName)} value={language} onChange={setLanguage} clearable searchable placeholder={t('common.all')} w={180} />
         <NumberInput label={t('nrmProviders.filter.age')} value={age} onChange={setAge} min={0} max={120} allowDecimal={false} allowNegative={false} w={130} />
         <Select label={t('nrmProviders.filter.sex')} data={options(t, 'sex', SEXES)} value={sex} onChange={setSex} clearable placeholder={t('common.all')} w={150} />
         <NumberInput label={t('nrmProviders.filter.minFree')} value={minFree} onChange={setMinFree} min={1} allowDecimal={false} allowNegative={false} w={150} />
-        <TextInput label={t('nrmProviders.filter.name')} type="search" value={name} onChange={(e) => setName(e.currentTarget.value)} w={200} />
+        <TextInput label={t('nrmProviders.filter.name')} type="search" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} w={200} />
         {manage && <Checkbox label={t('nrmProviders.filter.includeInactive')} checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} mb={8} />}
       </Group>
       <ErrorAlert error={list.error} />
@@ -238,6 +238,8 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: ProviderV
   const [active, setActive] = useState(provider?.active ?? true);
   const { errors, error, busy, submit } = useFormSubmit();
   const fieldErrors = providerFieldErrors(t, errors);
+  // The shared schema's age-range rule comes back as "invalid": say which way it is wrong.
+  if (fieldErrors.minAge && (num(minAge) ?? 0) > (num(maxAge) ?? 120)) fieldErrors.minAge = t('nrmProviders.error.ageRange');
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const fields = {
