@@ -30,6 +30,7 @@ import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.
 import { CountryProfilePage } from './features/nrm/CountryProfilePage.tsx';
 import { OverduePage } from './features/nrm/OverduePage.tsx';
 import { MyTasksPage } from './features/nrm/MyTasksPage.tsx';
+import { ProvidersPage } from './features/nrm/ProvidersPage.tsx';
 import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
 import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
 import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
@@ -100,6 +101,8 @@ export function App() {
   if (user.totpSetupRequired) return <ForcedTotpSetup />;
 
   const can = (p: string) => user.permissions.includes(p);
+  // The providers' directory holds no personal data: every user of the referral mechanism may search it.
+  const nrmUser = can('providers:manage') || user.permissions.some((p) => p.startsWith('case:') || p.startsWith('referral:'));
   const from = (location.state as { from?: string } | null)?.from;
   return (
     <Routes>
@@ -120,6 +123,7 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/htcds" element={<HtcdsPage />} />}
         {user.permissions.some((p) => p.startsWith('case:')) && <Route path="cases/:id" element={<CasePage />} />}
         {user.permissions.some((p) => p.startsWith('referral:')) && <Route path="referrals" element={<ReferralsPage />} />}
+        {nrmUser && <Route path="providers" element={<ProvidersPage />} />}
         {can('identification:decide') && <Route path="identification" element={<IdentificationQueuePage />} />}
         {(can('contacts:supervise') || can('reports:aggregate')) && <Route path="overdue" element={<OverduePage />} />}
         {user.permissions.some((p) => p.startsWith('case:read:')) && <Route path="tasks" element={<MyTasksPage />} />}

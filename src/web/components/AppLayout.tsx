@@ -47,6 +47,7 @@ export function AppLayout() {
     { to: '/cases', label: t('nrm.nav.cases'), show: user.permissions.some((p) => p.startsWith('case:')) },
     { to: '/people', label: t('people.nav.people'), show: user.permissions.some((p) => p.startsWith('person:read:')) },
     { to: '/referrals', label: t('nrm.nav.referrals'), show: user.permissions.some((p) => p.startsWith('referral:')) },
+    { to: '/providers', label: t('nrmProviders.nav'), show: can('providers:manage') || user.permissions.some((p) => p.startsWith('case:') || p.startsWith('referral:')) },
     { to: '/identification', label: t('nrm.nav.identification'), show: can('identification:decide') },
     { to: '/tasks', label: t('nrmOversight.myTasks.nav'), show: user.permissions.some((p) => p.startsWith('case:read:')) },
     { to: '/overdue', label: t('nrm.nav.overdue'), show: can('contacts:supervise') || (can('reports:aggregate') && can('referral:read:all')) },

@@ -1,5 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Alert, Badge, Button, Checkbox, Group, MultiSelect, NativeSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, MultiSelect, NativeSelect, NumberInput, Paper, Radio, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { z } from 'zod';
@@ -10,15 +12,17 @@ import { CaseDetail, CaseNoteBody, CasePersonView, CaseScreeningBody, RecordCons
 import { DecisionBody, PermitBody, type PermitView } from '../../../shared/schemas/identification.ts';
 import { CreateTaskBody } from '../../../shared/schemas/tasks.ts';
 import { SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
-import { api } from '../../api/client.ts';
+import { api, withQuery } from '../../api/client.ts';
+import { page } from '../../../shared/schemas/common.ts';
+import { ProviderView } from '../../../shared/schemas/providers.ts';
 import { useCan } from '../../api/session.ts';
-import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
+import { ErrorAlert, errorText, useFormSubmit } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
 import { PersonForm } from '../people/PersonForm.tsx';
 import type { CreatePersonBody, PersonView } from '../../../shared/schemas/people.ts';
-import { useCase, useCatalogue, useRefreshNrm } from './api.ts';
+import { PROVIDERS_KEY, useCase, useCatalogue, useRefreshNrm } from './api.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 import { AssistanceSection, DocumentsSection } from './CaseSupport.tsx';
 import { ReassignButton, useIsSupervisor } from './Reassign.tsx';
@@ -307,7 +311,8 @@ function ReferralRow({ r }: { r: ReferralView }) {
     <Paper withBorder p="xs" data-testid="referral">
       <Group>
         <Badge color={STATUS_COLORS[r.status]} data-testid="referral-status">{codeLabel(t, 'referralStatus', r.status)}</Badge>
-        <Text size="sm" fw={600}>{r.direction === 'incoming' ? r.fromAgencyName : r.toAgencyName}</Text>
+        <Text size="sm" fw={600} data-testid="referral-party">{r.direction === 'incoming' ? r.fromAgencyName : r.toAgencyName}</Text>
+        {r.providerName && <Text size="sm" data-testid="referral-provider">{r.providerName}</Text>}
         <Text size="sm">{codeLabel(t, 'purpose', r.purpose)}{r.serviceType ? ` · ${codeLabel(t, 'service', r.serviceType)}` : ''}</Text>
         {r.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}
         <Text size="xs" c="dimmed">{t('nrm.referrals.due', { date: fmt(r.answerDueAt) })}</Text>
@@ -351,20 +356,29 @@ function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
   const agencies = useAgencyOptions();
+  const [target, setTarget] = useState<'agency' | 'provider'>('agency');
   const [toAgencyId, setTo] = useState<string | null>(null);
+  const [providerId, setProviderId] = useState<string | null>(null);
   const [purpose, setPurpose] = useState('services');
   const [serviceType, setServiceType] = useState('');
   const [sections, setSections] = useState<string[]>(['summary', 'people', 'events']);
   const [reason, setReason] = useState('');
   const { errors, error, busy, submit } = useFormSubmit();
+  const fieldErrors = referralFieldErrors(t, errors);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const body = { toAgencyId: toAgencyId ?? undefined, purpose, sections, ...(serviceType ? { serviceType } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    const to = target === 'agency' ? { toAgencyId: toAgencyId ?? undefined } : { providerId: providerId ?? undefined };
+    const body = { ...to, purpose, sections, ...(serviceType ? { serviceType } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) };
     void submit(SendReferralBody, body, async (b) => {
       await api('POST', `/cases/${c.id}/referrals`, b);
       setReason('');
       await refresh();
     });
+  };
+  const changeService = (v: string) => {
+    setServiceType(v);
+    // The provider list follows the service needed: a provider picked for another service is dropped.
+    setProviderId(null);
   };
   return (
     <Section title={t('nrm.referrals.title')} testId="case-referrals">
@@ -373,13 +387,23 @@ function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
         <form onSubmit={onSubmit} noValidate aria-label={t('nrm.referrals.send')}>
           <ErrorAlert error={error} />
           <Stack gap="xs">
+            <Radio.Group label={t('nrmProviders.refer.toKind')} value={target} onChange={(v) => setTarget(v === 'provider' ? 'provider' : 'agency')}>
+              <Group mt={4}>
+                <Radio value="agency" label={t('nrmProviders.refer.agency')} />
+                <Radio value="provider" label={t('nrmProviders.refer.provider')} />
+              </Group>
+            </Radio.Group>
             <Group align="flex-end">
-              <Select label={t('nrm.referrals.to')} data={(agencies.data ?? []).filter((a) => a.value !== c.summary?.ownerAgencyId)} value={toAgencyId} onChange={setTo} searchable error={errors.toAgencyId} />
+              <NativeSelect label={t('nrm.referrals.service')} data={[{ value: '', label: '—' }, ...options(t, 'service', SERVICE_TYPES)]} value={serviceType} onChange={(e) => changeService(e.currentTarget.value)} error={fieldErrors.serviceType} />
+              {target === 'agency' ? (
+                <Select label={t('nrm.referrals.to')} data={(agencies.data ?? []).filter((a) => a.value !== c.summary?.ownerAgencyId)} value={toAgencyId} onChange={setTo} searchable error={fieldErrors.toAgencyId} />
+              ) : (
+                <ProviderPicker serviceType={serviceType} value={providerId} onChange={setProviderId} error={fieldErrors.providerId ?? fieldErrors.toAgencyId} />
+              )}
               <NativeSelect label={t('nrm.referrals.purpose')} data={options(t, 'purpose', REFERRAL_PURPOSES)} value={purpose} onChange={(e) => setPurpose(e.currentTarget.value)} />
-              <NativeSelect label={t('nrm.referrals.service')} data={[{ value: '', label: '—' }, ...options(t, 'service', SERVICE_TYPES)]} value={serviceType} onChange={(e) => setServiceType(e.currentTarget.value)} />
               <TextInput label={t('nrm.referrals.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={300} />
             </Group>
-            <Checkbox.Group label={t('nrm.referrals.sections')} value={sections} onChange={setSections} error={errors.sections}>
+            <Checkbox.Group label={t('nrm.referrals.sections')} value={sections} onChange={setSections} error={fieldErrors.sections}>
               <Group mt={4}>{CASE_SECTIONS.map((s) => <Checkbox key={s} value={s} label={codeLabel(t, 'section', s)} />)}</Group>
             </Checkbox.Group>
             <Group><Button type="submit" loading={busy}>{t('nrm.referrals.send')}</Button></Group>
@@ -387,6 +411,43 @@ function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
         </form>
       )}
     </Section>
+  );
+}
+
+/** The server's field messages about a referral to a provider, in the user's language. */
+function referralFieldErrors(t: TFunction, errors: Record<string, string>): Record<string, string> {
+  const out = { ...errors };
+  if (out.providerId === 'no such active provider') out.providerId = t('nrmProviders.error.noSuchProvider');
+  if (out.serviceType?.startsWith('the provider offers')) out.serviceType = t('nrmProviders.error.notOffered');
+  return out;
+}
+
+/** Providers from the directory that offer the service needed (all when none is chosen), those with free places first. */
+function ProviderPicker({ serviceType, value, onChange, error }: { serviceType: string; value: string | null; onChange: (v: string | null) => void; error?: string | undefined }) {
+  const { t } = useTranslation();
+  const q = useQuery({
+    queryKey: [...PROVIDERS_KEY, 'pick', serviceType],
+    queryFn: () => api('GET', withQuery('/providers', { type: serviceType || undefined, limit: 200 }), undefined, page(ProviderView)),
+  });
+  const rank = (p: ProviderView) => (p.capacityFree === null ? 1 : p.capacityFree > 0 ? 0 : 2);
+  const free = (p: ProviderView) =>
+    p.capacityFree === null ? t('nrmProviders.capacityUnknown')
+      : p.capacityFree === 0 ? t('nrmProviders.full')
+        : p.capacityTotal === null ? t('nrmProviders.freeNoTotal', { free: p.capacityFree }) : t('nrmProviders.freeOfTotal', { free: p.capacityFree, total: p.capacityTotal });
+  const data = [...(q.data?.items ?? [])].sort((a, b) => rank(a) - rank(b)).map((p) => ({ value: p.id, label: `${p.name} — ${p.agencyName} · ${free(p)}` }));
+  return (
+    <Select
+      label={t('nrmProviders.refer.providerField')}
+      description={t('nrmProviders.refer.pickHint')}
+      data={data}
+      value={value}
+      onChange={onChange}
+      searchable
+      w={460}
+      error={error ?? (q.error ? errorText(t, q.error) : undefined)}
+      nothingFoundMessage={t('nrmProviders.refer.noneFound')}
+      placeholder={q.data && data.length === 0 ? t('nrmProviders.refer.noneFound') : undefined}
+    />
   );
 }
 

@@ -7,6 +7,7 @@ import { api } from '../../api/client.ts';
 
 export const CASES_KEY = ['nrm', 'cases'];
 export const REFERRALS_KEY = ['nrm', 'referrals'];
+export const PROVIDERS_KEY = ['nrm', 'providers'];
 
 export const useCase = (id: string) => useQuery({ queryKey: [...CASES_KEY, id], queryFn: () => api('GET', `/cases/${id}`, undefined, CaseDetail) });
 export const useQueue = () => useQuery({ queryKey: ['nrm', 'queue'], queryFn: () => api('GET', '/identification/queue', undefined, QueueView) });
