@@ -37,6 +37,8 @@ describe('the providers directory', () => {
     expect(await ids('type=shelter')).toEqual(['Children\'s centre Ganja', 'Women\'s shelter Baku']);
     expect(await ids('type=shelter&minFree=1')).toEqual(['Women\'s shelter Baku']);
     expect(await ids('region=Ganja')).toEqual(['Children\'s centre Ganja', 'Legal aid clinic']);
+    expect(await ids('region=ganja')).toEqual(['Children\'s centre Ganja', 'Legal aid clinic']);
+    expect(await ids('region=Gan')).toEqual([]);
     expect(await ids('type=shelter&age=15')).toEqual(['Children\'s centre Ganja']);
     expect(await ids('type=shelter&sex=male')).toEqual(['Children\'s centre Ganja']);
     expect(await ids('language=en')).toEqual(['Legal aid clinic']);

@@ -33,7 +33,8 @@ export function searchProviders(db: DbOrTx, f: SearchFilters) {
   let q = select(db);
   if (!f.includeInactive) q = q.where('v.active', '=', true);
   if (f.type) q = q.where(sql<boolean>`v.service_types @> ARRAY[${f.type}]::text[]`);
-  if (f.region) q = q.where(sql<boolean>`v.regions @> ARRAY[${f.region}]::text[]`);
+  // Whatever the case it is typed in (the directory is small: no index needed for this).
+  if (f.region) q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM unnest(v.regions) AS g (region) WHERE lower(g.region) = lower(${f.region}))`);
   if (f.language) q = q.where(sql<boolean>`v.languages @> ARRAY[${f.language}]::text[]`);
   if (f.sex) q = q.where(sql<boolean>`v.sexes_served @> ARRAY[${f.sex}]::text[]`);
   if (f.age !== undefined) q = q.where('v.minAge', '<=', f.age).where('v.maxAge', '>=', f.age);
