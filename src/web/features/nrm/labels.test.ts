@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as nrm from '../../../shared/nrm.ts';
 import { translations, type Tree } from '../../i18n/resources.ts';
@@ -47,5 +49,37 @@ describe('labels of the NRM code lists', () => {
 
   it('the list of labels allowed to equal English names only brand names that exist', () => {
     for (const key of SAME_IN_EVERY_LANGUAGE) expect(lookup(translations.en, `nrm.codes.${key}`), key).toBeTypeOf('string');
+  });
+});
+
+describe('labels of the case timeline', () => {
+  /** Every audit action the server writes on a case (reads stay out of the timeline), found in its source. */
+  const written = (() => {
+    const found = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+          for (const m of fs.readFileSync(full, 'utf8').matchAll(/'((?:case|access)\.[a-z_.]+)'/g)) if (!m[1]!.endsWith('.read')) found.add(m[1]!);
+        }
+      }
+    };
+    walk(path.resolve('src/server'));
+    return [...found].sort();
+  })();
+
+  it('finds the actions', () => {
+    expect(written).toEqual(expect.arrayContaining(['case.created', 'case.referral_sent', 'access.grant', 'case.permit_recorded']));
+  });
+
+  it.each(written)('%s has a label in az, ru and en, and az and ru are not English', (action) => {
+    const key = `nrm.timeline.action.${action.replace(/\./g, '_')}`;
+    const en = lookup(translations.en, key);
+    expect(typeof en === 'string' && en.length > 0, `en ${key}`).toBe(true);
+    for (const lang of ['az', 'ru'] as const) {
+      const label = lookup(translations[lang], key);
+      expect(typeof label === 'string' && label.length > 0 && label !== en, `${lang} ${key}`).toBe(true);
+    }
   });
 });
