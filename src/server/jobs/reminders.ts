@@ -13,8 +13,22 @@ const SWEEP_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'permit_expir
 /** No reminder of this kind about the row yet. */
 const notReminded = (kind: 'task_due' | 'referral_overdue' | 'rg_overdue' | 'permit_expiry', alias: 'k' | 'r') => sql<boolean>`NOT EXISTS (SELECT 1 FROM reminders m WHERE m.kind = ${sql.lit(kind)} AND m.subject_id = ${sql.ref(`${alias}.id`)})`;
 
-/** A referral's reminders go to its handler when it has one, else to the receiving agency. */
-const toAgencyUnlessHandled = sql<string | null>`CASE WHEN r.handler_user_id IS NULL THEN r.to_agency_id END`.as('agencyId');
+/**
+ * A referral's reminders go to its handler while the handler can act on them: an active person of
+ * the receiving agency with one of `permissions` (answer referrals; for the reasonable-grounds
+ * target, decide on identification). Otherwise (no handler, disabled, moved to another agency, role
+ * taken away) they go to the receiving agency as a whole.
+ */
+const handlerCanAct = (permissions: readonly string[]) => sql<boolean>`EXISTS (
+  SELECT 1 FROM users hu WHERE hu.id = r.handler_user_id AND hu.agency_id = r.to_agency_id AND hu.disabled_at IS NULL AND NOT hu.is_service_account
+    AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.code = ur.role_code WHERE ur.user_id = hu.id AND ro.permissions && ${[...permissions]}::text[]))`;
+const referralRecipient = (permissions: readonly string[]) =>
+  [
+    sql<string | null>`CASE WHEN ${handlerCanAct(permissions)} THEN r.handler_user_id END`.as('userId'),
+    sql<string | null>`CASE WHEN ${handlerCanAct(permissions)} THEN NULL ELSE r.to_agency_id END`.as('agencyId'),
+  ] as const;
+const ANSWER = ['referral:update:granted', 'referral:update:all'];
+const DECIDE = ['identification:decide'];
 
 /** How long before a task's due time its assignee is reminded. */
 export const TASK_REMINDER_HOURS = 24;
@@ -88,7 +102,7 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
         tx
           .insertInto('reminders')
           .columns(['kind', 'subjectId', 'caseId', 'userId', 'agencyId', 'dueAt'])
-          .expression(unanswered.where('r.answerDueAt', '>=', firstReferral).select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', 'r.handlerUserId', toAgencyUnlessHandled, 'r.answerDueAt']))
+          .expression(unanswered.where('r.answerDueAt', '>=', firstReferral).select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', ...referralRecipient(ANSWER), 'r.answerDueAt']))
           .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
       );
     }
@@ -124,19 +138,25 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
               .where('r.sentAt', '>=', from)
               .where('r.sentAt', '<', until)
               .innerJoin(pairs.as('p'), (j) => j.on(sql<boolean>`p.sent_day = ${sentDay}`))
-              .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', 'r.handlerUserId', toAgencyUnlessHandled, 'p.dueAt']),
+              .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', ...referralRecipient(DECIDE), 'p.dueAt']),
           )
           .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
       );
     }
 
-    // Residence permits running out within the profile's reminder days (current ones: not renewed), to
-    // the case worker responsible, or the owning agency when the case has none.
+    // Residence permits running out within the profile's reminder days: current ones (not renewed),
+    // of a person who is still a victim of the case, on a case whose access no order ended, and not
+    // recorded after they had run out (a past permit is history, not something to renew). To the
+    // case worker responsible while an active person of the owning agency, else to that agency.
     const expiring = tx
       .selectFrom('residencePermits as r')
       .innerJoin('cases as c', 'c.id', 'r.caseId')
       .where('r.expiresOn', '<=', addDays(today, profile.permitExpiryReminderDays))
-      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM residence_permits x WHERE x.renews_id = r.id)`);
+      .where(sql<boolean>`r.expires_on >= (r.created_at AT TIME ZONE ${tz})::date`)
+      .where('c.accessEndedAt', 'is', null)
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM residence_permits x WHERE x.renews_id = r.id)`)
+      .where(sql<boolean>`EXISTS (SELECT 1 FROM case_people cp WHERE cp.case_id = r.case_id AND cp.person_id = r.person_id AND cp.role = 'victim')`);
+    const workerActive = sql<boolean>`EXISTS (SELECT 1 FROM users ou WHERE ou.id = c.owner_user_id AND ou.agency_id = c.owner_agency_id AND ou.disabled_at IS NULL AND NOT ou.is_service_account)`;
     const firstPermit = (await expiring.where(notReminded('permit_expiry', 'r')).select((eb) => eb.fn.min<string | null>('r.expiresOn').as('expiresOn')).executeTakeFirstOrThrow()).expiresOn;
     if (firstPermit) {
       await write(
@@ -150,8 +170,8 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
                 sql.lit('permit_expiry').as('kind'),
                 'r.id',
                 'r.caseId',
-                'c.ownerUserId',
-                sql<string | null>`CASE WHEN c.owner_user_id IS NULL THEN c.owner_agency_id END`.as('agencyId'),
+                sql<string | null>`CASE WHEN ${workerActive} THEN c.owner_user_id END`.as('userId'),
+                sql<string | null>`CASE WHEN ${workerActive} THEN NULL ELSE c.owner_agency_id END`.as('agencyId'),
                 // The end of the expiry day in the profile's time zone.
                 sql<Date>`(r.expires_on::timestamp + interval '23:59:59') AT TIME ZONE ${tz}`.as('dueAt'),
               ]),

@@ -73,7 +73,11 @@ export const PermitBody = z
     renews: z.uuid().optional(),
   })
   .superRefine((b, ctx) => {
+    const valid = (d: string) => z.iso.date().safeParse(d).success;
+    if (valid(b.issuedOn) && b.issuedOn < '2000-01-01') ctx.addIssue({ code: 'custom', path: ['issuedOn'], message: 'not before 2000-01-01' });
+    if (!valid(b.issuedOn) || !valid(b.expiresOn)) return;
     if (b.expiresOn <= b.issuedOn) ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'after the day it was issued' });
+    else if (b.expiresOn > `${Number(b.issuedOn.slice(0, 4)) + 10}${b.issuedOn.slice(4)}`) ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'at most 10 years after the day it was issued' });
   });
 
 export const PermitView = z.object({
@@ -150,6 +154,7 @@ export const WorkingDayChangeBody = z
     reason: Text(300).min(1, 'the decision this comes from, for example "Cabinet of Ministers decision of 1 November 2024"'),
   })
   .superRefine((c, ctx) => {
+    if (!z.iso.date().safeParse(c.day).success) return; // the day's own message says what is wrong
     const weekend = [0, 6].includes(weekday(c.day));
     if (c.working && !weekend) ctx.addIssue({ code: 'custom', path: ['day'], message: 'already a working day of the week: only a Saturday or Sunday can be made a working day' });
     if (!c.working && weekend) ctx.addIssue({ code: 'custom', path: ['day'], message: 'a Saturday or Sunday is already a day off' });

@@ -1,3 +1,4 @@
+import { REFERRAL_PURPOSES } from '../nrm.ts';
 import { z } from 'zod';
 
 export const CreateTaskBody = z.strictObject({
@@ -38,8 +39,11 @@ export const OverdueItem = z.object({
   agencyId: z.uuid(),
   agencyName: z.string(),
   dueAt: z.string(),
-  /** What the caller may reassign from this row: the task (its assignee), the case's case worker. */
+  /** What the caller may reassign from this row: the task (its assignee), the case's case worker, the referral's handler. */
   reassign: z.array(z.enum(['task', 'case_worker', 'referral_handler'])),
+  /** For a referral's rows: its purpose (an identification referral's handler decides on identification) and its handler. */
+  purpose: z.enum(REFERRAL_PURPOSES).optional(),
+  handlerUserId: z.uuid().nullable().optional(),
 });
 export const OverdueView = z.object({
   counts: z.object({ task: z.number().int(), referral: z.number().int(), reasonable_grounds: z.number().int() }),

@@ -140,6 +140,9 @@ describe('the country profile', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(Object.keys(bad.json().error.fields).sort()).toEqual(['workingDayChanges.0.day', 'workingDayChanges.1.day', 'workingDayChanges.2.day', 'workingDayChanges.2.reason', 'workingDayChanges.3.day']);
+    expect(bad.json().error.fields['workingDayChanges.3.day']).toBe('a date as YYYY-MM-DD');
+    const impossible = await call(admin, 'PUT', '/nrm/country-profile', { workingDayChanges: [{ day: '2026-02-30', working: true, reason: 'x' }] });
+    expect(impossible.json().error.fields).toEqual({ 'workingDayChanges.0.day': 'a date as YYYY-MM-DD' });
     const twice = await call(admin, 'PUT', '/nrm/country-profile', { workingDayChanges: [{ day: '2026-12-02', working: false, reason: 'x' }, { day: '2026-12-02', working: false, reason: 'y' }] });
     expect(twice.json().error.fields).toEqual({ 'workingDayChanges.1.day': 'this day is already in the list' });
     expect((await call(worker, 'PUT', '/nrm/country-profile', { workingDayChanges: [] })).statusCode).toBe(403);

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const call = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+const call = (s: Session, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
   t.app.inject({ method, url: `/api/v1${url}`, headers: method === 'GET' ? { cookie: s.cookie } : s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 const today = () => dayIn('Asia/Baku', new Date());
 
@@ -84,6 +84,8 @@ describe('residence permits', () => {
     expect(Object.keys(bad.json().error.fields).sort()).toEqual(['expiresOn', 'extra', 'ground', 'issuedOn']);
     const backwards = await call(worker, 'POST', `/cases/${c.id}/permits`, permit(c.personId, { issuedOn: '2026-05-01', expiresOn: '2026-04-01' }));
     expect(backwards.json().error.fields).toEqual({ expiresOn: 'after the day it was issued' });
+    const ancient = await call(worker, 'POST', `/cases/${c.id}/permits`, permit(c.personId, { issuedOn: '0001-01-01', expiresOn: '9999-12-31' }));
+    expect(ancient.json().error.fields).toEqual({ issuedOn: 'not before 2000-01-01', expiresOn: 'at most 10 years after the day it was issued' });
     const future = await call(worker, 'POST', `/cases/${c.id}/permits`, permit(c.personId, { issuedOn: addDays(today(), 3), expiresOn: addDays(today(), 400) }));
     expect(future.json().error.fields).toEqual({ issuedOn: 'in the future' });
     const family = await call(worker, 'POST', `/cases/${c.id}/permits`, permit(c.familyId));
@@ -117,6 +119,14 @@ describe('residence permits', () => {
     const old = (await call(worker, 'POST', `/cases/${renewedCase.id}/permits`, permit(renewedCase.personId, { expiresOn: addDays(today(), 10) }))).json().id as string;
     await call(worker, 'POST', `/cases/${renewedCase.id}/permits`, permit(renewedCase.personId, { issuedOn: today(), expiresOn: addDays(today(), 400), renews: old }));
 
+    // No reminder for a permit recorded after it ran out (history), nor for a person no longer a victim of the case.
+    const past = await caseWithVictim();
+    await call(worker, 'POST', `/cases/${past.id}/permits`, permit(past.personId, { issuedOn: addDays(today(), -400), expiresOn: addDays(today(), -35) }));
+    const noLonger = await caseWithVictim();
+    await call(worker, 'POST', `/cases/${noLonger.id}/permits`, permit(noLonger.personId, { expiresOn: addDays(today(), 5) }));
+    const casePersonId = (await t.db.selectFrom('casePeople').select('id').where('caseId', '=', noLonger.id).where('personId', '=', noLonger.personId).executeTakeFirstOrThrow()).id;
+    expect((await call(worker, 'PATCH', `/cases/${noLonger.id}/people/${casePersonId}`, { role: 'witness' })).statusCode).toBe(200);
+
     await sweepReminders(t.db);
     const reminders = await t.db.selectFrom('reminders').select(['subjectId', 'userId', 'agencyId', 'dueAt', 'caseId']).where('kind', '=', 'permit_expiry').execute();
     expect(reminders.map((r) => r.subjectId)).toEqual([soon]);
@@ -137,7 +147,8 @@ describe('residence permits', () => {
     const caseNumber = (await t.db.selectFrom('cases').select('caseNumber').where('id', '=', later.id).executeTakeFirstOrThrow()).caseNumber;
     const mail = await t.db.selectFrom('mailOutbox').select(['recipient', 'subject', 'body']).where('kind', '=', 'reminder').orderBy('createdAt', 'desc').executeTakeFirstOrThrow();
     expect(mail.subject).toContain(caseNumber);
-    expect(mail.subject).toMatch(/yaşamaq icazəsinin|residence permit|вид на жительство/);
+    // The test users read English.
+    expect(mail.subject).toContain('A residence permit of a victim in case');
     expect(`${mail.subject}${mail.body}`).not.toMatch(/Karimov|AZ-RP/);
   });
 });

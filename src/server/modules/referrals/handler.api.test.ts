@@ -153,8 +153,44 @@ describe('the handler of an incoming referral', () => {
 
     const overdue = (await call(shelterSupervisor, 'GET', '/oversight/overdue')).json().items as { id: string; kind: string; reassign: string[] }[];
     expect(overdue.find((i) => i.id === unhandled.referralId)).toMatchObject({ kind: 'referral', reassign: ['referral_handler'] });
+    expect(overdue.find((i) => i.id === handled.referralId)).toMatchObject({ purpose: 'services', handlerUserId: alice.id });
     // The sender's supervisor sees it overdue but hands on nothing of another agency.
     const senderView = (await call(ngoSupervisor, 'GET', '/oversight/overdue')).json().items as { id: string; reassign: string[] }[];
     expect(senderView.find((i) => i.id === unhandled.referralId)!.reassign).not.toContain('referral_handler');
+  });
+
+  it('stops getting them once they cannot act: disabled, moved to another agency; the agency gets them instead, and the moved user no longer sees the old ones', async () => {
+    const carol = await user(['case_worker'], shelter);
+    const dave = await user(['case_worker'], shelter);
+    const gone = await referred(shelter, 'services');
+    const moved = await referred(shelter, 'services');
+    await assign(shelterSupervisor, gone.referralId, carol.id);
+    await assign(shelterSupervisor, moved.referralId, dave.id);
+    expect((await call(dave, 'GET', '/reminders')).json().items.map((m: { subjectId: string }) => m.subjectId)).toContain(moved.referralId);
+    await t.db.updateTable('users').set({ disabledAt: new Date() }).where('id', '=', carol.id).execute();
+    const elsewhere = (await makeAgency(t.db, { type: 'ngo' })).id;
+    await t.db.updateTable('users').set({ agencyId: elsewhere }).where('id', '=', dave.id).execute();
+    await t.db.updateTable('referrals').set({ answerDueAt: new Date(Date.now() - 3600_000) }).where('id', 'in', [gone.referralId, moved.referralId]).execute();
+
+    await sweepReminders(t.db);
+    const rows = await t.db.selectFrom('reminders').select(['subjectId', 'userId', 'agencyId']).where('kind', '=', 'referral_overdue').where('subjectId', 'in', [gone.referralId, moved.referralId]).execute();
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(r).toMatchObject({ userId: null, agencyId: shelter });
+    // Dave, now elsewhere, no longer sees the shelter's case numbers among his reminders.
+    const daveNow = await signIn(t.app, (await t.db.selectFrom('users').select('email').where('id', '=', dave.id).executeTakeFirstOrThrow()).email);
+    const his = (await call({ ...daveNow }, 'GET', '/reminders')).json().items.map((m: { caseId: string }) => m.caseId);
+    expect(his).not.toContain(moved.caseId);
+  });
+
+  it('of an identification referral is not whoever accepts it without deciding on identification', async () => {
+    const { referralId } = await referred(authority, 'identification');
+    const accepted = await call(authorityCaseWorker, 'POST', `/referrals/${referralId}/accept`, {});
+    expect(accepted.json()).toMatchObject({ acceptedBy: authorityCaseWorker.id, handlerUserId: null });
+    await t.db.updateTable('referrals').set({ sentAt: new Date(Date.now() - 20 * 86_400_000) }).where('id', '=', referralId).execute();
+    await sweepReminders(t.db);
+    expect(await t.db.selectFrom('reminders').select(['userId', 'agencyId']).where('kind', '=', 'rg_overdue').where('subjectId', '=', referralId).executeTakeFirstOrThrow()).toEqual({ userId: null, agencyId: authority });
+    // An officer who accepts becomes its handler.
+    const other = await referred(authority, 'identification');
+    expect((await call(officer, 'POST', `/referrals/${other.referralId}/accept`, {})).json().handlerUserId).toBe(officer.id);
   });
 });

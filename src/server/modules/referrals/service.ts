@@ -241,13 +241,20 @@ export async function acceptReferral(db: Db, p: Principal, actor: AuditActor, id
     } else {
       caseGrantId = (await grantAccess(tx, actor, CASES, { recordId: r.caseId, grantee: { agencyId: r.toAgencyId }, sections: r.sectionsShared, kind: 'referral', reason: `Referral ${id} accepted` })).grantId;
     }
-    // Who accepts handles it, unless a supervisor already named someone.
+    // Who accepts handles it, unless a supervisor already named someone, or it is an identification
+    // referral and they cannot decide on identification (then its supervisor names the handler).
+    const handlerUserId = r.handlerUserId ?? (r.purpose !== 'identification' || p.permissions.has('identification:decide') ? p.userId : null);
     await tx
       .updateTable('referrals')
-      .set({ status: 'accepted', acceptedAt: now, acceptedBy: p.userId, acceptNote: note ?? null, caseGrantId, handlerUserId: r.handlerUserId ?? p.userId, updatedAt: now })
+      .set({ status: 'accepted', acceptedAt: now, acceptedBy: p.userId, acceptNote: note ?? null, caseGrantId, handlerUserId, updatedAt: now })
       .where('id', '=', id)
       .execute();
-    audit.unshift({ action: 'case.referral_accepted', recordType: 'case', recordId: r.caseId, changes: { referralId: id, status: { old: 'pending', new: 'accepted' }, sections: r.sectionsShared, purpose: r.purpose } });
+    audit.unshift({
+      action: 'case.referral_accepted',
+      recordType: 'case',
+      recordId: r.caseId,
+      changes: { referralId: id, status: { old: 'pending', new: 'accepted' }, sections: r.sectionsShared, purpose: r.purpose, ...(handlerUserId !== r.handlerUserId ? { handlerUserId } : {}) },
+    });
     return { result: await viewOf(tx, p, id), audit };
   });
 }

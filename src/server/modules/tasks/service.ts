@@ -10,6 +10,7 @@ import { calendarFor } from '../../../domain/country-profile.ts';
 import type { CreateTaskBody, OverdueView, ReminderKind, TaskView } from '../../../shared/schemas/tasks.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
+import type { ReferralPurpose } from '../../../shared/nrm.ts';
 import { lockForCaseWrite } from '../cases/service.ts';
 import { isAgencySupervisor } from './reassign.ts';
 
@@ -83,7 +84,7 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
     .$if(mine !== null, (q) => q.where('c.ownerAgencyId', '=', mine!))
     .orderBy('k.dueAt').limit(500).execute();
   const referrals = await db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').innerJoin('agencies as a', 'a.id', 'r.toAgencyId')
-      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.answerDueAt as dueAt', 'r.fromAgencyId', 'c.ownerAgencyId'])
+      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.answerDueAt as dueAt', 'r.fromAgencyId', 'c.ownerAgencyId', 'r.purpose', 'r.handlerUserId'])
       .where('r.status', '=', 'pending').where('r.answerDueAt', '<', sql<Date>`now()`)
     .$if(mine !== null, (q) => q.where((eb) => eb.or([eb('r.fromAgencyId', '=', mine!), eb('r.toAgencyId', '=', mine!)])))
     .orderBy('r.answerDueAt').limit(500).execute();
@@ -91,7 +92,7 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const cal = calendarFor(profile);
   const today = dayIn(profile.timeZone, new Date());
   const waiting = await db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').innerJoin('agencies as a', 'a.id', 'r.toAgencyId')
-      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.sentAt', 'r.fromAgencyId', 'c.ownerAgencyId'])
+      .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.sentAt', 'r.fromAgencyId', 'c.ownerAgencyId', 'r.handlerUserId'])
       .where('r.purpose', '=', 'identification').where('r.status', 'in', ['pending', 'accepted'])
       .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions d WHERE d.case_id = r.case_id AND d.stage = 'reasonable_grounds')`)
     .$if(mine !== null, (q) => q.where((eb) => eb.or([eb('r.fromAgencyId', '=', mine!), eb('r.toAgencyId', '=', mine!)])))
@@ -99,10 +100,10 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const rg = waiting
     .map((r) => ({ ...r, due: identificationDates(profile, cal, { referredOn: dayIn(profile.timeZone, r.sentAt) }).rgDueOn }))
     .filter((r) => today > r.due)
-    .map((r) => ({ kind: 'reasonable_grounds' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: new Date(`${r.due}T23:59:59+04:00`).toISOString(), reassign: [...reassign(r.ownerAgencyId, false), ...handler(r.agencyId)] }));
+    .map((r) => ({ kind: 'reasonable_grounds' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: new Date(`${r.due}T23:59:59+04:00`).toISOString(), reassign: [...reassign(r.ownerAgencyId, false), ...handler(r.agencyId)], purpose: 'identification' as const, handlerUserId: r.handlerUserId }));
   const items = [
     ...tasks.map((r) => ({ kind: 'task' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: reassign(r.agencyId, true) })),
-    ...referrals.map((r) => ({ kind: 'referral' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: [...reassign(r.ownerAgencyId, false), ...handler(r.agencyId)] })),
+    ...referrals.map((r) => ({ kind: 'referral' as const, id: r.id, caseId: r.caseId, caseNumber: r.caseNumber, agencyId: r.agencyId, agencyName: r.agencyName, dueAt: r.dueAt.toISOString(), reassign: [...reassign(r.ownerAgencyId, false), ...handler(r.agencyId)], purpose: r.purpose as ReferralPurpose, handlerUserId: r.handlerUserId })),
     ...rg,
   ].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return { counts: { task: tasks.length, referral: referrals.length, reasonable_grounds: rg.length }, items };
@@ -113,7 +114,17 @@ export async function myReminders(db: Db, p: Principal) {
     .selectFrom('reminders as m')
     .innerJoin('cases as c', 'c.id', 'm.caseId')
     .select(['m.id', 'm.kind', 'm.subjectId', 'm.caseId', 'c.caseNumber', 'm.dueAt', 'm.createdAt', 'm.readAt'])
-    .where((eb) => eb.or([eb('m.userId', '=', p.userId), eb('m.agencyId', '=', p.agencyId)]))
+    // The agency's reminders; the user's own while they still reach the case or the referral (a user
+    // moved to another agency no longer sees the case numbers of the old one).
+    .where((eb) =>
+      eb.or([
+        eb('m.agencyId', '=', p.agencyId),
+        eb.and([
+          eb('m.userId', '=', p.userId),
+          eb.or([visibleFilter(p, 'read', CASES), sql<boolean>`EXISTS (SELECT 1 FROM referrals rf WHERE rf.id = m.subject_id AND rf.to_agency_id = ${p.agencyId})`]),
+        ]),
+      ]),
+    )
     .where('c.accessEndedAt', 'is', null)
     .orderBy('m.createdAt', 'desc')
     .limit(200)

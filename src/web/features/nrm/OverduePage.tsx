@@ -49,7 +49,7 @@ export function OverduePage() {
                   <Group gap="xs">
                     {i.reassign.includes('task') && <ReassignButton caseId={i.caseId} taskId={i.id} what="task" onDone={refresh} />}
                     {i.reassign.includes('case_worker') && <ReassignButton caseId={i.caseId} what="case_worker" onDone={refresh} />}
-                    {i.reassign.includes('referral_handler') && <ReassignButton caseId={i.caseId} referralId={i.id} what={i.kind === 'reasonable_grounds' ? 'identification_handler' : 'referral_handler'} onDone={refresh} />}
+                    {i.reassign.includes('referral_handler') && <ReassignButton caseId={i.caseId} referralId={i.id} what={i.purpose === 'identification' ? 'identification_handler' : 'referral_handler'} currentUserId={i.handlerUserId} onDone={refresh} />}
                   </Group>
                 </Table.Td>
               )}
