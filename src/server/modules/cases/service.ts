@@ -68,11 +68,16 @@ function decideCaseAccess(p: Principal, facts: RecordFacts | undefined, ended: D
 }
 
 /** Writes to the case's own fields are for those who hold it (its agency, its case worker), not for grantees. */
-export async function lockForCaseWrite(tx: Tx, p: Principal, id: string): Promise<CaseAccess> {
-  if (!(await repo.lockCase(tx, id))) throw notFound('Case');
-  const access = await caseAccess(tx, p, id, 'update');
+export async function caseWriteAccess(db: DbOrTx, p: Principal, id: string): Promise<CaseAccess> {
+  const access = await caseAccess(db, p, id, 'update');
   if (access.decision.via === 'granted' || access.decision.via === 'user_grant') throw forbidden('Only the agency that owns the case may change this');
   return access;
+}
+
+/** `caseWriteAccess` with the case row locked for the rest of the transaction. */
+export async function lockForCaseWrite(tx: Tx, p: Principal, id: string): Promise<CaseAccess> {
+  if (!(await repo.lockCase(tx, id))) throw notFound('Case');
+  return caseWriteAccess(tx, p, id);
 }
 
 const accessOf = (p: Principal, r: { ownerAgencyId: string; ownerUserId: string | null }): CaseListItem['access'] => {

@@ -7,7 +7,7 @@ import type { Keys } from '../../crypto/keys.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../errors.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../../shared/nrm.ts';
 import type { DocumentView } from '../../../shared/schemas/case-support.ts';
-import { caseAccess, lockForCaseWrite, type CaseAccess } from '../cases/service.ts';
+import { caseAccess, caseWriteAccess, lockForCaseWrite, type CaseAccess } from '../cases/service.ts';
 import { sniffType } from '../press/source-files.ts';
 import type { BlobStore, DocumentStores } from './store.ts';
 
@@ -137,9 +137,7 @@ export async function uploadDocument(
 
   if (!store) return save({ keyVersion: 1, ciphertext: keys.encryptBytes(content), storage: 'database', storageKey: null });
 
-  const access = await caseAccess(db, p, caseId, 'update');
-  if (access.decision.via === 'granted' || access.decision.via === 'user_grant') throw forbidden('Only the agency that owns the case may change this');
-  if (!mayAddDocuments(p, access)) throw forbidden('You may not add documents to this case');
+  if (!mayAddDocuments(p, await caseWriteAccess(db, p, caseId))) throw forbidden('You may not add documents to this case');
   const id = randomUUID();
   const storageKey = store.keyFor(id);
   try {

@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
@@ -22,9 +22,6 @@ export const permitsQuery = (db: DbOrTx, caseId: string) =>
     .orderBy('r.issuedOn')
     .orderBy('r.createdAt')
     .orderBy('r.id');
-
-/** For the case page's batched read: the same query with the section's condition. */
-export const permitsSectionQuery = (db: DbOrTx, caseId: string, and: Expression<SqlBool>) => permitsQuery(db, caseId).where(and);
 
 export type PermitRow = Awaited<ReturnType<ReturnType<typeof permitsQuery>['execute']>>[number];
 
@@ -63,7 +60,7 @@ export async function recordPermit(db: Db, p: Principal, actor: AuditActor, case
     const victim = await tx.selectFrom('casePeople').select('personId').where('caseId', '=', caseId).where('personId', '=', body.personId).where('role', '=', 'victim').executeTakeFirst();
     if (!victim) throw badRequest('validation_failed', 'Permits are recorded for a victim of this case', { personId: 'not a victim of this case' });
     if (body.renews) {
-      const renewed = (await permitsQuery(tx, caseId).execute()).find((r) => r.id === body.renews);
+      const renewed = await permitsQuery(tx, caseId).where('r.id', '=', body.renews).executeTakeFirst();
       if (!renewed || renewed.personId !== body.personId) throw badRequest('validation_failed', 'Not a permit of this person on this case', { renews: 'not a permit of this person on this case' });
       if (!renewed.current) throw conflict('permit_renewed', 'That permit was already renewed; renew the newest one', { renews: 'already renewed' });
       if (body.expiresOn <= renewed.expiresOn) throw badRequest('validation_failed', 'A renewal runs past the permit it renews', { expiresOn: `after ${renewed.expiresOn}` });
@@ -83,7 +80,7 @@ export async function recordPermit(db: Db, p: Principal, actor: AuditActor, case
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const saved = (await permitsQuery(tx, caseId).execute()).find((r) => r.id === row.id)!;
+    const saved = await permitsQuery(tx, caseId).where('r.id', '=', row.id).executeTakeFirstOrThrow();
     return {
       result: toPermitView(p, profile, saved, today),
       audit: {

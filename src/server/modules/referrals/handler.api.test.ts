@@ -178,7 +178,7 @@ describe('the handler of an incoming referral', () => {
     for (const r of rows) expect(r).toMatchObject({ userId: null, agencyId: shelter });
     // Dave, now elsewhere, no longer sees the shelter's case numbers among his reminders.
     const daveNow = await signIn(t.app, (await t.db.selectFrom('users').select('email').where('id', '=', dave.id).executeTakeFirstOrThrow()).email);
-    const his = (await call({ ...daveNow }, 'GET', '/reminders')).json().items.map((m: { caseId: string }) => m.caseId);
+    const his = (await call(daveNow, 'GET', '/reminders')).json().items.map((m: { caseId: string }) => m.caseId);
     expect(his).not.toContain(moved.caseId);
   });
 

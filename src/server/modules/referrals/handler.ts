@@ -5,7 +5,7 @@ import type { Principal } from '../../access/principal.ts';
 import { conflict } from '../../errors.ts';
 import type { MailSettings } from '../../mail/outbox.ts';
 import type { AssignReferralBody, ReferralView } from '../../../shared/schemas/referrals.ts';
-import { checkAssignee, notify, requireSupervisor } from '../tasks/reassign.ts';
+import { checkAssignee, needsFor, notify, requireSupervisor } from '../tasks/reassign.ts';
 import { lockReferral, refuseUnless, viewOf } from './service.ts';
 
 /**
@@ -21,7 +21,7 @@ export async function assignReferralHandler(db: Db, p: Principal, actor: AuditAc
     const r = await lockReferral(tx, p, id, 'receiver');
     refuseUnless(r, ['pending', 'accepted']);
     if (r.handlerUserId === body.handlerUserId) throw conflict('already_assigned', 'This user handles the referral already', { handlerUserId: 'already the handler' });
-    await checkAssignee(tx, 'handlerUserId', r.toAgencyId, body.handlerUserId, ...(r.purpose === 'identification' ? (['referral_handler', 'identification_handler'] as const) : (['referral_handler'] as const)));
+    await checkAssignee(tx, 'handlerUserId', r.toAgencyId, body.handlerUserId, ...needsFor(r.purpose === 'identification' ? 'identification_handler' : 'referral_handler'));
     await tx.updateTable('referrals').set({ handlerUserId: body.handlerUserId, updatedAt: new Date() }).where('id', '=', id).execute();
     const emailsQueued = await notify(tx, mail, { kind: 'referral_assigned', subjectId: id, caseId: r.caseId, userId: body.handlerUserId, dueAt: r.status === 'pending' ? r.answerDueAt : new Date() });
     return {

@@ -42,6 +42,9 @@ const withPermissions = (tx: Db | Tx) =>
     .select(['u.id', 'u.name', 'u.agencyId', 'u.disabledAt', 'u.isServiceAccount',
       sql<string[]>`ARRAY(SELECT DISTINCT unnest(r.permissions) FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id)`.as('permissions')]);
 
+/** What each kind of work needs: an identification referral's handler answers it and decides on it. */
+export const needsFor = (what: AssignFor): AssignFor[] => (what === 'identification_handler' ? ['referral_handler', 'identification_handler'] : [what]);
+
 const CANNOT: Record<AssignFor, string> = {
   task: 'cannot read the agency\'s cases',
   case_worker: 'cannot work on cases',
@@ -126,7 +129,6 @@ export async function reassignCaseWorker(db: Db, p: Principal, actor: AuditActor
 export async function assignees(db: Db, p: Principal, need: AssignFor): Promise<z.infer<typeof AssigneeView>[]> {
   requireSupervisor(p);
   const rows = await withPermissions(db).where('u.agencyId', '=', p.agencyId).where('u.disabledAt', 'is', null).where('u.isServiceAccount', '=', false).orderBy('u.name').limit(1000).execute();
-  // An identification referral's handler answers it and decides on it.
-  const needs: AssignFor[] = need === 'identification_handler' ? ['referral_handler', 'identification_handler'] : [need];
+  const needs = needsFor(need);
   return rows.filter((u) => needs.every((n) => NEEDS[n].some((perm) => u.permissions.includes(perm)))).map((u) => ({ id: u.id, name: u.name }));
 }
