@@ -55,3 +55,15 @@ describe('derived keys', () => {
     expect(() => keys.decrypt(a)).toThrow();
   });
 });
+
+describe('name blind index', () => {
+  it('is stable for one name key, differs by key and by master key, and holds nothing of the name', () => {
+    const keys = deriveKeys(crypto.randomBytes(32));
+    const token = keys.nameKeyHash('mamedov');
+    expect(keys.nameKeyHash('mamedov')).toBe(token);
+    expect(keys.nameKeyHash('mamedova')).not.toBe(token);
+    expect(deriveKeys(crypto.randomBytes(32)).nameKeyHash('mamedov')).not.toBe(token);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(token.toLowerCase()).not.toContain('mamedov');
+  });
+});

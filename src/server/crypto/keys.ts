@@ -51,6 +51,12 @@ export type Keys = {
   decryptBytes: (sealed: Buffer, aad?: Buffer) => Buffer;
   /** A stable pseudonym for a record in de-identified exports (HMAC under its own key): the same record, the same pseudonym. */
   pseudonym: (kind: string, id: string) => string;
+  /**
+   * A keyed blind index of one name key (`nameKeys` in src/domain/names.ts): the same key, the same
+   * token, under its own derived key. People search and the audit log's searched names compare these,
+   * so neither needs the name itself, and a copy of the database cannot try names without the key.
+   */
+  nameKeyHash: (nameKey: string) => string;
 };
 
 export function deriveKeys(master: Buffer): Keys {
@@ -59,6 +65,7 @@ export function deriveKeys(master: Buffer): Keys {
   const encKey = sub('pathway/field-encryption/v1');
   const fileKey = sub('pathway/file-encryption/v1');
   const pseudonymKey = sub('pathway/export-pseudonym/v1');
+  const nameIndexKey = sub('pathway/name-blind-index/v1');
   const seal = (key: Buffer, plain: Buffer, aad?: Buffer) => {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
@@ -88,5 +95,6 @@ export function deriveKeys(master: Buffer): Keys {
     encryptBytes: (plain, aad) => seal(fileKey, plain, aad),
     pseudonym: (kind, id) => crypto.createHmac('sha256', pseudonymKey).update(`${kind}:${id}`, 'utf8').digest('hex').slice(0, 20),
     decryptBytes: (sealed, aad) => open(fileKey, sealed, aad),
+    nameKeyHash: (nameKey) => crypto.createHmac('sha256', nameIndexKey).update(nameKey, 'utf8').digest('base64url').slice(0, 22),
   };
 }
