@@ -86,12 +86,13 @@ describe('user create', () => {
 describe('user reset-password', () => {
   it('gives a new temporary password, ends sessions and clears a lockout, audited as the CLI', async () => {
     const u = await makeUser(db, { agencyId: agency.id, roles: ['case_worker'] });
-    await db.updateTable('users').set({ failedLogins: 5, lockedUntil: new Date(Date.now() + 3600_000) }).where('id', '=', u.id).execute();
+    await db.insertInto('signInAttempts').values({ userId: u.id, addressKey: '203.0.113.9', failures: 5, lockedUntil: new Date(Date.now() + 3600_000) }).execute();
     const r = await userResetPasswordCommand(db, { email: u.email.toUpperCase() });
     const row = await userByEmail(u.email);
     expect(await verifyPassword(row.passwordHash, r.temporaryPassword)).toBe(true);
     expect(await verifyPassword(row.passwordHash, u.password)).toBe(false);
-    expect(row).toMatchObject({ mustChangePassword: true, failedLogins: 0, lockedUntil: null });
+    expect(row).toMatchObject({ mustChangePassword: true });
+    expect(await db.selectFrom('signInAttempts').select('userId').where('userId', '=', u.id).execute()).toEqual([]);
     expect(await lastAudit()).toMatchObject({ action: 'user.password_reset', via: 'cli', recordId: u.id });
   });
 

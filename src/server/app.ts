@@ -19,6 +19,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { AppError, unauthorized } from './errors.ts';
 import { authenticate, type Authenticated } from './auth/authenticate.ts';
+import { addressKey } from './auth/address.ts';
 import { actorOf } from './access/principal.ts';
 import { auditRead, type AuditActor } from './audit/audit.ts';
 import { authRoutes } from './modules/auth/routes.ts';
@@ -245,7 +246,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  // Per-address limits count an IPv6 client by its /64: one subscriber holds a whole /64.
+  await app.register(fastifyRateLimit, { global: false, keyGenerator: (req) => addressKey(req.ip) });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -269,7 +271,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   app.addHook('preHandler', async (req) => {
-    if (req.url.startsWith('/api/v1/')) req.auth = await authenticate(deps.db, req, deps.config.sessionIdleMinutes);
+    if (req.url.startsWith('/api/v1/')) req.auth = await authenticate(deps.db, req, { idleMinutes: deps.config.sessionIdleMinutes, demo: deps.config.demo });
   });
   // Every use of an API token is in the audit log (what was called and how it ended), beside the
   // entries of whatever the call changed or read, which name the token too.

@@ -58,6 +58,12 @@ describe('sign-in', () => {
     await page.getByRole('button', { name: en.account.menu }).click();
     await page.getByRole('menuitem', { name: en.account.twoFactor }).click();
     await page.getByRole('button', { name: en.totp.setUp }).click();
+    // The current password first: a session alone does not enrol a factor.
+    await textbox(page, en.field.password).fill('not my password');
+    await page.getByRole('button', { name: en.totp.continue }).click();
+    await page.getByRole('alert').waitFor();
+    await textbox(page, en.field.password).fill(PASSWORD);
+    await page.getByRole('button', { name: en.totp.continue }).click();
     await page.getByRole('img', { name: en.totp.qrAlt }).waitFor();
     const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);

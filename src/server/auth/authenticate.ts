@@ -12,25 +12,50 @@ export type Authenticated = { principal: Principal; user: UserWithAccess; csrfTo
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+export type AuthOptions = {
+  /** A session left alone this long ends. */
+  idleMinutes: number;
+  /** Pathway runs in demo mode: only then do demo accounts (published password) work. */
+  demo: boolean;
+};
+
+/**
+ * The user behind a live session or token, or undefined when they may not act now: disabled (or
+ * their agency is), or a demo account while Pathway is not in demo mode. Demo accounts are refused
+ * here, on every request, not only at sign-in: a demo session or token made in demo mode must not
+ * outlive it when the same database is started for real.
+ */
+async function activeUser(db: Db, userId: string, opts: AuthOptions): Promise<UserWithAccess | undefined> {
+  const user = await loadUserWithAccess(db, userId);
+  if (!user || user.disabled || (user.isDemo && !opts.demo)) return undefined;
+  return user;
+}
+
+const liveToken = (db: Db) =>
+  db.selectFrom('apiTokens').select(['id', 'userId', 'lastUsedAt']).where('revokedAt', 'is', null).where('expiresAt', '>', sql<Date>`now()`);
+
+const liveSession = (db: Db, idleMinutes: number) =>
+  db
+    .selectFrom('sessions')
+    .select(['id', 'userId', 'csrfToken', 'lastSeenAt'])
+    .where('revokedAt', 'is', null)
+    .where('expiresAt', '>', sql<Date>`now()`)
+    // A session left alone ends; last_seen_at moves at most every five minutes (below).
+    .where('lastSeenAt', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`);
+
 /**
  * Finds who is calling: a bearer API token, or else the session cookie. A cookie-authenticated write
  * must carry the session's CSRF token in `X-CSRF-Token`. Returns null for an anonymous caller.
  */
-export async function authenticate(db: Db, req: FastifyRequest, idleMinutes: number): Promise<Authenticated | null> {
+export async function authenticate(db: Db, req: FastifyRequest, opts: AuthOptions): Promise<Authenticated | null> {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthorized('The Authorization header must be "Bearer <token>"');
-    const token = await db
-      .selectFrom('apiTokens')
-      .select(['id', 'userId', 'lastUsedAt'])
-      .where('tokenHash', '=', sha256(match[1]))
-      .where('revokedAt', 'is', null)
-      .where('expiresAt', '>', sql<Date>`now()`)
-      .executeTakeFirst();
+    const token = await liveToken(db).where('tokenHash', '=', sha256(match[1])).executeTakeFirst();
     if (!token) throw unauthorized('The API token is unknown, revoked or expired');
-    const user = await loadUserWithAccess(db, token.userId);
-    if (!user || user.disabled) throw unauthorized('The API token is unknown, revoked or expired');
+    const user = await activeUser(db, token.userId, opts);
+    if (!user) throw unauthorized('The API token is unknown, revoked or expired');
     if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
       await db.updateTable('apiTokens').set({ lastUsedAt: new Date() }).where('id', '=', token.id).execute();
     }
@@ -39,18 +64,10 @@ export async function authenticate(db: Db, req: FastifyRequest, idleMinutes: num
 
   const cookie = req.cookies[SESSION_COOKIE];
   if (!cookie) return null;
-  const session = await db
-    .selectFrom('sessions')
-    .select(['id', 'userId', 'csrfToken', 'lastSeenAt'])
-    .where('tokenHash', '=', sha256(cookie))
-    .where('revokedAt', 'is', null)
-    .where('expiresAt', '>', sql<Date>`now()`)
-    // A session left alone ends; last_seen_at moves at most every five minutes (below).
-    .where('lastSeenAt', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .executeTakeFirst();
+  const session = await liveSession(db, opts.idleMinutes).where('tokenHash', '=', sha256(cookie)).executeTakeFirst();
   if (!session) return null;
-  const user = await loadUserWithAccess(db, session.userId);
-  if (!user || user.disabled) return null;
+  const user = await activeUser(db, session.userId, opts);
+  if (!user) return null;
   if (!SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== session.csrfToken) {
     throw new AppError('csrf_failed', 403, 'Missing or wrong X-CSRF-Token header');
   }
@@ -58,6 +75,21 @@ export async function authenticate(db: Db, req: FastifyRequest, idleMinutes: num
     await db.updateTable('sessions').set({ lastSeenAt: new Date() }).where('id', '=', session.id).execute();
   }
   return { principal: toPrincipal(user, 'session', session.id, null), user, csrfToken: session.csrfToken };
+}
+
+/**
+ * Checks again that the caller a principal was made for may still act: their session or token is
+ * live (not signed out, revoked, expired or idle) and the user is active, as `authenticate` would
+ * find on a new request. Answers the user as they are now, or undefined. For long-lived responses
+ * (the live stream), which would otherwise keep the rights of the moment they were opened.
+ */
+export async function recheckCaller(db: Db, p: Principal, opts: AuthOptions): Promise<UserWithAccess | undefined> {
+  const live =
+    p.via === 'token'
+      ? p.tokenId && (await liveToken(db).where('id', '=', p.tokenId).where('userId', '=', p.userId).executeTakeFirst())
+      : p.sessionId && (await liveSession(db, opts.idleMinutes).where('id', '=', p.sessionId).where('userId', '=', p.userId).executeTakeFirst());
+  if (!live) return undefined;
+  return activeUser(db, p.userId, opts);
 }
 
 export function toPrincipal(u: UserWithAccess, via: 'session' | 'token', sessionId: string | null, tokenId: string | null): Principal {

@@ -40,7 +40,8 @@ export async function loadUserWithAccess(db: DbOrTx, userId: string): Promise<Us
       'a.type as agencyType',
       'u.isServiceAccount',
       'u.mustChangePassword',
-      'u.isDemo',
+      // A user of a demo agency is a demo user too, whoever created them.
+      sql<boolean>`u.is_demo OR a.is_demo`.as('isDemo'),
       sql<boolean>`u.totp_enabled_at IS NOT NULL`.as('totpEnabled'),
       sql<boolean>`u.disabled_at IS NOT NULL OR a.disabled_at IS NOT NULL`.as('disabled'),
       sql<string[]>`COALESCE((SELECT array_agg(ur.role_code ORDER BY ur.role_code) FROM user_roles ur WHERE ur.user_id = u.id), '{}')`.as('roles'),

@@ -36,8 +36,6 @@ export interface UsersTable {
   totpSecret: string | null;
   totpEnabledAt: NullableTimestamp;
   totpLastStep: ColumnType<string | null, string | number | null, string | number | null>;
-  failedLogins: Generated<number>;
-  lockedUntil: NullableTimestamp;
   disabledAt: NullableTimestamp;
   lastLoginAt: NullableTimestamp;
   isDemo: Generated<boolean>;
@@ -63,6 +61,15 @@ export interface SessionsTable {
   revokedAt: NullableTimestamp;
   ip: string | null;
   userAgent: string | null;
+}
+
+/** Failed sign-ins of one account from one address (an IPv6 address by its /64). */
+export interface SignInAttemptsTable {
+  userId: string;
+  addressKey: string;
+  failures: Generated<number>;
+  lockedUntil: NullableTimestamp;
+  updatedAt: Timestamp;
 }
 
 export interface ApiTokensTable {
@@ -836,6 +843,7 @@ export interface Database {
   userRoles: UserRolesTable;
   sessions: SessionsTable;
   apiTokens: ApiTokensTable;
+  signInAttempts: SignInAttemptsTable;
   setupTokens: SetupTokensTable;
   accessGrants: AccessGrantsTable;
   auditLog: AuditLogTable;

@@ -42,6 +42,8 @@ export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().m
 export const TotpSetupResponse = z.object({ secret: z.string(), uri: z.string() });
 export const TotpCodeBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 export const TotpDisableBody = z.strictObject({ password: z.string().min(1).max(256) });
+/** Setting up a second factor asks for the current password again. */
+export const TotpSetupBody = z.strictObject({ password: z.string().min(1).max(256) });
 
 export const TokenView = z.object({
   id: z.uuid(),

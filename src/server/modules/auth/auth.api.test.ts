@@ -52,33 +52,76 @@ describe('sign-in', () => {
     expect(unknown.json().error).toMatchObject({ code: 'invalid_credentials', message: wrong.json().error.message });
   });
 
-  it('locks the account after repeated failures, even for the right password, and audits it', async () => {
+  const from = (remoteAddress: string) => (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload, remoteAddress });
+  const errorOf = (r: { statusCode: number; json: () => { error: Record<string, unknown> } }) => {
+    const { requestId: _ignored, ...error } = r.json().error;
+    return { status: r.statusCode, error };
+  };
+
+  it('after repeated failures refuses that address, even the right password, exactly like a wrong one, and audits it', async () => {
     const u = await makeUser(t.db);
-    for (let i = 0; i < 3; i++) expect((await login({ email: u.email, password: 'wrong password!' })).statusCode).toBe(401);
+    const wrong = await login({ email: u.email, password: 'wrong password!' });
+    for (let i = 0; i < 2; i++) expect((await login({ email: u.email, password: 'wrong password!' })).statusCode).toBe(401);
     const locked = await login({ email: u.email, password: PASSWORD });
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json().error.code).toBe('account_locked');
-    expect(await auditActions(u.id)).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.locked_out']);
+    // No 423: a locked account must not be told apart from a wrong password.
+    expect(errorOf(locked)).toEqual(errorOf(wrong));
+    expect(await auditActions(u.id)).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.locked_out', 'auth.login_failed']);
     // The lock ends on its own.
-    await t.db.updateTable('users').set({ lockedUntil: new Date(Date.now() - 1000) }).where('id', '=', u.id).execute();
+    await t.db.updateTable('signInAttempts').set({ lockedUntil: new Date(Date.now() - 1000) }).where('userId', '=', u.id).execute();
     expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
   });
 
-  it('counts guesses sent in parallel: the account still locks', async () => {
+  it('a stranger guessing locks out only their own address: the owner still signs in from theirs', async () => {
     const u = await makeUser(t.db);
-    const results = await Promise.all(Array.from({ length: 12 }, () => login({ email: u.email, password: 'parallel wrong guess' })));
-    expect(results.every((r) => r.statusCode === 401 || r.statusCode === 423)).toBe(true);
-    const row = await t.db.selectFrom('users').select(['lockedUntil']).where('id', '=', u.id).executeTakeFirstOrThrow();
-    expect(row.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
-    expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(423);
+    const stranger = from('198.51.100.7');
+    for (let i = 0; i < 10; i++) expect((await stranger({ email: u.email, password: 'guess guess guess' })).statusCode).toBe(401);
+    expect((await stranger({ email: u.email, password: PASSWORD })).statusCode).toBe(401);
+    // A neighbour in the same IPv6 /64 counts as the same address.
+    const v6 = from('2001:db8:1:2::5');
+    for (let i = 0; i < 3; i++) await v6({ email: u.email, password: 'guess guess guess' });
+    expect((await from('2001:db8:1:2:ffff::9')({ email: u.email, password: PASSWORD })).statusCode).toBe(401);
+    expect((await from('2001:db8:1:3::5')({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
+    expect((await from('192.0.2.44')({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
   });
 
-  it('refuses a disabled user', async () => {
+  it('30 guesses sent at once get no more password checks than allowed (the try is taken atomically)', async () => {
     const u = await makeUser(t.db);
+    const results = await Promise.all(Array.from({ length: 30 }, () => login({ email: u.email, password: 'parallel wrong guess' })));
+    expect(results.every((r) => r.statusCode === 401 && r.json().error.code === 'invalid_credentials')).toBe(true);
+    const judged = await t.db
+      .selectFrom('auditLog')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('recordId', '=', u.id)
+      .where(sql<boolean>`changes->>'reason' = 'wrong_password'`)
+      .executeTakeFirstOrThrow();
+    // Only the allowed three were checked against the password; the rest were refused unjudged.
+    expect(judged.n).toBe(3);
+    const row = await t.db.selectFrom('signInAttempts').select(['lockedUntil', 'failures']).where('userId', '=', u.id).executeTakeFirstOrThrow();
+    expect(row.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(401);
+  });
+
+  it('answers a disabled user\'s right password exactly like a wrong one', async () => {
+    const u = await makeUser(t.db);
+    const wrong = await login({ email: u.email, password: 'not the password' });
     await t.db.updateTable('users').set({ disabledAt: new Date() }).where('id', '=', u.id).execute();
     const res = await login({ email: u.email, password: PASSWORD });
-    expect(res.statusCode).toBe(403);
-    expect(res.json().error.code).toBe('account_disabled');
+    expect(errorOf(res)).toEqual(errorOf(wrong));
+    expect(errorOf(res)).toEqual(errorOf(await login({ email: 'nobody-at-all@example.org', password: PASSWORD })));
+  });
+
+  it('keys per-address rate limits on the IPv6 /64, not the full address', async () => {
+    const limited = await createTestApp({ loginRatePerMinute: 5 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++)
+        codes.push((await limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'x@example.org', password: 'y' }, remoteAddress: `2001:db8:aa:bb::${i + 1}` })).statusCode);
+      expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+      // Another /64 has its own allowance.
+      expect((await limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'x@example.org', password: 'y' }, remoteAddress: '2001:db8:aa:bc::1' })).statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('rate-limits sign-in attempts per address', async () => {
@@ -140,10 +183,11 @@ describe('session, CSRF and sign-out', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
-  it('changes the password: needs the current one, ends the other sessions, and the new one works', async () => {
+  it('changes the password: needs the current one, ends the other sessions and every API token, and the new one works', async () => {
     const u = await makeUser(t.db);
     const a = await signIn(t.app, u.email);
     const b = await signIn(t.app, u.email);
+    const { token } = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: a.headers, payload: { name: 'maybe an intruder\'s', expiresInDays: 30 } })).json();
     const bad = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: a.headers, payload: { currentPassword: 'wrong', newPassword: 'a brand new password' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields).toEqual({ currentPassword: 'wrong password' });
@@ -154,6 +198,8 @@ describe('session, CSRF and sign-out', () => {
     expect(ok.statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: a.cookie } })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: b.cookie } })).statusCode).toBe(401);
+    // API tokens end too: they may have been made by whoever knew the old password.
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
     expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(401);
     expect((await login({ email: u.email, password: 'a brand new password' })).statusCode).toBe(200);
   });
@@ -162,7 +208,7 @@ describe('session, CSRF and sign-out', () => {
 describe('TOTP second factor', () => {
   async function enrol(email: string) {
     const s = await signIn(t.app, email);
-    const setup = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers });
+    const setup = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers, payload: { password: PASSWORD } });
     expect(setup.statusCode).toBe(200);
     const { secret, uri } = setup.json();
     expect(uri).toMatch(/^otpauth:\/\/totp\/Pathway:/);
@@ -206,7 +252,7 @@ describe('TOTP second factor', () => {
       const blocked = await t.app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { cookie: s.cookie } });
       expect(blocked.statusCode).toBe(403);
       expect(blocked.json().error.code).toBe('totp_setup_required');
-      const setup = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers });
+      const setup = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers, payload: { password: PASSWORD } });
       await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/enable', headers: s.headers, payload: { code: totpCode(setup.json().secret) } });
       expect((await t.app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { cookie: s.cookie } })).statusCode).toBe(200);
       const off = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/disable', headers: s.headers, payload: { password: PASSWORD } });
@@ -223,7 +269,26 @@ describe('TOTP second factor', () => {
     const next = totpCode(secret, Date.now() + 30_000);
     const results = await Promise.all(Array.from({ length: 6 }, () => login({ email: u.email, password: PASSWORD, totp: next })));
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
-    expect(results.filter((r) => r.statusCode === 401).every((r) => r.json().error.code === 'invalid_totp')).toBe(true);
+    // The others are refused: a spent code, or (past the allowed tries in a row) like a wrong password.
+    expect(results.filter((r) => r.statusCode === 401).every((r) => ['invalid_totp', 'invalid_credentials'].includes(r.json().error.code))).toBe(true);
+  });
+
+  it('setting up needs the current password: a session alone cannot enrol an intruder\'s factor', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const none = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers });
+    expect(none.statusCode).toBe(400);
+    const missing = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers, payload: {} });
+    expect(missing.statusCode).toBe(400);
+    expect(Object.keys(missing.json().error.fields)).toEqual(['password']);
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers, payload: { password: 'the intruder guesses' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toMatchObject({ code: 'wrong_password', fields: { password: 'wrong password' } });
+    const row = await t.db.selectFrom('users').select(['totpSecret', 'totpEnabledAt']).where('id', '=', u.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ totpSecret: null, totpEnabledAt: null });
+    // Without a started setup, nothing can be enabled either.
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/enable', headers: s.headers, payload: { code: '123456' } })).json().error.code).toBe('totp_not_started');
+    expect(await auditActions(u.id)).toContain('auth.reauth_failed');
   });
 
   it('can be turned off with the password', async () => {
@@ -281,7 +346,7 @@ describe('API tokens', () => {
     const attempts: Array<[string, string, object | undefined]> = [
       ['POST', '/api/v1/auth/tokens', { name: 'forever', expiresInDays: 366 }],
       ['DELETE', `/api/v1/auth/tokens/${tokenInfo.id}`, undefined],
-      ['POST', '/api/v1/me/totp/setup', undefined],
+      ['POST', '/api/v1/me/totp/setup', { password: PASSWORD }],
       ['POST', '/api/v1/me/totp/enable', { code: '123456' }],
       ['POST', '/api/v1/me/totp/disable', { password: PASSWORD }],
       ['POST', '/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'taken over account' }],

@@ -12,6 +12,7 @@ import {
   TokenView,
   TotpCodeBody,
   TotpDisableBody,
+  TotpSetupBody,
   TotpSetupResponse,
   UpdateMeBody,
   UserView,
@@ -20,7 +21,7 @@ import { loadUserWithAccess } from '../../auth/principal-repository.ts';
 import * as auth from './service.ts';
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 423: ErrorBody, 429: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const tags = ['auth'];
 const incomplete = { allowIncomplete: true };
 
@@ -28,7 +29,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.deps;
 
   app.post('/auth/login', {
-    schema: { tags, summary: 'Sign in with e-mail, password and (when set up) a TOTP code', body: LoginBody, response: { 200: LoginResponse, ...errors }, security: [] },
+    schema: { tags, summary: 'Sign in with e-mail, password and (when set up) a TOTP code',
+      description: 'An unknown, disabled or locked-out account answers exactly like a wrong password (401 `invalid_credentials`). Failed tries are counted per account and client address (IPv6 by /64); after too many, that address may not try that account for a while.', body: LoginBody, response: { 200: LoginResponse, ...errors }, security: [] },
     config: { rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req, reply) => {
     const session = await auth.login(db, config, app.keys, req.body, actor(req), { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
@@ -57,7 +59,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/auth/password', {
-    schema: { tags, summary: 'Change the signed-in user\'s password; other sessions end', body: ChangePasswordBody, response: { 200: Ok, ...errors } },
+    schema: { tags, summary: 'Change the signed-in user\'s password; other sessions end and every API token of the user is revoked', body: ChangePasswordBody, response: { 200: Ok, ...errors } },
     config: { ...incomplete, rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req) => {
     const a = requireSession(req);
@@ -84,11 +86,17 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/me/totp/setup', {
-    schema: { tags, summary: 'Start setting up a TOTP second factor: returns the secret and otpauth URI', response: { 200: TotpSetupResponse, ...errors } },
-    config: incomplete,
+    schema: {
+      tags,
+      summary: 'Start setting up a TOTP second factor with the current password: returns the secret and otpauth URI',
+      description: 'The current password is required (400 `wrong_password` naming `password`), so that a session alone cannot enrol a factor.',
+      body: TotpSetupBody,
+      response: { 200: TotpSetupResponse, ...errors },
+    },
+    config: { ...incomplete, rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req) => {
     const a = requireSession(req);
-    return auth.startTotpSetup(db, app.keys, actor(req), a.principal.userId, a.user.email);
+    return auth.startTotpSetup(db, app.keys, actor(req), a.principal.userId, a.user.email, req.body.password);
   });
 
   app.post('/me/totp/enable', {

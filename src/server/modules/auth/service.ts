@@ -6,6 +6,7 @@ import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { loadUserWithAccess, type UserWithAccess } from '../../auth/principal-repository.ts';
 import { newApiToken, randomSecret, sha256 } from '../../auth/tokens.ts';
+import { addressKey } from '../../auth/address.ts';
 import { newTotpSecret, openTotpSecret, sealTotpSecret, totpStep, totpUri } from '../../auth/totp.ts';
 import type { Keys } from '../../crypto/keys.ts';
 import type { UserView } from '../../../shared/schemas/auth.ts';
@@ -36,16 +37,44 @@ export type NewSession = { token: string; csrfToken: string; expiresAt: Date; us
 const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or password');
 
 /**
- * Checks the password (and the TOTP code when the user has one), counting failures: after
- * `loginMaxFailures` in a row the account is locked for `lockoutMinutes`. Failures are audited and
- * committed before the refusal is answered.
+ * Takes one try of `userId` from `address` before its password is checked, in one statement, so
+ * that guesses sent in parallel are all counted before any of them is judged. Answers the tries
+ * taken in a row (this one included) and whether the pair is locked. A lock or a run of failures
+ * ends after `lockoutMinutes`; a success clears the pair (`clearTries`).
+ */
+async function takeTry(db: DbOrTx, userId: string, address: string, lockoutMinutes: number): Promise<{ tries: number; locked: boolean }> {
+  const r = await sql<{ tries: number; locked: boolean }>`
+    INSERT INTO sign_in_attempts AS s (user_id, address_key, failures, locked_until, updated_at)
+    VALUES (${userId}, ${address}, 1, NULL, now())
+    ON CONFLICT (user_id, address_key) DO UPDATE SET
+      failures = CASE WHEN s.locked_until <= now() OR (s.locked_until IS NULL AND s.updated_at < now() - make_interval(mins => ${lockoutMinutes}))
+                      THEN 1 ELSE s.failures + 1 END,
+      locked_until = CASE WHEN s.locked_until <= now() THEN NULL ELSE s.locked_until END,
+      updated_at = now()
+    RETURNING failures AS tries, COALESCE(locked_until > now(), false) AS locked`.execute(db);
+  return r.rows[0]!;
+}
+
+const clearTries = (db: DbOrTx, userId: string, address: string) =>
+  db.deleteFrom('signInAttempts').where('userId', '=', userId).where('addressKey', '=', address).execute();
+
+/**
+ * Checks the password (and the TOTP code when the user has one). Failed tries are counted per
+ * account and client address (an IPv6 address by its /64, see `addressKey`): after
+ * `loginMaxFailures` tries in a row without success, that address may not try that account for
+ * `lockoutMinutes`. So a stranger guessing locks out only themselves, never the owner signing in from
+ * elsewhere. The try is taken before the password is checked, atomically, so parallel guesses get no
+ * more tries than allowed. An unknown, locked or disabled account answers exactly like a wrong
+ * password (same status, body and work), so answers do not tell which accounts exist or are locked.
+ * Failures are audited and committed before the refusal is answered.
  */
 export async function login(db: Db, config: Config, keys: Keys, input: LoginInput, actor: AuditActor, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
   const user = await db
     .selectFrom('users as u')
     .innerJoin('agencies as a', 'a.id', 'u.agencyId')
-    .select(['u.id', 'u.agencyId', 'u.passwordHash', 'u.lockedUntil', 'u.totpSecret', 'u.totpEnabledAt', 'u.totpLastStep', 'u.failedLogins', 'u.isServiceAccount', 'u.isDemo'])
+    .select(['u.id', 'u.agencyId', 'u.passwordHash', 'u.totpSecret', 'u.totpEnabledAt', 'u.totpLastStep', 'u.isServiceAccount'])
     .select(sql<boolean>`u.disabled_at IS NOT NULL OR a.disabled_at IS NOT NULL`.as('disabled'))
+    .select(sql<boolean>`u.is_demo OR a.is_demo`.as('isDemo'))
     .where(sql`lower(u.email)`, '=', input.email.toLowerCase())
     .executeTakeFirst();
   if (!user || user.isServiceAccount || !user.passwordHash) {
@@ -54,38 +83,54 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     throw invalid();
   }
   const who: AuditActor = { ...actor, userId: user.id, agencyId: user.agencyId };
-  if (user.lockedUntil && user.lockedUntil > new Date()) {
-    const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
-    throw new AppError('account_locked', 423, `Too many failed sign-ins: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`);
-  }
+  const address = addressKey(meta.ip);
+  const { tries, locked } = await takeTry(db, user.id, address, config.lockoutMinutes);
   const fail = async (reason: string, error: AppError) => {
     await auditedTransaction(db, who, async (tx) => {
-      // Counted in the database, so guesses sent in parallel add up instead of overwriting each other.
-      const { failedLogins: failures } = await tx
-        .updateTable('users')
-        .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
-        .where('id', '=', user.id)
-        .returning('failedLogins')
-        .executeTakeFirstOrThrow();
-      const lock = failures >= config.loginMaxFailures;
-      if (lock) {
-        await tx
-          .updateTable('users')
-          .set({ failedLogins: 0, lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
-          .where('id', '=', user.id)
-          .execute();
-      }
+      // The last allowed try failed: this address may not try this account for a while. (Not when a
+      // success in between cleared the tries.)
+      const lock =
+        tries >= config.loginMaxFailures &&
+        Number(
+          (
+            await tx
+              .updateTable('signInAttempts')
+              .set({ lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
+              .where('userId', '=', user.id)
+              .where('addressKey', '=', address)
+              .where('failures', '>=', config.loginMaxFailures)
+              .where('lockedUntil', 'is', null)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) === 1;
       return { result: null, audit: { action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason } } };
     });
     throw error;
   };
+  if (locked || tries > config.loginMaxFailures) {
+    // The password is not checked at all, but the same work is done so that timing tells nothing.
+    await verifyPassword(await decoyHash(), input.password);
+    await auditedTransaction(db, who, async () => ({ result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason: 'locked' } } }));
+    throw invalid();
+  }
   if (!(await verifyPassword(user.passwordHash, input.password))) return fail('wrong_password', invalid());
+  // Answered like a wrong password: the right password of a disabled account must not show it exists.
+  if (user.disabled) return fail('account_disabled', invalid());
   // Demo accounts have a published password: they work only while Pathway runs in demo mode.
   if (user.isDemo && !config.demo) throw new AppError('demo_account', 403, 'Demo accounts work only in demo mode (npm run demo)');
-  if (user.disabled) throw new AppError('account_disabled', 403, 'This account is disabled');
   let step: number | null = null;
   if (user.totpEnabledAt && user.totpSecret) {
-    if (!input.totp) throw new AppError('totp_required', 401, 'Enter the six-digit code from your authenticator app', { totp: 'required' });
+    if (!input.totp) {
+      // The right password without the code is not a guess: give the try back.
+      await db
+        .updateTable('signInAttempts')
+        .set((eb) => ({ failures: eb('failures', '-', 1) }))
+        .where('userId', '=', user.id)
+        .where('addressKey', '=', address)
+        .where('failures', '>', 0)
+        .execute();
+      throw new AppError('totp_required', 401, 'Enter the six-digit code from your authenticator app', { totp: 'required' });
+    }
     step = totpStep(openTotpSecret(keys, user.totpSecret), input.totp);
     if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep)))
       return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }));
@@ -95,11 +140,12 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     // A TOTP step is spent once: of two sign-ins racing with the same code, one updates the row.
     let q = tx
       .updateTable('users')
-      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date(), ...(spent !== null ? { totpLastStep: spent } : {}) })
+      .set({ lastLoginAt: new Date(), ...(spent !== null ? { totpLastStep: spent } : {}) })
       .where('id', '=', user.id);
     if (spent !== null) q = q.where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', String(spent))]));
     const updated = await q.executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason: 'totp_replayed' } } };
+    await clearTries(tx, user.id, address);
     const session = await createSession(tx, config, user.id, meta);
     const loaded = await loadUserWithAccess(tx, user.id);
     if (!loaded) throw invalid();
@@ -162,9 +208,10 @@ export async function changePassword(db: Db, actor: AuditActor, userId: string, 
   const passwordHash = await hashPassword(next);
   await auditedTransaction(db, actor, async (tx) => {
     await tx.updateTable('users').set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: false, updatedAt: new Date() }).where('id', '=', userId).execute();
-    // Other sessions may belong to whoever knew the old password.
-    await revokeAllSessions(tx, userId, sessionId);
-    return { result: null, audit: { action: 'auth.password_changed', recordType: 'user', recordId: userId, changes: { passwordHash: { changed: true } } } };
+    // Other sessions and every API token may belong to whoever knew the old password.
+    const sessionsEnded = await revokeAllSessions(tx, userId, sessionId);
+    const tokensRevoked = await revokeAllTokens(tx, userId);
+    return { result: null, audit: { action: 'auth.password_changed', recordType: 'user', recordId: userId, changes: { passwordHash: { changed: true }, sessionsEnded, tokensRevoked } } };
   });
 }
 
@@ -183,8 +230,16 @@ export async function updateProfile(db: Db, actor: AuditActor, userId: string, p
 
 // --- TOTP -----------------------------------------------------------------------------------------
 
-export async function startTotpSetup(db: Db, keys: Keys, actor: AuditActor, userId: string, email: string) {
-  const current = await db.selectFrom('users').select(['totpEnabledAt']).where('id', '=', userId).executeTakeFirstOrThrow();
+/**
+ * Starts setting up a second factor. The current password is asked again: whoever holds only a
+ * session (a stolen cookie, an unlocked screen) must not enrol their own factor and lock the owner out.
+ */
+export async function startTotpSetup(db: Db, keys: Keys, actor: AuditActor, userId: string, email: string, password: string) {
+  const current = await db.selectFrom('users').select(['totpEnabledAt', 'passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(current.passwordHash, password))) {
+    await auditedTransaction(db, actor, async () => ({ result: null, audit: { action: 'auth.reauth_failed', recordType: 'user', recordId: userId, changes: { purpose: 'totp_setup' } } }));
+    throw badRequest('wrong_password', 'The password is wrong', { password: 'wrong password' });
+  }
   if (current.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up; turn it off first');
   const secret = newTotpSecret();
   await auditedTransaction(db, actor, async (tx) => {

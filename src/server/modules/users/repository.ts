@@ -14,7 +14,8 @@ const userColumns = (db: DbOrTx) =>
       'u.agencyId',
       'a.name as agencyName',
       'u.isServiceAccount',
-      'u.lockedUntil',
+      // Locked out from at least one address (failed sign-ins are counted per account and address).
+      sql<Date | null>`(SELECT max(s.locked_until) FROM sign_in_attempts s WHERE s.user_id = u.id AND s.locked_until > now())`.as('lockedUntil'),
       'u.lastLoginAt',
       'u.createdAt',
       'u.isDemo',

@@ -32,8 +32,9 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/users', { schema: { tags, summary: 'Create a user or service account', body: CreateUserBody, response: { 201: CreatedUser, ...errors } } }, async (req, reply) => {
-    admin(req);
-    return reply.status(201).send(await users.createUser(db, actor(req), req.body));
+    const a = admin(req);
+    // What a demo administrator creates is demo too: it ends with demo mode.
+    return reply.status(201).send(await users.createUser(db, actor(req), { ...req.body, isDemo: a.user.isDemo }));
   });
 
   app.get('/users/:id', { schema: { tags, summary: 'One user', params: IdParams, response: { 200: AdminUserView, ...errors } } }, async (req) => {

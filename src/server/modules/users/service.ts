@@ -127,13 +127,12 @@ export async function resetPassword(db: Db, actor: AuditActor, id: string, reset
         passwordHash,
         passwordChangedAt: new Date(),
         mustChangePassword: true,
-        failedLogins: 0,
-        lockedUntil: null,
         updatedAt: new Date(),
         ...(resetTotp ? { totpSecret: null, totpEnabledAt: null, totpLastStep: null } : {}),
       })
       .where('id', '=', id)
       .execute();
+    await tx.deleteFrom('signInAttempts').where('userId', '=', id).execute();
     // A reset answers a suspected break-in: whatever the intruder made with the account ends too.
     await revokeAllSessions(tx, id);
     const tokensRevoked = await revokeAllTokens(tx, id);

@@ -57,7 +57,7 @@ describe('users administration', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().disabled).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } })).statusCode).toBe(401);
     await req('PATCH', `/api/v1/users/${u.id}`, { disabled: false });
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } })).statusCode).toBe(200);
     const changes = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'user.updated').where('recordId', '=', u.id).orderBy('seq').execute();
@@ -81,7 +81,9 @@ describe('users administration', () => {
     const u = await makeUser(t.db);
     const s = await signIn(t.app, u.email);
     const { token } = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: 'made by an intruder', expiresInDays: 300 } })).json();
-    await t.db.updateTable('users').set({ lockedUntil: new Date(Date.now() + 600_000), totpSecret: 'JBSWY3DPEHPK3PXP', totpEnabledAt: new Date() }).where('id', '=', u.id).execute();
+    await t.db.updateTable('users').set({ totpSecret: 'JBSWY3DPEHPK3PXP', totpEnabledAt: new Date() }).where('id', '=', u.id).execute();
+    await t.db.insertInto('signInAttempts').values({ userId: u.id, addressKey: '127.0.0.1', failures: 5, lockedUntil: new Date(Date.now() + 600_000) }).execute();
+    expect((await req('GET', `/api/v1/users/${u.id}`)).json().lockedUntil).not.toBeNull();
     const res = await req('POST', `/api/v1/users/${u.id}/reset-password`, { resetTotp: true });
     expect(res.statusCode).toBe(200);
     const { temporaryPassword } = res.json();
@@ -168,7 +170,7 @@ describe('agencies and roles', () => {
     const u = await makeUser(t.db, { agencyId: agency.id });
     const renamed = await req('PATCH', `/api/v1/agencies/${agency.id}`, { name: 'Baku Shelter No. 1', disabled: true });
     expect(renamed.json()).toMatchObject({ name: 'Baku Shelter No. 1', disabled: true, userCount: 1 });
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } })).statusCode).toBe(401);
     const badType = await req('POST', '/api/v1/agencies', { name: 'X', type: 'bank' });
     expect(badType.json().error.fields).toHaveProperty('type');
   });

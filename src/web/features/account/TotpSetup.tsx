@@ -1,20 +1,25 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Button, Code, Group, Image, Loader, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { z } from 'zod';
+import { Button, Code, Group, Image, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import QRCode from 'qrcode';
 import { useTranslation } from 'react-i18next';
-import { TotpCodeBody, TotpSetupResponse } from '../../../shared/schemas/auth.ts';
+import { TotpCodeBody, TotpSetupBody, TotpSetupResponse } from '../../../shared/schemas/auth.ts';
 import { api } from '../../api/client.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 
-/** Starts TOTP setup, shows the QR code and the secret, and confirms with a first code. */
+/**
+ * Starts TOTP setup with the current password (a session alone may not enrol a factor), shows the
+ * QR code and the secret, and confirms with a first code.
+ */
 export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
   const { t } = useTranslation();
-  const start = useMutation({ mutationFn: () => api('POST', '/me/totp/setup', undefined, TotpSetupResponse) });
+  const [password, setPassword] = useState('');
+  const [setup, setSetup] = useState<z.infer<typeof TotpSetupResponse> | null>(null);
+  const started = useFormSubmit();
   const [qr, setQr] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const { errors, error, busy, submit } = useFormSubmit();
-  const uri = start.data?.uri;
+  const uri = setup?.uri;
 
   useEffect(() => {
     if (!uri) return;
@@ -23,14 +28,13 @@ export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
     return () => { live = false; };
   }, [uri]);
 
-  // Each call makes a new secret: start once, even when React runs effects twice in development.
-  const started = useRef(false);
-  const { mutate } = start;
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    mutate();
-  }, [mutate]);
+  const start = async (e: FormEvent) => {
+    e.preventDefault();
+    await started.submit(TotpSetupBody, { password }, async (data) => {
+      setSetup(await api('POST', '/me/totp/setup', data, TotpSetupResponse));
+      setPassword('');
+    });
+  };
 
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
@@ -40,8 +44,25 @@ export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
     });
   };
 
-  if (start.isError) return <ErrorAlert error={start.error} />;
-  if (!start.data) return <Loader aria-label={t('common.loading')} />;
+  if (!setup) {
+    return (
+      <form onSubmit={(e) => void start(e)} noValidate>
+        <Stack maw={480}>
+          <ErrorAlert error={started.error} />
+          <PasswordInput
+            label={t('field.password')}
+            description={t('totp.passwordHelp')}
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={started.errors.password}
+            required
+          />
+          <Group><Button type="submit" loading={started.busy}>{t('totp.continue')}</Button></Group>
+        </Stack>
+      </form>
+    );
+  }
 
   return (
     <Stack>
@@ -50,7 +71,7 @@ export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
         {qr ? <Image src={qr} w={220} h={220} alt={t('totp.qrAlt')} radius="sm" /> : <Loader />}
         <Stack gap={4} maw={320}>
           <Text size="sm" fw={500}>{t('totp.manual')}</Text>
-          <Code data-testid="totp-secret" style={{ wordBreak: 'break-all', fontSize: 14 }} block>{start.data.secret}</Code>
+          <Code data-testid="totp-secret" style={{ wordBreak: 'break-all', fontSize: 14 }} block>{setup.secret}</Code>
         </Stack>
       </Group>
       <form onSubmit={(e) => void confirm(e)} noValidate>
