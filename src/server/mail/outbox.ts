@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { ESCALATION_PERMISSIONS } from '../modules/contacts/policy.ts';
 import type { Tx } from '../db/database.ts';
 import type { Config } from '../config.ts';
 
@@ -46,7 +47,15 @@ export async function escalationRecipients(tx: Tx, ownerAgencyId: string, alerte
           eb('u.agencyId', '=', ownerAgencyId),
           sql<boolean>`EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id AND 'contacts:supervise' = ANY (r.permissions))`,
         ]),
-        ...(police.length ? [eb('u.agencyId', 'in', police)] : []),
+        // The police who answer escalations (investigators), not everyone in the agency.
+        ...(police.length
+          ? [
+              eb.and([
+                eb('u.agencyId', 'in', police),
+                sql<boolean>`EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id AND r.permissions && ${sql.val([...ESCALATION_PERMISSIONS])}::text[])`,
+              ]),
+            ]
+          : []),
       ]),
     )
     .orderBy('u.email')

@@ -22,7 +22,7 @@ import type {
 } from '../../../shared/schemas/contacts.ts';
 import { evaluate } from '../screening/service.ts';
 import { contactorFingerprint } from './contactor.ts';
-import { CONTACTS } from './policy.ts';
+import { CONTACTS, mayAnswerEscalations } from './policy.ts';
 import * as repo from './repository.ts';
 import { contactReleased, followContact } from '../operators/service.ts';
 import { enqueueEscalationMail, type MailSettings } from '../../mail/outbox.ts';
@@ -289,11 +289,14 @@ export async function escalate(db: Db, p: Principal, actor: AuditActor, id: stri
   });
 }
 
-/** A user of an alerted agency acknowledges the alert; the time from alert to acknowledgement is kept. */
+/**
+ * One who answers escalations in an alerted agency (`mayAnswerEscalations`), or who may update the
+ * contact, acknowledges the alert; the time from alert to acknowledgement is kept.
+ */
 export async function acknowledge(db: Db, p: Principal, actor: AuditActor, contactId: string, escalationId: string) {
   return auditedTransaction(db, actor, async (tx) => {
     const e = await tx.selectFrom('contactEscalations').selectAll().where('id', '=', escalationId).where('contactId', '=', contactId).forUpdate().executeTakeFirst();
-    if (!e || !(e.alertedAgencyIds.includes(p.agencyId) || (await repo.findContact(tx, p, contactId, 'update')))) throw notFound('Escalation');
+    if (!e || !((e.alertedAgencyIds.includes(p.agencyId) && mayAnswerEscalations(p)) || (await repo.findContact(tx, p, contactId, 'update')))) throw notFound('Escalation');
     if (e.acknowledgedAt) throw conflict('already_acknowledged', 'This escalation was acknowledged already');
     const now = new Date();
     await tx.updateTable('contactEscalations').set({ acknowledgedAt: now, acknowledgedBy: p.userId }).where('id', '=', escalationId).execute();

@@ -5,10 +5,11 @@ import { scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import type { LiveEvent } from '../../live/hub.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
+import { mayAnswerEscalations } from './policy.ts';
 
 /** The live rule, same as the list's: a contact event goes to those who may read the contact; an escalation to the alerted agencies. */
 export function mayHear(p: Principal, e: LiveEvent): boolean {
-  if (e.type === 'escalation') return e.alertedAgencyIds.includes(p.agencyId);
+  if (e.type === 'escalation') return e.alertedAgencyIds.includes(p.agencyId) && mayAnswerEscalations(p);
   // An operator's state: to themselves and to their agency's supervisors.
   if (e.type === 'operator_state') return e.userId === p.userId || (e.agencyId === p.agencyId && p.permissions.has('contacts:supervise'));
   const scopes = scopesFor(p, 'contact', 'read');

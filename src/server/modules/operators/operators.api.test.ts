@@ -229,6 +229,34 @@ describe('escalation alerts and the e-mail outbox', () => {
     expect((await call(sup, 'GET', '/escalations?open=maybe')).json().error.fields).toEqual({ open: expect.any(String) });
   });
 
+  it('only those who answer escalations read and acknowledge them: not an analyst or auditor of the alerted agency', async () => {
+    const id = await waiting();
+    await call(op, 'POST', `/contacts/${id}/accept`);
+    await call(op, 'PUT', `/contacts/${id}/form`, form);
+    const e = (await call(op, 'POST', `/contacts/${id}/escalations`, { reason: 'Held at the bus station, phone taken' })).json();
+    const auditor = await user(['auditor'], hotline);
+    const policeAnalyst = await user(['analyst'], policeAgency);
+    for (const s of [analyst, auditor, policeAnalyst]) {
+      const list = await call(s, 'GET', '/escalations');
+      expect(list.statusCode).toBe(403);
+      expect(list.body).not.toContain('bus station');
+      expect((await call(s, 'GET', '/escalations?open=true')).statusCode).toBe(403);
+      const ack = await call(s, 'POST', `/contacts/${id}/escalations/${e.id}/acknowledge`);
+      expect(ack.statusCode).toBe(404);
+    }
+    expect((await t.db.selectFrom('contactEscalations').select('acknowledgedAt').where('id', '=', e.id).executeTakeFirstOrThrow()).acknowledgedAt).toBeNull();
+    // The e-mail alert goes to the police who answer it, not to everyone of the police agency.
+    const mailed = await t.db.selectFrom('mailOutbox').select('recipient').where('recordId', '=', e.id).execute();
+    expect(mailed.map((m) => m.recipient)).not.toContain(policeAnalyst.email);
+    // Operators, supervisors and the police read it; an operator of the agency acknowledges it.
+    for (const s of [op2, sup, police]) {
+      const list = await call(s, 'GET', '/escalations?open=true');
+      expect(list.statusCode).toBe(200);
+      expect(list.json().items.find((x: { id: string }) => x.id === e.id)).toMatchObject({ reason: 'Held at the bus station, phone taken' });
+    }
+    expect((await call(op2, 'POST', `/contacts/${id}/escalations/${e.id}/acknowledge`)).statusCode).toBe(200);
+  });
+
   it('retries an e-mail the SMTP server refuses, and keeps the error', async () => {
     refuse = true;
     const id = await waiting();

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { OperatorState } from '../../../shared/schemas/operators.ts';
+import type { Principal } from '../../access/principal.ts';
+import { mayAnswerEscalations } from '../contacts/policy.ts';
 
 export const findState = (db: DbOrTx, userId: string) =>
   db.selectFrom('operatorStates').select(['userId', 'agencyId', 'state', 'since', 'contactId']).where('userId', '=', userId).executeTakeFirst();
@@ -88,15 +90,21 @@ export async function startOfDay(db: DbOrTx, timeZone: string): Promise<Date> {
   return r.rows[0]!.start;
 }
 
-/** Escalations that alerted the agency: the open ones, and (unless `openOnly`) those of the last 24 hours. */
-export function escalationsFor(db: DbOrTx, agencyId: string, openOnly: boolean) {
+/**
+ * Escalations the principal may answer: those that alerted their agency, and only when their roles
+ * answer escalations (`mayAnswerEscalations`; others get none, whatever calls this). The open ones,
+ * and (unless `openOnly`) those of the last 24 hours.
+ */
+export function escalationsFor(db: DbOrTx, p: Principal, openOnly: boolean) {
+  const agencyId = p.agencyId;
   let q = db
     .selectFrom('contactEscalations as x')
     .innerJoin('contacts as c', 'c.id', 'x.contactId')
     .innerJoin('users as cb', 'cb.id', 'x.createdBy')
     .leftJoin('users as ab', 'ab.id', 'x.acknowledgedBy')
     .select(['x.id', 'x.contactId', 'x.reason', 'c.region', 'c.channel', 'x.createdAt', 'cb.name as createdByName', 'x.alertedAt', 'x.acknowledgedAt', 'ab.name as acknowledgedByName'])
-    .where(sql<boolean>`${agencyId}::uuid = ANY (x.alerted_agency_ids)`);
+    .where(sql<boolean>`${agencyId}::uuid = ANY (x.alerted_agency_ids)`)
+    .where(sql<boolean>`${mayAnswerEscalations(p)}::boolean`);
   q = openOnly
     ? q.where('x.acknowledgedAt', 'is', null)
     : q.where((eb) => eb.or([eb('x.acknowledgedAt', 'is', null), eb('x.createdAt', '>=', sql<Date>`now() - interval '24 hours'`)]));

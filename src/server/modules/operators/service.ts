@@ -4,6 +4,7 @@ import { requirePermission } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { conflict, forbidden } from '../../errors.ts';
 import type { EscalationAlert, OperatorState, OperatorStateView, QueueItem, SupervisorOverview } from '../../../shared/schemas/operators.ts';
+import { mayAnswerEscalations } from '../contacts/policy.ts';
 import * as repo from './repository.ts';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -115,9 +116,10 @@ function alert(r: Awaited<ReturnType<typeof repo.escalationsFor>>[number]): Esca
   };
 }
 
-/** Escalations that alerted the caller's agency (the hotline's supervisors, the region's police). */
+/** Escalations that alerted the caller's agency (the hotline's operators and supervisors, the region's police). */
 export async function escalationAlerts(db: Db, p: Principal, openOnly: boolean): Promise<EscalationAlert[]> {
-  return (await repo.escalationsFor(db, p.agencyId, openOnly)).map(alert);
+  if (!mayAnswerEscalations(p)) throw forbidden('Only those who answer escalations (hotline operators and supervisors, the police) read them');
+  return (await repo.escalationsFor(db, p, openOnly)).map(alert);
 }
 
 /** The shift supervisor's view of their agency's hotline: operators, queue, abandoned, today's numbers, escalations. */
@@ -129,7 +131,7 @@ export async function overview(db: Db, p: Principal, timeZone: string): Promise<
     repo.openContacts(db, p.agencyId),
     repo.abandonedSince(db, p.agencyId, since),
     repo.todayCounts(db, p.agencyId, since),
-    repo.escalationsFor(db, p.agencyId, false),
+    repo.escalationsFor(db, p, false),
   ]);
   const now = Date.now();
   const alerts = escalations.map(alert);
