@@ -5,7 +5,13 @@ export const LIVE_CHANNEL = 'pathway_live';
 export type LiveEvent =
   | { type: 'contact'; id: string; status: string; channel: string; urgency: string; ownerAgencyId: string; assignedUserId: string | null; receivedAt: string }
   | { type: 'escalation'; id: string; contactId: string; region: string | null; ownerAgencyId: string; alertedAgencyIds: string[]; createdAt: string; acknowledgedAt: string | null }
-  | { type: 'operator_state'; userId: string; agencyId: string; state: string; contactId: string | null; since: string };
+  | { type: 'operator_state'; userId: string; agencyId: string; state: string; contactId: string | null; since: string }
+  /**
+   * Sent by database triggers (migration 0094) when something may end or change a caller's access:
+   * a session or token revoked, a user disabled, moved, given a new password or roles (`userId`), an
+   * agency disabled (`agencyId`), a role's permissions changed (neither: everyone). Never sent to clients.
+   */
+  | { type: 'access_changed'; userId: string | null; agencyId: string | null };
 
 type Listener = (e: LiveEvent) => void;
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
+import { RECHECK_MS } from './stream.ts';
 import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 
 const SECRET = 'generic-webhook-secret-0123456789';
@@ -35,9 +36,12 @@ afterAll(async () => {
 type Received = { event: string; data: Record<string, unknown>; at: number };
 
 /** An SSE client that collects events until closed. */
-function connect(s: Session): Promise<{ events: Received[]; next: (pred: (e: Received) => boolean, ms?: number) => Promise<Received>; close: () => void; status: number }> {
+type Stream = { events: Received[]; next: (pred: (e: Received) => boolean, ms?: number) => Promise<Received>; close: () => void; status: number; ended: Promise<void> };
+function connect(s: Session | { token: string }): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/api/v1/contacts/stream`, { headers: { cookie: s.cookie } }, (res) => {
+    const headers = 'token' in s ? { authorization: `Bearer ${s.token}` } : { cookie: s.cookie };
+    const req = http.get(`${base}/api/v1/contacts/stream`, { headers }, (res) => {
+      const ended = new Promise<void>((done) => res.on('close', () => done()));
       const events: Received[] = [];
       const waiters: { pred: (e: Received) => boolean; done: (e: Received) => void }[] = [];
       let buf = '';
@@ -66,7 +70,7 @@ function connect(s: Session): Promise<{ events: Received[]; next: (pred: (e: Rec
           const timer = setTimeout(() => fail(new Error(`no matching event within ${ms} ms; got ${JSON.stringify(events)}`)), ms);
           waiters.push({ pred, done: (e) => { clearTimeout(timer); ok(e); } });
         });
-      resolve({ events, next, close: () => req.destroy(), status: res.statusCode ?? 0 });
+      resolve({ events, next, close: () => req.destroy(), status: res.statusCode ?? 0, ended });
     });
     req.on('error', reject);
   });
@@ -118,5 +122,96 @@ describe('the live queue', () => {
   it('needs a signed-in user', async () => {
     const res = await fetch(`${base}/api/v1/contacts/stream`);
     expect(res.status).toBe(401);
+  });
+});
+
+describe('a stream ends with its caller\'s access', () => {
+  let admin: Session;
+  beforeAll(async () => {
+    admin = await signIn(t.app, (await makeUser(t.db, { roles: ['administrator'] })).email);
+  });
+  const operator = async () => {
+    const u = await makeUser(t.db, { roles: ['operator'], agencyId: agency });
+    return { ...u, session: await signIn(t.app, u.email) };
+  };
+  const tokenOf = async (s: Session) =>
+    (await t.app.inject({ method: 'POST', url: '/api/v1/auth/tokens', headers: s.headers, payload: { name: 'console', expiresInDays: 5 } })).json() as { token: string; tokenInfo: { id: string } };
+  const newContact = async () => (await webhook(other, { id: `ev-${crypto.randomUUID()}`, type: 'message', channel: 'sms', from: `+99450${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`, body: 'hi' })).json().contactId as string;
+
+  /** Opens a stream, does `act`, and expects the stream to end at once and hear nothing after. */
+  async function endsOn(open: Stream, act: () => Promise<unknown>, reason = 'access_ended') {
+    await open.next((e) => e.event === 'ready');
+    const before = await newContact();
+    await open.next((e) => e.event === 'contact' && e.data.id === before);
+    await act();
+    const end = await open.next((e) => e.event === 'end');
+    expect(end.data).toEqual({ reason });
+    await open.ended;
+    const after = await newContact();
+    expect(after).not.toBe(before);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(open.events.some((e) => e.data.id === after)).toBe(false);
+  }
+
+  it('on sign-out', async () => {
+    const u = await operator();
+    await endsOn(await connect(u.session), () => t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: u.session.headers }));
+  });
+
+  it('on the token\'s revocation', async () => {
+    const u = await operator();
+    const { token, tokenInfo } = await tokenOf(u.session);
+    await endsOn(await connect({ token }), () => t.app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${tokenInfo.id}`, headers: u.session.headers }));
+  });
+
+  it('when the user is disabled', async () => {
+    const u = await operator();
+    await endsOn(await connect(u.session), () => t.app.inject({ method: 'PATCH', url: `/api/v1/users/${u.id}`, headers: admin.headers, payload: { disabled: true } }));
+  });
+
+  it('when the user is moved to another agency', async () => {
+    const u = await operator();
+    const elsewhere = (await makeAgency(t.db)).id;
+    await endsOn(await connect(u.session), () => t.app.inject({ method: 'PATCH', url: `/api/v1/users/${u.id}`, headers: admin.headers, payload: { agencyId: elsewhere } }));
+  });
+
+  it('on a password change: the other sessions\' and the tokens\' streams end', async () => {
+    const u = await operator();
+    const second = await signIn(t.app, u.email);
+    const { token } = await tokenOf(u.session);
+    const byToken = await connect({ token });
+    await byToken.next((e) => e.event === 'ready');
+    await endsOn(await connect(second), () =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: u.session.headers, payload: { currentPassword: u.password, newPassword: 'a wholly new password' } }),
+    );
+    await byToken.next((e) => e.event === 'end');
+  });
+
+  it('re-checks before an event even without a notification: a session expired in the database ends the stream', async () => {
+    const u = await operator();
+    const s = await connect(u.session);
+    await s.next((e) => e.event === 'ready');
+    // Expiry by time sends no notification; the next event after the short trust period finds it.
+    await t.db.updateTable('sessions').set({ expiresAt: new Date(Date.now() - 1000) }).where('userId', '=', u.id).execute();
+    await new Promise((r) => setTimeout(r, RECHECK_MS + 100));
+    const contactId = await newContact();
+    await s.next((e) => e.event === 'end');
+    expect(s.events.some((e) => e.data.id === contactId)).toBe(false);
+  });
+
+  it('an analyst of the alerted agency hears no escalation', async () => {
+    const analyst = await signIn(t.app, (await makeUser(t.db, { roles: ['analyst'], agencyId: agency })).email);
+    const listening = await connect(analyst);
+    await listening.next((e) => e.event === 'ready');
+    const c = await connect(op);
+    await c.next((e) => e.event === 'ready');
+    const contactId = await newContact();
+    await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/accept`, headers: op.headers });
+    await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/escalations`, headers: op.headers, payload: { reason: 'in danger now' } });
+    await c.next((x) => x.event === 'escalation' && x.data.contactId === contactId);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(listening.events.filter((e) => e.event === 'escalation')).toEqual([]);
+    listening.close();
+    c.close();
   });
 });
