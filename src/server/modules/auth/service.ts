@@ -110,7 +110,24 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
   if (locked || tries > config.loginMaxFailures) {
     // The password is not checked at all, but the same work is done so that timing tells nothing.
     await verifyPassword(await decoyHash(), input.password);
-    await auditedTransaction(db, who, async () => ({ result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason: 'locked' } } }));
+    await auditedTransaction(db, who, async (tx) => {
+      // Past the allowed tries with no lock yet (the last allowed one still being judged, or lost): lock now.
+      const lockedNow =
+        !locked &&
+        Number(
+          (
+            await tx
+              .updateTable('signInAttempts')
+              .set({ lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
+              .where('userId', '=', user.id)
+              .where('addressKey', '=', address)
+              .where('lockedUntil', 'is', null)
+              .where('failures', '>', config.loginMaxFailures)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) === 1;
+      return { result: null, audit: { action: lockedNow ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason: 'locked' } } };
+    });
     throw invalid();
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) return fail('wrong_password', invalid());
