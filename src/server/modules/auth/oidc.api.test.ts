@@ -1,25 +1,20 @@
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Provider from 'oidc-provider';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../../../../test/helpers/oidc-idp.ts';
 
 /**
- * Single sign-on against a real OpenID Connect provider (`oidc-provider`) listening on a local port:
- * Pathway discovers it, sends the browser there, and the test walks the browser's redirects by hand.
- * A wrapper in front of the provider can rewrite the ID token its token endpoint returns, to prove
- * that a tampered signature, a wrong audience and a wrong nonce are refused.
+ * Single sign-on against a real OpenID Connect provider (`oidc-provider`, test/helpers/oidc-idp.ts)
+ * listening on a local port: Pathway discovers it, sends the browser there, and the test walks the
+ * browser's redirects by hand. The provider's ID token can be rewritten on its way back, to prove
+ * that a tampered signature, a wrong audience, issuer or nonce are refused.
  */
 
 const BASE = 'http://pathway.test';
 let t: TestApp;
 let admin: Session;
-let idp: http.Server;
+let idp: TestIdp;
 let issuer: string;
-let provider: Provider;
-const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingJwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' };
 
 /** The people the provider knows: claims by subject. */
 const accounts: Record<string, Record<string, unknown>> = {
@@ -27,20 +22,6 @@ const accounts: Record<string, Record<string, unknown>> = {
   bob: { email: 'bob@idp.example', name: 'Bob Waiting', pathway_roles: ['nobody-knows'] },
   carol: { email: 'carol@idp.example', name: 'Carol', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
   dave: { email: 'dave@idp.example', name: 'Dave', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
-};
-let nextAccount = 'alice';
-/** When set, rewrites the ID token in the token endpoint's answer. */
-let rewriteIdToken: ((jwt: string) => string) | null = null;
-
-const b64 = (s: Buffer | string) => Buffer.from(s).toString('base64url');
-const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-/** Signs the token again with the provider's own key: a valid signature over changed claims. */
-const resign = (jwt: string, change: (claims: Record<string, unknown>) => void) => {
-  const [h, p] = jwt.split('.') as [string, string];
-  const claims = decode(p);
-  change(claims);
-  const body = `${h}.${b64(JSON.stringify(claims))}`;
-  return `${body}.${b64(crypto.sign('sha256', Buffer.from(body), privateKey))}`;
 };
 
 let agencyA: { id: string };
@@ -52,11 +33,8 @@ beforeAll(async () => {
   const a = await makeUser(t.db, { roles: ['administrator'] });
   admin = await signIn(t.app, a.email);
   agencyA = await makeAgency(t.db);
-
-  let handler: http.RequestListener = (_req, res) => res.end();
-  idp = http.createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+  idp = await listenTestIdp(accounts);
+  issuer = idp.issuer;
 
   const create = async (body: object) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: body });
@@ -78,53 +56,13 @@ beforeAll(async () => {
   const byAdmin = await create({ name: 'Ministry SSO', issuer, clientId: 'pathway-admin', clientSecret: 'another-client-secret', scope: 'openid email profile', assignment: 'admin' });
   claimsProvider = byClaims.id;
   adminProvider = byAdmin.id;
-
-  provider = new Provider(issuer, {
-    clients: [
-      { client_id: 'pathway', client_secret: 'a-client-secret-of-some-length', redirect_uris: [byClaims.redirectUri] },
-      { client_id: 'pathway-admin', client_secret: 'another-client-secret', redirect_uris: [byAdmin.redirectUri] },
-    ],
-    jwks: { keys: [signingJwk] },
-    cookies: { keys: ['idp-cookie-key'] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], pathway: ['pathway_agency', 'pathway_roles'] },
-    // Claims in the ID token itself, as most enterprise providers send them.
-    conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, ...(accounts[sub] ?? {}) }) }),
-    // A first-party client: consent is given without asking.
-    loadExistingGrant: async (ctx) => {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope('openid email profile pathway');
-      await grant.save();
-      return grant;
-    },
-  });
-  const oidc = provider.callback();
-  handler = (req, res) => {
-    // The login page: whoever the test chose signs in at once.
-    if (req.url?.startsWith('/interaction/')) {
-      provider.interactionFinished(req, res, { login: { accountId: nextAccount } }, { mergeWithLastSubmission: false }).catch((e: unknown) => {
-        res.statusCode = 500;
-        res.end(String(e));
-      });
-      return;
-    }
-    if (rewriteIdToken && req.method === 'POST' && req.url?.startsWith('/token')) {
-      const rewrite = rewriteIdToken;
-      const end = res.end.bind(res) as (chunk: unknown) => http.ServerResponse;
-      res.end = ((chunk: unknown) => {
-        const body = JSON.parse(String(chunk)) as { id_token: string };
-        body.id_token = rewrite(body.id_token);
-        const out = JSON.stringify(body);
-        res.setHeader('content-length', Buffer.byteLength(out));
-        return end(out);
-      }) as typeof res.end;
-    }
-    oidc(req, res);
-  };
+  idp.start([
+    { clientId: 'pathway', clientSecret: 'a-client-secret-of-some-length', redirectUri: byClaims.redirectUri },
+    { clientId: 'pathway-admin', clientSecret: 'another-client-secret', redirectUri: byAdmin.redirectUri },
+  ]);
 });
 afterAll(async () => {
-  await new Promise((resolve) => idp.close(resolve));
+  await idp.close();
   await t.close();
 });
 
@@ -132,7 +70,7 @@ type Flow = { callback: URL; stateCookie: string };
 
 /** Start at Pathway, sign in at the provider as `account`, stop where the provider sends the browser back. */
 async function throughProvider(providerId: string, account: string): Promise<Flow> {
-  nextAccount = account;
+  idp.signInAs(account);
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start` });
   expect(start.statusCode, start.body).toBe(303);
   const state = start.cookies.find((c) => c.name === 'pathway_sso');
@@ -261,20 +199,20 @@ describe('single sign-on: the code flow', () => {
 describe('single sign-on: what is refused', () => {
   const refusedWith = async (rewrite: (jwt: string) => string) => {
     const flow = await throughProvider(claimsProvider, 'alice');
-    rewriteIdToken = rewrite;
+    idp.rewriteIdToken(rewrite);
     try {
       return await callback(flow);
     } finally {
-      rewriteIdToken = null;
+      idp.rewriteIdToken(null);
     }
   };
 
   it('refuses an ID token whose claims were changed after signing (bad signature)', async () => {
     const res = await refusedWith((jwt) => {
       const [h, p, s] = jwt.split('.') as [string, string, string];
-      const claims = decode(p);
+      const claims = decodeJwtPart(p);
       claims.sub = 'bob';
-      return `${h}.${b64(JSON.stringify(claims))}.${s}`;
+      return `${h}.${encodeJwtPart(claims)}.${s}`;
     });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/login?sso=failed');
@@ -283,7 +221,7 @@ describe('single sign-on: what is refused', () => {
   });
 
   it('refuses a validly signed ID token for another audience', async () => {
-    const res = await refusedWith((jwt) => resign(jwt, (c) => (c.aud = 'some-other-client')));
+    const res = await refusedWith((jwt) => idp.resign(jwt, (c) => (c.aud = 'some-other-client')));
     expect(res.headers.location).toBe('/login?sso=failed');
     expect(sessionOf(res)).toBeUndefined();
     const why = await refusals();
@@ -292,14 +230,14 @@ describe('single sign-on: what is refused', () => {
   });
 
   it('refuses a validly signed ID token with another nonce', async () => {
-    const res = await refusedWith((jwt) => resign(jwt, (c) => (c.nonce = 'not-the-nonce')));
+    const res = await refusedWith((jwt) => idp.resign(jwt, (c) => (c.nonce = 'not-the-nonce')));
     expect(res.headers.location).toBe('/login?sso=failed');
     expect(sessionOf(res)).toBeUndefined();
     expect((await refusals())?.claim).toBe('nonce');
   });
 
   it('refuses a validly signed ID token from another issuer', async () => {
-    const res = await refusedWith((jwt) => resign(jwt, (c) => (c.iss = 'https://evil.example')));
+    const res = await refusedWith((jwt) => idp.resign(jwt, (c) => (c.iss = 'https://evil.example')));
     expect(res.headers.location).toBe('/login?sso=failed');
     expect(sessionOf(res)).toBeUndefined();
   });
