@@ -42,7 +42,7 @@ export async function listenTestIdp(accounts: Record<string, Record<string, unkn
       clients: clients.map((c) => ({ client_id: c.clientId, client_secret: c.clientSecret, redirect_uris: [c.redirectUri] })),
       jwks: { keys: [signingJwk] },
       cookies: { keys: ['idp-cookie-key'] },
-      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], pathway: ['pathway_agency', 'pathway_roles'] },
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'locale'], pathway: ['pathway_agency', 'pathway_roles'] },
       // Claims in the ID token itself, as most enterprise providers send them.
       conformIdTokenClaims: false,
       features: { devInteractions: { enabled: false } },

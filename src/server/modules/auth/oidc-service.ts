@@ -9,6 +9,7 @@ import { sha256 } from '../../auth/tokens.ts';
 import type { Keys } from '../../crypto/keys.ts';
 import { setRoles } from '../users/repository.ts';
 import { ROLES, type Role } from '../../../shared/roles.ts';
+import { LANGUAGES, type Language } from '../../../shared/schemas/common.ts';
 import type {
   AssignSsoIdentityBody,
   CreateIdentityProviderBody,
@@ -319,6 +320,12 @@ function whyRejected(e: unknown): Record<string, string> {
   return out;
 }
 
+/** The standard `locale` claim (`en`, `ru-RU`, `az-Latn-AZ`) when it is one of Pathway's languages; else Azerbaijani. */
+function languageOf(claims: Claims): Language {
+  const tag = typeof claims.locale === 'string' ? claims.locale.toLowerCase().split(/[-_]/)[0] : undefined;
+  return (LANGUAGES as readonly string[]).includes(tag ?? '') ? (tag as Language) : 'az';
+}
+
 const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : null);
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -418,7 +425,7 @@ export async function finishSignIn(
     if (identity) return refused('pending', { action: 'auth.sso_pending', recordType: 'sso_identity', recordId: identity.id, changes: { providerId: provider.id } });
 
     const place = placeByClaims(provider, claims);
-    const userId = place && seen.email ? await repo.insertSsoUser(tx, { email: seen.email, name: seen.name ?? seen.email, language: 'az', agencyId: place.agencyId }) : null;
+    const userId = place && seen.email ? await repo.insertSsoUser(tx, { email: seen.email, name: seen.name ?? seen.email, language: languageOf(claims), agencyId: place.agencyId }) : null;
     const identityId = await repo.insertIdentity(tx, { providerId: provider.id, issuer, subject, userId, ...seen });
     if (!userId || !place) {
       // No placement from the claims, no e-mail, or an e-mail another user has: an administrator decides.

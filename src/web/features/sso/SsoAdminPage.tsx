@@ -277,7 +277,7 @@ function AssignModal({ identity, provider, onClose, onSaved }: { identity: SsoId
           <Text size="sm">{t('sso.admin.assignIntro', { provider: identity.provider.name })}</Text>
           {!identity.email && <TextInput label={t('field.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.email} required />}
           <Select label={t('sso.field.agency')} data={agencies.data ?? []} value={agencyId} onChange={setAgencyId} searchable disabled={!!provider?.agency} error={errors.agencyId} required />
-          <MultiSelect label={t('field.roles')} data={ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }))} value={roles} onChange={(x) => setRoles(x.filter(isRole))} error={errors.roles} required />
+          <MultiSelect label={t('field.roles')} data={ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }))} value={roles} onChange={(x) => setRoles(x.filter(isRole))} searchable error={errors.roles} required />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="submit" loading={busy}>{t('sso.admin.assign')}</Button>
