@@ -234,7 +234,7 @@ async function clientFor(keys: Keys, p: repo.ProviderRow): Promise<client.Config
   const config = await client.discovery(new URL(p.issuer), p.clientId, undefined, secret ? client.ClientSecretBasic(secret) : client.None(), {
     // Plain http is accepted only for a loopback issuer (the schema refuses any other).
     execute: [...(insecure ? [client.allowInsecureRequests] : []), client.enableNonRepudiationChecks],
-    timeout: 10,
+    timeout: 5,
   });
   for (const k of discovered.keys()) if (k.startsWith(`${p.id}:`)) discovered.delete(k);
   discovered.set(key, { at: Date.now(), config });

@@ -183,6 +183,25 @@ describe('single sign-on: the code flow', () => {
     expect(audit.map((a) => a.action)).toEqual(['auth.sso_pending', 'auth.sso_pending', 'sso.identity_assigned']);
   });
 
+  it('leaves the second factor to the provider: a role that requires TOTP does not hold back a user without a password', async () => {
+    await t.db.updateTable('roles').set({ requireTotp: true }).where('code', '=', 'case_worker').execute();
+    try {
+      const res = await signInWith(claimsProvider, 'alice');
+      const session = sessionOf(res)!;
+      expect((await me(session)).json().user).toMatchObject({ roles: ['case_worker'], totpSetupRequired: false });
+      const tokens = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: `pathway_session=${session}` } });
+      expect(tokens.statusCode).toBe(200);
+      // A case worker who signs in with a password still has to set TOTP up.
+      const withPassword = await makeUser(t.db, { roles: ['case_worker'], agencyId: agencyA.id });
+      const s = await signIn(t.app, withPassword.email);
+      const blocked = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: s.headers });
+      expect(blocked.statusCode).toBe(403);
+      expect(blocked.json().error.code).toBe('totp_setup_required');
+    } finally {
+      await t.db.updateTable('roles').set({ requireTotp: false }).where('code', '=', 'case_worker').execute();
+    }
+  });
+
   it('refuses a disabled user', async () => {
     const first = await signInWith(claimsProvider, 'dave');
     const session = sessionOf(first)!;
