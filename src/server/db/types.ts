@@ -923,6 +923,7 @@ export interface UserIdentitiesTable {
   issuer: string;
   subject: string;
   userId: string | null;
+  placedBy: Generated<'claims' | 'admin'>;
   email: string | null;
   name: string | null;
   createdAt: Generated<Date>;

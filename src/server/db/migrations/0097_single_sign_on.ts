@@ -34,6 +34,9 @@ CREATE TABLE user_identities (
   subject text NOT NULL,
   -- NULL while the sign-in waits for an administrator.
   user_id uuid REFERENCES users(id) ON DELETE CASCADE,
+  -- 'claims': the user was made from the provider's claims, and their roles follow the claims at
+  -- every sign-in. 'admin': an administrator assigned or linked them; the claims do not touch roles.
+  placed_by text NOT NULL DEFAULT 'admin' CHECK (placed_by IN ('claims','admin')),
   -- As the provider last said, to help the administrator who assigns a waiting sign-in.
   email text,
   name text,

@@ -52,16 +52,24 @@ export const findIdentityForUpdate = (tx: Tx, issuer: string, subject: string) =
 
 export const findIdentityByIdForUpdate = (tx: Tx, id: string) => tx.selectFrom('userIdentities').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
-export async function insertIdentity(tx: Tx, row: { providerId: string; issuer: string; subject: string; userId: string | null; email: string | null; name: string | null }) {
-  return (await tx.insertInto('userIdentities').values(row).returning('id').executeTakeFirstOrThrow()).id;
+/** Null when the same person's first sign-in, racing in another request, got there first. */
+export async function insertIdentity(tx: Tx, row: { providerId: string; issuer: string; subject: string; userId: string | null; placedBy: 'claims' | 'admin'; email: string | null; name: string | null }) {
+  const inserted = await tx
+    .insertInto('userIdentities')
+    .values(row)
+    .onConflict((oc) => oc.columns(['issuer', 'subject']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id ?? null;
 }
 
 export async function touchIdentity(tx: Tx, id: string, seen: { email: string | null; name: string | null }) {
   await tx.updateTable('userIdentities').set({ ...seen, lastSignInAt: new Date() }).where('id', '=', id).execute();
 }
 
+/** An administrator's decision: the claims will not change this user's roles. */
 export async function linkIdentity(tx: Tx, id: string, userId: string) {
-  await tx.updateTable('userIdentities').set({ userId }).where('id', '=', id).execute();
+  await tx.updateTable('userIdentities').set({ userId, placedBy: 'admin' }).where('id', '=', id).execute();
 }
 
 export const deleteIdentity = (tx: Tx, id: string) => tx.deleteFrom('userIdentities').where('id', '=', id).returning(['id', 'providerId', 'userId']).executeTakeFirst();

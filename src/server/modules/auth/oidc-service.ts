@@ -412,8 +412,9 @@ export async function finishSignIn(
       if (provider.agencyId && provider.agencyId !== user.agencyId)
         return refused('wrong_agency', { action: 'auth.sso_refused', ...who, changes: { reason: 'wrong_agency', providerId: provider.id } });
       const before: AuditEntry[] = [];
-      if (provider.assignment === 'claims') {
-        // The provider stays the source of the roles it maps: a group removed there is a role removed here.
+      if (provider.assignment === 'claims' && identity.placedBy === 'claims') {
+        // The provider stays the source of the roles it gave: a group removed there is a role removed
+        // here. Roles an administrator assigned are theirs to change.
         const roles = mapRoles(provider, claims);
         if (roles.join() !== [...user.roles].sort().join()) {
           await setRoles(tx, user.id, roles);
@@ -426,7 +427,9 @@ export async function finishSignIn(
 
     const place = placeByClaims(provider, claims);
     const userId = place && seen.email ? await repo.insertSsoUser(tx, { email: seen.email, name: seen.name ?? seen.email, language: languageOf(claims), agencyId: place.agencyId }) : null;
-    const identityId = await repo.insertIdentity(tx, { providerId: provider.id, issuer, subject, userId, ...seen });
+    const identityId = await repo.insertIdentity(tx, { providerId: provider.id, issuer, subject, userId, placedBy: userId ? 'claims' : 'admin', ...seen });
+    // The same first sign-in twice at once: this one gives way (its transaction, user included, rolls back).
+    if (!identityId) throw conflict('sign_in_in_progress', 'This sign-in is already being completed; start again');
     if (!userId || !place) {
       // No placement from the claims, no e-mail, or an e-mail another user has: an administrator decides.
       return refused('pending', { action: 'auth.sso_pending', recordType: 'sso_identity', recordId: identityId, changes: { providerId: provider.id } });

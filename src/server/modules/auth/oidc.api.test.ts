@@ -150,6 +150,29 @@ describe('single sign-on: the code flow', () => {
     expect(sessionOf(res)).toBeUndefined();
     const identity = await t.db.selectFrom('userIdentities').selectAll().where('subject', '=', 'carol').executeTakeFirstOrThrow();
     expect(identity.userId).toBeNull();
+
+    // An administrator links it to the existing user; the claims then do not touch the roles the administrator gave.
+    const carol = await t.db.selectFrom('users').select('id').where('email', '=', 'carol@idp.example').executeTakeFirstOrThrow();
+    const linked = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${identity.id}/link`, headers: admin.headers, payload: { userId: carol.id } });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json().user).toMatchObject({ id: carol.id });
+    const now = await signInWith(claimsProvider, 'carol');
+    expect(now.headers.location).toBe('/');
+    expect((await me(sessionOf(now)!)).json().user).toMatchObject({ id: carol.id, roles: ['supervisor'] });
+  });
+
+  it('keeps the roles of a user made from claims in step with the claims', async () => {
+    accounts.alice!.pathway_roles = ['unmapped-group'];
+    try {
+      const res = await signInWith(claimsProvider, 'alice');
+      expect((await me(sessionOf(res)!)).json().user.roles).toEqual([]);
+      const change = await t.db.selectFrom('auditLog').select(['changes', 'recordId']).where('action', '=', 'user.updated').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(change.recordId).toBe((await t.db.selectFrom('users').select('id').where('email', '=', 'alice@idp.example').executeTakeFirstOrThrow()).id);
+      expect(Object.keys(change.changes as object)).toContain('roles');
+    } finally {
+      accounts.alice!.pathway_roles = ['nrm-caseworkers', 'unmapped-group'];
+    }
+    expect((await me(sessionOf(await signInWith(claimsProvider, 'alice'))!)).json().user.roles).toEqual(['case_worker']);
   });
 
   it('puts a first sign-in without placement on hold until an administrator assigns agency and roles', async () => {
