@@ -388,5 +388,30 @@ describe('identity provider administration', () => {
       const res = await t.app.inject({ method: 'GET', url, headers: { cookie: 'pathway_sso=zz' } });
       expect(res.statusCode, url).toBeLessThan(500);
     }
+    const bodies: unknown[] = [
+      {},
+      [],
+      'text',
+      { ...valid, clientId: 'odd-1', agencyMap: JSON.parse('{"__proto__": "00000000-0000-0000-0000-000000000000"}') },
+      { ...valid, clientId: 'odd-2', roleMap: JSON.parse('{"__proto__": "operator", "constructor": "auditor"}') },
+      { ...valid, clientId: 'odd-3', name: 'lone \ud800 surrogate', scope: 'openid \udfff' },
+      { ...valid, clientId: 'x'.repeat(301) },
+      { ...valid, clientId: 'odd-4', issuer: 'https://[::1]:99999/' },
+      { ...valid, clientId: 'odd-5', issuer: 'https://exa mple.org' },
+    ];
+    // Changes go to a provider of this test's own, not to the ones the sign-in tests use.
+    const spare = (await post({ ...valid, clientId: 'odd-spare' })).json().id as string;
+    for (const payload of bodies) {
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: payload as object });
+      expect(created.statusCode, JSON.stringify(payload)).toBeLessThan(500);
+      const patched = await t.app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${spare}`, headers: admin.headers, payload: payload as object });
+      expect(patched.statusCode, JSON.stringify(payload)).toBeLessThan(500);
+    }
+    for (const payload of [{}, { agencyId: crypto.randomUUID(), roles: [] }, { userId: 'x' }]) {
+      for (const action of ['assign', 'link']) {
+        const res = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${crypto.randomUUID()}/${action}`, headers: admin.headers, payload });
+        expect(res.statusCode).toBeLessThan(500);
+      }
+    }
   });
 });
