@@ -50,6 +50,7 @@ import { pressRoutes } from './modules/press/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
+import { ssoRoutes } from './modules/auth/oidc-routes.ts';
 import { loggerOptions } from './logger.ts';
 import { telegramRoutes } from './modules/telephony/telegram.ts';
 import { replyRoutes } from './modules/replies/routes.ts';
@@ -291,6 +292,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(healthRoutes);
   await api.register(setupRoutes, { prefix: '/api/v1' });
   await api.register(authRoutes, { prefix: '/api/v1' });
+  await api.register(ssoRoutes, { prefix: '/api/v1' });
   await api.register(userRoutes, { prefix: '/api/v1' });
   await api.register(agencyRoutes, { prefix: '/api/v1' });
   await api.register(roleRoutes, { prefix: '/api/v1' });

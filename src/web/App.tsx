@@ -14,6 +14,7 @@ import { ProfilePage } from './features/account/ProfilePage.tsx';
 import { SecurityPage } from './features/account/SecurityPage.tsx';
 import { UsersPage } from './features/users/UsersPage.tsx';
 import { AgenciesPage } from './features/agencies/AgenciesPage.tsx';
+import { SsoAdminPage } from './features/sso/SsoAdminPage.tsx';
 import { RolesPage } from './features/roles/RolesPage.tsx';
 import { AuditPage } from './features/audit/AuditPage.tsx';
 import { NotFoundPage } from './components/NotFoundPage.tsx';
@@ -113,6 +114,7 @@ export function App() {
         <Route path="account/security" element={<SecurityPage />} />
         {can('users:manage') && <Route path="admin/users" element={<UsersPage />} />}
         {can('agencies:manage') && <Route path="admin/agencies" element={<AgenciesPage />} />}
+        {can('users:manage') && <Route path="admin/sso" element={<SsoAdminPage />} />}
         {can('roles:manage') && <Route path="admin/roles" element={<RolesPage />} />}
         {can('agencies:manage') && <Route path="admin/country-profile" element={<CountryProfilePage />} />}
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}

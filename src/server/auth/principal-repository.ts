@@ -46,7 +46,9 @@ export async function loadUserWithAccess(db: DbOrTx, userId: string): Promise<Us
       sql<boolean>`u.disabled_at IS NOT NULL OR a.disabled_at IS NOT NULL`.as('disabled'),
       sql<string[]>`COALESCE((SELECT array_agg(ur.role_code ORDER BY ur.role_code) FROM user_roles ur WHERE ur.user_id = u.id), '{}')`.as('roles'),
       sql<string[]>`COALESCE((SELECT array_agg(DISTINCT p) FROM user_roles ur JOIN roles r ON r.code = ur.role_code, unnest(r.permissions) p WHERE ur.user_id = u.id), '{}')`.as('permissions'),
-      sql<boolean>`COALESCE((SELECT bool_or(r.require_totp) FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id), false)`.as('requireTotp'),
+      // TOTP is asked of whoever signs in with a password; a user without one signs in only through
+      // their identity provider (single sign-on), which asks for its own second factor.
+      sql<boolean>`u.password_hash IS NOT NULL AND COALESCE((SELECT bool_or(r.require_totp) FROM user_roles ur JOIN roles r ON r.code = ur.role_code WHERE ur.user_id = u.id), false)`.as('requireTotp'),
     ])
     .where('u.id', '=', userId)
     .executeTakeFirst();

@@ -894,6 +894,9 @@ export interface Database {
   bestInterestsAssessments: BestInterestsAssessmentsTable;
   caseTasks: CaseTasksTable;
   reminders: RemindersTable;
+  identityProviders: IdentityProvidersTable;
+  userIdentities: UserIdentitiesTable;
+  ssoRequests: SsoRequestsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -901,3 +904,46 @@ export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type AccessGrant = Selectable<AccessGrantsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+/** An OpenID Connect provider (docs/single-sign-on.md). */
+export interface IdentityProvidersTable {
+  id: Generated<string>;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: Buffer | null;
+  scope: Generated<string>;
+  agencyId: string | null;
+  assignment: 'claims' | 'admin';
+  agencyClaim: string | null;
+  agencyMap: ColumnType<Record<string, string>, string | undefined, string>;
+  rolesClaim: string | null;
+  roleMap: ColumnType<Record<string, string>, string | undefined, string>;
+  enabled: Generated<boolean>;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+/** A person at a provider, by (issuer, subject); `userId` null while an administrator has to assign them. */
+export interface UserIdentitiesTable {
+  id: Generated<string>;
+  providerId: string;
+  issuer: string;
+  subject: string;
+  userId: string | null;
+  placedBy: Generated<'claims' | 'admin'>;
+  email: string | null;
+  name: string | null;
+  createdAt: Generated<Date>;
+  lastSignInAt: Generated<Date>;
+}
+
+/** A single sign-on in flight: state (hashed), nonce and PKCE verifier, for ten minutes. */
+export interface SsoRequestsTable {
+  stateHash: Buffer;
+  providerId: string;
+  nonce: string;
+  codeVerifier: string;
+  redirectUri: string;
+  expiresAt: Date;
+}

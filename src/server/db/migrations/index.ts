@@ -30,6 +30,7 @@ import * as m0091 from './0091_document_store.ts';
 import * as m0092 from './0092_residence_permits.ts';
 import * as m0093 from './0093_referral_handler.ts';
 import * as m0094 from './0094_sign_in_attempts.ts';
+import * as m0097 from './0097_single_sign_on.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -65,4 +66,5 @@ export const migrations: Record<string, { up: string }> = {
   '0092_residence_permits': m0092,
   '0093_referral_handler': m0093,
   '0094_sign_in_attempts': m0094,
+  '0097_single_sign_on': m0097,
 };

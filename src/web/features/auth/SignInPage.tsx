@@ -7,6 +7,7 @@ import { useSignedIn } from '../../api/session.ts';
 import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { applyLanguage } from '../../i18n/index.ts';
+import { SsoButtons, SsoOutcomeAlert } from '../sso/SsoSignIn.tsx';
 
 /** E-mail and password; when the account has a second factor, a second step asks for the code. */
 export function SignInPage() {
@@ -46,6 +47,7 @@ export function SignInPage() {
 
   return (
     <PublicLayout title={step === 'password' ? t('signIn.title') : t('signIn.totpTitle')}>
+      <SsoOutcomeAlert />
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack>
           <ErrorAlert error={error} />
@@ -80,6 +82,7 @@ export function SignInPage() {
           )}
         </Stack>
       </form>
+      {step === 'password' && <SsoButtons />}
     </PublicLayout>
   );
 }

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { actor, requireAuth } from '../../app.ts';
+import { requirePermission } from '../../access/policy.ts';
+import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { notFound } from '../../errors.ts';
+import { ErrorBody, IdParams, Ok, PageQuery, page } from '../../../shared/schemas/common.ts';
+import {
+  AssignSsoIdentityBody,
+  CreateIdentityProviderBody,
+  IdentityProviderView,
+  LinkSsoIdentityBody,
+  SsoIdentityQuery,
+  SsoIdentityView,
+  SsoProviderButton,
+  UpdateIdentityProviderBody,
+} from '../../../shared/schemas/sso.ts';
+import * as repo from './oidc-repository.ts';
+import * as sso from './oidc-service.ts';
+import { setSessionCookie } from './cookie.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
+const tags = ['single sign-on'];
+/** Holds the state of a sign-in in flight, for the browser that started it only. */
+const STATE_COOKIE = 'pathway_sso';
+const STATE_COOKIE_PATH = '/api/v1/auth/sso';
+const Redirect = z.null().describe('A redirect (see the Location header)');
+
+/** The callback's query as providers send it: code and state, or error; other parameters (iss, session_state) pass through. */
+const CallbackQuery = z.looseObject({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(512).optional(),
+  iss: z.string().max(500).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2000).optional(),
+});
+
+export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, config } = app.deps;
+  const baseUrl = (req: FastifyRequest) => config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
+  const admin = (req: FastifyRequest) => {
+    const a = requireAuth(req);
+    requirePermission(a.principal, 'users:manage');
+    return a;
+  };
+  const toLogin = (reply: FastifyReply, outcome: string) => reply.redirect(`/login?sso=${outcome}`, 303);
+  const rateLimit = { max: config.loginRatePerMinute, timeWindow: '1 minute' };
+
+  app.get('/auth/sso/providers', {
+    schema: { tags, summary: 'The identity providers one can sign in with (buttons on the sign-in page)', response: { 200: z.object({ items: z.array(SsoProviderButton) }), ...errors }, security: [] },
+  }, async () => ({ items: await repo.listEnabledButtons(db) }));
+
+  app.get('/auth/sso/:id/start', {
+    schema: {
+      tags,
+      summary: 'Start signing in through an identity provider: redirects (303) to it with an authorization code request (PKCE, state, nonce)',
+      params: IdParams,
+      response: { 303: Redirect, ...errors },
+      security: [],
+    },
+    config: { rateLimit },
+  }, async (req, reply) => {
+    const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req));
+    if ('outcome' in started) return toLogin(reply, started.outcome);
+    const secure = req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
+    reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure, path: STATE_COOKIE_PATH, maxAge: 600 });
+    return reply.redirect(started.url, 303);
+  });
+
+  app.get('/auth/sso/:id/callback', {
+    schema: {
+      tags,
+      summary: 'Where the identity provider sends the browser back: on success a session cookie and a redirect (303) to the app, else to /login?sso=<outcome>',
+      params: IdParams,
+      querystring: CallbackQuery,
+      response: { 303: Redirect, ...errors },
+      security: [],
+    },
+    config: { rateLimit },
+  }, async (req, reply) => {
+    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+    const result = await sso.finishSignIn(db, config, app.keys, actor(req), req.params.id, req.cookies[STATE_COOKIE], query, {
+      ip: req.ip,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
+    reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH });
+    if ('outcome' in result) return toLogin(reply, result.outcome);
+    setSessionCookie(req, reply, result.session.token, result.session.expiresAt);
+    return reply.redirect('/', 303);
+  });
+
+  // --- administration ---------------------------------------------------------------------------
+
+  app.get('/identity-providers', {
+    schema: { tags, summary: 'Identity providers for single sign-on (administrators)', response: { 200: z.object({ items: z.array(IdentityProviderView) }), ...errors } },
+  }, async (req) => {
+    admin(req);
+    return { items: (await repo.listProviders(db)).map((p) => sso.toProviderView(p, baseUrl(req))) };
+  });
+
+  app.post('/identity-providers', {
+    schema: { tags, summary: 'Register an identity provider; the client secret is stored encrypted and never shown again', body: CreateIdentityProviderBody, response: { 201: IdentityProviderView, ...errors } },
+  }, async (req, reply) => {
+    admin(req);
+    return reply.status(201).send(await sso.createProvider(db, app.keys, actor(req), req.body, baseUrl(req)));
+  });
+
+  app.get('/identity-providers/:id', {
+    schema: { tags, summary: 'One identity provider', params: IdParams, response: { 200: IdentityProviderView, ...errors } },
+  }, async (req) => {
+    admin(req);
+    const p = await repo.findProvider(db, req.params.id);
+    if (!p) throw notFound('Identity provider');
+    return sso.toProviderView(p, baseUrl(req));
+  });
+
+  app.patch('/identity-providers/:id', {
+    schema: { tags, summary: 'Change an identity provider (clientSecret: a new one, or null for a public client); enabled: false hides its button and refuses its sign-ins', params: IdParams, body: UpdateIdentityProviderBody, response: { 200: IdentityProviderView, ...errors } },
+  }, async (req) => {
+    admin(req);
+    return sso.updateProvider(db, app.keys, actor(req), req.params.id, req.body, baseUrl(req));
+  });
+
+  app.get('/sso-identities', {
+    schema: { tags, summary: 'People known at identity providers: waiting for an administrator (status=pending) or linked to users', querystring: PageQuery.extend(SsoIdentityQuery.shape), response: { 200: page(SsoIdentityView), ...errors } },
+  }, async (req) => {
+    admin(req);
+    const { limit, cursor, status } = req.query;
+    const p = pageOf(await repo.listIdentities(db, { pending: status === 'pending', limit, cursor: decodeCursor(cursor) }), limit);
+    return { items: p.rows.map(sso.toIdentityView), nextCursor: p.nextCursor };
+  });
+
+  app.post('/sso-identities/:id/assign', {
+    schema: { tags, summary: 'Give a waiting sign-in a new user with an agency and roles; they can sign in from then on', params: IdParams, body: AssignSsoIdentityBody, response: { 200: SsoIdentityView, ...errors } },
+  }, async (req) => {
+    admin(req);
+    return sso.assignIdentity(db, actor(req), req.params.id, req.body);
+  });
+
+  app.post('/sso-identities/:id/link', {
+    schema: { tags, summary: 'Link a waiting sign-in to an existing user (never done by e-mail alone)', params: IdParams, body: LinkSsoIdentityBody, response: { 200: SsoIdentityView, ...errors } },
+  }, async (req) => {
+    admin(req);
+    return sso.linkIdentityToUser(db, actor(req), req.params.id, req.body.userId);
+  });
+
+  app.delete('/sso-identities/:id', {
+    schema: { tags, summary: 'Forget a sign-in, waiting or linked: that person can no longer sign in through it', params: IdParams, response: { 200: Ok, ...errors } },
+  }, async (req) => {
+    admin(req);
+    await sso.removeIdentity(db, actor(req), req.params.id);
+    return { ok: true as const };
+  });
+};

@@ -1,0 +1,450 @@
+import * as client from 'openid-client';
+import type { Config } from '../../config.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { appendAudit, auditedTransaction, diff, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
+import { isUniqueViolation } from '../../db/pagination.ts';
+import { loadUserWithAccess } from '../../auth/principal-repository.ts';
+import { sha256 } from '../../auth/tokens.ts';
+import type { Keys } from '../../crypto/keys.ts';
+import { setRoles } from '../users/repository.ts';
+import { ROLES, type Role } from '../../../shared/roles.ts';
+import { LANGUAGES, type Language } from '../../../shared/schemas/common.ts';
+import type {
+  AssignSsoIdentityBody,
+  CreateIdentityProviderBody,
+  IdentityProviderView,
+  SsoIdentityView,
+  SsoOutcome,
+  UpdateIdentityProviderBody,
+} from '../../../shared/schemas/sso.ts';
+import { createSession, type NewSession } from './service.ts';
+import * as repo from './oidc-repository.ts';
+
+/** A sign-in in flight expires after this long (the person has to finish at the provider). */
+const REQUEST_MINUTES = 10;
+/** Discovery documents and keys are fetched again after this long, or at once when the provider is changed. */
+const DISCOVERY_TTL_MS = 10 * 60_000;
+
+export const callbackPath = (providerId: string) => `/api/v1/auth/sso/${providerId}/callback`;
+
+export function toProviderView(p: repo.ProviderRow, baseUrl: string): IdentityProviderView {
+  return {
+    id: p.id,
+    name: p.name,
+    issuer: p.issuer,
+    clientId: p.clientId,
+    hasClientSecret: p.clientSecret !== null,
+    scope: p.scope,
+    agency: p.agencyId ? { id: p.agencyId, name: p.agencyName ?? '' } : null,
+    assignment: p.assignment,
+    agencyClaim: p.agencyClaim,
+    agencyMap: p.agencyMap,
+    rolesClaim: p.rolesClaim,
+    roleMap: p.roleMap,
+    enabled: p.enabled,
+    redirectUri: baseUrl + callbackPath(p.id),
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+export function toIdentityView(i: repo.IdentityRow): SsoIdentityView {
+  return {
+    id: i.id,
+    provider: { id: i.providerId, name: i.providerName },
+    subject: i.subject,
+    email: i.email,
+    name: i.name,
+    user: i.userId ? { id: i.userId, email: i.userEmail ?? '', name: i.userName ?? '' } : null,
+    createdAt: i.createdAt.toISOString(),
+    lastSignInAt: i.lastSignInAt.toISOString(),
+  };
+}
+
+// --- administration -------------------------------------------------------------------------------
+
+/** Roles in a stored map were checked when it was saved; read back they are plain strings. */
+type ProviderSettings = Omit<CreateIdentityProviderBody, 'clientSecret' | 'roleMap'> & { roleMap: Record<string, string> };
+
+/** The rules between fields, checked on the provider as it will be saved; every refusal names its field. */
+async function checkSettings(tx: Tx, s: ProviderSettings): Promise<void> {
+  if (s.agencyId && !(await repo.agencyExists(tx, s.agencyId))) throw badRequest('validation_failed', 'No such agency', { agencyId: 'unknown agency' });
+  const mapped = [...new Set(Object.values(s.agencyMap))];
+  const known = await repo.existingAgencies(tx, mapped);
+  for (const [value, agencyId] of Object.entries(s.agencyMap))
+    if (!known.has(agencyId)) throw badRequest('validation_failed', 'The agency map names an unknown agency', { [`agencyMap.${value}`]: 'unknown agency' });
+  if (s.assignment === 'claims') {
+    if (!s.rolesClaim) throw badRequest('validation_failed', 'Mapping from claims needs the claim that carries roles', { rolesClaim: 'required when assignment is claims' });
+    if (Object.keys(s.roleMap).length === 0) throw badRequest('validation_failed', 'Mapping from claims needs at least one role in the map', { roleMap: 'required when assignment is claims' });
+    if (!s.agencyId && !s.agencyClaim)
+      throw badRequest('validation_failed', 'A provider for the whole installation that maps claims needs the claim that names the agency', { agencyClaim: 'required when assignment is claims and no agency is set' });
+    if (!s.agencyId && Object.keys(s.agencyMap).length === 0)
+      throw badRequest('validation_failed', 'A provider for the whole installation that maps claims needs the agency map', { agencyMap: 'required when assignment is claims and no agency is set' });
+  }
+}
+
+const auditedSettings = (p: ProviderSettings) => ({
+  name: p.name,
+  issuer: p.issuer,
+  clientId: p.clientId,
+  scope: p.scope,
+  agencyId: p.agencyId,
+  assignment: p.assignment,
+  agencyClaim: p.agencyClaim,
+  agencyMap: p.agencyMap,
+  rolesClaim: p.rolesClaim,
+  roleMap: p.roleMap,
+  enabled: p.enabled,
+});
+
+const duplicate = () => conflict('provider_exists', 'This issuer and client id are already registered', { clientId: 'already registered for this issuer' });
+
+export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string): Promise<IdentityProviderView> {
+  return auditedTransaction(db, actor, async (tx) => {
+    await checkSettings(tx, input);
+    let id: string;
+    try {
+      ({ id } = await tx
+        .insertInto('identityProviders')
+        .values({
+          ...auditedSettings(input),
+          issuer: normaliseIssuer(input.issuer),
+          clientSecret: input.clientSecret ? keys.encrypt(input.clientSecret) : null,
+          agencyMap: JSON.stringify(input.agencyMap),
+          roleMap: JSON.stringify(input.roleMap),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow());
+    } catch (e) {
+      if (isUniqueViolation(e)) throw duplicate();
+      throw e;
+    }
+    const row = (await repo.findProvider(tx, id))!;
+    return {
+      result: toProviderView(row, baseUrl),
+      audit: { action: 'sso.provider_created', recordType: 'identity_provider', recordId: id, changes: { ...diff(null, auditedSettings(row)), clientSecret: { changed: input.clientSecret != null } } },
+    };
+  });
+}
+
+export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: string, patch: UpdateIdentityProviderBody, baseUrl: string): Promise<IdentityProviderView> {
+  return auditedTransaction(db, actor, async (tx) => {
+    const before = await tx.selectFrom('identityProviders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!before) throw notFound('Identity provider');
+    const { clientSecret, ...rest } = patch;
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<ProviderSettings>;
+    const next: ProviderSettings = { ...auditedSettings(before), ...defined };
+    next.issuer = normaliseIssuer(next.issuer);
+    await checkSettings(tx, next);
+    try {
+      await tx
+        .updateTable('identityProviders')
+        .set({
+          ...next,
+          agencyMap: JSON.stringify(next.agencyMap),
+          roleMap: JSON.stringify(next.roleMap),
+          ...(clientSecret !== undefined ? { clientSecret: clientSecret === null ? null : keys.encrypt(clientSecret) } : {}),
+          updatedAt: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw duplicate();
+      throw e;
+    }
+    const after = (await repo.findProvider(tx, id))!;
+    const changes: Record<string, unknown> = diff(auditedSettings(before), auditedSettings(after));
+    if (clientSecret !== undefined) changes.clientSecret = { changed: true };
+    return { result: toProviderView(after, baseUrl), audit: { action: 'sso.provider_updated', recordType: 'identity_provider', recordId: id, changes } };
+  });
+}
+
+/** One spelling per issuer: the ID token's `iss` is compared with it exactly. */
+const normaliseIssuer = (issuer: string) => issuer.replace(/\/+$/, '');
+
+/** Gives a waiting sign-in a new user with the agency and roles the administrator chose. */
+export async function assignIdentity(db: Db, actor: AuditActor, identityId: string, body: AssignSsoIdentityBody): Promise<SsoIdentityView> {
+  return auditedTransaction(db, actor, async (tx) => {
+    const identity = await repo.findIdentityByIdForUpdate(tx, identityId);
+    if (!identity) throw notFound('Sign-in');
+    if (identity.userId) throw conflict('already_assigned', 'This sign-in already belongs to a user');
+    const provider = (await repo.findProvider(tx, identity.providerId))!;
+    if (provider.agencyId && provider.agencyId !== body.agencyId)
+      throw badRequest('validation_failed', 'This identity provider serves one agency only', { agencyId: `must be the provider's agency (${provider.agencyName ?? provider.agencyId})` });
+    if (!(await repo.agencyExists(tx, body.agencyId))) throw badRequest('validation_failed', 'No such agency', { agencyId: 'unknown agency' });
+    const email = body.email ?? identity.email;
+    if (!email) throw badRequest('validation_failed', 'The identity provider sent no e-mail: give one', { email: 'required: the provider sent none' });
+    const name = body.name ?? identity.name ?? email;
+    const userId = await repo.insertSsoUser(tx, { email, name, language: body.language, agencyId: body.agencyId });
+    if (!userId) throw conflict('email_taken', 'A user with this e-mail exists: link the sign-in to that user instead', { email: 'already in use' });
+    const roles = [...new Set(body.roles)];
+    await setRoles(tx, userId, roles);
+    await repo.linkIdentity(tx, identity.id, userId);
+    const view = toIdentityView((await repo.findIdentity(tx, identity.id))!);
+    return {
+      result: view,
+      audit: [
+        { action: 'user.created', recordType: 'user', recordId: userId, changes: { ...diff(null, { email, name, language: body.language, agencyId: body.agencyId, roles }), identityProviderId: provider.id } },
+        { action: 'sso.identity_assigned', recordType: 'sso_identity', recordId: identity.id, changes: { userId, providerId: provider.id } },
+      ],
+    };
+  });
+}
+
+/** Links a waiting sign-in to an existing user: an administrator's decision, never inferred from an e-mail. */
+export async function linkIdentityToUser(db: Db, actor: AuditActor, identityId: string, userId: string): Promise<SsoIdentityView> {
+  return auditedTransaction(db, actor, async (tx) => {
+    const identity = await repo.findIdentityByIdForUpdate(tx, identityId);
+    if (!identity) throw notFound('Sign-in');
+    if (identity.userId) throw conflict('already_assigned', 'This sign-in already belongs to a user');
+    const provider = (await repo.findProvider(tx, identity.providerId))!;
+    const user = await tx.selectFrom('users').select(['id', 'agencyId', 'isServiceAccount']).where('id', '=', userId).executeTakeFirst();
+    if (!user) throw badRequest('validation_failed', 'No such user', { userId: 'unknown user' });
+    if (user.isServiceAccount) throw badRequest('validation_failed', 'A service account cannot sign in', { userId: 'a service account' });
+    if (provider.agencyId && provider.agencyId !== user.agencyId)
+      throw badRequest('validation_failed', 'This identity provider serves another agency', { userId: "not in the provider's agency" });
+    await repo.linkIdentity(tx, identity.id, userId);
+    return {
+      result: toIdentityView((await repo.findIdentity(tx, identity.id))!),
+      audit: { action: 'sso.identity_linked', recordType: 'sso_identity', recordId: identity.id, changes: { userId, providerId: provider.id } },
+    };
+  });
+}
+
+/** Forgets a sign-in (waiting or linked): the person can no longer sign in through it (sessions already open run their course; disable the user to end them). */
+export async function removeIdentity(db: Db, actor: AuditActor, identityId: string): Promise<void> {
+  await auditedTransaction(db, actor, async (tx) => {
+    const gone = await repo.deleteIdentity(tx, identityId);
+    if (!gone) throw notFound('Sign-in');
+    return { result: null, audit: { action: 'sso.identity_removed', recordType: 'sso_identity', recordId: identityId, changes: { userId: gone.userId, providerId: gone.providerId } } };
+  });
+}
+
+// --- the sign-in ----------------------------------------------------------------------------------
+
+const discovered = new Map<string, { at: number; config: client.Configuration }>();
+
+async function clientFor(keys: Keys, p: repo.ProviderRow): Promise<client.Configuration> {
+  const key = `${p.id}:${p.updatedAt.getTime()}`;
+  const hit = discovered.get(key);
+  if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.config;
+  const secret = p.clientSecret ? keys.decrypt(p.clientSecret) : null;
+  const insecure = new URL(p.issuer).protocol === 'http:';
+  const config = await client.discovery(new URL(p.issuer), p.clientId, undefined, secret ? client.ClientSecretBasic(secret) : client.None(), {
+    // Plain http is accepted only for a loopback issuer (the schema refuses any other).
+    execute: [...(insecure ? [client.allowInsecureRequests] : []), client.enableNonRepudiationChecks],
+    timeout: 5,
+  });
+  for (const k of discovered.keys()) if (k.startsWith(`${p.id}:`)) discovered.delete(k);
+  discovered.set(key, { at: Date.now(), config });
+  return config;
+}
+
+export type StartedSignIn = { url: string; state: string } | { outcome: SsoOutcome };
+
+/** Sends the browser to the provider: authorization code with PKCE, state and nonce kept here for ten minutes. */
+export async function startSignIn(db: Db, keys: Keys, providerId: string, baseUrl: string): Promise<StartedSignIn> {
+  const provider = await repo.findProvider(db, providerId);
+  if (!provider?.enabled) throw notFound('Identity provider');
+  let config: client.Configuration;
+  try {
+    config = await clientFor(keys, provider);
+  } catch {
+    return { outcome: 'unavailable' };
+  }
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const redirectUri = baseUrl + callbackPath(provider.id);
+  await repo.saveRequest(db, { stateHash: sha256(state), providerId, nonce, codeVerifier, redirectUri, expiresAt: new Date(Date.now() + REQUEST_MINUTES * 60_000) });
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: provider.scope,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  return { url: url.href, state };
+}
+
+export type FinishedSignIn = { session: NewSession } | { outcome: SsoOutcome };
+
+type Claims = Record<string, unknown>;
+
+/** A claim by name; a dotted name reads a nested object (`realm_access.roles`). */
+function claim(claims: Claims, name: string): unknown {
+  let v: unknown = claims;
+  for (const part of name.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Claims)[part] : undefined;
+  return v;
+}
+const values = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The agency and roles the claims give, or null when they do not say enough (then an administrator decides). */
+function placeByClaims(p: repo.ProviderRow, claims: Claims): { agencyId: string; roles: Role[] } | null {
+  if (p.assignment !== 'claims') return null;
+  const roles = mapRoles(p, claims);
+  let agencyId = p.agencyId;
+  if (!agencyId && p.agencyClaim) {
+    const agencies = new Set(values(claim(claims, p.agencyClaim)).flatMap((v) => (p.agencyMap[v] ? [p.agencyMap[v]] : [])));
+    // Two agencies at once is not a placement: an administrator decides.
+    agencyId = agencies.size === 1 ? [...agencies][0]! : null;
+  }
+  return agencyId && roles.length > 0 ? { agencyId, roles } : null;
+}
+
+function mapRoles(p: repo.ProviderRow, claims: Claims): Role[] {
+  if (!p.rolesClaim) return [];
+  const roles = new Set<Role>();
+  for (const v of values(claim(claims, p.rolesClaim))) {
+    const role = p.roleMap[v];
+    if (role && (ROLES as readonly string[]).includes(role)) roles.add(role as Role);
+  }
+  return [...roles].sort();
+}
+
+/**
+ * What openid-client found wrong (a bad signature, an unexpected claim and which one), from its error
+ * and the oauth4webapi error it wraps; never the token or the claims' values.
+ */
+function whyRejected(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  let err = e as { code?: unknown; message?: unknown; cause?: unknown; claim?: unknown } | undefined;
+  for (let depth = 0; err && typeof err === 'object' && depth < 4; depth++) {
+    if (typeof err.code === 'string') out.error = err.code.slice(0, 100);
+    if (typeof err.message === 'string') out.detail = err.message.slice(0, 200);
+    if (typeof err.claim === 'string') out.claim = err.claim.slice(0, 50);
+    err = err.cause as typeof err;
+  }
+  return out;
+}
+
+/** The standard `locale` claim (`en`, `ru-RU`, `az-Latn-AZ`) when it is one of Pathway's languages; else Azerbaijani. */
+function languageOf(claims: Claims): Language {
+  const tag = typeof claims.locale === 'string' ? claims.locale.toLowerCase().split(/[-_]/)[0] : undefined;
+  return (LANGUAGES as readonly string[]).includes(tag ?? '') ? (tag as Language) : 'az';
+}
+
+const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : null);
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Finishes a sign-in at the callback: openid-client checks the state, exchanges the code with the PKCE
+ * verifier, and checks the ID token's signature (against the provider's published keys), issuer,
+ * audience, expiry and nonce. The person is then found by (issuer, subject) and gets an ordinary
+ * session; every outcome is audited.
+ */
+export async function finishSignIn(
+  db: Db,
+  config: Config,
+  keys: Keys,
+  actor: AuditActor,
+  providerId: string,
+  cookieState: string | undefined,
+  query: string,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<FinishedSignIn> {
+  const refuse = async (outcome: SsoOutcome, reason: string, extra: Partial<AuditEntry> = {}): Promise<FinishedSignIn> => {
+    await auditedTransaction(db, actor, async () => ({
+      result: null,
+      audit: { action: 'auth.sso_refused', recordType: 'identity_provider', recordId: providerId, ...extra, changes: { reason, ...(extra.changes ?? {}) } },
+    }));
+    return { outcome };
+  };
+  const params = new URLSearchParams(query);
+  // The browser that started the sign-in holds the state in a cookie: a callback from any other
+  // browser (a forged link, a replay) is refused, and each state is used once.
+  if (!cookieState) return refuse('expired', 'no_state_cookie');
+  const request = await repo.takeRequest(db, sha256(cookieState));
+  if (!request || request.providerId !== providerId) return refuse('expired', 'unknown_state');
+  if (params.get('state') !== cookieState) return refuse('refused', 'state_mismatch');
+  if (params.has('error')) return refuse('refused', 'provider_error', { changes: { error: (params.get('error') ?? '').slice(0, 100) } });
+  const provider = await repo.findProvider(db, providerId);
+  if (!provider?.enabled) return refuse('unavailable', 'provider_disabled');
+  let oidc: client.Configuration;
+  try {
+    oidc = await clientFor(keys, provider);
+  } catch {
+    return refuse('unavailable', 'discovery_failed');
+  }
+  const currentUrl = new URL(request.redirectUri);
+  currentUrl.search = params.toString();
+  let claims: Claims;
+  try {
+    const tokens = await client.authorizationCodeGrant(oidc, currentUrl, {
+      pkceCodeVerifier: request.codeVerifier,
+      expectedState: cookieState,
+      expectedNonce: request.nonce,
+      idTokenExpected: true,
+    });
+    const idClaims = tokens.claims();
+    if (!idClaims) return refuse('failed', 'no_id_token');
+    claims = idClaims as Claims;
+  } catch (e) {
+    return refuse('failed', 'token_rejected', { changes: whyRejected(e) });
+  }
+  const issuer = String(claims.iss);
+  const subject = String(claims.sub);
+  const seen = { email: text(claims.email, 320)?.toLowerCase() ?? null, name: text(claims.name, 200) };
+  if (seen.email && !EMAIL.test(seen.email)) seen.email = null;
+
+  return auditedTransaction(db, actor, async (tx) => {
+    const refused = (outcome: SsoOutcome, entry: AuditEntry) => ({ result: { outcome } as FinishedSignIn, audit: entry });
+    const signedIn = async (userId: string, identityId: string, before: AuditEntry[]) => {
+      await tx.updateTable('users').set({ lastLoginAt: new Date() }).where('id', '=', userId).execute();
+      const session = await createSession(tx, config, userId, meta);
+      const user = (await loadUserWithAccess(tx, userId))!;
+      // Recorded as the person who signed in, as a password sign-in is.
+      const who: AuditActor = { ...actor, userId, agencyId: user.agencyId };
+      for (const entry of before) await appendAudit(tx, who, entry);
+      await appendAudit(tx, who, { action: 'auth.login', recordType: 'user', recordId: userId, changes: { method: 'sso', providerId: provider.id, identityId, session: session.id } });
+      return { result: { session: { ...session, user } } as FinishedSignIn, audit: [] };
+    };
+    const identity = await repo.findIdentityForUpdate(tx, issuer, subject);
+    if (identity) await repo.touchIdentity(tx, identity.id, seen);
+
+    if (identity?.userId) {
+      const user = await loadUserWithAccess(tx, identity.userId);
+      const who = { recordType: 'user', recordId: identity.userId };
+      if (!user || user.disabled || (user.isDemo && !config.demo) || user.isServiceAccount)
+        return refused('disabled', { action: 'auth.sso_refused', ...who, changes: { reason: 'account_disabled', providerId: provider.id } });
+      if (provider.agencyId && provider.agencyId !== user.agencyId)
+        return refused('wrong_agency', { action: 'auth.sso_refused', ...who, changes: { reason: 'wrong_agency', providerId: provider.id } });
+      const before: AuditEntry[] = [];
+      if (provider.assignment === 'claims' && identity.placedBy === 'claims') {
+        // The provider stays the source of the roles it gave: a group removed there is a role removed
+        // here. Roles an administrator assigned are theirs to change.
+        const roles = mapRoles(provider, claims);
+        if (roles.join() !== [...user.roles].sort().join()) {
+          await setRoles(tx, user.id, roles);
+          before.push({ action: 'user.updated', ...who, changes: { ...diff({ roles: user.roles }, { roles }), identityProviderId: provider.id } });
+        }
+      }
+      return signedIn(user.id, identity.id, before);
+    }
+    if (identity) return refused('pending', { action: 'auth.sso_pending', recordType: 'sso_identity', recordId: identity.id, changes: { providerId: provider.id } });
+
+    const place = placeByClaims(provider, claims);
+    const userId = place && seen.email ? await repo.insertSsoUser(tx, { email: seen.email, name: seen.name ?? seen.email, language: languageOf(claims), agencyId: place.agencyId }) : null;
+    const identityId = await repo.insertIdentity(tx, { providerId: provider.id, issuer, subject, userId, placedBy: userId ? 'claims' : 'admin', ...seen });
+    // The same first sign-in twice at once: this one gives way (its transaction, user included, rolls back).
+    if (!identityId) throw conflict('sign_in_in_progress', 'This sign-in is already being completed; start again');
+    if (!userId || !place) {
+      // No placement from the claims, no e-mail, or an e-mail another user has: an administrator decides.
+      return refused('pending', { action: 'auth.sso_pending', recordType: 'sso_identity', recordId: identityId, changes: { providerId: provider.id } });
+    }
+    await setRoles(tx, userId, place.roles);
+    const user = (await loadUserWithAccess(tx, userId))!;
+    if (user.disabled) return refused('disabled', { action: 'auth.sso_refused', recordType: 'user', recordId: userId, changes: { reason: 'agency_disabled', providerId: provider.id } });
+    return signedIn(userId, identityId, [
+      {
+        action: 'user.created',
+        recordType: 'user',
+        recordId: userId,
+        changes: { ...diff(null, { email: seen.email, name: seen.name ?? seen.email, agencyId: place.agencyId, roles: place.roles }), identityProviderId: provider.id },
+      },
+      { action: 'sso.identity_linked', recordType: 'sso_identity', recordId: identityId, changes: { userId, providerId: provider.id } },
+    ]);
+  });
+}

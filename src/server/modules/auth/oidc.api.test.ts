@@ -1,0 +1,417 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../../../../test/helpers/oidc-idp.ts';
+
+/**
+ * Single sign-on against a real OpenID Connect provider (`oidc-provider`, test/helpers/oidc-idp.ts)
+ * listening on a local port: Pathway discovers it, sends the browser there, and the test walks the
+ * browser's redirects by hand. The provider's ID token can be rewritten on its way back, to prove
+ * that a tampered signature, a wrong audience, issuer or nonce are refused.
+ */
+
+const BASE = 'http://pathway.test';
+let t: TestApp;
+let admin: Session;
+let idp: TestIdp;
+let issuer: string;
+
+/** The people the provider knows: claims by subject. */
+const accounts: Record<string, Record<string, unknown>> = {
+  alice: { email: 'alice@idp.example', email_verified: true, name: 'Alice Case', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers', 'unmapped-group'] },
+  bob: { email: 'bob@idp.example', name: 'Bob Waiting', pathway_roles: ['nobody-knows'] },
+  carol: { email: 'carol@idp.example', name: 'Carol', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
+  dave: { email: 'dave@idp.example', name: 'Dave', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
+};
+
+let agencyA: { id: string };
+let claimsProvider: string;
+let adminProvider: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ publicUrl: BASE });
+  const a = await makeUser(t.db, { roles: ['administrator'] });
+  admin = await signIn(t.app, a.email);
+  agencyA = await makeAgency(t.db);
+  idp = await listenTestIdp(accounts);
+  issuer = idp.issuer;
+
+  const create = async (body: object) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: body });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: string; redirectUri: string };
+  };
+  const byClaims = await create({
+    name: 'Agency SSO',
+    issuer,
+    clientId: 'pathway',
+    clientSecret: 'a-client-secret-of-some-length',
+    scope: 'openid email profile pathway',
+    assignment: 'claims',
+    agencyClaim: 'pathway_agency',
+    agencyMap: { 'ngo-a': agencyA.id },
+    rolesClaim: 'pathway_roles',
+    roleMap: { 'nrm-caseworkers': 'case_worker' },
+  });
+  const byAdmin = await create({ name: 'Ministry SSO', issuer, clientId: 'pathway-admin', clientSecret: 'another-client-secret', scope: 'openid email profile', assignment: 'admin' });
+  claimsProvider = byClaims.id;
+  adminProvider = byAdmin.id;
+  idp.start([
+    { clientId: 'pathway', clientSecret: 'a-client-secret-of-some-length', redirectUri: byClaims.redirectUri },
+    { clientId: 'pathway-admin', clientSecret: 'another-client-secret', redirectUri: byAdmin.redirectUri },
+  ]);
+});
+afterAll(async () => {
+  await idp.close();
+  await t.close();
+});
+
+type Flow = { callback: URL; stateCookie: string };
+
+/** Start at Pathway, sign in at the provider as `account`, stop where the provider sends the browser back. */
+async function throughProvider(providerId: string, account: string): Promise<Flow> {
+  idp.signInAs(account);
+  const start = await t.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start` });
+  expect(start.statusCode, start.body).toBe(303);
+  const state = start.cookies.find((c) => c.name === 'pathway_sso');
+  expect(state).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/v1/auth/sso' });
+  let url = new URL(String(start.headers.location));
+  expect(url.origin).toBe(issuer);
+  expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(url.searchParams.get('nonce')).toBeTruthy();
+  expect(url.searchParams.get('state')).toBe(state!.value);
+  const jar = new Map<string, string>();
+  for (let hop = 0; hop < 10; hop++) {
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+    }
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`the provider stopped at ${url.href}: ${res.status} ${await res.text()}`);
+    url = new URL(location, url);
+    if (url.origin === BASE) return { callback: url, stateCookie: state!.value };
+  }
+  throw new Error('too many redirects at the provider');
+}
+
+const callback = (flow: Flow, cookie = `pathway_sso=${flow.stateCookie}`) =>
+  t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: cookie ? { cookie } : {} });
+
+async function signInWith(providerId: string, account: string) {
+  return callback(await throughProvider(providerId, account));
+}
+
+const sessionOf = (res: Awaited<ReturnType<typeof callback>>) => res.cookies.find((c) => c.name === 'pathway_session')?.value;
+const me = (session: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}` } });
+const refusals = async () => (await t.db.selectFrom('auditLog').select(['changes']).where('action', '=', 'auth.sso_refused').orderBy('seq', 'desc').executeTakeFirst())?.changes as Record<string, string> | undefined;
+
+describe('single sign-on: the code flow', () => {
+  it('signs a new person in with agency and roles mapped from claims, and links them by issuer and subject', async () => {
+    const res = await signInWith(claimsProvider, 'alice');
+    expect(res.statusCode, res.body).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const session = sessionOf(res);
+    expect(session).toBeTruthy();
+    const cookie = res.cookies.find((c) => c.name === 'pathway_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+
+    const who = await me(session!);
+    expect(who.statusCode).toBe(200);
+    // TOTP is the identity provider's business: no setup is asked of a user without a Pathway password.
+    expect(who.json().user).toMatchObject({ email: 'alice@idp.example', name: 'Alice Case', roles: ['case_worker'], agency: { id: agencyA.id }, totpSetupRequired: false, mustChangePassword: false });
+    const userId = who.json().user.id as string;
+    const identity = await t.db.selectFrom('userIdentities').selectAll().where('subject', '=', 'alice').executeTakeFirstOrThrow();
+    expect(identity).toMatchObject({ issuer, userId, providerId: claimsProvider });
+    const user = await t.db.selectFrom('users').select(['passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
+    expect(user.passwordHash).toBeNull();
+
+    // An ordinary session: writes need its CSRF token.
+    const csrf = who.json().csrfToken as string;
+    const noCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}` }, payload: { language: 'en' } });
+    expect(noCsrf.statusCode).toBe(403);
+    const withCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}`, 'x-csrf-token': csrf }, payload: { language: 'en' } });
+    expect(withCsrf.statusCode).toBe(200);
+
+    const login = await t.db.selectFrom('auditLog').select(['changes', 'actorUserId']).where('action', '=', 'auth.login').where('recordId', '=', userId).executeTakeFirstOrThrow();
+    expect(login).toMatchObject({ actorUserId: userId, changes: { method: 'sso', providerId: claimsProvider } });
+
+    // The second time, the same user (no second account).
+    const again = await signInWith(claimsProvider, 'alice');
+    expect((await me(sessionOf(again)!)).json().user.id).toBe(userId);
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'alice@idp.example').execute()).toHaveLength(1);
+  });
+
+  it('never links by e-mail: a new subject with an existing user\'s e-mail waits for an administrator', async () => {
+    await makeUser(t.db, { email: 'carol@idp.example', agencyId: agencyA.id, roles: ['supervisor'] });
+    const res = await signInWith(claimsProvider, 'carol');
+    expect(res.headers.location).toBe('/login?sso=pending');
+    expect(sessionOf(res)).toBeUndefined();
+    const identity = await t.db.selectFrom('userIdentities').selectAll().where('subject', '=', 'carol').executeTakeFirstOrThrow();
+    expect(identity.userId).toBeNull();
+
+    // An administrator links it to the existing user; the claims then do not touch the roles the administrator gave.
+    const carol = await t.db.selectFrom('users').select('id').where('email', '=', 'carol@idp.example').executeTakeFirstOrThrow();
+    const linked = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${identity.id}/link`, headers: admin.headers, payload: { userId: carol.id } });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json().user).toMatchObject({ id: carol.id });
+    const now = await signInWith(claimsProvider, 'carol');
+    expect(now.headers.location).toBe('/');
+    expect((await me(sessionOf(now)!)).json().user).toMatchObject({ id: carol.id, roles: ['supervisor'] });
+  });
+
+  it('keeps the roles of a user made from claims in step with the claims', async () => {
+    accounts.alice!.pathway_roles = ['unmapped-group'];
+    try {
+      const res = await signInWith(claimsProvider, 'alice');
+      expect((await me(sessionOf(res)!)).json().user.roles).toEqual([]);
+      const change = await t.db.selectFrom('auditLog').select(['changes', 'recordId']).where('action', '=', 'user.updated').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(change.recordId).toBe((await t.db.selectFrom('users').select('id').where('email', '=', 'alice@idp.example').executeTakeFirstOrThrow()).id);
+      expect(Object.keys(change.changes as object)).toContain('roles');
+    } finally {
+      accounts.alice!.pathway_roles = ['nrm-caseworkers', 'unmapped-group'];
+    }
+    expect((await me(sessionOf(await signInWith(claimsProvider, 'alice'))!)).json().user.roles).toEqual(['case_worker']);
+  });
+
+  it('puts a first sign-in without placement on hold until an administrator assigns agency and roles', async () => {
+    const first = await signInWith(adminProvider, 'bob');
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toBe('/login?sso=pending');
+    expect(sessionOf(first)).toBeUndefined();
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'bob@idp.example').execute()).toHaveLength(0);
+
+    const pending = await t.app.inject({ method: 'GET', url: '/api/v1/sso-identities?status=pending', headers: admin.headers });
+    expect(pending.statusCode).toBe(200);
+    const item = (pending.json().items as { id: string; subject: string; email: string; provider: { id: string } }[]).find((i) => i.subject === 'bob')!;
+    expect(item).toMatchObject({ email: 'bob@idp.example', provider: { id: adminProvider }, user: null });
+
+    // Still waiting: a second try gets no further.
+    expect((await signInWith(adminProvider, 'bob')).headers.location).toBe('/login?sso=pending');
+
+    const bad = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['wizard'] } });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields)[0]).toMatch(/^roles/);
+    const assigned = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['operator'] } });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect(assigned.json().user).toMatchObject({ email: 'bob@idp.example' });
+    const twice = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['operator'] } });
+    expect(twice.statusCode).toBe(409);
+
+    const now = await signInWith(adminProvider, 'bob');
+    expect(now.headers.location).toBe('/');
+    expect((await me(sessionOf(now)!)).json().user).toMatchObject({ roles: ['operator'], agency: { id: agencyA.id } });
+    const audit = await t.db.selectFrom('auditLog').select('action').where('recordId', '=', item.id).orderBy('seq').execute();
+    expect(audit.map((a) => a.action)).toEqual(['auth.sso_pending', 'auth.sso_pending', 'sso.identity_assigned']);
+  });
+
+  it('leaves the second factor to the provider: a role that requires TOTP does not hold back a user without a password', async () => {
+    await t.db.updateTable('roles').set({ requireTotp: true }).where('code', '=', 'case_worker').execute();
+    try {
+      const res = await signInWith(claimsProvider, 'alice');
+      const session = sessionOf(res)!;
+      expect((await me(session)).json().user).toMatchObject({ roles: ['case_worker'], totpSetupRequired: false });
+      const tokens = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: `pathway_session=${session}` } });
+      expect(tokens.statusCode).toBe(200);
+      // A case worker who signs in with a password still has to set TOTP up.
+      const withPassword = await makeUser(t.db, { roles: ['case_worker'], agencyId: agencyA.id });
+      const s = await signIn(t.app, withPassword.email);
+      const blocked = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: s.headers });
+      expect(blocked.statusCode).toBe(403);
+      expect(blocked.json().error.code).toBe('totp_setup_required');
+    } finally {
+      await t.db.updateTable('roles').set({ requireTotp: false }).where('code', '=', 'case_worker').execute();
+    }
+  });
+
+  it('refuses a disabled user', async () => {
+    const first = await signInWith(claimsProvider, 'dave');
+    const session = sessionOf(first)!;
+    const userId = (await me(session)).json().user.id as string;
+    const disable = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${userId}`, headers: admin.headers, payload: { disabled: true } });
+    expect(disable.statusCode).toBe(200);
+    const res = await signInWith(claimsProvider, 'dave');
+    expect(res.headers.location).toBe('/login?sso=disabled');
+    expect(sessionOf(res)).toBeUndefined();
+    expect(await refusals()).toMatchObject({ reason: 'account_disabled' });
+  });
+});
+
+describe('single sign-on: what is refused', () => {
+  const refusedWith = async (rewrite: (jwt: string) => string) => {
+    const flow = await throughProvider(claimsProvider, 'alice');
+    idp.rewriteIdToken(rewrite);
+    try {
+      return await callback(flow);
+    } finally {
+      idp.rewriteIdToken(null);
+    }
+  };
+
+  it('refuses an ID token whose claims were changed after signing (bad signature)', async () => {
+    const res = await refusedWith((jwt) => {
+      const [h, p, s] = jwt.split('.') as [string, string, string];
+      const claims = decodeJwtPart(p);
+      claims.sub = 'bob';
+      return `${h}.${encodeJwtPart(claims)}.${s}`;
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/login?sso=failed');
+    expect(sessionOf(res)).toBeUndefined();
+    expect(await refusals()).toMatchObject({ reason: 'token_rejected' });
+  });
+
+  it('refuses a validly signed ID token for another audience', async () => {
+    const res = await refusedWith((jwt) => idp.resign(jwt, (c) => (c.aud = 'some-other-client')));
+    expect(res.headers.location).toBe('/login?sso=failed');
+    expect(sessionOf(res)).toBeUndefined();
+    const why = await refusals();
+    expect(why).toMatchObject({ reason: 'token_rejected' });
+    expect(why?.claim).toBe('aud');
+  });
+
+  it('refuses a validly signed ID token with another nonce', async () => {
+    const res = await refusedWith((jwt) => idp.resign(jwt, (c) => (c.nonce = 'not-the-nonce')));
+    expect(res.headers.location).toBe('/login?sso=failed');
+    expect(sessionOf(res)).toBeUndefined();
+    expect((await refusals())?.claim).toBe('nonce');
+  });
+
+  it('refuses a validly signed ID token from another issuer', async () => {
+    const res = await refusedWith((jwt) => idp.resign(jwt, (c) => (c.iss = 'https://evil.example')));
+    expect(res.headers.location).toBe('/login?sso=failed');
+    expect(sessionOf(res)).toBeUndefined();
+  });
+
+  it('refuses a callback whose state is not the one this browser started with, and uses each state once', async () => {
+    const mine = await throughProvider(claimsProvider, 'alice');
+    const theirs = await throughProvider(claimsProvider, 'alice');
+    // Someone else's callback (their code and state) in my browser.
+    const swapped = await callback(theirs, `pathway_sso=${mine.stateCookie}`);
+    expect(swapped.headers.location).toBe('/login?sso=refused');
+    expect(sessionOf(swapped)).toBeUndefined();
+    expect(await refusals()).toMatchObject({ reason: 'state_mismatch' });
+    // Without the cookie at all.
+    const noCookie = await callback(theirs, '');
+    expect(noCookie.headers.location).toBe('/login?sso=expired');
+    // The genuine callback still works once, and not twice.
+    const ok = await callback(theirs);
+    expect(ok.headers.location).toBe('/');
+    const replay = await callback(theirs);
+    expect(replay.headers.location).toBe('/login?sso=expired');
+    expect(sessionOf(replay)).toBeUndefined();
+    // The state I started with was spent by the refused attempt.
+    expect((await callback(mine)).headers.location).toBe('/login?sso=expired');
+  });
+});
+
+describe('identity provider administration', () => {
+  const post = (payload: object, s: Session = admin) => t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: s.headers, payload });
+  const valid = { name: 'X', issuer: 'https://login.example.org/realms/x', clientId: 'x', clientSecret: 'super-secret-value', assignment: 'admin' };
+
+  it('shows buttons to anyone, without secrets', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sso/providers' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['Agency SSO', 'Ministry SSO']));
+    expect(res.body).not.toContain('client');
+  });
+
+  it('stores the client secret encrypted and never shows it', async () => {
+    const res = await post({ ...valid, clientId: 'secret-check' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ hasClientSecret: true, redirectUri: `${BASE}/api/v1/auth/sso/${res.json().id}/callback` });
+    expect(res.body).not.toContain('super-secret-value');
+    const row = await t.db.selectFrom('identityProviders').select('clientSecret').where('id', '=', res.json().id).executeTakeFirstOrThrow();
+    expect(row.clientSecret!.toString('latin1')).not.toContain('super-secret-value');
+    const audit = await t.db.selectFrom('auditLog').select('changes').where('recordId', '=', res.json().id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(audit.changes)).not.toContain('super-secret-value');
+  });
+
+  it('names the field of every refusal', async () => {
+    const cases: [object, string][] = [
+      [{ ...valid, issuer: 'not a url' }, 'issuer'],
+      [{ ...valid, issuer: 'http://idp.example.org' }, 'issuer'],
+      [{ ...valid, issuer: 'https://idp.example.org/?x=1' }, 'issuer'],
+      [{ ...valid, clientId: '' }, 'clientId'],
+      [{ ...valid, scope: 'email profile' }, 'scope'],
+      [{ ...valid, assignment: 'magic' }, 'assignment'],
+      [{ ...valid, agencyId: 'nope' }, 'agencyId'],
+      [{ ...valid, agencyId: crypto.randomUUID() }, 'agencyId'],
+      [{ ...valid, rolesClaim: 'bad claim name' }, 'rolesClaim'],
+      [{ ...valid, roleMap: { staff: 'wizard' } }, 'roleMap.staff'],
+      [{ ...valid, agencyMap: { x: crypto.randomUUID() } }, 'agencyMap.x'],
+      [{ ...valid, assignment: 'claims' }, 'rolesClaim'],
+      [{ ...valid, assignment: 'claims', rolesClaim: 'groups', roleMap: { g: 'operator' } }, 'agencyClaim'],
+      [{ ...valid, surprise: true }, 'surprise'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post(body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(Object.keys(res.json().error.fields ?? {}), JSON.stringify(body)).toContain(field);
+    }
+    expect((await post({ ...valid, clientId: 'dup' })).statusCode).toBe(201);
+    const dup = await post({ ...valid, clientId: 'dup', issuer: `${valid.issuer}/` });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.fields).toHaveProperty('clientId');
+  });
+
+  it('is for administrators only', async () => {
+    const worker = await makeUser(t.db, { roles: ['case_worker'] });
+    const s = await signIn(t.app, worker.email);
+    expect((await post({ ...valid, clientId: 'nope' }, s)).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/sso-identities', headers: s.headers })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/identity-providers' })).statusCode).toBe(401);
+  });
+
+  it('a disabled provider shows no button and starts no sign-in', async () => {
+    const res = await post({ ...valid, clientId: 'to-disable' });
+    const id = res.json().id as string;
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${id}`, headers: admin.headers, payload: { enabled: false } });
+    expect(patch.statusCode).toBe(200);
+    const buttons = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sso/providers' });
+    expect(buttons.json().items.map((i: { id: string }) => i.id)).not.toContain(id);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${id}/start` })).statusCode).toBe(404);
+  });
+
+  it('answers malformed callbacks and starts with 4xx or a redirect, never 5xx', async () => {
+    const urls = [
+      `/api/v1/auth/sso/not-a-uuid/start`,
+      `/api/v1/auth/sso/${crypto.randomUUID()}/start`,
+      `/api/v1/auth/sso/${claimsProvider}/callback?state=a&state=b`,
+      `/api/v1/auth/sso/${claimsProvider}/callback?code=${'x'.repeat(5000)}`,
+      `/api/v1/auth/sso/${claimsProvider}/callback?error=access_denied&state=zz`,
+      `/api/v1/auth/sso/${crypto.randomUUID()}/callback?code=1&state=2`,
+      `/api/v1/auth/sso/${claimsProvider}/callback?code=%00&state=%00`,
+    ];
+    for (const url of urls) {
+      const res = await t.app.inject({ method: 'GET', url, headers: { cookie: 'pathway_sso=zz' } });
+      expect(res.statusCode, url).toBeLessThan(500);
+    }
+    const bodies: unknown[] = [
+      {},
+      [],
+      'text',
+      { ...valid, clientId: 'odd-1', agencyMap: JSON.parse('{"__proto__": "00000000-0000-0000-0000-000000000000"}') },
+      { ...valid, clientId: 'odd-2', roleMap: JSON.parse('{"__proto__": "operator", "constructor": "auditor"}') },
+      { ...valid, clientId: 'odd-3', name: 'lone \ud800 surrogate', scope: 'openid \udfff' },
+      { ...valid, clientId: 'x'.repeat(301) },
+      { ...valid, clientId: 'odd-4', issuer: 'https://[::1]:99999/' },
+      { ...valid, clientId: 'odd-5', issuer: 'https://exa mple.org' },
+    ];
+    // Changes go to a provider of this test's own, not to the ones the sign-in tests use.
+    const spare = (await post({ ...valid, clientId: 'odd-spare' })).json().id as string;
+    for (const payload of bodies) {
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: payload as object });
+      expect(created.statusCode, JSON.stringify(payload)).toBeLessThan(500);
+      const patched = await t.app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${spare}`, headers: admin.headers, payload: payload as object });
+      expect(patched.statusCode, JSON.stringify(payload)).toBeLessThan(500);
+    }
+    for (const payload of [{}, { agencyId: crypto.randomUUID(), roles: [] }, { userId: 'x' }]) {
+      for (const action of ['assign', 'link']) {
+        const res = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${crypto.randomUUID()}/${action}`, headers: admin.headers, payload });
+        expect(res.statusCode).toBeLessThan(500);
+      }
+    }
+  });
+});
