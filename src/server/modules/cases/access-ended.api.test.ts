@@ -19,6 +19,7 @@ let shelterWorker: Session & { id: string };
 let shelterSupervisor: Session & { id: string };
 let officer: Session & { id: string };
 let coordinator: Session & { id: string };
+let operator: Session & { id: string };
 
 async function user(roles: Role[], agencyId: string) {
   const u = await makeUser(t.db, { roles, agencyId });
@@ -36,6 +37,7 @@ beforeAll(async () => {
   shelterSupervisor = await user(['supervisor'], shelter);
   officer = await user(['identification_officer'], authority);
   coordinator = await user(['coordinator'], (await makeAgency(t.db, { type: 'government' })).id);
+  operator = await user(['operator'], ngo);
 });
 afterAll(() => t.close());
 
@@ -67,11 +69,16 @@ describe('an order ending access, on every read path', () => {
     await t.db.updateTable('referrals').set({ answerDueAt: new Date(Date.now() - 86_400_000) }).where('id', '=', toAuthority).execute();
     const overdueIds = async (s: Session) => ids((await call(s, 'GET', '/oversight/overdue')).json().items as { id: string }[]);
 
+    // The hotline contact the case came from.
+    const contact = (await call(operator, 'POST', '/contacts', { channel: 'walk_in' })).json().id as string;
+    expect((await call(supervisor, 'POST', `/cases/${id}/contacts`, { contactId: contact })).statusCode).toBe(201);
     // A share of the person with the shelter (as a module sharing people would make it).
     await sql`INSERT INTO access_grants (record_type, record_id, grantee_agency_id, sections, kind, reason)
       VALUES ('person', ${personId}, ${shelter}, ARRAY['identity', 'details'], 'share', 'Shelter placement')`.execute(t.db);
 
     // Before the order every path shows it.
+    expect((await call(operator, 'GET', `/contacts/${contact}`)).statusCode).toBe(200);
+    expect(ids((await call(operator, 'GET', '/contacts?limit=100')).json().items)).toContain(contact);
     expect((await call(shelterWorker, 'GET', `/people/${personId}`)).statusCode).toBe(200);
     expect((await call(worker, 'GET', `/people/${personId}`)).statusCode).toBe(200);
     expect(await searched(shelterWorker, 'Nərgiz Şirinova')).toContain(personId);
@@ -92,6 +99,10 @@ describe('an order ending access, on every read path', () => {
       expect(await searched(s, 'Nərgiz Şirinova')).not.toContain(personId);
     }
     expect((await call(worker, 'PATCH', `/people/${personId}`, { sex: 'male' })).statusCode).toBe(404);
+    // The hotline contact linked to the case, for its operator.
+    expect((await call(operator, 'GET', `/contacts/${contact}`)).statusCode).toBe(404);
+    expect(ids((await call(operator, 'GET', '/contacts?limit=100')).json().items)).not.toContain(contact);
+    expect((await call(supervisor, 'GET', `/contacts/${contact}`)).statusCode).toBe(200);
     // Referral reads, for the receiver and the sender's case worker.
     for (const [s, r] of [[shelterWorker, toShelter], [officer, toAuthority], [worker, toShelter]] as const) {
       expect((await call(s, 'GET', `/referrals/${r}`)).statusCode).toBe(404);
