@@ -132,5 +132,11 @@ describe('an order ending access, on every read path', () => {
     expect((await call(supervisor, 'GET', `/referrals/${toShelter}`)).statusCode).toBe(200);
     expect((await call(supervisor, 'POST', `/referrals/${toAuthority}/revoke`, { reason: 'Order of the prosecutor' })).json().error.code).toBe('access_ended');
     expect((await call(supervisor, 'PATCH', `/people/${personId}`, { sex: 'male' })).statusCode).toBe(404);
+    // Nor carry the person into another case, whose page would show them to everyone on it.
+    const other = (await call(supervisor, 'POST', '/cases', {})).json().id as string;
+    const carried = await call(supervisor, 'POST', `/cases/${other}/people`, { role: 'victim', personId });
+    expect(carried.statusCode).toBe(409);
+    expect(carried.json().error).toMatchObject({ code: 'access_ended', fields: { personId: 'access ended by an order' } });
+    expect((await call(worker, 'POST', `/cases/${other}/people`, { role: 'victim', personId })).statusCode).toBe(404);
   });
 });
