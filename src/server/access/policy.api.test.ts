@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneTestDatabase } from '../../../test/helpers/db.ts';
 import type { Db } from '../db/database.ts';
 import { RECORD_TYPES, SCOPES, type Permission, type RecordAction } from '../../shared/roles.ts';
-import { decide, visibleFilter, type Decision, type RecordFacts, type ResourceDef } from './policy.ts';
+import { decide, scopesFor, visibleFilter, type Decision, type RecordFacts, type ResourceDef } from './policy.ts';
 import type { Principal } from './principal.ts';
 import { loadRecordFacts } from './repository.ts';
 
@@ -23,6 +23,8 @@ const RECORDS: ResourceDef = {
   ownerAgencyColumn: 'testRecords.ownerAgencyId',
   sections: ['summary', 'identity', 'health', 'legal'],
   fieldTags: {},
+  // Some records are under an order ending access (the cases module's rule, on this test table).
+  accessEnded: sql<boolean>`${sql.ref('testRecords.ended')}`,
 };
 
 /** mulberry32: small, seeded, good enough to spread cases. */
@@ -83,8 +85,8 @@ async function makeUsers(agencyIds: readonly string[], n: number, rnd: ReturnTyp
   return rows;
 }
 
-async function insertRecord(id: string, ownerAgencyId: string, ownerUserId: string | null) {
-  await sql`INSERT INTO test_records (id, owner_agency_id, owner_user_id) VALUES (${id}, ${ownerAgencyId}, ${ownerUserId})`.execute(
+async function insertRecord(id: string, ownerAgencyId: string, ownerUserId: string | null, ended = false) {
+  await sql`INSERT INTO test_records (id, owner_agency_id, owner_user_id, ended) VALUES (${id}, ${ownerAgencyId}, ${ownerUserId}, ${ended})`.execute(
     db,
   );
 }
@@ -121,7 +123,7 @@ async function visibleIds(filter: RawBuilder<boolean>): Promise<Set<string>> {
 
 beforeAll(async () => {
   ({ db, drop } = await cloneTestDatabase());
-  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(
+  await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL, ended boolean NOT NULL DEFAULT false)`.execute(
     db,
   );
 });
@@ -177,7 +179,7 @@ describe('visibleFilter agrees with decide', () => {
         : rnd.chance(0.6) && colleagues.length > 0
           ? rnd.pick(colleagues).id
           : rnd.pick(users).id;
-      await insertRecord(id, ownerAgencyId, ownerUserId);
+      await insertRecord(id, ownerAgencyId, ownerUserId, rnd.chance(0.15));
       recordIds.push(id);
     }
 
@@ -213,6 +215,8 @@ describe('visibleFilter agrees with decide', () => {
       'case:create:all',
       'break_glass',
       'sensitive:identity',
+      'cases:read_restricted',
+      'audit:read',
     ];
     const principals: Principal[] = [];
     for (const u of users) {
@@ -235,6 +239,51 @@ describe('visibleFilter agrees with decide', () => {
 
   it('returns the same with a probe per row (the form for pages and search candidates)', async () => {
     expect(await disagreements((p, a, res, now) => visibleFilter(p, a, res, now, { probe: true }))).toEqual([]);
+  });
+
+  it('returns exactly the records whose decision opens a section, with `section`', async () => {
+    for (const section of RECORDS.sections) {
+      const out: string[] = [];
+      for (const p of world.principals)
+        for (const action of ['read', 'update'] as const) {
+          const inSql = await visibleIds(visibleFilter(p, action, RECORDS, NOW, { section }));
+          for (const [id, facts] of world.facts) {
+            const d = decide(p, action, RECORDS, facts, NOW);
+            if ((d.allowed && d.sections.has(section)) !== inSql.has(id)) out.push(`${p.userId} ${action} ${id}`);
+          }
+        }
+      expect(out, section).toEqual([]);
+    }
+  });
+
+  it('covers records an order ended access to, each way in and out', () => {
+    const ways = new Map<string, number>();
+    for (const p of world.principals)
+      for (const facts of world.facts.values()) {
+        if (!facts.accessEnded) continue;
+        const d = decide(p, 'read', RECORDS, facts, NOW);
+        const key = d.allowed ? (facts.ownerAgencyId === p.agencyId ? 'own agency' : 'auditor') : 'refused';
+        ways.set(key, (ways.get(key) ?? 0) + 1);
+        if (d.allowed) expect(p.permissions.has('cases:read_restricted')).toBe(true);
+        expect(decide(p, 'update', RECORDS, facts, NOW).allowed).toBe(false);
+      }
+    for (const key of ['own agency', 'auditor', 'refused']) expect(ways.get(key) ?? 0, key).toBeGreaterThan(5);
+  });
+
+  it('catches a filter that forgets orders ending access', async () => {
+    const found = await disagreements((p, a, res, now) => visibleFilter(p, a, { ...res, accessEnded: undefined }, now));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((d) => !d.decide && d.sql)).toBe(true);
+  });
+
+  it('catches a filter that lets "own" reach beyond the user\'s agency', async () => {
+    // The rule before moved users were taken into account: a record's own user, in any agency.
+    const found = await disagreements((p, a, res, now) => {
+      const own = [...scopesFor(p, 'case', a)].some((s) => s === 'own' || s === 'agency');
+      return sql<boolean>`(${visibleFilter(p, a, res, now)} OR (${own} AND NOT test_records.ended AND test_records.owner_user_id = ${p.userId}))`;
+    });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((d) => !d.decide && d.sql)).toBe(true);
   });
 
   it('covers every way in and every way out', () => {
@@ -352,6 +401,7 @@ describe('visibleFilter at the edges', () => {
       idColumn: 'g.id',
       ownerUserColumn: 'g.ownerUserId',
       ownerAgencyColumn: 'g.ownerAgencyId',
+      accessEnded: sql<boolean>`${sql.ref('g.ended')}`,
     };
     const id = crypto.randomUUID();
     await insertRecord(id, other, null);
@@ -445,6 +495,7 @@ describe('loadRecordFacts', () => {
     expect(facts).toEqual({
       ownerUserId: null,
       ownerAgencyId: agency,
+      accessEnded: false,
       grants: [
         {
           granteeAgencyId: agency,

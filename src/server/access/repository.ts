@@ -5,13 +5,13 @@ import type { GrantFacts, RecordFacts, ResourceDef } from './policy.ts';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `cases.ownerAgencyId` -> `ownerAgencyId`: the loader reads the table itself, without the caller's alias. */
-const column = (ref: string) => ref.slice(ref.lastIndexOf('.') + 1);
+/** `cases.ownerAgencyId` -> `cases`: the alias the resource's column references use. */
+const aliasOf = (ref: string) => ref.slice(0, ref.lastIndexOf('.'));
 
 /**
- * What `decide` needs to know about one record: its owners and every grant on it (active or not;
- * `decide` judges them against its own `now`). Undefined when there is no such record, including
- * when `id` is not a uuid, so a malformed id reads like a missing one.
+ * What `decide` needs to know about one record: its owners, whether an order ended access to it, and
+ * every grant on it (active or not; `decide` judges them against its own `now`). Undefined when there
+ * is no such record, including when `id` is not a uuid, so a malformed id reads like a missing one.
  */
 export async function loadRecordFacts(
   db: DbOrTx,
@@ -19,14 +19,16 @@ export async function loadRecordFacts(
   id: string,
 ): Promise<RecordFacts | undefined> {
   if (!UUID.test(id)) return undefined;
-  const { rows } = await sql<{ ownerUserId: string | null; ownerAgencyId: string }>`
-    SELECT ${sql.ref(column(res.ownerUserColumn))} AS ${sql.id('ownerUserId')},
-           ${sql.ref(column(res.ownerAgencyColumn))} AS ${sql.id('ownerAgencyId')}
-    FROM ${sql.table(res.table)} WHERE ${sql.ref(column(res.idColumn))} = ${id}`.execute(db);
+  // The table under the alias its column references (and its `accessEnded` condition) use.
+  const { rows } = await sql<{ ownerUserId: string | null; ownerAgencyId: string; accessEnded: boolean }>`
+    SELECT ${sql.ref(res.ownerUserColumn)} AS ${sql.id('ownerUserId')},
+           ${sql.ref(res.ownerAgencyColumn)} AS ${sql.id('ownerAgencyId')},
+           ${res.accessEnded ?? sql`false`} AS ${sql.id('accessEnded')}
+    FROM ${sql.table(res.table)} AS ${sql.table(aliasOf(res.idColumn))} WHERE ${sql.ref(res.idColumn)} = ${id}`.execute(db);
   const owner = rows[0];
   if (!owner) return undefined;
   const grants: GrantFacts[] = await grantsQuery(db, res, id).execute();
-  return { ownerUserId: owner.ownerUserId, ownerAgencyId: owner.ownerAgencyId, grants };
+  return { ownerUserId: owner.ownerUserId, ownerAgencyId: owner.ownerAgencyId, grants, accessEnded: owner.accessEnded };
 }
 
 /** Every grant on one record, as `decide` takes them. */

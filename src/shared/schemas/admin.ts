@@ -20,6 +20,24 @@ export const AdminUserView = z.object({
 });
 export type AdminUserView = z.infer<typeof AdminUserView>;
 
+/**
+ * What moving a user to another agency handed over: their open work in the old agency (cases they
+ * were case worker of, open tasks, contacts being worked, referrals they handled) went to that
+ * agency's supervisor, `toUserId` (null: the agency has none; the work is left to the agency).
+ */
+export const UserHandover = z.object({
+  fromAgencyId: z.uuid(),
+  toUserId: z.uuid().nullable(),
+  toUserName: z.string().nullable(),
+  caseIds: z.array(z.uuid()),
+  taskIds: z.array(z.uuid()),
+  contactIds: z.array(z.uuid()),
+  referralIds: z.array(z.uuid()),
+});
+export type UserHandover = z.infer<typeof UserHandover>;
+/** A changed user; `handover` when the change moved them to another agency. */
+export const UpdatedUserView = AdminUserView.extend({ handover: UserHandover.optional() });
+
 export const UserListQuery = PageQuery.extend({
   q: z.string().trim().max(100).optional(),
   agencyId: z.uuid().optional(),

@@ -30,6 +30,7 @@ import * as m0091 from './0091_document_store.ts';
 import * as m0092 from './0092_residence_permits.ts';
 import * as m0093 from './0093_referral_handler.ts';
 import * as m0094 from './0094_sign_in_attempts.ts';
+import * as m0095 from './0095_access_ended_index.ts';
 import * as m0097 from './0097_single_sign_on.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
@@ -66,5 +67,6 @@ export const migrations: Record<string, { up: string }> = {
   '0092_residence_permits': m0092,
   '0093_referral_handler': m0093,
   '0094_sign_in_attempts': m0094,
+  '0095_access_ended_index': m0095,
   '0097_single_sign_on': m0097,
 };

@@ -9,6 +9,8 @@ import type { CasePersonRole } from '../../../shared/nrm.ts';
 import type { AddCasePersonBody, CasePersonView, UpdateCasePersonBody } from '../../../shared/schemas/cases.ts';
 import { personColumns, findPerson, listNames, namesQuery, type NameRow } from '../people/repository.ts';
 import { insertPerson, toPersonView } from '../people/service.ts';
+import { PEOPLE } from '../people/policy.ts';
+import { loadRecordFacts } from '../../access/repository.ts';
 import { CASES } from './policy.ts';
 import { lockForCaseWrite } from './service.ts';
 
@@ -76,6 +78,10 @@ export async function addCasePerson(db: Db, p: Principal, actor: AuditActor, cas
     let personId: string;
     if (body.personId) {
       if (!(await findPerson(tx, p, body.personId, 'read'))) throw notFound('Person');
+      // A person an order closed (with a case of theirs) is not carried into another case, where
+      // its page would show them to everyone on it; only those who may still read them learn why.
+      if ((await loadRecordFacts(tx, PEOPLE, body.personId))?.accessEnded)
+        throw conflict('access_ended', 'Access to this person\'s record was ended by an order', { personId: 'access ended by an order' });
       personId = body.personId;
     } else {
       personId = (await insertPerson(tx, p, actor, body.person!)).id;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { appendAuditOnClient, auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
-import { decide, redact, scopesFor, type Decision, type RecordFacts } from '../../access/policy.ts';
+import { decide, endedReadable, redact, scopesFor, type Decision, type RecordFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { grantsQuery, loadRecordFacts, UUID } from '../../access/repository.ts';
 import { readBatch, withClient } from '../../db/batch.ts';
@@ -45,16 +45,15 @@ export type CaseAccess = { decision: Extract<Decision, { allowed: true }>; owner
  */
 export async function caseAccess(db: DbOrTx, p: Principal, id: string, action: 'read' | 'update'): Promise<CaseAccess> {
   const facts = await loadRecordFacts(db, CASES, id);
-  const ended = facts && (await db.selectFrom('cases').select('accessEndedAt').where('id', '=', id).executeTakeFirst())?.accessEndedAt;
-  return decideCaseAccess(p, facts, ended ?? null, action);
+  return decideCaseAccess(p, facts, action);
 }
 
-/** `caseAccess` once the facts are loaded: the case's owners and grants, and when an order ended access to it. */
-function decideCaseAccess(p: Principal, facts: RecordFacts | undefined, ended: Date | null, action: 'read' | 'update'): CaseAccess {
-  if (facts && ended) {
-    // A prosecutor's or court's order ended access: only auditors, and supervisors of the owning agency, open it, to read.
-    const may = p.permissions.has('cases:read_restricted') && (p.permissions.has('audit:read') || facts.ownerAgencyId === p.agencyId);
-    if (!may) throw notFound('Case');
+/** `caseAccess` once the facts are loaded: the case's owners and grants, and whether an order ended access to it. */
+function decideCaseAccess(p: Principal, facts: RecordFacts | undefined, action: 'read' | 'update'): CaseAccess {
+  if (facts?.accessEnded) {
+    // A prosecutor's or court's order ended access: only auditors, and supervisors of the owning agency,
+    // open it, to read (the engine's rule; auditors, who hold no case scope, open every section here).
+    if (!endedReadable(p, 'read', facts.ownerAgencyId)) throw notFound('Case');
     if (action !== 'read') throw conflict('access_ended', 'Access to this record was ended by an order; it can only be read');
     return { decision: { allowed: true, via: 'all', sections: new Set(CASES.sections) }, ownerAgencyId: facts.ownerAgencyId };
   }
@@ -84,7 +83,7 @@ const accessOf = (p: Principal, r: { ownerAgencyId: string; ownerUserId: string 
   const scopes = scopesFor(p, 'case', 'read');
   if (scopes.has('all')) return 'all';
   if (scopes.has('agency') && r.ownerAgencyId === p.agencyId) return 'agency';
-  if (r.ownerUserId === p.userId) return 'own';
+  if (r.ownerUserId === p.userId && r.ownerAgencyId === p.agencyId) return 'own';
   return scopes.has('granted') ? 'granted' : 'user_grant';
 };
 
@@ -292,8 +291,8 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
   return withClient(db, async (client) => {
     const [rows, grants] = await readBatch(client, [repo.findCaseQuery(db, id), grantsQuery(db, CASES, id)], { begin: true, commit: false });
     const row = rows[0];
-    const facts = row && { ownerUserId: row.ownerUserId, ownerAgencyId: row.ownerAgencyId, grants };
-    const { decision } = decideCaseAccess(p, facts, row?.accessEndedAt ?? null, 'read');
+    const facts = row && { ownerUserId: row.ownerUserId, ownerAgencyId: row.ownerAgencyId, grants, accessEnded: row.accessEndedAt !== null };
+    const { decision } = decideCaseAccess(p, facts, 'read');
     // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
     // answers without touching a table.
     const may = (s: CaseSection) => sql<boolean>`${sql.lit(decision.sections.has(s))}`;

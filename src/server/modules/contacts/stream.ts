@@ -17,7 +17,8 @@ export function mayHear(p: Principal, e: LiveEvent): boolean {
   const scopes = scopesFor(p, 'contact', 'read');
   if (scopes.has('all')) return true;
   if (scopes.has('agency') && e.ownerAgencyId === p.agencyId) return true;
-  return (scopes.has('own') || scopes.has('agency')) && e.assignedUserId === p.userId;
+  // "Own" holds only within the user's agency, as in the policy engine.
+  return scopes.has('own') && e.assignedUserId === p.userId && e.ownerAgencyId === p.agencyId;
 }
 
 export const HEARTBEAT_MS = 25_000;

@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
-import { redact, requirePermission } from '../../access/policy.ts';
+import { redact, requirePermission, visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { dayIn, identificationDates } from '../../../domain/deadlines.ts';
@@ -10,6 +10,7 @@ import { calendarFor, type CountryProfile } from '../../../domain/country-profil
 import type { DecisionBody, DecisionView, PersonIdentificationView, QueueItem } from '../../../shared/schemas/identification.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
+import { REFERRALS } from '../referrals/policy.ts';
 import { caseAccess } from '../cases/service.ts';
 import { permitsQuery, toPermitView, type PermitRow } from './permits.ts';
 
@@ -133,6 +134,8 @@ export async function queue(db: Db, p: Principal): Promise<z.infer<typeof QueueI
     .innerJoin('agencies as fa', 'fa.id', 'r.fromAgencyId')
     .select(['r.id', 'r.caseId', 'r.status', 'r.sentAt', 'r.summary', 'fa.name as fromAgencyName'])
     .where('r.toAgencyId', '=', p.agencyId)
+    // The referral as the engine lets the officer read it (its grant, and never a case an order ended access to).
+    .where(visibleFilter(p, 'read', REFERRALS))
     .where('r.purpose', '=', 'identification')
     .where('r.status', 'in', ['pending', 'accepted'])
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions d WHERE d.case_id = r.case_id AND d.stage = 'reasonable_grounds')`)

@@ -102,9 +102,11 @@ export async function searchCandidates(db: DbOrTx, p: Principal, keys: readonly 
   if (scopes.has('all')) branches.push(base());
   else {
     if (scopes.has('agency')) branches.push(base().where('p.ownerAgencyId', '=', p.agencyId));
+    // "Own" holds only within the user's agency (a moved user leaves their old records behind), so
+    // with `agency` it adds nothing.
+    else if (scopes.has('own')) branches.push(base().where('p.createdBy', '=', p.userId).where('p.ownerAgencyId', '=', p.agencyId));
     // Rows the agency branch already finds are left out of the others (`notOwn`), so each branch is short.
     const notOwn = <Q extends ReturnType<typeof base>>(q: Q) => (scopes.has('agency') ? q.where('p.ownerAgencyId', '<>', p.agencyId) : q);
-    if (scopes.has('agency') || scopes.has('own')) branches.push(notOwn(base().where('p.createdBy', '=', p.userId)));
     // Grants to the user's agency (with `granted`) and to the user alone (break-glass) open a read.
     // Who holds a grant and the granted people's name keys are together in `person_grant_keys`
     // (migration 0086), one index scan per grantee.

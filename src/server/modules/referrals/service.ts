@@ -204,7 +204,13 @@ export async function lockReferral(tx: Tx, p: Principal, id: string, as: Role) {
   const read = facts ? decide(p, 'read', REFERRALS, facts) : { allowed: false as const };
   if (!facts || !read.allowed) throw notFound('Referral');
   const head = await tx.selectFrom('referrals').select(['caseId']).where('id', '=', id).executeTakeFirstOrThrow();
-  await tx.selectFrom('cases').select('id').where('id', '=', head.caseId).forUpdate().executeTakeFirstOrThrow();
+  const locked = await tx.selectFrom('cases').select(['id', 'accessEndedAt']).where('id', '=', head.caseId).forUpdate().executeTakeFirstOrThrow();
+  // An order ended access to the case (perhaps while we waited for the lock): nothing more is done
+  // with its referrals; those who may still read the referral are told why.
+  if (locked.accessEndedAt !== null) {
+    if (decide(p, 'read', REFERRALS, { ...facts, accessEnded: true }).allowed) throw conflict('access_ended', 'Access to this case was ended by an order; its referrals can only be read');
+    throw notFound('Referral');
+  }
   const r = await tx.selectFrom('referrals').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
   const upd = decide(p, 'update', REFERRALS, facts);
   const ok = as === 'receiver' ? upd.allowed && upd.via === 'granted' && p.agencyId === r.toAgencyId : upd.allowed && upd.via !== 'granted' && upd.via !== 'user_grant' && p.agencyId === r.fromAgencyId;

@@ -55,9 +55,12 @@ export async function completeTask(db: Db, p: Principal, actor: AuditActor, case
   });
 }
 
-/** The user's own open tasks on cases they may still reach, soonest first. */
+/**
+ * The user's own open tasks on cases whose tasks they may still see, soonest first: a sender left
+ * with the summary of a case it transferred no longer sees the titles of its tasks.
+ */
 export async function myTasks(db: Db, p: Principal, overdueOnly: boolean) {
-  let q = taskColumns(db).where('k.assignedUserId', '=', p.userId).where('k.completedAt', 'is', null).where(visibleFilter(p, 'read', CASES)).where('c.accessEndedAt', 'is', null);
+  let q = taskColumns(db).where('k.assignedUserId', '=', p.userId).where('k.completedAt', 'is', null).where(visibleFilter(p, 'read', CASES, undefined, { section: 'tasks' })).where('c.accessEndedAt', 'is', null);
   if (overdueOnly) q = q.where('k.dueAt', '<', sql<Date>`now()`);
   return (await q.orderBy('k.dueAt').limit(500).execute()).map((r) => toTaskView(p, r));
 }
@@ -65,7 +68,8 @@ export async function myTasks(db: Db, p: Principal, overdueOnly: boolean) {
 /**
  * Overdue work across the agencies a user oversees: a supervisor their agency's cases, a coordinator
  * (`reports:aggregate` with `referral:read:all`) every agency. Case numbers, agencies and due times
- * only: no personal data.
+ * only: no personal data. A case an order ended access to is left out: nothing can be done on it, and
+ * its number is for auditors and its agency's supervisors only.
  */
 export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof OverdueView>> {
   const all = p.permissions.has('reports:aggregate') && scopesFor(p, 'referral', 'read').has('all');
@@ -80,12 +84,12 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const handler = (toAgencyId: string): 'referral_handler'[] => (supervises && toAgencyId === p.agencyId ? ['referral_handler'] : []);
   const tasks = await db.selectFrom('caseTasks as k').innerJoin('cases as c', 'c.id', 'k.caseId').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId')
       .select(['k.id', 'k.caseId', 'c.caseNumber', 'c.ownerAgencyId as agencyId', 'a.name as agencyName', 'k.dueAt'])
-      .where('k.completedAt', 'is', null).where('k.dueAt', '<', sql<Date>`now()`)
+      .where('k.completedAt', 'is', null).where('k.dueAt', '<', sql<Date>`now()`).where('c.accessEndedAt', 'is', null)
     .$if(mine !== null, (q) => q.where('c.ownerAgencyId', '=', mine!))
     .orderBy('k.dueAt').limit(500).execute();
   const referrals = await db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').innerJoin('agencies as a', 'a.id', 'r.toAgencyId')
       .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.answerDueAt as dueAt', 'r.fromAgencyId', 'c.ownerAgencyId', 'r.purpose', 'r.handlerUserId'])
-      .where('r.status', '=', 'pending').where('r.answerDueAt', '<', sql<Date>`now()`)
+      .where('r.status', '=', 'pending').where('r.answerDueAt', '<', sql<Date>`now()`).where('c.accessEndedAt', 'is', null)
     .$if(mine !== null, (q) => q.where((eb) => eb.or([eb('r.fromAgencyId', '=', mine!), eb('r.toAgencyId', '=', mine!)])))
     .orderBy('r.answerDueAt').limit(500).execute();
   const profile = await loadCountryProfile(db);
@@ -93,7 +97,7 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
   const today = dayIn(profile.timeZone, new Date());
   const waiting = await db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').innerJoin('agencies as a', 'a.id', 'r.toAgencyId')
       .select(['r.id', 'r.caseId', 'c.caseNumber', 'r.toAgencyId as agencyId', 'a.name as agencyName', 'r.sentAt', 'r.fromAgencyId', 'c.ownerAgencyId', 'r.handlerUserId'])
-      .where('r.purpose', '=', 'identification').where('r.status', 'in', ['pending', 'accepted'])
+      .where('r.purpose', '=', 'identification').where('r.status', 'in', ['pending', 'accepted']).where('c.accessEndedAt', 'is', null)
       .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions d WHERE d.case_id = r.case_id AND d.stage = 'reasonable_grounds')`)
     .$if(mine !== null, (q) => q.where((eb) => eb.or([eb('r.fromAgencyId', '=', mine!), eb('r.toAgencyId', '=', mine!)])))
     .limit(1000).execute();

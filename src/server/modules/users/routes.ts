@@ -5,7 +5,7 @@ import { requirePermission } from '../../access/policy.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
 import { notFound } from '../../errors.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
-import { AdminUserView, CreateUserBody, CreatedUser, ResetPasswordBody, ResetPasswordResponse, UpdateUserBody, UserListQuery } from '../../../shared/schemas/admin.ts';
+import { AdminUserView, CreateUserBody, CreatedUser, ResetPasswordBody, ResetPasswordResponse, UpdateUserBody, UpdatedUserView, UserListQuery } from '../../../shared/schemas/admin.ts';
 import { CreateTokenBody, CreatedToken, TokenView } from '../../../shared/schemas/auth.ts';
 import * as repo from './repository.ts';
 import * as users from './service.ts';
@@ -44,7 +44,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     return users.toAdminView(u);
   });
 
-  app.patch('/users/:id', { schema: { tags, summary: 'Change a user: name, language, agency, roles, disabled', params: IdParams, body: UpdateUserBody, response: { 200: AdminUserView, ...errors } } }, async (req) => {
+  app.patch('/users/:id', { schema: { tags, summary: 'Change a user: name, language, agency, roles, disabled', params: IdParams, body: UpdateUserBody, response: { 200: UpdatedUserView, ...errors } } }, async (req) => {
     admin(req);
     return users.updateUser(db, actor(req), req.params.id, req.body);
   });

@@ -8,6 +8,7 @@ import type { AdminUserView } from '../../../shared/schemas/admin.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { Role } from '../../../shared/roles.ts';
 import * as repo from './repository.ts';
+import { handOverWork } from './handover.ts';
 import { revokeAllSessions, revokeAllTokens } from '../auth/service.ts';
 
 export function toAdminView(u: NonNullable<repo.UserRow>): AdminUserView {
@@ -105,11 +106,29 @@ export async function updateUser(db: Db, actor: AuditActor, id: string, patch: U
       throw e;
     }
     if (patch.roles) await repo.setRoles(tx, id, [...new Set(patch.roles)]);
+    const moved = patch.agencyId !== undefined && patch.agencyId !== before.agencyId;
     // A disabled user, or one moved to another agency, keeps no open session.
-    if (patch.disabled === true || (patch.agencyId !== undefined && patch.agencyId !== before.agencyId)) await revokeAllSessions(tx, id);
+    if (patch.disabled === true || moved) await revokeAllSessions(tx, id);
+    // A moved user's open work in the old agency goes to its supervisor, each record audited.
+    const handed = moved ? await handOverWork(tx, id, before.agencyId) : null;
     const after = (await repo.findUser(tx, id))!;
     const pick = (u: typeof after) => ({ name: u.name, language: u.language, agencyId: u.agencyId, roles: u.roles, disabled: u.disabled });
-    return { result: toAdminView(after), audit: { action: 'user.updated', recordType: 'user', recordId: id, changes: diff(pick(before), pick(after)) } };
+    const changes = diff(pick(before), pick(after));
+    const handover = handed?.handover;
+    return {
+      result: { ...toAdminView(after), ...(handover ? { handover } : {}) },
+      audit: [
+        {
+          action: 'user.updated',
+          recordType: 'user',
+          recordId: id,
+          changes: handover
+            ? { ...changes, handover: { toUserId: handover.toUserId, cases: handover.caseIds.length, tasks: handover.taskIds.length, contacts: handover.contactIds.length, referrals: handover.referralIds.length } }
+            : changes,
+        },
+        ...(handed?.audit ?? []),
+      ],
+    };
   });
 }
 
