@@ -32,7 +32,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   outcome: 'code', outcomes: 'code', decision: 'code', catalogueVersion: 'code', ruleVersion: 'code', listReason: 'code',
   indicators: 'code', sections: 'code', withheld: 'code', shared: 'code', fields: 'code', publicFields: 'code',
   permissions: 'code', delivery: 'code', from: 'code', to: 'code', tz: 'code', before: 'code',
-  requireTotp: 'code', dryRun: 'code', impunityOverride: 'code', unescoOverride: 'code', complete: 'code', level: 'code', category: 'code', visibility: 'code',
+  requireTotp: 'code', dryRun: 'code', impunityOverride: 'code', unescoOverride: 'code', importedFrom: 'code', complete: 'code', level: 'code', category: 'code', visibility: 'code',
   // counts
   results: 'count', messages: 'count', length: 'count', attempts: 'count', previousAttempts: 'count', screeningsCopied: 'count',
   secondsToAcknowledge: 'count', sessions: 'count', tokens: 'count', tokensRevoked: 'count', emailsQueued: 'count',
@@ -40,7 +40,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   updated: 'count', refused: 'count', goals: 'count', batch: 'count', batches: 'count', records: 'count', version: 'count',
   sizeBytes: 'count', cases: 'count', synthetic: 'count', agencies: 'count', users: 'count', limit: 'count', hours: 'count',
   sources: 'count', acts: 'count', involvements: 'count', legalCases: 'count', milestones: 'count', stateRequests: 'count',
-  links: 'count', rows: 'count', skipped: 'count', imported: 'count', persons: 'count', warnings: 'count', duplicates: 'count',
+  links: 'count', rows: 'count', skipped: 'count', imported: 'count', persons: 'count', warnings: 'count', duplicates: 'count', events: 'count', consents: 'count', comments: 'count',
   // keyed hashes: of a searched name's keys (`searchedName`), of a file's content
   nameKeyHashes: 'hash', sha256: 'hash',
 };
