@@ -16,7 +16,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
 
   app.get('/audit', {
-    schema: { tags, summary: 'Search the audit log, newest first (auditors)', querystring: AuditQuery, response: { 200: z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() }), ...errors } },
+    schema: { tags, summary: 'Search the audit log, newest first (auditors); `name` finds who searched for a person by keyed hashes of name keys. Values of identifying or narrative fields are never in the log', querystring: AuditQuery, response: { 200: z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() }), ...errors } },
   }, async (req) => {
     requirePermission(requireAuth(req).principal, 'audit:read');
     const { limit, name, ...filters } = req.query;
