@@ -28,7 +28,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   status: 'code', state: 'code', channel: 'code', kind: 'code', type: 'code', roles: 'code',
   list: 'code', via: 'code', purpose: 'code', service: 'code', serviceType: 'code', conclusion: 'code', disposition: 'code',
   format: 'code', storage: 'code', contentType: 'code', language: 'code', urgency: 'code', callStatus: 'code',
-  consentBasis: 'code', scope: 'code', method: 'code', route: 'code', action: 'code', recordType: 'code', recordId: 'code',
+  consentBasis: 'code', scope: 'code', method: 'code', route: 'code', action: 'code', recordType: 'code',
   outcome: 'code', outcomes: 'code', decision: 'code', catalogueVersion: 'code', ruleVersion: 'code', listReason: 'code',
   indicators: 'code', sections: 'code', withheld: 'code', shared: 'code', fields: 'code', publicFields: 'code',
   permissions: 'code', delivery: 'code', from: 'code', to: 'code', tz: 'code', before: 'code',
