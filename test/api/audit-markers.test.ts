@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { ROLES } from '../../src/shared/roles.ts';
@@ -52,7 +53,6 @@ const EXCUSED: Record<string, string> = {
   'POST /api/v1/telephony/twilio/voice': 'needs the provider signature; telephony intake entries record only channel, source and kind codes',
   'POST /api/v1/telephony/twilio/status': 'needs the provider signature',
   'POST /api/v1/telephony/twilio/messaging': 'needs the provider signature',
-  'POST /api/v1/telephony/webhook': 'needs the provider signature',
   'POST /api/v1/telephony/telegram': 'needs the provider signature',
   'POST /api/v1/me/totp/enable': 'needs a code from the enrolled authenticator',
   'POST /api/v1/me/totp/disable': 'needs a code from the enrolled authenticator',
@@ -190,6 +190,14 @@ const RAW: Record<string, (url: string, c: Ctx) => { url: string; contentType: s
       `${c.marker()},${c.marker()},2005-03-02,,${c.marker()},${c.marker()},${c.marker()} ${c.marker()},${c.marker()},${c.marker()},killing,killed,unknown,direct_perpetrator,named_by_authorities,${c.marker()},https://example.org/${c.marker()}`,
     ].join('\n'),
   }),
+};
+const WEBHOOK_SECRET = 'audit-markers-webhook-secret';
+/** Signed webhooks: the signature over the exact body sent, as the provider would make it. */
+const SIGN: Record<string, (raw: string) => Record<string, string>> = {
+  'POST /api/v1/telephony/webhook': (raw) => {
+    const at = Math.floor(Date.now() / 1000);
+    return { 'x-pathway-signature': `t=${at},v1=${crypto.createHmac('sha256', WEBHOOK_SECRET).update(`${at}.${raw}`).digest('hex')}` };
+  },
 };
 /** Routes whose refusal is itself audited (a failed sign-in): answered below 500 counts as driven. */
 const ANY_ANSWER = new Set(['POST /api/v1/auth/login']);
@@ -358,11 +366,12 @@ async function drive(op: Operation): Promise<void> {
     const raw = RAW[key]?.(url, ctx);
     const tried = new Map<string, number>();
     for (let attempt = 0; attempt < 24; attempt++) {
+      const json = body !== undefined ? JSON.stringify(body) : undefined;
       const res = await t.app.inject({
         method: op.method as 'POST',
         url: raw?.url ?? url,
-        headers: { ...s.headers, ...(raw ? { 'content-type': raw.contentType } : body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(raw ? { payload: raw.payload } : body !== undefined ? { payload: JSON.stringify(body) } : {}),
+        headers: { ...s.headers, ...(raw ? { 'content-type': raw.contentType } : json !== undefined ? { 'content-type': 'application/json', ...SIGN[key]?.(json) } : {}) },
+        ...(raw ? { payload: raw.payload } : json !== undefined ? { payload: json } : {}),
       });
       outcomes.set(key, [...(outcomes.get(key) ?? []), res.statusCode]);
       lastAnswer.set(key, `${JSON.stringify(body)} -> ${res.body.slice(0, 300)}`);
@@ -384,7 +393,7 @@ async function drive(op: Operation): Promise<void> {
 
 beforeAll(async () => {
   const hotline = crypto.randomUUID();
-  t = await createTestApp({ hotlineAgencyId: hotline, publicReportRatePerHour: 10_000, followUpRatePerMinute: 10_000 });
+  t = await createTestApp({ hotlineAgencyId: hotline, publicReportRatePerHour: 10_000, followUpRatePerMinute: 10_000, webhookSecret: WEBHOOK_SECRET });
   await t.db.insertInto('agencies').values({ id: hotline, name: 'Hotline', type: 'government' }).execute();
   const a = await makeUser(t.db, { roles: [...ROLES], agencyId: hotline });
   const b = await makeUser(t.db, { roles: [...ROLES], agencyId: (await makeAgency(t.db, { type: 'shelter' })).id });
