@@ -50,10 +50,6 @@ const marker = () => {
 /** Routes no generic request can bring to a 2xx, each with why it is excused. Keep this list short. */
 const EXCUSED: Record<string, string> = {
   'POST /api/v1/setup': 'first run only, refused once an administrator exists; its entry holds no field but the email, withheld by the writer',
-  'POST /api/v1/telephony/twilio/voice': 'needs the provider signature; telephony intake entries record only channel, source and kind codes',
-  'POST /api/v1/telephony/twilio/status': 'needs the provider signature',
-  'POST /api/v1/telephony/twilio/messaging': 'needs the provider signature',
-  'POST /api/v1/telephony/telegram': 'needs the provider signature',
   'POST /api/v1/me/totp/enable': 'needs a code from the enrolled authenticator',
   'POST /api/v1/me/totp/disable': 'needs a code from the enrolled authenticator',
   'POST /api/v1/contacts/{id}/replies/{messageId}/retry': 'only a reply whose delivery failed can be retried, and web form replies are delivered at once; its entry records the message id and attempts',
@@ -136,6 +132,13 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
   // The honeypot: a report that fills it is taken for a bot's and dropped.
   'POST /api/public/hotline/reports': (b) => void delete b.website,
   'POST /api/public/hotline/follow-up': (b) => void (b.code = followUpCode),
+  'POST /api/v1/telephony/telegram': (b, c) => {
+    const user = 424242;
+    b.message = {
+      message_id: 7, date: Math.floor(Date.now() / 1000), chat: { id: user, type: 'private' },
+      from: { id: user, is_bot: false, first_name: c.marker(), last_name: c.marker(), username: c.marker(), language_code: 'ru' }, text: `${c.marker()} ${c.marker()}`,
+    };
+  },
   'POST /api/public/hotline/follow-up/messages': (b) => {
     b.code = followUpCode;
     delete b.website;
@@ -179,7 +182,20 @@ async function make(key: string, url: string, extra: Record<string, unknown> = {
 }
 const NEW_PASSWORD = `${marker()} Horse Battery 9`;
 /** Operations whose body is not JSON: the request is built here, with markers in the file name and content. */
-const RAW: Record<string, (url: string, c: Ctx) => { url: string; contentType: string; payload: string | Buffer }> = {
+const twilio = (url: string, params: Record<string, string>) => {
+  const signed = `${PUBLIC_URL}${url}${Object.keys(params).sort().map((k) => `${k}${params[k]}`).join('')}`;
+  return {
+    url,
+    contentType: 'application/x-www-form-urlencoded',
+    payload: new URLSearchParams(params).toString(),
+    headers: { 'x-twilio-signature': crypto.createHmac('sha1', TWILIO_TOKEN).update(Buffer.from(signed, 'utf-8')).digest('base64') },
+  };
+};
+const CALL_SID = `CA${'7'.repeat(32)}`;
+const RAW: Record<string, (url: string, c: Ctx) => { url: string; contentType: string; payload: string | Buffer; headers?: Record<string, string> }> = {
+  'POST /api/v1/telephony/twilio/voice': (url) => twilio(url, { CallSid: CALL_SID, From: '+994501234567', To: '+994124000152', CallStatus: 'ringing' }),
+  'POST /api/v1/telephony/twilio/status': (url) => twilio(url, { CallSid: CALL_SID, CallStatus: 'completed' }),
+  'POST /api/v1/telephony/twilio/messaging': (url, c) => twilio(url, { MessageSid: `SM${'8'.repeat(32)}`, From: '+994501234568', To: '+994124000152', Body: `${c.marker()} ${c.marker()}`, NumMedia: '0' }),
   'POST /api/v1/cases/{id}/documents': (url, c) => ({ url: `${url}?name=${c.marker()}.pdf&kind=other`, contentType: 'application/pdf', payload: PDF }),
   'POST /api/v1/press/sources/{id}/file': (url, c) => ({ url: `${url}?name=${c.marker()}.pdf`, contentType: 'application/pdf', payload: PDF }),
   'POST /api/v1/press/import': (url, c) => ({
@@ -192,12 +208,16 @@ const RAW: Record<string, (url: string, c: Ctx) => { url: string; contentType: s
   }),
 };
 const WEBHOOK_SECRET = 'audit-markers-webhook-secret';
+const TELEGRAM_SECRET = 'audit-markers-telegram_0123456789';
+const TWILIO_TOKEN = 'audit-markers-twilio-token';
+const PUBLIC_URL = 'https://hotline.example.org';
 /** Signed webhooks: the signature over the exact body sent, as the provider would make it. */
 const SIGN: Record<string, (raw: string) => Record<string, string>> = {
   'POST /api/v1/telephony/webhook': (raw) => {
     const at = Math.floor(Date.now() / 1000);
     return { 'x-pathway-signature': `t=${at},v1=${crypto.createHmac('sha256', WEBHOOK_SECRET).update(`${at}.${raw}`).digest('hex')}` };
   },
+  'POST /api/v1/telephony/telegram': () => ({ 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET }),
 };
 /** Routes whose refusal is itself audited (a failed sign-in): answered below 500 counts as driven. */
 const ANY_ANSWER = new Set(['POST /api/v1/auth/login']);
@@ -370,7 +390,7 @@ async function drive(op: Operation): Promise<void> {
       const res = await t.app.inject({
         method: op.method as 'POST',
         url: raw?.url ?? url,
-        headers: { ...s.headers, ...(raw ? { 'content-type': raw.contentType } : json !== undefined ? { 'content-type': 'application/json', ...SIGN[key]?.(json) } : {}) },
+        headers: { ...s.headers, ...(raw ? { 'content-type': raw.contentType, ...raw.headers } : json !== undefined ? { 'content-type': 'application/json', ...SIGN[key]?.(json) } : {}) },
         ...(raw ? { payload: raw.payload } : json !== undefined ? { payload: json } : {}),
       });
       outcomes.set(key, [...(outcomes.get(key) ?? []), res.statusCode]);
@@ -378,14 +398,14 @@ async function drive(op: Operation): Promise<void> {
       if (process.env.AUDIT_MARKERS_DEBUG) trace.push(`${op.method} ${url} ${res.statusCode} ${res.body.slice(0, 200)}`);
       expect(res.statusCode, `${key}: ${res.body}`).toBeLessThan(500);
       if (res.statusCode < 300) {
-        if (res.body) harvest(op.path, url, JSON.parse(res.body));
+        if (res.body && String(res.headers['content-type']).includes('json')) harvest(op.path, url, JSON.parse(res.body));
         if (key === 'POST /api/public/hotline/reports') followUpCode = (res.json() as { code: string }).code;
         // A changed password ends the other sessions: sign in again with the new one.
         if (key === 'POST /api/v1/auth/password') sessions[0] = await signIn(t.app, userA.email, NEW_PASSWORD);
         return;
       }
       if (res.statusCode !== 400) break;
-      const fields = Object.keys((JSON.parse(res.body) as { error?: { fields?: Record<string, string> } }).error?.fields ?? {});
+      const fields = Object.keys((res.json() as { error?: { fields?: Record<string, string> } }).error?.fields ?? {});
       if (!fields.some((f) => repair(body, f, tried))) break;
     }
   }
@@ -393,7 +413,9 @@ async function drive(op: Operation): Promise<void> {
 
 beforeAll(async () => {
   const hotline = crypto.randomUUID();
-  t = await createTestApp({ hotlineAgencyId: hotline, publicReportRatePerHour: 10_000, followUpRatePerMinute: 10_000, webhookSecret: WEBHOOK_SECRET });
+  t = await createTestApp({ hotlineAgencyId: hotline, publicReportRatePerHour: 10_000, followUpRatePerMinute: 10_000, webhookSecret: WEBHOOK_SECRET,
+    telegramSecret: TELEGRAM_SECRET, telegramBotToken: '123456:ABC-def', twilioAuthToken: TWILIO_TOKEN, publicUrl: PUBLIC_URL,
+  });
   await t.db.insertInto('agencies').values({ id: hotline, name: 'Hotline', type: 'government' }).execute();
   const a = await makeUser(t.db, { roles: [...ROLES], agencyId: hotline });
   const b = await makeUser(t.db, { roles: [...ROLES], agencyId: (await makeAgency(t.db, { type: 'shelter' })).id });
