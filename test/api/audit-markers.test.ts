@@ -459,6 +459,8 @@ describe('no value of a text field reaches the audit log, on any write path', ()
       `/api/v1/cases/${ids.get('/api/v1/cases')}`,
       `/api/v1/contacts/${ids.get('/api/v1/contacts')}`,
       `/api/v1/audit?name=${marker()}`,
+      `/api/v1/cases/${ids.get('/api/v1/cases')}/documents/${ids.get('/api/v1/cases/{id}/documents')}/content`,
+      `/api/v1/press/sources/${ids.get('seg:sources')}/file`,
     ];
     for (const url of reads) {
       const res = await t.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
