@@ -61,6 +61,23 @@ describe('agencies, roles and the audit log', () => {
     await screenshot(other, 'audit-entry');
     await other.keyboard.press('Escape');
 
+    // Who searched for this person? A case worker searches in Latin; the auditor types the name in Cyrillic.
+    const worker = await makeUser(web.db, { roles: ['case_worker'] });
+    const login = await web.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: worker.email, password: PASSWORD } });
+    const cookie = login.cookies.find((c) => c.name === 'pathway_session')!;
+    const searched = await web.app.inject({ method: 'GET', url: `/api/v1/people/search?q=${encodeURIComponent('Aynur Rzayeva')}`, headers: { cookie: `${cookie.name}=${cookie.value}` } });
+    expect(searched.statusCode).toBe(200);
+    await other.getByRole('textbox', { name: new RegExp(`^${en.audit.action}`) }).fill('');
+    await other.getByRole('textbox', { name: new RegExp(`^${en.audit.searchedName}`) }).fill('Айнур Рзаева');
+    await other.getByRole('button', { name: en.common.search }).click();
+    const search = other.getByRole('button', { name: en.audit.openEntry.replace('{{seq}}', '') }).filter({ hasText: 'person.searched' });
+    await search.first().click();
+    const entryDialog = other.getByRole('dialog');
+    await entryDialog.getByTestId('audit-fields').getByText('nameKeyHashes').waitFor();
+    expect(await entryDialog.textContent()).not.toMatch(/Aynur|Rzayeva/);
+    await screenshot(other, 'audit-searched-name');
+    await other.keyboard.press('Escape');
+
     await other.getByRole('button', { name: en.audit.verify }).click();
     const result = other.getByTestId('chain-result');
     await result.getByText(en.audit.chainOk).waitFor();

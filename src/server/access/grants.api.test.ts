@@ -107,7 +107,7 @@ describe('grantAccess', () => {
       actorUserId: owner.userId,
       recordType: 'case',
       recordId,
-      purpose: 'Referral to shelter',
+      purpose: 'reason_given',
       flagged: false,
       changes: {
         grantId,
@@ -166,7 +166,7 @@ describe('revokeGrant', () => {
     expect(await lastEntry()).toMatchObject({
       action: 'access.revoke',
       recordId,
-      purpose: 'Client moved',
+      purpose: 'reason_given',
       changes: { grantId },
     });
 

@@ -4,6 +4,7 @@ import { inline, withClient } from '../db/batch.ts';
 import type { Db, DbOrTx, Tx } from '../db/database.ts';
 import type { AuditLogTable, AuditRow } from '../db/types.ts';
 import { GENESIS_HASH, canonicalJson, entryHash, type HashedFields } from './canonical.ts';
+import { withheldPurpose, withheldValues } from './withhold.ts';
 
 /** Who is acting, and through what: every audited call carries one. */
 export type AuditActor = {
@@ -21,8 +22,13 @@ export type AuditEntry = {
   action: string;
   recordType?: string;
   recordId?: string;
-  /** Field -> [old, new]; for a read, the fields or sections that were shown. */
+  /**
+   * Field -> { old, new }; for a read, the fields or sections that were shown. The writer keeps a
+   * value only where it names no one (`withheldValues` in withhold.ts): every other field is stored
+   * as `{ changed: true }`. Pass a searched name as `searchedName(keys, q)`, never as text.
+   */
   changes?: Record<string, unknown>;
+  /** A free-text reason: the log records only that one was given (`reason_given`), never its words. */
   purpose?: string;
   /** Flagged entries are brought to the auditors' attention (break-glass reads, overrides). */
   flagged?: boolean;
@@ -117,8 +123,9 @@ function chainRows(last: { seq: string; hash: string } | undefined, entries: rea
       action: entry.action,
       recordType: entry.recordType ?? null,
       recordId: entry.recordId ?? null,
-      changes: entry.changes ?? null,
-      purpose: entry.purpose ?? null,
+      // Values that could name or place a person never reach the log, whoever the caller is.
+      changes: withheldValues(entry.changes),
+      purpose: withheldPurpose(entry.purpose),
       requestId: actor.requestId ?? null,
       ip: actor.ip ?? null,
       flagged: entry.flagged ?? false,

@@ -28,6 +28,8 @@ export const AuditQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** A person's name: entries of the searches that could have been for them (the log holds only keyed hashes of searched names). */
+  name: z.string().trim().min(1).max(200).describe("a person's name, any script: the searches that could have been for them").optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** The seq of the last entry seen: the next page holds older entries. */
   before: z

@@ -31,6 +31,7 @@ import * as m0092 from './0092_residence_permits.ts';
 import * as m0093 from './0093_referral_handler.ts';
 import * as m0094 from './0094_sign_in_attempts.ts';
 import * as m0095 from './0095_access_ended_index.ts';
+import * as m0096 from './0096_audit_searched_names.ts';
 import * as m0097 from './0097_single_sign_on.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
@@ -68,5 +69,6 @@ export const migrations: Record<string, { up: string }> = {
   '0093_referral_handler': m0093,
   '0094_sign_in_attempts': m0094,
   '0095_access_ended_index': m0095,
+  '0096_audit_searched_names': m0096,
   '0097_single_sign_on': m0097,
 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { canonicalJson, entryHash } from '../../audit/canonical.ts';
 
 let t: TestApp;
 let auditor: Session;
@@ -95,3 +96,63 @@ describe('audit anchors', () => {
     }
   });
 });
+
+describe('who searched for this person? (the log holds keyed hashes of searched names, never the names)', () => {
+  it('finds the searches that could have been for a name, typed in either script, and holds none of the name', async () => {
+    const worker = await makeUser(t.db, { roles: ['case_worker'] });
+    const other = await makeUser(t.db, { roles: ['case_worker'] });
+    const ws = await signIn(t.app, worker.email);
+    const os = await signIn(t.app, other.email);
+    const search = (s: Session, q: string) => t.app.inject({ method: 'GET', url: `/api/v1/people/search?q=${encodeURIComponent(q)}`, headers: { cookie: s.cookie } });
+    expect((await search(ws, 'Leyla Əliyeva')).statusCode).toBe(200);
+    expect((await search(ws, 'Əliyeva')).statusCode).toBe(200);
+    expect((await search(os, 'Kamran Quliyev')).statusCode).toBe(200);
+
+    const who = async (name: string) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/audit?action=person.searched&name=${encodeURIComponent(name)}`, headers: { cookie: auditor.cookie } });
+      expect(res.statusCode).toBe(200);
+      return (res.json().items as { actorUserId: string; changes: { nameKeyHashes: string[] } }[]);
+    };
+    // Typed in Cyrillic, the full name finds both searches by the worker (the name, and the surname alone), not the other one.
+    const found = await who('Лейла Алиева');
+    expect(found.map((e) => e.actorUserId)).toEqual([worker.id, worker.id]);
+    expect(found[1]!.changes.nameKeyHashes).toHaveLength(2);
+    expect((await who('Kamran Quliyev')).map((e) => e.actorUserId)).toEqual([other.id]);
+    expect(await who('Samir Həsənov')).toEqual([]);
+
+    // Neither the searches nor the auditors' own searches put a name in the log.
+    const { rows } = await sql<{ row: string }>`SELECT row_to_json(a)::text AS row FROM audit_log a`.execute(t.db);
+    expect(rows.map((r) => r.row).join('\n')).not.toMatch(/leyla|лейла|liyev|лиев|kamran|quliyev/i);
+    const own = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'audit.searched').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(own.changes).toMatchObject({ filters: { name: { changed: true } }, nameKeyHashes: expect.any(Array) });
+
+    const nameless = await t.app.inject({ method: 'GET', url: '/api/v1/audit?name=%20--%20', headers: { cookie: auditor.cookie } });
+    expect(nameless.statusCode).toBe(400);
+    expect(nameless.json().error.fields).toHaveProperty('name');
+  });
+
+  it('shows an entry written before the rule by the same rule, and the chain still verifies', async () => {
+    // A log of its own: an earlier test here breaks the chain on purpose.
+    const own = await createTestApp();
+    try {
+      await checkOldEntry(own, await signIn(own.app, (await makeUser(own.db, { roles: ['auditor'] })).email));
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+async function checkOldEntry(t: TestApp, auditor: Session) {
+    // An old-style entry with a name in it, chained as the writer of the time chained it.
+    const last = await t.db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const fields = {
+      seq: String(BigInt(last.seq) + 1n), at: new Date(), actorUserId: null, actorAgencyId: null, via: 'system' as const, tokenId: null,
+      action: 'person.searched', recordType: 'person', recordId: null, changes: { q: 'Nərgiz Babayeva', results: [] }, purpose: 'Asked by Nərgiz', requestId: null, ip: null, flagged: false,
+    };
+    const hash = entryHash(last.hash, fields);
+    await t.db.insertInto('auditLog').values({ ...fields, changes: canonicalJson(fields.changes), prevHash: last.hash, hash }).execute();
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/audit?before=${BigInt(fields.seq) + 1n}&limit=1`, headers: { cookie: auditor.cookie } });
+    expect(res.json().items[0]).toMatchObject({ seq: fields.seq, changes: { q: { changed: true }, results: [] }, purpose: 'reason_given' });
+    expect(res.body).not.toContain('Babayeva');
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: { cookie: auditor.cookie } })).json()).toMatchObject({ ok: true });
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 
 export type AuditFilters = {
@@ -9,6 +10,11 @@ export type AuditFilters = {
   to?: string | undefined;
   flagged?: boolean | undefined;
   before?: string | undefined;
+  /**
+   * The keyed hashes of a name's keys (`searchedName`): entries of searches whose every key is one
+   * of these, i.e. searches that could have been for a person of this name.
+   */
+  nameKeyHashes?: string[] | undefined;
   limit: number;
 };
 
@@ -28,5 +34,13 @@ export function searchAudit(db: DbOrTx, f: AuditFilters) {
   if (f.to) q = q.where('l.at', '<', new Date(f.to));
   if (f.flagged !== undefined) q = q.where('l.flagged', '=', f.flagged);
   if (f.before) q = q.where('l.seq', '<', f.before);
+  if (f.nameKeyHashes) {
+    const typed = f.nameKeyHashes;
+    // `?|` finds candidates through the index; `<@` keeps those whose keys are all among the typed ones.
+    q = q
+      .where(sql<boolean>`l.changes ? 'nameKeyHashes'`)
+      .where(sql<boolean>`l.changes -> 'nameKeyHashes' ?| ${sql.val(typed)}::text[]`)
+      .where(sql<boolean>`l.changes -> 'nameKeyHashes' <@ ${JSON.stringify(typed)}::jsonb`);
+  }
   return q.orderBy('l.seq', 'desc').limit(f.limit).execute();
 }

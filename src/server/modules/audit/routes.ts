@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
 import { requirePermission } from '../../access/policy.ts';
 import { auditRead, verifyAuditChain } from '../../audit/audit.ts';
+import { searchedName, withheldPurpose, withheldValues } from '../../audit/withhold.ts';
+import { badRequest } from '../../errors.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
 import { AuditEntryView, AuditQuery, ChainReport, VerifyQuery } from '../../../shared/schemas/audit.ts';
 import { searchAudit } from './repository.ts';
@@ -14,17 +16,20 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
 
   app.get('/audit', {
-    schema: { tags, summary: 'Search the audit log, newest first (auditors)', querystring: AuditQuery, response: { 200: z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() }), ...errors } },
+    schema: { tags, summary: 'Search the audit log, newest first (auditors); `name` finds who searched for a person by keyed hashes of name keys. Values of identifying or narrative fields are never in the log', querystring: AuditQuery, response: { 200: z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() }), ...errors } },
   }, async (req) => {
     requirePermission(requireAuth(req).principal, 'audit:read');
-    const { limit, ...filters } = req.query;
-    const rows = await searchAudit(db, { ...filters, limit: limit + 1 });
+    const { limit, name, ...filters } = req.query;
+    const searched = name === undefined ? undefined : searchedName(app.keys, name);
+    if (searched && searched.nameKeyHashes.length === 0) throw badRequest('validation_failed', 'Type a name', { name: 'no letters to search by' });
+    const rows = await searchAudit(db, { ...filters, nameKeyHashes: searched?.nameKeyHashes, limit: limit + 1 });
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
-    // Reading the log is itself recorded: it holds who did what to whom.
-    await auditRead(db, actor(req), { action: 'audit.searched', changes: { filters: req.query, results: items.length } });
+    // Reading the log is itself recorded: it holds who did what to whom. A name searched for is kept as its keyed hashes only.
+    await auditRead(db, actor(req), { action: 'audit.searched', changes: { filters: req.query, ...searched, results: items.length } });
     return {
-      items: items.map((r) => ({ ...r, at: r.at.toISOString() })),
+      // Entries written before values were withheld are shown by the same rule as new ones.
+      items: items.map((r) => ({ ...r, changes: withheldValues(r.changes), purpose: withheldPurpose(r.purpose), at: r.at.toISOString() })),
       nextBefore: more ? (items.at(-1)?.seq ?? null) : null,
     };
   });

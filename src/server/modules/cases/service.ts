@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { appendAuditOnClient, auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
+import { withheldValues } from '../../audit/withhold.ts';
 import { decide, endedReadable, redact, scopesFor, type Decision, type RecordFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { grantsQuery, loadRecordFacts, UUID } from '../../access/repository.ts';
@@ -166,7 +167,8 @@ const TIMELINE_VALUES = new Set([
 ]);
 
 export function toTimelineEntry(r: Awaited<ReturnType<typeof repo.timeline>>[number]): z.infer<typeof TimelineEntryView> {
-  const changes = (r.changes ?? {}) as Record<string, unknown>;
+  // Entries written before the audit writer withheld values are shown by the same rule (audit/withhold.ts).
+  const changes = (withheldValues(r.changes) ?? {}) as Record<string, unknown>;
   const detail: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(changes)) if (TIMELINE_VALUES.has(k)) detail[k] = v;
   return {

@@ -123,7 +123,9 @@ describe('people: create, read, change', () => {
       ['alias', 'Rəşid Quliyev'],
     ]);
     const upd = (await auditOf(p.id)).find((a) => a.action === 'person.updated')!;
-    expect(upd.changes).toMatchObject({ citizenship: { old: null, new: 'AZE' }, birthYear: { old: 1980, new: 1981 }, primaryName: { old: 'Rəşid Quliyev', new: 'Rəşid Vüqar oğlu Quliyev' } });
+    // Which fields changed, never their values: a person's name, birth year and citizenship stay out of the log.
+    expect(upd.changes).toMatchObject({ citizenship: { changed: true }, birthYear: { changed: true }, primaryName: { changed: true } });
+    expect(JSON.stringify(upd.changes)).not.toMatch(/Quliyev|1981|AZE/);
   });
 
   it('adds and removes aliases; the primary name cannot be removed', async () => {
@@ -308,9 +310,9 @@ describe('people: merge', () => {
 
     const fromAudit = await auditOf(dupe.id);
     expect(fromAudit.map((a) => a.action)).toEqual(['person.created', 'person.merged', 'person.read']);
-    expect(fromAudit[1]).toMatchObject({ purpose: 'Same passport number on both', changes: { mergedInto: keep.id } });
+    expect(fromAudit[1]).toMatchObject({ purpose: 'reason_given', changes: { mergedInto: keep.id } });
     const intoAudit = await auditOf(keep.id);
-    expect(intoAudit.find((a) => a.action === 'person.merged_from')?.changes).toMatchObject({ mergedFrom: dupe.id, namesCopied: ['Кёнуль Гаджиева', 'Konul Hajiyeva'] });
+    expect(intoAudit.find((a) => a.action === 'person.merged_from')?.changes).toMatchObject({ mergedFrom: dupe.id, namesCopied: [{ changed: true }, { changed: true }] });
 
     // a merged record is not changed or merged again
     expect((await call(worker, 'PATCH', `/people/${dupe.id}`, { sex: 'female' })).statusCode).toBe(409);

@@ -48,7 +48,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: PersonSearchQuery,
       response: { 200: PersonSearchResult, ...errors },
     },
-  }, async (req) => people.searchPeople(db, who(req), actor(req), req.query.q, req.query.limit));
+  }, async (req) => people.searchPeople(db, who(req), actor(req), req.query.q, req.query.limit, app.keys));
 
   app.post('/people/duplicates', {
     schema: {
@@ -57,7 +57,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
       body: DuplicatesBody,
       response: { 200: DuplicatesResult, ...errors },
     },
-  }, async (req) => people.findDuplicates(db, who(req), actor(req), req.body));
+  }, async (req) => people.findDuplicates(db, who(req), actor(req), req.body, app.keys));
 
   app.get('/people/:id', {
     schema: { tags, summary: 'One person with all their names (the read is audited)', params: IdParams, response: { 200: PersonView, ...errors } },

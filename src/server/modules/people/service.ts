@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { appendAudit, auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
+import { searchedName } from '../../audit/withhold.ts';
+import type { Keys } from '../../crypto/keys.ts';
 import { redact, scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
@@ -223,9 +225,9 @@ async function candidates(db: DbOrTx, p: Principal, tiers: { exact: string[]; lo
  * People the principal may see whose names answer the query, best first, in any script: the database
  * narrows by keys, `searchScore` ranks by each person's best name. The search is audited with its results.
  */
-export async function searchPeople(db: Db, p: Principal, actor: AuditActor, q: string, limit: number): Promise<z.infer<typeof PersonSearchResult>> {
+export async function searchPeople(db: Db, p: Principal, actor: AuditActor, q: string, limit: number, keys: Pick<Keys, 'nameKeyHash'>): Promise<z.infer<typeof PersonSearchResult>> {
   const items = await rankPeople(db, p, q, limit);
-  await auditRead(db, actor, { action: 'person.searched', recordType: 'person', changes: { q, results: items.map((i) => i.person.id) } });
+  await auditRead(db, actor, { action: 'person.searched', recordType: 'person', changes: { ...searchedName(keys, q), results: items.map((i) => i.person.id) } });
   return { items };
 }
 
@@ -257,9 +259,10 @@ export async function rankPeople(db: DbOrTx, p: Principal, q: string, limit: num
  * Likely duplicates of a person about to be recorded (or of an existing one, `excludeId`), among the
  * people the principal may see: name across scripts, birth year, citizenship and sex (`duplicateScore`).
  */
-export async function findDuplicates(db: Db, p: Principal, actor: AuditActor, body: z.infer<typeof DuplicatesBody>): Promise<z.infer<typeof DuplicatesResult>> {
+export async function findDuplicates(db: Db, p: Principal, actor: AuditActor, body: z.infer<typeof DuplicatesBody>, keys: Pick<Keys, 'nameKeyHash'>): Promise<z.infer<typeof DuplicatesResult>> {
   const items = await duplicateCandidates(db, p, body);
-  await auditRead(db, actor, { action: 'person.duplicates_checked', recordType: 'person', changes: { results: items.map((i) => i.person.id) } });
+  const n = body.name;
+  await auditRead(db, actor, { action: 'person.duplicates_checked', recordType: 'person', changes: { ...searchedName(keys, n.givenName, n.familyName, n.patronymic, n.asEntered), results: items.map((i) => i.person.id) } });
   return { items };
 }
 

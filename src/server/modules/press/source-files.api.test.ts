@@ -84,8 +84,8 @@ describe('a source file', () => {
       'press.source_file.uploaded',
       'press.source_file.read',
     ]);
-    expect(audit[0]!.changes).toMatchObject({ sourceId: inc.open, fileName: name, contentType: 'application/pdf', sizeBytes: PDF.length, sha256: sha(PDF) });
-    expect(audit[4]!.changes).toMatchObject({ replaced: { fileName: 'photo.png', sha256: sha(PNG) } });
+    expect(audit[0]!.changes).toMatchObject({ sourceId: inc.open, fileName: { changed: true }, contentType: 'application/pdf', sizeBytes: PDF.length, sha256: sha(PDF) });
+    expect(audit[4]!.changes).toMatchObject({ replaced: { fileName: { changed: true }, sha256: sha(PNG) } });
     const versions = await t.db.selectFrom('pressSourceFiles').select(['sha256']).where('sourceId', '=', inc.confidential).orderBy('seq').execute();
     expect(versions.map((v) => v.sha256)).toEqual([sha(PNG), sha(JPEG), sha(WEBP)]);
     const text = JSON.stringify(audit);

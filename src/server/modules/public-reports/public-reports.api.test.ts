@@ -194,7 +194,7 @@ describe('following up with the code', () => {
       endedAt: { old: hourAgo.toISOString(), new: null },
       completedAt: { old: hourAgo.toISOString(), new: null },
       outcomes: { old: ['reported_to_police'], new: [] },
-      outcomeNote: { old: 'Police informed', new: null },
+      outcomeNote: { changed: true },
     });
 
     // The supervisor sees it waiting since the addition, not answered, not an hour old.

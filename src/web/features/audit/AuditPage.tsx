@@ -13,8 +13,8 @@ import { Page } from '../../components/Page.tsx';
 const AuditPageResponse = z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Filters = { action: string; recordType: string; recordId: string; actorUserId: string; from: string; to: string; flagged: boolean };
-const EMPTY: Filters = { action: '', recordType: '', recordId: '', actorUserId: '', from: '', to: '', flagged: false };
+type Filters = { action: string; recordType: string; recordId: string; actorUserId: string; from: string; to: string; flagged: boolean; name: string };
+const EMPTY: Filters = { action: '', recordType: '', recordId: '', actorUserId: '', from: '', to: '', flagged: false, name: '' };
 
 /** A local date from <input type="date"> as the start (or end) of that day in the browser's zone, in ISO. */
 const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : undefined);
@@ -70,6 +70,7 @@ function AuditSearch() {
     from: dayStart(filters.from),
     to: dayEnd(filters.to),
     flagged: filters.flagged ? 'true' : undefined,
+    name: filters.name.trim() || undefined,
     limit: 50,
   };
   const list = useInfiniteQuery({
@@ -99,6 +100,7 @@ function AuditSearch() {
             <TextInput label={t('audit.actor')} description={t('audit.actorHelp')} value={draft.actorUserId} onChange={set('actorUserId')} error={actorError} />
             <TextInput label={t('audit.from')} type="date" value={draft.from} onChange={set('from')} />
             <TextInput label={t('audit.to')} type="date" value={draft.to} onChange={set('to')} />
+            <TextInput label={t('audit.searchedName')} description={t('audit.searchedNameHelp')} value={draft.name} onChange={set('name')} maxLength={200} />
             <Checkbox mt="lg" label={t('audit.flaggedOnly')} checked={draft.flagged} onChange={(e) => { const v = e.currentTarget.checked; setDraft((d) => ({ ...d, flagged: v })); }} />
             <Group mt="md" justify="flex-end">
               <Button variant="default" onClick={() => { setDraft(EMPTY); setFilters(EMPTY); setActorError(null); }}>{t('common.reset')}</Button>
@@ -155,7 +157,7 @@ function AuditSearch() {
             <Detail label={t('audit.action')} value={open.action} />
             <Detail label={t('audit.record')} value={open.recordType ? `${open.recordType} ${open.recordId ?? ''}` : '—'} />
             <Detail label={t('audit.via')} value={open.via} />
-            <Detail label={t('audit.purpose')} value={open.purpose ?? '—'} />
+            <Detail label={t('audit.purpose')} value={open.purpose === 'reason_given' ? t('audit.reasonGiven') : (open.purpose ?? '—')} />
             <Detail label={t('audit.requestId')} value={open.requestId ?? '—'} />
             <Detail label="IP" value={open.ip ?? '—'} />
             <Detail label={t('audit.hash')} value={open.hash} />
@@ -166,12 +168,37 @@ function AuditSearch() {
                 </Button>
               </Group>
             )}
+            <Text size="sm" fw={600} mt="sm">{t('audit.fieldsChanged')}</Text>
+            <Text size="xs" c="dimmed">{t('audit.valuesNote')}</Text>
+            <FieldsChanged changes={open.changes} />
             <Text size="sm" fw={600} mt="sm">{t('audit.changes')}</Text>
             <Code block style={{ maxHeight: 360, overflow: 'auto' }}>{JSON.stringify(open.changes, null, 2)}</Code>
           </Stack>
         )}
       </Modal>
     </>
+  );
+}
+
+const isWithheld = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && (v as { changed?: unknown }).changed === true;
+
+/** The entry's fields by name; a value the log does not keep says so. */
+function FieldsChanged({ changes }: { changes: unknown }) {
+  const { t } = useTranslation();
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return <Text size="sm">—</Text>;
+  const entries = Object.entries(changes as Record<string, unknown>);
+  if (entries.length === 0) return <Text size="sm">—</Text>;
+  return (
+    <Table withTableBorder verticalSpacing={4} data-testid="audit-fields">
+      <Table.Tbody>
+        {entries.map(([k, v]) => (
+          <Table.Tr key={k}>
+            <Table.Td><code>{k}</code></Table.Td>
+            <Table.Td><Text size="sm" c={isWithheld(v) ? 'dimmed' : undefined}>{isWithheld(v) ? t('audit.valueWithheld') : JSON.stringify(v)}</Text></Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 
