@@ -92,7 +92,7 @@ describe('sign-in', () => {
       .selectFrom('auditLog')
       .select(sql<number>`count(*)::int`.as('n'))
       .where('recordId', '=', u.id)
-      .where(sql<boolean>`changes->>'reason' = 'wrong_password'`)
+      .where(sql<boolean>`changes->>'failure' = 'wrong_password'`)
       .executeTakeFirstOrThrow();
     // Only the allowed three were checked against the password; the rest were refused unjudged.
     expect(judged.n).toBe(3);

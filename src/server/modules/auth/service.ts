@@ -79,7 +79,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     .executeTakeFirst();
   if (!user || user.isServiceAccount || !user.passwordHash) {
     await verifyPassword(await decoyHash(), input.password);
-    await auditedTransaction(db, actor, async () => ({ result: null, audit: { action: 'auth.login_failed', changes: { reason: 'unknown_user' } } }));
+    await auditedTransaction(db, actor, async () => ({ result: null, audit: { action: 'auth.login_failed', changes: { failure: 'unknown_user' } } }));
     throw invalid();
   }
   const who: AuditActor = { ...actor, userId: user.id, agencyId: user.agencyId };
@@ -103,7 +103,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
               .executeTakeFirst()
           ).numUpdatedRows,
         ) === 1;
-      return { result: null, audit: { action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason } } };
+      return { result: null, audit: { action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: reason } } };
     });
     throw error;
   };
@@ -126,7 +126,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
               .executeTakeFirst()
           ).numUpdatedRows,
         ) === 1;
-      return { result: null, audit: { action: lockedNow ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason: 'locked' } } };
+      return { result: null, audit: { action: lockedNow ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: 'locked' } } };
     });
     throw invalid();
   }
@@ -161,7 +161,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
       .where('id', '=', user.id);
     if (spent !== null) q = q.where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', String(spent))]));
     const updated = await q.executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { reason: 'totp_replayed' } } };
+    if (Number(updated.numUpdatedRows) !== 1) return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: 'totp_replayed' } } };
     await clearTries(tx, user.id, address);
     const session = await createSession(tx, config, user.id, meta);
     const loaded = await loadUserWithAccess(tx, user.id);
