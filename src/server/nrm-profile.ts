@@ -1,5 +1,6 @@
 import type { DbOrTx } from './db/database.ts';
 import { AZERBAIJAN_PROFILE, type CountryProfile } from '../domain/country-profile.ts';
+import { dayIn } from '../domain/deadlines.ts';
 
 export const COUNTRY_PROFILE_SETTING = 'nrm.country_profile';
 
@@ -15,3 +16,12 @@ export const countryProfileOf = (row: { value: unknown } | undefined): CountryPr
   ...AZERBAIJAN_PROFILE,
   ...((row?.value as Partial<CountryProfile> | undefined) ?? {}),
 });
+
+/**
+ * Today's date in the country's time zone: what "not in the future" and "in force today" mean for a
+ * date a user typed. (UTC's date is a day behind Baku's from 20:00 to midnight UTC, which refused a
+ * consent given "today" every evening.)
+ */
+export async function countryToday(db: DbOrTx, now = new Date()): Promise<string> {
+  return dayIn((await loadCountryProfile(db)).timeZone, now);
+}

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { countryToday } from '../../nrm-profile.ts';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { auditedTransaction, auditRead, type AuditActor } from '../../audit/audit.ts';
 import { redact, type ResourceDef } from '../../access/policy.ts';
@@ -69,7 +70,7 @@ export async function getPlan(db: Db, actor: AuditActor, p: Principal, caseId: s
 
 /** Sets the needs assessment and goals; fields left out keep their value. */
 export async function savePlan(db: Db, actor: AuditActor, p: Principal, caseId: string, body: z.infer<typeof AssistancePlanBody>): Promise<AssistancePlanView> {
-  if (body.assessedOn && body.assessedOn > new Date().toISOString().slice(0, 10)) throw badRequest('validation_failed', 'An assessment cannot be in the future', { assessedOn: 'in the future' });
+  if (body.assessedOn && body.assessedOn > (await countryToday(db))) throw badRequest('validation_failed', 'An assessment cannot be in the future', { assessedOn: 'in the future' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     const before = await tx.selectFrom('caseAssistancePlans').selectAll().where('caseId', '=', caseId).executeTakeFirst();

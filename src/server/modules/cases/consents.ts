@@ -9,7 +9,7 @@ import type { ConsentView, RecordConsentBody, WithdrawConsentBody } from '../../
 import { CASES } from './policy.ts';
 import { lockForCaseWrite } from './service.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
+import { countryToday } from '../../nrm-profile.ts';
 
 export const consentsQuery = (db: DbOrTx, caseId: string) =>
   db
@@ -69,7 +69,7 @@ export async function hasSharingConsent(db: DbOrTx, caseId: string, personId: st
 
 /** Records a consent of a person of the case, dated, with who recorded it. */
 export async function recordConsent(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof RecordConsentBody>) {
-  if (body.givenOn > today()) throw badRequest('validation_failed', 'Consent cannot be given in the future', { givenOn: 'in the future' });
+  if (body.givenOn > (await countryToday(db))) throw badRequest('validation_failed', 'Consent cannot be given in the future', { givenOn: 'in the future' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     const inCase = await tx.selectFrom('casePeople').select('id').where('caseId', '=', caseId).where('personId', '=', body.personId).executeTakeFirst();
@@ -119,7 +119,7 @@ export async function withdrawConsent(
   body: z.infer<typeof WithdrawConsentBody>,
   onSharingConsentWithdrawn?: (tx: Tx, actor: AuditActor, caseId: string, consent: { personId: string; agencyId: string; purpose: ReferralPurpose }) => Promise<void>,
 ) {
-  if (body.withdrawnOn > today()) throw badRequest('validation_failed', 'A withdrawal cannot be in the future', { withdrawnOn: 'in the future' });
+  if (body.withdrawnOn > (await countryToday(db))) throw badRequest('validation_failed', 'A withdrawal cannot be in the future', { withdrawnOn: 'in the future' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     const k = await tx.selectFrom('caseConsents').selectAll().where('id', '=', consentId).where('caseId', '=', caseId).forUpdate().executeTakeFirst();

@@ -15,6 +15,7 @@ import { CASES } from './policy.ts';
 import { lockForCaseWrite } from './service.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
+import { countryToday } from '../../nrm-profile.ts';
 
 export const casePeopleQuery = (db: DbOrTx, caseId: string) =>
   db
@@ -61,18 +62,22 @@ export function toCasePeopleViews(p: Principal, rows: readonly CasePersonRow[], 
   });
 }
 
-function guardian(b: { guardianName?: string | null | undefined; guardianAppointedOn?: string | null | undefined }, before?: { guardianName: string | null; guardianAppointedOn: string | null }) {
+function guardian(
+  today: string,
+  b: { guardianName?: string | null | undefined; guardianAppointedOn?: string | null | undefined },
+  before?: { guardianName: string | null; guardianAppointedOn: string | null },
+) {
   const name = b.guardianName !== undefined ? b.guardianName : (before?.guardianName ?? null);
   const on = b.guardianAppointedOn !== undefined ? b.guardianAppointedOn : (before?.guardianAppointedOn ?? null);
   if ((name === null) !== (on === null))
     throw badRequest('validation_failed', 'A guardian is recorded with the date of appointment', name === null ? { guardianName: 'required with guardianAppointedOn' } : { guardianAppointedOn: 'required with guardianName' });
-  if (on !== null && on > today()) throw badRequest('validation_failed', 'The appointment cannot be in the future', { guardianAppointedOn: 'in the future' });
+  if (on !== null && on > today) throw badRequest('validation_failed', 'The appointment cannot be in the future', { guardianAppointedOn: 'in the future' });
   return { guardianName: name, guardianAppointedOn: on };
 }
 
 /** Adds a person already recorded (whom the user may see) or a new one to the case, with their role. */
 export async function addCasePerson(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof AddCasePersonBody>) {
-  const g = guardian(body);
+  const g = guardian(await countryToday(db), body);
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     let personId: string;
@@ -107,7 +112,7 @@ export async function updateCasePerson(db: Db, p: Principal, actor: AuditActor, 
     await lockForCaseWrite(tx, p, caseId);
     const before = await tx.selectFrom('casePeople').selectAll().where('id', '=', casePersonId).where('caseId', '=', caseId).forUpdate().executeTakeFirst();
     if (!before) throw notFound('Person in the case');
-    const g = guardian(body, before);
+    const g = guardian(await countryToday(tx), body, before);
     const set = {
       role: body.role ?? before.role,
       ageDisputed: body.ageDisputed ?? before.ageDisputed,

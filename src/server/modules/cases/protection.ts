@@ -10,7 +10,7 @@ import { CASES } from './policy.ts';
 import { lockForCaseWrite } from './service.ts';
 import { casePeopleViews } from './people.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
+import { countryToday } from '../../nrm-profile.ts';
 
 /**
  * Records a prosecutor's or court's order ending access to the victim's record (Law No. 958-IIQ art.
@@ -18,7 +18,7 @@ const today = () => new Date().toISOString().slice(0, 10);
  * case, read-only; the entry is flagged to the auditors.
  */
 export async function endAccess(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof EndAccessBody>) {
-  if (body.orderedOn > today()) throw badRequest('validation_failed', 'An order cannot be dated in the future', { orderedOn: 'in the future' });
+  if (body.orderedOn > (await countryToday(db))) throw badRequest('validation_failed', 'An order cannot be dated in the future', { orderedOn: 'in the future' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     const now = new Date();
@@ -35,7 +35,7 @@ export async function endAccess(db: Db, p: Principal, actor: AuditActor, caseId:
 }
 
 export async function recordBestInterests(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof BestInterestsBody>) {
-  if (body.assessedOn > today()) throw badRequest('validation_failed', 'An assessment cannot be dated in the future', { assessedOn: 'in the future' });
+  if (body.assessedOn > (await countryToday(db))) throw badRequest('validation_failed', 'An assessment cannot be dated in the future', { assessedOn: 'in the future' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     if (!(await tx.selectFrom('casePeople').select('id').where('caseId', '=', caseId).where('personId', '=', body.personId).executeTakeFirst()))
@@ -55,7 +55,7 @@ export async function recordBestInterests(db: Db, p: Principal, actor: AuditActo
  * interests (CETS art. 16(7); trafficking.md: "the software blocks it").
  */
 export async function recordReturn(db: Db, p: Principal, actor: AuditActor, caseId: string, casePersonId: string, body: z.infer<typeof ReturnBody>) {
-  if (body.returnedOn > today()) throw badRequest('validation_failed', 'A return cannot be in the future', { returnedOn: 'in the future' });
+  if (body.returnedOn > (await countryToday(db))) throw badRequest('validation_failed', 'A return cannot be in the future', { returnedOn: 'in the future' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     const cp = await tx

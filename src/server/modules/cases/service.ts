@@ -34,7 +34,7 @@ import { consentsQuery, toConsentViews } from './consents.ts';
 import { caseReferralsQuery, toReferralView } from '../referrals/service.ts';
 import { identificationQueries, toIdentificationViews } from '../identification/service.ts';
 import { caseTasksQuery, toTaskView } from '../tasks/service.ts';
-import { countryProfileOf, countryProfileQuery } from '../../nrm-profile.ts';
+import { countryProfileOf, countryProfileQuery, countryToday } from '../../nrm-profile.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -379,25 +379,25 @@ export async function updateCase(db: Db, p: Principal, actor: AuditActor, id: st
   });
 }
 
-const partialDate = (text: string | null | undefined) => {
+const partialDate = (text: string | null | undefined, today: string) => {
   if (text === undefined) return undefined;
   if (text === null) return { occurredOn: null, occurredPrecision: null };
   const d = parsePartialDate(text);
   if (!d) throw badRequest('validation_failed', 'Not a real date', { date: 'not a real date' });
-  if (d.on > new Date().toISOString().slice(0, 10)) throw badRequest('validation_failed', 'A trafficking event cannot be in the future', { date: 'in the future' });
+  if (d.on > today) throw badRequest('validation_failed', 'A trafficking event cannot be in the future', { date: 'in the future' });
   return { occurredOn: d.on, occurredPrecision: d.precision };
 };
 
-const eventColumns = (b: z.infer<typeof UpdateTraffickingEventBody>) => {
+const eventColumns = (b: z.infer<typeof UpdateTraffickingEventBody>, today: string) => {
   const set: Record<string, unknown> = {};
   for (const k of ['type', 'country', 'region', 'city', 'place', 'description'] as const) if (b[k] !== undefined) set[k] = b[k];
-  const d = partialDate(b.date);
+  const d = partialDate(b.date, today);
   if (d) Object.assign(set, d);
   return set;
 };
 
 export async function addEvent(db: Db, p: Principal, actor: AuditActor, caseId: string, body: z.infer<typeof TraffickingEventBody>) {
-  const set = eventColumns(body);
+  const set = eventColumns(body, await countryToday(db));
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     const row = await tx
@@ -414,7 +414,7 @@ export async function addEvent(db: Db, p: Principal, actor: AuditActor, caseId: 
 }
 
 export async function updateEvent(db: Db, p: Principal, actor: AuditActor, caseId: string, eventId: string, body: z.infer<typeof UpdateTraffickingEventBody>) {
-  const set = eventColumns(body);
+  const set = eventColumns(body, await countryToday(db));
   if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);

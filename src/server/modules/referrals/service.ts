@@ -13,7 +13,7 @@ import { formatPartialDate } from '../../../domain/press-dates.ts';
 import { ANONYMOUS_CASE_SECTIONS, type CaseSection, type ReferralPurpose } from '../../../shared/nrm.ts';
 import type { DatePrecision } from '../../../shared/press.ts';
 import type { ReferralListQuery, ReferralSummary, ReferralView, SendReferralBody } from '../../../shared/schemas/referrals.ts';
-import { loadCountryProfile } from '../../nrm-profile.ts';
+import { countryToday, loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import { findCase } from '../cases/repository.ts';
 import { lockForCaseWrite } from '../cases/service.ts';
@@ -21,7 +21,6 @@ import { hasSharingConsent } from '../cases/consents.ts';
 import { listCasePeople } from '../cases/people.ts';
 import { REFERRALS } from './policy.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const referralColumns = (db: DbOrTx) =>
@@ -87,7 +86,7 @@ async function consentGate(tx: Tx, caseId: string, toAgencyId: string, purpose: 
   const people = await listCasePeople(tx, caseId);
   const victims = people.filter((x) => x.role === 'victim');
   if (victims.length === 0) throw new AppError('victim_required', 409, 'Add the victim to the case before referring it', { people: 'no victim in the case' });
-  const on = today();
+  const on = await countryToday(tx);
   const facts = (v: (typeof victims)[number]) => ({ birthDate: v.birthDate, birthYear: v.birthYear, ageDisputed: v.ageDisputed });
   const children = victims.filter((v) => treatedAsChild(facts(v), on));
   const unguarded = children.filter((v) => v.unaccompanied && !v.guardianName);
@@ -306,7 +305,7 @@ export async function revokeReferral(db: Db, p: Principal, actor: AuditActor, id
  */
 export async function narrowReferralsAfterWithdrawal(tx: Tx, actor: AuditActor, caseId: string, consent: { personId: string; agencyId: string; purpose: ReferralPurpose }) {
   const v = await tx.selectFrom('casePeople as cp').innerJoin('people as p', 'p.id', 'cp.personId').select(['p.birthDate', 'p.birthYear', 'cp.ageDisputed', 'cp.role']).where('cp.caseId', '=', caseId).where('cp.personId', '=', consent.personId).executeTakeFirst();
-  if (!v || v.role !== 'victim' || treatedAsChild(v, today())) return;
+  if (!v || v.role !== 'victim' || treatedAsChild(v, await countryToday(tx))) return;
   const open = await tx
     .selectFrom('referrals')
     .selectAll()
