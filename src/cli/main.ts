@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../server/config.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
+import { deriveKeys, resolveSecretKey } from '../server/crypto/keys.ts';
 import { DataDirInUseError } from '../server/db/embedded.ts';
 import { VERSION } from '../server/version.ts';
 import { auditVerifyCommand, describeChainReport } from './commands/audit.ts';
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('Bring the database schema to the version this Pathway needs')
     .action(async () => {
-      const r = await withDatabase({ prepare: false }, (db) => migrateCommand(db));
+      const r = await withDatabase({ prepare: false }, (db) => migrateCommand(db, () => deriveKeys(resolveSecretKey(loadConfig()))));
       if (r.applied.length === 0) out.line(`The schema is up to date (${r.schemaVersion}); no migration ran.`);
       else for (const name of r.applied) out.line(`Applied ${name}`);
     });

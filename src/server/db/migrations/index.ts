@@ -29,6 +29,7 @@ import * as m0090 from './0090_reminder_sweep_index.ts';
 import * as m0091 from './0091_document_store.ts';
 import * as m0092 from './0092_residence_permits.ts';
 import * as m0093 from './0093_referral_handler.ts';
+import * as m0098 from './0098_identity_at_rest.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -63,4 +64,5 @@ export const migrations: Record<string, { up: string }> = {
   '0091_document_store': m0091,
   '0092_residence_permits': m0092,
   '0093_referral_handler': m0093,
+  '0098_identity_at_rest': m0098,
 };

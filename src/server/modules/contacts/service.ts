@@ -5,7 +5,7 @@ import { redact, requirePermission, scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { loadUserWithAccess } from '../../auth/principal-repository.ts';
-import type { Keys } from '../../crypto/keys.ts';
+import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { chooseScreeningList, type ScreeningResult } from '../../../domain/screening.ts';
 import { OPEN_STATUSES, type ContactStatus } from '../../../shared/hotline.ts';
 import type {
@@ -174,7 +174,7 @@ export async function submitForm(db: Db, keys: Keys, p: Principal, actor: AuditA
     for (const k of ['language', 'region', 'city', 'summary', 'urgency'] as const) if (form[k] !== undefined) set[k] = form[k];
     if (form.categories !== undefined) set.categories = [...new Set(form.categories)];
     if (form.persons !== undefined) set.persons = JSON.stringify(form.persons);
-    if (form.callbackNumber !== undefined) set.callbackNumberEnc = form.callbackNumber ? keys.encrypt(form.callbackNumber) : null;
+    if (form.callbackNumber !== undefined) set.callbackNumberEnc = form.callbackNumber ? keys.encrypt(form.callbackNumber, fieldAad('contacts', 'callback_number', id)) : null;
     await tx.updateTable('contacts').set(set).where('id', '=', id).execute();
     await tx.deleteFrom('contactDrafts').where('contactId', '=', id).where('userId', '=', p.userId).execute();
     const after = (await repo.findContact(tx, p, id, 'update'))!;
