@@ -1,4 +1,4 @@
-import type { Keys } from './keys.ts';
+import { fieldAad, type Keys } from './keys.ts';
 
 /**
  * The keys that seal identifying fields at rest (person names, dates of birth, contactors' details),
@@ -23,3 +23,10 @@ export function recordKeys(): Keys {
   if (!bound) throw new Error('The record keys are not bound: build the app (or call bindRecordKeys) first');
   return bound;
 }
+
+/** A free-text or identifying field sealed with `fieldAad(table, field, id)`; null stays null. */
+export const sealField = (table: string, field: string, id: string, plain: string | null): Buffer | null =>
+  plain === null ? null : recordKeys().encrypt(plain, fieldAad(table, field, id));
+
+export const openField = (table: string, field: string, id: string, sealed: Buffer | null): string | null =>
+  sealed === null ? null : recordKeys().decrypt(sealed, fieldAad(table, field, id));

@@ -43,7 +43,11 @@ describe('data steps: identity at rest (migration 0098)', () => {
     await sql`UPDATE users SET totp_secret = ${`v1:${legacySeal('JBSWY3DPEHPK3PXP').toString('base64')}`} WHERE id = ${worker.id}`.execute(t.db);
     await sql`DELETE FROM data_steps`.execute(t.db);
 
-    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest']);
+    await sql`UPDATE contacts SET summary = 'Sevinc is held at a farm near Quba' WHERE id = ${contact}`.execute(t.db);
+    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest']);
+    const sealed = await t.db.selectFrom('contacts').select(['summary', 'summaryEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
+    expect(sealed.summary).toBeNull();
+    expect(keys.decrypt(sealed.summaryEnc!, fieldAad('contacts', 'summary', contact))).toBe('Sevinc is held at a farm near Quba');
 
     const names = await t.db.selectFrom('personNames').select(['givenName', 'familyName', 'patronymic', 'asEntered', 'nameEnc', 'keys']).where('personId', '=', person).execute();
     for (const n of names) {

@@ -11,6 +11,7 @@ import type { Db, Tx } from './database.ts';
  */
 const steps: Record<string, (tx: Tx, keys: Keys) => Promise<void>> = {
   '0098_identity_at_rest': identityAtRest,
+  '0099_narratives_at_rest': narrativesAtRest,
 };
 
 /** The steps not yet recorded as done: when none, the master key is not needed. */
@@ -106,5 +107,25 @@ async function identityAtRest(tx: Tx, keys: Keys): Promise<void> {
   for (const u of users) {
     const secret = keys.decryptLegacy(Buffer.from(u.totpSecret!.slice(3), 'base64'));
     await tx.updateTable('users').set({ totpSecret: sealTotpSecret(keys, secret, u.id) }).where('id', '=', u.id).execute();
+  }
+}
+
+/** Migration 0099: case narratives, contact summaries and permit numbers sealed, bound to their row. */
+async function narrativesAtRest(tx: Tx, keys: Keys): Promise<void> {
+  const fields = [
+    { table: 'cases', plain: 'narrative', sealed: 'narrative_enc', field: 'narrative' },
+    { table: 'contacts', plain: 'summary', sealed: 'summary_enc', field: 'summary' },
+    { table: 'residence_permits', plain: 'permit_number', sealed: 'permit_number_enc', field: 'permit_number' },
+  ] as const;
+  for (const f of fields) {
+    for (;;) {
+      const { rows } = await sql<{ id: string; plain: string }>`SELECT id, ${sql.ref(f.plain)} AS plain FROM ${sql.table(f.table)} WHERE ${sql.ref(f.plain)} IS NOT NULL LIMIT ${BATCH}`.execute(tx);
+      if (rows.length === 0) break;
+      const enc = rows.map((r) => keys.encrypt(r.plain, fieldAad(f.table, f.field, r.id)));
+      await sql`
+        UPDATE ${sql.table(f.table)} t SET ${sql.ref(f.sealed)} = v.enc, ${sql.ref(f.plain)} = NULL
+        FROM unnest(${sql.val(rows.map((r) => r.id))}::uuid[], ${sql.val(enc)}::bytea[]) AS v(id, enc)
+        WHERE t.id = v.id`.execute(tx);
+    }
   }
 }

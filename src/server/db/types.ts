@@ -145,7 +145,10 @@ export interface ContactsTable {
   city: string | null;
   persons: ColumnType<unknown, string | undefined, string>;
   categories: Generated<string[]>;
-  summary: string | null;
+  /** Plain only in rows written before migration 0099 (then NULL after the data step). */
+  summary: LegacyPlain;
+  /** The summary sealed under the master key, bound to the contact's id. */
+  summaryEnc: Buffer | null;
   urgency: Generated<string>;
   outcomes: Generated<string[]>;
   outcomeNote: string | null;
@@ -526,7 +529,10 @@ export interface CasesTable {
   status: Generated<string>;
   closureReason: string | null;
   victimStatus: Generated<string>;
-  narrative: string | null;
+  /** Plain only in rows written before migration 0099 (then NULL after the data step). */
+  narrative: LegacyPlain;
+  /** The narrative sealed under the master key, bound to the case's id. */
+  narrativeEnc: Buffer | null;
   region: string | null;
   country: string | null;
   exploitationForms: Generated<string[]>;
@@ -801,7 +807,10 @@ export interface ResidencePermitsTable {
   issuedOn: string;
   expiresOn: string;
   authority: string | null;
-  permitNumber: string | null;
+  /** Plain only in rows written before migration 0099 (then NULL after the data step). */
+  permitNumber: LegacyPlain;
+  /** The permit's number sealed under the master key, bound to the permit's id. */
+  permitNumberEnc: Buffer | null;
   renewsId: string | null;
   recordedBy: string;
   createdAt: Timestamp;

@@ -30,6 +30,7 @@ import * as m0091 from './0091_document_store.ts';
 import * as m0092 from './0092_residence_permits.ts';
 import * as m0093 from './0093_referral_handler.ts';
 import * as m0098 from './0098_identity_at_rest.ts';
+import * as m0099 from './0099_narratives_at_rest.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -65,4 +66,5 @@ export const migrations: Record<string, { up: string }> = {
   '0092_residence_permits': m0092,
   '0093_referral_handler': m0093,
   '0098_identity_at_rest': m0098,
+  '0099_narratives_at_rest': m0099,
 };

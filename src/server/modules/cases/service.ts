@@ -292,7 +292,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
   if (!UUID.test(id)) throw notFound('Case');
   return withClient(db, async (client) => {
     const [rows, grants] = await readBatch(client, [repo.findCaseQuery(db, id), grantsQuery(db, CASES, id)], { begin: true, commit: false });
-    const row = rows[0];
+    const row = rows[0] && repo.openCase(rows[0]);
     const facts = row && { ownerUserId: row.ownerUserId, ownerAgencyId: row.ownerAgencyId, grants };
     const { decision } = decideCaseAccess(p, facts, row?.accessEndedAt ?? null, 'read');
     // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
@@ -365,7 +365,7 @@ export async function updateCase(db: Db, p: Principal, actor: AuditActor, id: st
       set.ownerUserId = body.ownerUserId;
     }
     if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
-    await tx.updateTable('cases').set({ ...set, updatedAt: now }).where('id', '=', id).execute();
+    await tx.updateTable('cases').set({ ...repo.sealCaseSet(id, set), updatedAt: now }).where('id', '=', id).execute();
     const after = (await repo.findCase(tx, id))!;
     const pick = (r: repo.CaseRow) => ({
       status: r.status, closureReason: r.closureReason, victimStatus: r.victimStatus, ownerUserId: r.ownerUserId, region: r.region, country: r.country,
