@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { fieldAad, type Keys } from '../crypto/keys.ts';
 import { sealTotpSecret } from '../auth/totp.ts';
-import type { Db, Tx } from './database.ts';
+import type { Db, DbOrTx, Tx } from './database.ts';
 
 /**
  * Data steps: changes to stored data that need the master key, which never enters the database and so
@@ -47,16 +47,31 @@ const BATCH = 2000;
  * secrets) sealed again, bound to their record.
  */
 async function identityAtRest(tx: Tx, keys: Keys): Promise<void> {
+  await sealPeopleAtRest(tx, keys);
+  await resealWithAad(tx, keys);
+}
+
+/**
+ * People's names and dates of birth written plain (before migration 0098, or by a bulk generator such
+ * as bench/people-data.ts) sealed, their name keys replaced by blind-index tokens. Rows already
+ * sealed are left as they are.
+ */
+export async function sealPeopleAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
   const tokens = (ks: readonly string[]) => [...new Set(ks.map((k) => keys.nameKeyHash(k)))].sort();
   const touched = new Set<string>();
+  // In id order (the primary key), so that each batch starts where the last ended: linear, however many.
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const names = await tx
       .selectFrom('personNames')
       .select(['id', 'personId', 'givenName', 'familyName', 'patronymic', 'asEntered', 'keys'])
       .where('nameEnc', 'is', null)
+      .where('id', '>', after)
+      .orderBy('id')
       .limit(BATCH)
       .execute();
     if (names.length === 0) break;
+    after = names.at(-1)!.id;
     const enc = names.map((n) => keys.encrypt(JSON.stringify([n.givenName, n.familyName, n.patronymic, n.asEntered]), fieldAad('person_names', 'name', n.id)));
     await sql`
       UPDATE person_names n SET name_enc = v.enc, keys = ARRAY(SELECT json_array_elements_text(v.keys::json)),
@@ -73,16 +88,20 @@ async function identityAtRest(tx: Tx, keys: Keys): Promise<void> {
       UPDATE people p SET name_keys = COALESCE((SELECT array_agg(DISTINCT k ORDER BY k) FROM person_names n, unnest(n.keys) k WHERE n.person_id = p.id), '{}')
       WHERE p.id = ANY (${sql.val(ids.slice(i, i + BATCH))}::uuid[])`.execute(tx);
   }
+  after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const people = await tx.selectFrom('people').select(['id', 'birthDate']).where('birthDate', 'is not', null).limit(BATCH).execute();
+    const people = await tx.selectFrom('people').select(['id', 'birthDate']).where('birthDate', 'is not', null).where('id', '>', after).orderBy('id').limit(BATCH).execute();
     if (people.length === 0) break;
+    after = people.at(-1)!.id;
     const enc = people.map((x) => keys.encrypt(x.birthDate!, fieldAad('people', 'birth_date', x.id)));
     await sql`
       UPDATE people p SET birth_date_enc = v.enc, birth_date = NULL
       FROM unnest(${sql.val(people.map((x) => x.id))}::uuid[], ${sql.val(enc)}::bytea[]) AS v(id, enc)
       WHERE p.id = v.id`.execute(tx);
   }
+}
 
+async function resealWithAad(tx: Tx, keys: Keys): Promise<void> {
   // A field sealed before associated data opens only with decryptLegacy; one already bound is left.
   const reseal = (sealed: Buffer, aad: string): Buffer | null => {
     try {
@@ -118,9 +137,12 @@ async function narrativesAtRest(tx: Tx, keys: Keys): Promise<void> {
     { table: 'residence_permits', plain: 'permit_number', sealed: 'permit_number_enc', field: 'permit_number' },
   ] as const;
   for (const f of fields) {
+    let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const { rows } = await sql<{ id: string; plain: string }>`SELECT id, ${sql.ref(f.plain)} AS plain FROM ${sql.table(f.table)} WHERE ${sql.ref(f.plain)} IS NOT NULL LIMIT ${BATCH}`.execute(tx);
+      const { rows } = await sql<{ id: string; plain: string }>`SELECT id, ${sql.ref(f.plain)} AS plain FROM ${sql.table(f.table)}
+        WHERE ${sql.ref(f.plain)} IS NOT NULL AND id > ${after}::uuid ORDER BY id LIMIT ${BATCH}`.execute(tx);
       if (rows.length === 0) break;
+      after = rows.at(-1)!.id;
       const enc = rows.map((r) => keys.encrypt(r.plain, fieldAad(f.table, f.field, r.id)));
       await sql`
         UPDATE ${sql.table(f.table)} t SET ${sql.ref(f.sealed)} = v.enc, ${sql.ref(f.plain)} = NULL
