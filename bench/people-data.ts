@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../src/server/db/database.ts';
 import { nameMatchKeys } from '../src/domain/name-match.ts';
+import { deriveKeys } from '../src/server/crypto/keys.ts';
+import { sealPeopleAtRest } from '../src/server/db/data-steps.ts';
+import { BENCH_SECRET_KEY } from './server.ts';
 
 /**
  * People for the benchmarks (issue 4: 1,500,000), generated in PostgreSQL with INSERT ... SELECT over
@@ -180,6 +183,11 @@ export async function generatePeople(db: Db, count = BENCH_PEOPLE, log: (line: s
       FROM k WHERE has_alias`.execute(db);
     log(`bench: people ${to.toLocaleString('en')} of ${count.toLocaleString('en')} (${((Date.now() - started) / 1000).toFixed(1)} s for this batch)`);
   }
+  // Stored as the server stores them (docs/nrm.md, "Identity at rest"): names and dates of birth
+  // sealed under the bench master key, name keys as blind-index tokens. Generated plain in SQL above
+  // (fast), then sealed in batches by the data step's own code.
+  log('bench: sealing names and dates of birth');
+  await sealPeopleAtRest(db, deriveKeys(BENCH_SECRET_KEY));
   await sql`VACUUM ANALYZE people`.execute(db);
   await sql`VACUUM ANALYZE person_names`.execute(db);
   return agencies;

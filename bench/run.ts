@@ -17,7 +17,7 @@ import { createUser } from '../src/server/modules/users/service.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { loadScenarios } from './registry.ts';
 import type { BenchContext, BenchSession, BenchUser } from './scenario.ts';
-import { freshDatabase, peakRssMb, resetPeakRss, startServer } from './server.ts';
+import { BENCH_SECRET_KEY, freshDatabase, peakRssMb, resetPeakRss, startServer } from './server.ts';
 
 export type ScenarioResult = { scenario: string; description: string; connections: number; serverPeakRssMb: number | null } & LoadResult;
 
@@ -137,8 +137,9 @@ async function main(): Promise<void> {
     server = await startServer(database.url, say, {
       PATHWAY_HOTLINE_AGENCY_ID: hotline.agencyId,
       PATHWAY_TWILIO_AUTH_TOKEN: hotline.twilioAuthToken,
-      // A key of its own, so that the server writes no data/secret.key into the working folder.
-      PATHWAY_SECRET_KEY: crypto.randomBytes(32).toString('base64'),
+      // A key of its own, so that the server writes no data/secret.key into the working folder; fixed, as
+      // the generated people are sealed under it (a kept database serves many runs).
+      PATHWAY_SECRET_KEY: BENCH_SECRET_KEY.toString('base64'),
     });
     const baseUrl = server.baseUrl;
     for (const scenario of chosen) {

@@ -11,6 +11,12 @@ import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded.ts';
  * once and kept between runs (the generators add nothing to what is there), so the 1,000,000-case
  * dataset is generated once; the harness migrates it to the latest schema on every run.
  */
+/**
+ * The master key of benchmark servers and generators: fixed, so that a kept database (whose names are
+ * sealed under it, docs/nrm.md "Identity at rest") opens in every run. The data is synthetic.
+ */
+export const BENCH_SECRET_KEY = Buffer.alloc(32, 0x42);
+
 export async function freshDatabase(log: (line: string) => void): Promise<{ url: string; kept: boolean; drop: () => Promise<void> }> {
   const external = process.env.BENCH_DATABASE_URL;
   const keptName = process.env.BENCH_DATABASE_NAME;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { z } from 'zod';
 
@@ -16,6 +16,66 @@ import { z } from 'zod';
  *                     altered file is refused.
  */
 export const BACKUP_FORMAT = 'pathway-backup';
+
+/**
+ * The encrypted form `pathway backup` writes: one plain JSON line saying how the key is made (scrypt of
+ * a passphrase, or a key file) with a salt, the nonce and a key check, then the gzip'd file above
+ * encrypted with AES-256-GCM, then GCM's 16-byte tag. The key check (an HMAC under a key derived apart
+ * from the content key) lets restore refuse a wrong passphrase or key file at once, by name; the tag
+ * refuses any change to the encrypted bytes.
+ */
+export const ENCRYPTED_BACKUP_FORMAT = 'pathway-backup-encrypted';
+
+/** What opens an encrypted backup: a passphrase, or the bytes of a key file. */
+export type BackupSecret = { passphrase: string } | { keyFile: Buffer };
+
+const EncryptedHeader = z.strictObject({
+  format: z.literal(ENCRYPTED_BACKUP_FORMAT),
+  formatVersion: z.literal(1),
+  kdf: z.union([
+    z.strictObject({ name: z.literal('scrypt'), N: z.number().int().min(1024).max(2 ** 20), r: z.number().int().min(1).max(32), p: z.number().int().min(1).max(16) }),
+    z.strictObject({ name: z.literal('key-file') }),
+  ]),
+  salt: z.string().min(16),
+  iv: z.string().min(16),
+  check: z.string().min(16),
+});
+type EncryptedHeader = z.infer<typeof EncryptedHeader>;
+
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
+
+function backupKeys(secret: BackupSecret, kdf: EncryptedHeader['kdf'], salt: Buffer): { content: Buffer; check: string } {
+  let master: Buffer;
+  if ('passphrase' in secret) {
+    if (kdf.name !== 'scrypt') throw new BackupFileError('it was encrypted with a key file, not a passphrase: give its key file');
+    master = crypto.scryptSync(secret.passphrase.normalize('NFC'), salt, 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 });
+  } else {
+    if (kdf.name !== 'key-file') throw new BackupFileError('it was encrypted with a passphrase, not a key file: give its passphrase');
+    master = Buffer.from(crypto.hkdfSync('sha256', secret.keyFile, salt, 'pathway/backup-key-file/v1', 32));
+  }
+  const sub = (info: string) => Buffer.from(crypto.hkdfSync('sha256', master, salt, info, 32));
+  return { content: sub('pathway/backup-content/v1'), check: crypto.createHmac('sha256', sub('pathway/backup-check/v1')).update('pathway-backup').digest('base64') };
+}
+
+/** The first line of an encrypted backup, or null for a plain (gzip) one. */
+function encryptedHeaderOf(file: string): { header: EncryptedHeader; length: number } | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const text = head.subarray(0, n).toString('latin1');
+    if (!text.startsWith(`{"format":"${ENCRYPTED_BACKUP_FORMAT}"`)) return null;
+    const end = text.indexOf('\n');
+    if (end < 0) throw new BackupFileError('its encryption header is damaged');
+    const header = parseLine(EncryptedHeader, text.slice(0, end), 'its encryption header');
+    return { header, length: end + 1 };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Whether a backup file is in the encrypted form. */
+export const isEncryptedBackup = (file: string): boolean => fs.existsSync(file) && encryptedHeaderOf(file) !== null;
 export const BACKUP_FORMAT_VERSION = 1;
 
 export const BackupHeader = z.object({
@@ -40,10 +100,34 @@ export class BackupWriter {
   private readonly done: Promise<void>;
   private readonly partial: string;
 
-  constructor(private readonly file: string) {
+  /** With `secret`, the file is written in the encrypted form (ENCRYPTED_BACKUP_FORMAT). */
+  constructor(
+    private readonly file: string,
+    secret?: BackupSecret,
+  ) {
     this.partial = `${file}.partial`;
     const out = fs.createWriteStream(this.partial, { mode: 0o600 });
-    this.done = new Promise((resolve, reject) => pipeline(this.gzip, out, (e) => (e ? reject(e) : resolve())));
+    if (!secret) {
+      this.done = new Promise((resolve, reject) => pipeline(this.gzip, out, (e) => (e ? reject(e) : resolve())));
+    } else {
+      const salt = crypto.randomBytes(16);
+      const iv = crypto.randomBytes(12);
+      const kdf = 'passphrase' in secret ? { name: 'scrypt' as const, ...SCRYPT } : { name: 'key-file' as const };
+      const keys = backupKeys(secret, kdf, salt);
+      const header: EncryptedHeader = { format: ENCRYPTED_BACKUP_FORMAT, formatVersion: 1, kdf, salt: salt.toString('base64'), iv: iv.toString('base64'), check: keys.check };
+      out.write(`${JSON.stringify(header)}\n`);
+      const cipher = crypto.createCipheriv('aes-256-gcm', keys.content, iv);
+      const seal = new Transform({
+        transform(chunk: Buffer, _enc, next) {
+          next(null, cipher.update(chunk));
+        },
+        flush(next) {
+          this.push(cipher.final());
+          next(null, cipher.getAuthTag());
+        },
+      });
+      this.done = new Promise((resolve, reject) => pipeline(this.gzip, seal, out, (e) => (e ? reject(e) : resolve())));
+    }
     // A failed write is reported by `finish`; until then keep the stream from throwing unhandled.
     this.done.catch(() => {});
   }
@@ -70,11 +154,46 @@ export class BackupWriter {
   }
 }
 
-/** The file's lines, decompressed; gzip's own damage (a cut-off file, a bad CRC) surfaces as BackupFileError. */
-async function* lines(file: string): AsyncGenerator<string> {
+/**
+ * The file's lines, decrypted (an encrypted backup needs its `secret`) and decompressed; gzip's own
+ * damage (a cut-off file, a bad CRC) and a failed decryption surface as BackupFileError.
+ */
+async function* lines(file: string, secret?: BackupSecret): AsyncGenerator<string> {
   if (!fs.existsSync(file)) throw new BackupFileError(`There is no file ${file}`);
   const gunzip = zlib.createGunzip();
-  pipeline(fs.createReadStream(file), gunzip, () => {});
+  const encrypted = encryptedHeaderOf(file);
+  if (!encrypted) {
+    pipeline(fs.createReadStream(file), gunzip, () => {});
+  } else {
+    if (!secret) throw new BackupFileError('it is encrypted: give its passphrase (PATHWAY_BACKUP_PASSPHRASE) or its key file (--key-file)');
+    const { header, length } = encrypted;
+    const keys = backupKeys(secret, header.kdf, Buffer.from(header.salt, 'base64'));
+    if (keys.check.length !== header.check.length || !crypto.timingSafeEqual(Buffer.from(keys.check), Buffer.from(header.check)))
+      throw new BackupFileError('the passphrase or key file is wrong: it does not open this backup');
+    const size = fs.statSync(file).size;
+    if (size < length + 16) throw new BackupFileError('it is incomplete (cut off after its header)');
+    const tag = Buffer.alloc(16);
+    const fd = fs.openSync(file, 'r');
+    fs.readSync(fd, tag, 0, 16, size - 16);
+    fs.closeSync(fd);
+    const decipher = crypto.createDecipheriv('aes-256-gcm', keys.content, Buffer.from(header.iv, 'base64'));
+    decipher.setAuthTag(tag);
+    const open = new Transform({
+      transform(chunk: Buffer, _enc, next) {
+        next(null, decipher.update(chunk));
+      },
+      flush(next) {
+        try {
+          next(null, decipher.final());
+        } catch {
+          next(new Error('its encrypted content was changed or cut off (the authentication tag does not match)'));
+        }
+      },
+    });
+    pipeline(size === length + 16 ? Readable.from([]) : fs.createReadStream(file, { start: length, end: size - 17 }), open, gunzip, (e) => {
+      if (e) gunzip.destroy(e);
+    });
+  }
   const decoder = new StringDecoder('utf8');
   let rest = '';
   try {
@@ -105,8 +224,8 @@ function parseLine<S extends z.ZodType>(schema: S, text: string, what: string): 
 export type BackupRows = { table: string; rows: string[] };
 
 /** Just the header: enough to refuse a backup from a newer Pathway before reading the rest. */
-export async function readBackupHeader(file: string): Promise<BackupHeader> {
-  for await (const text of lines(file)) return parseHeader(text);
+export async function readBackupHeader(file: string, secret?: BackupSecret): Promise<BackupHeader> {
+  for await (const text of lines(file, secret)) return parseHeader(text);
   throw new BackupFileError('it is empty');
 }
 
@@ -135,6 +254,7 @@ export async function readBackup(
   file: string,
   onRows: (batch: BackupRows) => Promise<void> = async () => {},
   batchBytes = 4 * 1024 * 1024,
+  secret?: BackupSecret,
 ): Promise<BackupHeader> {
   const hash = crypto.createHash('sha256');
   let header: BackupHeader | null = null;
@@ -148,7 +268,7 @@ export async function readBackup(
     batch = [];
     size = 0;
   };
-  for await (const text of lines(file)) {
+  for await (const text of lines(file, secret)) {
     if (ended) throw new BackupFileError('there is data after its end');
     if (!header) {
       header = parseHeader(text);

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -232,5 +233,83 @@ describe('restore', () => {
     const out = path.join(dir, 'tampered.gz');
     await backupCommand(tampered, out);
     await expectRefused(restoreCommand(await freshDb(), out), /audit log does not verify: entry seq 1/);
+  });
+});
+
+describe('encrypted backups (what `pathway backup` writes)', () => {
+  const passphrase = 'correct horse battery staple, Bakı';
+  let encrypted: string;
+  let source2: Db;
+  let before2: Record<string, string[]>;
+  const withoutAudit = (d: Record<string, string[]>) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'audit_log'));
+
+  beforeAll(async () => {
+    source2 = await freshDb();
+    await seedAwkwardData(source2);
+    before2 = await dumpAllTables(source2);
+    encrypted = path.join(dir, 'pathway.backup.enc');
+    await backupCommand(source2, encrypted, { passphrase });
+  });
+
+  it('hold nothing readable: a header saying how the key is made, then ciphertext that is not gzip', () => {
+    const bytes = fs.readFileSync(encrypted);
+    const header = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString('utf8')) as Record<string, unknown>;
+    expect(header).toMatchObject({ format: 'pathway-backup-encrypted', formatVersion: 1, kdf: { name: 'scrypt' } });
+    expect(bytes.toString('latin1')).not.toContain('Shelter');
+    expect(() => zlib.gunzipSync(bytes)).toThrow();
+    expect(() => zlib.gunzipSync(bytes.subarray(bytes.indexOf(10) + 1))).toThrow();
+  });
+
+  it('restore with the passphrase, row for row', async () => {
+    const target = await freshDb();
+    await restoreCommand(target, encrypted, { secret: { passphrase } });
+    expect(withoutAudit(await dumpAllTables(target))).toEqual(withoutAudit(before2));
+  });
+
+  it('refuse a wrong passphrase, a missing one, a key file in its place, and changed ciphertext, changing nothing', async () => {
+    const target = await freshDb();
+    await makeUser(target, { roles: ['supervisor'] });
+    const untouched = await dumpAllTables(target);
+    await expectRefused(restoreCommand(target, encrypted, { force: true, secret: { passphrase: 'correct horse battery staple, Baki' } }), /passphrase or key file is wrong/);
+    await expectRefused(restoreCommand(target, encrypted, { force: true }), /it is encrypted: give its passphrase/);
+    await expectRefused(restoreCommand(target, encrypted, { force: true, secret: { keyFile: crypto.randomBytes(32) } }), /encrypted with a passphrase, not a key file/);
+    const bytes = fs.readFileSync(encrypted);
+    bytes[bytes.length - 40]! ^= 1;
+    const altered = path.join(dir, 'altered.backup.enc');
+    fs.writeFileSync(altered, bytes);
+    await expectRefused(restoreCommand(target, altered, { force: true, secret: { passphrase } }), /changed or cut off|cannot be decompressed/);
+    expect(await dumpAllTables(target)).toEqual(untouched);
+  });
+
+  it('with a key file: restored with the same file, refused with another', async () => {
+    const key = crypto.randomBytes(48);
+    const out = path.join(dir, 'keyed.backup.enc');
+    await backupCommand(source2, out, { keyFile: key });
+    const target = await freshDb();
+    await expectRefused(restoreCommand(target, out, { secret: { keyFile: crypto.randomBytes(48) } }), /passphrase or key file is wrong/);
+    await restoreCommand(target, out, { secret: { keyFile: key } });
+    expect((await dumpAllTables(target)).agencies).toEqual((await dumpAllTables(source2)).agencies);
+  });
+
+  it('the CLI refuses to write a backup without a passphrase or key file, and names a wrong passphrase', async () => {
+    const t = await cloneTestDatabase();
+    dbs.push(t);
+    const root = path.resolve(import.meta.dirname, '../..');
+    const cli = (args: string[], env: Record<string, string>) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', DATABASE_URL: t.url, ...env } }, (_e, stdout, stderr) =>
+          resolve({ code: child.exitCode ?? -1, stdout, stderr }),
+        );
+      });
+    const out = path.join(dir, 'cli.backup.enc');
+    const plain = await cli(['backup', '--out', out], {});
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('A backup is written encrypted: set PATHWAY_BACKUP_PASSPHRASE');
+    expect(fs.existsSync(out)).toBe(false);
+    expect((await cli(['backup', '--out', out], { PATHWAY_BACKUP_PASSPHRASE: 'long enough passphrase' })).code).toBe(0);
+    expect(fs.readFileSync(out).subarray(0, 40).toString('utf8')).toContain('pathway-backup-encrypted');
+    const wrong = await cli(['restore', '--in', out, '--force'], { PATHWAY_BACKUP_PASSPHRASE: 'another long passphrase' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('the passphrase or key file is wrong');
   });
 });

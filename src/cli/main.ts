@@ -1,11 +1,14 @@
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../server/config.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
+import { deriveKeys, resolveSecretKey } from '../server/crypto/keys.ts';
 import { DataDirInUseError } from '../server/db/embedded.ts';
 import { VERSION } from '../server/version.ts';
 import { auditVerifyCommand, describeChainReport } from './commands/audit.ts';
 import { VerifyQuery } from '../shared/schemas/audit.ts';
 import { backupCommand } from './commands/backup.ts';
+import type { BackupSecret } from './backup-file.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { restoreCommand } from './commands/restore.ts';
 import { userCreateCommand, userResetPasswordCommand } from './commands/user.ts';
@@ -32,7 +35,7 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('Bring the database schema to the version this Pathway needs')
     .action(async () => {
-      const r = await withDatabase({ prepare: false }, (db) => migrateCommand(db));
+      const r = await withDatabase({ prepare: false }, (db) => migrateCommand(db, () => deriveKeys(resolveSecretKey(loadConfig()))));
       if (r.applied.length === 0) out.line(`The schema is up to date (${r.schemaVersion}); no migration ran.`);
       else for (const name of r.applied) out.line(`Applied ${name}`);
     });
@@ -81,10 +84,13 @@ export function buildProgram(): Command {
 
   program
     .command('backup')
-    .description('Write one consistent snapshot of all data to a file (gzip\'d JSON lines with a checksum)')
-    .requiredOption('--out <file>', 'the backup file to write, e.g. pathway-2025-01-31.backup.gz')
-    .action(async (o: { out: string }) => {
-      const r = await withDatabase({ prepare: false }, (db) => backupCommand(db, o.out));
+    .description('Write one consistent snapshot of all data to a file (gzip\'d JSON lines with a checksum), encrypted with a passphrase (PATHWAY_BACKUP_PASSPHRASE) or a key file')
+    .requiredOption('--out <file>', 'the backup file to write, e.g. pathway-2025-01-31.backup.enc')
+    .addOption(new Option('--key-file <file>', 'encrypt with the key in this file (at least 32 bytes, e.g. from openssl rand -base64 32) instead of PATHWAY_BACKUP_PASSPHRASE'))
+    .action(async (o: { out: string; keyFile?: string }) => {
+      const secret = backupSecret(o.keyFile);
+      if (!secret) throw badInput('A backup is written encrypted: set PATHWAY_BACKUP_PASSPHRASE (at least 12 characters) or give --key-file <file>');
+      const r = await withDatabase({ prepare: false }, (db) => backupCommand(db, o.out, secret));
       const rows = r.tables.reduce((n, t) => n + t.rows, 0);
       out.line(`Backup written to ${r.file}: schema ${r.schemaVersion}, ${r.tables.length} tables, ${rows} rows, ${r.bytes} bytes, sha256 ${r.sha256}`);
       const { disk, s3 } = r.outsideDocuments;
@@ -100,14 +106,34 @@ export function buildProgram(): Command {
     .description('Replace the database\'s content with a backup, in one transaction; the audit chain must verify')
     .requiredOption('--in <file>', 'the backup file to read')
     .addOption(new Option('--force', 'replace a database that already holds data'))
-    .action(async (o: { in: string; force?: boolean }) => {
-      const r = await withDatabase({ prepare: false, attach: false }, (db) => restoreCommand(db, o.in, { force: o.force ?? false }));
+    .addOption(new Option('--key-file <file>', 'the key file the backup was encrypted with (else PATHWAY_BACKUP_PASSPHRASE)'))
+    .action(async (o: { in: string; force?: boolean; keyFile?: string }) => {
+      const secret = backupSecret(o.keyFile);
+      const r = await withDatabase({ prepare: false, attach: false }, (db) => restoreCommand(db, o.in, { force: o.force ?? false, ...(secret ? { secret } : {}) }));
       const rows = r.tables.reduce((n, t) => n + t.rows, 0);
       out.line(`Restored ${rows} rows in ${r.tables.length} tables from ${r.file} (schema ${r.schemaVersion}, now ${r.migratedTo}).`);
       out.line(`Audit log verified: ${r.auditEntries} ${r.auditEntries === 1 ? 'entry' : 'entries'}, the restore itself included.`);
     });
 
   return program;
+}
+
+/** The backup's secret: the key file's bytes, or PATHWAY_BACKUP_PASSPHRASE; undefined when neither is given. */
+function backupSecret(keyFile: string | undefined): BackupSecret | undefined {
+  if (keyFile !== undefined) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(keyFile);
+    } catch (e) {
+      throw badInput(`--key-file: cannot read ${keyFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (bytes.length < 32) throw badInput(`--key-file: ${keyFile} holds ${bytes.length} bytes; a key file needs at least 32 (e.g. openssl rand -base64 32 > backup.key)`);
+    return { keyFile: bytes };
+  }
+  const passphrase = process.env.PATHWAY_BACKUP_PASSPHRASE;
+  if (passphrase === undefined || passphrase === '') return undefined;
+  if ([...passphrase].length < 12) throw badInput('PATHWAY_BACKUP_PASSPHRASE: at least 12 characters');
+  return { passphrase };
 }
 
 /** Runs the CLI and returns the exit code instead of exiting, so callers decide. */

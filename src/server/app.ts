@@ -37,6 +37,7 @@ import { identificationRoutes } from './modules/identification/routes.ts';
 import { taskRoutes } from './modules/tasks/routes.ts';
 import { htcdsRoutes } from './modules/htcds/routes.ts';
 import { deriveKeys, resolveSecretKey, type Keys } from './crypto/keys.ts';
+import { bindRecordKeys } from './crypto/record-keys.ts';
 import { documentStores, type DocumentStores } from './modules/documents/store.ts';
 import { telephonyRoutes } from './modules/telephony/routes.ts';
 import { contactStreamRoutes } from './modules/contacts/stream.ts';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('deps', deps);
   app.decorate('keys', deriveKeys(deps.secretKey ?? resolveSecretKey(deps.config)));
+  bindRecordKeys(app.keys);
   app.decorate('documentStores', documentStores(deps.config.documentStore));
   const live = new LiveHub(deps.databaseUrl ?? '');
   app.decorate('live', live);

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { sealField } from '../../src/server/crypto/record-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import base from '../../src/web/i18n/en.json' with { type: 'json' };
@@ -43,9 +45,10 @@ describe('a hotline contact through the referral mechanism', () => {
     const shelterWorker = await makeUser(web.db, { roles: ['case_worker'], agencyId: shelter.id });
     const officer = await makeUser(web.db, { roles: ['identification_officer'], agencyId: authority.id });
     const outsider = await makeUser(web.db, { roles: ['case_worker'], agencyId: unrelated.id });
+    const contactId = crypto.randomUUID();
     const contact = await web.db
       .insertInto('contacts')
-      .values({ channel: 'call', status: 'in_progress', ownerAgencyId: hotline.id, assignedUserId: sup.id, contactType: 'trafficking_report', contactorType: 'victim', region: 'Baku', summary: 'Passport taken by the employer', categories: ['trafficking.forced_labour'] })
+      .values({ id: contactId, channel: 'call', status: 'in_progress', ownerAgencyId: hotline.id, assignedUserId: sup.id, contactType: 'trafficking_report', contactorType: 'victim', region: 'Baku', summaryEnc: sealField('contacts', 'summary', contactId, 'Passport taken by the employer'), categories: ['trafficking.forced_labour'] })
       .returning('id')
       .executeTakeFirstOrThrow();
 

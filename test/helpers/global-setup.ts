@@ -7,6 +7,8 @@ import type { TestProject } from 'vitest/node';
 import { createDb, migrateToLatest } from '../../src/server/db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/server/db/embedded.ts';
 import { ensureRoles } from '../../src/server/modules/roles/service.ts';
+import { deriveKeys } from '../../src/server/crypto/keys.ts';
+import { runDataSteps } from '../../src/server/db/data-steps.ts';
 import { withDatabase } from './urls.ts';
 
 declare module 'vitest' {
@@ -38,6 +40,8 @@ async function start(): Promise<Shared> {
   await admin.end();
   const db = createDb(withDatabase(url, templateDb), 2);
   await migrateToLatest(db);
+  // The data steps as the server runs them, under the tests' master key (TEST_SECRET_KEY in app.ts).
+  await runDataSteps(db, deriveKeys(Buffer.alloc(32, 7)));
   await ensureRoles(db);
   await db.destroy();
   return { url, templateDb, embedded, users: 0 };

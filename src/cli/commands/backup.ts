@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { appendAudit } from '../../server/audit/audit.ts';
 import type { Db, DbOrTx } from '../../server/db/database.ts';
-import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupWriter, type BackupHeader } from '../backup-file.ts';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupWriter, type BackupHeader, type BackupSecret } from '../backup-file.ts';
 import { CliError, CLI_ACTOR } from '../context.ts';
 import { appliedSchemaVersion } from './migrate.ts';
 
@@ -37,10 +37,10 @@ export type BackupResult = { file: string; schemaVersion: string; tables: Backup
  * row through a server-side cursor into a backup file (see backup-file.ts). No pg_dump needed.
  * The backup itself is then recorded in the audit log: it is a copy of everyone's personal data.
  */
-export async function backupCommand(db: Db, out: string): Promise<BackupResult> {
+export async function backupCommand(db: Db, out: string, secret?: BackupSecret): Promise<BackupResult> {
   const file = path.resolve(out);
   if (!fs.existsSync(path.dirname(file))) throw new CliError(`The folder ${path.dirname(file)} does not exist`);
-  const writer = new BackupWriter(file);
+  const writer = new BackupWriter(file, secret);
   let header: BackupHeader;
   let sha256: string;
   const outsideDocuments: OutsideDocuments = { disk: 0, s3: 0 };

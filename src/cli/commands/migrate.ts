@@ -1,12 +1,18 @@
 import { sql } from 'kysely';
 import { latestSchemaVersion, migrateToLatest, type Db, type DbOrTx } from '../../server/db/database.ts';
 import { ensureRoles } from '../../server/modules/roles/service.ts';
+import type { Keys } from '../../server/crypto/keys.ts';
+import { runDataSteps } from '../../server/db/data-steps.ts';
 
 export type MigrateResult = { applied: string[]; schemaVersion: string };
 
-/** Runs every pending migration and adds missing built-in roles; returns what ran. */
-export async function migrateCommand(db: Db): Promise<MigrateResult> {
+/**
+ * Runs every pending migration, then the data steps that need the master key (`keys`; the CLI passes
+ * the server's, read only when a step is pending), and adds missing built-in roles; returns what ran.
+ */
+export async function migrateCommand(db: Db, keys?: () => Keys): Promise<MigrateResult> {
   const applied = await migrateToLatest(db);
+  if (keys) applied.push(...(await runDataSteps(db, keys)).map((s) => `${s} (data step)`));
   await ensureRoles(db);
   return { applied, schemaVersion: (await appliedSchemaVersion(db)) ?? latestSchemaVersion() };
 }

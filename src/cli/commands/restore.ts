@@ -3,15 +3,15 @@ import { sql } from 'kysely';
 import { appendAudit, verifyAuditChain } from '../../server/audit/audit.ts';
 import { knownSchemaVersions, latestSchemaVersion, migrateTo, type Db, type Tx } from '../../server/db/database.ts';
 import { ensureRoles } from '../../server/modules/roles/service.ts';
-import { BackupFileError, readBackup, readBackupHeader, type BackupHeader } from '../backup-file.ts';
+import { BackupFileError, readBackup, readBackupHeader, type BackupHeader, type BackupSecret } from '../backup-file.ts';
 import { CliError, CLI_ACTOR } from '../context.ts';
 import { publicTables, quoteIdent } from './backup.ts';
 
 /**
  * Tables that a freshly started Pathway fills by itself (migration bookkeeping, the built-in roles,
- * the first-run setup token): rows there do not make a database "in use".
+ * the first-run setup token, the data steps done): rows there do not make a database "in use".
  */
-const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens']);
+const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens', 'data_steps']);
 
 /** The tables holding data a person put there; empty means restore may proceed without --force. */
 export async function tablesWithData(db: Db): Promise<string[]> {
@@ -32,9 +32,9 @@ export type RestoreResult = { file: string; schemaVersion: string; migratedTo: s
  * rebuilt by the migrations up to the backup's version, every row is loaded, sequences are set,
  * later migrations run, and the audit chain must verify. Any failure rolls all of it back.
  */
-export async function restoreCommand(db: Db, input: string, options: { force?: boolean } = {}): Promise<RestoreResult> {
+export async function restoreCommand(db: Db, input: string, options: { force?: boolean; secret?: BackupSecret } = {}): Promise<RestoreResult> {
   const file = path.resolve(input);
-  const header = await readBackupHeader(file).catch(explainDamage(file));
+  const header = await readBackupHeader(file, options.secret).catch(explainDamage(file));
   const known = knownSchemaVersions();
   if (!known.includes(header.schemaVersion)) {
     const newer = header.schemaVersion > latestSchemaVersion();
@@ -46,7 +46,7 @@ export async function restoreCommand(db: Db, input: string, options: { force?: b
     );
   }
   // A first full read proves the file whole before the database is touched.
-  await readBackup(file).catch(explainDamage(file));
+  await readBackup(file, undefined, undefined, options.secret).catch(explainDamage(file));
 
   const inUse = await tablesWithData(db);
   if (inUse.length > 0 && !options.force)
@@ -67,7 +67,7 @@ export async function restoreCommand(db: Db, input: string, options: { force?: b
     const raw = conn.withoutPlugins();
     await sql`BEGIN`.execute(raw);
     try {
-      const result = await restoreInTransaction(conn, file, header);
+      const result = await restoreInTransaction(conn, file, header, options.secret);
       await sql`COMMIT`.execute(raw);
       return result;
     } catch (e) {
@@ -85,7 +85,7 @@ function explainDamage(file: string) {
 }
 
 /** `conn` is one connection on which a transaction is open: everything here commits or rolls back together. */
-async function restoreInTransaction(conn: Db, file: string, header: BackupHeader): Promise<RestoreResult> {
+async function restoreInTransaction(conn: Db, file: string, header: BackupHeader, secret: BackupSecret | undefined): Promise<RestoreResult> {
   const raw = conn.withoutPlugins();
   await sql`DROP SCHEMA IF EXISTS public CASCADE`.execute(raw);
   await sql`CREATE SCHEMA public`.execute(raw);
@@ -130,7 +130,7 @@ async function restoreInTransaction(conn: Db, file: string, header: BackupHeader
     // The row texts are PostgreSQL's own jsonb output, joined unparsed so no digit is lost.
     await sql`INSERT INTO ${name} (${list}) OVERRIDING SYSTEM VALUE
       SELECT ${list} FROM jsonb_populate_recordset(NULL::${name}, ${`[${rows.join(',')}]`}::jsonb)`.execute(raw);
-  });
+  }, undefined, secret);
 
   await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(raw);
   for (const fk of foreignKeys.rows)

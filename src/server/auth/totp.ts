@@ -1,5 +1,5 @@
 import { Secret, TOTP } from 'otpauth';
-import type { Keys } from '../crypto/keys.ts';
+import { fieldAad, type Keys } from '../crypto/keys.ts';
 
 const make = (secret: string, label = 'Pathway') =>
   new TOTP({ issuer: 'Pathway', label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
@@ -22,9 +22,10 @@ export function totpStep(secret: string, code: string, now = Date.now()): number
 export const totpCode = (secret: string, now = Date.now()): string => make(secret).generate({ timestamp: now });
 
 /** TOTP secrets are stored encrypted with a key outside the database (a database copy must not yield them). */
-export const sealTotpSecret = (keys: Keys, secret: string): string => `v1:${keys.encrypt(secret).toString('base64')}`;
+export const sealTotpSecret = (keys: Keys, secret: string, userId: string): string => `v2:${keys.encrypt(secret, fieldAad('users', 'totp_secret', userId)).toString('base64')}`;
 
-export function openTotpSecret(keys: Keys, stored: string): string {
-  if (!stored.startsWith('v1:')) throw new Error('TOTP secret not in the sealed form');
-  return keys.decrypt(Buffer.from(stored.slice(3), 'base64'));
+/** `v2:` is bound to the user's id; `v1:` (before associated data) is re-sealed by the data step at start. */
+export function openTotpSecret(keys: Keys, stored: string, userId: string): string {
+  if (stored.startsWith('v2:')) return keys.decrypt(Buffer.from(stored.slice(3), 'base64'), fieldAad('users', 'totp_secret', userId));
+  throw new Error('TOTP secret not in the sealed form');
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
-import { deriveKeys, resolveSecretKey } from './keys.ts';
+import { deriveKeys, fieldAad, resolveSecretKey } from './keys.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-keys-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -48,11 +48,32 @@ describe('derived keys', () => {
   });
 
   it('encrypt with a fresh nonce each time and detect tampering', () => {
-    const a = keys.encrypt('+994 55 999 88 77');
-    expect(a).not.toEqual(keys.encrypt('+994 55 999 88 77'));
-    expect(keys.decrypt(a)).toBe('+994 55 999 88 77');
+    const aad = fieldAad('contacts', 'callback_number', 'c1');
+    const a = keys.encrypt('+994 55 999 88 77', aad);
+    expect(a).not.toEqual(keys.encrypt('+994 55 999 88 77', aad));
+    expect(keys.decrypt(a, aad)).toBe('+994 55 999 88 77');
     a[a.length - 1]! ^= 1;
-    expect(() => keys.decrypt(a)).toThrow();
+    expect(() => keys.decrypt(a, aad)).toThrow();
+  });
+
+  it('bind a field to its record and field by associated data: moved to another record or field, it does not decrypt', () => {
+    const a = keys.encrypt('Leyla Məmmədova', fieldAad('person_names', 'name', 'p1'));
+    expect(a[0]).toBe(2);
+    expect(keys.decrypt(a, fieldAad('person_names', 'name', 'p1'))).toBe('Leyla Məmmədova');
+    expect(() => keys.decrypt(a, fieldAad('person_names', 'name', 'p2'))).toThrow();
+    expect(() => keys.decrypt(a, fieldAad('people', 'birth_date', 'p1'))).toThrow();
+    expect(() => keys.decryptLegacy(a)).toThrow();
+  });
+
+  it('read a field sealed before associated data only through decryptLegacy (the data step that re-seals it)', () => {
+    const encKey = Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), 'pathway/field-encryption/v1', 32));
+    const iv = crypto.randomBytes(12);
+    iv[0] = 7;
+    const cipher = crypto.createCipheriv('aes-256-gcm', encKey, iv);
+    const body = Buffer.concat([cipher.update('+994 50 111 22 33', 'utf8'), cipher.final()]);
+    const legacy = Buffer.concat([iv, cipher.getAuthTag(), body]);
+    expect(keys.decryptLegacy(legacy)).toBe('+994 50 111 22 33');
+    expect(() => keys.decrypt(legacy, fieldAad('contacts', 'callback_number', 'c1'))).toThrow();
   });
 });
 

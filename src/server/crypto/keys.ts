@@ -40,9 +40,18 @@ function parseKeyFile(text: string, file: string): Buffer {
 export type Keys = {
   /** HMAC-SHA256 of a normalised phone number or handle: the same contactor gives the same hash. */
   contactorHash: (identifier: string) => Buffer;
-  /** AES-256-GCM: nonce, tag and ciphertext in one buffer. */
-  encrypt: (plain: string) => Buffer;
-  decrypt: (sealed: Buffer) => string;
+  /**
+   * AES-256-GCM for a field of a record: a version byte (2), nonce, tag and ciphertext in one buffer.
+   * `aad` (associated data) names the field and its record (`fieldAad`): a ciphertext copied onto
+   * another record or into another field does not decrypt there.
+   */
+  encrypt: (plain: string, aad: string) => Buffer;
+  decrypt: (sealed: Buffer, aad: string) => string;
+  /**
+   * A field sealed before associated data (nonce, tag, ciphertext, no version byte): read only by the
+   * data step that re-encrypts such fields (src/server/db/data-steps.ts), never by a request.
+   */
+  decryptLegacy: (sealed: Buffer) => string;
   /**
    * AES-256-GCM for files (case documents), under its own derived key: nonce, tag and ciphertext in
    * one buffer. `aad` (associated data, such as the document's id) must be the same to decrypt.
@@ -58,6 +67,11 @@ export type Keys = {
    */
   nameKeyHash: (nameKey: string) => string;
 };
+
+const FIELD_V2 = Buffer.from([2]);
+
+/** The associated data of one field of one record: the table, the field and the record's id. */
+export const fieldAad = (table: string, field: string, id: string): string => `${table}.${field}:${id}`;
 
 export function deriveKeys(master: Buffer): Keys {
   const sub = (info: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
@@ -81,17 +95,12 @@ export function deriveKeys(master: Buffer): Keys {
   };
   return {
     contactorHash: (identifier) => crypto.createHmac('sha256', hashKey).update(identifier, 'utf8').digest(),
-    encrypt: (plain) => {
-      const iv = crypto.randomBytes(12);
-      const cipher = crypto.createCipheriv('aes-256-gcm', encKey, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    encrypt: (plain, aad) => Buffer.concat([FIELD_V2, seal(encKey, Buffer.from(plain, 'utf8'), Buffer.from(aad, 'utf8'))]),
+    decrypt: (sealed, aad) => {
+      if (sealed.length < 29 || sealed[0] !== FIELD_V2[0]) throw new Error('not a sealed field (version 2)');
+      return open(encKey, sealed.subarray(1), Buffer.from(aad, 'utf8')).toString('utf8');
     },
-    decrypt: (sealed) => {
-      const decipher = crypto.createDecipheriv('aes-256-gcm', encKey, sealed.subarray(0, 12));
-      decipher.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
-    },
+    decryptLegacy: (sealed) => open(encKey, sealed).toString('utf8'),
     encryptBytes: (plain, aad) => seal(fileKey, plain, aad),
     pseudonym: (kind, id) => crypto.createHmac('sha256', pseudonymKey).update(`${kind}:${id}`, 'utf8').digest('hex').slice(0, 20),
     decryptBytes: (sealed, aad) => open(fileKey, sealed, aad),

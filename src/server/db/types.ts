@@ -152,7 +152,10 @@ export interface ContactsTable {
   city: string | null;
   persons: ColumnType<unknown, string | undefined, string>;
   categories: Generated<string[]>;
-  summary: string | null;
+  /** Plain only in rows written before migration 0099 (then NULL after the data step). */
+  summary: LegacyPlain;
+  /** The summary sealed under the master key, bound to the contact's id. */
+  summaryEnc: Buffer | null;
   urgency: Generated<string>;
   outcomes: Generated<string[]>;
   outcomeNote: string | null;
@@ -233,6 +236,13 @@ export interface ContactEscalationsTable {
 
 type DateCol = ColumnType<string, string, string>;
 type NullableDateCol = ColumnType<string | null, string | null | undefined, string | null>;
+/** A plain column kept only for rows from before it was sealed: never written by new code. */
+type LegacyPlain = ColumnType<string | null, null | undefined, null>;
+
+export interface DataStepsTable {
+  name: string;
+  doneAt: Generated<Date>;
+}
 
 export interface PressOutletsTable {
   id: Generated<string>;
@@ -481,11 +491,15 @@ export interface PeopleTable {
   ownerAgencyId: string;
   createdBy: string | null;
   sex: Generated<string>;
-  birthDate: NullableDateCol;
+  /** Plain only in rows written before migration 0098, until the data step seals them (then NULL). */
+  birthDate: LegacyPlain;
+  /** The date of birth sealed under the master key, bound to the person's id. */
+  birthDateEnc: Buffer | null;
   birthYear: number | null;
   birthYearEstimated: Generated<boolean>;
   citizenship: string | null;
   languages: Generated<string[]>;
+  /** Blind-index tokens (`keys.nameKeyHash`) of the name keys of all the person's names. */
   nameKeys: Generated<string[]>;
   mergedInto: string | null;
   mergedAt: NullableTimestamp;
@@ -498,12 +512,16 @@ export interface PeopleTable {
 export interface PersonNamesTable {
   id: Generated<string>;
   personId: string;
-  givenName: string | null;
-  familyName: string | null;
-  patronymic: string | null;
-  asEntered: string;
+  /** The plain parts exist only in rows written before migration 0098, until the data step seals them. */
+  givenName: LegacyPlain;
+  familyName: LegacyPlain;
+  patronymic: LegacyPlain;
+  asEntered: LegacyPlain;
+  /** JSON [given, family, patronymic, as entered], sealed under the master key and bound to the row's id. */
+  nameEnc: Buffer | null;
   script: string;
   kind: string;
+  /** Blind-index tokens of the name's keys. */
   keys: Generated<string[]>;
   createdBy: string | null;
   createdAt: Timestamp;
@@ -518,7 +536,10 @@ export interface CasesTable {
   status: Generated<string>;
   closureReason: string | null;
   victimStatus: Generated<string>;
-  narrative: string | null;
+  /** Plain only in rows written before migration 0099 (then NULL after the data step). */
+  narrative: LegacyPlain;
+  /** The narrative sealed under the master key, bound to the case's id. */
+  narrativeEnc: Buffer | null;
   region: string | null;
   country: string | null;
   exploitationForms: Generated<string[]>;
@@ -793,7 +814,10 @@ export interface ResidencePermitsTable {
   issuedOn: string;
   expiresOn: string;
   authority: string | null;
-  permitNumber: string | null;
+  /** Plain only in rows written before migration 0099 (then NULL after the data step). */
+  permitNumber: LegacyPlain;
+  /** The permit's number sealed under the master key, bound to the permit's id. */
+  permitNumberEnc: Buffer | null;
   renewsId: string | null;
   recordedBy: string;
   createdAt: Timestamp;
@@ -837,6 +861,7 @@ export interface RemindersTable {
 }
 
 export interface Database {
+  dataSteps: DataStepsTable;
   agencies: AgenciesTable;
   roles: RolesTable;
   users: UsersTable;

@@ -33,6 +33,8 @@ import * as m0094 from './0094_sign_in_attempts.ts';
 import * as m0095 from './0095_access_ended_index.ts';
 import * as m0096 from './0096_audit_searched_names.ts';
 import * as m0097 from './0097_single_sign_on.ts';
+import * as m0098 from './0098_identity_at_rest.ts';
+import * as m0099 from './0099_narratives_at_rest.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -71,4 +73,6 @@ export const migrations: Record<string, { up: string }> = {
   '0095_access_ended_index': m0095,
   '0096_audit_searched_names': m0096,
   '0097_single_sign_on': m0097,
+  '0098_identity_at_rest': m0098,
+  '0099_narratives_at_rest': m0099,
 };

@@ -218,7 +218,7 @@ describe('TOTP second factor', () => {
     expect(ok.statusCode).toBe(200);
     // Stored sealed with the key outside the database, never as the secret itself.
     const stored = await t.db.selectFrom('users').select('totpSecret').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirstOrThrow();
-    expect(stored.totpSecret).toMatch(/^v1:/);
+    expect(stored.totpSecret).toMatch(/^v2:/);
     expect(stored.totpSecret).not.toContain(secret);
     return { secret, session: s };
   }

@@ -6,7 +6,7 @@ import { badRequest, conflict, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
 import { loadUserWithAccess } from '../../auth/principal-repository.ts';
 import { sha256 } from '../../auth/tokens.ts';
-import type { Keys } from '../../crypto/keys.ts';
+import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { setRoles } from '../users/repository.ts';
 import { ROLES, type Role } from '../../../shared/roles.ts';
 import { LANGUAGES, type Language } from '../../../shared/schemas/common.ts';
@@ -103,14 +103,17 @@ const duplicate = () => conflict('provider_exists', 'This issuer and client id a
 export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string): Promise<IdentityProviderView> {
   return auditedTransaction(db, actor, async (tx) => {
     await checkSettings(tx, input);
+    // The id is chosen here so that the client secret can be sealed to it (associated data).
+    const newId = crypto.randomUUID();
     let id: string;
     try {
       ({ id } = await tx
         .insertInto('identityProviders')
         .values({
+          id: newId,
           ...auditedSettings(input),
           issuer: normaliseIssuer(input.issuer),
-          clientSecret: input.clientSecret ? keys.encrypt(input.clientSecret) : null,
+          clientSecret: input.clientSecret ? keys.encrypt(input.clientSecret, secretAad(newId)) : null,
           agencyMap: JSON.stringify(input.agencyMap),
           roleMap: JSON.stringify(input.roleMap),
         })
@@ -144,7 +147,7 @@ export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: 
           ...next,
           agencyMap: JSON.stringify(next.agencyMap),
           roleMap: JSON.stringify(next.roleMap),
-          ...(clientSecret !== undefined ? { clientSecret: clientSecret === null ? null : keys.encrypt(clientSecret) } : {}),
+          ...(clientSecret !== undefined ? { clientSecret: clientSecret === null ? null : keys.encrypt(clientSecret, secretAad(id)) } : {}),
           updatedAt: new Date(),
         })
         .where('id', '=', id)
@@ -223,13 +226,16 @@ export async function removeIdentity(db: Db, actor: AuditActor, identityId: stri
 
 // --- the sign-in ----------------------------------------------------------------------------------
 
+/** A provider's client secret is sealed to its row: copied to another provider's row, it does not open. */
+const secretAad = (providerId: string) => fieldAad('identity_providers', 'client_secret', providerId);
+
 const discovered = new Map<string, { at: number; config: client.Configuration }>();
 
 async function clientFor(keys: Keys, p: repo.ProviderRow): Promise<client.Configuration> {
   const key = `${p.id}:${p.updatedAt.getTime()}`;
   const hit = discovered.get(key);
   if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.config;
-  const secret = p.clientSecret ? keys.decrypt(p.clientSecret) : null;
+  const secret = p.clientSecret ? keys.decrypt(p.clientSecret, secretAad(p.id)) : null;
   const insecure = new URL(p.issuer).protocol === 'http:';
   const config = await client.discovery(new URL(p.issuer), p.clientId, undefined, secret ? client.ClientSecretBasic(secret) : client.None(), {
     // Plain http is accepted only for a loopback issuer (the schema refuses any other).

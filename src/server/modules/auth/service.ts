@@ -148,7 +148,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
         .execute();
       throw new AppError('totp_required', 401, 'Enter the six-digit code from your authenticator app', { totp: 'required' });
     }
-    step = totpStep(openTotpSecret(keys, user.totpSecret), input.totp);
+    step = totpStep(openTotpSecret(keys, user.totpSecret, user.id), input.totp);
     if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep)))
       return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }));
   }
@@ -260,7 +260,7 @@ export async function startTotpSetup(db: Db, keys: Keys, actor: AuditActor, user
   if (current.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up; turn it off first');
   const secret = newTotpSecret();
   await auditedTransaction(db, actor, async (tx) => {
-    await tx.updateTable('users').set({ totpSecret: sealTotpSecret(keys, secret), totpLastStep: null }).where('id', '=', userId).execute();
+    await tx.updateTable('users').set({ totpSecret: sealTotpSecret(keys, secret, userId), totpLastStep: null }).where('id', '=', userId).execute();
     return { result: null, audit: { action: 'auth.totp_setup_started', recordType: 'user', recordId: userId } };
   });
   return { secret, uri: totpUri(secret, email) };
@@ -270,7 +270,7 @@ export async function enableTotp(db: Db, keys: Keys, actor: AuditActor, userId: 
   const u = await db.selectFrom('users').select(['totpSecret', 'totpEnabledAt']).where('id', '=', userId).executeTakeFirstOrThrow();
   if (u.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up');
   if (!u.totpSecret) throw new AppError('totp_not_started', 409, 'Start the TOTP setup first');
-  const step = totpStep(openTotpSecret(keys, u.totpSecret), code);
+  const step = totpStep(openTotpSecret(keys, u.totpSecret, userId), code);
   if (step === null) throw badRequest('invalid_totp', 'The code is wrong', { code: 'wrong code' });
   await auditedTransaction(db, actor, async (tx) => {
     await tx.updateTable('users').set({ totpEnabledAt: new Date(), totpLastStep: step }).where('id', '=', userId).execute();

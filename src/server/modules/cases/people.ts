@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound } from '../../errors.ts';
 import { treatedAsChild } from '../../../domain/child.ts';
 import type { CasePersonRole } from '../../../shared/nrm.ts';
 import type { AddCasePersonBody, CasePersonView, UpdateCasePersonBody } from '../../../shared/schemas/cases.ts';
-import { personColumns, findPerson, listNames, namesQuery, type NameRow } from '../people/repository.ts';
+import { personColumns, findPerson, listNames, namesQuery, openPerson, type NameRow } from '../people/repository.ts';
 import { insertPerson, toPersonView } from '../people/service.ts';
 import { PEOPLE } from '../people/policy.ts';
 import { loadRecordFacts } from '../../access/repository.ts';
@@ -28,7 +28,7 @@ export const casePeopleQuery = (db: DbOrTx, caseId: string) =>
     .where('cp.caseId', '=', caseId)
     .orderBy('cp.addedAt')
     .orderBy('cp.id');
-export const listCasePeople = (db: DbOrTx, caseId: string) => casePeopleQuery(db, caseId).execute();
+export const listCasePeople = async (db: DbOrTx, caseId: string) => (await casePeopleQuery(db, caseId).execute()).map(openPerson);
 export type CasePersonRow = Awaited<ReturnType<typeof listCasePeople>>[number];
 
 /** The names of everyone in the case, in the order `listNames` gives. */

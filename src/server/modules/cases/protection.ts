@@ -5,6 +5,7 @@ import { redact } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, notFound } from '../../errors.ts';
 import { treatedAsChild } from '../../../domain/child.ts';
+import { openBirthDate } from '../people/repository.ts';
 import type { BestInterestsBody, BestInterestsView, EndAccessBody, ReturnBody } from '../../../shared/schemas/cases.ts';
 import { CASES } from './policy.ts';
 import { lockForCaseWrite } from './service.ts';
@@ -61,7 +62,7 @@ export async function recordReturn(db: Db, p: Principal, actor: AuditActor, case
     const cp = await tx
       .selectFrom('casePeople as cp')
       .innerJoin('people as pe', 'pe.id', 'cp.personId')
-      .select(['cp.id', 'cp.personId', 'cp.ageDisputed', 'pe.birthDate', 'pe.birthYear'])
+      .select(['cp.id', 'cp.personId', 'cp.ageDisputed', 'pe.birthDateEnc', 'pe.birthYear'])
       .where('cp.id', '=', casePersonId)
       .where('cp.caseId', '=', caseId)
       .forUpdate()
@@ -74,7 +75,7 @@ export async function recordReturn(db: Db, p: Principal, actor: AuditActor, case
       assessmentId = a.id;
       if (a.conclusion !== 'return_in_best_interests') throw new AppError('best_interests_required', 409, 'The assessment found return not in the child\'s best interests', { assessmentId: 'concluded against return' });
     }
-    if (treatedAsChild(cp, body.returnedOn) && !assessmentId)
+    if (treatedAsChild({ ...cp, birthDate: openBirthDate(cp.personId, cp.birthDateEnc) }, body.returnedOn) && !assessmentId)
       throw new AppError('best_interests_required', 409, 'A child is never returned without a best-interests assessment', { assessmentId: 'required for a child' });
     await tx.updateTable('casePeople').set({ returnedOn: body.returnedOn, returnedTo: body.returnedTo, returnAssessmentId: assessmentId, updatedAt: new Date() }).where('id', '=', casePersonId).execute();
     const view = (await casePeopleViews(tx, p, caseId)).find((x) => x.id === casePersonId)!;

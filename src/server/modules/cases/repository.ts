@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { Cursor } from '../../db/pagination.ts';
@@ -7,7 +9,7 @@ import type { CaseStatus, ExploitationForm, VictimStatus } from '../../../shared
 import { CASES } from './policy.ts';
 
 const caseColumns = [
-  'c.id', 'c.caseNumber', 'c.ownerAgencyId', 'c.ownerUserId', 'c.status', 'c.closureReason', 'c.victimStatus', 'c.narrative',
+  'c.id', 'c.caseNumber', 'c.ownerAgencyId', 'c.ownerUserId', 'c.status', 'c.closureReason', 'c.victimStatus', 'c.narrativeEnc',
   'c.region', 'c.country', 'c.exploitationForms', 'c.sexExploitationTypes', 'c.controlMethods', 'c.recruitmentMethods',
   'c.recruitmentApps', 'c.industry', 'c.sourceContactId', 'c.accessEndedAt', 'c.accessEndAuthority', 'c.accessEndReference', 'c.accessEndOrderedOn', 'c.openedAt', 'c.closedAt', 'c.createdBy', 'c.createdAt', 'c.updatedAt',
   'a.name as ownerAgencyName',
@@ -16,7 +18,23 @@ const caseColumns = [
 /** The case row with its owning agency's name; no access check (the caller decides first). */
 export const findCaseQuery = (db: DbOrTx, id: string) =>
   db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns).where('c.id', '=', id);
-export const findCase = (db: DbOrTx, id: string) => findCaseQuery(db, id).executeTakeFirst();
+/** A case row with its narrative opened (sealed at rest, docs/nrm.md "Identity at rest"). */
+export function openCase<R extends { id: string; narrativeEnc: Buffer | null }>(row: R): Omit<R, 'narrativeEnc'> & { narrative: string | null } {
+  const { narrativeEnc, ...rest } = row;
+  return { ...rest, narrative: openField('cases', 'narrative', row.id, narrativeEnc) };
+}
+
+/** The `set` of a case update with its plain narrative, if any, sealed. */
+export function sealCaseSet(id: string, set: Record<string, unknown>): Record<string, unknown> {
+  if (!('narrative' in set)) return set;
+  const { narrative, ...rest } = set;
+  return { ...rest, narrativeEnc: sealField('cases', 'narrative', id, (narrative as string | null) ?? null) };
+}
+
+export const findCase = async (db: DbOrTx, id: string) => {
+  const row = await findCaseQuery(db, id).executeTakeFirst();
+  return row && openCase(row);
+};
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>;
 
 /** Locks the case row for a write; the caller decides with the facts it then loads. */
@@ -41,10 +59,14 @@ export type NewCase = {
 
 /** Inserts a case; its number is NRM-<year in Baku>-<sequence>, never reused. */
 export async function insertCase(tx: Tx, c: NewCase) {
+  const { narrative, ...rest } = c;
+  const id = crypto.randomUUID();
   return tx
     .insertInto('cases')
     .values({
-      ...c,
+      ...rest,
+      id,
+      narrativeEnc: sealField('cases', 'narrative', id, narrative),
       caseNumber: sql<string>`'NRM-' || to_char(now() AT TIME ZONE 'Asia/Baku', 'YYYY') || '-' || lpad(nextval('case_number_seq')::text, 6, '0')`,
     })
     .returning(['id', 'caseNumber'])
@@ -120,7 +142,7 @@ const all = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sq
  */
 export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   const scopes = scopesFor(p, 'case', 'read');
-  const page = (q: ReturnType<typeof findCaseBase>) => q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute();
+  const page = async (q: ReturnType<typeof findCaseBase>) => (await q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute()).map(openCase);
   if (scopes.has('all') || f.contactId) {
     let q = findCaseBase(db).where(visibleFilter(p, 'read', CASES)).where(all(listConditions('c', p, f)));
     if (f.contactId) {

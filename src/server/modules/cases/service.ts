@@ -30,6 +30,7 @@ import { findContact } from '../contacts/repository.ts';
 import { CASES } from './policy.ts';
 import * as repo from './repository.ts';
 import { casePeopleNamesQuery, casePeopleQuery, toCasePeopleViews } from './people.ts';
+import { openNames, openPerson } from '../people/repository.ts';
 import { consentsQuery, toConsentViews } from './consents.ts';
 import { caseReferralsQuery, toReferralView } from '../referrals/service.ts';
 import { identificationQueries, toIdentificationViews } from '../identification/service.ts';
@@ -292,7 +293,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
   if (!UUID.test(id)) throw notFound('Case');
   return withClient(db, async (client) => {
     const [rows, grants] = await readBatch(client, [repo.findCaseQuery(db, id), grantsQuery(db, CASES, id)], { begin: true, commit: false });
-    const row = rows[0];
+    const row = rows[0] && repo.openCase(rows[0]);
     const facts = row && { ownerUserId: row.ownerUserId, ownerAgencyId: row.ownerAgencyId, grants, accessEnded: row.accessEndedAt !== null };
     const { decision } = decideCaseAccess(p, facts, 'read');
     // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
@@ -325,7 +326,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
       if ('narrative' in n) detail.narrative = n.narrative ?? null;
       detail.notes = notes.map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
     }
-    if (has('people')) detail.people = toCasePeopleViews(p, people, names);
+    if (has('people')) detail.people = toCasePeopleViews(p, people.map(openPerson), openNames(names));
     if (has('consents')) detail.consents = toConsentViews(p, consents);
     if (has('referrals')) detail.referrals = referrals.map((r) => toReferralView(p, r));
     if (has('identification')) detail.identification = toIdentificationViews(p, countryProfileOf(profile[0]), victims, decisions, idReferrals, permits);
@@ -365,7 +366,7 @@ export async function updateCase(db: Db, p: Principal, actor: AuditActor, id: st
       set.ownerUserId = body.ownerUserId;
     }
     if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
-    await tx.updateTable('cases').set({ ...set, updatedAt: now }).where('id', '=', id).execute();
+    await tx.updateTable('cases').set({ ...repo.sealCaseSet(id, set), updatedAt: now }).where('id', '=', id).execute();
     const after = (await repo.findCase(tx, id))!;
     const pick = (r: repo.CaseRow) => ({
       status: r.status, closureReason: r.closureReason, victimStatus: r.victimStatus, ownerUserId: r.ownerUserId, region: r.region, country: r.country,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
-import { deriveKeys } from '../../crypto/keys.ts';
+import { deriveKeys, fieldAad } from '../../crypto/keys.ts';
 import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { contactorFingerprint } from './contactor.ts';
 import type { Role } from '../../../shared/roles.ts';
@@ -179,7 +179,9 @@ describe('the contact form', () => {
     expect((await call(op, 'GET', `/contacts/${id}/draft`)).statusCode).toBe(404);
     const row = await t.db.selectFrom('contacts').select('callbackNumberEnc').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.callbackNumberEnc!.toString('latin1')).not.toContain('999');
-    expect(keys.decrypt(row.callbackNumberEnc!)).toBe('+994 55 999 88 77');
+    expect(keys.decrypt(row.callbackNumberEnc!, fieldAad('contacts', 'callback_number', id))).toBe('+994 55 999 88 77');
+    // Bound to this contact's id: the same ciphertext on another record does not open.
+    expect(() => keys.decrypt(row.callbackNumberEnc!, fieldAad('contacts', 'callback_number', crypto.randomUUID()))).toThrow();
     const entry = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'contact.form_submitted').where('recordId', '=', id).executeTakeFirstOrThrow();
     expect(entry.changes).toMatchObject({ contactType: { old: null, new: 'trafficking_report' }, hasCallbackNumber: { old: false, new: true } });
     expect(JSON.stringify(entry.changes)).not.toContain('999');

@@ -1,3 +1,4 @@
+import { openField } from '../../crypto/record-keys.ts';
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { Cursor } from '../../db/pagination.ts';
@@ -15,7 +16,7 @@ const contactColumns = (db: DbOrTx, p: Principal) =>
     .selectFrom('contacts as c')
     .select([
       'c.id', 'c.channel', 'c.status', 'c.ownerAgencyId', 'c.assignedUserId', 'c.contactorLast3', 'c.contactorType', 'c.contactType',
-      'c.language', 'c.region', 'c.city', 'c.persons', 'c.categories', 'c.summary', 'c.urgency', 'c.outcomes', 'c.outcomeNote',
+      'c.language', 'c.region', 'c.city', 'c.persons', 'c.categories', 'c.summaryEnc', 'c.urgency', 'c.outcomes', 'c.outcomeNote',
       'c.receivedAt', 'c.answeredAt', 'c.endedAt', 'c.completedAt', 'c.createdAt', 'c.updatedAt',
       sql<boolean>`c.callback_number_enc IS NOT NULL`.as('hasCallbackNumber'),
       sql<number>`CASE WHEN c.contactor_hash IS NULL THEN 0 ELSE (SELECT count(*)::int FROM contacts e
@@ -25,8 +26,16 @@ const contactColumns = (db: DbOrTx, p: Principal) =>
 
 export type ContactRow = NonNullable<Awaited<ReturnType<typeof findContact>>>;
 
-export const findContact = (db: DbOrTx, p: Principal, id: string, action: RecordAction = 'read') =>
-  contactColumns(db, p).where('c.id', '=', id).where(visibleFilter(p, action, CONTACTS)).executeTakeFirst();
+/** A contact row with its summary opened (sealed at rest, docs/nrm.md "Identity at rest"). */
+export function openContact<R extends { id: string; summaryEnc: Buffer | null }>(row: R): Omit<R, 'summaryEnc'> & { summary: string | null } {
+  const { summaryEnc, ...rest } = row;
+  return { ...rest, summary: openField('contacts', 'summary', row.id, summaryEnc) };
+}
+
+export const findContact = async (db: DbOrTx, p: Principal, id: string, action: RecordAction = 'read') => {
+  const row = await contactColumns(db, p).where('c.id', '=', id).where(visibleFilter(p, action, CONTACTS)).executeTakeFirst();
+  return row && openContact(row);
+};
 
 /** Locks the contact row for a write the principal may make; undefined when it is not theirs to change. */
 export async function lockContact(tx: Tx, p: Principal, id: string) {
@@ -51,7 +60,7 @@ export type ContactFilters = {
 };
 
 /** Newest first, keyset on (created_at, id). */
-export function listContacts(db: DbOrTx, p: Principal, f: ContactFilters) {
+export async function listContacts(db: DbOrTx, p: Principal, f: ContactFilters) {
   let q = contactColumns(db, p).where(visibleFilter(p, 'read', CONTACTS));
   if (f.status?.length) q = q.where('c.status', 'in', f.status);
   if (f.channel?.length) q = q.where('c.channel', 'in', f.channel);
@@ -62,7 +71,7 @@ export function listContacts(db: DbOrTx, p: Principal, f: ContactFilters) {
     const c = f.cursor;
     q = q.where((eb) => eb.or([eb('c.createdAt', '<', c.createdAt), eb.and([eb('c.createdAt', '=', c.createdAt), eb('c.id', '<', c.id)])]));
   }
-  return q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute();
+  return (await q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute()).map(openContact);
 }
 
 /** Earlier and later contacts from the same contactor that the principal may see, newest first. */

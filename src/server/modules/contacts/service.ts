@@ -1,3 +1,4 @@
+import { sealField } from '../../crypto/record-keys.ts';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/database.ts';
 import { auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
@@ -5,7 +6,7 @@ import { redact, requirePermission, scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { loadUserWithAccess } from '../../auth/principal-repository.ts';
-import type { Keys } from '../../crypto/keys.ts';
+import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { chooseScreeningList, type ScreeningResult } from '../../../domain/screening.ts';
 import { OPEN_STATUSES, type ContactStatus } from '../../../shared/hotline.ts';
 import type {
@@ -171,10 +172,11 @@ export async function submitForm(db: Db, keys: Keys, p: Principal, actor: AuditA
     const before = (await repo.findContact(tx, p, id, 'update'))!;
     requireOpen(before);
     const set: Record<string, unknown> = { contactorType: form.contactorType, contactType: form.contactType, updatedAt: new Date() };
-    for (const k of ['language', 'region', 'city', 'summary', 'urgency'] as const) if (form[k] !== undefined) set[k] = form[k];
+    for (const k of ['language', 'region', 'city', 'urgency'] as const) if (form[k] !== undefined) set[k] = form[k];
+    if (form.summary !== undefined) set.summaryEnc = sealField('contacts', 'summary', id, form.summary ?? null);
     if (form.categories !== undefined) set.categories = [...new Set(form.categories)];
     if (form.persons !== undefined) set.persons = JSON.stringify(form.persons);
-    if (form.callbackNumber !== undefined) set.callbackNumberEnc = form.callbackNumber ? keys.encrypt(form.callbackNumber) : null;
+    if (form.callbackNumber !== undefined) set.callbackNumberEnc = form.callbackNumber ? keys.encrypt(form.callbackNumber, fieldAad('contacts', 'callback_number', id)) : null;
     await tx.updateTable('contacts').set(set).where('id', '=', id).execute();
     await tx.deleteFrom('contactDrafts').where('contactId', '=', id).where('userId', '=', p.userId).execute();
     const after = (await repo.findContact(tx, p, id, 'update'))!;

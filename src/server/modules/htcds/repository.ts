@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import { visibleFilter, type GrantFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
-import { listNames, personColumns } from '../people/repository.ts';
+import { listNames, openPerson, personColumns } from '../people/repository.ts';
 import { REFERRALS } from '../referrals/policy.ts';
 
 /**
@@ -57,7 +57,7 @@ export async function peopleFor(db: DbOrTx, caseIds: readonly string[]) {
     .orderBy('cp.addedAt')
     .orderBy('cp.id')
     .execute();
-  return { people: byCase(rows), names: await listNames(db, [...new Set(rows.map((r) => r.id))]) };
+  return { people: byCase(rows.map(openPerson)), names: await listNames(db, [...new Set(rows.map((r) => r.id))]) };
 }
 export type CasePersonRow =
   Awaited<ReturnType<typeof peopleFor>>['people'] extends Map<string, (infer R)[]> ? R : never;

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/database.ts';
@@ -34,7 +36,7 @@ export function toPermitView(p: Principal, profile: CountryProfile, r: PermitRow
     issuedOn: r.issuedOn,
     expiresOn: r.expiresOn,
     authority: r.authority,
-    permitNumber: r.permitNumber,
+    permitNumber: openField('residence_permits', 'permit_number', r.id, r.permitNumberEnc),
     renewsId: r.renewsId,
     current: r.current,
     remindOn,
@@ -65,16 +67,18 @@ export async function recordPermit(db: Db, p: Principal, actor: AuditActor, case
       if (!renewed.current) throw conflict('permit_renewed', 'That permit was already renewed; renew the newest one', { renews: 'already renewed' });
       if (body.expiresOn <= renewed.expiresOn) throw badRequest('validation_failed', 'A renewal runs past the permit it renews', { expiresOn: `after ${renewed.expiresOn}` });
     }
+    const id = crypto.randomUUID();
     const row = await tx
       .insertInto('residencePermits')
       .values({
+        id,
         caseId,
         personId: body.personId,
         ground: body.ground,
         issuedOn: body.issuedOn,
         expiresOn: body.expiresOn,
         authority: body.authority ?? null,
-        permitNumber: body.permitNumber ?? null,
+        permitNumberEnc: sealField('residence_permits', 'permit_number', id, body.permitNumber ?? null),
         renewsId: body.renews ?? null,
         recordedBy: p.userId,
       })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { deriveKeys } from '../../crypto/keys.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit.ts';
 import { grantAccess, revokeGrant } from '../../access/grants.ts';
 import type { Role } from '../../../shared/roles.ts';
@@ -99,7 +100,28 @@ describe('people: create, read, change', () => {
     expect((await auditOf(body.id)).map((a) => a.action)).toEqual(['person.created']);
     const row = await t.db.selectFrom('people').select(['nameKeys', 'ownerAgencyId', 'createdBy']).where('id', '=', body.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ ownerAgencyId: ngo, createdBy: worker.id });
-    expect(row.nameKeys).toEqual(expect.arrayContaining(['husain', 'mamadov', 'ali']));
+    // Stored as blind-index tokens of the name keys, never the keys themselves (identity at rest).
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    expect(row.nameKeys).toEqual(expect.arrayContaining(['husain', 'mamadov', 'ali'].map((k) => keys.nameKeyHash(k))));
+    expect(row.nameKeys.join(' ')).not.toMatch(/husain|mamadov|ali/);
+    const names = await t.db.selectFrom('personNames').select(['givenName', 'familyName', 'asEntered', 'nameEnc']).where('personId', '=', body.id).execute();
+    expect(names.every((n) => n.givenName === null && n.familyName === null && n.asEntered === null && n.nameEnc !== null)).toBe(true);
+  });
+
+  it('seals the date of birth bound to the person: moved onto another person, it does not open', async () => {
+    const a = await person(worker, { name: { givenName: 'Aynur', familyName: 'Zülfüqarova' }, birthDate: '1994-03-17' });
+    const b = await person(worker, { name: { givenName: 'Aysel', familyName: 'Zülfüqarova' }, birthDate: '1996-05-02' });
+    const stored = await t.db.selectFrom('people').select(['birthDate', 'birthDateEnc', 'birthYear']).where('id', '=', a.id).executeTakeFirstOrThrow();
+    expect(stored.birthDate).toBeNull();
+    expect(stored.birthYear).toBe(1994);
+    expect(stored.birthDateEnc!.toString('latin1')).not.toContain('1994-03-17');
+    expect((await call(worker, 'GET', `/people/${a.id}`)).json().birthDate).toBe('1994-03-17');
+    // A copy of A's sealed date onto B (one who can write the database) does not pass as B's.
+    const own = await t.db.selectFrom('people').select('birthDateEnc').where('id', '=', b.id).executeTakeFirstOrThrow();
+    await t.db.updateTable('people').set({ birthDateEnc: stored.birthDateEnc }).where('id', '=', b.id).execute();
+    expect((await call(worker, 'GET', `/people/${b.id}`)).statusCode).toBe(500);
+    await t.db.updateTable('people').set({ birthDateEnc: own.birthDateEnc }).where('id', '=', b.id).execute();
+    expect((await call(worker, 'GET', `/people/${b.id}`)).json().birthDate).toBe('1996-05-02');
   });
 
   it('reads a person, and the read is audited', async () => {

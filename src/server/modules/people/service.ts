@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { appendAudit, auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
@@ -33,6 +34,13 @@ export function toNewName(n: PersonNameInput, kind: NameKind): repo.NewName {
   const asEntered = clean(n.asEntered) ?? [givenName, patronymic, familyName].filter(Boolean).join(' ');
   return { givenName, familyName, patronymic, asEntered, script: detectScript(asEntered), kind, keys: nameMatchKeys({ givenName, familyName, patronymic }) };
 }
+
+/** The birth fields as stored: the date sealed, bound to the person's id. */
+const storedBirth = (personId: string, b: { birthDate: string | null; birthYear: number | null; birthYearEstimated: boolean }) => ({
+  birthDateEnc: repo.sealBirthDate(personId, b.birthDate),
+  birthYear: b.birthYear,
+  birthYearEstimated: b.birthYearEstimated,
+});
 
 /** Birth date and year agree: a date sets the year; a year alone may be an estimate. */
 function birthFields(b: { birthDate?: string | null; birthYear?: number | null; birthYearEstimated?: boolean }) {
@@ -85,16 +93,18 @@ export async function insertPerson(tx: Tx, p: Principal, actor: AuditActor, body
   const birth = birthFields(body);
   const names = [toNewName(body.name, 'primary'), ...(body.aliases ?? []).map((a) => toNewName(a, 'alias'))];
   const now = new Date();
+  const id = crypto.randomUUID();
   const row = await tx
     .insertInto('people')
     .values({
+      id,
       ownerAgencyId: p.agencyId,
       createdBy: p.userId,
       sex: body.sex ?? 'unknown',
-      ...birth,
+      ...storedBirth(id, birth),
       citizenship: body.citizenship ?? null,
       languages: [...new Set(body.languages ?? [])],
-      nameKeys: [...new Set(names.flatMap((n) => n.keys))].sort(),
+      nameKeys: repo.nameKeyTokens(names.flatMap((n) => n.keys)),
       createdAt: now,
       updatedAt: now,
     })
@@ -166,7 +176,8 @@ export async function updatePerson(db: Db, p: Principal, actor: AuditActor, id: 
       await repo.insertNames(tx, id, p.userId, [name]);
       changes.primaryName = { old: primary?.asEntered ?? null, new: name.asEntered };
     }
-    await tx.updateTable('people').set({ ...after, updatedAt: new Date() }).where('id', '=', id).execute();
+    const { birthDate, birthYear, birthYearEstimated, ...rest } = after;
+    await tx.updateTable('people').set({ ...rest, ...storedBirth(id, { birthDate, birthYear, birthYearEstimated }), updatedAt: new Date() }).where('id', '=', id).execute();
     if (body.name) await repo.refreshNameKeys(tx, id);
     return { result: await viewOf(tx, p, id, 'update'), audit: Object.keys(changes).length > 0 ? { action: 'person.updated', recordType: 'person', recordId: id, changes } : [] };
   });
@@ -319,7 +330,7 @@ export async function mergePerson(db: Db, p: Principal, actor: AuditActor, id: s
     const have = new Set(intoNames.map((n) => n.asEntered.toLowerCase()));
     const copies = fromNames
       .filter((n) => !have.has(n.asEntered.toLowerCase()))
-      .map((n) => ({ givenName: n.givenName, familyName: n.familyName, patronymic: n.patronymic, asEntered: n.asEntered, script: n.script as NameScript, kind: 'alias' as const, keys: n.keys }));
+      .map((n) => ({ givenName: n.givenName, familyName: n.familyName, patronymic: n.patronymic, asEntered: n.asEntered, script: n.script as NameScript, kind: 'alias' as const, keys: nameMatchKeys(n) }));
     await repo.insertNames(tx, into.id, p.userId, copies);
     await repo.refreshNameKeys(tx, into.id);
     const filled = {
@@ -329,7 +340,9 @@ export async function mergePerson(db: Db, p: Principal, actor: AuditActor, id: s
       languages: [...new Set([...into.languages, ...from.languages])],
     };
     const now = new Date();
-    await tx.updateTable('people').set({ ...filled, updatedAt: now }).where('id', '=', into.id).execute();
+    const { birthDate: filledDate, ...filledRest } = filled;
+    const filledBirth = 'birthYear' in filled && filled.birthYear !== undefined ? storedBirth(into.id, { birthDate: filledDate ?? null, birthYear: filled.birthYear, birthYearEstimated: filled.birthYearEstimated ?? false }) : {};
+    await tx.updateTable('people').set({ ...filledRest, ...filledBirth, updatedAt: now }).where('id', '=', into.id).execute();
     await tx
       .updateTable('people')
       .set({ mergedInto: into.id, mergedAt: now, mergedBy: p.userId, mergeReason: body.reason, updatedAt: now })

@@ -19,6 +19,7 @@ import { findCase } from '../cases/repository.ts';
 import { lockForCaseWrite } from '../cases/service.ts';
 import { hasSharingConsent } from '../cases/consents.ts';
 import { listCasePeople } from '../cases/people.ts';
+import { openBirthDate } from '../people/repository.ts';
 import { REFERRALS } from './policy.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -304,8 +305,8 @@ export async function revokeReferral(db: Db, p: Principal, actor: AuditActor, id
  * purpose, still open, for an adult victim. They keep only the anonymous sections from now on.
  */
 export async function narrowReferralsAfterWithdrawal(tx: Tx, actor: AuditActor, caseId: string, consent: { personId: string; agencyId: string; purpose: ReferralPurpose }) {
-  const v = await tx.selectFrom('casePeople as cp').innerJoin('people as p', 'p.id', 'cp.personId').select(['p.birthDate', 'p.birthYear', 'cp.ageDisputed', 'cp.role']).where('cp.caseId', '=', caseId).where('cp.personId', '=', consent.personId).executeTakeFirst();
-  if (!v || v.role !== 'victim' || treatedAsChild(v, await countryToday(tx))) return;
+  const v = await tx.selectFrom('casePeople as cp').innerJoin('people as p', 'p.id', 'cp.personId').select(['p.birthDateEnc', 'p.birthYear', 'cp.ageDisputed', 'cp.role']).where('cp.caseId', '=', caseId).where('cp.personId', '=', consent.personId).executeTakeFirst();
+  if (!v || v.role !== 'victim' || treatedAsChild({ ...v, birthDate: openBirthDate(consent.personId, v.birthDateEnc) }, await countryToday(tx))) return;
   const open = await tx
     .selectFrom('referrals')
     .selectAll()

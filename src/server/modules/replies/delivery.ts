@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.ts';
-import type { Keys } from '../../crypto/keys.ts';
+import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { auditedTransaction, SYSTEM_ACTOR } from '../../audit/audit.ts';
 import { notifyContact } from '../contacts/repository.ts';
 import { DeliveryError, type OutboundDelivery, type ReplyTransport } from './transports.ts';
@@ -139,7 +139,7 @@ export class DeliveryWorker {
     const c = await this.db.selectFrom('contacts').select(['channel', 'replyAddressEnc']).where('id', '=', contactId).executeTakeFirstOrThrow();
     if (c.channel !== 'sms' && c.channel !== 'whatsapp' && c.channel !== 'telegram') throw new DeliveryError(`The ${c.channel} channel is not delivered`, true);
     if (!c.replyAddressEnc) throw new DeliveryError('The contactor\'s address is not known', true);
-    const a = JSON.parse(this.keys.decrypt(c.replyAddressEnc)) as { to: string; from?: string | null };
+    const a = JSON.parse(this.keys.decrypt(c.replyAddressEnc, fieldAad('contacts', 'reply_address', contactId))) as { to: string; from?: string | null };
     return { channel: c.channel, to: a.to, from: a.from ?? null, body };
   }
 }

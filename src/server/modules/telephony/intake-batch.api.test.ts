@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../../../../test/helpers/app.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../audit/audit.ts';
-import { deriveKeys } from '../../crypto/keys.ts';
+import { deriveKeys, fieldAad } from '../../crypto/keys.ts';
 import { intakeBatched } from './intake-batch.ts';
 import type { IntakeResult } from './intake.ts';
 
@@ -56,8 +56,8 @@ describe('deliveries written together', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
     // Where replies go, as intake() keeps it: the sender's number (the latest message's, on joining).
     const keys = deriveKeys(TEST_SECRET_KEY);
-    const stored = await t.db.selectFrom('contacts').select(['channel', 'replyAddressEnc']).where('ownerAgencyId', '=', agency).execute();
-    const addresses = stored.map((c) => JSON.parse(keys.decrypt(c.replyAddressEnc!)) as { to: string });
+    const stored = await t.db.selectFrom('contacts').select(['id', 'channel', 'replyAddressEnc']).where('ownerAgencyId', '=', agency).execute();
+    const addresses = stored.map((c) => JSON.parse(keys.decrypt(c.replyAddressEnc!, fieldAad('contacts', 'reply_address', c.id))) as { to: string });
     expect(new Set(addresses.map((a) => a.to.replace('whatsapp:', '')))).toEqual(new Set(senders));
   });
 

@@ -4,7 +4,7 @@ import type { Insertable } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
 import type { ContactsTable } from '../../db/types.ts';
 import { appendAuditEntries, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
-import type { Keys } from '../../crypto/keys.ts';
+import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { OPEN_STATUSES, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint } from '../contacts/contactor.ts';
 import { intake, type Inbound, type IntakeResult } from './intake.ts';
@@ -143,7 +143,7 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
       externalId: ev.kind === 'call' ? ev.eventId : null,
       ...x.fp,
       language: ev.language ?? null,
-      replyAddressEnc: ev.replyTo ? x.p.keys.encrypt(JSON.stringify(ev.replyTo)) : null,
+      replyAddressEnc: ev.replyTo ? x.p.keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId)) : null,
       receivedAt: now,
       createdAt: now,
       updatedAt: now,
@@ -159,7 +159,7 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
     if (joined.length > 0) await tx.updateTable('contacts').set({ updatedAt: new Date() }).where('id', 'in', joined).execute();
     // As intake(): a message that joins a conversation brings where replies go now; the latest wins.
     const replyTo = new Map<string, Buffer>();
-    for (const x of messages) if (x.joined && x.p.ev.replyTo) replyTo.set(x.contactId!, x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo)));
+    for (const x of messages) if (x.joined && x.p.ev.replyTo) replyTo.set(x.contactId!, x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId!)));
     for (const [id, enc] of replyTo) await tx.updateTable('contacts').set({ replyAddressEnc: enc }).where('id', '=', id).execute();
   }
   if (fresh.length > 0) {

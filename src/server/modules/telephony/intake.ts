@@ -1,9 +1,10 @@
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
 import { notFound } from '../../errors.ts';
-import type { Keys } from '../../crypto/keys.ts';
+import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
 import { notifyContact } from '../contacts/repository.ts';
@@ -90,9 +91,11 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
         const joined = contactId !== undefined;
         if (!contactId) {
           const now = new Date();
+          const id = crypto.randomUUID();
           const row = await tx
             .insertInto('contacts')
             .values({
+              id,
               channel: ev.channel,
               status: (ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus,
               ownerAgencyId: agencyId,
@@ -100,8 +103,8 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
               ...fp,
               language: ev.language ?? null,
               city: ev.city ?? null,
-              callbackNumberEnc: ev.callbackNumber ? keys.encrypt(ev.callbackNumber) : null,
-              replyAddressEnc: ev.replyTo ? keys.encrypt(JSON.stringify(ev.replyTo)) : null,
+              callbackNumberEnc: ev.callbackNumber ? keys.encrypt(ev.callbackNumber, fieldAad('contacts', 'callback_number', id)) : null,
+              replyAddressEnc: ev.replyTo ? keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', id)) : null,
               receivedAt: now,
               createdAt: now,
               updatedAt: now,
@@ -114,7 +117,7 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
           await tx.insertInto('contactMessages').values({ contactId, direction: 'in', body: ev.body ?? '', mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
           await tx
             .updateTable('contacts')
-            .set({ updatedAt: new Date(), ...(joined && ev.replyTo ? { replyAddressEnc: keys.encrypt(JSON.stringify(ev.replyTo)) } : {}) })
+            .set({ updatedAt: new Date(), ...(joined && ev.replyTo ? { replyAddressEnc: keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', contactId)) } : {}) })
             .where('id', '=', contactId)
             .execute();
         }

@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../test/helpers/app.ts';
+import { deriveKeys, fieldAad } from '../crypto/keys.ts';
+import { nameMatchKeys } from '../../domain/name-match.ts';
+import { openTotpSecret } from '../auth/totp.ts';
+import { runDataSteps } from './data-steps.ts';
+
+const keys = deriveKeys(TEST_SECRET_KEY);
+let t: TestApp;
+let worker: { id: string; agencyId: string; email: string };
+let s: Session;
+
+/** A field as the code before associated data sealed it: nonce, tag, ciphertext under the field key. */
+function legacySeal(plain: string): Buffer {
+  const encKey = Buffer.from(crypto.hkdfSync('sha256', TEST_SECRET_KEY, Buffer.alloc(0), 'pathway/field-encryption/v1', 32));
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', encKey, iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  worker = await makeUser(t.db, { roles: ['case_worker'] });
+  s = await signIn(t.app, worker.email);
+});
+afterAll(() => t?.close());
+
+describe('data steps: identity at rest (migration 0098)', () => {
+  it('seals names and dates of birth written before, turns their keys into tokens, re-seals old fields with associated data, once', async () => {
+    // Rows as the code before migration 0098 wrote them: plain names, plain keys, plain date of birth.
+    const person = crypto.randomUUID();
+    const plainKeys = [...new Set([...nameMatchKeys({ givenName: 'Nərmin', familyName: 'Hacıyeva' }), ...nameMatchKeys({ givenName: 'Нармин', familyName: 'Гаджиева' })])].sort();
+    await sql`INSERT INTO people (id, owner_agency_id, created_by, birth_date, birth_year, name_keys) VALUES (${person}, ${worker.agencyId}, ${worker.id}, '2001-09-23', 2001, ${sql.val(plainKeys)}::text[])`.execute(t.db);
+    await sql`INSERT INTO person_names (person_id, given_name, family_name, as_entered, script, kind, keys) VALUES
+      (${person}, 'Nərmin', 'Hacıyeva', 'Nərmin Hacıyeva', 'latn', 'primary', ${sql.val(nameMatchKeys({ givenName: 'Nərmin', familyName: 'Hacıyeva' }))}::text[]),
+      (${person}, 'Нармин', 'Гаджиева', 'Нармин Гаджиева', 'cyrl', 'alias', ${sql.val(nameMatchKeys({ givenName: 'Нармин', familyName: 'Гаджиева' }))}::text[])`.execute(t.db);
+    const contact = crypto.randomUUID();
+    await sql`INSERT INTO contacts (id, channel, owner_agency_id, callback_number_enc, reply_address_enc) VALUES
+      (${contact}, 'sms', ${worker.agencyId}, ${legacySeal('+994 70 555 44 33')}, ${legacySeal(JSON.stringify({ to: '+994705554433' }))})`.execute(t.db);
+    await sql`UPDATE users SET totp_secret = ${`v1:${legacySeal('JBSWY3DPEHPK3PXP').toString('base64')}`} WHERE id = ${worker.id}`.execute(t.db);
+    await sql`DELETE FROM data_steps`.execute(t.db);
+
+    await sql`UPDATE contacts SET summary = 'Sevinc is held at a farm near Quba' WHERE id = ${contact}`.execute(t.db);
+    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest']);
+    const sealed = await t.db.selectFrom('contacts').select(['summary', 'summaryEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
+    expect(sealed.summary).toBeNull();
+    expect(keys.decrypt(sealed.summaryEnc!, fieldAad('contacts', 'summary', contact))).toBe('Sevinc is held at a farm near Quba');
+
+    const names = await t.db.selectFrom('personNames').select(['givenName', 'familyName', 'patronymic', 'asEntered', 'nameEnc', 'keys']).where('personId', '=', person).execute();
+    for (const n of names) {
+      expect([n.givenName, n.familyName, n.patronymic, n.asEntered]).toEqual([null, null, null, null]);
+      expect(n.nameEnc!.toString('utf8')).not.toMatch(/Nərmin|Hacıyeva|Нармин/);
+    }
+    const row = await t.db.selectFrom('people').select(['birthDate', 'birthDateEnc', 'nameKeys']).where('id', '=', person).executeTakeFirstOrThrow();
+    expect(row.birthDate).toBeNull();
+    expect(row.nameKeys).toEqual([...new Set(plainKeys.map((k) => keys.nameKeyHash(k)))].sort());
+    // The product reads them: the person, the search (through the tokens) in either script.
+    const read = await t.app.inject({ method: 'GET', url: `/api/v1/people/${person}`, headers: s.headers });
+    expect(read.json()).toMatchObject({ birthDate: '2001-09-23', names: [{ asEntered: 'Nərmin Hacıyeva' }, { asEntered: 'Нармин Гаджиева' }] });
+    for (const q of ['Hacıyeva', 'Гаджиева Нармин']) {
+      const found = await t.app.inject({ method: 'GET', url: `/api/v1/people/search?q=${encodeURIComponent(q)}`, headers: s.headers });
+      expect(found.json().items.map((i: { person: { id: string } }) => i.person.id)).toContain(person);
+    }
+    const c = await t.db.selectFrom('contacts').select(['callbackNumberEnc', 'replyAddressEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
+    expect(keys.decrypt(c.callbackNumberEnc!, fieldAad('contacts', 'callback_number', contact))).toBe('+994 70 555 44 33');
+    expect(JSON.parse(keys.decrypt(c.replyAddressEnc!, fieldAad('contacts', 'reply_address', contact)))).toEqual({ to: '+994705554433' });
+    const u = await t.db.selectFrom('users').select('totpSecret').where('id', '=', worker.id).executeTakeFirstOrThrow();
+    expect(openTotpSecret(keys, u.totpSecret!, worker.id)).toBe('JBSWY3DPEHPK3PXP');
+
+    // Recorded: the next start does not run it again.
+    expect(await runDataSteps(t.db, keys)).toEqual([]);
+  });
+});
