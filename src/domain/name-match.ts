@@ -8,6 +8,9 @@
  * Huseynov and Guseinov share one key while Həsənov keeps another. Keys are what the database
  * narrows candidates by; the score ranks them.
  *
+ * Words are compared by how they sound (`wordSound`), weighted as a native speaker hears them:
+ * another consonant is another name (Səfərov, Cəfərov), a doubled letter is heard but weighs little.
+ *
  * The score (0..1) of two names pairs their core words best-first regardless of order, and is the
  * lower of (a) the Dice share of words paired, weighted by each pair's similarity, and (b) the
  * weakest pair's similarity: one clearly different word (Hüseyn Həsənov against Hüseyn Hüseynov)
