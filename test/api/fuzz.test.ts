@@ -25,6 +25,8 @@ let ids: string[];
 const callers: Caller[] = [{ name: 'anonymous', role: null }];
 let restore: () => Promise<void>;
 let requests = 0;
+/** Answers by status, printed at the end: shows how many requests got past validation to the handlers. */
+const statuses = new Map<number, number>();
 
 beforeAll(async () => {
   // The hotline is configured, so that public reports and telephony webhooks are open to the fuzzer.
@@ -81,10 +83,15 @@ async function seedRecords(home: string, shelter: string) {
 /** Ids of real rows of every table (the callers' own accounts aside: the fuzzer must not lock itself out). */
 const idsByTable = new Map<string, string[]>();
 
-/** The first real row of the table a path segment names (cases, incidents -> press_incidents, events -> case_events). */
-function realIdFor(segment: string | undefined): string | undefined {
+/**
+ * The first real row of the table a path names: by the segment before the parameter (cases, incidents
+ * -> press_incidents, state-requests -> press_state_requests) or by the parameter (casePersonId -> case_people).
+ */
+const TABLE_OF_PARAM: Record<string, string> = { casePersonId: 'case_people', eventId: 'case_events', serviceId: 'case_assistance_services', tokenId: 'api_tokens', noteId: 'case_notes', taskId: 'case_tasks', documentId: 'case_documents', consentId: 'case_consents', nameId: 'person_names', messageId: 'contact_messages', escalationId: 'contact_escalations' };
+function realIdFor(segment: string | undefined, param: string): string | undefined {
   const name = (segment ?? '').replaceAll('-', '_');
-  for (const table of [name, `press_${name}`, `case_${name}`, `case_assistance_${name}`, `press_${name}s`]) {
+  const byParam = TABLE_OF_PARAM[param];
+  for (const table of [...(byParam ? [byParam] : []), name, `press_${name}`, `case_${name}`, `case_assistance_${name}`, `press_${name}s`]) {
     const found = idsByTable.get(table);
     if (found?.length) return found[0];
   }
@@ -190,7 +197,7 @@ function fixedRequests(op: Operation, anonymous: boolean): Request[] {
   let path = op.path;
   for (const p of op.pathParams) {
     const before = path.slice(0, path.indexOf(`{${p.name}}`)).split('/').filter(Boolean).at(-1);
-    path = path.replace(`{${p.name}}`, p.schema?.format === 'uuid' || /id$/i.test(p.name) ? (realIdFor(before) ?? crypto.randomUUID()) : (p.schema?.enum?.[0] as string | undefined) ?? 'x');
+    path = path.replace(`{${p.name}}`, p.schema?.format === 'uuid' || /id$/i.test(p.name) ? (realIdFor(before, p.name) ?? crypto.randomUUID()) : (p.schema?.enum?.[0] as string | undefined) ?? 'x');
   }
   return anonymous
     ? [{ caller: callers[0]!, method: op.method, url: path, payload: { contentType: 'application/json', body: '{"a":'.repeat(4000) + '1' + '}'.repeat(4000), label: 'nested 4,000 deep' } }]
@@ -212,6 +219,7 @@ describe('fuzzing every operation of the API', () => {
           const result = await fc.check(
             fc.asyncProperty(requestArb(op, who), async (r) => {
               const res = await send(r).catch((e: Error) => ({ status: 0, body: e.message }));
+              statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
               if (res.status >= 500 || res.status === 0) {
                 failures.push(`${op.method} ${op.path} as ${r.caller.name}: ${res.status || 'unanswered'} ${res.body}\n    ${reproducer(r, r.caller.session)}`);
                 return false;
@@ -227,7 +235,8 @@ describe('fuzzing every operation of the API', () => {
         if (/\/(users|roles|agencies|auth|me)\b/.test(op.path)) await restore();
         if (process.env.PATHWAY_FUZZ_VERBOSE) process.stderr.write(`${op.method} ${op.path}: ${requests - before} requests, ${Date.now() - started} ms\n`);
       }
-      console.log(`fuzzed ${ops.length} operations with ${requests} requests (seed ${SEED}, PATHWAY_FUZZ_RUNS=${RUNS}); ${failures.length} failed`);
+      const answers = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ');
+      console.log(`fuzzed ${ops.length} operations with ${requests} requests (seed ${SEED}, PATHWAY_FUZZ_RUNS=${RUNS}); ${failures.length} failed; answers ${answers}`);
       expect(failures, failures.join('\n')).toEqual([]);
     },
     Math.max(300_000, RUNS * 60_000),

@@ -164,7 +164,7 @@ export function validish(s: JsonSchema, ids: readonly string[], depth = 0): fc.A
       const max = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : Math.max(min, 0) + 1000);
       const lo = Math.max(Number.MIN_SAFE_INTEGER, Math.ceil(Math.min(min, max)));
       const hi = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(Math.max(min, max)));
-      return fc.oneof(fc.integer({ min: lo, max: hi }), fc.constantFrom(lo, hi, lo - 1, hi + 1));
+      return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: lo, max: hi }) }, { weight: 1, arbitrary: fc.constantFrom(lo, hi, lo - 1, hi + 1) });
     }
     case 'string':
       return stringFor(s, ids);
@@ -203,9 +203,9 @@ function stringFor(s: JsonSchema, ids: readonly string[]): fc.Arbitrary<string> 
   const min = s.minLength ?? 0;
   const max = Math.min(s.maxLength ?? 40, 2000);
   const sized = fc.oneof(
-    fc.string({ minLength: min, maxLength: Math.min(max, min + 30), unit: 'grapheme' }),
-    fc.constant('ə'.repeat(max)),
-    fc.constant('x'.repeat(max + 1)),
+    { weight: 4, arbitrary: fc.string({ minLength: Math.max(min, 1), maxLength: Math.max(min, Math.min(max, min + 30)), unit: 'grapheme' }) },
+    { weight: 1, arbitrary: fc.constant('ə'.repeat(max)) },
+    { weight: 1, arbitrary: fc.constant('x'.repeat(max + 1)) },
   );
   if (s.pattern) {
     try {
@@ -265,8 +265,8 @@ export function payloadFor(op: Operation, ids: readonly string[]): fc.Arbitrary<
     },
   ];
   if (jsonSchema) {
-    arbs.push({ weight: 8, arbitrary: brokenObject(jsonSchema, ids).map((v) => json(v, 'the schema, partly broken')) });
-    arbs.push({ weight: 3, arbitrary: validish(jsonSchema, ids).map((v) => json(v, 'the schema')) });
+    arbs.push({ weight: 7, arbitrary: brokenObject(jsonSchema, ids).map((v) => json(v, 'the schema, partly broken')) });
+    arbs.push({ weight: 7, arbitrary: validish(jsonSchema, ids).map((v) => json(v, 'the schema')) });
   }
   for (const ct of otherTypes) {
     arbs.push({
