@@ -258,7 +258,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         version: deps.version,
         description:
           'Sign in with POST /api/v1/auth/login (session cookie; send the returned csrfToken as X-CSRF-Token on writes) ' +
-          'or send an API token as "Authorization: Bearer <token>". Errors are {"error":{"code","message","fields"?}}.',
+          'or send an API token as "Authorization: Bearer <token>". Errors are {"error":{"code","message","fields"?}}. ' +
+          `A JSON body nests at most ${MAX_DEPTH} levels and no text may hold a NUL character (400 validation_failed naming the field).`,
       },
       components: {
         securitySchemes: {
