@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -240,5 +241,47 @@ describe('fuzzing every operation of the API', () => {
       expect(failures, failures.join('\n')).toEqual([]);
     },
     Math.max(300_000, RUNS * 60_000),
+  );
+
+  it(
+    'answers raw bytes no client library would send (in the request line, the headers and the body) without a 5xx',
+    async () => {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = t.app.server.address() as net.AddressInfo;
+      const send = (raw: Buffer) =>
+        new Promise<string>((resolve) => {
+          const socket = net.connect(port, '127.0.0.1', () => socket.end(raw));
+          let answer = '';
+          socket.setTimeout(ANSWER_WITHIN_MS, () => socket.destroy());
+          socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+          socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+          socket.on('error', () => undefined);
+        });
+      const session = callers.find((c) => c.role === 'case_worker')!.session!;
+      const paths = ops.map((op) => op.path.replace(/\{[^}]+\}/g, () => ids[0]!));
+      const failures: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...paths),
+          fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE'),
+          fc.uint8Array({ minLength: 1, maxLength: 12 }),
+          fc.uint8Array({ maxLength: 300 }),
+          fc.boolean(),
+          async (path, method, junk, body, signedIn) => {
+            const where = Buffer.concat([Buffer.from(`${path}${junk[0]! % 2 ? '?q=' : '/'}`), Buffer.from(junk)]);
+            const cookie = signedIn ? `Cookie: ${session.cookie}\r\nX-CSRF-Token: ${session.csrf}\r\n` : '';
+            const head = Buffer.from(`${method} `);
+            const rest = Buffer.from(` HTTP/1.1\r\nHost: localhost\r\n${cookie}Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+            const status = Number((await send(Buffer.concat([head, where, rest, Buffer.from(body)]))).split(' ')[1] ?? 0);
+            requests++;
+            if (!(status >= 200 && status < 500)) failures.push(`${method} ${JSON.stringify(where.toString('latin1'))} with ${body.length} raw body bytes: ${status || 'unanswered'} [seed ${SEED}]`);
+            return true;
+          },
+        ),
+        { numRuns: RUNS * 10, seed: SEED },
+      );
+      expect(failures, failures.join('\n')).toEqual([]);
+    },
+    Math.max(120_000, RUNS * 12_000),
   );
 });
