@@ -8,6 +8,9 @@
  * Huseynov and Guseinov share one key while Həsənov keeps another. Keys are what the database
  * narrows candidates by; the score ranks them.
  *
+ * Words are compared by how they sound (`wordSound`), weighted as a native speaker hears them:
+ * another consonant is another name (Səfərov, Cəfərov), a doubled letter is heard but weighs little.
+ *
  * The score (0..1) of two names pairs their core words best-first regardless of order, and is the
  * lower of (a) the Dice share of words paired, weighted by each pair's similarity, and (b) the
  * weakest pair's similarity: one clearly different word (Hüseyn Həsənov against Hüseyn Hüseynov)
@@ -65,9 +68,25 @@ export function wordKey(word: string): string {
 const KEY_CACHE_SIZE = 50_000;
 const keyCache = new Map<string, string>();
 
-function computeWordKey(word: string): string {
+/**
+ * How one word sounds, for scoring: the key's folds with one letter per sound (S ş/sh, C ç/ch, J c/j,
+ * H x/h/q/ğ) and a doubled letter kept (Məmmədov -> maMMadov). Keys collapse doubled letters so that a
+ * search finds Мамедов for Məmmədov; the score still hears them, as a native speaker does, though a
+ * doubling weighs little (see `soundSimilarity`).
+ */
+export function wordSound(word: string): string {
+  const known = soundCache.get(word);
+  if (known !== undefined) return known;
+  const sound = computeWordKey(word, false, false);
+  if (soundCache.size >= KEY_CACHE_SIZE) soundCache.clear();
+  soundCache.set(word, sound);
+  return sound;
+}
+const soundCache = new Map<string, string>();
+
+function computeWordKey(word: string, collapseDoubled = true, spelled = true): string {
   // Upper-case letters are placeholders, so that the folds below cannot reach into sh, ch and j.
-  const s = latinLower(word)
+  const folded = latinLower(word)
     .replace(/ı/g, 'i')
     .replace(/ş|sh/g, 'S')
     .replace(/ç|ch|tch/g, 'C')
@@ -80,10 +99,11 @@ function computeWordKey(word: string): string {
     .replace(/y/g, 'i')
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
-    .replace(/[^a-zSJCH0-9]/g, '')
-    .replace(/(.)\1+/g, '$1')
+    .replace(/[^a-zSJCH0-9]/g, '');
+  const s = (collapseDoubled ? folded.replace(/(.)\1+/g, '$1') : folded)
     // ю/ё after a consonant is Azerbaijani ü/ö: Vüsal = Вюсал (vyusal), Könül = Кёнуль (kyonul)
     .replace(/([^aiou])i([uo])/g, '$1$2');
+  if (!spelled) return s;
   return s.replace(/S/g, 'sh').replace(/C/g, 'ch').replace(/J/g, 'j').replace(/H/g, 'h');
 }
 
@@ -108,7 +128,7 @@ const DAUGHTER_OF = new Set(['hizi', 'kizi', 'hiz', 'kiz']);
 const RUSSIAN_PATRONYMIC = /^(.{2,}?)(?:y?evich|ovich|y?evitch|ovitch|y?evna|ovna)$/;
 
 /** One word of a name: its key (feminine ending folded), whether it was feminine, and as written (lower case). */
-export type NameWord = { key: string; feminine: boolean; raw: string };
+export type NameWord = { key: string; feminine: boolean; raw: string; /** `wordSound`, feminine ending folded; unset: the key */ sound?: string };
 export type ParsedName = { words: NameWord[]; patronymic: string | null };
 export type NameParts = { givenName?: string | null; familyName?: string | null; patronymic?: string | null };
 
@@ -118,7 +138,8 @@ function toWord(raw: string): NameWord | null {
   const k = wordKey(raw);
   if (k.length === 0) return null;
   const f = foldFeminine(k);
-  return { key: f.key, feminine: f.feminine, raw: raw.normalize('NFC').toLowerCase() };
+  const sound = f.feminine ? foldFeminine(wordSound(raw)).key : wordSound(raw);
+  return { key: f.key, feminine: f.feminine, raw: raw.normalize('NFC').toLowerCase(), sound };
 }
 
 /** The father's name in a patronymic given on its own: "Əli oğlu", "Алиевич", "Əli". */
@@ -192,15 +213,45 @@ export function queryKeyTiers(query: string | NameParts | ParsedName): { exact: 
   return { exact: keys, loose: [...new Set(keys.map((k) => `~${skeletonOf(k)}`))].sort() };
 }
 
-const VOWEL_PAIR = new Set(['ao', 'oa']);
-// k and Azerbaijani q (key h) are one sound in many spellings (Yaqub, Якуб, Yakub; Qasımov, Kasimov).
-const CHEAP_PAIR = new Set(['kh', 'hk']);
-
 const VOWELS = new Set(['a', 'i', 'o', 'u']);
-/** An i between a consonant and a vowel is a y-glide some spellings write and others not (Ляман = Ləman). */
-const indelCost = (s: string, k: number) => (s[k] === 'i' && k > 0 && !VOWELS.has(s[k - 1]!) && VOWELS.has(s[k + 1] ?? '') ? 0.5 : 1);
+/** Vowels Russian spelling reduces (Оруджев = Orucov): heard as one. */
+const VOWEL_PAIR = new Set(['ao', 'oa']);
+/**
+ * Consonants heard alike in one name's spellings: k and Azerbaijani q (key h: Yaqub, Якуб, Yakub), a
+ * final b/p and d/t (Zeynəb, Zeynep; Murad, Murat), c and ç (key j and ch: Sevinc, Sevinç).
+ * Letters are phonemes here: S is sh, C is ch.
+ */
+const ALIKE_CONSONANTS = new Set(['kH', 'Hk', 'bp', 'pb', 'dt', 'td', 'JC', 'CJ']);
+/**
+ * What a native speaker hears as a different name: another consonant (Səfərov, Cəfərov; Kərimov,
+ * Kazımov; Nəsirov, Nəsibov) costs two edits, another vowel one, a consonant more or less one and a half.
+ */
+const CONSONANT_SUBSTITUTION = 2;
+const CONSONANT_INDEL = 1.5;
+/** One letter of a doubled pair (Məmmədov, Мамедов; Abdullayev, Abdulayev): Russian spelling often drops it. */
+const DOUBLING_INDEL = 0.25;
 
-/** Edit distance on keys where a/o (Russian vowel reduction, Оруджев = Orucov), k/q and a y-glide cost half. */
+/** A key's letters back to one per sound (a key's sh may also be s and h: `wordSound` is exact). */
+const phonemes = (key: string) => key.replace(/sh/g, 'S').replace(/ch/g, 'C').replace(/j/g, 'J').replace(/h/g, 'H');
+
+function indelCost(s: string, k: number): number {
+  const c = s[k]!;
+  if (c === s[k - 1] || c === s[k + 1]) return DOUBLING_INDEL;
+  if (!VOWELS.has(c)) return CONSONANT_INDEL;
+  // An i between a consonant and a vowel is a y-glide some spellings write and others not (Ляман = Ləman).
+  return c === 'i' && k > 0 && !VOWELS.has(s[k - 1]!) && VOWELS.has(s[k + 1] ?? '') ? 0.5 : 1;
+}
+
+function substitutionCost(x: string, y: string): number {
+  if (x === y) return 0;
+  const vx = VOWELS.has(x);
+  const vy = VOWELS.has(y);
+  if (vx && vy) return VOWEL_PAIR.has(x + y) ? 0.5 : 1;
+  if (!vx && !vy && ALIKE_CONSONANTS.has(x + y)) return 0.5;
+  return CONSONANT_SUBSTITUTION;
+}
+
+/** Edit distance on phonemes, weighted by how differently the edit sounds. */
 function weightedDistance(a: string, b: string): number {
   const prev = [0];
   for (let j = 1; j <= b.length; j++) prev[j] = prev[j - 1]! + indelCost(b, j - 1);
@@ -208,26 +259,26 @@ function weightedDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     cur[0] = prev[0]! + indelCost(a, i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const x = a[i - 1]!;
-      const y = b[j - 1]!;
-      const sub = x === y ? 0 : VOWEL_PAIR.has(x + y) || CHEAP_PAIR.has(x + y) ? 0.5 : 1;
-      cur[j] = Math.min(prev[j]! + indelCost(a, i - 1), cur[j - 1]! + indelCost(b, j - 1), prev[j - 1]! + sub);
+      cur[j] = Math.min(prev[j]! + indelCost(a, i - 1), cur[j - 1]! + indelCost(b, j - 1), prev[j - 1]! + substitutionCost(a[i - 1]!, b[j - 1]!));
     }
     for (let j = 0; j <= b.length; j++) prev[j] = cur[j]!;
   }
   return prev[b.length]!;
 }
 
-/** Similarity 0..1 of two keys. */
-export function keySimilarity(a: string, b: string): number {
+/** Similarity 0..1 of two `wordSound`s: 1 less the weighted edits per sound of the longer. */
+export function soundSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   if (a.length === 0 || b.length === 0) return 0;
   if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return INITIAL_SIMILARITY;
   return Math.max(0, 1 - weightedDistance(a, b) / Math.max(a.length, b.length));
 }
 
+/** Similarity 0..1 of two keys, as `soundSimilarity` (a key has lost its doubled letters). */
+export const keySimilarity = (a: string, b: string): number => (a === b ? 1 : soundSimilarity(phonemes(a), phonemes(b)));
+
 function wordSimilarity(a: NameWord, b: NameWord): number {
-  const s = keySimilarity(a.key, b.key);
+  const s = a.sound !== undefined && b.sound !== undefined ? soundSimilarity(a.sound, b.sound) : keySimilarity(a.key, b.key);
   return a.feminine === b.feminine ? s : s * SEX_FORM_SIMILARITY;
 }
 

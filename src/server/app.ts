@@ -174,6 +174,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    // HSTS only counts over HTTPS (RFC 6797 7.2): sent when the request came over it, or when the
+    // public address is https (a proxy ends TLS); the same rule as the session cookie's Secure flag.
+    if (req.protocol === 'https' || deps.config.publicUrl?.startsWith('https:')) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     // The web app loads nothing from elsewhere; Mantine sets styles inline and the QR code is a data URL.
     // (The API browser at /api/docs brings its own inline scripts and keeps the default.)
@@ -232,11 +235,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return send(500, 'internal_error', 'Something went wrong on our side; the request id identifies it');
   });
 
-  // A NUL character is valid JSON but can never be stored in PostgreSQL text: refuse it by name.
+  // A NUL character is valid JSON but can never be stored in PostgreSQL text: refuse it by name. No
+  // request of ours nests deeper than a few levels: a deeper body is refused before anything walks it.
   app.addHook('preValidation', async (req) => {
     const fields: Record<string, string> = {};
-    findNul(req.body, 'body', fields);
-    findNul(req.query, 'query', fields);
+    const deep = checkValues(req.body, 'body', fields) || checkValues(req.query, 'query', fields);
+    if (deep) throw new AppError('validation_failed', 400, `The request nests values deeper than ${MAX_DEPTH} levels`, fields);
     if (Object.keys(fields).length > 0) throw new AppError('validation_failed', 400, `Invalid characters in ${Object.keys(fields).join(', ')}`, fields);
   });
 
@@ -259,7 +263,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         version: deps.version,
         description:
           'Sign in with POST /api/v1/auth/login (session cookie; send the returned csrfToken as X-CSRF-Token on writes) ' +
-          'or send an API token as "Authorization: Bearer <token>". Errors are {"error":{"code","message","fields"?}}.',
+          'or send an API token as "Authorization: Bearer <token>". Errors are {"error":{"code","message","fields"?}}. ' +
+          `A JSON body nests at most ${MAX_DEPTH} levels and no text may hold a NUL character (400 validation_failed naming the field).`,
       },
       components: {
         securitySchemes: {
@@ -338,16 +343,42 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function findNul(value: unknown, path: string, out: Record<string, string>): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) out[path.replace(/^(body|query)\.?/, '') || path] = 'contains a NUL character';
-  } else if (ArrayBuffer.isView(value)) {
-    // A binary body (a file upload) is checked by its own route, not walked byte by byte here.
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => findNul(v, `${path}.${i}`, out));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) findNul(v, `${path}.${k}`, out);
+/** How deep a request's JSON may nest; every schema of the API is far shallower. */
+export const MAX_DEPTH = 64;
+
+type Walked = { value: unknown; key: string | number; parent: Walked | null; depth: number };
+
+const pathOf = (w: Walked): string => {
+  const keys: (string | number)[] = [];
+  for (let at: Walked | null = w; at; at = at.parent) keys.unshift(at.key);
+  return keys.join('.');
+};
+
+/**
+ * Walks a parsed body or query without recursion (a hostile body must not exhaust the stack): names
+ * every string holding a NUL in `out`; returns true, naming the place, when nesting passes MAX_DEPTH.
+ */
+function checkValues(root: unknown, rootName: 'body' | 'query', out: Record<string, string>): boolean {
+  const field = (w: Walked) => pathOf(w).replace(/^(body|query)\.?/, '') || rootName;
+  const stack: Walked[] = [{ value: root, key: rootName, parent: null, depth: 0 }];
+  while (stack.length > 0) {
+    const w = stack.pop()!;
+    const v = w.value;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) out[field(w)] = 'contains a NUL character';
+    } else if (ArrayBuffer.isView(v)) {
+      // A binary body (a file upload) is checked by its own route, not walked byte by byte here.
+    } else if (v !== null && typeof v === 'object') {
+      if (w.depth >= MAX_DEPTH) {
+        for (const k of Object.keys(out)) delete out[k];
+        out[field(w)] = `nested deeper than ${MAX_DEPTH} levels`;
+        return true;
+      }
+      const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], key: entries[i]![0], parent: w, depth: w.depth + 1 });
+    }
   }
+  return false;
 }
 
 type PostgresErrorSummary = { code: string; constraint?: string; table?: string; column?: string; routine?: string };

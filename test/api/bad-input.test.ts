@@ -104,3 +104,51 @@ describe('values PostgreSQL cannot take are refused before they reach it', () =>
     expect(res.json().error.fields).toEqual({ cursor: 'invalid cursor' });
   });
 });
+
+describe('deeply nested bodies are refused without walking them recursively', () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const deepObject = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+
+  it('JSON nested 4,000 deep (an 8 KB body) is a 400, anonymously and signed in, on any operation', async () => {
+    for (const body of [deep(4000), deepObject(4000), deep(200_000)]) {
+      const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: body });
+      expect(anonymous.statusCode).toBe(400);
+      expect(anonymous.json().error.code).toBe('validation_failed');
+      const signedIn = await post('/api/v1/agencies', body);
+      expect(signedIn.statusCode).toBe(400);
+    }
+    const res = await post('/api/v1/agencies', JSON.stringify({ name: 'x', type: 'ngo', extra: JSON.parse(deepObject(100)) }));
+    expect(res.statusCode).toBe(400);
+    expect(Object.keys(res.json().error.fields)).toEqual([`extra${'.a'.repeat(63)}`]);
+    expect(res.json().error.fields[`extra${'.a'.repeat(63)}`]).toMatch(/deeper than 64/);
+  });
+
+  it('nesting within the limit still reaches validation, and a NUL deep inside is still named', async () => {
+    const res = await post('/api/v1/agencies', JSON.stringify({ name: 'x', type: 'ngo', extra: JSON.parse(deepObject(30)) }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual({ extra: 'unknown field' });
+    const nul = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: admin.headers, payload: { name: 'x', deep: [[[['a\u0000']]]] } });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.fields).toEqual({ 'deep.0.0.0.0': 'contains a NUL character' });
+  });
+});
+
+describe('transport security', () => {
+  it('HSTS is sent over HTTPS (through a trusted proxy or an https public address), never over plain HTTP', async () => {
+    const plain = await t.app.inject({ method: 'GET', url: '/api/v1/me' });
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+    const proxied = await createTestApp({ trustProxy: 1 });
+    const published = await createTestApp({ publicUrl: 'https://pathway.example.org' });
+    try {
+      const viaProxy = await proxied.app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-forwarded-proto': 'https' } });
+      expect(viaProxy.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      const notViaProxy = await proxied.app.inject({ method: 'GET', url: '/api/v1/me' });
+      expect(notViaProxy.headers['strict-transport-security']).toBeUndefined();
+      const page = await published.app.inject({ method: 'GET', url: '/api/public/press/summary' });
+      expect(page.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      await proxied.close();
+      await published.close();
+    }
+  });
+});

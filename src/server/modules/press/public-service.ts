@@ -9,6 +9,7 @@ import type { PublicIncident, PublicListQuery, PublicSummary } from '../../../sh
 import * as repo from './repository.ts';
 import { indexView } from './service.ts';
 import { CSV_COLUMNS, servedDoc, todayIso } from './views.ts';
+import { safeCell } from '../hotline-dashboard/export.ts';
 
 type StoredDoc = Omit<PublicIncident, 'related'>;
 
@@ -159,7 +160,8 @@ export function exportCsv(db: Db, today = todayIso()): Readable {
           const d = servedDoc(r.doc as StoredDoc, today);
           return CSV_COLUMNS.map((c) => {
             const v = c.get(d);
-            return v === null ? '' : v;
+            // Titles, places and names are typed by staff: a spreadsheet must never run one as a formula.
+            return v === null ? '' : typeof v === 'string' ? safeCell(v) : v;
           });
         }),
         { cast: { boolean: (b) => (b ? 'true' : 'false') } },

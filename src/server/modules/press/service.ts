@@ -205,6 +205,8 @@ export async function updateIncident(db: Db, actor: AuditActor, p: Principal, id
   return changeIncident(db, actor, p, id, async (tx) => {
     const before = await tx.selectFrom('pressIncidents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const set = incidentColumns(patch);
+    // An empty patch would be an UPDATE without a SET: refused like the other modules' empty patches.
+    if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
     await tx.updateTable('pressIncidents').set(set).where('id', '=', id).execute();
     const pick = Object.fromEntries(Object.keys(set).map((k) => [k, (before as Record<string, unknown>)[k]]));
     return { action: 'press.incident.updated', changes: diff(pick, set) };
