@@ -121,7 +121,8 @@ async function snapshotOfCallers(userIds: string[], agencyIds: string[]) {
   return async () => {
     for (const r of roles) await t.db.updateTable('roles').set({ permissions: r.permissions, requireTotp: r.requireTotp }).where('code', '=', r.code).execute();
     for (const u of users)
-      await t.db.updateTable('users').set({ agencyId: u.agencyId, disabledAt: null, lockedUntil: null, failedLogins: 0, mustChangePassword: false, passwordHash: u.passwordHash, totpSecret: null, totpEnabledAt: null }).where('id', '=', u.id).execute();
+      await t.db.updateTable('users').set({ agencyId: u.agencyId, disabledAt: null, mustChangePassword: false, passwordHash: u.passwordHash, totpSecret: null, totpEnabledAt: null }).where('id', '=', u.id).execute();
+    await t.db.deleteFrom('signInAttempts').where('userId', 'in', userIds).execute();
     await t.db.deleteFrom('userRoles').where('userId', 'in', userIds).execute();
     await t.db.insertInto('userRoles').values(userRoles).execute();
     await t.db.updateTable('agencies').set({ disabledAt: null }).where('id', 'in', agencyIds).execute();
