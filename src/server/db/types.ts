@@ -897,6 +897,8 @@ export interface Database {
   identityProviders: IdentityProvidersTable;
   userIdentities: UserIdentitiesTable;
   ssoRequests: SsoRequestsTable;
+  accountFailures: AccountFailuresTable;
+  knownSignInAddresses: KnownSignInAddressesTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -920,8 +922,27 @@ export interface IdentityProvidersTable {
   rolesClaim: string | null;
   roleMap: ColumnType<Record<string, string>, string | undefined, string>;
   enabled: Generated<boolean>;
+  /** Made in demo mode: refused outside it (migration 0100). */
+  isDemo: Generated<boolean>;
+  /** An `acr` the ID token must carry for the sign-in to stand in for Pathway's TOTP step. */
+  requiredAcr: string | null;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
+}
+
+/** Failures per account whatever the address: wrong TOTP codes, passwords, re-authentications. */
+export interface AccountFailuresTable {
+  userId: string;
+  kind: 'totp' | 'password' | 'reauth';
+  failures: Generated<number>;
+  windowStartedAt: Generated<Date>;
+}
+
+/** An address (IPv6 by /64) the account signed in from successfully. */
+export interface KnownSignInAddressesTable {
+  userId: string;
+  addressKey: string;
+  lastSuccessAt: Generated<Date>;
 }
 
 /** A person at a provider, by (issuer, subject); `userId` null while an administrator has to assign them. */
@@ -934,6 +955,8 @@ export interface UserIdentitiesTable {
   placedBy: Generated<'claims' | 'admin'>;
   email: string | null;
   name: string | null;
+  /** The provider's `email_verified` as last sent. */
+  emailVerified: Generated<boolean>;
   createdAt: Generated<Date>;
   lastSignInAt: Generated<Date>;
 }

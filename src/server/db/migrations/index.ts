@@ -31,6 +31,7 @@ import * as m0092 from './0092_residence_permits.ts';
 import * as m0093 from './0093_referral_handler.ts';
 import * as m0094 from './0094_sign_in_attempts.ts';
 import * as m0097 from './0097_single_sign_on.ts';
+import * as m0100 from './0100_sso_hardening.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -67,4 +68,5 @@ export const migrations: Record<string, { up: string }> = {
   '0093_referral_handler': m0093,
   '0094_sign_in_attempts': m0094,
   '0097_single_sign_on': m0097,
+  '0100_sso_hardening': m0100,
 };

@@ -19,6 +19,7 @@ import {
 import * as repo from './oidc-repository.ts';
 import * as sso from './oidc-service.ts';
 import { setSessionCookie } from './cookie.ts';
+import { confirmPresence } from './service.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const tags = ['single sign-on'];
@@ -49,7 +50,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/auth/sso/providers', {
     schema: { tags, summary: 'The identity providers one can sign in with (buttons on the sign-in page)', response: { 200: z.object({ items: z.array(SsoProviderButton) }), ...errors }, security: [] },
-  }, async () => ({ items: await repo.listEnabledButtons(db) }));
+  }, async () => ({ items: await repo.listEnabledButtons(db, config.demo) }));
 
   app.get('/auth/sso/:id/start', {
     schema: {
@@ -61,7 +62,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     config: { rateLimit },
   }, async (req, reply) => {
-    const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req));
+    const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req), config.demo);
     if ('outcome' in started) return toLogin(reply, started.outcome);
     const secure = req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
     reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure, path: STATE_COOKIE_PATH, maxAge: 600 });
@@ -102,8 +103,9 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/identity-providers', {
     schema: { tags, summary: 'Register an identity provider; the client secret is stored encrypted and never shown again', body: CreateIdentityProviderBody, response: { 201: IdentityProviderView, ...errors } },
   }, async (req, reply) => {
-    admin(req);
-    return reply.status(201).send(await sso.createProvider(db, app.keys, actor(req), req.body, baseUrl(req)));
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_provider_create');
+    return reply.status(201).send(await sso.createProvider(db, app.keys, actor(req), req.body, baseUrl(req), config.demo));
   });
 
   app.get('/identity-providers/:id', {
@@ -118,7 +120,8 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch('/identity-providers/:id', {
     schema: { tags, summary: 'Change an identity provider (clientSecret: a new one, or null for a public client); enabled: false hides its button and refuses its sign-ins', params: IdParams, body: UpdateIdentityProviderBody, response: { 200: IdentityProviderView, ...errors } },
   }, async (req) => {
-    admin(req);
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_provider_update');
     return sso.updateProvider(db, app.keys, actor(req), req.params.id, req.body, baseUrl(req));
   });
 
@@ -134,15 +137,17 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/sso-identities/:id/assign', {
     schema: { tags, summary: 'Give a waiting sign-in a new user with an agency and roles; they can sign in from then on', params: IdParams, body: AssignSsoIdentityBody, response: { 200: SsoIdentityView, ...errors } },
   }, async (req) => {
-    admin(req);
-    return sso.assignIdentity(db, actor(req), req.params.id, req.body);
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_identity_assign');
+    return sso.assignIdentity(db, actor(req), req.params.id, req.body, config.demo);
   });
 
   app.post('/sso-identities/:id/link', {
     schema: { tags, summary: 'Link a waiting sign-in to an existing user (never done by e-mail alone)', params: IdParams, body: LinkSsoIdentityBody, response: { 200: SsoIdentityView, ...errors } },
   }, async (req) => {
-    admin(req);
-    return sso.linkIdentityToUser(db, actor(req), req.params.id, req.body.userId);
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_identity_link');
+    return sso.linkIdentityToUser(db, actor(req), req.params.id, req.body.userId, config.demo);
   });
 
   app.delete('/sso-identities/:id', {
