@@ -133,6 +133,7 @@ export async function resetPassword(db: Db, actor: AuditActor, id: string, reset
       .where('id', '=', id)
       .execute();
     await tx.deleteFrom('signInAttempts').where('userId', '=', id).execute();
+    await tx.deleteFrom('accountFailures').where('userId', '=', id).execute();
     // A reset answers a suspected break-in: whatever the intruder made with the account ends too.
     await revokeAllSessions(tx, id);
     const tokensRevoked = await revokeAllTokens(tx, id);
