@@ -899,6 +899,7 @@ export interface Database {
   ssoRequests: SsoRequestsTable;
   accountFailures: AccountFailuresTable;
   knownSignInAddresses: KnownSignInAddressesTable;
+  ssoTotpPending: SsoTotpPendingTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -936,6 +937,15 @@ export interface AccountFailuresTable {
   kind: 'totp' | 'password' | 'reauth';
   failures: Generated<number>;
   windowStartedAt: Generated<Date>;
+}
+
+/** A single sign-on waiting for the user's Pathway TOTP code. */
+export interface SsoTotpPendingTable {
+  ticketHash: Buffer;
+  userId: string;
+  providerId: string;
+  identityId: string;
+  expiresAt: Date;
 }
 
 /** An address (IPv6 by /64) the account signed in from successfully. */

@@ -146,5 +146,5 @@ export type AssignSsoIdentityBody = z.infer<typeof AssignSsoIdentityBody>;
 export const LinkSsoIdentityBody = z.strictObject({ userId: z.uuid(), currentPassword: CurrentPassword });
 
 /** Why a single sign-on did not end in a session; the sign-in page shows `?sso=<code>`. */
-export const SSO_OUTCOMES = ['pending', 'refused', 'disabled', 'failed', 'unavailable', 'expired', 'wrong_agency'] as const;
+export const SSO_OUTCOMES = ['pending', 'refused', 'disabled', 'failed', 'unavailable', 'expired', 'wrong_agency', 'totp'] as const;
 export type SsoOutcome = (typeof SSO_OUTCOMES)[number];

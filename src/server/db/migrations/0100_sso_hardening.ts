@@ -8,6 +8,8 @@
  * - failures are also counted per account, whatever the address (`account_failures`): wrong TOTP
  *   codes, wrong passwords, and wrong passwords asked again of a signed-in user (re-authentication);
  * - where each account last signed in successfully (`known_sign_in_addresses`);
+ * - a single sign-on of a user with Pathway TOTP waits here, five minutes, for the code: keyed by a
+ *   hash of the ticket the browser holds in a cookie (`sso_totp_pending`);
  * - a sign-in remembers whether the provider said the e-mail was verified (`email_verified`).
  */
 export const up = /* sql */ `
@@ -21,6 +23,14 @@ CREATE TABLE account_failures (
   failures integer NOT NULL DEFAULT 0,
   window_started_at timestamptz(3) NOT NULL DEFAULT now(),
   PRIMARY KEY (user_id, kind)
+);
+
+CREATE TABLE sso_totp_pending (
+  ticket_hash bytea PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  provider_id uuid NOT NULL REFERENCES identity_providers(id) ON DELETE CASCADE,
+  identity_id uuid NOT NULL REFERENCES user_identities(id) ON DELETE CASCADE,
+  expires_at timestamptz(3) NOT NULL
 );
 
 -- Where an account last signed in successfully (an IPv6 address by its /64): while strangers guess

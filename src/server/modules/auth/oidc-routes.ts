@@ -19,13 +19,16 @@ import {
 import * as repo from './oidc-repository.ts';
 import * as sso from './oidc-service.ts';
 import { setSessionCookie } from './cookie.ts';
-import { confirmPresence } from './service.ts';
+import { confirmPresence, toUserView } from './service.ts';
+import { LoginResponse, TotpCodeBody } from '../../../shared/schemas/auth.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const tags = ['single sign-on'];
 /** Holds the state of a sign-in in flight, for the browser that started it only. */
 const STATE_COOKIE = 'pathway_sso';
 const STATE_COOKIE_PATH = '/api/v1/auth/sso';
+/** Holds a single sign-on waiting for the user's TOTP code, five minutes. */
+const TOTP_COOKIE = 'pathway_sso_totp';
 const Redirect = z.null().describe('A redirect (see the Location header)');
 
 /** The callback's query as providers send it: code and state, or error; other parameters (iss, session_state) pass through. */
@@ -47,6 +50,23 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const toLogin = (reply: FastifyReply, outcome: string) => reply.redirect(`/login?sso=${outcome}`, 303);
   const rateLimit = { max: config.loginRatePerMinute, timeWindow: '1 minute' };
+  const secure = (req: FastifyRequest) => req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
+
+  app.post('/auth/sso/totp', {
+    schema: {
+      tags,
+      summary: 'The second step of a single sign-on for a user with Pathway TOTP: the six-digit code (the sign-in is in a cookie set at the callback); starts the session',
+      body: TotpCodeBody,
+      response: { 200: LoginResponse, ...errors },
+      security: [],
+    },
+    config: { rateLimit },
+  }, async (req, reply) => {
+    const session = await sso.finishTotp(db, config, app.keys, actor(req), req.cookies[TOTP_COOKIE], req.body.code, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    reply.clearCookie(TOTP_COOKIE, { path: STATE_COOKIE_PATH });
+    setSessionCookie(req, reply, session.token, session.expiresAt);
+    return { user: toUserView(session.user), csrfToken: session.csrfToken };
+  });
 
   app.get('/auth/sso/providers', {
     schema: { tags, summary: 'The identity providers one can sign in with (buttons on the sign-in page)', response: { 200: z.object({ items: z.array(SsoProviderButton) }), ...errors }, security: [] },
@@ -64,8 +84,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req), config.demo);
     if ('outcome' in started) return toLogin(reply, started.outcome);
-    const secure = req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
-    reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure, path: STATE_COOKIE_PATH, maxAge: 600 });
+    reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 600 });
     return reply.redirect(started.url, 303);
   });
 
@@ -87,6 +106,11 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     });
     reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH });
     if ('outcome' in result) return toLogin(reply, result.outcome);
+    if ('totpTicket' in result) {
+      // The user has Pathway TOTP: the sign-in page asks for the code (POST /auth/sso/totp).
+      reply.setCookie(TOTP_COOKIE, result.totpTicket, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 300 });
+      return toLogin(reply, 'totp');
+    }
     setSessionCookie(req, reply, result.session.token, result.session.expiresAt);
     return reply.redirect('/', 303);
   });

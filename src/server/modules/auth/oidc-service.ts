@@ -3,10 +3,10 @@ import type { Config } from '../../config.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import { sql } from 'kysely';
 import { appendAudit, auditedTransaction, diff, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
-import { badRequest, conflict, notFound } from '../../errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
 import { loadUserWithAccess } from '../../auth/principal-repository.ts';
-import { sha256 } from '../../auth/tokens.ts';
+import { randomSecret, sha256 } from '../../auth/tokens.ts';
 import type { Keys } from '../../crypto/keys.ts';
 import { setRoles } from '../users/repository.ts';
 import { ROLES, type Role } from '../../../shared/roles.ts';
@@ -19,7 +19,8 @@ import type {
   SsoOutcome,
   UpdateIdentityProviderBody,
 } from '../../../shared/schemas/sso.ts';
-import { createSession, type NewSession } from './service.ts';
+import { accountFailures, countAccountFailure, createSession, TOTP_MAX_FAILURES, TOTP_WINDOW_MINUTES, type NewSession } from './service.ts';
+import { openTotpSecret, totpStep } from '../../auth/totp.ts';
 import * as repo from './oidc-repository.ts';
 
 /** A sign-in in flight expires after this long (the person has to finish at the provider). */
@@ -297,7 +298,17 @@ export async function startSignIn(db: Db, keys: Keys, providerId: string, baseUr
   return { url: url.href, state };
 }
 
-export type FinishedSignIn = { session: NewSession } | { outcome: SsoOutcome };
+/** A session; or a ticket when the user must still give their Pathway TOTP code (`finishTotp`); or why not. */
+export type FinishedSignIn = { session: NewSession } | { totpTicket: string } | { outcome: SsoOutcome };
+
+/** How long a single sign-on waits for the TOTP code. */
+const TOTP_TICKET_MINUTES = 5;
+
+/** The ID token vouches for a second factor: it carries the provider's required `acr` (or it among its `amr`). */
+function strongAuthentication(p: repo.ProviderRow, claims: Claims): boolean {
+  if (!p.requiredAcr) return false;
+  return claims.acr === p.requiredAcr || (Array.isArray(claims.amr) && claims.amr.includes(p.requiredAcr));
+}
 
 type Claims = Record<string, unknown>;
 
@@ -427,6 +438,21 @@ export async function finishSignIn(
   return auditedTransaction(db, actor, async (tx) => {
     const refused = (outcome: SsoOutcome, entry: AuditEntry) => ({ result: { outcome } as FinishedSignIn, audit: entry });
     const signedIn = async (userId: string, identityId: string, before: AuditEntry[]) => {
+      const totpEnabled = (await tx.selectFrom('users').select('totpEnabledAt').where('id', '=', userId).executeTakeFirstOrThrow()).totpEnabledAt !== null;
+      if (totpEnabled && !strongAuthentication(provider, claims)) {
+        // The user set up Pathway's second factor: the provider's word alone is not enough (unless its
+        // token says it asked for a second factor itself). The code is asked next, then the session made.
+        const ticket = randomSecret();
+        await tx.deleteFrom('ssoTotpPending').where('expiresAt', '<', sql<Date>`now()`).execute();
+        await tx
+          .insertInto('ssoTotpPending')
+          .values({ ticketHash: sha256(ticket), userId, providerId: provider.id, identityId, expiresAt: new Date(Date.now() + TOTP_TICKET_MINUTES * 60_000) })
+          .execute();
+        const who: AuditActor = { ...actor, userId };
+        for (const entry of before) await appendAudit(tx, who, entry);
+        await appendAudit(tx, who, { action: 'auth.sso_totp_required', recordType: 'user', recordId: userId, changes: { providerId: provider.id, identityId } });
+        return { result: { totpTicket: ticket } as FinishedSignIn, audit: [] };
+      }
       await tx.updateTable('users').set({ lastLoginAt: new Date() }).where('id', '=', userId).execute();
       const session = await createSession(tx, config, userId, meta);
       const user = (await loadUserWithAccess(tx, userId))!;
@@ -495,4 +521,52 @@ export async function finishSignIn(
       { action: 'sso.identity_linked', recordType: 'sso_identity', recordId: identityId, changes: { userId, providerId: provider.id } },
     ]);
   });
+}
+
+/**
+ * The second step of a single sign-on for a user with Pathway TOTP: the ticket (from the browser's
+ * cookie) and the code. Wrong codes count against the account exactly as at the password sign-in
+ * (`TOTP_MAX_FAILURES` an hour); a code is spent once; the ticket is spent by the success.
+ */
+export async function finishTotp(db: Db, config: Config, keys: Keys, actor: AuditActor, ticket: string | undefined, code: string, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
+  const expired = () => new AppError('sso_expired', 401, 'The sign-in took too long or was already used: start again');
+  if (!ticket) throw expired();
+  const pending = await db.selectFrom('ssoTotpPending').selectAll().where('ticketHash', '=', sha256(ticket)).where('expiresAt', '>', sql<Date>`now()`).executeTakeFirst();
+  if (!pending) throw expired();
+  const user = await loadUserWithAccess(db, pending.userId);
+  const row = await db.selectFrom('users').select(['totpSecret', 'totpLastStep']).where('id', '=', pending.userId).executeTakeFirst();
+  if (!user || user.disabled || (user.isDemo && !config.demo) || !row?.totpSecret) throw expired();
+  const who: AuditActor = { ...actor, userId: user.id, agencyId: user.agencyId };
+  const wrong = async (reason: string, error: AppError) => {
+    await auditedTransaction(db, who, async (tx) => {
+      const n = reason === 'wrong_totp' ? await countAccountFailure(tx, user.id, 'totp', TOTP_WINDOW_MINUTES) : 0;
+      const entries: AuditEntry[] = [{ action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { method: 'sso', reason } }];
+      if (n === TOTP_MAX_FAILURES) entries.push({ action: 'auth.totp_locked', recordType: 'user', recordId: user.id, changes: { failures: n } });
+      return { result: null, audit: entries };
+    });
+    throw error;
+  };
+  if ((await accountFailures(db, user.id, 'totp', TOTP_WINDOW_MINUTES)) >= TOTP_MAX_FAILURES)
+    return wrong('totp_locked', new AppError('totp_locked', 429, 'Too many wrong codes for this account: try again in an hour', { code: 'too many wrong codes' }));
+  const step = totpStep(openTotpSecret(keys, row.totpSecret), code);
+  const invalidCode = () => new AppError('invalid_totp', 401, 'The code is wrong or already used', { code: 'wrong code' });
+  if (step === null || (row.totpLastStep !== null && step <= Number(row.totpLastStep))) return wrong('wrong_totp', invalidCode());
+  const session = await auditedTransaction(db, who, async (tx) => {
+    const taken = await tx.deleteFrom('ssoTotpPending').where('ticketHash', '=', pending.ticketHash).returning('userId').executeTakeFirst();
+    const spent = await tx
+      .updateTable('users')
+      .set({ lastLoginAt: new Date(), totpLastStep: step })
+      .where('id', '=', user.id)
+      .where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', String(step))]))
+      .executeTakeFirst();
+    if (!taken || Number(spent.numUpdatedRows) !== 1)
+      return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { method: 'sso', reason: 'totp_replayed' } } };
+    const s = await createSession(tx, config, user.id, meta);
+    return {
+      result: { ...s, user: (await loadUserWithAccess(tx, user.id))! },
+      audit: { action: 'auth.login', recordType: 'user', recordId: user.id, changes: { method: 'sso', totp: true, providerId: pending.providerId, identityId: pending.identityId, session: s.id } },
+    };
+  });
+  if (!session) throw invalidCode();
+  return session;
 }

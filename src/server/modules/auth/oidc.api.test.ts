@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { newTotpSecret, sealTotpSecret, totpCode } from '../../auth/totp.ts';
 import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../../../../test/helpers/oidc-idp.ts';
 
 /**
@@ -28,6 +29,7 @@ const accounts: Record<string, Record<string, unknown>> = {
   erin: { email: 'erin@idp.example', email_verified: false, name: 'Erin', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
   // Claim values that are names of Object.prototype's members.
   mallory: { email: 'mallory@idp.example', email_verified: true, name: 'Mallory', pathway_agency: 'toString', pathway_roles: ['nrm-caseworkers', 'constructor'] },
+  grace: { email: 'grace@idp.example', email_verified: true, name: 'Grace', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
   frank: { email: 'frank@idp.example', email_verified: true, name: 'Frank', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
 };
 
@@ -531,5 +533,49 @@ describe('single sign-on: after the security review', () => {
     expect((await t.db.selectFrom('identityProviders').select(['issuer', 'clientId']).where('id', '=', id).executeTakeFirstOrThrow())).toMatchObject({ clientId: 'moving', issuer: valid.issuer });
     expect((await patch({ clientId: 'moved', clientSecret: 'a-new-secret' })).statusCode).toBe(200);
     expect((await patch({ name: 'Renamed' })).statusCode).toBe(200);
+  });
+
+  it('a user with Pathway TOTP gives the code after the provider too, unless the provider\'s required acr is in the token', async () => {
+    const first = await signInWith(claimsProvider, 'grace');
+    const userId = (await me(sessionOf(first)!)).json().user.id as string;
+    const secret = newTotpSecret();
+    await t.db.updateTable('users').set({ totpSecret: sealTotpSecret(t.app.keys, secret), totpEnabledAt: new Date() }).where('id', '=', userId).execute();
+
+    const res = await signInWith(claimsProvider, 'grace');
+    expect(res.headers.location).toBe('/login?sso=totp');
+    expect(sessionOf(res)).toBeUndefined();
+    const ticket = res.cookies.find((c) => c.name === 'pathway_sso_totp');
+    expect(ticket).toMatchObject({ httpOnly: true, path: '/api/v1/auth/sso' });
+    const code = (c: string, cookie = `pathway_sso_totp=${ticket!.value}`) => t.app.inject({ method: 'POST', url: '/api/v1/auth/sso/totp', headers: { cookie }, payload: { code: c } });
+    const good = totpCode(secret);
+    const wrong = await code(good === '000000' ? '111111' : '000000');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('invalid_totp');
+    expect((await code(good, 'pathway_sso_totp=forged')).json().error.code).toBe('sso_expired');
+    const ok = await code(good);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const session = ok.cookies.find((c) => c.name === 'pathway_session')!.value;
+    expect((await me(session)).json().user.id).toBe(userId);
+    // The ticket and the code are spent.
+    expect((await code(good)).statusCode).toBe(401);
+
+    // A provider that requires an acr the token carries stands in for the code.
+    await t.db.updateTable('identityProviders').set({ requiredAcr: 'urn:mfa' }).where('id', '=', claimsProvider).execute();
+    try {
+      const flow = await throughProvider(claimsProvider, 'grace');
+      idp.rewriteIdToken((jwt) => idp.resign(jwt, (c) => (c.acr = 'urn:mfa')));
+      let strong;
+      try {
+        strong = await callback(flow);
+      } finally {
+        idp.rewriteIdToken(null);
+      }
+      expect(strong.headers.location).toBe('/');
+      expect(sessionOf(strong)).toBeTruthy();
+      // Without it in the token, the code is asked.
+      expect((await signInWith(claimsProvider, 'grace')).headers.location).toBe('/login?sso=totp');
+    } finally {
+      await t.db.updateTable('identityProviders').set({ requiredAcr: null }).where('id', '=', claimsProvider).execute();
+    }
   });
 });
