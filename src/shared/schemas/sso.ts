@@ -66,7 +66,11 @@ const providerFields = {
  * (a provider, a sign-in given to a user); an administrator without a password instead needs a
  * sign-in younger than ten minutes.
  */
-const CurrentPassword = z.string().max(1000).optional();
+const CurrentPassword = z
+  .string()
+  .max(1000)
+  .optional()
+  .describe("The administrator's current password (400 `wrong_password`); not needed by an administrator without a password whose session is younger than ten minutes (else 403 `reauthentication_required`)");
 
 export const CreateIdentityProviderBody = z.strictObject({
   ...providerFields,

@@ -167,6 +167,7 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
     rolesClaim: provider?.rolesClaim ?? '',
     roleMap: toRows(provider?.roleMap ?? {}),
     enabled: provider?.enabled ?? true,
+    requiredAcr: provider?.requiredAcr ?? '',
     currentPassword: '',
   });
   const set = <K extends keyof typeof v>(k: K, value: (typeof v)[K]) => setV((s) => ({ ...s, [k]: value }));
@@ -189,6 +190,7 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
       rolesClaim: v.rolesClaim.trim() || null,
       roleMap: toMap(v.roleMap),
       enabled: v.enabled,
+      requiredAcr: v.requiredAcr.trim() || null,
       ...(v.currentPassword ? { currentPassword: v.currentPassword } : {}),
     };
     await send(provider ? UpdateIdentityProviderBody : CreateIdentityProviderBody, body, async (data) => {
@@ -241,6 +243,7 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
               <MapEditor label={t('sso.field.roleMap')} rows={v.roleMap} options={roleOptions} onChange={(rows) => set('roleMap', rows)} error={fieldError('roleMap')} />
             </>
           )}
+          <TextInput label={t('sso.field.requiredAcr')} description={t('sso.field.requiredAcrHelp')} value={v.requiredAcr} onChange={(e) => set('requiredAcr', e.currentTarget.value)} error={errors.requiredAcr} />
           <Switch label={t('sso.field.enabled')} checked={v.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
           <CurrentPasswordInput value={v.currentPassword} onChange={(x) => set('currentPassword', x)} error={errors.currentPassword} />
           <Group justify="flex-end">
