@@ -456,4 +456,25 @@ describe('limits per account, whatever the address (review: a botnet with a phis
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: s.headers })).statusCode).toBe(401);
     expect(await t.db.selectFrom('auditLog').select('action').where('action', '=', 'auth.session_ended').where('actorUserId', '=', u.id).execute()).toHaveLength(1);
   });
+
+  it('"sign out everywhere" also forgets single sign-ons linked to a password user (a backdoor an intruder could have linked)', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const provider = await t.db
+      .insertInto('identityProviders')
+      .values({ name: 'Somewhere', issuer: 'https://idp.example.org', clientId: `c-${u.id}`, assignment: 'admin' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const identity = await t.db
+      .insertInto('userIdentities')
+      .values({ providerId: provider.id, issuer: 'https://idp.example.org', subject: `intruder-${u.id}`, userId: u.id, email: null, name: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout-everywhere', headers: s.headers });
+    expect(res.statusCode).toBe(200);
+    expect(await t.db.selectFrom('userIdentities').select('id').where('id', '=', identity.id).executeTakeFirst()).toBeUndefined();
+    const audit = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'sso.identity_removed').where('recordId', '=', identity.id).executeTakeFirstOrThrow();
+    expect(audit.changes).toMatchObject({ userId: u.id, reason: 'break_in_response' });
+  });
 });
+

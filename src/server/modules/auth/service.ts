@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import type { Config } from '../../config.ts';
 import { AppError, badRequest, notFound } from '../../errors.ts';
-import { auditedTransaction, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
+import { appendAudit, auditedTransaction, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { loadUserWithAccess, type UserWithAccess } from '../../auth/principal-repository.ts';
 import { newApiToken, randomSecret, sha256 } from '../../auth/tokens.ts';
@@ -277,14 +277,33 @@ export async function revokeAllTokens(tx: Tx, userId: string): Promise<number> {
   return Number(res.numUpdatedRows);
 }
 
-/** "Sign out everywhere" is what a user does after a suspected break-in: sessions and API tokens end. */
+/**
+ * Forgets the single sign-on identities linked to a user who has a password: after a suspected
+ * break-in, a sign-in an intruder linked to the account (with a stolen administrator's session) must
+ * not stay behind as a way in. A user without a password keeps theirs (it is their only way in). An
+ * administrator links a genuine one again. Answers how many, each audited as `sso.identity_removed`.
+ */
+export async function unlinkIdentitiesOfPasswordUser(tx: Tx, actor: AuditActor, userId: string): Promise<number> {
+  const gone = await tx
+    .deleteFrom('userIdentities')
+    .where('userId', '=', userId)
+    .where((eb) => eb.exists(eb.selectFrom('users').select('id').where('id', '=', userId).where('passwordHash', 'is not', null)))
+    .returning(['id', 'providerId'])
+    .execute();
+  for (const i of gone)
+    await appendAudit(tx, actor, { action: 'sso.identity_removed', recordType: 'sso_identity', recordId: i.id, changes: { userId, providerId: i.providerId, reason: 'break_in_response' } });
+  return gone.length;
+}
+
+/** "Sign out everywhere" is what a user does after a suspected break-in: sessions, API tokens and linked single sign-ons (of a password user) end. */
 export async function logoutEverywhere(db: Db, actor: AuditActor, userId: string): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   return auditedTransaction(db, actor, async (tx) => {
     const sessionsEnded = await revokeAllSessions(tx, userId);
     const tokensRevoked = await revokeAllTokens(tx, userId);
+    const identitiesRemoved = await unlinkIdentitiesOfPasswordUser(tx, actor, userId);
     return {
       result: { sessionsEnded, tokensRevoked },
-      audit: { action: 'auth.logout_everywhere', recordType: 'user', recordId: userId, changes: { sessions: sessionsEnded, tokens: tokensRevoked } },
+      audit: { action: 'auth.logout_everywhere', recordType: 'user', recordId: userId, changes: { sessions: sessionsEnded, tokens: tokensRevoked, identities: identitiesRemoved } },
     };
   });
 }

@@ -8,7 +8,7 @@ import type { AdminUserView } from '../../../shared/schemas/admin.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { Role } from '../../../shared/roles.ts';
 import * as repo from './repository.ts';
-import { revokeAllSessions, revokeAllTokens } from '../auth/service.ts';
+import { revokeAllSessions, revokeAllTokens, unlinkIdentitiesOfPasswordUser } from '../auth/service.ts';
 
 export function toAdminView(u: NonNullable<repo.UserRow>): AdminUserView {
   return {
@@ -121,6 +121,8 @@ export async function resetPassword(db: Db, actor: AuditActor, id: string, reset
     const user = await tx.selectFrom('users').select(['id', 'isServiceAccount']).where('id', '=', id).executeTakeFirst();
     if (!user) throw notFound('User');
     if (user.isServiceAccount) throw new AppError('service_account', 409, 'A service account has no password; give it an API token');
+    // Before the new password is set: a user who had none (single sign-on only) keeps their sign-ins.
+    const identitiesRemoved = await unlinkIdentitiesOfPasswordUser(tx, actor, id);
     await tx
       .updateTable('users')
       .set({
@@ -139,7 +141,7 @@ export async function resetPassword(db: Db, actor: AuditActor, id: string, reset
     const tokensRevoked = await revokeAllTokens(tx, id);
     return {
       result: { temporaryPassword },
-      audit: { action: 'user.password_reset', recordType: 'user', recordId: id, changes: { passwordHash: { changed: true }, totpReset: resetTotp, tokensRevoked } },
+      audit: { action: 'user.password_reset', recordType: 'user', recordId: id, changes: { passwordHash: { changed: true }, totpReset: resetTotp, tokensRevoked, identitiesRemoved } },
     };
   });
 }
