@@ -16,13 +16,13 @@ beforeAll(async () => {
   web = await startWebApp();
   agency = await makeAgency(web.db, { name: 'Sumqayıt Sığınacağı', type: 'shelter' });
   idp = await listenTestIdp({
-    aysel: { email: 'aysel@idp.example', name: 'Aysel Həsənova', locale: 'en-GB', pathway_agency: 'shelter', pathway_roles: ['caseworkers'] },
+    aysel: { email: 'aysel@idp.example', email_verified: true, name: 'Aysel Həsənova', locale: 'en-GB', pathway_agency: 'shelter', pathway_roles: ['caseworkers'] },
     murad: { email: 'murad@idp.example', name: 'Murad Quliyev' },
   });
   const admin = await makeUser(web.db, { roles: ['administrator'] });
   const s = await apiSignIn(web.app, admin.email);
   const create = async (body: object) => {
-    const res = await web.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: s.headers, payload: { issuer: idp.issuer, clientSecret: 'browser-test-secret', scope: 'openid email profile pathway', ...body } });
+    const res = await web.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: s.headers, payload: { issuer: idp.issuer, clientSecret: 'browser-test-secret', scope: 'openid email profile pathway', currentPassword: admin.password, ...body } });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string };
   };
@@ -78,6 +78,8 @@ describe('single sign-on in the browser', () => {
     await dialog.getByRole('combobox', { name: en.field.roles, exact: true }).click();
     await adminPage.getByRole('option', { name: en.role.operator }).click();
     await adminPage.keyboard.press('Escape');
+    // The administrator's password is asked again before a sign-in is given a user.
+    await dialog.getByLabel(sso.field.currentPassword, { exact: true }).fill(admin.password);
     await screenshot(adminPage, 'sso-assign');
     await dialog.getByRole('button', { name: sso.admin.assign }).click();
     await dialog.waitFor({ state: 'detached' });

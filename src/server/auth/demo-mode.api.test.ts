@@ -73,3 +73,58 @@ describe('demo accounts outside demo mode', () => {
     expect((await me(real, { cookie: s.cookie })).statusCode).toBe(200);
   });
 });
+
+describe('what is made in demo mode stays demo (review: an SSO administrator left behind)', () => {
+  const provider = { name: 'Demo SSO', issuer: 'https://login.example.org/realms/demo', clientSecret: 'demo-client-secret', assignment: 'admin' };
+
+  it('an agency made in demo mode is demo, and its users are refused outside it', async () => {
+    // A real administrator, in demo mode: what they make there is demo all the same.
+    const admin = await makeUser(demo.db, { roles: ['administrator'] });
+    const s = await signIn(demo.app, admin.email);
+    const agency = await demo.app.inject({ method: 'POST', url: '/api/v1/agencies', headers: s.headers, payload: { name: 'Agency made in demo', type: 'ngo' } });
+    expect(agency.statusCode, agency.body).toBe(201);
+    expect(agency.json().isDemo).toBe(true);
+    const user = await demo.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: s.headers,
+      payload: { email: 'in-demo-agency@example.org', name: 'In demo agency', language: 'en', agencyId: agency.json().id, roles: ['administrator'], isServiceAccount: false },
+    });
+    expect(user.statusCode, user.body).toBe(201);
+    expect(user.json().user.isDemo).toBe(true);
+  });
+
+  it('an identity provider made in demo mode is demo: no button, no sign-in and no administration of its sign-ins outside demo mode', async () => {
+    const admin = await makeUser(demo.db, { roles: ['administrator'] });
+    const s = await signIn(demo.app, admin.email);
+    const created = await demo.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: s.headers, payload: { ...provider, clientId: 'demo-1', currentPassword: admin.password } });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().isDemo).toBe(true);
+    const id = created.json().id as string;
+    const buttons = (app: typeof real) => app.inject({ method: 'GET', url: '/api/v1/auth/sso/providers' });
+    expect((await buttons(demo.app)).json().items.map((i: { id: string }) => i.id)).toContain(id);
+    expect((await buttons(real)).json().items.map((i: { id: string }) => i.id)).not.toContain(id);
+    expect((await real.inject({ method: 'GET', url: `/api/v1/auth/sso/${id}/start` })).statusCode).toBe(404);
+
+    // A sign-in through it waits for an administrator (as the provider would leave it).
+    const pending = async (subject: string) =>
+      (await demo.db.insertInto('userIdentities').values({ providerId: id, issuer: provider.issuer, subject, userId: null, email: `${subject}@idp.example`, name: subject }).returning('id').executeTakeFirstOrThrow()).id;
+    const first = await pending('demo-person');
+    // In demo mode a demo administrator's cookie (the password is public) cannot give it a real account.
+    const realAdmin = await makeUser(demo.db, { roles: ['administrator'] });
+    const link = await demo.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${first}/link`, headers: s.headers, payload: { userId: realAdmin.id, currentPassword: admin.password } });
+    expect(link.statusCode).toBe(400);
+    expect(link.json().error.fields).toHaveProperty('userId');
+    // Assigning makes a demo user.
+    const assigned = await demo.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${first}/assign`, headers: s.headers, payload: { agencyId: admin.agencyId, roles: ['administrator'], currentPassword: admin.password } });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const made = await demo.db.selectFrom('users').select(['isDemo']).where('id', '=', assigned.json().user.id).executeTakeFirstOrThrow();
+    expect(made.isDemo).toBe(true);
+
+    // Outside demo mode even a real administrator cannot give its sign-ins users.
+    const second = await pending('demo-person-2');
+    const realSession = await signIn(real, realAdmin.email);
+    const late = await real.inject({ method: 'POST', url: `/api/v1/sso-identities/${second}/assign`, headers: realSession.headers, payload: { agencyId: realAdmin.agencyId, roles: ['administrator'], currentPassword: realAdmin.password } });
+    expect(late.statusCode).toBe(404);
+  });
+});

@@ -922,6 +922,9 @@ export interface Database {
   identityProviders: IdentityProvidersTable;
   userIdentities: UserIdentitiesTable;
   ssoRequests: SsoRequestsTable;
+  accountFailures: AccountFailuresTable;
+  knownSignInAddresses: KnownSignInAddressesTable;
+  ssoTotpPending: SsoTotpPendingTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -945,8 +948,36 @@ export interface IdentityProvidersTable {
   rolesClaim: string | null;
   roleMap: ColumnType<Record<string, string>, string | undefined, string>;
   enabled: Generated<boolean>;
+  /** Made in demo mode: refused outside it (migration 0100). */
+  isDemo: Generated<boolean>;
+  /** An `acr` the ID token must carry for the sign-in to stand in for Pathway's TOTP step. */
+  requiredAcr: string | null;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
+}
+
+/** Failures per account whatever the address: wrong TOTP codes, passwords, re-authentications. */
+export interface AccountFailuresTable {
+  userId: string;
+  kind: 'totp' | 'password' | 'reauth';
+  failures: Generated<number>;
+  windowStartedAt: Generated<Date>;
+}
+
+/** A single sign-on waiting for the user's Pathway TOTP code. */
+export interface SsoTotpPendingTable {
+  ticketHash: Buffer;
+  userId: string;
+  providerId: string;
+  identityId: string;
+  expiresAt: Date;
+}
+
+/** An address (IPv6 by /64) the account signed in from successfully. */
+export interface KnownSignInAddressesTable {
+  userId: string;
+  addressKey: string;
+  lastSuccessAt: Generated<Date>;
 }
 
 /** A person at a provider, by (issuer, subject); `userId` null while an administrator has to assign them. */
@@ -959,6 +990,8 @@ export interface UserIdentitiesTable {
   placedBy: Generated<'claims' | 'admin'>;
   email: string | null;
   name: string | null;
+  /** The provider's `email_verified` as last sent. */
+  emailVerified: Generated<boolean>;
   createdAt: Generated<Date>;
   lastSignInAt: Generated<Date>;
 }

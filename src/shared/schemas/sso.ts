@@ -57,7 +57,20 @@ const providerFields = {
   rolesClaim: ClaimName.nullable(),
   roleMap: RoleMap,
   enabled: z.boolean(),
+  /** An `acr` value the ID token must carry; only then does this provider's sign-in stand in for Pathway's TOTP step. */
+  requiredAcr: z.string().trim().min(1).max(200).nullable(),
 };
+
+/**
+ * The administrator's current password, asked again before anything that could leave a way in
+ * (a provider, a sign-in given to a user); an administrator without a password instead needs a
+ * sign-in younger than ten minutes.
+ */
+const CurrentPassword = z
+  .string()
+  .max(1000)
+  .optional()
+  .describe("The administrator's current password (400 `wrong_password`); not needed by an administrator without a password whose session is younger than ten minutes (else 403 `reauthentication_required`)");
 
 export const CreateIdentityProviderBody = z.strictObject({
   ...providerFields,
@@ -69,10 +82,12 @@ export const CreateIdentityProviderBody = z.strictObject({
   rolesClaim: providerFields.rolesClaim.default(null),
   roleMap: providerFields.roleMap.default({}),
   enabled: providerFields.enabled.default(true),
+  requiredAcr: providerFields.requiredAcr.default(null),
+  currentPassword: CurrentPassword,
 });
 export type CreateIdentityProviderBody = z.infer<typeof CreateIdentityProviderBody>;
 
-export const UpdateIdentityProviderBody = z.strictObject(providerFields).partial();
+export const UpdateIdentityProviderBody = z.strictObject({ ...providerFields, currentPassword: CurrentPassword }).partial();
 export type UpdateIdentityProviderBody = z.infer<typeof UpdateIdentityProviderBody>;
 
 export const IdentityProviderView = z.object({
@@ -89,6 +104,9 @@ export const IdentityProviderView = z.object({
   rolesClaim: z.string().nullable(),
   roleMap: z.record(z.string(), z.string()),
   enabled: z.boolean(),
+  requiredAcr: z.string().nullable(),
+  /** Made in demo mode: works only in demo mode. */
+  isDemo: z.boolean(),
   /** Register this at the provider as the client's redirect URI. */
   redirectUri: z.string(),
   createdAt: z.string(),
@@ -107,6 +125,8 @@ export const SsoIdentityView = z.object({
   subject: z.string(),
   email: z.string().nullable(),
   name: z.string().nullable(),
+  /** Whether the provider said it verified the e-mail (`email_verified`). */
+  emailVerified: z.boolean(),
   user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }).nullable(),
   createdAt: z.string(),
   lastSignInAt: z.string(),
@@ -122,12 +142,13 @@ export const AssignSsoIdentityBody = z.strictObject({
   email: Email.optional(),
   name: Name.optional(),
   language: Language.default('az'),
+  currentPassword: CurrentPassword,
 });
 export type AssignSsoIdentityBody = z.infer<typeof AssignSsoIdentityBody>;
 
 /** Links a waiting sign-in to an existing user (an administrator's decision, never the e-mail's). */
-export const LinkSsoIdentityBody = z.strictObject({ userId: z.uuid() });
+export const LinkSsoIdentityBody = z.strictObject({ userId: z.uuid(), currentPassword: CurrentPassword });
 
 /** Why a single sign-on did not end in a session; the sign-in page shows `?sso=<code>`. */
-export const SSO_OUTCOMES = ['pending', 'refused', 'disabled', 'failed', 'unavailable', 'expired', 'wrong_agency'] as const;
+export const SSO_OUTCOMES = ['pending', 'refused', 'disabled', 'failed', 'unavailable', 'expired', 'wrong_agency', 'totp'] as const;
 export type SsoOutcome = (typeof SSO_OUTCOMES)[number];

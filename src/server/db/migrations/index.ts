@@ -35,6 +35,7 @@ import * as m0096 from './0096_audit_searched_names.ts';
 import * as m0097 from './0097_single_sign_on.ts';
 import * as m0098 from './0098_identity_at_rest.ts';
 import * as m0099 from './0099_narratives_at_rest.ts';
+import * as m0100 from './0100_sso_hardening.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -75,4 +76,5 @@ export const migrations: Record<string, { up: string }> = {
   '0097_single_sign_on': m0097,
   '0098_identity_at_rest': m0098,
   '0099_narratives_at_rest': m0099,
+  '0100_sso_hardening': m0100,
 };

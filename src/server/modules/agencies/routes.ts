@@ -11,7 +11,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const tags = ['agencies'];
 
 export const agencyRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.deps;
+  const { db, config } = app.deps;
 
   // Every signed-in user may read the directory of agencies: referrals need it.
   app.get('/agencies', { schema: { tags, summary: 'List agencies', querystring: AgencyListQuery, response: { 200: page(AgencyView), ...errors } } }, async (req) => {
@@ -29,8 +29,10 @@ export const agencyRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/agencies', { schema: { tags, summary: 'Create an agency (administrators)', body: CreateAgencyBody, response: { 201: AgencyView, ...errors } } }, async (req, reply) => {
-    requirePermission(requireAuth(req).principal, 'agencies:manage');
-    return reply.status(201).send(await agencies.createAgency(db, actor(req), req.body));
+    const a = requireAuth(req);
+    requirePermission(a.principal, 'agencies:manage');
+    // Made while Pathway runs in demo mode (or by a demo account): demo, and refused outside it.
+    return reply.status(201).send(await agencies.createAgency(db, actor(req), { ...req.body, isDemo: config.demo || a.user.isDemo }));
   });
 
   app.patch('/agencies/:id', { schema: { tags, summary: 'Change or disable an agency (administrators)', params: IdParams, body: UpdateAgencyBody, response: { 200: AgencyView, ...errors } } }, async (req) => {

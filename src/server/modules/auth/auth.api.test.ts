@@ -390,3 +390,91 @@ describe('API tokens', () => {
     expect(res.statusCode).toBe(404);
   });
 });
+
+describe('limits per account, whatever the address (review: a botnet with a phished password)', () => {
+  const from = (remoteAddress: string) => (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload, remoteAddress });
+  const actions = async (userId: string) => (await t.db.selectFrom('auditLog').select('action').where('recordId', '=', userId).execute()).map((r) => r.action);
+  async function withTotp() {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const { secret } = (await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers, payload: { password: PASSWORD } })).json();
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/enable', headers: s.headers, payload: { code: totpCode(secret) } })).statusCode).toBe(200);
+    return { u, secret: secret as string };
+  }
+
+  it('after 10 wrong codes from any addresses, TOTP sign-in is refused for the account, the right code too, and it is audited', async () => {
+    const { u, secret } = await withTotp();
+    const good = totpCode(secret, Date.now() + 30_000);
+    const wrongCode = good === '000000' ? '111111' : '000000';
+    // Each address sends the right password and one wrong code: no address reaches its own limit.
+    for (let i = 0; i < 10; i++) {
+      const res = await from(`203.0.113.${i + 1}`)({ email: u.email, password: PASSWORD, totp: wrongCode });
+      expect(res.json().error.code).toBe('invalid_totp');
+    }
+    const refused = await from('203.0.113.99')({ email: u.email, password: PASSWORD, totp: good });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error).toMatchObject({ code: 'totp_locked', fields: { totp: 'too many wrong codes' } });
+    expect(await actions(u.id)).toContain('auth.totp_locked');
+    // The window over, the right code works again.
+    await t.db.updateTable('accountFailures').set({ windowStartedAt: new Date(Date.now() - 61 * 60_000) }).where('userId', '=', u.id).execute();
+    expect((await from('203.0.113.99')({ email: u.email, password: PASSWORD, totp: good })).statusCode).toBe(200);
+  });
+
+  it('wrong passwords from many addresses past the cap: only addresses the owner signed in from may still try', async () => {
+    const u = await makeUser(t.db);
+    // The owner signed in from home before.
+    expect((await from('192.0.2.200')({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
+    // loginMaxFailures 3: the cap for the account is 30 wrong passwords; 11 addresses, 3 guesses each.
+    for (let a = 0; a < 11; a++) for (let i = 0; i < 3; i++) await from(`198.18.${a}.1`)({ email: u.email, password: 'botnet guess' });
+    expect(await actions(u.id)).toContain('auth.account_guarded');
+    // A new address, even with the right password, is answered like a wrong password.
+    const stranger = await from('198.19.0.1')({ email: u.email, password: PASSWORD });
+    expect(stranger.statusCode).toBe(401);
+    expect(stranger.json().error.code).toBe('invalid_credentials');
+    // The owner at home still gets in: a stranger cannot lock them out entirely.
+    expect((await from('192.0.2.200')({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
+  });
+
+  it('a stolen session guessing the password again (change password, TOTP setup or disable) ends after 5 wrong guesses', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const tries = [
+      { url: '/api/v1/auth/password', payload: { currentPassword: 'guess one', newPassword: 'a brand new password 1' } },
+      { url: '/api/v1/me/totp/setup', payload: { password: 'guess two' } },
+      { url: '/api/v1/me/totp/disable', payload: { password: 'guess three' } },
+      { url: '/api/v1/auth/password', payload: { currentPassword: 'guess four', newPassword: 'a brand new password 1' } },
+    ];
+    for (const { url, payload } of tries) {
+      const res = await t.app.inject({ method: 'POST', url, headers: s.headers, payload });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.code).toBe('wrong_password');
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: s.headers })).statusCode).toBe(200);
+    const fifth = await t.app.inject({ method: 'POST', url: '/api/v1/me/totp/setup', headers: s.headers, payload: { password: 'guess five' } });
+    expect(fifth.statusCode).toBe(401);
+    expect(fifth.json().error.code).toBe('session_ended');
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: s.headers })).statusCode).toBe(401);
+    expect(await t.db.selectFrom('auditLog').select('action').where('action', '=', 'auth.session_ended').where('actorUserId', '=', u.id).execute()).toHaveLength(1);
+  });
+
+  it('"sign out everywhere" also forgets single sign-ons linked to a password user (a backdoor an intruder could have linked)', async () => {
+    const u = await makeUser(t.db);
+    const s = await signIn(t.app, u.email);
+    const provider = await t.db
+      .insertInto('identityProviders')
+      .values({ name: 'Somewhere', issuer: 'https://idp.example.org', clientId: `c-${u.id}`, assignment: 'admin' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const identity = await t.db
+      .insertInto('userIdentities')
+      .values({ providerId: provider.id, issuer: 'https://idp.example.org', subject: `intruder-${u.id}`, userId: u.id, email: null, name: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout-everywhere', headers: s.headers });
+    expect(res.statusCode).toBe(200);
+    expect(await t.db.selectFrom('userIdentities').select('id').where('id', '=', identity.id).executeTakeFirst()).toBeUndefined();
+    const audit = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'sso.identity_removed').where('recordId', '=', identity.id).executeTakeFirstOrThrow();
+    expect(audit.changes).toMatchObject({ userId: u.id, cause: 'break_in_response' });
+  });
+});
+

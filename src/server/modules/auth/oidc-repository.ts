@@ -17,6 +17,8 @@ const providerColumns = [
   'p.rolesClaim',
   'p.roleMap',
   'p.enabled',
+  'p.isDemo',
+  'p.requiredAcr',
   'p.createdAt',
   'p.updatedAt',
 ] as const;
@@ -27,8 +29,12 @@ export type ProviderRow = NonNullable<Awaited<ReturnType<typeof findProvider>>>;
 
 export const findProvider = (db: DbOrTx, id: string) => providers(db).where('p.id', '=', id).executeTakeFirst();
 export const listProviders = (db: DbOrTx) => providers(db).orderBy('p.name').orderBy('p.id').execute();
-export const listEnabledButtons = (db: DbOrTx) =>
-  db.selectFrom('identityProviders').select(['id', 'name']).where('enabled', '=', true).orderBy('name').orderBy('id').execute();
+/** Providers made in demo mode are offered only in demo mode. */
+export function listEnabledButtons(db: DbOrTx, demo: boolean) {
+  let q = db.selectFrom('identityProviders').select(['id', 'name']).where('enabled', '=', true);
+  if (!demo) q = q.where('isDemo', '=', false);
+  return q.orderBy('name').orderBy('id').execute();
+}
 
 export const agencyExists = async (db: DbOrTx, id: string) => !!(await db.selectFrom('agencies').select('id').where('id', '=', id).executeTakeFirst());
 export const existingAgencies = async (db: DbOrTx, ids: readonly string[]): Promise<Set<string>> =>
@@ -53,7 +59,10 @@ export const findIdentityForUpdate = (tx: Tx, issuer: string, subject: string) =
 export const findIdentityByIdForUpdate = (tx: Tx, id: string) => tx.selectFrom('userIdentities').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
 /** Null when the same person's first sign-in, racing in another request, got there first. */
-export async function insertIdentity(tx: Tx, row: { providerId: string; issuer: string; subject: string; userId: string | null; placedBy: 'claims' | 'admin'; email: string | null; name: string | null }) {
+export async function insertIdentity(
+  tx: Tx,
+  row: { providerId: string; issuer: string; subject: string; userId: string | null; placedBy: 'claims' | 'admin'; email: string | null; name: string | null; emailVerified: boolean },
+) {
   const inserted = await tx
     .insertInto('userIdentities')
     .values(row)
@@ -63,7 +72,7 @@ export async function insertIdentity(tx: Tx, row: { providerId: string; issuer: 
   return inserted?.id ?? null;
 }
 
-export async function touchIdentity(tx: Tx, id: string, seen: { email: string | null; name: string | null }) {
+export async function touchIdentity(tx: Tx, id: string, seen: { email: string | null; name: string | null; emailVerified: boolean }) {
   await tx.updateTable('userIdentities').set({ ...seen, lastSignInAt: new Date() }).where('id', '=', id).execute();
 }
 
@@ -79,7 +88,7 @@ const identities = (db: DbOrTx) =>
     .selectFrom('userIdentities as i')
     .innerJoin('identityProviders as p', 'p.id', 'i.providerId')
     .leftJoin('users as u', 'u.id', 'i.userId')
-    .select(['i.id', 'i.providerId', 'p.name as providerName', 'i.subject', 'i.email', 'i.name', 'i.userId', 'u.email as userEmail', 'u.name as userName', 'i.createdAt', 'i.lastSignInAt']);
+    .select(['i.id', 'i.providerId', 'p.name as providerName', 'i.subject', 'i.email', 'i.name', 'i.emailVerified', 'i.userId', 'u.email as userEmail', 'u.name as userName', 'i.createdAt', 'i.lastSignInAt']);
 
 export type IdentityRow = Awaited<ReturnType<typeof listIdentities>>[number];
 
@@ -95,10 +104,10 @@ export function listIdentities(db: DbOrTx, f: { pending: boolean; cursor?: Curso
 export const findIdentity = (db: DbOrTx, id: string) => identities(db).where('i.id', '=', id).executeTakeFirst();
 
 /** A user without a password: they sign in only through their identity provider. Null when the e-mail is taken. */
-export async function insertSsoUser(tx: Tx, u: { email: string; name: string; language: string; agencyId: string }): Promise<string | null> {
+export async function insertSsoUser(tx: Tx, u: { email: string; name: string; language: string; agencyId: string; isDemo: boolean }): Promise<string | null> {
   const row = await tx
     .insertInto('users')
-    .values({ email: u.email.toLowerCase(), name: u.name, language: u.language, agencyId: u.agencyId, passwordHash: null, mustChangePassword: false })
+    .values({ email: u.email.toLowerCase(), name: u.name, language: u.language, agencyId: u.agencyId, passwordHash: null, mustChangePassword: false, isDemo: u.isDemo })
     .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
     .returning('id')
     .executeTakeFirst();

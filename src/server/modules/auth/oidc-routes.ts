@@ -19,12 +19,16 @@ import {
 import * as repo from './oidc-repository.ts';
 import * as sso from './oidc-service.ts';
 import { setSessionCookie } from './cookie.ts';
+import { confirmPresence, toUserView } from './service.ts';
+import { LoginResponse, TotpCodeBody } from '../../../shared/schemas/auth.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const tags = ['single sign-on'];
 /** Holds the state of a sign-in in flight, for the browser that started it only. */
 const STATE_COOKIE = 'pathway_sso';
 const STATE_COOKIE_PATH = '/api/v1/auth/sso';
+/** Holds a single sign-on waiting for the user's TOTP code, five minutes. */
+const TOTP_COOKIE = 'pathway_sso_totp';
 const Redirect = z.null().describe('A redirect (see the Location header)');
 
 /** The callback's query as providers send it: code and state, or error; other parameters (iss, session_state) pass through. */
@@ -46,10 +50,27 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const toLogin = (reply: FastifyReply, outcome: string) => reply.redirect(`/login?sso=${outcome}`, 303);
   const rateLimit = { max: config.loginRatePerMinute, timeWindow: '1 minute' };
+  const secure = (req: FastifyRequest) => req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
+
+  app.post('/auth/sso/totp', {
+    schema: {
+      tags,
+      summary: 'The second step of a single sign-on for a user with Pathway TOTP: the six-digit code (the sign-in is in a cookie set at the callback); starts the session',
+      body: TotpCodeBody,
+      response: { 200: LoginResponse, ...errors },
+      security: [],
+    },
+    config: { rateLimit },
+  }, async (req, reply) => {
+    const session = await sso.finishTotp(db, config, app.keys, actor(req), req.cookies[TOTP_COOKIE], req.body.code, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    reply.clearCookie(TOTP_COOKIE, { path: STATE_COOKIE_PATH });
+    setSessionCookie(req, reply, session.token, session.expiresAt);
+    return { user: toUserView(session.user), csrfToken: session.csrfToken };
+  });
 
   app.get('/auth/sso/providers', {
     schema: { tags, summary: 'The identity providers one can sign in with (buttons on the sign-in page)', response: { 200: z.object({ items: z.array(SsoProviderButton) }), ...errors }, security: [] },
-  }, async () => ({ items: await repo.listEnabledButtons(db) }));
+  }, async () => ({ items: await repo.listEnabledButtons(db, config.demo) }));
 
   app.get('/auth/sso/:id/start', {
     schema: {
@@ -61,10 +82,9 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     config: { rateLimit },
   }, async (req, reply) => {
-    const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req));
+    const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req), config.demo);
     if ('outcome' in started) return toLogin(reply, started.outcome);
-    const secure = req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
-    reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure, path: STATE_COOKIE_PATH, maxAge: 600 });
+    reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 600 });
     return reply.redirect(started.url, 303);
   });
 
@@ -86,6 +106,11 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     });
     reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH });
     if ('outcome' in result) return toLogin(reply, result.outcome);
+    if ('totpTicket' in result) {
+      // The user has Pathway TOTP: the sign-in page asks for the code (POST /auth/sso/totp).
+      reply.setCookie(TOTP_COOKIE, result.totpTicket, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 300 });
+      return toLogin(reply, 'totp');
+    }
     setSessionCookie(req, reply, result.session.token, result.session.expiresAt);
     return reply.redirect('/', 303);
   });
@@ -102,8 +127,9 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/identity-providers', {
     schema: { tags, summary: 'Register an identity provider; the client secret is stored encrypted and never shown again', body: CreateIdentityProviderBody, response: { 201: IdentityProviderView, ...errors } },
   }, async (req, reply) => {
-    admin(req);
-    return reply.status(201).send(await sso.createProvider(db, app.keys, actor(req), req.body, baseUrl(req)));
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_provider_create');
+    return reply.status(201).send(await sso.createProvider(db, app.keys, actor(req), req.body, baseUrl(req), config.demo));
   });
 
   app.get('/identity-providers/:id', {
@@ -118,7 +144,8 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch('/identity-providers/:id', {
     schema: { tags, summary: 'Change an identity provider (clientSecret: a new one, or null for a public client); enabled: false hides its button and refuses its sign-ins', params: IdParams, body: UpdateIdentityProviderBody, response: { 200: IdentityProviderView, ...errors } },
   }, async (req) => {
-    admin(req);
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_provider_update');
     return sso.updateProvider(db, app.keys, actor(req), req.params.id, req.body, baseUrl(req));
   });
 
@@ -134,15 +161,17 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/sso-identities/:id/assign', {
     schema: { tags, summary: 'Give a waiting sign-in a new user with an agency and roles; they can sign in from then on', params: IdParams, body: AssignSsoIdentityBody, response: { 200: SsoIdentityView, ...errors } },
   }, async (req) => {
-    admin(req);
-    return sso.assignIdentity(db, actor(req), req.params.id, req.body);
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_identity_assign');
+    return sso.assignIdentity(db, actor(req), req.params.id, req.body, config.demo);
   });
 
   app.post('/sso-identities/:id/link', {
     schema: { tags, summary: 'Link a waiting sign-in to an existing user (never done by e-mail alone)', params: IdParams, body: LinkSsoIdentityBody, response: { 200: SsoIdentityView, ...errors } },
   }, async (req) => {
-    admin(req);
-    return sso.linkIdentityToUser(db, actor(req), req.params.id, req.body.userId);
+    const a = admin(req);
+    await confirmPresence(db, actor(req), a.principal, req.body.currentPassword, 'sso_identity_link');
+    return sso.linkIdentityToUser(db, actor(req), req.params.id, req.body.userId, config.demo);
   });
 
   app.delete('/sso-identities/:id', {

@@ -1,11 +1,12 @@
 import * as client from 'openid-client';
 import type { Config } from '../../config.ts';
 import type { Db, Tx } from '../../db/database.ts';
+import { sql } from 'kysely';
 import { appendAudit, auditedTransaction, diff, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
-import { badRequest, conflict, notFound } from '../../errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
 import { loadUserWithAccess } from '../../auth/principal-repository.ts';
-import { sha256 } from '../../auth/tokens.ts';
+import { randomSecret, sha256 } from '../../auth/tokens.ts';
 import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { setRoles } from '../users/repository.ts';
 import { ROLES, type Role } from '../../../shared/roles.ts';
@@ -18,7 +19,8 @@ import type {
   SsoOutcome,
   UpdateIdentityProviderBody,
 } from '../../../shared/schemas/sso.ts';
-import { createSession, type NewSession } from './service.ts';
+import { accountFailures, countAccountFailure, createSession, TOTP_MAX_FAILURES, TOTP_WINDOW_MINUTES, type NewSession } from './service.ts';
+import { openTotpSecret, totpStep } from '../../auth/totp.ts';
 import * as repo from './oidc-repository.ts';
 
 /** A sign-in in flight expires after this long (the person has to finish at the provider). */
@@ -43,6 +45,8 @@ export function toProviderView(p: repo.ProviderRow, baseUrl: string): IdentityPr
     rolesClaim: p.rolesClaim,
     roleMap: p.roleMap,
     enabled: p.enabled,
+    requiredAcr: p.requiredAcr,
+    isDemo: p.isDemo,
     redirectUri: baseUrl + callbackPath(p.id),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
@@ -56,6 +60,7 @@ export function toIdentityView(i: repo.IdentityRow): SsoIdentityView {
     subject: i.subject,
     email: i.email,
     name: i.name,
+    emailVerified: i.emailVerified,
     user: i.userId ? { id: i.userId, email: i.userEmail ?? '', name: i.userName ?? '' } : null,
     createdAt: i.createdAt.toISOString(),
     lastSignInAt: i.lastSignInAt.toISOString(),
@@ -65,7 +70,7 @@ export function toIdentityView(i: repo.IdentityRow): SsoIdentityView {
 // --- administration -------------------------------------------------------------------------------
 
 /** Roles in a stored map were checked when it was saved; read back they are plain strings. */
-type ProviderSettings = Omit<CreateIdentityProviderBody, 'clientSecret' | 'roleMap'> & { roleMap: Record<string, string> };
+type ProviderSettings = Omit<CreateIdentityProviderBody, 'clientSecret' | 'roleMap' | 'currentPassword'> & { roleMap: Record<string, string> };
 
 /** The rules between fields, checked on the provider as it will be saved; every refusal names its field. */
 async function checkSettings(tx: Tx, s: ProviderSettings): Promise<void> {
@@ -96,11 +101,13 @@ const auditedSettings = (p: ProviderSettings) => ({
   rolesClaim: p.rolesClaim,
   roleMap: p.roleMap,
   enabled: p.enabled,
+  requiredAcr: p.requiredAcr,
 });
 
 const duplicate = () => conflict('provider_exists', 'This issuer and client id are already registered', { clientId: 'already registered for this issuer' });
 
-export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string): Promise<IdentityProviderView> {
+/** `demo`: Pathway runs in demo mode; what is made then is demo, and refused outside it. */
+export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string, demo: boolean): Promise<IdentityProviderView> {
   return auditedTransaction(db, actor, async (tx) => {
     await checkSettings(tx, input);
     // The id is chosen here so that the client secret can be sealed to it (associated data).
@@ -116,6 +123,7 @@ export async function createProvider(db: Db, keys: Keys, actor: AuditActor, inpu
           clientSecret: input.clientSecret ? keys.encrypt(input.clientSecret, secretAad(newId)) : null,
           agencyMap: JSON.stringify(input.agencyMap),
           roleMap: JSON.stringify(input.roleMap),
+          isDemo: demo,
         })
         .returning('id')
         .executeTakeFirstOrThrow());
@@ -126,7 +134,12 @@ export async function createProvider(db: Db, keys: Keys, actor: AuditActor, inpu
     const row = (await repo.findProvider(tx, id))!;
     return {
       result: toProviderView(row, baseUrl),
-      audit: { action: 'sso.provider_created', recordType: 'identity_provider', recordId: id, changes: { ...diff(null, auditedSettings(row)), clientSecret: { changed: input.clientSecret != null } } },
+      audit: {
+        action: 'sso.provider_created',
+        recordType: 'identity_provider',
+        recordId: id,
+        changes: { ...diff(null, auditedSettings(row)), clientSecret: { changed: input.clientSecret != null }, ...(demo ? { isDemo: true } : {}) },
+      },
     };
   });
 }
@@ -135,10 +148,15 @@ export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: 
   return auditedTransaction(db, actor, async (tx) => {
     const before = await tx.selectFrom('identityProviders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!before) throw notFound('Identity provider');
-    const { clientSecret, ...rest } = patch;
+    const { clientSecret, currentPassword: _, ...rest } = patch;
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<ProviderSettings>;
     const next: ProviderSettings = { ...auditedSettings(before), ...defined };
     next.issuer = normaliseIssuer(next.issuer);
+    // A secret belongs to one client at one provider: sent anywhere else it would be given away.
+    if (before.clientSecret !== null && clientSecret === undefined && (next.issuer !== before.issuer || next.clientId !== before.clientId))
+      throw badRequest('validation_failed', 'Give the client secret again (or null for a public client) when the issuer or client id changes', {
+        clientSecret: 'required when the issuer or client id changes',
+      });
     await checkSettings(tx, next);
     try {
       await tx
@@ -167,19 +185,20 @@ export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: 
 const normaliseIssuer = (issuer: string) => issuer.replace(/\/+$/, '');
 
 /** Gives a waiting sign-in a new user with the agency and roles the administrator chose. */
-export async function assignIdentity(db: Db, actor: AuditActor, identityId: string, body: AssignSsoIdentityBody): Promise<SsoIdentityView> {
+export async function assignIdentity(db: Db, actor: AuditActor, identityId: string, body: AssignSsoIdentityBody, demo: boolean): Promise<SsoIdentityView> {
   return auditedTransaction(db, actor, async (tx) => {
     const identity = await repo.findIdentityByIdForUpdate(tx, identityId);
     if (!identity) throw notFound('Sign-in');
     if (identity.userId) throw conflict('already_assigned', 'This sign-in already belongs to a user');
     const provider = (await repo.findProvider(tx, identity.providerId))!;
+    if (provider.isDemo && !demo) throw notFound('Sign-in');
     if (provider.agencyId && provider.agencyId !== body.agencyId)
       throw badRequest('validation_failed', 'This identity provider serves one agency only', { agencyId: `must be the provider's agency (${provider.agencyName ?? provider.agencyId})` });
     if (!(await repo.agencyExists(tx, body.agencyId))) throw badRequest('validation_failed', 'No such agency', { agencyId: 'unknown agency' });
     const email = body.email ?? identity.email;
     if (!email) throw badRequest('validation_failed', 'The identity provider sent no e-mail: give one', { email: 'required: the provider sent none' });
     const name = body.name ?? identity.name ?? email;
-    const userId = await repo.insertSsoUser(tx, { email, name, language: body.language, agencyId: body.agencyId });
+    const userId = await repo.insertSsoUser(tx, { email, name, language: body.language, agencyId: body.agencyId, isDemo: demo || provider.isDemo });
     if (!userId) throw conflict('email_taken', 'A user with this e-mail exists: link the sign-in to that user instead', { email: 'already in use' });
     const roles = [...new Set(body.roles)];
     await setRoles(tx, userId, roles);
@@ -196,14 +215,24 @@ export async function assignIdentity(db: Db, actor: AuditActor, identityId: stri
 }
 
 /** Links a waiting sign-in to an existing user: an administrator's decision, never inferred from an e-mail. */
-export async function linkIdentityToUser(db: Db, actor: AuditActor, identityId: string, userId: string): Promise<SsoIdentityView> {
+export async function linkIdentityToUser(db: Db, actor: AuditActor, identityId: string, userId: string, demo: boolean): Promise<SsoIdentityView> {
   return auditedTransaction(db, actor, async (tx) => {
     const identity = await repo.findIdentityByIdForUpdate(tx, identityId);
     if (!identity) throw notFound('Sign-in');
     if (identity.userId) throw conflict('already_assigned', 'This sign-in already belongs to a user');
     const provider = (await repo.findProvider(tx, identity.providerId))!;
-    const user = await tx.selectFrom('users').select(['id', 'agencyId', 'isServiceAccount']).where('id', '=', userId).executeTakeFirst();
+    if (provider.isDemo && !demo) throw notFound('Sign-in');
+    const user = await tx
+      .selectFrom('users as u')
+      .innerJoin('agencies as a', 'a.id', 'u.agencyId')
+      .select(['u.id', 'u.agencyId', 'u.isServiceAccount'])
+      .select(sql<boolean>`u.is_demo OR a.is_demo`.as('isDemo'))
+      .where('u.id', '=', userId)
+      .executeTakeFirst();
     if (!user) throw badRequest('validation_failed', 'No such user', { userId: 'unknown user' });
+    // In demo mode (or through a demo provider) a sign-in goes to demo users only: the demo password is
+    // public, and a real account must not be left reachable through it.
+    if ((demo || provider.isDemo) && !user.isDemo) throw badRequest('validation_failed', 'In demo mode a sign-in can be linked to demo users only', { userId: 'not a demo user' });
     if (user.isServiceAccount) throw badRequest('validation_failed', 'A service account cannot sign in', { userId: 'a service account' });
     if (provider.agencyId && provider.agencyId !== user.agencyId)
       throw badRequest('validation_failed', 'This identity provider serves another agency', { userId: "not in the provider's agency" });
@@ -250,9 +279,9 @@ async function clientFor(keys: Keys, p: repo.ProviderRow): Promise<client.Config
 export type StartedSignIn = { url: string; state: string } | { outcome: SsoOutcome };
 
 /** Sends the browser to the provider: authorization code with PKCE, state and nonce kept here for ten minutes. */
-export async function startSignIn(db: Db, keys: Keys, providerId: string, baseUrl: string): Promise<StartedSignIn> {
+export async function startSignIn(db: Db, keys: Keys, providerId: string, baseUrl: string, demo: boolean): Promise<StartedSignIn> {
   const provider = await repo.findProvider(db, providerId);
-  if (!provider?.enabled) throw notFound('Identity provider');
+  if (!provider?.enabled || (provider.isDemo && !demo)) throw notFound('Identity provider');
   let config: client.Configuration;
   try {
     config = await clientFor(keys, provider);
@@ -275,14 +304,24 @@ export async function startSignIn(db: Db, keys: Keys, providerId: string, baseUr
   return { url: url.href, state };
 }
 
-export type FinishedSignIn = { session: NewSession } | { outcome: SsoOutcome };
+/** A session; or a ticket when the user must still give their Pathway TOTP code (`finishTotp`); or why not. */
+export type FinishedSignIn = { session: NewSession } | { totpTicket: string } | { outcome: SsoOutcome };
+
+/** How long a single sign-on waits for the TOTP code. */
+const TOTP_TICKET_MINUTES = 5;
+
+/** The ID token vouches for a second factor: it carries the provider's required `acr` (or it among its `amr`). */
+function strongAuthentication(p: repo.ProviderRow, claims: Claims): boolean {
+  if (!p.requiredAcr) return false;
+  return claims.acr === p.requiredAcr || (Array.isArray(claims.amr) && claims.amr.includes(p.requiredAcr));
+}
 
 type Claims = Record<string, unknown>;
 
 /** A claim by name; a dotted name reads a nested object (`realm_access.roles`). */
 function claim(claims: Claims, name: string): unknown {
   let v: unknown = claims;
-  for (const part of name.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Claims)[part] : undefined;
+  for (const part of name.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, part) ? (v as Claims)[part] : undefined;
   return v;
 }
 const values = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -291,21 +330,26 @@ const values = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.is
 function placeByClaims(p: repo.ProviderRow, claims: Claims): { agencyId: string; roles: Role[] } | null {
   if (p.assignment !== 'claims') return null;
   const roles = mapRoles(p, claims);
-  let agencyId = p.agencyId;
-  if (!agencyId && p.agencyClaim) {
-    const agencies = new Set(values(claim(claims, p.agencyClaim)).flatMap((v) => (p.agencyMap[v] ? [p.agencyMap[v]] : [])));
-    // Two agencies at once is not a placement: an administrator decides.
-    agencyId = agencies.size === 1 ? [...agencies][0]! : null;
-  }
+  const agencyId = agencyByClaims(p, claims);
   return agencyId && roles.length > 0 ? { agencyId, roles } : null;
+}
+
+/** The provider's one agency, or the one the agency claim names through the map; null when none or several. */
+function agencyByClaims(p: repo.ProviderRow, claims: Claims): string | null {
+  if (p.agencyId) return p.agencyId;
+  if (!p.agencyClaim) return null;
+  const agencies = new Set(values(claim(claims, p.agencyClaim)).flatMap((v) => (Object.hasOwn(p.agencyMap, v) ? [p.agencyMap[v]!] : [])));
+  // Two agencies at once is not a placement: an administrator decides.
+  return agencies.size === 1 ? [...agencies][0]! : null;
 }
 
 function mapRoles(p: repo.ProviderRow, claims: Claims): Role[] {
   if (!p.rolesClaim) return [];
   const roles = new Set<Role>();
   for (const v of values(claim(claims, p.rolesClaim))) {
-    const role = p.roleMap[v];
-    if (role && (ROLES as readonly string[]).includes(role)) roles.add(role as Role);
+    // Own keys only: a claim value such as `constructor` or `__proto__` must not reach the prototype.
+    const role = Object.hasOwn(p.roleMap, v) ? p.roleMap[v] : undefined;
+    if (typeof role === 'string' && (ROLES as readonly string[]).includes(role)) roles.add(role as Role);
   }
   return [...roles].sort();
 }
@@ -354,7 +398,7 @@ export async function finishSignIn(
   const refuse = async (outcome: SsoOutcome, reason: string, extra: Partial<AuditEntry> = {}): Promise<FinishedSignIn> => {
     await auditedTransaction(db, actor, async () => ({
       result: null,
-      audit: { action: 'auth.sso_refused', recordType: 'identity_provider', recordId: providerId, ...extra, changes: { reason, ...(extra.changes ?? {}) } },
+      audit: { action: 'auth.sso_refused', recordType: 'identity_provider', recordId: providerId, ...extra, changes: { failure: reason, ...(extra.changes ?? {}) } },
     }));
     return { outcome };
   };
@@ -368,6 +412,8 @@ export async function finishSignIn(
   if (params.has('error')) return refuse('refused', 'provider_error', { changes: { error: (params.get('error') ?? '').slice(0, 100) } });
   const provider = await repo.findProvider(db, providerId);
   if (!provider?.enabled) return refuse('unavailable', 'provider_disabled');
+  // A provider made in demo mode (its published accounts) does nothing once Pathway runs for real.
+  if (provider.isDemo && !config.demo) return refuse('unavailable', 'demo_provider');
   let oidc: client.Configuration;
   try {
     oidc = await clientFor(keys, provider);
@@ -392,12 +438,27 @@ export async function finishSignIn(
   }
   const issuer = String(claims.iss);
   const subject = String(claims.sub);
-  const seen = { email: text(claims.email, 320)?.toLowerCase() ?? null, name: text(claims.name, 200) };
+  const seen = { email: text(claims.email, 320)?.toLowerCase() ?? null, name: text(claims.name, 200), emailVerified: claims.email_verified === true };
   if (seen.email && !EMAIL.test(seen.email)) seen.email = null;
 
   return auditedTransaction(db, actor, async (tx) => {
     const refused = (outcome: SsoOutcome, entry: AuditEntry) => ({ result: { outcome } as FinishedSignIn, audit: entry });
     const signedIn = async (userId: string, identityId: string, before: AuditEntry[]) => {
+      const totpEnabled = (await tx.selectFrom('users').select('totpEnabledAt').where('id', '=', userId).executeTakeFirstOrThrow()).totpEnabledAt !== null;
+      if (totpEnabled && !strongAuthentication(provider, claims)) {
+        // The user set up Pathway's second factor: the provider's word alone is not enough (unless its
+        // token says it asked for a second factor itself). The code is asked next, then the session made.
+        const ticket = randomSecret();
+        await tx.deleteFrom('ssoTotpPending').where('expiresAt', '<', sql<Date>`now()`).execute();
+        await tx
+          .insertInto('ssoTotpPending')
+          .values({ ticketHash: sha256(ticket), userId, providerId: provider.id, identityId, expiresAt: new Date(Date.now() + TOTP_TICKET_MINUTES * 60_000) })
+          .execute();
+        const who: AuditActor = { ...actor, userId };
+        for (const entry of before) await appendAudit(tx, who, entry);
+        await appendAudit(tx, who, { action: 'auth.sso_totp_required', recordType: 'user', recordId: userId, changes: { providerId: provider.id, identityId } });
+        return { result: { totpTicket: ticket } as FinishedSignIn, audit: [] };
+      }
       await tx.updateTable('users').set({ lastLoginAt: new Date() }).where('id', '=', userId).execute();
       const session = await createSession(tx, config, userId, meta);
       const user = (await loadUserWithAccess(tx, userId))!;
@@ -408,17 +469,26 @@ export async function finishSignIn(
       return { result: { session: { ...session, user } } as FinishedSignIn, audit: [] };
     };
     const identity = await repo.findIdentityForUpdate(tx, issuer, subject);
+    // A person is known through the provider (client) that first saw them: another client registered
+    // for the same issuer (another agency's, other claims) does not speak for them.
+    if (identity && identity.providerId !== provider.id)
+      return refused('refused', { action: 'auth.sso_refused', recordType: 'sso_identity', recordId: identity.id, changes: { failure: 'other_provider', providerId: provider.id } });
     if (identity) await repo.touchIdentity(tx, identity.id, seen);
 
     if (identity?.userId) {
       const user = await loadUserWithAccess(tx, identity.userId);
       const who = { recordType: 'user', recordId: identity.userId };
       if (!user || user.disabled || (user.isDemo && !config.demo) || user.isServiceAccount)
-        return refused('disabled', { action: 'auth.sso_refused', ...who, changes: { reason: 'account_disabled', providerId: provider.id } });
+        return refused('disabled', { action: 'auth.sso_refused', ...who, changes: { failure: 'account_disabled', providerId: provider.id } });
       if (provider.agencyId && provider.agencyId !== user.agencyId)
-        return refused('wrong_agency', { action: 'auth.sso_refused', ...who, changes: { reason: 'wrong_agency', providerId: provider.id } });
+        return refused('wrong_agency', { action: 'auth.sso_refused', ...who, changes: { failure: 'wrong_agency', providerId: provider.id } });
       const before: AuditEntry[] = [];
       if (provider.assignment === 'claims' && identity.placedBy === 'claims') {
+        // The placement is made again at every sign-in: claims that now name another agency (or none)
+        // are a move an administrator decides, so the sign-in waits (no session).
+        const agencyId = agencyByClaims(provider, claims);
+        if (agencyId !== user.agencyId)
+          return refused('pending', { action: 'auth.sso_pending', recordType: 'sso_identity', recordId: identity.id, changes: { failure: 'agency_changed', providerId: provider.id, userId: user.id } });
         // The provider stays the source of the roles it gave: a group removed there is a role removed
         // here. Roles an administrator assigned are theirs to change.
         const roles = mapRoles(provider, claims);
@@ -432,17 +502,21 @@ export async function finishSignIn(
     if (identity) return refused('pending', { action: 'auth.sso_pending', recordType: 'sso_identity', recordId: identity.id, changes: { providerId: provider.id } });
 
     const place = placeByClaims(provider, claims);
-    const userId = place && seen.email ? await repo.insertSsoUser(tx, { email: seen.email, name: seen.name ?? seen.email, language: languageOf(claims), agencyId: place.agencyId }) : null;
+    // Only an e-mail the provider says it verified makes a user: an unverified one waits for an administrator.
+    const userId =
+      place && seen.email && seen.emailVerified
+        ? await repo.insertSsoUser(tx, { email: seen.email, name: seen.name ?? seen.email, language: languageOf(claims), agencyId: place.agencyId, isDemo: config.demo || provider.isDemo })
+        : null;
     const identityId = await repo.insertIdentity(tx, { providerId: provider.id, issuer, subject, userId, placedBy: userId ? 'claims' : 'admin', ...seen });
     // The same first sign-in twice at once: this one gives way (its transaction, user included, rolls back).
     if (!identityId) throw conflict('sign_in_in_progress', 'This sign-in is already being completed; start again');
     if (!userId || !place) {
-      // No placement from the claims, no e-mail, or an e-mail another user has: an administrator decides.
+      // No placement from the claims, no verified e-mail, or an e-mail another user has: an administrator decides.
       return refused('pending', { action: 'auth.sso_pending', recordType: 'sso_identity', recordId: identityId, changes: { providerId: provider.id } });
     }
     await setRoles(tx, userId, place.roles);
     const user = (await loadUserWithAccess(tx, userId))!;
-    if (user.disabled) return refused('disabled', { action: 'auth.sso_refused', recordType: 'user', recordId: userId, changes: { reason: 'agency_disabled', providerId: provider.id } });
+    if (user.disabled) return refused('disabled', { action: 'auth.sso_refused', recordType: 'user', recordId: userId, changes: { failure: 'agency_disabled', providerId: provider.id } });
     return signedIn(userId, identityId, [
       {
         action: 'user.created',
@@ -453,4 +527,52 @@ export async function finishSignIn(
       { action: 'sso.identity_linked', recordType: 'sso_identity', recordId: identityId, changes: { userId, providerId: provider.id } },
     ]);
   });
+}
+
+/**
+ * The second step of a single sign-on for a user with Pathway TOTP: the ticket (from the browser's
+ * cookie) and the code. Wrong codes count against the account exactly as at the password sign-in
+ * (`TOTP_MAX_FAILURES` an hour); a code is spent once; the ticket is spent by the success.
+ */
+export async function finishTotp(db: Db, config: Config, keys: Keys, actor: AuditActor, ticket: string | undefined, code: string, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
+  const expired = () => new AppError('sso_expired', 401, 'The sign-in took too long or was already used: start again');
+  if (!ticket) throw expired();
+  const pending = await db.selectFrom('ssoTotpPending').selectAll().where('ticketHash', '=', sha256(ticket)).where('expiresAt', '>', sql<Date>`now()`).executeTakeFirst();
+  if (!pending) throw expired();
+  const user = await loadUserWithAccess(db, pending.userId);
+  const row = await db.selectFrom('users').select(['totpSecret', 'totpLastStep']).where('id', '=', pending.userId).executeTakeFirst();
+  if (!user || user.disabled || (user.isDemo && !config.demo) || !row?.totpSecret) throw expired();
+  const who: AuditActor = { ...actor, userId: user.id, agencyId: user.agencyId };
+  const wrong = async (reason: string, error: AppError) => {
+    await auditedTransaction(db, who, async (tx) => {
+      const n = reason === 'wrong_totp' ? await countAccountFailure(tx, user.id, 'totp', TOTP_WINDOW_MINUTES) : 0;
+      const entries: AuditEntry[] = [{ action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { method: 'sso', reason } }];
+      if (n === TOTP_MAX_FAILURES) entries.push({ action: 'auth.totp_locked', recordType: 'user', recordId: user.id, changes: { failures: n } });
+      return { result: null, audit: entries };
+    });
+    throw error;
+  };
+  if ((await accountFailures(db, user.id, 'totp', TOTP_WINDOW_MINUTES)) >= TOTP_MAX_FAILURES)
+    return wrong('totp_locked', new AppError('totp_locked', 429, 'Too many wrong codes for this account: try again in an hour', { code: 'too many wrong codes' }));
+  const step = totpStep(openTotpSecret(keys, row.totpSecret, user.id), code);
+  const invalidCode = () => new AppError('invalid_totp', 401, 'The code is wrong or already used', { code: 'wrong code' });
+  if (step === null || (row.totpLastStep !== null && step <= Number(row.totpLastStep))) return wrong('wrong_totp', invalidCode());
+  const session = await auditedTransaction(db, who, async (tx) => {
+    const taken = await tx.deleteFrom('ssoTotpPending').where('ticketHash', '=', pending.ticketHash).returning('userId').executeTakeFirst();
+    const spent = await tx
+      .updateTable('users')
+      .set({ lastLoginAt: new Date(), totpLastStep: step })
+      .where('id', '=', user.id)
+      .where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', String(step))]))
+      .executeTakeFirst();
+    if (!taken || Number(spent.numUpdatedRows) !== 1)
+      return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { method: 'sso', reason: 'totp_replayed' } } };
+    const s = await createSession(tx, config, user.id, meta);
+    return {
+      result: { ...s, user: (await loadUserWithAccess(tx, user.id))! },
+      audit: { action: 'auth.login', recordType: 'user', recordId: user.id, changes: { method: 'sso', totp: true, providerId: pending.providerId, identityId: pending.identityId, session: s.id } },
+    };
+  });
+  if (!session) throw invalidCode();
+  return session;
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { newTotpSecret, sealTotpSecret, totpCode } from '../../auth/totp.ts';
 import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../../../../test/helpers/oidc-idp.ts';
 
 /**
@@ -13,6 +14,8 @@ import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../..
 const BASE = 'http://pathway.test';
 let t: TestApp;
 let admin: Session;
+/** The administrator's password, asked again before providers are saved and sign-ins given users. */
+let adminPassword: string;
 let idp: TestIdp;
 let issuer: string;
 
@@ -20,8 +23,14 @@ let issuer: string;
 const accounts: Record<string, Record<string, unknown>> = {
   alice: { email: 'alice@idp.example', email_verified: true, name: 'Alice Case', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers', 'unmapped-group'] },
   bob: { email: 'bob@idp.example', name: 'Bob Waiting', pathway_roles: ['nobody-knows'] },
-  carol: { email: 'carol@idp.example', name: 'Carol', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
-  dave: { email: 'dave@idp.example', name: 'Dave', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
+  carol: { email: 'carol@idp.example', email_verified: true, name: 'Carol', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
+  dave: { email: 'dave@idp.example', email_verified: true, name: 'Dave', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
+  // Placeable by the claims, but the provider has not verified the e-mail.
+  erin: { email: 'erin@idp.example', email_verified: false, name: 'Erin', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
+  // Claim values that are names of Object.prototype's members.
+  mallory: { email: 'mallory@idp.example', email_verified: true, name: 'Mallory', pathway_agency: 'toString', pathway_roles: ['nrm-caseworkers', 'constructor'] },
+  grace: { email: 'grace@idp.example', email_verified: true, name: 'Grace', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
+  frank: { email: 'frank@idp.example', email_verified: true, name: 'Frank', pathway_agency: 'ngo-a', pathway_roles: ['nrm-caseworkers'] },
 };
 
 let agencyA: { id: string };
@@ -32,12 +41,13 @@ beforeAll(async () => {
   t = await createTestApp({ publicUrl: BASE });
   const a = await makeUser(t.db, { roles: ['administrator'] });
   admin = await signIn(t.app, a.email);
+  adminPassword = a.password;
   agencyA = await makeAgency(t.db);
   idp = await listenTestIdp(accounts);
   issuer = idp.issuer;
 
   const create = async (body: object) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: body });
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: { ...body, currentPassword: adminPassword } });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string; redirectUri: string };
   };
@@ -153,7 +163,7 @@ describe('single sign-on: the code flow', () => {
 
     // An administrator links it to the existing user; the claims then do not touch the roles the administrator gave.
     const carol = await t.db.selectFrom('users').select('id').where('email', '=', 'carol@idp.example').executeTakeFirstOrThrow();
-    const linked = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${identity.id}/link`, headers: admin.headers, payload: { userId: carol.id } });
+    const linked = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${identity.id}/link`, headers: admin.headers, payload: { userId: carol.id, currentPassword: adminPassword } });
     expect(linked.statusCode, linked.body).toBe(200);
     expect(linked.json().user).toMatchObject({ id: carol.id });
     const now = await signInWith(claimsProvider, 'carol');
@@ -190,13 +200,13 @@ describe('single sign-on: the code flow', () => {
     // Still waiting: a second try gets no further.
     expect((await signInWith(adminProvider, 'bob')).headers.location).toBe('/login?sso=pending');
 
-    const bad = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['wizard'] } });
+    const bad = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['wizard'], currentPassword: adminPassword } });
     expect(bad.statusCode).toBe(400);
     expect(Object.keys(bad.json().error.fields)[0]).toMatch(/^roles/);
-    const assigned = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['operator'] } });
+    const assigned = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['operator'], currentPassword: adminPassword } });
     expect(assigned.statusCode, assigned.body).toBe(200);
     expect(assigned.json().user).toMatchObject({ email: 'bob@idp.example' });
-    const twice = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['operator'] } });
+    const twice = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${item.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['operator'], currentPassword: adminPassword } });
     expect(twice.statusCode).toBe(409);
 
     const now = await signInWith(adminProvider, 'bob');
@@ -234,7 +244,7 @@ describe('single sign-on: the code flow', () => {
     const res = await signInWith(claimsProvider, 'dave');
     expect(res.headers.location).toBe('/login?sso=disabled');
     expect(sessionOf(res)).toBeUndefined();
-    expect(await refusals()).toMatchObject({ reason: 'account_disabled' });
+    expect(await refusals()).toMatchObject({ failure: 'account_disabled' });
   });
 });
 
@@ -259,7 +269,7 @@ describe('single sign-on: what is refused', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/login?sso=failed');
     expect(sessionOf(res)).toBeUndefined();
-    expect(await refusals()).toMatchObject({ reason: 'token_rejected' });
+    expect(await refusals()).toMatchObject({ failure: 'token_rejected' });
   });
 
   it('refuses a validly signed ID token for another audience', async () => {
@@ -267,7 +277,7 @@ describe('single sign-on: what is refused', () => {
     expect(res.headers.location).toBe('/login?sso=failed');
     expect(sessionOf(res)).toBeUndefined();
     const why = await refusals();
-    expect(why).toMatchObject({ reason: 'token_rejected' });
+    expect(why).toMatchObject({ failure: 'token_rejected' });
     expect(why?.claim).toBe('aud');
   });
 
@@ -291,7 +301,7 @@ describe('single sign-on: what is refused', () => {
     const swapped = await callback(theirs, `pathway_sso=${mine.stateCookie}`);
     expect(swapped.headers.location).toBe('/login?sso=refused');
     expect(sessionOf(swapped)).toBeUndefined();
-    expect(await refusals()).toMatchObject({ reason: 'state_mismatch' });
+    expect(await refusals()).toMatchObject({ failure: 'state_mismatch' });
     // Without the cookie at all.
     const noCookie = await callback(theirs, '');
     expect(noCookie.headers.location).toBe('/login?sso=expired');
@@ -307,7 +317,7 @@ describe('single sign-on: what is refused', () => {
 });
 
 describe('identity provider administration', () => {
-  const post = (payload: object, s: Session = admin) => t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: s.headers, payload });
+  const post = (payload: object, s: Session = admin) => t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: s.headers, payload: { ...payload, currentPassword: adminPassword } });
   const valid = { name: 'X', issuer: 'https://login.example.org/realms/x', clientId: 'x', clientSecret: 'super-secret-value', assignment: 'admin' };
 
   it('shows buttons to anyone, without secrets', async () => {
@@ -367,7 +377,7 @@ describe('identity provider administration', () => {
   it('a disabled provider shows no button and starts no sign-in', async () => {
     const res = await post({ ...valid, clientId: 'to-disable' });
     const id = res.json().id as string;
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${id}`, headers: admin.headers, payload: { enabled: false } });
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${id}`, headers: admin.headers, payload: { enabled: false, currentPassword: adminPassword } });
     expect(patch.statusCode).toBe(200);
     const buttons = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sso/providers' });
     expect(buttons.json().items.map((i: { id: string }) => i.id)).not.toContain(id);
@@ -412,6 +422,160 @@ describe('identity provider administration', () => {
         const res = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${crypto.randomUUID()}/${action}`, headers: admin.headers, payload });
         expect(res.statusCode).toBeLessThan(500);
       }
+    }
+  });
+});
+
+describe('single sign-on: after the security review', () => {
+  const lastAudit = async (action: string) =>
+    (await t.db.selectFrom('auditLog').select(['changes', 'recordId', 'actorUserId']).where('action', '=', action).orderBy('seq', 'desc').executeTakeFirst()) as
+      | { changes: Record<string, unknown>; recordId: string; actorUserId: string }
+      | undefined;
+  const valid = { name: 'Y', issuer: 'https://login.example.org/realms/y', clientId: 'y', clientSecret: 'super-secret-value', assignment: 'admin' };
+
+  it('asks the administrator\'s password again before a provider is created or changed, or a sign-in given to a user', async () => {
+    const bare = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: { ...valid, clientId: 'reauth-1' } });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().error.fields).toHaveProperty('currentPassword');
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: { ...valid, clientId: 'reauth-1', currentPassword: 'not-it' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toMatchObject({ code: 'wrong_password', fields: { currentPassword: 'wrong password' } });
+    expect(await t.db.selectFrom('identityProviders').select('id').where('clientId', '=', 'reauth-1').executeTakeFirst()).toBeUndefined();
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: { ...valid, clientId: 'reauth-1', currentPassword: adminPassword } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${ok.json().id}`, headers: admin.headers, payload: { enabled: false } });
+    expect(patch.statusCode).toBe(400);
+    expect(patch.json().error.fields).toHaveProperty('currentPassword');
+
+    // Linking a waiting sign-in to an existing user.
+    const pending = await t.db
+      .insertInto('userIdentities')
+      .values({ providerId: adminProvider, issuer, subject: 'reauth-link', userId: null, email: null, name: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const target = await makeUser(t.db, { roles: ['administrator'] });
+    const link = (body: object) => t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${pending.id}/link`, headers: admin.headers, payload: { userId: target.id, ...body } });
+    expect((await link({})).statusCode).toBe(400);
+    expect((await t.db.selectFrom('userIdentities').select('userId').where('id', '=', pending.id).executeTakeFirstOrThrow()).userId).toBeNull();
+    const linked = await link({ currentPassword: adminPassword });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(await lastAudit('sso.identity_linked')).toMatchObject({ recordId: pending.id, changes: { userId: target.id } });
+    const assign = await t.app.inject({ method: 'POST', url: `/api/v1/sso-identities/${pending.id}/assign`, headers: admin.headers, payload: { agencyId: agencyA.id, roles: ['administrator'] } });
+    expect(assign.statusCode).toBe(400);
+    expect(assign.json().error.fields).toHaveProperty('currentPassword');
+  });
+
+  it('an administrator without a password (single sign-on) needs a sign-in younger than ten minutes instead', async () => {
+    const a = await makeUser(t.db, { roles: ['administrator'] });
+    const s = await signIn(t.app, a.email);
+    await t.db.updateTable('users').set({ passwordHash: null }).where('id', '=', a.id).execute();
+    const session = await t.db.selectFrom('sessions').select('id').where('userId', '=', a.id).executeTakeFirstOrThrow();
+    await t.db.updateTable('sessions').set({ createdAt: new Date(Date.now() - 11 * 60_000) }).where('id', '=', session.id).execute();
+    const post = () => t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: s.headers, payload: { ...valid, clientId: 'reauth-sso-admin' } });
+    const old = await post();
+    expect(old.statusCode).toBe(403);
+    expect(old.json().error.code).toBe('reauthentication_required');
+    await t.db.updateTable('sessions').set({ createdAt: new Date() }).where('id', '=', session.id).execute();
+    expect((await post()).statusCode).toBe(201);
+  });
+
+  it('a person is known only through the provider that first saw them', async () => {
+    await signInWith(claimsProvider, 'alice');
+    // Alice's subject at the same issuer, through the other client (another agency's, other rules).
+    const res = await signInWith(adminProvider, 'alice');
+    expect(res.headers.location).toBe('/login?sso=refused');
+    expect(sessionOf(res)).toBeUndefined();
+    expect(await refusals()).toMatchObject({ failure: 'other_provider', providerId: adminProvider });
+  });
+
+  it('places a user made from claims again at every sign-in: another agency in the claims sends the sign-in back to waiting', async () => {
+    const first = await signInWith(claimsProvider, 'frank');
+    expect(first.headers.location).toBe('/');
+    accounts.frank!.pathway_agency = 'ngo-elsewhere';
+    try {
+      const moved = await signInWith(claimsProvider, 'frank');
+      expect(moved.headers.location).toBe('/login?sso=pending');
+      expect(sessionOf(moved)).toBeUndefined();
+      expect((await lastAudit('auth.sso_pending'))?.changes).toMatchObject({ failure: 'agency_changed' });
+    } finally {
+      accounts.frank!.pathway_agency = 'ngo-a';
+    }
+    expect((await signInWith(claimsProvider, 'frank')).headers.location).toBe('/');
+  });
+
+  it('claim values named like Object.prototype\'s members place no one and answer no 500', async () => {
+    const res = await signInWith(claimsProvider, 'mallory');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/login?sso=pending');
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'mallory@idp.example').execute()).toHaveLength(0);
+  });
+
+  it('makes no user from an e-mail the provider has not verified, and shows administrators the flag', async () => {
+    const res = await signInWith(claimsProvider, 'erin');
+    expect(res.headers.location).toBe('/login?sso=pending');
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'erin@idp.example').execute()).toHaveLength(0);
+    const pending = await t.app.inject({ method: 'GET', url: '/api/v1/sso-identities?status=pending&limit=100', headers: admin.headers });
+    const items = pending.json().items as { subject: string; emailVerified: boolean }[];
+    expect(items.find((i) => i.subject === 'erin')).toMatchObject({ emailVerified: false });
+    const linked = await t.app.inject({ method: 'GET', url: '/api/v1/sso-identities?status=linked&limit=100', headers: admin.headers });
+    expect((linked.json().items as { subject: string; emailVerified: boolean }[]).find((i) => i.subject === 'alice')).toMatchObject({ emailVerified: true });
+  });
+
+  it('asks for the client secret again when the issuer or client id changes', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/identity-providers', headers: admin.headers, payload: { ...valid, clientId: 'moving', currentPassword: adminPassword } });
+    const id = created.json().id as string;
+    const patch = (body: object) => t.app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${id}`, headers: admin.headers, payload: { ...body, currentPassword: adminPassword } });
+    for (const body of [{ issuer: 'https://evil.example.org' }, { clientId: 'moved' }]) {
+      const res = await patch(body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error.fields).toHaveProperty('clientSecret');
+    }
+    expect((await t.db.selectFrom('identityProviders').select(['issuer', 'clientId']).where('id', '=', id).executeTakeFirstOrThrow())).toMatchObject({ clientId: 'moving', issuer: valid.issuer });
+    expect((await patch({ clientId: 'moved', clientSecret: 'a-new-secret' })).statusCode).toBe(200);
+    expect((await patch({ name: 'Renamed' })).statusCode).toBe(200);
+  });
+
+  it('a user with Pathway TOTP gives the code after the provider too, unless the provider\'s required acr is in the token', async () => {
+    const first = await signInWith(claimsProvider, 'grace');
+    const userId = (await me(sessionOf(first)!)).json().user.id as string;
+    const secret = newTotpSecret();
+    await t.db.updateTable('users').set({ totpSecret: sealTotpSecret(t.app.keys, secret, userId), totpEnabledAt: new Date() }).where('id', '=', userId).execute();
+
+    const res = await signInWith(claimsProvider, 'grace');
+    expect(res.headers.location).toBe('/login?sso=totp');
+    expect(sessionOf(res)).toBeUndefined();
+    const ticket = res.cookies.find((c) => c.name === 'pathway_sso_totp');
+    expect(ticket).toMatchObject({ httpOnly: true, path: '/api/v1/auth/sso' });
+    const code = (c: string, cookie = `pathway_sso_totp=${ticket!.value}`) => t.app.inject({ method: 'POST', url: '/api/v1/auth/sso/totp', headers: { cookie }, payload: { code: c } });
+    const good = totpCode(secret);
+    const wrong = await code(good === '000000' ? '111111' : '000000');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('invalid_totp');
+    expect((await code(good, 'pathway_sso_totp=forged')).json().error.code).toBe('sso_expired');
+    const ok = await code(good);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const session = ok.cookies.find((c) => c.name === 'pathway_session')!.value;
+    expect((await me(session)).json().user.id).toBe(userId);
+    // The ticket and the code are spent.
+    expect((await code(good)).statusCode).toBe(401);
+
+    // A provider that requires an acr the token carries stands in for the code.
+    await t.db.updateTable('identityProviders').set({ requiredAcr: 'urn:mfa' }).where('id', '=', claimsProvider).execute();
+    try {
+      const flow = await throughProvider(claimsProvider, 'grace');
+      idp.rewriteIdToken((jwt) => idp.resign(jwt, (c) => (c.acr = 'urn:mfa')));
+      let strong;
+      try {
+        strong = await callback(flow);
+      } finally {
+        idp.rewriteIdToken(null);
+      }
+      expect(strong.headers.location).toBe('/');
+      expect(sessionOf(strong)).toBeTruthy();
+      // Without it in the token, the code is asked.
+      expect((await signInWith(claimsProvider, 'grace')).headers.location).toBe('/login?sso=totp');
+    } finally {
+      await t.db.updateTable('identityProviders').set({ requiredAcr: null }).where('id', '=', claimsProvider).execute();
     }
   });
 });

@@ -96,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { ...incomplete, rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req) => {
     const a = requireSession(req);
-    return auth.startTotpSetup(db, app.keys, actor(req), a.principal.userId, a.user.email, req.body.password);
+    return auth.startTotpSetup(db, app.keys, actor(req), a.principal, a.user.email, req.body.password);
   });
 
   app.post('/me/totp/enable', {
@@ -113,7 +113,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
   }, async (req) => {
     const a = requireSession(req);
-    await auth.disableTotp(db, actor(req), a.principal.userId, req.body.password, a.user.requireTotp);
+    await auth.disableTotp(db, actor(req), a.principal, req.body.password, a.user.requireTotp);
     return { ok: true as const };
   });
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import type { Config } from '../../config.ts';
 import { AppError, badRequest, notFound } from '../../errors.ts';
-import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
+import { appendAudit, auditedTransaction, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import { loadUserWithAccess, type UserWithAccess } from '../../auth/principal-repository.ts';
 import { newApiToken, randomSecret, sha256 } from '../../auth/tokens.ts';
@@ -35,6 +35,7 @@ export type LoginInput = { email: string; password: string; totp?: string | unde
 export type NewSession = { token: string; csrfToken: string; expiresAt: Date; user: UserWithAccess };
 
 const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or password');
+const totpLocked = () => new AppError('totp_locked', 429, 'Too many wrong codes for this account: try again in an hour', { totp: 'too many wrong codes' });
 
 /**
  * Takes one try of `userId` from `address` before its password is checked, in one statement, so
@@ -55,8 +56,61 @@ async function takeTry(db: DbOrTx, userId: string, address: string, lockoutMinut
   return r.rows[0]!;
 }
 
-const clearTries = (db: DbOrTx, userId: string, address: string) =>
-  db.deleteFrom('signInAttempts').where('userId', '=', userId).where('addressKey', '=', address).execute();
+const clearTries = async (db: DbOrTx, userId: string, address: string) => {
+  await db.deleteFrom('signInAttempts').where('userId', '=', userId).where('addressKey', '=', address).execute();
+  await db
+    .insertInto('knownSignInAddresses')
+    .values({ userId, addressKey: address })
+    .onConflict((oc) => oc.columns(['userId', 'addressKey']).doUpdateSet({ lastSuccessAt: new Date() }))
+    .execute();
+};
+
+// --- failures per account, whatever the address -----------------------------------------------------
+
+/** Wrong TOTP codes (each one after the right password) an account may have in `TOTP_WINDOW_MINUTES`. */
+export const TOTP_MAX_FAILURES = 10;
+export const TOTP_WINDOW_MINUTES = 60;
+/** Wrong passwords asked again of a signed-in user (re-authentication) before the session ends. */
+export const REAUTH_MAX_FAILURES = 5;
+export const REAUTH_WINDOW_MINUTES = 60;
+/** Wrong passwords to one account from all addresses together, in `lockoutMinutes`, past which only known addresses may try. */
+export const accountPasswordCap = (config: Config) => config.loginMaxFailures * 10;
+/** An address the account signed in from this recently is known. */
+const KNOWN_ADDRESS_DAYS = 90;
+
+type FailureKind = 'totp' | 'password' | 'reauth';
+
+/** Counts one failure of `kind` for the account; a window starts at the first. Answers the failures in the window, this one included. */
+export async function countAccountFailure(db: DbOrTx, userId: string, kind: FailureKind, windowMinutes: number): Promise<number> {
+  const r = await sql<{ failures: number }>`
+    INSERT INTO account_failures AS f (user_id, kind, failures, window_started_at) VALUES (${userId}, ${kind}, 1, now())
+    ON CONFLICT (user_id, kind) DO UPDATE SET
+      failures = CASE WHEN f.window_started_at < now() - make_interval(mins => ${windowMinutes}) THEN 1 ELSE f.failures + 1 END,
+      window_started_at = CASE WHEN f.window_started_at < now() - make_interval(mins => ${windowMinutes}) THEN now() ELSE f.window_started_at END
+    RETURNING failures`.execute(db);
+  return r.rows[0]!.failures;
+}
+
+/** The failures of `kind` in the current window. */
+export async function accountFailures(db: DbOrTx, userId: string, kind: FailureKind, windowMinutes: number): Promise<number> {
+  const row = await db
+    .selectFrom('accountFailures')
+    .select('failures')
+    .where('userId', '=', userId)
+    .where('kind', '=', kind)
+    .where('windowStartedAt', '>=', sql<Date>`now() - make_interval(mins => ${windowMinutes})`)
+    .executeTakeFirst();
+  return row?.failures ?? 0;
+}
+
+const isKnownAddress = async (db: DbOrTx, userId: string, address: string) =>
+  !!(await db
+    .selectFrom('knownSignInAddresses')
+    .select('userId')
+    .where('userId', '=', userId)
+    .where('addressKey', '=', address)
+    .where('lastSuccessAt', '>', sql<Date>`now() - make_interval(days => ${KNOWN_ADDRESS_DAYS})`)
+    .executeTakeFirst());
 
 /**
  * Checks the password (and the TOTP code when the user has one). Failed tries are counted per
@@ -85,7 +139,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
   const who: AuditActor = { ...actor, userId: user.id, agencyId: user.agencyId };
   const address = addressKey(meta.ip);
   const { tries, locked } = await takeTry(db, user.id, address, config.lockoutMinutes);
-  const fail = async (reason: string, error: AppError) => {
+  const fail = async (reason: string, error: AppError, also: AuditEntry[] = []) => {
     await auditedTransaction(db, who, async (tx) => {
       // The last allowed try failed: this address may not try this account for a while. (Not when a
       // success in between cleared the tries.)
@@ -103,7 +157,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
               .executeTakeFirst()
           ).numUpdatedRows,
         ) === 1;
-      return { result: null, audit: { action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: reason } } };
+      return { result: null, audit: [{ action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: reason } }, ...also] };
     });
     throw error;
   };
@@ -130,7 +184,18 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     });
     throw invalid();
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) return fail('wrong_password', invalid());
+  // Many addresses together (a botnet) guessing one account: past the cap, only addresses the account
+  // has signed in from may try until the window ends. The owner keeps their usual places; a stranger
+  // cannot lock them out entirely.
+  if ((await accountFailures(db, user.id, 'password', config.lockoutMinutes)) >= accountPasswordCap(config) && !(await isKnownAddress(db, user.id, address))) {
+    await verifyPassword(await decoyHash(), input.password);
+    return fail('account_guarded', invalid());
+  }
+  if (!(await verifyPassword(user.passwordHash, input.password))) {
+    const n = await countAccountFailure(db, user.id, 'password', config.lockoutMinutes);
+    const guarded: AuditEntry[] = n === accountPasswordCap(config) ? [{ action: 'auth.account_guarded', recordType: 'user', recordId: user.id, changes: { failures: n } }] : [];
+    return fail('wrong_password', invalid(), guarded);
+  }
   // Answered like a wrong password: the right password of a disabled account must not show it exists.
   if (user.disabled) return fail('account_disabled', invalid());
   // Demo accounts have a published password: they work only while Pathway runs in demo mode.
@@ -148,9 +213,16 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
         .execute();
       throw new AppError('totp_required', 401, 'Enter the six-digit code from your authenticator app', { totp: 'required' });
     }
+    // Each wrong code came with the right password: whoever sends them knows it. Counted per account
+    // whatever the address, so that many addresses together cannot guess the code either.
+    if ((await accountFailures(db, user.id, 'totp', TOTP_WINDOW_MINUTES)) >= TOTP_MAX_FAILURES)
+      return fail('totp_locked', totpLocked());
     step = totpStep(openTotpSecret(keys, user.totpSecret, user.id), input.totp);
-    if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep)))
-      return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }));
+    if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep))) {
+      const n = await countAccountFailure(db, user.id, 'totp', TOTP_WINDOW_MINUTES);
+      const locked: AuditEntry[] = n === TOTP_MAX_FAILURES ? [{ action: 'auth.totp_locked', recordType: 'user', recordId: user.id, changes: { failures: n } }] : [];
+      return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }), locked);
+    }
   }
   const spent = step;
   const session = await auditedTransaction(db, who, async (tx) => {
@@ -205,22 +277,39 @@ export async function revokeAllTokens(tx: Tx, userId: string): Promise<number> {
   return Number(res.numUpdatedRows);
 }
 
-/** "Sign out everywhere" is what a user does after a suspected break-in: sessions and API tokens end. */
+/**
+ * Forgets the single sign-on identities linked to a user who has a password: after a suspected
+ * break-in, a sign-in an intruder linked to the account (with a stolen administrator's session) must
+ * not stay behind as a way in. A user without a password keeps theirs (it is their only way in). An
+ * administrator links a genuine one again. Answers how many, each audited as `sso.identity_removed`.
+ */
+export async function unlinkIdentitiesOfPasswordUser(tx: Tx, actor: AuditActor, userId: string): Promise<number> {
+  const gone = await tx
+    .deleteFrom('userIdentities')
+    .where('userId', '=', userId)
+    .where((eb) => eb.exists(eb.selectFrom('users').select('id').where('id', '=', userId).where('passwordHash', 'is not', null)))
+    .returning(['id', 'providerId'])
+    .execute();
+  for (const i of gone)
+    await appendAudit(tx, actor, { action: 'sso.identity_removed', recordType: 'sso_identity', recordId: i.id, changes: { userId, providerId: i.providerId, cause: 'break_in_response' } });
+  return gone.length;
+}
+
+/** "Sign out everywhere" is what a user does after a suspected break-in: sessions, API tokens and linked single sign-ons (of a password user) end. */
 export async function logoutEverywhere(db: Db, actor: AuditActor, userId: string): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   return auditedTransaction(db, actor, async (tx) => {
     const sessionsEnded = await revokeAllSessions(tx, userId);
     const tokensRevoked = await revokeAllTokens(tx, userId);
+    const identitiesRemoved = await unlinkIdentitiesOfPasswordUser(tx, actor, userId);
     return {
       result: { sessionsEnded, tokensRevoked },
-      audit: { action: 'auth.logout_everywhere', recordType: 'user', recordId: userId, changes: { sessions: sessionsEnded, tokens: tokensRevoked } },
+      audit: { action: 'auth.logout_everywhere', recordType: 'user', recordId: userId, changes: { sessions: sessionsEnded, tokens: tokensRevoked, identities: identitiesRemoved } },
     };
   });
 }
 
 export async function changePassword(db: Db, actor: AuditActor, userId: string, sessionId: string | null, current: string, next: string): Promise<void> {
-  const user = await db.selectFrom('users').select(['passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(user.passwordHash, current)))
-    throw badRequest('wrong_password', 'The current password is wrong', { currentPassword: 'wrong password' });
+  await checkCurrentPassword(db, actor, { userId, sessionId }, current, 'password_change', 'currentPassword');
   if (current === next) throw badRequest('validation_failed', 'Choose a new password', { newPassword: 'same as the current one' });
   const passwordHash = await hashPassword(next);
   await auditedTransaction(db, actor, async (tx) => {
@@ -245,18 +334,71 @@ export async function updateProfile(db: Db, actor: AuditActor, userId: string, p
   });
 }
 
+// --- re-authentication ----------------------------------------------------------------------------
+
+/** A user without a password (single sign-on) counts as present when their session began this recently. */
+export const REAUTH_RECENT_MINUTES = 10;
+
+export type Presence = { userId: string; sessionId: string | null };
+
+/**
+ * Checks the current password a signed-in user gave again before something a stolen session must
+ * not do alone. A wrong one answers 400 `wrong_password` naming `field`; wrong ones are counted per
+ * account, and the `REAUTH_MAX_FAILURES`-th in `REAUTH_WINDOW_MINUTES` ends the session it came
+ * from (401 `session_ended`): whoever holds only a cookie gets a handful of guesses, not a stream.
+ */
+export async function checkCurrentPassword(db: Db, actor: AuditActor, who: Presence, password: string | undefined, purpose: string, field: string): Promise<void> {
+  const u = await db.selectFrom('users').select(['passwordHash']).where('id', '=', who.userId).executeTakeFirstOrThrow();
+  if (password !== undefined && (await verifyPassword(u.passwordHash, password))) return;
+  if (password === undefined) throw badRequest('validation_failed', 'Give your current password', { [field]: 'required' });
+  const ended = await auditedTransaction(db, actor, async (tx) => {
+    const n = await countAccountFailure(tx, who.userId, 'reauth', REAUTH_WINDOW_MINUTES);
+    const entries: AuditEntry[] = [{ action: 'auth.reauth_failed', recordType: 'user', recordId: who.userId, changes: { purpose, failures: n } }];
+    const end = n >= REAUTH_MAX_FAILURES && who.sessionId !== null;
+    if (end) {
+      await tx.updateTable('sessions').set({ revokedAt: new Date() }).where('id', '=', who.sessionId).where('revokedAt', 'is', null).execute();
+      entries.push({ action: 'auth.session_ended', recordType: 'session', recordId: who.sessionId!, changes: { cause: 'reauth_failures', failures: n } });
+    }
+    return { result: end, audit: entries };
+  });
+  if (ended) throw new AppError('session_ended', 401, 'Too many wrong passwords: this session has ended; sign in again');
+  throw badRequest('wrong_password', 'The password is wrong', { [field]: 'wrong password' });
+}
+
+/**
+ * Proves that the signed-in administrator is at the keyboard, for what could leave a way in behind
+ * (an identity provider, a sign-in linked to a user): a user with a password gives it
+ * (`checkCurrentPassword`, field `currentPassword`); a user without one (single sign-on) must have
+ * signed in within `REAUTH_RECENT_MINUTES` (403 `reauthentication_required` otherwise). An API token
+ * never proves it for a user without a password.
+ */
+export async function confirmPresence(db: Db, actor: AuditActor, who: Presence, password: string | undefined, purpose: string): Promise<void> {
+  const u = await db.selectFrom('users').select(['passwordHash']).where('id', '=', who.userId).executeTakeFirstOrThrow();
+  if (u.passwordHash) return checkCurrentPassword(db, actor, who, password, purpose, 'currentPassword');
+  const recent =
+    who.sessionId !== null &&
+    !!(await db
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', '=', who.sessionId)
+      .where('createdAt', '>', sql<Date>`now() - make_interval(mins => ${REAUTH_RECENT_MINUTES})`)
+      .executeTakeFirst());
+  if (!recent)
+    throw new AppError('reauthentication_required', 403, `Sign in again (through your identity provider) within ${REAUTH_RECENT_MINUTES} minutes before doing this`, {
+      currentPassword: 'a recent sign-in is required',
+    });
+}
+
 // --- TOTP -----------------------------------------------------------------------------------------
 
 /**
  * Starts setting up a second factor. The current password is asked again: whoever holds only a
  * session (a stolen cookie, an unlocked screen) must not enrol their own factor and lock the owner out.
  */
-export async function startTotpSetup(db: Db, keys: Keys, actor: AuditActor, userId: string, email: string, password: string) {
-  const current = await db.selectFrom('users').select(['totpEnabledAt', 'passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(current.passwordHash, password))) {
-    await auditedTransaction(db, actor, async () => ({ result: null, audit: { action: 'auth.reauth_failed', recordType: 'user', recordId: userId, changes: { purpose: 'totp_setup' } } }));
-    throw badRequest('wrong_password', 'The password is wrong', { password: 'wrong password' });
-  }
+export async function startTotpSetup(db: Db, keys: Keys, actor: AuditActor, who: Presence, email: string, password: string) {
+  const userId = who.userId;
+  await checkCurrentPassword(db, actor, who, password, 'totp_setup', 'password');
+  const current = await db.selectFrom('users').select(['totpEnabledAt']).where('id', '=', userId).executeTakeFirstOrThrow();
   if (current.totpEnabledAt) throw new AppError('totp_already_enabled', 409, 'A second factor is already set up; turn it off first');
   const secret = newTotpSecret();
   await auditedTransaction(db, actor, async (tx) => {
@@ -278,10 +420,10 @@ export async function enableTotp(db: Db, keys: Keys, actor: AuditActor, userId: 
   });
 }
 
-export async function disableTotp(db: Db, actor: AuditActor, userId: string, password: string, requiredByRole: boolean): Promise<void> {
+export async function disableTotp(db: Db, actor: AuditActor, who: Presence, password: string, requiredByRole: boolean): Promise<void> {
   if (requiredByRole) throw new AppError('totp_required_by_role', 409, 'Your role requires a second factor; it cannot be turned off');
-  const u = await db.selectFrom('users').select(['passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(u.passwordHash, password))) throw badRequest('wrong_password', 'The password is wrong', { password: 'wrong password' });
+  const userId = who.userId;
+  await checkCurrentPassword(db, actor, who, password, 'totp_disable', 'password');
   await auditedTransaction(db, actor, async (tx) => {
     await tx.updateTable('users').set({ totpEnabledAt: null, totpSecret: null, totpLastStep: null }).where('id', '=', userId).execute();
     return { result: null, audit: { action: 'auth.totp_disabled', recordType: 'user', recordId: userId } };

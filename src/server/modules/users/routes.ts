@@ -16,7 +16,7 @@ const tags = ['users'];
 const TokenParams = z.strictObject({ id: z.uuid(), tokenId: z.uuid() });
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.deps;
+  const { db, config } = app.deps;
   const admin = (req: Parameters<typeof requireAuth>[0]) => {
     const a = requireAuth(req);
     requirePermission(a.principal, 'users:manage');
@@ -34,7 +34,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/users', { schema: { tags, summary: 'Create a user or service account', body: CreateUserBody, response: { 201: CreatedUser, ...errors } } }, async (req, reply) => {
     const a = admin(req);
     // What a demo administrator creates is demo too: it ends with demo mode.
-    return reply.status(201).send(await users.createUser(db, actor(req), { ...req.body, isDemo: a.user.isDemo }));
+    return reply.status(201).send(await users.createUser(db, actor(req), { ...req.body, isDemo: config.demo || a.user.isDemo }));
   });
 
   app.get('/users/:id', { schema: { tags, summary: 'One user', params: IdParams, response: { 200: AdminUserView, ...errors } } }, async (req) => {

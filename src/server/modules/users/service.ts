@@ -9,7 +9,7 @@ import type { Language } from '../../../shared/schemas/common.ts';
 import type { Role } from '../../../shared/roles.ts';
 import * as repo from './repository.ts';
 import { handOverWork } from './handover.ts';
-import { revokeAllSessions, revokeAllTokens } from '../auth/service.ts';
+import { revokeAllSessions, revokeAllTokens, unlinkIdentitiesOfPasswordUser } from '../auth/service.ts';
 
 export function toAdminView(u: NonNullable<repo.UserRow>): AdminUserView {
   return {
@@ -140,6 +140,8 @@ export async function resetPassword(db: Db, actor: AuditActor, id: string, reset
     const user = await tx.selectFrom('users').select(['id', 'isServiceAccount']).where('id', '=', id).executeTakeFirst();
     if (!user) throw notFound('User');
     if (user.isServiceAccount) throw new AppError('service_account', 409, 'A service account has no password; give it an API token');
+    // Before the new password is set: a user who had none (single sign-on only) keeps their sign-ins.
+    const identitiesRemoved = await unlinkIdentitiesOfPasswordUser(tx, actor, id);
     await tx
       .updateTable('users')
       .set({
@@ -152,12 +154,13 @@ export async function resetPassword(db: Db, actor: AuditActor, id: string, reset
       .where('id', '=', id)
       .execute();
     await tx.deleteFrom('signInAttempts').where('userId', '=', id).execute();
+    await tx.deleteFrom('accountFailures').where('userId', '=', id).execute();
     // A reset answers a suspected break-in: whatever the intruder made with the account ends too.
     await revokeAllSessions(tx, id);
     const tokensRevoked = await revokeAllTokens(tx, id);
     return {
       result: { temporaryPassword },
-      audit: { action: 'user.password_reset', recordType: 'user', recordId: id, changes: { passwordHash: { changed: true }, totpReset: resetTotp, tokensRevoked } },
+      audit: { action: 'user.password_reset', recordType: 'user', recordId: id, changes: { passwordHash: { changed: true }, totpReset: resetTotp, tokensRevoked, identitiesRemoved } },
     };
   });
 }

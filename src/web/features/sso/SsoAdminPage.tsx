@@ -167,6 +167,8 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
     rolesClaim: provider?.rolesClaim ?? '',
     roleMap: toRows(provider?.roleMap ?? {}),
     enabled: provider?.enabled ?? true,
+    requiredAcr: provider?.requiredAcr ?? '',
+    currentPassword: '',
   });
   const set = <K extends keyof typeof v>(k: K, value: (typeof v)[K]) => setV((s) => ({ ...s, [k]: value }));
   const { errors, error, busy, submit: send } = useFormSubmit();
@@ -188,6 +190,8 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
       rolesClaim: v.rolesClaim.trim() || null,
       roleMap: toMap(v.roleMap),
       enabled: v.enabled,
+      requiredAcr: v.requiredAcr.trim() || null,
+      ...(v.currentPassword ? { currentPassword: v.currentPassword } : {}),
     };
     await send(provider ? UpdateIdentityProviderBody : CreateIdentityProviderBody, body, async (data) => {
       if (provider) await api('PATCH', `/identity-providers/${provider.id}`, data, IdentityProviderView);
@@ -239,7 +243,9 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
               <MapEditor label={t('sso.field.roleMap')} rows={v.roleMap} options={roleOptions} onChange={(rows) => set('roleMap', rows)} error={fieldError('roleMap')} />
             </>
           )}
+          <TextInput label={t('sso.field.requiredAcr')} description={t('sso.field.requiredAcrHelp')} value={v.requiredAcr} onChange={(e) => set('requiredAcr', e.currentTarget.value)} error={errors.requiredAcr} />
           <Switch label={t('sso.field.enabled')} checked={v.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
+          <CurrentPasswordInput value={v.currentPassword} onChange={(x) => set('currentPassword', x)} error={errors.currentPassword} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="submit" loading={busy}>{t('common.save')}</Button>
@@ -256,11 +262,12 @@ function AssignModal({ identity, provider, onClose, onSaved }: { identity: SsoId
   const [agencyId, setAgencyId] = useState<string | null>(provider?.agency?.id ?? null);
   const [roles, setRoles] = useState<Role[]>([]);
   const [email, setEmail] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
   const { errors, error, busy, submit: send } = useFormSubmit();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const body = { agencyId: agencyId ?? '', roles, ...(identity.email ? {} : { email }) };
+    const body = { agencyId: agencyId ?? '', roles, ...(identity.email ? {} : { email }), ...(currentPassword ? { currentPassword } : {}) };
     await send(AssignSsoIdentityBody, body, async (data) => {
       await api('POST', `/sso-identities/${identity.id}/assign`, data, SsoIdentityView);
       notifications.show({ color: 'teal', message: t('common.saved') });
@@ -278,6 +285,7 @@ function AssignModal({ identity, provider, onClose, onSaved }: { identity: SsoId
           {!identity.email && <TextInput label={t('field.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.email} required />}
           <Select label={t('sso.field.agency')} data={agencies.data ?? []} value={agencyId} onChange={setAgencyId} searchable disabled={!!provider?.agency} error={errors.agencyId} required />
           <MultiSelect label={t('field.roles')} data={ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }))} value={roles} onChange={(x) => setRoles(x.filter(isRole))} searchable error={errors.roles} required />
+          <CurrentPasswordInput value={currentPassword} onChange={setCurrentPassword} error={errors.currentPassword} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="submit" loading={busy}>{t('sso.admin.assign')}</Button>
@@ -285,5 +293,20 @@ function AssignModal({ identity, provider, onClose, onSaved }: { identity: SsoId
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** The administrator's own password, asked again before a provider is saved or a sign-in given a user (not needed right after signing in through single sign-on). */
+function CurrentPasswordInput({ value, onChange, error }: { value: string; onChange: (v: string) => void; error: string | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <PasswordInput
+      label={t('sso.field.currentPassword')}
+      description={t('sso.field.currentPasswordHelp')}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      error={error}
+      autoComplete="current-password"
+    />
   );
 }

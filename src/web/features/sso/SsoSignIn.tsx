@@ -16,7 +16,7 @@ export function SsoOutcomeAlert() {
   const outcome = params.get('sso');
   if (!isOutcome(outcome)) return null;
   return (
-    <Alert color={outcome === 'pending' ? 'blue' : 'red'} role="alert" title={t('sso.outcomeTitle')} mb="md">
+    <Alert color={outcome === 'pending' || outcome === 'totp' ? 'blue' : 'red'} role="alert" title={t('sso.outcomeTitle')} mb="md">
       {t(`sso.outcome.${outcome}`)}
     </Alert>
   );
