@@ -47,12 +47,29 @@ const marker = () => {
   return `${MARK}${s}w`.padEnd(14, 'q');
 };
 
+const SSO_PROVIDER = {
+  issuer: 'http://127.0.0.1:9',
+  scope: 'openid email',
+  agencyId: null,
+  assignment: 'admin',
+  agencyClaim: null,
+  agencyMap: {},
+  rolesClaim: null,
+  roleMap: {},
+  requiredAcr: null,
+  currentPassword: PASSWORD,
+};
+
 /** Routes no generic request can bring to a 2xx, each with why it is excused. Keep this list short. */
 const EXCUSED: Record<string, string> = {
   'POST /api/v1/setup': 'first run only, refused once an administrator exists; its entry holds no field but the email, withheld by the writer',
   'POST /api/v1/me/totp/enable': 'needs a code from the enrolled authenticator',
   'POST /api/v1/me/totp/disable': 'needs a code from the enrolled authenticator',
   'POST /api/v1/contacts/{id}/replies/{messageId}/retry': 'only a reply whose delivery failed can be retried, and web form replies are delivered at once; its entry records the message id and attempts',
+  'POST /api/v1/auth/sso/totp': 'needs the ticket of a sign-in through an identity provider and a code from the enrolled authenticator (driven in oidc.api.test.ts); its entries hold ids and failure codes',
+  'POST /api/v1/sso-identities/{id}/assign': 'a sign-in waiting for an administrator is made only by a sign-in through an identity provider (driven against a real one in oidc.api.test.ts); its entries hold ids and role codes',
+  'POST /api/v1/sso-identities/{id}/link': 'as for assign: needs a sign-in through a real identity provider; its entry holds the user and provider ids',
+  'DELETE /api/v1/sso-identities/{id}': 'as for assign: needs a sign-in through a real identity provider; its entry holds ids',
   'POST /api/v1/reminders/{id}/read': 'a reminder is made by the reminder sweep, not by a request; marking it read records only its id',
 };
 type Ctx = { app: TestApp['app']; ids: Map<string, string>; marker: () => string };
@@ -144,6 +161,10 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
     delete b.website;
   },
   'POST /api/v1/auth/password': (b) => void Object.assign(b, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }),
+  'POST /api/v1/me/totp/setup': (b) => void (b.password = PASSWORD),
+  // A provider Pathway never calls at creation (discovery happens at the first sign-in), placed by an administrator.
+  'POST /api/v1/identity-providers': (b) => void Object.assign(b, SSO_PROVIDER),
+  'PATCH /api/v1/identity-providers/{id}': (b) => void Object.assign(b, SSO_PROVIDER),
   'POST /api/v1/people/{id}/merge': async (b, c) => {
     const res = await c.app.inject({ method: 'POST', url: '/api/v1/people', headers: sessions[0]!.headers, payload: { name: { givenName: c.marker(), familyName: c.marker() } } });
     b.intoId = (res.json() as { id: string }).id;

@@ -31,7 +31,7 @@ function startServer(port: number, env: Record<string, string> = {}): Run {
 
 async function runCli(args: string[]): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, PATHWAY_DATA_DIR: dataDir, DATABASE_URL: '' },
+    env: { ...process.env, PATHWAY_DATA_DIR: dataDir, DATABASE_URL: '', PATHWAY_BACKUP_PASSPHRASE: 'lifecycle test passphrase' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -26,7 +26,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   // codes: statuses, enum values, vocabulary, section and field names. Not `role` or `caseNumber`:
   // elsewhere those names hold free text (a journalist's role, a court's case number); nor `source` (an import's source system).
   status: 'code', state: 'code', channel: 'code', kind: 'code', type: 'code', roles: 'code',
-  failure: 'code', cause: 'code', list: 'code', via: 'code', purpose: 'code', service: 'code', serviceType: 'code', conclusion: 'code', disposition: 'code',
+  failure: 'code', cause: 'code', rejectedClaim: 'code', list: 'code', via: 'code', purpose: 'code', service: 'code', serviceType: 'code', conclusion: 'code', disposition: 'code',
   format: 'code', storage: 'code', contentType: 'code', language: 'code', urgency: 'code', callStatus: 'code',
   consentBasis: 'code', scope: 'code', method: 'code', route: 'code', action: 'code', recordType: 'code',
   outcome: 'code', outcomes: 'code', decision: 'code', catalogueVersion: 'code', ruleVersion: 'code', listReason: 'code',
@@ -34,7 +34,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   permissions: 'code', delivery: 'code', from: 'code', to: 'code', tz: 'code', before: 'code',
   requireTotp: 'code', dryRun: 'code', impunityOverride: 'code', unescoOverride: 'code', importedFrom: 'code', complete: 'code', level: 'code', category: 'code', visibility: 'code',
   // counts
-  results: 'count', failures: 'count', messages: 'count', length: 'count', attempts: 'count', previousAttempts: 'count', screeningsCopied: 'count',
+  results: 'count', failures: 'count', tasks: 'count', referrals: 'count', contacts: 'count', messages: 'count', length: 'count', attempts: 'count', previousAttempts: 'count', screeningsCopied: 'count',
   secondsToAcknowledge: 'count', sessions: 'count', tokens: 'count', tokensRevoked: 'count', emailsQueued: 'count',
   checked: 'count', capacityFree: 'count', capacityTotal: 'count', created: 'count',
   updated: 'count', refused: 'count', goals: 'count', batch: 'count', batches: 'count', records: 'count', version: 'count',

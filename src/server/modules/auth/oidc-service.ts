@@ -364,7 +364,7 @@ function whyRejected(e: unknown): Record<string, string> {
   for (let depth = 0; err && typeof err === 'object' && depth < 4; depth++) {
     if (typeof err.code === 'string') out.error = err.code.slice(0, 100);
     if (typeof err.message === 'string') out.detail = err.message.slice(0, 200);
-    if (typeof err.claim === 'string') out.claim = err.claim.slice(0, 50);
+    if (typeof err.claim === 'string') out.rejectedClaim = err.claim.slice(0, 50);
     err = err.cause as typeof err;
   }
   return out;

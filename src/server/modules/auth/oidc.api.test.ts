@@ -278,14 +278,14 @@ describe('single sign-on: what is refused', () => {
     expect(sessionOf(res)).toBeUndefined();
     const why = await refusals();
     expect(why).toMatchObject({ failure: 'token_rejected' });
-    expect(why?.claim).toBe('aud');
+    expect(why?.rejectedClaim).toBe('aud');
   });
 
   it('refuses a validly signed ID token with another nonce', async () => {
     const res = await refusedWith((jwt) => idp.resign(jwt, (c) => (c.nonce = 'not-the-nonce')));
     expect(res.headers.location).toBe('/login?sso=failed');
     expect(sessionOf(res)).toBeUndefined();
-    expect((await refusals())?.claim).toBe('nonce');
+    expect((await refusals())?.rejectedClaim).toBe('nonce');
   });
 
   it('refuses a validly signed ID token from another issuer', async () => {

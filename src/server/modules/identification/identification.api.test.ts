@@ -161,7 +161,8 @@ describe('the country profile', () => {
     await call(officer, 'POST', `/referrals/${before.referralId}/accept`, {});
     expect((await call(officer, 'GET', `/cases/${before.id}`)).json().identification[0].dates.rgDueOn).toBe(addWorkingDays(today(), 6, AZ_CALENDAR));
     const audit = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'nrm.country_profile_updated').orderBy('seq', 'desc').executeTakeFirstOrThrow();
-    expect(JSON.stringify(audit.changes)).toContain(next);
+    // The log names the field; its values (the decisions' wording among them) stay in the profile.
+    expect(audit.changes).toMatchObject({ workingDayChanges: { changed: true } });
 
     expect((await call(admin, 'PUT', '/nrm/country-profile', { workingDayChanges: [] })).json().workingDayChanges).toEqual([]);
     expect((await call(officer, 'GET', '/identification/queue')).json().items.find((i: { referralId: string }) => i.referralId === before.referralId).rgDueOn).toBe(dueBefore);
