@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import hotlineEn from '../../src/web/i18n/modules/hotline-console/en.json' with { type: 'json' };
 import { deriveKeys } from '../../src/server/crypto/keys.ts';
+import { openField } from '../../src/server/crypto/record-keys.ts';
 import { contactorFingerprint } from '../../src/server/modules/contacts/contactor.ts';
 import { makeAgency, makeUser, TEST_SECRET_KEY } from '../helpers/app.ts';
 import { screenshot, startWebApp, type WebApp, signInInEnglish } from '../helpers/browser.ts';
@@ -218,8 +219,10 @@ describe('hotline console', () => {
     await close.getByRole('button', { name: h.close.submit, exact: true }).click();
     await again.getByText(h.pickOne).waitFor();
     await again.getByTestId('operator-state-badge').and(again.locator('[data-state="available"]')).waitFor();
-    const row = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'channel', 'summary']).where('id', '=', contactId!).executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed while offline' });
+    const { summaryEnc, ...row } = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'channel', 'summary', 'summaryEnc']).where('id', '=', contactId!).executeTakeFirstOrThrow();
+    // The summary is sealed at rest (its plain column stays empty) and opens with the contact's id.
+    expect({ ...row, summary: openField('contacts', 'summary', contactId!, summaryEnc) }).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed while offline' });
+    expect(row.summary).toBeNull();
   });
   it("keeps the browser copy of a form only for its user: another user's copy is dropped, and sign-out removes all", async () => {
     const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });

@@ -4,6 +4,15 @@ import { isLanguage, LOCALES } from '../i18n/index.ts';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Baku';
 
+/** Today's date (YYYY-MM-DD) in a time zone (UTC's date when the zone is unknown). */
+export function localToday(tz: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
 /** Formats instants in the signed-in user's time zone and language. */
 export function useFormatDateTime() {
   const { i18n } = useTranslation();

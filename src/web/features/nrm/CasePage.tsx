@@ -17,7 +17,7 @@ import { page } from '../../../shared/schemas/common.ts';
 import { ProviderView } from '../../../shared/schemas/providers.ts';
 import { useCan } from '../../api/session.ts';
 import { ErrorAlert, errorText, useFormSubmit } from '../../components/errors.tsx';
-import { useFormatDateTime } from '../../components/format.ts';
+import { DEFAULT_TIME_ZONE, localToday, useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
 import { PersonForm } from '../people/PersonForm.tsx';
@@ -28,7 +28,8 @@ import { AssistanceSection, DocumentsSection } from './CaseSupport.tsx';
 import { ReassignButton, useIsSupervisor } from './Reassign.tsx';
 
 type Detail = z.infer<typeof CaseDetail>;
-const today = () => new Date().toISOString().slice(0, 10);
+// The country's date, as the server checks "not in the future" (a browser on UTC is a day behind Baku in the evening).
+const today = () => localToday(DEFAULT_TIME_ZONE);
 
 function Section({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
   return (

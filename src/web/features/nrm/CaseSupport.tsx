@@ -8,7 +8,7 @@ import type { CaseDetail } from '../../../shared/schemas/cases.ts';
 import type { z } from 'zod';
 import { api, ApiError, csrfHeader, withQuery } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
-import { useFormatDateTime } from '../../components/format.ts';
+import { DEFAULT_TIME_ZONE, localToday, useFormatDateTime } from '../../components/format.ts';
 
 type Detail = z.infer<typeof CaseDetail>;
 
@@ -185,14 +185,14 @@ export function AssistanceSection({ c, writable }: { c: Detail; writable: boolea
     e.preventDefault();
     const g = (goals ?? (plan.goals ?? []).join('\n')).split('\n').map((x) => x.trim()).filter(Boolean);
     const a = (assessment ?? plan.needsAssessment ?? '').trim();
-    void run(() => api('PUT', `/cases/${c.id}/assistance-plan`, { needsAssessment: a || null, goals: g, ...(plan.assessedOn ? {} : { assessedOn: new Date().toISOString().slice(0, 10) }) }));
+    void run(() => api('PUT', `/cases/${c.id}/assistance-plan`, { needsAssessment: a || null, goals: g, ...(plan.assessedOn ? {} : { assessedOn: localToday(DEFAULT_TIME_ZONE) }) }));
   };
   const addService = (e: FormEvent) => {
     e.preventDefault();
     void run(() => api('POST', `/cases/${c.id}/assistance-plan/services`, { service, ...(providerId ? { providerId } : {}), ...(consentId ? { consentId } : {}), ...(plannedOn ? { plannedOn } : {}) }));
   };
   const setStatus = (s: ServiceView, status: string) => {
-    const day = new Date().toISOString().slice(0, 10);
+    const day = localToday(DEFAULT_TIME_ZONE);
     const dates = status === 'in_progress' && !s.startedOn ? { startedOn: day } : status === 'delivered' && !s.endedOn ? { endedOn: day } : {};
     void run(() => api('PATCH', `/cases/${c.id}/assistance-plan/services/${s.id}`, { status, ...dates }));
   };

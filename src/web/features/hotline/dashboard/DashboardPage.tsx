@@ -7,9 +7,9 @@ import type { DashboardView, DurationStats } from '../../../../shared/schemas/ho
 import { isApiError } from '../../../api/client.ts';
 import { useUser } from '../../../api/session.ts';
 import { ErrorAlert } from '../../../components/errors.tsx';
-import { DEFAULT_TIME_ZONE } from '../../../components/format.ts';
+import { DEFAULT_TIME_ZONE, localToday } from '../../../components/format.ts';
 import { Page } from '../../../components/Page.tsx';
-import { daysBefore, exportUrl, localToday, useDashboard, type DashboardParams } from './api.ts';
+import { daysBefore, exportUrl, useDashboard, type DashboardParams } from './api.ts';
 
 const COLORS = { answered: '#2f9e44', abandoned: '#e03131', other: '#adb5bd', contacts: '#1c7ed6', outcomes: '#7048e8' };
 

@@ -15,14 +15,7 @@ export const useDashboard = (params: DashboardParams, enabled: boolean) =>
 /** The download's address: a plain link, so that the browser saves the server's attachment as it is. */
 export const exportUrl = (params: DashboardParams, format: ExportFormat) => `/api/v1${withQuery('/hotline/dashboard/export', { ...params, format })}`;
 
-/** Today's date (YYYY-MM-DD) in a time zone, and the date `days` before a date. */
-export function localToday(tz: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  } catch {
-    return new Date().toISOString().slice(0, 10);
-  }
-}
+/** The date `days` before a date. */
 
 export function daysBefore(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
