@@ -95,8 +95,11 @@ export function AppLayout() {
     <AppShell header={{ height: demo ? 92 : 60 }} navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
         {demo && (
-          <Group h={32} justify="center" bg="orange.6" c="white" role="status" data-testid="demo-banner">
-            <Text size="sm" fw={700}>{t('demo.banner')}</Text>
+          <Group h={32} px="xs" justify="center" wrap="nowrap" bg="orange.6" c="white" role="status" data-testid="demo-banner">
+            {/* One line in the banner's height: on a phone the end is cut with an ellipsis, not below the header. */}
+            <Text size="sm" fw={700} truncate="end" title={t('demo.banner')}>
+              {t('demo.banner')}
+            </Text>
           </Group>
         )}
         <Group h={60} px="md" justify="space-between" wrap="nowrap">
