@@ -44,7 +44,17 @@ describe('data steps: identity at rest (migration 0098)', () => {
     await sql`DELETE FROM data_steps`.execute(t.db);
 
     await sql`UPDATE contacts SET summary = 'Sevinc is held at a farm near Quba' WHERE id = ${contact}`.execute(t.db);
-    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest']);
+    // A case note as written before migration 0101.
+    const kase = await t.app.inject({ method: 'POST', url: '/api/v1/cases', headers: s.headers, payload: { exploitationForms: ['forced_labour'] } });
+    const caseId = (kase.json() as { id: string }).id;
+    const note = crypto.randomUUID();
+    await sql`INSERT INTO case_notes (id, case_id, body, created_by) VALUES (${note}, ${caseId}, 'Sevinc phoned from Quba again', ${worker.id})`.execute(t.db);
+    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest']);
+    const sealedNote = await t.db.selectFrom('caseNotes').select(['body', 'bodyEnc']).where('id', '=', note).executeTakeFirstOrThrow();
+    expect(sealedNote.body).toBeNull();
+    expect(keys.decrypt(sealedNote.bodyEnc!, fieldAad('case_notes', 'body', note))).toBe('Sevinc phoned from Quba again');
+    const page = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: s.headers });
+    expect(page.json().notes.map((n: { body: string }) => n.body)).toEqual(['Sevinc phoned from Quba again']);
     const sealed = await t.db.selectFrom('contacts').select(['summary', 'summaryEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
     expect(sealed.summary).toBeNull();
     expect(keys.decrypt(sealed.summaryEnc!, fieldAad('contacts', 'summary', contact))).toBe('Sevinc is held at a farm near Quba');

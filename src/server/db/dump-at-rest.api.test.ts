@@ -34,6 +34,7 @@ const dump = (url: string) =>
 let t: TestApp;
 let worker: Session;
 let operator: Session;
+let caseId: string;
 
 async function user(roles: Role[], agencyId: string) {
   const u = await makeUser(t.db, { roles, agencyId });
@@ -56,6 +57,7 @@ const planted = {
   phone: '+994557134286',
   narrative: 'Recruited in Lənkəran by a cousin called Tahirə Ağabəyli',
   summary: 'She says she is kept in a basement on Nizami küçəsi 1139',
+  note: 'Called her sister Gülnarə Şirəliyeva from the shelter at Xırdalan',
 };
 
 beforeAll(async () => {
@@ -65,10 +67,12 @@ beforeAll(async () => {
   operator = await user(['operator'], (await makeAgency(t.db, { type: 'ngo' })).id);
 
   const c = await call(worker, 'POST', '/cases', { exploitationForms: ['forced_labour'], narrative: planted.narrative });
+  caseId = c.id;
   const v = await call(worker, 'POST', `/cases/${c.id}/people`, {
     role: 'victim',
     person: { name: { givenName: planted.given, familyName: planted.family }, aliases: [{ givenName: planted.aliasGiven, familyName: planted.aliasFamily }], sex: 'female', birthDate: planted.birthDate, citizenship: 'AZE' },
   });
+  await call(worker, 'POST', `/cases/${c.id}/notes`, { body: planted.note });
   const today = new Date().toISOString().slice(0, 10);
   await call(worker, 'POST', `/cases/${c.id}/permits`, {
     personId: v.personId as string,
@@ -95,11 +99,14 @@ describe('a pg_dump of the database', () => {
     const search = await t.app.inject({ method: 'GET', url: `/api/v1/people/search?q=${encodeURIComponent(planted.aliasFamily)}`, headers: worker.headers });
     expect(search.json().items[0].person).toMatchObject({ birthDate: planted.birthDate, names: [{ givenName: planted.given }, { givenName: planted.aliasGiven }] });
 
+    const read = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: worker.headers });
+    expect(read.json().notes.map((n: { body: string }) => n.body)).toEqual([planted.note]);
+
     const text = await dump(t.url);
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

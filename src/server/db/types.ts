@@ -628,7 +628,10 @@ export interface CaseScreeningsTable {
 export interface CaseNotesTable {
   id: Generated<string>;
   caseId: string;
-  body: string;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  body: LegacyPlain;
+  /** The note sealed under the master key, bound to the note's id. */
+  bodyEnc: Buffer | null;
   createdBy: string;
   createdAt: Timestamp;
 }

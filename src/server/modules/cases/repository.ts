@@ -199,10 +199,16 @@ export const notesQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('caseNotes as n')
     .innerJoin('users as u', 'u.id', 'n.createdBy')
-    .select(['n.id', 'n.body', 'n.createdBy', 'u.name as createdByName', 'n.createdAt'])
+    .select(['n.id', 'n.bodyEnc', 'n.createdBy', 'u.name as createdByName', 'n.createdAt'])
     .where('n.caseId', '=', caseId)
     .orderBy('n.createdAt');
-export const listNotes = (db: DbOrTx, caseId: string) => notesQuery(db, caseId).execute();
+export const listNotes = async (db: DbOrTx, caseId: string) => (await notesQuery(db, caseId).execute()).map(openNote);
+
+/** A case note as read: its body opened (docs/nrm.md, "Identity at rest"). */
+export function openNote<R extends { id: string; bodyEnc: Buffer | null }>(row: R): Omit<R, 'bodyEnc'> & { body: string } {
+  const { bodyEnc, ...rest } = row;
+  return { ...rest, body: openField('case_notes', 'body', row.id, bodyEnc) ?? '' };
+}
 
 /** The case's history from the audit log: every write that named it (reads are left out). */
 export const timeline = (db: DbOrTx, caseId: string, limit = 500) => timelineQuery(db, caseId, limit).execute();

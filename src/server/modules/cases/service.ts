@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
@@ -29,6 +30,7 @@ import { evaluate } from '../screening/service.ts';
 import { findContact } from '../contacts/repository.ts';
 import { CASES } from './policy.ts';
 import * as repo from './repository.ts';
+import { sealField } from '../../crypto/record-keys.ts';
 import { casePeopleNamesQuery, casePeopleQuery, toCasePeopleViews } from './people.ts';
 import { openNames, openPerson } from '../people/repository.ts';
 import { consentsQuery, toConsentViews } from './consents.ts';
@@ -324,7 +326,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     if (has('notes')) {
       const n = redact(p, CASES, { narrative: row!.narrative });
       if ('narrative' in n) detail.narrative = n.narrative ?? null;
-      detail.notes = notes.map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
+      detail.notes = notes.map(repo.openNote).map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
     }
     if (has('people')) detail.people = toCasePeopleViews(p, people.map(openPerson), openNames(names));
     if (has('consents')) detail.consents = toConsentViews(p, consents);
@@ -431,7 +433,8 @@ export async function updateEvent(db: Db, p: Principal, actor: AuditActor, caseI
 export async function addNote(db: Db, p: Principal, actor: AuditActor, caseId: string, body: string) {
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
-    const row = await tx.insertInto('caseNotes').values({ caseId, body, createdBy: p.userId }).returning(['id']).executeTakeFirstOrThrow();
+    const id = crypto.randomUUID();
+    const row = await tx.insertInto('caseNotes').values({ id, caseId, bodyEnc: sealField('case_notes', 'body', id, body), createdBy: p.userId }).returning(['id']).executeTakeFirstOrThrow();
     const note = (await repo.listNotes(tx, caseId)).find((n) => n.id === row.id)!;
     return {
       result: redact(p, CASES, { ...note, createdAt: note.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>,

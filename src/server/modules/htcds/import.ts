@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
+import { sealField } from '../../crypto/record-keys.ts';
 import type { Db } from '../../db/database.ts';
 import { appendAudit, auditRead, type AuditActor } from '../../audit/audit.ts';
 import { scopesFor } from '../../access/policy.ts';
@@ -265,7 +267,10 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
           })
           .execute();
       }
-      for (const body of r.cco_CaseComment ?? []) await tx.insertInto('caseNotes').values({ caseId: created.id, body, createdBy: p.userId, createdAt: next() }).execute();
+      for (const body of r.cco_CaseComment ?? []) {
+        const noteId = crypto.randomUUID();
+        await tx.insertInto('caseNotes').values({ id: noteId, caseId: created.id, bodyEnc: sealField('case_notes', 'body', noteId, body), createdBy: p.userId, createdAt: next() }).execute();
+      }
       await appendAudit(tx, actor, {
         action: 'case.created',
         recordType: 'case',

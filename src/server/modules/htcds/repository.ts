@@ -4,6 +4,7 @@ import { visibleFilter, type GrantFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { listNames, openPerson, personColumns } from '../people/repository.ts';
 import { REFERRALS } from '../referrals/policy.ts';
+import { openNote } from '../cases/repository.ts';
 
 /**
  * Everything an HTCDS record is made from, for a batch of cases at once (one query per part, not per
@@ -89,13 +90,15 @@ export const consentsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
 
 export const notesFor = async (db: DbOrTx, caseIds: readonly string[]) =>
   byCase(
-    await db
-      .selectFrom('caseNotes')
-      .select(['caseId', 'body'])
-      .where('caseId', 'in', caseIds)
-      .orderBy('createdAt')
-      .orderBy('id')
-      .execute(),
+    (
+      await db
+        .selectFrom('caseNotes')
+        .select(['id', 'caseId', 'bodyEnc'])
+        .where('caseId', 'in', caseIds)
+        .orderBy('createdAt')
+        .orderBy('id')
+        .execute()
+    ).map(openNote),
   );
 
 export async function supportFor(db: DbOrTx, caseIds: readonly string[]) {
