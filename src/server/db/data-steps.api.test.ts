@@ -49,12 +49,18 @@ describe('data steps: identity at rest (migration 0098)', () => {
     const caseId = (kase.json() as { id: string }).id;
     const note = crypto.randomUUID();
     await sql`INSERT INTO case_notes (id, case_id, body, created_by) VALUES (${note}, ${caseId}, 'Sevinc phoned from Quba again', ${worker.id})`.execute(t.db);
+    const event = crypto.randomUUID();
+    await sql`INSERT INTO case_events (id, case_id, type, place, description, created_by) VALUES (${event}, ${caseId}, 'exploitation', 'A farm near Quba', 'Picking apples unpaid', ${worker.id})`.execute(t.db);
     expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest']);
     const sealedNote = await t.db.selectFrom('caseNotes').select(['body', 'bodyEnc']).where('id', '=', note).executeTakeFirstOrThrow();
     expect(sealedNote.body).toBeNull();
     expect(keys.decrypt(sealedNote.bodyEnc!, fieldAad('case_notes', 'body', note))).toBe('Sevinc phoned from Quba again');
     const page = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: s.headers });
     expect(page.json().notes.map((n: { body: string }) => n.body)).toEqual(['Sevinc phoned from Quba again']);
+    expect(page.json().events).toMatchObject([{ id: event, place: 'A farm near Quba', description: 'Picking apples unpaid' }]);
+    const sealedEvent = await t.db.selectFrom('caseEvents').select(['place', 'description', 'placeEnc']).where('id', '=', event).executeTakeFirstOrThrow();
+    expect([sealedEvent.place, sealedEvent.description]).toEqual([null, null]);
+    expect(keys.decrypt(sealedEvent.placeEnc!, fieldAad('case_events', 'place', event))).toBe('A farm near Quba');
     const sealed = await t.db.selectFrom('contacts').select(['summary', 'summaryEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
     expect(sealed.summary).toBeNull();
     expect(keys.decrypt(sealed.summaryEnc!, fieldAad('contacts', 'summary', contact))).toBe('Sevinc is held at a farm near Quba');

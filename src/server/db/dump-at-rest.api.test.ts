@@ -40,7 +40,7 @@ async function user(roles: Role[], agencyId: string) {
   const u = await makeUser(t.db, { roles, agencyId });
   return signIn(t.app, u.email);
 }
-const call = async (s: Session, method: 'POST' | 'PUT', url: string, payload: object) => {
+const call = async (s: Session, method: 'POST' | 'PUT' | 'PATCH', url: string, payload: object) => {
   const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: s.headers, payload });
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.json() as Record<string, unknown> & { id: string };
@@ -58,6 +58,8 @@ const planted = {
   narrative: 'Recruited in Lənkəran by a cousin called Tahirə Ağabəyli',
   summary: 'She says she is kept in a basement on Nizami küçəsi 1139',
   note: 'Called her sister Gülnarə Şirəliyeva from the shelter at Xırdalan',
+  eventPlace: 'Car wash behind Sədərək bazarı, gate 17',
+  eventDescription: 'Held by a man called Elşad Mirzəbəyov with eleven others',
 };
 
 beforeAll(async () => {
@@ -73,6 +75,9 @@ beforeAll(async () => {
     person: { name: { givenName: planted.given, familyName: planted.family }, aliases: [{ givenName: planted.aliasGiven, familyName: planted.aliasFamily }], sex: 'female', birthDate: planted.birthDate, citizenship: 'AZE' },
   });
   await call(worker, 'POST', `/cases/${c.id}/notes`, { body: planted.note });
+  // The place as added, the description as changed afterwards.
+  const e = await call(worker, 'POST', `/cases/${c.id}/events`, { type: 'exploitation', place: planted.eventPlace, description: 'to follow' });
+  await call(worker, 'PATCH', `/cases/${c.id}/events/${e.id}`, { description: planted.eventDescription });
   const today = new Date().toISOString().slice(0, 10);
   await call(worker, 'POST', `/cases/${c.id}/permits`, {
     personId: v.personId as string,
@@ -101,12 +106,13 @@ describe('a pg_dump of the database', () => {
 
     const read = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: worker.headers });
     expect(read.json().notes.map((n: { body: string }) => n.body)).toEqual([planted.note]);
+    expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }]);
 
     const text = await dump(t.url);
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

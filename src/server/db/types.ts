@@ -600,8 +600,14 @@ export interface CaseEventsTable {
   country: string | null;
   region: string | null;
   city: string | null;
-  place: string | null;
-  description: string | null;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  place: LegacyPlain;
+  /** The place sealed under the master key, bound to the event's id. */
+  placeEnc: Buffer | null;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  description: LegacyPlain;
+  /** The description sealed under the master key, bound to the event's id. */
+  descriptionEnc: Buffer | null;
   createdBy: string;
   createdAt: Timestamp;
   updatedAt: Timestamp;

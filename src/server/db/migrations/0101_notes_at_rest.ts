@@ -1,9 +1,11 @@
 /**
- * Identity at rest, continued (docs/nrm.md, "Identity at rest"): a case note's body is stored sealed
- * under the master key, bound to its row. The data step `0101_notes_at_rest`
- * (src/server/db/data-steps.ts) seals the rows written before and empties the plain column.
+ * Identity at rest, continued (docs/nrm.md, "Identity at rest"): a case note's body and a trafficking
+ * event's place and description are stored sealed under the master key, bound to their row. The data
+ * step `0101_notes_at_rest` (src/server/db/data-steps.ts) seals the rows written before and empties
+ * the plain columns.
  */
 export const up = /* sql */ `
 ALTER TABLE case_notes ADD COLUMN body_enc bytea;
 ALTER TABLE case_notes ALTER COLUMN body DROP NOT NULL;
+ALTER TABLE case_events ADD COLUMN place_enc bytea, ADD COLUMN description_enc bytea;
 `;

@@ -130,7 +130,8 @@ function toSummary(p: Principal, r: repo.CaseRow, via?: CaseListItem['access']):
   return redact(p, CASES, view) as NonNullable<CaseDetail['summary']>;
 }
 
-export function toEventView(p: Principal, e: repo.EventRow): z.infer<typeof TraffickingEventView> {
+export function toEventView(p: Principal, row: repo.EventRow): z.infer<typeof TraffickingEventView> {
+  const e = repo.openEvent(row);
   const view = {
     id: e.id,
     type: e.type as z.infer<typeof TraffickingEventView>['type'],
@@ -403,9 +404,10 @@ export async function addEvent(db: Db, p: Principal, actor: AuditActor, caseId: 
   const set = eventColumns(body, await countryToday(db));
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
+    const id = crypto.randomUUID();
     const row = await tx
       .insertInto('caseEvents')
-      .values({ caseId, type: body.type, createdBy: p.userId, ...set })
+      .values({ id, caseId, type: body.type, createdBy: p.userId, ...repo.sealEventColumns(id, set) })
       .returningAll()
       .executeTakeFirstOrThrow();
     await tx.updateTable('cases').set({ updatedAt: new Date() }).where('id', '=', caseId).execute();
@@ -421,7 +423,7 @@ export async function updateEvent(db: Db, p: Principal, actor: AuditActor, caseI
   if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
-    const row = await tx.updateTable('caseEvents').set({ ...set, updatedAt: new Date() }).where('id', '=', eventId).where('caseId', '=', caseId).returningAll().executeTakeFirst();
+    const row = await tx.updateTable('caseEvents').set({ ...repo.sealEventColumns(eventId, set), updatedAt: new Date() }).where('id', '=', eventId).where('caseId', '=', caseId).returningAll().executeTakeFirst();
     if (!row) throw notFound('Trafficking event');
     return {
       result: toEventView(p, row),

@@ -230,9 +230,11 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
       }
       for (const e of r.events ?? []) {
         const d = e.hte_Date ? parsePartialDate(e.hte_Date)! : null;
+        const eventId = crypto.randomUUID();
         await tx
           .insertInto('caseEvents')
           .values({
+            id: eventId,
             caseId: created.id,
             type: fromHtcds(HTE_TYPE, e.hte_Type)!,
             occurredOn: d?.on ?? null,
@@ -240,8 +242,8 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
             country: e.hte_Country ?? null,
             region: e.hte_State ?? null,
             city: e.hte_City ?? null,
-            place: e.hte_Street ?? null,
-            description: e.hte_Description ?? null,
+            placeEnc: sealField('case_events', 'place', eventId, e.hte_Street ?? null),
+            descriptionEnc: sealField('case_events', 'description', eventId, e.hte_Description ?? null),
             createdBy: p.userId,
             createdAt: next(),
           })

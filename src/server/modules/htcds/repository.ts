@@ -4,7 +4,7 @@ import { visibleFilter, type GrantFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { listNames, openPerson, personColumns } from '../people/repository.ts';
 import { REFERRALS } from '../referrals/policy.ts';
-import { openNote } from '../cases/repository.ts';
+import { openEvent, openNote } from '../cases/repository.ts';
 
 /**
  * Everything an HTCDS record is made from, for a batch of cases at once (one query per part, not per
@@ -65,14 +65,16 @@ export type CasePersonRow =
 
 export const eventsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
   byCase(
-    await db
-      .selectFrom('caseEvents')
-      .selectAll()
-      .where('caseId', 'in', caseIds)
-      .orderBy(sql`occurred_on NULLS LAST`)
-      .orderBy('createdAt')
-      .orderBy('id')
-      .execute(),
+    (
+      await db
+        .selectFrom('caseEvents')
+        .selectAll()
+        .where('caseId', 'in', caseIds)
+        .orderBy(sql`occurred_on NULLS LAST`)
+        .orderBy('createdAt')
+        .orderBy('id')
+        .execute()
+    ).map(openEvent),
   );
 
 export const consentsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
