@@ -50,6 +50,8 @@ describe('data steps: identity at rest (migration 0098)', () => {
     const note = crypto.randomUUID();
     await sql`INSERT INTO case_notes (id, case_id, body, created_by) VALUES (${note}, ${caseId}, 'Sevinc phoned from Quba again', ${worker.id})`.execute(t.db);
     const event = crypto.randomUUID();
+    const escalation = crypto.randomUUID();
+    await sql`INSERT INTO contact_escalations (id, contact_id, reason, created_by) VALUES (${escalation}, ${contact}, 'Sevinc is at the farm now', ${worker.id})`.execute(t.db);
     await sql`INSERT INTO case_events (id, case_id, type, place, description, created_by) VALUES (${event}, ${caseId}, 'exploitation', 'A farm near Quba', 'Picking apples unpaid', ${worker.id})`.execute(t.db);
     expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest']);
     const sealedNote = await t.db.selectFrom('caseNotes').select(['body', 'bodyEnc']).where('id', '=', note).executeTakeFirstOrThrow();
@@ -61,6 +63,9 @@ describe('data steps: identity at rest (migration 0098)', () => {
     const sealedEvent = await t.db.selectFrom('caseEvents').select(['place', 'description', 'placeEnc']).where('id', '=', event).executeTakeFirstOrThrow();
     expect([sealedEvent.place, sealedEvent.description]).toEqual([null, null]);
     expect(keys.decrypt(sealedEvent.placeEnc!, fieldAad('case_events', 'place', event))).toBe('A farm near Quba');
+    const sealedEscalation = await t.db.selectFrom('contactEscalations').select(['reason', 'reasonEnc']).where('id', '=', escalation).executeTakeFirstOrThrow();
+    expect(sealedEscalation.reason).toBeNull();
+    expect(keys.decrypt(sealedEscalation.reasonEnc!, fieldAad('contact_escalations', 'reason', escalation))).toBe('Sevinc is at the farm now');
     const sealed = await t.db.selectFrom('contacts').select(['summary', 'summaryEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
     expect(sealed.summary).toBeNull();
     expect(keys.decrypt(sealed.summaryEnc!, fieldAad('contacts', 'summary', contact))).toBe('Sevinc is held at a farm near Quba');

@@ -140,14 +140,15 @@ async function narrativesAtRest(tx: Tx, keys: Keys): Promise<void> {
 }
 
 /**
- * Migration 0101: case notes and trafficking events' places and descriptions sealed, bound to their
- * row. Also run by the benchmark's generator (bench/cases-data.ts), which writes events plain in SQL.
+ * Migration 0101: case notes, trafficking events' places and descriptions and escalations' reasons
+ * sealed, bound to their row. Also run by the benchmark's generator (bench/cases-data.ts), which writes events plain in SQL.
  */
 export async function sealNotesAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
   await sealPlainColumns(tx, keys, [
     { table: 'case_notes', plain: 'body', sealed: 'body_enc', field: 'body' },
     { table: 'case_events', plain: 'place', sealed: 'place_enc', field: 'place' },
     { table: 'case_events', plain: 'description', sealed: 'description_enc', field: 'description' },
+    { table: 'contact_escalations', plain: 'reason', sealed: 'reason_enc', field: 'reason' },
   ]);
 }
 

@@ -35,6 +35,7 @@ let t: TestApp;
 let worker: Session;
 let operator: Session;
 let caseId: string;
+let contactId: string;
 
 async function user(roles: Role[], agencyId: string) {
   const u = await makeUser(t.db, { roles, agencyId });
@@ -60,6 +61,7 @@ const planted = {
   note: 'Called her sister Gülnarə Şirəliyeva from the shelter at Xırdalan',
   eventPlace: 'Car wash behind Sədərək bazarı, gate 17',
   eventDescription: 'Held by a man called Elşad Mirzəbəyov with eleven others',
+  escalation: 'Locked in the cellar of Binəqədi 4428 right now',
 };
 
 beforeAll(async () => {
@@ -95,6 +97,8 @@ beforeAll(async () => {
     callbackNumber: planted.phone,
     callbackConsent: true,
   });
+  await call(operator, 'POST', `/contacts/${contact.id}/escalations`, { reason: planted.escalation });
+  contactId = contact.id;
 });
 afterAll(() => t?.close());
 
@@ -106,13 +110,15 @@ describe('a pg_dump of the database', () => {
 
     const read = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: worker.headers });
     expect(read.json().notes.map((n: { body: string }) => n.body)).toEqual([planted.note]);
+    const heard = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}`, headers: operator.headers });
+    expect(heard.json().escalations).toMatchObject([{ reason: planted.escalation }]);
     expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }]);
 
     const text = await dump(t.url);
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

@@ -225,7 +225,10 @@ export interface ContactScreeningsTable {
 export interface ContactEscalationsTable {
   id: Generated<string>;
   contactId: string;
-  reason: string;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  reason: LegacyPlain;
+  /** The reason (where a person is in danger) sealed under the master key, bound to the escalation's id. */
+  reasonEnc: Buffer | null;
   createdBy: string;
   createdAt: Timestamp;
   alertedAgencyIds: Generated<string[]>;

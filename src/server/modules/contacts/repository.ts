@@ -93,8 +93,14 @@ export const listMessages = (db: DbOrTx, contactId: string) =>
 export const listScreenings = (db: DbOrTx, contactId: string) =>
   db.selectFrom('contactScreenings').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute();
 
-export const listEscalations = (db: DbOrTx, contactId: string) =>
-  db.selectFrom('contactEscalations').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute();
+export const listEscalations = async (db: DbOrTx, contactId: string) =>
+  (await db.selectFrom('contactEscalations').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute()).map(({ reason: _legacy, reasonEnc, ...e }) => ({
+    ...e,
+    reason: openEscalationReason(e.id, reasonEnc),
+  }));
+
+/** An escalation's reason opened (docs/nrm.md, "Identity at rest"). */
+export const openEscalationReason = (id: string, reasonEnc: Buffer | null): string => openField('contact_escalations', 'reason', id, reasonEnc) ?? '';
 
 /**
  * Tells every Pathway process's listeners about a contact change. NOTIFY in the writing transaction is

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { sealField } from '../../crypto/record-keys.ts';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/database.ts';
@@ -273,9 +274,10 @@ export async function escalate(db: Db, p: Principal, actor: AuditActor, id: stri
       : [];
     const alerted = [...new Set([row.ownerAgencyId, ...police.map((a) => a.id)])];
     const now = new Date();
+    const escalationId = crypto.randomUUID();
     const e = await tx
       .insertInto('contactEscalations')
-      .values({ contactId: id, reason, createdBy: p.userId, createdAt: now, alertedAgencyIds: alerted, alertedAt: now })
+      .values({ id: escalationId, contactId: id, reasonEnc: sealField('contact_escalations', 'reason', escalationId, reason), createdBy: p.userId, createdAt: now, alertedAgencyIds: alerted, alertedAt: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     await tx.updateTable('contacts').set({ urgency: 'immediate_danger', updatedAt: now }).where('id', '=', id).execute();
