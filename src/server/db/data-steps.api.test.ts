@@ -50,6 +50,8 @@ describe('data steps: identity at rest (migration 0098)', () => {
     const note = crypto.randomUUID();
     await sql`INSERT INTO case_notes (id, case_id, body, created_by) VALUES (${note}, ${caseId}, 'Sevinc phoned from Quba again', ${worker.id})`.execute(t.db);
     const event = crypto.randomUUID();
+    const message = crypto.randomUUID();
+    await sql`INSERT INTO contact_messages (id, contact_id, direction, body) VALUES (${message}, ${contact}, 'in', 'I am Sevinc, at the farm in Quba')`.execute(t.db);
     const escalation = crypto.randomUUID();
     await sql`INSERT INTO contact_escalations (id, contact_id, reason, created_by) VALUES (${escalation}, ${contact}, 'Sevinc is at the farm now', ${worker.id})`.execute(t.db);
     await sql`INSERT INTO case_events (id, case_id, type, place, description, created_by) VALUES (${event}, ${caseId}, 'exploitation', 'A farm near Quba', 'Picking apples unpaid', ${worker.id})`.execute(t.db);
@@ -65,6 +67,9 @@ describe('data steps: identity at rest (migration 0098)', () => {
     expect(keys.decrypt(sealedEvent.placeEnc!, fieldAad('case_events', 'place', event))).toBe('A farm near Quba');
     const sealedEscalation = await t.db.selectFrom('contactEscalations').select(['reason', 'reasonEnc']).where('id', '=', escalation).executeTakeFirstOrThrow();
     expect(sealedEscalation.reason).toBeNull();
+    const sealedMessage = await t.db.selectFrom('contactMessages').select(['body', 'bodyEnc']).where('id', '=', message).executeTakeFirstOrThrow();
+    expect(sealedMessage.body).toBeNull();
+    expect(keys.decrypt(sealedMessage.bodyEnc!, fieldAad('contact_messages', 'body', message))).toBe('I am Sevinc, at the farm in Quba');
     expect(keys.decrypt(sealedEscalation.reasonEnc!, fieldAad('contact_escalations', 'reason', escalation))).toBe('Sevinc is at the farm now');
     const sealed = await t.db.selectFrom('contacts').select(['summary', 'summaryEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
     expect(sealed.summary).toBeNull();

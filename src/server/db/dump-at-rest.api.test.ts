@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../test/helpers/app.ts';
@@ -36,6 +37,7 @@ let worker: Session;
 let operator: Session;
 let caseId: string;
 let contactId: string;
+let followUpCode: string;
 
 async function user(roles: Role[], agencyId: string) {
   const u = await makeUser(t.db, { roles, agencyId });
@@ -62,13 +64,17 @@ const planted = {
   eventPlace: 'Car wash behind Sədərək bazarı, gate 17',
   eventDescription: 'Held by a man called Elşad Mirzəbəyov with eleven others',
   escalation: 'Locked in the cellar of Binəqədi 4428 right now',
+  report: 'My neighbour Rəşadət Quliyeva is kept in a flat on Həsən bəy küçəsi',
+  reply: 'Thank you. Is Rəşadət still at the flat on Həsən bəy?',
 };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  const hotline = crypto.randomUUID();
+  t = await createTestApp({ hotlineAgencyId: hotline });
+  await t.db.insertInto('agencies').values({ id: hotline, name: 'Hotline 152', type: 'government' }).execute();
   const ngo = (await makeAgency(t.db, { type: 'ngo' })).id;
   worker = await user(['case_worker'], ngo);
-  operator = await user(['operator'], (await makeAgency(t.db, { type: 'ngo' })).id);
+  operator = await user(['operator'], hotline);
 
   const c = await call(worker, 'POST', '/cases', { exploitationForms: ['forced_labour'], narrative: planted.narrative });
   caseId = c.id;
@@ -99,6 +105,12 @@ beforeAll(async () => {
   });
   await call(operator, 'POST', `/contacts/${contact.id}/escalations`, { reason: planted.escalation });
   contactId = contact.id;
+  // A public report (its text is the conversation's first message) and the hotline's reply.
+  const filed = await t.app.inject({ method: 'POST', url: '/api/public/hotline/reports', payload: { description: planted.report } });
+  if (filed.statusCode !== 201) throw new Error(filed.body);
+  followUpCode = (filed.json() as { code: string }).code;
+  const reported = await t.db.selectFrom('contacts').select('id').where('channel', '=', 'web_form').executeTakeFirstOrThrow();
+  await call(operator, 'POST', `/contacts/${reported.id}/replies`, { body: planted.reply });
 });
 afterAll(() => t?.close());
 
@@ -112,13 +124,15 @@ describe('a pg_dump of the database', () => {
     expect(read.json().notes.map((n: { body: string }) => n.body)).toEqual([planted.note]);
     const heard = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}`, headers: operator.headers });
     expect(heard.json().escalations).toMatchObject([{ reason: planted.escalation }]);
+    const thread = await t.app.inject({ method: 'POST', url: '/api/public/hotline/follow-up', payload: { code: followUpCode } });
+    expect(thread.json().messages.map((m: { body: string }) => m.body)).toEqual([planted.report, planted.reply]);
     expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }]);
 
     const text = await dump(t.url);
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

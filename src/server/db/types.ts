@@ -178,7 +178,10 @@ export interface ContactMessagesTable {
   id: Generated<string>;
   contactId: string;
   direction: 'in' | 'out';
-  body: string;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  body: LegacyPlain;
+  /** The message sealed under the master key, bound to the message's id. */
+  bodyEnc: Buffer | null;
   mediaCount: Generated<number>;
   sentBy: string | null;
   delivery: 'pending' | 'sent' | 'failed' | null;

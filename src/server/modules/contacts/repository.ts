@@ -87,8 +87,14 @@ export async function contactorHistory(db: DbOrTx, p: Principal, id: string) {
     .execute();
 }
 
-export const listMessages = (db: DbOrTx, contactId: string) =>
-  db.selectFrom('contactMessages').select(['id', 'direction', 'body', 'mediaCount', 'delivery', 'createdAt']).where('contactId', '=', contactId).orderBy('createdAt').orderBy('id').execute();
+export const listMessages = async (db: DbOrTx, contactId: string) =>
+  (await db.selectFrom('contactMessages').select(['id', 'direction', 'bodyEnc', 'mediaCount', 'delivery', 'createdAt']).where('contactId', '=', contactId).orderBy('createdAt').orderBy('id').execute()).map(openMessage);
+
+/** A hotline conversation's message as read: its body opened (docs/nrm.md, "Identity at rest"). */
+export function openMessage<R extends { id: string; bodyEnc: Buffer | null }>(row: R): Omit<R, 'bodyEnc'> & { body: string } {
+  const { bodyEnc, ...rest } = row;
+  return { ...rest, body: openField('contact_messages', 'body', row.id, bodyEnc) ?? '' };
+}
 
 export const listScreenings = (db: DbOrTx, contactId: string) =>
   db.selectFrom('contactScreenings').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute();

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { followUpCodeHash } from './codes.ts';
+import { openMessage } from '../contacts/repository.ts';
 
 let t: TestApp;
 let op: Session;
@@ -71,7 +72,7 @@ describe('filing a report', () => {
     expect(c.contactorLast3).toBe('233');
     expect(c.callbackNumberEnc).not.toBeNull();
     expect(c.callbackNumberEnc!.toString('latin1')).not.toContain('111');
-    const m = await t.db.selectFrom('contactMessages').select('body').where('contactId', '=', contactId).executeTakeFirstOrThrow();
+    const m = openMessage(await t.db.selectFrom('contactMessages').select(['id', 'bodyEnc']).where('contactId', '=', contactId).executeTakeFirstOrThrow());
     expect(m.body).toContain('Name: Aygun');
     expect(m.body).toContain('E-mail: aygun@example.org');
     expect(m.body).not.toContain('111 22 33');
@@ -145,7 +146,7 @@ describe('following up with the code', () => {
 
     const added = await add(code, 'It is number 12, second floor.');
     expect(added.statusCode).toBe(201);
-    expect((await t.db.selectFrom('contactMessages').select(['direction', 'body']).where('contactId', '=', contactId).orderBy('createdAt').execute()).map((m) => m.body)).toEqual([
+    expect((await t.db.selectFrom('contactMessages').select(['id', 'bodyEnc']).where('contactId', '=', contactId).orderBy('createdAt').execute()).map((m) => openMessage(m).body)).toEqual([
       DESCRIPTION,
       'Thank you. Can you tell us the house number?',
       'It is number 12, second floor.',

@@ -114,7 +114,8 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
           contactId = row.id;
         }
         if (ev.kind === 'message') {
-          await tx.insertInto('contactMessages').values({ contactId, direction: 'in', body: ev.body ?? '', mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
+          const messageId = crypto.randomUUID();
+          await tx.insertInto('contactMessages').values({ id: messageId, contactId, direction: 'in', bodyEnc: keys.encrypt(ev.body ?? '', fieldAad('contact_messages', 'body', messageId)), mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
           await tx
             .updateTable('contacts')
             .set({ updatedAt: new Date(), ...(joined && ev.replyTo ? { replyAddressEnc: keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', contactId)) } : {}) })
