@@ -43,7 +43,7 @@ describe('data steps: identity at rest (migration 0098)', () => {
     await sql`UPDATE users SET totp_secret = ${`v1:${legacySeal('JBSWY3DPEHPK3PXP').toString('base64')}`} WHERE id = ${worker.id}`.execute(t.db);
     await sql`DELETE FROM data_steps`.execute(t.db);
 
-    await sql`UPDATE contacts SET summary = 'Sevinc is held at a farm near Quba' WHERE id = ${contact}`.execute(t.db);
+    await sql`UPDATE contacts SET summary = 'Sevinc is held at a farm near Quba', outcome_note = 'Police told about Sevinc' WHERE id = ${contact}`.execute(t.db);
     // A case note as written before migration 0101.
     const kase = await t.app.inject({ method: 'POST', url: '/api/v1/cases', headers: s.headers, payload: { exploitationForms: ['forced_labour'] } });
     const caseId = (kase.json() as { id: string }).id;
@@ -69,6 +69,9 @@ describe('data steps: identity at rest (migration 0098)', () => {
     expect(sealedEscalation.reason).toBeNull();
     const sealedMessage = await t.db.selectFrom('contactMessages').select(['body', 'bodyEnc']).where('id', '=', message).executeTakeFirstOrThrow();
     expect(sealedMessage.body).toBeNull();
+    const outcome = await t.db.selectFrom('contacts').select(['outcomeNote', 'outcomeNoteEnc']).where('id', '=', contact).executeTakeFirstOrThrow();
+    expect(outcome.outcomeNote).toBeNull();
+    expect(keys.decrypt(outcome.outcomeNoteEnc!, fieldAad('contacts', 'outcome_note', contact))).toBe('Police told about Sevinc');
     expect(keys.decrypt(sealedMessage.bodyEnc!, fieldAad('contact_messages', 'body', message))).toBe('I am Sevinc, at the farm in Quba');
     expect(keys.decrypt(sealedEscalation.reasonEnc!, fieldAad('contact_escalations', 'reason', escalation))).toBe('Sevinc is at the farm now');
     const sealed = await t.db.selectFrom('contacts').select(['summary', 'summaryEnc']).where('id', '=', contact).executeTakeFirstOrThrow();

@@ -140,8 +140,8 @@ async function narrativesAtRest(tx: Tx, keys: Keys): Promise<void> {
 }
 
 /**
- * Migration 0101: case notes, trafficking events' places and descriptions, escalations' reasons and
- * hotline conversations' messages sealed, bound to their row. Also run by the benchmark's generator (bench/cases-data.ts), which writes events plain in SQL.
+ * Migration 0101: case notes, trafficking events' places and descriptions, escalations' reasons,
+ * hotline conversations' messages and contacts' outcome notes sealed, bound to their row. Also run by the benchmark's generator (bench/cases-data.ts), which writes events plain in SQL.
  */
 export async function sealNotesAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
   await sealPlainColumns(tx, keys, [
@@ -150,6 +150,7 @@ export async function sealNotesAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
     { table: 'case_events', plain: 'description', sealed: 'description_enc', field: 'description' },
     { table: 'contact_escalations', plain: 'reason', sealed: 'reason_enc', field: 'reason' },
     { table: 'contact_messages', plain: 'body', sealed: 'body_enc', field: 'body' },
+    { table: 'contacts', plain: 'outcome_note', sealed: 'outcome_note_enc', field: 'outcome_note' },
   ]);
 }
 

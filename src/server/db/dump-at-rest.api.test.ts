@@ -66,6 +66,7 @@ const planted = {
   escalation: 'Locked in the cellar of Binəqədi 4428 right now',
   report: 'My neighbour Rəşadət Quliyeva is kept in a flat on Həsən bəy küçəsi',
   reply: 'Thank you. Is Rəşadət still at the flat on Həsən bəy?',
+  outcome: 'Told her brother Vüqar Nəbibəyli to call the police',
 };
 
 beforeAll(async () => {
@@ -104,6 +105,7 @@ beforeAll(async () => {
     callbackConsent: true,
   });
   await call(operator, 'POST', `/contacts/${contact.id}/escalations`, { reason: planted.escalation });
+  await call(operator, 'POST', `/contacts/${contact.id}/close`, { outcomes: ['reported_to_police'], outcomeNote: planted.outcome });
   contactId = contact.id;
   // A public report (its text is the conversation's first message) and the hotline's reply.
   const filed = await t.app.inject({ method: 'POST', url: '/api/public/hotline/reports', payload: { description: planted.report } });
@@ -123,7 +125,7 @@ describe('a pg_dump of the database', () => {
     const read = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: worker.headers });
     expect(read.json().notes.map((n: { body: string }) => n.body)).toEqual([planted.note]);
     const heard = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}`, headers: operator.headers });
-    expect(heard.json().escalations).toMatchObject([{ reason: planted.escalation }]);
+    expect(heard.json()).toMatchObject({ escalations: [{ reason: planted.escalation }], outcomeNote: planted.outcome });
     const thread = await t.app.inject({ method: 'POST', url: '/api/public/hotline/follow-up', payload: { code: followUpCode } });
     expect(thread.json().messages.map((m: { body: string }) => m.body)).toEqual([planted.report, planted.reply]);
     expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }]);
@@ -132,7 +134,7 @@ describe('a pg_dump of the database', () => {
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

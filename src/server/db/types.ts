@@ -158,7 +158,10 @@ export interface ContactsTable {
   summaryEnc: Buffer | null;
   urgency: Generated<string>;
   outcomes: Generated<string[]>;
-  outcomeNote: string | null;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  outcomeNote: LegacyPlain;
+  /** The outcome note sealed under the master key, bound to the contact's id. */
+  outcomeNoteEnc: Buffer | null;
   receivedAt: Timestamp;
   answeredAt: NullableTimestamp;
   endedAt: NullableTimestamp;

@@ -322,7 +322,7 @@ export async function close(db: Db, p: Principal, actor: AuditActor, id: string,
     const outcomes = [...new Set(body.outcomes)];
     await tx
       .updateTable('contacts')
-      .set({ status: 'completed' satisfies ContactStatus, outcomes, outcomeNote: body.outcomeNote ?? null, completedAt: now, endedAt: (eb) => eb.fn.coalesce('endedAt', eb.val(now)), updatedAt: now })
+      .set({ status: 'completed' satisfies ContactStatus, outcomes, outcomeNoteEnc: sealField('contacts', 'outcome_note', id, body.outcomeNote ?? null), completedAt: now, endedAt: (eb) => eb.fn.coalesce('endedAt', eb.val(now)), updatedAt: now })
       .where('id', '=', id)
       .execute();
     await tx.deleteFrom('contactDrafts').where('contactId', '=', id).execute();
