@@ -67,6 +67,8 @@ const planted = {
   report: 'My neighbour Rəşadət Quliyeva is kept in a flat on Həsən bəy küçəsi',
   reply: 'Thank you. Is Rəşadət still at the flat on Həsən bəy?',
   outcome: 'Told her brother Vüqar Nəbibəyli to call the police',
+  reporterName: 'Səbinə Xəlilbəyova',
+  reporterEmail: 'sabina.khalilbeyova@example.org',
 };
 
 beforeAll(async () => {
@@ -108,7 +110,7 @@ beforeAll(async () => {
   await call(operator, 'POST', `/contacts/${contact.id}/close`, { outcomes: ['reported_to_police'], outcomeNote: planted.outcome });
   contactId = contact.id;
   // A public report (its text is the conversation's first message) and the hotline's reply.
-  const filed = await t.app.inject({ method: 'POST', url: '/api/public/hotline/reports', payload: { description: planted.report } });
+  const filed = await t.app.inject({ method: 'POST', url: '/api/public/hotline/reports', payload: { description: planted.report, name: planted.reporterName, email: planted.reporterEmail } });
   if (filed.statusCode !== 201) throw new Error(filed.body);
   followUpCode = (filed.json() as { code: string }).code;
   const reported = await t.db.selectFrom('contacts').select('id').where('channel', '=', 'web_form').executeTakeFirstOrThrow();
@@ -127,7 +129,7 @@ describe('a pg_dump of the database', () => {
     const heard = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}`, headers: operator.headers });
     expect(heard.json()).toMatchObject({ escalations: [{ reason: planted.escalation }], outcomeNote: planted.outcome });
     const thread = await t.app.inject({ method: 'POST', url: '/api/public/hotline/follow-up', payload: { code: followUpCode } });
-    expect(thread.json().messages.map((m: { body: string }) => m.body)).toEqual([planted.report, planted.reply]);
+    expect(thread.json().messages.map((m: { body: string }) => m.body)).toEqual([`${planted.report}\n\nName: ${planted.reporterName}\nE-mail: ${planted.reporterEmail}`, planted.reply]);
     expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }]);
 
     const text = await dump(t.url);
