@@ -24,8 +24,8 @@ const scenario: Scenario = {
              t, CASE WHEN i % 10 = 0 THEN NULL ELSE t + (i % 120) * interval '1 second' END,
              t + interval '5 minutes', CASE WHEN i % 10 = 0 THEN NULL ELSE t + interval '10 minutes' END, t, t
       FROM generate_series(1, ${CONTACTS}) i, LATERAL (SELECT now() - interval '365 days' + i * (interval '365 days' / ${CONTACTS}) AS t) x`.execute(ctx.db);
-    await sql`INSERT INTO contact_escalations (contact_id, reason, created_by, created_at, alerted_at, acknowledged_at, acknowledged_by)
-      SELECT id, 'held now', ${ctx.hotline.operator.id}, received_at, received_at, received_at + interval '90 seconds', ${ctx.hotline.operator.id}
+    await sql`INSERT INTO contact_escalations (contact_id, created_by, created_at, alerted_at, acknowledged_at, acknowledged_by)
+      SELECT id, ${ctx.hotline.operator.id}, received_at, received_at, received_at + interval '90 seconds', ${ctx.hotline.operator.id}
       FROM contacts WHERE owner_agency_id = ${agency} AND contact_type = 'trafficking_report' AND random() < 0.15`.execute(ctx.db);
     await sql`ANALYZE contacts`.execute(ctx.db);
     await sql`ANALYZE contact_escalations`.execute(ctx.db);

@@ -219,10 +219,11 @@ describe('hotline console', () => {
     await close.getByRole('button', { name: h.close.submit, exact: true }).click();
     await again.getByText(h.pickOne).waitFor();
     await again.getByTestId('operator-state-badge').and(again.locator('[data-state="available"]')).waitFor();
-    const { summaryEnc, ...row } = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'channel', 'summary', 'summaryEnc']).where('id', '=', contactId!).executeTakeFirstOrThrow();
-    // The summary is sealed at rest (its plain column stays empty) and opens with the contact's id.
-    expect({ ...row, summary: openField('contacts', 'summary', contactId!, summaryEnc) }).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed while offline' });
+    const { summaryEnc, outcomeNoteEnc, ...row } = await web.db.selectFrom('contacts').select(['status', 'outcomes', 'outcomeNote', 'outcomeNoteEnc', 'channel', 'summary', 'summaryEnc']).where('id', '=', contactId!).executeTakeFirstOrThrow();
+    // The summary and the outcome note are sealed at rest (their plain columns stay empty) and open with the contact's id.
+    expect({ ...row, summary: openField('contacts', 'summary', contactId!, summaryEnc), outcomeNote: openField('contacts', 'outcome_note', contactId!, outcomeNoteEnc) }).toEqual({ status: 'completed', outcomes: ['information_given', 'follow_up_task'], outcomeNote: 'Call back tomorrow', channel: 'walk_in', summary: 'Typed while offline' });
     expect(row.summary).toBeNull();
+    expect(row.outcomeNote).toBeNull();
   });
   it("keeps the browser copy of a form only for its user: another user's copy is dropped, and sign-out removes all", async () => {
     const opUser = await makeUser(web.db, { roles: ['operator'], agencyId: hotline });

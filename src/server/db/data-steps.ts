@@ -12,6 +12,7 @@ import type { Db, DbOrTx, Tx } from './database.ts';
 const steps: Record<string, (tx: Tx, keys: Keys) => Promise<void>> = {
   '0098_identity_at_rest': identityAtRest,
   '0099_narratives_at_rest': narrativesAtRest,
+  '0101_notes_at_rest': (tx, keys) => sealNotesAtRest(tx, keys),
 };
 
 /** The steps not yet recorded as done: when none, the master key is not needed. */
@@ -131,11 +132,33 @@ async function resealWithAad(tx: Tx, keys: Keys): Promise<void> {
 
 /** Migration 0099: case narratives, contact summaries and permit numbers sealed, bound to their row. */
 async function narrativesAtRest(tx: Tx, keys: Keys): Promise<void> {
-  const fields = [
+  await sealPlainColumns(tx, keys, [
     { table: 'cases', plain: 'narrative', sealed: 'narrative_enc', field: 'narrative' },
     { table: 'contacts', plain: 'summary', sealed: 'summary_enc', field: 'summary' },
     { table: 'residence_permits', plain: 'permit_number', sealed: 'permit_number_enc', field: 'permit_number' },
-  ] as const;
+  ]);
+}
+
+/**
+ * Migration 0101: case notes, trafficking events' places and descriptions, escalations' reasons,
+ * hotline conversations' messages and contacts' outcome notes sealed, bound to their row. Also run by the benchmark's generator (bench/cases-data.ts), which writes events plain in SQL.
+ */
+export async function sealNotesAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
+  await sealPlainColumns(tx, keys, [
+    { table: 'case_notes', plain: 'body', sealed: 'body_enc', field: 'body' },
+    { table: 'case_events', plain: 'place', sealed: 'place_enc', field: 'place' },
+    { table: 'case_events', plain: 'description', sealed: 'description_enc', field: 'description' },
+    { table: 'contact_escalations', plain: 'reason', sealed: 'reason_enc', field: 'reason' },
+    { table: 'contact_messages', plain: 'body', sealed: 'body_enc', field: 'body' },
+    { table: 'contacts', plain: 'outcome_note', sealed: 'outcome_note_enc', field: 'outcome_note' },
+  ]);
+}
+
+/**
+ * Plain text columns sealed into their `*_enc` column with `fieldAad(table, field, id)` (as
+ * `sealField` does), the plain column emptied; rows already sealed (plain NULL) are left.
+ */
+async function sealPlainColumns(tx: DbOrTx, keys: Keys, fields: ReadonlyArray<{ table: string; plain: string; sealed: string; field: string }>): Promise<void> {
   for (const f of fields) {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../test/helpers/app.ts';
@@ -34,12 +35,15 @@ const dump = (url: string) =>
 let t: TestApp;
 let worker: Session;
 let operator: Session;
+let caseId: string;
+let contactId: string;
+let followUpCode: string;
 
 async function user(roles: Role[], agencyId: string) {
   const u = await makeUser(t.db, { roles, agencyId });
   return signIn(t.app, u.email);
 }
-const call = async (s: Session, method: 'POST' | 'PUT', url: string, payload: object) => {
+const call = async (s: Session, method: 'POST' | 'PUT' | 'PATCH', url: string, payload: object) => {
   const res = await t.app.inject({ method, url: `/api/v1${url}`, headers: s.headers, payload });
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.json() as Record<string, unknown> & { id: string };
@@ -56,19 +60,35 @@ const planted = {
   phone: '+994557134286',
   narrative: 'Recruited in Lənkəran by a cousin called Tahirə Ağabəyli',
   summary: 'She says she is kept in a basement on Nizami küçəsi 1139',
+  note: 'Called her sister Gülnarə Şirəliyeva from the shelter at Xırdalan',
+  eventPlace: 'Car wash behind Sədərək bazarı, gate 17',
+  eventDescription: 'Held by a man called Elşad Mirzəbəyov with eleven others',
+  escalation: 'Locked in the cellar of Binəqədi 4428 right now',
+  report: 'My neighbour Rəşadət Quliyeva is kept in a flat on Həsən bəy küçəsi',
+  reply: 'Thank you. Is Rəşadət still at the flat on Həsən bəy?',
+  outcome: 'Told her brother Vüqar Nəbibəyli to call the police',
+  reporterName: 'Səbinə Xəlilbəyova',
+  reporterEmail: 'sabina.khalilbeyova@example.org',
 };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  const hotline = crypto.randomUUID();
+  t = await createTestApp({ hotlineAgencyId: hotline });
+  await t.db.insertInto('agencies').values({ id: hotline, name: 'Hotline 152', type: 'government' }).execute();
   const ngo = (await makeAgency(t.db, { type: 'ngo' })).id;
   worker = await user(['case_worker'], ngo);
-  operator = await user(['operator'], (await makeAgency(t.db, { type: 'ngo' })).id);
+  operator = await user(['operator'], hotline);
 
   const c = await call(worker, 'POST', '/cases', { exploitationForms: ['forced_labour'], narrative: planted.narrative });
+  caseId = c.id;
   const v = await call(worker, 'POST', `/cases/${c.id}/people`, {
     role: 'victim',
     person: { name: { givenName: planted.given, familyName: planted.family }, aliases: [{ givenName: planted.aliasGiven, familyName: planted.aliasFamily }], sex: 'female', birthDate: planted.birthDate, citizenship: 'AZE' },
   });
+  await call(worker, 'POST', `/cases/${c.id}/notes`, { body: planted.note });
+  // The place as added, the description as changed afterwards.
+  const e = await call(worker, 'POST', `/cases/${c.id}/events`, { type: 'exploitation', place: planted.eventPlace, description: 'to follow' });
+  await call(worker, 'PATCH', `/cases/${c.id}/events/${e.id}`, { description: planted.eventDescription });
   const today = new Date().toISOString().slice(0, 10);
   await call(worker, 'POST', `/cases/${c.id}/permits`, {
     personId: v.personId as string,
@@ -86,6 +106,15 @@ beforeAll(async () => {
     callbackNumber: planted.phone,
     callbackConsent: true,
   });
+  await call(operator, 'POST', `/contacts/${contact.id}/escalations`, { reason: planted.escalation });
+  await call(operator, 'POST', `/contacts/${contact.id}/close`, { outcomes: ['reported_to_police'], outcomeNote: planted.outcome });
+  contactId = contact.id;
+  // A public report (its text is the conversation's first message) and the hotline's reply.
+  const filed = await t.app.inject({ method: 'POST', url: '/api/public/hotline/reports', payload: { description: planted.report, name: planted.reporterName, email: planted.reporterEmail } });
+  if (filed.statusCode !== 201) throw new Error(filed.body);
+  followUpCode = (filed.json() as { code: string }).code;
+  const reported = await t.db.selectFrom('contacts').select('id').where('channel', '=', 'web_form').executeTakeFirstOrThrow();
+  await call(operator, 'POST', `/contacts/${reported.id}/replies`, { body: planted.reply });
 });
 afterAll(() => t?.close());
 
@@ -95,11 +124,19 @@ describe('a pg_dump of the database', () => {
     const search = await t.app.inject({ method: 'GET', url: `/api/v1/people/search?q=${encodeURIComponent(planted.aliasFamily)}`, headers: worker.headers });
     expect(search.json().items[0].person).toMatchObject({ birthDate: planted.birthDate, names: [{ givenName: planted.given }, { givenName: planted.aliasGiven }] });
 
+    const read = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: worker.headers });
+    expect(read.json().notes.map((n: { body: string }) => n.body)).toEqual([planted.note]);
+    const heard = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}`, headers: operator.headers });
+    expect(heard.json()).toMatchObject({ escalations: [{ reason: planted.escalation }], outcomeNote: planted.outcome });
+    const thread = await t.app.inject({ method: 'POST', url: '/api/public/hotline/follow-up', payload: { code: followUpCode } });
+    expect(thread.json().messages.map((m: { body: string }) => m.body)).toEqual([`${planted.report}\n\nName: ${planted.reporterName}\nE-mail: ${planted.reporterEmail}`, planted.reply]);
+    expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }]);
+
     const text = await dump(t.url);
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

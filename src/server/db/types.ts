@@ -158,7 +158,10 @@ export interface ContactsTable {
   summaryEnc: Buffer | null;
   urgency: Generated<string>;
   outcomes: Generated<string[]>;
-  outcomeNote: string | null;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  outcomeNote: LegacyPlain;
+  /** The outcome note sealed under the master key, bound to the contact's id. */
+  outcomeNoteEnc: Buffer | null;
   receivedAt: Timestamp;
   answeredAt: NullableTimestamp;
   endedAt: NullableTimestamp;
@@ -178,7 +181,10 @@ export interface ContactMessagesTable {
   id: Generated<string>;
   contactId: string;
   direction: 'in' | 'out';
-  body: string;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  body: LegacyPlain;
+  /** The message sealed under the master key, bound to the message's id. */
+  bodyEnc: Buffer | null;
   mediaCount: Generated<number>;
   sentBy: string | null;
   delivery: 'pending' | 'sent' | 'failed' | null;
@@ -225,7 +231,10 @@ export interface ContactScreeningsTable {
 export interface ContactEscalationsTable {
   id: Generated<string>;
   contactId: string;
-  reason: string;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  reason: LegacyPlain;
+  /** The reason (where a person is in danger) sealed under the master key, bound to the escalation's id. */
+  reasonEnc: Buffer | null;
   createdBy: string;
   createdAt: Timestamp;
   alertedAgencyIds: Generated<string[]>;
@@ -600,8 +609,14 @@ export interface CaseEventsTable {
   country: string | null;
   region: string | null;
   city: string | null;
-  place: string | null;
-  description: string | null;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  place: LegacyPlain;
+  /** The place sealed under the master key, bound to the event's id. */
+  placeEnc: Buffer | null;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  description: LegacyPlain;
+  /** The description sealed under the master key, bound to the event's id. */
+  descriptionEnc: Buffer | null;
   createdBy: string;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -628,7 +643,10 @@ export interface CaseScreeningsTable {
 export interface CaseNotesTable {
   id: Generated<string>;
   caseId: string;
-  body: string;
+  /** Plain only in rows written before migration 0101 (then NULL after the data step). */
+  body: LegacyPlain;
+  /** The note sealed under the master key, bound to the note's id. */
+  bodyEnc: Buffer | null;
   createdBy: string;
   createdAt: Timestamp;
 }

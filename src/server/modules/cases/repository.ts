@@ -188,6 +188,22 @@ export const listCaseContacts = (db: DbOrTx, caseId: string) => caseContactsQuer
 export const eventsQuery = (db: DbOrTx, caseId: string) =>
   db.selectFrom('caseEvents').selectAll().where('caseId', '=', caseId).orderBy(sql`occurred_on NULLS LAST`).orderBy('createdAt');
 export const listEvents = (db: DbOrTx, caseId: string) => eventsQuery(db, caseId).execute();
+
+/** A trafficking event as read: its place and description opened (docs/nrm.md, "Identity at rest"). */
+export function openEvent<R extends { id: string; placeEnc: Buffer | null; descriptionEnc: Buffer | null }>(row: R): Omit<R, 'placeEnc' | 'descriptionEnc'> & { place: string | null; description: string | null } {
+  const { placeEnc, descriptionEnc, ...rest } = row;
+  return { ...rest, place: openField('case_events', 'place', row.id, placeEnc), description: openField('case_events', 'description', row.id, descriptionEnc) };
+}
+
+/** The columns of a trafficking event to write, its place and description sealed to `id`. */
+export function sealEventColumns(id: string, set: Record<string, unknown>): Record<string, unknown> {
+  const { place, description, ...rest } = set;
+  return {
+    ...rest,
+    ...(place !== undefined ? { placeEnc: sealField('case_events', 'place', id, (place as string | null) ?? null) } : {}),
+    ...(description !== undefined ? { descriptionEnc: sealField('case_events', 'description', id, (description as string | null) ?? null) } : {}),
+  };
+}
 export type EventRow = Awaited<ReturnType<typeof listEvents>>[number];
 
 export const screeningsQuery = (db: DbOrTx, caseId: string) =>
@@ -199,10 +215,16 @@ export const notesQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('caseNotes as n')
     .innerJoin('users as u', 'u.id', 'n.createdBy')
-    .select(['n.id', 'n.body', 'n.createdBy', 'u.name as createdByName', 'n.createdAt'])
+    .select(['n.id', 'n.bodyEnc', 'n.createdBy', 'u.name as createdByName', 'n.createdAt'])
     .where('n.caseId', '=', caseId)
     .orderBy('n.createdAt');
-export const listNotes = (db: DbOrTx, caseId: string) => notesQuery(db, caseId).execute();
+export const listNotes = async (db: DbOrTx, caseId: string) => (await notesQuery(db, caseId).execute()).map(openNote);
+
+/** A case note as read: its body opened (docs/nrm.md, "Identity at rest"). */
+export function openNote<R extends { id: string; bodyEnc: Buffer | null }>(row: R): Omit<R, 'bodyEnc'> & { body: string } {
+  const { bodyEnc, ...rest } = row;
+  return { ...rest, body: openField('case_notes', 'body', row.id, bodyEnc) ?? '' };
+}
 
 /** The case's history from the audit log: every write that named it (reads are left out). */
 export const timeline = (db: DbOrTx, caseId: string, limit = 500) => timelineQuery(db, caseId, limit).execute();

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
@@ -29,6 +30,7 @@ import { evaluate } from '../screening/service.ts';
 import { findContact } from '../contacts/repository.ts';
 import { CASES } from './policy.ts';
 import * as repo from './repository.ts';
+import { sealField } from '../../crypto/record-keys.ts';
 import { casePeopleNamesQuery, casePeopleQuery, toCasePeopleViews } from './people.ts';
 import { openNames, openPerson } from '../people/repository.ts';
 import { consentsQuery, toConsentViews } from './consents.ts';
@@ -128,7 +130,8 @@ function toSummary(p: Principal, r: repo.CaseRow, via?: CaseListItem['access']):
   return redact(p, CASES, view) as NonNullable<CaseDetail['summary']>;
 }
 
-export function toEventView(p: Principal, e: repo.EventRow): z.infer<typeof TraffickingEventView> {
+export function toEventView(p: Principal, row: repo.EventRow): z.infer<typeof TraffickingEventView> {
+  const e = repo.openEvent(row);
   const view = {
     id: e.id,
     type: e.type as z.infer<typeof TraffickingEventView>['type'],
@@ -324,7 +327,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     if (has('notes')) {
       const n = redact(p, CASES, { narrative: row!.narrative });
       if ('narrative' in n) detail.narrative = n.narrative ?? null;
-      detail.notes = notes.map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
+      detail.notes = notes.map(repo.openNote).map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
     }
     if (has('people')) detail.people = toCasePeopleViews(p, people.map(openPerson), openNames(names));
     if (has('consents')) detail.consents = toConsentViews(p, consents);
@@ -401,9 +404,10 @@ export async function addEvent(db: Db, p: Principal, actor: AuditActor, caseId: 
   const set = eventColumns(body, await countryToday(db));
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
+    const id = crypto.randomUUID();
     const row = await tx
       .insertInto('caseEvents')
-      .values({ caseId, type: body.type, createdBy: p.userId, ...set })
+      .values({ id, caseId, type: body.type, createdBy: p.userId, ...repo.sealEventColumns(id, set) })
       .returningAll()
       .executeTakeFirstOrThrow();
     await tx.updateTable('cases').set({ updatedAt: new Date() }).where('id', '=', caseId).execute();
@@ -419,7 +423,7 @@ export async function updateEvent(db: Db, p: Principal, actor: AuditActor, caseI
   if (Object.keys(set).length === 0) throw badRequest('validation_failed', 'Nothing to change', { body: 'no fields given' });
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
-    const row = await tx.updateTable('caseEvents').set({ ...set, updatedAt: new Date() }).where('id', '=', eventId).where('caseId', '=', caseId).returningAll().executeTakeFirst();
+    const row = await tx.updateTable('caseEvents').set({ ...repo.sealEventColumns(eventId, set), updatedAt: new Date() }).where('id', '=', eventId).where('caseId', '=', caseId).returningAll().executeTakeFirst();
     if (!row) throw notFound('Trafficking event');
     return {
       result: toEventView(p, row),
@@ -431,7 +435,8 @@ export async function updateEvent(db: Db, p: Principal, actor: AuditActor, caseI
 export async function addNote(db: Db, p: Principal, actor: AuditActor, caseId: string, body: string) {
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
-    const row = await tx.insertInto('caseNotes').values({ caseId, body, createdBy: p.userId }).returning(['id']).executeTakeFirstOrThrow();
+    const id = crypto.randomUUID();
+    const row = await tx.insertInto('caseNotes').values({ id, caseId, bodyEnc: sealField('case_notes', 'body', id, body), createdBy: p.userId }).returning(['id']).executeTakeFirstOrThrow();
     const note = (await repo.listNotes(tx, caseId)).find((n) => n.id === row.id)!;
     return {
       result: redact(p, CASES, { ...note, createdAt: note.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>,

@@ -16,7 +16,7 @@ const contactColumns = (db: DbOrTx, p: Principal) =>
     .selectFrom('contacts as c')
     .select([
       'c.id', 'c.channel', 'c.status', 'c.ownerAgencyId', 'c.assignedUserId', 'c.contactorLast3', 'c.contactorType', 'c.contactType',
-      'c.language', 'c.region', 'c.city', 'c.persons', 'c.categories', 'c.summaryEnc', 'c.urgency', 'c.outcomes', 'c.outcomeNote',
+      'c.language', 'c.region', 'c.city', 'c.persons', 'c.categories', 'c.summaryEnc', 'c.urgency', 'c.outcomes', 'c.outcomeNoteEnc',
       'c.receivedAt', 'c.answeredAt', 'c.endedAt', 'c.completedAt', 'c.createdAt', 'c.updatedAt',
       sql<boolean>`c.callback_number_enc IS NOT NULL`.as('hasCallbackNumber'),
       sql<number>`CASE WHEN c.contactor_hash IS NULL THEN 0 ELSE (SELECT count(*)::int FROM contacts e
@@ -26,10 +26,10 @@ const contactColumns = (db: DbOrTx, p: Principal) =>
 
 export type ContactRow = NonNullable<Awaited<ReturnType<typeof findContact>>>;
 
-/** A contact row with its summary opened (sealed at rest, docs/nrm.md "Identity at rest"). */
-export function openContact<R extends { id: string; summaryEnc: Buffer | null }>(row: R): Omit<R, 'summaryEnc'> & { summary: string | null } {
-  const { summaryEnc, ...rest } = row;
-  return { ...rest, summary: openField('contacts', 'summary', row.id, summaryEnc) };
+/** A contact row with its summary and outcome note opened (sealed at rest, docs/nrm.md "Identity at rest"). */
+export function openContact<R extends { id: string; summaryEnc: Buffer | null; outcomeNoteEnc: Buffer | null }>(row: R): Omit<R, 'summaryEnc' | 'outcomeNoteEnc'> & { summary: string | null; outcomeNote: string | null } {
+  const { summaryEnc, outcomeNoteEnc, ...rest } = row;
+  return { ...rest, summary: openField('contacts', 'summary', row.id, summaryEnc), outcomeNote: openField('contacts', 'outcome_note', row.id, outcomeNoteEnc) };
 }
 
 export const findContact = async (db: DbOrTx, p: Principal, id: string, action: RecordAction = 'read') => {
@@ -87,14 +87,26 @@ export async function contactorHistory(db: DbOrTx, p: Principal, id: string) {
     .execute();
 }
 
-export const listMessages = (db: DbOrTx, contactId: string) =>
-  db.selectFrom('contactMessages').select(['id', 'direction', 'body', 'mediaCount', 'delivery', 'createdAt']).where('contactId', '=', contactId).orderBy('createdAt').orderBy('id').execute();
+export const listMessages = async (db: DbOrTx, contactId: string) =>
+  (await db.selectFrom('contactMessages').select(['id', 'direction', 'bodyEnc', 'mediaCount', 'delivery', 'createdAt']).where('contactId', '=', contactId).orderBy('createdAt').orderBy('id').execute()).map(openMessage);
+
+/** A hotline conversation's message as read: its body opened (docs/nrm.md, "Identity at rest"). */
+export function openMessage<R extends { id: string; bodyEnc: Buffer | null }>(row: R): Omit<R, 'bodyEnc'> & { body: string } {
+  const { bodyEnc, ...rest } = row;
+  return { ...rest, body: openField('contact_messages', 'body', row.id, bodyEnc) ?? '' };
+}
 
 export const listScreenings = (db: DbOrTx, contactId: string) =>
   db.selectFrom('contactScreenings').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute();
 
-export const listEscalations = (db: DbOrTx, contactId: string) =>
-  db.selectFrom('contactEscalations').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute();
+export const listEscalations = async (db: DbOrTx, contactId: string) =>
+  (await db.selectFrom('contactEscalations').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute()).map(({ reason: _legacy, reasonEnc, ...e }) => ({
+    ...e,
+    reason: openEscalationReason(e.id, reasonEnc),
+  }));
+
+/** An escalation's reason opened (docs/nrm.md, "Identity at rest"). */
+export const openEscalationReason = (id: string, reasonEnc: Buffer | null): string => openField('contact_escalations', 'reason', id, reasonEnc) ?? '';
 
 /**
  * Tells every Pathway process's listeners about a contact change. NOTIFY in the writing transaction is

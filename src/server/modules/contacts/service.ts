@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { sealField } from '../../crypto/record-keys.ts';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/database.ts';
@@ -273,9 +274,10 @@ export async function escalate(db: Db, p: Principal, actor: AuditActor, id: stri
       : [];
     const alerted = [...new Set([row.ownerAgencyId, ...police.map((a) => a.id)])];
     const now = new Date();
+    const escalationId = crypto.randomUUID();
     const e = await tx
       .insertInto('contactEscalations')
-      .values({ contactId: id, reason, createdBy: p.userId, createdAt: now, alertedAgencyIds: alerted, alertedAt: now })
+      .values({ id: escalationId, contactId: id, reasonEnc: sealField('contact_escalations', 'reason', escalationId, reason), createdBy: p.userId, createdAt: now, alertedAgencyIds: alerted, alertedAt: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     await tx.updateTable('contacts').set({ urgency: 'immediate_danger', updatedAt: now }).where('id', '=', id).execute();
@@ -320,7 +322,7 @@ export async function close(db: Db, p: Principal, actor: AuditActor, id: string,
     const outcomes = [...new Set(body.outcomes)];
     await tx
       .updateTable('contacts')
-      .set({ status: 'completed' satisfies ContactStatus, outcomes, outcomeNote: body.outcomeNote ?? null, completedAt: now, endedAt: (eb) => eb.fn.coalesce('endedAt', eb.val(now)), updatedAt: now })
+      .set({ status: 'completed' satisfies ContactStatus, outcomes, outcomeNoteEnc: sealField('contacts', 'outcome_note', id, body.outcomeNote ?? null), completedAt: now, endedAt: (eb) => eb.fn.coalesce('endedAt', eb.val(now)), updatedAt: now })
       .where('id', '=', id)
       .execute();
     await tx.deleteFrom('contactDrafts').where('contactId', '=', id).execute();

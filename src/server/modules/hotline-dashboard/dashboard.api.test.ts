@@ -56,7 +56,7 @@ async function contact(s: Seed) {
 async function escalation(contactId: string, alerted: string, ackAfter: number | null) {
   await t.db
     .insertInto('contactEscalations')
-    .values({ contactId, reason: 'held now', createdBy: operatorId, createdAt: at(alerted), alertedAt: at(alerted), acknowledgedAt: ackAfter === null ? null : at(alerted, ackAfter), acknowledgedBy: ackAfter === null ? null : operatorId })
+    .values({ contactId, createdBy: operatorId, createdAt: at(alerted), alertedAt: at(alerted), acknowledgedAt: ackAfter === null ? null : at(alerted, ackAfter), acknowledgedBy: ackAfter === null ? null : operatorId })
     .execute();
 }
 

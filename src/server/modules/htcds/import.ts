@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
+import { sealField } from '../../crypto/record-keys.ts';
 import type { Db } from '../../db/database.ts';
 import { appendAudit, auditRead, type AuditActor } from '../../audit/audit.ts';
 import { scopesFor } from '../../access/policy.ts';
@@ -228,9 +230,11 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
       }
       for (const e of r.events ?? []) {
         const d = e.hte_Date ? parsePartialDate(e.hte_Date)! : null;
+        const eventId = crypto.randomUUID();
         await tx
           .insertInto('caseEvents')
           .values({
+            id: eventId,
             caseId: created.id,
             type: fromHtcds(HTE_TYPE, e.hte_Type)!,
             occurredOn: d?.on ?? null,
@@ -238,8 +242,8 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
             country: e.hte_Country ?? null,
             region: e.hte_State ?? null,
             city: e.hte_City ?? null,
-            place: e.hte_Street ?? null,
-            description: e.hte_Description ?? null,
+            placeEnc: sealField('case_events', 'place', eventId, e.hte_Street ?? null),
+            descriptionEnc: sealField('case_events', 'description', eventId, e.hte_Description ?? null),
             createdBy: p.userId,
             createdAt: next(),
           })
@@ -265,7 +269,10 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
           })
           .execute();
       }
-      for (const body of r.cco_CaseComment ?? []) await tx.insertInto('caseNotes').values({ caseId: created.id, body, createdBy: p.userId, createdAt: next() }).execute();
+      for (const body of r.cco_CaseComment ?? []) {
+        const noteId = crypto.randomUUID();
+        await tx.insertInto('caseNotes').values({ id: noteId, caseId: created.id, bodyEnc: sealField('case_notes', 'body', noteId, body), createdBy: p.userId, createdAt: next() }).execute();
+      }
       await appendAudit(tx, actor, {
         action: 'case.created',
         recordType: 'case',

@@ -4,6 +4,7 @@ import { visibleFilter, type GrantFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { listNames, openPerson, personColumns } from '../people/repository.ts';
 import { REFERRALS } from '../referrals/policy.ts';
+import { openEvent, openNote } from '../cases/repository.ts';
 
 /**
  * Everything an HTCDS record is made from, for a batch of cases at once (one query per part, not per
@@ -64,14 +65,16 @@ export type CasePersonRow =
 
 export const eventsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
   byCase(
-    await db
-      .selectFrom('caseEvents')
-      .selectAll()
-      .where('caseId', 'in', caseIds)
-      .orderBy(sql`occurred_on NULLS LAST`)
-      .orderBy('createdAt')
-      .orderBy('id')
-      .execute(),
+    (
+      await db
+        .selectFrom('caseEvents')
+        .selectAll()
+        .where('caseId', 'in', caseIds)
+        .orderBy(sql`occurred_on NULLS LAST`)
+        .orderBy('createdAt')
+        .orderBy('id')
+        .execute()
+    ).map(openEvent),
   );
 
 export const consentsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
@@ -89,13 +92,15 @@ export const consentsFor = async (db: DbOrTx, caseIds: readonly string[]) =>
 
 export const notesFor = async (db: DbOrTx, caseIds: readonly string[]) =>
   byCase(
-    await db
-      .selectFrom('caseNotes')
-      .select(['caseId', 'body'])
-      .where('caseId', 'in', caseIds)
-      .orderBy('createdAt')
-      .orderBy('id')
-      .execute(),
+    (
+      await db
+        .selectFrom('caseNotes')
+        .select(['id', 'caseId', 'bodyEnc'])
+        .where('caseId', 'in', caseIds)
+        .orderBy('createdAt')
+        .orderBy('id')
+        .execute()
+    ).map(openNote),
   );
 
 export async function supportFor(db: DbOrTx, caseIds: readonly string[]) {

@@ -102,7 +102,7 @@ export function escalationsFor(db: DbOrTx, p: Principal, openOnly: boolean) {
     .innerJoin('contacts as c', 'c.id', 'x.contactId')
     .innerJoin('users as cb', 'cb.id', 'x.createdBy')
     .leftJoin('users as ab', 'ab.id', 'x.acknowledgedBy')
-    .select(['x.id', 'x.contactId', 'x.reason', 'c.region', 'c.channel', 'x.createdAt', 'cb.name as createdByName', 'x.alertedAt', 'x.acknowledgedAt', 'ab.name as acknowledgedByName'])
+    .select(['x.id', 'x.contactId', 'x.reasonEnc', 'c.region', 'c.channel', 'x.createdAt', 'cb.name as createdByName', 'x.alertedAt', 'x.acknowledgedAt', 'ab.name as acknowledgedByName'])
     .where(sql<boolean>`${agencyId}::uuid = ANY (x.alerted_agency_ids)`)
     .where(sql<boolean>`${mayAnswerEscalations(p)}::boolean`);
   q = openOnly

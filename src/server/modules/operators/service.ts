@@ -5,6 +5,7 @@ import type { Principal } from '../../access/principal.ts';
 import { conflict, forbidden } from '../../errors.ts';
 import type { EscalationAlert, OperatorState, OperatorStateView, QueueItem, SupervisorOverview } from '../../../shared/schemas/operators.ts';
 import { mayAnswerEscalations } from '../contacts/policy.ts';
+import { openEscalationReason } from '../contacts/repository.ts';
 import * as repo from './repository.ts';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -104,7 +105,7 @@ function alert(r: Awaited<ReturnType<typeof repo.escalationsFor>>[number]): Esca
   return {
     id: r.id,
     contactId: r.contactId,
-    reason: r.reason,
+    reason: openEscalationReason(r.id, r.reasonEnc),
     region: r.region,
     channel: r.channel as EscalationAlert['channel'],
     createdAt: r.createdAt.toISOString(),

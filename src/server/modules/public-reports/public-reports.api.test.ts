@@ -3,6 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { followUpCodeHash } from './codes.ts';
+import { openMessage } from '../contacts/repository.ts';
+import { openField } from '../../crypto/record-keys.ts';
 
 let t: TestApp;
 let op: Session;
@@ -71,7 +73,7 @@ describe('filing a report', () => {
     expect(c.contactorLast3).toBe('233');
     expect(c.callbackNumberEnc).not.toBeNull();
     expect(c.callbackNumberEnc!.toString('latin1')).not.toContain('111');
-    const m = await t.db.selectFrom('contactMessages').select('body').where('contactId', '=', contactId).executeTakeFirstOrThrow();
+    const m = openMessage(await t.db.selectFrom('contactMessages').select(['id', 'bodyEnc']).where('contactId', '=', contactId).executeTakeFirstOrThrow());
     expect(m.body).toContain('Name: Aygun');
     expect(m.body).toContain('E-mail: aygun@example.org');
     expect(m.body).not.toContain('111 22 33');
@@ -145,7 +147,7 @@ describe('following up with the code', () => {
 
     const added = await add(code, 'It is number 12, second floor.');
     expect(added.statusCode).toBe(201);
-    expect((await t.db.selectFrom('contactMessages').select(['direction', 'body']).where('contactId', '=', contactId).orderBy('createdAt').execute()).map((m) => m.body)).toEqual([
+    expect((await t.db.selectFrom('contactMessages').select(['id', 'bodyEnc']).where('contactId', '=', contactId).orderBy('createdAt').execute()).map((m) => openMessage(m).body)).toEqual([
       DESCRIPTION,
       'Thank you. Can you tell us the house number?',
       'It is number 12, second floor.',
@@ -168,7 +170,7 @@ describe('following up with the code', () => {
     const { code, receivedAt: filedAt } = (await report({ description: DESCRIPTION })).json() as { code: string; receivedAt: string };
     const contactId = await contactOfCode(code);
     const round = () =>
-      t.db.selectFrom('contacts').select(['status', 'assignedUserId', 'receivedAt', 'answeredAt', 'endedAt', 'completedAt', 'outcomes', 'outcomeNote', 'createdAt', 'contactType']).where('id', '=', contactId).executeTakeFirstOrThrow();
+      t.db.selectFrom('contacts').select(['status', 'assignedUserId', 'receivedAt', 'answeredAt', 'endedAt', 'completedAt', 'outcomes', 'outcomeNoteEnc', 'createdAt', 'contactType']).where('id', '=', contactId).executeTakeFirstOrThrow();
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/accept`, headers: op.headers })).statusCode).toBe(200);
     await t.app.inject({ method: 'PUT', url: `/api/v1/contacts/${contactId}/form`, headers: op.headers, payload: { contactorType: 'witness', contactType: 'trafficking_report' } });
     const closed = await t.app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/close`, headers: op.headers, payload: { outcomes: ['reported_to_police'], outcomeNote: 'Police informed' } });
@@ -177,11 +179,12 @@ describe('following up with the code', () => {
     const hourAgo = new Date(Date.now() - 3600_000);
     await t.db.updateTable('contacts').set({ receivedAt: hourAgo, answeredAt: hourAgo, endedAt: hourAgo, completedAt: hourAgo }).where('id', '=', contactId).execute();
     const first = await round();
+    expect(openField('contacts', 'outcome_note', contactId, first.outcomeNoteEnc)).toBe('Police informed');
 
     const before = Date.now();
     expect((await add(code, 'They were moved today.')).statusCode).toBe(201);
     const now = await round();
-    expect(now).toMatchObject({ status: 'new', assignedUserId: null, answeredAt: null, endedAt: null, completedAt: null, outcomes: [], outcomeNote: null, contactType: 'trafficking_report', createdAt: first.createdAt });
+    expect(now).toMatchObject({ status: 'new', assignedUserId: null, answeredAt: null, endedAt: null, completedAt: null, outcomes: [], outcomeNoteEnc: null, contactType: 'trafficking_report', createdAt: first.createdAt });
     expect(now.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
 
     const reopened = await t.db.selectFrom('auditLog').select(['changes', 'via']).where('recordId', '=', contactId).where('action', '=', 'contact.reopened').executeTakeFirstOrThrow();
@@ -213,7 +216,7 @@ describe('following up with the code', () => {
     expect(second.json()).toMatchObject({ status: 'completed' });
     const done = await round();
     expect(done.outcomes).toEqual(['information_given']);
-    expect(done.outcomeNote).toBeNull();
+    expect(done.outcomeNoteEnc).toBeNull();
     expect(done.answeredAt!.getTime()).toBeGreaterThanOrEqual(now.receivedAt.getTime());
     expect(done.endedAt!.getTime()).toBeGreaterThanOrEqual(done.answeredAt!.getTime());
   });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { Keys } from '../../crypto/keys.ts';
+import { openMessage } from '../contacts/repository.ts';
 import { auditRead, type AuditActor } from '../../audit/audit.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { intake } from '../telephony/intake.ts';
@@ -75,12 +76,13 @@ export async function readFollowUp(db: Db, actor: AuditActor, typed: string): Pr
   const { contactId, receivedAt } = await contactOf(db, typed);
   const messages = await db
     .selectFrom('contactMessages')
-    .select(['direction', 'body', 'createdAt'])
+    .select(['id', 'direction', 'bodyEnc', 'createdAt'])
     .where('contactId', '=', contactId)
     .where((eb) => eb.or([eb('direction', '=', 'in'), eb('delivery', '=', 'sent')]))
     .orderBy('createdAt')
     .orderBy('id')
-    .execute();
+    .execute()
+    .then((rows) => rows.map(openMessage));
   await db.updateTable('contactFollowUpCodes').set({ lastUsedAt: new Date() }).where('contactId', '=', contactId).execute();
   await auditRead(db, actor, { action: 'contact.follow_up_read', recordType: 'contact', recordId: contactId, changes: { messages: messages.length } });
   return { receivedAt: receivedAt.toISOString(), messages: messages.map((m) => ({ direction: m.direction, body: m.body, createdAt: m.createdAt.toISOString() })) };

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.ts';
 import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { auditedTransaction, SYSTEM_ACTOR } from '../../audit/audit.ts';
-import { notifyContact } from '../contacts/repository.ts';
+import { notifyContact, openMessage } from '../contacts/repository.ts';
 import { DeliveryError, type OutboundDelivery, type ReplyTransport } from './transports.ts';
 
 export type DeliveryOptions = {
@@ -94,8 +94,9 @@ export class DeliveryWorker {
         .where('id', 'in', (eb) =>
           eb.selectFrom('contactMessages').select('id').where('delivery', '=', 'pending').where('nextAttemptAt', '<=', sql<Date>`now()`).orderBy('nextAttemptAt').limit(BATCH).forUpdate().skipLocked(),
         )
-        .returning(['id', 'contactId', 'body', 'deliveryAttempts'])
-        .execute();
+        .returning(['id', 'contactId', 'bodyEnc', 'deliveryAttempts'])
+        .execute()
+        .then((rows) => rows.map(openMessage));
       if (claimed.length === 0) return;
       await Promise.all(claimed.map((m) => this.deliver(m)));
     }

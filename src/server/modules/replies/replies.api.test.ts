@@ -5,6 +5,7 @@ import { buildApp } from '../../app.ts';
 import { createTestApp, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { startFakeHttp } from '../../../../test/helpers/fake-http.ts';
 import type { ConversationMessage } from '../../../shared/schemas/replies.ts';
+import { openMessage } from '../contacts/repository.ts';
 
 const TOKEN = 'twilio-test-auth-token-0123456789';
 const ACCOUNT = `AC${'a1'.repeat(16)}`;
@@ -72,7 +73,7 @@ const conversation = async (contactId: string) => {
   expect(r.statusCode).toBe(200);
   return r.json() as { canReply: boolean; channel: string; items: ConversationMessage[] };
 };
-const messageRow = (id: string) => t.db.selectFrom('contactMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const messageRow = async (id: string) => openMessage(await t.db.selectFrom('contactMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 const settled = async (id: string) => {
   await expect.poll(async () => (await messageRow(id)).delivery, { timeout: 5000, interval: 25 }).not.toBe('pending');
   return messageRow(id);
@@ -230,7 +231,7 @@ describe('other senders', () => {
       expect(r.statusCode).toBe(201);
       const id = (r.json() as ConversationMessage).id;
       await expect.poll(async () => (await other.db.selectFrom('contactMessages').select('delivery').where('id', '=', id).executeTakeFirstOrThrow()).delivery, { timeout: 5000, interval: 25 }).toBe('failed');
-      const row = await other.db.selectFrom('contactMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = openMessage(await other.db.selectFrom('contactMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
       expect(row).toMatchObject({ body: 'hello', deliveryAttempts: 1, deliveryError: 'Twilio is not configured (PATHWAY_TWILIO_ACCOUNT_SID, PATHWAY_TWILIO_AUTH_TOKEN)' });
     } finally {
       await other.close();

@@ -6,15 +6,18 @@ import type { Principal } from '../../access/principal.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { CONTACTS } from '../contacts/policy.ts';
 import * as contactsRepo from '../contacts/repository.ts';
+import { openMessage } from '../contacts/repository.ts';
+import { sealField } from '../../crypto/record-keys.ts';
+import crypto from 'node:crypto';
 import { REPLY_CHANNELS, REPLY_MAX_LENGTH, type Conversation, type ConversationMessage, type ReplyChannel } from '../../../shared/schemas/replies.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const isReplyChannel = (c: string): c is ReplyChannel => (REPLY_CHANNELS as readonly string[]).includes(c);
 
-const messageColumns = ['id', 'direction', 'body', 'mediaCount', 'sentBy', 'delivery', 'deliveryAttempts', 'deliveryError', 'nextAttemptAt', 'deliveredAt', 'createdAt'] as const;
+const messageColumns = ['id', 'direction', 'bodyEnc', 'mediaCount', 'sentBy', 'delivery', 'deliveryAttempts', 'deliveryError', 'nextAttemptAt', 'deliveredAt', 'createdAt'] as const;
 
-export const listConversation = (db: DbOrTx, contactId: string) =>
-  db.selectFrom('contactMessages').select(messageColumns).where('contactId', '=', contactId).orderBy('createdAt').orderBy('id').execute();
+export const listConversation = async (db: DbOrTx, contactId: string) =>
+  (await db.selectFrom('contactMessages').select(messageColumns).where('contactId', '=', contactId).orderBy('createdAt').orderBy('id').execute()).map(openMessage);
 
 export function toMessageView(m: Awaited<ReturnType<typeof listConversation>>[number]): ConversationMessage {
   return { ...m, nextAttemptAt: iso(m.nextAttemptAt), deliveredAt: iso(m.deliveredAt), createdAt: m.createdAt.toISOString() };
@@ -56,12 +59,14 @@ export async function writeReply(db: Db, p: Principal, actor: AuditActor, contac
     const max = REPLY_MAX_LENGTH[c.channel];
     if (body.length > max) throw badRequest('validation_failed', `A ${c.channel} reply is at most ${max} characters`, { body: `at most ${max} characters on ${c.channel}` });
     const immediate = c.channel === 'web_form';
+    const messageId = crypto.randomUUID();
     const row = await tx
       .insertInto('contactMessages')
       .values({
+        id: messageId,
         contactId,
         direction: 'out',
-        body,
+        bodyEnc: sealField('contact_messages', 'body', messageId, body),
         sentBy: p.userId,
         delivery: immediate ? 'sent' : 'pending',
         nextAttemptAt: immediate ? null : sql<Date>`now()`,
@@ -74,7 +79,7 @@ export async function writeReply(db: Db, p: Principal, actor: AuditActor, contac
     await contactsRepo.notifyContact(tx, contactId);
     // The text is the contactor's business: the log keeps which message, where and how long.
     return {
-      result: toMessageView(row),
+      result: toMessageView(openMessage(row)),
       audit: { action: 'contact.reply_written', recordType: 'contact', recordId: contactId, changes: { messageId: row.id, channel: c.channel, length: body.length, delivery: row.delivery } },
     };
   });
@@ -95,6 +100,6 @@ export async function retryReply(db: Db, p: Principal, actor: AuditActor, contac
       .returning(messageColumns)
       .executeTakeFirstOrThrow();
     await contactsRepo.notifyContact(tx, contactId);
-    return { result: toMessageView(row), audit: { action: 'contact.reply_retried', recordType: 'contact', recordId: contactId, changes: { messageId, previousAttempts: m.deliveryAttempts } } };
+    return { result: toMessageView(openMessage(row)), audit: { action: 'contact.reply_retried', recordType: 'contact', recordId: contactId, changes: { messageId, previousAttempts: m.deliveryAttempts } } };
   });
 }

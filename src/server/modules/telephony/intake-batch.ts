@@ -154,7 +154,11 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
   if (newContacts.length > 0) await tx.insertInto('contacts').values(newContacts).execute();
   const messages = fresh.filter((x) => x.p.ev.kind === 'message');
   if (messages.length > 0) {
-    await tx.insertInto('contactMessages').values(messages.map((x) => ({ contactId: x.contactId!, direction: 'in', body: x.p.ev.body ?? '', mediaCount: x.p.ev.mediaCount ?? 0, delivery: null }))).execute();
+    await tx.insertInto('contactMessages').values(messages.map((x) => {
+      const id = crypto.randomUUID();
+      return { id, contactId: x.contactId!, direction: 'in' as const, bodyEnc: x.p.keys.encrypt(x.p.ev.body ?? '', fieldAad('contact_messages', 'body', id)), mediaCount: x.p.ev.mediaCount ?? 0, delivery: null };
+      }),
+    ).execute();
     const joined = [...new Set(messages.filter((x) => x.joined).map((x) => x.contactId!))];
     if (joined.length > 0) await tx.updateTable('contacts').set({ updatedAt: new Date() }).where('id', 'in', joined).execute();
     // As intake(): a message that joins a conversation brings where replies go now; the latest wins.

@@ -5,6 +5,7 @@ import { auditedTransaction, type AuditActor, type AuditEntry } from '../../audi
 import { isUniqueViolation } from '../../db/pagination.ts';
 import { notFound } from '../../errors.ts';
 import { fieldAad, type Keys } from '../../crypto/keys.ts';
+import { openField } from '../../crypto/record-keys.ts';
 import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
 import { notifyContact } from '../contacts/repository.ts';
@@ -114,7 +115,8 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
           contactId = row.id;
         }
         if (ev.kind === 'message') {
-          await tx.insertInto('contactMessages').values({ contactId, direction: 'in', body: ev.body ?? '', mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
+          const messageId = crypto.randomUUID();
+          await tx.insertInto('contactMessages').values({ id: messageId, contactId, direction: 'in', bodyEnc: keys.encrypt(ev.body ?? '', fieldAad('contact_messages', 'body', messageId)), mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
           await tx
             .updateTable('contacts')
             .set({ updatedAt: new Date(), ...(joined && ev.replyTo ? { replyAddressEnc: keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', contactId)) } : {}) })
@@ -147,9 +149,9 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
 }
 
 /** What one round of work on a contact leaves on it: who took it, when, and how it ended. */
-const ROUND_COLUMNS = ['assignedUserId', 'receivedAt', 'answeredAt', 'endedAt', 'completedAt', 'outcomes', 'outcomeNote'] as const;
+const ROUND_COLUMNS = ['assignedUserId', 'receivedAt', 'answeredAt', 'endedAt', 'completedAt', 'outcomes', 'outcomeNoteEnc'] as const;
 
-type Round = { id: string; status: string; assignedUserId: string | null; receivedAt: Date; answeredAt: Date | null; endedAt: Date | null; completedAt: Date | null; outcomes: string[]; outcomeNote: string | null };
+type Round = { id: string; status: string; assignedUserId: string | null; receivedAt: Date; answeredAt: Date | null; endedAt: Date | null; completedAt: Date | null; outcomes: string[]; outcomeNoteEnc: Buffer | null };
 
 /**
  * A closed contact that receives new information (a public report's follow-up) starts a new round in
@@ -162,7 +164,7 @@ async function reopenContact(tx: Tx, prev: Round): Promise<AuditEntry> {
   const now = new Date();
   await tx
     .updateTable('contacts')
-    .set({ status: 'new' satisfies ContactStatus, assignedUserId: null, receivedAt: now, answeredAt: null, endedAt: null, completedAt: null, outcomes: [], outcomeNote: null, updatedAt: now })
+    .set({ status: 'new' satisfies ContactStatus, assignedUserId: null, receivedAt: now, answeredAt: null, endedAt: null, completedAt: null, outcomes: [], outcomeNoteEnc: null, updatedAt: now })
     .where('id', '=', prev.id)
     .execute();
   const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -178,7 +180,7 @@ async function reopenContact(tx: Tx, prev: Round): Promise<AuditEntry> {
       endedAt: { old: iso(prev.endedAt), new: null },
       completedAt: { old: iso(prev.completedAt), new: null },
       outcomes: { old: prev.outcomes, new: [] },
-      outcomeNote: { old: prev.outcomeNote, new: null },
+      outcomeNote: { old: openField('contacts', 'outcome_note', prev.id, prev.outcomeNoteEnc), new: null },
     },
   };
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { openMessage } from '../contacts/repository.ts';
 
 const SECRET = 'telegram-secret_0123456789';
 let t: TestApp;
@@ -27,7 +28,7 @@ const post = (body: unknown, secret: string | null = SECRET, contentType = 'appl
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-const messagesOf = (contactId: string) => t.db.selectFrom('contactMessages').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute();
+const messagesOf = async (contactId: string) => (await t.db.selectFrom('contactMessages').selectAll().where('contactId', '=', contactId).orderBy('createdAt').execute()).map(openMessage);
 
 describe('Telegram webhook', () => {
   it('refuses a wrong or missing secret token with 403 before reading the body, and stores nothing', async () => {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { openMessage } from '../contacts/repository.ts';
 
 const TOKEN = 'twilio-test-auth-token-0123456789';
 const SECRET = 'generic-webhook-secret-0123456789';
@@ -124,7 +125,7 @@ describe('Twilio messaging', () => {
     await twilio('messaging', { ...m1, MessageSid: sid('SM'), From: `whatsapp:${from}`, Body: 'on whatsapp now' });
     const rows = await t.db.selectFrom('contacts').selectAll().where('contactorLast3', '=', '543').orderBy('createdAt').execute();
     expect(rows.map((r) => r.channel)).toEqual(['sms', 'whatsapp']);
-    const msgs = await t.db.selectFrom('contactMessages').select('body').where('contactId', '=', rows[0]!.id).orderBy('createdAt').execute();
+    const msgs = (await t.db.selectFrom('contactMessages').select(['id', 'bodyEnc']).where('contactId', '=', rows[0]!.id).orderBy('createdAt').execute()).map(openMessage);
     expect(msgs.map((m) => m.body)).toEqual(['I need help, they took my passport', 'I am in Sumqayit']);
     // The same contactor hash across channels: the WhatsApp contact sees the SMS one as a repeat.
     expect(rows[1]!.contactorHash).toEqual(rows[0]!.contactorHash);
