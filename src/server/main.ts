@@ -8,7 +8,8 @@ import { openDatabase } from './db/connect.ts';
 import { DataDirInUseError } from './db/embedded.ts';
 import { ensureFirstAdministrator, type FirstRun } from './modules/auth/first-run.ts';
 import type { FastifyInstance } from 'fastify';
-import { seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
+import { assertDemoDatabase, DemoRefused, seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
+import { DEMO_FOLLOW_UP_CODE } from './demo/hotline-seed.ts';
 import { VERSION } from './version.ts';
 
 /** A refusal explained in one line, without a stack trace. */
@@ -50,15 +51,13 @@ async function main(): Promise<void> {
 
     if (config.demo) {
       // Demo users share one published password: never add them beside real accounts.
-      const real = await database.db.selectFrom('users').select('email').where('isDemo', '=', false).limit(1).executeTakeFirst();
-      if (real) {
-        throw new StartRefused(
-          `Pathway DEMO refused: this database has real users (${real.email}). Use the demo on its own data folder (npm run demo uses ./data-demo) or an empty database.`,
-        );
-      }
+      await assertDemoDatabase(database.db).catch((e: unknown) => {
+        throw e instanceof DemoRefused ? new StartRefused(e.message) : e;
+      });
       await seedDemo(database.db);
       say(`Pathway DEMO: demo data loaded. Every demo user's password is: ${DEMO_PASSWORD}`);
-      say('  demo users: <role>@demo.pathway.local, e.g. administrator@demo.pathway.local, case_worker@demo.pathway.local');
+      say('  demo users: <role>@demo.pathway.local, e.g. administrator@demo.pathway.local, case_worker@demo.pathway.local;');
+      say(`  also ngo-supervisor@, shelter-worker@ and legal-aid@demo.pathway.local. Public report follow-up code: ${DEMO_FOLLOW_UP_CODE}`);
     }
     const store = config.documentStore;
     if (store.kind === 'disk') {

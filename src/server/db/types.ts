@@ -943,6 +943,7 @@ export interface Database {
   accountFailures: AccountFailuresTable;
   knownSignInAddresses: KnownSignInAddressesTable;
   ssoTotpPending: SsoTotpPendingTable;
+  demoSeedSteps: DemoSeedStepsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -1022,4 +1023,10 @@ export interface SsoRequestsTable {
   codeVerifier: string;
   redirectUri: string;
   expiresAt: Date;
+}
+
+/** The demo's finished seeding steps (migration 0104). */
+export interface DemoSeedStepsTable {
+  key: string;
+  doneAt: Generated<Date>;
 }

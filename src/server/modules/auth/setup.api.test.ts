@@ -64,7 +64,7 @@ describe('demo data', () => {
     }
     const demoRuns = await t.db.selectFrom('auditLog').select('action').where('action', '=', 'demo.seeded').execute();
     expect(demoRuns).toHaveLength(1);
-  });
+  }, 150_000);
 });
 
 describe('demo accounts outside demo mode', () => {

@@ -29,10 +29,12 @@ function reportText(b: PublicReportBody): string {
   return extra.length ? `${b.description}\n\n${extra.join('\n')}` : b.description;
 }
 
-/** Files a public report as a `web_form` contact in the operators' queue; the code is returned once and kept only as a hash. */
-export async function fileReport(db: Db, keys: Keys, agencyId: string | undefined, actor: AuditActor, b: PublicReportBody) {
+/**
+ * Files a public report as a `web_form` contact in the operators' queue; the code is returned once and
+ * kept only as a hash. Only the demo gives a `code` of its own (one the README can print).
+ */
+export async function fileReport(db: Db, keys: Keys, agencyId: string | undefined, actor: AuditActor, b: PublicReportBody, code = newFollowUpCode()) {
   const agency = hotlineAgency(agencyId);
-  const code = newFollowUpCode();
   const contactor: ContactorAddress | null = b.phone ? { kind: 'phone', value: b.phone } : b.email ? { kind: 'email', value: b.email } : null;
   const receivedAt = new Date();
   await intake(db, keys, agency, actor, {
