@@ -55,7 +55,7 @@ describe('data steps: identity at rest (migration 0098)', () => {
     const escalation = crypto.randomUUID();
     await sql`INSERT INTO contact_escalations (id, contact_id, reason, created_by) VALUES (${escalation}, ${contact}, 'Sevinc is at the farm now', ${worker.id})`.execute(t.db);
     await sql`INSERT INTO case_events (id, case_id, type, place, description, created_by) VALUES (${event}, ${caseId}, 'exploitation', 'A farm near Quba', 'Picking apples unpaid', ${worker.id})`.execute(t.db);
-    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest']);
+    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest', '0102_free_text_at_rest']);
     const sealedNote = await t.db.selectFrom('caseNotes').select(['body', 'bodyEnc']).where('id', '=', note).executeTakeFirstOrThrow();
     expect(sealedNote.body).toBeNull();
     expect(keys.decrypt(sealedNote.bodyEnc!, fieldAad('case_notes', 'body', note))).toBe('Sevinc phoned from Quba again');
