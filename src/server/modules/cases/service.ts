@@ -32,7 +32,7 @@ import { CASES } from './policy.ts';
 import * as repo from './repository.ts';
 import { sealField } from '../../crypto/record-keys.ts';
 import { casePeopleNamesQuery, casePeopleQuery, openCasePerson, toCasePeopleViews } from './people.ts';
-import { openNames, openPerson } from '../people/repository.ts';
+import { openNames } from '../people/repository.ts';
 import { consentsQuery, toConsentViews } from './consents.ts';
 import { caseReferralsQuery, toReferralView } from '../referrals/service.ts';
 import { identificationQueries, toIdentificationViews } from '../identification/service.ts';
