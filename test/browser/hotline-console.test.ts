@@ -206,8 +206,9 @@ describe('hotline console', () => {
     const form2 = again.getByRole('form', { name: h.form.title });
     await again.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
     expect(await form2.getByRole('textbox', { name: h.field.summary }).inputValue()).toBe('Typed while offline');
-    const draft = await web.db.selectFrom('contactDrafts').select('data').where('contactId', '=', contactId!).executeTakeFirstOrThrow();
-    expect(draft.data).toMatchObject({ summary: 'Typed while offline' });
+    // The draft is stored sealed to the contact and its operator (docs/nrm.md, "Identity at rest").
+    const draft = await web.db.selectFrom('contactDrafts').select(['dataEnc', 'userId']).where('contactId', '=', contactId!).executeTakeFirstOrThrow();
+    expect(JSON.parse(openField('contact_drafts', 'data', `${contactId!}/${draft.userId}`, draft.dataEnc)!)).toMatchObject({ summary: 'Typed while offline' });
     await again.getByTestId('submit-form').click();
     await again.getByTestId('form-submitted').waitFor();
 

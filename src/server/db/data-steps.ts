@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { fieldAad, type Keys } from '../crypto/keys.ts';
 import { sealTotpSecret } from '../auth/totp.ts';
 import type { Db, DbOrTx, Tx } from './database.ts';
@@ -13,6 +13,7 @@ const steps: Record<string, (tx: Tx, keys: Keys) => Promise<void>> = {
   '0098_identity_at_rest': identityAtRest,
   '0099_narratives_at_rest': narrativesAtRest,
   '0101_notes_at_rest': (tx, keys) => sealNotesAtRest(tx, keys),
+  '0102_free_text_at_rest': (tx, keys) => sealFreeTextAtRest(tx, keys),
 };
 
 /** The steps not yet recorded as done: when none, the master key is not needed. */
@@ -155,22 +156,71 @@ export async function sealNotesAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
 }
 
 /**
- * Plain text columns sealed into their `*_enc` column with `fieldAad(table, field, id)` (as
- * `sealField` does), the plain column emptied; rows already sealed (plain NULL) are left.
+ * Migration 0102: the remaining free text of the NRM and the hotline sealed, bound to its row: guardians'
+ * names and children's countries of return, closure reasons, referrals' reasons and notes,
+ * identification decisions' reasons and evidence, assistance plans' needs assessments, goals and service
+ * notes, best-interests summaries, task titles, contact form drafts, and contacts' and events' cities.
+ * Also run by the benchmark's generator (bench/cases-data.ts), which writes some of them plain in SQL.
  */
-async function sealPlainColumns(tx: DbOrTx, keys: Keys, fields: ReadonlyArray<{ table: string; plain: string; sealed: string; field: string }>): Promise<void> {
+export async function sealFreeTextAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
+  await sealPlainColumns(tx, keys, [
+    { table: 'case_people', plain: 'guardian_name', sealed: 'guardian_name_enc', field: 'guardian_name' },
+    { table: 'case_people', plain: 'returned_to', sealed: 'returned_to_enc', field: 'returned_to' },
+    { table: 'cases', plain: 'closure_reason', sealed: 'closure_reason_enc', field: 'closure_reason' },
+    ...['reason', 'accept_note', 'decline_reason', 'completion_note', 'revoke_reason'].map((c) => ({ table: 'referrals', plain: c, sealed: `${c}_enc`, field: c })),
+    ...['reasons', 'evidence', 'reflection_withheld_reason'].map((c) => ({ table: 'identification_decisions', plain: c, sealed: `${c}_enc`, field: c })),
+    { table: 'case_assistance_plans', plain: 'needs_assessment', sealed: 'needs_assessment_enc', field: 'needs_assessment', key: 'case_id::text' },
+    // Goals are a text array: sealed as its JSON, the plain array left empty.
+    { table: 'case_assistance_plans', plain: 'goals', sealed: 'goals_enc', field: 'goals', key: 'case_id::text', read: 'array_to_json(goals)::text', has: "goals <> '{}'", clear: "'{}'" },
+    { table: 'case_assistance_services', plain: 'note', sealed: 'note_enc', field: 'note' },
+    { table: 'best_interests_assessments', plain: 'summary', sealed: 'summary_enc', field: 'summary' },
+    { table: 'case_tasks', plain: 'title', sealed: 'title_enc', field: 'title' },
+    // A draft is one user's on one contact: sealed to both (`draftId` in the contacts service).
+    { table: 'contact_drafts', plain: 'data', sealed: 'data_enc', field: 'data', key: "contact_id::text || '/' || user_id::text", read: 'data::text' },
+    { table: 'contacts', plain: 'city', sealed: 'city_enc', field: 'city' },
+    { table: 'case_events', plain: 'city', sealed: 'city_enc', field: 'city' },
+  ]);
+}
+
+type PlainColumn = {
+  table: string;
+  plain: string;
+  sealed: string;
+  field: string;
+  /** SQL of the row's key as `fieldAad` takes it; the uuid `id` when left out. */
+  key?: string;
+  /** SQL of the plain value as text; the plain column when left out. */
+  read?: string;
+  /** SQL true when the row still has a plain value; `<plain> IS NOT NULL` when left out. */
+  has?: string;
+  /** SQL of the emptied plain column; NULL when left out. */
+  clear?: string;
+};
+
+/**
+ * Plain text columns sealed into their `*_enc` column with `fieldAad(table, field, key)` (as
+ * `sealField` does), the plain column emptied; rows already sealed (plain emptied) are left. The
+ * SQL in a `PlainColumn` is this file's own, never input.
+ */
+async function sealPlainColumns(tx: DbOrTx, keys: Keys, fields: readonly PlainColumn[]): Promise<void> {
   for (const f of fields) {
-    let after = '00000000-0000-0000-0000-000000000000';
+    const key = sql.raw(f.key ?? 'id');
+    const read = f.read ? sql.raw(f.read) : sql.ref(f.plain);
+    const has = f.has ? sql.raw(f.has) : sql`${sql.ref(f.plain)} IS NOT NULL`;
+    const clear = f.clear ? sql.raw(f.clear) : sql`NULL`;
+    // In key order, so that each batch starts where the last ended (by the primary key's index for `id`).
+    let after: string | null = null;
     for (;;) {
-      const { rows } = await sql<{ id: string; plain: string }>`SELECT id, ${sql.ref(f.plain)} AS plain FROM ${sql.table(f.table)}
-        WHERE ${sql.ref(f.plain)} IS NOT NULL AND id > ${after}::uuid ORDER BY id LIMIT ${BATCH}`.execute(tx);
+      const from: RawBuilder<unknown> = after === null ? sql`true` : f.key ? sql`(${key}) > ${after}` : sql`id > ${after}::uuid`;
+      const { rows }: { rows: Array<{ key: string; plain: string }> } = await sql<{ key: string; plain: string }>`SELECT (${key}) AS key, ${read} AS plain FROM ${sql.table(f.table)}
+        WHERE ${has} AND ${from} ORDER BY 1 LIMIT ${BATCH}`.execute(tx);
       if (rows.length === 0) break;
-      after = rows.at(-1)!.id;
-      const enc = rows.map((r) => keys.encrypt(r.plain, fieldAad(f.table, f.field, r.id)));
+      after = rows.at(-1)!.key;
+      const enc = rows.map((r) => keys.encrypt(r.plain, fieldAad(f.table, f.field, r.key)));
       await sql`
-        UPDATE ${sql.table(f.table)} t SET ${sql.ref(f.sealed)} = v.enc, ${sql.ref(f.plain)} = NULL
-        FROM unnest(${sql.val(rows.map((r) => r.id))}::uuid[], ${sql.val(enc)}::bytea[]) AS v(id, enc)
-        WHERE t.id = v.id`.execute(tx);
+        UPDATE ${sql.table(f.table)} SET ${sql.ref(f.sealed)} = v.enc, ${sql.ref(f.plain)} = ${clear}
+        FROM unnest(${sql.val(rows.map((r) => r.key))}::text[], ${sql.val(enc)}::bytea[]) AS v(key, enc)
+        WHERE ${f.key ? sql`(${key}) = v.key` : sql`id = v.key::uuid`}`.execute(tx);
     }
   }
 }

@@ -38,6 +38,11 @@ let operator: Session;
 let caseId: string;
 let contactId: string;
 let followUpCode: string;
+let childCaseId: string;
+let draftContactId: string;
+let officer: Session;
+let receiver: Session;
+const referralIds: string[] = [];
 
 async function user(roles: Role[], agencyId: string) {
   const u = await makeUser(t.db, { roles, agencyId });
@@ -69,6 +74,25 @@ const planted = {
   outcome: 'Told her brother Vüqar Nəbibəyli to call the police',
   reporterName: 'Səbinə Xəlilbəyova',
   reporterEmail: 'sabina.khalilbeyova@example.org',
+  reportLocation: 'Sabunçu qəsəbəsi, Zabrat-2 dalanı',
+  contactCity: 'Şirvanovka kəndi',
+  eventCity: 'Qaraçuxur-Səngəçal',
+  draft: 'Draft: her uncle Əlövsət Nəzirbəyov took her passport',
+  guardian: 'Mehriban Cəfərquliyeva',
+  bestInterests: 'Her aunt Gülxar Səmədbəyova in Şəki can care for her',
+  closure: 'Moved to her aunt Gülxar in Şəki on the 3rd',
+  referralReason: 'Needs a bed away from Əlövsət in Masallı',
+  acceptNote: 'Room 14 kept for Ləman at the shelter',
+  completionNote: 'Ləman stayed with us until Yusifbəyli picked her up',
+  declineReason: 'Our place in Biləsuvar is known to Əlövsət',
+  revokeReason: 'Əlövsət Nəzirbəyov found the shelter address',
+  idReasons: 'Ləman described the Zabrat flat and the debt in detail',
+  idEvidence: 'Screenshots from Əlövsət to Ləman of 12 March',
+  withheldReason: 'Ləman Babayeva-Quluzadə is wanted for a robbery in Gəncə',
+  needs: 'Ləman needs a trauma therapist who speaks Talysh',
+  goal: 'Enrol Ləman at school number 277 in Xətai',
+  serviceNote: 'Dr Aynurə Məlikzadə sees her on Tuesdays',
+  task: 'Call Ləman\'s aunt Gülxar about the Şəki school',
 };
 
 beforeAll(async () => {
@@ -110,11 +134,53 @@ beforeAll(async () => {
   await call(operator, 'POST', `/contacts/${contact.id}/close`, { outcomes: ['reported_to_police'], outcomeNote: planted.outcome });
   contactId = contact.id;
   // A public report (its text is the conversation's first message) and the hotline's reply.
-  const filed = await t.app.inject({ method: 'POST', url: '/api/public/hotline/reports', payload: { description: planted.report, name: planted.reporterName, email: planted.reporterEmail } });
+  const filed = await t.app.inject({ method: 'POST', url: '/api/public/hotline/reports', payload: { description: planted.report, location: planted.reportLocation, name: planted.reporterName, email: planted.reporterEmail } });
   if (filed.statusCode !== 201) throw new Error(filed.body);
   followUpCode = (filed.json() as { code: string }).code;
   const reported = await t.db.selectFrom('contacts').select('id').where('channel', '=', 'web_form').executeTakeFirstOrThrow();
   await call(operator, 'POST', `/contacts/${reported.id}/replies`, { body: planted.reply });
+
+  // The rest of the free text: a second contact with a city and a draft left unsubmitted; an event's
+  // city; a child's case with a guardian, a best-interests assessment and a return, referred (reasons
+  // and notes on every answer), identified, with an assistance plan, a task, and closed with a reason.
+  const walkIn = await call(operator, 'POST', '/contacts', { channel: 'walk_in' });
+  await call(operator, 'POST', `/contacts/${walkIn.id}/accept`, {});
+  await call(operator, 'PUT', `/contacts/${walkIn.id}/form`, { contactorType: 'victim', contactType: 'trafficking_report', city: planted.contactCity });
+  await call(operator, 'PUT', `/contacts/${walkIn.id}/draft`, { data: { summary: planted.draft, city: planted.contactCity } });
+  draftContactId = walkIn.id;
+  await call(worker, 'POST', `/cases/${c.id}/events`, { type: 'recruitment', city: planted.eventCity });
+
+  const police = (await makeAgency(t.db, { type: 'police' })).id;
+  const shelter = (await makeAgency(t.db, { type: 'shelter' })).id;
+  officer = await user(['identification_officer'], police);
+  receiver = await user(['case_worker'], shelter);
+  const child = await call(worker, 'POST', '/cases', { exploitationForms: ['sexual_exploitation'] });
+  childCaseId = child.id;
+  const girl = await call(worker, 'POST', `/cases/${child.id}/people`, {
+    role: 'victim', unaccompanied: true, guardianName: planted.guardian, guardianAppointedOn: today,
+    person: { name: { givenName: 'Ləman', familyName: 'Quluzadə' }, sex: 'female', birthYear: Number(today.slice(0, 4)) - 13 },
+  });
+  const assessment = await call(worker, 'POST', `/cases/${child.id}/best-interests`, {
+    personId: girl.personId as string, assessedOn: today, assessedBy: 'Guardianship authority', conclusion: 'return_in_best_interests', summary: planted.bestInterests,
+  });
+  await call(worker, 'POST', `/cases/${child.id}/people/${girl.id}/return`, { returnedOn: today, returnedTo: 'GEO', assessmentId: assessment.id });
+  const served = await call(worker, 'POST', `/cases/${child.id}/referrals`, { toAgencyId: shelter, purpose: 'services', serviceType: 'shelter', sections: ['summary', 'people'], reason: planted.referralReason });
+  await call(receiver, 'POST', `/referrals/${served.id}/accept`, { note: planted.acceptNote });
+  await call(receiver, 'POST', `/referrals/${served.id}/complete`, { note: planted.completionNote });
+  await call(worker, 'POST', `/referrals/${served.id}/revoke`, { reason: planted.revokeReason });
+  const declined = await call(worker, 'POST', `/cases/${child.id}/referrals`, { toAgencyId: shelter, purpose: 'services', serviceType: 'medical', sections: ['summary'] });
+  await call(receiver, 'POST', `/referrals/${declined.id}/decline`, { reason: planted.declineReason });
+  referralIds.push(served.id, declined.id);
+  const identification = await call(worker, 'POST', `/cases/${child.id}/referrals`, { toAgencyId: police, purpose: 'identification', sections: ['summary', 'people', 'identification'] });
+  await call(officer, 'POST', `/referrals/${identification.id}/accept`, {});
+  await call(officer, 'POST', `/cases/${child.id}/identification/decisions`, {
+    personId: girl.personId as string, stage: 'reasonable_grounds', outcome: 'positive', decidedOn: today,
+    reasons: planted.idReasons, evidence: planted.idEvidence, reflectionWithheld: 'public_order', reflectionWithheldReason: planted.withheldReason,
+  });
+  await call(worker, 'PUT', `/cases/${child.id}/assistance-plan`, { needsAssessment: planted.needs, goals: [planted.goal] });
+  await call(worker, 'POST', `/cases/${child.id}/assistance-plan/services`, { service: 'psychological_assistance', note: planted.serviceNote });
+  await call(worker, 'POST', `/cases/${child.id}/tasks`, { title: planted.task, dueAt: new Date(Date.now() + 86_400_000).toISOString() });
+  await call(worker, 'PATCH', `/cases/${child.id}`, { status: 'closed', closureReason: planted.closure });
 });
 afterAll(() => t?.close());
 
@@ -129,14 +195,43 @@ describe('a pg_dump of the database', () => {
     const heard = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}`, headers: operator.headers });
     expect(heard.json()).toMatchObject({ escalations: [{ reason: planted.escalation }], outcomeNote: planted.outcome });
     const thread = await t.app.inject({ method: 'POST', url: '/api/public/hotline/follow-up', payload: { code: followUpCode } });
-    expect(thread.json().messages.map((m: { body: string }) => m.body)).toEqual([`${planted.report}\n\nName: ${planted.reporterName}\nE-mail: ${planted.reporterEmail}`, planted.reply]);
-    expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }]);
+    expect(thread.json().messages.map((m: { body: string }) => m.body)).toEqual([`${planted.report}\n\nWhere: ${planted.reportLocation}\nName: ${planted.reporterName}\nE-mail: ${planted.reporterEmail}`, planted.reply]);
+    expect(read.json().events).toMatchObject([{ place: planted.eventPlace, description: planted.eventDescription }, { city: planted.eventCity }]);
+
+    // The rest of the free text reads back opened, on every path that shows it.
+    const contactCity = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${draftContactId}`, headers: operator.headers });
+    expect(contactCity.json()).toMatchObject({ city: planted.contactCity });
+    const reportCity = await t.app.inject({ method: 'GET', url: '/api/v1/contacts?channel=web_form', headers: operator.headers });
+    expect(reportCity.json().items).toMatchObject([{ city: planted.reportLocation }]);
+    const draft = await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${draftContactId}/draft`, headers: operator.headers });
+    expect(draft.json().data).toEqual({ summary: planted.draft, city: planted.contactCity });
+    const childPage = (await t.app.inject({ method: 'GET', url: `/api/v1/cases/${childCaseId}`, headers: worker.headers })).json();
+    expect(childPage.summary).toMatchObject({ status: 'closed', closureReason: planted.closure });
+    expect(childPage.people).toMatchObject([{ guardianName: planted.guardian, returnedTo: 'GEO' }]);
+    expect(childPage.tasks).toMatchObject([{ title: planted.task }]);
+    const byId = new Map(childPage.referrals.map((r: { id: string }) => [r.id, r]));
+    expect(byId.get(referralIds[0])).toMatchObject({ reason: planted.referralReason, acceptNote: planted.acceptNote, completionNote: planted.completionNote, revokeReason: planted.revokeReason });
+    expect(byId.get(referralIds[1])).toMatchObject({ declineReason: planted.declineReason });
+    const received = await t.app.inject({ method: 'GET', url: `/api/v1/referrals/${referralIds[1]}`, headers: receiver.headers });
+    expect(received.json()).toMatchObject({ declineReason: planted.declineReason });
+    expect(JSON.stringify(childPage.identification)).toContain(planted.idReasons);
+    expect(JSON.stringify(childPage.identification)).toContain(planted.withheldReason);
+    const plan = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${childCaseId}/assistance-plan`, headers: worker.headers });
+    expect(plan.json()).toMatchObject({ needsAssessment: planted.needs, goals: [planted.goal], services: [{ note: planted.serviceNote }] });
+    const mine = await t.app.inject({ method: 'GET', url: '/api/v1/tasks', headers: worker.headers });
+    expect(mine.json().items.map((k: { title: string }) => k.title)).toContain(planted.task);
+    const exported = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${childCaseId}/htcds`, headers: worker.headers });
+    expect(exported.body).toContain(planted.guardian);
+    // A country code is no marker a dump can be searched for: the row itself must hold it sealed only.
+    const returned = await t.db.selectFrom('casePeople').select(['returnedTo', 'returnedToEnc']).where('caseId', '=', childCaseId).executeTakeFirstOrThrow();
+    expect(returned.returnedTo).toBeNull();
+    expect(returned.returnedToEnc).not.toBeNull();
 
     const text = await dump(t.url);
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli'], ['draft name', 'Nəzirbəyov'], ['free-text name', 'Əlövsət'], ['aunt', 'Səmədbəyova'], ['guardian name', 'Cəfərquliyeva'], ['withheld name', 'Babayeva-Quluzadə'], ['therapist', 'Məlikzadə']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

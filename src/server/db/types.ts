@@ -149,7 +149,10 @@ export interface ContactsTable {
   contactType: string | null;
   language: string | null;
   region: string | null;
-  city: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  city: LegacyPlain;
+  /** The city given (a public report's free-text location) sealed under the master key, bound to the row. */
+  cityEnc: Buffer | null;
   persons: ColumnType<unknown, string | undefined, string>;
   categories: Generated<string[]>;
   /** Plain only in rows written before migration 0099 (then NULL after the data step). */
@@ -206,7 +209,10 @@ export interface ContactFollowUpCodesTable {
 export interface ContactDraftsTable {
   contactId: string;
   userId: string;
-  data: ColumnType<unknown, string, string>;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  data: ColumnType<unknown, null | undefined, null>;
+  /** The draft (JSON) bound to `<contact id>/<user id>` sealed under the master key, bound to the row. */
+  dataEnc: Buffer | null;
   version: Generated<number>;
   updatedAt: Timestamp;
 }
@@ -543,7 +549,10 @@ export interface CasesTable {
   ownerAgencyId: string;
   ownerUserId: string | null;
   status: Generated<string>;
-  closureReason: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  closureReason: LegacyPlain;
+  /** Why the case was closed sealed under the master key, bound to the row. */
+  closureReasonEnc: Buffer | null;
   victimStatus: Generated<string>;
   /** Plain only in rows written before migration 0099 (then NULL after the data step). */
   narrative: LegacyPlain;
@@ -608,7 +617,10 @@ export interface CaseEventsTable {
   occurredPrecision: string | null;
   country: string | null;
   region: string | null;
-  city: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  city: LegacyPlain;
+  /** The event's city sealed under the master key, bound to the row. */
+  cityEnc: Buffer | null;
   /** Plain only in rows written before migration 0101 (then NULL after the data step). */
   place: LegacyPlain;
   /** The place sealed under the master key, bound to the event's id. */
@@ -658,10 +670,16 @@ export interface CasePeopleTable {
   role: string;
   ageDisputed: Generated<boolean>;
   unaccompanied: Generated<boolean>;
-  guardianName: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  guardianName: LegacyPlain;
+  /** The guardian's name sealed under the master key, bound to the row. */
+  guardianNameEnc: Buffer | null;
   guardianAppointedOn: string | null;
   returnedOn: string | null;
-  returnedTo: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  returnedTo: LegacyPlain;
+  /** The country a person was returned to sealed under the master key, bound to the row. */
+  returnedToEnc: Buffer | null;
   returnAssessmentId: string | null;
   addedBy: string;
   addedAt: Timestamp;
@@ -707,9 +725,15 @@ export interface CaseDocumentsTable {
 
 export interface CaseAssistancePlansTable {
   caseId: string;
-  needsAssessment: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  needsAssessment: LegacyPlain;
+  /** The needs assessment (bound to the case id) sealed under the master key, bound to the row. */
+  needsAssessmentEnc: Buffer | null;
   assessedOn: string | null;
-  goals: Generated<string[]>;
+  /** Plain only in rows written before migration 0102 (then empty after the data step). */
+  goals: ColumnType<string[], never, never>;
+  /** The goals as a JSON array (bound to the case id) sealed under the master key, bound to the row. */
+  goalsEnc: Buffer | null;
   updatedBy: string;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -725,7 +749,10 @@ export interface CaseAssistanceServicesTable {
   plannedOn: string | null;
   startedOn: string | null;
   endedOn: string | null;
-  note: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  note: LegacyPlain;
+  /** The service's note sealed under the master key, bound to the row. */
+  noteEnc: Buffer | null;
   createdBy: string;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -762,7 +789,10 @@ export interface ReferralsTable {
   providerId: string | null;
   purpose: string;
   serviceType: string | null;
-  reason: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  reason: LegacyPlain;
+  /** Why the case is referred sealed under the master key, bound to the row. */
+  reasonEnc: Buffer | null;
   sectionsRequested: string[];
   sectionsShared: string[];
   consentBasis: string;
@@ -772,16 +802,28 @@ export interface ReferralsTable {
   answerDueAt: Timestamp;
   acceptedAt: NullableTimestamp;
   acceptedBy: string | null;
-  acceptNote: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  acceptNote: LegacyPlain;
+  /** The receiver's note on accepting sealed under the master key, bound to the row. */
+  acceptNoteEnc: Buffer | null;
   declinedAt: NullableTimestamp;
   declinedBy: string | null;
-  declineReason: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  declineReason: LegacyPlain;
+  /** Why the receiver declined sealed under the master key, bound to the row. */
+  declineReasonEnc: Buffer | null;
   completedAt: NullableTimestamp;
   completedBy: string | null;
-  completionNote: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  completionNote: LegacyPlain;
+  /** What the receiver did sealed under the master key, bound to the row. */
+  completionNoteEnc: Buffer | null;
   revokedAt: NullableTimestamp;
   revokedBy: string | null;
-  revokeReason: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  revokeReason: LegacyPlain;
+  /** Why the sender revoked sealed under the master key, bound to the row. */
+  revokeReasonEnc: Buffer | null;
   caseGrantId: string | null;
   referralGrantId: string | null;
   /** The person of the receiving agency who handles it (a supervisor's choice, or who accepted it). */
@@ -812,10 +854,19 @@ export interface IdentificationDecisionsTable {
   stage: string;
   outcome: string;
   decidedOn: string;
-  reasons: string;
-  evidence: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  reasons: LegacyPlain;
+  /** The reasons of the decision sealed under the master key, bound to the row. */
+  reasonsEnc: Buffer | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  evidence: LegacyPlain;
+  /** The evidence relied on sealed under the master key, bound to the row. */
+  evidenceEnc: Buffer | null;
   reflectionWithheld: string | null;
-  reflectionWithheldReason: string | null;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  reflectionWithheldReason: LegacyPlain;
+  /** Why the reflection period was withheld sealed under the master key, bound to the row. */
+  reflectionWithheldReasonEnc: Buffer | null;
   reconsidersId: string | null;
   reflectionEndsOn: string | null;
   earliestConclusiveOn: string | null;
@@ -848,7 +899,10 @@ export interface BestInterestsAssessmentsTable {
   assessedOn: string;
   assessedBy: string;
   conclusion: string;
-  summary: string;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  summary: LegacyPlain;
+  /** The assessment's summary sealed under the master key, bound to the row. */
+  summaryEnc: Buffer | null;
   recordedBy: string;
   recordedAt: Timestamp;
 }
@@ -856,7 +910,10 @@ export interface BestInterestsAssessmentsTable {
 export interface CaseTasksTable {
   id: Generated<string>;
   caseId: string;
-  title: string;
+  /** Plain only in rows written before migration 0102 (then NULL after the data step). */
+  title: LegacyPlain;
+  /** The task's title sealed under the master key, bound to the row. */
+  titleEnc: Buffer | null;
   dueAt: Timestamp;
   assignedUserId: string;
   createdBy: string;

@@ -159,7 +159,7 @@ describe('the other kinds of the sweep', () => {
     const c = await t.db.insertInto('cases').values({ caseNumber: 'SWEEP-OTHER', ownerAgencyId: ngo, createdBy: worker }).returning('id').executeTakeFirstOrThrow();
     const hours = (h: number) => new Date(NOW.getTime() + h * 3600_000);
     const task = async (dueIn: number, done = false) =>
-      (await t.db.insertInto('caseTasks').values({ caseId: c.id, title: `due in ${dueIn} h`, dueAt: hours(dueIn), assignedUserId: worker, createdBy: worker, completedAt: done ? NOW : null }).returning('id').executeTakeFirstOrThrow()).id;
+      (await t.db.insertInto('caseTasks').values({ caseId: c.id, dueAt: hours(dueIn), assignedUserId: worker, createdBy: worker, completedAt: done ? NOW : null }).returning('id').executeTakeFirstOrThrow()).id;
     const referral = async (dueIn: number, status: 'pending' | 'accepted' = 'pending') =>
       (
         await t.db

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import { countryToday } from '../../nrm-profile.ts';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { auditedTransaction, auditRead, type AuditActor } from '../../audit/audit.ts';
@@ -13,6 +15,17 @@ import { caseAccess, lockForCaseWrite } from '../cases/service.ts';
 const PLAN: ResourceDef = { ...CASES, fieldTags: { ...CASES.fieldTags, needsAssessment: 'narrative', goals: 'narrative', note: 'narrative' } };
 
 type ServiceView = AssistancePlanView['services'][number];
+
+/**
+ * The plan's needs assessment and goals (a JSON array) are sealed to the case, a service's note to
+ * the service (docs/nrm.md, "Identity at rest").
+ */
+export const openPlan = (caseId: string, plan: { needsAssessmentEnc: Buffer | null; goalsEnc: Buffer | null } | undefined) => {
+  const goals = plan ? openField('case_assistance_plans', 'goals', caseId, plan.goalsEnc) : null;
+  return { needsAssessment: plan ? openField('case_assistance_plans', 'needs_assessment', caseId, plan.needsAssessmentEnc) : null, goals: goals === null ? [] : (JSON.parse(goals) as string[]) };
+};
+const sealNote = (serviceId: string, note: string | null) => sealField('case_assistance_services', 'note', serviceId, note);
+export const openServiceNote = (s: { id: string; noteEnc: Buffer | null }) => openField('case_assistance_services', 'note', s.id, s.noteEnc);
 /** Statuses that mean the service is being or was given: they need the person's consent to it. */
 const GIVEN = new Set(['in_progress', 'delivered']);
 
@@ -28,12 +41,13 @@ async function planView(db: DbOrTx, p: Principal, caseId: string): Promise<Assis
     .orderBy('s.createdAt')
     .orderBy('s.id')
     .execute();
+  const opened = openPlan(caseId, plan);
   return {
     ...(redact(p, PLAN, {
       caseId,
-      needsAssessment: plan?.needsAssessment ?? null,
+      needsAssessment: opened.needsAssessment,
       assessedOn: plan?.assessedOn ?? null,
-      goals: plan?.goals ?? [],
+      goals: opened.goals,
       updatedBy: plan?.updatedBy ?? null,
       updatedAt: plan?.updatedAt.toISOString() ?? null,
     }) as Omit<AssistancePlanView, 'services'>),
@@ -50,7 +64,7 @@ async function planView(db: DbOrTx, p: Principal, caseId: string): Promise<Assis
           plannedOn: s.plannedOn,
           startedOn: s.startedOn,
           endedOn: s.endedOn,
-          note: s.note,
+          note: openServiceNote(s),
           createdBy: s.createdBy,
           createdAt: s.createdAt.toISOString(),
           updatedAt: s.updatedAt.toISOString(),
@@ -74,10 +88,13 @@ export async function savePlan(db: Db, actor: AuditActor, p: Principal, caseId: 
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
     const before = await tx.selectFrom('caseAssistancePlans').selectAll().where('caseId', '=', caseId).executeTakeFirst();
+    const old = openPlan(caseId, before);
+    const needsAssessment = body.needsAssessment !== undefined ? body.needsAssessment : old.needsAssessment;
+    const goals = body.goals ?? old.goals;
     const values = {
-      needsAssessment: body.needsAssessment !== undefined ? body.needsAssessment : (before?.needsAssessment ?? null),
+      needsAssessmentEnc: sealField('case_assistance_plans', 'needs_assessment', caseId, needsAssessment),
       assessedOn: body.assessedOn !== undefined ? body.assessedOn : (before?.assessedOn ?? null),
-      goals: body.goals ?? before?.goals ?? [],
+      goalsEnc: sealField('case_assistance_plans', 'goals', caseId, JSON.stringify(goals)),
       updatedBy: p.userId,
       updatedAt: new Date(),
     };
@@ -93,7 +110,7 @@ export async function savePlan(db: Db, actor: AuditActor, p: Principal, caseId: 
         recordType: 'case',
         recordId: caseId,
         // What changed, not the narrative itself: the plan holds the person's needs.
-        changes: { fields: Object.keys(body), assessedOn: values.assessedOn, goals: values.goals.length },
+        changes: { fields: Object.keys(body), assessedOn: values.assessedOn, goals: goals.length },
       },
     };
   });
@@ -131,9 +148,10 @@ export async function addService(db: Db, actor: AuditActor, p: Principal, caseId
     };
     checkService(values);
     await checkRefs(tx, caseId, values);
-    const row = await tx.insertInto('caseAssistanceServices').values({ caseId, ...values, createdBy: p.userId }).returning('id').executeTakeFirstOrThrow();
+    const { note, ...logged } = values;
+    const id = crypto.randomUUID();
+    const row = await tx.insertInto('caseAssistanceServices').values({ id, caseId, ...logged, noteEnc: sealNote(id, note), createdBy: p.userId }).returning('id').executeTakeFirstOrThrow();
     const view = (await planView(tx, p, caseId)).services.find((s) => s.id === row.id)!;
-    const { note: _note, ...logged } = values;
     return { result: view, audit: { action: 'case.assistance_service_added', recordType: 'case', recordId: caseId, changes: { serviceId: row.id, ...logged } } };
   });
 }
@@ -148,7 +166,12 @@ export async function updateService(db: Db, actor: AuditActor, p: Principal, cas
     const after = { ...before, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) } as typeof before;
     checkService(after);
     await checkRefs(tx, caseId, { providerId: body.providerId, consentId: body.consentId });
-    await tx.updateTable('caseAssistanceServices').set({ ...body, updatedAt: new Date() }).where('id', '=', serviceId).execute();
+    const { note, ...plain } = body;
+    await tx
+      .updateTable('caseAssistanceServices')
+      .set({ ...plain, ...(note !== undefined ? { noteEnc: sealNote(serviceId, note) } : {}), updatedAt: new Date() })
+      .where('id', '=', serviceId)
+      .execute();
     const view = (await planView(tx, p, caseId)).services.find((s) => s.id === serviceId)!;
     const changes: Record<string, unknown> = { serviceId, service: before.service };
     for (const k of Object.keys(body) as (keyof typeof body)[]) {

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
 import { redact } from '../../access/policy.ts';
@@ -23,12 +25,27 @@ export const casePeopleQuery = (db: DbOrTx, caseId: string) =>
     .innerJoin('people as p', 'p.id', 'cp.personId')
     .select([
       ...personColumns,
-      'cp.id as casePersonId', 'cp.role', 'cp.ageDisputed', 'cp.unaccompanied', 'cp.guardianName', 'cp.guardianAppointedOn', 'cp.returnedOn', 'cp.returnedTo', 'cp.addedBy', 'cp.addedAt',
+      'cp.id as casePersonId', 'cp.role', 'cp.ageDisputed', 'cp.unaccompanied', 'cp.guardianNameEnc', 'cp.guardianAppointedOn', 'cp.returnedOn', 'cp.returnedToEnc', 'cp.addedBy', 'cp.addedAt',
     ])
     .where('cp.caseId', '=', caseId)
     .orderBy('cp.addedAt')
     .orderBy('cp.id');
-export const listCasePeople = async (db: DbOrTx, caseId: string) => (await casePeopleQuery(db, caseId).execute()).map(openPerson);
+export const listCasePeople = async (db: DbOrTx, caseId: string) => (await casePeopleQuery(db, caseId).execute()).map(openCasePerson);
+
+/**
+ * A person of a case as read: the person opened (`openPerson`), and the guardian's name and the
+ * country a child was returned to, sealed to the case-person row (docs/nrm.md, "Identity at rest").
+ */
+export function openCasePerson<R extends Parameters<typeof openPerson>[0] & { casePersonId: string; guardianNameEnc: Buffer | null; returnedToEnc: Buffer | null }>(row: R) {
+  const { guardianNameEnc, returnedToEnc, ...rest } = openPerson(row);
+  return { ...rest, ...openGuardian(row.casePersonId, { guardianNameEnc, returnedToEnc }) };
+}
+
+/** The guardian's name and the country of return of one case-person row, opened. */
+export const openGuardian = (casePersonId: string, r: { guardianNameEnc: Buffer | null; returnedToEnc: Buffer | null }) => ({
+  guardianName: openField('case_people', 'guardian_name', casePersonId, r.guardianNameEnc),
+  returnedTo: openField('case_people', 'returned_to', casePersonId, r.returnedToEnc),
+});
 export type CasePersonRow = Awaited<ReturnType<typeof listCasePeople>>[number];
 
 /** The names of everyone in the case, in the order `listNames` gives. */
@@ -94,9 +111,13 @@ export async function addCasePerson(db: Db, p: Principal, actor: AuditActor, cas
     // The case row is locked, so no one else adds to this case between the check and the insert.
     if (await tx.selectFrom('casePeople').select('id').where('caseId', '=', caseId).where('personId', '=', personId).executeTakeFirst())
       throw conflict('already_in_case', 'This person is in the case already', { personId: 'already in the case' });
+    const id = crypto.randomUUID();
     await tx
       .insertInto('casePeople')
-      .values({ caseId, personId, role: body.role, ageDisputed: body.ageDisputed ?? false, unaccompanied: body.unaccompanied ?? false, ...g, addedBy: p.userId })
+      .values({
+        id, caseId, personId, role: body.role, ageDisputed: body.ageDisputed ?? false, unaccompanied: body.unaccompanied ?? false,
+        guardianNameEnc: sealField('case_people', 'guardian_name', id, g.guardianName), guardianAppointedOn: g.guardianAppointedOn, addedBy: p.userId,
+      })
       .execute();
     await tx.updateTable('cases').set({ updatedAt: new Date() }).where('id', '=', caseId).execute();
     const view = (await casePeopleViews(tx, p, caseId)).find((x) => x.personId === personId)!;
@@ -110,8 +131,9 @@ export async function addCasePerson(db: Db, p: Principal, actor: AuditActor, cas
 export async function updateCasePerson(db: Db, p: Principal, actor: AuditActor, caseId: string, casePersonId: string, body: z.infer<typeof UpdateCasePersonBody>) {
   return auditedTransaction(db, actor, async (tx) => {
     await lockForCaseWrite(tx, p, caseId);
-    const before = await tx.selectFrom('casePeople').selectAll().where('id', '=', casePersonId).where('caseId', '=', caseId).forUpdate().executeTakeFirst();
-    if (!before) throw notFound('Person in the case');
+    const row = await tx.selectFrom('casePeople').selectAll().where('id', '=', casePersonId).where('caseId', '=', caseId).forUpdate().executeTakeFirst();
+    if (!row) throw notFound('Person in the case');
+    const before = { ...row, ...openGuardian(row.id, row) };
     const g = guardian(await countryToday(tx), body, before);
     const set = {
       role: body.role ?? before.role,
@@ -119,7 +141,12 @@ export async function updateCasePerson(db: Db, p: Principal, actor: AuditActor, 
       unaccompanied: body.unaccompanied ?? before.unaccompanied,
       ...g,
     };
-    await tx.updateTable('casePeople').set({ ...set, updatedAt: new Date() }).where('id', '=', casePersonId).execute();
+    const { guardianName, ...plain } = set;
+    await tx
+      .updateTable('casePeople')
+      .set({ ...plain, guardianNameEnc: sealField('case_people', 'guardian_name', casePersonId, guardianName), updatedAt: new Date() })
+      .where('id', '=', casePersonId)
+      .execute();
     const changes = diff(
       { role: before.role, ageDisputed: before.ageDisputed, unaccompanied: before.unaccompanied, guardianName: before.guardianName, guardianAppointedOn: before.guardianAppointedOn },
       set,

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { Db } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
 import { redact } from '../../access/policy.ts';
@@ -41,8 +43,16 @@ export async function recordBestInterests(db: Db, p: Principal, actor: AuditActo
     await lockForCaseWrite(tx, p, caseId);
     if (!(await tx.selectFrom('casePeople').select('id').where('caseId', '=', caseId).where('personId', '=', body.personId).executeTakeFirst()))
       throw badRequest('validation_failed', 'The assessment is about a person of this case', { personId: 'not a person of this case' });
-    const row = await tx.insertInto('bestInterestsAssessments').values({ caseId, ...body, recordedBy: p.userId }).returningAll().executeTakeFirstOrThrow();
-    const view = redact(p, CASES, { ...row, recordedAt: row.recordedAt.toISOString() }) as z.infer<typeof BestInterestsView>;
+    // The summary is sealed to the assessment (docs/nrm.md, "Identity at rest").
+    const { summary, ...plain } = body;
+    const id = crypto.randomUUID();
+    const { summaryEnc, ...row } = await tx
+      .insertInto('bestInterestsAssessments')
+      .values({ id, caseId, ...plain, summaryEnc: sealField('best_interests_assessments', 'summary', id, summary), recordedBy: p.userId })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const opened = { ...row, summary: openField('best_interests_assessments', 'summary', id, summaryEnc) };
+    const view = redact(p, CASES, { ...opened, recordedAt: row.recordedAt.toISOString() }) as z.infer<typeof BestInterestsView>;
     return {
       result: { id: view.id, personId: view.personId, assessedOn: view.assessedOn, assessedBy: view.assessedBy, conclusion: view.conclusion, ...('summary' in view ? { summary: view.summary } : {}), recordedBy: view.recordedBy, recordedAt: view.recordedAt },
       audit: { action: 'case.best_interests_recorded', recordType: 'case', recordId: caseId, changes: { personId: body.personId, assessmentId: row.id, conclusion: body.conclusion, assessedOn: body.assessedOn } },
@@ -77,7 +87,7 @@ export async function recordReturn(db: Db, p: Principal, actor: AuditActor, case
     }
     if (treatedAsChild({ ...cp, birthDate: openBirthDate(cp.personId, cp.birthDateEnc) }, body.returnedOn) && !assessmentId)
       throw new AppError('best_interests_required', 409, 'A child is never returned without a best-interests assessment', { assessmentId: 'required for a child' });
-    await tx.updateTable('casePeople').set({ returnedOn: body.returnedOn, returnedTo: body.returnedTo, returnAssessmentId: assessmentId, updatedAt: new Date() }).where('id', '=', casePersonId).execute();
+    await tx.updateTable('casePeople').set({ returnedOn: body.returnedOn, returnedToEnc: sealField('case_people', 'returned_to', casePersonId, body.returnedTo), returnAssessmentId: assessmentId, updatedAt: new Date() }).where('id', '=', casePersonId).execute();
     const view = (await casePeopleViews(tx, p, caseId)).find((x) => x.id === casePersonId)!;
     return {
       result: view,

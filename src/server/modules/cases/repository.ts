@@ -9,7 +9,7 @@ import type { CaseStatus, ExploitationForm, VictimStatus } from '../../../shared
 import { CASES } from './policy.ts';
 
 const caseColumns = [
-  'c.id', 'c.caseNumber', 'c.ownerAgencyId', 'c.ownerUserId', 'c.status', 'c.closureReason', 'c.victimStatus', 'c.narrativeEnc',
+  'c.id', 'c.caseNumber', 'c.ownerAgencyId', 'c.ownerUserId', 'c.status', 'c.closureReasonEnc', 'c.victimStatus', 'c.narrativeEnc',
   'c.region', 'c.country', 'c.exploitationForms', 'c.sexExploitationTypes', 'c.controlMethods', 'c.recruitmentMethods',
   'c.recruitmentApps', 'c.industry', 'c.sourceContactId', 'c.accessEndedAt', 'c.accessEndAuthority', 'c.accessEndReference', 'c.accessEndOrderedOn', 'c.openedAt', 'c.closedAt', 'c.createdBy', 'c.createdAt', 'c.updatedAt',
   'a.name as ownerAgencyName',
@@ -18,17 +18,26 @@ const caseColumns = [
 /** The case row with its owning agency's name; no access check (the caller decides first). */
 export const findCaseQuery = (db: DbOrTx, id: string) =>
   db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns).where('c.id', '=', id);
-/** A case row with its narrative opened (sealed at rest, docs/nrm.md "Identity at rest"). */
-export function openCase<R extends { id: string; narrativeEnc: Buffer | null }>(row: R): Omit<R, 'narrativeEnc'> & { narrative: string | null } {
-  const { narrativeEnc, ...rest } = row;
-  return { ...rest, narrative: openField('cases', 'narrative', row.id, narrativeEnc) };
+/** A case row with its narrative and closure reason opened (sealed at rest, docs/nrm.md "Identity at rest"). */
+export function openCase<R extends { id: string; narrativeEnc: Buffer | null; closureReasonEnc: Buffer | null }>(
+  row: R,
+): Omit<R, 'narrativeEnc' | 'closureReasonEnc'> & { narrative: string | null; closureReason: string | null } {
+  const { narrativeEnc, closureReasonEnc, ...rest } = row;
+  return {
+    ...rest,
+    narrative: openField('cases', 'narrative', row.id, narrativeEnc),
+    closureReason: openField('cases', 'closure_reason', row.id, closureReasonEnc),
+  };
 }
 
-/** The `set` of a case update with its plain narrative, if any, sealed. */
+/** The `set` of a case update with its plain narrative and closure reason, if any, sealed. */
 export function sealCaseSet(id: string, set: Record<string, unknown>): Record<string, unknown> {
-  if (!('narrative' in set)) return set;
-  const { narrative, ...rest } = set;
-  return { ...rest, narrativeEnc: sealField('cases', 'narrative', id, (narrative as string | null) ?? null) };
+  const { narrative, closureReason, ...rest } = set;
+  return {
+    ...rest,
+    ...('narrative' in set ? { narrativeEnc: sealField('cases', 'narrative', id, (narrative as string | null) ?? null) } : {}),
+    ...('closureReason' in set ? { closureReasonEnc: sealField('cases', 'closure_reason', id, (closureReason as string | null) ?? null) } : {}),
+  };
 }
 
 export const findCase = async (db: DbOrTx, id: string) => {
@@ -190,16 +199,24 @@ export const eventsQuery = (db: DbOrTx, caseId: string) =>
 export const listEvents = (db: DbOrTx, caseId: string) => eventsQuery(db, caseId).execute();
 
 /** A trafficking event as read: its place and description opened (docs/nrm.md, "Identity at rest"). */
-export function openEvent<R extends { id: string; placeEnc: Buffer | null; descriptionEnc: Buffer | null }>(row: R): Omit<R, 'placeEnc' | 'descriptionEnc'> & { place: string | null; description: string | null } {
-  const { placeEnc, descriptionEnc, ...rest } = row;
-  return { ...rest, place: openField('case_events', 'place', row.id, placeEnc), description: openField('case_events', 'description', row.id, descriptionEnc) };
-}
-
-/** The columns of a trafficking event to write, its place and description sealed to `id`. */
-export function sealEventColumns(id: string, set: Record<string, unknown>): Record<string, unknown> {
-  const { place, description, ...rest } = set;
+export function openEvent<R extends { id: string; placeEnc: Buffer | null; descriptionEnc: Buffer | null; cityEnc: Buffer | null }>(
+  row: R,
+): Omit<R, 'placeEnc' | 'descriptionEnc' | 'cityEnc'> & { place: string | null; description: string | null; city: string | null } {
+  const { placeEnc, descriptionEnc, cityEnc, ...rest } = row;
   return {
     ...rest,
+    city: openField('case_events', 'city', row.id, cityEnc),
+    place: openField('case_events', 'place', row.id, placeEnc),
+    description: openField('case_events', 'description', row.id, descriptionEnc),
+  };
+}
+
+/** The columns of a trafficking event to write, its city, place and description sealed to `id`. */
+export function sealEventColumns(id: string, set: Record<string, unknown>): Record<string, unknown> {
+  const { city, place, description, ...rest } = set;
+  return {
+    ...rest,
+    ...(city !== undefined ? { cityEnc: sealField('case_events', 'city', id, (city as string | null) ?? null) } : {}),
     ...(place !== undefined ? { placeEnc: sealField('case_events', 'place', id, (place as string | null) ?? null) } : {}),
     ...(description !== undefined ? { descriptionEnc: sealField('case_events', 'description', id, (description as string | null) ?? null) } : {}),
   };

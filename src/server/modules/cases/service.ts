@@ -31,8 +31,8 @@ import { findContact } from '../contacts/repository.ts';
 import { CASES } from './policy.ts';
 import * as repo from './repository.ts';
 import { sealField } from '../../crypto/record-keys.ts';
-import { casePeopleNamesQuery, casePeopleQuery, toCasePeopleViews } from './people.ts';
-import { openNames, openPerson } from '../people/repository.ts';
+import { casePeopleNamesQuery, casePeopleQuery, openCasePerson, toCasePeopleViews } from './people.ts';
+import { openNames } from '../people/repository.ts';
 import { consentsQuery, toConsentViews } from './consents.ts';
 import { caseReferralsQuery, toReferralView } from '../referrals/service.ts';
 import { identificationQueries, toIdentificationViews } from '../identification/service.ts';
@@ -329,7 +329,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
       if ('narrative' in n) detail.narrative = n.narrative ?? null;
       detail.notes = notes.map(repo.openNote).map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
     }
-    if (has('people')) detail.people = toCasePeopleViews(p, people.map(openPerson), openNames(names));
+    if (has('people')) detail.people = toCasePeopleViews(p, people.map(openCasePerson), openNames(names));
     if (has('consents')) detail.consents = toConsentViews(p, consents);
     if (has('referrals')) detail.referrals = referrals.map((r) => toReferralView(p, r));
     if (has('identification')) detail.identification = toIdentificationViews(p, countryProfileOf(profile[0]), victims, decisions, idReferrals, permits);

@@ -16,7 +16,7 @@ const contactColumns = (db: DbOrTx, p: Principal) =>
     .selectFrom('contacts as c')
     .select([
       'c.id', 'c.channel', 'c.status', 'c.ownerAgencyId', 'c.assignedUserId', 'c.contactorLast3', 'c.contactorType', 'c.contactType',
-      'c.language', 'c.region', 'c.city', 'c.persons', 'c.categories', 'c.summaryEnc', 'c.urgency', 'c.outcomes', 'c.outcomeNoteEnc',
+      'c.language', 'c.region', 'c.cityEnc', 'c.persons', 'c.categories', 'c.summaryEnc', 'c.urgency', 'c.outcomes', 'c.outcomeNoteEnc',
       'c.receivedAt', 'c.answeredAt', 'c.endedAt', 'c.completedAt', 'c.createdAt', 'c.updatedAt',
       sql<boolean>`c.callback_number_enc IS NOT NULL`.as('hasCallbackNumber'),
       sql<number>`CASE WHEN c.contactor_hash IS NULL THEN 0 ELSE (SELECT count(*)::int FROM contacts e
@@ -26,10 +26,17 @@ const contactColumns = (db: DbOrTx, p: Principal) =>
 
 export type ContactRow = NonNullable<Awaited<ReturnType<typeof findContact>>>;
 
-/** A contact row with its summary and outcome note opened (sealed at rest, docs/nrm.md "Identity at rest"). */
-export function openContact<R extends { id: string; summaryEnc: Buffer | null; outcomeNoteEnc: Buffer | null }>(row: R): Omit<R, 'summaryEnc' | 'outcomeNoteEnc'> & { summary: string | null; outcomeNote: string | null } {
-  const { summaryEnc, outcomeNoteEnc, ...rest } = row;
-  return { ...rest, summary: openField('contacts', 'summary', row.id, summaryEnc), outcomeNote: openField('contacts', 'outcome_note', row.id, outcomeNoteEnc) };
+/** A contact row with its city, summary and outcome note opened (sealed at rest, docs/nrm.md "Identity at rest"). */
+export function openContact<R extends { id: string; cityEnc: Buffer | null; summaryEnc: Buffer | null; outcomeNoteEnc: Buffer | null }>(
+  row: R,
+): Omit<R, 'cityEnc' | 'summaryEnc' | 'outcomeNoteEnc'> & { city: string | null; summary: string | null; outcomeNote: string | null } {
+  const { cityEnc, summaryEnc, outcomeNoteEnc, ...rest } = row;
+  return {
+    ...rest,
+    city: openField('contacts', 'city', row.id, cityEnc),
+    summary: openField('contacts', 'summary', row.id, summaryEnc),
+    outcomeNote: openField('contacts', 'outcome_note', row.id, outcomeNoteEnc),
+  };
 }
 
 export const findContact = async (db: DbOrTx, p: Principal, id: string, action: RecordAction = 'read') => {

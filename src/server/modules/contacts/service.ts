@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sealField } from '../../crypto/record-keys.ts';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/database.ts';
 import { auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
@@ -134,11 +134,14 @@ export async function accept(db: Db, p: Principal, actor: AuditActor, id: string
   });
 }
 
+/** A draft is one user's on one contact: what it holds (all that was typed) is sealed to both (docs/nrm.md, "Identity at rest"). */
+export const draftId = (contactId: string, userId: string) => `${contactId}/${userId}`;
+
 export async function getDraft(db: Db, p: Principal, id: string) {
   if (!(await repo.findContact(db, p, id, 'update'))) throw notFound('Contact');
-  const d = await db.selectFrom('contactDrafts').selectAll().where('contactId', '=', id).where('userId', '=', p.userId).executeTakeFirst();
+  const d = await db.selectFrom('contactDrafts').select(['dataEnc', 'version', 'updatedAt']).where('contactId', '=', id).where('userId', '=', p.userId).executeTakeFirst();
   if (!d) throw notFound('Draft');
-  return { data: d.data as z.infer<typeof ContactDraftData>, version: d.version, updatedAt: d.updatedAt.toISOString() };
+  return { data: JSON.parse(openField('contact_drafts', 'data', draftId(id, p.userId), d.dataEnc) ?? '{}') as z.infer<typeof ContactDraftData>, version: d.version, updatedAt: d.updatedAt.toISOString() };
 }
 
 /** Saves the user's draft of the form; with `baseVersion`, a save over a newer one (another tab) is a 409. */
@@ -152,8 +155,8 @@ export async function saveDraft(db: Db, p: Principal, actor: AuditActor, id: str
     const now = new Date();
     const saved = await tx
       .insertInto('contactDrafts')
-      .values({ contactId: id, userId: p.userId, data: JSON.stringify(data), version: 1, updatedAt: now })
-      .onConflict((oc) => oc.columns(['contactId', 'userId']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), version: eb('contactDrafts.version', '+', 1), updatedAt: now })))
+      .values({ contactId: id, userId: p.userId, dataEnc: sealField('contact_drafts', 'data', draftId(id, p.userId), JSON.stringify(data)), version: 1, updatedAt: now })
+      .onConflict((oc) => oc.columns(['contactId', 'userId']).doUpdateSet((eb) => ({ dataEnc: eb.ref('excluded.dataEnc'), version: eb('contactDrafts.version', '+', 1), updatedAt: now })))
       .returning(['version', 'updatedAt'])
       .executeTakeFirstOrThrow();
     // The draft's content is personal data: the log names the fields, not what was typed.
@@ -173,7 +176,8 @@ export async function submitForm(db: Db, keys: Keys, p: Principal, actor: AuditA
     const before = (await repo.findContact(tx, p, id, 'update'))!;
     requireOpen(before);
     const set: Record<string, unknown> = { contactorType: form.contactorType, contactType: form.contactType, updatedAt: new Date() };
-    for (const k of ['language', 'region', 'city', 'urgency'] as const) if (form[k] !== undefined) set[k] = form[k];
+    for (const k of ['language', 'region', 'urgency'] as const) if (form[k] !== undefined) set[k] = form[k];
+    if (form.city !== undefined) set.cityEnc = sealField('contacts', 'city', id, form.city ?? null);
     if (form.summary !== undefined) set.summaryEnc = sealField('contacts', 'summary', id, form.summary ?? null);
     if (form.categories !== undefined) set.categories = [...new Set(form.categories)];
     if (form.persons !== undefined) set.persons = JSON.stringify(form.persons);

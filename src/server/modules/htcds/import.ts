@@ -206,22 +206,24 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
       const closing = CLOSED_CASE_STATUSES.includes(status);
       await tx
         .updateTable('cases')
-        .set({ status, victimStatus, closureReason: r.cas_ReasonForCaseClosure ?? null, closedAt: closing ? new Date() : null })
+        .set({ status, victimStatus, closureReasonEnc: sealField('cases', 'closure_reason', created.id, r.cas_ReasonForCaseClosure ?? null), closedAt: closing ? new Date() : null })
         .where('id', '=', created.id)
         .execute();
       const personIds = new Map<string, string>();
       for (const x of r.persons ?? []) {
         const person = await insertPerson(tx, p, actor, personBody(x));
         personIds.set(x.pw_PersonRef, person.id);
+        const casePersonId = crypto.randomUUID();
         await tx
           .insertInto('casePeople')
           .values({
+            id: casePersonId,
             caseId: created.id,
             personId: person.id,
             role: x.pw_Role,
             ageDisputed: x.pw_AgeDisputed ?? false,
             unaccompanied: x.pw_Unaccompanied ?? false,
-            guardianName: x.pw_GuardianName ?? null,
+            guardianNameEnc: sealField('case_people', 'guardian_name', casePersonId, x.pw_GuardianName ?? null),
             guardianAppointedOn: x.pw_GuardianAppointedOn ?? null,
             addedBy: p.userId,
             addedAt: next(),
@@ -241,7 +243,7 @@ export async function importDocument(db: Db, p: Principal, actor: AuditActor, bo
             occurredPrecision: d?.precision ?? null,
             country: e.hte_Country ?? null,
             region: e.hte_State ?? null,
-            city: e.hte_City ?? null,
+            cityEnc: sealField('case_events', 'city', eventId, e.hte_City ?? null),
             placeEnc: sealField('case_events', 'place', eventId, e.hte_Street ?? null),
             descriptionEnc: sealField('case_events', 'description', eventId, e.hte_Description ?? null),
             createdBy: p.userId,

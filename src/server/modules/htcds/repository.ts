@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import { visibleFilter, type GrantFacts } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
-import { listNames, openPerson, personColumns } from '../people/repository.ts';
+import { listNames, personColumns } from '../people/repository.ts';
 import { REFERRALS } from '../referrals/policy.ts';
 import { openEvent, openNote } from '../cases/repository.ts';
+import { openCasePerson } from '../cases/people.ts';
+import { openPlan, openServiceNote } from '../assistance/service.ts';
 
 /**
  * Everything an HTCDS record is made from, for a batch of cases at once (one query per part, not per
@@ -51,14 +53,16 @@ export async function peopleFor(db: DbOrTx, caseIds: readonly string[]) {
       'cp.role',
       'cp.ageDisputed',
       'cp.unaccompanied',
-      'cp.guardianName',
+      'cp.id as casePersonId',
+      'cp.guardianNameEnc',
+      'cp.returnedToEnc',
       'cp.guardianAppointedOn',
     ])
     .where('cp.caseId', 'in', caseIds)
     .orderBy('cp.addedAt')
     .orderBy('cp.id')
     .execute();
-  return { people: byCase(rows.map(openPerson)), names: await listNames(db, [...new Set(rows.map((r) => r.id))]) };
+  return { people: byCase(rows.map(openCasePerson)), names: await listNames(db, [...new Set(rows.map((r) => r.id))]) };
 }
 export type CasePersonRow =
   Awaited<ReturnType<typeof peopleFor>>['people'] extends Map<string, (infer R)[]> ? R : never;
@@ -106,7 +110,7 @@ export const notesFor = async (db: DbOrTx, caseIds: readonly string[]) =>
 export async function supportFor(db: DbOrTx, caseIds: readonly string[]) {
   const plans = await db
     .selectFrom('caseAssistancePlans')
-    .select(['caseId', 'goals'])
+    .select(['caseId', 'needsAssessmentEnc', 'goalsEnc'])
     .where('caseId', 'in', caseIds)
     .execute();
   const services = await db
@@ -116,7 +120,10 @@ export async function supportFor(db: DbOrTx, caseIds: readonly string[]) {
     .orderBy('createdAt')
     .orderBy('id')
     .execute();
-  return { plans: new Map(plans.map((r) => [r.caseId, r])), services: byCase(services) };
+  return {
+    plans: new Map(plans.map((r) => [r.caseId, { caseId: r.caseId, goals: openPlan(r.caseId, r).goals }])),
+    services: byCase(services.map(({ noteEnc, ...s }) => ({ ...s, note: openServiceNote({ id: s.id, noteEnc }) }))),
+  };
 }
 
 /**

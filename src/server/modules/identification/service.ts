@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
@@ -36,10 +38,11 @@ const toDecisionView = (p: Principal, d: DecisionRow): z.infer<typeof DecisionVi
     stage: d.stage,
     outcome: d.outcome,
     decidedOn: d.decidedOn,
-    reasons: d.reasons,
-    evidence: d.evidence,
+    // The decision's free text is sealed to it (docs/nrm.md, "Identity at rest").
+    reasons: openField('identification_decisions', 'reasons', d.id, d.reasonsEnc) ?? '',
+    evidence: openField('identification_decisions', 'evidence', d.id, d.evidenceEnc),
     reflectionWithheld: d.reflectionWithheld,
-    reflectionWithheldReason: d.reflectionWithheldReason,
+    reflectionWithheldReason: openField('identification_decisions', 'reflection_withheld_reason', d.id, d.reflectionWithheldReasonEnc),
     reconsidersId: d.reconsidersId,
     current: d.current,
     reflectionEndsOn: d.reflectionEndsOn,
@@ -211,19 +214,21 @@ export async function decide(db: Db, p: Principal, actor: AuditActor, caseId: st
     const after = body.stage === 'reasonable_grounds'
       ? identificationDates(profile, calendarFor(profile), { referredOn, reasonableGrounds: { decidedOn: body.decidedOn, positive: body.outcome === 'positive', reflectionWithheld: Boolean(body.reflectionWithheld) } })
       : null;
+    const id = crypto.randomUUID();
     const row = await tx
       .insertInto('identificationDecisions')
       .values({
+        id,
         caseId,
         personId: body.personId,
         referralId: referral.id,
         stage: body.stage,
         outcome: body.outcome,
         decidedOn: body.decidedOn,
-        reasons: body.reasons,
-        evidence: body.evidence ?? null,
+        reasonsEnc: sealField('identification_decisions', 'reasons', id, body.reasons),
+        evidenceEnc: sealField('identification_decisions', 'evidence', id, body.evidence ?? null),
         reflectionWithheld: body.reflectionWithheld ?? null,
-        reflectionWithheldReason: body.reflectionWithheldReason ?? null,
+        reflectionWithheldReasonEnc: sealField('identification_decisions', 'reflection_withheld_reason', id, body.reflectionWithheldReason ?? null),
         reconsidersId: body.reconsiders ?? null,
         reflectionEndsOn: after?.reflectionEndsOn ?? null,
         earliestConclusiveOn: after?.earliestConclusiveOn ?? null,

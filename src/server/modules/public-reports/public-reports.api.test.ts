@@ -45,7 +45,9 @@ describe('filing a report', () => {
       expect(Date.parse(receivedAt)).toBeGreaterThan(Date.now() - 60_000);
       const contactId = await contactOfCode(code);
       const c = await t.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
-      expect(c).toMatchObject({ channel: 'web_form', status: 'new', ownerAgencyId: agency, language: 'ru', city: 'Baku', contactorHash: null, callbackNumberEnc: null });
+      // The place given is the contact's city, sealed to the contact (docs/nrm.md, "Identity at rest").
+      expect(c).toMatchObject({ channel: 'web_form', status: 'new', ownerAgencyId: agency, language: 'ru', city: null, contactorHash: null, callbackNumberEnc: null });
+      expect(openField('contacts', 'city', contactId, c.cityEnc)).toBe('Baku');
       // Nothing in the database holds the code itself.
       const dump = JSON.stringify(await t.db.selectFrom('contactFollowUpCodes').selectAll().execute()) + JSON.stringify(await t.db.selectFrom('auditLog').selectAll().execute());
       expect(dump).not.toContain(code);

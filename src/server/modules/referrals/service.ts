@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import type { Cursor } from '../../db/pagination.ts';
@@ -35,7 +37,26 @@ const referralColumns = (db: DbOrTx) =>
     .select(['fa.name as fromAgencyName', 'ta.name as toAgencyName', 'pv.name as providerName', 'hu.name as handlerName', sql<boolean>`r.status = 'pending' AND r.answer_due_at < now()`.as('overdue')]);
 type ReferralRow = NonNullable<Awaited<ReturnType<ReturnType<typeof referralColumns>['executeTakeFirst']>>>;
 
+/** A referral's free text, each sealed to the referral under its own column (docs/nrm.md, "Identity at rest"). */
+const REFERRAL_TEXT = { reason: 'reason', acceptNote: 'accept_note', declineReason: 'decline_reason', completionNote: 'completion_note', revokeReason: 'revoke_reason' } as const;
+type ReferralText = keyof typeof REFERRAL_TEXT;
+
+/** `{ <field>Enc }` for the referral's free text given, sealed to `id`. */
+export function sealReferralText(id: string, text: Partial<Record<ReferralText, string | null>>) {
+  const out: Partial<Record<`${ReferralText}Enc`, Buffer | null>> = {};
+  for (const k of Object.keys(text) as ReferralText[]) out[`${k}Enc`] = sealField('referrals', REFERRAL_TEXT[k], id, text[k] ?? null);
+  return out;
+}
+
+/** The referral's free text, opened. */
+export function openReferralText(r: { id: string } & Record<`${ReferralText}Enc`, Buffer | null>): Record<ReferralText, string | null> {
+  const out = {} as Record<ReferralText, string | null>;
+  for (const k of Object.keys(REFERRAL_TEXT) as ReferralText[]) out[k] = openField('referrals', REFERRAL_TEXT[k], r.id, r[`${k}Enc`]);
+  return out;
+}
+
 export function toReferralView(p: Principal, r: ReferralRow): ReferralView {
+  const text = openReferralText(r);
   const view = {
     id: r.id,
     caseId: r.caseId,
@@ -48,7 +69,7 @@ export function toReferralView(p: Principal, r: ReferralRow): ReferralView {
     providerName: r.providerName,
     purpose: r.purpose as ReferralView['purpose'],
     serviceType: r.serviceType as ReferralView['serviceType'],
-    reason: r.reason,
+    reason: text.reason,
     sectionsRequested: r.sectionsRequested as CaseSection[],
     sectionsShared: r.sectionsShared as CaseSection[],
     sectionsWithheld: r.sectionsRequested.filter((s) => !r.sectionsShared.includes(s)) as CaseSection[],
@@ -60,16 +81,16 @@ export function toReferralView(p: Principal, r: ReferralRow): ReferralView {
     overdue: r.overdue,
     acceptedAt: iso(r.acceptedAt),
     acceptedBy: r.acceptedBy,
-    acceptNote: r.acceptNote,
+    acceptNote: text.acceptNote,
     declinedAt: iso(r.declinedAt),
     declinedBy: r.declinedBy,
-    declineReason: r.declineReason,
+    declineReason: text.declineReason,
     completedAt: iso(r.completedAt),
     completedBy: r.completedBy,
-    completionNote: r.completionNote,
+    completionNote: text.completionNote,
     revokedAt: iso(r.revokedAt),
     revokedBy: r.revokedBy,
-    revokeReason: r.revokeReason,
+    revokeReason: text.revokeReason,
     handlerUserId: r.handlerUserId,
     handlerName: r.handlerName,
     direction: r.fromAgencyId === p.agencyId ? 'outgoing' : r.toAgencyId === p.agencyId ? 'incoming' : 'other',
@@ -158,9 +179,11 @@ export async function sendReferral(db: Db, p: Principal, actor: AuditActor, case
       victims: gate.summaryVictims as z.infer<typeof ReferralSummary>['victims'],
     };
     const now = new Date();
+    const id = crypto.randomUUID();
     const r = await tx
       .insertInto('referrals')
       .values({
+        id,
         caseId,
         fromAgencyId: ownerAgencyId,
         fromUserId: p.userId,
@@ -168,7 +191,7 @@ export async function sendReferral(db: Db, p: Principal, actor: AuditActor, case
         providerId,
         purpose: body.purpose,
         serviceType: body.serviceType ?? null,
-        reason: body.reason ?? null,
+        ...sealReferralText(id, { reason: body.reason ?? null }),
         sectionsRequested: gate.sections,
         sectionsShared: gate.shared,
         consentBasis: gate.basis,
@@ -252,7 +275,7 @@ export async function acceptReferral(db: Db, p: Principal, actor: AuditActor, id
     const handlerUserId = r.handlerUserId ?? (r.purpose !== 'identification' || p.permissions.has('identification:decide') ? p.userId : null);
     await tx
       .updateTable('referrals')
-      .set({ status: 'accepted', acceptedAt: now, acceptedBy: p.userId, acceptNote: note ?? null, caseGrantId, handlerUserId, updatedAt: now })
+      .set({ status: 'accepted', acceptedAt: now, acceptedBy: p.userId, ...sealReferralText(id, { acceptNote: note ?? null }), caseGrantId, handlerUserId, updatedAt: now })
       .where('id', '=', id)
       .execute();
     audit.unshift({
@@ -270,7 +293,7 @@ export async function declineReferral(db: Db, p: Principal, actor: AuditActor, i
     const r = await lockReferral(tx, p, id, 'receiver');
     refuseUnless(r, ['pending']);
     const now = new Date();
-    await tx.updateTable('referrals').set({ status: 'declined', declinedAt: now, declinedBy: p.userId, declineReason: reason, updatedAt: now }).where('id', '=', id).execute();
+    await tx.updateTable('referrals').set({ status: 'declined', declinedAt: now, declinedBy: p.userId, ...sealReferralText(id, { declineReason: reason }), updatedAt: now }).where('id', '=', id).execute();
     return { result: await viewOf(tx, p, id), audit: { action: 'case.referral_declined', recordType: 'case', recordId: r.caseId, changes: { referralId: id, status: { old: 'pending', new: 'declined' } } } };
   });
 }
@@ -282,7 +305,7 @@ export async function completeReferral(db: Db, p: Principal, actor: AuditActor, 
     refuseUnless(r, ['accepted']);
     if (r.purpose === 'case_transfer') throw conflict('referral_transferred', 'A transfer is complete once accepted');
     const now = new Date();
-    await tx.updateTable('referrals').set({ status: 'completed', completedAt: now, completedBy: p.userId, completionNote: note, updatedAt: now }).where('id', '=', id).execute();
+    await tx.updateTable('referrals').set({ status: 'completed', completedAt: now, completedBy: p.userId, ...sealReferralText(id, { completionNote: note }), updatedAt: now }).where('id', '=', id).execute();
     return { result: await viewOf(tx, p, id), audit: { action: 'case.referral_completed', recordType: 'case', recordId: r.caseId, changes: { referralId: id, status: { old: 'accepted', new: 'completed' } } } };
   });
 }
@@ -295,7 +318,7 @@ export async function revokeReferral(db: Db, p: Principal, actor: AuditActor, id
     if (r.purpose === 'case_transfer' && r.status === 'accepted') throw conflict('referral_transferred', 'The case now belongs to the receiver; it can refer it back');
     if (r.caseGrantId) await revokeGrant(tx, actor, r.caseGrantId, reason);
     const now = new Date();
-    await tx.updateTable('referrals').set({ status: 'revoked', revokedAt: now, revokedBy: p.userId, revokeReason: reason, updatedAt: now }).where('id', '=', id).execute();
+    await tx.updateTable('referrals').set({ status: 'revoked', revokedAt: now, revokedBy: p.userId, ...sealReferralText(id, { revokeReason: reason }), updatedAt: now }).where('id', '=', id).execute();
     return { result: await viewOf(tx, p, id), audit: { action: 'case.referral_revoked', recordType: 'case', recordId: r.caseId, changes: { referralId: id, status: { old: r.status, new: 'revoked' } } } };
   });
 }

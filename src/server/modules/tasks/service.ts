@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
@@ -19,12 +21,19 @@ const taskColumns = (db: DbOrTx) =>
     .selectFrom('caseTasks as k')
     .innerJoin('cases as c', 'c.id', 'k.caseId')
     .innerJoin('users as u', 'u.id', 'k.assignedUserId')
-    .select(['k.id', 'k.caseId', 'c.caseNumber', 'k.title', 'k.dueAt', 'k.assignedUserId', 'u.name as assignedUserName', 'k.createdBy', 'k.createdAt', 'k.completedAt', 'k.completedBy',
+    .select(['k.id', 'k.caseId', 'c.caseNumber', 'k.titleEnc', 'k.dueAt', 'k.assignedUserId', 'u.name as assignedUserName', 'k.createdBy', 'k.createdAt', 'k.completedAt', 'k.completedBy',
       sql<boolean>`k.completed_at IS NULL AND k.due_at < now()`.as('overdue')]);
 type TaskRow = Awaited<ReturnType<ReturnType<typeof taskColumns>['execute']>>[number];
 
-export const toTaskView = (p: Principal, r: TaskRow): TaskView =>
-  redact(p, CASES, { ...r, dueAt: r.dueAt.toISOString(), createdAt: r.createdAt.toISOString(), completedAt: r.completedAt?.toISOString() ?? null }) as TaskView;
+/** A task as shown: its title, sealed to the task at rest (docs/nrm.md, "Identity at rest"), opened. */
+export const toTaskView = (p: Principal, { titleEnc, ...r }: TaskRow): TaskView =>
+  redact(p, CASES, {
+    ...r,
+    title: openField('case_tasks', 'title', r.id, titleEnc) ?? '',
+    dueAt: r.dueAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    completedAt: r.completedAt?.toISOString() ?? null,
+  }) as TaskView;
 
 export const taskById = async (db: DbOrTx, p: Principal, taskId: string) => toTaskView(p, await taskColumns(db).where('k.id', '=', taskId).executeTakeFirstOrThrow());
 
@@ -37,7 +46,8 @@ export async function createTask(db: Db, p: Principal, actor: AuditActor, caseId
     const assignee = body.assignedUserId ?? p.userId;
     const u = await tx.selectFrom('users').select(['agencyId', 'disabledAt']).where('id', '=', assignee).executeTakeFirst();
     if (!u || u.disabledAt || u.agencyId !== ownerAgencyId) throw badRequest('validation_failed', 'Tasks go to a user of the agency that owns the case', { assignedUserId: 'not a user of the owning agency' });
-    const row = await tx.insertInto('caseTasks').values({ caseId, title: body.title, dueAt: new Date(body.dueAt), assignedUserId: assignee, createdBy: p.userId }).returning('id').executeTakeFirstOrThrow();
+    const id = crypto.randomUUID();
+    const row = await tx.insertInto('caseTasks').values({ id, caseId, titleEnc: sealField('case_tasks', 'title', id, body.title), dueAt: new Date(body.dueAt), assignedUserId: assignee, createdBy: p.userId }).returning('id').executeTakeFirstOrThrow();
     const view = toTaskView(p, (await taskColumns(tx).where('k.id', '=', row.id).executeTakeFirstOrThrow()));
     return { result: view, audit: { action: 'case.task_added', recordType: 'case', recordId: caseId, changes: { taskId: row.id, dueAt: view.dueAt, assignedUserId: assignee } } };
   });

@@ -103,7 +103,7 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
               externalId: ev.kind === 'call' ? ev.eventId : null,
               ...fp,
               language: ev.language ?? null,
-              city: ev.city ?? null,
+              cityEnc: ev.city ? keys.encrypt(ev.city, fieldAad('contacts', 'city', id)) : null,
               callbackNumberEnc: ev.callbackNumber ? keys.encrypt(ev.callbackNumber, fieldAad('contacts', 'callback_number', id)) : null,
               replyAddressEnc: ev.replyTo ? keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', id)) : null,
               receivedAt: now,
