@@ -4,6 +4,7 @@ import { appendAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
 import { ROLES, type AgencyType, type Role } from '../../shared/roles.ts';
 import { insertUser } from '../modules/users/service.ts';
 import { seedPressDemo } from './press-seed.ts';
+import { configureDemoHotline } from './hotline-demo.ts';
 
 /** Printed on start in demo mode; never use demo mode with real data. */
 export const DEMO_PASSWORD = 'demo-pathway-2026';
@@ -64,6 +65,7 @@ export async function seedDemo(db: Db): Promise<void> {
       created++;
     }
     if (created > 0) await appendAudit(tx, SYSTEM_ACTOR, { action: 'demo.seeded', changes: { agencies: DEMO_AGENCIES.length, users: created } });
+    await configureDemoHotline(tx, ids.get('hotline')!);
     const monitor = await tx.selectFrom('users').select(['id', 'agencyId']).where(sql`lower(email)`, '=', demoEmail('press_monitor')).executeTakeFirst();
     if (monitor) await seedPressDemo(tx, { userId: monitor.id, agencyId: monitor.agencyId });
   });
