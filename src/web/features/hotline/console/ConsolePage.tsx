@@ -15,6 +15,7 @@ import { clock, hl, URGENCY_COLORS } from './labels.ts';
 import { NewContactModal } from './NewContactModal.tsx';
 import { StateSwitcher } from './StateSwitcher.tsx';
 import { useNow } from './useNow.ts';
+import { SimulateContact } from '../../channels/SimulateContact.tsx';
 
 /** The operator console: the live queue on the left, the contact being worked on the right. */
 export function ConsolePage() {
@@ -35,6 +36,7 @@ export function ConsolePage() {
           <Text c="dimmed" size="sm">{t('hotlineConsole.intro')}</Text>
         </div>
         <Group gap="md">
+          <SimulateContact />
           <StateSwitcher />
           <Button variant="default" onClick={() => setEntering(true)}>{t('hotlineConsole.enter.open')}</Button>
         </Group>
