@@ -72,7 +72,9 @@ describe('Administration -> Channels', () => {
     await page.getByTestId('send-test-contact').click();
     await page.getByTestId('test-contact-sent').waitFor();
     const test = await web.db.selectFrom('contacts').select('id').where('isTest', '=', true).executeTakeFirstOrThrow();
-    await op.locator(`[data-testid="queue-item"][data-contact-id="${test.id}"]`).waitFor({ timeout: 5000 });
+    const arrived = op.locator(`[data-testid="queue-item"][data-contact-id="${test.id}"]`);
+    await arrived.waitFor({ timeout: 5000 });
+    await arrived.getByTestId('test-badge').getByText(c.testBadge).waitFor();
     // The Telegram message from before is there too.
     expect(await op.getByTestId('queue-item').count()).toBe(2);
   });

@@ -159,6 +159,12 @@ describe('the Channels settings', () => {
     // A test contact is not a provider's event: the SMS channel's last event stays empty.
     const sms = ((await get(admin)).json() as ChannelsView).channels.find((ch) => ch.key === 'sms')!;
     expect(sms.lastInboundAt).toBeNull();
+    // Nor is it the hotline's work: the manager's dashboard leaves it out (the Telegram contact above counts).
+    const sup = await signIn(t.app, (await makeUser(t.db, { roles: ['supervisor'], agencyId: hotline.id })).email);
+    const today = new Date().toISOString().slice(0, 10);
+    const dash = await t.app.inject({ method: 'GET', url: `/api/v1/hotline/dashboard?from=${today}&to=${today}&tz=UTC`, headers: sup.headers });
+    expect(dash.statusCode).toBe(200);
+    expect((dash.json() as { totals: { contacts: number } }).totals.contacts).toBe(1);
     const bad = await t.app.inject({ method: 'POST', url: '/api/v1/admin/channels/test-contact', headers: admin.headers, payload: { channel: 'pigeon' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { fields: { channel: expect.any(String) } } });

@@ -145,8 +145,8 @@ export async function absentOperators(db: DbOrTx, seconds: number): Promise<stri
     .select('s.userId')
     .where('s.state', 'in', ['available', 'break'])
     .where('s.consoleSeenAt', '<', sql<Date>`now() - make_interval(secs => ${seconds})`)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('consoleStreams as c').select('c.id').whereRef('c.userId', '=', 's.userId').where('c.seenAt', '>=', sql<Date>`now() - make_interval(secs => ${seconds})`))),
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('consoleStreams as c').select('c.id').whereRef('c.userId', '=', 's.userId').where('c.seenAt', '>=', sql<Date>`now() - make_interval(secs => ${seconds})`))),
     )
     .limit(500)
     .execute();

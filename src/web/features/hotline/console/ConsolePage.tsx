@@ -114,6 +114,7 @@ function QueueCard({ c, now, waiting = false, selected = false }: { c: ContactVi
         <Stack gap={2}>
           <Group gap={6}>
             <Badge size="sm" variant="light">{hl(t, 'channel', c.channel)}</Badge>
+            {c.isTest && <Badge size="sm" color="orange" data-testid="test-badge">{t('channels.testBadge')}</Badge>}
             {c.urgency !== 'normal' && <Badge size="sm" color={URGENCY_COLORS[c.urgency]}>{hl(t, 'urgency', c.urgency)}</Badge>}
             {c.repeatContacts > 0 && <Badge size="sm" color="grape" variant="light">{t('hotlineConsole.queue.repeat', { count: c.repeatContacts })}</Badge>}
           </Group>
