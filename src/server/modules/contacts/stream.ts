@@ -29,7 +29,11 @@ export const RECHECK_MS = 2_000;
 export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
   // Open streams end when the server closes, so that close() does not wait for browsers.
   const open = new Set<() => void>();
+  // A server shutting down closes its streams without putting their operators offline (presence):
+  // the consoles reconnect, to another process if there is one.
+  let shuttingDown = false;
   app.addHook('preClose', async () => {
+    shuttingDown = true;
     for (const end of open) end();
   });
 
@@ -114,7 +118,7 @@ export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
       ended = true;
       clearInterval(beat);
       if (presenceTimer) clearInterval(presenceTimer);
-      presence?.close().catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'console presence close failed'));
+      presence?.close(!shuttingDown).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'console presence close failed'));
       unsubscribe();
       open.delete(closeNow);
       // Tells the console why; its reconnect then meets the usual 401 if the session is gone.

@@ -153,10 +153,15 @@ export async function absentOperators(db: DbOrTx, seconds: number): Promise<stri
   return rows.map((r) => r.userId);
 }
 
-/** The same test for one operator, on their locked row, inside the transaction that would change it. */
-export async function isAbsent(tx: Tx, userId: string, seconds: number): Promise<boolean> {
+/**
+ * The same test for one operator, on their locked row, inside the transaction that would change it.
+ * `afterClose`: one of their streams has just closed; absent unless another is still open (beat within
+ * the timeout), however recently the closed one beat.
+ */
+export async function isAbsent(tx: Tx, userId: string, seconds: number, afterClose = false): Promise<boolean> {
   const r = await sql<{ absent: boolean }>`
-    SELECT (s.state IN ('available','break') AND s.console_seen_at < now() - make_interval(secs => ${seconds})
+    SELECT (s.state IN ('available','break') AND s.console_seen_at IS NOT NULL
+      AND (${afterClose}::boolean OR s.console_seen_at < now() - make_interval(secs => ${seconds}))
       AND NOT EXISTS (SELECT 1 FROM console_streams c WHERE c.user_id = s.user_id AND c.seen_at >= now() - make_interval(secs => ${seconds}))) AS absent
     FROM operator_states s WHERE s.user_id = ${userId}`.execute(tx);
   return r.rows[0]?.absent ?? false;
