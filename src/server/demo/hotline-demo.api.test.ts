@@ -77,5 +77,5 @@ describe('outside demo mode', () => {
     } finally {
       await real.close();
     }
-  });
+  }, 90_000);
 });

@@ -189,7 +189,7 @@ describe('the public report page with the hotline set in the database', () => {
     } finally {
       await fresh.close();
     }
-  });
+  }, 90_000);
 });
 
 describe('environment variables', () => {
@@ -222,5 +222,5 @@ describe('environment variables', () => {
     } finally {
       await env.close();
     }
-  });
+  }, 90_000);
 });

@@ -118,7 +118,9 @@ export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
       ended = true;
       clearInterval(beat);
       if (presenceTimer) clearInterval(presenceTimer);
-      presence?.close(!shuttingDown).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'console presence close failed'));
+      // After a beat in flight, so that it cannot bring the closed stream's row back.
+      const check = !shuttingDown;
+      if (presence) void queue.then(() => presence.close(check)).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'console presence close failed'));
       unsubscribe();
       open.delete(closeNow);
       // Tells the console why; its reconnect then meets the usual 401 if the session is gone.
