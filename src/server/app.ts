@@ -58,6 +58,10 @@ import { replyRoutes } from './modules/replies/routes.ts';
 import { DeliveryWorker, type DeliveryOptions } from './modules/replies/delivery.ts';
 import { httpTransport, type ReplyTransport } from './modules/replies/transports.ts';
 import { publicReportRoutes } from './modules/public-reports/routes.ts';
+import { channelRoutes } from './modules/channels/routes.ts';
+import { HotlineChannels } from './modules/channels/service.ts';
+import { ConsolePresence } from './modules/operators/presence.ts';
+import { demoHotlineRoutes } from './demo/hotline-demo.ts';
 
 export type AppDeps = {
   config: Config;
@@ -92,6 +96,10 @@ declare module 'fastify' {
     /** Delivers the e-mail outbox; null when no SMTP is configured. */
     mailWorker: MailWorker | null;
     delivery: DeliveryWorker;
+    /** The hotline's channel settings: the environment's, else the Channels screen's. */
+    channels: HotlineChannels;
+    /** Operators' presence from their open consoles (live streams), and the sweep that puts absent ones offline. */
+    presence: ConsolePresence;
   }
 }
 
@@ -145,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('deps', deps);
   app.decorate('keys', deriveKeys(deps.secretKey ?? resolveSecretKey(deps.config)));
   bindRecordKeys(app.keys);
+  app.decorate('channels', new HotlineChannels(deps.db, app.keys, deps.config));
   app.decorate('documentStores', documentStores(deps.config.documentStore));
   const live = new LiveHub(deps.databaseUrl ?? '');
   app.decorate('live', live);
@@ -161,10 +170,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onReady', async () => mailWorker.start());
     app.addHook('onClose', () => mailWorker.stop());
   }
-  const delivery = new DeliveryWorker(deps.db, app.keys, deps.delivery?.transport ?? httpTransport(deps.config), app.log, deps.delivery);
+  const delivery = new DeliveryWorker(deps.db, app.keys, deps.delivery?.transport ?? httpTransport(deps.config, () => app.channels.current()), app.log, deps.delivery);
   app.decorate('delivery', delivery);
   app.addHook('onReady', async () => delivery.start());
   app.addHook('onClose', () => delivery.close());
+  const presence = new ConsolePresence(deps.db, deps.config.presenceTimeoutSeconds, app.log);
+  app.decorate('presence', presence);
+  app.addHook('onReady', async () => presence.start());
+  app.addHook('onClose', () => presence.stop());
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -319,6 +332,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(telephonyRoutes, { prefix: '/api/v1' });
   await api.register(telegramRoutes, { prefix: '/api/v1' });
   await api.register(replyRoutes, { prefix: '/api/v1' });
+  await api.register(channelRoutes, { prefix: '/api/v1' });
+  await api.register(demoHotlineRoutes, { prefix: '/api/v1' });
   await api.register(publicReportRoutes, { prefix: '/api/public/hotline' });
   await api.register(hotlineDashboardRoutes, { prefix: '/api/v1' });
   await api.register(pressRoutes, { prefix: '/api/v1' });

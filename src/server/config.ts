@@ -85,6 +85,7 @@ const EnvSchema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps:// (for example smtp://user:pass@mail.example.org:587)')
     .optional(),
   PATHWAY_MAIL_FROM: z.email('must be an e-mail address').optional(),
+  PATHWAY_PRESENCE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
   PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_FOLLOW_UP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(20 * 1024 * 1024),
@@ -150,6 +151,11 @@ export type Config = Readonly<{
   /** Escalation alerts are e-mailed through this SMTP server (from the outbox, with retries); unset: no e-mail. */
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
+  /**
+   * An available (or on-break) operator whose console has had no open live stream beating for this
+   * long becomes offline (docs/hotline.md, "Operator states").
+   */
+  presenceTimeoutSeconds: number;
   /** New public reports and additions to one, per address per hour. */
   publicReportRatePerHour: number;
   /** Follow-up code look-ups (right or wrong), per address per minute. */
@@ -203,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookSecret: e.PATHWAY_WEBHOOK_SECRET,
     smtpUrl: e.PATHWAY_SMTP_URL,
     mailFrom: e.PATHWAY_MAIL_FROM,
+    presenceTimeoutSeconds: e.PATHWAY_PRESENCE_TIMEOUT_SECONDS,
     publicReportRatePerHour: e.PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR,
     followUpRatePerMinute: e.PATHWAY_FOLLOW_UP_RATE_PER_MINUTE,
     documentMaxBytes: e.PATHWAY_DOCUMENT_MAX_BYTES,

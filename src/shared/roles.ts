@@ -66,6 +66,8 @@ export const SYSTEM_PERMISSIONS = [
   'identification:decide',
   /** Open a case whose access a prosecutor or court ended (auditors; supervisors of the owning agency only). */
   'cases:read_restricted',
+  /** The hotline's channels: its agency, the Twilio and Telegram settings and secrets, test contacts (the Channels screen). */
+  'channels:manage',
   /** Bulk HTCDS export with names, dates of birth, free text and case numbers (the default export is de-identified). */
   'htcds:export_identifying',
 ] as const;
@@ -146,5 +148,5 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],
   press_reviewer: ['incident:read:all', 'incident:update:all', 'incidents:publish', 'sensitive:location'],
   auditor: ['audit:read', 'audit:verify', 'reports:aggregate', 'cases:read_restricted'],
-  administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify', 'providers:manage'],
+  administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify', 'providers:manage', 'channels:manage'],
 };

@@ -15,6 +15,7 @@ import { SecurityPage } from './features/account/SecurityPage.tsx';
 import { UsersPage } from './features/users/UsersPage.tsx';
 import { AgenciesPage } from './features/agencies/AgenciesPage.tsx';
 import { SsoAdminPage } from './features/sso/SsoAdminPage.tsx';
+import { ChannelsPage } from './features/channels/ChannelsPage.tsx';
 import { RolesPage } from './features/roles/RolesPage.tsx';
 import { AuditPage } from './features/audit/AuditPage.tsx';
 import { NotFoundPage } from './components/NotFoundPage.tsx';
@@ -115,6 +116,7 @@ export function App() {
         {can('users:manage') && <Route path="admin/users" element={<UsersPage />} />}
         {can('agencies:manage') && <Route path="admin/agencies" element={<AgenciesPage />} />}
         {can('users:manage') && <Route path="admin/sso" element={<SsoAdminPage />} />}
+        {can('channels:manage') && <Route path="admin/channels" element={<ChannelsPage />} />}
         {can('roles:manage') && <Route path="admin/roles" element={<RolesPage />} />}
         {can('agencies:manage') && <Route path="admin/country-profile" element={<CountryProfilePage />} />}
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}

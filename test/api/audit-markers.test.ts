@@ -71,6 +71,8 @@ const EXCUSED: Record<string, string> = {
   'POST /api/v1/sso-identities/{id}/link': 'as for assign: needs a sign-in through a real identity provider; its entry holds the user and provider ids',
   'DELETE /api/v1/sso-identities/{id}': 'as for assign: needs a sign-in through a real identity provider; its entry holds ids',
   'POST /api/v1/reminders/{id}/read': 'a reminder is made by the reminder sweep, not by a request; marking it read records only its id',
+  'POST /api/v1/admin/channels/secrets/{name}': 'no body: the secret is made by the server, and this server holds both secrets in its environment (409); driven in channels.api.test.ts, which checks that no secret reaches the log',
+  'POST /api/v1/demo/simulate-contact': 'demo mode only (404 here); its body is a code; driven in demo/hotline-demo.api.test.ts',
 };
 type Ctx = { app: TestApp['app']; ids: Map<string, string>; marker: () => string };
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64, 1)]);
@@ -85,6 +87,11 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
     const roles = (await c.app.inject({ method: 'GET', url: '/api/v1/roles', headers: { cookie: sessions[0]!.cookie } })).json() as { items?: { code: string; permissions: string[] }[] } | { code: string; permissions: string[] }[];
     const list = Array.isArray(roles) ? roles : (roles.items ?? []);
     b.permissions = list.find((r) => r.code === 'analyst')?.permissions ?? [];
+  },
+  // This server's hotline agency and secrets come from its environment (read-only on the Channels screen).
+  'PUT /api/v1/admin/channels': (b) => {
+    for (const k of ['agencyId', 'twilioAuthToken', 'telegramBotToken', 'telegramSecret', 'webhookSecret']) delete b[k];
+    b.twilioAccountSid = `AC${'ab'.repeat(16)}`;
   },
   'POST /api/v1/screenings/evaluate': (b) => void (b.indicators = []),
   'POST /api/v1/contacts/{id}/screenings': (b) => void (b.indicators = []),

@@ -171,10 +171,12 @@ export interface ContactsTable {
   completedAt: NullableTimestamp;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  /** Sent from the Channels screen to try the intake path (migration 0103). */
+  isTest: Generated<boolean>;
 }
 
 export interface ContactInboundEventsTable {
-  source: 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report';
+  source: 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report' | 'test' | 'simulation';
   externalId: string;
   contactId: string;
   receivedAt: Timestamp;
@@ -480,10 +482,33 @@ export interface PressImpunityIndexTable {
 export interface OperatorStatesTable {
   userId: string;
   agencyId: string;
-  state: 'available' | 'on_contact' | 'wrap_up' | 'break';
+  state: 'available' | 'on_contact' | 'wrap_up' | 'break' | 'offline';
   contactId: string | null;
   since: Timestamp;
   updatedAt: Timestamp;
+  /** The last heartbeat of any of the user's open console streams (migration 0103). */
+  consoleSeenAt: NullableTimestamp;
+}
+
+/** One open console stream (the live queue) of a user, and its last heartbeat (migration 0103). */
+export interface ConsoleStreamsTable {
+  id: string;
+  userId: string;
+  seenAt: Generated<Date>;
+}
+
+/** The hotline's channels as administrators configured them (one row; migration 0103). Secrets sealed with the master key. */
+export interface HotlineSettingsTable {
+  id: Generated<boolean>;
+  agencyId: string | null;
+  twilioAccountSid: string | null;
+  twilioAuthTokenEnc: Buffer | null;
+  twilioFrom: string | null;
+  telegramBotTokenEnc: Buffer | null;
+  telegramSecretEnc: Buffer | null;
+  webhookSecretEnc: Buffer | null;
+  updatedBy: string | null;
+  updatedAt: Generated<Date>;
 }
 
 export interface MailOutboxTable {
@@ -956,6 +981,8 @@ export interface Database {
   contactScreenings: ContactScreeningsTable;
   contactEscalations: ContactEscalationsTable;
   operatorStates: OperatorStatesTable;
+  consoleStreams: ConsoleStreamsTable;
+  hotlineSettings: HotlineSettingsTable;
   mailOutbox: MailOutboxTable;
   pressOutlets: PressOutletsTable;
   pressPersons: PressPersonsTable;

@@ -8,6 +8,7 @@ import { demoContext, type DemoContext } from './context.ts';
 import { seedProvidersDemo } from './providers-seed.ts';
 import { seedHotlineDemo } from './hotline-seed.ts';
 import { seedNrmDemo } from './nrm-seed.ts';
+import { configureDemoHotline } from './hotline-demo.ts';
 
 /** Printed on start in demo mode; never use demo mode with real data. */
 export const DEMO_PASSWORD = 'demo-pathway-2026';
@@ -129,6 +130,7 @@ async function seedAccounts(db: Db) {
       created++;
     }
     if (created > 0) await appendAudit(tx, SYSTEM_ACTOR, { action: 'demo.seeded', changes: { agencies: DEMO_AGENCIES.length, users: created } });
+    await configureDemoHotline(tx, agencyIds.get('hotline')!);
     const monitor = await tx.selectFrom('users').select(['id', 'agencyId']).where(sql`lower(email)`, '=', demoEmail('press_monitor')).executeTakeFirst();
     if (monitor) await seedPressDemo(tx, { userId: monitor.id, agencyId: monitor.agencyId });
   });

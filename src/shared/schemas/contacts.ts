@@ -121,6 +121,8 @@ export const ContactView = z.object({
   completedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** A test contact sent from Administration -> Channels (no one is waiting on it). */
+  isTest: z.boolean(),
 });
 export type ContactView = z.infer<typeof ContactView>;
 

@@ -4,9 +4,10 @@ import { CONTACT_CHANNELS, CONTACT_STATUSES, URGENCIES } from '../hotline.ts';
 /**
  * An operator's state in the console (hotline.md, "Supervisors see ... operators' states"). `available`
  * and `break` are the operator's own choice; `on_contact` (accepted a contact) and `wrap_up` (the call
- * ended, the form is still open) follow from the contact.
+ * ended, the form is still open) follow from the contact; `offline` follows from the console: the
+ * operator was available or on a break and their console closed (or stopped beating).
  */
-export const OPERATOR_STATES = ['available', 'on_contact', 'wrap_up', 'break'] as const;
+export const OPERATOR_STATES = ['available', 'on_contact', 'wrap_up', 'break', 'offline'] as const;
 export type OperatorState = (typeof OPERATOR_STATES)[number];
 /** The states an operator may choose; the others are set by what happens to their contact. */
 export const CHOSEN_OPERATOR_STATES = ['available', 'break'] as const;

@@ -29,6 +29,7 @@ export function AppLayout() {
     { to: '/admin/users', label: t('nav.users'), show: can('users:manage') },
     { to: '/admin/agencies', label: t('nav.agencies'), show: can('agencies:manage') },
     { to: '/admin/sso', label: t('sso.nav'), show: can('users:manage') },
+    { to: '/admin/channels', label: t('channels.nav'), show: can('channels:manage') },
     { to: '/admin/roles', label: t('nav.roles'), show: can('roles:manage') },
     { to: '/admin/country-profile', label: t('nrm.profile.nav'), show: can('agencies:manage') },
   ];

@@ -38,6 +38,7 @@ import * as m0099 from './0099_narratives_at_rest.ts';
 import * as m0100 from './0100_sso_hardening.ts';
 import * as m0101 from './0101_notes_at_rest.ts';
 import * as m0102 from './0102_free_text_at_rest.ts';
+import * as m0103 from './0103_hotline_channels.ts';
 import * as m0104 from './0104_demo_seed_steps.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
@@ -82,5 +83,6 @@ export const migrations: Record<string, { up: string }> = {
   '0100_sso_hardening': m0100,
   '0101_notes_at_rest': m0101,
   '0102_free_text_at_rest': m0102,
+  '0103_hotline_channels': m0103,
   '0104_demo_seed_steps': m0104,
 };

@@ -17,7 +17,7 @@ const contactColumns = (db: DbOrTx, p: Principal) =>
     .select([
       'c.id', 'c.channel', 'c.status', 'c.ownerAgencyId', 'c.assignedUserId', 'c.contactorLast3', 'c.contactorType', 'c.contactType',
       'c.language', 'c.region', 'c.cityEnc', 'c.persons', 'c.categories', 'c.summaryEnc', 'c.urgency', 'c.outcomes', 'c.outcomeNoteEnc',
-      'c.receivedAt', 'c.answeredAt', 'c.endedAt', 'c.completedAt', 'c.createdAt', 'c.updatedAt',
+      'c.receivedAt', 'c.answeredAt', 'c.endedAt', 'c.completedAt', 'c.createdAt', 'c.updatedAt', 'c.isTest',
       sql<boolean>`c.callback_number_enc IS NOT NULL`.as('hasCallbackNumber'),
       sql<number>`CASE WHEN c.contactor_hash IS NULL THEN 0 ELSE (SELECT count(*)::int FROM contacts e
         WHERE e.contactor_hash = c.contactor_hash AND e.id <> c.id AND e.received_at <= c.received_at

@@ -7,6 +7,7 @@ import type { Principal } from '../../access/principal.ts';
 import type { LiveEvent } from '../../live/hub.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
 import { mayAnswerEscalations } from './policy.ts';
+import { worksContacts } from '../operators/presence.ts';
 
 /** The live rule, same as the list's: a contact event goes to those who may read the contact; an escalation to the alerted agencies. */
 export function mayHear(p: Principal, e: LiveEvent): boolean {
@@ -28,15 +29,19 @@ export const RECHECK_MS = 2_000;
 export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
   // Open streams end when the server closes, so that close() does not wait for browsers.
   const open = new Set<() => void>();
+  // A server shutting down closes its streams without putting their operators offline (presence):
+  // the consoles reconnect, to another process if there is one.
+  let shuttingDown = false;
   app.addHook('preClose', async () => {
+    shuttingDown = true;
     for (const end of open) end();
   });
 
   app.get('/contacts/stream', {
     schema: {
       tags: ['contacts'],
-      summary: 'Live queue (server-sent events): `contact` when a contact arrives or changes, `escalation` for alerts to your agency, `operator_state` for yours and (supervisors) your agency\'s operators',
-      description: 'text/event-stream. First event `ready`; then `contact`, `escalation` and `operator_state` events with JSON data (ids, status, channel, urgency: no personal data); a comment line every 25 s keeps proxies from closing it. Reload the queue after a reconnect. The caller is checked again before every event: when their session or token ends (sign-out, revocation, password change), or they are disabled or moved to another agency, an `end` event is sent and the stream closes.',
+      summary: 'Live queue (server-sent events): `contact` when a contact arrives or changes, `escalation` for alerts to your agency, `operator_state` for yours and (supervisors) your agency\'s operators; an open stream keeps an operator present',
+      description: 'text/event-stream. First event `ready`; then `contact`, `escalation` and `operator_state` events with JSON data (ids, status, channel, urgency: no personal data); a comment line every 25 s keeps proxies from closing it. Reload the queue after a reconnect. The caller is checked again before every event: when their session or token ends (sign-out, revocation, password change), or they are disabled or moved to another agency, an `end` event is sent and the stream closes. For users who work contacts the open stream is their presence: an available or on-break operator with no open stream for PATHWAY_PRESENCE_TIMEOUT_SECONDS (45) becomes `offline`.',
       response: { 200: z.string(), 401: ErrorBody, 403: ErrorBody },
     },
   }, async (req, reply) => {
@@ -96,10 +101,26 @@ export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
     };
     const unsubscribe = app.live.subscribe(handle);
     const beat = setInterval(() => handle(null), HEARTBEAT_MS);
+    // Presence: while this stream is open (and its caller still allowed) the operator's console is open.
+    const presence = worksContacts(opened) ? app.presence.open(opened.userId) : null;
+    const presenceBeat = () => {
+      queue = queue
+        .then(async () => {
+          if (ended || !presence || !(await stillAllowed())) return;
+          await presence.beat();
+        })
+        .catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'console presence beat failed'));
+    };
+    presenceBeat();
+    const presenceTimer = presence ? setInterval(presenceBeat, app.presence.beatMs) : null;
     const end = (reason?: string) => {
       if (ended) return;
       ended = true;
       clearInterval(beat);
+      if (presenceTimer) clearInterval(presenceTimer);
+      // After a beat in flight, so that it cannot bring the closed stream's row back.
+      const check = !shuttingDown;
+      if (presence) void queue.then(() => presence.close(check)).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'console presence close failed'));
       unsubscribe();
       open.delete(closeNow);
       // Tells the console why; its reconnect then meets the usual 401 if the session is gone.

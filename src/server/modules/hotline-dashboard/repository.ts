@@ -62,7 +62,8 @@ export async function dashboardFigures(db: DbOrTx, f: DashboardFilter): Promise<
       SELECT c.id, c.channel, c.status, c.contact_type, c.outcomes, c.received_at, c.answered_at, c.completed_at, c.entered_by,
              c.received_at AT TIME ZONE ${f.tz} AS local_at
       FROM contacts c
-      WHERE ${inScope('c')} AND ${region}
+      -- Test contacts (sent from the Channels screen) are not the hotline's work.
+      WHERE ${inScope('c')} AND ${region} AND NOT c.is_test
     )
     SELECT
       (SELECT json_build_object(

@@ -110,3 +110,59 @@ export function escalationsFor(db: DbOrTx, p: Principal, openOnly: boolean) {
     : q.where((eb) => eb.or([eb('x.acknowledgedAt', 'is', null), eb('x.createdAt', '>=', sql<Date>`now() - interval '24 hours'`)]));
   return q.orderBy('x.createdAt', 'desc').limit(200).execute();
 }
+
+// --- presence: open consoles (migration 0103) -------------------------------------------------------
+
+/** A console's live stream opened or beat: it and the user's last sighting are now. */
+export async function streamBeat(db: DbOrTx, streamId: string, userId: string): Promise<void> {
+  await db
+    .insertInto('consoleStreams')
+    .values({ id: streamId, userId, seenAt: sql<Date>`now()` })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ seenAt: sql<Date>`now()` }))
+    .execute();
+  await db.updateTable('operatorStates').set({ consoleSeenAt: sql<Date>`now()` }).where('userId', '=', userId).execute();
+}
+
+/** A console's stream closed: it no longer counts; the user was last seen now. */
+export async function streamClosed(db: DbOrTx, streamId: string, userId: string): Promise<void> {
+  await db.deleteFrom('consoleStreams').where('id', '=', streamId).execute();
+  await db.updateTable('operatorStates').set({ consoleSeenAt: sql<Date>`now()` }).where('userId', '=', userId).execute();
+}
+
+/** Streams of a process that stopped without closing them. */
+export async function forgetStaleStreams(db: DbOrTx, seconds: number): Promise<void> {
+  await db.deleteFrom('consoleStreams').where('seenAt', '<', sql<Date>`now() - make_interval(secs => ${seconds})`).execute();
+}
+
+/**
+ * Available or on-break operators whose console was seen, but not for `seconds`, and who have no
+ * stream that beat since: their console is closed. (Never seen: the state was set without a console,
+ * through the API, and is left alone.)
+ */
+export async function absentOperators(db: DbOrTx, seconds: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('operatorStates as s')
+    .select('s.userId')
+    .where('s.state', 'in', ['available', 'break'])
+    .where('s.consoleSeenAt', '<', sql<Date>`now() - make_interval(secs => ${seconds})`)
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('consoleStreams as c').select('c.id').whereRef('c.userId', '=', 's.userId').where('c.seenAt', '>=', sql<Date>`now() - make_interval(secs => ${seconds})`))),
+    )
+    .limit(500)
+    .execute();
+  return rows.map((r) => r.userId);
+}
+
+/**
+ * The same test for one operator, on their locked row, inside the transaction that would change it.
+ * `afterClose`: one of their streams has just closed; absent unless another is still open (beat within
+ * the timeout), however recently the closed one beat.
+ */
+export async function isAbsent(tx: Tx, userId: string, seconds: number, afterClose = false): Promise<boolean> {
+  const r = await sql<{ absent: boolean }>`
+    SELECT (s.state IN ('available','break') AND s.console_seen_at IS NOT NULL
+      AND (${afterClose}::boolean OR s.console_seen_at < now() - make_interval(secs => ${seconds}))
+      AND NOT EXISTS (SELECT 1 FROM console_streams c WHERE c.user_id = s.user_id AND c.seen_at >= now() - make_interval(secs => ${seconds}))) AS absent
+    FROM operator_states s WHERE s.user_id = ${userId}`.execute(tx);
+  return r.rows[0]?.absent ?? false;
+}

@@ -54,7 +54,7 @@ export const publicReportRoutes: FastifyPluginAsyncZod = async (app) => {
       body: PublicReportBody,
       response: { 201: PublicReportReceipt, ...errors },
     },
-  }, async (req, reply) => reply.status(201).send(await fileReport(db, keys, config.hotlineAgencyId, anonymous(req), req.body)));
+  }, async (req, reply) => reply.status(201).send(await fileReport(db, keys, (await app.channels.current()).agencyId, anonymous(req), req.body)));
 
   app.post('/follow-up', {
     config: perMinute,
@@ -80,5 +80,5 @@ export const publicReportRoutes: FastifyPluginAsyncZod = async (app) => {
       body: FollowUpAddBody,
       response: { 201: FollowUpAdded, ...errors },
     },
-  }, async (req, reply) => reply.status(201).send(await addToReport(db, keys, config.hotlineAgencyId, anonymous(req), req.body.code, req.body.body)));
+  }, async (req, reply) => reply.status(201).send(await addToReport(db, keys, (await app.channels.current()).agencyId, anonymous(req), req.body.code, req.body.body)));
 };

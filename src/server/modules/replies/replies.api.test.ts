@@ -232,7 +232,7 @@ describe('other senders', () => {
       const id = (r.json() as ConversationMessage).id;
       await expect.poll(async () => (await other.db.selectFrom('contactMessages').select('delivery').where('id', '=', id).executeTakeFirstOrThrow()).delivery, { timeout: 5000, interval: 25 }).toBe('failed');
       const row = openMessage(await other.db.selectFrom('contactMessages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-      expect(row).toMatchObject({ body: 'hello', deliveryAttempts: 1, deliveryError: 'Twilio is not configured (PATHWAY_TWILIO_ACCOUNT_SID, PATHWAY_TWILIO_AUTH_TOKEN)' });
+      expect(row).toMatchObject({ body: 'hello', deliveryAttempts: 1, deliveryError: 'Twilio is not configured (Administration -> Channels, or PATHWAY_TWILIO_ACCOUNT_SID and PATHWAY_TWILIO_AUTH_TOKEN)' });
     } finally {
       await other.close();
     }

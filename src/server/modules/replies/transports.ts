@@ -84,21 +84,26 @@ export function telegramErrorText(status: number, code: unknown): string {
 
 const withPrefix = (channel: 'sms' | 'whatsapp', n: string) => (channel === 'whatsapp' && !/^whatsapp:/i.test(n) && !n.startsWith('MG') ? `whatsapp:${n}` : n);
 
+/** The credentials replies are sent with: the environment's, else those set on the Channels screen. */
+export type ReplyCredentials = { twilioAccountSid: string | undefined; twilioAuthToken: string | undefined; twilioFrom: string | undefined; telegramBotToken: string | undefined };
+
 /**
  * Twilio's Messages REST API (SMS and WhatsApp) and Telegram's Bot API `sendMessage`, at the base
- * URLs of the configuration (`PATHWAY_TWILIO_API_URL`, `PATHWAY_TELEGRAM_API_URL`).
+ * URLs of the configuration (`PATHWAY_TWILIO_API_URL`, `PATHWAY_TELEGRAM_API_URL`), with the
+ * credentials `credentials` gives at the time of each send (unset: the configuration's).
  */
-export function httpTransport(config: Config, fetchFn: typeof fetch = fetch): ReplyTransport {
+export function httpTransport(config: Config, credentials: () => Promise<ReplyCredentials> = async () => config, fetchFn: typeof fetch = fetch): ReplyTransport {
   return {
     async send(d) {
+      const creds = await credentials();
       switch (d.channel) {
         case 'sms':
         case 'whatsapp': {
-          const sid = config.twilioAccountSid;
-          const token = config.twilioAuthToken;
-          if (!sid || !token) throw new DeliveryError('Twilio is not configured (PATHWAY_TWILIO_ACCOUNT_SID, PATHWAY_TWILIO_AUTH_TOKEN)', true);
-          const from = d.from ?? config.twilioFrom;
-          if (!from) throw new DeliveryError('No sender number: set PATHWAY_TWILIO_FROM', true);
+          const sid = creds.twilioAccountSid;
+          const token = creds.twilioAuthToken;
+          if (!sid || !token) throw new DeliveryError('Twilio is not configured (Administration -> Channels, or PATHWAY_TWILIO_ACCOUNT_SID and PATHWAY_TWILIO_AUTH_TOKEN)', true);
+          const from = d.from ?? creds.twilioFrom;
+          if (!from) throw new DeliveryError('No sender number: set the Twilio sender in Administration -> Channels or PATHWAY_TWILIO_FROM', true);
           const form = new URLSearchParams({ To: withPrefix(d.channel, d.to), Body: d.body });
           form.set(from.startsWith('MG') ? 'MessagingServiceSid' : 'From', withPrefix(d.channel, from));
           const { status, json } = await post(`${config.twilioApiUrl}/2010-04-01/Accounts/${sid}/Messages.json`, {
@@ -110,8 +115,8 @@ export function httpTransport(config: Config, fetchFn: typeof fetch = fetch): Re
           throw new DeliveryError(twilioErrorText(status, j.code), permanentStatus(status));
         }
         case 'telegram': {
-          const token = config.telegramBotToken;
-          if (!token) throw new DeliveryError('Telegram is not configured (PATHWAY_TELEGRAM_BOT_TOKEN)', true);
+          const token = creds.telegramBotToken;
+          if (!token) throw new DeliveryError('Telegram is not configured (Administration -> Channels, or PATHWAY_TELEGRAM_BOT_TOKEN)', true);
           const { status, json } = await post(`${config.telegramApiUrl}/bot${token}/sendMessage`, {
             headers: { 'content-type': 'application/json', accept: 'application/json' },
             body: JSON.stringify({ chat_id: d.to, text: d.body }),

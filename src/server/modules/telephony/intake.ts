@@ -11,7 +11,8 @@ import { contactorFingerprint, type ContactorAddress } from '../contacts/contact
 import { notifyContact } from '../contacts/repository.ts';
 import { contactEnded } from '../operators/service.ts';
 
-export type InboundSource = 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report';
+/** `test`: sent from the Channels screen; `simulation`: the demo's "simulate" button. */
+export type InboundSource = 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report' | 'test' | 'simulation';
 
 export type Inbound = {
   source: InboundSource;

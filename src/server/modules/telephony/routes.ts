@@ -59,10 +59,8 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.deps;
   const keys = app.keys;
 
-  const hotlineAgency = () => {
-    if (!config.hotlineAgencyId) throw new AppError('hotline_not_configured', 503, 'Set PATHWAY_HOTLINE_AGENCY_ID to receive contacts');
-    return config.hotlineAgencyId;
-  };
+  // The environment's settings, else the Channels screen's (docs/hotline.md, "Configuration").
+  const hotlineAgency = () => app.channels.agencyId();
 
   // Form bodies only here: Twilio posts application/x-www-form-urlencoded; the rest of the API is JSON.
   await app.register(async (plain) => {
@@ -78,7 +76,7 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
 
     // The signature is checked before the body is validated, so an unsigned caller learns nothing.
     twilio.addHook('preValidation', async (req) => {
-      const token = config.twilioAuthToken;
+      const token = (await app.channels.current()).twilioAuthToken;
       if (!token) throw forbidden('Twilio is not configured');
       const given = req.headers['x-twilio-signature'];
       const url = config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}${req.url}` : `${req.protocol}://${req.host}${req.url}`;
@@ -94,7 +92,7 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
     twilio.post('/telephony/twilio/voice', {
       schema: { tags, summary: 'Twilio voice webhook: a call arrives (TwiML answer: language menu, greeting, queue)', security: [], body: VoiceBody, response: { 200: z.string(), ...errors } },
     }, async (req, reply) => {
-      const agency = hotlineAgency();
+      const agency = await hotlineAgency();
       const digits = req.body.Digits as keyof typeof LANGUAGES | undefined;
       const chosen = digits && digits in LANGUAGES ? LANGUAGES[digits] : (req.query as { default?: string }).default ? 'az' : null;
       const r = await intakeBatched(db, keys, agency, actor(req), { source: 'twilio_call', eventId: req.body.CallSid, channel: 'call', kind: 'call', contactor: req.body.From ? { kind: 'phone', value: req.body.From } : null, language: chosen });
@@ -114,7 +112,7 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
     twilio.post('/telephony/twilio/messaging', {
       schema: { tags, summary: 'Twilio SMS and WhatsApp webhook: a message arrives (joins the open conversation)', security: [], body: MessageBody, response: { 200: z.string(), ...errors } },
     }, async (req, reply) => {
-      const agency = hotlineAgency();
+      const agency = await hotlineAgency();
       const whatsapp = /^whatsapp:/i.test(req.body.From);
       await intakeBatched(db, keys, agency, actor(req), {
         source: 'twilio_message',
@@ -144,9 +142,10 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
       }
     });
     generic.addHook('preValidation', async (req) => {
-      if (!config.webhookSecret) throw forbidden('The signed webhook is not configured');
+      const secret = (await app.channels.current()).webhookSecret;
+      if (!secret) throw forbidden('The signed webhook is not configured');
       const header = req.headers['x-pathway-signature'];
-      const check = checkWebhookSignature(config.webhookSecret, typeof header === 'string' ? header : undefined, (req as FastifyRequest & { rawBody?: string }).rawBody ?? '');
+      const check = checkWebhookSignature(secret, typeof header === 'string' ? header : undefined, (req as FastifyRequest & { rawBody?: string }).rawBody ?? '');
       if (check !== 'ok') {
         req.log.warn({ check }, 'signed webhook refused');
         throw new AppError(check === 'stale' ? 'signature_expired' : 'bad_signature', 403, check === 'stale' ? 'The signature timestamp is more than five minutes away' : 'Missing or bad X-Pathway-Signature');
@@ -156,14 +155,14 @@ export const telephonyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Generic signed JSON webhook for any PBX or SMS gateway',
-        description: 'Header `X-Pathway-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with PATHWAY_WEBHOOK_SECRET>`; more than five minutes old is refused. `id` deduplicates: a repeated id changes nothing.',
+        description: 'Header `X-Pathway-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook secret (Administration -> Channels, or PATHWAY_WEBHOOK_SECRET)>`; more than five minutes old is refused. `id` deduplicates: a repeated id changes nothing.',
         security: [],
         body: GenericBody,
         response: { 200: Received, ...errors },
       },
     }, async (req) => {
       const b = req.body;
-      const r = await intakeBatched(db, keys, hotlineAgency(), actor(req), {
+      const r = await intakeBatched(db, keys, await hotlineAgency(), actor(req), {
         source: 'webhook',
         eventId: b.id,
         channel: b.channel,

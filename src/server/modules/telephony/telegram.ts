@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actor } from '../../app.ts';
-import { AppError, forbidden } from '../../errors.ts';
+import { forbidden } from '../../errors.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
 import { intake } from './intake.ts';
 import { safeEqual } from './signatures.ts';
@@ -40,13 +40,13 @@ const LANGUAGES = new Set(['az', 'ru', 'en']);
  * group messages, button presses) are acknowledged and ignored, so Telegram does not retry them.
  */
 export const telegramRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, config } = app.deps;
+  const { db } = app.deps;
   const keys = app.keys;
   const tg = app.withTypeProvider<ZodTypeProvider>();
 
   // The secret is checked before the body is even parsed, so an unauthenticated caller learns nothing.
   tg.addHook('onRequest', async (req) => {
-    const secret = config.telegramSecret;
+    const secret = (await app.channels.current()).telegramSecret;
     const given = req.headers['x-telegram-bot-api-secret-token'];
     if (!secret || typeof given !== 'string' || !safeEqual(secret, given)) {
       req.log.warn('telegram webhook with a wrong or missing secret token');
@@ -58,7 +58,7 @@ export const telegramRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Telegram bot webhook: a private message becomes a contact or joins the open conversation',
-      description: 'Header `X-Telegram-Bot-Api-Secret-Token` must equal PATHWAY_TELEGRAM_SECRET (403 otherwise). `update_id` deduplicates. Updates other than private-chat messages are answered 200 and ignored.',
+      description: 'Header `X-Telegram-Bot-Api-Secret-Token` must equal the Telegram webhook secret (Administration -> Channels, or PATHWAY_TELEGRAM_SECRET; 403 otherwise). `update_id` deduplicates. Updates other than private-chat messages are answered 200 and ignored.',
       security: [],
       body: TelegramUpdate,
       response: { 200: Answer, 400: ErrorBody, 403: ErrorBody, 503: ErrorBody },
@@ -66,9 +66,9 @@ export const telegramRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => {
     const m = req.body.message;
     if (!m || m.chat.type !== 'private' || !m.from) return { ok: true as const, contactId: null, duplicate: false };
-    if (!config.hotlineAgencyId) throw new AppError('hotline_not_configured', 503, 'Set PATHWAY_HOTLINE_AGENCY_ID to receive contacts');
+    const agencyId = await app.channels.agencyId();
     const lang = m.from.language_code?.slice(0, 2).toLowerCase();
-    const r = await intake(db, keys, config.hotlineAgencyId, actor(req), {
+    const r = await intake(db, keys, agencyId, actor(req), {
       source: 'telegram',
       eventId: String(req.body.update_id),
       channel: 'telegram',

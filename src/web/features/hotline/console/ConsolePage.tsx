@@ -15,6 +15,7 @@ import { clock, hl, URGENCY_COLORS } from './labels.ts';
 import { NewContactModal } from './NewContactModal.tsx';
 import { StateSwitcher } from './StateSwitcher.tsx';
 import { useNow } from './useNow.ts';
+import { SimulateContact } from '../../channels/SimulateContact.tsx';
 
 /** The operator console: the live queue on the left, the contact being worked on the right. */
 export function ConsolePage() {
@@ -35,6 +36,7 @@ export function ConsolePage() {
           <Text c="dimmed" size="sm">{t('hotlineConsole.intro')}</Text>
         </div>
         <Group gap="md">
+          <SimulateContact />
           <StateSwitcher />
           <Button variant="default" onClick={() => setEntering(true)}>{t('hotlineConsole.enter.open')}</Button>
         </Group>
@@ -112,6 +114,7 @@ function QueueCard({ c, now, waiting = false, selected = false }: { c: ContactVi
         <Stack gap={2}>
           <Group gap={6}>
             <Badge size="sm" variant="light">{hl(t, 'channel', c.channel)}</Badge>
+            {c.isTest && <Badge size="sm" color="orange" data-testid="test-badge">{t('channels.testBadge')}</Badge>}
             {c.urgency !== 'normal' && <Badge size="sm" color={URGENCY_COLORS[c.urgency]}>{hl(t, 'urgency', c.urgency)}</Badge>}
             {c.repeatContacts > 0 && <Badge size="sm" color="grape" variant="light">{t('hotlineConsole.queue.repeat', { count: c.repeatContacts })}</Badge>}
           </Group>

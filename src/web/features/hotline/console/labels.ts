@@ -7,7 +7,7 @@ export const hl = (
   value: string,
 ): string => t(`hotlineConsole.${group}.${value}`);
 
-export const STATE_COLORS: Record<string, string> = { available: 'teal', on_contact: 'blue', wrap_up: 'yellow', break: 'gray' };
+export const STATE_COLORS: Record<string, string> = { available: 'teal', on_contact: 'blue', wrap_up: 'yellow', break: 'gray', offline: 'dark' };
 export const URGENCY_COLORS: Record<string, string> = { normal: 'gray', high: 'orange', immediate_danger: 'red' };
 
 /** m:ss or h:mm:ss */

@@ -11,6 +11,7 @@ import { OVERVIEW_KEY, useLiveStream, useOverview } from '../console/api.ts';
 import { EscalationAlerts } from '../console/EscalationAlerts.tsx';
 import { clock, hl, STATE_COLORS, URGENCY_COLORS } from '../console/labels.ts';
 import { useNow } from '../console/useNow.ts';
+import { SimulateContact } from '../../channels/SimulateContact.tsx';
 
 /** The shift supervisor's view: today's numbers, operators' states, the queue, abandoned contacts, escalations; live. */
 export function SupervisorPage() {
@@ -23,10 +24,13 @@ export function SupervisorPage() {
   const data = o.data;
   return (
     <Stack gap="md" maw={1400} mx="auto">
-      <div>
-        <Title order={1} size="h2">{t('hotlineConsole.supervisor.title')}</Title>
-        <Text c="dimmed" size="sm">{t('hotlineConsole.supervisor.intro')}</Text>
-      </div>
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <div>
+          <Title order={1} size="h2">{t('hotlineConsole.supervisor.title')}</Title>
+          <Text c="dimmed" size="sm">{t('hotlineConsole.supervisor.intro')}</Text>
+        </div>
+        <SimulateContact />
+      </Group>
       <ConsoleErrorAlert error={o.error} />
       {data && (
         <>
