@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestApp, makeUser, PASSWORD, signIn, type TestApp } from '../../../../test/helpers/app.ts';
 import { totpCode } from '../../auth/totp.ts';
+import { unknownAccountKey } from './service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -69,6 +70,38 @@ describe('sign-in', () => {
     // The lock ends on its own.
     await t.db.updateTable('signInAttempts').set({ lockedUntil: new Date(Date.now() - 1000) }).where('userId', '=', u.id).execute();
     expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
+  });
+
+  it('an unknown e-mail takes its tries and is locked exactly like an account (review: no try, no hash, faster answer)', async () => {
+    const u = await makeUser(t.db);
+    const ghost = 'Nobody.Here@example.org';
+    const tries = async (remote: string, email: string) => {
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(errorOf(await from(remote)({ email, password: 'wrong password!' })));
+      return answers;
+    };
+    const known = await tries('198.51.100.31', u.email);
+    const unknown = await tries('198.51.100.32', ghost);
+    expect(unknown).toEqual(known);
+    const row = (userId: string, addressKey: string) =>
+      t.db.selectFrom('signInAttempts').select(['failures', sql<boolean>`locked_until > now()`.as('locked')]).where('userId', '=', userId).where('addressKey', '=', addressKey).executeTakeFirst();
+    // Counted under a keyed pseudonym of the e-mail (any case), locked after the same number of tries.
+    const key = unknownAccountKey(t.app.keys, ghost.toLowerCase());
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await row(key, '198.51.100.32')).toEqual({ failures: 4, locked: true });
+    expect(await row(u.id, '198.51.100.31')).toEqual({ failures: 4, locked: true });
+    const actions = async (where: 'known' | 'unknown') =>
+      (
+        await t.db
+          .selectFrom('auditLog')
+          .select('action')
+          .where('action', 'in', ['auth.login_failed', 'auth.locked_out'])
+          .where('ip', '=', where === 'known' ? '198.51.100.31' : '198.51.100.32')
+          .orderBy('seq')
+          .execute()
+      ).map((r) => r.action);
+    expect(await actions('unknown')).toEqual(await actions('known'));
+    expect(await actions('unknown')).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.locked_out', 'auth.login_failed']);
   });
 
   it('a stranger guessing locks out only their own address: the owner still signs in from theirs', async () => {
