@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestApp, makeUser, PASSWORD, signIn, type TestApp } from '../../../../test/helpers/app.ts';
+import { createTestApp, makeUser, PASSWORD, sessionCookie, signIn, type TestApp } from '../../../../test/helpers/app.ts';
 import { totpCode } from '../../auth/totp.ts';
 import { unknownAccountKey } from './service.ts';
 
@@ -31,15 +31,42 @@ describe('sign-in', () => {
     expect(await auditActions(u.id)).toContain('auth.login');
   });
 
-  it('sets the Secure flag when the request came over HTTPS through a trusted proxy', async () => {
+  it('over plain HTTP names the cookie pathway_session and reads no __Host- cookie', async () => {
+    const u = await makeUser(t.db);
+    const res = await login({ email: u.email, password: PASSWORD });
+    const c = res.cookies.find((c) => c.name.endsWith('pathway_session'))!;
+    expect(c).toMatchObject({ name: 'pathway_session', path: '/', httpOnly: true });
+    expect(c.secure).toBeFalsy();
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `pathway_session=${c.value}` } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `__Host-pathway_session=${c.value}` } })).statusCode).toBe(401);
+  });
+
+  it('over HTTPS (a trusted proxy, or an https public address) names the cookie __Host-pathway_session: Secure, Path=/, no Domain, and reads only that name', async () => {
     const proxied = await createTestApp({ trustProxy: 1 });
+    const public_ = await createTestApp({ publicUrl: 'https://pathway.example.org' });
     try {
-      const u = await makeUser(proxied.db);
-      const res = await proxied.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
-      expect(res.statusCode).toBe(200);
-      expect(String(res.headers['set-cookie'])).toMatch(/Secure/);
+      for (const [app, headers] of [[proxied, { 'x-forwarded-proto': 'https' }], [public_, {}]] as const) {
+        const u = await makeUser(app.db);
+        const res = await app.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD }, headers });
+        expect(res.statusCode).toBe(200);
+        expect(res.cookies.map((c) => c.name)).toEqual(['__Host-pathway_session']);
+        const c = res.cookies[0]!;
+        expect(c).toMatchObject({ secure: true, path: '/', httpOnly: true, sameSite: 'Lax' });
+        expect(c.domain).toBeUndefined();
+        expect(String(res.headers['set-cookie'])).not.toMatch(/Domain=/i);
+        const me = (cookie: string) => app.app.inject({ method: 'GET', url: '/api/v1/me', headers: { ...headers, cookie } });
+        expect((await me(`__Host-pathway_session=${c.value}`)).statusCode).toBe(200);
+        // A plain-named cookie (planted by a sibling subdomain or over plain HTTP) is not a session here.
+        expect((await me(`pathway_session=${c.value}`)).statusCode).toBe(401);
+        // The test helpers find it under the same name function.
+        expect(sessionCookie(res)).toBe(`__Host-pathway_session=${c.value}`);
+        const out = await app.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { ...headers, cookie: `__Host-pathway_session=${c.value}`, 'x-csrf-token': res.json().csrfToken } });
+        expect(out.statusCode).toBe(200);
+        expect(out.cookies.find((x) => x.name === '__Host-pathway_session')).toMatchObject({ value: '', path: '/', secure: true });
+      }
     } finally {
       await proxied.close();
+      await public_.close();
     }
   });
 

@@ -19,16 +19,14 @@ import {
 import * as repo from './oidc-repository.ts';
 import * as sso from './oidc-service.ts';
 import { setSessionCookie } from './cookie.ts';
+import { secureCookies, ssoCookieName, SSO_STATE_COOKIE, SSO_TOTP_COOKIE } from '../../auth/cookies.ts';
 import { confirmPresence, toUserView } from './service.ts';
 import { LoginResponse, TotpCodeBody } from '../../../shared/schemas/auth.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const tags = ['single sign-on'];
-/** Holds the state of a sign-in in flight, for the browser that started it only. */
-const STATE_COOKIE = 'pathway_sso';
+/** Where the single sign-on cookies are sent: the state of a sign-in in flight (for the browser that started it only) and a sign-on waiting five minutes for the user's TOTP code. Their names: cookies.ts. */
 const STATE_COOKIE_PATH = '/api/v1/auth/sso';
-/** Holds a single sign-on waiting for the user's TOTP code, five minutes. */
-const TOTP_COOKIE = 'pathway_sso_totp';
 const Redirect = z.null().describe('A redirect (see the Location header)');
 
 /** The callback's query as providers send it: code and state, or error; other parameters (iss, session_state) pass through. */
@@ -50,7 +48,9 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const toLogin = (reply: FastifyReply, outcome: string) => reply.redirect(`/login?sso=${outcome}`, 303);
   const rateLimit = { max: config.loginRatePerMinute, timeWindow: '1 minute' };
-  const secure = (req: FastifyRequest) => req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
+  const secure = (req: FastifyRequest) => secureCookies(req, config.publicUrl);
+  const stateCookie = (req: FastifyRequest) => ssoCookieName(SSO_STATE_COOKIE, secure(req));
+  const totpCookie = (req: FastifyRequest) => ssoCookieName(SSO_TOTP_COOKIE, secure(req));
 
   app.post('/auth/sso/totp', {
     schema: {
@@ -62,8 +62,8 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     config: { rateLimit },
   }, async (req, reply) => {
-    const session = await sso.finishTotp(db, config, app.keys, actor(req), req.cookies[TOTP_COOKIE], req.body.code, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
-    reply.clearCookie(TOTP_COOKIE, { path: STATE_COOKIE_PATH });
+    const session = await sso.finishTotp(db, config, app.keys, actor(req), req.cookies[totpCookie(req)], req.body.code, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    reply.clearCookie(totpCookie(req), { path: STATE_COOKIE_PATH, secure: secure(req) });
     setSessionCookie(req, reply, session.token, session.expiresAt);
     return { user: toUserView(session.user), csrfToken: session.csrfToken };
   });
@@ -84,7 +84,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req), config.demo);
     if ('outcome' in started) return toLogin(reply, started.outcome);
-    reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 600 });
+    reply.setCookie(stateCookie(req), started.state, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 600 });
     return reply.redirect(started.url, 303);
   });
 
@@ -100,15 +100,15 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { rateLimit },
   }, async (req, reply) => {
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
-    const result = await sso.finishSignIn(db, config, app.keys, actor(req), req.params.id, req.cookies[STATE_COOKIE], query, {
+    const result = await sso.finishSignIn(db, config, app.keys, actor(req), req.params.id, req.cookies[stateCookie(req)], query, {
       ip: req.ip,
       userAgent: req.headers['user-agent'] ?? null,
     });
-    reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH });
+    reply.clearCookie(stateCookie(req), { path: STATE_COOKIE_PATH, secure: secure(req) });
     if ('outcome' in result) return toLogin(reply, result.outcome);
     if ('totpTicket' in result) {
       // The user has Pathway TOTP: the sign-in page asks for the code (POST /auth/sso/totp).
-      reply.setCookie(TOTP_COOKIE, result.totpTicket, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 300 });
+      reply.setCookie(totpCookie(req), result.totpTicket, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 300 });
       return toLogin(reply, 'totp');
     }
     setSessionCookie(req, reply, result.session.token, result.session.expiresAt);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { newTotpSecret, sealTotpSecret, totpCode } from '../../auth/totp.ts';
+import { sessionCookieName, ssoCookieName, SSO_STATE_COOKIE, SSO_TOTP_COOKIE } from '../../auth/cookies.ts';
 import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../../../../test/helpers/oidc-idp.ts';
 
 /**
@@ -12,6 +13,10 @@ import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../..
  */
 
 const BASE = 'http://pathway.test';
+/** Over plain HTTP the cookies keep their plain names (src/server/auth/cookies.ts). */
+const SESSION_COOKIE = sessionCookieName(false);
+const STATE_COOKIE = ssoCookieName(SSO_STATE_COOKIE, false);
+const TOTP_COOKIE = ssoCookieName(SSO_TOTP_COOKIE, false);
 let t: TestApp;
 let admin: Session;
 /** The administrator's password, asked again before providers are saved and sign-ins given users. */
@@ -83,7 +88,7 @@ async function throughProvider(providerId: string, account: string): Promise<Flo
   idp.signInAs(account);
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start` });
   expect(start.statusCode, start.body).toBe(303);
-  const state = start.cookies.find((c) => c.name === 'pathway_sso');
+  const state = start.cookies.find((c) => c.name === STATE_COOKIE);
   expect(state).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/v1/auth/sso' });
   let url = new URL(String(start.headers.location));
   expect(url.origin).toBe(issuer);
@@ -106,15 +111,15 @@ async function throughProvider(providerId: string, account: string): Promise<Flo
   throw new Error('too many redirects at the provider');
 }
 
-const callback = (flow: Flow, cookie = `pathway_sso=${flow.stateCookie}`) =>
+const callback = (flow: Flow, cookie = `${STATE_COOKIE}=${flow.stateCookie}`) =>
   t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: cookie ? { cookie } : {} });
 
 async function signInWith(providerId: string, account: string) {
   return callback(await throughProvider(providerId, account));
 }
 
-const sessionOf = (res: Awaited<ReturnType<typeof callback>>) => res.cookies.find((c) => c.name === 'pathway_session')?.value;
-const me = (session: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}` } });
+const sessionOf = (res: Awaited<ReturnType<typeof callback>>) => res.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
+const me = (session: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `${SESSION_COOKIE}=${session}` } });
 const refusals = async () => (await t.db.selectFrom('auditLog').select(['changes']).where('action', '=', 'auth.sso_refused').orderBy('seq', 'desc').executeTakeFirst())?.changes as Record<string, string> | undefined;
 
 describe('single sign-on: the code flow', () => {
@@ -124,7 +129,7 @@ describe('single sign-on: the code flow', () => {
     expect(res.headers.location).toBe('/');
     const session = sessionOf(res);
     expect(session).toBeTruthy();
-    const cookie = res.cookies.find((c) => c.name === 'pathway_session')!;
+    const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 
     const who = await me(session!);
@@ -139,9 +144,9 @@ describe('single sign-on: the code flow', () => {
 
     // An ordinary session: writes need its CSRF token.
     const csrf = who.json().csrfToken as string;
-    const noCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}` }, payload: { language: 'en' } });
+    const noCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `${SESSION_COOKIE}=${session}` }, payload: { language: 'en' } });
     expect(noCsrf.statusCode).toBe(403);
-    const withCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}`, 'x-csrf-token': csrf }, payload: { language: 'en' } });
+    const withCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `${SESSION_COOKIE}=${session}`, 'x-csrf-token': csrf }, payload: { language: 'en' } });
     expect(withCsrf.statusCode).toBe(200);
 
     const login = await t.db.selectFrom('auditLog').select(['changes', 'actorUserId']).where('action', '=', 'auth.login').where('recordId', '=', userId).executeTakeFirstOrThrow();
@@ -222,7 +227,7 @@ describe('single sign-on: the code flow', () => {
       const res = await signInWith(claimsProvider, 'alice');
       const session = sessionOf(res)!;
       expect((await me(session)).json().user).toMatchObject({ roles: ['case_worker'], totpSetupRequired: false });
-      const tokens = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: `pathway_session=${session}` } });
+      const tokens = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: `${SESSION_COOKIE}=${session}` } });
       expect(tokens.statusCode).toBe(200);
       // A case worker who signs in with a password still has to set TOTP up.
       const withPassword = await makeUser(t.db, { roles: ['case_worker'], agencyId: agencyA.id });
@@ -298,7 +303,7 @@ describe('single sign-on: what is refused', () => {
     const mine = await throughProvider(claimsProvider, 'alice');
     const theirs = await throughProvider(claimsProvider, 'alice');
     // Someone else's callback (their code and state) in my browser.
-    const swapped = await callback(theirs, `pathway_sso=${mine.stateCookie}`);
+    const swapped = await callback(theirs, `${STATE_COOKIE}=${mine.stateCookie}`);
     expect(swapped.headers.location).toBe('/login?sso=refused');
     expect(sessionOf(swapped)).toBeUndefined();
     expect(await refusals()).toMatchObject({ failure: 'state_mismatch' });
@@ -395,7 +400,7 @@ describe('identity provider administration', () => {
       `/api/v1/auth/sso/${claimsProvider}/callback?code=%00&state=%00`,
     ];
     for (const url of urls) {
-      const res = await t.app.inject({ method: 'GET', url, headers: { cookie: 'pathway_sso=zz' } });
+      const res = await t.app.inject({ method: 'GET', url, headers: { cookie: `${STATE_COOKIE}=zz` } });
       expect(res.statusCode, url).toBeLessThan(500);
     }
     const bodies: unknown[] = [
@@ -544,17 +549,17 @@ describe('single sign-on: after the security review', () => {
     const res = await signInWith(claimsProvider, 'grace');
     expect(res.headers.location).toBe('/login?sso=totp');
     expect(sessionOf(res)).toBeUndefined();
-    const ticket = res.cookies.find((c) => c.name === 'pathway_sso_totp');
+    const ticket = res.cookies.find((c) => c.name === TOTP_COOKIE);
     expect(ticket).toMatchObject({ httpOnly: true, path: '/api/v1/auth/sso' });
-    const code = (c: string, cookie = `pathway_sso_totp=${ticket!.value}`) => t.app.inject({ method: 'POST', url: '/api/v1/auth/sso/totp', headers: { cookie }, payload: { code: c } });
+    const code = (c: string, cookie = `${TOTP_COOKIE}=${ticket!.value}`) => t.app.inject({ method: 'POST', url: '/api/v1/auth/sso/totp', headers: { cookie }, payload: { code: c } });
     const good = totpCode(secret);
     const wrong = await code(good === '000000' ? '111111' : '000000');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('invalid_totp');
-    expect((await code(good, 'pathway_sso_totp=forged')).json().error.code).toBe('sso_expired');
+    expect((await code(good, `${TOTP_COOKIE}=forged`)).json().error.code).toBe('sso_expired');
     const ok = await code(good);
     expect(ok.statusCode, ok.body).toBe(200);
-    const session = ok.cookies.find((c) => c.name === 'pathway_session')!.value;
+    const session = ok.cookies.find((c) => c.name === SESSION_COOKIE)!.value;
     expect((await me(session)).json().user.id).toBe(userId);
     // The ticket and the code are spent.
     expect((await code(good)).statusCode).toBe(401);
