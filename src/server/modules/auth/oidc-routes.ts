@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actor, requireAuth } from '../../app.ts';
 import { requirePermission } from '../../access/policy.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { ErrorBody, IdParams, Ok, PageQuery, page } from '../../../shared/schemas/common.ts';
 import {
   AssignSsoIdentityBody,
@@ -18,6 +18,7 @@ import {
 } from '../../../shared/schemas/sso.ts';
 import * as repo from './oidc-repository.ts';
 import * as sso from './oidc-service.ts';
+import { ssoBaseUrl } from './redirect-base.ts';
 import { setSessionCookie } from './cookie.ts';
 import { secureCookies, ssoCookieName, SSO_STATE_COOKIE, SSO_TOTP_COOKIE } from '../../auth/cookies.ts';
 import { confirmPresence, toUserView } from './service.ts';
@@ -40,7 +41,16 @@ const CallbackQuery = z.looseObject({
 
 export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.deps;
-  const baseUrl = (req: FastifyRequest) => config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
+  /** The redirect URIs' base for this request, or null when it cannot be trusted (see `ssoBaseUrl`). */
+  const baseUrl = (req: FastifyRequest) => ssoBaseUrl(config, { protocol: req.protocol, host: req.host, hostname: req.hostname, port: req.port });
+  const requireBaseUrl = (req: FastifyRequest) => {
+    const base = baseUrl(req);
+    if (base === null) {
+      req.log.warn({ host: req.hostname.slice(0, 100) }, 'single sign-on refused: PATHWAY_PUBLIC_URL is not set and the request named a host Pathway does not listen on');
+      throw new AppError('public_url_required', 503, 'Single sign-on needs PATHWAY_PUBLIC_URL (the address users reach Pathway at) unless Pathway is reached on a loopback address or the HOST it listens on');
+    }
+    return base;
+  };
   const admin = (req: FastifyRequest) => {
     const a = requireAuth(req);
     requirePermission(a.principal, 'users:manage');
@@ -76,13 +86,14 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Start signing in through an identity provider: redirects (303) to it with an authorization code request (PKCE, state, nonce)',
+      description: 'The redirect URI is built from PATHWAY_PUBLIC_URL; without it only from a loopback host or the HOST Pathway listens on (any other Host header: 503 `public_url_required`).',
       params: IdParams,
-      response: { 303: Redirect, ...errors },
+      response: { 303: Redirect, ...errors, 503: ErrorBody },
       security: [],
     },
     config: { rateLimit },
   }, async (req, reply) => {
-    const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req), config.demo);
+    const started = await sso.startSignIn(db, app.keys, req.params.id, requireBaseUrl(req), config.demo);
     if ('outcome' in started) return toLogin(reply, started.outcome);
     reply.setCookie(stateCookie(req), started.state, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 600 });
     return reply.redirect(started.url, 303);

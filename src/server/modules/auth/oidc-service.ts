@@ -30,7 +30,7 @@ const DISCOVERY_TTL_MS = 10 * 60_000;
 
 export const callbackPath = (providerId: string) => `/api/v1/auth/sso/${providerId}/callback`;
 
-export function toProviderView(p: repo.ProviderRow, baseUrl: string): IdentityProviderView {
+export function toProviderView(p: repo.ProviderRow, baseUrl: string | null): IdentityProviderView {
   return {
     id: p.id,
     name: p.name,
@@ -47,7 +47,7 @@ export function toProviderView(p: repo.ProviderRow, baseUrl: string): IdentityPr
     enabled: p.enabled,
     requiredAcr: p.requiredAcr,
     isDemo: p.isDemo,
-    redirectUri: baseUrl + callbackPath(p.id),
+    redirectUri: baseUrl === null ? null : baseUrl + callbackPath(p.id),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -107,7 +107,7 @@ const auditedSettings = (p: ProviderSettings) => ({
 const duplicate = () => conflict('provider_exists', 'This issuer and client id are already registered', { clientId: 'already registered for this issuer' });
 
 /** `demo`: Pathway runs in demo mode; what is made then is demo, and refused outside it. */
-export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string, demo: boolean): Promise<IdentityProviderView> {
+export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string | null, demo: boolean): Promise<IdentityProviderView> {
   return auditedTransaction(db, actor, async (tx) => {
     await checkSettings(tx, input);
     // The id is chosen here so that the client secret can be sealed to it (associated data).
@@ -144,7 +144,7 @@ export async function createProvider(db: Db, keys: Keys, actor: AuditActor, inpu
   });
 }
 
-export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: string, patch: UpdateIdentityProviderBody, baseUrl: string): Promise<IdentityProviderView> {
+export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: string, patch: UpdateIdentityProviderBody, baseUrl: string | null): Promise<IdentityProviderView> {
   return auditedTransaction(db, actor, async (tx) => {
     const before = await tx.selectFrom('identityProviders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!before) throw notFound('Identity provider');

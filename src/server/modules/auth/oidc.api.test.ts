@@ -584,3 +584,67 @@ describe('single sign-on: after the security review', () => {
     }
   });
 });
+
+describe('single sign-on: the redirect URI and its cookies (review: Host header, cookie prefixes)', () => {
+  /** Another Pathway with its own settings, the same provider registered in it. */
+  async function otherPathway(overrides: Parameters<typeof createTestApp>[0]) {
+    const other = await createTestApp(overrides);
+    const a = await makeUser(other.db, { roles: ['administrator'] });
+    const s = await signIn(other.app, a.email);
+    const res = await other.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity-providers',
+      headers: { ...s.headers, host: '127.0.0.1:3000' },
+      payload: { name: 'Other', issuer, clientId: 'pathway', clientSecret: 'a-client-secret-of-some-length', assignment: 'admin', currentPassword: a.password },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return { other, session: s, providerId: (res.json() as { id: string }).id };
+  }
+  const redirectOf = (res: { headers: Record<string, unknown> }) => new URL(String(res.headers.location)).searchParams.get('redirect_uri');
+
+  it('with PATHWAY_PUBLIC_URL the redirect URI is always built from it, whatever the Host header', async () => {
+    const start = await t.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${claimsProvider}/start`, headers: { host: 'evil.example' } });
+    expect(start.statusCode).toBe(303);
+    expect(redirectOf(start)).toBe(`${BASE}/api/v1/auth/sso/${claimsProvider}/callback`);
+    const view = await t.app.inject({ method: 'GET', url: `/api/v1/identity-providers/${claimsProvider}`, headers: { ...admin.headers, host: 'evil.example' } });
+    expect(view.json().redirectUri).toBe(`${BASE}/api/v1/auth/sso/${claimsProvider}/callback`);
+  });
+
+  it('without PATHWAY_PUBLIC_URL a spoofed Host is refused with an error naming it; a loopback host (development) works', async () => {
+    const { other, session, providerId } = await otherPathway({ host: '0.0.0.0' });
+    try {
+      const before = await other.db.selectFrom('ssoRequests').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const spoofed = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start`, headers: { host: 'evil.example' } });
+      expect(spoofed.statusCode).toBe(503);
+      expect(spoofed.json().error.code).toBe('public_url_required');
+      expect(spoofed.json().error.message).toMatch(/PATHWAY_PUBLIC_URL/);
+      expect(spoofed.headers.location).toBeUndefined();
+      // Nothing was kept for the spoofed sign-in.
+      expect(await other.db.selectFrom('ssoRequests').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual(before);
+      // The administration shows no redirect URI to register for that address.
+      const view = await other.app.inject({ method: 'GET', url: `/api/v1/identity-providers/${providerId}`, headers: { ...session.headers, host: 'evil.example' } });
+      expect(view.json().redirectUri).toBeNull();
+      const local = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start`, headers: { host: '127.0.0.1:3000' } });
+      expect(local.statusCode).toBe(303);
+      expect(redirectOf(local)).toBe(`http://127.0.0.1:3000/api/v1/auth/sso/${providerId}/callback`);
+      expect(local.cookies.map((c) => c.name)).toEqual([STATE_COOKIE]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('over HTTPS the state cookie is __Secure-pathway_sso, and a plain-named one is not read', async () => {
+    const { other, providerId } = await otherPathway({ publicUrl: 'https://pathway.example.org' });
+    try {
+      const start = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start` });
+      expect(start.statusCode).toBe(303);
+      expect(redirectOf(start)).toBe(`https://pathway.example.org/api/v1/auth/sso/${providerId}/callback`);
+      const state = start.cookies.find((c) => c.name === ssoCookieName(SSO_STATE_COOKIE, true));
+      expect(state).toMatchObject({ name: '__Secure-pathway_sso', secure: true, httpOnly: true, path: '/api/v1/auth/sso' });
+      const plain = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/callback?code=x&state=${state!.value}`, headers: { cookie: `pathway_sso=${state!.value}` } });
+      expect(plain.headers.location).toBe('/login?sso=expired');
+    } finally {
+      await other.close();
+    }
+  });
+});

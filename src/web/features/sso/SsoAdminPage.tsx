@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Badge, Button, Code, Group, Modal, MultiSelect, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Code, Group, Modal, MultiSelect, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -220,7 +220,7 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
               autoComplete="off"
             />
           </Group>
-          {provider && <Text size="sm">{t('sso.field.redirectUri')}: <Code>{provider.redirectUri}</Code></Text>}
+          {provider && (provider.redirectUri ? <Text size="sm">{t('sso.field.redirectUri')}: <Code>{provider.redirectUri}</Code></Text> : <Alert color="yellow" variant="light">{t('sso.field.publicUrlRequired')}</Alert>)}
           <TextInput label={t('sso.field.scope')} value={v.scope} onChange={(e) => set('scope', e.currentTarget.value)} error={errors.scope} />
           <Select label={t('sso.field.agency')} description={t('sso.field.agencyHelp')} data={agencies.data ?? []} value={v.agencyId} onChange={(x) => set('agencyId', x)} clearable searchable placeholder={t('sso.wholeInstallation')} error={errors.agencyId} />
           <Select
