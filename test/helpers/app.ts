@@ -13,7 +13,7 @@ export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 export type TestApp = { app: FastifyInstance; db: Db; url: string; config: Config; close: () => Promise<void> };
 
 /** The real app on its own cloned database, without listen(): requests go through app.inject(). */
-export async function createTestApp(overrides: Partial<Config> = {}, deps: Pick<AppDeps, 'delivery'> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, deps: Pick<AppDeps, 'delivery' | 'logger'> = {}): Promise<TestApp> {
   const { db, url, drop } = await cloneTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, publicRatePerMinute: 100_000, ...overrides });
   const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, databaseUrl: url, ...deps });

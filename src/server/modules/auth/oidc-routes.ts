@@ -114,7 +114,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     const result = await sso.finishSignIn(db, config, app.keys, actor(req), req.params.id, req.cookies[stateCookie(req)], query, {
       ip: req.ip,
       userAgent: req.headers['user-agent'] ?? null,
-    });
+    }, req.log);
     reply.clearCookie(stateCookie(req), { path: STATE_COOKIE_PATH, secure: secure(req) });
     if ('outcome' in result) return toLogin(reply, result.outcome);
     if ('totpTicket' in result) {

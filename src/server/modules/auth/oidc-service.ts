@@ -21,7 +21,19 @@ import type {
 } from '../../../shared/schemas/sso.ts';
 import { accountFailures, countAccountFailure, createSession, TOTP_MAX_FAILURES, TOTP_WINDOW_MINUTES, type NewSession } from './service.ts';
 import { openTotpSecret, totpStep } from '../../auth/totp.ts';
+import { addressKey } from '../../auth/address.ts';
 import * as repo from './oidc-repository.ts';
+
+/**
+ * Callbacks refused before anyone is identified (no or a wrong state, a provider error, a token that
+ * does not verify) can be sent by anyone: of those from one address, only the first in this many
+ * minutes is audited; every one is logged. See docs/access-model.md, "Anonymous single sign-on
+ * refusals".
+ */
+export const ANONYMOUS_REFUSAL_WINDOW_MINUTES = 10;
+
+/** Where refusals that are not audited are still written down (the request's pino logger). */
+export type RefusalLog = { warn: (obj: Record<string, unknown>, msg: string) => void };
 
 /** A sign-in in flight expires after this long (the person has to finish at the provider). */
 const REQUEST_MINUTES = 10;
@@ -394,12 +406,28 @@ export async function finishSignIn(
   cookieState: string | undefined,
   query: string,
   meta: { ip: string | null; userAgent: string | null },
+  log: RefusalLog,
 ): Promise<FinishedSignIn> {
+  // Nobody is identified yet: anyone can send these, so they must not be able to fill the
+  // append-only audit log. Each is logged; the first from an address in a window is audited.
   const refuse = async (outcome: SsoOutcome, reason: string, extra: Partial<AuditEntry> = {}): Promise<FinishedSignIn> => {
-    await auditedTransaction(db, actor, async () => ({
-      result: null,
-      audit: { action: 'auth.sso_refused', recordType: 'identity_provider', recordId: providerId, ...extra, changes: { failure: reason, ...(extra.changes ?? {}) } },
-    }));
+    const changes = { failure: reason, ...(extra.changes ?? {}) };
+    const address = addressKey(meta.ip);
+    log.warn({ sso: { providerId, ...changes } }, 'single sign-on callback refused');
+    await auditedTransaction(db, actor, async (tx) => {
+      const n = await repo.countAnonymousRefusal(tx, address, ANONYMOUS_REFUSAL_WINDOW_MINUTES);
+      if (n !== 1) return { result: null, audit: [] };
+      return {
+        result: null,
+        audit: {
+          action: 'auth.sso_refused',
+          recordType: 'identity_provider',
+          recordId: providerId,
+          ...extra,
+          changes: { ...changes, windowMinutes: ANONYMOUS_REFUSAL_WINDOW_MINUTES },
+        },
+      };
+    });
     return { outcome };
   };
   const params = new URLSearchParams(query);

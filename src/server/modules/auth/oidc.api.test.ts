@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { newTotpSecret, sealTotpSecret, totpCode } from '../../auth/totp.ts';
@@ -18,6 +19,8 @@ const SESSION_COOKIE = sessionCookieName(false);
 const STATE_COOKIE = ssoCookieName(SSO_STATE_COOKIE, false);
 const TOTP_COOKIE = ssoCookieName(SSO_TOTP_COOKIE, false);
 let t: TestApp;
+/** What the server logged (warnings and worse), one JSON object a line. */
+const logLines: string[] = [];
 let admin: Session;
 /** The administrator's password, asked again before providers are saved and sign-ins given users. */
 let adminPassword: string;
@@ -43,7 +46,13 @@ let claimsProvider: string;
 let adminProvider: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ publicUrl: BASE });
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  t = await createTestApp({ publicUrl: BASE }, { logger: { level: 'warn', stream } as never });
   const a = await makeUser(t.db, { roles: ['administrator'] });
   admin = await signIn(t.app, a.email);
   adminPassword = a.password;
@@ -111,8 +120,14 @@ async function throughProvider(providerId: string, account: string): Promise<Flo
   throw new Error('too many redirects at the provider');
 }
 
+/**
+ * Refused callbacks from one address are audited once per window (the rest only logged): each
+ * callback of these tests comes from an address of its own, so that each refusal can be read back.
+ */
+let addresses = 0;
+const nextAddress = () => `10.77.${Math.floor(++addresses / 250)}.${addresses % 250}`;
 const callback = (flow: Flow, cookie = `${STATE_COOKIE}=${flow.stateCookie}`) =>
-  t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: cookie ? { cookie } : {} });
+  t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: cookie ? { cookie } : {}, remoteAddress: nextAddress() });
 
 async function signInWith(providerId: string, account: string) {
   return callback(await throughProvider(providerId, account));
@@ -646,5 +661,40 @@ describe('single sign-on: the redirect URI and its cookies (review: Host header,
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('single sign-on: anonymous refusals do not fill the audit log (review: an anonymous flood)', () => {
+  it('of the callbacks refused before anyone is identified, one address gets one audit entry a window; each is logged; successes stay audited', async () => {
+    const flooder = '203.0.113.66';
+    const audited = () =>
+      t.db.selectFrom('auditLog').select(['changes']).where('action', '=', 'auth.sso_refused').where('ip', '=', flooder).orderBy('seq').execute();
+    const logged = () => logLines.filter((l) => l.includes('single sign-on callback refused')).length;
+    const loggedBefore = logged();
+    const urls = [
+      `/api/v1/auth/sso/${claimsProvider}/callback?code=x&state=y`,
+      `/api/v1/auth/sso/${claimsProvider}/callback?error=access_denied&state=y`,
+      `/api/v1/auth/sso/${adminProvider}/callback?code=x&state=z`,
+    ];
+    for (let i = 0; i < 30; i++) {
+      const res = await t.app.inject({ method: 'GET', url: urls[i % urls.length]!, headers: i % 2 ? { cookie: `${STATE_COOKIE}=forged-${i}` } : {}, remoteAddress: flooder });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe('/login?sso=expired');
+    }
+    // One entry for the whole flood, saying it stands for its window; thirty log lines.
+    expect((await audited()).map((r) => r.changes)).toEqual([{ failure: 'no_state_cookie', windowMinutes: 10 }]);
+    expect(logged() - loggedBefore).toBe(30);
+    const line = JSON.parse(logLines.findLast((l) => l.includes('single sign-on callback refused'))!) as { sso: { failure: string; providerId: string } };
+    expect(line.sso).toMatchObject({ failure: 'unknown_state' });
+    // A new window: the next refusal from that address is audited again.
+    await t.db.updateTable('ssoRefusalWindows').set({ windowStartedAt: new Date(Date.now() - 11 * 60_000) }).where('addressKey', '=', flooder).execute();
+    await t.app.inject({ method: 'GET', url: urls[0]!, remoteAddress: flooder });
+    expect(await audited()).toHaveLength(2);
+    // A sign-in that succeeds from the same address is audited as always.
+    const flow = await throughProvider(claimsProvider, 'alice');
+    const ok = await t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: { cookie: `${STATE_COOKIE}=${flow.stateCookie}` }, remoteAddress: flooder });
+    expect(ok.headers.location).toBe('/');
+    const login = await t.db.selectFrom('auditLog').select(['action', 'changes']).where('ip', '=', flooder).where('action', '=', 'auth.login').executeTakeFirst();
+    expect(login?.changes).toMatchObject({ method: 'sso' });
   });
 });
