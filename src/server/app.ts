@@ -53,6 +53,7 @@ import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { ssoRoutes } from './modules/auth/oidc-routes.ts';
+import { syncEnvironmentProvider } from './modules/auth/oidc-service.ts';
 import { loggerOptions } from './logger.ts';
 import { telegramRoutes } from './modules/telephony/telegram.ts';
 import { replyRoutes } from './modules/replies/routes.ts';
@@ -166,6 +167,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('delivery', delivery);
   app.addHook('onReady', async () => delivery.start());
   app.addHook('onClose', () => delivery.close());
+  // The identity provider PATHWAY_OIDC_* defines (or the end of one it defined before), before serving.
+  app.addHook('onReady', async () => syncEnvironmentProvider(deps.db, app.keys, deps.config));
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

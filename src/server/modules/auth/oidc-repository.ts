@@ -19,6 +19,7 @@ const providerColumns = [
   'p.enabled',
   'p.isDemo',
   'p.requiredAcr',
+  'p.fromEnvironment',
   'p.createdAt',
   'p.updatedAt',
 ] as const;

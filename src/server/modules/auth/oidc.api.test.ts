@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { buildApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
 import { newTotpSecret, sealTotpSecret, totpCode } from '../../auth/totp.ts';
 import { sessionCookieName, ssoCookieName, SSO_STATE_COOKIE, SSO_TOTP_COOKIE } from '../../auth/cookies.ts';
 import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../../../../test/helpers/oidc-idp.ts';
@@ -696,5 +699,64 @@ describe('single sign-on: anonymous refusals do not fill the audit log (review: 
     expect(ok.headers.location).toBe('/');
     const login = await t.db.selectFrom('auditLog').select(['action', 'changes']).where('ip', '=', flooder).where('action', '=', 'auth.login').executeTakeFirst();
     expect(login?.changes).toMatchObject({ method: 'sso' });
+  });
+});
+
+describe('single sign-on: a provider defined by the environment (PATHWAY_OIDC_*)', () => {
+  it('overrides the registered provider of the same issuer and client, cannot be changed in the administration, follows the variables at each start and is turned off when they go', async () => {
+    const other = await createTestApp({ publicUrl: BASE });
+    const started: FastifyInstance[] = [];
+    /** Pathway started again on the same database with these variables. */
+    const restart = async (env: Record<string, string>) => {
+      const config = loadConfig({ LOG_LEVEL: 'silent', ...env }, { webDistDir: '/nonexistent', publicUrl: BASE, loginRatePerMinute: 10_000 });
+      const app = await buildApp({ config, db: other.db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY });
+      started.push(app);
+      await app.ready();
+      return app;
+    };
+    const providerAudit = async (id: string) =>
+      (await other.db.selectFrom('auditLog').select(['action', 'changes', 'via']).where('recordId', '=', id).orderBy('seq').execute()).map((r) => ({ action: r.action, via: r.via, changes: r.changes as Record<string, unknown> }));
+    try {
+      const a = await makeUser(other.db, { roles: ['administrator'] });
+      const registered = await other.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity-providers',
+        headers: (await signIn(other.app, a.email)).headers,
+        payload: { name: 'Registered by hand', issuer, clientId: 'pathway-env', clientSecret: 'hand-secret', assignment: 'admin', currentPassword: a.password },
+      });
+      expect(registered.statusCode).toBe(201);
+      const id = (registered.json() as { id: string }).id;
+      const env = { PATHWAY_OIDC_ISSUER: issuer, PATHWAY_OIDC_CLIENT_ID: 'pathway-env', PATHWAY_OIDC_CLIENT_SECRET: 'env-secret', PATHWAY_OIDC_NAME: 'Government ID' };
+
+      const app = await restart(env);
+      const s = await signIn(app, a.email);
+      const view = await app.inject({ method: 'GET', url: `/api/v1/identity-providers/${id}`, headers: s.headers });
+      expect(view.json()).toMatchObject({ name: 'Government ID', fromEnvironment: true, enabled: true, hasClientSecret: true });
+      expect((await app.inject({ method: 'GET', url: '/api/v1/auth/sso/providers' })).json().items).toEqual([{ id, name: 'Government ID' }]);
+      const start = await app.inject({ method: 'GET', url: `/api/v1/auth/sso/${id}/start` });
+      expect(new URL(String(start.headers.location)).searchParams.get('client_id')).toBe('pathway-env');
+      const patch = await app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${id}`, headers: s.headers, payload: { name: 'Changed by hand', currentPassword: a.password } });
+      expect(patch.statusCode).toBe(409);
+      expect(patch.json().error.code).toBe('provider_from_environment');
+      const secret = await other.db.selectFrom('identityProviders').select('clientSecret').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(secret.clientSecret!.includes(Buffer.from('env-secret'))).toBe(false);
+
+      // The same variables again: nothing to record. A new secret: recorded, never its value.
+      await restart(env);
+      await restart({ ...env, PATHWAY_OIDC_CLIENT_SECRET: 'rotated-secret' });
+      // Without the variables the provider is turned off and given back to the administrators.
+      await restart({});
+      expect(await other.db.selectFrom('identityProviders').select(['enabled', 'fromEnvironment']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ enabled: false, fromEnvironment: false });
+      expect((await providerAudit(id)).slice(1)).toEqual([
+        { action: 'sso.provider_updated', via: 'system', changes: { name: { changed: true }, clientSecret: { changed: true }, cause: 'environment_override' } },
+        { action: 'sso.provider_updated', via: 'system', changes: { clientSecret: { changed: true }, cause: 'environment' } },
+        { action: 'sso.provider_updated', via: 'system', changes: { enabled: { old: true, new: false }, cause: 'environment_removed' } },
+      ]);
+      // An agency the database does not have stops the start, naming the variable.
+      await expect(restart({ ...env, PATHWAY_OIDC_AGENCY_ID: crypto.randomUUID() })).rejects.toThrow(/PATHWAY_OIDC_AGENCY_ID: no agency has the id/);
+    } finally {
+      for (const app of started) await app.close();
+      await other.close();
+    }
   });
 });

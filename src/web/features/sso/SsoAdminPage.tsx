@@ -67,14 +67,17 @@ export function SsoAdminPage() {
             )}
             {providers.data?.items.map((p) => (
               <Table.Tr key={p.id}>
-                <Table.Td><Text size="sm" fw={600}>{p.name}</Text></Table.Td>
+                <Table.Td>
+                  <Text size="sm" fw={600}>{p.name}</Text>
+                  {p.fromEnvironment && <Text size="xs" c="dimmed">{t('sso.admin.fromEnvironment')}</Text>}
+                </Table.Td>
                 <Table.Td><Text size="sm">{p.issuer}</Text></Table.Td>
                 <Table.Td><Text size="sm">{p.agency?.name ?? t('sso.wholeInstallation')}</Text></Table.Td>
                 <Table.Td><Text size="sm">{t(`sso.assignment.${p.assignment}`)}</Text></Table.Td>
                 <Table.Td>{p.enabled ? <Badge color="teal" variant="light">{t('users.statusActive')}</Badge> : <Badge color="gray">{t('users.statusDisabled')}</Badge>}</Table.Td>
                 <Table.Td>
                   <Group justify="flex-end">
-                    <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={t('sso.admin.editTitle', { name: p.name })}>{t('common.edit')}</Button>
+                    {!p.fromEnvironment && <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={t('sso.admin.editTitle', { name: p.name })}>{t('common.edit')}</Button>}
                   </Group>
                 </Table.Td>
               </Table.Tr>
