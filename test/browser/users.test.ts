@@ -117,6 +117,9 @@ describe('users administration', () => {
     await textbox(newcomer, en.field.newPassword).fill('rauf chose this one');
     await textbox(newcomer, en.field.confirmPassword).fill('rauf chose this one');
     await newcomer.getByRole('button', { name: en.forced.passwordSubmit }).click();
-    await newcomer.getByRole('heading', { name: en.home.welcome.replace('{{name}}', 'Rauf Səid') }).waitFor();
+    // In: the app itself, where the browser was.
+    await newcomer.getByRole('navigation', { name: en.nav.main }).waitFor();
+    const after = await web.db.selectFrom('users').select('mustChangePassword').where('email', '=', 'rauf.said@example.org').executeTakeFirstOrThrow();
+    expect(after.mustChangePassword).toBe(false);
   });
 });
