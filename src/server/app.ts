@@ -20,6 +20,7 @@ import type { Db } from './db/database.ts';
 import { AppError, unauthorized } from './errors.ts';
 import { authenticate, type Authenticated } from './auth/authenticate.ts';
 import { addressKey } from './auth/address.ts';
+import { SESSION_COOKIE, sessionCookieName } from './auth/cookies.ts';
 import { actorOf } from './access/principal.ts';
 import { auditRead, type AuditActor } from './audit/audit.ts';
 import { authRoutes } from './modules/auth/routes.ts';
@@ -52,6 +53,7 @@ import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { ssoRoutes } from './modules/auth/oidc-routes.ts';
+import { syncEnvironmentProvider } from './modules/auth/oidc-service.ts';
 import { loggerOptions } from './logger.ts';
 import { telegramRoutes } from './modules/telephony/telegram.ts';
 import { replyRoutes } from './modules/replies/routes.ts';
@@ -178,6 +180,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('presence', presence);
   app.addHook('onReady', async () => presence.start());
   app.addHook('onClose', () => presence.stop());
+  // The identity provider PATHWAY_OIDC_* defines (or the end of one it defined before), before serving.
+  app.addHook('onReady', async () => syncEnvironmentProvider(deps.db, app.keys, deps.config));
   app.decorateRequest('auth', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -281,7 +285,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'pathway_session' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: `Over HTTPS the cookie is named \`${sessionCookieName(true)}\` (Secure, Path=/, no Domain); over plain HTTP \`${SESSION_COOKIE}\`.` },
           bearer: { type: 'http', scheme: 'bearer' },
         },
       },
@@ -292,7 +296,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   app.addHook('preHandler', async (req) => {
-    if (req.url.startsWith('/api/v1/')) req.auth = await authenticate(deps.db, req, { idleMinutes: deps.config.sessionIdleMinutes, demo: deps.config.demo });
+    if (req.url.startsWith('/api/v1/')) req.auth = await authenticate(deps.db, req, { idleMinutes: deps.config.sessionIdleMinutes, demo: deps.config.demo, publicUrl: deps.config.publicUrl });
   });
   // Every use of an API token is in the audit log (what was called and how it ended), beside the
   // entries of whatever the call changed or read, which name the token too.

@@ -134,6 +134,53 @@ describe('loadConfig', () => {
     expect(loadConfig({ PATHWAY_DOCUMENT_STORE: 'disk', PATHWAY_S3_BUCKET: 'pathway-docs' }).documentStore).toMatchObject({ kind: 'disk', s3: { bucket: 'pathway-docs' } });
   });
 
+  it('reads an installation-wide identity provider from PATHWAY_OIDC_*, with the administration API\'s rules, naming the variable of each refusal', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    const env = { PATHWAY_OIDC_ISSUER: 'https://id.gov.az/realms/pathway/', PATHWAY_OIDC_CLIENT_ID: 'pathway' };
+    expect(loadConfig(env).oidc).toEqual({
+      name: 'Single sign-on',
+      issuer: 'https://id.gov.az/realms/pathway/',
+      clientId: 'pathway',
+      clientSecret: null,
+      scope: 'openid email profile',
+      agencyId: null,
+      assignment: 'admin',
+      agencyClaim: null,
+      agencyMap: {},
+      rolesClaim: null,
+      roleMap: {},
+      requiredAcr: null,
+    });
+    const agency = '7b0f7b5e-3d2a-4c1e-9f1a-2b3c4d5e6f70';
+    const claims = {
+      ...env,
+      PATHWAY_OIDC_CLIENT_SECRET: 's3cret',
+      PATHWAY_OIDC_NAME: 'Dövlət ID',
+      PATHWAY_OIDC_ASSIGNMENT: 'claims',
+      PATHWAY_OIDC_AGENCY_CLAIM: 'org',
+      PATHWAY_OIDC_AGENCY_MAP: JSON.stringify({ mia: agency }),
+      PATHWAY_OIDC_ROLES_CLAIM: 'realm_access.roles',
+      PATHWAY_OIDC_ROLE_MAP: JSON.stringify({ caseworkers: 'case_worker' }),
+      PATHWAY_OIDC_REQUIRED_ACR: 'mfa',
+    };
+    expect(loadConfig(claims).oidc).toMatchObject({ name: 'Dövlət ID', clientSecret: 's3cret', assignment: 'claims', agencyMap: { mia: agency }, roleMap: { caseworkers: 'case_worker' }, requiredAcr: 'mfa' });
+    expect(Object.isFrozen(loadConfig(claims).oidc)).toBe(true);
+    expect(fails({ PATHWAY_OIDC_ISSUER: 'https://id.gov.az' }).message).toMatch(/^\s+PATHWAY_OIDC_CLIENT_ID: required when any PATHWAY_OIDC_\* variable is set/m);
+    expect(fails({ PATHWAY_OIDC_ROLE_MAP: '{}' }).message).toMatch(/^\s+PATHWAY_OIDC_ISSUER: required/m);
+    expect(fails({ ...env, PATHWAY_OIDC_ISSUER: 'http://id.gov.az' }).message).toMatch(/^\s+PATHWAY_OIDC_ISSUER: an https URL/m);
+    expect(fails({ ...env, PATHWAY_OIDC_SCOPE: 'email profile' }).message).toMatch(/^\s+PATHWAY_OIDC_SCOPE: must include openid/m);
+    expect(fails({ ...env, PATHWAY_OIDC_ASSIGNMENT: 'magic' }).message).toMatch(/^\s+PATHWAY_OIDC_ASSIGNMENT: /m);
+    expect(fails({ ...env, PATHWAY_OIDC_AGENCY_ID: 'not-a-uuid' }).message).toMatch(/^\s+PATHWAY_OIDC_AGENCY_ID: /m);
+    expect(fails({ ...claims, PATHWAY_OIDC_ROLE_MAP: '{caseworkers: case_worker}' }).message).toMatch(/^\s+PATHWAY_OIDC_ROLE_MAP: must be a JSON object/m);
+    expect(fails({ ...claims, PATHWAY_OIDC_ROLE_MAP: '{"caseworkers":"wizard"}' }).message).toMatch(/^\s+PATHWAY_OIDC_ROLE_MAP \(caseworkers\): /m);
+    expect(fails({ ...claims, PATHWAY_OIDC_AGENCY_MAP: '{"mia":"nope"}' }).message).toMatch(/^\s+PATHWAY_OIDC_AGENCY_MAP \(mia\): /m);
+    const { PATHWAY_OIDC_ROLES_CLAIM: _r, ...noRolesClaim } = claims;
+    expect(fails(noRolesClaim).message).toMatch(/^\s+PATHWAY_OIDC_ROLES_CLAIM: required when PATHWAY_OIDC_ASSIGNMENT is claims/m);
+    const { PATHWAY_OIDC_AGENCY_CLAIM: _a, ...noAgencyClaim } = claims;
+    expect(fails(noAgencyClaim).message).toMatch(/^\s+PATHWAY_OIDC_AGENCY_CLAIM: required/m);
+    expect(loadConfig({ ...noAgencyClaim, PATHWAY_OIDC_AGENCY_ID: agency }).oidc?.agencyId).toBe(agency);
+  });
+
   it('lets overrides win over the environment', () => {
     expect(loadConfig({ PORT: '8080' }, { port: 1 }).port).toBe(1);
   });

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { CreateIdentityProviderBody } from '../shared/schemas/sso.ts';
 
 /**
  * Which proxies in front of Pathway are believed when they name the client in `X-Forwarded-For`
@@ -48,6 +49,30 @@ const TrustProxySetting = z
     ctx.addIssue({ code: 'custom', message: 'must be 0, a number of proxy hops (1 to 20), or a comma-separated list of proxy addresses or CIDR ranges (e.g. 10.0.0.5,192.168.0.0/16 or loopback)' });
     return z.NEVER;
   });
+
+/** The PATHWAY_OIDC_* variable behind each field of the environment's identity provider. */
+const OIDC_VARIABLES = {
+  issuer: 'PATHWAY_OIDC_ISSUER',
+  clientId: 'PATHWAY_OIDC_CLIENT_ID',
+  clientSecret: 'PATHWAY_OIDC_CLIENT_SECRET',
+  name: 'PATHWAY_OIDC_NAME',
+  scope: 'PATHWAY_OIDC_SCOPE',
+  agencyId: 'PATHWAY_OIDC_AGENCY_ID',
+  assignment: 'PATHWAY_OIDC_ASSIGNMENT',
+  agencyClaim: 'PATHWAY_OIDC_AGENCY_CLAIM',
+  agencyMap: 'PATHWAY_OIDC_AGENCY_MAP',
+  rolesClaim: 'PATHWAY_OIDC_ROLES_CLAIM',
+  roleMap: 'PATHWAY_OIDC_ROLE_MAP',
+  requiredAcr: 'PATHWAY_OIDC_REQUIRED_ACR',
+} as const;
+type OidcField = keyof typeof OIDC_VARIABLES;
+
+/**
+ * The identity provider the environment defines (docs/single-sign-on.md, "Defined by the
+ * environment"): its settings as the administration API takes them, minus `enabled` (always on) and
+ * the administrator's password.
+ */
+export type EnvIdentityProvider = Readonly<Omit<CreateIdentityProviderBody, 'currentPassword' | 'clientSecret' | 'enabled'> & { clientSecret: string | null }>;
 
 /** Every environment variable Pathway reads. README's configuration table is kept in step with this. */
 const EnvSchema = z.object({
@@ -103,6 +128,8 @@ const EnvSchema = z.object({
     .default('documents/'),
   PATHWAY_S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // One installation-wide identity provider for automated deployments (checked in `oidcConfig`).
+  ...Object.fromEntries(Object.values(OIDC_VARIABLES).map((name) => [name, z.string().optional()])),
 });
 
 export type S3StoreConfig = { bucket: string; endpoint: string | undefined; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; prefix: string; forcePathStyle: boolean };
@@ -163,6 +190,8 @@ export type Config = Readonly<{
   /** The largest case document accepted, in bytes (a larger upload is refused with 413). */
   documentMaxBytes: number;
   documentStore: DocumentStoreConfig;
+  /** An identity provider defined by PATHWAY_OIDC_* (it overrides one registered with the same issuer and client id); unset: none. */
+  oidc: EnvIdentityProvider | undefined;
 }>;
 
 export class ConfigError extends Error {}
@@ -179,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (e.PATHWAY_SMTP_URL && !e.PATHWAY_MAIL_FROM) throw new ConfigError('Invalid configuration:\n  PATHWAY_MAIL_FROM: required when PATHWAY_SMTP_URL is set');
   const dataDir = path.resolve(e.PATHWAY_DATA_DIR);
   const documentStore = documentStoreConfig(e, dataDir);
+  const oidc = oidcConfig(e as unknown as Record<string, string | undefined>);
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -214,9 +244,67 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     followUpRatePerMinute: e.PATHWAY_FOLLOW_UP_RATE_PER_MINUTE,
     documentMaxBytes: e.PATHWAY_DOCUMENT_MAX_BYTES,
     documentStore,
+    oidc,
     ...overrides,
   });
 }
+
+/**
+ * Reads the PATHWAY_OIDC_* variables with the administration API's own schema, so the same rules
+ * hold (https issuer, `openid` in the scope, known roles...), and the rules between fields the API
+ * checks too; a refusal names the variable. JSON objects for the maps.
+ */
+function oidcConfig(e: Record<string, string | undefined>): EnvIdentityProvider | undefined {
+  const given = (Object.entries(OIDC_VARIABLES) as [OidcField, string][]).filter(([, name]) => e[name] !== undefined);
+  if (given.length === 0) return undefined;
+  const problem = (name: string, message: string) => new ConfigError(`Invalid configuration:\n  ${name}: ${message}`);
+  for (const field of ['issuer', 'clientId'] as const)
+    if (e[OIDC_VARIABLES[field]] === undefined) throw problem(OIDC_VARIABLES[field], `required when any PATHWAY_OIDC_* variable is set (set: ${given.map(([, n]) => n).join(', ')})`);
+  const json = (field: 'agencyMap' | 'roleMap') => {
+    const v = e[OIDC_VARIABLES[field]];
+    if (v === undefined) return undefined;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      throw problem(OIDC_VARIABLES[field], 'must be a JSON object of claim values, such as {"caseworkers":"case_worker"}');
+    }
+  };
+  const input = {
+    name: e.PATHWAY_OIDC_NAME ?? 'Single sign-on',
+    issuer: e.PATHWAY_OIDC_ISSUER,
+    clientId: e.PATHWAY_OIDC_CLIENT_ID,
+    clientSecret: e.PATHWAY_OIDC_CLIENT_SECRET ?? null,
+    scope: e.PATHWAY_OIDC_SCOPE,
+    agencyId: e.PATHWAY_OIDC_AGENCY_ID,
+    assignment: e.PATHWAY_OIDC_ASSIGNMENT ?? 'admin',
+    agencyClaim: e.PATHWAY_OIDC_AGENCY_CLAIM,
+    agencyMap: json('agencyMap'),
+    rolesClaim: e.PATHWAY_OIDC_ROLES_CLAIM,
+    roleMap: json('roleMap'),
+    requiredAcr: e.PATHWAY_OIDC_REQUIRED_ACR,
+  };
+  const parsed = CreateIdentityProviderBody.omit({ currentPassword: true, enabled: true }).safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const [field, ...rest] = i.path.map(String);
+      const name = OIDC_VARIABLES[field as OidcField] ?? 'PATHWAY_OIDC_*';
+      return `  ${name}${rest.length > 0 ? ` (${rest.join('.')})` : ''}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const p = parsed.data;
+  // The rules between fields, as the administration API checks them (oidc-service.ts, checkSettings).
+  if (p.assignment === 'claims') {
+    if (!p.rolesClaim) throw problem(OIDC_VARIABLES.rolesClaim, 'required when PATHWAY_OIDC_ASSIGNMENT is claims');
+    if (Object.keys(p.roleMap).length === 0) throw problem(OIDC_VARIABLES.roleMap, 'required when PATHWAY_OIDC_ASSIGNMENT is claims');
+    if (!p.agencyId && !p.agencyClaim) throw problem(OIDC_VARIABLES.agencyClaim, 'required when PATHWAY_OIDC_ASSIGNMENT is claims and PATHWAY_OIDC_AGENCY_ID is not set');
+    if (!p.agencyId && Object.keys(p.agencyMap).length === 0) throw problem(OIDC_VARIABLES.agencyMap, 'required when PATHWAY_OIDC_ASSIGNMENT is claims and PATHWAY_OIDC_AGENCY_ID is not set');
+  }
+  return Object.freeze({ ...p, clientSecret: p.clientSecret ?? null });
+}
+
+/** The variable that names a field of the environment's identity provider (for errors found at start, such as an unknown agency). */
+export const oidcVariable = (field: OidcField): string => OIDC_VARIABLES[field];
 
 function documentStoreConfig(e: z.infer<typeof EnvSchema>, dataDir: string): DocumentStoreConfig {
   const problem = (name: string, message: string) => new ConfigError(`Invalid configuration:\n  ${name}: ${message}`);

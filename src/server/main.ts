@@ -69,8 +69,9 @@ async function main(): Promise<void> {
     }
     first = await ensureFirstAdministrator(database.db, config);
     await app.listen({ host: config.host, port: config.port });
-    // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute, e-mailed when SMTP is set.
-    startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep failed'), mailSettings(config));
+    // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute, e-mailed when SMTP is set;
+    // with them, sign-in state past its window is deleted (jobs/housekeeping.ts).
+    startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep or housekeeping failed'), mailSettings(config), 60_000, config);
   } catch (e) {
     await app?.close().catch(() => undefined);
     await database.close().catch(() => undefined);

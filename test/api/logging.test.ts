@@ -8,6 +8,7 @@ import { loggerOptions } from '../../src/server/logger.ts';
 import type { FastifyInstance } from 'fastify';
 import { cloneTestDatabase } from '../helpers/db.ts';
 import { makeUser, PASSWORD } from '../helpers/app.ts';
+import { sessionCookieName } from '../../src/server/auth/cookies.ts';
 import type { Db } from '../../src/server/db/database.ts';
 
 let lines = '';
@@ -42,12 +43,12 @@ describe('logs', () => {
     const u = await makeUser(db);
     await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: 'a wrong password guess' } });
     const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } });
-    const cookie = login.cookies.find((c) => c.name === 'pathway_session')!.value;
+    const cookie = login.cookies.find((c) => c.name === sessionCookieName(false))!.value;
     const csrf = login.json().csrfToken as string;
     const created = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/tokens',
-      headers: { cookie: `pathway_session=${cookie}`, 'x-csrf-token': csrf },
+      headers: { cookie: `${sessionCookieName(false)}=${cookie}`, 'x-csrf-token': csrf },
       payload: { name: 'log test', expiresInDays: 1 },
     });
     const token = created.json().token as string;

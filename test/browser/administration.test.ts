@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionCookieName } from '../../src/server/auth/cookies.ts';
 import type { Page } from 'playwright-core';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import { makeUser, PASSWORD } from '../helpers/app.ts';
@@ -64,7 +65,7 @@ describe('agencies, roles and the audit log', () => {
     // Who searched for this person? A case worker searches in Latin; the auditor types the name in Cyrillic.
     const worker = await makeUser(web.db, { roles: ['case_worker'] });
     const login = await web.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: worker.email, password: PASSWORD } });
-    const cookie = login.cookies.find((c) => c.name === 'pathway_session')!;
+    const cookie = login.cookies.find((c) => c.name === sessionCookieName(false))!;
     const searched = await web.app.inject({ method: 'GET', url: `/api/v1/people/search?q=${encodeURIComponent('Aynur Rzayeva')}`, headers: { cookie: `${cookie.name}=${cookie.value}` } });
     expect(searched.statusCode).toBe(200);
     await other.getByRole('textbox', { name: new RegExp(`^${en.audit.action}`) }).fill('');

@@ -6,11 +6,14 @@ import ssoEn from '../../src/web/i18n/modules/sso/en.json' with { type: 'json' }
 import { makeAgency, makeUser, signIn as apiSignIn } from '../helpers/app.ts';
 import { screenshot, signInInEnglish, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { listenTestIdp, type TestIdp } from '../helpers/oidc-idp.ts';
+import { newTotpSecret, sealTotpSecret, totpCode } from '../../src/server/auth/totp.ts';
 
 const sso = ssoEn.sso;
 let web: WebApp;
 let idp: TestIdp;
 let agency: { id: string; name: string };
+/** The provider whose first sign-ins an administrator assigns or links. */
+let ministryProvider: string;
 
 beforeAll(async () => {
   web = await startWebApp();
@@ -18,6 +21,7 @@ beforeAll(async () => {
   idp = await listenTestIdp({
     aysel: { email: 'aysel@idp.example', email_verified: true, name: 'Aysel Həsənova', locale: 'en-GB', pathway_agency: 'shelter', pathway_roles: ['caseworkers'] },
     murad: { email: 'murad@idp.example', name: 'Murad Quliyev' },
+    leyla: { email: 'leyla@idp.example', email_verified: true, name: 'Leyla Nağıyeva' },
   });
   const admin = await makeUser(web.db, { roles: ['administrator'] });
   const s = await apiSignIn(web.app, admin.email);
@@ -28,6 +32,7 @@ beforeAll(async () => {
   };
   const byClaims = await create({ name: 'Shelter ID', clientId: 'claims', assignment: 'claims', agencyClaim: 'pathway_agency', agencyMap: { shelter: agency.id }, rolesClaim: 'pathway_roles', roleMap: { caseworkers: 'case_worker' } });
   const byAdmin = await create({ name: 'Ministry ID', clientId: 'admin', assignment: 'admin' });
+  ministryProvider = byAdmin.id;
   const redirectUri = (id: string) => `${web.baseUrl}/api/v1/auth/sso/${id}/callback`;
   idp.start([
     { clientId: 'claims', clientSecret: 'browser-test-secret', redirectUri: redirectUri(byClaims.id) },
@@ -88,5 +93,31 @@ describe('single sign-on in the browser', () => {
     await page.getByRole('link', { name: sso.signInWith.replace('{{name}}', 'Ministry ID') }).click();
     // No locale claim: the new account speaks Azerbaijani, the default.
     await page.getByRole('heading', { name: az.home.welcome.replace('{{name}}', '') }).waitFor();
+  });
+
+  it('a password user with Pathway TOTP, linked to a single sign-on, gives the six-digit code after the provider before getting in', async () => {
+    const u = await makeUser(web.db, { roles: ['case_worker'], agencyId: agency.id });
+    const secret = newTotpSecret();
+    await web.db.updateTable('users').set({ name: 'Leyla Nağıyeva', totpSecret: sealTotpSecret(web.app.keys, secret, u.id), totpEnabledAt: new Date() }).where('id', '=', u.id).execute();
+    // An administrator linked her provider sign-in to her account.
+    await web.db.insertInto('userIdentities').values({ providerId: ministryProvider, issuer: idp.issuer, subject: 'leyla', userId: u.id, placedBy: 'admin', email: 'leyla@idp.example', name: 'Leyla Nağıyeva' }).execute();
+
+    const page = await web.newPage();
+    await openSignIn(page);
+    idp.signInAs('leyla');
+    await page.getByRole('link', { name: sso.signInWith.replace('{{name}}', 'Ministry ID') }).click();
+    // Back from the provider without a session: the sign-in page asks for the code only.
+    await page.getByRole('alert').getByText(sso.outcome.totp).waitFor();
+    expect(new URL(page.url()).search).toBe('?sso=totp');
+    await page.getByRole('heading', { name: en.signIn.totpTitle }).waitFor();
+    expect(await page.getByRole('textbox', { name: en.field.password, exact: true }).count()).toBe(0);
+    expect((await page.request.get('/api/v1/me')).status()).toBe(401);
+    await screenshot(page, 'sso-totp');
+    await page.getByRole('textbox', { name: en.field.totpCode }).fill(totpCode(secret));
+    await page.getByRole('button', { name: en.signIn.submit }).click();
+    await welcome(page).waitFor();
+    await page.getByText('Leyla Nağıyeva').first().waitFor();
+    const login = await web.db.selectFrom('auditLog').select('changes').where('action', '=', 'auth.login').where('recordId', '=', u.id).executeTakeFirstOrThrow();
+    expect(login.changes).toMatchObject({ method: 'sso', totp: true });
   });
 });

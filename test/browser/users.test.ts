@@ -81,4 +81,45 @@ describe('users administration', () => {
     const after = await web.db.selectFrom('users').select('mustChangePassword').where('id', '=', created.id).executeTakeFirstOrThrow();
     expect(after.mustChangePassword).toBe(false);
   });
+
+  it('a password the administrator typed in must be changed at the first sign-in before anything else (issue 15)', async () => {
+    await makeAgency(web.db, { name: 'Gəncə Mərkəzi', type: 'ngo' });
+    const admin = await makeUser(web.db, { roles: ['administrator'] });
+    const page = await web.newPage();
+    await page.goto('/');
+    await signIn(page, admin.email, PASSWORD);
+    await page.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: en.nav.users }).click();
+    await page.getByRole('button', { name: en.users.create }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: en.field.email, exact: true }).fill('rauf.said@example.org');
+    await dialog.getByRole('textbox', { name: en.field.name, exact: true }).fill('Rauf Səid');
+    await dialog.getByRole('combobox', { name: en.field.agency, exact: true }).click();
+    await page.getByRole('option', { name: 'Gəncə Mərkəzi' }).click();
+    await dialog.getByRole('combobox', { name: en.field.roles, exact: true }).click();
+    await page.getByRole('option', { name: en.role.case_worker }).click();
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('combobox', { name: en.account.language, exact: true }).click();
+    await page.getByRole('option', { name: en.language.en }).click();
+    await dialog.getByText(en.users.initialPasswordHelp).waitFor();
+    await dialog.getByLabel(en.users.initialPassword, { exact: true }).fill('typed by the administrator');
+    await dialog.getByRole('button', { name: en.users.create }).click();
+    await page.getByTestId('user-row').filter({ hasText: 'rauf.said@example.org' }).waitFor();
+
+    const newcomer = await web.newPage();
+    await newcomer.goto('/');
+    await signIn(newcomer, 'rauf.said@example.org', 'typed by the administrator');
+    await newcomer.getByRole('heading', { name: en.forced.passwordTitle }).waitFor();
+    // Another address of the app shows the same forced step: nothing else is reachable.
+    await newcomer.goto('/cases');
+    await newcomer.getByRole('heading', { name: en.forced.passwordTitle }).waitFor();
+    expect(await newcomer.getByRole('navigation', { name: en.nav.main }).count()).toBe(0);
+    await textbox(newcomer, en.field.currentPassword).fill('typed by the administrator');
+    await textbox(newcomer, en.field.newPassword).fill('rauf chose this one');
+    await textbox(newcomer, en.field.confirmPassword).fill('rauf chose this one');
+    await newcomer.getByRole('button', { name: en.forced.passwordSubmit }).click();
+    // In: the app itself, where the browser was.
+    await newcomer.getByRole('navigation', { name: en.nav.main }).waitFor();
+    const after = await web.db.selectFrom('users').select('mustChangePassword').where('email', '=', 'rauf.said@example.org').executeTakeFirstOrThrow();
+    expect(after.mustChangePassword).toBe(false);
+  });
 });

@@ -5,6 +5,7 @@ import type { Db } from '../../src/server/db/database.ts';
 import type { Role } from '../../src/shared/roles.ts';
 import { insertUser } from '../../src/server/modules/users/service.ts';
 import { cloneTestDatabase } from './db.ts';
+import { sessionCookieName } from '../../src/server/auth/cookies.ts';
 
 /** Tests pass the master key explicitly: nothing is written to a data folder. */
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
@@ -12,7 +13,7 @@ export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 export type TestApp = { app: FastifyInstance; db: Db; url: string; config: Config; close: () => Promise<void> };
 
 /** The real app on its own cloned database, without listen(): requests go through app.inject(). */
-export async function createTestApp(overrides: Partial<Config> = {}, deps: Pick<AppDeps, 'delivery'> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, deps: Pick<AppDeps, 'delivery' | 'logger'> = {}): Promise<TestApp> {
   const { db, url, drop } = await cloneTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, publicRatePerMinute: 100_000, ...overrides });
   const app = await buildApp({ config, db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY, databaseUrl: url, ...deps });
@@ -62,10 +63,12 @@ export async function makeUser(db: Db, props: { roles?: Role[]; agencyId?: strin
 
 export type Session = { cookie: string; csrf: string; headers: Record<string, string> };
 
+/** The session cookie a response set (under either of its names, see src/server/auth/cookies.ts), as a `cookie` header. */
 export function sessionCookie(res: LightMyRequestResponse): string {
-  const c = res.cookies.find((c) => c.name === 'pathway_session');
+  const names = [sessionCookieName(false), sessionCookieName(true)];
+  const c = res.cookies.find((c) => names.includes(c.name));
   if (!c) throw new Error(`no session cookie in response ${res.statusCode}: ${res.body}`);
-  return `pathway_session=${c.value}`;
+  return `${c.name}=${c.value}`;
 }
 
 export async function signIn(app: FastifyInstance, email: string, password = PASSWORD, totp?: string): Promise<Session> {

@@ -39,6 +39,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   checked: 'count', capacityFree: 'count', capacityTotal: 'count', created: 'count',
   updated: 'count', refused: 'count', goals: 'count', batch: 'count', batches: 'count', records: 'count', version: 'count',
   sizeBytes: 'count', cases: 'count', synthetic: 'count', agencies: 'count', users: 'count', limit: 'count', hours: 'count',
+  windowMinutes: 'count',
   sources: 'count', acts: 'count', involvements: 'count', legalCases: 'count', milestones: 'count', stateRequests: 'count',
   links: 'count', rows: 'count', skipped: 'count', imported: 'count', persons: 'count', warnings: 'count', duplicates: 'count', events: 'count', consents: 'count', comments: 'count',
   // keyed hashes: of a searched name's keys (`searchedName`), of a file's content

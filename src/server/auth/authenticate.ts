@@ -5,8 +5,8 @@ import { AppError, unauthorized } from '../errors.ts';
 import type { Principal } from '../access/principal.ts';
 import { loadUserWithAccess, type UserWithAccess } from './principal-repository.ts';
 import { sha256 } from './tokens.ts';
+import { secureCookies, sessionCookieName } from './cookies.ts';
 
-export const SESSION_COOKIE = 'pathway_session';
 
 export type Authenticated = { principal: Principal; user: UserWithAccess; csrfToken: string | null };
 
@@ -17,6 +17,8 @@ export type AuthOptions = {
   idleMinutes: number;
   /** Pathway runs in demo mode: only then do demo accounts (published password) work. */
   demo: boolean;
+  /** PATHWAY_PUBLIC_URL: an https address means Secure cookies, hence the `__Host-` session cookie. */
+  publicUrl: string | undefined;
 };
 
 /**
@@ -62,7 +64,7 @@ export async function authenticate(db: Db, req: FastifyRequest, opts: AuthOption
     return { principal: toPrincipal(user, 'token', null, token.id), user, csrfToken: null };
   }
 
-  const cookie = req.cookies[SESSION_COOKIE];
+  const cookie = req.cookies[sessionCookieName(secureCookies(req, opts.publicUrl))];
   if (!cookie) return null;
   const session = await liveSession(db, opts.idleMinutes).where('tokenHash', '=', sha256(cookie)).executeTakeFirst();
   if (!session) return null;

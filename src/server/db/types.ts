@@ -1028,6 +1028,7 @@ export interface Database {
   knownSignInAddresses: KnownSignInAddressesTable;
   ssoTotpPending: SsoTotpPendingTable;
   demoSeedSteps: DemoSeedStepsTable;
+  ssoRefusalWindows: SsoRefusalWindowsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;
@@ -1055,8 +1056,17 @@ export interface IdentityProvidersTable {
   isDemo: Generated<boolean>;
   /** An `acr` the ID token must carry for the sign-in to stand in for Pathway's TOTP step. */
   requiredAcr: string | null;
+  /** Defined by the PATHWAY_OIDC_* environment variables (migration 0110): changed only there. */
+  fromEnvironment: Generated<boolean>;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
+}
+
+/** Single sign-on callbacks refused before anyone was identified, per address: only the first of a window is audited (migration 0110). */
+export interface SsoRefusalWindowsTable {
+  addressKey: string;
+  windowStartedAt: Generated<Date>;
+  failures: Generated<number>;
 }
 
 /** Failures per account whatever the address: wrong TOTP codes, passwords, re-authentications. */

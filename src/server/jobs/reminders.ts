@@ -6,6 +6,7 @@ import { calendarFor } from '../../domain/country-profile.ts';
 import { loadCountryProfile } from '../nrm-profile.ts';
 import { enqueueReminderMails } from '../mail/reminder-mail.ts';
 import type { MailSettings } from '../mail/outbox.ts';
+import { pruneExpired, type PruneWindows } from './housekeeping.ts';
 
 /** The kinds the sweep writes at most once per thing (the partial unique index `reminders_sweep_once_idx`). */
 const SWEEP_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'permit_expiry'];
@@ -184,13 +185,20 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
   });
 }
 
-/** Runs a sweep every `intervalMs` (default a minute) until stopped; the timer never keeps the process alive. */
-export function startReminderWorker(db: Db, onError: (e: unknown) => void, mail: MailSettings | null = null, intervalMs = 60_000): { stop: () => void } {
+/**
+ * Runs a sweep every `intervalMs` (default a minute) until stopped; the timer never keeps the process
+ * alive. With `prune`, each round also deletes sign-in state whose window has passed (`pruneExpired`).
+ */
+export function startReminderWorker(db: Db, onError: (e: unknown) => void, mail: MailSettings | null = null, intervalMs = 60_000, prune: PruneWindows | null = null): { stop: () => void } {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     sweepReminders(db, new Date(), mail)
+      .catch(onError)
+      .then(async () => {
+        if (prune) await pruneExpired(db, prune);
+      })
       .catch(onError)
       .finally(() => {
         running = false;

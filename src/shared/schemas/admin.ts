@@ -50,8 +50,8 @@ export const CreateUserBody = z.strictObject({
   agencyId: z.uuid(),
   roles: z.array(Role).max(11).default([]),
   isServiceAccount: z.boolean().default(false),
-  /** Omit to have Pathway generate a temporary password that must be changed at first sign-in. */
-  password: Password.optional(),
+  /** Omit to have Pathway generate a temporary password. Either way the password must be changed at the first sign-in. */
+  password: Password.optional().describe('An initial password; omitted: Pathway generates a temporary one (returned once). Either way the user must change it at their first sign-in before anything else works (403 `password_change_required`).'),
 });
 export const CreatedUser = z.object({ user: AdminUserView, temporaryPassword: z.string().nullable() });
 

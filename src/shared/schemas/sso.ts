@@ -107,8 +107,10 @@ export const IdentityProviderView = z.object({
   requiredAcr: z.string().nullable(),
   /** Made in demo mode: works only in demo mode. */
   isDemo: z.boolean(),
-  /** Register this at the provider as the client's redirect URI. */
-  redirectUri: z.string(),
+  /** Defined by the PATHWAY_OIDC_* environment variables: changed only there (PATCH answers 409 `provider_from_environment`). */
+  fromEnvironment: z.boolean(),
+  /** Register this at the provider as the client's redirect URI; null when PATHWAY_PUBLIC_URL must be set first (docs/single-sign-on.md). */
+  redirectUri: z.string().nullable().describe('Register this at the provider; null when PATHWAY_PUBLIC_URL is not set and the request did not come to a loopback address or the HOST Pathway listens on.'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestApp, makeUser, PASSWORD, signIn, type TestApp } from '../../../../test/helpers/app.ts';
+import { createTestApp, makeUser, PASSWORD, sessionCookie, signIn, type TestApp } from '../../../../test/helpers/app.ts';
 import { totpCode } from '../../auth/totp.ts';
+import { unknownAccountKey } from './service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -30,15 +31,42 @@ describe('sign-in', () => {
     expect(await auditActions(u.id)).toContain('auth.login');
   });
 
-  it('sets the Secure flag when the request came over HTTPS through a trusted proxy', async () => {
+  it('over plain HTTP names the cookie pathway_session and reads no __Host- cookie', async () => {
+    const u = await makeUser(t.db);
+    const res = await login({ email: u.email, password: PASSWORD });
+    const c = res.cookies.find((c) => c.name.endsWith('pathway_session'))!;
+    expect(c).toMatchObject({ name: 'pathway_session', path: '/', httpOnly: true });
+    expect(c.secure).toBeFalsy();
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `pathway_session=${c.value}` } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `__Host-pathway_session=${c.value}` } })).statusCode).toBe(401);
+  });
+
+  it('over HTTPS (a trusted proxy, or an https public address) names the cookie __Host-pathway_session: Secure, Path=/, no Domain, and reads only that name', async () => {
     const proxied = await createTestApp({ trustProxy: 1 });
+    const public_ = await createTestApp({ publicUrl: 'https://pathway.example.org' });
     try {
-      const u = await makeUser(proxied.db);
-      const res = await proxied.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
-      expect(res.statusCode).toBe(200);
-      expect(String(res.headers['set-cookie'])).toMatch(/Secure/);
+      for (const [app, headers] of [[proxied, { 'x-forwarded-proto': 'https' }], [public_, {}]] as const) {
+        const u = await makeUser(app.db);
+        const res = await app.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD }, headers });
+        expect(res.statusCode).toBe(200);
+        expect(res.cookies.map((c) => c.name)).toEqual(['__Host-pathway_session']);
+        const c = res.cookies[0]!;
+        expect(c).toMatchObject({ secure: true, path: '/', httpOnly: true, sameSite: 'Lax' });
+        expect(c.domain).toBeUndefined();
+        expect(String(res.headers['set-cookie'])).not.toMatch(/Domain=/i);
+        const me = (cookie: string) => app.app.inject({ method: 'GET', url: '/api/v1/me', headers: { ...headers, cookie } });
+        expect((await me(`__Host-pathway_session=${c.value}`)).statusCode).toBe(200);
+        // A plain-named cookie (planted by a sibling subdomain or over plain HTTP) is not a session here.
+        expect((await me(`pathway_session=${c.value}`)).statusCode).toBe(401);
+        // The test helpers find it under the same name function.
+        expect(sessionCookie(res)).toBe(`__Host-pathway_session=${c.value}`);
+        const out = await app.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { ...headers, cookie: `__Host-pathway_session=${c.value}`, 'x-csrf-token': res.json().csrfToken } });
+        expect(out.statusCode).toBe(200);
+        expect(out.cookies.find((x) => x.name === '__Host-pathway_session')).toMatchObject({ value: '', path: '/', secure: true });
+      }
     } finally {
       await proxied.close();
+      await public_.close();
     }
   });
 
@@ -69,6 +97,38 @@ describe('sign-in', () => {
     // The lock ends on its own.
     await t.db.updateTable('signInAttempts').set({ lockedUntil: new Date(Date.now() - 1000) }).where('userId', '=', u.id).execute();
     expect((await login({ email: u.email, password: PASSWORD })).statusCode).toBe(200);
+  });
+
+  it('an unknown e-mail takes its tries and is locked exactly like an account (review: no try, no hash, faster answer)', async () => {
+    const u = await makeUser(t.db);
+    const ghost = 'Nobody.Here@example.org';
+    const tries = async (remote: string, email: string) => {
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(errorOf(await from(remote)({ email, password: 'wrong password!' })));
+      return answers;
+    };
+    const known = await tries('198.51.100.31', u.email);
+    const unknown = await tries('198.51.100.32', ghost);
+    expect(unknown).toEqual(known);
+    const row = (userId: string, addressKey: string) =>
+      t.db.selectFrom('signInAttempts').select(['failures', sql<boolean>`locked_until > now()`.as('locked')]).where('userId', '=', userId).where('addressKey', '=', addressKey).executeTakeFirst();
+    // Counted under a keyed pseudonym of the e-mail (any case), locked after the same number of tries.
+    const key = unknownAccountKey(t.app.keys, ghost.toLowerCase());
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await row(key, '198.51.100.32')).toEqual({ failures: 4, locked: true });
+    expect(await row(u.id, '198.51.100.31')).toEqual({ failures: 4, locked: true });
+    const actions = async (where: 'known' | 'unknown') =>
+      (
+        await t.db
+          .selectFrom('auditLog')
+          .select('action')
+          .where('action', 'in', ['auth.login_failed', 'auth.locked_out'])
+          .where('ip', '=', where === 'known' ? '198.51.100.31' : '198.51.100.32')
+          .orderBy('seq')
+          .execute()
+      ).map((r) => r.action);
+    expect(await actions('unknown')).toEqual(await actions('known'));
+    expect(await actions('unknown')).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.locked_out', 'auth.login_failed']);
   });
 
   it('a stranger guessing locks out only their own address: the owner still signs in from theirs', async () => {

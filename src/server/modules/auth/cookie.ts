@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from '../../auth/authenticate.ts';
+import { secureCookies, sessionCookieName } from '../../auth/cookies.ts';
 
-/** HttpOnly, SameSite=Lax; Secure whenever the browser reached us over HTTPS. */
+/** HttpOnly, SameSite=Lax, Path=/, no Domain; Secure and named `__Host-...` whenever the browser reached us over HTTPS (see cookies.ts). */
 export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date): void {
-  const publicUrl = req.server.deps.config.publicUrl;
-  const secure = req.protocol === 'https' || (publicUrl?.startsWith('https:') ?? false);
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+  const secure = secureCookies(req, req.server.deps.config.publicUrl);
+  reply.setCookie(sessionCookieName(secure), token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
 }
 
-export function clearSessionCookie(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): void {
+  const secure = secureCookies(req, req.server.deps.config.publicUrl);
+  reply.clearCookie(sessionCookieName(secure), { path: '/', secure, httpOnly: true, sameSite: 'lax' });
 }

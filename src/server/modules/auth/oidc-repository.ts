@@ -19,6 +19,7 @@ const providerColumns = [
   'p.enabled',
   'p.isDemo',
   'p.requiredAcr',
+  'p.fromEnvironment',
   'p.createdAt',
   'p.updatedAt',
 ] as const;
@@ -50,6 +51,21 @@ export async function saveRequest(db: DbOrTx, row: { stateHash: Buffer; provider
 /** Takes a sign-in in flight out of the table: each state is used once, whatever comes of it. */
 export const takeRequest = (db: DbOrTx, stateHash: Buffer) =>
   db.deleteFrom('ssoRequests').where('stateHash', '=', stateHash).where('expiresAt', '>', sql<Date>`now()`).returningAll().executeTakeFirst();
+
+/**
+ * Counts one refused anonymous callback from `addressKey` in a window of `windowMinutes` (a window
+ * starts at its first refusal). Answers the refusals in the window, this one included: 1 means the
+ * first, the one that is audited.
+ */
+export async function countAnonymousRefusal(db: DbOrTx, addressKey: string, windowMinutes: number): Promise<number> {
+  const r = await sql<{ failures: number }>`
+    INSERT INTO sso_refusal_windows AS w (address_key, window_started_at, failures) VALUES (${addressKey}, now(), 1)
+    ON CONFLICT (address_key) DO UPDATE SET
+      failures = CASE WHEN w.window_started_at < now() - make_interval(mins => ${windowMinutes}) THEN 1 ELSE w.failures + 1 END,
+      window_started_at = CASE WHEN w.window_started_at < now() - make_interval(mins => ${windowMinutes}) THEN now() ELSE w.window_started_at END
+    RETURNING failures`.execute(db);
+  return r.rows[0]!.failures;
+}
 
 // --- identities -----------------------------------------------------------------------------------
 

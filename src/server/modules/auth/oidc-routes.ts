@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actor, requireAuth } from '../../app.ts';
 import { requirePermission } from '../../access/policy.ts';
 import { decodeCursor, pageOf } from '../../db/pagination.ts';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { ErrorBody, IdParams, Ok, PageQuery, page } from '../../../shared/schemas/common.ts';
 import {
   AssignSsoIdentityBody,
@@ -18,17 +18,16 @@ import {
 } from '../../../shared/schemas/sso.ts';
 import * as repo from './oidc-repository.ts';
 import * as sso from './oidc-service.ts';
+import { ssoBaseUrl } from './redirect-base.ts';
 import { setSessionCookie } from './cookie.ts';
+import { secureCookies, ssoCookieName, SSO_STATE_COOKIE, SSO_TOTP_COOKIE } from '../../auth/cookies.ts';
 import { confirmPresence, toUserView } from './service.ts';
 import { LoginResponse, TotpCodeBody } from '../../../shared/schemas/auth.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const tags = ['single sign-on'];
-/** Holds the state of a sign-in in flight, for the browser that started it only. */
-const STATE_COOKIE = 'pathway_sso';
+/** Where the single sign-on cookies are sent: the state of a sign-in in flight (for the browser that started it only) and a sign-on waiting five minutes for the user's TOTP code. Their names: cookies.ts. */
 const STATE_COOKIE_PATH = '/api/v1/auth/sso';
-/** Holds a single sign-on waiting for the user's TOTP code, five minutes. */
-const TOTP_COOKIE = 'pathway_sso_totp';
 const Redirect = z.null().describe('A redirect (see the Location header)');
 
 /** The callback's query as providers send it: code and state, or error; other parameters (iss, session_state) pass through. */
@@ -42,7 +41,16 @@ const CallbackQuery = z.looseObject({
 
 export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.deps;
-  const baseUrl = (req: FastifyRequest) => config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
+  /** The redirect URIs' base for this request, or null when it cannot be trusted (see `ssoBaseUrl`). */
+  const baseUrl = (req: FastifyRequest) => ssoBaseUrl(config, { protocol: req.protocol, host: req.host, hostname: req.hostname, port: req.port });
+  const requireBaseUrl = (req: FastifyRequest) => {
+    const base = baseUrl(req);
+    if (base === null) {
+      req.log.warn({ host: req.hostname.slice(0, 100) }, 'single sign-on refused: PATHWAY_PUBLIC_URL is not set and the request named a host Pathway does not listen on');
+      throw new AppError('public_url_required', 503, 'Single sign-on needs PATHWAY_PUBLIC_URL (the address users reach Pathway at) unless Pathway is reached on a loopback address or the HOST it listens on');
+    }
+    return base;
+  };
   const admin = (req: FastifyRequest) => {
     const a = requireAuth(req);
     requirePermission(a.principal, 'users:manage');
@@ -50,7 +58,9 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   };
   const toLogin = (reply: FastifyReply, outcome: string) => reply.redirect(`/login?sso=${outcome}`, 303);
   const rateLimit = { max: config.loginRatePerMinute, timeWindow: '1 minute' };
-  const secure = (req: FastifyRequest) => req.protocol === 'https' || (config.publicUrl?.startsWith('https:') ?? false);
+  const secure = (req: FastifyRequest) => secureCookies(req, config.publicUrl);
+  const stateCookie = (req: FastifyRequest) => ssoCookieName(SSO_STATE_COOKIE, secure(req));
+  const totpCookie = (req: FastifyRequest) => ssoCookieName(SSO_TOTP_COOKIE, secure(req));
 
   app.post('/auth/sso/totp', {
     schema: {
@@ -62,8 +72,8 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     config: { rateLimit },
   }, async (req, reply) => {
-    const session = await sso.finishTotp(db, config, app.keys, actor(req), req.cookies[TOTP_COOKIE], req.body.code, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
-    reply.clearCookie(TOTP_COOKIE, { path: STATE_COOKIE_PATH });
+    const session = await sso.finishTotp(db, config, app.keys, actor(req), req.cookies[totpCookie(req)], req.body.code, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+    reply.clearCookie(totpCookie(req), { path: STATE_COOKIE_PATH, secure: secure(req) });
     setSessionCookie(req, reply, session.token, session.expiresAt);
     return { user: toUserView(session.user), csrfToken: session.csrfToken };
   });
@@ -76,15 +86,16 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Start signing in through an identity provider: redirects (303) to it with an authorization code request (PKCE, state, nonce)',
+      description: 'The redirect URI is built from PATHWAY_PUBLIC_URL; without it only from a loopback host or the HOST Pathway listens on (any other Host header: 503 `public_url_required`).',
       params: IdParams,
-      response: { 303: Redirect, ...errors },
+      response: { 303: Redirect, ...errors, 503: ErrorBody },
       security: [],
     },
     config: { rateLimit },
   }, async (req, reply) => {
-    const started = await sso.startSignIn(db, app.keys, req.params.id, baseUrl(req), config.demo);
+    const started = await sso.startSignIn(db, app.keys, req.params.id, requireBaseUrl(req), config.demo);
     if ('outcome' in started) return toLogin(reply, started.outcome);
-    reply.setCookie(STATE_COOKIE, started.state, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 600 });
+    reply.setCookie(stateCookie(req), started.state, { httpOnly: true, sameSite: 'lax', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 600 });
     return reply.redirect(started.url, 303);
   });
 
@@ -100,15 +111,15 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { rateLimit },
   }, async (req, reply) => {
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
-    const result = await sso.finishSignIn(db, config, app.keys, actor(req), req.params.id, req.cookies[STATE_COOKIE], query, {
+    const result = await sso.finishSignIn(db, config, app.keys, actor(req), req.params.id, req.cookies[stateCookie(req)], query, {
       ip: req.ip,
       userAgent: req.headers['user-agent'] ?? null,
-    });
-    reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH });
+    }, req.log);
+    reply.clearCookie(stateCookie(req), { path: STATE_COOKIE_PATH, secure: secure(req) });
     if ('outcome' in result) return toLogin(reply, result.outcome);
     if ('totpTicket' in result) {
       // The user has Pathway TOTP: the sign-in page asks for the code (POST /auth/sso/totp).
-      reply.setCookie(TOTP_COOKIE, result.totpTicket, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 300 });
+      reply.setCookie(totpCookie(req), result.totpTicket, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: STATE_COOKIE_PATH, maxAge: 300 });
       return toLogin(reply, 'totp');
     }
     setSessionCookie(req, reply, result.session.token, result.session.expiresAt);

@@ -1,8 +1,8 @@
 import * as client from 'openid-client';
-import type { Config } from '../../config.ts';
+import { ConfigError, oidcVariable, type Config } from '../../config.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import { sql } from 'kysely';
-import { appendAudit, auditedTransaction, diff, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
+import { appendAudit, auditedTransaction, diff, SYSTEM_ACTOR, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/pagination.ts';
 import { loadUserWithAccess } from '../../auth/principal-repository.ts';
@@ -21,7 +21,19 @@ import type {
 } from '../../../shared/schemas/sso.ts';
 import { accountFailures, countAccountFailure, createSession, TOTP_MAX_FAILURES, TOTP_WINDOW_MINUTES, type NewSession } from './service.ts';
 import { openTotpSecret, totpStep } from '../../auth/totp.ts';
+import { addressKey } from '../../auth/address.ts';
 import * as repo from './oidc-repository.ts';
+
+/**
+ * Callbacks refused before anyone is identified (no or a wrong state, a provider error, a token that
+ * does not verify) can be sent by anyone: of those from one address, only the first in this many
+ * minutes is audited; every one is logged. See docs/access-model.md, "Anonymous single sign-on
+ * refusals".
+ */
+export const ANONYMOUS_REFUSAL_WINDOW_MINUTES = 10;
+
+/** Where refusals that are not audited are still written down (the request's pino logger). */
+export type RefusalLog = { warn: (obj: Record<string, unknown>, msg: string) => void };
 
 /** A sign-in in flight expires after this long (the person has to finish at the provider). */
 const REQUEST_MINUTES = 10;
@@ -30,7 +42,7 @@ const DISCOVERY_TTL_MS = 10 * 60_000;
 
 export const callbackPath = (providerId: string) => `/api/v1/auth/sso/${providerId}/callback`;
 
-export function toProviderView(p: repo.ProviderRow, baseUrl: string): IdentityProviderView {
+export function toProviderView(p: repo.ProviderRow, baseUrl: string | null): IdentityProviderView {
   return {
     id: p.id,
     name: p.name,
@@ -47,7 +59,8 @@ export function toProviderView(p: repo.ProviderRow, baseUrl: string): IdentityPr
     enabled: p.enabled,
     requiredAcr: p.requiredAcr,
     isDemo: p.isDemo,
-    redirectUri: baseUrl + callbackPath(p.id),
+    fromEnvironment: p.fromEnvironment,
+    redirectUri: baseUrl === null ? null : baseUrl + callbackPath(p.id),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -107,7 +120,7 @@ const auditedSettings = (p: ProviderSettings) => ({
 const duplicate = () => conflict('provider_exists', 'This issuer and client id are already registered', { clientId: 'already registered for this issuer' });
 
 /** `demo`: Pathway runs in demo mode; what is made then is demo, and refused outside it. */
-export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string, demo: boolean): Promise<IdentityProviderView> {
+export async function createProvider(db: Db, keys: Keys, actor: AuditActor, input: CreateIdentityProviderBody, baseUrl: string | null, demo: boolean): Promise<IdentityProviderView> {
   return auditedTransaction(db, actor, async (tx) => {
     await checkSettings(tx, input);
     // The id is chosen here so that the client secret can be sealed to it (associated data).
@@ -144,10 +157,12 @@ export async function createProvider(db: Db, keys: Keys, actor: AuditActor, inpu
   });
 }
 
-export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: string, patch: UpdateIdentityProviderBody, baseUrl: string): Promise<IdentityProviderView> {
+export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: string, patch: UpdateIdentityProviderBody, baseUrl: string | null): Promise<IdentityProviderView> {
   return auditedTransaction(db, actor, async (tx) => {
     const before = await tx.selectFrom('identityProviders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!before) throw notFound('Identity provider');
+    if (before.fromEnvironment)
+      throw new AppError('provider_from_environment', 409, 'This identity provider is defined by the PATHWAY_OIDC_* environment variables: change them and restart Pathway');
     const { clientSecret, currentPassword: _, ...rest } = patch;
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<ProviderSettings>;
     const next: ProviderSettings = { ...auditedSettings(before), ...defined };
@@ -178,6 +193,58 @@ export async function updateProvider(db: Db, keys: Keys, actor: AuditActor, id: 
     const changes: Record<string, unknown> = diff(auditedSettings(before), auditedSettings(after));
     if (clientSecret !== undefined) changes.clientSecret = { changed: true };
     return { result: toProviderView(after, baseUrl), audit: { action: 'sso.provider_updated', recordType: 'identity_provider', recordId: id, changes } };
+  });
+}
+
+/**
+ * Makes the provider PATHWAY_OIDC_* defines (`config.oidc`) the one in the database, at start: the row
+ * made from the environment before, else one registered with the same issuer and client id (the
+ * environment overrides it), else a new one. Its settings, secret included, are the environment's;
+ * the administration shows it and cannot change it. A change is audited (as the system). Without the
+ * variables, a provider they defined before is turned off and handed back to the administrators.
+ * An unknown agency stops the start, naming the variable.
+ */
+export async function syncEnvironmentProvider(db: Db, keys: Keys, config: Pick<Config, 'oidc' | 'demo'>): Promise<void> {
+  await auditedTransaction(db, SYSTEM_ACTOR, async (tx) => {
+    // One start at a time (several processes may start together).
+    await sql`SELECT pg_advisory_xact_lock(hashtext('pathway_oidc_environment'))`.execute(tx);
+    const current = await tx.selectFrom('identityProviders').selectAll().where('fromEnvironment', '=', true).forUpdate().executeTakeFirst();
+    const env = config.oidc;
+    if (!env) {
+      if (!current) return { result: null, audit: [] };
+      await tx.updateTable('identityProviders').set({ fromEnvironment: false, enabled: false, updatedAt: new Date() }).where('id', '=', current.id).execute();
+      return { result: null, audit: { action: 'sso.provider_updated', recordType: 'identity_provider', recordId: current.id, changes: { ...diff({ enabled: current.enabled }, { enabled: false }), cause: 'environment_removed' } } };
+    }
+    const settings: ProviderSettings = { ...env, issuer: normaliseIssuer(env.issuer), enabled: true };
+    if (settings.agencyId && !(await repo.agencyExists(tx, settings.agencyId))) throw new ConfigError(`Invalid configuration:\n  ${oidcVariable('agencyId')}: no agency has the id ${settings.agencyId}`);
+    const known = await repo.existingAgencies(tx, [...new Set(Object.values(settings.agencyMap))]);
+    for (const [value, agencyId] of Object.entries(settings.agencyMap))
+      if (!known.has(agencyId)) throw new ConfigError(`Invalid configuration:\n  ${oidcVariable('agencyMap')}: "${value}" names no agency (${agencyId})`);
+    const row =
+      current ??
+      (await tx.selectFrom('identityProviders').selectAll().where('issuer', '=', settings.issuer).where('clientId', '=', settings.clientId).forUpdate().executeTakeFirst());
+    const id = row?.id ?? crypto.randomUUID();
+    const values = { ...auditedSettings(settings), agencyMap: JSON.stringify(settings.agencyMap), roleMap: JSON.stringify(settings.roleMap), fromEnvironment: true };
+    const sealed = () => (env.clientSecret === null ? null : keys.encrypt(env.clientSecret, secretAad(id)));
+    if (!row) {
+      await tx.insertInto('identityProviders').values({ id, ...values, clientSecret: sealed(), isDemo: config.demo }).execute();
+      return {
+        result: null,
+        audit: { action: 'sso.provider_created', recordType: 'identity_provider', recordId: id, changes: { ...diff(null, auditedSettings(settings)), clientSecret: { changed: env.clientSecret !== null }, cause: 'environment' } },
+      };
+    }
+    const secretBefore = row.clientSecret === null ? null : keys.decrypt(row.clientSecret, secretAad(id));
+    const secretChanged = secretBefore !== env.clientSecret;
+    const changes: Record<string, unknown> = diff(auditedSettings({ ...row, roleMap: row.roleMap }), auditedSettings(settings));
+    if (secretChanged) changes.clientSecret = { changed: true };
+    const takenOver = !row.fromEnvironment;
+    if (Object.keys(changes).length === 0 && !takenOver) return { result: null, audit: [] };
+    await tx
+      .updateTable('identityProviders')
+      .set({ ...values, ...(secretChanged ? { clientSecret: sealed() } : {}), updatedAt: new Date() })
+      .where('id', '=', id)
+      .execute();
+    return { result: null, audit: { action: 'sso.provider_updated', recordType: 'identity_provider', recordId: id, changes: { ...changes, cause: takenOver ? 'environment_override' : 'environment' } } };
   });
 }
 
@@ -394,12 +461,28 @@ export async function finishSignIn(
   cookieState: string | undefined,
   query: string,
   meta: { ip: string | null; userAgent: string | null },
+  log: RefusalLog,
 ): Promise<FinishedSignIn> {
+  // Nobody is identified yet: anyone can send these, so they must not be able to fill the
+  // append-only audit log. Each is logged; the first from an address in a window is audited.
   const refuse = async (outcome: SsoOutcome, reason: string, extra: Partial<AuditEntry> = {}): Promise<FinishedSignIn> => {
-    await auditedTransaction(db, actor, async () => ({
-      result: null,
-      audit: { action: 'auth.sso_refused', recordType: 'identity_provider', recordId: providerId, ...extra, changes: { failure: reason, ...(extra.changes ?? {}) } },
-    }));
+    const changes = { failure: reason, ...(extra.changes ?? {}) };
+    const address = addressKey(meta.ip);
+    log.warn({ sso: { providerId, ...changes } }, 'single sign-on callback refused');
+    await auditedTransaction(db, actor, async (tx) => {
+      const n = await repo.countAnonymousRefusal(tx, address, ANONYMOUS_REFUSAL_WINDOW_MINUTES);
+      if (n !== 1) return { result: null, audit: [] };
+      return {
+        result: null,
+        audit: {
+          action: 'auth.sso_refused',
+          recordType: 'identity_provider',
+          recordId: providerId,
+          ...extra,
+          changes: { ...changes, windowMinutes: ANONYMOUS_REFUSAL_WINDOW_MINUTES },
+        },
+      };
+    });
     return { outcome };
   };
   const params = new URLSearchParams(query);

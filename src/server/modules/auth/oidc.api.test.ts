@@ -1,7 +1,12 @@
 import crypto from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { buildApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
 import { newTotpSecret, sealTotpSecret, totpCode } from '../../auth/totp.ts';
+import { sessionCookieName, ssoCookieName, SSO_STATE_COOKIE, SSO_TOTP_COOKIE } from '../../auth/cookies.ts';
 import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../../../../test/helpers/oidc-idp.ts';
 
 /**
@@ -12,7 +17,13 @@ import { decodeJwtPart, encodeJwtPart, listenTestIdp, type TestIdp } from '../..
  */
 
 const BASE = 'http://pathway.test';
+/** Over plain HTTP the cookies keep their plain names (src/server/auth/cookies.ts). */
+const SESSION_COOKIE = sessionCookieName(false);
+const STATE_COOKIE = ssoCookieName(SSO_STATE_COOKIE, false);
+const TOTP_COOKIE = ssoCookieName(SSO_TOTP_COOKIE, false);
 let t: TestApp;
+/** What the server logged (warnings and worse), one JSON object a line. */
+const logLines: string[] = [];
 let admin: Session;
 /** The administrator's password, asked again before providers are saved and sign-ins given users. */
 let adminPassword: string;
@@ -38,7 +49,13 @@ let claimsProvider: string;
 let adminProvider: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ publicUrl: BASE });
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  t = await createTestApp({ publicUrl: BASE }, { logger: { level: 'warn', stream } as never });
   const a = await makeUser(t.db, { roles: ['administrator'] });
   admin = await signIn(t.app, a.email);
   adminPassword = a.password;
@@ -83,7 +100,7 @@ async function throughProvider(providerId: string, account: string): Promise<Flo
   idp.signInAs(account);
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start` });
   expect(start.statusCode, start.body).toBe(303);
-  const state = start.cookies.find((c) => c.name === 'pathway_sso');
+  const state = start.cookies.find((c) => c.name === STATE_COOKIE);
   expect(state).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/v1/auth/sso' });
   let url = new URL(String(start.headers.location));
   expect(url.origin).toBe(issuer);
@@ -106,15 +123,21 @@ async function throughProvider(providerId: string, account: string): Promise<Flo
   throw new Error('too many redirects at the provider');
 }
 
-const callback = (flow: Flow, cookie = `pathway_sso=${flow.stateCookie}`) =>
-  t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: cookie ? { cookie } : {} });
+/**
+ * Refused callbacks from one address are audited once per window (the rest only logged): each
+ * callback of these tests comes from an address of its own, so that each refusal can be read back.
+ */
+let addresses = 0;
+const nextAddress = () => `10.77.${Math.floor(++addresses / 250)}.${addresses % 250}`;
+const callback = (flow: Flow, cookie = `${STATE_COOKIE}=${flow.stateCookie}`) =>
+  t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: cookie ? { cookie } : {}, remoteAddress: nextAddress() });
 
 async function signInWith(providerId: string, account: string) {
   return callback(await throughProvider(providerId, account));
 }
 
-const sessionOf = (res: Awaited<ReturnType<typeof callback>>) => res.cookies.find((c) => c.name === 'pathway_session')?.value;
-const me = (session: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}` } });
+const sessionOf = (res: Awaited<ReturnType<typeof callback>>) => res.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
+const me = (session: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `${SESSION_COOKIE}=${session}` } });
 const refusals = async () => (await t.db.selectFrom('auditLog').select(['changes']).where('action', '=', 'auth.sso_refused').orderBy('seq', 'desc').executeTakeFirst())?.changes as Record<string, string> | undefined;
 
 describe('single sign-on: the code flow', () => {
@@ -124,7 +147,7 @@ describe('single sign-on: the code flow', () => {
     expect(res.headers.location).toBe('/');
     const session = sessionOf(res);
     expect(session).toBeTruthy();
-    const cookie = res.cookies.find((c) => c.name === 'pathway_session')!;
+    const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 
     const who = await me(session!);
@@ -139,9 +162,9 @@ describe('single sign-on: the code flow', () => {
 
     // An ordinary session: writes need its CSRF token.
     const csrf = who.json().csrfToken as string;
-    const noCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}` }, payload: { language: 'en' } });
+    const noCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `${SESSION_COOKIE}=${session}` }, payload: { language: 'en' } });
     expect(noCsrf.statusCode).toBe(403);
-    const withCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `pathway_session=${session}`, 'x-csrf-token': csrf }, payload: { language: 'en' } });
+    const withCsrf = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `${SESSION_COOKIE}=${session}`, 'x-csrf-token': csrf }, payload: { language: 'en' } });
     expect(withCsrf.statusCode).toBe(200);
 
     const login = await t.db.selectFrom('auditLog').select(['changes', 'actorUserId']).where('action', '=', 'auth.login').where('recordId', '=', userId).executeTakeFirstOrThrow();
@@ -222,7 +245,7 @@ describe('single sign-on: the code flow', () => {
       const res = await signInWith(claimsProvider, 'alice');
       const session = sessionOf(res)!;
       expect((await me(session)).json().user).toMatchObject({ roles: ['case_worker'], totpSetupRequired: false });
-      const tokens = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: `pathway_session=${session}` } });
+      const tokens = await t.app.inject({ method: 'GET', url: '/api/v1/auth/tokens', headers: { cookie: `${SESSION_COOKIE}=${session}` } });
       expect(tokens.statusCode).toBe(200);
       // A case worker who signs in with a password still has to set TOTP up.
       const withPassword = await makeUser(t.db, { roles: ['case_worker'], agencyId: agencyA.id });
@@ -298,7 +321,7 @@ describe('single sign-on: what is refused', () => {
     const mine = await throughProvider(claimsProvider, 'alice');
     const theirs = await throughProvider(claimsProvider, 'alice');
     // Someone else's callback (their code and state) in my browser.
-    const swapped = await callback(theirs, `pathway_sso=${mine.stateCookie}`);
+    const swapped = await callback(theirs, `${STATE_COOKIE}=${mine.stateCookie}`);
     expect(swapped.headers.location).toBe('/login?sso=refused');
     expect(sessionOf(swapped)).toBeUndefined();
     expect(await refusals()).toMatchObject({ failure: 'state_mismatch' });
@@ -395,7 +418,7 @@ describe('identity provider administration', () => {
       `/api/v1/auth/sso/${claimsProvider}/callback?code=%00&state=%00`,
     ];
     for (const url of urls) {
-      const res = await t.app.inject({ method: 'GET', url, headers: { cookie: 'pathway_sso=zz' } });
+      const res = await t.app.inject({ method: 'GET', url, headers: { cookie: `${STATE_COOKIE}=zz` } });
       expect(res.statusCode, url).toBeLessThan(500);
     }
     const bodies: unknown[] = [
@@ -544,17 +567,17 @@ describe('single sign-on: after the security review', () => {
     const res = await signInWith(claimsProvider, 'grace');
     expect(res.headers.location).toBe('/login?sso=totp');
     expect(sessionOf(res)).toBeUndefined();
-    const ticket = res.cookies.find((c) => c.name === 'pathway_sso_totp');
+    const ticket = res.cookies.find((c) => c.name === TOTP_COOKIE);
     expect(ticket).toMatchObject({ httpOnly: true, path: '/api/v1/auth/sso' });
-    const code = (c: string, cookie = `pathway_sso_totp=${ticket!.value}`) => t.app.inject({ method: 'POST', url: '/api/v1/auth/sso/totp', headers: { cookie }, payload: { code: c } });
+    const code = (c: string, cookie = `${TOTP_COOKIE}=${ticket!.value}`) => t.app.inject({ method: 'POST', url: '/api/v1/auth/sso/totp', headers: { cookie }, payload: { code: c } });
     const good = totpCode(secret);
     const wrong = await code(good === '000000' ? '111111' : '000000');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('invalid_totp');
-    expect((await code(good, 'pathway_sso_totp=forged')).json().error.code).toBe('sso_expired');
+    expect((await code(good, `${TOTP_COOKIE}=forged`)).json().error.code).toBe('sso_expired');
     const ok = await code(good);
     expect(ok.statusCode, ok.body).toBe(200);
-    const session = ok.cookies.find((c) => c.name === 'pathway_session')!.value;
+    const session = ok.cookies.find((c) => c.name === SESSION_COOKIE)!.value;
     expect((await me(session)).json().user.id).toBe(userId);
     // The ticket and the code are spent.
     expect((await code(good)).statusCode).toBe(401);
@@ -576,6 +599,164 @@ describe('single sign-on: after the security review', () => {
       expect((await signInWith(claimsProvider, 'grace')).headers.location).toBe('/login?sso=totp');
     } finally {
       await t.db.updateTable('identityProviders').set({ requiredAcr: null }).where('id', '=', claimsProvider).execute();
+    }
+  });
+});
+
+describe('single sign-on: the redirect URI and its cookies (review: Host header, cookie prefixes)', () => {
+  /** Another Pathway with its own settings, the same provider registered in it. */
+  async function otherPathway(overrides: Parameters<typeof createTestApp>[0]) {
+    const other = await createTestApp(overrides);
+    const a = await makeUser(other.db, { roles: ['administrator'] });
+    const s = await signIn(other.app, a.email);
+    const res = await other.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity-providers',
+      headers: { ...s.headers, host: '127.0.0.1:3000' },
+      payload: { name: 'Other', issuer, clientId: 'pathway', clientSecret: 'a-client-secret-of-some-length', assignment: 'admin', currentPassword: a.password },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return { other, session: s, providerId: (res.json() as { id: string }).id };
+  }
+  const redirectOf = (res: { headers: Record<string, unknown> }) => new URL(String(res.headers.location)).searchParams.get('redirect_uri');
+
+  it('with PATHWAY_PUBLIC_URL the redirect URI is always built from it, whatever the Host header', async () => {
+    const start = await t.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${claimsProvider}/start`, headers: { host: 'evil.example' } });
+    expect(start.statusCode).toBe(303);
+    expect(redirectOf(start)).toBe(`${BASE}/api/v1/auth/sso/${claimsProvider}/callback`);
+    const view = await t.app.inject({ method: 'GET', url: `/api/v1/identity-providers/${claimsProvider}`, headers: { ...admin.headers, host: 'evil.example' } });
+    expect(view.json().redirectUri).toBe(`${BASE}/api/v1/auth/sso/${claimsProvider}/callback`);
+  });
+
+  it('without PATHWAY_PUBLIC_URL a spoofed Host is refused with an error naming it; a loopback host (development) works', async () => {
+    const { other, session, providerId } = await otherPathway({ host: '0.0.0.0' });
+    try {
+      const before = await other.db.selectFrom('ssoRequests').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const spoofed = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start`, headers: { host: 'evil.example' } });
+      expect(spoofed.statusCode).toBe(503);
+      expect(spoofed.json().error.code).toBe('public_url_required');
+      expect(spoofed.json().error.message).toMatch(/PATHWAY_PUBLIC_URL/);
+      expect(spoofed.headers.location).toBeUndefined();
+      // Nothing was kept for the spoofed sign-in.
+      expect(await other.db.selectFrom('ssoRequests').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual(before);
+      // The administration shows no redirect URI to register for that address.
+      const view = await other.app.inject({ method: 'GET', url: `/api/v1/identity-providers/${providerId}`, headers: { ...session.headers, host: 'evil.example' } });
+      expect(view.json().redirectUri).toBeNull();
+      const local = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start`, headers: { host: '127.0.0.1:3000' } });
+      expect(local.statusCode).toBe(303);
+      expect(redirectOf(local)).toBe(`http://127.0.0.1:3000/api/v1/auth/sso/${providerId}/callback`);
+      expect(local.cookies.map((c) => c.name)).toEqual([STATE_COOKIE]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('over HTTPS the state cookie is __Secure-pathway_sso, and a plain-named one is not read', async () => {
+    const { other, providerId } = await otherPathway({ publicUrl: 'https://pathway.example.org' });
+    try {
+      const start = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/start` });
+      expect(start.statusCode).toBe(303);
+      expect(redirectOf(start)).toBe(`https://pathway.example.org/api/v1/auth/sso/${providerId}/callback`);
+      const state = start.cookies.find((c) => c.name === ssoCookieName(SSO_STATE_COOKIE, true));
+      expect(state).toMatchObject({ name: '__Secure-pathway_sso', secure: true, httpOnly: true, path: '/api/v1/auth/sso' });
+      const plain = await other.app.inject({ method: 'GET', url: `/api/v1/auth/sso/${providerId}/callback?code=x&state=${state!.value}`, headers: { cookie: `pathway_sso=${state!.value}` } });
+      expect(plain.headers.location).toBe('/login?sso=expired');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('single sign-on: anonymous refusals do not fill the audit log (review: an anonymous flood)', () => {
+  it('of the callbacks refused before anyone is identified, one address gets one audit entry a window; each is logged; successes stay audited', async () => {
+    const flooder = '203.0.113.66';
+    const audited = () =>
+      t.db.selectFrom('auditLog').select(['changes']).where('action', '=', 'auth.sso_refused').where('ip', '=', flooder).orderBy('seq').execute();
+    const logged = () => logLines.filter((l) => l.includes('single sign-on callback refused')).length;
+    const loggedBefore = logged();
+    const urls = [
+      `/api/v1/auth/sso/${claimsProvider}/callback?code=x&state=y`,
+      `/api/v1/auth/sso/${claimsProvider}/callback?error=access_denied&state=y`,
+      `/api/v1/auth/sso/${adminProvider}/callback?code=x&state=z`,
+    ];
+    for (let i = 0; i < 30; i++) {
+      const res = await t.app.inject({ method: 'GET', url: urls[i % urls.length]!, headers: i % 2 ? { cookie: `${STATE_COOKIE}=forged-${i}` } : {}, remoteAddress: flooder });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe('/login?sso=expired');
+    }
+    // One entry for the whole flood, saying it stands for its window; thirty log lines.
+    expect((await audited()).map((r) => r.changes)).toEqual([{ failure: 'no_state_cookie', windowMinutes: 10 }]);
+    expect(logged() - loggedBefore).toBe(30);
+    const line = JSON.parse(logLines.findLast((l) => l.includes('single sign-on callback refused'))!) as { sso: { failure: string; providerId: string } };
+    expect(line.sso).toMatchObject({ failure: 'unknown_state' });
+    // A new window: the next refusal from that address is audited again.
+    await t.db.updateTable('ssoRefusalWindows').set({ windowStartedAt: new Date(Date.now() - 11 * 60_000) }).where('addressKey', '=', flooder).execute();
+    await t.app.inject({ method: 'GET', url: urls[0]!, remoteAddress: flooder });
+    expect(await audited()).toHaveLength(2);
+    // A sign-in that succeeds from the same address is audited as always.
+    const flow = await throughProvider(claimsProvider, 'alice');
+    const ok = await t.app.inject({ method: 'GET', url: flow.callback.pathname + flow.callback.search, headers: { cookie: `${STATE_COOKIE}=${flow.stateCookie}` }, remoteAddress: flooder });
+    expect(ok.headers.location).toBe('/');
+    const login = await t.db.selectFrom('auditLog').select(['action', 'changes']).where('ip', '=', flooder).where('action', '=', 'auth.login').executeTakeFirst();
+    expect(login?.changes).toMatchObject({ method: 'sso' });
+  });
+});
+
+describe('single sign-on: a provider defined by the environment (PATHWAY_OIDC_*)', () => {
+  it('overrides the registered provider of the same issuer and client, cannot be changed in the administration, follows the variables at each start and is turned off when they go', async () => {
+    const other = await createTestApp({ publicUrl: BASE });
+    const started: FastifyInstance[] = [];
+    /** Pathway started again on the same database with these variables. */
+    const restart = async (env: Record<string, string>) => {
+      const config = loadConfig({ LOG_LEVEL: 'silent', ...env }, { webDistDir: '/nonexistent', publicUrl: BASE, loginRatePerMinute: 10_000 });
+      const app = await buildApp({ config, db: other.db, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY });
+      started.push(app);
+      await app.ready();
+      return app;
+    };
+    const providerAudit = async (id: string) =>
+      (await other.db.selectFrom('auditLog').select(['action', 'changes', 'via']).where('recordId', '=', id).orderBy('seq').execute()).map((r) => ({ action: r.action, via: r.via, changes: r.changes as Record<string, unknown> }));
+    try {
+      const a = await makeUser(other.db, { roles: ['administrator'] });
+      const registered = await other.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity-providers',
+        headers: (await signIn(other.app, a.email)).headers,
+        payload: { name: 'Registered by hand', issuer, clientId: 'pathway-env', clientSecret: 'hand-secret', assignment: 'admin', currentPassword: a.password },
+      });
+      expect(registered.statusCode).toBe(201);
+      const id = (registered.json() as { id: string }).id;
+      const env = { PATHWAY_OIDC_ISSUER: issuer, PATHWAY_OIDC_CLIENT_ID: 'pathway-env', PATHWAY_OIDC_CLIENT_SECRET: 'env-secret', PATHWAY_OIDC_NAME: 'Government ID' };
+
+      const app = await restart(env);
+      const s = await signIn(app, a.email);
+      const view = await app.inject({ method: 'GET', url: `/api/v1/identity-providers/${id}`, headers: s.headers });
+      expect(view.json()).toMatchObject({ name: 'Government ID', fromEnvironment: true, enabled: true, hasClientSecret: true });
+      expect((await app.inject({ method: 'GET', url: '/api/v1/auth/sso/providers' })).json().items).toEqual([{ id, name: 'Government ID' }]);
+      const start = await app.inject({ method: 'GET', url: `/api/v1/auth/sso/${id}/start` });
+      expect(new URL(String(start.headers.location)).searchParams.get('client_id')).toBe('pathway-env');
+      const patch = await app.inject({ method: 'PATCH', url: `/api/v1/identity-providers/${id}`, headers: s.headers, payload: { name: 'Changed by hand', currentPassword: a.password } });
+      expect(patch.statusCode).toBe(409);
+      expect(patch.json().error.code).toBe('provider_from_environment');
+      const secret = await other.db.selectFrom('identityProviders').select('clientSecret').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(secret.clientSecret!.includes(Buffer.from('env-secret'))).toBe(false);
+
+      // The same variables again: nothing to record. A new secret: recorded, never its value.
+      await restart(env);
+      await restart({ ...env, PATHWAY_OIDC_CLIENT_SECRET: 'rotated-secret' });
+      // Without the variables the provider is turned off and given back to the administrators.
+      await restart({});
+      expect(await other.db.selectFrom('identityProviders').select(['enabled', 'fromEnvironment']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ enabled: false, fromEnvironment: false });
+      expect((await providerAudit(id)).slice(1)).toEqual([
+        { action: 'sso.provider_updated', via: 'system', changes: { name: { changed: true }, clientSecret: { changed: true }, cause: 'environment_override' } },
+        { action: 'sso.provider_updated', via: 'system', changes: { clientSecret: { changed: true }, cause: 'environment' } },
+        { action: 'sso.provider_updated', via: 'system', changes: { enabled: { old: true, new: false }, cause: 'environment_removed' } },
+      ]);
+      // An agency the database does not have stops the start, naming the variable.
+      await expect(restart({ ...env, PATHWAY_OIDC_AGENCY_ID: crypto.randomUUID() })).rejects.toThrow(/PATHWAY_OIDC_AGENCY_ID: no agency has the id/);
+    } finally {
+      for (const app of started) await app.close();
+      await other.close();
     }
   });
 });

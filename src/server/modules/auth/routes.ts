@@ -44,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const a = requireAuth(req);
     if (a.principal.sessionId) await auth.logout(db, actor(req), a.principal.sessionId);
-    clearSessionCookie(reply);
+    clearSessionCookie(req, reply);
     return { ok: true as const };
   });
 
@@ -54,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const a = requireSession(req);
     const count = await auth.logoutEverywhere(db, actor(req), a.principal.userId);
-    clearSessionCookie(reply);
+    clearSessionCookie(req, reply);
     return count;
   });
 

@@ -38,6 +38,17 @@ const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or 
 const totpLocked = () => new AppError('totp_locked', 429, 'Too many wrong codes for this account: try again in an hour', { totp: 'too many wrong codes' });
 
 /**
+ * The key under which tries at an unknown e-mail are counted, in place of an account's id: a UUID
+ * made from a keyed pseudonym of the e-mail (the same e-mail, the same key; the e-mail cannot be read
+ * back, and a copy of the database without the master key cannot test guesses). Never a real
+ * account's id: those are random.
+ */
+export function unknownAccountKey(keys: Keys, email: string): string {
+  const h = sha256(keys.pseudonym('sign_in_unknown_account', email.trim().toLowerCase())).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
  * Takes one try of `userId` from `address` before its password is checked, in one statement, so
  * that guesses sent in parallel are all counted before any of them is judged. Answers the tries
  * taken in a row (this one included) and whether the pair is locked. A lock or a run of failures
@@ -131,33 +142,42 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     .select(sql<boolean>`u.is_demo OR a.is_demo`.as('isDemo'))
     .where(sql`lower(u.email)`, '=', input.email.toLowerCase())
     .executeTakeFirst();
-  if (!user || user.isServiceAccount || !user.passwordHash) {
+  const address = addressKey(meta.ip);
+  // An unknown e-mail takes its tries exactly like an account (under a keyed pseudonym of the e-mail,
+  // never the e-mail itself) and checks a password hash: the same statements, the same argon2 work,
+  // the same lock, the same answer. Neither timing nor the lock tells which accounts exist.
+  const account = user && !user.isServiceAccount && user.passwordHash ? user : null;
+  const tryKey = account ? account.id : unknownAccountKey(keys, input.email);
+  const { tries, locked } = await takeTry(db, tryKey, address, config.lockoutMinutes);
+  /** The last allowed try failed (or one past it is refused): this address may not try this account for a while. Not when a success in between cleared the tries. */
+  const lockIfDue = async (tx: DbOrTx) =>
+    !locked &&
+    tries >= config.loginMaxFailures &&
+    Number(
+      (
+        await tx
+          .updateTable('signInAttempts')
+          .set({ lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
+          .where('userId', '=', tryKey)
+          .where('addressKey', '=', address)
+          .where('failures', '>=', config.loginMaxFailures)
+          .where('lockedUntil', 'is', null)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ) === 1;
+  if (!account) {
     await verifyPassword(await decoyHash(), input.password);
-    await auditedTransaction(db, actor, async () => ({ result: null, audit: { action: 'auth.login_failed', changes: { failure: 'unknown_user' } } }));
+    await auditedTransaction(db, actor, async (tx) => {
+      const lock = await lockIfDue(tx);
+      return { result: null, audit: { action: lock ? 'auth.locked_out' : 'auth.login_failed', changes: { failure: 'unknown_user' } } };
+    });
     throw invalid();
   }
-  const who: AuditActor = { ...actor, userId: user.id, agencyId: user.agencyId };
-  const address = addressKey(meta.ip);
-  const { tries, locked } = await takeTry(db, user.id, address, config.lockoutMinutes);
+  const who: AuditActor = { ...actor, userId: account.id, agencyId: account.agencyId };
   const fail = async (reason: string, error: AppError, also: AuditEntry[] = []) => {
     await auditedTransaction(db, who, async (tx) => {
-      // The last allowed try failed: this address may not try this account for a while. (Not when a
-      // success in between cleared the tries.)
-      const lock =
-        tries >= config.loginMaxFailures &&
-        Number(
-          (
-            await tx
-              .updateTable('signInAttempts')
-              .set({ lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
-              .where('userId', '=', user.id)
-              .where('addressKey', '=', address)
-              .where('failures', '>=', config.loginMaxFailures)
-              .where('lockedUntil', 'is', null)
-              .executeTakeFirst()
-          ).numUpdatedRows,
-        ) === 1;
-      return { result: null, audit: [{ action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: reason } }, ...also] };
+      const lock = await lockIfDue(tx);
+      return { result: null, audit: [{ action: lock ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: account.id, changes: { failure: reason } }, ...also] };
     });
     throw error;
   };
@@ -166,48 +186,35 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     await verifyPassword(await decoyHash(), input.password);
     await auditedTransaction(db, who, async (tx) => {
       // Past the allowed tries with no lock yet (the last allowed one still being judged, or lost): lock now.
-      const lockedNow =
-        !locked &&
-        Number(
-          (
-            await tx
-              .updateTable('signInAttempts')
-              .set({ lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
-              .where('userId', '=', user.id)
-              .where('addressKey', '=', address)
-              .where('lockedUntil', 'is', null)
-              .where('failures', '>', config.loginMaxFailures)
-              .executeTakeFirst()
-          ).numUpdatedRows,
-        ) === 1;
-      return { result: null, audit: { action: lockedNow ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: 'locked' } } };
+      const lockedNow = await lockIfDue(tx);
+      return { result: null, audit: { action: lockedNow ? 'auth.locked_out' : 'auth.login_failed', recordType: 'user', recordId: account.id, changes: { failure: 'locked' } } };
     });
     throw invalid();
   }
   // Many addresses together (a botnet) guessing one account: past the cap, only addresses the account
   // has signed in from may try until the window ends. The owner keeps their usual places; a stranger
   // cannot lock them out entirely.
-  if ((await accountFailures(db, user.id, 'password', config.lockoutMinutes)) >= accountPasswordCap(config) && !(await isKnownAddress(db, user.id, address))) {
+  if ((await accountFailures(db, account.id, 'password', config.lockoutMinutes)) >= accountPasswordCap(config) && !(await isKnownAddress(db, account.id, address))) {
     await verifyPassword(await decoyHash(), input.password);
     return fail('account_guarded', invalid());
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    const n = await countAccountFailure(db, user.id, 'password', config.lockoutMinutes);
-    const guarded: AuditEntry[] = n === accountPasswordCap(config) ? [{ action: 'auth.account_guarded', recordType: 'user', recordId: user.id, changes: { failures: n } }] : [];
+  if (!(await verifyPassword(account.passwordHash, input.password))) {
+    const n = await countAccountFailure(db, account.id, 'password', config.lockoutMinutes);
+    const guarded: AuditEntry[] = n === accountPasswordCap(config) ? [{ action: 'auth.account_guarded', recordType: 'user', recordId: account.id, changes: { failures: n } }] : [];
     return fail('wrong_password', invalid(), guarded);
   }
   // Answered like a wrong password: the right password of a disabled account must not show it exists.
-  if (user.disabled) return fail('account_disabled', invalid());
+  if (account.disabled) return fail('account_disabled', invalid());
   // Demo accounts have a published password: they work only while Pathway runs in demo mode.
-  if (user.isDemo && !config.demo) throw new AppError('demo_account', 403, 'Demo accounts work only in demo mode (npm run demo)');
+  if (account.isDemo && !config.demo) throw new AppError('demo_account', 403, 'Demo accounts work only in demo mode (npm run demo)');
   let step: number | null = null;
-  if (user.totpEnabledAt && user.totpSecret) {
+  if (account.totpEnabledAt && account.totpSecret) {
     if (!input.totp) {
       // The right password without the code is not a guess: give the try back.
       await db
         .updateTable('signInAttempts')
         .set((eb) => ({ failures: eb('failures', '-', 1) }))
-        .where('userId', '=', user.id)
+        .where('userId', '=', account.id)
         .where('addressKey', '=', address)
         .where('failures', '>', 0)
         .execute();
@@ -215,12 +222,12 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     }
     // Each wrong code came with the right password: whoever sends them knows it. Counted per account
     // whatever the address, so that many addresses together cannot guess the code either.
-    if ((await accountFailures(db, user.id, 'totp', TOTP_WINDOW_MINUTES)) >= TOTP_MAX_FAILURES)
+    if ((await accountFailures(db, account.id, 'totp', TOTP_WINDOW_MINUTES)) >= TOTP_MAX_FAILURES)
       return fail('totp_locked', totpLocked());
-    step = totpStep(openTotpSecret(keys, user.totpSecret, user.id), input.totp);
-    if (step === null || (user.totpLastStep !== null && step <= Number(user.totpLastStep))) {
-      const n = await countAccountFailure(db, user.id, 'totp', TOTP_WINDOW_MINUTES);
-      const locked: AuditEntry[] = n === TOTP_MAX_FAILURES ? [{ action: 'auth.totp_locked', recordType: 'user', recordId: user.id, changes: { failures: n } }] : [];
+    step = totpStep(openTotpSecret(keys, account.totpSecret, account.id), input.totp);
+    if (step === null || (account.totpLastStep !== null && step <= Number(account.totpLastStep))) {
+      const n = await countAccountFailure(db, account.id, 'totp', TOTP_WINDOW_MINUTES);
+      const locked: AuditEntry[] = n === TOTP_MAX_FAILURES ? [{ action: 'auth.totp_locked', recordType: 'user', recordId: account.id, changes: { failures: n } }] : [];
       return fail('wrong_totp', new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' }), locked);
     }
   }
@@ -230,15 +237,15 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     let q = tx
       .updateTable('users')
       .set({ lastLoginAt: new Date(), ...(spent !== null ? { totpLastStep: spent } : {}) })
-      .where('id', '=', user.id);
+      .where('id', '=', account.id);
     if (spent !== null) q = q.where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', String(spent))]));
     const updated = await q.executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: user.id, changes: { failure: 'totp_replayed' } } };
-    await clearTries(tx, user.id, address);
-    const session = await createSession(tx, config, user.id, meta);
-    const loaded = await loadUserWithAccess(tx, user.id);
+    if (Number(updated.numUpdatedRows) !== 1) return { result: null, audit: { action: 'auth.login_failed', recordType: 'user', recordId: account.id, changes: { failure: 'totp_replayed' } } };
+    await clearTries(tx, account.id, address);
+    const session = await createSession(tx, config, account.id, meta);
+    const loaded = await loadUserWithAccess(tx, account.id);
     if (!loaded) throw invalid();
-    return { result: { ...session, user: loaded }, audit: { action: 'auth.login', recordType: 'user', recordId: user.id, changes: { session: session.id } } };
+    return { result: { ...session, user: loaded }, audit: { action: 'auth.login', recordType: 'user', recordId: account.id, changes: { session: session.id } } };
   });
   if (!session) throw new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' });
   return session;

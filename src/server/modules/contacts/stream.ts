@@ -74,7 +74,7 @@ export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
     const stillAllowed = async (): Promise<boolean> => {
       if (checked.generation === generation && Date.now() - checked.at < RECHECK_MS) return true;
       const at = { generation, at: Date.now() };
-      const user = await recheckCaller(db, p, { idleMinutes: config.sessionIdleMinutes, demo: config.demo });
+      const user = await recheckCaller(db, p, { idleMinutes: config.sessionIdleMinutes, demo: config.demo, publicUrl: config.publicUrl });
       if (!user || user.agencyId !== opened.agencyId) return false;
       p = toPrincipal(user, p.via, p.sessionId, p.tokenId);
       checked = at;

@@ -33,8 +33,9 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/users', { schema: { tags, summary: 'Create a user or service account', body: CreateUserBody, response: { 201: CreatedUser, ...errors } } }, async (req, reply) => {
     const a = admin(req);
-    // What a demo administrator creates is demo too: it ends with demo mode.
-    return reply.status(201).send(await users.createUser(db, actor(req), { ...req.body, isDemo: config.demo || a.user.isDemo }));
+    // What a demo administrator creates is demo too: it ends with demo mode. A password the
+    // administrator chose is known to them: the user must change it at the first sign-in.
+    return reply.status(201).send(await users.createUser(db, actor(req), { ...req.body, isDemo: config.demo || a.user.isDemo, mustChangePassword: true }));
   });
 
   app.get('/users/:id', { schema: { tags, summary: 'One user', params: IdParams, response: { 200: AdminUserView, ...errors } } }, async (req) => {

@@ -38,6 +38,12 @@ export type CreateUserInput = {
   isServiceAccount: boolean;
   password?: string | undefined;
   isDemo?: boolean;
+  /**
+   * The given password was chosen by someone other than the user (an administrator): it must be
+   * changed at the first sign-in, like a temporary one. Not for a password the person set themself
+   * (the first administrator at setup) or the demo's published one.
+   */
+  mustChangePassword?: boolean;
 };
 
 /** Inserts a user in the caller's transaction; without a password a temporary one is made and returned once. */
@@ -57,7 +63,7 @@ export async function insertUser(tx: Tx, input: CreateUserInput): Promise<{ id: 
         isServiceAccount: input.isServiceAccount,
         passwordHash: secret ? await hashPassword(secret) : null,
         passwordChangedAt: secret ? new Date() : null,
-        mustChangePassword: temporaryPassword !== null,
+        mustChangePassword: secret !== null && (temporaryPassword !== null || input.mustChangePassword === true),
         isDemo: input.isDemo ?? false,
       })
       .returning('id')

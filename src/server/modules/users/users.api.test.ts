@@ -37,6 +37,32 @@ describe('users administration', () => {
     expect(JSON.stringify(entry.changes)).not.toContain(temporaryPassword);
   });
 
+  it('a password the administrator chose must be changed at the first sign-in too; the API refuses everything else until then (issue 15)', async () => {
+    const agency = await makeAgency(t.db);
+    const chosen = 'chosen by the administrator';
+    const res = await req('POST', '/api/v1/users', { email: 'given.password@example.org', name: 'Given Password', agencyId: agency.id, roles: ['case_worker'], password: chosen });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().temporaryPassword).toBeNull();
+    const s = await signIn(t.app, 'given.password@example.org', chosen);
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } });
+    expect(me.json().user.mustChangePassword).toBe(true);
+    // Reads and writes alike, not only the screens: 403 password_change_required.
+    for (const [method, url, payload] of [['GET', '/api/v1/cases'], ['GET', '/api/v1/agencies'], ['POST', '/api/v1/auth/tokens', { name: 'x', expiresInDays: 1 }]] as const) {
+      const blocked = await t.app.inject({ method, url, headers: s.headers, ...(payload ? { payload } : {}) });
+      expect(blocked.statusCode, url).toBe(403);
+      expect(blocked.json().error.code).toBe('password_change_required');
+    }
+    // Keeping the administrator's password is not a change.
+    const same = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: s.headers, payload: { currentPassword: chosen, newPassword: chosen } });
+    expect(same.statusCode).toBe(400);
+    expect(same.json().error.fields).toEqual({ newPassword: 'same as the current one' });
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: s.headers, payload: { currentPassword: chosen, newPassword: 'now my very own one' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/agencies', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+    // A password the user set themself is not asked again.
+    const again = await signIn(t.app, 'given.password@example.org', 'now my very own one');
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: again.cookie } })).json().user.mustChangePassword).toBe(false);
+  });
+
   it('refuses a duplicate e-mail (any case) and an unknown agency, naming the field', async () => {
     const u = await makeUser(t.db);
     const dup = await req('POST', '/api/v1/users', { email: u.email.toUpperCase(), name: 'X', agencyId: u.agencyId });

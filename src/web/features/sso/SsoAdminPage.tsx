@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Badge, Button, Code, Group, Modal, MultiSelect, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Code, Group, Modal, MultiSelect, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -67,14 +67,17 @@ export function SsoAdminPage() {
             )}
             {providers.data?.items.map((p) => (
               <Table.Tr key={p.id}>
-                <Table.Td><Text size="sm" fw={600}>{p.name}</Text></Table.Td>
+                <Table.Td>
+                  <Text size="sm" fw={600}>{p.name}</Text>
+                  {p.fromEnvironment && <Text size="xs" c="dimmed">{t('sso.admin.fromEnvironment')}</Text>}
+                </Table.Td>
                 <Table.Td><Text size="sm">{p.issuer}</Text></Table.Td>
                 <Table.Td><Text size="sm">{p.agency?.name ?? t('sso.wholeInstallation')}</Text></Table.Td>
                 <Table.Td><Text size="sm">{t(`sso.assignment.${p.assignment}`)}</Text></Table.Td>
                 <Table.Td>{p.enabled ? <Badge color="teal" variant="light">{t('users.statusActive')}</Badge> : <Badge color="gray">{t('users.statusDisabled')}</Badge>}</Table.Td>
                 <Table.Td>
                   <Group justify="flex-end">
-                    <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={t('sso.admin.editTitle', { name: p.name })}>{t('common.edit')}</Button>
+                    {!p.fromEnvironment && <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={t('sso.admin.editTitle', { name: p.name })}>{t('common.edit')}</Button>}
                   </Group>
                 </Table.Td>
               </Table.Tr>
@@ -220,7 +223,7 @@ function ProviderFormModal({ provider, onClose, onSaved }: { provider: IdentityP
               autoComplete="off"
             />
           </Group>
-          {provider && <Text size="sm">{t('sso.field.redirectUri')}: <Code>{provider.redirectUri}</Code></Text>}
+          {provider && (provider.redirectUri ? <Text size="sm">{t('sso.field.redirectUri')}: <Code>{provider.redirectUri}</Code></Text> : <Alert color="yellow" variant="light">{t('sso.field.publicUrlRequired')}</Alert>)}
           <TextInput label={t('sso.field.scope')} value={v.scope} onChange={(e) => set('scope', e.currentTarget.value)} error={errors.scope} />
           <Select label={t('sso.field.agency')} description={t('sso.field.agencyHelp')} data={agencies.data ?? []} value={v.agencyId} onChange={(x) => set('agencyId', x)} clearable searchable placeholder={t('sso.wholeInstallation')} error={errors.agencyId} />
           <Select
