@@ -207,7 +207,7 @@ function AddRequestForm({ incidentId, onSaved }: { incidentId: string; onSaved: 
     <form onSubmit={(e) => void submit(e)}>
       <Group align="flex-start" gap="xs" mt="xs">
         <NativeSelect label={t('pressEditing.requests.mechanism')} data={MECHANISMS.map((m) => ({ value: m, label: t(`pressEditing.mechanism.${m}`) }))} value={f.mechanism} onChange={(e) => setF({ ...f, mechanism: e.currentTarget.value })} w={200} />
-        <TextInput label={t('pressEditing.requests.requestedOn')} placeholder="2006-01-10" value={f.requestedOn} onChange={(e) => setF({ ...f, requestedOn: e.currentTarget.value })} error={errors.requestedOn} required w={160} />
+        <TextInput label={t('pressEditing.requests.requestedOn')} value={f.requestedOn} onChange={(e) => setF({ ...f, requestedOn: e.currentTarget.value })} error={errors.requestedOn} required w={160} />
         <Button type="submit" variant="light" loading={busy} mt={25}>{t('pressEditing.requests.add')}</Button>
       </Group>
     </form>
@@ -233,7 +233,7 @@ function ReplyForm({ incidentId, request, onSaved }: { incidentId: string; reque
   return (
     <form onSubmit={(e) => void submit(e)}>
       <Stack gap={4} mt={4}>
-        <TextInput size="xs" label={t('pressEditing.requests.answeredOn')} placeholder="2007-02-01" value={f.answeredOn} onChange={(e) => setF({ ...f, answeredOn: e.currentTarget.value })} error={errors.answeredOn} />
+        <TextInput size="xs" label={t('pressEditing.requests.answeredOn')} value={f.answeredOn} onChange={(e) => setF({ ...f, answeredOn: e.currentTarget.value })} error={errors.answeredOn} />
         <Textarea size="xs" label={t('pressEditing.requests.reply')} autosize minRows={2} value={f.reply} onChange={(e) => setF({ ...f, reply: e.currentTarget.value })} error={errors.reply} />
         <Group gap="xs">
           <Button size="compact-sm" type="submit" loading={busy}>{t('pressEditing.requests.saveReply')}</Button>

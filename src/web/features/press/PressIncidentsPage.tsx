@@ -110,7 +110,7 @@ function CreateIncidentModal({ onClose }: { onClose: () => void }) {
         <Stack>
           <ErrorAlert error={error} />
           <TextInput label={t('press.field.title')} required {...field('title')} />
-          <TextInput label={t('press.field.date')} required placeholder="2006-03-05" {...field('occurred')} />
+          <TextInput label={t('press.field.date')} required {...field('occurred')} />
           <Group grow>
             <TextInput label={t('press.field.city')} {...field('city')} />
             <TextInput label={t('press.field.placeExact')} {...field('placeExact')} />
