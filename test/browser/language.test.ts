@@ -75,7 +75,7 @@ describe('language', () => {
     // Signed out, the same tab: the next person signs in without picking and keeps their own language.
     const other = await makeUser(web.db, { roles: ['administrator'] });
     await page.getByRole('button', { name: ru.account.menu }).click();
-    await page.getByRole('menuitem', { name: ru.account.signOut }).click();
+    await page.getByRole('menuitem', { name: ru.account.signOut, exact: true }).click();
     await page.getByRole('textbox', { name: ru.field.email, exact: true }).fill(other.email);
     await page.getByRole('textbox', { name: ru.field.password, exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: ru.signIn.submit }).click();

@@ -141,7 +141,7 @@ describe('a hotline contact through the referral mechanism', () => {
     await permitForm.getByRole('button', { name: t.identification.recordPermit }).click();
     const recorded = page.getByTestId('permit').filter({ hasText: 'AZ-RP-4711' });
     await recorded.getByText(t.identification.renewSoon).waitFor();
-    expect(await recorded.textContent()).toContain(`${today} – ${addDays(today, 20)}`);
+    expect(await recorded.textContent()).toContain(`${formatDay(today, 'en', 'long')} – ${formatDay(addDays(today, 20), 'en', 'long')}`);
 
     // An unrelated agency finds nothing: list, search by number, direct link.
     const xp = await web.newPage();
