@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookieName } from '../../src/server/auth/cookies.ts';
 import type { Page } from 'playwright-core';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
+import auditLog from '../../src/web/i18n/modules/audit-log/en.json' with { type: 'json' };
 import { makeUser, PASSWORD } from '../helpers/app.ts';
 import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
 
@@ -56,7 +57,7 @@ describe('agencies, roles and the audit log', () => {
     await other.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: en.nav.audit }).click();
     await other.getByRole('textbox', { name: new RegExp(`^${en.audit.action}`) }).fill('role.');
     await other.getByRole('button', { name: en.common.search }).click();
-    const entry = other.getByRole('button', { name: en.audit.openEntry.replace('{{seq}}', '') }).filter({ hasText: 'role.updated' });
+    const entry = other.getByRole('button', { name: en.audit.openEntry.replace('{{seq}}', '') }).filter({ hasText: auditLog.auditLog.action.role.updated });
     await entry.first().click();
     await other.getByRole('dialog').getByText('"requireTotp"').first().waitFor();
     await screenshot(other, 'audit-entry');
@@ -71,7 +72,7 @@ describe('agencies, roles and the audit log', () => {
     await other.getByRole('textbox', { name: new RegExp(`^${en.audit.action}`) }).fill('');
     await other.getByRole('textbox', { name: new RegExp(`^${en.audit.searchedName}`) }).fill('Айнур Рзаева');
     await other.getByRole('button', { name: en.common.search }).click();
-    const search = other.getByRole('button', { name: en.audit.openEntry.replace('{{seq}}', '') }).filter({ hasText: 'person.searched' });
+    const search = other.getByRole('button', { name: en.audit.openEntry.replace('{{seq}}', '') }).filter({ hasText: auditLog.auditLog.action.person.searched });
     await search.first().click();
     const entryDialog = other.getByRole('dialog');
     await entryDialog.getByTestId('audit-fields').getByText('nameKeyHashes').waitFor();

@@ -80,7 +80,7 @@ describe('hotline console', () => {
     await sup.locator(`[data-testid="sup-operator"][data-user-id="${opUser.id}"][data-state="on_contact"]`).waitFor();
     // The earlier contact and what came of it, at once.
     const history = op.getByTestId('contact-history');
-    await history.getByText(h.history.title.replace('{{count}}', '1')).waitFor();
+    await history.getByText(h.history.title_one.replace('{{count}}', '1')).waitFor();
     await history.getByText(h.outcome.information_given).waitFor();
     await op.getByTestId('conversation-slot').waitFor({ state: 'attached' });
     const timer = await op.getByTestId('contact-timer').textContent();

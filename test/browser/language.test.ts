@@ -59,4 +59,27 @@ describe('language', () => {
     await navAz.getByRole('link', { name: az.nav.roles }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('az');
   });
+
+  it('a language chosen on the sign-in page is kept: it becomes the account\'s language; the pick does not carry over to the next person', async () => {
+    const user = await makeUser(web.db, { roles: ['administrator'] });
+    const stored = async (id: string) => (await web.db.selectFrom('users').select('language').where('id', '=', id).executeTakeFirstOrThrow()).language;
+    expect(await stored(user.id)).toBe('en');
+    const page = await web.newPage();
+    await page.goto('/login');
+    await page.getByText('Русский', { exact: true }).click();
+    await page.getByRole('textbox', { name: ru.field.email, exact: true }).fill(user.email);
+    await page.getByRole('textbox', { name: ru.field.password, exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: ru.signIn.submit }).click();
+    await page.getByRole('navigation', { name: ru.nav.main }).getByRole('link', { name: ru.nav.users }).waitFor();
+    expect(await stored(user.id)).toBe('ru');
+    // Signed out, the same tab: the next person signs in without picking and keeps their own language.
+    const other = await makeUser(web.db, { roles: ['administrator'] });
+    await page.getByRole('button', { name: ru.account.menu }).click();
+    await page.getByRole('menuitem', { name: ru.account.signOut, exact: true }).click();
+    await page.getByRole('textbox', { name: ru.field.email, exact: true }).fill(other.email);
+    await page.getByRole('textbox', { name: ru.field.password, exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: ru.signIn.submit }).click();
+    await page.getByRole('navigation', { name: en.nav.main }).getByRole('link', { name: en.nav.users }).waitFor();
+    expect(await stored(other.id)).toBe('en');
+  });
 });

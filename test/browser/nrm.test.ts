@@ -8,6 +8,7 @@ import peopleEn from '../../src/web/i18n/modules/people/en.json' with { type: 'j
 import { makeAgency, makeUser, PASSWORD } from '../helpers/app.ts';
 import { screenshot, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { addDays, dayIn } from '../../src/domain/deadlines.ts';
+import { formatDay } from '../../src/shared/format.ts';
 
 const en = base;
 const t = nrmEn.nrm;
@@ -125,7 +126,7 @@ describe('a hotline contact through the referral mechanism', () => {
     await decision.getByRole('textbox', { name: t.identification.reasons }).fill('Credible account; passport withheld by the employer');
     await decision.getByRole('button', { name: t.identification.decide }).click();
     const today = dayIn('Asia/Baku', new Date());
-    await op.getByTestId('reflection-end').getByText(addDays(today, 30)).waitFor();
+    await op.getByTestId('reflection-end').getByText(formatDay(addDays(today, 30), 'en', 'long')).waitFor();
     await op.getByTestId('victim-status').getByText(t.codes.victimStatus.presumed).waitFor();
     await screenshot(op, 'nrm-identification');
 
@@ -140,7 +141,7 @@ describe('a hotline contact through the referral mechanism', () => {
     await permitForm.getByRole('button', { name: t.identification.recordPermit }).click();
     const recorded = page.getByTestId('permit').filter({ hasText: 'AZ-RP-4711' });
     await recorded.getByText(t.identification.renewSoon).waitFor();
-    expect(await recorded.textContent()).toContain(`${today} – ${addDays(today, 20)}`);
+    expect(await recorded.textContent()).toContain(`${formatDay(today, 'en', 'long')} – ${formatDay(addDays(today, 20), 'en', 'long')}`);
 
     // An unrelated agency finds nothing: list, search by number, direct link.
     const xp = await web.newPage();

@@ -53,7 +53,7 @@ describe('press freedom: editing', () => {
     await screenshot(page, 'press-edit-incident');
     await dialog.getByRole('button', { name: en.press.save }).click();
     await page.getByRole('heading', { name: 'Abduction and beating of Bahaddin Haziyev', level: 1 }).waitFor();
-    await page.getByText('2006-05-18 / 2006-05-19 · Baku').waitFor();
+    await page.getByText('18 May 2006 / 19 May 2006 · Baku').waitFor();
 
     // A request to the Council of Europe, then the state's reply.
     const requests = page.getByTestId('state-requests');
@@ -70,7 +70,7 @@ describe('press freedom: editing', () => {
     await request.getByText('before requestedOn').waitFor();
     await request.getByRole('textbox', { name: t.requests.answeredOn }).fill('2006-08-15');
     await request.getByRole('button', { name: t.requests.saveReply }).click();
-    await request.getByText('2006-08-15: The investigation is ongoing.').waitFor();
+    await request.getByText('15/08/2006: The investigation is ongoing.').waitFor();
 
     // The arrest of the protesters was retaliation: found by a word of its title, linked.
     const links = page.getByTestId('links');
@@ -86,8 +86,8 @@ describe('press freedom: editing', () => {
     // After a reload everything is still there.
     await page.reload();
     await page.getByRole('heading', { name: 'Abduction and beating of Bahaddin Haziyev', level: 1 }).waitFor();
-    await page.getByText('2006-05-18 / 2006-05-19 · Baku').waitFor();
-    await page.getByTestId('state-request').filter({ hasText: '2006-08-15: The investigation is ongoing.' }).waitFor();
+    await page.getByText('18 May 2006 / 19 May 2006 · Baku').waitFor();
+    await page.getByTestId('state-request').filter({ hasText: '15/08/2006: The investigation is ongoing.' }).waitFor();
     await page.getByTestId('link').filter({ hasText: 'Arrest of protesters demanding justice' }).waitFor();
     // The linked incident is one click away.
     await page.getByTestId('link').getByRole('link', { name: 'Arrest of protesters demanding justice' }).click();

@@ -73,7 +73,7 @@ describe('press freedom', () => {
     await monitor.getByRole('textbox', { name: en.press.field.date }).fill('2007-04-21');
     await monitor.getByRole('textbox', { name: en.press.field.note }).fill('Police case opened');
     await monitor.getByRole('button', { name: en.press.addMilestone }).click();
-    await monitor.getByText(`2007-04-21 · ${en.press.milestone.case_opened}`).waitFor();
+    await monitor.getByText(`21 April 2007 · ${en.press.milestone.case_opened}`).waitFor();
     await expect.poll(async () => (await monitor.getByTestId('days-since').textContent()) ?? '').not.toContain(en.press.never);
     // A suspected perpetrator, a public and a confidential source.
     await monitor.getByRole('textbox', { name: en.press.field.label }).fill('A district police officer');
@@ -116,7 +116,7 @@ describe('press freedom', () => {
     await unsolved.getByRole('link', { name: 'Beating of Uzeyir Jafarov' }).click();
     await visitor.getByRole('heading', { name: 'Beating of Uzeyir Jafarov', level: 1 }).waitFor();
     expect(await visitor.getByTestId('impunity-status').textContent()).toBe(en.press.impunity.complete_impunity);
-    await visitor.getByText(`2007-04-21 · ${en.press.milestone.case_opened}`).waitFor();
+    await visitor.getByText(`21 April 2007 · ${en.press.milestone.case_opened}`).waitFor();
     expect(await visitor.content()).not.toContain('door 3');
     expect(await visitor.content()).not.toContain('Witness statement kept private');
     await visitor.getByText('Uzeyir Jafarov v. Azerbaijan, no. 54204/08').waitFor();

@@ -28,7 +28,7 @@ describe('first-run setup', () => {
     await page.getByRole('textbox', { name: az.field.newPassword, exact: true }).fill('short');
     await page.getByRole('textbox', { name: az.field.confirmPassword, exact: true }).fill('short');
     await page.getByRole('button', { name: az.setup.submit }).click();
-    await page.getByText(az.validation.minLength.replace('{{count}}', '12')).first().waitFor();
+    await page.getByText(az.validation.minLength_other.replace('{{count}}', '12')).first().waitFor();
     await screenshot(page, 'setup');
 
     await page.getByRole('textbox', { name: az.field.newPassword, exact: true }).fill('a long enough passphrase');

@@ -6,11 +6,19 @@ export const AuditEntryView = z.object({
   actorUserId: z.string().nullable(),
   actorName: z.string().nullable(),
   actorAgencyId: z.string().nullable(),
+  /** The acting user's agency, by name. */
+  actorAgencyName: z.string().nullable().optional(),
   via: z.string(),
   tokenId: z.string().nullable(),
   action: z.string(),
   recordType: z.string().nullable(),
   recordId: z.string().nullable(),
+  /**
+   * The record by a name that identifies no victim: a case number (a referral's case's), a user's,
+   * agency's, provider's, outlet's, sign-in provider's or token's name; a contact's channel and time.
+   * Null for people, journalists and incidents, and for records that no longer exist.
+   */
+  record: z.object({ name: z.string().nullable(), channel: z.string().optional(), receivedAt: z.string().optional() }).nullable().optional(),
   changes: z.unknown(),
   purpose: z.string().nullable(),
   requestId: z.string().nullable(),

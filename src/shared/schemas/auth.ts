@@ -29,6 +29,8 @@ export const LoginBody = z.strictObject({
   email: Email,
   password: z.string().min(1, 'required').max(256),
   totp: z.string().regex(/^\d{6}$/, 'six digits').optional(),
+  /** The language chosen on the sign-in page: it becomes the account's language. */
+  language: Language.optional().describe("the language chosen on the sign-in page; it becomes the account's language"),
 });
 export const LoginResponse = z.object({ user: UserView, csrfToken: z.string() });
 export const MeResponse = z.object({ user: UserView, csrfToken: z.string().nullable(), demo: z.boolean() });
@@ -67,4 +69,6 @@ export const SetupBody = z.strictObject({
   name: Name,
   password: Password,
   agencyName: z.string().trim().min(1).max(200).optional(),
+  /** The language the setup page was filled in: the administrator's language. */
+  language: Language.optional().describe("the setup page's language; the administrator's language (default az)"),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_TYPES, type ContactType } from '../hotline.ts';
+import { ExportNamingFields } from './exports.ts';
 
 /** The longest range the dashboard computes at once (a year, leap day included). */
 export const DASHBOARD_MAX_DAYS = 366;
@@ -57,7 +58,7 @@ export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const DashboardExportQuery = z.strictObject({ ...RangeFields, format: z.enum(EXPORT_FORMATS) }).superRefine(rangeCheck);
+export const DashboardExportQuery = z.strictObject({ ...RangeFields, format: z.enum(EXPORT_FORMATS), ...ExportNamingFields }).superRefine(rangeCheck);
 
 const Count = z.number().int().min(0);
 const Seconds = z.number().nullable();

@@ -8,10 +8,10 @@ import { useSignOut, useUpdateMe } from '../api/account.ts';
 import { useMe, useUser } from '../api/session.ts';
 import { errorText } from './errors.tsx';
 import { Logo } from './Logo.tsx';
+import { LANGUAGE_NAMES } from '../i18n/index.ts';
 
 type NavItem = { to: string; label: string; show: boolean };
 
-const LANGUAGE_NAMES: Record<Language, string> = { az: 'Azərbaycanca', ru: 'Русский', en: 'English' };
 
 export function AppLayout() {
   const { t } = useTranslation();

@@ -27,8 +27,46 @@ export async function applyLanguage(lang: Language): Promise<void> {
   if (i18n.language !== lang) await i18n.changeLanguage(lang);
 }
 
+const CHOSEN_KEY = 'pathway.languageChosen';
+
+/**
+ * A language picked on the sign-in or setup page (before anyone is signed in): it is sent with the
+ * sign-in and becomes the account's language. Kept for the browser tab only, so that the next person
+ * signing in on a shared computer without picking one keeps their own.
+ */
+export async function chooseLanguage(lang: Language): Promise<void> {
+  try {
+    sessionStorage.setItem(CHOSEN_KEY, lang);
+  } catch {
+    // Private browsing: the page still changes language; the account keeps its own.
+  }
+  await applyLanguage(lang);
+}
+
+/** The language picked on a page before signing in, if any (see chooseLanguage). */
+export function chosenLanguage(): Language | undefined {
+  try {
+    const v = sessionStorage.getItem(CHOSEN_KEY);
+    return isLanguage(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** After signing in: the account's language applies from now on. */
+export function forgetChosenLanguage(): void {
+  try {
+    sessionStorage.removeItem(CHOSEN_KEY);
+  } catch {
+    // Nothing was kept.
+  }
+}
+
+/** The interface languages, each named in itself, wherever languages are listed to choose from. */
+export const LANGUAGE_NAMES: Record<Language, string> = { az: 'Azərbaycanca', ru: 'Русский', en: 'English' };
+
 /** BCP 47 locale for Intl formatting. */
-export const LOCALES: Record<Language, string> = { az: 'az-Latn-AZ', ru: 'ru-RU', en: 'en-GB' };
+export { LOCALES } from '../../shared/format.ts';
 
 export function initI18n() {
   const lng = storedLanguage();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { canonicalJson, entryHash } from '../../audit/canonical.ts';
 
 let t: TestApp;
@@ -24,6 +24,31 @@ describe('audit API', () => {
     const more = await t.app.inject({ method: 'GET', url: `/api/v1/audit?actorUserId=${u.id}&action=user.&limit=2&before=${body.nextBefore}`, headers: { cookie: auditor.cookie } });
     expect(more.json().items.map((e: { changes: { language: { new: string } } }) => e.changes.language.new)).toEqual(['ru']);
     expect(more.json().nextBefore).toBeNull();
+  });
+
+  it('names the records of its entries where the name identifies no victim: case numbers, staff, agencies; never a person', async () => {
+    const agency = await makeAgency(t.db, { name: 'Shelter Nur', type: 'shelter' });
+    const worker = await makeUser(t.db, { roles: ['case_worker'], agencyId: agency.id });
+    const workerName = (await t.db.selectFrom('users').select('name').where('id', '=', worker.id).executeTakeFirstOrThrow()).name;
+    const s = await signIn(t.app, worker.email);
+    const call = (method: 'POST' | 'GET', url: string, payload?: object) => t.app.inject({ method, url: `/api/v1${url}`, headers: s.headers, ...(payload ? { payload } : {}) });
+    const created = await call('POST', '/cases', { exploitationForms: ['forced_labour'] });
+    expect(created.statusCode).toBe(201);
+    const caseId = created.json().id as string;
+    const caseNumber = created.json().caseNumber as string;
+    const person = await call('POST', `/cases/${caseId}/people`, { role: 'victim', person: { name: { givenName: 'Nərgiz', familyName: 'Şirinova' }, sex: 'female', birthYear: 1991 } });
+    expect(person.statusCode).toBe(201);
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/audit?actorUserId=${worker.id}&limit=50`, headers: { cookie: auditor.cookie } });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { action: string; recordType: string; actorName: string; actorAgencyName: string; record: { name: string | null } | null }[];
+    const opened = items.find((e) => e.action === 'case.created')!;
+    expect(opened).toMatchObject({ recordType: 'case', record: { name: caseNumber }, actorName: workerName, actorAgencyName: 'Shelter Nur' });
+    const login = items.find((e) => e.action === 'auth.login')!;
+    expect(login.record).toEqual({ name: workerName });
+    const people = items.filter((e) => e.recordType === 'person');
+    expect(people.length).toBeGreaterThan(0);
+    for (const e of people) expect(e.record ?? null).toBeNull();
+    expect(res.body).not.toMatch(/Nərgiz|Şirinova/);
   });
 
   it('records that the auditor read the log', async () => {

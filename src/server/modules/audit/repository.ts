@@ -44,3 +44,56 @@ export function searchAudit(db: DbOrTx, f: AuditFilters) {
   }
   return q.orderBy('l.seq', 'desc').limit(f.limit).execute();
 }
+
+/**
+ * What an auditor reads instead of ids: the acting user's agency, and the record's name where a name
+ * identifies no victim: a case's number (for a referral, its case's), a staff member's, agency's,
+ * provider's, outlet's, sign-in provider's or token's name, a contact's channel and time. A person
+ * record, a journalist, an incident (titles name journalists) and anything else get no name: the
+ * screen shows what kind of record it is.
+ */
+export type RecordName = { name: string | null; channel?: string; receivedAt?: string };
+
+const NAMED = ['case', 'referral', 'user', 'agency', 'provider', 'press_outlet', 'identity_provider', 'api_token', 'contact'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function recordNames(db: DbOrTx, rows: ReadonlyArray<{ recordType: string | null; recordId: string | null; actorAgencyId: string | null }>) {
+  const ids = new Map<string, Set<string>>(NAMED.map((t) => [t, new Set<string>()]));
+  const agencyIds = new Set<string>();
+  for (const r of rows) {
+    if (r.actorAgencyId) agencyIds.add(r.actorAgencyId);
+    if (r.recordType && r.recordId && UUID.test(r.recordId)) ids.get(r.recordType)?.add(r.recordId);
+  }
+  const list = (t: (typeof NAMED)[number]) => [...ids.get(t)!];
+  const named = new Map<string, RecordName>();
+  const put = (type: string, found: { id: string; name: string | null }[]) => {
+    for (const f of found) named.set(`${type}:${f.id}`, { name: f.name });
+  };
+  const all = [...agencyIds, ...list('agency')];
+  const run = async <T>(want: string[], q: () => Promise<T[]>): Promise<T[]> => (want.length ? q() : []);
+  const [cases, referrals, users, agencies, providers, outlets, idps, tokens, contacts] = await Promise.all([
+    run(list('case'), () => db.selectFrom('cases').select(['id', 'caseNumber as name']).where('id', 'in', list('case')).execute()),
+    run(list('referral'), () => db.selectFrom('referrals as r').innerJoin('cases as c', 'c.id', 'r.caseId').select(['r.id', 'c.caseNumber as name']).where('r.id', 'in', list('referral')).execute()),
+    run(list('user'), () => db.selectFrom('users').select(['id', 'name']).where('id', 'in', list('user')).execute()),
+    run(all, () => db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', all).execute()),
+    run(list('provider'), () => db.selectFrom('providers').select(['id', 'name']).where('id', 'in', list('provider')).execute()),
+    run(list('press_outlet'), () => db.selectFrom('pressOutlets').select(['id', 'name']).where('id', 'in', list('press_outlet')).execute()),
+    run(list('identity_provider'), () => db.selectFrom('identityProviders').select(['id', 'name']).where('id', 'in', list('identity_provider')).execute()),
+    run(list('api_token'), () => db.selectFrom('apiTokens').select(['id', 'name']).where('id', 'in', list('api_token')).execute()),
+    run(list('contact'), () => db.selectFrom('contacts').select(['id', 'channel', 'receivedAt']).where('id', 'in', list('contact')).execute()),
+  ]);
+  put('case', cases);
+  put('referral', referrals);
+  put('user', users);
+  put('agency', agencies);
+  put('provider', providers);
+  put('press_outlet', outlets);
+  put('identity_provider', idps);
+  put('api_token', tokens);
+  for (const c of contacts) named.set(`contact:${c.id}`, { name: null, channel: c.channel, receivedAt: c.receivedAt.toISOString() });
+  const agencyName = new Map(agencies.map((a) => [a.id, a.name]));
+  return {
+    record: (type: string | null, id: string | null): RecordName | null => (type && id ? (named.get(`${type}:${id}`) ?? null) : null),
+    agency: (id: string | null) => (id ? (agencyName.get(id) ?? null) : null),
+  };
+}

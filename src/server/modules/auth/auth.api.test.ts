@@ -197,6 +197,27 @@ describe('sign-in', () => {
       await limited.close();
     }
   });
+
+  it('a language chosen on the sign-in page becomes the account\'s language; without one the account keeps its own', async () => {
+    const u = await makeUser(t.db, { roles: ['case_worker'] });
+    const stored = async () => (await t.db.selectFrom('users').select('language').where('id', '=', u.id).executeTakeFirstOrThrow()).language;
+    expect(await stored()).toBe('en');
+    const bad = await login({ email: u.email, password: PASSWORD, language: 'fr' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toHaveProperty('language');
+    const ru = await login({ email: u.email, password: PASSWORD, language: 'ru' });
+    expect(ru.statusCode).toBe(200);
+    expect(ru.json().user.language).toBe('ru');
+    expect(await stored()).toBe('ru');
+    const entry = await t.db.selectFrom('auditLog').select('changes').where('recordId', '=', u.id).where('action', '=', 'auth.login').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(entry.changes).toMatchObject({ language: { old: 'en', new: 'ru' } });
+    const none = await login({ email: u.email, password: PASSWORD });
+    expect(none.json().user.language).toBe('ru');
+    expect(await stored()).toBe('ru');
+    // A wrong password changes nothing.
+    expect((await login({ email: u.email, password: 'wrong password', language: 'az' })).statusCode).toBe(401);
+    expect(await stored()).toBe('ru');
+  });
 });
 
 describe('session, CSRF and sign-out', () => {

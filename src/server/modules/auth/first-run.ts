@@ -7,16 +7,17 @@ import { randomSecret, sha256 } from '../../auth/tokens.ts';
 import { countUsers } from '../users/repository.ts';
 import { insertUser } from '../users/service.ts';
 import type { Tx } from '../../db/database.ts';
+import type { Language } from '../../../shared/schemas/common.ts';
 
 const SETUP_LOCK = 7231002;
 export const DEFAULT_ADMIN_AGENCY = 'System administration';
 
-async function createAdministrator(tx: Tx, input: { email: string; name: string; password: string; agencyName?: string | undefined }) {
+async function createAdministrator(tx: Tx, input: { email: string; name: string; password: string; agencyName?: string | undefined; language?: Language | undefined }) {
   const agencyName = input.agencyName ?? DEFAULT_ADMIN_AGENCY;
   const agency =
     (await tx.selectFrom('agencies').select('id').where(sql`lower(name)`, '=', agencyName.toLowerCase()).executeTakeFirst()) ??
     (await tx.insertInto('agencies').values({ name: agencyName, type: 'coordinator' }).returning('id').executeTakeFirstOrThrow());
-  return insertUser(tx, { email: input.email, name: input.name, language: 'az', agencyId: agency.id, roles: ['administrator'], isServiceAccount: false, password: input.password });
+  return insertUser(tx, { email: input.email, name: input.name, language: input.language ?? 'az', agencyId: agency.id, roles: ['administrator'], isServiceAccount: false, password: input.password });
 }
 
 export type FirstRun = { kind: 'has_users' } | { kind: 'admin_created'; email: string } | { kind: 'setup_link'; token: string };
@@ -49,7 +50,7 @@ export async function needsSetup(db: Db): Promise<boolean> {
 export async function completeSetup(
   db: Db,
   actor: AuditActor,
-  input: { token: string; email: string; name: string; password: string; agencyName?: string | undefined },
+  input: { token: string; email: string; name: string; password: string; agencyName?: string | undefined; language?: Language | undefined },
 ): Promise<{ userId: string }> {
   return auditedTransaction(db, actor, async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`.execute(tx);

@@ -31,7 +31,7 @@ export function toUserView(u: UserWithAccess): UserView {
   };
 }
 
-export type LoginInput = { email: string; password: string; totp?: string | undefined };
+export type LoginInput = { email: string; password: string; totp?: string | undefined; language?: Language | undefined };
 export type NewSession = { token: string; csrfToken: string; expiresAt: Date; user: UserWithAccess };
 
 const invalid = () => new AppError('invalid_credentials', 401, 'Wrong e-mail or password');
@@ -137,7 +137,7 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
   const user = await db
     .selectFrom('users as u')
     .innerJoin('agencies as a', 'a.id', 'u.agencyId')
-    .select(['u.id', 'u.agencyId', 'u.passwordHash', 'u.totpSecret', 'u.totpEnabledAt', 'u.totpLastStep', 'u.isServiceAccount'])
+    .select(['u.id', 'u.agencyId', 'u.passwordHash', 'u.totpSecret', 'u.totpEnabledAt', 'u.totpLastStep', 'u.isServiceAccount', 'u.language'])
     .select(sql<boolean>`u.disabled_at IS NOT NULL OR a.disabled_at IS NOT NULL`.as('disabled'))
     .select(sql<boolean>`u.is_demo OR a.is_demo`.as('isDemo'))
     .where(sql`lower(u.email)`, '=', input.email.toLowerCase())
@@ -232,11 +232,13 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     }
   }
   const spent = step;
+  // A language chosen on the sign-in page is kept: it becomes the account's language.
+  const language = input.language !== undefined && input.language !== account.language ? input.language : undefined;
   const session = await auditedTransaction(db, who, async (tx) => {
     // A TOTP step is spent once: of two sign-ins racing with the same code, one updates the row.
     let q = tx
       .updateTable('users')
-      .set({ lastLoginAt: new Date(), ...(spent !== null ? { totpLastStep: spent } : {}) })
+      .set({ lastLoginAt: new Date(), ...(spent !== null ? { totpLastStep: spent } : {}), ...(language ? { language, updatedAt: new Date() } : {}) })
       .where('id', '=', account.id);
     if (spent !== null) q = q.where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', String(spent))]));
     const updated = await q.executeTakeFirst();
@@ -245,7 +247,10 @@ export async function login(db: Db, config: Config, keys: Keys, input: LoginInpu
     const session = await createSession(tx, config, account.id, meta);
     const loaded = await loadUserWithAccess(tx, account.id);
     if (!loaded) throw invalid();
-    return { result: { ...session, user: loaded }, audit: { action: 'auth.login', recordType: 'user', recordId: account.id, changes: { session: session.id } } };
+    return {
+      result: { ...session, user: loaded },
+      audit: { action: 'auth.login', recordType: 'user', recordId: account.id, changes: { session: session.id, ...(language ? { language: { old: account.language, new: language } } : {}) } },
+    };
   });
   if (!session) throw new AppError('invalid_totp', 401, 'The code is wrong or already used', { totp: 'wrong code' });
   return session;

@@ -31,6 +31,18 @@ describe('first run', () => {
     expect((await ensureFirstAdministrator(t.db, t.config)).kind).toBe('has_users');
   });
 
+  it('keeps the language the setup page was filled in as the administrator\'s language; refuses an unknown one', async () => {
+    const first = await ensureFirstAdministrator(t.db, t.config);
+    if (first.kind !== 'setup_link') throw new Error(`expected a setup link, got ${first.kind}`);
+    const bad = await setup({ token: first.token, email: 'admin@example.org', name: 'Admin', password: 'a long admin password', language: 'de' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toHaveProperty('language');
+    const ok = await setup({ token: first.token, email: 'admin@example.org', name: 'Admin', password: 'a long admin password', language: 'ru' });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().user.language).toBe('ru');
+    expect((await t.db.selectFrom('users').select('language').executeTakeFirstOrThrow()).language).toBe('ru');
+  });
+
   it('an older setup token stops working when a new one is issued', async () => {
     const a = await ensureFirstAdministrator(t.db, t.config);
     const b = await ensureFirstAdministrator(t.db, t.config);

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
+import az from '../../../web/i18n/modules/hotline-dashboard/az.json' with { type: 'json' };
+import ru from '../../../web/i18n/modules/hotline-dashboard/ru.json' with { type: 'json' };
 import type { Role } from '../../../shared/roles.ts';
 
 let t: TestApp;
@@ -245,20 +247,20 @@ describe('the export', () => {
     const rows = parseCsv(res.rawPayload.subarray(3).toString('utf8'));
     expect(rows[0]).toEqual(['Section', 'Figure', 'Value']);
     const value = (section: string, figure: string) => rows.find((r) => r[0] === section && r[1] === figure)?.[2];
-    expect(value('Range', 'Agencies')).toBe('own agency');
+    expect(value('Range', 'Agencies')).toBe('Contacts of your agency');
     expect(value('Contacts', 'Contacts')).toBe('7');
     expect(value('Contacts', 'Answer rate (%)')).toBe('83.3');
     expect(value('Contacts', 'Substantive share (%)')).toBe('75');
     expect(value('Time to answer', 'Median (s)')).toBe('20');
     expect(value('Handle time', '90th percentile (s)')).toBe('300');
     expect(value('Time to acknowledge', 'Mean (s)')).toBe('30');
-    expect(value('By channel', 'call')).toBe('4');
-    expect(value('Outcomes', 'new_case')).toBe('1');
+    expect(value('By channel', 'Call')).toBe('4');
+    expect(value('Outcomes', 'New case')).toBe('1');
     expect(value('By hour', '10:00')).toBe('2');
     expect(value('By day', '2026-03-02')).toBe('4');
     expect(rows).toHaveLength(1 + 5 + 9 + 4 + 4 + 3 + 4 + 8 + 8 + 7 + 24 + 3);
     const entry = await t.db.selectFrom('auditLog').selectAll().where('action', '=', 'hotline.dashboard_exported').orderBy('seq', 'desc').executeTakeFirstOrThrow();
-    expect(entry.changes).toMatchObject({ format: 'csv', from: '2026-03-01', to: '2026-03-03', scope: 'agency' });
+    expect(entry.changes).toMatchObject({ format: 'csv', from: '2026-03-01', to: '2026-03-03', scope: 'agency', codes: false, language: 'en' });
   });
 
   it('keeps spreadsheet formulas out of the CSV', async () => {
@@ -290,13 +292,64 @@ describe('the export', () => {
     const value = (section: string, figure: string) => rows.find((r) => r[0] === section && r[1] === figure)?.[2];
     // Baku, every agency: c1, c2, c6, c10 and the other agency's c9.
     expect(value('Range', 'Region')).toBe('Baku');
-    expect(value('Range', 'Agencies')).toBe('all');
+    expect(value('Range', 'Agencies')).toBe('Contacts of every agency');
     expect(value('Contacts', 'Contacts')).toBe(5);
     expect(value('Contacts', 'Abandoned')).toBe(2);
-    expect(value('By channel', 'call')).toBe(4);
-    expect(value('By channel', 'walk_in')).toBe(1);
+    expect(value('By channel', 'Call')).toBe(4);
+    expect(value('By channel', 'Walk-in')).toBe(1);
     expect(value('Time to answer', 'Median (s)')).toBe(20);
     expect(value('Escalations', 'Not acknowledged')).toBe(1);
     expect(value('By day', '2026-03-02')).toBe(3);
+  });
+
+  it('labels headers, sections, figures and code values in the language asked for, from the web app\'s own texts', async () => {
+    const res = await get(sup, '/hotline/dashboard/export?format=csv&from=2026-03-01&to=2026-03-03&lang=ru');
+    expect(res.statusCode).toBe(200);
+    const rows = parseCsv(res.rawPayload.subarray(3).toString('utf8'));
+    expect(rows[0]).toEqual([ru.hotlineDashboard.table.section, ru.hotlineDashboard.table.figure, ru.hotlineDashboard.table.value]);
+    const value = (section: string, figure: string) => rows.find((r) => r[0] === section && r[1] === figure)?.[2];
+    const tr = ru.hotlineDashboard.table;
+    expect(value(tr.range, ru.hotlineDashboard.region)).toBe(ru.hotlineDashboard.allRegions);
+    expect(value(tr.byChannel, ru.hotlineDashboard.channel.call)).toBe('4');
+    expect(value(tr.outcomes, ru.hotlineDashboard.outcome.new_case)).toBe('1');
+    expect(value(tr.timeToAnswer, `${tr.median} (${tr.unitSeconds})`)).toBe('20');
+    expect(value(tr.contacts, `${ru.hotlineDashboard.cards.answerRate} (%)`)).toBe('83.3');
+    // No code is left: every channel, contact type and outcome has its label.
+    for (const r of rows.slice(1)) expect(r[1], r.join(',')).not.toMatch(/^[a-z]+(_[a-z]+)+$/);
+  });
+
+  it('in the user\'s own language when none is asked for', async () => {
+    const azUser = await user(['supervisor'], hotline);
+    await t.db.updateTable('users').set({ language: 'az' }).where('id', '=', azUser.id).execute();
+    const s = azUser;
+    const res = await get(s, '/hotline/dashboard/export?format=xlsx&from=2026-03-01&to=2026-03-03');
+    expect(res.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet(az.hotlineDashboard.nav)!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([az.hotlineDashboard.table.section, az.hotlineDashboard.table.figure, az.hotlineDashboard.table.value]);
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    expect(rows.find((r) => r[0] === az.hotlineDashboard.table.byChannel && r[1] === az.hotlineDashboard.channel.call)?.[2]).toBe(4);
+  });
+
+  it('with codes=1, writes keys and codes for programs; a bad lang or codes is refused naming the field', async () => {
+    const res = await get(sup, '/hotline/dashboard/export?format=csv&from=2026-03-01&to=2026-03-03&codes=1&lang=ru');
+    expect(res.statusCode).toBe(200);
+    const rows = parseCsv(res.rawPayload.subarray(3).toString('utf8'));
+    expect(rows[0]).toEqual(['section', 'figure', 'value']);
+    const value = (section: string, figure: string) => rows.find((r) => r[0] === section && r[1] === figure)?.[2];
+    expect(value('range', 'agencies')).toBe('agency');
+    expect(value('range', 'region')).toBe('all');
+    expect(value('byChannel', 'call')).toBe('4');
+    expect(value('outcomes', 'new_case')).toBe('1');
+    expect(value('timeToAnswer', 'median')).toBe('20');
+    expect(value('contacts', 'answerRate')).toBe('83.3');
+    expect(value('byDay', '2026-03-02')).toBe('4');
+    for (const [q, field] of [['lang=de', 'lang'], ['codes=yes', 'codes']] as const) {
+      const bad = await get(sup, `/hotline/dashboard/export?format=csv&from=2026-03-01&to=2026-03-03&${q}`);
+      expect(bad.statusCode, q).toBe(400);
+      expect(bad.json().error.fields, q).toHaveProperty(field);
+    }
   });
 });

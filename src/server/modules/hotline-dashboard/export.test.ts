@@ -21,7 +21,7 @@ describe('safeCell', () => {
   });
 
   it('writes CSV with a byte-order mark, CRLF lines and quotes where needed', () => {
-    const csv = toCsv([{ section: 'Range', figure: 'Region', value: 'Şəki, "north"' }, { section: 'By hour', figure: '=x', value: 3 }]);
+    const csv = toCsv({ header: ['Section', 'Figure', 'Value'], rows: [{ section: 'Range', figure: 'Region', value: 'Şəki, "north"' }, { section: 'By hour', figure: '=x', value: 3 }] });
     expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.subarray(3).toString('utf8')).toBe('Section,Figure,Value\r\nRange,Region,"Şəki, ""north"""\r\nBy hour,\'=x,3\r\n');
   });

@@ -4,6 +4,7 @@ import { actor, requireAuth } from '../../app.ts';
 import { auditRead } from '../../audit/audit.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
 import { DashboardExportQuery, DashboardQuery, DashboardView } from '../../../shared/schemas/hotline-dashboard.ts';
+import { exportNaming } from '../../../shared/schemas/exports.ts';
 import { CONTENT_TYPES, dashboardTable, toCsv, toXlsx } from './export.ts';
 import { dashboard } from './service.ts';
 
@@ -30,19 +31,20 @@ export const hotlineDashboardRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: "The dashboard's table (section, figure, value) as a CSV or XLSX download",
-      description: `${scopeNote} CSV is UTF-8 with a byte-order mark; text that a spreadsheet would take for a formula starts with an apostrophe. The download is audited.`,
+      description: `${scopeNote} Headers, sections, figures and code values are in the user's language (or \`lang\`); \`codes=1\` writes keys and codes for programs instead. CSV is UTF-8 with a byte-order mark; text that a spreadsheet would take for a formula starts with an apostrophe. The download is audited.`,
       querystring: DashboardExportQuery,
       response: { 200: z.string().describe('text/csv or an XLSX workbook'), ...errors },
     },
   }, async (req, reply) => {
-    const p = requireAuth(req).principal;
-    const { format, ...range } = req.query;
-    const view = await dashboard(db, p, range);
-    const rows = dashboardTable(view);
-    const file = format === 'csv' ? toCsv(rows) : await toXlsx(rows);
+    const auth = requireAuth(req);
+    const { format, lang, codes, ...range } = req.query;
+    const view = await dashboard(db, auth.principal, range);
+    const naming = exportNaming({ lang, codes }, auth.user.language);
+    const table = dashboardTable(view, naming);
+    const file = format === 'csv' ? toCsv(table) : await toXlsx(table);
     await auditRead(db, actor(req), {
       action: 'hotline.dashboard_exported',
-      changes: { format, from: range.from, to: range.to, tz: range.tz, region: range.region ?? null, scope: view.range.scope },
+      changes: { format, from: range.from, to: range.to, tz: range.tz, region: range.region ?? null, scope: view.range.scope, codes: naming === 'codes', language: naming === 'codes' ? null : naming.lang },
     });
     // The dates are checked calendar dates, so the name needs no escaping.
     return reply

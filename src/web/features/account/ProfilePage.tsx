@@ -8,7 +8,7 @@ import { useUpdateMe } from '../../api/account.ts';
 import { useUser } from '../../api/session.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
-import { isLanguage } from '../../i18n/index.ts';
+import { isLanguage, LANGUAGE_NAMES } from '../../i18n/index.ts';
 
 export function ProfilePage() {
   const { t } = useTranslation();
@@ -39,7 +39,7 @@ export function ProfilePage() {
             <TextInput label={t('field.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required />
             <Select
               label={t('account.language')}
-              data={LANGUAGES.map((l) => ({ value: l, label: t(`language.${l}`) }))}
+              data={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
               value={language}
               onChange={(v) => { if (isLanguage(v)) setLanguage(v); }}
               allowDeselect={false}

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CreateTokenBody, CreatedToken, TokenView } from '../../../shared/schemas/auth.ts';
 import { api } from '../../api/client.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
-import { useFormatDateTime } from '../../components/format.ts';
+import { useFormat } from '../../components/format.ts';
 import { ShowOnce } from '../../components/ShowOnce.tsx';
 
 const TokenList = z.object({ items: z.array(TokenView) });
@@ -15,7 +15,7 @@ type Token = z.infer<typeof TokenView>;
 /** API tokens of one account: /auth/tokens for oneself, /users/:id/tokens for a service account. */
 export function TokensPanel({ basePath }: { basePath: string }) {
   const { t } = useTranslation();
-  const fmt = useFormatDateTime();
+  const f = useFormat();
   const qc = useQueryClient();
   const key = ['tokens', basePath];
   const list = useQuery({ queryKey: key, queryFn: () => api('GET', basePath, undefined, TokenList) });
@@ -56,9 +56,9 @@ export function TokensPanel({ basePath }: { basePath: string }) {
               <Table.Tr key={tok.id}>
                 <Table.Td>{tok.name}</Table.Td>
                 <Table.Td><code>{tok.prefix}…</code></Table.Td>
-                <Table.Td>{fmt(tok.createdAt)}</Table.Td>
-                <Table.Td>{fmt(tok.expiresAt)}</Table.Td>
-                <Table.Td>{fmt(tok.lastUsedAt)}</Table.Td>
+                <Table.Td>{f.short(tok.createdAt)}</Table.Td>
+                <Table.Td>{f.short(tok.expiresAt)}</Table.Td>
+                <Table.Td>{f.dateTime(tok.lastUsedAt)}</Table.Td>
                 <Table.Td>{status(tok)}</Table.Td>
                 <Table.Td>
                   {!tok.revokedAt && (

@@ -7,7 +7,9 @@ import { AuditEntryView, ChainReport } from '../../../shared/schemas/audit.ts';
 import { api, withQuery } from '../../api/client.ts';
 import { useUser } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
-import { useFormatDateTime } from '../../components/format.ts';
+import { useFormat } from '../../components/format.ts';
+import { channelLabel } from '../hotline/labels.ts';
+import type { TFunction } from 'i18next';
 import { Page } from '../../components/Page.tsx';
 
 const AuditPageResponse = z.object({ items: z.array(AuditEntryView), nextBefore: z.string().nullable() });
@@ -55,9 +57,28 @@ function VerifyChain() {
   );
 }
 
+type Entry = z.infer<typeof AuditEntryView>;
+
+/** An action's name in the reader's language (src/web/i18n/modules/audit-log); an action without one says so. */
+const actionLabel = (t: TFunction, action: string) => t(`auditLog.action.${action}`, { defaultValue: t('auditLog.otherAction') });
+
+/** What the entry is about: the kind of record and, where it identifies no victim, its name (resolved by the server). */
+function recordText(t: TFunction, e: Entry, dateTime: (iso: string) => string): string {
+  if (!e.recordType) return '—';
+  const kind = t(`auditLog.recordType.${e.recordType}`, { defaultValue: t('auditLog.otherRecord') });
+  if (e.recordType === 'role' && e.recordId) return `${kind}: ${t(`role.${e.recordId}`, { defaultValue: e.recordId })}`;
+  const r = e.record;
+  if (r?.name) return `${kind}: ${r.name}`;
+  if (r?.channel && r.receivedAt) return `${kind}: ${t('auditLog.contactAt', { channel: channelLabel(t, r.channel), at: dateTime(r.receivedAt) })}`;
+  return kind;
+}
+
+const actorText = (t: TFunction, e: Entry) => (e.actorName ? `${e.actorName}${e.actorAgencyName ? ` (${e.actorAgencyName})` : ''}` : t('audit.system'));
+
 function AuditSearch() {
   const { t } = useTranslation();
-  const fmt = useFormatDateTime();
+  const f = useFormat();
+  const fmt = f.dateTime;
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [actorError, setActorError] = useState<string | null>(null);
@@ -130,17 +151,17 @@ function AuditSearch() {
               <Table.Tr key={e.seq} onClick={() => setOpen(e)} style={{ cursor: 'pointer' }}>
                 <Table.Td><Text size="sm" c="dimmed">{e.seq}</Text></Table.Td>
                 <Table.Td><Text size="sm">{fmt(e.at)}</Text></Table.Td>
-                <Table.Td><Text size="sm">{e.actorName ?? t('audit.system')}</Text></Table.Td>
+                <Table.Td><Text size="sm">{actorText(t, e)}</Text></Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     <Button variant="subtle" size="compact-sm" onClick={(ev) => { ev.stopPropagation(); setOpen(e); }} aria-label={t('audit.openEntry', { seq: e.seq })}>
-                      <code>{e.action}</code>
+                      {actionLabel(t, e.action)}
                     </Button>
                     {e.flagged && <Badge color="red" size="sm">{t('audit.flagged')}</Badge>}
                   </Group>
                 </Table.Td>
-                <Table.Td><Text size="sm">{e.recordType ? `${e.recordType} ${e.recordId ?? ''}` : '—'}</Text></Table.Td>
-                <Table.Td><Text size="sm">{e.via}</Text></Table.Td>
+                <Table.Td><Text size="sm">{recordText(t, e, fmt)}</Text></Table.Td>
+                <Table.Td><Text size="sm">{t(`auditLog.via.${e.via}`, { defaultValue: e.via })}</Text></Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -153,14 +174,19 @@ function AuditSearch() {
         {open && (
           <Stack gap="xs">
             <Detail label={t('audit.at')} value={fmt(open.at)} />
-            <Detail label={t('audit.actor')} value={open.actorName ? `${open.actorName} (${open.actorUserId ?? ''})` : t('audit.system')} />
-            <Detail label={t('audit.action')} value={open.action} />
-            <Detail label={t('audit.record')} value={open.recordType ? `${open.recordType} ${open.recordId ?? ''}` : '—'} />
-            <Detail label={t('audit.via')} value={open.via} />
+            <Detail label={t('audit.actor')} value={actorText(t, open)} />
+            <Detail label={t('audit.action')} value={actionLabel(t, open.action)} />
+            <Detail label={t('audit.record')} value={recordText(t, open, fmt)} />
+            <Detail label={t('audit.via')} value={t(`auditLog.via.${open.via}`, { defaultValue: open.via })} />
+            {/* The codes and ids as stored, for searching and for the command line. */}
+            <Group gap="xs" wrap="nowrap" align="flex-start">
+              <Text size="sm" c="dimmed" w={140} style={{ flexShrink: 0 }}>{t('auditLog.code')}</Text>
+              <Code style={{ wordBreak: 'break-all' }}>{[open.action, open.recordType, open.recordId, open.actorUserId].filter(Boolean).join(' · ')}</Code>
+            </Group>
             <Detail label={t('audit.purpose')} value={open.purpose === 'reason_given' ? t('audit.reasonGiven') : (open.purpose ?? '—')} />
-            <Detail label={t('audit.requestId')} value={open.requestId ?? '—'} />
-            <Detail label="IP" value={open.ip ?? '—'} />
-            <Detail label={t('audit.hash')} value={open.hash} />
+            <Detail label={t('audit.requestId')} value={open.requestId ?? '—'} code />
+            <Detail label="IP" value={open.ip ?? '—'} code />
+            <Detail label={t('audit.hash')} value={open.hash} code />
             {open.actorUserId && (
               <Group>
                 <Button size="xs" variant="light" onClick={() => { const f = { ...EMPTY, actorUserId: open.actorUserId ?? '' }; setDraft(f); setFilters(f); setOpen(null); }}>
@@ -202,11 +228,11 @@ function FieldsChanged({ changes }: { changes: unknown }) {
   );
 }
 
-function Detail({ label, value }: { label: string; value: string }) {
+function Detail({ label, value, code = false }: { label: string; value: string; code?: boolean }) {
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start">
       <Text size="sm" c="dimmed" w={140} style={{ flexShrink: 0 }}>{label}</Text>
-      <Text size="sm" style={{ wordBreak: 'break-all' }}>{value}</Text>
+      {code ? <Code style={{ wordBreak: 'break-all' }}>{value}</Code> : <Text size="sm" style={{ wordBreak: 'break-all' }}>{value}</Text>}
     </Group>
   );
 }

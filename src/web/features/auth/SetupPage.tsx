@@ -9,7 +9,7 @@ import { api } from '../../api/client.ts';
 import { useSignedIn } from '../../api/session.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
-import { applyLanguage } from '../../i18n/index.ts';
+import { applyLanguage, forgetChosenLanguage, isLanguage } from '../../i18n/index.ts';
 
 const SetupForm = SetupBody.extend({ confirm: z.string() }).refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'mismatch' });
 
@@ -35,14 +35,14 @@ export function SetupPage() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    await send(SetupForm, { ...values, token, agencyName: values.agencyName.trim() || undefined }, async ({ confirm: _c, ...body }) => {
+    // The administrator keeps the language they set up in: it is saved with the account.
+    const language = isLanguage(i18n.language) ? i18n.language : 'az';
+    await send(SetupForm, { ...values, token, language, agencyName: values.agencyName.trim() || undefined }, async ({ confirm: _c, ...body }) => {
       const res = await api('POST', '/setup', body, LoginResponse);
-      // The administrator keeps the language they set up in.
-      const lang = i18n.language === 'ru' || i18n.language === 'en' ? i18n.language : 'az';
-      if (lang !== res.user.language) await api('PATCH', '/me', { language: lang }).catch(() => undefined);
-      await applyLanguage(lang);
+      forgetChosenLanguage();
+      await applyLanguage(res.user.language);
       history.replaceState(null, '', '/');
-      signedIn({ ...res.user, language: lang }, res.csrfToken);
+      signedIn(res.user, res.csrfToken);
       setDone(true);
     });
   };

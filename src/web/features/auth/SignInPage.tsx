@@ -6,7 +6,7 @@ import { api, isApiError } from '../../api/client.ts';
 import { useSignedIn } from '../../api/session.ts';
 import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
-import { applyLanguage } from '../../i18n/index.ts';
+import { applyLanguage, chosenLanguage, forgetChosenLanguage } from '../../i18n/index.ts';
 import { SsoButtons, SsoOutcomeAlert } from '../sso/SsoSignIn.tsx';
 
 /**
@@ -34,7 +34,10 @@ export function SignInPage() {
     setErrors({});
     setBusy(true);
     try {
-      const res = await api('POST', '/auth/login', checked.data, LoginResponse);
+      // A language picked on this page becomes the account's; otherwise the account's applies.
+      const language = chosenLanguage();
+      const res = await api('POST', '/auth/login', { ...checked.data, ...(language ? { language } : {}) }, LoginResponse);
+      forgetChosenLanguage();
       await applyLanguage(res.user.language);
       signedIn(res.user, res.csrfToken);
     } catch (err) {

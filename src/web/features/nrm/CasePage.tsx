@@ -17,7 +17,7 @@ import { page } from '../../../shared/schemas/common.ts';
 import { ProviderView } from '../../../shared/schemas/providers.ts';
 import { useCan } from '../../api/session.ts';
 import { ErrorAlert, errorText, useFormSubmit } from '../../components/errors.tsx';
-import { DEFAULT_TIME_ZONE, localToday, useFormatDateTime } from '../../components/format.ts';
+import { DEFAULT_TIME_ZONE, localToday, useFormat, useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
 import { PersonForm } from '../people/PersonForm.tsx';
@@ -46,6 +46,7 @@ function Section({ title, testId, children }: { title: string; testId: string; c
 export function CasePage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const f = useFormat();
   const q = useCase(id);
   if (q.error) return <ErrorAlert error={q.error} />;
   if (!q.data) return null;
@@ -58,7 +59,7 @@ export function CasePage() {
       description={t('nrm.case.intro')}
       actions={<Button component="a" variant="default" href={`/api/v1/cases/${c.id}/htcds`} download data-testid="case-export-htcds">{t('nrmHtcds.exportCase')}</Button>}
     >
-      {c.summary?.accessEnded && <Alert color="red" title={t('nrm.case.accessEnded')}>{codeLabel(t, 'authority', c.summary.accessEnded.authority)} · {c.summary.accessEnded.orderedOn}</Alert>}
+      {c.summary?.accessEnded && <Alert color="red" title={t('nrm.case.accessEnded')}>{codeLabel(t, 'authority', c.summary.accessEnded.authority)} · {f.longDay(c.summary.accessEnded.orderedOn)}</Alert>}
       {c.summary && <SummarySection c={c} />}
       {c.people && <PeopleSection c={c} writable={writable} />}
       {c.screenings && <ScreeningSection c={c} writable={writable} />}
@@ -129,7 +130,7 @@ function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
           {c.people!.map((p) => (
             <Table.Tr key={p.id} data-testid="case-person">
               <Table.Td>{p.person.names?.[0]?.asEntered ?? '—'}</Table.Td>
-              <Table.Td>{codeLabel(t, 'personRole', p.role)}</Table.Td>
+              <Table.Td>{codeLabel(t, 'personRole', p.role, p.person.sex)}</Table.Td>
               <Table.Td>{codeLabel(t, 'sex', p.person.sex)}</Table.Td>
               <Table.Td>{p.person.birthYear ?? '—'}</Table.Td>
               <Table.Td>{p.child && <Badge color="orange" variant="light">{t('nrm.people.child')}</Badge>}{p.unaccompanied && <Badge ml="xs" color="red" variant="light">{t('nrm.people.unaccompanied')}</Badge>}</Table.Td>
@@ -200,6 +201,7 @@ function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
 
 function EventsSection({ c, writable }: { c: Detail; writable: boolean }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const refresh = useRefreshNrm();
   const [type, setType] = useState('exploitation');
   const [date, setDate] = useState('');
@@ -220,7 +222,7 @@ function EventsSection({ c, writable }: { c: Detail; writable: boolean }) {
   return (
     <Section title={t('nrm.events.title')} testId="case-events">
       {c.events!.map((e) => (
-        <Text key={e.id} size="sm">{codeLabel(t, 'eventType', e.type)} · {e.date ?? '—'} · {[e.place, e.city, e.region, e.country].filter(Boolean).join(', ') || '—'}</Text>
+        <Text key={e.id} size="sm">{codeLabel(t, 'eventType', e.type)} · {f.partial(e.date)} · {[e.place, e.city, e.region, e.country].filter(Boolean).join(', ') || '—'}</Text>
       ))}
       {writable && (
         <form onSubmit={onSubmit} noValidate aria-label={t('nrm.events.add')}>
@@ -241,6 +243,7 @@ function EventsSection({ c, writable }: { c: Detail; writable: boolean }) {
 
 function ConsentsSection({ c, writable }: { c: Detail; writable: boolean }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const refresh = useRefreshNrm();
   const agencies = useAgencyOptions();
   const people = (c.people ?? []).map((p) => ({ value: p.personId, label: p.person.names?.[0]?.asEntered ?? codeLabel(t, 'personRole', p.role) }));
@@ -269,8 +272,8 @@ function ConsentsSection({ c, writable }: { c: Detail; writable: boolean }) {
       {c.consents!.map((k) => (
         <Group key={k.id} data-testid="case-consent">
           <Badge variant="light" color={k.active ? 'green' : 'gray'}>{codeLabel(t, 'consentKind', k.kind)}</Badge>
-          <Text size="sm">{[k.agencyName, k.purpose && codeLabel(t, 'purpose', k.purpose), k.service && codeLabel(t, 'service', k.service), k.givenOn].filter(Boolean).join(' · ')}</Text>
-          {!k.active && <Text size="sm" c="dimmed">{t('nrm.consents.withdrawnOn', { date: k.withdrawnOn })}</Text>}
+          <Text size="sm">{[k.agencyName, k.purpose && codeLabel(t, 'purpose', k.purpose), k.service && codeLabel(t, 'service', k.service), f.longDay(k.givenOn)].filter(Boolean).join(' · ')}</Text>
+          {!k.active && <Text size="sm" c="dimmed">{t('nrm.consents.withdrawnOn', { date: f.longDay(k.withdrawnOn) })}</Text>}
           {k.active && writable && <Button size="xs" variant="subtle" color="red" onClick={() => void withdraw(k.id)}>{t('nrm.consents.withdraw')}</Button>}
         </Group>
       ))}
@@ -454,8 +457,10 @@ function ProviderPicker({ serviceType, value, onChange, error }: { serviceType: 
 
 function IdentificationSection({ c, writable }: { c: Detail; writable: boolean | undefined }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const can = useCan();
   const name = (personId: string) => c.people?.find((p) => p.personId === personId)?.person.names?.[0]?.asEntered ?? '';
+  const sexOf = (personId: string) => c.people?.find((p) => p.personId === personId)?.person.sex;
   return (
     <Section title={t('nrm.identification.title')} testId="case-identification">
       {c.identification!.length === 0 && <Text size="sm" c="dimmed">{t('nrm.identification.noVictim')}</Text>}
@@ -464,10 +469,10 @@ function IdentificationSection({ c, writable }: { c: Detail; writable: boolean |
           <Text fw={600}>{name(v.personId)}</Text>
           {v.dates ? (
             <Group gap="lg">
-              <Text size="sm">{t('nrm.identification.referredOn')}: {v.referredOn}</Text>
-              <Text size="sm">{t('nrm.identification.rgDueOn')}: {v.dates.rgDueOn} {v.rgOverdue && <Badge color="red">{t('nrm.overdue')}</Badge>}</Text>
-              <Text size="sm">{t('nrm.identification.reflectionEndsOn')}: <span data-testid="reflection-end">{v.dates.reflectionEndsOn ?? '—'}</span></Text>
-              <Text size="sm">{t('nrm.identification.earliestConclusiveOn')}: {v.dates.earliestConclusiveOn ?? '—'}</Text>
+              <Text size="sm">{t('nrm.identification.referredOn')}: {f.longDay(v.referredOn)}</Text>
+              <Text size="sm">{t('nrm.identification.rgDueOn')}: {f.longDay(v.dates.rgDueOn)} {v.rgOverdue && <Badge color="red">{t('nrm.overdue')}</Badge>}</Text>
+              <Text size="sm">{t('nrm.identification.reflectionEndsOn')}: <span data-testid="reflection-end">{f.longDay(v.dates.reflectionEndsOn)}</span></Text>
+              <Text size="sm">{t('nrm.identification.earliestConclusiveOn')}: {f.longDay(v.dates.earliestConclusiveOn)}</Text>
               {v.dates.removalHold && <Badge color="grape" variant="light">{t('nrm.identification.removalHold')}</Badge>}
             </Group>
           ) : (
@@ -475,7 +480,7 @@ function IdentificationSection({ c, writable }: { c: Detail; writable: boolean |
           )}
           {v.decisions.map((d) => (
             <Text key={d.id} size="sm" td={d.current ? undefined : 'line-through'} data-testid="decision">
-              {codeLabel(t, 'stage', d.stage)}: {codeLabel(t, 'outcome', d.outcome)} · {d.decidedOn} · {d.decidedByName}
+              {codeLabel(t, 'stage', d.stage)}: {codeLabel(t, 'outcome', d.outcome, sexOf(v.personId))} · {f.longDay(d.decidedOn)} · {d.decidedByName}
             </Text>
           ))}
           {can('identification:decide') && v.dates && <DecisionForm key={v.decisions.length} caseId={c.id} personId={v.personId} current={v.decisions.filter((d) => d.current)} />}
@@ -489,6 +494,7 @@ function IdentificationSection({ c, writable }: { c: Detail; writable: boolean |
 /** A victim's residence permits (CETS art. 14): the ones to renew soon or expired marked; the owning agency records them. */
 function Permits({ caseId, personId, permits, writable }: { caseId: string; personId: string; permits: z.infer<typeof PermitView>[]; writable: boolean }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const refresh = useRefreshNrm();
   const current = permits.filter((p) => p.current).at(-1);
   const [ground, setGround] = useState<string>(PERMIT_GROUNDS[0]);
@@ -522,10 +528,10 @@ function Permits({ caseId, personId, permits, writable }: { caseId: string; pers
       <Text size="sm" fw={500}>{t('nrm.identification.permits')}</Text>
       {permits.map((p) => (
         <Text key={p.id} size="sm" td={p.current ? undefined : 'line-through'} data-testid="permit">
-          {codeLabel(t, 'permitGround', p.ground)} · {p.issuedOn} – {p.expiresOn}
+          {codeLabel(t, 'permitGround', p.ground)} · {f.longDay(p.issuedOn)} – {f.longDay(p.expiresOn)}
           {p.permitNumber ? ` · ${p.permitNumber}` : ''}
           {p.authority ? ` · ${p.authority}` : ''}
-          {p.current && !p.expired && <> · {t('nrm.identification.remindOn')} {p.remindOn}</>}{' '}
+          {p.current && !p.expired && <> · {t('nrm.identification.remindOn')} {f.longDay(p.remindOn)}</>}{' '}
           {p.expiringSoon && <Badge color="yellow">{t('nrm.identification.renewSoon')}</Badge>}
           {p.expired && <Badge color="red">{t('nrm.identification.expired')}</Badge>}
         </Text>

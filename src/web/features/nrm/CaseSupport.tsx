@@ -8,7 +8,8 @@ import type { CaseDetail } from '../../../shared/schemas/cases.ts';
 import type { z } from 'zod';
 import { api, ApiError, csrfHeader, withQuery } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
-import { DEFAULT_TIME_ZONE, localToday, useFormatDateTime } from '../../components/format.ts';
+import { DEFAULT_TIME_ZONE, localToday, useFormat, useFormatDateTime } from '../../components/format.ts';
+import { codeLabel } from './labels.ts';
 
 type Detail = z.infer<typeof CaseDetail>;
 
@@ -150,6 +151,7 @@ const STATUS_COLOR: Record<string, string> = { planned: 'gray', in_progress: 'bl
 /** Needs assessment and the assistance plan (CETS art. 12): goals and services with status, provider, dates and consent. */
 export function AssistanceSection({ c, writable }: { c: Detail; writable: boolean }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: planKey(c.id), queryFn: () => api('GET', `/cases/${c.id}/assistance-plan`, undefined, AssistancePlanView) });
   const providers = useQuery({
@@ -169,7 +171,7 @@ export function AssistanceSection({ c, writable }: { c: Detail; writable: boolea
     }
   };
   const assistanceConsents = (c.consents ?? []).filter((k) => k.kind === 'assistance' && k.active);
-  const consentOptions = [{ value: '', label: t('nrmDocuments.assistance.noConsent') }, ...assistanceConsents.map((k) => ({ value: k.id, label: `${k.givenOn}${k.service ? ` · ${k.service}` : ''}` }))];
+  const consentOptions = [{ value: '', label: t('nrmDocuments.assistance.noConsent') }, ...assistanceConsents.map((k) => ({ value: k.id, label: `${f.day(k.givenOn)}${k.service ? ` · ${codeLabel(t, 'service', k.service)}` : ''}` }))];
   const providerOptions = [{ value: '', label: '—' }, ...(providers.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))];
 
   const [assessment, setAssessment] = useState<string | null>(null);
@@ -204,7 +206,7 @@ export function AssistanceSection({ c, writable }: { c: Detail; writable: boolea
           <Stack gap="xs">
             <Textarea label={t('nrmDocuments.assistance.needs')} autosize minRows={2} value={assessment ?? plan.needsAssessment ?? ''} onChange={(e) => setAssessment(e.currentTarget.value)} data-testid="assistance-needs" />
             <Textarea label={t('nrmDocuments.assistance.goals')} description={t('nrmDocuments.assistance.goalsHint')} autosize minRows={2} value={goals ?? (plan.goals ?? []).join('\n')} onChange={(e) => setGoals(e.currentTarget.value)} />
-            <Group><Button type="submit" size="compact-sm" data-testid="assistance-save">{t('nrmDocuments.assistance.save')}</Button>{plan.assessedOn && <Text size="xs" c="dimmed">{t('nrmDocuments.assistance.assessedOn')}: {plan.assessedOn}</Text>}</Group>
+            <Group><Button type="submit" size="compact-sm" data-testid="assistance-save">{t('nrmDocuments.assistance.save')}</Button>{plan.assessedOn && <Text size="xs" c="dimmed">{t('nrmDocuments.assistance.assessedOn')}: {f.longDay(plan.assessedOn)}</Text>}</Group>
           </Stack>
         </form>
       ) : (
@@ -220,7 +222,7 @@ export function AssistanceSection({ c, writable }: { c: Detail; writable: boolea
               <Table.Td>{t(`nrmDocuments.assistance.services.${s.service}`)}</Table.Td>
               <Table.Td><Badge color={STATUS_COLOR[s.status]} variant="light">{t(`nrmDocuments.assistance.statuses.${s.status}`)}</Badge></Table.Td>
               <Table.Td>{s.providerName ?? '—'}</Table.Td>
-              <Table.Td>{[s.plannedOn, s.startedOn, s.endedOn].map((d) => d ?? '…').join(' / ')}</Table.Td>
+              <Table.Td>{[s.plannedOn, s.startedOn, s.endedOn].map((d) => (d ? f.day(d) : '…')).join(' / ')}</Table.Td>
               <Table.Td>{s.consentId ? (s.consentActive ? t('nrmDocuments.assistance.consentActive') : t('nrmDocuments.assistance.consentWithdrawn')) : t('nrmDocuments.assistance.noConsent')}</Table.Td>
               <Table.Td>
                 {writable && (

@@ -9,7 +9,7 @@ import { usePagedList } from '../../api/lists.ts';
 import { useCan } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
-import { useFormatDateTime } from '../../components/format.ts';
+import { useFormat } from '../../components/format.ts';
 import { CASES_KEY } from './api.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 
@@ -17,7 +17,7 @@ import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 export function CasesPage() {
   const { t } = useTranslation();
   const can = useCan();
-  const formatDate = useFormatDateTime();
+  const formatDate = useFormat().short;
   const [status, setStatus] = useState<string[]>([]);
   const [forms, setForms] = useState<string[]>([]);
   const [number, setNumber] = useState('');

@@ -2,7 +2,7 @@ import { Anchor, Badge, Table } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/errors.tsx';
-import { useFormatDateTime } from '../../components/format.ts';
+import { useFormat } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { useQueue } from './api.ts';
 import { codeLabel, STATUS_COLORS } from './labels.ts';
@@ -10,7 +10,7 @@ import { codeLabel, STATUS_COLORS } from './labels.ts';
 /** Referrals waiting for a reasonable-grounds decision, soonest deadline first. */
 export function IdentificationQueuePage() {
   const { t } = useTranslation();
-  const fmt = useFormatDateTime();
+  const f = useFormat();
   const q = useQueue();
   return (
     <Page title={t('nrm.queue.title')} description={t('nrm.queue.intro')}>
@@ -31,10 +31,10 @@ export function IdentificationQueuePage() {
             <Table.Tr key={i.referralId} data-testid="queue-row">
               <Table.Td>{i.referralStatus === 'accepted' ? <Anchor component={Link} to={`/cases/${i.caseId}`}>{i.caseNumber}</Anchor> : i.caseNumber}</Table.Td>
               <Table.Td>{i.fromAgencyName}</Table.Td>
-              <Table.Td>{fmt(i.sentAt)}</Table.Td>
-              <Table.Td>{i.rgDueOn} {i.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}</Table.Td>
+              <Table.Td>{f.short(i.sentAt)}</Table.Td>
+              <Table.Td>{f.day(i.rgDueOn)} {i.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}</Table.Td>
               <Table.Td><Badge color={STATUS_COLORS[i.referralStatus]} variant="light">{codeLabel(t, 'referralStatus', i.referralStatus)}</Badge></Table.Td>
-              <Table.Td>{i.victims.map((v) => `${codeLabel(t, 'sex', v.sex)}, ${codeLabel(t, 'ageBand', v.ageBand)}${v.nationality ? `, ${v.nationality}` : ''}`).join('; ')}</Table.Td>
+              <Table.Td>{i.victims.map((v) => `${codeLabel(t, 'sex', v.sex)}, ${codeLabel(t, 'ageBand', v.ageBand, v.sex)}${v.nationality ? `, ${v.nationality}` : ''}`).join('; ')}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

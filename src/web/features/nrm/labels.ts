@@ -1,8 +1,12 @@
 import type { TFunction } from 'i18next';
 
-/** A code's label: the translation when there is one, else the code made readable. */
-export const codeLabel = (t: TFunction, group: string, code: string): string =>
-  t(`nrm.codes.${group}.${code}`, { defaultValue: code.replace(/_/g, ' ') });
+/**
+ * A code's label: the translation when there is one, else the code made readable. With the person's
+ * sex, a language that inflects for gender (Russian) gets the form that agrees (`<code>_female`,
+ * `<code>_male`: i18next's context, falling back to the plain key).
+ */
+export const codeLabel = (t: TFunction, group: string, code: string, sex?: string | null): string =>
+  t(`nrm.codes.${group}.${code}`, { defaultValue: code.replace(/_/g, ' '), ...(sex === 'female' || sex === 'male' ? { context: sex } : {}) });
 
 export const options = (t: TFunction, group: string, codes: readonly string[]) => codes.map((c) => ({ value: c, label: codeLabel(t, group, c) }));
 

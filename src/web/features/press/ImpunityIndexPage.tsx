@@ -8,6 +8,7 @@ import { api } from '../../api/client.ts';
 import { useUser } from '../../api/session.ts';
 import { ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
+import { useFormat } from '../../components/format.ts';
 
 const KEY = ['press', 'impunity-index'];
 const Indexes = z.object({ items: z.array(ImpunityIndexView) });
@@ -18,6 +19,7 @@ const Indexes = z.object({ items: z.array(ImpunityIndexView) });
  */
 export function ImpunityIndexPage() {
   const { t } = useTranslation();
+  const f = useFormat();
   const user = useUser();
   const list = useQuery({ queryKey: KEY, queryFn: () => api('GET', '/press/impunity-index', undefined, Indexes) });
   const canCompute = user.permissions.includes('incidents:override') || user.permissions.includes('incidents:publish');
@@ -43,12 +45,12 @@ export function ImpunityIndexPage() {
             <Table.Tbody>
               {list.data.items.map((x) => (
                 <Table.Tr key={x.id} data-testid="index-row">
-                  <Table.Td fw={600}>{x.value === null ? t('pressEditing.index.noValue', { min: x.minCases }) : x.value.toFixed(3)}</Table.Td>
+                  <Table.Td fw={600}>{x.value === null ? t('pressEditing.index.noValue', { min: x.minCases }) : f.number(x.value, { minimumFractionDigits: 3, maximumFractionDigits: 3 })}</Table.Td>
                   <Table.Td>{x.fromYear}–{x.endYear} ({t('pressEditing.index.minCasesShort', { min: x.minCases })})</Table.Td>
-                  <Table.Td>{t('pressEditing.index.casesText', { unsolved: x.unsolved, killings: x.killings })}</Table.Td>
-                  <Table.Td>{x.population.toLocaleString()} ({x.populationSource}, {x.populationYear})</Table.Td>
+                  <Table.Td>{t('pressEditing.index.casesText', { count: x.unsolved, killings: x.killings })}</Table.Td>
+                  <Table.Td>{f.number(x.population)} ({x.populationSource}, {x.populationYear})</Table.Td>
                   <Table.Td>{x.published ? <Badge color="teal">{t('press.published')}</Badge> : <Badge variant="light" color="gray">{t('pressEditing.index.draft')}</Badge>}</Table.Td>
-                  <Table.Td>{new Date(x.createdAt).toLocaleString()}</Table.Td>
+                  <Table.Td>{f.dateTime(x.createdAt)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -11,6 +11,7 @@ import { ALERT_CATEGORIES, INCIDENT_CONTEXTS, LINK_KINDS, MECHANISMS, WORK_RELAT
 import { IncidentListItem, IncidentView } from '../../../shared/schemas/press.ts';
 import { api, withQuery } from '../../api/client.ts';
 import { ErrorAlert, errorText, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
+import { useFormat } from '../../components/format.ts';
 
 type Incident = IncidentView;
 type Saved = (v: Incident) => Promise<void>;
@@ -155,6 +156,7 @@ function EditIncidentModal({ incident: i, onSaved, onClose }: { incident: Incide
 /** Requests to the state (UNESCO, Council of Europe, ...) and whether and what it answered. */
 export function StateRequestsPanel({ incident: i, canEdit, onSaved }: { incident: Incident; canEdit: boolean; onSaved: Saved }) {
   const { t } = useTranslation();
+  const f = useFormat();
   return (
     <Paper withBorder p="md" data-testid="state-requests">
       <Title order={2} size="h5" mb="xs">{t('pressEditing.requests.title')}</Title>
@@ -173,10 +175,10 @@ export function StateRequestsPanel({ incident: i, canEdit, onSaved }: { incident
             {i.stateRequests.map((r) => (
               <Table.Tr key={r.id} data-testid="state-request">
                 <Table.Td>{t(`pressEditing.mechanism.${r.mechanism}`)}</Table.Td>
-                <Table.Td>{r.requestedOn}</Table.Td>
+                <Table.Td>{f.day(r.requestedOn)}</Table.Td>
                 <Table.Td>
                   {r.answeredOn ? (
-                    <Text size="sm">{r.answeredOn}{r.reply ? `: ${r.reply}` : ''}</Text>
+                    <Text size="sm">{f.day(r.answeredOn)}{r.reply ? `: ${r.reply}` : ''}</Text>
                   ) : (
                     <Badge color="orange" variant="light">{t('pressEditing.requests.unanswered')}</Badge>
                   )}
@@ -205,7 +207,7 @@ function AddRequestForm({ incidentId, onSaved }: { incidentId: string; onSaved: 
     <form onSubmit={(e) => void submit(e)}>
       <Group align="flex-start" gap="xs" mt="xs">
         <NativeSelect label={t('pressEditing.requests.mechanism')} data={MECHANISMS.map((m) => ({ value: m, label: t(`pressEditing.mechanism.${m}`) }))} value={f.mechanism} onChange={(e) => setF({ ...f, mechanism: e.currentTarget.value })} w={200} />
-        <TextInput label={t('pressEditing.requests.requestedOn')} placeholder="2006-01-10" value={f.requestedOn} onChange={(e) => setF({ ...f, requestedOn: e.currentTarget.value })} error={errors.requestedOn} required w={160} />
+        <TextInput label={t('pressEditing.requests.requestedOn')} value={f.requestedOn} onChange={(e) => setF({ ...f, requestedOn: e.currentTarget.value })} error={errors.requestedOn} required w={160} />
         <Button type="submit" variant="light" loading={busy} mt={25}>{t('pressEditing.requests.add')}</Button>
       </Group>
     </form>
@@ -231,7 +233,7 @@ function ReplyForm({ incidentId, request, onSaved }: { incidentId: string; reque
   return (
     <form onSubmit={(e) => void submit(e)}>
       <Stack gap={4} mt={4}>
-        <TextInput size="xs" label={t('pressEditing.requests.answeredOn')} placeholder="2007-02-01" value={f.answeredOn} onChange={(e) => setF({ ...f, answeredOn: e.currentTarget.value })} error={errors.answeredOn} />
+        <TextInput size="xs" label={t('pressEditing.requests.answeredOn')} value={f.answeredOn} onChange={(e) => setF({ ...f, answeredOn: e.currentTarget.value })} error={errors.answeredOn} />
         <Textarea size="xs" label={t('pressEditing.requests.reply')} autosize minRows={2} value={f.reply} onChange={(e) => setF({ ...f, reply: e.currentTarget.value })} error={errors.reply} />
         <Group gap="xs">
           <Button size="compact-sm" type="submit" loading={busy}>{t('pressEditing.requests.saveReply')}</Button>
@@ -265,6 +267,7 @@ const IncidentPage = z.object({ items: z.array(IncidentListItem), nextCursor: z.
 
 function AddLinkForm({ incident, onSaved }: { incident: Incident; onSaved: Saved }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const [q, setQ] = useState('');
   const [debounced] = useDebouncedValue(q.trim(), 300);
   const [relatedId, setRelatedId] = useState('');
@@ -295,7 +298,7 @@ function AddLinkForm({ incident, onSaved }: { incident: Incident; onSaved: Saved
           <TextInput label={t('pressEditing.links.find')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={220} />
           <NativeSelect
             label={t('pressEditing.links.incident')}
-            data={options.length ? options.map((o) => ({ value: o.id, label: `${o.title} (${o.occurred.display})` })) : [{ value: '', label: debounced ? t('pressEditing.links.noMatch') : '—' }]}
+            data={options.length ? options.map((o) => ({ value: o.id, label: `${o.title} (${f.incident(o.occurred)})` })) : [{ value: '', label: debounced ? t('pressEditing.links.noMatch') : '—' }]}
             value={chosen}
             onChange={(e) => setRelatedId(e.currentTarget.value)}
             error={errors.relatedId}

@@ -14,12 +14,14 @@ import { Page } from '../../components/Page.tsx';
 import { IMPUNITY_COLORS, pressLabel } from './labels.ts';
 import { PRESS_KEY } from './PressIncidentsPage.tsx';
 import { EditIncidentButton, LinksPanel, StateRequestsPanel } from './IncidentEditing.tsx';
+import { useFormat } from '../../components/format.ts';
 
 type Incident = IncidentView;
 
 /** One incident for staff: everything recorded, the investigation's milestones, and publishing. */
 export function PressIncidentPage() {
   const { t } = useTranslation();
+  const f = useFormat();
   const { id = '' } = useParams();
   const user = useUser();
   const qc = useQueryClient();
@@ -52,7 +54,7 @@ export function PressIncidentPage() {
   return (
     <Page
       title={i.title}
-      description={`${i.occurred.display}${i.city ? ` · ${i.city}` : ''}`}
+      description={`${f.incident(i.occurred, i.disputed, 'long')}${i.city ? ` · ${i.city}` : ''}`}
       actions={
         (canEdit || can('incidents:publish')) && (
           <Group>
@@ -130,7 +132,7 @@ export function PressIncidentPage() {
               <Text fw={600} size="sm">{c.authority}{c.qualification ? ` — ${c.qualification}` : ''}</Text>
               <Timeline bulletSize={14} lineWidth={2}>
                 {c.milestones.map((m) => (
-                  <Timeline.Item key={m.id} title={`${m.occurred.display} · ${pressLabel(t, 'milestone', m.kind)}`} color={m.investigative ? 'blue' : 'gray'}>
+                  <Timeline.Item key={m.id} title={`${f.incident(m.occurred, null, 'long')} · ${pressLabel(t, 'milestone', m.kind)}`} color={m.investigative ? 'blue' : 'gray'}>
                     {m.note && <Text size="sm">{m.note}</Text>}
                   </Timeline.Item>
                 ))}

@@ -14,12 +14,14 @@ import { useUser } from '../../api/session.ts';
 import { ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
 import { IMPUNITY_COLORS, pressLabel } from './labels.ts';
+import { useFormat } from '../../components/format.ts';
 
 export const PRESS_KEY = ['press', 'incidents'];
 
 /** Monitors and reviewers: every incident, found by name in any script. */
 export function PressIncidentsPage() {
   const { t } = useTranslation();
+  const f = useFormat();
   const user = useUser();
   const [q, setQ] = useState('');
   const [debounced] = useDebouncedValue(q.trim(), 300);
@@ -48,7 +50,7 @@ export function PressIncidentsPage() {
           {list.items.map((i) => (
             <Table.Tr key={i.id} data-testid="press-row">
               <Table.Td><Anchor component={Link} to={`/press/${i.id}`}>{i.title}</Anchor>{i.isSynthetic && <Badge ml="xs" size="xs" color="grape" variant="light">{t('press.synthetic')}</Badge>}</Table.Td>
-              <Table.Td>{i.occurred.display}</Table.Td>
+              <Table.Td>{f.incident(i.occurred)}</Table.Td>
               <Table.Td>{i.city ?? '—'}</Table.Td>
               <Table.Td><Badge color={IMPUNITY_COLORS[i.impunityStatus]} variant="light">{pressLabel(t, 'impunity', i.impunityStatus)}</Badge></Table.Td>
               <Table.Td>{i.publishedAt ? (i.changedSincePublish ? t('press.changed') : t('press.published')) : t('press.unpublished')}</Table.Td>
@@ -108,7 +110,7 @@ function CreateIncidentModal({ onClose }: { onClose: () => void }) {
         <Stack>
           <ErrorAlert error={error} />
           <TextInput label={t('press.field.title')} required {...field('title')} />
-          <TextInput label={t('press.field.date')} required placeholder="2006-03-05" {...field('occurred')} />
+          <TextInput label={t('press.field.date')} required {...field('occurred')} />
           <Group grow>
             <TextInput label={t('press.field.city')} {...field('city')} />
             <TextInput label={t('press.field.placeExact')} {...field('placeExact')} />

@@ -5,10 +5,12 @@ import { usePublicIncident } from '../../api/press.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { IMPUNITY_COLORS, pressLabel } from './labels.ts';
 import { PublicChrome } from './PublicChrome.tsx';
+import { usePublicFormat } from '../../components/format.ts';
 
 /** One published incident: what happened, the derived figures, and the investigation's timeline. */
 export function PublicIncidentPage() {
   const { t } = useTranslation();
+  const f = usePublicFormat();
   const { id = '' } = useParams();
   const q = usePublicIncident(id);
   const i = q.data;
@@ -21,7 +23,7 @@ export function PublicIncidentPage() {
         <Stack gap="md">
           <div>
             <Title order={1} size="h2">{i.title}</Title>
-            <Text c="dimmed">{i.occurred.display}{i.city ? ` · ${i.city}` : ''}{i.dateNote ? ` — ${i.dateNote}` : ''}</Text>
+            <Text c="dimmed">{f.incident(i.occurred, i.disputed, 'long')}{i.city ? ` · ${i.city}` : ''}{i.dateNote ? ` — ${i.dateNote}` : ''}</Text>
             {i.isSynthetic && <Badge color="grape" variant="light">{t('press.synthetic')}</Badge>}
           </div>
           <Paper withBorder p="md" data-testid="derived">
@@ -32,7 +34,7 @@ export function PublicIncidentPage() {
               {i.derived.overridden && <Badge variant="light" color="gray">{t('press.overridden')}</Badge>}
             </Group>
             <Text size="sm" mt="xs">{t('press.perpetratorConvicted')}: {yesNo(i.derived.perpetratorConvicted)} · {t('press.mastermindConvicted')}: {yesNo(i.derived.mastermindConvicted)}</Text>
-            <Text size="sm">{t('press.daysSince')}: {i.derived.daysSinceLastInvestigativeAct ?? t('press.never')}{i.derived.lastInvestigativeActOn ? ` (${i.derived.lastInvestigativeActOn})` : ''}</Text>
+            <Text size="sm">{t('press.daysSince')}: {i.derived.daysSinceLastInvestigativeAct ?? t('press.never')}{i.derived.lastInvestigativeActOn ? ` (${f.longDay(i.derived.lastInvestigativeActOn)})` : ''}</Text>
           </Paper>
           {i.narrative && <Text>{i.narrative}</Text>}
           <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -52,7 +54,7 @@ export function PublicIncidentPage() {
                   <Text size="sm" fw={600}>{c.authority}{c.qualification ? ` — ${c.qualification}` : ''}</Text>
                   <Timeline bulletSize={14} lineWidth={2} data-testid="timeline">
                     {c.milestones.map((m, k) => (
-                      <Timeline.Item key={k} title={`${m.occurred.display} · ${pressLabel(t, 'milestone', m.kind)}`} color={m.investigative ? 'blue' : 'gray'}>
+                      <Timeline.Item key={k} title={`${f.incident(m.occurred, null, 'long')} · ${pressLabel(t, 'milestone', m.kind)}`} color={m.investigative ? 'blue' : 'gray'}>
                         {m.note && <Text size="sm">{m.note}</Text>}
                         {m.source && <Text size="xs" c="dimmed">{m.source.publisher ? `${m.source.publisher}: ` : ''}{m.source.title}</Text>}
                       </Timeline.Item>

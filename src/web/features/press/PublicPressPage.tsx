@@ -9,12 +9,14 @@ import { usePublicList, usePublicSummary, type PublicFilters } from '../../api/p
 import { ErrorAlert } from '../../components/errors.tsx';
 import { CHART_COLORS, IMPUNITY_COLORS, pressLabel } from './labels.ts';
 import { PublicChrome } from './PublicChrome.tsx';
+import { usePublicFormat } from '../../components/format.ts';
 
 const PAGE = 10;
 
 /** The public page: filters, charts, and solved, partly solved and unsolved incidents side by side. */
 export function PublicPressPage() {
   const { t } = useTranslation();
+  const f = usePublicFormat();
   const summary = usePublicSummary();
   const [filters, setFilters] = useState<PublicFilters>({});
   const set = (k: string) => (e: React.ChangeEvent<HTMLSelectElement>) => setFilters((f) => ({ ...f, [k]: e.currentTarget.value || undefined }));
@@ -61,7 +63,7 @@ export function PublicPressPage() {
                 <b>{t('press.charts.index')}:</b>{' '}
                 {s.impunityIndex.value === null
                   ? t('press.charts.indexNone', { min: s.impunityIndex.minCases, from: s.impunityIndex.fromYear, to: s.impunityIndex.endYear })
-                  : t('press.charts.indexText', { value: s.impunityIndex.value, from: s.impunityIndex.fromYear, to: s.impunityIndex.endYear, source: s.impunityIndex.populationSource, year: s.impunityIndex.populationYear })}
+                  : t('press.charts.indexText', { value: f.number(s.impunityIndex.value, { maximumFractionDigits: 3 }), from: s.impunityIndex.fromYear, to: s.impunityIndex.endYear, source: s.impunityIndex.populationSource, year: s.impunityIndex.populationYear })}
               </Text>
             )}
           </Paper>
@@ -117,11 +119,12 @@ function JusticeColumn({ status, filters, total }: { status: ImpunityStatus; fil
 
 function IncidentCard({ item }: { item: PublicListItem }) {
   const { t } = useTranslation();
+  const f = usePublicFormat();
   const d = item.derived;
   return (
     <Card withBorder padding="sm" data-testid="public-incident">
       <Anchor component={Link} to={`/public/press/${item.id}`} fw={600}>{item.title}</Anchor>
-      <Text size="sm" c="dimmed">{item.occurred.display}{item.city ? ` · ${item.city}` : ''}</Text>
+      <Text size="sm" c="dimmed">{f.incident(item.occurred)}{item.city ? ` · ${item.city}` : ''}</Text>
       {item.victims.length > 0 && <Text size="sm">{item.victims.join(', ')}</Text>}
       <Group gap={4} mt={4}>
         <Badge size="sm" color={IMPUNITY_COLORS[d.impunityStatus]}>{pressLabel(t, 'impunity', d.impunityStatus)}</Badge>

@@ -9,7 +9,7 @@ import { api } from '../../api/client.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { roleLabel } from '../../components/labels.ts';
 import { ShowOnce } from '../../components/ShowOnce.tsx';
-import { isLanguage } from '../../i18n/index.ts';
+import { isLanguage, LANGUAGE_NAMES } from '../../i18n/index.ts';
 import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
 
 const isRole = (v: string): v is Role => (ROLES as readonly string[]).includes(v);
@@ -109,7 +109,7 @@ export function UserFormModal({ user, onClose, onSaved }: { user: AdminUserView 
             />
             <Select
               label={t('account.language')}
-              data={LANGUAGES.map((l) => ({ value: l, label: t(`language.${l}`) }))}
+              data={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
               value={values.language}
               onChange={(v) => { if (isLanguage(v)) set('language', v); }}
               allowDeselect={false}

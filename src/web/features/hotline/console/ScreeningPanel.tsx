@@ -88,7 +88,7 @@ export function ScreeningPanel({ contact }: { contact: ContactView }) {
                 label={t('hotlineConsole.screening.person')}
                 value={personIndex}
                 onChange={(e) => pickPerson(e.currentTarget.value)}
-                data={[{ value: '', label: '—' }, ...persons.map((p, i) => ({ value: String(i), label: `${i + 1}. ${hl(t, 'personRole', p.role)}${p.age !== null ? `, ${p.age}` : ''}` }))]}
+                data={[{ value: '', label: '—' }, ...persons.map((p, i) => ({ value: String(i), label: `${i + 1}. ${hl(t, 'personRole', p.role, p.sex)}${p.age !== null ? `, ${p.age}` : ''}` }))]}
               />
             )}
             <NumberInput label={t('hotlineConsole.person.age')} w={100} min={0} max={120} allowDecimal={false} value={age ?? ''} onChange={(v) => setAge(typeof v === 'number' ? v : null)} error={f.errors.age} data-testid="screening-age" />

@@ -1,11 +1,15 @@
 import type { TFunction } from 'i18next';
 
-/** Labels of the hotline vocabulary (src/shared/hotline.ts, src/shared/schemas/operators.ts) under `hotlineConsole.*`. */
+/**
+ * Labels of the hotline vocabulary (src/shared/hotline.ts, src/shared/schemas/operators.ts) under
+ * `hotlineConsole.*`. With a person's sex, Russian gets the form that agrees (`<value>_female`).
+ */
 export const hl = (
   t: TFunction,
   group: 'channel' | 'status' | 'contactorType' | 'contactType' | 'urgency' | 'outcome' | 'personRole' | 'sex' | 'state' | 'category' | 'subcategory' | 'source' | 'list' | 'exploitation',
   value: string,
-): string => t(`hotlineConsole.${group}.${value}`);
+  sex?: string | null,
+): string => t(`hotlineConsole.${group}.${value}`, sex === 'female' || sex === 'male' ? { context: sex } : {});
 
 export const STATE_COLORS: Record<string, string> = { available: 'teal', on_contact: 'blue', wrap_up: 'yellow', break: 'gray', offline: 'dark' };
 export const URGENCY_COLORS: Record<string, string> = { normal: 'gray', high: 'orange', immediate_danger: 'red' };

@@ -23,7 +23,7 @@ export function ContactPage() {
     ['channel', t('hotlinePublic.contact.channel'), channelLabel(t, c.channel)],
     ['status', t('hotlinePublic.contact.status'), statusLabel(t, c.status)],
     ['received', t('hotlinePublic.contact.received'), fmt(c.receivedAt)],
-    ['language', t('hotlinePublic.contact.language'), c.language ? c.language.toUpperCase() : none],
+    ['language', t('hotlinePublic.contact.language'), c.language ? t(`hotlineConsole.language.${c.language}`, { defaultValue: c.language }) : none],
     ['urgency', t('hotlinePublic.contact.urgency'), urgencyLabel(t, c.urgency)],
     ['number', t('hotlinePublic.contact.number'), c.contactorLast3 ? `…${c.contactorLast3}` : none],
     ['repeat', t('hotlinePublic.contact.repeat'), String(c.repeatContacts)],

@@ -3,11 +3,12 @@ import { Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Table, Te
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DashboardView, DurationStats } from '../../../../shared/schemas/hotline-dashboard.ts';
+import type { DashboardView } from '../../../../shared/schemas/hotline-dashboard.ts';
+import { dashboardRows, figureCode, figureTextKey } from '../../../../shared/hotline-dashboard-table.ts';
 import { isApiError } from '../../../api/client.ts';
 import { useUser } from '../../../api/session.ts';
 import { ErrorAlert } from '../../../components/errors.tsx';
-import { DEFAULT_TIME_ZONE, localToday } from '../../../components/format.ts';
+import { DEFAULT_TIME_ZONE, localToday, useFormat } from '../../../components/format.ts';
 import { Page } from '../../../components/Page.tsx';
 import { daysBefore, exportUrl, useDashboard, type DashboardParams } from './api.ts';
 
@@ -15,39 +16,15 @@ const COLORS = { answered: '#2f9e44', abandoned: '#e03131', other: '#adb5bd', co
 
 type Row = { section: string; figure: string; value: string };
 
-/** The dashboard's figures as the table shows them (the export has the same rows, in English). */
-function tableRows(t: TFunction, v: DashboardView, seconds: (x: number | null) => string, percent: (x: number | null) => string): Row[] {
-  const k = (key: string) => t(`hotlineDashboard.table.${key}`);
-  const n = (x: number) => String(x);
-  const timing = (section: string, d: DurationStats): Row[] => [
-    { section: k(section), figure: k('count'), value: n(d.count) },
-    { section: k(section), figure: k('median'), value: seconds(d.medianSeconds) },
-    { section: k(section), figure: k('p90'), value: seconds(d.p90Seconds) },
-    { section: k(section), figure: k('mean'), value: seconds(d.meanSeconds) },
-  ];
-  const s = v.totals;
-  return [
-    { section: k('contacts'), figure: t('hotlineDashboard.cards.contacts'), value: n(s.contacts) },
-    { section: k('contacts'), figure: t('hotlineDashboard.cards.answered'), value: n(s.answered) },
-    { section: k('contacts'), figure: t('hotlineDashboard.cards.abandoned'), value: n(s.abandoned) },
-    { section: k('contacts'), figure: k('unanswered'), value: n(s.unanswered) },
-    { section: k('contacts'), figure: t('hotlineDashboard.cards.answerRate'), value: percent(s.answerRate) },
-    { section: k('contacts'), figure: k('substantive'), value: n(s.substantive) },
-    { section: k('contacts'), figure: k('nonSubstantive'), value: n(s.nonSubstantive) },
-    { section: k('contacts'), figure: k('unclassified'), value: n(s.unclassified) },
-    { section: k('contacts'), figure: t('hotlineDashboard.cards.substantiveShare'), value: percent(s.substantiveShare) },
-    ...timing('timeToAnswer', v.timeToAnswer),
-    ...timing('handleTime', v.handleTime),
-    { section: k('escalations'), figure: t('hotlineDashboard.cards.escalations'), value: n(v.escalations.count) },
-    { section: k('escalations'), figure: k('acknowledged'), value: n(v.escalations.acknowledged) },
-    { section: k('escalations'), figure: k('unacknowledged'), value: n(v.escalations.unacknowledged) },
-    ...timing('timeToAcknowledge', v.escalations.timeToAcknowledge),
-    ...v.byChannel.map((r) => ({ section: k('byChannel'), figure: t(`hotlineDashboard.channel.${r.channel}`), value: n(r.contacts) })),
-    ...v.byContactType.map((r) => ({ section: k('byContactType'), figure: t(`hotlineDashboard.contactType.${r.contactType}`), value: n(r.contacts) })),
-    ...v.outcomes.map((r) => ({ section: k('outcomes'), figure: t(`hotlineDashboard.outcome.${r.outcome}`), value: n(r.contacts) })),
-    ...v.byHour.map((r) => ({ section: k('byHour'), figure: `${String(r.hour).padStart(2, '0')}:00`, value: n(r.contacts) })),
-    ...v.byDay.map((r) => ({ section: k('byDay'), figure: r.day, value: n(r.contacts) })),
-  ];
+/** The dashboard's figures as the table shows them: the export's rows (src/shared/hotline-dashboard-table.ts), in the page's language. */
+function tableRows(t: TFunction, v: DashboardView, seconds: (x: number | null) => string, percent: (x: number | null) => string, number: (x: number) => string, day: (d: string) => string): Row[] {
+  return dashboardRows(v, false).map((r) => {
+    const key = figureTextKey(r.figure);
+    const figure = key ? t(key) : 'day' in r.figure ? day(r.figure.day) : figureCode(r.figure);
+    const raw = typeof r.value === 'number' ? r.value : null;
+    const value = r.unit === 'seconds' ? seconds(raw) : r.unit === 'percent' ? percent(raw === null ? null : raw / 100) : raw === null ? t('hotlineDashboard.none') : number(raw);
+    return { section: t(`hotlineDashboard.table.${r.section}`), figure, value };
+  });
 }
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
@@ -70,7 +47,8 @@ function Chart({ title, testId, children }: { title: string; testId: string; chi
 
 /** The hotline manager's dashboard: a date range and a region, figures, charts, the table and its downloads. */
 export function HotlineDashboardPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const f = useFormat();
   const user = useUser();
   const tz = user.timeZone || DEFAULT_TIME_ZONE;
   const today = localToday(tz);
@@ -83,9 +61,9 @@ export function HotlineDashboardPage() {
   const fields = isApiError(q.error) ? q.error.fields : {};
   const v = q.isError ? undefined : q.data;
 
-  const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 });
-  const seconds = (x: number | null) => (x === null ? t('hotlineDashboard.none') : t('hotlineDashboard.seconds', { value: number.format(x) }));
-  const percent = (x: number | null) => (x === null ? t('hotlineDashboard.none') : t('hotlineDashboard.percent', { value: number.format(x * 100) }));
+  const number = (x: number) => f.number(x);
+  const seconds = (x: number | null) => (x === null ? t('hotlineDashboard.none') : t('hotlineDashboard.seconds', { value: number(x) }));
+  const percent = (x: number | null) => (x === null ? t('hotlineDashboard.none') : t('hotlineDashboard.percent', { value: number(x * 100) }));
 
   const regions = [...new Set([...(v?.regions ?? []), ...(region ? [region] : [])])].sort();
   const canDownload = Boolean(v) && !q.isFetching;
@@ -96,10 +74,10 @@ export function HotlineDashboardPage() {
       description={t('hotlineDashboard.description')}
       actions={
         <Group gap="xs">
-          <Button component="a" href={exportUrl(params, 'csv')} download variant="light" disabled={!canDownload} data-disabled={!canDownload || undefined}>
+          <Button component="a" href={exportUrl(params, 'csv', f.lang)} download variant="light" disabled={!canDownload} data-disabled={!canDownload || undefined}>
             {t('hotlineDashboard.exportCsv')}
           </Button>
-          <Button component="a" href={exportUrl(params, 'xlsx')} download variant="light" disabled={!canDownload} data-disabled={!canDownload || undefined}>
+          <Button component="a" href={exportUrl(params, 'xlsx', f.lang)} download variant="light" disabled={!canDownload} data-disabled={!canDownload || undefined}>
             {t('hotlineDashboard.exportXlsx')}
           </Button>
         </Group>
@@ -125,9 +103,9 @@ export function HotlineDashboardPage() {
       {v && (
         <>
           <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
-            <Figure testId="figure-contacts" label={t('hotlineDashboard.cards.contacts')} value={String(v.totals.contacts)} />
-            <Figure testId="figure-answered" label={t('hotlineDashboard.cards.answered')} value={String(v.totals.answered)} />
-            <Figure testId="figure-abandoned" label={t('hotlineDashboard.cards.abandoned')} value={String(v.totals.abandoned)} />
+            <Figure testId="figure-contacts" label={t('hotlineDashboard.cards.contacts')} value={number(v.totals.contacts)} />
+            <Figure testId="figure-answered" label={t('hotlineDashboard.cards.answered')} value={number(v.totals.answered)} />
+            <Figure testId="figure-abandoned" label={t('hotlineDashboard.cards.abandoned')} value={number(v.totals.abandoned)} />
             <Figure testId="figure-answer-rate" label={t('hotlineDashboard.cards.answerRate')} value={percent(v.totals.answerRate)} />
             <Figure testId="figure-substantive" label={t('hotlineDashboard.cards.substantiveShare')} value={percent(v.totals.substantiveShare)} />
             <Figure testId="figure-time-to-answer" label={t('hotlineDashboard.cards.timeToAnswer')} value={seconds(v.timeToAnswer.medianSeconds)} />
@@ -192,7 +170,7 @@ export function HotlineDashboardPage() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {tableRows(t, v, seconds, percent).map((r) => (
+                  {tableRows(t, v, seconds, percent, number, f.day).map((r) => (
                     <Table.Tr key={`${r.section}|${r.figure}`}>
                       <Table.Td>{r.section}</Table.Td>
                       <Table.Td>{r.figure}</Table.Td>

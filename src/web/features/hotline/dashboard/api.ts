@@ -12,8 +12,8 @@ export const useDashboard = (params: DashboardParams, enabled: boolean) =>
     placeholderData: keepPreviousData,
   });
 
-/** The download's address: a plain link, so that the browser saves the server's attachment as it is. */
-export const exportUrl = (params: DashboardParams, format: ExportFormat) => `/api/v1${withQuery('/hotline/dashboard/export', { ...params, format })}`;
+/** The download's address: a plain link, so that the browser saves the server's attachment as it is; labelled in the page's language. */
+export const exportUrl = (params: DashboardParams, format: ExportFormat, lang: string) => `/api/v1${withQuery('/hotline/dashboard/export', { ...params, format, lang })}`;
 
 /** The date `days` before a date. */
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApiError } from '../../../api/client.ts';
+import { DEFAULT_TIME_ZONE, formatInstant } from '../../../../shared/format.ts';
 
 /** Calls the public hotline API (/api/public/hotline): no session, no cookies. */
 export async function publicHotline<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
@@ -24,6 +25,5 @@ export async function publicHotline<S extends z.ZodType>(path: string, body: unk
 
 /** Formats an instant for the public pages (no account, so Baku time in the page's language). */
 export function formatPublic(iso: string, language: string): string {
-  const locale = language === 'ru' ? 'ru-RU' : language === 'en' ? 'en-GB' : 'az-Latn-AZ';
-  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Baku', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return formatInstant(iso, language === 'ru' || language === 'en' ? language : 'az', 'dateTime', DEFAULT_TIME_ZONE);
 }
