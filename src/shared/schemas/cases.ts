@@ -327,6 +327,8 @@ export const CaseDetail = z.object({
   people: z.array(CasePersonView).optional(),
   consents: z.array(ConsentView).optional(),
   referrals: z.array(ReferralView).optional(),
+  /** The referrals of the case to the user's agency, whatever sections they share (with `sectionsMissing`). */
+  received: z.array(ReferralView).optional(),
   identification: z.array(PersonIdentificationView).optional(),
   tasks: z.array(TaskView).optional(),
   timeline: z.array(TimelineEntryView).optional(),

@@ -37,6 +37,7 @@ import * as m0098 from './0098_identity_at_rest.ts';
 import * as m0099 from './0099_narratives_at_rest.ts';
 import * as m0100 from './0100_sso_hardening.ts';
 import * as m0101 from './0101_notes_at_rest.ts';
+import * as m0105 from './0105_handoffs.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -79,4 +80,5 @@ export const migrations: Record<string, { up: string }> = {
   '0099_narratives_at_rest': m0099,
   '0100_sso_hardening': m0100,
   '0101_notes_at_rest': m0101,
+  '0105_handoffs': m0105,
 };

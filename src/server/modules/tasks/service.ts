@@ -19,12 +19,12 @@ const taskColumns = (db: DbOrTx) =>
     .selectFrom('caseTasks as k')
     .innerJoin('cases as c', 'c.id', 'k.caseId')
     .innerJoin('users as u', 'u.id', 'k.assignedUserId')
-    .select(['k.id', 'k.caseId', 'c.caseNumber', 'k.title', 'k.dueAt', 'k.assignedUserId', 'u.name as assignedUserName', 'k.createdBy', 'k.createdAt', 'k.completedAt', 'k.completedBy',
+    .select(['k.id', 'k.caseId', 'c.caseNumber', 'k.title', 'k.dueAt', 'k.assignedUserId', 'u.name as assignedUserName', 'k.createdBy', 'k.createdAt', 'k.completedAt', 'k.completedBy', 'k.referralId', 'k.askedSections',
       sql<boolean>`k.completed_at IS NULL AND k.due_at < now()`.as('overdue')]);
 type TaskRow = Awaited<ReturnType<ReturnType<typeof taskColumns>['execute']>>[number];
 
 export const toTaskView = (p: Principal, r: TaskRow): TaskView =>
-  redact(p, CASES, { ...r, dueAt: r.dueAt.toISOString(), createdAt: r.createdAt.toISOString(), completedAt: r.completedAt?.toISOString() ?? null }) as TaskView;
+  redact(p, CASES, { ...r, dueAt: r.dueAt.toISOString(), createdAt: r.createdAt.toISOString(), completedAt: r.completedAt?.toISOString() ?? null, askedSections: r.askedSections as TaskView['askedSections'] }) as TaskView;
 
 export const taskById = async (db: DbOrTx, p: Principal, taskId: string) => toTaskView(p, await taskColumns(db).where('k.id', '=', taskId).executeTakeFirstOrThrow());
 

@@ -8,6 +8,7 @@ import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
+import { taskTitle } from './task-title.ts';
 
 const Tasks = z.object({ items: z.array(TaskView) });
 const Reminders = z.object({ items: z.array(ReminderView) });
@@ -39,7 +40,7 @@ export function MyTasksPage() {
           <Table.Tbody>
             {(tasks.data?.items ?? []).map((k) => (
               <Table.Tr key={k.id} data-testid="my-task">
-                <Table.Td>{k.title ?? '—'}</Table.Td>
+                <Table.Td>{taskTitle(t, k)}</Table.Td>
                 <Table.Td><Anchor component={Link} to={`/cases/${k.caseId}`}>{k.caseNumber}</Anchor></Table.Td>
                 <Table.Td><Group gap="xs">{fmt(k.dueAt)}{k.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}</Group></Table.Td>
               </Table.Tr>
