@@ -49,6 +49,12 @@ export function CasePage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const q = useCase(id);
+  // A positive screening's "propose a referral": the referral form, prefilled for identification, in view.
+  const [preset, setPreset] = useState(0);
+  const proposeReferral = () => {
+    setPreset((n) => n + 1);
+    requestAnimationFrame(() => document.querySelector('[data-testid="case-referrals"] form')?.scrollIntoView({ behavior: 'smooth', block: 'center' }));
+  };
   if (q.error) return <ErrorAlert error={q.error} />;
   if (!q.data) return null;
   const c = q.data;
@@ -64,10 +70,10 @@ export function CasePage() {
       {(c.received ?? []).filter((r) => r.status === 'accepted' && r.sectionsMissing.length > 0).map((r) => <MissingSections key={r.id} r={r} />)}
       {c.summary && <SummarySection c={c} />}
       {c.people && <PeopleSection c={c} writable={writable} />}
-      {c.screenings && <ScreeningSection c={c} writable={writable} />}
+      {c.screenings && <ScreeningSection c={c} writable={writable} onPropose={proposeReferral} />}
       {c.events && <EventsSection c={c} writable={writable} />}
       {c.consents && <ConsentsSection c={c} writable={writable} />}
-      {c.referrals && <ReferralsSection c={c} writable={writable} />}
+      {c.referrals && <ReferralsSection key={preset} c={c} writable={writable} proposed={preset > 0} />}
       {c.identification && <IdentificationSection c={c} writable={writable} />}
       {c.sections.includes('assistance') && <AssistanceSection c={c} writable={writable} />}
       {c.sections.includes('documents') && <DocumentsSection c={c} writable={writable} />}
@@ -156,7 +162,7 @@ function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
   );
 }
 
-function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
+function ScreeningSection({ c, writable, onPropose }: { c: Detail; writable: boolean; onPropose: () => void }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
   const catalogue = useCatalogue();
@@ -165,6 +171,11 @@ function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
   const [codes, setCodes] = useState<string[]>([]);
   const { errors, error, busy, submit } = useFormSubmit();
   const list = `${typeof age === 'number' && age < 18 ? 'child' : 'adult'}_${exploitation}` as 'adult_labour';
+  // Indicators by their names, as the hotline console shows them, never as bare codes.
+  const indicatorLabel = (code: string) => {
+    const label = catalogue.data?.indicators.find((i) => i.code === code)?.label;
+    return label ? `${code} — ${label}` : code;
+  };
   const indicatorOptions = (catalogue.data?.indicators ?? []).filter((i) => i.strength[list] !== null).map((i) => ({ value: i.code, label: `${i.code} — ${i.label}` }));
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -182,7 +193,8 @@ function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
           <Badge variant="light">{codeLabel(t, 'screeningList', s.list)}</Badge>
           {s.proposeReferral ? <Badge color="orange">{t('nrm.screening.proposeReferral')}</Badge> : <Badge color="gray">{t('nrm.screening.notPresumed')}</Badge>}
           {s.result.provisional && <Badge color="yellow" variant="outline">{t('nrm.screening.provisional')}</Badge>}
-          <Text size="sm" c="dimmed">{s.indicators.map((i) => i.code).join(', ') || '—'}</Text>
+          <Text size="sm" c="dimmed" data-testid="screening-indicators">{s.indicators.map((i) => indicatorLabel(i.code)).join('; ') || '—'}</Text>
+          {s.proposeReferral && writable && c.referrals && <Button size="xs" color="orange" onClick={onPropose}>{t('handoffs.proposeReferral')}</Button>}
         </Group>
       ))}
       {writable && (
@@ -362,16 +374,17 @@ export function ReferralList({ items }: { items: readonly ReferralView[] }) {
   return <Stack gap="xs">{items.map((r) => <ReferralRow key={r.id} r={r} />)}</Stack>;
 }
 
-function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
+function ReferralsSection({ c, writable, proposed }: { c: Detail; writable: boolean; proposed: boolean }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
   const agencies = useAgencyOptions();
   const [target, setTarget] = useState<'agency' | 'provider'>('agency');
   const [toAgencyId, setTo] = useState<string | null>(null);
   const [providerId, setProviderId] = useState<string | null>(null);
-  const [purpose, setPurpose] = useState('services');
+  // Proposed by a positive screening: a referral for identification, with the sections it needs.
+  const [purpose, setPurpose] = useState<string>(proposed ? 'identification' : 'services');
   const [serviceType, setServiceType] = useState('');
-  const [sections, setSections] = useState<string[]>(['summary', 'people', 'events']);
+  const [sections, setSections] = useState<string[]>(proposed ? ['summary', ...REQUIRED_SECTIONS.identification] : ['summary', 'people', 'events']);
   const [reason, setReason] = useState('');
   const [duplicate, setDuplicate] = useState(false);
   const { errors, error, busy, submit, setError } = useFormSubmit();
