@@ -160,10 +160,11 @@ describe('the public press pages', () => {
     const card = page.getByTestId('public-incident').filter({ hasText: 'Reporter beaten last week' });
     await card.getByTestId('impunity-badge').getByText(p.tooEarly).waitFor();
     await card.getByTestId('days-since').getByText(p.noAct).waitFor();
-    expect(await page.getByTestId('column-complete_impunity').getByText('Reporter beaten last week').count()).toBe(0);
-    await page.getByTestId('column-complete_impunity').getByText('Reporter beaten in 2019').waitFor();
+    await page.getByTestId('column-too_early').getByRole('link', { name: 'Reporter beaten last week', exact: true }).waitFor();
+    expect(await page.getByTestId('column-complete_impunity').getByRole('link', { name: 'Reporter beaten last week', exact: true }).count()).toBe(0);
+    await page.getByTestId('column-complete_impunity').getByRole('link', { name: 'Reporter beaten in 2019', exact: true }).waitFor();
 
-    await card.getByRole('link').click();
+    await card.getByRole('link', { name: 'Reporter beaten last week', exact: true }).click();
     await page.getByTestId('impunity-status').getByText(p.tooEarly).waitFor();
     await page.getByTestId('too-early').waitFor();
     await page.getByTestId('days-since').getByText(p.noAct).waitFor();
