@@ -120,6 +120,8 @@ export const ReferralListQuery = PageQuery.extend({
   purpose: z.enum(REFERRAL_PURPOSES).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   caseId: z.uuid().optional(),
+  /** By the day sent: `-sent` newest first (the default), `sent` oldest first. */
+  sort: z.enum(['-sent', 'sent']).default('-sent'),
 });
 
 /** `POST /referrals/:id/assign`: a supervisor of the receiving agency names who handles the referral. */

@@ -31,6 +31,8 @@ export type TaskView = z.infer<typeof TaskView>;
 
 export const MyTasksQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** By due time: `due` soonest first (the default), `-due` latest first. */
+  sort: z.enum(['due', '-due']).default('due'),
 });
 
 /** One overdue thing in the oversight view: anonymous (case number, agency, kind, due). */

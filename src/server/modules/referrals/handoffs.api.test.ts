@@ -123,3 +123,28 @@ describe('a second referral of the case to the same agency', () => {
     expect(r.json().error.fields).toHaveProperty('confirmDuplicate');
   });
 });
+
+describe('sorting', () => {
+  it('referrals by sent, either way, page by page; tasks by due; a bad sort is refused by name', async () => {
+    const { id } = await caseWithVictim();
+    const sent: string[] = [];
+    for (const toAgencyId of [shelter, authority]) {
+      const r = await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId, purpose: 'services', sections: ['summary'] });
+      sent.push(r.json().id);
+    }
+    const newest = (await call(worker, 'GET', `/referrals?caseId=${id}`)).json().items.map((r: { id: string }) => r.id);
+    expect(newest).toEqual([...sent].reverse());
+    const first = (await call(worker, 'GET', `/referrals?caseId=${id}&sort=sent&limit=1`)).json();
+    expect(first.items.map((r: { id: string }) => r.id)).toEqual([sent[0]]);
+    const second = (await call(worker, 'GET', `/referrals?caseId=${id}&sort=sent&limit=1&cursor=${first.nextCursor}`)).json();
+    expect(second.items.map((r: { id: string }) => r.id)).toEqual([sent[1]]);
+    expect((await call(worker, 'GET', '/referrals?sort=name')).json().error.fields).toHaveProperty('sort');
+
+    for (const hours of [48, 24]) await call(worker, 'POST', `/cases/${id}/tasks`, { title: `in ${hours} hours`, dueAt: new Date(Date.now() + hours * 3600_000).toISOString() });
+    const due = (s: string) => call(worker, 'GET', `/tasks?sort=${s}`).then((r) => r.json().items.map((k: { dueAt: string }) => k.dueAt) as string[]);
+    const asc = await due('due');
+    expect(asc).toEqual([...asc].sort());
+    expect(await due('-due')).toEqual([...asc].reverse());
+    expect((await call(worker, 'GET', '/tasks?sort=title')).json().error.fields).toHaveProperty('sort');
+  });
+});

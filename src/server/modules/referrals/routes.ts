@@ -32,7 +32,7 @@ export const referralRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => reply.status(201).send(await referrals.sendReferral(db, who(req), actor(req), req.params.id, req.body)));
 
   app.get('/referrals', {
-    schema: { tags, summary: 'Referrals sent by or to the user\'s agency, newest first (filters: direction, status, purpose, overdue, caseId)', querystring: ReferralListQuery, response: { 200: page(ReferralView), ...errors } },
+    schema: { tags, summary: 'Referrals sent by or to the user\'s agency, newest first or (`sort=sent`) oldest first (filters: direction, status, purpose, overdue, caseId)', querystring: ReferralListQuery, response: { 200: page(ReferralView), ...errors } },
   }, async (req) => {
     const p = who(req);
     const { limit, cursor, ...filters } = req.query;

@@ -440,11 +440,14 @@ export function listReferrals(db: DbOrTx, p: Principal, f: ListFilters) {
   if (f.purpose) q = q.where('r.purpose', '=', f.purpose);
   if (f.overdue) q = q.where('r.status', '=', 'pending').where(sql<boolean>`r.answer_due_at < now()`);
   if (f.caseId) q = q.where('r.caseId', '=', f.caseId);
+  // Sent is when the row was made (`created_at` = `sent_at`), so the keyset and its index serve either direction.
+  const dir = f.sort === 'sent' ? 'asc' : 'desc';
+  const past = dir === 'asc' ? '>' : '<';
   if (f.cursor) {
     const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('r.createdAt', '<', c.createdAt), eb.and([eb('r.createdAt', '=', c.createdAt), eb('r.id', '<', c.id)])]));
+    q = q.where((eb) => eb.or([eb('r.createdAt', past, c.createdAt), eb.and([eb('r.createdAt', '=', c.createdAt), eb('r.id', past, c.id)])]));
   }
-  return q.orderBy('r.createdAt', 'desc').orderBy('r.id', 'desc').limit(f.limit + 1).execute();
+  return q.orderBy('r.createdAt', dir).orderBy('r.id', dir).limit(f.limit + 1).execute();
 }
 
 export async function getReferral(db: Db, p: Principal, actor: AuditActor, id: string) {

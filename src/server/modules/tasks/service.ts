@@ -59,10 +59,11 @@ export async function completeTask(db: Db, p: Principal, actor: AuditActor, case
  * The user's own open tasks on cases whose tasks they may still see, soonest first: a sender left
  * with the summary of a case it transferred no longer sees the titles of its tasks.
  */
-export async function myTasks(db: Db, p: Principal, overdueOnly: boolean) {
+export async function myTasks(db: Db, p: Principal, overdueOnly: boolean, sort: 'due' | '-due' = 'due') {
   let q = taskColumns(db).where('k.assignedUserId', '=', p.userId).where('k.completedAt', 'is', null).where(visibleFilter(p, 'read', CASES, undefined, { section: 'tasks' })).where('c.accessEndedAt', 'is', null);
   if (overdueOnly) q = q.where('k.dueAt', '<', sql<Date>`now()`);
-  return (await q.orderBy('k.dueAt').limit(500).execute()).map((r) => toTaskView(p, r));
+  const dir = sort === '-due' ? 'desc' : 'asc';
+  return (await q.orderBy('k.dueAt', dir).orderBy('k.id', dir).limit(500).execute()).map((r) => toTaskView(p, r));
 }
 
 /**
