@@ -17,6 +17,11 @@ export type CountryProfile = {
   referralAnswerHours: number;
   /** Residence permits: reminders this many days before expiry (CETS art. 14). */
   permitExpiryReminderDays: number;
+  /**
+   * Press freedom: an attack on a journalist is labelled "complete impunity" or "partial justice" only
+   * this many days after it happened (docs/press-freedom.md, "When impunity is labelled").
+   */
+  impunityMinDays: number;
   /** The holiday calendar used for working days (see `src/domain/holidays.ts`). */
   holidayCalendar: string;
   /** The government's swaps of working days and days off, over the holiday calendar, oldest first. */
@@ -37,6 +42,10 @@ export const AZERBAIJAN_PROFILE: CountryProfile = {
   minDaysToConclusive: 45,
   referralAnswerHours: 72,
   permitExpiryReminderDays: 30,
+  // One year: the UNESCO Director-General asks each state once a year for the judicial status of
+  // each killing, so a year is the first point at which any tracker asks whether anyone was held to
+  // account (docs/press-freedom.md, "When impunity is labelled").
+  impunityMinDays: 365,
   holidayCalendar: 'AZ',
   workingDayChanges: [],
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysSinceLastInvestigativeAct, impunityIndex, impunityStatus, unescoStatus, type IndexCase, type InvolvementFacts, type MilestoneFacts } from './impunity.ts';
+import { daysSinceLastInvestigativeAct, impunityIndex, impunityLabelledFrom, impunityStatus, impunityTooEarly, unescoStatus, type IndexCase, type InvolvementFacts, type MilestoneFacts } from './impunity.ts';
 
 const dp = (attribution: InvolvementFacts['attribution']): InvolvementFacts => ({ degree: 'direct_perpetrator', attribution });
 const mm = (attribution: InvolvementFacts['attribution']): InvolvementFacts => ({ degree: 'mastermind', attribution });
@@ -79,5 +79,23 @@ describe('impunityIndex', () => {
   });
   it('names its window', () => {
     expect(impunityIndex([], params)).toMatchObject({ fromYear: 2015, toYear: 2024 });
+  });
+});
+
+describe('impunityTooEarly', () => {
+  it.each([
+    // status, occurred, today, minDays, too early?
+    ['complete_impunity', '2026-11-29', '2026-12-07', 365, true], // eight days old
+    ['partial_justice', '2026-11-29', '2026-12-07', 365, true],
+    ['full_justice', '2026-11-29', '2026-12-07', 365, false], // justice is a fact whenever reached
+    ['complete_impunity', '2025-12-07', '2026-12-07', 365, false], // exactly the minimum
+    ['complete_impunity', '2025-12-08', '2026-12-07', 365, true], // a day short
+    ['complete_impunity', '2026-11-29', '2026-12-07', 7, false],
+    ['complete_impunity', '2026-12-07', '2026-12-07', 0, false],
+  ] as const)('%s on %s, seen %s with %i days: %s', (status, occurred, today, minDays, expected) => {
+    expect(impunityTooEarly(status, occurred, today, minDays)).toBe(expected);
+  });
+  it('says from when the label applies', () => {
+    expect(impunityLabelledFrom('2024-02-29', 365)).toBe('2025-02-28');
   });
 });

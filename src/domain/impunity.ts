@@ -1,4 +1,5 @@
 import { daysBetween, periodEnd, type PartialDate } from './press-dates.ts';
+import { addDays } from './deadlines.ts';
 import type { Attribution, ImpunityStatus, InvolvementDegree, MilestoneKind, UnescoStatus } from '../shared/press.ts';
 
 /** One person or group's part in an attack, as far as the record establishes it. */
@@ -91,6 +92,20 @@ export function daysSinceLastInvestigativeAct(milestones: readonly MilestoneFact
   }
   return { lastOn: last, days: last === null ? null : Math.max(0, daysBetween(last, today)) };
 }
+
+/**
+ * Whether an attack is too recent for an impunity label (docs/press-freedom.md, "When impunity is
+ * labelled"): "complete impunity" or "partial justice" only once `minDays` (the country profile's
+ * `impunityMinDays`) have passed since the attack, counted from the first day of its period when
+ * only the month or year is known. Before that the investigation has hardly had time to act, and
+ * the label would say more than the record does. Full justice is a fact whenever it is reached.
+ */
+export function impunityTooEarly(status: ImpunityStatus, occurredOn: string, today: string, minDays: number): boolean {
+  return status !== 'full_justice' && today < impunityLabelledFrom(occurredOn, minDays);
+}
+
+/** The first day an impunity label is shown for an attack that happened on (or in the period starting) `occurredOn`. */
+export const impunityLabelledFrom = (occurredOn: string, minDays: number): string => addDays(occurredOn, minDays);
 
 /** What an impunity index is computed with; stored beside every published figure. */
 export type ImpunityIndexParams = {

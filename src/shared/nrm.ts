@@ -130,6 +130,18 @@ export type ConsentKind = (typeof CONSENT_KINDS)[number];
 export const REFERRAL_PURPOSES = ['services', 'identification', 'case_transfer'] as const;
 export type ReferralPurpose = (typeof REFERRAL_PURPOSES)[number];
 
+/**
+ * The sections a purpose needs the receiver to see (besides `summary`, which always goes). An
+ * identification decision is taken on a victim (`people`), on what happened (`events`), on the
+ * indicators found (`screening`), and is recorded in `identification`: without one of them the
+ * competent authority cannot decide (issue 15). Services and transfers leave the choice to the sender.
+ */
+export const REQUIRED_SECTIONS: Record<ReferralPurpose, readonly CaseSection[]> = {
+  services: [],
+  identification: ['people', 'events', 'screening', 'identification'],
+  case_transfer: [],
+};
+
 export const CONSENT_FORMS = ['written', 'oral'] as const;
 /** Who gave it: the person themselves, or for a child their parent or guardian. */
 export const CONSENT_GIVERS = ['person', 'parent', 'guardian'] as const;

@@ -111,6 +111,8 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
   'POST /api/v1/cases/{id}/referrals': (b) => {
     delete b.providerId;
     b.toAgencyId = userB.agencyId;
+    // The case is referred to the same agency many times here; each is confirmed (else 409 duplicate_referral).
+    b.confirmDuplicate = true;
   },
   'POST /api/v1/referrals/{id}/assign': (b) => void (b.handlerUserId = userB.id),
   'POST /api/v1/cases/{id}/identification/decisions': async (b, c) => {
@@ -120,7 +122,7 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
     // Today where the installation is (Asia/Baku by default), not in UTC.
     b.decidedOn = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Baku' }).format(new Date());
     // The decision is the identifying agency's, on a referral for identification it accepted.
-    const referral = await make('POST /api/v1/cases/{id}/referrals', `/api/v1/cases/${c.ids.get('/api/v1/cases')}/referrals`, { purpose: 'identification' });
+    const referral = await make('POST /api/v1/cases/{id}/referrals', `/api/v1/cases/${c.ids.get('/api/v1/cases')}/referrals`, { purpose: 'identification', sections: ['summary', 'people', 'events', 'screening', 'identification'] });
     await make('POST /api/v1/referrals/{id}/accept', `/api/v1/referrals/${referral}/accept`, {}, sessions[1]);
   },
   'POST /api/v1/press/incidents/{id}/links': async (b) => {
@@ -183,6 +185,14 @@ const URL_OF: Record<string, () => Promise<string | undefined>> = {
   'DELETE /api/v1/users/{id}/tokens/{tokenId}': async () => ids.get('/api/v1/users/{id}/tokens') && `/api/v1/users/${serviceAccount.id}/tokens/${ids.get('/api/v1/users/{id}/tokens')}`,
   'POST /api/v1/contacts/{id}/reassign': async () => `/api/v1/contacts/${await make('POST /api/v1/contacts', '/api/v1/contacts')}/reassign`,
   'POST /api/v1/referrals/{id}/decline': async () => `/api/v1/referrals/${await make('POST /api/v1/cases/{id}/referrals', `/api/v1/cases/${ids.get('/api/v1/cases')}/referrals`)}/decline`,
+  'POST /api/v1/referrals/{id}/sections': async () => `/api/v1/referrals/${await make('POST /api/v1/cases/{id}/referrals', `/api/v1/cases/${ids.get('/api/v1/cases')}/referrals`, { purpose: 'services', sections: ['summary'] })}/sections`,
+  // An accepted identification referral that lacks sections (as before they were required).
+  'POST /api/v1/referrals/{id}/ask-sections': async () => {
+    const referral = await make('POST /api/v1/cases/{id}/referrals', `/api/v1/cases/${ids.get('/api/v1/cases')}/referrals`, { purpose: 'identification', sections: ['summary', 'people', 'events', 'screening', 'identification'] });
+    await t.db.updateTable('referrals').set({ sectionsRequested: ['summary'], sectionsShared: ['summary'] }).where('id', '=', referral).execute();
+    await make('POST /api/v1/referrals/{id}/accept', `/api/v1/referrals/${referral}/accept`, {}, sessions[1]);
+    return `/api/v1/referrals/${referral}/ask-sections`;
+  },
   'POST /api/v1/referrals/{id}/assign': async () => `/api/v1/referrals/${await make('POST /api/v1/cases/{id}/referrals', `/api/v1/cases/${ids.get('/api/v1/cases')}/referrals`)}/assign`,
   'POST /api/v1/cases/{id}/tasks/{taskId}/reassign': async () => {
     const caseId = ids.get('/api/v1/cases');

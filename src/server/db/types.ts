@@ -853,6 +853,8 @@ export interface ReferralsTable {
   referralGrantId: string | null;
   /** The person of the receiving agency who handles it (a supervisor's choice, or who accepted it). */
   handlerUserId: string | null;
+  sectionsAskedAt: NullableTimestamp;
+  sectionsAskedBy: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -946,6 +948,8 @@ export interface CaseTasksTable {
   completedAt: NullableTimestamp;
   completedBy: string | null;
   remindedAt: NullableTimestamp;
+  referralId: string | null;
+  askedSections: string[] | null;
 }
 
 export interface RemindersTable {

@@ -82,7 +82,7 @@ describe('reminder e-mails', () => {
     const task = (await call(worker, 'POST', `/cases/${c.id}/tasks`, { title: 'Visit Aysel Məmmədova at home', dueAt: hours(3), assignedUserId: colleague.id })).json();
     const personId = (await call(worker, 'POST', `/cases/${c.id}/people`, { role: 'victim', person: { name: { givenName: 'Aysel', familyName: 'Məmmədova' }, birthYear: 1995 } })).json().personId;
     await call(worker, 'POST', `/cases/${c.id}/consents`, { personId, kind: 'data_sharing', agencyId: authority, purpose: 'identification', givenOn: '2026-01-01', form: 'written' });
-    const r = (await call(worker, 'POST', `/cases/${c.id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary'] })).json();
+    const r = (await call(worker, 'POST', `/cases/${c.id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary', 'people', 'events', 'screening', 'identification'] })).json();
     await t.db.updateTable('referrals').set({ sentAt: new Date(Date.now() - 20 * 86_400_000), answerDueAt: new Date(Date.now() - 86_400_000) }).where('id', '=', r.id).execute();
 
     // Two processes sweep at the same moment: the reminders' unique key lets one of them write each.

@@ -83,8 +83,13 @@ export const CaseListQuery = PageQuery.extend({
   /** Only my cases (owner user). */
   mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   contactId: z.uuid().optional(),
-  /** A case number or its beginning, e.g. NRM-2026-0001. */
-  number: z.string().trim().min(3).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes').optional(),
+  /**
+   * A case number with or without its leading zeros or prefix ("2", "000002", "NRM-2026-2",
+   * "NRM-2026-000002" find case NRM-<year>-000002), or the beginning of one ("NRM-2026-0001").
+   */
+  number: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9-]+$/, 'a case number: letters, digits and dashes, e.g. 2 or NRM-2026-000002').optional(),
+  /** Cases whose victim's name answers this, in any script (the people search's matching), among the cases whose people the user may see. */
+  name: z.string().trim().min(2).max(200).regex(/\p{L}/u, 'a name: letters to search by').optional(),
   /** Created (entered in Pathway) at or after this instant. */
   from: z.iso.datetime({ offset: true }).optional(),
   /** Created before this instant. */
@@ -327,6 +332,8 @@ export const CaseDetail = z.object({
   people: z.array(CasePersonView).optional(),
   consents: z.array(ConsentView).optional(),
   referrals: z.array(ReferralView).optional(),
+  /** The referrals of the case to the user's agency, whatever sections they share (with `sectionsMissing`). */
+  received: z.array(ReferralView).optional(),
   identification: z.array(PersonIdentificationView).optional(),
   tasks: z.array(TaskView).optional(),
   timeline: z.array(TimelineEntryView).optional(),

@@ -137,6 +137,7 @@ export const CountryProfileView = z.object({
   minDaysToConclusive: z.number().int(),
   referralAnswerHours: z.number().int(),
   permitExpiryReminderDays: z.number().int(),
+  impunityMinDays: z.number().int(),
   holidayCalendar: z.string(),
   workingDayChanges: z.array(z.object({ day: z.string(), working: z.boolean(), reason: z.string() })),
 });
@@ -166,6 +167,8 @@ export const UpdateCountryProfileBody = z.strictObject({
   minDaysToConclusive: z.number().int().min(0).max(365).optional(),
   referralAnswerHours: z.number().int().min(1).max(24 * 60).optional(),
   permitExpiryReminderDays: z.number().int().min(1).max(365).optional(),
+  /** Press freedom: days after an attack before an impunity label is shown (docs/press-freedom.md). */
+  impunityMinDays: z.number().int().min(0).max(3650).optional(),
   /** Replaces the whole list of working-day changes; each day at most once. */
   workingDayChanges: z
     .array(WorkingDayChangeBody)

@@ -260,6 +260,10 @@ export const DerivedView = z.object({
   lastInvestigativeActOn: z.string().nullable(),
   daysSinceLastInvestigativeAct: z.number().nullable(),
   overridden: z.boolean(),
+  /** Public pages: the attack is too recent for an impunity label (country profile `impunityMinDays`); the status is not shown as a verdict. */
+  impunityTooEarly: z.boolean().optional(),
+  /** Public pages: the first day an impunity label is shown for this attack. */
+  impunityLabelledFrom: z.string().optional(),
 });
 
 export const IncidentView = z.object({
@@ -429,7 +433,8 @@ export const PublicListQuery = z.strictObject({
   outcome: z.enum(ACT_OUTCOMES).optional(),
   perpetratorCategory: z.enum(PERPETRATOR_CATEGORIES).optional(),
   investigationStatus: z.enum(UNESCO_STATUSES).optional(),
-  impunityStatus: z.enum(IMPUNITY_STATUSES).optional(),
+  /** `too_early`: attacks without full justice too recent for an impunity label; the two labels list only older ones. */
+  impunityStatus: z.enum([...IMPUNITY_STATUSES, 'too_early']).optional(),
   synthetic: yesNo.optional(),
   q: z.string().trim().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -442,8 +447,11 @@ export const PublicSummary = z.object({
   version: z.number(),
   total: z.number(),
   synthetic: z.number(),
-  byYear: z.array(z.object({ year: z.number(), total: z.number(), full_justice: z.number(), partial_justice: z.number(), complete_impunity: z.number() })),
-  justice: z.object({ full_justice: z.number(), partial_justice: z.number(), complete_impunity: z.number(), perpetratorConvicted: z.number(), mastermindConvicted: z.number() }),
+  byYear: z.array(z.object({ year: z.number(), total: z.number(), full_justice: z.number(), partial_justice: z.number(), complete_impunity: z.number(), too_early: z.number() })),
+  /** `too_early`: not fully solved and too recent for an impunity label; not counted under the labels. */
+  justice: z.object({ full_justice: z.number(), partial_justice: z.number(), complete_impunity: z.number(), too_early: z.number(), perpetratorConvicted: z.number(), mastermindConvicted: z.number() }),
+  /** The country profile's `impunityMinDays` the labels follow. */
+  impunityMinDays: z.number(),
   investigation: z.object({ resolved: z.number(), ongoing: z.number(), no_information: z.number() }),
   sinceLastInvestigativeAct: z.array(z.object({ bucket: z.enum(SINCE_LAST_ACT_BUCKETS), count: z.number() })),
   impunityIndex: ImpunityIndexView.omit({ published: true }).nullable(),

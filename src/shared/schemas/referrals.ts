@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_SECTIONS, EXPLOITATION_FORMS, REFERRAL_PURPOSES, SERVICE_TYPES } from '../nrm.ts';
+import { CASE_SECTIONS, EXPLOITATION_FORMS, REFERRAL_PURPOSES, REQUIRED_SECTIONS, SERVICE_TYPES } from '../nrm.ts';
 import { PageQuery } from './common.ts';
 
 const Text = (max: number) => z.string().trim().max(max);
@@ -21,8 +21,26 @@ export const SendReferralBody = z
     serviceType: z.enum(SERVICE_TYPES).optional(),
     sections: z.array(z.enum(CASE_SECTIONS)).min(1, 'name at least one section').max(CASE_SECTIONS.length).transform((xs) => [...new Set(xs)]),
     reason: Text(5000).min(1).optional(),
+    /** Send although a referral of the case to the same agency is pending or accepted (otherwise 409 `duplicate_referral`). */
+    confirmDuplicate: z.boolean().optional(),
   })
-  .refine((b) => (b.toAgencyId === undefined) !== (b.providerId === undefined), { message: 'give either toAgencyId or providerId', path: ['toAgencyId'] });
+  .refine((b) => (b.toAgencyId === undefined) !== (b.providerId === undefined), { message: 'give either toAgencyId or providerId', path: ['toAgencyId'] })
+  .superRefine((b, ctx) => {
+    const missing = missingSections(b.purpose, b.sections);
+    if (missing.length > 0) ctx.addIssue({ code: 'custom', path: ['sections'], message: `${REQUIRED_MESSAGE}${missing.join(', ')}`, params: { missing } });
+  });
+
+/** The start of the message that names the sections a purpose requires and the request lacks. */
+export const REQUIRED_MESSAGE = 'the purpose requires the sections: ';
+
+/** The sections `purpose` requires that `sections` lacks. */
+export const missingSections = (purpose: (typeof REFERRAL_PURPOSES)[number], sections: readonly string[]) =>
+  REQUIRED_SECTIONS[purpose].filter((s) => !sections.includes(s));
+
+/** `POST /referrals/:id/ask-sections`: the receiver asks the sender for the sections the purpose requires and it lacks. */
+export const AskSectionsBody = z.strictObject({ note: Text(500).min(1).optional() });
+/** `POST /referrals/:id/sections`: the sender shares more sections on the referral (the consent gate decides again). */
+export const AddSectionsBody = z.strictObject({ sections: z.array(z.enum(CASE_SECTIONS)).min(1, 'name at least one section').max(CASE_SECTIONS.length).transform((xs) => [...new Set(xs)]) });
 
 export const AcceptReferralBody = z.strictObject({ note: Text(5000).min(1).optional() });
 export const DeclineReferralBody = z.strictObject({ reason: Text(5000).min(3, 'say why') });
@@ -56,6 +74,10 @@ export const ReferralView = z.object({
   sectionsShared: z.array(z.enum(CASE_SECTIONS)),
   /** Requested but held back: no consent from an adult victim for this agency and purpose. */
   sectionsWithheld: z.array(z.enum(CASE_SECTIONS)),
+  /** Sections the purpose requires that the receiver does not see (an identification referral sent before they were required, or withheld for want of consent). */
+  sectionsMissing: z.array(z.enum(CASE_SECTIONS)),
+  /** The receiver asked the sender for the missing sections and the sender has not shared them yet. */
+  sectionsAskedAt: z.string().nullable(),
   consentBasis: z.enum(CONSENT_BASES),
   summary: ReferralSummary,
   status: z.enum(REFERRAL_STATUSES),
@@ -98,6 +120,8 @@ export const ReferralListQuery = PageQuery.extend({
   purpose: z.enum(REFERRAL_PURPOSES).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   caseId: z.uuid().optional(),
+  /** By the day sent: `-sent` newest first (the default), `sent` oldest first. */
+  sort: z.enum(['-sent', 'sent']).default('-sent'),
 });
 
 /** `POST /referrals/:id/assign`: a supervisor of the receiving agency names who handles the referral. */

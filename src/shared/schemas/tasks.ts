@@ -1,4 +1,4 @@
-import { REFERRAL_PURPOSES } from '../nrm.ts';
+import { CASE_SECTIONS, REFERRAL_PURPOSES } from '../nrm.ts';
 import { z } from 'zod';
 
 export const CreateTaskBody = z.strictObject({
@@ -23,11 +23,16 @@ export const TaskView = z.object({
   completedBy: z.uuid().nullable(),
   /** Open and past its due time. */
   overdue: z.boolean(),
+  /** A receiver's request for sections of a referral (`POST /referrals/:id/ask-sections`): the referral and the sections asked for. */
+  referralId: z.uuid().nullable(),
+  askedSections: z.array(z.enum(CASE_SECTIONS)).nullable(),
 });
 export type TaskView = z.infer<typeof TaskView>;
 
 export const MyTasksQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** By due time: `due` soonest first (the default), `-due` latest first. */
+  sort: z.enum(['due', '-due']).default('due'),
 });
 
 /** One overdue thing in the oversight view: anonymous (case number, agency, kind, due). */

@@ -40,6 +40,7 @@ import * as m0101 from './0101_notes_at_rest.ts';
 import * as m0102 from './0102_free_text_at_rest.ts';
 import * as m0103 from './0103_hotline_channels.ts';
 import * as m0104 from './0104_demo_seed_steps.ts';
+import * as m0105 from './0105_handoffs.ts';
 import * as m0110 from './0110_sign_in_trust.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
@@ -86,5 +87,6 @@ export const migrations: Record<string, { up: string }> = {
   '0102_free_text_at_rest': m0102,
   '0103_hotline_channels': m0103,
   '0104_demo_seed_steps': m0104,
+  '0105_handoffs': m0105,
   '0110_sign_in_trust': m0110,
 };

@@ -62,7 +62,7 @@ describe('an order ending access, on every read path', () => {
     }
     const toShelter = (await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId: shelter, purpose: 'services', sections: ['summary', 'people'] })).json().id as string;
     expect((await call(shelterWorker, 'POST', `/referrals/${toShelter}/accept`, {})).statusCode).toBe(200);
-    const toAuthority = (await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary', 'people', 'identification'] })).json().id as string;
+    const toAuthority = (await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary', 'people', 'events', 'screening', 'identification'] })).json().id as string;
     const task = (await call(worker, 'POST', `/cases/${id}/tasks`, { title: 'Visit the shelter', dueAt: new Date(Date.now() + 86_400_000).toISOString() })).json().id as string;
     // Overdue: the task, and the pending referral's answer.
     await t.db.updateTable('caseTasks').set({ dueAt: new Date(Date.now() - 86_400_000) }).where('id', '=', task).execute();

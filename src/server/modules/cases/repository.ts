@@ -91,6 +91,8 @@ export type CaseFilters = {
   mine?: boolean | undefined;
   contactId?: string | undefined;
   number?: string | undefined;
+  /** Cases with a victim whose names carry all these blind-index tokens (a name search); read only where the user sees the case's people. */
+  victimKeys?: string[] | undefined;
   /** Created (entered in Pathway) at or after `from` and before `to`. */
   from?: string | undefined;
   to?: string | undefined;
@@ -114,7 +116,7 @@ function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<
   if (f.region) out.push(sql<boolean>`${col('region')} = ${f.region}`);
   if (f.ownerAgencyId) out.push(sql<boolean>`${col('ownerAgencyId')} = ${f.ownerAgencyId}`);
   if (f.mine) out.push(sql<boolean>`${col('ownerUserId')} = ${p.userId}`);
-  if (f.number) out.push(sql<boolean>`${col('caseNumber')} LIKE ${`${f.number.toUpperCase().replace(/[%_\\]/g, '')}%`}`);
+  if (f.number) out.push(numberCondition(col('caseNumber'), f.number));
   if (f.from) out.push(sql<boolean>`${col('createdAt')} >= ${new Date(f.from)}`);
   if (f.to) out.push(sql<boolean>`${col('createdAt')} < ${new Date(f.to)}`);
   if (f.openedFrom) out.push(sql<boolean>`${col('openedAt')} >= ${new Date(f.openedFrom)}`);
@@ -125,6 +127,26 @@ function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<
     out.push(sql<boolean>`(${col('createdAt')}, ${idCol}) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
   return out;
+}
+
+/**
+ * A case number as people type it (issue 15): "2" and "000002" are the number without its prefix
+ * (any year: one index look-up per year since 2000), "NRM-2026-2" the whole number without its
+ * zeros; anything else is the beginning of a number, as before ("NRM-2026-0001").
+ */
+export function numberCondition(column: RawBuilder<unknown>, typed: string): RawBuilder<boolean> {
+  const upper = typed.toUpperCase();
+  const prefix = sql<boolean>`${column} LIKE ${`${upper.replace(/[%_\\]/g, '')}%`}`;
+  const pad = (digits: string) => digits.replace(/^0+(?=\d)/, '').padStart(6, '0');
+  const bare = /^\d+$/.exec(upper);
+  if (bare) {
+    const last = new Date().getUTCFullYear() + 1;
+    const numbers = Array.from({ length: last - 1999 }, (_, k) => `NRM-${2000 + k}-${pad(upper)}`);
+    return sql<boolean>`${column} = ANY (${sql.val(numbers)}::text[])`;
+  }
+  const full = /^NRM-?(\d{4})-?(\d+)$/.exec(upper);
+  if (full) return sql<boolean>`(${column} = ${`NRM-${full[1]}-${pad(full[2]!)}`} OR ${prefix})`;
+  return prefix;
 }
 
 /** A record whose access an order ended is listed only to those who may still open it. */
@@ -152,6 +174,18 @@ const all = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sq
 export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   const scopes = scopesFor(p, 'case', 'read');
   const page = async (q: ReturnType<typeof findCaseBase>) => (await q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute()).map(openCase);
+  if (f.victimKeys) {
+    // A name search: the people whose names carry the keys (GIN index on people.name_keys), the cases
+    // they are victims of, and of those only the ones whose people the user may see (a receiver
+    // shown only the summary must not learn who the case is about).
+    const tokens = f.victimKeys;
+    const q = findCaseBase(db)
+      .where(visibleFilter(p, 'read', CASES, undefined, { section: 'people' }))
+      .where(all(listConditions('c', p, f)))
+      .where(sql<boolean>`c.id IN (SELECT cp.case_id FROM people pe JOIN case_people cp ON cp.person_id = pe.id
+        WHERE pe.name_keys @> ${sql.val(tokens)}::text[] AND pe.merged_into IS NULL AND cp.role = 'victim')`);
+    return page(q);
+  }
   if (scopes.has('all') || f.contactId) {
     let q = findCaseBase(db).where(visibleFilter(p, 'read', CASES)).where(all(listConditions('c', p, f)));
     if (f.contactId) {

@@ -43,6 +43,10 @@ import { breakGlass } from '../../access/break-glass.ts';
 import { CASES } from './policy.ts';
 import * as protection from './protection.ts';
 import { narrowReferralsAfterWithdrawal } from '../referrals/service.ts';
+import { nameKeyTokens } from '../people/repository.ts';
+import { parseName, queryKeyTiers } from '../../../domain/name-match.ts';
+import { auditRead } from '../../audit/audit.ts';
+import { searchedName } from '../../audit/withhold.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['cases'];
@@ -62,15 +66,26 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Cases the user may see, newest first (keyset pagination)',
-      description: 'Only cases of the user\'s agency, their own, or shared with their agency by an active grant. Each row is the anonymous summary.',
+      description:
+        'Only cases of the user\'s agency, their own, or shared with their agency by an active grant. Each row is the anonymous summary. ' +
+        '`number` finds a case with or without its prefix and leading zeros ("2", "000002", "NRM-2026-000002") or by its beginning. ' +
+        '`name` finds cases by a victim\'s name in any script (the people search), only among cases whose people the user may see; such a search is audited (`case.searched_by_name`, keyed hashes of the name).',
       querystring: CaseListQuery,
       response: { 200: page(CaseListItem), ...errors },
     },
   }, async (req) => {
     const p = who(req);
-    const { limit, cursor, ...filters } = req.query;
-    const rows = await repo.listCases(db, p, { ...filters, limit, cursor: decodeCursor(cursor) });
+    const { limit, cursor, name, ...filters } = req.query;
+    // A victim's name, in any script: the people search's keys (src/domain/name-match.ts) looked up
+    // in the victims' blind-index tokens, among the cases whose people the user may see.
+    const tiers = name === undefined ? undefined : queryKeyTiers(parseName(name));
+    const base = { ...filters, limit, cursor: decodeCursor(cursor) };
+    let rows = await repo.listCases(db, p, { ...base, victimKeys: tiers && nameKeyTokens(tiers.exact) });
+    // As the people search: when the exact keys find few, the consonant skeletons (Orucov = Оруджев).
+    if (tiers && rows.length === 0 && !cursor) rows = await repo.listCases(db, p, { ...base, victimKeys: nameKeyTokens(tiers.loose) });
     const pg = pageOf(rows, limit);
+    // Finding cases by a name shows who is a victim where: audited as the people search is, never with the name.
+    if (name !== undefined) await auditRead(db, actor(req), { action: 'case.searched_by_name', recordType: 'case', changes: { ...searchedName(app.keys, name), results: pg.rows.map((r) => r.id) } });
     return { items: pg.rows.map((r) => cases.toListItem(p, r)), nextCursor: pg.nextCursor };
   });
 

@@ -302,13 +302,16 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
     // answers without touching a table.
     const may = (s: CaseSection) => sql<boolean>`${sql.lit(decision.sections.has(s))}`;
-    const [people, names, consents, referrals, profile, victims, decisions, idReferrals, permits, tasks, contacts, events, screenings, notes, timeline] = await readBatch(
+    const [people, names, consents, referrals, incoming, profile, victims, decisions, idReferrals, permits, tasks, contacts, events, screenings, notes, timeline] = await readBatch(
       client,
       [
         casePeopleQuery(db, id).where(may('people')),
         casePeopleNamesQuery(db, id).where(may('people')),
         consentsQuery(db, id).where(may('consents')),
         caseReferralsQuery(db, p, id).where(may('referrals')),
+        // The referrals of the case to the user's agency, whatever sections they share: the receiver
+        // learns what the purpose needs and the referral lacks (the engine's filter on each referral).
+        caseReferralsQuery(db, p, id).where('r.toAgencyId', '=', p.agencyId),
         countryProfileQuery(db).where(may('identification')),
         ...identificationQueries(db, id, may('identification')),
         caseTasksQuery(db, id).where(may('tasks')),
@@ -332,6 +335,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     if (has('people')) detail.people = toCasePeopleViews(p, people.map(openCasePerson), openNames(names));
     if (has('consents')) detail.consents = toConsentViews(p, consents);
     if (has('referrals')) detail.referrals = referrals.map((r) => toReferralView(p, r));
+    if (incoming.length > 0) detail.received = incoming.map((r) => toReferralView(p, r));
     if (has('identification')) detail.identification = toIdentificationViews(p, countryProfileOf(profile[0]), victims, decisions, idReferrals, permits);
     if (has('tasks')) detail.tasks = tasks.map((t) => toTaskView(p, t));
     if (has('contacts'))

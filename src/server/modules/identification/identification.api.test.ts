@@ -37,7 +37,7 @@ async function referredCase(sentAt?: Date) {
   const id = (await call(worker, 'POST', '/cases', { exploitationForms: ['forced_labour'] })).json().id as string;
   const personId = (await call(worker, 'POST', `/cases/${id}/people`, { role: 'victim', person: { name: { givenName: 'Elvin', familyName: 'Məmmədov' }, sex: 'male', birthYear: 1988 } })).json().personId as string;
   await call(worker, 'POST', `/cases/${id}/consents`, { personId, kind: 'data_sharing', agencyId: authority, purpose: 'identification', givenOn: today(), form: 'written' });
-  const r = (await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary', 'people', 'events', 'identification'] })).json();
+  const r = (await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary', 'people', 'events', 'screening', 'identification'] })).json();
   if (sentAt) await t.db.updateTable('referrals').set({ sentAt }).where('id', '=', r.id).execute();
   return { id, personId, referralId: r.id as string };
 }

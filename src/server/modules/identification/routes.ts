@@ -8,6 +8,7 @@ import { COUNTRY_PROFILE_SETTING, loadCountryProfile } from '../../nrm-profile.t
 import { diff } from '../../audit/audit.ts';
 import * as identification from './service.ts';
 import { recordPermit } from './permits.ts';
+import { bumpPublicVersion } from '../press/repository.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['identification'];
@@ -65,6 +66,8 @@ export const identificationRoutes: FastifyPluginAsyncZod = async (app) => {
         .onConflict((oc) => oc.column('key').doUpdateSet({ value, updatedAt: new Date() }))
         .execute();
       const after = await loadCountryProfile(tx);
+      // The public press pages' impunity labels follow `impunityMinDays`: their caches start again.
+      if (after.impunityMinDays !== before.impunityMinDays) await bumpPublicVersion(tx);
       return { result: after, audit: { action: 'nrm.country_profile_updated', recordType: 'setting', changes: diff(before, after) } };
     });
   });

@@ -367,7 +367,7 @@ describe('public page', () => {
     expect(after.version).toBeGreaterThan(before.version);
     expect(after.total).toBe(before.total + 1);
     expect(after.justice.full_justice).toBe(before.justice.full_justice + 1);
-    expect(after.byYear.find((y) => y.year === 2001)).toEqual({ year: 2001, total: 1, full_justice: 1, partial_justice: 0, complete_impunity: 0 });
+    expect(after.byYear.find((y) => y.year === 2001)).toEqual({ year: 2001, total: 1, full_justice: 1, partial_justice: 0, complete_impunity: 0, too_early: 0 });
     expect(after.sinceLastInvestigativeAct.reduce((n, b) => n + b.count, 0)).toBe(after.total - after.justice.full_justice);
     expect((await pub('/summary')).json()).toEqual(after);
   });

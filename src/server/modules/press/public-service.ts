@@ -7,6 +7,7 @@ import { queryKeys } from '../../../domain/names.ts';
 import { ACT_OUTCOMES, ACT_TYPES, PERPETRATOR_CATEGORIES } from '../../../shared/press.ts';
 import type { PublicIncident, PublicListQuery, PublicSummary } from '../../../shared/schemas/press.ts';
 import * as repo from './repository.ts';
+import { loadCountryProfile } from '../../nrm-profile.ts';
 import { indexView } from './service.ts';
 import { CSV_COLUMNS, servedDoc, todayIso } from './views.ts';
 import { safeCell } from '../hotline-dashboard/export.ts';
@@ -36,7 +37,8 @@ export function decodePublicCursor(cursor: string | undefined): repo.PublicCurso
  * cost (docs/benchmarks.md).
  */
 export async function listPublicJson(db: Db, query: PublicListQuery, today = todayIso()): Promise<string> {
-  const rows = await repo.listPublic(db, { ...query, keys: query.q ? queryKeys(query.q) : [], after: decodePublicCursor(query.cursor), today });
+  const { impunityMinDays } = await loadCountryProfile(db);
+  const rows = await repo.listPublic(db, { ...query, keys: query.q ? queryKeys(query.q) : [], after: decodePublicCursor(query.cursor), today, impunityMinDays });
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
@@ -47,7 +49,7 @@ export async function listPublicJson(db: Db, query: PublicListQuery, today = tod
 export async function getPublic(db: Db, id: string, today = todayIso()): Promise<PublicIncident> {
   const row = await repo.findPublic(db, id);
   if (!row) throw notFound('Incident');
-  const doc = servedDoc(row.doc as StoredDoc, today);
+  const doc = servedDoc(row.doc as StoredDoc, today, (await loadCountryProfile(db)).impunityMinDays);
   // Links show only while the other incident is published too.
   const titles = new Map((await repo.publishedTitles(db, row.relatedIds)).map((r) => [r.incidentId, r.title]));
   const kinds = await db.selectFrom('pressIncidentLinks').select(['relatedId', 'kind']).where('incidentId', '=', id).orderBy('seq').execute();
@@ -121,11 +123,13 @@ export class SummaryCache {
 }
 
 export async function computeSummary(db: Db, version: number, today: string): Promise<PublicSummary> {
-  const { byYear, totals: t } = await repo.publicAggregates(db, today);
+  const { impunityMinDays } = await loadCountryProfile(db);
+  const { byYear, totals: t } = await repo.publicAggregates(db, today, impunityMinDays);
   const index = await repo.latestPublishedIndex(db);
   const full = byYear.reduce((n, y) => n + y.full, 0);
   const partial = byYear.reduce((n, y) => n + y.partial, 0);
   const none = byYear.reduce((n, y) => n + y.none, 0);
+  const early = byYear.reduce((n, y) => n + y.early, 0);
   let indexOut: PublicSummary['impunityIndex'] = null;
   if (index) {
     const { published: _p, ...rest } = indexView(index);
@@ -135,8 +139,9 @@ export async function computeSummary(db: Db, version: number, today: string): Pr
     version,
     total: t.total,
     synthetic: t.synthetic,
-    byYear: byYear.map((y) => ({ year: y.year, total: y.total, full_justice: y.full, partial_justice: y.partial, complete_impunity: y.none })),
-    justice: { full_justice: full, partial_justice: partial, complete_impunity: none, perpetratorConvicted: t.perpetrator, mastermindConvicted: t.mastermind },
+    byYear: byYear.map((y) => ({ year: y.year, total: y.total, full_justice: y.full, partial_justice: y.partial, complete_impunity: y.none, too_early: y.early })),
+    justice: { full_justice: full, partial_justice: partial, complete_impunity: none, too_early: early, perpetratorConvicted: t.perpetrator, mastermindConvicted: t.mastermind },
+    impunityMinDays,
     investigation: { resolved: t.resolved, ongoing: t.ongoing, no_information: t.noinfo },
     sinceLastInvestigativeAct: [
       { bucket: 'under_1_year', count: t.b1 },
@@ -154,10 +159,11 @@ export async function computeSummary(db: Db, version: number, today: string): Pr
 export function exportCsv(db: Db, today = todayIso()): Readable {
   async function* rows() {
     yield stringify([CSV_COLUMNS.map((c) => c.name)]);
+    const { impunityMinDays } = await loadCountryProfile(db);
     for await (const batch of repo.publicBatches(db)) {
       yield stringify(
         batch.map((r) => {
-          const d = servedDoc(r.doc as StoredDoc, today);
+          const d = servedDoc(r.doc as StoredDoc, today, impunityMinDays);
           return CSV_COLUMNS.map((c) => {
             const v = c.get(d);
             // Titles, places and names are typed by staff: a spreadsheet must never run one as a formula.
@@ -175,10 +181,11 @@ export function exportCsv(db: Db, today = todayIso()): Readable {
 export function exportJson(db: Db, today = todayIso()): Readable {
   async function* parts() {
     yield '[';
+    const { impunityMinDays } = await loadCountryProfile(db);
     let first = true;
     for await (const batch of repo.publicBatches(db)) {
       for (const r of batch) {
-        yield (first ? '' : ',') + JSON.stringify(servedDoc(r.doc as StoredDoc, today));
+        yield (first ? '' : ',') + JSON.stringify(servedDoc(r.doc as StoredDoc, today, impunityMinDays));
         first = false;
       }
     }

@@ -136,22 +136,30 @@ export type PublicCursor = { occurredOn: string; id: string };
  * investigative act counted for `today` (as `servedDoc` does for a document), so that the server neither parses
  * nor re-serialises the stored items.
  */
-export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; after?: PublicCursor | undefined; today: string }) {
+export function listPublic(db: DbOrTx, f: PublicListQuery & { keys: string[]; after?: PublicCursor | undefined; today: string; impunityMinDays: number }) {
   let q = db
     .selectFrom('pressPublicIncidents')
     .innerJoin('pressPublicDocs', 'pressPublicDocs.incidentId', 'pressPublicIncidents.incidentId')
     .select([
       'pressPublicIncidents.incidentId',
       'occurredOn',
-      sql<string>`jsonb_set(item, '{derived,daysSinceLastInvestigativeAct}',
-        coalesce(to_jsonb(greatest(0, ${f.today}::date - (item #>> '{derived,lastInvestigativeActOn}')::date)), 'null'::jsonb))::text`.as('itemJson'),
+      // No investigative act: null, not 0 (GREATEST ignores a NULL and would answer 0). Too recent for
+      // an impunity label: said, and from when the label applies (country profile `impunityMinDays`).
+      sql<string>`jsonb_set(jsonb_set(jsonb_set(item, '{derived,daysSinceLastInvestigativeAct}',
+        CASE WHEN item #>> '{derived,lastInvestigativeActOn}' IS NULL THEN 'null'::jsonb
+             ELSE to_jsonb(greatest(0, ${f.today}::date - (item #>> '{derived,lastInvestigativeActOn}')::date)) END),
+        '{derived,impunityTooEarly}', to_jsonb(press_public_incidents.impunity_status <> 'full_justice' AND occurred_on > ${f.today}::date - ${f.impunityMinDays}::int)),
+        '{derived,impunityLabelledFrom}', to_jsonb(to_char(occurred_on + ${f.impunityMinDays}::int, 'YYYY-MM-DD')))::text`.as('itemJson'),
     ]);
   if (f.year !== undefined) q = q.where('occurredYear', '=', f.year);
   if (f.actType) q = q.where(sql<boolean>`act_types @> ARRAY[${f.actType}]::text[]`);
   if (f.outcome) q = q.where(sql<boolean>`outcomes @> ARRAY[${f.outcome}]::text[]`);
   if (f.perpetratorCategory) q = q.where(sql<boolean>`perpetrator_categories @> ARRAY[${f.perpetratorCategory}]::text[]`);
   if (f.investigationStatus) q = q.where('unescoStatus', '=', f.investigationStatus);
-  if (f.impunityStatus) q = q.where('impunityStatus', '=', f.impunityStatus);
+  const cutoff = sql`${f.today}::date - ${f.impunityMinDays}::int`;
+  if (f.impunityStatus === 'too_early') q = q.where('impunityStatus', '<>', 'full_justice').where(sql<boolean>`occurred_on > ${cutoff}`);
+  else if (f.impunityStatus === 'full_justice') q = q.where('impunityStatus', '=', f.impunityStatus);
+  else if (f.impunityStatus) q = q.where('impunityStatus', '=', f.impunityStatus).where(sql<boolean>`occurred_on <= ${cutoff}`);
   if (f.synthetic !== undefined) q = q.where('isSynthetic', '=', f.synthetic);
   if (f.keys.length > 0) q = q.where(sql<boolean>`search_keys @> ${sql.val(f.keys)}::text[]`);
   if (f.after) q = q.where(sql<boolean>`(occurred_on, press_public_incidents.incident_id) < (${f.after.occurredOn}::date, ${f.after.id}::uuid)`);
@@ -172,12 +180,15 @@ export const publishedTitles = (db: DbOrTx, ids: string[]) =>
     : db.selectFrom('pressPublicDocs').select(['incidentId', sql<string>`doc->>'title'`.as('title')]).where('incidentId', 'in', ids).execute();
 
 /** The figures behind the public charts, in one pass over the published incidents. */
-export async function publicAggregates(db: DbOrTx, today: string) {
-  const byYear = await sql<{ year: number; total: number; full: number; partial: number; none: number }>`
+export async function publicAggregates(db: DbOrTx, today: string, impunityMinDays: number) {
+  // Attacks more recent than the profile's minimum carry no impunity label: counted apart.
+  const labelled = sql`occurred_on <= ${today}::date - ${impunityMinDays}::int`;
+  const byYear = await sql<{ year: number; total: number; full: number; partial: number; none: number; early: number }>`
     SELECT occurred_year AS year, count(*)::int AS total,
       count(*) FILTER (WHERE impunity_status = 'full_justice')::int AS full,
-      count(*) FILTER (WHERE impunity_status = 'partial_justice')::int AS partial,
-      count(*) FILTER (WHERE impunity_status = 'complete_impunity')::int AS none
+      count(*) FILTER (WHERE impunity_status = 'partial_justice' AND ${labelled})::int AS partial,
+      count(*) FILTER (WHERE impunity_status = 'complete_impunity' AND ${labelled})::int AS none,
+      count(*) FILTER (WHERE impunity_status <> 'full_justice' AND NOT ${labelled})::int AS early
     FROM press_public_incidents GROUP BY occurred_year ORDER BY occurred_year`.execute(db);
   const totals = await sql<{
     total: number; synthetic: number; perpetrator: number; mastermind: number; resolved: number; ongoing: number; noinfo: number;

@@ -1,6 +1,7 @@
 import { daysBetween, displayIncidentDate, type PartialDate } from '../../../domain/press-dates.ts';
-import { daysSinceLastInvestigativeAct, impunityStatus, INVESTIGATIVE_MILESTONES, unescoStatus, type InvolvementFacts, type MilestoneFacts } from '../../../domain/impunity.ts';
+import { daysSinceLastInvestigativeAct, impunityLabelledFrom, impunityStatus, impunityTooEarly, INVESTIGATIVE_MILESTONES, unescoStatus, type InvolvementFacts, type MilestoneFacts } from '../../../domain/impunity.ts';
 import { nameKeys } from '../../../domain/names.ts';
+import { AZERBAIJAN_PROFILE } from '../../../domain/country-profile.ts';
 import type { DatePrecision, ImpunityStatus, MilestoneKind, UnescoStatus } from '../../../shared/press.ts';
 import type { IncidentView, PublicIncident, PublicListItem } from '../../../shared/schemas/press.ts';
 import type { Aggregate, IncidentRow, PersonRow } from './repository.ts';
@@ -188,10 +189,21 @@ export function publicDoc(a: Aggregate, publishedAt: Date, today: string): { doc
 
 type StoredDoc = Omit<PublicIncident, 'related'>;
 
-/** A stored snapshot as served today: the days since the last act move on with the calendar. */
-export function servedDoc(doc: StoredDoc, today: string): StoredDoc {
+/**
+ * A stored snapshot as served today: the days since the last act move on with the calendar, and so
+ * does whether the attack is still too recent for an impunity label (`impunityMinDays`).
+ */
+export function servedDoc(doc: StoredDoc, today: string, impunityMinDays = AZERBAIJAN_PROFILE.impunityMinDays): StoredDoc {
   const lastOn = doc.derived.lastInvestigativeActOn;
-  return { ...doc, derived: { ...doc.derived, daysSinceLastInvestigativeAct: lastOn === null ? null : Math.max(0, daysBetween(lastOn, today)) } };
+  return {
+    ...doc,
+    derived: {
+      ...doc.derived,
+      daysSinceLastInvestigativeAct: lastOn === null ? null : Math.max(0, daysBetween(lastOn, today)),
+      impunityTooEarly: impunityTooEarly(doc.derived.impunityStatus, doc.occurred.on, today, impunityMinDays),
+      impunityLabelledFrom: impunityLabelledFrom(doc.occurred.on, impunityMinDays),
+    },
+  };
 }
 
 /** The public list item of a published document: public fields only, written at publication. */
@@ -228,6 +240,7 @@ export const CSV_COLUMNS: ReadonlyArray<{ name: string; type: string; descriptio
   { name: 'outcomes', type: 'list (|)', description: 'Outcomes of the acts', get: (d) => [...new Set(d.acts.flatMap((a) => (a.outcome ? [a.outcome] : [])))].join('|') },
   { name: 'perpetrator_categories', type: 'list (|)', description: 'Categories of suspected perpetrators', get: (d) => [...new Set(d.perpetrators.map((p) => p.category))].join('|') },
   { name: 'impunity_status', type: 'enum', description: 'Derived: full justice, partial justice or complete impunity', values: ['full_justice', 'partial_justice', 'complete_impunity'], get: (d) => d.derived.impunityStatus },
+  { name: 'impunity_too_early', type: 'boolean', description: 'Derived, as of the export date: not fully solved and more recent than the country profile\'s minimum time (impunityMinDays), so the public pages show no impunity label yet', get: (d) => d.derived.impunityTooEarly ?? false },
   { name: 'perpetrator_convicted', type: 'boolean', description: 'Derived: a direct perpetrator has been convicted', get: (d) => d.derived.perpetratorConvicted },
   { name: 'mastermind_convicted', type: 'boolean or empty', description: 'Derived: an identified mastermind has been convicted; empty when none identified', get: (d) => d.derived.mastermindConvicted },
   { name: 'investigation_status', type: 'enum', description: 'Derived, UNESCO-style: resolved, ongoing, no information received', values: ['resolved', 'ongoing', 'no_information'], get: (d) => d.derived.unescoStatus },

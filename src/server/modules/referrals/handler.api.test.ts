@@ -56,7 +56,7 @@ async function referred(to: string, purpose: 'services' | 'identification') {
   const caseId = (await call(worker, 'POST', '/cases', { exploitationForms: ['forced_labour'] })).json().id as string;
   const personId = (await call(worker, 'POST', `/cases/${caseId}/people`, { role: 'victim', person: { name: { givenName: 'Leyla', familyName: 'Quliyeva' }, birthYear: 1992 } })).json().personId as string;
   await call(worker, 'POST', `/cases/${caseId}/consents`, { personId, kind: 'data_sharing', agencyId: to, purpose, givenOn: '2026-01-05', form: 'written' });
-  const r = await call(worker, 'POST', `/cases/${caseId}/referrals`, { toAgencyId: to, purpose, ...(purpose === 'services' ? { serviceType: 'shelter' } : {}), sections: ['summary', 'people'] });
+  const r = await call(worker, 'POST', `/cases/${caseId}/referrals`, { toAgencyId: to, purpose, ...(purpose === 'services' ? { serviceType: 'shelter' } : {}), sections: ['summary', 'people', 'events', 'screening', 'identification'] });
   expect(r.statusCode).toBe(201);
   return { caseId, referralId: r.json().id as string };
 }

@@ -12,9 +12,9 @@ import { grantAccess, revokeGrant } from '../../access/grants.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { ageBand, treatedAsChild } from '../../../domain/child.ts';
 import { formatPartialDate } from '../../../domain/press-dates.ts';
-import { ANONYMOUS_CASE_SECTIONS, type CaseSection, type ReferralPurpose } from '../../../shared/nrm.ts';
+import { ANONYMOUS_CASE_SECTIONS, REQUIRED_SECTIONS, type CaseSection, type ReferralPurpose } from '../../../shared/nrm.ts';
 import type { DatePrecision } from '../../../shared/press.ts';
-import type { ReferralListQuery, ReferralSummary, ReferralView, SendReferralBody } from '../../../shared/schemas/referrals.ts';
+import type { AddSectionsBody, ReferralListQuery, ReferralSummary, ReferralView, SendReferralBody } from '../../../shared/schemas/referrals.ts';
 import { countryToday, loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import { findCase } from '../cases/repository.ts';
@@ -73,6 +73,8 @@ export function toReferralView(p: Principal, r: ReferralRow): ReferralView {
     sectionsRequested: r.sectionsRequested as CaseSection[],
     sectionsShared: r.sectionsShared as CaseSection[],
     sectionsWithheld: r.sectionsRequested.filter((s) => !r.sectionsShared.includes(s)) as CaseSection[],
+    sectionsMissing: REQUIRED_SECTIONS[r.purpose as ReferralPurpose].filter((s) => !r.sectionsShared.includes(s)),
+    sectionsAskedAt: iso(r.sectionsAskedAt),
     consentBasis: r.consentBasis as ReferralView['consentBasis'],
     summary: r.summary as z.infer<typeof ReferralSummary>,
     status: r.status as ReferralView['status'],
@@ -169,6 +171,20 @@ export async function sendReferral(db: Db, p: Principal, actor: AuditActor, case
       toAgencyId = a.id;
     }
     if (toAgencyId === ownerAgencyId) throw badRequest('validation_failed', 'The case is already this agency\'s', { toAgencyId: 'the agency that owns the case' });
+    // The same case to the same agency while an earlier referral is still open: most often a double
+    // send or a second hand-off nobody knew of. The sender is warned and may confirm.
+    const open = await tx
+      .selectFrom('referrals')
+      .select(['id', 'status', 'purpose', 'sentAt'])
+      .where('caseId', '=', caseId)
+      .where('toAgencyId', '=', toAgencyId)
+      .where('status', 'in', ['pending', 'accepted'])
+      .orderBy('sentAt', 'desc')
+      .executeTakeFirst();
+    if (open && !body.confirmDuplicate)
+      throw new AppError('duplicate_referral', 409, `The case was already referred to this agency (${open.status}, sent ${open.sentAt.toISOString()}); send again with confirmDuplicate: true`, {
+        confirmDuplicate: `a referral to this agency is ${open.status}`,
+      });
     const gate = await consentGate(tx, caseId, toAgencyId, body.purpose, body.sections);
     const profile = await loadCountryProfile(tx);
     const summary: z.infer<typeof ReferralSummary> = {
@@ -213,7 +229,10 @@ export async function sendReferral(db: Db, p: Principal, actor: AuditActor, case
         action: 'case.referral_sent',
         recordType: 'case',
         recordId: caseId,
-        changes: { referralId: r.id, receiverAgencyId: toAgencyId, providerId, purpose: body.purpose, service: body.serviceType ?? null, sections: gate.shared, withheld: view.sectionsWithheld, consentBasis: gate.basis, anonymousNotifications: gate.withoutConsent.length },
+        changes: {
+          referralId: r.id, receiverAgencyId: toAgencyId, providerId, purpose: body.purpose, service: body.serviceType ?? null, sections: gate.shared, withheld: view.sectionsWithheld, consentBasis: gate.basis,
+          anonymousNotifications: gate.withoutConsent.length, ...(open ? { duplicateOf: open.id } : {}),
+        },
       },
     };
   });
@@ -324,6 +343,90 @@ export async function revokeReferral(db: Db, p: Principal, actor: AuditActor, id
 }
 
 /**
+ * The receiver of an accepted (or pending) referral asks the sender for the sections its purpose
+ * requires and the referral does not share: the request is kept on the referral and becomes a task
+ * of the sender on the case (due within the referral answer time), done once the sections are shared.
+ */
+export async function askForSections(db: Db, p: Principal, actor: AuditActor, id: string) {
+  return auditedTransaction(db, actor, async (tx) => {
+    const r = await lockReferral(tx, p, id, 'receiver');
+    refuseUnless(r, ['pending', 'accepted']);
+    const missing = REQUIRED_SECTIONS[r.purpose as ReferralPurpose].filter((s) => !r.sectionsShared.includes(s));
+    if (missing.length === 0) throw conflict('nothing_missing', 'The referral already shares every section its purpose requires');
+    const asked = await tx.selectFrom('caseTasks').select('id').where('referralId', '=', id).where('completedAt', 'is', null).executeTakeFirst();
+    if (asked) throw conflict('already_asked', 'The sender was already asked for these sections');
+    const c = await tx.selectFrom('cases').select(['ownerAgencyId', 'ownerUserId']).where('id', '=', r.caseId).executeTakeFirstOrThrow();
+    // The person who sent it, while they still work for the agency that owns the case; else the case worker.
+    const sender = await tx.selectFrom('users').select(['id']).where('id', '=', r.fromUserId).where('agencyId', '=', c.ownerAgencyId).where('disabledAt', 'is', null).executeTakeFirst();
+    const assignee = sender?.id ?? c.ownerUserId ?? r.fromUserId;
+    const agency = await tx.selectFrom('agencies').select('name').where('id', '=', r.toAgencyId).executeTakeFirstOrThrow();
+    const profile = await loadCountryProfile(tx);
+    const now = new Date();
+    const taskId = crypto.randomUUID();
+    const task = await tx
+      .insertInto('caseTasks')
+      .values({
+        id: taskId,
+        caseId: r.caseId,
+        // Sealed like every task title (docs/nrm.md, "Identity at rest"); the reader's language comes from task-title.ts.
+        titleEnc: sealField('case_tasks', 'title', taskId, `Share ${missing.join(', ')} with ${agency.name} (referral for ${r.purpose})`),
+        dueAt: new Date(now.getTime() + profile.referralAnswerHours * 3600_000),
+        assignedUserId: assignee,
+        createdBy: p.userId,
+        referralId: id,
+        askedSections: missing,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx.updateTable('referrals').set({ sectionsAskedAt: now, sectionsAskedBy: p.userId, updatedAt: now }).where('id', '=', id).execute();
+    return {
+      result: await viewOf(tx, p, id),
+      audit: { action: 'case.referral_sections_asked', recordType: 'case', recordId: r.caseId, changes: { referralId: id, sections: missing, taskId: task.id, assignedUserId: assignee } },
+    };
+  });
+}
+
+/**
+ * The sender shares more sections on a referral not yet answered for good: the consent gate decides
+ * again for the new ones, and an accepted referral's grant on the case is replaced by one with the
+ * wider set. A request for sections (`askForSections`) is done once nothing it asked for is missing.
+ */
+export async function addSections(db: Db, p: Principal, actor: AuditActor, id: string, body: z.infer<typeof AddSectionsBody>) {
+  return auditedTransaction(db, actor, async (tx) => {
+    const r = await lockReferral(tx, p, id, 'sender');
+    refuseUnless(r, ['pending', 'accepted']);
+    if (r.purpose === 'case_transfer') throw conflict('referral_transferred', 'A transfer carries the whole case');
+    const requested = [...new Set<CaseSection>([...(r.sectionsRequested as CaseSection[]), ...body.sections])];
+    const gate = await consentGate(tx, r.caseId, r.toAgencyId, r.purpose as ReferralPurpose, requested);
+    const added = gate.shared.filter((s) => !r.sectionsShared.includes(s));
+    let caseGrantId = r.caseGrantId;
+    if (r.status === 'accepted' && added.length > 0) {
+      if (caseGrantId) await revokeGrant(tx, actor, caseGrantId, 'Referral widened');
+      caseGrantId = (await grantAccess(tx, actor, CASES, { recordId: r.caseId, grantee: { agencyId: r.toAgencyId }, sections: gate.shared, kind: 'referral', reason: `Referral ${id} widened` })).grantId;
+    }
+    const now = new Date();
+    const missing = REQUIRED_SECTIONS[r.purpose as ReferralPurpose].filter((s) => !gate.shared.includes(s));
+    await tx
+      .updateTable('referrals')
+      .set({ sectionsRequested: gate.sections, sectionsShared: gate.shared, caseGrantId, updatedAt: now, ...(missing.length === 0 ? { sectionsAskedAt: null, sectionsAskedBy: null } : {}) })
+      .where('id', '=', id)
+      .execute();
+    const done = missing.length === 0
+      ? await tx.updateTable('caseTasks').set({ completedAt: now, completedBy: p.userId }).where('referralId', '=', id).where('completedAt', 'is', null).returning('id').execute()
+      : [];
+    return {
+      result: await viewOf(tx, p, id),
+      audit: {
+        action: 'case.referral_widened',
+        recordType: 'case',
+        recordId: r.caseId,
+        changes: { referralId: id, sections: { old: r.sectionsShared, new: gate.shared }, withheld: gate.sections.filter((s) => !gate.shared.includes(s)), tasksCompleted: done.map((d) => d.id) },
+      },
+    };
+  });
+}
+
+/**
  * A withdrawn data-sharing consent narrows the referrals that relied on it: to that agency, for that
  * purpose, still open, for an adult victim. They keep only the anonymous sections from now on.
  */
@@ -363,11 +466,14 @@ export function listReferrals(db: DbOrTx, p: Principal, f: ListFilters) {
   if (f.purpose) q = q.where('r.purpose', '=', f.purpose);
   if (f.overdue) q = q.where('r.status', '=', 'pending').where(sql<boolean>`r.answer_due_at < now()`);
   if (f.caseId) q = q.where('r.caseId', '=', f.caseId);
+  // Sent is when the row was made (`created_at` = `sent_at`), so the keyset and its index serve either direction.
+  const dir = f.sort === 'sent' ? 'asc' : 'desc';
+  const past = dir === 'asc' ? '>' : '<';
   if (f.cursor) {
     const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('r.createdAt', '<', c.createdAt), eb.and([eb('r.createdAt', '=', c.createdAt), eb('r.id', '<', c.id)])]));
+    q = q.where((eb) => eb.or([eb('r.createdAt', past, c.createdAt), eb.and([eb('r.createdAt', '=', c.createdAt), eb('r.id', past, c.id)])]));
   }
-  return q.orderBy('r.createdAt', 'desc').orderBy('r.id', 'desc').limit(f.limit + 1).execute();
+  return q.orderBy('r.createdAt', dir).orderBy('r.id', dir).limit(f.limit + 1).execute();
 }
 
 export async function getReferral(db: Db, p: Principal, actor: AuditActor, id: string) {

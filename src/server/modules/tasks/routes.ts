@@ -38,8 +38,8 @@ export const taskRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => ({ items: await reassign.assignees(db, who(req), req.query.for) }));
 
   app.get('/tasks', {
-    schema: { tags, summary: 'Your open tasks, soonest first (overdue ones marked)', querystring: MyTasksQuery, response: { 200: z.object({ items: z.array(TaskView) }), ...errors } },
-  }, async (req) => ({ items: await tasks.myTasks(db, who(req), req.query.overdue ?? false) }));
+    schema: { tags, summary: 'Your open tasks, soonest first or (`sort=-due`) latest first (overdue ones marked)', querystring: MyTasksQuery, response: { 200: z.object({ items: z.array(TaskView) }), ...errors } },
+  }, async (req) => ({ items: await tasks.myTasks(db, who(req), req.query.overdue ?? false, req.query.sort) }));
 
   app.get('/oversight/overdue', {
     schema: { tags, summary: 'Overdue tasks, referral answers and reasonable-grounds decisions across the agencies you oversee (supervisors: your agency; coordinators: all)', response: { 200: OverdueView, ...errors } },

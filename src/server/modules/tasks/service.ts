@@ -21,7 +21,7 @@ const taskColumns = (db: DbOrTx) =>
     .selectFrom('caseTasks as k')
     .innerJoin('cases as c', 'c.id', 'k.caseId')
     .innerJoin('users as u', 'u.id', 'k.assignedUserId')
-    .select(['k.id', 'k.caseId', 'c.caseNumber', 'k.titleEnc', 'k.dueAt', 'k.assignedUserId', 'u.name as assignedUserName', 'k.createdBy', 'k.createdAt', 'k.completedAt', 'k.completedBy',
+    .select(['k.id', 'k.caseId', 'c.caseNumber', 'k.titleEnc', 'k.dueAt', 'k.assignedUserId', 'u.name as assignedUserName', 'k.createdBy', 'k.createdAt', 'k.completedAt', 'k.completedBy', 'k.referralId', 'k.askedSections',
       sql<boolean>`k.completed_at IS NULL AND k.due_at < now()`.as('overdue')]);
 type TaskRow = Awaited<ReturnType<ReturnType<typeof taskColumns>['execute']>>[number];
 
@@ -33,6 +33,7 @@ export const toTaskView = (p: Principal, { titleEnc, ...r }: TaskRow): TaskView 
     dueAt: r.dueAt.toISOString(),
     createdAt: r.createdAt.toISOString(),
     completedAt: r.completedAt?.toISOString() ?? null,
+    askedSections: r.askedSections as TaskView['askedSections'],
   }) as TaskView;
 
 export const taskById = async (db: DbOrTx, p: Principal, taskId: string) => toTaskView(p, await taskColumns(db).where('k.id', '=', taskId).executeTakeFirstOrThrow());
@@ -69,10 +70,11 @@ export async function completeTask(db: Db, p: Principal, actor: AuditActor, case
  * The user's own open tasks on cases whose tasks they may still see, soonest first: a sender left
  * with the summary of a case it transferred no longer sees the titles of its tasks.
  */
-export async function myTasks(db: Db, p: Principal, overdueOnly: boolean) {
+export async function myTasks(db: Db, p: Principal, overdueOnly: boolean, sort: 'due' | '-due' = 'due') {
   let q = taskColumns(db).where('k.assignedUserId', '=', p.userId).where('k.completedAt', 'is', null).where(visibleFilter(p, 'read', CASES, undefined, { section: 'tasks' })).where('c.accessEndedAt', 'is', null);
   if (overdueOnly) q = q.where('k.dueAt', '<', sql<Date>`now()`);
-  return (await q.orderBy('k.dueAt').limit(500).execute()).map((r) => toTaskView(p, r));
+  const dir = sort === '-due' ? 'desc' : 'asc';
+  return (await q.orderBy('k.dueAt', dir).orderBy('k.id', dir).limit(500).execute()).map((r) => toTaskView(p, r));
 }
 
 /**

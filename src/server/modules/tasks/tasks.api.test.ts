@@ -60,7 +60,7 @@ describe('reminders and the overdue view', () => {
     const task = (await call(worker, 'POST', `/cases/${id}/tasks`, { title: 'Follow up', dueAt: hours(3) })).json();
     const personId = (await call(worker, 'POST', `/cases/${id}/people`, { role: 'victim', person: { name: { givenName: 'Nərmin' }, birthYear: 1990 } })).json().personId;
     await call(worker, 'POST', `/cases/${id}/consents`, { personId, kind: 'data_sharing', agencyId: authority, purpose: 'identification', givenOn: '2026-01-01', form: 'written' });
-    const r = (await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary'] })).json();
+    const r = (await call(worker, 'POST', `/cases/${id}/referrals`, { toAgencyId: authority, purpose: 'identification', sections: ['summary', 'people', 'events', 'screening', 'identification'] })).json();
     await t.db.updateTable('referrals').set({ sentAt: new Date(Date.now() - 20 * 86_400_000), answerDueAt: new Date(Date.now() - 86_400_000) }).where('id', '=', r.id).execute();
 
     const first = await sweepReminders(t.db);

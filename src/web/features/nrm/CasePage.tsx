@@ -6,13 +6,14 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { z } from 'zod';
 import {
-  CASE_PERSON_ROLES, CASE_SECTIONS, CONCLUSIVE_OUTCOMES, CONSENT_FORMS, CONSENT_KINDS, DECISION_STAGES, PERMIT_GROUNDS, REFERRAL_PURPOSES, RG_OUTCOMES, SERVICE_TYPES, TRAFFICKING_EVENT_TYPES,
+  CASE_PERSON_ROLES, CASE_SECTIONS, CONCLUSIVE_OUTCOMES, CONSENT_FORMS, CONSENT_KINDS, DECISION_STAGES, PERMIT_GROUNDS, REFERRAL_PURPOSES, REQUIRED_SECTIONS, RG_OUTCOMES, SERVICE_TYPES, TRAFFICKING_EVENT_TYPES,
+  type ReferralPurpose,
 } from '../../../shared/nrm.ts';
 import { CaseDetail, CaseNoteBody, CasePersonView, CaseScreeningBody, RecordConsentBody, TraffickingEventBody } from '../../../shared/schemas/cases.ts';
 import { DecisionBody, PermitBody, type PermitView } from '../../../shared/schemas/identification.ts';
 import { CreateTaskBody } from '../../../shared/schemas/tasks.ts';
-import { SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
-import { api, withQuery } from '../../api/client.ts';
+import { REQUIRED_MESSAGE, SendReferralBody, type ReferralView } from '../../../shared/schemas/referrals.ts';
+import { api, isApiError, withQuery } from '../../api/client.ts';
 import { page } from '../../../shared/schemas/common.ts';
 import { ProviderView } from '../../../shared/schemas/providers.ts';
 import { useCan } from '../../api/session.ts';
@@ -23,6 +24,7 @@ import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
 import { PersonForm } from '../people/PersonForm.tsx';
 import type { CreatePersonBody, PersonView } from '../../../shared/schemas/people.ts';
 import { PROVIDERS_KEY, useCase, useCatalogue, useRefreshNrm } from './api.ts';
+import { taskTitle } from './task-title.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 import { AssistanceSection, DocumentsSection } from './CaseSupport.tsx';
 import { ReassignButton, useIsSupervisor } from './Reassign.tsx';
@@ -48,6 +50,12 @@ export function CasePage() {
   const { t } = useTranslation();
   const f = useFormat();
   const q = useCase(id);
+  // A positive screening's "propose a referral": the referral form, prefilled for identification, in view.
+  const [preset, setPreset] = useState(0);
+  const proposeReferral = () => {
+    setPreset((n) => n + 1);
+    requestAnimationFrame(() => document.querySelector('[data-testid="case-referrals"] form')?.scrollIntoView({ behavior: 'smooth', block: 'center' }));
+  };
   if (q.error) return <ErrorAlert error={q.error} />;
   if (!q.data) return null;
   const c = q.data;
@@ -60,12 +68,13 @@ export function CasePage() {
       actions={<Button component="a" variant="default" href={`/api/v1/cases/${c.id}/htcds`} download data-testid="case-export-htcds">{t('nrmHtcds.exportCase')}</Button>}
     >
       {c.summary?.accessEnded && <Alert color="red" title={t('nrm.case.accessEnded')}>{codeLabel(t, 'authority', c.summary.accessEnded.authority)} · {f.longDay(c.summary.accessEnded.orderedOn)}</Alert>}
+      {(c.received ?? []).filter((r) => r.status === 'accepted' && r.sectionsMissing.length > 0).map((r) => <MissingSections key={r.id} r={r} />)}
       {c.summary && <SummarySection c={c} />}
       {c.people && <PeopleSection c={c} writable={writable} />}
-      {c.screenings && <ScreeningSection c={c} writable={writable} />}
+      {c.screenings && <ScreeningSection c={c} writable={writable} onPropose={proposeReferral} />}
       {c.events && <EventsSection c={c} writable={writable} />}
       {c.consents && <ConsentsSection c={c} writable={writable} />}
-      {c.referrals && <ReferralsSection c={c} writable={writable} />}
+      {c.referrals && <ReferralsSection key={preset} c={c} writable={writable} proposed={preset > 0} />}
       {c.identification && <IdentificationSection c={c} writable={writable} />}
       {c.sections.includes('assistance') && <AssistanceSection c={c} writable={writable} />}
       {c.sections.includes('documents') && <DocumentsSection c={c} writable={writable} />}
@@ -154,7 +163,7 @@ function PeopleSection({ c, writable }: { c: Detail; writable: boolean }) {
   );
 }
 
-function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
+function ScreeningSection({ c, writable, onPropose }: { c: Detail; writable: boolean; onPropose: () => void }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
   const catalogue = useCatalogue();
@@ -163,6 +172,11 @@ function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
   const [codes, setCodes] = useState<string[]>([]);
   const { errors, error, busy, submit } = useFormSubmit();
   const list = `${typeof age === 'number' && age < 18 ? 'child' : 'adult'}_${exploitation}` as 'adult_labour';
+  // Indicators by their names, as the hotline console shows them, never as bare codes.
+  const indicatorLabel = (code: string) => {
+    const label = catalogue.data?.indicators.find((i) => i.code === code)?.label;
+    return label ? `${code} — ${label}` : code;
+  };
   const indicatorOptions = (catalogue.data?.indicators ?? []).filter((i) => i.strength[list] !== null).map((i) => ({ value: i.code, label: `${i.code} — ${i.label}` }));
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -180,7 +194,8 @@ function ScreeningSection({ c, writable }: { c: Detail; writable: boolean }) {
           <Badge variant="light">{codeLabel(t, 'screeningList', s.list)}</Badge>
           {s.proposeReferral ? <Badge color="orange">{t('nrm.screening.proposeReferral')}</Badge> : <Badge color="gray">{t('nrm.screening.notPresumed')}</Badge>}
           {s.result.provisional && <Badge color="yellow" variant="outline">{t('nrm.screening.provisional')}</Badge>}
-          <Text size="sm" c="dimmed">{s.indicators.map((i) => i.code).join(', ') || '—'}</Text>
+          <Text size="sm" c="dimmed" data-testid="screening-indicators">{s.indicators.map((i) => indicatorLabel(i.code)).join('; ') || '—'}</Text>
+          {s.proposeReferral && writable && c.referrals && <Button size="xs" color="orange" onClick={onPropose}>{t('handoffs.proposeReferral')}</Button>}
         </Group>
       ))}
       {writable && (
@@ -326,6 +341,12 @@ function ReferralRow({ r }: { r: ReferralView }) {
         )}
       </Group>
       <Text size="xs">{t('nrm.referrals.shared')}: {r.sectionsShared.map((s) => codeLabel(t, 'section', s)).join(', ')}{r.sectionsWithheld.length > 0 && ` · ${t('nrm.referrals.withheld')}: ${r.sectionsWithheld.map((s) => codeLabel(t, 'section', s)).join(', ')}`}</Text>
+      {r.direction === 'outgoing' && r.sectionsAskedAt && r.sectionsMissing.length > 0 && ['pending', 'accepted'].includes(r.status) && (
+        <Group gap="xs" data-testid="referral-asked">
+          <Text size="sm" c="orange">{t('handoffs.askedByReceiver', { agency: r.toAgencyName, sections: r.sectionsMissing.map((s) => codeLabel(t, 'section', s)).join(', ') })}</Text>
+          <Button size="xs" variant="light" onClick={() => void act('sections', { sections: r.sectionsMissing })}>{t('handoffs.shareAsked')}</Button>
+        </Group>
+      )}
       <ErrorAlert error={error} />
       <Group mt="xs">
         {r.direction === 'incoming' && r.status === 'pending' && (
@@ -356,28 +377,46 @@ export function ReferralList({ items }: { items: readonly ReferralView[] }) {
   return <Stack gap="xs">{items.map((r) => <ReferralRow key={r.id} r={r} />)}</Stack>;
 }
 
-function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
+function ReferralsSection({ c, writable, proposed }: { c: Detail; writable: boolean; proposed: boolean }) {
   const { t } = useTranslation();
   const refresh = useRefreshNrm();
   const agencies = useAgencyOptions();
   const [target, setTarget] = useState<'agency' | 'provider'>('agency');
   const [toAgencyId, setTo] = useState<string | null>(null);
   const [providerId, setProviderId] = useState<string | null>(null);
-  const [purpose, setPurpose] = useState('services');
+  // Proposed by a positive screening: a referral for identification, with the sections it needs.
+  const [purpose, setPurpose] = useState<string>(proposed ? 'identification' : 'services');
   const [serviceType, setServiceType] = useState('');
-  const [sections, setSections] = useState<string[]>(['summary', 'people', 'events']);
+  const [sections, setSections] = useState<string[]>(proposed ? ['summary', ...REQUIRED_SECTIONS.identification] : ['summary', 'people', 'events']);
   const [reason, setReason] = useState('');
-  const { errors, error, busy, submit } = useFormSubmit();
-  const fieldErrors = referralFieldErrors(t, errors);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
+  const [duplicate, setDuplicate] = useState(false);
+  const { errors, error, busy, submit, setError } = useFormSubmit();
+  const required = REQUIRED_SECTIONS[purpose as ReferralPurpose] ?? [];
+  const fieldErrors = referralFieldErrors(t, errors, required.filter((s) => !sections.includes(s)));
+  // A purpose that needs sections has them ticked as soon as it is chosen (the server refuses it without them).
+  const changePurpose = (v: string) => {
+    setPurpose(v);
+    setSections((xs) => [...new Set([...xs, ...(REQUIRED_SECTIONS[v as ReferralPurpose] ?? [])])]);
+  };
+  const send = (confirmDuplicate: boolean) => {
     const to = target === 'agency' ? { toAgencyId: toAgencyId ?? undefined } : { providerId: providerId ?? undefined };
-    const body = { ...to, purpose, sections, ...(serviceType ? { serviceType } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    const body = { ...to, purpose, sections, ...(serviceType ? { serviceType } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}), ...(confirmDuplicate ? { confirmDuplicate } : {}) };
+    setDuplicate(false);
     void submit(SendReferralBody, body, async (b) => {
-      await api('POST', `/cases/${c.id}/referrals`, b);
+      try {
+        await api('POST', `/cases/${c.id}/referrals`, b);
+      } catch (e) {
+        // The same case to the same agency again: a warning the sender may confirm, not an error.
+        if (isApiError(e) && e.code === 'duplicate_referral') return setDuplicate(true);
+        throw e;
+      }
       setReason('');
       await refresh();
     });
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    send(false);
   };
   const changeService = (v: string) => {
     setServiceType(v);
@@ -404,12 +443,29 @@ function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
               ) : (
                 <ProviderPicker serviceType={serviceType} value={providerId} onChange={setProviderId} error={fieldErrors.providerId ?? fieldErrors.toAgencyId} />
               )}
-              <NativeSelect label={t('nrm.referrals.purpose')} data={options(t, 'purpose', REFERRAL_PURPOSES)} value={purpose} onChange={(e) => setPurpose(e.currentTarget.value)} />
+              <NativeSelect label={t('nrm.referrals.purpose')} data={options(t, 'purpose', REFERRAL_PURPOSES)} value={purpose} onChange={(e) => changePurpose(e.currentTarget.value)} />
               <TextInput label={t('nrm.referrals.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={300} />
             </Group>
-            <Checkbox.Group label={t('nrm.referrals.sections')} value={sections} onChange={setSections} error={fieldErrors.sections}>
+            <Checkbox.Group
+              label={t('nrm.referrals.sections')}
+              description={required.length > 0 ? <span data-testid="required-sections">{t('handoffs.required', { purpose: codeLabel(t, 'purpose', purpose), sections: required.map((s) => codeLabel(t, 'section', s)).join(', ') })}</span> : undefined}
+              value={sections}
+              onChange={setSections}
+              error={fieldErrors.sections}
+            >
               <Group mt={4}>{CASE_SECTIONS.map((s) => <Checkbox key={s} value={s} label={codeLabel(t, 'section', s)} />)}</Group>
             </Checkbox.Group>
+            {duplicate && (
+              <Alert color="yellow" title={t('handoffs.duplicateTitle')} data-testid="duplicate-warning">
+                <Stack gap="xs">
+                  <Text size="sm">{t('handoffs.duplicate')}</Text>
+                  <Group>
+                    <Button size="xs" color="yellow" onClick={() => { setError(null); send(true); }}>{t('handoffs.sendAnyway')}</Button>
+                    <Button size="xs" variant="default" onClick={() => setDuplicate(false)}>{t('common.cancel')}</Button>
+                  </Group>
+                </Stack>
+              </Alert>
+            )}
             <Group><Button type="submit" loading={busy}>{t('nrm.referrals.send')}</Button></Group>
           </Stack>
         </form>
@@ -419,8 +475,11 @@ function ReferralsSection({ c, writable }: { c: Detail; writable: boolean }) {
 }
 
 /** The server's field messages about a referral to a provider, in the user's language. */
-function referralFieldErrors(t: TFunction, errors: Record<string, string>): Record<string, string> {
+function referralFieldErrors(t: TFunction, errors: Record<string, string>, missing: readonly string[]): Record<string, string> {
   const out = { ...errors };
+  // The purpose's sections left unticked: named, whether the client's check or the server found them.
+  if (out.sections && (out.sections.startsWith(REQUIRED_MESSAGE) || missing.length > 0))
+    out.sections = t('handoffs.requiredError', { sections: missing.map((s) => codeLabel(t, 'section', s)).join(', ') });
   if (out.providerId === 'no such active provider') out.providerId = t('nrmProviders.error.noSuchProvider');
   if (out.serviceType?.startsWith('the provider offers')) out.serviceType = t('nrmProviders.error.notOffered');
   return out;
@@ -452,6 +511,35 @@ function ProviderPicker({ serviceType, value, onChange, error }: { serviceType: 
       nothingFoundMessage={t('nrmProviders.refer.noneFound')}
       placeholder={q.data && data.length === 0 ? t('nrmProviders.refer.noneFound') : undefined}
     />
+  );
+}
+
+/** An accepted referral to the user's agency that lacks what its purpose needs: what is missing, and "ask for it". */
+function MissingSections({ r }: { r: ReferralView }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshNrm();
+  const fmt = useFormatDateTime();
+  const [error, setError] = useState<unknown>(null);
+  const ask = async () => {
+    setError(null);
+    try {
+      await api('POST', `/referrals/${r.id}/ask-sections`, {});
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const names = r.sectionsMissing.map((s) => codeLabel(t, 'section', s)).join(', ');
+  return (
+    <Alert color="orange" title={t('handoffs.missingTitle')} data-testid="missing-sections">
+      <Stack gap="xs">
+        <Text size="sm">{t('handoffs.missing', { sections: names })}</Text>
+        <ErrorAlert error={error} />
+        {r.sectionsAskedAt
+          ? <Text size="sm" data-testid="sections-asked">{t('handoffs.asked', { date: fmt(r.sectionsAskedAt) })}</Text>
+          : <Group><Button size="xs" onClick={() => void ask()}>{t('handoffs.askForIt')}</Button></Group>}
+      </Stack>
+    </Alert>
   );
 }
 
@@ -667,7 +755,7 @@ function TasksSection({ c, writable }: { c: Detail; writable: boolean }) {
     <Section title={t('nrm.tasks.title')} testId="case-tasks">
       {c.tasks!.map((k) => (
         <Group key={k.id} data-testid="case-task">
-          <Text size="sm" td={k.completedAt ? 'line-through' : undefined}>{k.title ?? '—'}</Text>
+          <Text size="sm" td={k.completedAt ? 'line-through' : undefined}>{taskTitle(t, k)}</Text>
           <Text size="sm" c="dimmed">{fmt(k.dueAt)} · {k.assignedUserName}</Text>
           {k.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}
           {!k.completedAt && writable && <Button size="xs" variant="light" onClick={() => void done(k.id)}>{t('nrm.tasks.done')}</Button>}

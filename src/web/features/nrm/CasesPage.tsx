@@ -4,10 +4,10 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { CASE_STATUSES, EXPLOITATION_FORMS } from '../../../shared/nrm.ts';
-import { CaseListItem } from '../../../shared/schemas/cases.ts';
+import { CaseListItem, CaseListQuery } from '../../../shared/schemas/cases.ts';
 import { usePagedList } from '../../api/lists.ts';
 import { useCan } from '../../api/session.ts';
-import { ErrorAlert } from '../../components/errors.tsx';
+import { checkForm, ErrorAlert, serverFieldErrors } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useFormat } from '../../components/format.ts';
 import { CASES_KEY } from './api.ts';
@@ -21,13 +21,24 @@ export function CasesPage() {
   const [status, setStatus] = useState<string[]>([]);
   const [forms, setForms] = useState<string[]>([]);
   const [number, setNumber] = useState('');
+  const [name, setName] = useState('');
   const [debounced] = useDebouncedValue(number.trim(), 300);
+  const [debouncedName] = useDebouncedValue(name.trim(), 400);
+  // The search boxes are checked with the API's own schema before anything is asked: a name typed
+  // into the number box is pointed out at that box, not answered "something went wrong".
+  const typed = { ...(debounced ? { number: debounced } : {}), ...(debouncedName.length >= 2 ? { name: debouncedName } : {}) };
+  const checked = checkForm(t, CaseListQuery, typed);
+  const local = checked.errors ?? {};
   const list = usePagedList(CASES_KEY, '/cases', CaseListItem, {
     status: status.join(',') || undefined,
     exploitation: forms.join(',') || undefined,
-    number: debounced.length >= 3 ? debounced : undefined,
+    number: local.number ? undefined : typed.number,
+    name: local.name ? undefined : typed.name,
     limit: 50,
   });
+  const fieldErrors = { ...serverFieldErrors(t, list.error), ...local };
+  const fieldError = (k: 'number' | 'name') => (fieldErrors[k] ? (k === 'number' ? t('handoffs.numberHint') : fieldErrors[k]) : undefined);
+  const otherError = list.error && !fieldErrors.number && !fieldErrors.name ? list.error : null;
   const canOpen = ['case:create:agency', 'case:create:all', 'case:create:own'].some(can);
   return (
     <Page title={t('nrm.cases.title')} description={t('nrm.cases.intro')} actions={
@@ -37,11 +48,12 @@ export function CasesPage() {
         </Group>
       }>
       <Group align="flex-end">
-        <TextInput label={t('nrm.cases.number')} value={number} onChange={(e) => setNumber(e.currentTarget.value)} w={200} />
+        <TextInput label={t('nrm.cases.number')} value={number} onChange={(e) => setNumber(e.currentTarget.value)} w={220} error={fieldError('number')} placeholder="NRM-2026-000002" />
+        <TextInput label={t('handoffs.search')} description={t('handoffs.searchHint')} value={name} onChange={(e) => setName(e.currentTarget.value)} w={240} error={fieldError('name')} />
         <MultiSelect label={t('nrm.cases.status')} data={options(t, 'caseStatus', CASE_STATUSES)} value={status} onChange={setStatus} w={260} clearable />
         <MultiSelect label={t('nrm.cases.exploitation')} data={options(t, 'exploitation', EXPLOITATION_FORMS)} value={forms} onChange={setForms} w={320} clearable searchable />
       </Group>
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={otherError} />
       <Table striped highlightOnHover bg="white">
         <Table.Thead>
           <Table.Tr>

@@ -13,7 +13,7 @@ import { Page } from '../../components/Page.tsx';
 type Profile = z.infer<typeof CountryProfileView>;
 type Change = { day: string; working: boolean; reason: string };
 const KEY = ['nrm', 'country-profile'];
-const NUMBERS = ['rgTargetWorkingDays', 'reflectionDays', 'minDaysToConclusive', 'referralAnswerHours', 'permitExpiryReminderDays'] as const;
+const NUMBERS = ['rgTargetWorkingDays', 'reflectionDays', 'minDaysToConclusive', 'referralAnswerHours', 'permitExpiryReminderDays', 'impunityMinDays'] as const;
 
 /**
  * The country profile: the NRM's deadlines and the government's swaps of working days, which every

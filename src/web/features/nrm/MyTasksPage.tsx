@@ -8,6 +8,9 @@ import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
+import { taskTitle } from './task-title.ts';
+import { SortHeader } from '../../components/SortHeader.tsx';
+import { useState } from 'react';
 
 const Tasks = z.object({ items: z.array(TaskView) });
 const Reminders = z.object({ items: z.array(ReminderView) });
@@ -17,7 +20,8 @@ export function MyTasksPage() {
   const { t } = useTranslation();
   const fmt = useFormatDateTime();
   const qc = useQueryClient();
-  const tasks = useQuery({ queryKey: ['nrm', 'my-tasks'], queryFn: () => api('GET', '/tasks', undefined, Tasks) });
+  const [sort, setSort] = useState('due');
+  const tasks = useQuery({ queryKey: ['nrm', 'my-tasks', sort], queryFn: () => api('GET', `/tasks?sort=${sort}`, undefined, Tasks) });
   const reminders = useQuery({ queryKey: ['nrm', 'reminders'], queryFn: () => api('GET', '/reminders', undefined, Reminders) });
   const read = async (id: string) => {
     await api('POST', `/reminders/${id}/read`);
@@ -33,13 +37,13 @@ export function MyTasksPage() {
             <Table.Tr>
               <Table.Th>{t('nrmOversight.myTasks.task')}</Table.Th>
               <Table.Th>{t('nrmOversight.myTasks.case')}</Table.Th>
-              <Table.Th>{t('nrmOversight.myTasks.due')}</Table.Th>
+              <SortHeader label={t('nrmOversight.myTasks.due')} sortKey="due" value={sort} onChange={setSort} />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {(tasks.data?.items ?? []).map((k) => (
               <Table.Tr key={k.id} data-testid="my-task">
-                <Table.Td>{k.title ?? '—'}</Table.Td>
+                <Table.Td>{taskTitle(t, k)}</Table.Td>
                 <Table.Td><Anchor component={Link} to={`/cases/${k.caseId}`}>{k.caseNumber}</Anchor></Table.Td>
                 <Table.Td><Group gap="xs">{fmt(k.dueAt)}{k.overdue && <Badge color="red">{t('nrm.overdue')}</Badge>}</Group></Table.Td>
               </Table.Tr>

@@ -1,14 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import { Button, Group, MultiSelect, Stack, TextInput, Textarea } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Alert, Button, Group, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { EXPLOITATION_FORMS } from '../../../shared/nrm.ts';
 import { CreateCaseBody } from '../../../shared/schemas/cases.ts';
+import { ContactDetail } from '../../../shared/schemas/contacts.ts';
 import { api } from '../../api/client.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
 import { Created, useRefreshNrm } from './api.ts';
-import { options } from './labels.ts';
+import { codeLabel, options } from './labels.ts';
 
 /** Open a case, directly or from a hotline contact (`?contactId=`): the contact's screenings come along. */
 export function NewCasePage() {
@@ -21,6 +23,17 @@ export function NewCasePage() {
   const [forms, setForms] = useState<string[]>([]);
   const [narrative, setNarrative] = useState('');
   const { errors, error, busy, submit } = useFormSubmit();
+  // From a contact: what the operator recorded fills the form, to be seen and corrected before the case is opened.
+  const fromContact = params.get('contactId');
+  const contact = useQuery({ queryKey: ['contacts', fromContact, 'for-case'], queryFn: () => api('GET', `/contacts/${fromContact}`, undefined, ContactDetail), enabled: Boolean(fromContact) });
+  const c = contact.data;
+  useEffect(() => {
+    if (!c) return;
+    setRegion((r) => r || (c.region ?? ''));
+    setForms((f) => (f.length ? f : c.categories.filter((k) => k.startsWith('trafficking.')).map((k) => k.slice('trafficking.'.length)).filter((k) => (EXPLOITATION_FORMS as readonly string[]).includes(k))));
+    setNarrative((n) => n || (c.summary ?? ''));
+  }, [c]);
+  const victims = (c?.persons ?? []).filter((p) => p.role === 'potential_victim');
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const values = {
@@ -40,6 +53,14 @@ export function NewCasePage() {
       <form onSubmit={onSubmit} noValidate>
         <Stack maw={640}>
           <ErrorAlert error={error} />
+          {c && (
+            <Alert color="blue" title={t('handoffs.fromContact')} data-testid="from-contact">
+              <Text size="sm">{[c.region, c.city].filter(Boolean).join(', ') || '—'}</Text>
+              {victims.map((v, n) => (
+                <Text key={n} size="sm">{[codeLabel(t, 'sex', v.sex), v.age !== null ? String(v.age) : null, v.nationality].filter(Boolean).join(', ')}</Text>
+              ))}
+            </Alert>
+          )}
           <TextInput label={t('nrm.newCase.contact')} description={t('nrm.newCase.contactHint')} value={contactId} onChange={(e) => setContactId(e.currentTarget.value)} error={errors.contactId} />
           <TextInput label={t('nrm.cases.region')} value={region} onChange={(e) => setRegion(e.currentTarget.value)} error={errors.region} />
           <MultiSelect label={t('nrm.cases.exploitation')} data={options(t, 'exploitation', EXPLOITATION_FORMS)} value={forms} onChange={setForms} searchable error={errors.exploitationForms} />

@@ -14,12 +14,16 @@ export function ReferralsPage() {
   const { t } = useTranslation();
   const [direction, setDirection] = useState<'incoming' | 'outgoing'>('incoming');
   const [overdue, setOverdue] = useState(false);
-  const list = usePagedList(REFERRALS_KEY, '/referrals', ReferralView, { direction, overdue: overdue ? 'true' : undefined, limit: 50 });
+  const [sort, setSort] = useState<'-sent' | 'sent'>('-sent');
+  const list = usePagedList(REFERRALS_KEY, '/referrals', ReferralView, { direction, overdue: overdue ? 'true' : undefined, sort, limit: 50 });
   return (
     <Page title={t('nrm.referrals.pageTitle')} description={t('nrm.referrals.intro')}>
       <Group>
         <SegmentedControl value={direction} onChange={(v) => setDirection(v as 'incoming')} data={[{ value: 'incoming', label: t('nrm.referrals.incoming') }, { value: 'outgoing', label: t('nrm.referrals.outgoing') }]} />
         <Checkbox label={t('nrm.referrals.onlyOverdue')} checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} />
+        <Button variant="default" size="xs" aria-label={t('handoffs.sort', { column: t('handoffs.sent') })} onClick={() => setSort((s) => (s === 'sent' ? '-sent' : 'sent'))} data-testid="sort-sent">
+          {t('handoffs.sent')} {sort === 'sent' ? '↑' : '↓'}
+        </Button>
       </Group>
       <ErrorAlert error={list.error} />
       <Stack gap="xs">

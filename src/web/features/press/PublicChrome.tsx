@@ -1,19 +1,41 @@
-import type { ReactNode } from 'react';
-import { Anchor, Box, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { useEffect, type ReactNode } from 'react';
+import { Anchor, Box, Group, SegmentedControl, Stack, Text, ThemeIcon } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { LANGUAGES } from '../../../shared/schemas/common.ts';
 import { applyLanguage, isLanguage } from '../../i18n/index.ts';
-import { Logo } from '../../components/Logo.tsx';
 
-/** The public press pages' frame: no sign-in, a language switch, the open-data links. */
+/**
+ * The press-freedom monitor's own name and mark: the public press pages are not the trafficking
+ * hotline's, and carry neither its name nor its quick exit.
+ */
+function PressLogo() {
+  const { t } = useTranslation();
+  return (
+    <Group gap="xs" wrap="nowrap" data-testid="press-brand">
+      <ThemeIcon size="lg" radius="xl" variant="filled" color="indigo.9" aria-hidden>
+        <Text fw={800} size="sm" c="white">¶</Text>
+      </ThemeIcon>
+      <div>
+        <Text fw={700} lh={1.1} c="indigo.9">{t('pressPublic.brand')}</Text>
+        <Text size="xs" c="dimmed" lh={1.1} visibleFrom="xs">{t('pressPublic.tagline')}</Text>
+      </div>
+    </Group>
+  );
+}
+
+/** The public press pages' frame: no sign-in, the monitor's own name, a language switch, the open-data links. */
 export function PublicChrome({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
+  const brand = t('pressPublic.brand');
+  useEffect(() => {
+    document.title = brand;
+  }, [brand]);
   return (
-    <Box mih="100vh" bg="gray.0" px="md" py="lg">
+    <Box mih="100vh" bg="indigo.0" px="md" py="lg">
       <Stack maw={1280} mx="auto" gap="lg">
         <Group justify="space-between" wrap="nowrap">
-          <Anchor component={Link} to="/public/press" underline="never"><Logo /></Anchor>
+          <Anchor component={Link} to="/public/press" underline="never"><PressLogo /></Anchor>
           <SegmentedControl
             size="xs"
             aria-label={t('account.language')}

@@ -29,12 +29,21 @@ export function PublicIncidentPage() {
           <Paper withBorder p="md" data-testid="derived">
             <Title order={2} size="h5" mb="xs">{t('press.derived')}</Title>
             <Group gap="xs">
-              <Badge size="lg" color={IMPUNITY_COLORS[i.derived.impunityStatus]} data-testid="impunity-status">{pressLabel(t, 'impunity', i.derived.impunityStatus)}</Badge>
+              {i.derived.impunityTooEarly
+                ? <Badge size="lg" color="gray" data-testid="impunity-status">{t('pressPublic.tooEarly')}</Badge>
+                : <Badge size="lg" color={IMPUNITY_COLORS[i.derived.impunityStatus]} data-testid="impunity-status">{pressLabel(t, 'impunity', i.derived.impunityStatus)}</Badge>}
               <Badge size="lg" variant="outline">{pressLabel(t, 'unesco', i.derived.unescoStatus)}</Badge>
               {i.derived.overridden && <Badge variant="light" color="gray">{t('press.overridden')}</Badge>}
             </Group>
             <Text size="sm" mt="xs">{t('press.perpetratorConvicted')}: {yesNo(i.derived.perpetratorConvicted)} · {t('press.mastermindConvicted')}: {yesNo(i.derived.mastermindConvicted)}</Text>
-            <Text size="sm">{t('press.daysSince')}: {i.derived.daysSinceLastInvestigativeAct ?? t('press.never')}{i.derived.lastInvestigativeActOn ? ` (${f.longDay(i.derived.lastInvestigativeActOn)})` : ''}</Text>
+            {i.derived.impunityTooEarly && summaryMinDays(i.derived.impunityLabelledFrom, i.occurred.on) !== null && (
+              <Text size="sm" c="dimmed" data-testid="too-early">{t('pressPublic.tooEarlyExplain', { count: summaryMinDays(i.derived.impunityLabelledFrom, i.occurred.on)!, date: f.longDay(i.derived.impunityLabelledFrom) })}</Text>
+            )}
+            <Text size="sm" data-testid="days-since">
+              {i.derived.daysSinceLastInvestigativeAct === null
+                ? t('pressPublic.noAct')
+                : `${t('press.daysSince')}: ${i.derived.daysSinceLastInvestigativeAct}${i.derived.lastInvestigativeActOn ? ` (${f.longDay(i.derived.lastInvestigativeActOn)})` : ''}`}
+            </Text>
           </Paper>
           {i.narrative && <Text>{i.narrative}</Text>}
           <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -80,4 +89,10 @@ export function PublicIncidentPage() {
       )}
     </PublicChrome>
   );
+}
+
+/** The minimum time in days the labels follow, from the day they apply and the attack's date. */
+function summaryMinDays(labelledFrom: string | undefined, occurredOn: string): number | null {
+  if (!labelledFrom) return null;
+  return Math.round((Date.parse(`${labelledFrom}T00:00:00Z`) - Date.parse(`${occurredOn}T00:00:00Z`)) / 86_400_000);
 }

@@ -43,13 +43,14 @@ export function PublicPressPage() {
                 <Tooltip />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
                 {IMPUNITY_STATUSES.map((k) => <Bar key={k} dataKey={k} name={pressLabel(t, 'impunity', k)} stackId="a" fill={CHART_COLORS[k]} isAnimationActive={false} />)}
+                <Bar dataKey="too_early" name={t('pressPublic.tooEarlyColumn')} stackId="a" fill="#adb5bd" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </Paper>
           <Paper withBorder p="md">
             <Title order={2} size="h5" mb="sm">{t('press.charts.justice')}</Title>
             <ResponsiveContainer width="100%" height={220}>
-              <BarChart data={IMPUNITY_STATUSES.map((k) => ({ name: pressLabel(t, 'impunity', k), count: s.justice[k], fill: CHART_COLORS[k] }))}>
+              <BarChart data={[...IMPUNITY_STATUSES.map((k) => ({ name: pressLabel(t, 'impunity', k), count: s.justice[k], fill: CHART_COLORS[k] })), { name: t('pressPublic.tooEarlyColumn'), count: s.justice.too_early, fill: '#adb5bd' }]}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="name" fontSize={11} />
                 <YAxis allowDecimals={false} fontSize={11} />
@@ -91,24 +92,26 @@ export function PublicPressPage() {
           <NativeSelect label={t('press.field.investigationStatus')} data={options(UNESCO_STATUSES, 'unesco')} value={filters.investigationStatus ?? ''} onChange={set('investigationStatus')} w={240} />
         </Group>
       </Paper>
-      <SimpleGrid cols={{ base: 1, md: 3 }} data-testid="justice-columns">
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} data-testid="justice-columns">
         {IMPUNITY_STATUSES.map((status) => <JusticeColumn key={status} status={status} filters={filters} total={s?.justice[status]} />)}
+        <JusticeColumn status="too_early" filters={filters} total={s?.justice.too_early} minDays={s?.impunityMinDays} />
       </SimpleGrid>
     </PublicChrome>
   );
 }
 
 /** One column: the same size, style and page length for each status, so none is more prominent. */
-function JusticeColumn({ status, filters, total }: { status: ImpunityStatus; filters: PublicFilters; total: number | undefined }) {
+function JusticeColumn({ status, filters, total, minDays }: { status: ImpunityStatus | 'too_early'; filters: PublicFilters; total: number | undefined; minDays?: number | undefined }) {
   const { t } = useTranslation();
   const [limit, setLimit] = useState(PAGE);
   const list = usePublicList({ ...filters, impunityStatus: status }, limit);
   return (
     <Stack gap="xs" data-testid={`column-${status}`}>
       <Group justify="space-between">
-        <Title order={2} size="h4">{pressLabel(t, 'impunity', status)}</Title>
-        {total !== undefined && <Badge color={IMPUNITY_COLORS[status]} variant="light">{total}</Badge>}
+        <Title order={2} size="h4">{status === 'too_early' ? t('pressPublic.tooEarlyColumn') : pressLabel(t, 'impunity', status)}</Title>
+        {total !== undefined && <Badge color={IMPUNITY_COLORS[status] ?? 'gray'} variant="light">{total}</Badge>}
       </Group>
+      {status === 'too_early' && minDays !== undefined && <Text size="xs" c="dimmed">{t('pressPublic.tooEarlyColumnExplain', { count: minDays })}</Text>}
       <ErrorAlert error={list.error} />
       {list.data?.items.length === 0 && <Text c="dimmed" size="sm">{t('press.empty')}</Text>}
       {list.data?.items.map((i) => <IncidentCard key={i.id} item={i} />)}
@@ -127,13 +130,16 @@ function IncidentCard({ item }: { item: PublicListItem }) {
       <Text size="sm" c="dimmed">{f.incident(item.occurred)}{item.city ? ` · ${item.city}` : ''}</Text>
       {item.victims.length > 0 && <Text size="sm">{item.victims.join(', ')}</Text>}
       <Group gap={4} mt={4}>
-        <Badge size="sm" color={IMPUNITY_COLORS[d.impunityStatus]}>{pressLabel(t, 'impunity', d.impunityStatus)}</Badge>
+        {d.impunityTooEarly
+          ? <Badge size="sm" color="gray" data-testid="impunity-badge">{t('pressPublic.tooEarly')}</Badge>
+          : <Badge size="sm" color={IMPUNITY_COLORS[d.impunityStatus]} data-testid="impunity-badge">{pressLabel(t, 'impunity', d.impunityStatus)}</Badge>}
         <Badge size="sm" variant="outline">{pressLabel(t, 'unesco', d.unescoStatus)}</Badge>
         {item.actTypes.map((a) => <Badge key={a} size="sm" variant="light" color="gray">{pressLabel(t, 'act', a)}</Badge>)}
         {item.isSynthetic && <Badge size="sm" color="grape" variant="light">{t('press.synthetic')}</Badge>}
       </Group>
-      <Text size="xs" c="dimmed" mt={4}>
-        {t('press.daysSince')}: {d.daysSinceLastInvestigativeAct ?? t('press.never')}
+      {/* No investigative act: the figure is absent, and the card says there was none. */}
+      <Text size="xs" c="dimmed" mt={4} data-testid="days-since">
+        {d.daysSinceLastInvestigativeAct === null ? t('pressPublic.noAct') : `${t('press.daysSince')}: ${d.daysSinceLastInvestigativeAct}`}
       </Text>
     </Card>
   );
