@@ -37,6 +37,8 @@ import * as m0098 from './0098_identity_at_rest.ts';
 import * as m0099 from './0099_narratives_at_rest.ts';
 import * as m0100 from './0100_sso_hardening.ts';
 import * as m0101 from './0101_notes_at_rest.ts';
+import * as m0107 from './0107_justice.ts';
+import * as m0108 from './0108_justice_roles.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -79,4 +81,6 @@ export const migrations: Record<string, { up: string }> = {
   '0099_narratives_at_rest': m0099,
   '0100_sso_hardening': m0100,
   '0101_notes_at_rest': m0101,
+  '0107_justice': m0107,
+  '0108_justice_roles': m0108,
 };
