@@ -1034,12 +1034,14 @@ export interface JusticeDefendantFactsTable {
   caseOpenedOn: string;
   formGroups: string[];
   articles: string[];
+  convictedArticles: string[];
   sex: string;
   complicity: boolean;
   indictedOn: string | null;
   convictedOn: string | null;
   finalOn: string | null;
   acquittedOn: string | null;
+  reversedOn: string | null;
   terminatedOn: string | null;
   terminationGround: string | null;
 }

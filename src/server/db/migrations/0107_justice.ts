@@ -185,12 +185,14 @@ CREATE TABLE justice_defendant_facts (
   case_opened_on date NOT NULL,
   form_groups text[] NOT NULL,
   articles text[] NOT NULL,
+  convicted_articles text[] NOT NULL,
   sex text NOT NULL,
   complicity boolean NOT NULL,
   indicted_on date,
   convicted_on date,
   final_on date,
   acquitted_on date,
+  reversed_on date,
   terminated_on date,
   termination_ground text
 );
@@ -199,5 +201,6 @@ CREATE INDEX justice_facts_indicted_idx ON justice_defendant_facts (indicted_on)
 CREATE INDEX justice_facts_convicted_idx ON justice_defendant_facts (convicted_on) WHERE convicted_on IS NOT NULL;
 CREATE INDEX justice_facts_final_idx ON justice_defendant_facts (final_on) WHERE final_on IS NOT NULL;
 CREATE INDEX justice_facts_acquitted_idx ON justice_defendant_facts (acquitted_on) WHERE acquitted_on IS NOT NULL;
+CREATE INDEX justice_facts_reversed_idx ON justice_defendant_facts (reversed_on) WHERE reversed_on IS NOT NULL;
 CREATE INDEX justice_facts_terminated_idx ON justice_defendant_facts (terminated_on) WHERE terminated_on IS NOT NULL;
 `;
