@@ -34,7 +34,7 @@ const Country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2 code');
 /** An article part of the profile's statute list, e.g. `144-1.2.3`; the service checks it is in the list. */
 const ArticleCode = z.string().trim().min(1, 'required').max(20);
 const Months = z.number().int('whole months').min(0, 'must not be negative').max(1200);
-const Amount = z.number().min(0, 'must not be negative').max(1e12);
+const Amount = z.number().min(0, 'must not be negative').max(99_999_999_999, 'too large');
 
 export const StatuteView = z.object({
   code: z.string(),

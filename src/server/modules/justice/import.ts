@@ -31,7 +31,7 @@ const yesNo = opt(
     .transform((v) => v === 'yes' || v === 'true'),
 );
 const int = opt(z.coerce.number().int('a whole number').min(0, 'must not be negative'));
-const amount = opt(z.coerce.number().min(0, 'must not be negative'));
+const amount = opt(z.coerce.number().min(0, 'must not be negative').max(99_999_999_999, 'too large'));
 
 export const DecisionRow = z.strictObject({
   caseNumber: z.string().trim().min(1, 'required').max(60),
