@@ -4,6 +4,7 @@ import { appendAudit, SYSTEM_ACTOR } from '../audit/audit.ts';
 import { ROLES, type AgencyType, type Role } from '../../shared/roles.ts';
 import { insertUser } from '../modules/users/service.ts';
 import { seedPressDemo } from './press-seed.ts';
+import { seedJusticeDemo } from './justice-seed.ts';
 
 /** Printed on start in demo mode; never use demo mode with real data. */
 export const DEMO_PASSWORD = 'demo-pathway-2026';
@@ -68,5 +69,6 @@ export async function seedDemo(db: Db): Promise<void> {
     if (created > 0) await appendAudit(tx, SYSTEM_ACTOR, { action: 'demo.seeded', changes: { agencies: DEMO_AGENCIES.length, users: created } });
     const monitor = await tx.selectFrom('users').select(['id', 'agencyId']).where(sql`lower(email)`, '=', demoEmail('press_monitor')).executeTakeFirst();
     if (monitor) await seedPressDemo(tx, { userId: monitor.id, agencyId: monitor.agencyId });
+    await seedJusticeDemo(tx, new Date().toISOString().slice(0, 10));
   });
 }
