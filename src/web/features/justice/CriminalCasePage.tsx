@@ -18,6 +18,7 @@ import {
   VERDICT_OUTCOMES,
 } from '../../../shared/justice.ts';
 import type { CriminalCaseDetail, DefendantView } from '../../../shared/schemas/justice.ts';
+import { isApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
 import { JUSTICE_KEY, post, useAgenciesOfType, useCriminalCase, useJusticeProfile } from './api.ts';
@@ -48,6 +49,17 @@ function useAction(caseId: string) {
   return { run, error, busy };
 }
 
+/** The refusal with the server's per-field reasons (which field, and why: "occurredOn: before the indictment"). */
+function Refusal({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <Stack gap={2} role="group">
+      <ErrorAlert error={error} />
+      {isApiError(error) && Object.entries(error.fields).map(([field, why]) => <Text key={field} size="sm" c="red">{`${field}: ${why}`}</Text>)}
+    </Stack>
+  );
+}
+
 const name = (d: Defendant) => d.legalEntityName ?? d.names?.find((n) => n.kind === 'primary')?.asEntered ?? d.pseudonym;
 
 function AddDefendant({ c }: { c: Detail }) {
@@ -59,7 +71,7 @@ function AddDefendant({ c }: { c: Detail }) {
   const [official, setOfficial] = useState(false);
   const a = useAction(c.id);
   return (
-    <Paper withBorder p="sm">
+    <Paper withBorder p="sm" data-testid="add-defendant">
       <Title order={3} size="h6" mb="xs">{t('justice.defendants.add')}</Title>
       <Group align="flex-end" wrap="wrap">
         <TextInput label={t('justice.defendants.givenName')} value={given} onChange={(e) => setGiven(e.currentTarget.value)} />
@@ -81,7 +93,7 @@ function AddDefendant({ c }: { c: Detail }) {
           {t('justice.defendants.addButton')}
         </Button>
       </Group>
-      <ErrorAlert error={a.error} />
+      <Refusal error={a.error} />
     </Paper>
   );
 }
@@ -165,13 +177,13 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
       )}
       {c.canUpdate && (
         <Stack gap="xs" mt="sm">
-          <Group align="flex-end" wrap="wrap">
-            <NativeSelect aria-label={t('justice.charges.article')} label={t('justice.charges.article')} value={article} onChange={(e) => setArticle(e.currentTarget.value)} data={[{ value: '', label: '—' }, ...(profile.data?.statutes ?? []).map((s) => ({ value: s.code, label: `${s.code} ${s.label}` }))]} />
+          <Group align="flex-end" wrap="wrap" data-testid="charge-form">
+            <NativeSelect label={t('justice.charges.article')} value={article} onChange={(e) => setArticle(e.currentTarget.value)} data={[{ value: '', label: '—' }, ...(profile.data?.statutes ?? []).map((s) => ({ value: s.code, label: `${s.code} ${s.label}` }))]} />
             <TextInput type="date" label={t('justice.charges.broughtOn')} value={broughtOn} onChange={(e) => setBroughtOn(e.currentTarget.value)} />
             <Button variant="light" loading={a.busy} onClick={() => void a.run(`/defendants/${d.id}/charges`, { article, broughtOn })}>{t('justice.charges.add')}</Button>
           </Group>
           {open.length > 0 && (
-            <Group align="flex-end" wrap="wrap">
+            <Group align="flex-end" wrap="wrap" data-testid="verdict-form">
               <NativeSelect label={t('justice.verdicts.instance')} value={instance} onChange={(e) => setInstance(e.currentTarget.value)} data={INSTANCES.map((i) => ({ value: i, label: t(`justice.instance.${i}`) }))} />
               <TextInput type="date" label={t('justice.verdicts.decidedOn')} value={decidedOn} onChange={(e) => setDecidedOn(e.currentTarget.value)} />
               {open.map((ch) => (
@@ -199,7 +211,7 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
             </Group>
           )}
           {d.verdicts.some((v) => v.outcome === 'convicted') && (
-            <Group align="flex-end" wrap="wrap">
+            <Group align="flex-end" wrap="wrap" data-testid="sentence-form">
               <NativeSelect label={t('justice.verdicts.instance')} value={sInstance} onChange={(e) => setSInstance(e.currentTarget.value)} data={INSTANCES.map((i) => ({ value: i, label: t(`justice.instance.${i}`) }))} />
               <TextInput type="date" label={t('justice.sentences.imposedOn')} value={imposedOn} onChange={(e) => setImposedOn(e.currentTarget.value)} />
               <NativeSelect label={t('justice.sentences.type')} value={sType} onChange={(e) => setSType(e.currentTarget.value)} data={SENTENCE_TYPES.map((s) => ({ value: s, label: t(`justice.sentenceType.${s}`) }))} />
@@ -232,7 +244,7 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
               </Button>
             </Group>
           )}
-          <ErrorAlert error={a.error} />
+          <Refusal error={a.error} />
         </Stack>
       )}
     </Paper>
@@ -250,7 +262,7 @@ function AddEvent({ c }: { c: Detail }) {
   const [court, setCourt] = useState('');
   const a = useAction(c.id);
   return (
-    <Paper withBorder p="sm">
+    <Paper withBorder p="sm" data-testid="add-event">
       <Title order={3} size="h6" mb="xs">{t('justice.events.add')}</Title>
       <Group align="flex-end" wrap="wrap">
         <NativeSelect label={t('justice.events.type')} value={type} onChange={(e) => setType(e.currentTarget.value)} data={RECORDABLE_EVENTS.map((e) => ({ value: e, label: t(`justice.event.${e}`) }))} />
@@ -275,7 +287,7 @@ function AddEvent({ c }: { c: Detail }) {
           {t('justice.events.record')}
         </Button>
       </Group>
-      <ErrorAlert error={a.error} />
+      <Refusal error={a.error} />
     </Paper>
   );
 }
@@ -304,7 +316,7 @@ function Cooperation({ c }: { c: Detail }) {
           <Button variant="light" loading={a.busy} onClick={() => void a.run('/cooperation', { kind, direction, country, requestedOn, outcome })}>{t('justice.cooperation.record')}</Button>
         </Group>
       )}
-      <ErrorAlert error={a.error} />
+      <Refusal error={a.error} />
     </Paper>
   );
 }
