@@ -39,6 +39,7 @@ import * as m0100 from './0100_sso_hardening.ts';
 import * as m0101 from './0101_notes_at_rest.ts';
 import * as m0107 from './0107_justice.ts';
 import * as m0108 from './0108_justice_roles.ts';
+import * as m0109 from './0109_justice_list_indexes.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -83,4 +84,5 @@ export const migrations: Record<string, { up: string }> = {
   '0101_notes_at_rest': m0101,
   '0107_justice': m0107,
   '0108_justice_roles': m0108,
+  '0109_justice_list_indexes': m0109,
 };

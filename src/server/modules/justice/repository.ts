@@ -27,7 +27,7 @@ export type ListFilters = {
   status?: string | undefined;
   body?: string | undefined;
   forms?: readonly string[] | undefined;
-  article?: string | undefined;
+  articleParts?: readonly string[] | undefined;
   complicity?: boolean | undefined;
   mine?: boolean | undefined;
   number?: string | undefined;
@@ -57,10 +57,11 @@ export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
   if (f.status) conds.push(sql<boolean>`cc.status = ${f.status}`);
   if (f.body) conds.push(sql<boolean>`cc.body = ${f.body}`);
   if (f.forms) conds.push(sql<boolean>`cc.forms && ${sql.val(f.forms)}::text[]`);
-  if (f.article) conds.push(sql<boolean>`EXISTS (SELECT 1 FROM unnest(cc.articles) art WHERE art = ${f.article} OR split_part(art, '.', 1) = ${f.article})`);
+  // An article (144-1) or one part (144-1.2.3): the parts it covers, matched on the articles' index.
+  if (f.articleParts) conds.push(sql<boolean>`cc.articles && ${sql.val([...f.articleParts])}::text[]`);
   if (f.complicity !== undefined) conds.push(sql<boolean>`cc.official_complicity = ${f.complicity}`);
   if (f.mine) conds.push(sql<boolean>`cc.owner_user_id = ${p.userId}`);
-  if (f.number) conds.push(sql<boolean>`cc.case_number ILIKE ${`${f.number.replace(/[%_\\]/g, '')}%`}`);
+  if (f.number) conds.push(sql<boolean>`lower(cc.case_number) LIKE ${`${f.number.toLowerCase().replace(/[%_\\]/g, '')}%`}`);
   if (f.openedFrom) conds.push(sql<boolean>`cc.opened_on >= ${f.openedFrom}::date`);
   if (f.openedTo) conds.push(sql<boolean>`cc.opened_on <= ${f.openedTo}::date`);
   const desc = f.sort === 'opened_desc';
@@ -169,12 +170,11 @@ function factFilters(filters: { form?: FormGroup | undefined; article?: string |
  */
 export async function tallyRows(db: DbOrTx, p: Period, asOf: string, filters: { form?: FormGroup | undefined; article?: string | undefined }) {
   const dated = ['f.caseOpenedOn', 'f.indictedOn', 'f.convictedOn', 'f.finalOn', 'f.acquittedOn', 'f.reversedOn', 'f.terminatedOn'];
-  // One branch per date column, each on its own index; a defendant in several is counted once (UNION).
-  const ids = sql.join(
-    dated.map((c) => sql`SELECT f.defendant_id FROM justice_defendant_facts f WHERE ${between(c, p)}`),
-    sql` UNION `,
-  );
-  const conds = [sql<boolean>`f.defendant_id IN (${ids})`, ...factFilters(filters)];
+  // In the period by any of its dates: one OR of ranges, which PostgreSQL answers with the date indexes
+  // for a year (a bitmap OR) and with one scan for all years.
+  const conds = [sql<boolean>`(${sql.join(dated.map((c) => between(c, p)), sql` OR `)})`, ...factFilters(filters)];
+  // The sentence in force on `asOf`: imposed on or before it, and not replaced by then (its successor,
+  // if any, imposed after). Joined, not looked up per defendant.
   const { rows } = await sql<{
     formGroups: FormGroup[];
     articles: string[];
@@ -209,13 +209,9 @@ export async function tallyRows(db: DbOrTx, p: Period, asOf: string, filters: { 
       s.review_flag IS NOT NULL AS flagged, s.term_months AS "termMonths", s.type,
       count(*)::int AS weight
     FROM justice_defendant_facts f
-    LEFT JOIN LATERAL (
-      SELECT s.band, s.suspended, s.deferred, s.below_minimum, s.deferral_ground, s.review_flag, s.term_months, s.type
-      FROM criminal_sentences s
-      WHERE s.defendant_id = f.defendant_id AND s.imposed_on <= ${asOf}::date AND ${between('f.convictedOn', p)}
-      ORDER BY s.imposed_on DESC, CASE s.instance WHEN 'cassation' THEN 2 WHEN 'appeal' THEN 1 ELSE 0 END DESC, s.created_at DESC
-      LIMIT 1
-    ) s ON true
+    LEFT JOIN (criminal_sentences s LEFT JOIN criminal_sentences nx ON nx.id = s.superseded_by)
+      ON s.defendant_id = f.defendant_id AND ${between('f.convictedOn', p)} AND s.imposed_on <= ${asOf}::date
+        AND (nx.id IS NULL OR nx.imposed_on > ${asOf}::date)
     WHERE ${sql.join(conds, sql` AND `)}
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21`.execute(db);
   return rows;
@@ -226,13 +222,14 @@ export async function caseTallyRows(db: DbOrTx, p: Period, filters: { forms?: re
   const conds = [between('cc.openedOn', p)];
   if (filters.forms) conds.push(sql<boolean>`cc.forms && ${sql.val(filters.forms)}::text[]`);
   if (filters.article) conds.push(sql<boolean>`EXISTS (SELECT 1 FROM unnest(cc.articles) art WHERE split_part(art, '.', 1) = ${filters.article})`);
+  // The sexes of each case's suspects from the facts, grouped once (not looked up per case).
   const { rows } = await sql<{ forms: string[]; articles: string[]; complicity: boolean; sexes: string[]; weight: number }>`
-    SELECT cc.forms, ARRAY(SELECT DISTINCT split_part(art, '.', 1) FROM unnest(cc.articles) art ORDER BY 1) AS articles,
-      cc.official_complicity AS complicity,
-      ARRAY(SELECT DISTINCT d.sex FROM criminal_defendants d WHERE d.criminal_case_id = cc.id ORDER BY 1) AS sexes,
-      count(*)::int AS weight
-    FROM criminal_cases cc
-    WHERE ${sql.join(conds, sql` AND `)}
+    WITH period AS (SELECT cc.id, cc.forms, cc.articles, cc.official_complicity FROM criminal_cases cc WHERE ${sql.join(conds, sql` AND `)}),
+      sexes AS (SELECT f.criminal_case_id, array_agg(DISTINCT f.sex ORDER BY f.sex) AS sexes FROM justice_defendant_facts f
+        WHERE ${between('f.caseOpenedOn', p)} GROUP BY 1)
+    SELECT period.forms, ARRAY(SELECT DISTINCT split_part(art, '.', 1) FROM unnest(period.articles) art ORDER BY 1) AS articles,
+      period.official_complicity AS complicity, coalesce(sexes.sexes, '{}') AS sexes, count(*)::int AS weight
+    FROM period LEFT JOIN sexes ON sexes.criminal_case_id = period.id
     GROUP BY 1, 2, 3, 4`.execute(db);
   return rows;
 }

@@ -62,10 +62,11 @@ export const justiceRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => {
     const p = who(req);
     if (!mayReadAny(p)) throw forbidden();
-    const { limit, cursor, form, ...filters } = req.query;
+    const { limit, cursor, form, article, ...filters } = req.query;
     const forms = form ? { sexual: ['sexual_exploitation'], labour: ['forced_labour', 'child_labour', 'servitude', 'forced_begging'], other: ['forced_marriage', 'forced_military', 'organ_removal', 'forced_adoption', 'surrogacy', 'other'] }[form] : undefined;
-    const rows = await repo.listCases(db, p, { ...filters, forms, limit, cursor: repo.decodeListCursor(cursor) });
     const [profile, today] = await Promise.all([loadJusticeProfile(db), countryToday(db)]);
+    const articleParts = article ? [article, ...profile.statutes.filter((s) => s.article === article).map((s) => s.code)] : undefined;
+    const rows = await repo.listCases(db, p, { ...filters, forms, articleParts, limit, cursor: repo.decodeListCursor(cursor) });
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     return { items: page.map((r) => justice.toListItem(r, profile, today)), nextCursor: more ? repo.encodeListCursor(page.at(-1)!) : null };
