@@ -1,6 +1,7 @@
 import type { DbOrTx } from './db/database.ts';
 import { AZERBAIJAN_PROFILE, type CountryProfile } from '../domain/country-profile.ts';
 import { dayIn } from '../domain/deadlines.ts';
+import { AZERBAIJAN_JUSTICE_PROFILE, type JusticeProfile } from '../domain/justice-profile.ts';
 
 export const COUNTRY_PROFILE_SETTING = 'nrm.country_profile';
 
@@ -24,4 +25,12 @@ export const countryProfileOf = (row: { value: unknown } | undefined): CountryPr
  */
 export async function countryToday(db: DbOrTx, now = new Date()): Promise<string> {
   return dayIn((await loadCountryProfile(db)).timeZone, now);
+}
+
+export const JUSTICE_PROFILE_SETTING = 'justice.country_profile';
+
+/** The criminal-justice part of the country profile: stored overrides over Azerbaijan's defaults. */
+export async function loadJusticeProfile(db: DbOrTx): Promise<JusticeProfile> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', JUSTICE_PROFILE_SETTING).executeTakeFirst();
+  return { ...AZERBAIJAN_JUSTICE_PROFILE, ...((row?.value as Partial<JusticeProfile> | undefined) ?? {}) };
 }

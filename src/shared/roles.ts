@@ -19,6 +19,7 @@ export const ROLES = [
   'identification_officer',
   'investigator',
   'prosecutor',
+  'court_clerk',
   'coordinator',
   'analyst',
   'press_monitor',
@@ -140,8 +141,11 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'document:read:granted',
     ...personal,
   ],
-  investigator: [...rw('investigation', 'agency'), 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:contact', 'sensitive:location', 'sensitive:narrative'],
-  prosecutor: [...rw('investigation', 'agency'), 'investigation:read:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
+  // Suspects and defendants are people of the registry: law enforcement records them (migration 0108).
+  investigator: [...rw('investigation', 'agency'), ...rw('person', 'agency'), 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:contact', 'sensitive:location', 'sensitive:narrative'],
+  prosecutor: [...rw('investigation', 'agency'), ...rw('person', 'agency'), 'investigation:read:granted', 'investigation:update:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
+  // Verdicts, sentences and appeals of the criminal cases sent to their court (shared on indictment).
+  court_clerk: ['investigation:read:granted', 'investigation:update:granted', 'person:read:granted', 'sensitive:identity'],
   coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage'],
   analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override'],
   // Monitors record victims' contact details and exact places; they never reach the public page.

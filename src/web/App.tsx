@@ -44,6 +44,10 @@ import { ImpunityIndexPage } from './features/press/ImpunityIndexPage.tsx';
 import { PeoplePage } from './features/people/PeoplePage.tsx';
 import { PersonPage } from './features/people/PersonPage.tsx';
 import { HotlineDashboardPage } from './features/hotline/dashboard/DashboardPage.tsx';
+import { JusticeCasesPage } from './features/justice/JusticeCasesPage.tsx';
+import { NewCriminalCasePage } from './features/justice/NewCriminalCasePage.tsx';
+import { CriminalCasePage } from './features/justice/CriminalCasePage.tsx';
+import { JusticeStatisticsPage } from './features/justice/JusticeStatisticsPage.tsx';
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -142,6 +146,10 @@ export function App() {
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people" element={<PeoplePage />} />}
         {user.permissions.some((p) => p.startsWith('person:read:')) && <Route path="people/:id" element={<PersonPage />} />}
         {can('hotline:reports') && <Route path="hotline/dashboard" element={<HotlineDashboardPage />} />}
+        {user.permissions.some((p) => p.startsWith('investigation:read:')) && <Route path="justice" element={<JusticeCasesPage />} />}
+        {user.permissions.some((p) => p.startsWith('investigation:create:')) && <Route path="justice/new" element={<NewCriminalCasePage />} />}
+        {(can('reports:aggregate') || user.permissions.some((p) => p.startsWith('investigation:read:'))) && <Route path="justice/statistics" element={<JusticeStatisticsPage />} />}
+        {user.permissions.some((p) => p.startsWith('investigation:read:')) && <Route path="justice/:id" element={<CriminalCasePage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

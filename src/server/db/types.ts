@@ -964,6 +964,174 @@ export interface RemindersTable {
   readAt: NullableTimestamp;
 }
 
+/** Criminal justice (migration 0107, docs/criminal-justice.md). */
+export interface CriminalCasesTable {
+  id: Generated<string>;
+  ownerAgencyId: string;
+  ownerUserId: string | null;
+  body: string;
+  caseNumber: string;
+  openedOn: string;
+  articles: string[];
+  forms: Generated<string[]>;
+  places: Generated<string[]>;
+  transnational: Generated<boolean>;
+  officialComplicity: Generated<boolean>;
+  complicityAgencyType: string | null;
+  status: Generated<string>;
+  terminationGround: string | null;
+  investigationExtendedUntil: string | null;
+  version: Generated<number>;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface CriminalCaseNrmLinksTable {
+  criminalCaseId: string;
+  nrmCaseId: string;
+  linkedBy: string;
+  linkedAt: Generated<Date>;
+}
+
+export interface CriminalDefendantsTable {
+  id: Generated<string>;
+  criminalCaseId: string;
+  personId: string | null;
+  legalEntityName: string | null;
+  role: string;
+  relation: Generated<string>;
+  isOfficial: Generated<boolean>;
+  officialAgencyType: string | null;
+  sex: Generated<string>;
+  birthYear: number | null;
+  citizenship: string | null;
+  pseudonym: string;
+  addedBy: string;
+  addedAt: Generated<Date>;
+}
+
+export interface CriminalChargesTable {
+  id: Generated<string>;
+  criminalCaseId: string;
+  defendantId: string;
+  article: string;
+  broughtOn: string;
+  outcome: string | null;
+  outcomeOn: string | null;
+  outcomeInstance: string | null;
+  terminationGround: string | null;
+  reclassifiedToChargeId: string | null;
+  reclassifiedFromChargeId: string | null;
+  recordedBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface CriminalVerdictsTable {
+  id: Generated<string>;
+  chargeId: string;
+  defendantId: string;
+  instance: string;
+  outcome: string;
+  decidedOn: string;
+  terminationGround: string | null;
+  reclassifiedTo: string | null;
+  recordedBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface CriminalSentencesTable {
+  id: Generated<string>;
+  defendantId: string;
+  instance: string;
+  imposedOn: string;
+  type: string;
+  termMonths: number | null;
+  fineAmount: ColumnType<string | null, string | number | null, string | number | null>;
+  suspended: Generated<boolean>;
+  probationMonths: number | null;
+  deferred: Generated<boolean>;
+  deferralGround: string | null;
+  deferredUntil: string | null;
+  belowMinimum: Generated<boolean>;
+  belowMinimumGround: string | null;
+  mitigating: Generated<string[]>;
+  confiscation: Generated<boolean>;
+  deprivationOfRights: Generated<boolean>;
+  releasedOn: string | null;
+  releaseBasis: string | null;
+  releaseAct: string | null;
+  band: string;
+  reviewFlag: string | null;
+  supersededBy: string | null;
+  recordedBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface CriminalCaseEventsTable {
+  id: Generated<string>;
+  criminalCaseId: string;
+  defendantId: string | null;
+  type: string;
+  occurredOn: string;
+  ground: string | null;
+  appealBy: string | null;
+  appealResult: string | null;
+  documentNumber: string | null;
+  recordedBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface CriminalCaseVictimsTable {
+  id: Generated<string>;
+  criminalCaseId: string;
+  nrmCaseId: string | null;
+  personId: string | null;
+  pseudonym: string;
+  sex: Generated<string>;
+  ageGroup: Generated<string>;
+  nationality: string | null;
+  testified: Generated<boolean>;
+  protectionMeasures: Generated<string[]>;
+  compensationClaimed: ColumnType<string | null, string | number | null, string | number | null>;
+  compensationOrdered: ColumnType<string | null, string | number | null, string | number | null>;
+  compensationPaid: ColumnType<string | null, string | number | null, string | number | null>;
+  nonPunishment: Generated<boolean>;
+  addedBy: string;
+  addedAt: Generated<Date>;
+}
+
+export interface CriminalCooperationRequestsTable {
+  id: Generated<string>;
+  criminalCaseId: string;
+  kind: string;
+  direction: string;
+  country: string;
+  requestedOn: string;
+  outcome: Generated<string>;
+  outcomeOn: string | null;
+  recordedBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface JusticeDefendantFactsTable {
+  defendantId: string;
+  criminalCaseId: string;
+  caseOpenedOn: string;
+  formGroups: string[];
+  articles: string[];
+  convictedArticles: string[];
+  sex: string;
+  complicity: boolean;
+  indictedOn: string | null;
+  convictedOn: string | null;
+  finalOn: string | null;
+  acquittedOn: string | null;
+  reversedOn: string | null;
+  terminatedOn: string | null;
+  terminationGround: string | null;
+}
+
 export interface Database {
   dataSteps: DataStepsTable;
   agencies: AgenciesTable;
@@ -1033,6 +1201,16 @@ export interface Database {
   ssoTotpPending: SsoTotpPendingTable;
   demoSeedSteps: DemoSeedStepsTable;
   ssoRefusalWindows: SsoRefusalWindowsTable;
+  criminalCases: CriminalCasesTable;
+  criminalCaseNrmLinks: CriminalCaseNrmLinksTable;
+  criminalDefendants: CriminalDefendantsTable;
+  criminalCharges: CriminalChargesTable;
+  criminalVerdicts: CriminalVerdictsTable;
+  criminalSentences: CriminalSentencesTable;
+  criminalCaseEvents: CriminalCaseEventsTable;
+  criminalCaseVictims: CriminalCaseVictimsTable;
+  criminalCooperationRequests: CriminalCooperationRequestsTable;
+  justiceDefendantFacts: JusticeDefendantFactsTable;
 }
 
 export type Agency = Selectable<AgenciesTable>;

@@ -9,6 +9,7 @@ import { seedProvidersDemo } from './providers-seed.ts';
 import { seedHotlineDemo } from './hotline-seed.ts';
 import { seedNrmDemo } from './nrm-seed.ts';
 import { configureDemoHotline } from './hotline-demo.ts';
+import { seedJusticeDemo } from './justice-seed.ts';
 
 /** Printed on start in demo mode; never use demo mode with real data. */
 export const DEMO_PASSWORD = 'demo-pathway-2026';
@@ -19,6 +20,7 @@ export const DEMO_AGENCIES: ReadonlyArray<{ key: string; name: string; type: Age
   { key: 'mia_atd', name: 'Ministry of Internal Affairs, Anti-Trafficking Department', type: 'police', shortName: 'MIA ATD' },
   { key: 'hotline', name: 'National Anti-Trafficking Hotline (MIA)', type: 'police', shortName: 'Hotline' },
   { key: 'prosecutor', name: "Prosecutor General's Office", type: 'prosecution', shortName: 'PGO' },
+  { key: 'court', name: 'Baku Serious Crimes Court (demo)', type: 'court', shortName: 'BSCC' },
   { key: 'labour', name: 'Ministry of Labour and Social Protection of Population', type: 'government', shortName: 'MLSPP' },
   { key: 'health', name: 'Ministry of Health', type: 'government', shortName: 'MoH' },
   { key: 'education', name: 'Ministry of Science and Education', type: 'government', shortName: 'MoE' },
@@ -38,6 +40,7 @@ const ROLE_AGENCY: Record<Role, string> = {
   identification_officer: 'mia_atd',
   investigator: 'mia_atd',
   prosecutor: 'prosecutor',
+  court_clerk: 'court',
   coordinator: 'coordinator',
   analyst: 'coordinator',
   press_monitor: 'ngo2',
@@ -64,6 +67,8 @@ export const DEMO_SEEDERS: ReadonlyArray<{ name: string; seed: (ctx: DemoContext
   { name: 'providers', seed: seedProvidersDemo },
   { name: 'hotline', seed: seedHotlineDemo },
   { name: 'nrm', seed: seedNrmDemo },
+  // After the NRM story: criminal cases link to its victims.
+  { name: 'justice', seed: (ctx) => ctx.db.transaction().execute((tx) => seedJusticeDemo(tx, ctx.today)) },
 ];
 
 export class DemoRefused extends Error {}

@@ -54,6 +54,11 @@ export function AppLayout() {
     { to: '/tasks', label: t('nrmOversight.myTasks.nav'), show: user.permissions.some((p) => p.startsWith('case:read:')) },
     { to: '/overdue', label: t('nrm.nav.overdue'), show: can('contacts:supervise') || (can('reports:aggregate') && can('referral:read:all')) },
   ];
+  const readsJustice = user.permissions.some((p) => p.startsWith('investigation:read:'));
+  const justice: NavItem[] = [
+    { to: '/justice', label: t('justice.nav.cases'), show: readsJustice },
+    { to: '/justice/statistics', label: t('justice.nav.statistics'), show: readsJustice || can('reports:aggregate') },
+  ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -145,6 +150,7 @@ export function AppLayout() {
           {section(t('nav.sectionPersonal'), personal)}
           {section(t('hotlineConsole.nav.section'), hotline)}
           {section(t('nrm.nav.section'), nrm)}
+          {section(t('justice.nav.section'), justice)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}

@@ -41,6 +41,9 @@ import * as m0102 from './0102_free_text_at_rest.ts';
 import * as m0103 from './0103_hotline_channels.ts';
 import * as m0104 from './0104_demo_seed_steps.ts';
 import * as m0105 from './0105_handoffs.ts';
+import * as m0107 from './0107_justice.ts';
+import * as m0108 from './0108_justice_roles.ts';
+import * as m0109 from './0109_justice_list_indexes.ts';
 import * as m0110 from './0110_sign_in_trust.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
@@ -88,5 +91,8 @@ export const migrations: Record<string, { up: string }> = {
   '0103_hotline_channels': m0103,
   '0104_demo_seed_steps': m0104,
   '0105_handoffs': m0105,
+  '0107_justice': m0107,
+  '0108_justice_roles': m0108,
+  '0109_justice_list_indexes': m0109,
   '0110_sign_in_trust': m0110,
 };
