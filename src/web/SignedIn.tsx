@@ -26,7 +26,7 @@ export function SignedIn({ routes }: { routes: (user: UserView, from: string | u
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label={t('common.loading')} />
+        <Loader role="status" aria-label={t('common.loading')} />
       </Center>
     );
   }

@@ -53,6 +53,9 @@ export function ThemeProvider({ children }: { children: ReactNode }) {
       defaultRadius: 'sm',
       components: {
         Modal: { defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } },
+        Notification: { defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } },
+        // A link inside a sentence must show it is one without relying on its colour (WCAG 1.4.1).
+        Anchor: { defaultProps: { underline: 'always' } },
         PasswordInput: { defaultProps: { visibilityToggleButtonProps: { 'aria-label': t('common.showPassword') } } },
         Select: clearable,
         MultiSelect: clearable,

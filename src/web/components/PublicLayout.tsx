@@ -21,6 +21,7 @@ export function PublicLayout({ title, children, languageSwitch = true }: { title
             {languageSwitch && (
               <SegmentedControl
                 size="xs"
+                data-print="hide"
                 aria-label={t('account.language')}
                 value={i18n.language}
                 onChange={(v) => { if (isLanguage(v)) void applyLanguage(v); }}

@@ -20,7 +20,7 @@ export function PageLoading() {
   const { t } = useTranslation();
   return (
     <Center h="50vh">
-      <Loader aria-label={t('common.loading')} />
+      <Loader role="status" aria-label={t('common.loading')} />
     </Center>
   );
 }

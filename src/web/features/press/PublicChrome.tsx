@@ -23,6 +23,7 @@ export function PublicChrome({ screen, children }: { screen?: string | null; chi
           <Anchor component={Link} to="/public/press" underline="never"><Logo /></Anchor>
           <SegmentedControl
             size="xs"
+            data-print="hide"
             aria-label={t('account.language')}
             value={i18n.language}
             onChange={(v) => { if (isLanguage(v)) void applyLanguage(v); }}

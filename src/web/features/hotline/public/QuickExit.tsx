@@ -54,6 +54,7 @@ export function PublicReportChrome({ title, children }: { title: string; childre
           <Text size="xs" c="dimmed" style={{ flex: '1 1 16rem' }}>{t('hotlinePublic.quickExit.hint')} {t('hotlinePublic.quickExit.privacy')}</Text>
           <SegmentedControl
             size="xs"
+            data-print="hide"
             aria-label={t('account.language')}
             value={i18n.language}
             onChange={(v) => { if (isLanguage(v)) void applyLanguage(v); }}
