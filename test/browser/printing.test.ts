@@ -13,9 +13,14 @@ afterAll(async () => {
   await web?.close();
 });
 
-/** How many elements the selector finds that take up room on the page as it is rendered now. */
-const shown = (page: Page, selector: string) =>
-  page.locator(selector).evaluateAll((els) => els.filter((el) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === 'fixed' && getComputedStyle(el).display !== 'none').length);
+/** The elements the selector finds that take up room on the page as it is rendered now (tag and text, for the message). */
+const shownList = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((els) =>
+    els
+      .filter((el) => (el as HTMLElement).offsetParent !== null || (getComputedStyle(el).position === 'fixed' && getComputedStyle(el).display !== 'none'))
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 40)}`),
+  );
+const shown = async (page: Page, selector: string) => (await shownList(page, selector)).length;
 
 describe('printing', () => {
   it('a case prints without the navigation, the header, buttons or empty forms', async () => {
@@ -33,7 +38,7 @@ describe('printing', () => {
     // ...on paper only the record.
     expect(await page.getByRole('navigation', { name: en.nav.main }).isVisible()).toBe(false);
     expect(await shown(page, 'nav, header, .mantine-AppShell-navbar, .mantine-AppShell-header')).toBe(0);
-    expect(await shown(page, 'form, button, input, textarea, select')).toBe(0);
+    expect(await shownList(page, 'form, button, input, textarea, select')).toEqual([]);
     expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
     const pdf = await page.pdf();
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -49,7 +54,7 @@ describe('printing', () => {
 
     await page.emulateMedia({ media: 'print' });
     expect(await page.getByRole('heading', { name: incident.title, level: 1 }).isVisible()).toBe(true);
-    expect(await shown(page, 'button, input, form, [data-print="hide"]')).toBe(0);
+    expect(await shownList(page, 'button, input, form, [data-print="hide"]')).toEqual([]);
     expect(await page.getByRole('link', { name: en.press.csv }).isVisible()).toBe(false);
     expect(await page.getByRole('link', { name: new RegExp(en.press.back) }).isVisible()).toBe(false);
   });
