@@ -17,7 +17,12 @@ afterAll(async () => {
 const shownList = (page: Page, selector: string) =>
   page.locator(selector).evaluateAll((els) =>
     els
-      .filter((el) => (el as HTMLElement).offsetParent !== null || (getComputedStyle(el).position === 'fixed' && getComputedStyle(el).display !== 'none'))
+      .filter((el) => {
+        const style = getComputedStyle(el);
+        // (Mantine's auto-growing text areas measure text in a hidden copy: visibility hidden prints nothing.)
+        if (style.visibility === 'hidden') return false;
+        return (el as HTMLElement).offsetParent !== null || (style.position === 'fixed' && style.display !== 'none');
+      })
       .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 40)}`),
   );
 const shown = async (page: Page, selector: string) => (await shownList(page, selector)).length;
