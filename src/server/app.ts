@@ -347,7 +347,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 
   if (hasWeb(deps.config)) {
-    await app.register(fastifyStatic, { root: deps.config.webDistDir, wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: deps.config.webDistDir,
+      wildcard: false,
+      index: 'index.html',
+      // The build writes a brotli (.br) and a gzip (.gz) copy of each asset; the one the browser accepts is sent.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        res.setHeader('cache-control', webCacheControl(file));
+        res.setHeader('vary', 'Accept-Encoding');
+      },
+    });
   }
   return app;
 }
@@ -411,3 +422,11 @@ function postgresError(err: unknown): PostgresErrorSummary | null {
 }
 
 const hasWeb = (config: Config) => fs.existsSync(path.join(config.webDistDir, 'index.html'));
+
+/**
+ * Vite names every file under assets/ by a hash of its content, so it may be cached for a year and
+ * never asked again; anything else (index.html, which names the current assets) is checked each time.
+ */
+export function webCacheControl(file: string): string {
+  return file.split(path.sep).includes('assets') ? 'public, max-age=31536000, immutable' : 'no-cache';
+}

@@ -10,7 +10,7 @@
  * "6 dekabr 2026/23:38", so Azerbaijani is composed here from Intl's numeric parts (which carry the
  * time zone) and the month names of the Azerbaijani standard spelling.
  */
-import type { Language } from './schemas/common.ts';
+import type { Language } from './languages.ts';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Baku';
 

@@ -4,7 +4,7 @@
  * server (labelled exports, the audit log's action names) merge them with this one function, so
  * there is one copy of every translation.
  */
-import type { Language } from './schemas/common.ts';
+import type { Language } from './languages.ts';
 
 export type Tree = { [k: string]: string | Tree };
 

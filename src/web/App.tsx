@@ -1,65 +1,64 @@
-import { useEffect } from 'react';
-import { Center, Loader, Stack } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
-import { useMe } from './api/session.ts';
-import { AppLayout } from './components/AppLayout.tsx';
-import { ErrorAlert } from './components/errors.tsx';
-import { applyLanguage } from './i18n/index.ts';
-import { SignInPage } from './features/auth/SignInPage.tsx';
-import { SetupPage } from './features/auth/SetupPage.tsx';
-import { ForcedPasswordChange, ForcedTotpSetup } from './features/auth/ForcedScreens.tsx';
-import { HomePage } from './features/account/HomePage.tsx';
-import { ProfilePage } from './features/account/ProfilePage.tsx';
-import { SecurityPage } from './features/account/SecurityPage.tsx';
-import { UsersPage } from './features/users/UsersPage.tsx';
-import { AgenciesPage } from './features/agencies/AgenciesPage.tsx';
-import { SsoAdminPage } from './features/sso/SsoAdminPage.tsx';
-import { ChannelsPage } from './features/channels/ChannelsPage.tsx';
-import { RolesPage } from './features/roles/RolesPage.tsx';
-import { AuditPage } from './features/audit/AuditPage.tsx';
-import { NotFoundPage } from './components/NotFoundPage.tsx';
-import { PublicPressPage } from './features/press/PublicPressPage.tsx';
-import { PublicIncidentPage } from './features/press/PublicIncidentPage.tsx';
-import { PressIncidentsPage } from './features/press/PressIncidentsPage.tsx';
-import { PressIncidentPage } from './features/press/PressIncidentPage.tsx';
-import { CasesPage } from './features/nrm/CasesPage.tsx';
-import { CasePage } from './features/nrm/CasePage.tsx';
-import { HtcdsPage } from './features/nrm/HtcdsPage.tsx';
-import { NewCasePage } from './features/nrm/NewCasePage.tsx';
-import { ReferralsPage } from './features/nrm/ReferralsPage.tsx';
-import { IdentificationQueuePage } from './features/nrm/IdentificationQueuePage.tsx';
-import { CountryProfilePage } from './features/nrm/CountryProfilePage.tsx';
-import { OverduePage } from './features/nrm/OverduePage.tsx';
-import { MyTasksPage } from './features/nrm/MyTasksPage.tsx';
-import { ProvidersPage } from './features/nrm/ProvidersPage.tsx';
-import { ConsolePage } from './features/hotline/console/ConsolePage.tsx';
-import { AlertsPage } from './features/hotline/console/EscalationAlerts.tsx';
-import { SupervisorPage } from './features/hotline/supervisor/SupervisorPage.tsx';
-import { PublicReportPage } from './features/hotline/public/PublicReportPage.tsx';
-import { FollowUpPage } from './features/hotline/public/FollowUpPage.tsx';
-import { ContactPage } from './features/hotline/contact/ContactPage.tsx';
-import { PressPeoplePage, PressPersonPage } from './features/press/PressPeoplePage.tsx';
-import { ImpunityIndexPage } from './features/press/ImpunityIndexPage.tsx';
-import { PeoplePage } from './features/people/PeoplePage.tsx';
-import { PersonPage } from './features/people/PersonPage.tsx';
-import { HotlineDashboardPage } from './features/hotline/dashboard/DashboardPage.tsx';
-import { JusticeCasesPage } from './features/justice/JusticeCasesPage.tsx';
-import { NewCriminalCasePage } from './features/justice/NewCriminalCasePage.tsx';
-import { CriminalCasePage } from './features/justice/CriminalCasePage.tsx';
-import { JusticeStatisticsPage } from './features/justice/JusticeStatisticsPage.tsx';
+import type { UserView } from '../shared/schemas/auth.ts';
+import { lazyPage, PageLoading } from './components/lazyPage.tsx';
+
+// Each screen is its own chunk, loaded when first shown: the public pages carry none of the staff app.
+const SignedIn = lazy(() => import('./SignedIn.tsx').then((m) => ({ default: m.SignedIn })));
+const AppLayout = lazyPage(() => import('./components/AppLayout.tsx'), 'AppLayout');
+const SetupPage = lazyPage(() => import('./features/auth/SetupPage.tsx'), 'SetupPage');
+const HomePage = lazyPage(() => import('./features/account/HomePage.tsx'), 'HomePage');
+const ProfilePage = lazyPage(() => import('./features/account/ProfilePage.tsx'), 'ProfilePage');
+const SecurityPage = lazyPage(() => import('./features/account/SecurityPage.tsx'), 'SecurityPage');
+const UsersPage = lazyPage(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
+const AgenciesPage = lazyPage(() => import('./features/agencies/AgenciesPage.tsx'), 'AgenciesPage');
+const SsoAdminPage = lazyPage(() => import('./features/sso/SsoAdminPage.tsx'), 'SsoAdminPage');
+const ChannelsPage = lazyPage(() => import('./features/channels/ChannelsPage.tsx'), 'ChannelsPage');
+const RolesPage = lazyPage(() => import('./features/roles/RolesPage.tsx'), 'RolesPage');
+const AuditPage = lazyPage(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
+const NotFoundPage = lazyPage(() => import('./components/NotFoundPage.tsx'), 'NotFoundPage');
+const PublicPressPage = lazyPage(() => import('./features/press/PublicPressPage.tsx'), 'PublicPressPage');
+const PublicIncidentPage = lazyPage(() => import('./features/press/PublicIncidentPage.tsx'), 'PublicIncidentPage');
+const PressIncidentsPage = lazyPage(() => import('./features/press/PressIncidentsPage.tsx'), 'PressIncidentsPage');
+const PressIncidentPage = lazyPage(() => import('./features/press/PressIncidentPage.tsx'), 'PressIncidentPage');
+const CasesPage = lazyPage(() => import('./features/nrm/CasesPage.tsx'), 'CasesPage');
+const CasePage = lazyPage(() => import('./features/nrm/CasePage.tsx'), 'CasePage');
+const HtcdsPage = lazyPage(() => import('./features/nrm/HtcdsPage.tsx'), 'HtcdsPage');
+const NewCasePage = lazyPage(() => import('./features/nrm/NewCasePage.tsx'), 'NewCasePage');
+const ReferralsPage = lazyPage(() => import('./features/nrm/ReferralsPage.tsx'), 'ReferralsPage');
+const IdentificationQueuePage = lazyPage(() => import('./features/nrm/IdentificationQueuePage.tsx'), 'IdentificationQueuePage');
+const CountryProfilePage = lazyPage(() => import('./features/nrm/CountryProfilePage.tsx'), 'CountryProfilePage');
+const OverduePage = lazyPage(() => import('./features/nrm/OverduePage.tsx'), 'OverduePage');
+const MyTasksPage = lazyPage(() => import('./features/nrm/MyTasksPage.tsx'), 'MyTasksPage');
+const ProvidersPage = lazyPage(() => import('./features/nrm/ProvidersPage.tsx'), 'ProvidersPage');
+const ConsolePage = lazyPage(() => import('./features/hotline/console/ConsolePage.tsx'), 'ConsolePage');
+const AlertsPage = lazyPage(() => import('./features/hotline/console/EscalationAlerts.tsx'), 'AlertsPage');
+const SupervisorPage = lazyPage(() => import('./features/hotline/supervisor/SupervisorPage.tsx'), 'SupervisorPage');
+const PublicReportPage = lazyPage(() => import('./features/hotline/public/PublicReportPage.tsx'), 'PublicReportPage', { allTexts: false });
+const FollowUpPage = lazyPage(() => import('./features/hotline/public/FollowUpPage.tsx'), 'FollowUpPage', { allTexts: false });
+const ContactPage = lazyPage(() => import('./features/hotline/contact/ContactPage.tsx'), 'ContactPage');
+const PressPeoplePage = lazyPage(() => import('./features/press/PressPeoplePage.tsx'), 'PressPeoplePage');
+const PressPersonPage = lazyPage(() => import('./features/press/PressPeoplePage.tsx'), 'PressPersonPage');
+const ImpunityIndexPage = lazyPage(() => import('./features/press/ImpunityIndexPage.tsx'), 'ImpunityIndexPage');
+const PeoplePage = lazyPage(() => import('./features/people/PeoplePage.tsx'), 'PeoplePage');
+const PersonPage = lazyPage(() => import('./features/people/PersonPage.tsx'), 'PersonPage');
+const HotlineDashboardPage = lazyPage(() => import('./features/hotline/dashboard/DashboardPage.tsx'), 'HotlineDashboardPage');
+const JusticeCasesPage = lazyPage(() => import('./features/justice/JusticeCasesPage.tsx'), 'JusticeCasesPage');
+const NewCriminalCasePage = lazyPage(() => import('./features/justice/NewCriminalCasePage.tsx'), 'NewCriminalCasePage');
+const CriminalCasePage = lazyPage(() => import('./features/justice/CriminalCasePage.tsx'), 'CriminalCasePage');
+const JusticeStatisticsPage = lazyPage(() => import('./features/justice/JusticeStatisticsPage.tsx'), 'JusticeStatisticsPage');
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
-  const { t } = useTranslation();
-  const me = useMe();
+  return (
+    <Suspense fallback={<PageLoading />}>
+      <Screens />
+    </Suspense>
+  );
+}
+
+function Screens() {
   const location = useLocation();
-  const language = me.data?.user.language;
-
-  useEffect(() => {
-    if (language) void applyLanguage(language);
-  }, [language]);
-
   if (location.pathname === '/setup') return <SetupPage />;
   // The public press page needs no account, whoever is (or is not) signed in.
   if (location.pathname === '/public/press' || location.pathname.startsWith('/public/press/')) {
@@ -80,36 +79,17 @@ export function App() {
       </Routes>
     );
   }
-  if (me.isPending) {
-    return (
-      <Center h="100vh">
-        <Loader aria-label={t('common.loading')} />
-      </Center>
-    );
-  }
-  if (me.isError) {
-    return (
-      <Center h="100vh" p="md">
-        <Stack maw={480}><ErrorAlert error={me.error} /></Stack>
-      </Center>
-    );
-  }
-  const user = me.data?.user;
-  if (!user) {
-    return (
-      <Routes>
-        <Route path="/login" element={<SignInPage />} />
-        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname }} />} />
-      </Routes>
-    );
-  }
-  if (user.mustChangePassword) return <ForcedPasswordChange />;
-  if (user.totpSetupRequired) return <ForcedTotpSetup />;
+  return <SignedIn routes={staffRoutes} />;
+}
 
+/**
+ * The signed-in screens by permission. `SignedIn` (its own chunk, with the session's code) calls this
+ * once it knows the user, so that the public pages load none of it.
+ */
+function staffRoutes(user: UserView, from: string | undefined) {
   const can = (p: string) => user.permissions.includes(p);
   // The providers' directory holds no personal data: every user of the referral mechanism may search it.
   const nrmUser = can('providers:manage') || user.permissions.some((p) => p.startsWith('case:') || p.startsWith('referral:'));
-  const from = (location.state as { from?: string } | null)?.from;
   return (
     <Routes>
       <Route path="/login" element={<Navigate to={from && from !== '/login' ? from : '/'} replace />} />

@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import './app.css';
 import { initI18n } from './i18n/index.ts';
 import { App } from './App.tsx';
 import { ThemeProvider } from './theme.tsx';
@@ -16,7 +16,6 @@ void initI18n().then(() => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <ThemeProvider>
-        <Notifications position="top-right" />
         <ErrorBoundary>
           <QueryClientProvider client={queryClient}>
             <BrowserRouter>

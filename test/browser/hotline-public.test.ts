@@ -128,6 +128,7 @@ describe('public reports', () => {
   it('the honeypot is a field that neither people nor browser autofill fill', async () => {
     const page = await publicPage('/public/report');
     const trap = page.locator('input[data-honeypot]');
+    await trap.waitFor({ state: 'attached' });
     expect(await trap.count()).toBe(1);
     const attrs = await trap.evaluate((el: HTMLInputElement) => ({ name: el.name, id: el.id, tabIndex: el.tabIndex, autocomplete: el.autocomplete, hidden: el.closest('[aria-hidden="true"]') !== null, left: el.getBoundingClientRect().right }));
     // Names autofill heuristics look for (website, url, name, e-mail, phone, address, company ...).

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/database.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 import { cloneTestDatabase } from './db.ts';
+import { checkScreen } from './screen-checks.ts';
 import { PASSWORD, TEST_SECRET_KEY } from './app.ts';
 import enTexts from '../../src/web/i18n/en.json' with { type: 'json' };
 
@@ -60,8 +61,12 @@ export async function startWebApp(overrides: Partial<Config> = {}): Promise<WebA
   };
 }
 
-/** With SCREENSHOTS=1, saves the page to test-results/screens/<name>.png for a look at the layout. */
+/**
+ * Called by the journeys at each screen they visit: runs the accessibility check (`checkScreen`) and,
+ * with SCREENSHOTS=1, saves the page to test-results/screens/<name>.png for a look at the layout.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await checkScreen(page, name);
   if (process.env.SCREENSHOTS !== '1') return;
   const dir = path.resolve('test-results/screens');
   fs.mkdirSync(dir, { recursive: true });

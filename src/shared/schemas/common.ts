@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const LANGUAGES = ['az', 'ru', 'en'] as const;
+import { LANGUAGES } from '../languages.ts';
+
+export { LANGUAGES };
 export const Language = z.enum(LANGUAGES);
 export type Language = z.infer<typeof Language>;
 

@@ -2,24 +2,9 @@ import type { z } from 'zod';
 import { ErrorBody } from '../../shared/schemas/common.ts';
 import { clearContactDrafts } from './localCopies.ts';
 
-/** A failed API call: the server's stable error code, its message and per-field problems. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly fields: Record<string, string>;
-  readonly requestId: string | undefined;
-
-  constructor(status: number, code: string, message: string, fields: Record<string, string> = {}, requestId?: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.fields = fields;
-    this.requestId = requestId;
-  }
-}
-
-export const isApiError = (e: unknown, code?: string): e is ApiError => e instanceof ApiError && (code === undefined || e.code === code);
+// ApiError lives in errors.ts, which loads no zod, for the public pages; everything else imports it from here.
+export { ApiError, isApiError } from './errors.ts';
+import { ApiError } from './errors.ts';
 
 // The session's CSRF token, learnt from sign-in and GET /me; every cookie-authenticated write sends it.
 let csrfToken: string | null = null;

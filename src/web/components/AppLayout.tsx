@@ -1,14 +1,17 @@
 import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
+import { Suspense } from 'react';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import { Notifications, notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { LANGUAGES, type Language } from '../../shared/schemas/common.ts';
+import { LANGUAGES, type Language } from '../../shared/languages.ts';
 import { useSignOut, useUpdateMe } from '../api/account.ts';
 import { useMe, useUser } from '../api/session.ts';
 import { errorText } from './errors.tsx';
 import { Logo } from './Logo.tsx';
 import { LANGUAGE_NAMES } from '../i18n/index.ts';
+import { PageLoading } from './lazyPage.tsx';
+import { MAIN_ID, SkipLink } from './SkipLink.tsx';
 
 type NavItem = { to: string; label: string; show: boolean };
 
@@ -99,6 +102,9 @@ export function AppLayout() {
 
   return (
     <AppShell header={{ height: demo ? 92 : 60 }} navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <SkipLink />
+      {/* Only the signed-in screens show notifications: the public pages load none of their code. */}
+      <Notifications position="top-right" />
       <AppShell.Header>
         {demo && (
           <Group h={32} px="xs" justify="center" wrap="nowrap" bg="orange.6" c="white" role="status" data-testid="demo-banner">
@@ -156,8 +162,11 @@ export function AppLayout() {
           {section(t('nav.sectionOversight'), oversight)}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main bg="gray.0">
-        <Outlet />
+      <AppShell.Main bg="gray.0" id={MAIN_ID} tabIndex={-1}>
+        {/* The shell stays while a screen's chunk loads. */}
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

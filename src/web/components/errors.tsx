@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { isApiError } from '../api/client.ts';
+import { isApiError } from '../api/errors.ts';
 
 /** A translated sentence for an error from the API (its stable code), or the server's own message. */
 export function errorText(t: TFunction, e: unknown): string {

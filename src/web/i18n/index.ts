@@ -1,7 +1,7 @@
-import i18n from 'i18next';
+import i18n, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { LANGUAGES, type Language } from '../../shared/schemas/common.ts';
-import { translations } from './resources.ts';
+import { LANGUAGES, type Language } from '../../shared/languages.ts';
+import type { Tree } from './merge.ts';
 
 const STORAGE_KEY = 'pathway.language';
 
@@ -68,13 +68,57 @@ export const LANGUAGE_NAMES: Record<Language, string> = { az: 'Azərbaycanca', r
 /** BCP 47 locale for Intl formatting. */
 export { LOCALES } from '../../shared/format.ts';
 
+type Chunk = () => Promise<{ default: Tree }>;
+
+/**
+ * Each language's texts are chunks of their own, fetched when that language is first used: the core
+ * (what the public report pages need) and, once any other screen is opened, the rest.
+ */
+const CORE: Record<Language, Chunk> = {
+  az: () => import('./languages/az.ts'),
+  ru: () => import('./languages/ru.ts'),
+  en: () => import('./languages/en.ts'),
+};
+const MORE: Record<Language, Chunk> = {
+  az: () => import('./languages/az-more.ts'),
+  ru: () => import('./languages/ru-more.ts'),
+  en: () => import('./languages/en-more.ts'),
+};
+
+let allTexts = false;
+
+const chunkBackend: BackendModule = {
+  type: 'backend',
+  init: () => undefined,
+  read: (language, _namespace, callback) => {
+    if (!isLanguage(language)) return callback(null, {});
+    Promise.all([CORE[language](), allTexts ? MORE[language]() : null]).then(
+      ([core, more]) => callback(null, more ? { ...core.default, ...more.default } : core.default),
+      (e: unknown) => callback(e instanceof Error ? e : new Error(String(e)), false),
+    );
+  },
+};
+
+/**
+ * Loads the texts of every feature (for the languages already in use, and from now on for any other)
+ * before a screen other than the public report pages is shown.
+ */
+export async function loadAllTexts(): Promise<void> {
+  if (allTexts) return;
+  allTexts = true;
+  const loaded = (i18n.languages ?? []).filter(isLanguage);
+  const mores = await Promise.all(loaded.map(async (l) => [l, (await MORE[l]()).default] as const));
+  for (const [l, tree] of mores) i18n.addResourceBundle(l, 'translation', tree, true, false);
+}
+
 export function initI18n() {
   const lng = storedLanguage();
   document.documentElement.lang = lng;
-  return i18n.use(initReactI18next).init({
-    resources: { az: { translation: translations.az }, ru: { translation: translations.ru }, en: { translation: translations.en } },
+  return i18n.use(chunkBackend).use(initReactI18next).init({
     lng,
-    fallbackLng: 'az',
+    // No fallback language: all three have the same keys (a test checks), and a fallback would be
+    // fetched as well on every page in Russian or English, the public report page included.
+    fallbackLng: false,
     interpolation: { escapeValue: false },
     returnNull: false,
   });

@@ -2,10 +2,12 @@
 /**
  * The interface texts: the base files (`az.json`, `ru.json`, `en.json`) plus one folder per feature
  * under `modules/<feature>/{az,ru,en}.json`, each holding its own top-level key (for example
- * `hotline`), merged here (by src/shared/translations.ts, which the server uses too). Features keep
- * their texts apart so that they can grow side by side.
+ * `hotline`), merged by src/shared/translations.ts (which the server uses too, for labelled exports).
+ * Features keep their texts apart so that they can grow side by side. The web app loads one
+ * language's chunk at a time (`languages/<lang>.ts`, through `index.ts`); this file holds all three
+ * at once, for the tests that compare them.
  */
-import type { Language } from '../../shared/schemas/common.ts';
+import type { Language } from '../../shared/languages.ts';
 import az from './az.json' with { type: 'json' };
 import ru from './ru.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };

@@ -68,7 +68,7 @@ export function TotpSetup({ onDone }: { onDone: () => void | Promise<void> }) {
     <Stack>
       <Text size="sm">{t('totp.step1')}</Text>
       <Group align="flex-start" wrap="wrap" gap="lg">
-        {qr ? <Image src={qr} w={220} h={220} alt={t('totp.qrAlt')} radius="sm" /> : <Loader />}
+        {qr ? <Image src={qr} w={220} h={220} alt={t('totp.qrAlt')} radius="sm" /> : <Loader role="status" aria-label={t('common.loading')} />}
         <Stack gap={4} maw={320}>
           <Text size="sm" fw={500}>{t('totp.manual')}</Text>
           <Code data-testid="totp-secret" style={{ wordBreak: 'break-all', fontSize: 14 }} block>{setup.secret}</Code>

@@ -16,8 +16,8 @@ export function PublicIncidentPage() {
   const i = q.data;
   const yesNo = (v: boolean | null) => (v === null ? t('press.notIdentified') : v ? t('press.yes') : t('press.no'));
   return (
-    <PublicChrome>
-      <Anchor component={Link} to="/public/press">← {t('press.back')}</Anchor>
+    <PublicChrome screen={i?.title}>
+      <Anchor component={Link} to="/public/press" data-print="hide">← {t('press.back')}</Anchor>
       <ErrorAlert error={q.error} />
       {i && (
         <Stack gap="md">

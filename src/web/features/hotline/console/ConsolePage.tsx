@@ -3,6 +3,7 @@ import { Badge, Button, Card, Grid, Group, Stack, Text, Title } from '@mantine/c
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useDocumentTitle } from '../../../components/documentTitle.ts';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ContactView } from '../../../../shared/schemas/contacts.ts';
 import { api } from '../../../api/client.ts';
@@ -28,6 +29,7 @@ export function ConsolePage() {
     if (name === 'escalation' && !data.acknowledgedAt && supervises) notifications.show({ color: 'red', title: t('hotlineConsole.alerts.title'), message: t('hotlineConsole.alerts.toast') });
   });
   const [entering, setEntering] = useState(false);
+  useDocumentTitle(t('hotlineConsole.title'));
   return (
     <Stack gap="md" maw={1400} mx="auto">
       <Group justify="space-between" align="flex-end" wrap="wrap">

@@ -24,7 +24,7 @@ const OPEN = ['new', 'ringing', 'in_progress', 'wrap_up'];
 export function ContactWorkspace({ id, onClosed }: { id: string; onClosed: () => void }) {
   const { t } = useTranslation();
   const contact = useContact(id);
-  if (contact.isPending) return <Loader aria-label={t('common.loading')} />;
+  if (contact.isPending) return <Loader role="status" aria-label={t('common.loading')} />;
   if (contact.isError) return <ConsoleErrorAlert error={contact.error} />;
   const c = contact.data;
   const open = OPEN.includes(c.status);

@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useDocumentTitle } from '../../../components/documentTitle.ts';
 import type { EscalationAlert } from '../../../../shared/schemas/operators.ts';
 import { api } from '../../../api/client.ts';
 import { ConsoleErrorAlert, consoleErrorText } from './errors.tsx';
@@ -78,6 +79,7 @@ function AlertCard({ e }: { e: EscalationAlert }) {
 /** A page of its own for those who are alerted but do not work contacts (the region's police). */
 export function AlertsPage() {
   const { t } = useTranslation();
+  useDocumentTitle(t('hotlineConsole.alerts.pageTitle'));
   return (
     <Stack maw={900} mx="auto" gap="md">
       <Title order={1} size="h2">{t('hotlineConsole.alerts.pageTitle')}</Title>

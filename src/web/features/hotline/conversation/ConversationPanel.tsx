@@ -72,7 +72,7 @@ export function ConversationPanel({ contactId, live = true }: { contactId: strin
     }
   };
 
-  if (q.isPending) return <Loader aria-label={t('common.loading')} />;
+  if (q.isPending) return <Loader role="status" aria-label={t('common.loading')} />;
   if (q.isError) {
     if (isApiError(q.error, 'forbidden')) return <Alert color="gray">{t('hotlinePublic.conversation.hidden')}</Alert>;
     return <ErrorAlert error={q.error} />;

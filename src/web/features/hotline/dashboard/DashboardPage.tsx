@@ -160,7 +160,7 @@ export function HotlineDashboardPage() {
           </SimpleGrid>
           <Paper withBorder p="md">
             <Title order={2} size="h4" mb="sm">{t('hotlineDashboard.table.title')}</Title>
-            <Table.ScrollContainer minWidth={480} maxHeight={480}>
+            <Table.ScrollContainer minWidth={480} maxHeight={480} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
               <Table striped stickyHeader data-testid="figures-table">
                 <Table.Thead>
                   <Table.Tr>

@@ -2,10 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Alert, Anchor, Button, Group, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { FollowUpAdded, FollowUpAddBody, FollowUpBody, FollowUpThread } from '../../../../shared/schemas/public-reports.ts';
-import { isApiError } from '../../../api/client.ts';
+import type { FollowUpThread } from '../../../../shared/schemas/public-reports.ts';
+import { isApiError } from '../../../api/errors.ts';
 import { ErrorAlert, useFormSubmit } from '../../../components/errors.tsx';
-import { formatPublic, publicHotline } from './api.ts';
+import { formatPublic, prefetchPublicSchemas, publicHotline, publicSchemas } from './api.ts';
 import { PublicReportChrome } from './QuickExit.tsx';
 
 /**
@@ -21,27 +21,34 @@ export function FollowUpPage() {
   const open = useFormSubmit();
   const add = useFormSubmit();
 
-  const load = async (c: string) => setThread(await publicHotline('/follow-up', { code: c }, FollowUpThread));
+  const load = async (c: string) => setThread(await publicHotline('/follow-up', { code: c }, (await publicSchemas()).FollowUpThread));
 
   const submitCode = (e: FormEvent) => {
     e.preventDefault();
-    void open.submit(FollowUpBody, { code }, async (data) => load(data.code));
+    void publicSchemas().then(
+      ({ FollowUpBody }) => open.submit(FollowUpBody, { code }, async (data) => load(data.code)),
+      (e: unknown) => open.setError(e),
+    );
   };
   const submitMore = (e: FormEvent) => {
     e.preventDefault();
     setAdded(false);
-    void add.submit(FollowUpAddBody, { code, body: more }, async (data) => {
-      await publicHotline('/follow-up/messages', data, FollowUpAdded);
-      setMore('');
-      setAdded(true);
-      await load(code);
-    });
+    void publicSchemas().then(
+      ({ FollowUpAddBody, FollowUpAdded }) =>
+        add.submit(FollowUpAddBody, { code, body: more }, async (data) => {
+          await publicHotline('/follow-up/messages', data, FollowUpAdded);
+          setMore('');
+          setAdded(true);
+          await load(code);
+        }),
+      (e: unknown) => add.setError(e),
+    );
   };
 
   if (!thread) {
     return (
       <PublicReportChrome title={t('hotlinePublic.followUp.title')}>
-        <form onSubmit={submitCode} noValidate>
+        <form onSubmit={submitCode} onFocus={prefetchPublicSchemas} noValidate>
           <Stack>
             <Text size="sm">{t('hotlinePublic.followUp.intro')}</Text>
             <TextInput

@@ -2,11 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Alert, Anchor, Box, Button, Checkbox, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { PublicReportBody, PublicReportReceipt } from '../../../../shared/schemas/public-reports.ts';
 import { isLanguage } from '../../../i18n/index.ts';
 import { ErrorAlert, useFormSubmit } from '../../../components/errors.tsx';
 import { ShowOnce } from '../../../components/ShowOnce.tsx';
-import { publicHotline } from './api.ts';
+import { prefetchPublicSchemas, publicHotline, publicSchemas } from './api.ts';
 import { PublicReportChrome } from './QuickExit.tsx';
 
 const EMPTY = { description: '', location: '', name: '', phone: '', email: '', callbackConsent: false, website: '' };
@@ -33,12 +32,16 @@ export function PublicReportPage() {
       language: isLanguage(i18n.language) ? i18n.language : 'az',
       website: v.website,
     };
-    void form.submit(PublicReportBody, values, async (data) => {
-      const r = await publicHotline('/reports', data, PublicReportReceipt);
-      setV(EMPTY);
-      setDetails(false);
-      setReceipt({ code: r.code });
-    });
+    void publicSchemas().then(
+      ({ PublicReportBody, PublicReportReceipt }) =>
+        form.submit(PublicReportBody, values, async (data) => {
+          const r = await publicHotline('/reports', data, PublicReportReceipt);
+          setV(EMPTY);
+          setDetails(false);
+          setReceipt({ code: r.code });
+        }),
+      (e: unknown) => form.setError(e),
+    );
   };
 
   if (receipt) {
@@ -56,7 +59,7 @@ export function PublicReportPage() {
 
   return (
     <PublicReportChrome title={t('hotlinePublic.report.title')}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onFocus={prefetchPublicSchemas} noValidate>
         <Stack>
           <Text size="sm">{t('hotlinePublic.report.intro')}</Text>
           <Alert color="red" variant="light">{t('hotlinePublic.report.emergency')}</Alert>

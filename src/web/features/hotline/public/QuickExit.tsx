@@ -2,9 +2,11 @@ import { useEffect, type ReactNode } from 'react';
 import { Anchor, Box, Button, Group, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { LANGUAGES } from '../../../../shared/schemas/common.ts';
+import { LANGUAGES } from '../../../../shared/languages.ts';
 import { applyLanguage, isLanguage } from '../../../i18n/index.ts';
 import { Logo } from '../../../components/Logo.tsx';
+import { useDocumentTitle } from '../../../components/documentTitle.ts';
+import { MAIN_ID, SkipLink } from '../../../components/SkipLink.tsx';
 
 /** Where the quick exit goes: an ordinary weather page that says nothing about the hotline. */
 export const NEUTRAL_SITE = 'https://weather.com/';
@@ -29,7 +31,7 @@ export function QuickExit() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   return (
-    <Button color="red" onClick={leaveNow} title={t('hotlinePublic.quickExit.hint')}>
+    <Button color="red" onClick={leaveNow} title={t('hotlinePublic.quickExit.hint')} data-testid="quick-exit" style={{ flexShrink: 0 }}>
       {t('hotlinePublic.quickExit.button')}
     </Button>
   );
@@ -38,24 +40,28 @@ export function QuickExit() {
 /** The frame of the public report pages: the quick exit always in reach, the language switch, one card. */
 export function PublicReportChrome({ title, children }: { title: string; children: ReactNode }) {
   const { t, i18n } = useTranslation();
+  useDocumentTitle(title);
   return (
-    <Box mih="100vh" bg="gray.1" py="lg" px="md">
+    <Box mih="100vh" bg="gray.1" py="lg" px={{ base: 'sm', xs: 'md' }}>
+      <SkipLink />
       <Stack maw={640} mx="auto" gap="md">
-        <Group justify="space-between" wrap="nowrap">
+        {/* The quick exit shares its row with the logo only, so that it stays whole on a 360 px phone. */}
+        <Group justify="space-between" wrap="nowrap" gap="sm">
           <Anchor component={Link} to="/public/report" replace underline="never"><Logo /></Anchor>
-          <Group gap="sm" wrap="nowrap">
-            <SegmentedControl
-              size="xs"
-              aria-label={t('account.language')}
-              value={i18n.language}
-              onChange={(v) => { if (isLanguage(v)) void applyLanguage(v); }}
-              data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))}
-            />
-            <QuickExit />
-          </Group>
+          <QuickExit />
         </Group>
-        <Text size="xs" c="dimmed">{t('hotlinePublic.quickExit.hint')} {t('hotlinePublic.quickExit.privacy')}</Text>
-        <Paper withBorder shadow="sm" p="xl" radius="md">
+        <Group justify="space-between" align="center" wrap="wrap" gap="xs">
+          <Text size="xs" c="dimmed" style={{ flex: '1 1 16rem' }}>{t('hotlinePublic.quickExit.hint')} {t('hotlinePublic.quickExit.privacy')}</Text>
+          <SegmentedControl
+            size="xs"
+            data-print="hide"
+            aria-label={t('account.language')}
+            value={i18n.language}
+            onChange={(v) => { if (isLanguage(v)) void applyLanguage(v); }}
+            data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))}
+          />
+        </Group>
+        <Paper component="main" id={MAIN_ID} tabIndex={-1} withBorder shadow="sm" p={{ base: 'md', xs: 'xl' }} radius="md">
           <Title order={1} size="h3" mb="md">{title}</Title>
           {children}
         </Paper>

@@ -3,6 +3,7 @@ import { Badge, Button, Card, Group, NativeSelect, SimpleGrid, Stack, Table, Tex
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useDocumentTitle } from '../../../components/documentTitle.ts';
 import type { QueueItem, SupervisorOverview } from '../../../../shared/schemas/operators.ts';
 import { api } from '../../../api/client.ts';
 import { ConsoleErrorAlert, consoleErrorText } from '../console/errors.tsx';
@@ -16,6 +17,7 @@ import { SimulateContact } from '../../channels/SimulateContact.tsx';
 /** The shift supervisor's view: today's numbers, operators' states, the queue, abandoned contacts, escalations; live. */
 export function SupervisorPage() {
   const { t } = useTranslation();
+  useDocumentTitle(t('hotlineConsole.supervisor.title'));
   useLiveStream((name, data) => {
     if (name === 'escalation' && !data.acknowledgedAt) notifications.show({ color: 'red', title: t('hotlineConsole.alerts.title'), message: t('hotlineConsole.alerts.toast') });
   });
