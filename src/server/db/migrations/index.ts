@@ -39,6 +39,7 @@ import * as m0100 from './0100_sso_hardening.ts';
 import * as m0101 from './0101_notes_at_rest.ts';
 import * as m0102 from './0102_free_text_at_rest.ts';
 import * as m0104 from './0104_demo_seed_steps.ts';
+import * as m0111 from './0111_remaining_free_text_at_rest.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -83,4 +84,5 @@ export const migrations: Record<string, { up: string }> = {
   '0101_notes_at_rest': m0101,
   '0102_free_text_at_rest': m0102,
   '0104_demo_seed_steps': m0104,
+  '0111_remaining_free_text_at_rest': m0111,
 };
