@@ -72,7 +72,15 @@ describe('data steps: identity at rest (migration 0098)', () => {
     const grant = crypto.randomUUID();
     await sql`INSERT INTO access_grants (id, record_type, record_id, grantee_user_id, sections, kind, reason, granted_by)
       VALUES (${grant}, 'case', ${caseId}, ${worker.id}, ARRAY['summary'], 'break_glass', 'Sevinc missing from Quba', ${worker.id})`.execute(t.db);
+    const file = crypto.randomUUID();
+    await sql`INSERT INTO case_documents (id, case_id, file_name, content_type, size_bytes, sha256, ciphertext, uploaded_by)
+      VALUES (${file}, ${caseId}, 'Sevinc_passport.png', 'image/png', 8, 'x', ${keys.encryptBytes(Buffer.from('89504e47', 'hex'))}, ${worker.id})`.execute(t.db);
     expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest', '0102_free_text_at_rest', '0111_remaining_free_text_at_rest']);
+    const sealedFile = await t.db.selectFrom('caseDocuments').select(['fileName', 'fileNameEnc']).where('id', '=', file).executeTakeFirstOrThrow();
+    expect(sealedFile.fileName).toBeNull();
+    expect(keys.decrypt(sealedFile.fileNameEnc!, fieldAad('case_documents', 'file_name', file))).toBe('Sevinc_passport.png');
+    const listed = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}/documents`, headers: s.headers });
+    expect(listed.json().items).toMatchObject([{ id: file, fileName: 'Sevinc_passport.png' }]);
     const sealedConsent = await t.db.selectFrom('caseConsents').select(['note', 'withdrawalNote', 'noteEnc', 'withdrawalNoteEnc']).where('id', '=', consent).executeTakeFirstOrThrow();
     expect([sealedConsent.note, sealedConsent.withdrawalNote]).toEqual([null, null]);
     expect(keys.decrypt(sealedConsent.withdrawalNoteEnc!, fieldAad('case_consents', 'withdrawal_note', consent))).toBe('Sevinc changed her mind');

@@ -186,7 +186,7 @@ export async function sealFreeTextAtRest(tx: DbOrTx, keys: Keys): Promise<void> 
 /**
  * Migration 0111: the free text still plain sealed, bound to its row: consents' notes and withdrawal
  * notes, the reference of an order ending access to a case, a merge's reason, and grants' and
- * break-glass reads' reasons.
+ * break-glass reads' reasons, and case documents' file names.
  */
 export async function sealRemainingFreeTextAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
   await sealPlainColumns(tx, keys, [
@@ -195,6 +195,7 @@ export async function sealRemainingFreeTextAtRest(tx: DbOrTx, keys: Keys): Promi
     { table: 'cases', plain: 'access_end_reference', sealed: 'access_end_reference_enc', field: 'access_end_reference' },
     { table: 'people', plain: 'merge_reason', sealed: 'merge_reason_enc', field: 'merge_reason' },
     { table: 'access_grants', plain: 'reason', sealed: 'reason_enc', field: 'reason' },
+    { table: 'case_documents', plain: 'file_name', sealed: 'file_name_enc', field: 'file_name' },
   ]);
 }
 

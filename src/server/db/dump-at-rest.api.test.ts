@@ -103,7 +103,10 @@ const planted = {
   orderReference: 'Order 4471/Mərdəkan of prosecutor Zülfüqarova',
   mergeReason: 'Same passport AZE-C9917734 for Sevindik Ələkbərzadə',
   breakGlass: 'Sevda Qəmbərxanlı ran from the shelter in Qəbələ',
+  fileName: 'pasport_Zərifəxanım_Bağırbəyova.png',
 };
+// The smallest PNG the upload's type check accepts: its signature and some bytes.
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(200)]);
 
 beforeAll(async () => {
   const hotline = crypto.randomUUID();
@@ -205,6 +208,8 @@ beforeAll(async () => {
   await call(worker, 'POST', `/people/${dupe.id}/merge`, { intoId: keep.id, reason: planted.mergeReason });
   mergedPersonId = dupe.id;
   const shelterSupervisor = await user(['supervisor'], shelter);
+  const doc = await t.app.inject({ method: 'POST', url: `/api/v1/cases/${c.id}/documents?name=${encodeURIComponent(planted.fileName)}&kind=identity_document`, headers: { ...worker.headers, 'content-type': 'image/png' }, payload: PNG });
+  if (doc.statusCode !== 201) throw new Error(doc.body);
   breakGlassGrantId = (await call(shelterSupervisor, 'POST', `/cases/${c.id}/break-glass`, { reason: planted.breakGlass })).grantId as string;
 });
 afterAll(() => t?.close());
@@ -254,6 +259,8 @@ describe('a pg_dump of the database', () => {
 
     const consents = (await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: worker.headers })).json().consents;
     expect(consents).toMatchObject([{ note: planted.consentNote, withdrawalNote: planted.withdrawalNote, active: false }]);
+    const files = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}/documents`, headers: worker.headers });
+    expect(files.json().items).toMatchObject([{ fileName: planted.fileName }]);
     const endedPage = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${endedCaseId}`, headers: ngoSupervisor.headers });
     expect(endedPage.json().summary.accessEnded).toMatchObject({ authority: 'prosecutor', reference: planted.orderReference });
     // No API shows a merge's or a grant's reason (the log records only that one was given): the rows
@@ -269,7 +276,7 @@ describe('a pg_dump of the database', () => {
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli'], ['draft name', 'Nəzirbəyov'], ['free-text name', 'Əlövsət'], ['aunt', 'Səmədbəyova'], ['guardian name', 'Cəfərquliyeva'], ['withheld name', 'Babayeva-Quluzadə'], ['therapist', 'Məlikzadə'], ['consent name', 'Hüseynbəyli'], ['withdrawal name', 'Şahmərdanlı'], ['order name', 'Zülfüqarova'], ['merge name', 'Ələkbərzadə'], ['passport', 'C9917734'], ['break-glass name', 'Qəmbərxanlı']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli'], ['draft name', 'Nəzirbəyov'], ['free-text name', 'Əlövsət'], ['aunt', 'Səmədbəyova'], ['guardian name', 'Cəfərquliyeva'], ['withheld name', 'Babayeva-Quluzadə'], ['therapist', 'Məlikzadə'], ['consent name', 'Hüseynbəyli'], ['withdrawal name', 'Şahmərdanlı'], ['order name', 'Zülfüqarova'], ['merge name', 'Ələkbərzadə'], ['passport', 'C9917734'], ['break-glass name', 'Qəmbərxanlı'], ['file name', 'Bağırbəyova']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

@@ -724,7 +724,10 @@ export interface CaseConsentsTable {
 export interface CaseDocumentsTable {
   id: Generated<string>;
   caseId: string;
-  fileName: string;
+  /** Plain only in rows written before migration 0111 (then NULL after the data step). */
+  fileName: LegacyPlain;
+  /** The file's name (it can name the victim) sealed under the master key, bound to the document's id. */
+  fileNameEnc: Buffer | null;
   kind: Generated<string>;
   contentType: string;
   sizeBytes: number;
