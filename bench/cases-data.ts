@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../src/server/db/database.ts';
 import { BENCH_PEOPLE, generatePeople } from './people-data.ts';
-import { sealFreeTextAtRest, sealNotesAtRest } from '../src/server/db/data-steps.ts';
+import { sealFreeTextAtRest, sealNotesAtRest, sealRemainingFreeTextAtRest } from '../src/server/db/data-steps.ts';
 import { deriveKeys } from '../src/server/crypto/keys.ts';
 import { BENCH_SECRET_KEY } from './server.ts';
 
@@ -109,10 +109,11 @@ export async function generateCases(db: Db, createdBy: string, count = BENCH_CAS
   const related = await addRelatedPeople(db, agencies, createdBy, Math.ceil(count / 2), log);
   if (!added && !related) return agencies;
   // Stored as the server stores them (docs/nrm.md, "Identity at rest"): events' places and cities and
-  // referrals' reasons sealed, by the data steps' own code.
+  // referrals' and grants' reasons sealed, by the data steps' own code.
   log('bench: sealing trafficking events and referrals');
   await sealNotesAtRest(db, deriveKeys(BENCH_SECRET_KEY));
   await sealFreeTextAtRest(db, deriveKeys(BENCH_SECRET_KEY));
+  await sealRemainingFreeTextAtRest(db, deriveKeys(BENCH_SECRET_KEY));
   // VACUUM as well as ANALYZE: it sets the visibility map, without which no scan is index-only until autovacuum comes by.
   for (const table of ['cases', 'case_listing', 'case_people', 'case_events', 'referrals', 'access_grants', 'case_consents', 'anonymous_notifications']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
   return agencies;

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloneTestDatabase } from '../../../test/helpers/db.ts';
-import { makeAgency, makeUser } from '../../../test/helpers/app.ts';
+import { makeAgency, makeUser, TEST_SECRET_KEY } from '../../../test/helpers/app.ts';
+import { deriveKeys } from '../crypto/keys.ts';
+import { bindRecordKeys, openField } from '../crypto/record-keys.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { verifyAuditChain } from '../audit/audit.ts';
@@ -63,6 +65,8 @@ const visible = async (p: Principal, action: 'read' | 'update') =>
   ).rows.length === 1;
 
 beforeAll(async () => {
+  // No app here: the reasons grants keep are sealed under the tests' master key, bound as the app binds it.
+  bindRecordKeys(deriveKeys(TEST_SECRET_KEY));
   ({ db, drop } = await cloneTestDatabase());
   await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(
     db,
@@ -133,11 +137,15 @@ describe('breakGlass', () => {
       granteeUserId: supervisor.userId,
       granteeAgencyId: null,
       grantedBy: supervisor.userId,
-      reason: REASON,
+      reason: null,
       recordType: 'case',
       recordId,
       revokedAt: null,
     });
+    // The reason is kept on the grant sealed, bound to the grant (docs/nrm.md, "Identity at rest").
+    expect(grant.reasonEnc!.toString('latin1')).not.toContain(REASON);
+    expect(openField('access_grants', 'reason', grantId, grant.reasonEnc)).toBe(REASON);
+    expect(() => openField('access_grants', 'reason', recordId, grant.reasonEnc)).toThrow();
     expect(grant.sections).toEqual(RECORDS.sections);
     expect(grant.expiresAt).toEqual(expiresAt);
     // Start and end come from the database clock; allow for the milliseconds JS drops.

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloneTestDatabase } from '../../../test/helpers/db.ts';
-import { makeAgency, makeUser } from '../../../test/helpers/app.ts';
+import { makeAgency, makeUser, TEST_SECRET_KEY } from '../../../test/helpers/app.ts';
+import { deriveKeys } from '../crypto/keys.ts';
+import { bindRecordKeys, openField } from '../crypto/record-keys.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { verifyAuditChain } from '../audit/audit.ts';
@@ -67,6 +69,8 @@ const grant = (req: Partial<GrantRequest> = {}) =>
     );
 
 beforeAll(async () => {
+  // No app here: the reasons grants keep are sealed under the tests' master key, bound as the app binds it.
+  bindRecordKeys(deriveKeys(TEST_SECRET_KEY));
   ({ db, drop } = await cloneTestDatabase());
   await sql`CREATE TABLE test_records (id uuid PRIMARY KEY, owner_user_id uuid NULL, owner_agency_id uuid NOT NULL)`.execute(
     db,
@@ -101,6 +105,11 @@ describe('grantAccess', () => {
       decide(shelterWorker, 'update', RECORDS, (await loadRecordFacts(db, RECORDS, recordId))!).allowed,
     ).toBe(false);
     expect(await visible(shelterWorker)).toBe(true);
+
+    // The reason is kept on the grant, sealed and bound to it (docs/nrm.md, "Identity at rest").
+    const stored = await db.selectFrom('accessGrants').select(['reason', 'reasonEnc']).where('id', '=', grantId).executeTakeFirstOrThrow();
+    expect(stored.reason).toBeNull();
+    expect(openField('access_grants', 'reason', grantId, stored.reasonEnc)).toBe('Referral to shelter');
 
     expect(await lastEntry()).toMatchObject({
       action: 'access.grant',

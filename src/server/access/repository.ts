@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { AccessGrantsTable } from '../db/types.ts';
+import { sealField } from '../crypto/record-keys.ts';
 import type { GrantFacts, RecordFacts, ResourceDef } from './policy.ts';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,6 +48,7 @@ export type NewGrant = {
   granteeUserId: string | null;
   sections: readonly string[];
   kind: AccessGrantsTable['kind'];
+  /** Free text: stored sealed (`access_grants.reason_enc`, bound to the grant's id; docs/nrm.md "Identity at rest"). */
   reason: string | null;
   grantedBy: string | null;
   /** Hours from the database's `now()`, so start and end of the grant come from one clock; null for no end. */
@@ -56,16 +59,18 @@ export async function insertGrant(
   db: DbOrTx,
   g: NewGrant,
 ): Promise<{ id: string; createdAt: Date; expiresAt: Date | null }> {
+  const id = crypto.randomUUID();
   return db
     .insertInto('accessGrants')
     .values({
+      id,
       recordType: g.recordType,
       recordId: g.recordId,
       granteeAgencyId: g.granteeAgencyId,
       granteeUserId: g.granteeUserId,
       sections: [...g.sections],
       kind: g.kind,
-      reason: g.reason,
+      reasonEnc: sealField('access_grants', 'reason', id, g.reason),
       grantedBy: g.grantedBy,
       expiresAt: g.hours === null ? null : sql<Date>`now() + make_interval(secs => ${g.hours * 3600})`,
     })

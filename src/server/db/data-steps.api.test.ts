@@ -62,7 +62,37 @@ describe('data steps: identity at rest (migration 0098)', () => {
     await sql`UPDATE contacts SET city = 'Quba' WHERE id = ${contact}`.execute(t.db);
     await sql`INSERT INTO case_assistance_plans (case_id, needs_assessment, goals, updated_by) VALUES (${caseId}, 'Sevinc needs a doctor', ARRAY['Sevinc safe', 'Sevinc at school'], ${worker.id})`.execute(t.db);
     await sql`INSERT INTO contact_drafts (contact_id, user_id, data) VALUES (${contact}, ${worker.id}, ${JSON.stringify({ summary: 'Sevinc again' })}::jsonb)`.execute(t.db);
-    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest', '0102_free_text_at_rest']);
+    // Free text as written before migration 0111: a consent's notes, an order's reference, a merge's and a grant's reason.
+    const consent = crypto.randomUUID();
+    await sql`INSERT INTO case_consents (id, case_id, person_id, kind, given_on, form, note, recorded_by, withdrawn_on, withdrawn_at, withdrawn_recorded_by, withdrawal_note)
+      VALUES (${consent}, ${caseId}, ${person}, 'assistance', current_date, 'oral', 'Sevinc agreed in Quba', ${worker.id}, current_date, now(), ${worker.id}, 'Sevinc changed her mind')`.execute(t.db);
+    const ended = (await t.app.inject({ method: 'POST', url: '/api/v1/cases', headers: s.headers, payload: { exploitationForms: ['forced_labour'] } })).json().id as string;
+    await sql`UPDATE cases SET access_ended_at = now(), access_end_authority = 'court', access_end_ordered_on = current_date, access_end_reference = 'Quba court 2-117/Sevinc' WHERE id = ${ended}`.execute(t.db);
+    await sql`UPDATE people SET merge_reason = 'Sevinc twice' WHERE id = ${person}`.execute(t.db);
+    const grant = crypto.randomUUID();
+    await sql`INSERT INTO access_grants (id, record_type, record_id, grantee_user_id, sections, kind, reason, granted_by)
+      VALUES (${grant}, 'case', ${caseId}, ${worker.id}, ARRAY['summary'], 'break_glass', 'Sevinc missing from Quba', ${worker.id})`.execute(t.db);
+    const file = crypto.randomUUID();
+    await sql`INSERT INTO case_documents (id, case_id, file_name, content_type, size_bytes, sha256, ciphertext, uploaded_by)
+      VALUES (${file}, ${caseId}, 'Sevinc_passport.png', 'image/png', 8, 'x', ${keys.encryptBytes(Buffer.from('89504e47', 'hex'))}, ${worker.id})`.execute(t.db);
+    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest', '0102_free_text_at_rest', '0111_remaining_free_text_at_rest']);
+    const sealedFile = await t.db.selectFrom('caseDocuments').select(['fileName', 'fileNameEnc']).where('id', '=', file).executeTakeFirstOrThrow();
+    expect(sealedFile.fileName).toBeNull();
+    expect(keys.decrypt(sealedFile.fileNameEnc!, fieldAad('case_documents', 'file_name', file))).toBe('Sevinc_passport.png');
+    const listed = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}/documents`, headers: s.headers });
+    expect(listed.json().items).toMatchObject([{ id: file, fileName: 'Sevinc_passport.png' }]);
+    const sealedConsent = await t.db.selectFrom('caseConsents').select(['note', 'withdrawalNote', 'noteEnc', 'withdrawalNoteEnc']).where('id', '=', consent).executeTakeFirstOrThrow();
+    expect([sealedConsent.note, sealedConsent.withdrawalNote]).toEqual([null, null]);
+    expect(keys.decrypt(sealedConsent.withdrawalNoteEnc!, fieldAad('case_consents', 'withdrawal_note', consent))).toBe('Sevinc changed her mind');
+    const endedRow = await t.db.selectFrom('cases').select(['accessEndReference', 'accessEndReferenceEnc']).where('id', '=', ended).executeTakeFirstOrThrow();
+    expect(endedRow.accessEndReference).toBeNull();
+    expect(keys.decrypt(endedRow.accessEndReferenceEnc!, fieldAad('cases', 'access_end_reference', ended))).toBe('Quba court 2-117/Sevinc');
+    const merged = await t.db.selectFrom('people').select(['mergeReason', 'mergeReasonEnc']).where('id', '=', person).executeTakeFirstOrThrow();
+    expect(merged.mergeReason).toBeNull();
+    expect(keys.decrypt(merged.mergeReasonEnc!, fieldAad('people', 'merge_reason', person))).toBe('Sevinc twice');
+    const sealedGrant = await t.db.selectFrom('accessGrants').select(['reason', 'reasonEnc']).where('id', '=', grant).executeTakeFirstOrThrow();
+    expect(sealedGrant.reason).toBeNull();
+    expect(keys.decrypt(sealedGrant.reasonEnc!, fieldAad('access_grants', 'reason', grant))).toBe('Sevinc missing from Quba');
     const sealedTask = await t.db.selectFrom('caseTasks').select(['title', 'titleEnc']).where('id', '=', task).executeTakeFirstOrThrow();
     expect(sealedTask.title).toBeNull();
     expect(keys.decrypt(sealedTask.titleEnc!, fieldAad('case_tasks', 'title', task))).toBe('Visit Sevinc in Quba');
@@ -76,6 +106,7 @@ describe('data steps: identity at rest (migration 0098)', () => {
     expect(keys.decrypt(sealedCity.cityEnc!, fieldAad('contacts', 'city', contact))).toBe('Quba');
     const sealedCase = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: s.headers });
     expect(sealedCase.json()).toMatchObject({ summary: { closureReason: 'Sevinc went back to Quba' }, tasks: [{ id: task, title: 'Visit Sevinc in Quba' }] });
+    expect(sealedCase.json().consents).toMatchObject([{ id: consent, note: 'Sevinc agreed in Quba', withdrawalNote: 'Sevinc changed her mind' }]);
     const plan = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}/assistance-plan`, headers: s.headers });
     expect(plan.json()).toMatchObject({ needsAssessment: 'Sevinc needs a doctor', goals: ['Sevinc safe', 'Sevinc at school'] });
     expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases WHERE closure_reason IS NOT NULL`.execute(t.db)).rows[0]!.n).toBe(0);

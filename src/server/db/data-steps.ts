@@ -14,6 +14,7 @@ const steps: Record<string, (tx: Tx, keys: Keys) => Promise<void>> = {
   '0099_narratives_at_rest': narrativesAtRest,
   '0101_notes_at_rest': (tx, keys) => sealNotesAtRest(tx, keys),
   '0102_free_text_at_rest': (tx, keys) => sealFreeTextAtRest(tx, keys),
+  '0111_remaining_free_text_at_rest': (tx, keys) => sealRemainingFreeTextAtRest(tx, keys),
 };
 
 /** The steps not yet recorded as done: when none, the master key is not needed. */
@@ -179,6 +180,22 @@ export async function sealFreeTextAtRest(tx: DbOrTx, keys: Keys): Promise<void> 
     { table: 'contact_drafts', plain: 'data', sealed: 'data_enc', field: 'data', key: "contact_id::text || '/' || user_id::text", read: 'data::text' },
     { table: 'contacts', plain: 'city', sealed: 'city_enc', field: 'city' },
     { table: 'case_events', plain: 'city', sealed: 'city_enc', field: 'city' },
+  ]);
+}
+
+/**
+ * Migration 0111: the free text still plain sealed, bound to its row: consents' notes and withdrawal
+ * notes, the reference of an order ending access to a case, a merge's reason, and grants' and
+ * break-glass reads' reasons, and case documents' file names.
+ */
+export async function sealRemainingFreeTextAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
+  await sealPlainColumns(tx, keys, [
+    { table: 'case_consents', plain: 'note', sealed: 'note_enc', field: 'note' },
+    { table: 'case_consents', plain: 'withdrawal_note', sealed: 'withdrawal_note_enc', field: 'withdrawal_note' },
+    { table: 'cases', plain: 'access_end_reference', sealed: 'access_end_reference_enc', field: 'access_end_reference' },
+    { table: 'people', plain: 'merge_reason', sealed: 'merge_reason_enc', field: 'merge_reason' },
+    { table: 'access_grants', plain: 'reason', sealed: 'reason_enc', field: 'reason' },
+    { table: 'case_documents', plain: 'file_name', sealed: 'file_name_enc', field: 'file_name' },
   ]);
 }
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../test/helpers/app.ts';
 import type { Role } from '../../shared/roles.ts';
+import { openField } from '../crypto/record-keys.ts';
 
 /**
  * Identity at rest (docs/nrm.md): what a stolen dump holds. Records are made through the API with
@@ -42,6 +43,10 @@ let childCaseId: string;
 let draftContactId: string;
 let officer: Session;
 let receiver: Session;
+let ngoSupervisor: Session;
+let endedCaseId: string;
+let mergedPersonId: string;
+let breakGlassGrantId: string;
 const referralIds: string[] = [];
 
 async function user(roles: Role[], agencyId: string) {
@@ -93,7 +98,15 @@ const planted = {
   goal: 'Enrol Ləman at school number 277 in Xətai',
   serviceNote: 'Dr Aynurə Məlikzadə sees her on Tuesdays',
   task: 'Call Ləman\'s aunt Gülxar about the Şəki school',
+  consentNote: 'Signed in the presence of her cousin Təranə Hüseynbəyli',
+  withdrawalNote: 'Withdrawn after a call from Rüstəm Şahmərdanlı in Qusar',
+  orderReference: 'Order 4471/Mərdəkan of prosecutor Zülfüqarova',
+  mergeReason: 'Same passport AZE-C9917734 for Sevindik Ələkbərzadə',
+  breakGlass: 'Sevda Qəmbərxanlı ran from the shelter in Qəbələ',
+  fileName: 'pasport_Zərifəxanım_Bağırbəyova.png',
 };
+// The smallest PNG the upload's type check accepts: its signature and some bytes.
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(200)]);
 
 beforeAll(async () => {
   const hotline = crypto.randomUUID();
@@ -181,6 +194,23 @@ beforeAll(async () => {
   await call(worker, 'POST', `/cases/${child.id}/assistance-plan/services`, { service: 'psychological_assistance', note: planted.serviceNote });
   await call(worker, 'POST', `/cases/${child.id}/tasks`, { title: planted.task, dueAt: new Date(Date.now() + 86_400_000).toISOString() });
   await call(worker, 'PATCH', `/cases/${child.id}`, { status: 'closed', closureReason: planted.closure });
+
+  // The free text of migration 0111: a consent's note and its withdrawal's, the reference of an order
+  // ending access, a merge's reason, and a break-glass read's reason (kept on its grant).
+  const consent = await call(worker, 'POST', `/cases/${c.id}/consents`, { personId: v.personId as string, kind: 'assistance', service: 'shelter', givenOn: today, form: 'written', note: planted.consentNote });
+  await call(worker, 'POST', `/cases/${c.id}/consents/${consent.id}/withdraw`, { withdrawnOn: today, note: planted.withdrawalNote });
+  ngoSupervisor = await user(['supervisor'], ngo);
+  const ended = await call(worker, 'POST', '/cases', { exploitationForms: ['forced_labour'] });
+  endedCaseId = ended.id;
+  await call(worker, 'POST', `/cases/${ended.id}/access-end`, { authority: 'prosecutor', orderedOn: today, reference: planted.orderReference });
+  const keep = await call(worker, 'POST', '/people', { name: { givenName: 'Sevindik', familyName: 'Hüseynli' }, sex: 'male' });
+  const dupe = await call(worker, 'POST', '/people', { name: { givenName: 'Севиндик', familyName: 'Гусейнли' }, sex: 'male' });
+  await call(worker, 'POST', `/people/${dupe.id}/merge`, { intoId: keep.id, reason: planted.mergeReason });
+  mergedPersonId = dupe.id;
+  const shelterSupervisor = await user(['supervisor'], shelter);
+  const doc = await t.app.inject({ method: 'POST', url: `/api/v1/cases/${c.id}/documents?name=${encodeURIComponent(planted.fileName)}&kind=identity_document`, headers: { ...worker.headers, 'content-type': 'image/png' }, payload: PNG });
+  if (doc.statusCode !== 201) throw new Error(doc.body);
+  breakGlassGrantId = (await call(shelterSupervisor, 'POST', `/cases/${c.id}/break-glass`, { reason: planted.breakGlass })).grantId as string;
 });
 afterAll(() => t?.close());
 
@@ -227,11 +257,26 @@ describe('a pg_dump of the database', () => {
     expect(returned.returnedTo).toBeNull();
     expect(returned.returnedToEnc).not.toBeNull();
 
+    const consents = (await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}`, headers: worker.headers })).json().consents;
+    expect(consents).toMatchObject([{ note: planted.consentNote, withdrawalNote: planted.withdrawalNote, active: false }]);
+    const files = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}/documents`, headers: worker.headers });
+    expect(files.json().items).toMatchObject([{ fileName: planted.fileName }]);
+    const endedPage = await t.app.inject({ method: 'GET', url: `/api/v1/cases/${endedCaseId}`, headers: ngoSupervisor.headers });
+    expect(endedPage.json().summary.accessEnded).toMatchObject({ authority: 'prosecutor', reference: planted.orderReference });
+    // No API shows a merge's or a grant's reason (the log records only that one was given): the rows
+    // hold them sealed, bound to their record, and they open with the master key.
+    const merged = await t.db.selectFrom('people').select(['mergeReason', 'mergeReasonEnc']).where('id', '=', mergedPersonId).executeTakeFirstOrThrow();
+    expect(merged.mergeReason).toBeNull();
+    expect(openField('people', 'merge_reason', mergedPersonId, merged.mergeReasonEnc)).toBe(planted.mergeReason);
+    const glass = await t.db.selectFrom('accessGrants').select(['reason', 'reasonEnc']).where('id', '=', breakGlassGrantId).executeTakeFirstOrThrow();
+    expect(glass.reason).toBeNull();
+    expect(openField('access_grants', 'reason', breakGlassGrantId, glass.reasonEnc)).toBe(planted.breakGlass);
+
     const text = await dump(t.url);
     expect(text).toContain('CREATE TABLE public.person_names');
     expect(text.length).toBeGreaterThan(10_000);
     const phoneDigits = planted.phone.slice(4);
-    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli'], ['draft name', 'Nəzirbəyov'], ['free-text name', 'Əlövsət'], ['aunt', 'Səmədbəyova'], ['guardian name', 'Cəfərquliyeva'], ['withheld name', 'Babayeva-Quluzadə'], ['therapist', 'Məlikzadə']];
+    const markers: Array<[string, string]> = [...Object.entries(planted), ['phone digits', phoneDigits], ['narrative word', 'Ağabəyli'], ['summary word', 'Nizami küçəsi'], ['note word', 'Şirəliyeva'], ['event word', 'Sədərək'], ['event name', 'Mirzəbəyov'], ['escalation word', 'Binəqədi 4428'], ['report name', 'Quliyeva'], ['report place', 'Həsən bəy'], ['outcome name', 'Nəbibəyli'], ['draft name', 'Nəzirbəyov'], ['free-text name', 'Əlövsət'], ['aunt', 'Səmədbəyova'], ['guardian name', 'Cəfərquliyeva'], ['withheld name', 'Babayeva-Quluzadə'], ['therapist', 'Məlikzadə'], ['consent name', 'Hüseynbəyli'], ['withdrawal name', 'Şahmərdanlı'], ['order name', 'Zülfüqarova'], ['merge name', 'Ələkbərzadə'], ['passport', 'C9917734'], ['break-glass name', 'Qəmbərxanlı'], ['file name', 'Bağırbəyova']];
     for (const [what, value] of markers) {
       expect(text.includes(value), `${what} (${value}) is in the dump`).toBe(false);
       expect(text.toLowerCase().includes(value.toLowerCase()), `${what} (${value}) is in the dump`).toBe(false);

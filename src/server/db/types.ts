@@ -100,7 +100,10 @@ export interface AccessGrantsTable {
   granteeUserId: string | null;
   sections: string[];
   kind: 'referral' | 'share' | 'break_glass';
-  reason: string | null;
+  /** Plain only in rows written before migration 0111 (then NULL after the data step). */
+  reason: LegacyPlain;
+  /** Why the grant or break-glass read was made, sealed under the master key, bound to the grant's id. */
+  reasonEnc: Buffer | null;
   grantedBy: string | null;
   createdAt: Timestamp;
   expiresAt: NullableTimestamp;
@@ -544,7 +547,10 @@ export interface PeopleTable {
   mergedInto: string | null;
   mergedAt: NullableTimestamp;
   mergedBy: string | null;
-  mergeReason: string | null;
+  /** Plain only in rows written before migration 0111 (then NULL after the data step). */
+  mergeReason: LegacyPlain;
+  /** Why the person was merged into another, sealed under the master key, bound to the person's id. */
+  mergeReasonEnc: Buffer | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -594,7 +600,10 @@ export interface CasesTable {
   sourceContactId: string | null;
   accessEndedAt: NullableTimestamp;
   accessEndAuthority: string | null;
-  accessEndReference: string | null;
+  /** Plain only in rows written before migration 0111 (then NULL after the data step). */
+  accessEndReference: LegacyPlain;
+  /** The reference of the order ending access, sealed under the master key, bound to the case's id. */
+  accessEndReferenceEnc: Buffer | null;
   accessEndOrderedOn: string | null;
   accessEndedBy: string | null;
   openedAt: Timestamp;
@@ -722,19 +731,28 @@ export interface CaseConsentsTable {
   givenOn: string;
   form: string;
   givenBy: Generated<string>;
-  note: string | null;
+  /** Plain only in rows written before migration 0111 (then NULL after the data step). */
+  note: LegacyPlain;
+  /** The consent's note sealed under the master key, bound to the consent's id. */
+  noteEnc: Buffer | null;
   recordedBy: string;
   recordedAt: Timestamp;
   withdrawnOn: string | null;
   withdrawnRecordedBy: string | null;
   withdrawnAt: NullableTimestamp;
-  withdrawalNote: string | null;
+  /** Plain only in rows written before migration 0111 (then NULL after the data step). */
+  withdrawalNote: LegacyPlain;
+  /** The withdrawal's note sealed under the master key, bound to the consent's id. */
+  withdrawalNoteEnc: Buffer | null;
 }
 
 export interface CaseDocumentsTable {
   id: Generated<string>;
   caseId: string;
-  fileName: string;
+  /** Plain only in rows written before migration 0111 (then NULL after the data step). */
+  fileName: LegacyPlain;
+  /** The file's name (it can name the victim) sealed under the master key, bound to the document's id. */
+  fileNameEnc: Buffer | null;
   kind: Generated<string>;
   contentType: string;
   sizeBytes: number;

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
@@ -8,6 +9,7 @@ import type { ReferralPurpose } from '../../../shared/nrm.ts';
 import type { ConsentView, RecordConsentBody, WithdrawConsentBody } from '../../../shared/schemas/cases.ts';
 import { CASES } from './policy.ts';
 import { lockForCaseWrite } from './service.ts';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 
 import { countryToday } from '../../nrm-profile.ts';
 
@@ -40,14 +42,14 @@ export function toConsentViews(p: Principal, rows: readonly ConsentRow[]): z.inf
         givenOn: k.givenOn,
         form: k.form,
         givenBy: k.givenBy,
-        note: k.note,
+        note: openField('case_consents', 'note', k.id, k.noteEnc),
         recordedBy: k.recordedBy,
         recordedAt: k.recordedAt.toISOString(),
         active: k.withdrawnOn === null,
         withdrawnOn: k.withdrawnOn,
         withdrawnRecordedBy: k.withdrawnRecordedBy,
         withdrawnAt: k.withdrawnAt?.toISOString() ?? null,
-        withdrawalNote: k.withdrawalNote,
+        withdrawalNote: openField('case_consents', 'withdrawal_note', k.id, k.withdrawalNoteEnc),
       }) as z.infer<typeof ConsentView>,
   );
 }
@@ -76,9 +78,11 @@ export async function recordConsent(db: Db, p: Principal, actor: AuditActor, cas
     if (!inCase) throw badRequest('validation_failed', 'Consent is recorded for a person of this case', { personId: 'not a person of this case' });
     if (body.agencyId && !(await tx.selectFrom('agencies').select('id').where('id', '=', body.agencyId).executeTakeFirst()))
       throw badRequest('validation_failed', 'No such agency', { agencyId: 'no such agency' });
+    const id = crypto.randomUUID();
     const row = await tx
       .insertInto('caseConsents')
       .values({
+        id,
         caseId,
         personId: body.personId,
         kind: body.kind,
@@ -88,7 +92,7 @@ export async function recordConsent(db: Db, p: Principal, actor: AuditActor, cas
         givenOn: body.givenOn,
         form: body.form,
         givenBy: body.givenBy ?? 'person',
-        note: body.note ?? null,
+        noteEnc: sealField('case_consents', 'note', id, body.note ?? null),
         recordedBy: p.userId,
       })
       .returning('id')
@@ -128,7 +132,7 @@ export async function withdrawConsent(
     if (body.withdrawnOn < k.givenOn) throw badRequest('validation_failed', 'A consent is withdrawn after it was given', { withdrawnOn: 'before the consent was given' });
     await tx
       .updateTable('caseConsents')
-      .set({ withdrawnOn: body.withdrawnOn, withdrawnRecordedBy: p.userId, withdrawnAt: new Date(), withdrawalNote: body.note ?? null })
+      .set({ withdrawnOn: body.withdrawnOn, withdrawnRecordedBy: p.userId, withdrawnAt: new Date(), withdrawalNoteEnc: sealField('case_consents', 'withdrawal_note', consentId, body.note ?? null) })
       .where('id', '=', consentId)
       .execute();
     if (k.kind === 'data_sharing' && onSharingConsentWithdrawn)

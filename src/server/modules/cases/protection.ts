@@ -27,7 +27,7 @@ export async function endAccess(db: Db, p: Principal, actor: AuditActor, caseId:
     const now = new Date();
     await tx
       .updateTable('cases')
-      .set({ accessEndedAt: now, accessEndAuthority: body.authority, accessEndReference: body.reference ?? null, accessEndOrderedOn: body.orderedOn, accessEndedBy: p.userId, updatedAt: now })
+      .set({ accessEndedAt: now, accessEndAuthority: body.authority, accessEndReferenceEnc: sealField('cases', 'access_end_reference', caseId, body.reference ?? null), accessEndOrderedOn: body.orderedOn, accessEndedBy: p.userId, updatedAt: now })
       .where('id', '=', caseId)
       .execute();
     return {

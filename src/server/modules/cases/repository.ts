@@ -11,22 +11,26 @@ import { CASES } from './policy.ts';
 const caseColumns = [
   'c.id', 'c.caseNumber', 'c.ownerAgencyId', 'c.ownerUserId', 'c.status', 'c.closureReasonEnc', 'c.victimStatus', 'c.narrativeEnc',
   'c.region', 'c.country', 'c.exploitationForms', 'c.sexExploitationTypes', 'c.controlMethods', 'c.recruitmentMethods',
-  'c.recruitmentApps', 'c.industry', 'c.sourceContactId', 'c.accessEndedAt', 'c.accessEndAuthority', 'c.accessEndReference', 'c.accessEndOrderedOn', 'c.openedAt', 'c.closedAt', 'c.createdBy', 'c.createdAt', 'c.updatedAt',
+  'c.recruitmentApps', 'c.industry', 'c.sourceContactId', 'c.accessEndedAt', 'c.accessEndAuthority', 'c.accessEndReferenceEnc', 'c.accessEndOrderedOn', 'c.openedAt', 'c.closedAt', 'c.createdBy', 'c.createdAt', 'c.updatedAt',
   'a.name as ownerAgencyName',
 ] as const;
 
 /** The case row with its owning agency's name; no access check (the caller decides first). */
 export const findCaseQuery = (db: DbOrTx, id: string) =>
   db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns).where('c.id', '=', id);
-/** A case row with its narrative and closure reason opened (sealed at rest, docs/nrm.md "Identity at rest"). */
-export function openCase<R extends { id: string; narrativeEnc: Buffer | null; closureReasonEnc: Buffer | null }>(
+/**
+ * A case row with its narrative, closure reason and the reference of an order ending access opened
+ * (sealed at rest, docs/nrm.md "Identity at rest").
+ */
+export function openCase<R extends { id: string; narrativeEnc: Buffer | null; closureReasonEnc: Buffer | null; accessEndReferenceEnc: Buffer | null }>(
   row: R,
-): Omit<R, 'narrativeEnc' | 'closureReasonEnc'> & { narrative: string | null; closureReason: string | null } {
-  const { narrativeEnc, closureReasonEnc, ...rest } = row;
+): Omit<R, 'narrativeEnc' | 'closureReasonEnc' | 'accessEndReferenceEnc'> & { narrative: string | null; closureReason: string | null; accessEndReference: string | null } {
+  const { narrativeEnc, closureReasonEnc, accessEndReferenceEnc, ...rest } = row;
   return {
     ...rest,
     narrative: openField('cases', 'narrative', row.id, narrativeEnc),
     closureReason: openField('cases', 'closure_reason', row.id, closureReasonEnc),
+    accessEndReference: openField('cases', 'access_end_reference', row.id, accessEndReferenceEnc),
   };
 }
 

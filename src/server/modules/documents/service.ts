@@ -4,6 +4,7 @@ import { auditedTransaction, type AuditActor } from '../../audit/audit.ts';
 import { scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import type { Keys } from '../../crypto/keys.ts';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../errors.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../../shared/nrm.ts';
 import type { DocumentView } from '../../../shared/schemas/case-support.ts';
@@ -52,10 +53,11 @@ async function readableCase(db: DbOrTx, p: Principal, caseId: string) {
   return access;
 }
 
-const toView = (d: { id: string; caseId: string; fileName: string; kind: string; contentType: string; sizeBytes: number; sha256: string; uploadedBy: string; createdAt: Date }): DocumentView => ({
+const toView = (d: { id: string; caseId: string; fileNameEnc: Buffer | null; kind: string; contentType: string; sizeBytes: number; sha256: string; uploadedBy: string; createdAt: Date }): DocumentView => ({
   id: d.id,
   caseId: d.caseId,
-  fileName: d.fileName,
+  // Sealed at rest (docs/nrm.md, "Identity at rest"): a file's name can name the victim.
+  fileName: openField('case_documents', 'file_name', d.id, d.fileNameEnc) ?? '',
   kind: d.kind as DocumentView['kind'],
   contentType: d.contentType as DocumentView['contentType'],
   sizeBytes: d.sizeBytes,
@@ -64,7 +66,7 @@ const toView = (d: { id: string; caseId: string; fileName: string; kind: string;
   createdAt: d.createdAt.toISOString(),
 });
 
-const META = ['id', 'caseId', 'fileName', 'kind', 'contentType', 'sizeBytes', 'sha256', 'uploadedBy', 'createdAt'] as const;
+const META = ['id', 'caseId', 'fileNameEnc', 'kind', 'contentType', 'sizeBytes', 'sha256', 'uploadedBy', 'createdAt'] as const;
 
 /** The case's documents (names, types, sizes; never content), for those who may read them. */
 export async function listDocuments(db: Db, p: Principal, caseId: string): Promise<DocumentView[]> {
@@ -117,13 +119,14 @@ export async function uploadDocument(
   if (actual !== declared) throw badRequest('validation_failed', `The file is not ${declared}`, { file: actual ? `the content is ${actual}, not ${declared}` : `the content is not ${declared}` });
   const sha256 = createHash('sha256').update(content).digest('hex');
   const store = stores.write;
-  const meta = { caseId, fileName: file.name, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256, uploadedBy: p.userId };
+  const meta = { caseId, kind: file.kind, contentType: declared, sizeBytes: content.length, sha256, uploadedBy: p.userId };
 
   const save = (stored: { id?: string; keyVersion: 1 | 2; ciphertext: Buffer | null; storage: 'database' | 'disk' | 's3'; storageKey: string | null }) =>
     auditedTransaction(db, actor, async (tx) => {
       const access = await lockForCaseWrite(tx, p, caseId);
       if (!mayAddDocuments(p, access)) throw forbidden('You may not add documents to this case');
-      const row = await tx.insertInto('caseDocuments').values({ ...meta, ...stored }).returning(META).executeTakeFirstOrThrow();
+      const id = stored.id ?? randomUUID();
+      const row = await tx.insertInto('caseDocuments').values({ ...meta, ...stored, id, fileNameEnc: sealField('case_documents', 'file_name', id, file.name) }).returning(META).executeTakeFirstOrThrow();
       return {
         result: toView(row),
         audit: {
@@ -196,14 +199,15 @@ export async function readDocument(db: Db, keys: Keys, stores: DocumentStores, a
     throw storeUnavailable('The document\'s stored content does not match it', err);
   }
   // The read is recorded before the bytes leave (documents are never deleted: the row still stands).
+  const view = toView(d);
   return auditedTransaction(db, actor, async () => {
     return {
-      result: { ...toView(d), content },
+      result: { ...view, content },
       audit: {
         action: 'case.document.read',
         recordType: 'case',
         recordId: caseId,
-        changes: { documentId, fileName: d.fileName, sha256: d.sha256, disposition, via: access.decision.via },
+        changes: { documentId, fileName: view.fileName, sha256: d.sha256, disposition, via: access.decision.via },
         ...(access.decision.via === 'user_grant' ? { flagged: true } : {}),
       },
     };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, TEST_SECRET_KEY, type Session } from '../../../../test/helpers/app.ts';
 import { deriveKeys } from '../../crypto/keys.ts';
+import { sealField } from '../../crypto/record-keys.ts';
 import { freePort } from '../../db/embedded.ts';
 import type { Config, S3StoreConfig } from '../../config.ts';
 import { backupCommand } from '../../../cli/commands/backup.ts';
@@ -137,7 +138,8 @@ describe('case documents on disk (PATHWAY_DOCUMENT_STORE=disk)', () => {
     const caseId = await w.newCase();
     const before = filesUnder(dir);
     // A failure inside the transaction that writes the row, after the file was written.
-    await sql`ALTER TABLE case_documents ADD CONSTRAINT test_refuses_boom CHECK (file_name <> 'boom')`.execute(w.t.db);
+    // (The file's name is sealed, so the check refuses the size instead; NOT VALID leaves earlier rows be.)
+    await sql`ALTER TABLE case_documents ADD CONSTRAINT test_refuses_boom CHECK (size_bytes <> ${sql.raw(String(PNG.length))}) NOT VALID`.execute(w.t.db);
     try {
       expect((await w.upload(caseId, PNG, 'image/png', w.worker, 'boom')).statusCode).toBe(500);
     } finally {
@@ -179,9 +181,10 @@ describe('case documents on disk (PATHWAY_DOCUMENT_STORE=disk)', () => {
 
   it('reads documents saved in the database before the switch to disk', async () => {
     const caseId = await w.newCase();
+    const oldId = randomUUID();
     const inDb = await w.t.db
       .insertInto('caseDocuments')
-      .values({ caseId, fileName: 'old.pdf', kind: 'legal', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: sha(PDF), ciphertext: keys.encryptBytes(PDF), uploadedBy: w.worker.id })
+      .values({ id: oldId, caseId, fileNameEnc: sealField('case_documents', 'file_name', oldId, 'old.pdf'), kind: 'legal', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: sha(PDF), ciphertext: keys.encryptBytes(PDF), uploadedBy: w.worker.id })
       .returning('id')
       .executeTakeFirstOrThrow();
     const down = await w.download(caseId, inDb.id);
@@ -326,7 +329,7 @@ describe('case documents in an S3-compatible store (PATHWAY_DOCUMENT_STORE=s3)',
       const u = await makeUser(onDisk.db, { roles: ['case_worker'], agencyId: agency });
       const session = await signIn(onDisk.app, u.email);
       const c = await onDisk.app.inject({ method: 'POST', url: '/api/v1/cases', headers: session.headers, payload: { exploitationForms: ['forced_labour'] } });
-      await onDisk.db.insertInto('caseDocuments').values({ ...row, caseId: c.json().id, uploadedBy: u.id }).execute();
+      await onDisk.db.insertInto('caseDocuments').values({ ...row, fileName: null, caseId: c.json().id, uploadedBy: u.id }).execute();
       const down = await onDisk.app.inject({ method: 'GET', url: `/api/v1/cases/${c.json().id}/documents/${id}/content`, headers: { cookie: session.cookie } });
       expect(down.statusCode).toBe(200);
       expect(down.rawPayload.equals(PDF)).toBe(true);
@@ -343,7 +346,7 @@ describe('case documents in an S3-compatible store (PATHWAY_DOCUMENT_STORE=s3)',
     await disk.put(storageKey, keys.encryptBytes(PNG, Buffer.from(`pathway/case-document/${id}`)));
     await w.t.db
       .insertInto('caseDocuments')
-      .values({ id, caseId, fileName: 'older.png', kind: 'photo', contentType: 'image/png', sizeBytes: PNG.length, sha256: sha(PNG), ciphertext: null, keyVersion: 2, storage: 'disk', storageKey, uploadedBy: w.worker.id })
+      .values({ id, caseId, fileNameEnc: sealField('case_documents', 'file_name', id, 'older.png'), kind: 'photo', contentType: 'image/png', sizeBytes: PNG.length, sha256: sha(PNG), ciphertext: null, keyVersion: 2, storage: 'disk', storageKey, uploadedBy: w.worker.id })
       .execute();
     const down = await w.download(caseId, id);
     expect(down.statusCode).toBe(200);

@@ -4,6 +4,7 @@ import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { appendAudit, auditedTransaction, auditRead, diff, type AuditActor } from '../../audit/audit.ts';
 import { searchedName } from '../../audit/withhold.ts';
 import type { Keys } from '../../crypto/keys.ts';
+import { sealField } from '../../crypto/record-keys.ts';
 import { redact, scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
@@ -345,7 +346,7 @@ export async function mergePerson(db: Db, p: Principal, actor: AuditActor, id: s
     await tx.updateTable('people').set({ ...filledRest, ...filledBirth, updatedAt: now }).where('id', '=', into.id).execute();
     await tx
       .updateTable('people')
-      .set({ mergedInto: into.id, mergedAt: now, mergedBy: p.userId, mergeReason: body.reason, updatedAt: now })
+      .set({ mergedInto: into.id, mergedAt: now, mergedBy: p.userId, mergeReasonEnc: sealField('people', 'merge_reason', from.id, body.reason), updatedAt: now })
       .where('id', '=', from.id)
       .execute();
     return {
