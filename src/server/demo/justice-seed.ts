@@ -178,7 +178,7 @@ export async function seedJusticeDemo(tx: Tx, today: string): Promise<void> {
     const caseId = crypto.randomUUID();
     let status = 'investigation';
     const caseEvents: Insertable<Database['criminalCaseEvents']>[] = [{ criminalCaseId: caseId, defendantId: null, type: 'opened', occurredOn: plan.openedOn, recordedBy: by }];
-    for (const g of grantees) rows.grants.push({ recordType: 'investigation', recordId: caseId, granteeAgencyId: g, sections: [...CRIMINAL_CASE_SECTIONS], kind: 'share', reason: 'demo', grantedBy: by });
+    for (const g of grantees) rows.grants.push({ recordType: 'investigation', recordId: caseId, granteeAgencyId: g, sections: [...CRIMINAL_CASE_SECTIONS], kind: 'share', grantedBy: by });
     // The latest cases are about NRM demo victims, when the NRM demo has any.
     const nrmIndex = plans.length - 3 - i;
     const nrm = nrmIndex >= 0 ? nrmCases[nrmIndex] : undefined;
