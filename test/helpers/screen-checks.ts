@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { findRawTexts } from './text-checks.ts';
 
 /** The WCAG 2.1 levels A and AA rules axe runs on every screen the browser journeys visit. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -23,12 +24,15 @@ export function describeViolations(name: string, violations: readonly Violation[
 }
 
 /**
- * Runs axe-core (WCAG 2.1 A and AA) over the page as it is now and throws, naming each rule, element
- * and axe's help, when any violation is serious or critical. Called at every screen the journeys visit
- * (from `screenshot` in browser.ts).
+ * Checks the page as it is now and throws when it fails: axe-core (WCAG 2.1 A and AA), naming each
+ * rule, element and axe's help, on any serious or critical violation; and `findRawTexts`, on any
+ * translation key, raw code, undefined/null/NaN, unfilled placeholder or ISO date shown to the user.
+ * Called at every screen the journeys visit (from `screenshot` in browser.ts).
  */
 export async function checkScreen(page: Page, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const failing = results.violations.filter((v) => v.impact && FAILING.has(v.impact));
   if (failing.length > 0) throw new Error(describeViolations(name, failing));
+  const raw = await findRawTexts(page);
+  if (raw.length > 0) throw new Error(`Screen "${name}" shows raw codes or untranslated texts:\n- ${raw.join('\n- ')}`);
 }
