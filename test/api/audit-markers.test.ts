@@ -72,6 +72,9 @@ const EXCUSED: Record<string, string> = {
   'DELETE /api/v1/sso-identities/{id}': 'as for assign: needs a sign-in through a real identity provider; its entry holds ids',
   'POST /api/v1/reminders/{id}/read': 'a reminder is made by the reminder sweep, not by a request; marking it read records only its id',
   'POST /api/v1/admin/channels/secrets/{name}': 'no body: the secret is made by the server, and this server holds both secrets in its environment (409); driven in channels.api.test.ts, which checks that no secret reaches the log',
+  'POST /api/v1/justice/cases/{id}/defendants/{defendantId}/verdicts': 'a verdict needs the case indicted and in court, and charges on the defendant, in the order of procedure (driven in justice.api.test.ts); its entry holds ids, codes and days',
+  'POST /api/v1/justice/cases/{id}/defendants/{defendantId}/sentences': 'a sentence needs a conviction first (driven in justice.api.test.ts); its entry holds ids, codes, terms and days; its free text (ground, act) is withheld by the writer',
+  'POST /api/v1/justice/import': 'its body is CSV of court decisions matched to existing cases and defendants (driven in justice/import.api.test.ts); its entry holds row counts',
   'POST /api/v1/demo/simulate-contact': 'demo mode only (404 here); its body is a code; driven in demo/hotline-demo.api.test.ts',
 };
 type Ctx = { app: TestApp['app']; ids: Map<string, string>; marker: () => string };
@@ -93,6 +96,39 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
     for (const k of ['agencyId', 'twilioAuthToken', 'telegramBotToken', 'telegramSecret', 'webhookSecret']) delete b[k];
     b.twilioAccountSid = `AC${'ab'.repeat(16)}`;
   },
+  // Criminal cases: articles from the statute list, days in the order of procedure.
+  'POST /api/v1/justice/cases': (b) => {
+    Object.assign(b, { body: 'police', articles: ['144-1.1'], openedOn: '2025-01-10', nrmCaseIds: [], forms: ['sexual'] });
+    delete b.prosecutorAgencyId;
+    delete b.complicityAgencyType;
+  },
+  'PATCH /api/v1/justice/cases/{id}': async (b, c) => {
+    const res = await c.app.inject({ method: 'GET', url: `/api/v1/justice/cases/${c.ids.get('/api/v1/justice/cases')}`, headers: { cookie: sessions[0]!.cookie } });
+    b.version = (res.json() as { version: number }).version;
+    b.articles = ['144-1.1'];
+    for (const k of ['ownerUserId', 'investigationExtendedUntil', 'complicityAgencyType', 'forms']) delete b[k];
+  },
+  // Shared with a prosecutor's office (only a prosecution or court agency can be given a criminal case).
+  'POST /api/v1/justice/cases/{id}/share': async (b, c) => {
+    const res = await c.app.inject({ method: 'POST', url: '/api/v1/agencies', headers: { ...sessions[0]!.headers, 'content-type': 'application/json' }, payload: { name: `Prosecutor's office ${crypto.randomUUID()}`, type: 'prosecution' } });
+    b.agencyId = (res.json() as { id: string }).id;
+  },
+  'POST /api/v1/justice/cases/{id}/events': (b) => {
+    Object.assign(b, { type: 'suspended', occurredOn: '2025-02-01' });
+    for (const k of ['defendantId', 'ground', 'appealBy', 'courtAgencyId']) delete b[k];
+  },
+  'POST /api/v1/justice/cases/{id}/defendants': (b) => {
+    delete b.personId;
+    delete b.person;
+    delete b.officialAgencyType;
+    b.identifiedOn = '2025-01-20';
+  },
+  'POST /api/v1/justice/cases/{id}/defendants/{defendantId}/charges': (b) => void Object.assign(b, { article: '144-1.1', broughtOn: '2025-02-10' }),
+  'POST /api/v1/justice/cases/{id}/victims': (b) => {
+    for (const k of ['nrmCaseId', 'personId']) delete b[k];
+    Object.assign(b, { sex: 'female', ageGroup: 'adult', nationality: 'AZE' });
+  },
+  'POST /api/v1/justice/cases/{id}/cooperation': (b) => void Object.assign(b, { requestedOn: '2025-03-01', outcome: 'pending', outcomeOn: null }),
   'POST /api/v1/screenings/evaluate': (b) => void (b.indicators = []),
   'POST /api/v1/contacts/{id}/screenings': (b) => void (b.indicators = []),
   'POST /api/v1/cases/{id}/screenings': (b) => void (b.indicators = []),

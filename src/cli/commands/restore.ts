@@ -9,9 +9,11 @@ import { publicTables, quoteIdent } from './backup.ts';
 
 /**
  * Tables that a freshly started Pathway fills by itself (migration bookkeeping, the built-in roles,
- * the first-run setup token, the data steps done): rows there do not make a database "in use".
+ * the first-run setup token, the data steps done, the hotline settings' one row that migration 0103
+ * makes; a hotline configured there names an agency, which counts): rows there do not make a
+ * database "in use".
  */
-const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens', 'data_steps']);
+const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens', 'data_steps', 'hotline_settings']);
 
 /** The tables holding data a person put there; empty means restore may proceed without --force. */
 export async function tablesWithData(db: Db): Promise<string[]> {
