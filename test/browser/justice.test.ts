@@ -7,6 +7,10 @@ import { screenshot, startWebApp, type WebApp, signInInEnglish } from '../helper
 import { grantAccess } from '../../src/server/access/grants.ts';
 import { SYSTEM_ACTOR } from '../../src/server/audit/audit.ts';
 import { CASES } from '../../src/server/modules/cases/policy.ts';
+import { formatDay } from '../../src/shared/format.ts';
+
+/** A day as the English screens show it in lists and timelines. */
+const shown = (day: string) => formatDay(day, 'en', 'short');
 
 const j = texts.justice;
 let web: WebApp;
@@ -80,13 +84,13 @@ describe('criminal justice, from an NRM referral to the figures', () => {
     await chargeForm.getByLabel(j.charges.article).selectOption('144-1.1');
     await chargeForm.getByLabel(j.charges.broughtOn).fill(on('04-01'));
     await chargeForm.getByRole('button', { name: j.charges.add }).click();
-    await card.getByTestId('charges').getByText(on('04-01')).waitFor();
+    await card.getByTestId('charges').getByText(shown(on('04-01'))).waitFor();
     const pseudonym = (await card.getAttribute('data-testid'))!.replace('defendant-', '');
 
     // The prosecutor, who sees the shared case, indicts and sends it to the court; a date before the charge is refused.
     await signOutAndIn(page, prosecutor.email);
     await page.goto('/justice');
-    await page.getByRole('link', { name: 'MIA-2025-0042' }).click();
+    await page.getByRole('link', { name: 'MIA-2025-0042' }).first().click();
     const event = page.getByTestId('add-event');
     await event.getByLabel(j.events.type).selectOption('indicted');
     await event.getByLabel(j.events.defendant).selectOption({ label: 'Elnur Kazımov' });
@@ -103,7 +107,7 @@ describe('criminal justice, from an NRM referral to the figures', () => {
     // The court clerk records the verdict, a suspended sentence, then the appeal that imprisons.
     await signOutAndIn(page, clerk.email);
     await page.goto('/justice');
-    await page.getByRole('link', { name: 'MIA-2025-0042' }).click();
+    await page.getByRole('link', { name: 'MIA-2025-0042' }).first().click();
     const clerkCard = page.locator('[data-testid^="defendant-D-"]').first();
     const verdict = clerkCard.getByTestId('verdict-form');
     await verdict.getByLabel(j.verdicts.instance).selectOption('first');
@@ -124,12 +128,12 @@ describe('criminal justice, from an NRM referral to the figures', () => {
     await clerkEvent.getByLabel(j.events.appealBy).selectOption('prosecutor');
     await clerkEvent.getByLabel(j.events.date).fill(on('09-15'));
     await clerkEvent.getByRole('button', { name: j.events.record }).click();
-    await page.getByTestId('timeline').getByText(`${on('09-15')} · ${j.event.appeal_lodged}`).waitFor();
+    await page.getByTestId('timeline').getByText(`${shown(on('09-15'))} · ${j.event.appeal_lodged}`).waitFor();
     await verdict.getByLabel(j.verdicts.instance).selectOption('appeal');
     await verdict.getByLabel(j.verdicts.decidedOn).fill(on('11-01'));
     await verdict.getByLabel(j.verdicts.on.replace('{{article}}', '144-1.1')).selectOption('convicted');
     await verdict.getByRole('button', { name: j.verdicts.record }).click();
-    await page.getByTestId('timeline').getByText(`${on('11-01')} · ${j.event.appeal_decided}`).waitFor();
+    await page.getByTestId('timeline').getByText(`${shown(on('11-01'))} · ${j.event.appeal_decided}`).waitFor();
     await sentence.getByLabel(j.verdicts.instance).selectOption('appeal');
     await sentence.getByLabel(j.sentences.imposedOn).fill(on('11-01'));
     await sentence.getByLabel(j.sentences.termMonths).fill('96');

@@ -73,8 +73,8 @@ describe('the public pages on a 360 px phone', () => {
       const screens = [
         { path: '/public/report', title: `${text(lang, 'hotlinePublic.report.title')} — Pathway`, ready: () => page.getByRole('textbox', { name: text(lang, 'hotlinePublic.report.description') }), quickExit: true },
         { path: '/public/report/follow-up', title: `${text(lang, 'hotlinePublic.followUp.title')} — Pathway`, ready: () => page.getByRole('textbox', { name: text(lang, 'hotlinePublic.followUp.code') }), quickExit: true },
-        { path: '/public/press', title: text(lang, 'press.publicTitle'), ready: () => page.getByRole('link', { name: incident.title }), quickExit: false },
-        { path: `/public/press/${incident.id}`, title: `${incident.title} — ${text(lang, 'press.publicTitle')}`, ready: () => page.getByRole('heading', { name: incident.title, level: 1 }), quickExit: false },
+        { path: '/public/press', title: text(lang, 'pressPublic.brand'), ready: () => page.getByRole('link', { name: incident.title }), quickExit: false },
+        { path: `/public/press/${incident.id}`, title: `${incident.title} — ${text(lang, 'pressPublic.brand')}`, ready: () => page.getByRole('heading', { name: incident.title, level: 1 }), quickExit: false },
         { path: '/login', title: `${text(lang, 'signIn.title')} — Pathway`, ready: () => page.getByRole('textbox', { name: text(lang, 'field.email'), exact: true }), quickExit: false },
       ];
       for (const s of screens) {

@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Checkbox, Group, NativeSelect, NumberInput, Paper
 import { useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../components/format.ts';
 import { useParams } from 'react-router';
 import {
   APPEAL_PARTIES,
@@ -100,6 +101,7 @@ function AddDefendant({ c }: { c: Detail }) {
 
 function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const profile = useJusticeProfile();
   const a = useAction(c.id);
   const [article, setArticle] = useState('');
@@ -142,8 +144,8 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
           {d.charges.map((ch) => (
             <Table.Tr key={ch.id}>
               <Table.Td>{ch.article}</Table.Td>
-              <Table.Td>{ch.broughtOn}</Table.Td>
-              <Table.Td>{ch.outcome ? `${t(`justice.outcome.${ch.outcome}`)} (${ch.outcomeOn}, ${t(`justice.instance.${ch.outcomeInstance}`)})` : '—'}</Table.Td>
+              <Table.Td>{f.day(ch.broughtOn)}</Table.Td>
+              <Table.Td>{ch.outcome ? `${t(`justice.outcome.${ch.outcome}`)} (${f.day(ch.outcomeOn)}, ${t(`justice.instance.${ch.outcomeInstance}`)})` : '—'}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -162,7 +164,7 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
           <Table.Tbody>
             {d.sentences.map((s) => (
               <Table.Tr key={s.id}>
-                <Table.Td>{s.imposedOn} ({t(`justice.instance.${s.instance}`)})</Table.Td>
+                <Table.Td>{f.day(s.imposedOn)} ({t(`justice.instance.${s.instance}`)})</Table.Td>
                 <Table.Td>{t(`justice.sentenceType.${s.type}`)}{s.suspended ? `, ${t('justice.sentences.suspended')}` : ''}{s.deferred ? `, ${t('justice.sentences.deferred')} (${t(`justice.deferral.${s.deferralGround}`)})` : ''}</Table.Td>
                 <Table.Td>{s.termMonths ?? s.fineAmount ?? '—'}</Table.Td>
                 <Table.Td>{t(`justice.band.${s.band}`)}</Table.Td>
@@ -294,6 +296,7 @@ function AddEvent({ c }: { c: Detail }) {
 
 function Cooperation({ c }: { c: Detail }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const [kind, setKind] = useState('extradition');
   const [direction, setDirection] = useState('sent');
   const [country, setCountry] = useState('');
@@ -304,7 +307,7 @@ function Cooperation({ c }: { c: Detail }) {
     <Paper withBorder p="sm">
       <Title order={2} size="h5" mb="xs">{t('justice.cooperation.title')}</Title>
       {c.cooperation.map((r) => (
-        <Text key={r.id} size="sm">{`${t(`justice.cooperation.kind.${r.kind}`)} · ${t(`justice.cooperation.direction.${r.direction}`)} · ${r.country} · ${r.requestedOn} · ${t(`justice.cooperation.outcome.${r.outcome}`)}`}</Text>
+        <Text key={r.id} size="sm">{`${t(`justice.cooperation.kind.${r.kind}`)} · ${t(`justice.cooperation.direction.${r.direction}`)} · ${r.country} · ${f.day(r.requestedOn)} · ${t(`justice.cooperation.outcome.${r.outcome}`)}`}</Text>
       ))}
       {c.canUpdate && (
         <Group align="flex-end" wrap="wrap" mt="xs">
@@ -325,6 +328,7 @@ function Cooperation({ c }: { c: Detail }) {
 export function CriminalCasePage() {
   const { id } = useParams();
   const { t } = useTranslation();
+  const f = useFormat();
   const q = useCriminalCase(id!);
   const c = q.data;
   return (
@@ -334,19 +338,19 @@ export function CriminalCasePage() {
         <>
           <SimpleGrid cols={{ base: 1, md: 3 }}>
             <Paper withBorder p="sm" data-testid="case-summary">
-              <Text size="sm">{t('justice.fields.openedOn')}: {c.openedOn}</Text>
+              <Text size="sm">{t('justice.fields.openedOn')}: {f.longDay(c.openedOn)}</Text>
               <Text size="sm">{t('justice.fields.articles')}: {c.articles.join(', ')}</Text>
               <Text size="sm">{t('justice.fields.forms')}: {c.forms.map((f) => t(`justice.htcds.${f}`)).join(', ') || '—'}</Text>
               {c.places && <Text size="sm">{t('justice.fields.places')}: {c.places.join(', ') || '—'}</Text>}
               <Text size="sm">{t('justice.fields.status')}: <Badge variant="light" data-testid="case-status">{t(`justice.status.${c.status}`)}</Badge></Text>
               {c.officialComplicity && <Badge color="grape">{t('justice.fields.complicity')}{c.complicityAgencyType ? `: ${t(`justice.officialAgency.${c.complicityAgencyType}`)}` : ''}</Badge>}
-              {c.investigationDueOn && <Text size="sm" c={c.overdue ? 'red' : undefined}>{t('justice.deadlines.due', { date: c.investigationDueOn })}</Text>}
+              {c.investigationDueOn && <Text size="sm" c={c.overdue ? 'red' : undefined}>{t('justice.deadlines.due', { date: f.longDay(c.investigationDueOn) })}</Text>}
             </Paper>
             <Paper withBorder p="sm" style={{ gridColumn: 'span 2' }}>
               <Title order={2} size="h5" mb="xs">{t('justice.timeline.title')}</Title>
               <Timeline bulletSize={14} lineWidth={2} data-testid="timeline">
                 {c.events.map((e) => (
-                  <Timeline.Item key={e.id} title={`${e.occurredOn} · ${t(`justice.event.${e.type}`)}`}>
+                  <Timeline.Item key={e.id} title={`${f.day(e.occurredOn)} · ${t(`justice.event.${e.type}`)}`}>
                     <Text size="xs" c="dimmed">
                       {[e.defendantPseudonym, e.ground ? t(`justice.ground.${e.ground}`, { defaultValue: e.ground }) : null, e.appealBy ? t(`justice.appealBy.${e.appealBy}`) : null].filter(Boolean).join(' · ')}
                     </Text>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../components/format.ts';
 import { Link } from 'react-router';
 import { CRIMINAL_CASE_STATUSES, FORM_GROUPS, INVESTIGATING_BODIES } from '../../../shared/justice.ts';
 import { CriminalCaseListItem } from '../../../shared/schemas/justice.ts';
@@ -14,6 +15,7 @@ import { JUSTICE_KEY, useDeadlines } from './api.ts';
 /** Criminal cases the user may read: filters, sorting by opening date, and the investigation time limits due. */
 export function JusticeCasesPage() {
   const { t } = useTranslation();
+  const f = useFormat();
   const can = useCan();
   const [status, setStatus] = useState('');
   const [body, setBody] = useState('');
@@ -53,7 +55,7 @@ export function JusticeCasesPage() {
           {deadlines.data!.items.map((d) => (
             <Group key={d.id} gap="xs">
               <Anchor component={Link} to={`/justice/${d.id}`}>{d.caseNumber}</Anchor>
-              <Text size="sm">{t('justice.deadlines.due', { date: d.dueOn })}</Text>
+              <Text size="sm">{t('justice.deadlines.due', { date: f.day(d.dueOn) })}</Text>
               {d.overdue && <Badge color="red">{t('justice.deadlines.overdue')}</Badge>}
             </Group>
           ))}
@@ -92,7 +94,7 @@ export function JusticeCasesPage() {
                 <Anchor component={Link} to={`/justice/${c.id}`}>{c.caseNumber}</Anchor>
                 {c.officialComplicity && <Badge ml="xs" color="grape" size="xs">{t('justice.fields.complicity')}</Badge>}
               </Table.Td>
-              <Table.Td>{c.openedOn}</Table.Td>
+              <Table.Td>{f.day(c.openedOn)}</Table.Td>
               <Table.Td>{c.ownerAgencyName}</Table.Td>
               <Table.Td>{c.articles.join(', ')}</Table.Td>
               <Table.Td>

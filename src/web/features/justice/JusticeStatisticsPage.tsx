@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Anchor, Badge, Button, Group, NativeSelect, NumberInput, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../components/format.ts';
 import { Link } from 'react-router';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { z } from 'zod';
@@ -32,6 +33,7 @@ const percent = (x: number | null) => (x === null ? '—' : `${Math.round(x * 10
 /** The law-enforcement figures: a period, the figures (each opens its records), the splits, the trend, the downloads. */
 export function JusticeStatisticsPage() {
   const { t } = useTranslation();
+  const f = useFormat();
   const thisYear = new Date().getFullYear();
   const [mode, setMode] = useState<'calendar' | 'us_tip' | 'range'>('calendar');
   const [year, setYear] = useState<number | string>(thisYear);
@@ -128,7 +130,7 @@ export function JusticeStatisticsPage() {
             <NumberInput label={t('justice.stats.year')} value={year} onChange={setYear} min={1990} max={2100} w={110} />
           )}
           <NativeSelect label={t('justice.fields.form')} value={form} onChange={(e) => setForm(e.currentTarget.value)} data={[{ value: '', label: t('justice.all') }, ...FORM_GROUPS.map((g) => ({ value: g, label: t(`justice.form.${g}`) }))]} />
-          {s && <Badge variant="light">{t('justice.stats.periodShown', { from: s.period.from, to: s.period.to })}</Badge>}
+          {s && <Badge variant="light">{t('justice.stats.periodShown', { from: f.day(s.period.from), to: f.day(s.period.to) })}</Badge>}
         </Group>
       </Paper>
       <ErrorAlert error={q.error} />
@@ -164,7 +166,7 @@ export function JusticeStatisticsPage() {
                       <Table.Td>{r.defendant ?? '—'}</Table.Td>
                       <Table.Td>{r.sex ? t(`justice.sex.${r.sex}`, { defaultValue: r.sex }) : '—'}</Table.Td>
                       <Table.Td>{r.articles.join(', ')}</Table.Td>
-                      <Table.Td>{r.on}</Table.Td>
+                      <Table.Td>{f.day(r.on)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
