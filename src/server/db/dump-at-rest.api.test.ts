@@ -184,7 +184,7 @@ beforeAll(async () => {
   const declined = await call(worker, 'POST', `/cases/${child.id}/referrals`, { toAgencyId: shelter, purpose: 'services', serviceType: 'medical', sections: ['summary'] });
   await call(receiver, 'POST', `/referrals/${declined.id}/decline`, { reason: planted.declineReason });
   referralIds.push(served.id, declined.id);
-  const identification = await call(worker, 'POST', `/cases/${child.id}/referrals`, { toAgencyId: police, purpose: 'identification', sections: ['summary', 'people', 'identification'] });
+  const identification = await call(worker, 'POST', `/cases/${child.id}/referrals`, { toAgencyId: police, purpose: 'identification', sections: ['summary', 'people', 'events', 'screening', 'identification'] });
   await call(officer, 'POST', `/referrals/${identification.id}/accept`, {});
   await call(officer, 'POST', `/cases/${child.id}/identification/decisions`, {
     personId: girl.personId as string, stage: 'reasonable_grounds', outcome: 'positive', decidedOn: today,
