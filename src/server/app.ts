@@ -30,6 +30,7 @@ import { roleRoutes } from './modules/roles/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
 import { caseRoutes } from './modules/cases/routes.ts';
+import { caseFileRoutes } from './modules/case-file/routes.ts';
 import { documentRoutes } from './modules/documents/routes.ts';
 import { assistanceRoutes } from './modules/assistance/routes.ts';
 import { providerRoutes } from './modules/providers/routes.ts';
@@ -326,6 +327,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(contactRoutes, { prefix: '/api/v1' });
   await api.register(contactStreamRoutes, { prefix: '/api/v1' });
   await api.register(caseRoutes, { prefix: '/api/v1' });
+  await api.register(caseFileRoutes, { prefix: '/api/v1' });
   await api.register(documentRoutes, { prefix: '/api/v1' });
   await api.register(assistanceRoutes, { prefix: '/api/v1' });
   await api.register(providerRoutes, { prefix: '/api/v1' });

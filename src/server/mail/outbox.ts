@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ESCALATION_PERMISSIONS } from '../modules/contacts/policy.ts';
+import { ESCALATION_PERMISSIONS } from '../modules/operators/escalations.ts';
 import type { Tx } from '../db/database.ts';
 import type { Config } from '../config.ts';
 

@@ -9,7 +9,7 @@ import type { Principal } from '../../access/principal.ts';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import type { AddAssistanceServiceBody, AssistancePlanBody, AssistancePlanView, UpdateAssistanceServiceBody } from '../../../shared/schemas/case-support.ts';
 import { CASES } from '../cases/policy.ts';
-import { caseAccess, lockForCaseWrite } from '../cases/service.ts';
+import { caseAccess, lockForCaseWrite } from '../cases/access.ts';
 
 /** The plan is part of the case: the same owner and grants, with the assessment and notes tagged as narrative. */
 const PLAN: ResourceDef = { ...CASES, fieldTags: { ...CASES.fieldTags, needsAssessment: 'narrative', goals: 'narrative', note: 'narrative' } };

@@ -8,7 +8,7 @@ import { badRequest, conflict, notFound } from '../../errors.ts';
 import type { ReferralPurpose } from '../../../shared/nrm.ts';
 import type { ConsentView, RecordConsentBody, WithdrawConsentBody } from '../../../shared/schemas/cases.ts';
 import { CASES } from './policy.ts';
-import { lockForCaseWrite } from './service.ts';
+import { lockForCaseWrite } from './access.ts';
 import { openField, sealField } from '../../crypto/record-keys.ts';
 
 import { countryToday } from '../../nrm-profile.ts';

@@ -14,7 +14,7 @@ import { insertPerson, toPersonView } from '../people/service.ts';
 import { PEOPLE } from '../people/policy.ts';
 import { loadRecordFacts } from '../../access/repository.ts';
 import { CASES } from './policy.ts';
-import { lockForCaseWrite } from './service.ts';
+import { lockForCaseWrite } from './access.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 import { countryToday } from '../../nrm-profile.ts';

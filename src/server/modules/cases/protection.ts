@@ -10,7 +10,7 @@ import { treatedAsChild } from '../../../domain/child.ts';
 import { openBirthDate } from '../people/repository.ts';
 import type { BestInterestsBody, BestInterestsView, EndAccessBody, ReturnBody } from '../../../shared/schemas/cases.ts';
 import { CASES } from './policy.ts';
-import { lockForCaseWrite } from './service.ts';
+import { lockForCaseWrite } from './access.ts';
 import { casePeopleViews } from './people.ts';
 
 import { countryToday } from '../../nrm-profile.ts';

@@ -7,16 +7,13 @@ import {
   BestInterestsView,
   EndAccessBody,
   ReturnBody,
-  ConsentParams,
   ConsentView,
   RecordConsentBody,
-  WithdrawConsentBody,
   AddCasePersonBody,
   CasePersonParams,
   CasePersonView,
   UpdateCasePersonBody,
   CaseContactView,
-  CaseDetail,
   CaseEventParams,
   CaseListItem,
   CaseListQuery,
@@ -42,7 +39,6 @@ import * as consents from './consents.ts';
 import { breakGlass } from '../../access/break-glass.ts';
 import { CASES } from './policy.ts';
 import * as protection from './protection.ts';
-import { narrowReferralsAfterWithdrawal } from '../referrals/service.ts';
 import { nameKeyTokens } from '../people/repository.ts';
 import { parseName, queryKeyTiers } from '../../../domain/name-match.ts';
 import { auditRead } from '../../audit/audit.ts';
@@ -92,10 +88,6 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/cases', {
     schema: { tags, summary: 'Open a case, directly or from a hotline contact (linked; its screenings carried over)', body: CreateCaseBody, response: { 201: z.object({ id: z.uuid(), caseNumber: z.string() }), ...errors } },
   }, async (req, reply) => reply.status(201).send(await cases.createCase(db, who(req), actor(req), req.body)));
-
-  app.get('/cases/:id', {
-    schema: { tags, summary: 'The case page: every section the user may see, in one request (the read is audited)', params: IdParams, response: { 200: CaseDetail, ...errors } },
-  }, async (req) => cases.getCase(db, who(req), actor(req), req.params.id));
 
   app.patch('/cases/:id', {
     schema: { tags, summary: 'Change the case (status, closure reason, victim status, case worker, HTCDS fields); owning agency only', params: IdParams, body: UpdateCaseBody, response: { 200: CaseSummaryView, ...errors } },
@@ -153,10 +145,6 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: ConsentView, ...errors },
     },
   }, async (req, reply) => reply.status(201).send(await consents.recordConsent(db, who(req), actor(req), req.params.id, req.body)));
-
-  app.post('/cases/:id/consents/:consentId/withdraw', {
-    schema: { tags, summary: 'Withdraw a consent (kept, with the date and who recorded the withdrawal)', params: ConsentParams, body: WithdrawConsentBody, response: { 200: ConsentView, ...errors } },
-  }, async (req) => consents.withdrawConsent(db, who(req), actor(req), req.params.id, req.params.consentId, req.body, narrowReferralsAfterWithdrawal));
 
   app.post('/cases/:id/access-end', {
     schema: {

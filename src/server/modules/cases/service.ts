@@ -1,17 +1,14 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { Db, DbOrTx, Tx } from '../../db/database.ts';
-import { appendAuditOnClient, auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
 import { withheldValues } from '../../audit/withhold.ts';
-import { decide, endedReadable, redact, scopesFor, type Decision, type RecordFacts } from '../../access/policy.ts';
+import { redact, scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
-import { grantsQuery, loadRecordFacts, UUID } from '../../access/repository.ts';
-import { readBatch, withClient } from '../../db/batch.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { chooseScreeningList, type ScreeningResult } from '../../../domain/screening.ts';
 import { formatPartialDate, parsePartialDate } from '../../../domain/press-dates.ts';
-import { CLOSED_CASE_STATUSES, EXPLOITATION_FORMS, type CaseSection } from '../../../shared/nrm.ts';
+import { CLOSED_CASE_STATUSES, EXPLOITATION_FORMS } from '../../../shared/nrm.ts';
 import type {
   CaseDetail,
   CaseListItem,
@@ -29,59 +26,12 @@ import type { DatePrecision } from '../../../shared/press.ts';
 import { evaluate } from '../screening/service.ts';
 import { findContact } from '../contacts/repository.ts';
 import { CASES } from './policy.ts';
+import { lockForCaseWrite } from './access.ts';
 import * as repo from './repository.ts';
 import { sealField } from '../../crypto/record-keys.ts';
-import { casePeopleNamesQuery, casePeopleQuery, openCasePerson, toCasePeopleViews } from './people.ts';
-import { openNames } from '../people/repository.ts';
-import { consentsQuery, toConsentViews } from './consents.ts';
-import { caseReferralsQuery, toReferralView } from '../referrals/service.ts';
-import { identificationQueries, toIdentificationViews } from '../identification/service.ts';
-import { caseTasksQuery, toTaskView } from '../tasks/service.ts';
-import { countryProfileOf, countryProfileQuery, countryToday } from '../../nrm-profile.ts';
+import { countryToday } from '../../nrm-profile.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-export type CaseAccess = { decision: Extract<Decision, { allowed: true }>; ownerAgencyId: string };
-
-/**
- * May the principal `action` this case, and which sections does that open? A case the user may not
- * reach reads as not found (404), whether or not it exists.
- */
-export async function caseAccess(db: DbOrTx, p: Principal, id: string, action: 'read' | 'update'): Promise<CaseAccess> {
-  const facts = await loadRecordFacts(db, CASES, id);
-  return decideCaseAccess(p, facts, action);
-}
-
-/** `caseAccess` once the facts are loaded: the case's owners and grants, and whether an order ended access to it. */
-function decideCaseAccess(p: Principal, facts: RecordFacts | undefined, action: 'read' | 'update'): CaseAccess {
-  if (facts?.accessEnded) {
-    // A prosecutor's or court's order ended access: only auditors, and supervisors of the owning agency,
-    // open it, to read (the engine's rule; auditors, who hold no case scope, open every section here).
-    if (!endedReadable(p, 'read', facts.ownerAgencyId)) throw notFound('Case');
-    if (action !== 'read') throw conflict('access_ended', 'Access to this record was ended by an order; it can only be read');
-    return { decision: { allowed: true, via: 'all', sections: new Set(CASES.sections) }, ownerAgencyId: facts.ownerAgencyId };
-  }
-  const decision = facts ? decide(p, action, CASES, facts) : { allowed: false as const };
-  if (!facts || !decision.allowed) {
-    // Someone who may read the case but not change it is told so; everyone else learns nothing.
-    if (facts && action === 'update' && decide(p, 'read', CASES, facts).allowed) throw forbidden('You may read this case but not change it');
-    throw notFound('Case');
-  }
-  return { decision, ownerAgencyId: facts.ownerAgencyId };
-}
-
-/** Writes to the case's own fields are for those who hold it (its agency, its case worker), not for grantees. */
-export async function caseWriteAccess(db: DbOrTx, p: Principal, id: string): Promise<CaseAccess> {
-  const access = await caseAccess(db, p, id, 'update');
-  if (access.decision.via === 'granted' || access.decision.via === 'user_grant') throw forbidden('Only the agency that owns the case may change this');
-  return access;
-}
-
-/** `caseWriteAccess` with the case row locked for the rest of the transaction. */
-export async function lockForCaseWrite(tx: Tx, p: Principal, id: string): Promise<CaseAccess> {
-  if (!(await repo.lockCase(tx, id))) throw notFound('Case');
-  return caseWriteAccess(tx, p, id);
-}
 
 const accessOf = (p: Principal, r: { ownerAgencyId: string; ownerUserId: string | null }): CaseListItem['access'] => {
   const scopes = scopesFor(p, 'case', 'read');
@@ -111,7 +61,7 @@ export function toListItem(p: Principal, r: repo.CaseRow): CaseListItem {
   };
 }
 
-function toSummary(p: Principal, r: repo.CaseRow, via?: CaseListItem['access']): NonNullable<CaseDetail['summary']> {
+export function toSummary(p: Principal, r: repo.CaseRow, via?: CaseListItem['access']): NonNullable<CaseDetail['summary']> {
   const view = {
     ...toListItem(p, r),
     ...(via ? { access: via } : {}),
@@ -282,71 +232,6 @@ export async function linkContact(db: Db, p: Principal, actor: AuditActor, caseI
   });
 }
 
-
-/**
- * The case page in one request: each section the user may see, every field also redacted by its
- * sensitivity tag. The read is audited with the sections shown.
- *
- * Round trips, not queries, are what a page costs, so the page is read in four, whatever the number
- * of sections: the case and its grants (`readBatch`, opening a read-only snapshot), then, once the
- * policy has decided, every section the user may see in one message from the same snapshot, then
- * the audit entry on the same connection in two (`appendAuditOnClient`).
- */
-export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string): Promise<CaseDetail> {
-  if (!UUID.test(id)) throw notFound('Case');
-  return withClient(db, async (client) => {
-    const [rows, grants] = await readBatch(client, [repo.findCaseQuery(db, id), grantsQuery(db, CASES, id)], { begin: true, commit: false });
-    const row = rows[0] && repo.openCase(rows[0]);
-    const facts = row && { ownerUserId: row.ownerUserId, ownerAgencyId: row.ownerAgencyId, grants, accessEnded: row.accessEndedAt !== null };
-    const { decision } = decideCaseAccess(p, facts, 'read');
-    // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
-    // answers without touching a table.
-    const may = (s: CaseSection) => sql<boolean>`${sql.lit(decision.sections.has(s))}`;
-    const [people, names, consents, referrals, incoming, profile, victims, decisions, idReferrals, permits, tasks, contacts, events, screenings, notes, timeline] = await readBatch(
-      client,
-      [
-        casePeopleQuery(db, id).where(may('people')),
-        casePeopleNamesQuery(db, id).where(may('people')),
-        consentsQuery(db, id).where(may('consents')),
-        caseReferralsQuery(db, p, id).where(may('referrals')),
-        // The referrals of the case to the user's agency, whatever sections they share: the receiver
-        // learns what the purpose needs and the referral lacks (the engine's filter on each referral).
-        caseReferralsQuery(db, p, id).where('r.toAgencyId', '=', p.agencyId),
-        countryProfileQuery(db).where(may('identification')),
-        ...identificationQueries(db, id, may('identification')),
-        caseTasksQuery(db, id).where(may('tasks')),
-        repo.caseContactsQuery(db, id).where(may('contacts')),
-        repo.eventsQuery(db, id).where(may('events')),
-        repo.screeningsQuery(db, id).where(may('screening')),
-        repo.notesQuery(db, id).where(may('notes')),
-        repo.timelineQuery(db, id).where(may('timeline')),
-      ] as const,
-      { begin: false, commit: true },
-    );
-    const has = (s: CaseSection) => decision.sections.has(s);
-    const sections = [...decision.sections].sort() as CaseSection[];
-    const detail: CaseDetail = { id: row!.id, caseNumber: row!.caseNumber, sections };
-    if (has('summary')) detail.summary = toSummary(p, row!, decision.via);
-    if (has('notes')) {
-      const n = redact(p, CASES, { narrative: row!.narrative });
-      if ('narrative' in n) detail.narrative = n.narrative ?? null;
-      detail.notes = notes.map(repo.openNote).map((x) => redact(p, CASES, { ...x, createdAt: x.createdAt.toISOString() }) as z.infer<typeof CaseNoteView>);
-    }
-    if (has('people')) detail.people = toCasePeopleViews(p, people.map(openCasePerson), openNames(names));
-    if (has('consents')) detail.consents = toConsentViews(p, consents);
-    if (has('referrals')) detail.referrals = referrals.map((r) => toReferralView(p, r));
-    if (incoming.length > 0) detail.received = incoming.map((r) => toReferralView(p, r));
-    if (has('identification')) detail.identification = toIdentificationViews(p, countryProfileOf(profile[0]), victims, decisions, idReferrals, permits);
-    if (has('tasks')) detail.tasks = tasks.map((t) => toTaskView(p, t));
-    if (has('contacts'))
-      detail.contacts = contacts.map((c) => ({ ...c, channel: c.channel as never, receivedAt: c.receivedAt.toISOString(), linkedAt: c.linkedAt.toISOString() }));
-    if (has('events')) detail.events = events.map((e) => toEventView(p, e));
-    if (has('screening')) detail.screenings = screenings.map(toScreeningView);
-    if (has('timeline')) detail.timeline = timeline.map(toTimelineEntry);
-    await appendAuditOnClient(db, client, [{ actor, entry: { action: 'case.read', recordType: 'case', recordId: id, changes: { sections, via: decision.via } } }]);
-    return detail;
-  });
-}
 
 /** Changes the case's own fields; closing needs a reason; the owner must be a user of the owning agency. */
 export async function updateCase(db: Db, p: Principal, actor: AuditActor, id: string, body: z.infer<typeof UpdateCaseBody>) {

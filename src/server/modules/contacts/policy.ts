@@ -1,7 +1,5 @@
 import { sql } from 'kysely';
 import type { ResourceDef } from '../../access/policy.ts';
-import type { Principal } from '../../access/principal.ts';
-import type { Permission } from '../../../shared/roles.ts';
 
 /**
  * Contacts in the policy engine: owned by the hotline's agency, and "own" for the operator they are
@@ -30,19 +28,3 @@ export const contactResource = (alias: string): ResourceDef => ({
 
 export const CONTACTS = contactResource('c');
 
-/**
- * Who, in an agency an immediate-danger escalation alerts, reads its reason (often where a person in
- * danger is now) and acknowledges it: those who answer the alert. The hotline's operators and
- * supervisors (a contact permission, or `contacts:supervise`) and the police's investigators
- * (`investigation:read:agency`, held only by law enforcement roles). Not analysts, auditors,
- * administrators or anyone else who merely belongs to the agency.
- */
-export const ESCALATION_PERMISSIONS: readonly Permission[] = [
-  'contacts:supervise',
-  'contact:read:own',
-  'contact:read:agency',
-  'contact:read:all',
-  'investigation:read:agency',
-];
-
-export const mayAnswerEscalations = (p: Principal): boolean => ESCALATION_PERMISSIONS.some((x) => p.permissions.has(x));

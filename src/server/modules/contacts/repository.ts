@@ -7,6 +7,7 @@ import type { Principal } from '../../access/principal.ts';
 import type { RecordAction } from '../../../shared/roles.ts';
 import type { ContactChannel, ContactStatus } from '../../../shared/hotline.ts';
 import { CONTACTS, contactResource } from './policy.ts';
+import { openEscalationReason } from '../operators/escalations.ts';
 
 const EARLIER = contactResource('e');
 
@@ -113,7 +114,6 @@ export const listEscalations = async (db: DbOrTx, contactId: string) =>
   }));
 
 /** An escalation's reason opened (docs/nrm.md, "Identity at rest"). */
-export const openEscalationReason = (id: string, reasonEnc: Buffer | null): string => openField('contact_escalations', 'reason', id, reasonEnc) ?? '';
 
 /**
  * Tells every Pathway process's listeners about a contact change. NOTIFY in the writing transaction is

@@ -24,7 +24,8 @@ import type {
 } from '../../../shared/schemas/contacts.ts';
 import { evaluate } from '../screening/service.ts';
 import { contactorFingerprint } from './contactor.ts';
-import { CONTACTS, mayAnswerEscalations } from './policy.ts';
+import { CONTACTS } from './policy.ts';
+import { mayAnswerEscalations } from '../operators/escalations.ts';
 import * as repo from './repository.ts';
 import { contactReleased, followContact } from '../operators/service.ts';
 import { enqueueEscalationMail, type MailSettings } from '../../mail/outbox.ts';

@@ -6,7 +6,7 @@ import { scopesFor } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import type { LiveEvent } from '../../live/hub.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
-import { mayAnswerEscalations } from './policy.ts';
+import { mayAnswerEscalations } from '../operators/escalations.ts';
 import { worksContacts } from '../operators/presence.ts';
 
 /** The live rule, same as the list's: a contact event goes to those who may read the contact; an escalation to the alerted agencies. */

@@ -8,7 +8,7 @@ import { openField, sealField } from '../../crypto/record-keys.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../errors.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../../shared/nrm.ts';
 import type { DocumentView } from '../../../shared/schemas/case-support.ts';
-import { caseAccess, caseWriteAccess, lockForCaseWrite, type CaseAccess } from '../cases/service.ts';
+import { caseAccess, caseWriteAccess, lockForCaseWrite, type CaseAccess } from '../cases/access.ts';
 import { sniffType } from '../press/source-files.ts';
 import type { BlobStore, DocumentStores } from './store.ts';
 

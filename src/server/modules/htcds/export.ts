@@ -30,7 +30,7 @@ import {
 import type { HtcdsPerson, HtcdsRecord } from '../../../shared/schemas/htcds.ts';
 import type { CasePersonRole } from '../../../shared/nrm.ts';
 import { CASES } from '../cases/policy.ts';
-import { caseAccess } from '../cases/service.ts';
+import { caseAccess } from '../cases/access.ts';
 import * as cases from '../cases/repository.ts';
 import * as repo from './repository.ts';
 

@@ -12,7 +12,7 @@ import type { CountryProfile } from '../../../domain/country-profile.ts';
 import type { PermitBody, PermitView } from '../../../shared/schemas/identification.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
-import { lockForCaseWrite } from '../cases/service.ts';
+import { lockForCaseWrite } from '../cases/access.ts';
 
 /** The case's residence permits, oldest first, each marked current unless a later one renews it. */
 export const permitsQuery = (db: DbOrTx, caseId: string) =>

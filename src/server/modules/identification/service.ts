@@ -13,7 +13,7 @@ import type { DecisionBody, DecisionView, PersonIdentificationView, QueueItem } 
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import { REFERRALS } from '../referrals/policy.ts';
-import { caseAccess } from '../cases/service.ts';
+import { caseAccess } from '../cases/access.ts';
 import { permitsQuery, toPermitView, type PermitRow } from './permits.ts';
 
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
 import type { OperatorState } from '../../../shared/schemas/operators.ts';
 import type { Principal } from '../../access/principal.ts';
-import { mayAnswerEscalations } from '../contacts/policy.ts';
+import { mayAnswerEscalations } from './escalations.ts';
 
 export const findState = (db: DbOrTx, userId: string) =>
   db.selectFrom('operatorStates').select(['userId', 'agencyId', 'state', 'since', 'contactId']).where('userId', '=', userId).executeTakeFirst();

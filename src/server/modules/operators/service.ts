@@ -4,8 +4,8 @@ import { requirePermission } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { conflict, forbidden } from '../../errors.ts';
 import type { EscalationAlert, OperatorState, OperatorStateView, QueueItem, SupervisorOverview } from '../../../shared/schemas/operators.ts';
-import { mayAnswerEscalations } from '../contacts/policy.ts';
-import { openEscalationReason } from '../contacts/repository.ts';
+import { mayAnswerEscalations } from './escalations.ts';
+import { openEscalationReason } from './escalations.ts';
 import * as repo from './repository.ts';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;

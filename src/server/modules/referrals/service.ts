@@ -18,7 +18,7 @@ import type { AddSectionsBody, ReferralListQuery, ReferralSummary, ReferralView,
 import { countryToday, loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import { findCase } from '../cases/repository.ts';
-import { lockForCaseWrite } from '../cases/service.ts';
+import { lockForCaseWrite } from '../cases/access.ts';
 import { hasSharingConsent } from '../cases/consents.ts';
 import { listCasePeople } from '../cases/people.ts';
 import { openBirthDate } from '../people/repository.ts';

@@ -9,7 +9,7 @@ import type { MailSettings } from '../../mail/outbox.ts';
 import { enqueueReminderMails } from '../../mail/reminder-mail.ts';
 import type { Permission } from '../../../shared/roles.ts';
 import type { AssigneeView, CaseWorkerView, ReassignCaseBody, ReassignTaskBody } from '../../../shared/schemas/tasks.ts';
-import { lockForCaseWrite } from '../cases/service.ts';
+import { lockForCaseWrite } from '../cases/access.ts';
 import { taskById } from './service.ts';
 
 export type AssignFor = 'task' | 'case_worker' | 'referral_handler' | 'identification_handler';

@@ -13,7 +13,7 @@ import type { CreateTaskBody, OverdueView, ReminderKind, TaskView } from '../../
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
 import type { ReferralPurpose } from '../../../shared/nrm.ts';
-import { lockForCaseWrite } from '../cases/service.ts';
+import { lockForCaseWrite } from '../cases/access.ts';
 import { isAgencySupervisor } from './reassign.ts';
 
 const taskColumns = (db: DbOrTx) =>

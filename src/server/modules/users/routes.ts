@@ -9,7 +9,7 @@ import { AdminUserView, CreateUserBody, CreatedUser, ResetPasswordBody, ResetPas
 import { CreateTokenBody, CreatedToken, TokenView } from '../../../shared/schemas/auth.ts';
 import * as repo from './repository.ts';
 import * as users from './service.ts';
-import * as auth from '../auth/service.ts';
+import * as auth from '../../auth/credentials.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['users'];

@@ -9,7 +9,7 @@ import type { Language } from '../../../shared/schemas/common.ts';
 import type { Role } from '../../../shared/roles.ts';
 import * as repo from './repository.ts';
 import { handOverWork } from './handover.ts';
-import { revokeAllSessions, revokeAllTokens, unlinkIdentitiesOfPasswordUser } from '../auth/service.ts';
+import { revokeAllSessions, revokeAllTokens, unlinkIdentitiesOfPasswordUser } from '../../auth/credentials.ts';
 
 export function toAdminView(u: NonNullable<repo.UserRow>): AdminUserView {
   return {
