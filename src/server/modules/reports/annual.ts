@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../../db/database.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { StatisticsTable } from '../../../domain/statistics-table.ts';
-import { textsIn } from '../../i18n.ts';
+import { hasText, textsIn } from '../../i18n.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { safeCell } from '../hotline-dashboard/export.ts';
 import { barsOf, PdfWriter } from './pdf.ts';
@@ -42,7 +42,7 @@ export function annualSections(tables: readonly StatisticsTable[], lang: Languag
   return ids.map((id) => ({
     id,
     title: t(`reports.annual.section.${id}`),
-    intro: t(`reports.annual.sectionIntro.${id}`),
+    ...(hasText(lang, `reports.annual.sectionIntro.${id}`) ? { intro: t(`reports.annual.sectionIntro.${id}`) } : {}),
     tables: tables.filter((x) => sectionOf(x) === id),
   }));
 }
