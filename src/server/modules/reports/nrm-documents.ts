@@ -90,7 +90,8 @@ function writeCaseSections(w: PdfWriter, d: CaseDetail) {
   if (d.identification) {
     w.heading(sectionTitle(w, 'identification'), 2).list(
       d.identification.flatMap((i) => {
-        const who = personName(d.people?.find((p) => p.personId === i.personId) ?? ({ person: {} } as never));
+        const person = d.people?.find((p) => p.personId === i.personId);
+        const who = person ? personName(person) : null;
         return i.decisions.map((x) => [who, label(w, 'stage', x.stage), label(w, 'outcome', x.outcome), w.day(x.decidedOn), x.decidedByName].filter(Boolean).join(' · '));
       }),
     );
