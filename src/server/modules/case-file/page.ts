@@ -28,6 +28,15 @@ import { caseTasksQuery, toTaskView } from '../tasks/service.ts';
  */
 
 /**
+ * How a caller other than the case page reads it: a printed document (reports module) reads only the
+ * sections it prints (`only`, among those the user may see) and names its own audit action.
+ */
+export type CaseRead = {
+  only?: readonly CaseSection[];
+  audit?: { action: string; changes?: Record<string, unknown> };
+};
+
+/**
  * The case page in one request: each section the user may see, every field also redacted by its
  * sensitivity tag. The read is audited with the sections shown.
  *
@@ -36,13 +45,15 @@ import { caseTasksQuery, toTaskView } from '../tasks/service.ts';
  * policy has decided, every section the user may see in one message from the same snapshot, then
  * the audit entry on the same connection in two (`appendAuditOnClient`).
  */
-export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string): Promise<CaseDetail> {
+export async function getCase(db: Db, p: Principal, actor: AuditActor, id: string, read: CaseRead = {}): Promise<CaseDetail> {
   if (!UUID.test(id)) throw notFound('Case');
   return withClient(db, async (client) => {
     const [rows, grants] = await readBatch(client, [repo.findCaseQuery(db, id), grantsQuery(db, CASES, id)], { begin: true, commit: false });
     const row = rows[0] && repo.openCase(rows[0]);
     const facts = row && { ownerUserId: row.ownerUserId, ownerAgencyId: row.ownerAgencyId, grants, accessEnded: row.accessEndedAt !== null };
-    const { decision } = decideCaseAccess(p, facts, 'read');
+    const { decision: allowed } = decideCaseAccess(p, facts, 'read');
+    // A printed document reads only the sections it prints, of those the user may see.
+    const decision = read.only ? { ...allowed, sections: new Set([...allowed.sections].filter((s) => read.only!.includes(s as CaseSection))) } : allowed;
     // A section the user may not see is not read: its queries end in `AND FALSE`, which PostgreSQL
     // answers without touching a table.
     const may = (s: CaseSection) => sql<boolean>`${sql.lit(decision.sections.has(s))}`;
@@ -87,7 +98,10 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     if (has('events')) detail.events = events.map((e) => toEventView(p, e));
     if (has('screening')) detail.screenings = screenings.map(toScreeningView);
     if (has('timeline')) detail.timeline = timeline.map(toTimelineEntry);
-    await appendAuditOnClient(db, client, [{ actor, entry: { action: 'case.read', recordType: 'case', recordId: id, changes: { sections, via: decision.via } } }]);
+    const entry = read.audit
+      ? { ...read.audit, recordType: 'case', recordId: id, changes: { ...read.audit.changes, sections, via: decision.via } }
+      : { action: 'case.read', recordType: 'case', recordId: id, changes: { sections, via: decision.via } };
+    await appendAuditOnClient(db, client, [{ actor, entry }]);
     return detail;
   });
 }

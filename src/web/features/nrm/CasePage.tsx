@@ -17,6 +17,8 @@ import { api, isApiError, withQuery } from '../../api/client.ts';
 import { page } from '../../../shared/schemas/common.ts';
 import { ProviderView } from '../../../shared/schemas/providers.ts';
 import { useCan } from '../../api/session.ts';
+import { LANGUAGES } from '../../../shared/languages.ts';
+import { LANGUAGE_NAMES } from '../../i18n/index.ts';
 import { ErrorAlert, errorText, useFormSubmit } from '../../components/errors.tsx';
 import { DEFAULT_TIME_ZONE, localToday, useFormat, useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
@@ -47,7 +49,7 @@ function Section({ title, testId, children }: { title: string; testId: string; c
 /** The case page: every section the user may see, from one request. */
 export function CasePage() {
   const { id = '' } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const f = useFormat();
   const q = useCase(id);
   // A positive screening's "propose a referral": the referral form, prefilled for identification, in view.
@@ -65,7 +67,12 @@ export function CasePage() {
     <Page
       title={`${t('nrm.case.title')} ${c.caseNumber}`}
       description={t('nrm.case.intro')}
-      actions={<Button component="a" variant="default" href={`/api/v1/cases/${c.id}/htcds`} download data-testid="case-export-htcds">{t('nrmHtcds.exportCase')}</Button>}
+      actions={
+        <Group gap="xs">
+          <Button component="a" variant="default" href={`/api/v1/reports/cases/${c.id}/summary?lang=${i18n.language}`} download data-testid="case-print-summary">{t('reports.buttons.caseSummary')}</Button>
+          <Button component="a" variant="default" href={`/api/v1/cases/${c.id}/htcds`} download data-testid="case-export-htcds">{t('nrmHtcds.exportCase')}</Button>
+        </Group>
+      }
     >
       {c.summary?.accessEnded && <Alert color="red" title={t('nrm.case.accessEnded')}>{codeLabel(t, 'authority', c.summary.accessEnded.authority)} · {f.longDay(c.summary.accessEnded.orderedOn)}</Alert>}
       {(c.received ?? []).filter((r) => r.status === 'accepted' && r.sectionsMissing.length > 0).map((r) => <MissingSections key={r.id} r={r} />)}
@@ -311,7 +318,7 @@ function ConsentsSection({ c, writable }: { c: Detail; writable: boolean }) {
 }
 
 function ReferralRow({ r }: { r: ReferralView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const refresh = useRefreshNrm();
   const supervisor = useIsSupervisor();
   const fmt = useFormatDateTime();
@@ -349,6 +356,7 @@ function ReferralRow({ r }: { r: ReferralView }) {
       )}
       <ErrorAlert error={error} />
       <Group mt="xs">
+        <Button component="a" size="xs" variant="default" href={`/api/v1/reports/referrals/${r.id}/form?lang=${i18n.language}`} download data-testid="referral-form">{t('reports.buttons.referralForm')}</Button>
         {r.direction === 'incoming' && r.status === 'pending' && (
           <>
             <Button size="xs" onClick={() => void act('accept', {})}>{t('nrm.referrals.accept')}</Button>
@@ -567,15 +575,37 @@ function IdentificationSection({ c, writable }: { c: Detail; writable: boolean |
             <Text size="sm" c="dimmed">{t('nrm.identification.notReferred')}</Text>
           )}
           {v.decisions.map((d) => (
-            <Text key={d.id} size="sm" td={d.current ? undefined : 'line-through'} data-testid="decision">
-              {codeLabel(t, 'stage', d.stage)}: {codeLabel(t, 'outcome', d.outcome, sexOf(v.personId))} · {f.longDay(d.decidedOn)} · {d.decidedByName}
-            </Text>
+            <Group key={d.id} gap="xs">
+              <Text size="sm" td={d.current ? undefined : 'line-through'} data-testid="decision">
+                {codeLabel(t, 'stage', d.stage)}: {codeLabel(t, 'outcome', d.outcome, sexOf(v.personId))} · {f.longDay(d.decidedOn)} · {d.decidedByName}
+              </Text>
+              <DecisionLetterLink caseId={c.id} decisionId={d.id} recorded={c.people?.find((p) => p.personId === v.personId)?.person.languages ?? []} />
+            </Group>
           ))}
           {can('identification:decide') && v.dates && <DecisionForm key={v.decisions.length} caseId={c.id} personId={v.personId} current={v.decisions.filter((d) => d.current)} />}
           {(v.permits.length > 0 || writable) && <Permits caseId={c.id} personId={v.personId} permits={v.permits} writable={Boolean(writable)} />}
         </Stack>
       ))}
     </Section>
+  );
+}
+
+/**
+ * The decision letter to the victim: in their recorded language when Pathway writes it (the server
+ * chooses it), else in the language picked here, the user's own by default.
+ */
+function DecisionLetterLink({ caseId, decisionId, recorded }: { caseId: string; decisionId: string; recorded: readonly string[] }) {
+  const { t, i18n } = useTranslation();
+  const known = recorded.some((l) => (LANGUAGES as readonly string[]).includes(l));
+  const [lang, setLang] = useState<string>(LANGUAGES.find((l) => l === i18n.language) ?? 'az');
+  const href = `/api/v1/reports/cases/${caseId}/decisions/${decisionId}/letter${known ? '' : `?lang=${lang}`}`;
+  return (
+    <Group gap={4}>
+      {!known && (
+        <NativeSelect size="xs" aria-label={t('reports.buttons.letterLanguage')} value={lang} onChange={(e) => setLang(e.currentTarget.value)} data={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))} />
+      )}
+      <Button component="a" size="xs" variant="light" href={href} download data-testid="decision-letter">{t('reports.buttons.decisionLetter')}</Button>
+    </Group>
   );
 }
 
