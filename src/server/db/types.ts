@@ -1148,6 +1148,9 @@ export interface JusticeDefendantFactsTable {
   reversedOn: string | null;
   terminatedOn: string | null;
   terminationGround: string | null;
+  /** The latest sentence (migration 0112): its day and the attributes the counting rules look at. */
+  sentenceOn: Generated<string | null>;
+  sentence: Generated<unknown>;
 }
 
 export interface Database {

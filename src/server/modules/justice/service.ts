@@ -140,6 +140,7 @@ export async function refreshFacts(tx: Tx, caseId: string, only?: readonly strin
     });
     await repo.upsertFacts(tx, d.id, caseId, facts);
   }
+  await repo.refreshCaseFacts(tx, caseId);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -365,6 +366,7 @@ export async function createCase(db: Db | Tx, p: Principal, actor: AuditActor, b
       linked.push(...(await linkNrmVictims(tx, p, id, body.openedOn, nrmCaseId, undefined, {})));
     }
     if (body.prosecutorAgencyId) await shareWith(tx, actor, id, body.prosecutorAgencyId, 'prosecutorAgencyId', ['prosecution']);
+    await refreshFacts(tx, id);
     return {
       result: { id, version: 1 },
       audit: {
@@ -682,6 +684,8 @@ export async function recordSentence(db: Db | Tx, p: Principal, actor: AuditActo
       .executeTakeFirstOrThrow();
     if (inForce) await tx.updateTable('criminalSentences').set({ supersededBy: row.id }).where('id', '=', inForce.id).execute();
     await tx.updateTable('criminalCases').set({ updatedAt: new Date() }).where('id', '=', id).execute();
+    // The defendant's latest sentence, which the figures count (migration 0112).
+    await refreshFacts(tx, id, [d.id]);
     return {
       result: { id: row.id, band: row.band, reviewFlag: row.reviewFlag, belowMinimum: row.belowMinimum, supersedes: inForce?.id ?? null },
       audit: {
