@@ -49,7 +49,7 @@ export async function generateJustice(db: Db, createdBy: string, count = BENCH_J
           i % 50 = 0 AS complicity
         FROM generate_series(${have + 1}::bigint, ${have + size}::bigint) i`.execute(tx);
       await sql`INSERT INTO criminal_cases (id, owner_agency_id, body, case_number, opened_on, articles, forms, places, official_complicity, status, created_by, created_at, updated_at)
-        SELECT case_id, agency, 'police', 'BJ-' || lpad(i::text, 8, '0'), opened_on, ARRAY[article], ARRAY[form], ARRAY['Baku'], complicity,
+        SELECT case_id, agency, 'police', 'BJ-' || lpad(i::text, 8, '0'), opened_on, ARRAY[article], ARRAY[form], '{}', complicity,
           CASE WHEN opened_on > current_date - 120 THEN 'investigation' WHEN i % 5 = 0 THEN 'in_court' ELSE 'final' END, ${createdBy}::uuid, now(), now()
         FROM bj`.execute(tx);
       // 1 to 4 defendants a case (2.5 on average).

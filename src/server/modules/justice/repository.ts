@@ -1,15 +1,16 @@
 /** All SQL of criminal justice: cases and their parts, the facts the figures count, and the figures' reads. */
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
-import { visibleFilter } from '../../access/policy.ts';
+import { scopesFor, visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest } from '../../errors.ts';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { FormGroup } from '../../../shared/justice.ts';
 import { CRIMINAL_CASES } from './policy.ts';
 import type { CaseAttrs, DefendantFacts, FactAttrs, FactKind } from './counting.ts';
 
 export const caseColumns = [
-  'cc.id', 'cc.ownerAgencyId', 'cc.ownerUserId', 'cc.body', 'cc.caseNumber', 'cc.openedOn', 'cc.articles', 'cc.forms', 'cc.places', 'cc.transnational',
+  'cc.id', 'cc.ownerAgencyId', 'cc.ownerUserId', 'cc.body', 'cc.caseNumber', 'cc.openedOn', 'cc.articles', 'cc.forms', 'cc.placesEnc', 'cc.transnational',
   'cc.officialComplicity', 'cc.complicityAgencyType', 'cc.status', 'cc.terminationGround', 'cc.investigationExtendedUntil', 'cc.version', 'cc.createdAt', 'cc.updatedAt',
   'a.name as ownerAgencyName',
 ] as const;
@@ -19,6 +20,16 @@ const defendantCount = sql<number>`(SELECT count(*)::int FROM criminal_defendant
 export const findCase = (db: DbOrTx, id: string) =>
   db.selectFrom('criminalCases as cc').innerJoin('agencies as a', 'a.id', 'cc.ownerAgencyId').select([...caseColumns, defendantCount]).where('cc.id', '=', id).executeTakeFirst();
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>;
+
+/** A case's places, sealed to the case as a JSON array (migration 0114); none is null. */
+export const sealPlaces = (caseId: string, places: readonly string[]) => (places.length === 0 ? null : sealField('criminal_cases', 'places', caseId, JSON.stringify(places)));
+export const openPlaces = (r: { id: string; placesEnc: Buffer | null }): string[] => {
+  const text = openField('criminal_cases', 'places', r.id, r.placesEnc);
+  return text === null ? [] : (JSON.parse(text) as string[]);
+};
+/** A sentence's below-minimum ground (the court's words), sealed to the sentence (migration 0114). */
+export const sealBelowMinimumGround = (sentenceId: string, ground: string | null) => sealField('criminal_sentences', 'below_minimum_ground', sentenceId, ground);
+export const openBelowMinimumGround = (s: { id: string; belowMinimumGroundEnc: Buffer | null }) => openField('criminal_sentences', 'below_minimum_ground', s.id, s.belowMinimumGroundEnc);
 
 export const lockCase = (tx: Tx, id: string) => tx.selectFrom('criminalCases').select(['id', 'version']).where('id', '=', id).forUpdate().executeTakeFirst();
 
@@ -51,7 +62,18 @@ export function decodeListCursor(cursor: string | undefined): { openedOn: string
   }
 }
 
-/** The criminal cases the principal may read (`visibleFilter`, the one rule), filtered and sorted by opening date, keyset. */
+/**
+ * The criminal cases the principal may read (`visibleFilter`, the one rule), filtered and sorted by
+ * opening date, keyset.
+ *
+ * A user who may read every case is served from the cases table directly. Anyone else sees their
+ * agency's cases, their own, and those granted to their agency or to them: each way in is read
+ * separately, in order and at most a page long (the agency's on `criminal_cases_agency_idx`, the
+ * user's own on their index, the granted ones through the grants' index), and the page is the first
+ * of their union. An `OR EXISTS` over the grants in one query kept PostgreSQL from walking the
+ * agency's index alone. Every row still passes `visibleFilter`: the index decides where to look, never
+ * who may see what.
+ */
 export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
   const conds: RawBuilder<boolean>[] = [visibleFilter(p, 'read', CRIMINAL_CASES, undefined, { probe: true })];
   if (f.status) conds.push(sql<boolean>`cc.status = ${f.status}`);
@@ -67,11 +89,25 @@ export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
   const desc = f.sort === 'opened_desc';
   if (f.cursor)
     conds.push(desc ? sql<boolean>`(cc.opened_on, cc.id) < (${f.cursor.openedOn}::date, ${f.cursor.id}::uuid)` : sql<boolean>`(cc.opened_on, cc.id) > (${f.cursor.openedOn}::date, ${f.cursor.id}::uuid)`);
-  return db
-    .selectFrom('criminalCases as cc')
-    .innerJoin('agencies as a', 'a.id', 'cc.ownerAgencyId')
-    .select([...caseColumns, defendantCount])
-    .where(sql<boolean>`${sql.join(conds, sql` AND `)}`)
+  const where = sql<boolean>`${sql.join(conds, sql` AND `)}`;
+  const order = desc ? sql`cc.opened_on DESC, cc.id DESC` : sql`cc.opened_on ASC, cc.id ASC`;
+  let q = db.selectFrom('criminalCases as cc').innerJoin('agencies as a', 'a.id', 'cc.ownerAgencyId').select([...caseColumns, defendantCount]).where(where);
+  const scopes = scopesFor(p, 'investigation', 'read');
+  if (!scopes.has('all')) {
+    const n = f.limit + 1;
+    const branch = (by: RawBuilder<boolean>) => sql`(SELECT cc.id FROM criminal_cases cc WHERE ${by} AND ${where} ORDER BY ${order} LIMIT ${n})`;
+    const branches: RawBuilder<unknown>[] = [];
+    if (f.mine) branches.push(branch(sql<boolean>`cc.owner_user_id = ${p.userId}`));
+    else {
+      if (scopes.has('agency')) branches.push(branch(sql<boolean>`cc.owner_agency_id = ${p.agencyId}`));
+      else if (scopes.has('own')) branches.push(branch(sql<boolean>`cc.owner_user_id = ${p.userId}`));
+      // Grants to the agency or to the user (the exact rule, in `where`, decides whether they open a read).
+      branches.push(branch(sql<boolean>`cc.id IN (SELECT g.record_id FROM access_grants g WHERE g.record_type = 'investigation' AND g.revoked_at IS NULL
+        AND (g.grantee_agency_id = ${p.agencyId} OR g.grantee_user_id = ${p.userId}))`));
+    }
+    q = q.where(sql<boolean>`cc.id IN (SELECT u.id FROM (${sql.join(branches, sql` UNION ALL `)}) u)`);
+  }
+  return q
     .orderBy('cc.openedOn', desc ? 'desc' : 'asc')
     .orderBy('cc.id', desc ? 'desc' : 'asc')
     .limit(f.limit + 1)
