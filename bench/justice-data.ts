@@ -49,7 +49,7 @@ export async function generateJustice(db: Db, createdBy: string, count = BENCH_J
           i % 50 = 0 AS complicity
         FROM generate_series(${have + 1}::bigint, ${have + size}::bigint) i`.execute(tx);
       await sql`INSERT INTO criminal_cases (id, owner_agency_id, body, case_number, opened_on, articles, forms, places, official_complicity, status, created_by, created_at, updated_at)
-        SELECT case_id, agency, 'police', 'BJ-' || lpad(i::text, 8, '0'), opened_on, ARRAY[article], ARRAY[form], ARRAY['Baku'], complicity,
+        SELECT case_id, agency, 'police', 'BJ-' || lpad(i::text, 8, '0'), opened_on, ARRAY[article], ARRAY[form], '{}', complicity,
           CASE WHEN opened_on > current_date - 120 THEN 'investigation' WHEN i % 5 = 0 THEN 'in_court' ELSE 'final' END, ${createdBy}::uuid, now(), now()
         FROM bj`.execute(tx);
       // 1 to 4 defendants a case (2.5 on average).
@@ -79,18 +79,21 @@ export async function generateJustice(db: Db, createdBy: string, count = BENCH_J
         UNION ALL SELECT case_id, id, 'verdict', opened_on + 300, ${createdBy}::uuid FROM bd WHERE fate IN ('convicted','acquitted')
         UNION ALL SELECT case_id, id, 'terminated', opened_on + 90, ${createdBy}::uuid FROM bd WHERE fate = 'terminated'`.execute(tx);
       await sql`INSERT INTO justice_defendant_facts (defendant_id, criminal_case_id, case_opened_on, form_groups, articles, convicted_articles, sex, complicity,
-          indicted_on, convicted_on, final_on, acquitted_on, terminated_on, termination_ground)
+          indicted_on, convicted_on, final_on, acquitted_on, terminated_on, termination_ground, sentence_on, sentence)
         SELECT id, case_id, opened_on, ARRAY[CASE WHEN form = 'forced_labour' THEN 'labour' ELSE 'sexual' END], ARRAY[split_part(article, '.', 1)],
           CASE WHEN fate = 'convicted' THEN ARRAY[split_part(article, '.', 1)] ELSE '{}' END, sex, complicity,
           CASE WHEN fate IN ('convicted','acquitted') THEN opened_on + 120 END, CASE WHEN fate = 'convicted' THEN opened_on + 300 END,
           CASE WHEN fate = 'convicted' THEN opened_on + 340 END, CASE WHEN fate = 'acquitted' THEN opened_on + 300 END,
-          CASE WHEN fate = 'terminated' THEN opened_on + 90 END, CASE WHEN fate = 'terminated' THEN 'no_evidence' END
-        FROM bd`.execute(tx);
+          CASE WHEN fate = 'terminated' THEN opened_on + 90 END, CASE WHEN fate = 'terminated' THEN 'no_evidence' END,
+          l.imposed_on, l.attrs
+        FROM bd LEFT JOIN LATERAL justice_sentence_on(bd.id, 'infinity') l ON true`.execute(tx);
+      // The cases' facts (migration 0112; the monthly sums follow both by their triggers).
+      await sql`SELECT justice_case_facts_refresh(ARRAY(SELECT case_id FROM bj))`.execute(tx);
     });
     have += size;
     log(`bench: criminal cases ${have.toLocaleString('en')} of ${count.toLocaleString('en')} (${((Date.now() - started) / 1000).toFixed(1)} s for this batch)`);
   }
-  for (const table of ['criminal_cases', 'criminal_defendants', 'criminal_charges', 'criminal_verdicts', 'criminal_sentences', 'criminal_case_events', 'justice_defendant_facts']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
+  for (const table of ['criminal_cases', 'criminal_defendants', 'criminal_charges', 'criminal_verdicts', 'criminal_sentences', 'criminal_case_events', 'justice_defendant_facts', 'justice_case_facts', 'justice_figure_months']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
   return agencies;
 }
 

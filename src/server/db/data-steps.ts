@@ -15,6 +15,7 @@ const steps: Record<string, (tx: Tx, keys: Keys) => Promise<void>> = {
   '0101_notes_at_rest': (tx, keys) => sealNotesAtRest(tx, keys),
   '0102_free_text_at_rest': (tx, keys) => sealFreeTextAtRest(tx, keys),
   '0111_remaining_free_text_at_rest': (tx, keys) => sealRemainingFreeTextAtRest(tx, keys),
+  '0114_justice_free_text_at_rest': (tx, keys) => sealJusticeFreeTextAtRest(tx, keys),
 };
 
 /** The steps not yet recorded as done: when none, the master key is not needed. */
@@ -196,6 +197,18 @@ export async function sealRemainingFreeTextAtRest(tx: DbOrTx, keys: Keys): Promi
     { table: 'people', plain: 'merge_reason', sealed: 'merge_reason_enc', field: 'merge_reason' },
     { table: 'access_grants', plain: 'reason', sealed: 'reason_enc', field: 'reason' },
     { table: 'case_documents', plain: 'file_name', sealed: 'file_name_enc', field: 'file_name' },
+  ]);
+}
+
+/**
+ * Migration 0114: criminal cases' places (a text array, sealed as its JSON, the plain array left
+ * empty) and sentences' below-minimum grounds. Also run by the benchmark's generator
+ * (bench/justice-data.ts), which writes places plain in SQL.
+ */
+export async function sealJusticeFreeTextAtRest(tx: DbOrTx, keys: Keys): Promise<void> {
+  await sealPlainColumns(tx, keys, [
+    { table: 'criminal_cases', plain: 'places', sealed: 'places_enc', field: 'places', read: 'array_to_json(places)::text', has: "places <> '{}'", clear: "'{}'" },
+    { table: 'criminal_sentences', plain: 'below_minimum_ground', sealed: 'below_minimum_ground_enc', field: 'below_minimum_ground' },
   ]);
 }
 

@@ -993,6 +993,8 @@ export interface CriminalCasesTable {
   articles: string[];
   forms: Generated<string[]>;
   places: Generated<string[]>;
+  /** Sealed JSON array of the places (migration 0114); `places` stays empty. */
+  placesEnc: Generated<Buffer | null>;
   transnational: Generated<boolean>;
   officialComplicity: Generated<boolean>;
   complicityAgencyType: string | null;
@@ -1073,6 +1075,7 @@ export interface CriminalSentencesTable {
   deferredUntil: string | null;
   belowMinimum: Generated<boolean>;
   belowMinimumGround: string | null;
+  belowMinimumGroundEnc: Generated<Buffer | null>;
   mitigating: Generated<string[]>;
   confiscation: Generated<boolean>;
   deprivationOfRights: Generated<boolean>;
@@ -1148,6 +1151,9 @@ export interface JusticeDefendantFactsTable {
   reversedOn: string | null;
   terminatedOn: string | null;
   terminationGround: string | null;
+  /** The latest sentence (migration 0112): its day and the attributes the counting rules look at. */
+  sentenceOn: Generated<string | null>;
+  sentence: Generated<unknown>;
 }
 
 export interface Database {

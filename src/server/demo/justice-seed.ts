@@ -10,6 +10,7 @@ import { toNewName } from '../modules/people/service.ts';
 import { insertNames, nameKeyTokens, type NewName } from '../modules/people/repository.ts';
 import { defendantFacts, isBelowMinimum, partsOf, reviewFlag, sentenceBand, type VerdictInput } from '../modules/justice/counting.ts';
 import { CRIMINAL_CASE_SECTIONS } from '../modules/justice/policy.ts';
+import { sealBelowMinimumGround, sealPlaces } from '../modules/justice/repository.ts';
 import type { DeferralGround, SentenceType } from '../../shared/justice.ts';
 
 /**
@@ -234,7 +235,7 @@ export async function seedJusticeDemo(tx: Tx, today: string): Promise<void> {
           const first: Insertable<Database['criminalSentences']> = {
             id: firstId, defendantId, instance: 'first', imposedOn: decided, type: s.type, termMonths: s.term, fineAmount: s.fine ?? null, suspended: input.suspended, probationMonths: input.suspended ? 36 : null,
             deferred: input.deferred, deferralGround: input.deferralGround, deferredUntil: input.deferred ? plus(decided, 365 * 6) : null, belowMinimum: isBelowMinimum(input, parts),
-            belowMinimumGround: input.belowMinimumGround, mitigating: input.mitigating, band: sentenceBand(input), reviewFlag: reviewFlag(input, parts, d.sex), recordedBy: by,
+            belowMinimumGroundEnc: sealBelowMinimumGround(firstId, input.belowMinimumGround), mitigating: input.mitigating, band: sentenceBand(input), reviewFlag: reviewFlag(input, parts, d.sex), recordedBy: by,
           };
           const appealOn = plus(decided, 120);
           if (plan.appeal && appealOn <= today) {
@@ -270,7 +271,7 @@ export async function seedJusticeDemo(tx: Tx, today: string): Promise<void> {
     rows.events.push(...caseEvents);
     rows.cases.push({
       id: caseId, ownerAgencyId: investigator.agencyId, ownerUserId: by, body: 'police', caseNumber: `DEMO-${year}-${String(seq).padStart(4, '0')}`, openedOn: plan.openedOn, articles: [plan.article],
-      forms: [plan.form], places: [PLACES[Math.floor(rnd() * PLACES.length)]!], transnational: plan.article === '144-1.2.4-1', officialComplicity: plan.complicity,
+      forms: [plan.form], placesEnc: sealPlaces(caseId, [PLACES[Math.floor(rnd() * PLACES.length)]!]), transnational: plan.article === '144-1.2.4-1', officialComplicity: plan.complicity,
       complicityAgencyType: plan.complicity ? 'police' : null, status, createdBy: by,
     });
   }
@@ -294,5 +295,9 @@ export async function seedJusticeDemo(tx: Tx, today: string): Promise<void> {
     indictedOn: f.indictedOn, convictedOn: f.convictedOn, finalOn: f.finalOn, acquittedOn: f.acquittedOn, reversedOn: f.reversedOn, terminatedOn: f.terminatedOn, terminationGround: f.terminationGround,
   }));
   for (const c of chunks(facts)) await tx.insertInto('justiceDefendantFacts').values(c).execute();
+  // The latest sentences and the cases' facts, which the figures count (migration 0112).
+  await sql`UPDATE justice_defendant_facts f SET sentence_on = l.imposed_on, sentence = l.attrs
+    FROM unnest(${sql.val(facts.map((f) => f.defendantId))}::uuid[]) d(id), LATERAL justice_sentence_on(d.id, 'infinity') l WHERE f.defendant_id = d.id`.execute(tx);
+  await sql`SELECT justice_case_facts_refresh(${sql.val(rows.cases.map((c) => c.id))}::uuid[])`.execute(tx);
   await appendAudit(tx, SYSTEM_ACTOR, { action: 'demo.justice_seeded', changes: { cases: rows.cases.length, persons: rows.people.length, synthetic: rows.cases.length } });
 }

@@ -300,6 +300,66 @@ export function periodFlags(f: DefendantFacts, p: Period, sentence: SentenceInFo
   };
 }
 
+/**
+ * One dated fact of a defendant (or a case opening) with the attributes the counting rules look at,
+ * and how many share them: what the figures read gets from `justice_figure_months` and the facts
+ * rows (migration 0112). Every figure is a sum over single facts (a defendant counts in "convicted"
+ * by its conviction day alone), so a defendant's facts rows of a period add up to its `periodFlags`.
+ */
+export type FactKind = 'opened' | 'indicted' | 'acquitted' | 'terminated' | 'convicted' | 'final' | 'reversed';
+export type SentenceAttrs = {
+  band: SentenceBand;
+  suspended: boolean;
+  deferred: boolean;
+  belowMinimum: boolean;
+  deferralGround: string | null;
+  flagged: boolean;
+  type: SentenceType;
+  termMonths: number | null;
+};
+export type FactAttrs = {
+  formGroups: FormGroup[];
+  articles: string[];
+  sex: string;
+  complicity: boolean;
+  convictedArticles?: string[];
+  terminationGround?: string | null;
+  /** The sentence in force on the period's end, of a conviction (null: none yet). */
+  sentence?: SentenceAttrs | null;
+};
+export type CaseAttrs = { forms: string[]; articles: string[]; complicity: boolean; sexes: string[] };
+
+/** The `TallyRow` of `weight` defendants sharing one dated fact in the period. */
+export function factTallyRow(kind: FactKind, a: FactAttrs, weight: number, seriousMinMonths: number): TallyRow {
+  const s = kind === 'convicted' ? (a.sentence ?? null) : null;
+  return {
+    weight,
+    formGroups: a.formGroups,
+    articles: a.articles,
+    convictedArticles: a.convictedArticles ?? [],
+    sex: a.sex,
+    complicity: a.complicity,
+    opened: kind === 'opened',
+    indicted: kind === 'indicted',
+    convicted: kind === 'convicted',
+    final: kind === 'final',
+    reversed: kind === 'reversed',
+    acquitted: kind === 'acquitted',
+    terminated: kind === 'terminated',
+    terminationGround: kind === 'terminated' ? (a.terminationGround ?? null) : null,
+    band: s?.band ?? null,
+    suspended: s?.suspended ?? false,
+    deferred: s?.deferred ?? false,
+    belowMinimum: s?.belowMinimum ?? false,
+    deferralGround: s?.deferralGround ?? null,
+    flagged: s?.flagged ?? false,
+    serious: s ? isSerious(s, seriousMinMonths) : false,
+  };
+}
+
+/** The `CaseTallyRow` of `weight` cases opened in the period sharing these attributes. */
+export const caseTallyRow = (a: CaseAttrs, weight: number): CaseTallyRow => ({ weight, formGroups: formGroups(a.forms), articles: a.articles, complicity: a.complicity, sexes: a.sexes });
+
 export type Bands = Record<SentenceBand, number>;
 export type Figures = {
   investigations: { cases: number; suspects: number };

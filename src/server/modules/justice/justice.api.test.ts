@@ -4,6 +4,7 @@ import { grantAccess } from '../../access/grants.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { CASES } from '../cases/policy.ts';
+import { openPlaces } from './repository.ts';
 
 let t: TestApp;
 let police: string;
@@ -144,8 +145,9 @@ describe('criminal cases', () => {
     const b = await call(investigator2, 'PATCH', `/justice/cases/${id}`, { version: 1, transnational: true });
     expect(b.statusCode).toBe(409);
     expect(b.json().error.code).toBe('stale_version');
-    const row = await t.db.selectFrom('criminalCases').select(['places', 'transnational', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ places: ['Baku'], transnational: false, version: 2 });
+    const row = await t.db.selectFrom('criminalCases').select(['id', 'placesEnc', 'transnational', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+    // Places are sealed to the case (migration 0114).
+    expect({ places: openPlaces(row), transnational: row.transnational, version: row.version }).toEqual({ places: ['Baku'], transnational: false, version: 2 });
   });
 
   it('lists with filters and sorting; "mine" is the investigator\'s own', async () => {

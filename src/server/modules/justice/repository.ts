@@ -1,15 +1,16 @@
 /** All SQL of criminal justice: cases and their parts, the facts the figures count, and the figures' reads. */
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
-import { visibleFilter } from '../../access/policy.ts';
+import { scopesFor, visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest } from '../../errors.ts';
+import { openField, sealField } from '../../crypto/record-keys.ts';
 import type { FormGroup } from '../../../shared/justice.ts';
 import { CRIMINAL_CASES } from './policy.ts';
-import type { DefendantFacts } from './counting.ts';
+import type { CaseAttrs, DefendantFacts, FactAttrs, FactKind } from './counting.ts';
 
 export const caseColumns = [
-  'cc.id', 'cc.ownerAgencyId', 'cc.ownerUserId', 'cc.body', 'cc.caseNumber', 'cc.openedOn', 'cc.articles', 'cc.forms', 'cc.places', 'cc.transnational',
+  'cc.id', 'cc.ownerAgencyId', 'cc.ownerUserId', 'cc.body', 'cc.caseNumber', 'cc.openedOn', 'cc.articles', 'cc.forms', 'cc.placesEnc', 'cc.transnational',
   'cc.officialComplicity', 'cc.complicityAgencyType', 'cc.status', 'cc.terminationGround', 'cc.investigationExtendedUntil', 'cc.version', 'cc.createdAt', 'cc.updatedAt',
   'a.name as ownerAgencyName',
 ] as const;
@@ -19,6 +20,16 @@ const defendantCount = sql<number>`(SELECT count(*)::int FROM criminal_defendant
 export const findCase = (db: DbOrTx, id: string) =>
   db.selectFrom('criminalCases as cc').innerJoin('agencies as a', 'a.id', 'cc.ownerAgencyId').select([...caseColumns, defendantCount]).where('cc.id', '=', id).executeTakeFirst();
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>;
+
+/** A case's places, sealed to the case as a JSON array (migration 0114); none is null. */
+export const sealPlaces = (caseId: string, places: readonly string[]) => (places.length === 0 ? null : sealField('criminal_cases', 'places', caseId, JSON.stringify(places)));
+export const openPlaces = (r: { id: string; placesEnc: Buffer | null }): string[] => {
+  const text = openField('criminal_cases', 'places', r.id, r.placesEnc);
+  return text === null ? [] : (JSON.parse(text) as string[]);
+};
+/** A sentence's below-minimum ground (the court's words), sealed to the sentence (migration 0114). */
+export const sealBelowMinimumGround = (sentenceId: string, ground: string | null) => sealField('criminal_sentences', 'below_minimum_ground', sentenceId, ground);
+export const openBelowMinimumGround = (s: { id: string; belowMinimumGroundEnc: Buffer | null }) => openField('criminal_sentences', 'below_minimum_ground', s.id, s.belowMinimumGroundEnc);
 
 export const lockCase = (tx: Tx, id: string) => tx.selectFrom('criminalCases').select(['id', 'version']).where('id', '=', id).forUpdate().executeTakeFirst();
 
@@ -51,7 +62,18 @@ export function decodeListCursor(cursor: string | undefined): { openedOn: string
   }
 }
 
-/** The criminal cases the principal may read (`visibleFilter`, the one rule), filtered and sorted by opening date, keyset. */
+/**
+ * The criminal cases the principal may read (`visibleFilter`, the one rule), filtered and sorted by
+ * opening date, keyset.
+ *
+ * A user who may read every case is served from the cases table directly. Anyone else sees their
+ * agency's cases, their own, and those granted to their agency or to them: each way in is read
+ * separately, in order and at most a page long (the agency's on `criminal_cases_agency_idx`, the
+ * user's own on their index, the granted ones through the grants' index), and the page is the first
+ * of their union. An `OR EXISTS` over the grants in one query kept PostgreSQL from walking the
+ * agency's index alone. Every row still passes `visibleFilter`: the index decides where to look, never
+ * who may see what.
+ */
 export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
   const conds: RawBuilder<boolean>[] = [visibleFilter(p, 'read', CRIMINAL_CASES, undefined, { probe: true })];
   if (f.status) conds.push(sql<boolean>`cc.status = ${f.status}`);
@@ -67,11 +89,25 @@ export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
   const desc = f.sort === 'opened_desc';
   if (f.cursor)
     conds.push(desc ? sql<boolean>`(cc.opened_on, cc.id) < (${f.cursor.openedOn}::date, ${f.cursor.id}::uuid)` : sql<boolean>`(cc.opened_on, cc.id) > (${f.cursor.openedOn}::date, ${f.cursor.id}::uuid)`);
-  return db
-    .selectFrom('criminalCases as cc')
-    .innerJoin('agencies as a', 'a.id', 'cc.ownerAgencyId')
-    .select([...caseColumns, defendantCount])
-    .where(sql<boolean>`${sql.join(conds, sql` AND `)}`)
+  const where = sql<boolean>`${sql.join(conds, sql` AND `)}`;
+  const order = desc ? sql`cc.opened_on DESC, cc.id DESC` : sql`cc.opened_on ASC, cc.id ASC`;
+  let q = db.selectFrom('criminalCases as cc').innerJoin('agencies as a', 'a.id', 'cc.ownerAgencyId').select([...caseColumns, defendantCount]).where(where);
+  const scopes = scopesFor(p, 'investigation', 'read');
+  if (!scopes.has('all')) {
+    const n = f.limit + 1;
+    const branch = (by: RawBuilder<boolean>) => sql`(SELECT cc.id FROM criminal_cases cc WHERE ${by} AND ${where} ORDER BY ${order} LIMIT ${n})`;
+    const branches: RawBuilder<unknown>[] = [];
+    if (f.mine) branches.push(branch(sql<boolean>`cc.owner_user_id = ${p.userId}`));
+    else {
+      if (scopes.has('agency')) branches.push(branch(sql<boolean>`cc.owner_agency_id = ${p.agencyId}`));
+      else if (scopes.has('own')) branches.push(branch(sql<boolean>`cc.owner_user_id = ${p.userId}`));
+      // Grants to the agency or to the user (the exact rule, in `where`, decides whether they open a read).
+      branches.push(branch(sql<boolean>`cc.id IN (SELECT g.record_id FROM access_grants g WHERE g.record_type = 'investigation' AND g.revoked_at IS NULL
+        AND (g.grantee_agency_id = ${p.agencyId} OR g.grantee_user_id = ${p.userId}))`));
+    }
+    q = q.where(sql<boolean>`cc.id IN (SELECT u.id FROM (${sql.join(branches, sql` UNION ALL `)}) u)`);
+  }
+  return q
     .orderBy('cc.openedOn', desc ? 'desc' : 'asc')
     .orderBy('cc.id', desc ? 'desc' : 'asc')
     .limit(f.limit + 1)
@@ -140,6 +176,9 @@ export async function upsertFacts(tx: Tx, defendantId: string, caseId: string, f
     reversedOn: f.reversedOn,
     terminatedOn: f.terminatedOn,
     terminationGround: f.terminationGround,
+    // The latest sentence, for the figures (migration 0112): in the same statement, from the sentences table.
+    sentenceOn: sql<string | null>`(SELECT s.imposed_on FROM justice_sentence_on(${defendantId}::uuid, 'infinity') s)`,
+    sentence: sql<unknown>`(SELECT s.attrs FROM justice_sentence_on(${defendantId}::uuid, 'infinity') s)`,
   };
   await tx
     .insertInto('justiceDefendantFacts')
@@ -148,89 +187,75 @@ export async function upsertFacts(tx: Tx, defendantId: string, caseId: string, f
     .execute();
 }
 
+/** Makes the case's row of `justice_case_facts` exact (after its defendants' facts were written). */
+export async function refreshCaseFacts(tx: Tx, caseId: string) {
+  await sql`SELECT justice_case_facts_refresh(ARRAY[${caseId}::uuid])`.execute(tx);
+}
+
 // ------------------------------------------------------------------------------------------------
 // Figures
 
 type Period = { from: string; to: string };
 const between = (col: string, p: Period) => sql<boolean>`(${sql.ref(col)} BETWEEN ${p.from}::date AND ${p.to}::date)`;
 
-/** Conditions of the `form` and `article` filters on a facts row. */
-function factFilters(filters: { form?: FormGroup | undefined; article?: string | undefined }): RawBuilder<boolean>[] {
-  const out: RawBuilder<boolean>[] = [];
-  if (filters.form) out.push(sql<boolean>`${filters.form} = ANY (f.form_groups)`);
-  if (filters.article) out.push(sql<boolean>`${filters.article} = ANY (f.articles)`);
-  return out;
+/** The first day of the month of an ISO day. */
+const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+const nextDay = (day: string, by: number) => {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + by);
+  return d.toISOString().slice(0, 10);
+};
+const nextMonth = (month: string) => {
+  const d = new Date(`${month}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * A period split into its whole months (summed in `justice_figure_months`) and the days at its ends
+ * (read from the facts rows): `months` is null when no whole month is in it.
+ */
+export function splitPeriod(p: Period): { months: { first: string; last: string } | null; days: Period[] } {
+  const first = p.from === monthOf(p.from) ? p.from : nextMonth(monthOf(p.from));
+  const afterLast = monthOf(nextDay(p.to, 1)) === nextDay(p.to, 1) ? nextDay(p.to, 1) : monthOf(p.to);
+  if (first >= afterLast) return { months: null, days: [p] };
+  const days: Period[] = [];
+  if (p.from < first) days.push({ from: p.from, to: nextDay(first, -1) });
+  if (afterLast <= p.to) days.push({ from: afterLast, to: p.to });
+  return { months: { first, last: nextDay(afterLast, -1) }, days };
 }
 
 /**
- * The defendants of a period grouped by everything the counting rules look at, with their number
- * (`periodFlags` of counting.ts, said in SQL): a defendant is in the period when their case was
- * opened, or they were indicted, convicted, finally convicted, acquitted, reversed or terminated in
- * it. The sentence is the one in force on `asOf` of a defendant convicted in the period.
+ * The figures' rows of a period: every dated fact of a defendant (opened, indicted, convicted, final,
+ * reversed, acquitted, terminated) and every case opening in it, grouped by the attributes the counting
+ * rules look at, with their number (migration 0112). Whole months come from the monthly sums, the
+ * days at the period's ends from the facts rows through the same functions. A conviction carries the
+ * sentence in force on `asOf`: the defendant's latest when imposed on or before it (the sums hold
+ * those imposed before `asOf`'s month), otherwise looked up.
  */
-export async function tallyRows(db: DbOrTx, p: Period, asOf: string, filters: { form?: FormGroup | undefined; article?: string | undefined }) {
-  const dated = ['f.caseOpenedOn', 'f.indictedOn', 'f.convictedOn', 'f.finalOn', 'f.acquittedOn', 'f.reversedOn', 'f.terminatedOn'];
-  // In the period by any of its dates: one OR of ranges, which PostgreSQL answers with the date indexes
-  // for a year (a bitmap OR) and with one scan for all years.
-  const conds = [sql<boolean>`(${sql.join(dated.map((c) => between(c, p)), sql` OR `)})`, ...factFilters(filters)];
-  // The sentence in force on `asOf`: imposed on or before it, and not replaced by then (its successor,
-  // if any, imposed after). Joined, not looked up per defendant.
-  const { rows } = await sql<{
-    formGroups: FormGroup[];
-    articles: string[];
-    convictedArticles: string[];
-    sex: string;
-    complicity: boolean;
-    opened: boolean;
-    indicted: boolean;
-    convicted: boolean;
-    final: boolean;
-    reversed: boolean;
-    acquitted: boolean;
-    terminated: boolean;
-    terminationGround: string | null;
-    band: string | null;
-    suspended: boolean | null;
-    deferred: boolean | null;
-    belowMinimum: boolean | null;
-    deferralGround: string | null;
-    flagged: boolean | null;
-    termMonths: number | null;
-    type: string | null;
-    weight: number;
-  }>`
-    SELECT f.form_groups AS "formGroups", f.articles, f.convicted_articles AS "convictedArticles", f.sex, f.complicity,
-      ${between('f.caseOpenedOn', p)} AS opened, coalesce(${between('f.indictedOn', p)}, false) AS indicted,
-      coalesce(${between('f.convictedOn', p)}, false) AS convicted, coalesce(${between('f.finalOn', p)}, false) AS final,
-      coalesce(${between('f.reversedOn', p)}, false) AS reversed, coalesce(${between('f.acquittedOn', p)}, false) AS acquitted,
-      coalesce(${between('f.terminatedOn', p)}, false) AS terminated,
-      CASE WHEN ${between('f.terminatedOn', p)} THEN f.termination_ground END AS "terminationGround",
-      s.band, s.suspended, s.deferred, s.below_minimum AS "belowMinimum", s.deferral_ground AS "deferralGround",
-      s.review_flag IS NOT NULL AS flagged, s.term_months AS "termMonths", s.type,
-      count(*)::int AS weight
-    FROM justice_defendant_facts f
-    LEFT JOIN (criminal_sentences s LEFT JOIN criminal_sentences nx ON nx.id = s.superseded_by)
-      ON s.defendant_id = f.defendant_id AND ${between('f.convictedOn', p)} AND s.imposed_on <= ${asOf}::date
-        AND (nx.id IS NULL OR nx.imposed_on > ${asOf}::date)
-    WHERE ${sql.join(conds, sql` AND `)}
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21`.execute(db);
-  return rows;
-}
-
-/** The cases opened in the period, grouped by forms, articles, complicity and the sexes of their suspects. */
-export async function caseTallyRows(db: DbOrTx, p: Period, filters: { forms?: readonly string[] | undefined; article?: string | undefined }) {
-  const conds = [between('cc.openedOn', p)];
-  if (filters.forms) conds.push(sql<boolean>`cc.forms && ${sql.val(filters.forms)}::text[]`);
-  if (filters.article) conds.push(sql<boolean>`EXISTS (SELECT 1 FROM unnest(cc.articles) art WHERE split_part(art, '.', 1) = ${filters.article})`);
-  // The sexes of each case's suspects from the facts, grouped once (not looked up per case).
-  const { rows } = await sql<{ forms: string[]; articles: string[]; complicity: boolean; sexes: string[]; weight: number }>`
-    WITH period AS (SELECT cc.id, cc.forms, cc.articles, cc.official_complicity FROM criminal_cases cc WHERE ${sql.join(conds, sql` AND `)}),
-      sexes AS (SELECT f.criminal_case_id, array_agg(DISTINCT f.sex ORDER BY f.sex) AS sexes FROM justice_defendant_facts f
-        WHERE ${between('f.caseOpenedOn', p)} GROUP BY 1)
-    SELECT period.forms, ARRAY(SELECT DISTINCT split_part(art, '.', 1) FROM unnest(period.articles) art ORDER BY 1) AS articles,
-      period.official_complicity AS complicity, coalesce(sexes.sexes, '{}') AS sexes, count(*)::int AS weight
-    FROM period LEFT JOIN sexes ON sexes.criminal_case_id = period.id
-    GROUP BY 1, 2, 3, 4`.execute(db);
+export async function figureRows(db: DbOrTx, p: Period, asOf: string) {
+  const { months, days } = splitPeriod(p);
+  const asOfMonth = monthOf(asOf);
+  const inDays = (col: RawBuilder<unknown>) => (days.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(days.map((d) => sql`${col} BETWEEN ${d.from}::date AND ${d.to}::date`), sql` OR `)})`);
+  const dated = ['f.case_opened_on', 'f.indicted_on', 'f.convicted_on', 'f.final_on', 'f.acquitted_on', 'f.reversed_on', 'f.terminated_on'];
+  // A conviction whose latest sentence came after `asOf`: the sentence in force on `asOf` instead.
+  const attrs = sql`CASE WHEN c.kind = 'convicted' AND f.sentence_on > ${asOf}::date
+    THEN jsonb_set(c.attrs, '{sentence}', coalesce((SELECT s.attrs FROM justice_sentence_on(f.defendant_id, ${asOf}::date) s), 'null'::jsonb)) ELSE c.attrs END`;
+  const parts: RawBuilder<unknown>[] = [];
+  if (days.length > 0) {
+    parts.push(sql`SELECT c.kind, ${attrs} AS attrs, 1 AS n FROM justice_defendant_facts f, LATERAL justice_fact_contributions(f) c
+      WHERE (${sql.join(dated.map((d) => inDays(sql.raw(d))), sql` OR `)}) AND ${inDays(sql`c.day`)}`);
+    parts.push(sql`SELECT c.kind, c.attrs, 1 AS n FROM justice_case_facts cf, LATERAL justice_case_contribution(cf) c WHERE ${inDays(sql`cf.opened_on`)}`);
+  }
+  if (months) {
+    parts.push(sql`SELECT m.kind, m.attrs, m.n FROM justice_figure_months m
+      WHERE m.month BETWEEN ${months.first}::date AND ${months.last}::date AND m.sentence_month < ${asOfMonth}::date`);
+    parts.push(sql`SELECT c.kind, ${attrs} AS attrs, 1 AS n FROM justice_defendant_facts f, LATERAL justice_fact_contributions(f) c
+      WHERE f.convicted_on BETWEEN ${months.first}::date AND ${months.last}::date AND f.sentence_on >= ${asOfMonth}::date AND c.kind = 'convicted'`);
+  }
+  const { rows } = await sql<{ kind: FactKind | 'case'; attrs: FactAttrs | CaseAttrs; weight: number }>`
+    SELECT x.kind, x.attrs, sum(x.n)::int AS weight FROM (${sql.join(parts, sql` UNION ALL `)}) x
+    GROUP BY 1, 2 HAVING sum(x.n) <> 0`.execute(db);
   return rows;
 }
 

@@ -140,6 +140,7 @@ export async function refreshFacts(tx: Tx, caseId: string, only?: readonly strin
     });
     await repo.upsertFacts(tx, d.id, caseId, facts);
   }
+  await repo.refreshCaseFacts(tx, caseId);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ function toSentenceView(s: repo.SentenceRow, inForceId: string | undefined) {
     deferralGround: s.deferralGround as DeferralGround | null,
     deferredUntil: s.deferredUntil,
     belowMinimum: s.belowMinimum,
-    belowMinimumGround: s.belowMinimumGround,
+    belowMinimumGround: repo.openBelowMinimumGround(s),
     mitigating: s.mitigating,
     confiscation: s.confiscation,
     deprivationOfRights: s.deprivationOfRights,
@@ -283,7 +284,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
   const detail: z.infer<typeof CriminalCaseDetail> = {
     ...toListItem(row, profile, today),
     version: row.version,
-    ...(redact(p, CRIMINAL_CASES, { places: row.places }) as { places?: string[] }),
+    ...(redact(p, CRIMINAL_CASES, { places: repo.openPlaces(row) }) as { places?: string[] }),
     transnational: row.transnational,
     complicityAgencyType: row.complicityAgencyType,
     terminationGround: row.terminationGround,
@@ -345,7 +346,7 @@ export async function createCase(db: Db | Tx, p: Principal, actor: AuditActor, b
           openedOn: body.openedOn,
           articles: [...new Set(body.articles)],
           forms: [...new Set(body.forms)],
-          places: body.places,
+          placesEnc: repo.sealPlaces(id, body.places),
           transnational: body.transnational,
           officialComplicity: body.officialComplicity,
           complicityAgencyType: body.complicityAgencyType ?? null,
@@ -365,6 +366,7 @@ export async function createCase(db: Db | Tx, p: Principal, actor: AuditActor, b
       linked.push(...(await linkNrmVictims(tx, p, id, body.openedOn, nrmCaseId, undefined, {})));
     }
     if (body.prosecutorAgencyId) await shareWith(tx, actor, id, body.prosecutorAgencyId, 'prosecutorAgencyId', ['prosecution']);
+    await refreshFacts(tx, id);
     return {
       result: { id, version: 1 },
       audit: {
@@ -385,7 +387,8 @@ export async function updateCase(db: Db | Tx, p: Principal, actor: AuditActor, i
     if (before.version !== body.version)
       throw conflict('stale_version', `Someone changed this criminal case since you opened it (version ${before.version}, yours ${body.version}); reload and apply your change again`, { version: `now ${before.version}` });
     const set: Record<string, unknown> = {};
-    for (const k of ['caseNumber', 'articles', 'forms', 'places', 'transnational', 'officialComplicity', 'complicityAgencyType', 'investigationExtendedUntil'] as const) if (body[k] !== undefined) set[k] = body[k];
+    for (const k of ['caseNumber', 'articles', 'forms', 'transnational', 'officialComplicity', 'complicityAgencyType', 'investigationExtendedUntil'] as const) if (body[k] !== undefined) set[k] = body[k];
+    if (body.places !== undefined) set.placesEnc = repo.sealPlaces(id, body.places);
     const complicity = (set.officialComplicity as boolean | undefined) ?? before.officialComplicity;
     if (!complicity && ((set.complicityAgencyType as string | null | undefined) ?? (body.officialComplicity === false ? null : before.complicityAgencyType)))
       throw invalid('complicityAgencyType', 'only with officialComplicity');
@@ -408,7 +411,7 @@ export async function updateCase(db: Db | Tx, p: Principal, actor: AuditActor, i
     await refreshFacts(tx, id);
     const after = (await repo.findCase(tx, id))!;
     const pick = (r: repo.CaseRow) => ({
-      caseNumber: r.caseNumber, articles: r.articles, forms: r.forms, places: r.places, transnational: r.transnational, officialComplicity: r.officialComplicity,
+      caseNumber: r.caseNumber, articles: r.articles, forms: r.forms, places: repo.openPlaces(r), transnational: r.transnational, officialComplicity: r.officialComplicity,
       complicityAgencyType: r.complicityAgencyType, investigationExtendedUntil: r.investigationExtendedUntil, ownerUserId: r.ownerUserId,
     });
     const [prof, today] = [profile, await countryToday(tx)];
@@ -669,12 +672,13 @@ export async function recordSentence(db: Db | Tx, p: Principal, actor: AuditActo
     const flag = reviewFlag(input, parts, d.sex);
     const previous = await tx.selectFrom('criminalSentences').select(['id', 'imposedOn', 'instance', 'createdAt']).where('defendantId', '=', d.id).execute();
     const inForce = sentenceInForce(previous.map((s) => ({ ...s, instance: s.instance as Instance, createdAt: s.createdAt.getTime() })), body.imposedOn);
+    const sentenceId = crypto.randomUUID();
     const row = await tx
       .insertInto('criminalSentences')
       .values({
-        defendantId: d.id, instance: body.instance, imposedOn: body.imposedOn, type: body.type, termMonths: body.termMonths ?? null, fineAmount: body.fineAmount ?? null,
+        id: sentenceId, defendantId: d.id, instance: body.instance, imposedOn: body.imposedOn, type: body.type, termMonths: body.termMonths ?? null, fineAmount: body.fineAmount ?? null,
         suspended: body.suspended, probationMonths: body.probationMonths ?? null, deferred: body.deferred, deferralGround: body.deferralGround ?? null, deferredUntil: body.deferredUntil ?? null,
-        belowMinimum: isBelowMinimum(input, parts), belowMinimumGround: body.belowMinimumGround ?? null, mitigating: body.mitigating, confiscation: body.confiscation,
+        belowMinimum: isBelowMinimum(input, parts), belowMinimumGroundEnc: repo.sealBelowMinimumGround(sentenceId, body.belowMinimumGround ?? null), mitigating: body.mitigating, confiscation: body.confiscation,
         deprivationOfRights: body.deprivationOfRights, releasedOn: body.releasedOn ?? null, releaseBasis: body.releaseBasis ?? null, releaseAct: body.releaseAct ?? null,
         band: sentenceBand(input), reviewFlag: flag, recordedBy: p.userId,
       })
@@ -682,6 +686,8 @@ export async function recordSentence(db: Db | Tx, p: Principal, actor: AuditActo
       .executeTakeFirstOrThrow();
     if (inForce) await tx.updateTable('criminalSentences').set({ supersededBy: row.id }).where('id', '=', inForce.id).execute();
     await tx.updateTable('criminalCases').set({ updatedAt: new Date() }).where('id', '=', id).execute();
+    // The defendant's latest sentence, which the figures count (migration 0112).
+    await refreshFacts(tx, id, [d.id]);
     return {
       result: { id: row.id, band: row.band, reviewFlag: row.reviewFlag, belowMinimum: row.belowMinimum, supersedes: inForce?.id ?? null },
       audit: {

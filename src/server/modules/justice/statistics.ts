@@ -11,10 +11,10 @@ import { auditRead } from '../../audit/audit.ts';
 import type { Principal } from '../../access/principal.ts';
 import { forbidden } from '../../errors.ts';
 import { countryToday, loadJusticeProfile } from '../../nrm-profile.ts';
-import { FORM_GROUPS, SENTENCE_BANDS, type FormGroup, type SentenceBand } from '../../../shared/justice.ts';
+import { FORM_GROUPS, SENTENCE_BANDS, type FormGroup } from '../../../shared/justice.ts';
 import type { RecordsQuery, RecordsView, StatisticsQuery, StatisticsView, TrendQuery, TrendView } from '../../../shared/schemas/justice.ts';
 import { safeCell } from '../hotline-dashboard/export.ts';
-import { formGroups, reportingPeriod, tally, type Figures, type Period, type TallyRow } from './counting.ts';
+import { caseTallyRow, factTallyRow, reportingPeriod, tally, type CaseAttrs, type CaseTallyRow, type FactAttrs, type Figures, type Period, type TallyRow } from './counting.ts';
 import { mayReadAny, maySeeFigures } from './policy.ts';
 import * as repo from './repository.ts';
 
@@ -37,22 +37,25 @@ export async function statistics(db: Db, p: Principal, q: z.infer<typeof Statist
   if (!maySeeFigures(p)) throw forbidden();
   const profile = await loadJusticeProfile(db);
   const period = await periodOf(db, q);
-  const filters = { form: q.form, article: q.article };
-  const [rows, caseRows] = await Promise.all([
-    repo.tallyRows(db, period, period.asOf, filters),
-    repo.caseTallyRows(db, period, { forms: q.form ? HTCDS_FORMS_OF[q.form] : undefined, article: q.article }),
-  ]);
+  const rows = await repo.figureRows(db, period, period.asOf);
   const counted = q.article ? [q.article] : profile.countedArticles;
-  const tallyRows: TallyRow[] = rows.map((r) => ({
-    ...r,
-    band: r.band as SentenceBand | null,
-    suspended: r.suspended ?? false,
-    deferred: r.deferred ?? false,
-    belowMinimum: r.belowMinimum ?? false,
-    flagged: r.flagged ?? false,
-    serious: r.type === 'imprisonment' && !r.suspended && !r.deferred && (r.termMonths ?? 0) >= profile.seriousMinMonths,
-  }));
-  const cases = caseRows.map((c) => ({ weight: c.weight, formGroups: formGroups(c.forms), articles: c.articles, complicity: c.complicity, sexes: c.sexes }));
+  // The `form` and `article` filters, on the grouped rows: a defendant by its form groups and
+  // articles, a case by its HTCDS forms and the articles of its parts.
+  const tallyRows: TallyRow[] = [];
+  const cases: CaseTallyRow[] = [];
+  for (const r of rows) {
+    if (r.kind === 'case') {
+      const a = r.attrs as CaseAttrs;
+      if (q.form && !a.forms.some((f) => HTCDS_FORMS_OF[q.form!].includes(f))) continue;
+      if (q.article && !a.articles.includes(q.article)) continue;
+      cases.push(caseTallyRow(a, r.weight));
+    } else {
+      const a = r.attrs as FactAttrs;
+      if (q.form && !a.formGroups.includes(q.form)) continue;
+      if (q.article && !a.articles.includes(q.article)) continue;
+      tallyRows.push(factTallyRow(r.kind, a, r.weight, profile.seriousMinMonths));
+    }
+  }
   const articles = [...new Set(profile.statutes.map((s) => s.article))];
   const s = tally(tallyRows, cases, counted, q.article ? [q.article] : articles);
   return { period: { from: period.from, to: period.to, asOf: period.asOf }, countedArticles: [...counted], ...s };
