@@ -46,6 +46,8 @@ import * as m0108 from './0108_justice_roles.ts';
 import * as m0109 from './0109_justice_list_indexes.ts';
 import * as m0110 from './0110_sign_in_trust.ts';
 import * as m0111 from './0111_remaining_free_text_at_rest.ts';
+import * as m0115 from './0115_investigation_reminders.ts';
+import * as m0116 from './0116_criminal_event_withdrawal.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -97,4 +99,6 @@ export const migrations: Record<string, { up: string }> = {
   '0109_justice_list_indexes': m0109,
   '0110_sign_in_trust': m0110,
   '0111_remaining_free_text_at_rest': m0111,
+  '0115_investigation_reminders': m0115,
+  '0116_criminal_event_withdrawal': m0116,
 };

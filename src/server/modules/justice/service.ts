@@ -94,9 +94,12 @@ function checkNotFuture(day: string | null | undefined, today: string, field: st
 
 /** The investigation time limit: the opening plus the profile's months, or a later extension. */
 export function investigationDueOn(openedOn: string, extendedUntil: string | null, profile: JusticeProfile): string {
-  const d = new Date(`${openedOn}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + profile.investigationMonths);
-  const due = d.toISOString().slice(0, 10);
+  // Months counted as PostgreSQL counts them (the reminder sweep's SQL): 31 October + 4 months is the last of February.
+  const [y, m, day] = openedOn.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + profile.investigationMonths, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  const due = target.toISOString().slice(0, 10);
   return extendedUntil && extendedUntil > due ? extendedUntil : due;
 }
 
