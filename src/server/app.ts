@@ -52,6 +52,7 @@ import { healthRoutes } from './modules/health/routes.ts';
 import { pressRoutes } from './modules/press/routes.ts';
 import { justiceRoutes } from './modules/justice/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
+import { justiceCorrectionRoutes } from './modules/justice/corrections-routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
@@ -348,6 +349,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(peopleRoutes, { prefix: '/api/v1' });
   await api.register(justiceRoutes, { prefix: '/api/v1' });
   await api.register(reportRoutes, { prefix: '/api/v1' });
+  await api.register(justiceCorrectionRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 
   if (hasWeb(deps.config)) {

@@ -47,6 +47,7 @@ const JusticeCasesPage = lazyPage(() => import('./features/justice/JusticeCasesP
 const NewCriminalCasePage = lazyPage(() => import('./features/justice/NewCriminalCasePage.tsx'), 'NewCriminalCasePage');
 const CriminalCasePage = lazyPage(() => import('./features/justice/CriminalCasePage.tsx'), 'CriminalCasePage');
 const JusticeStatisticsPage = lazyPage(() => import('./features/justice/JusticeStatisticsPage.tsx'), 'JusticeStatisticsPage');
+const StatutesPage = lazyPage(() => import('./features/justice/StatutesPage.tsx'), 'StatutesPage');
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -129,6 +130,7 @@ function staffRoutes(user: UserView, from: string | undefined) {
         {user.permissions.some((p) => p.startsWith('investigation:read:')) && <Route path="justice" element={<JusticeCasesPage />} />}
         {user.permissions.some((p) => p.startsWith('investigation:create:')) && <Route path="justice/new" element={<NewCriminalCasePage />} />}
         {(can('reports:aggregate') || user.permissions.some((p) => p.startsWith('investigation:read:'))) && <Route path="justice/statistics" element={<JusticeStatisticsPage />} />}
+        {(can('reports:aggregate') || user.permissions.some((p) => p.startsWith('investigation:read:'))) && <Route path="justice/statutes" element={<StatutesPage />} />}
         {user.permissions.some((p) => p.startsWith('investigation:read:')) && <Route path="justice/:id" element={<CriminalCasePage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -74,6 +74,8 @@ const EXCUSED: Record<string, string> = {
   'POST /api/v1/admin/channels/secrets/{name}': 'no body: the secret is made by the server, and this server holds both secrets in its environment (409); driven in channels.api.test.ts, which checks that no secret reaches the log',
   'POST /api/v1/justice/cases/{id}/defendants/{defendantId}/verdicts': 'a verdict needs the case indicted and in court, and charges on the defendant, in the order of procedure (driven in justice.api.test.ts); its entry holds ids, codes and days',
   'POST /api/v1/justice/cases/{id}/defendants/{defendantId}/sentences': 'a sentence needs a conviction first (driven in justice.api.test.ts); its entry holds ids, codes, terms and days; its free text (ground, act) is withheld by the writer',
+  'PATCH /api/v1/justice/cases/{id}/defendants/{defendantId}/verdicts/{verdictId}': 'a verdict to correct needs one recorded, which is excused above (driven in justice/corrections.api.test.ts); its entry holds ids, codes and days',
+  'PATCH /api/v1/justice/cases/{id}/defendants/{defendantId}/sentences/{sentenceId}': 'a sentence to correct needs one recorded, which is excused above (driven in justice/corrections.api.test.ts); its entry holds ids, codes, terms and days; its free text (ground, act) is withheld by the writer',
   'POST /api/v1/justice/import': 'its body is CSV of court decisions matched to existing cases and defendants (driven in justice/import.api.test.ts); its entry holds row counts',
   'POST /api/v1/demo/simulate-contact': 'demo mode only (404 here); its body is a code; driven in demo/hotline-demo.api.test.ts',
 };
@@ -129,6 +131,13 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
     Object.assign(b, { sex: 'female', ageGroup: 'adult', nationality: 'AZE' });
   },
   'POST /api/v1/justice/cases/{id}/cooperation': (b) => void Object.assign(b, { requestedOn: '2025-03-01', outcome: 'pending', outcomeOn: null }),
+  // Corrections: a day in the order of procedure, the fields each kind of event has.
+  'PATCH /api/v1/justice/cases/{id}/events/{eventId}': (b) => {
+    for (const k of ['ground', 'appealBy']) delete b[k];
+    b.occurredOn = '2025-02-02';
+  },
+  'PATCH /api/v1/justice/cases/{id}/victims/{victimId}': (b) => void Object.assign(b, { compensationOrdered: 100, compensationPaid: 50 }),
+  'PATCH /api/v1/justice/cases/{id}/cooperation/{requestId}': (b) => void Object.assign(b, { outcome: 'granted', outcomeOn: '2025-04-01' }),
   'POST /api/v1/screenings/evaluate': (b) => void (b.indicators = []),
   'POST /api/v1/contacts/{id}/screenings': (b) => void (b.indicators = []),
   'POST /api/v1/cases/{id}/screenings': (b) => void (b.indicators = []),
@@ -217,6 +226,21 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
 };
 /** Routes driven on a record of their own, where the shared one has moved past the state they need. */
 const URL_OF: Record<string, () => Promise<string | undefined>> = {
+  // Each on an event or victim of its own: the shared event may have been withdrawn already.
+  'PATCH /api/v1/justice/cases/{id}/events/{eventId}': async () => {
+    const caseId = ids.get('/api/v1/justice/cases');
+    return caseId && `/api/v1/justice/cases/${caseId}/events/${await make('POST /api/v1/justice/cases/{id}/events', `/api/v1/justice/cases/${caseId}/events`)}`;
+  },
+  'POST /api/v1/justice/cases/{id}/events/{eventId}/withdraw': async () => {
+    const caseId = ids.get('/api/v1/justice/cases');
+    return caseId && `/api/v1/justice/cases/${caseId}/events/${await make('POST /api/v1/justice/cases/{id}/events', `/api/v1/justice/cases/${caseId}/events`)}/withdraw`;
+  },
+  'PATCH /api/v1/justice/cases/{id}/victims/{victimId}': async () => {
+    const caseId = ids.get('/api/v1/justice/cases');
+    if (!caseId) return undefined;
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/justice/cases/${caseId}/victims`, headers: sessions[0]!.headers, payload: { sex: 'female', ageGroup: 'adult' } });
+    return `/api/v1/justice/cases/${caseId}/victims/${(res.json() as { ids: string[] }).ids[0]}`;
+  },
   'POST /api/v1/users/{id}/tokens': async () => `/api/v1/users/${serviceAccount.id}/tokens`,
   'DELETE /api/v1/users/{id}/tokens/{tokenId}': async () => ids.get('/api/v1/users/{id}/tokens') && `/api/v1/users/${serviceAccount.id}/tokens/${ids.get('/api/v1/users/{id}/tokens')}`,
   'POST /api/v1/contacts/{id}/reassign': async () => `/api/v1/contacts/${await make('POST /api/v1/contacts', '/api/v1/contacts')}/reassign`,

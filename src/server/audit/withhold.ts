@@ -29,7 +29,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   failure: 'code', cause: 'code', rejectedClaim: 'code', list: 'code', via: 'code', purpose: 'code', service: 'code', serviceType: 'code', conclusion: 'code', disposition: 'code',
   format: 'code', storage: 'code', contentType: 'code', language: 'code', urgency: 'code', callStatus: 'code',
   consentBasis: 'code', scope: 'code', method: 'code', route: 'code', action: 'code', recordType: 'code',
-  outcome: 'code', outcomes: 'code', decision: 'code', catalogueVersion: 'code', ruleVersion: 'code', listReason: 'code',
+  outcome: 'code', outcomes: 'code', withdrawalReason: 'code', decision: 'code', catalogueVersion: 'code', ruleVersion: 'code', listReason: 'code',
   indicators: 'code', sections: 'code', withheld: 'code', shared: 'code', fields: 'code', publicFields: 'code',
   permissions: 'code', delivery: 'code', from: 'code', to: 'code', tz: 'code', before: 'code',
   requireTotp: 'code', dryRun: 'code', impunityOverride: 'code', unescoOverride: 'code', importedFrom: 'code', complete: 'code', level: 'code', category: 'code', visibility: 'code',

@@ -974,7 +974,9 @@ export interface RemindersTable {
   id: Generated<string>;
   kind: string;
   subjectId: string;
-  caseId: string;
+  /** An NRM case, or (for `investigation_due`) null with `criminalCaseId`. */
+  caseId: string | null;
+  criminalCaseId: Generated<string | null>;
   userId: string | null;
   agencyId: string | null;
   dueAt: Timestamp;
@@ -1101,6 +1103,10 @@ export interface CriminalCaseEventsTable {
   documentNumber: string | null;
   recordedBy: string;
   createdAt: Generated<Date>;
+  /** Withdrawn as recorded by mistake (migration 0116): kept, but no longer part of the proceedings. */
+  withdrawnAt: Generated<Date | null>;
+  withdrawnBy: Generated<string | null>;
+  withdrawalReason: Generated<string | null>;
 }
 
 export interface CriminalCaseVictimsTable {

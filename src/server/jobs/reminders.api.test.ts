@@ -45,7 +45,7 @@ async function seed() {
     WHERE c.case_number LIKE 'SWEEP-%' AND substr(c.case_number, 7)::int % 13 = 1`.execute(t.db);
 }
 
-type Row = [subjectId: string, caseId: string, agencyId: string | null, dueAt: string];
+type Row = [subjectId: string, caseId: string | null, agencyId: string | null, dueAt: string];
 
 /** The reminders the sweep should have written by `at`, computed the old way: referral by referral. */
 async function expected(at: Date): Promise<Row[]> {

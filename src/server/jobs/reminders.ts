@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { addDays, dayIn, identificationDates } from '../../domain/deadlines.ts';
 import { calendarFor } from '../../domain/country-profile.ts';
-import { loadCountryProfile } from '../nrm-profile.ts';
+import { loadCountryProfile, loadJusticeProfile } from '../nrm-profile.ts';
 import { enqueueReminderMails } from '../mail/reminder-mail.ts';
 import type { MailSettings } from '../mail/outbox.ts';
 import { pruneExpired, type PruneWindows } from './housekeeping.ts';
@@ -30,6 +30,8 @@ const referralRecipient = (permissions: readonly string[]) =>
   ] as const;
 const ANSWER = ['referral:update:granted', 'referral:update:all'];
 const DECIDE = ['identification:decide'];
+/** Who can act on a criminal case's time limit (extend it, close the investigation). */
+const INVESTIGATE = ['investigation:update:own', 'investigation:update:agency', 'investigation:update:all'];
 
 /** How long before a task's due time its assignee is reminded. */
 export const TASK_REMINDER_HOURS = 24;
@@ -40,7 +42,9 @@ export const TASK_REMINDER_HOURS = 24;
  * pending referral past its answer time (to the receiving agency, or the person who handles it),
  * each identification referral past its reasonable-grounds target with no decision (to the
  * competent authority, or its handler), and each current
- * residence permit within `permitExpiryReminderDays` of its expiry (to the case worker). A simple
+ * residence permit within `permitExpiryReminderDays` of its expiry (to the case worker), and each
+ * criminal case in investigation within `investigationReminderDays` of its time limit or past it (to
+ * its investigator, or the owning agency). A simple
  * PostgreSQL-backed worker: the unique key on (kind, subject) makes the work idempotent. With e-mail
  * configured, each new reminder's e-mails are queued in the same transaction (`enqueueReminderMails`),
  * so a second sweep, which writes no reminder, queues no e-mail either.
@@ -60,7 +64,7 @@ export const TASK_REMINDER_HOURS = 24;
  *   otherwise just their number.
  */
 export async function sweepReminders(db: Db, now = new Date(), mail: MailSettings | null = null): Promise<{ created: number; emailsQueued: number }> {
-  const profile = await loadCountryProfile(db);
+  const [profile, justice] = await Promise.all([loadCountryProfile(db), loadJusticeProfile(db)]);
   const cal = calendarFor(profile);
   return db.transaction().execute(async (tx) => {
     // The new reminders: their ids when their e-mails are to be queued, else only how many.
@@ -178,6 +182,50 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
               ]),
           )
           .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
+      );
+    }
+
+    // Criminal cases still in investigation whose preliminary-investigation time limit (the opening
+    // plus the justice profile's months, or a later extension) is within the profile's reminder days
+    // or past: once per case and time limit (an extension is a new limit). To the investigator
+    // responsible while an active investigator of the owning agency, else to that agency. Suspended,
+    // terminated and sent-to-court cases have no running limit, so none.
+    const horizon = addDays(today, justice.investigationReminderDays);
+    const months = justice.investigationMonths;
+    const dueOn = sql<string>`greatest((cc.opened_on + make_interval(months => ${months}))::date, cc.investigation_extended_until)`;
+    const dueAt = sql<Date>`(${dueOn}::timestamp + interval '23:59:59') AT TIME ZONE ${tz}`;
+    const running = tx
+      .selectFrom('criminalCases as cc')
+      .where('cc.status', '=', 'investigation')
+      // A bound on the opening day the partial index answers (three days' slack for month ends), then the exact rule.
+      .where(sql<boolean>`cc.opened_on <= (${horizon}::date - make_interval(months => ${months}))::date + 3`)
+      .where(sql<boolean>`${dueOn} <= ${horizon}::date`);
+    const firstRunning = (
+      await running
+        .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM reminders m WHERE m.kind = 'investigation_due' AND m.subject_id = cc.id AND m.due_at = ${dueAt})`)
+        .select((eb) => eb.fn.min<string | null>('cc.openedOn').as('openedOn'))
+        .executeTakeFirstOrThrow()
+    ).openedOn;
+    if (firstRunning) {
+      const investigatorActive = sql<boolean>`EXISTS (SELECT 1 FROM users ou WHERE ou.id = cc.owner_user_id AND ou.agency_id = cc.owner_agency_id AND ou.disabled_at IS NULL AND NOT ou.is_service_account
+        AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.code = ur.role_code WHERE ur.user_id = ou.id AND ro.permissions && ${INVESTIGATE}::text[]))`;
+      await write(
+        tx
+          .insertInto('reminders')
+          .columns(['kind', 'subjectId', 'criminalCaseId', 'userId', 'agencyId', 'dueAt'])
+          .expression(
+            running
+              .where('cc.openedOn', '>=', firstRunning)
+              .select([
+                sql.lit('investigation_due').as('kind'),
+                'cc.id',
+                'cc.id as criminalCaseId',
+                sql<string | null>`CASE WHEN ${investigatorActive} THEN cc.owner_user_id END`.as('userId'),
+                sql<string | null>`CASE WHEN ${investigatorActive} THEN NULL ELSE cc.owner_agency_id END`.as('agencyId'),
+                dueAt.as('dueAt'),
+              ]),
+          )
+          .onConflict((oc) => oc.columns(['subjectId', 'dueAt']).where('kind', '=', 'investigation_due').doNothing()),
       );
     }
 

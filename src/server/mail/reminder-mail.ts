@@ -14,6 +14,7 @@ const AGENCY_RECIPIENTS: Partial<Record<ReminderKind, readonly Permission[]>> = 
   referral_overdue: ['referral:update:granted', 'referral:update:agency', 'referral:update:all'],
   rg_overdue: ['identification:decide'],
   permit_expiry: ['case:update:agency', 'case:update:all'],
+  investigation_due: ['investigation:update:agency', 'investigation:update:all'],
 };
 
 const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>; due: string; open: string; noData: string; optOut: string }> = {
@@ -26,6 +27,7 @@ const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>
       rg_overdue: (n) => `The reasonable-grounds decision on case ${n} is past its target date.`,
       permit_expiry: (n) => `A residence permit of a victim in case ${n} runs out soon: see to its renewal.`,
       referral_assigned: (n) => `A referral of case ${n} to your agency has been given to you to handle.`,
+      investigation_due: (n) => `The preliminary-investigation time limit of criminal case ${n} is near or past: extend it or close the investigation.`,
     },
     due: 'Due',
     open: 'Open it in Pathway',
@@ -41,6 +43,7 @@ const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>
       rg_overdue: (n) => `Истёк срок решения о разумных основаниях по делу ${n}.`,
       permit_expiry: (n) => `Скоро истекает вид на жительство пострадавшего по делу ${n}: позаботьтесь о продлении.`,
       referral_assigned: (n) => `Вам поручено направление по делу ${n}, поступившее в ваше ведомство.`,
+      investigation_due: (n) => `Срок предварительного следствия по уголовному делу ${n} истекает или истёк: продлите его или завершите следствие.`,
     },
     due: 'Срок',
     open: 'Открыть в Pathway',
@@ -56,6 +59,7 @@ const TEXT: Record<Language, { what: Record<ReminderKind, (n: string) => string>
       rg_overdue: (n) => `${n} işi üzrə əsaslı səbəblər qərarının müddəti keçib.`,
       permit_expiry: (n) => `${n} işi üzrə zərərçəkmişin yaşamaq icazəsinin müddəti tezliklə bitir: uzadılması ilə məşğul olun.`,
       referral_assigned: (n) => `${n} işi üzrə agentliyinizə daxil olan yönləndirmə sizə həvalə edildi.`,
+      investigation_due: (n) => `${n} saylı cinayət işi üzrə ibtidai istintaq müddəti bitir və ya bitib: onu uzadın və ya istintaqı yekunlaşdırın.`,
     },
     due: 'Son tarix',
     open: 'Pathway-də açın',
@@ -85,7 +89,7 @@ function dueFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
 
 /** The reminder e-mail in the recipient's language: case number, kind, due time, a link; nothing about a person. */
 export function reminderMail(
-  r: { kind: ReminderKind; caseId: string; caseNumber: string; dueAt: Date },
+  r: { kind: ReminderKind; caseId: string | null; criminalCaseId?: string | null; caseNumber: string; dueAt: Date },
   to: { language: string; timeZone: string },
   appUrl: string | null,
 ): { subject: string; body: string } {
@@ -96,7 +100,7 @@ export function reminderMail(
   const what = t.what[r.kind](r.caseNumber);
   return {
     subject: `Pathway: ${what}`,
-    body: [what, '', `${t.due}: ${due}`, ...(appUrl ? [`${t.open}: ${appUrl}/cases/${r.caseId}`] : []), '', t.noData, t.optOut].join('\n'),
+    body: [what, '', `${t.due}: ${due}`, ...(appUrl ? [`${t.open}: ${appUrl}${r.criminalCaseId ? `/justice/${r.criminalCaseId}` : `/cases/${r.caseId}`}`] : []), '', t.noData, t.optOut].join('\n'),
   };
 }
 
@@ -122,14 +126,16 @@ export async function enqueueReminderMails(tx: Tx, settings: MailSettings, remin
   for (let i = 0; i < ids.length; i += MAIL_BATCH) {
     const rows = await tx
       .selectFrom('reminders as m')
-      .innerJoin('cases as c', 'c.id', 'm.caseId')
+      // An NRM case's reminder, or a criminal case's (investigation time limit).
+      .leftJoin('cases as c', 'c.id', 'm.caseId')
+      .leftJoin('criminalCases as cc', 'cc.id', 'm.criminalCaseId')
       .innerJoin('users as u', (j) => j.on((eb) => eb.or([eb('u.id', '=', eb.ref('m.userId')), eb('u.agencyId', '=', eb.ref('m.agencyId'))])))
-      .select(['m.id', 'm.kind', 'm.caseId', 'c.caseNumber', 'm.dueAt', 'u.email', 'u.language', 'u.timeZone'])
+      .select(['m.id', 'm.kind', 'm.caseId', 'm.criminalCaseId', sql<string>`coalesce(c.case_number, cc.case_number)`.as('caseNumber'), 'm.dueAt', 'u.email', 'u.language', 'u.timeZone'])
       .where(sql<boolean>`m.id = ANY (${ids.slice(i, i + MAIL_BATCH)}::uuid[])`)
       .where('u.disabledAt', 'is', null)
       .where('u.isServiceAccount', '=', false)
       .where('u.reminderEmails', '=', true)
-      .where('c.accessEndedAt', 'is', null)
+      .where((eb) => eb.or([eb('m.caseId', 'is', null), eb('c.accessEndedAt', 'is', null)]))
       .where((eb) =>
         eb.or([
           eb('m.userId', 'is not', null),
@@ -141,7 +147,7 @@ export async function enqueueReminderMails(tx: Tx, settings: MailSettings, remin
       .execute();
     await enqueueMails(
       tx,
-      rows.map((r) => ({ kind: 'reminder', recordId: r.id, to: r.email, ...reminderMail({ kind: r.kind as ReminderKind, caseId: r.caseId, caseNumber: r.caseNumber, dueAt: r.dueAt }, r, settings.appUrl) })),
+      rows.map((r) => ({ kind: 'reminder', recordId: r.id, to: r.email, ...reminderMail({ kind: r.kind as ReminderKind, caseId: r.caseId, criminalCaseId: r.criminalCaseId, caseNumber: r.caseNumber, dueAt: r.dueAt }, r, settings.appUrl) })),
     );
     queued += rows.length;
   }

@@ -55,15 +55,18 @@ export const OverdueView = z.object({
   items: z.array(OverdueItem),
 });
 
-/** What a reminder is about: the sweep's three kinds, and the notices of a reassignment to the new assignee. */
-export const REMINDER_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'task_assigned', 'case_assigned', 'permit_expiry', 'referral_assigned'] as const;
+/** What a reminder is about: the sweep's kinds (`investigation_due`: a criminal case's investigation time limit), and the notices of a reassignment to the new assignee. */
+export const REMINDER_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'task_assigned', 'case_assigned', 'permit_expiry', 'referral_assigned', 'investigation_due'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const ReminderView = z.object({
   id: z.uuid(),
   kind: z.enum(REMINDER_KINDS),
   subjectId: z.uuid(),
-  caseId: z.uuid(),
+  /** The NRM case; null for a criminal case's reminder (`criminalCaseId`). */
+  caseId: z.uuid().nullable(),
+  criminalCaseId: z.uuid().nullable(),
+  /** The NRM case's number, or the criminal case's. */
   caseNumber: z.string(),
   dueAt: z.string(),
   createdAt: z.string(),

@@ -61,6 +61,7 @@ export function AppLayout() {
   const justice: NavItem[] = [
     { to: '/justice', label: t('justice.nav.cases'), show: readsJustice },
     { to: '/justice/statistics', label: t('justice.nav.statistics'), show: readsJustice || can('reports:aggregate') },
+    { to: '/justice/statutes', label: t('justice.nav.statutes'), show: readsJustice || can('reports:aggregate') },
   ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [

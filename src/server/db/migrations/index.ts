@@ -49,6 +49,8 @@ import * as m0111 from './0111_remaining_free_text_at_rest.ts';
 import * as m0112 from './0112_justice_figure_months.ts';
 import * as m0113 from './0113_justice_charges_case_index.ts';
 import * as m0114 from './0114_justice_free_text_at_rest.ts';
+import * as m0115 from './0115_investigation_reminders.ts';
+import * as m0116 from './0116_criminal_event_withdrawal.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -103,4 +105,6 @@ export const migrations: Record<string, { up: string }> = {
   '0112_justice_figure_months': m0112,
   '0113_justice_charges_case_index': m0113,
   '0114_justice_free_text_at_rest': m0114,
+  '0115_investigation_reminders': m0115,
+  '0116_criminal_event_withdrawal': m0116,
 };

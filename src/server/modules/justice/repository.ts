@@ -138,7 +138,7 @@ export const sentencesQuery = (db: DbOrTx, caseId: string) =>
     .orderBy('s.imposedOn')
     .orderBy('s.createdAt');
 export const eventsQuery = (db: DbOrTx, caseId: string) =>
-  db.selectFrom('criminalCaseEvents').selectAll().where('criminalCaseId', '=', caseId).orderBy('occurredOn').orderBy('createdAt');
+  db.selectFrom('criminalCaseEvents').selectAll().where('criminalCaseId', '=', caseId).where('withdrawnAt', 'is', null).orderBy('occurredOn').orderBy('createdAt');
 export const victimsQuery = (db: DbOrTx, caseId: string) =>
   db
     .selectFrom('criminalCaseVictims as v')

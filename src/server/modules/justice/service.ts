@@ -49,7 +49,7 @@ type Allowed = Extract<Decision, { allowed: true }>;
  * `auditedTransaction`, or within the caller's transaction when given one (the CSV import applies
  * many writes in one transaction, all or nothing).
  */
-async function audited<T>(db: Db | Tx, actor: AuditActor, work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry | AuditEntry[] }>): Promise<T> {
+export async function audited<T>(db: Db | Tx, actor: AuditActor, work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry | AuditEntry[] }>): Promise<T> {
   if (!db.isTransaction) return auditedTransaction(db as Db, actor, work);
   const { result, audit } = await work(db as Tx);
   for (const entry of Array.isArray(audit) ? audit : [audit]) await appendAudit(db as Tx, actor, entry);
@@ -71,7 +71,7 @@ export async function caseAccess(db: DbOrTx, p: Principal, id: string, action: '
 }
 
 /** Locks the case for a write, then decides: writes to one case are serialised. */
-async function lockForWrite(tx: Tx, p: Principal, id: string): Promise<repo.CaseRow> {
+export async function lockForWrite(tx: Tx, p: Principal, id: string): Promise<repo.CaseRow> {
   if (!UUID.test(id) || !(await repo.lockCase(tx, id))) throw notFound('Criminal case');
   await caseAccess(tx, p, id, 'update');
   return (await repo.findCase(tx, id))!;
@@ -80,7 +80,7 @@ async function lockForWrite(tx: Tx, p: Principal, id: string): Promise<repo.Case
 // ------------------------------------------------------------------------------------------------
 // Small rules
 
-const invalid = (field: string, message: string) => badRequest('validation_failed', `Invalid ${field}: ${message}`, { [field]: message });
+export const invalid = (field: string, message: string) => badRequest('validation_failed', `Invalid ${field}: ${message}`, { [field]: message });
 
 function checkArticles(profile: JusticeProfile, codes: readonly string[], field: string) {
   codes.forEach((code, i) => {
@@ -88,15 +88,18 @@ function checkArticles(profile: JusticeProfile, codes: readonly string[], field:
   });
 }
 
-function checkNotFuture(day: string | null | undefined, today: string, field: string) {
+export function checkNotFuture(day: string | null | undefined, today: string, field: string) {
   if (day && day > today) throw invalid(field, 'in the future');
 }
 
 /** The investigation time limit: the opening plus the profile's months, or a later extension. */
 export function investigationDueOn(openedOn: string, extendedUntil: string | null, profile: JusticeProfile): string {
-  const d = new Date(`${openedOn}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + profile.investigationMonths);
-  const due = d.toISOString().slice(0, 10);
+  // Months counted as PostgreSQL counts them (the reminder sweep's SQL): 31 October + 4 months is the last of February.
+  const [y, m, day] = openedOn.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + profile.investigationMonths, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  const due = target.toISOString().slice(0, 10);
   return extendedUntil && extendedUntil > due ? extendedUntil : due;
 }
 
@@ -434,7 +437,7 @@ export async function shareCase(db: Db | Tx, p: Principal, actor: AuditActor, id
 // ------------------------------------------------------------------------------------------------
 // Procedural events
 
-const STATUS_AFTER: Partial<Record<string, CriminalCaseStatus>> = {
+export const STATUS_AFTER: Partial<Record<string, CriminalCaseStatus>> = {
   suspended: 'suspended',
   resumed: 'investigation',
   indicted: 'in_court',
@@ -472,7 +475,7 @@ async function insertEvent(
   return row.id;
 }
 
-async function defendantOf(tx: DbOrTx, caseId: string, defendantId: string | undefined, field = 'defendantId') {
+export async function defendantOf(tx: DbOrTx, caseId: string, defendantId: string | undefined, field = 'defendantId') {
   if (!defendantId) return undefined;
   const d = await tx.selectFrom('criminalDefendants').selectAll().where('id', '=', defendantId).where('criminalCaseId', '=', caseId).executeTakeFirst();
   if (!d) throw invalid(field, 'not a defendant of this case');
@@ -573,7 +576,7 @@ export async function addCharge(db: Db | Tx, p: Principal, actor: AuditActor, id
   });
 }
 
-const VERDICT_EVENT: Record<Instance, string> = { first: 'verdict', appeal: 'appeal_decided', cassation: 'cassation' };
+export const VERDICT_EVENT: Record<Instance, string> = { first: 'verdict', appeal: 'appeal_decided', cassation: 'cassation' };
 
 export async function recordVerdict(db: Db | Tx, p: Principal, actor: AuditActor, id: string, defendantId: string, body: z.infer<typeof VerdictBody>) {
   const profile = await loadJusticeProfile(db);
@@ -635,8 +638,8 @@ export async function recordVerdict(db: Db | Tx, p: Principal, actor: AuditActor
   });
 }
 
-export async function recordSentence(db: Db | Tx, p: Principal, actor: AuditActor, id: string, defendantId: string, body: z.infer<typeof SentenceBody>) {
-  // The shape of a sentence: what each type, suspension, deferral and release needs.
+/** The shape of a sentence: what each type, suspension, deferral and release needs (400 naming the field). */
+export function checkSentenceShape(body: Omit<z.infer<typeof SentenceBody>, 'instance'>) {
   if (body.type === 'imprisonment' || body.type === 'restriction_of_liberty' || body.type === 'correctional_work') {
     if (body.termMonths == null) throw invalid('termMonths', `required for ${body.type}`);
   }
@@ -649,6 +652,10 @@ export async function recordSentence(db: Db | Tx, p: Principal, actor: AuditActo
   if ((body.releasedOn == null) !== (body.releaseBasis == null)) throw invalid(body.releasedOn == null ? 'releasedOn' : 'releaseBasis', 'give both the release day and its basis');
   if (body.releasedOn && body.releasedOn < body.imposedOn) throw invalid('releasedOn', 'before the sentence was imposed');
   if (body.deferredUntil && body.deferredUntil < body.imposedOn) throw invalid('deferredUntil', 'before the sentence was imposed');
+}
+
+export async function recordSentence(db: Db | Tx, p: Principal, actor: AuditActor, id: string, defendantId: string, body: z.infer<typeof SentenceBody>) {
+  checkSentenceShape(body);
   const profile = await loadJusticeProfile(db);
   return audited(db, actor, async (tx) => {
     await lockForWrite(tx, p, id);

@@ -12,6 +12,7 @@ import { calendarFor } from '../../../domain/country-profile.ts';
 import type { CreateTaskBody, OverdueView, ReminderKind, TaskView } from '../../../shared/schemas/tasks.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { CASES } from '../cases/policy.ts';
+import { CRIMINAL_CASES } from '../justice/policy.ts';
 import type { ReferralPurpose } from '../../../shared/nrm.ts';
 import { lockForCaseWrite } from '../cases/access.ts';
 import { isAgencySupervisor } from './reassign.ts';
@@ -128,20 +129,33 @@ export async function overdue(db: Db, p: Principal): Promise<z.infer<typeof Over
 export async function myReminders(db: Db, p: Principal) {
   const rows = await db
     .selectFrom('reminders as m')
-    .innerJoin('cases as c', 'c.id', 'm.caseId')
-    .select(['m.id', 'm.kind', 'm.subjectId', 'm.caseId', 'c.caseNumber', 'm.dueAt', 'm.createdAt', 'm.readAt'])
-    // The agency's reminders; the user's own while they still reach the case or the referral (a user
-    // moved to another agency no longer sees the case numbers of the old one).
+    .leftJoin('cases as c', 'c.id', 'm.caseId')
+    // A criminal case's reminder (its investigation time limit) has no NRM case.
+    .leftJoin('criminalCases as cc', 'cc.id', 'm.criminalCaseId')
+    .select(['m.id', 'm.kind', 'm.subjectId', 'm.caseId', 'm.criminalCaseId', sql<string>`coalesce(c.case_number, cc.case_number)`.as('caseNumber'), 'm.dueAt', 'm.createdAt', 'm.readAt'])
     .where((eb) =>
       eb.or([
-        eb('m.agencyId', '=', p.agencyId),
+        // The agency's reminders; the user's own while they still reach the case or the referral (a user
+        // moved to another agency no longer sees the case numbers of the old one).
         eb.and([
-          eb('m.userId', '=', p.userId),
-          eb.or([visibleFilter(p, 'read', CASES), sql<boolean>`EXISTS (SELECT 1 FROM referrals rf WHERE rf.id = m.subject_id AND rf.to_agency_id = ${p.agencyId})`]),
+          eb('m.caseId', 'is not', null),
+          eb('c.accessEndedAt', 'is', null),
+          eb.or([
+            eb('m.agencyId', '=', p.agencyId),
+            eb.and([
+              eb('m.userId', '=', p.userId),
+              eb.or([visibleFilter(p, 'read', CASES), sql<boolean>`EXISTS (SELECT 1 FROM referrals rf WHERE rf.id = m.subject_id AND rf.to_agency_id = ${p.agencyId})`]),
+            ]),
+          ]),
+        ]),
+        // A criminal case's: to those of them who may read the case (need to know within the agency too).
+        eb.and([
+          eb('m.criminalCaseId', 'is not', null),
+          eb.or([eb('m.agencyId', '=', p.agencyId), eb('m.userId', '=', p.userId)]),
+          visibleFilter(p, 'read', CRIMINAL_CASES),
         ]),
       ]),
     )
-    .where('c.accessEndedAt', 'is', null)
     .orderBy('m.createdAt', 'desc')
     .limit(200)
     .execute();

@@ -23,6 +23,7 @@ import { isApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
 import { JUSTICE_KEY, post, useAgenciesOfType, useCriminalCase, useJusticeProfile } from './api.ts';
+import { ChargeCorrection, CooperationEdit, EventCorrection, SentenceCorrection, VerdictCorrection, VictimEdit } from './Corrections.tsx';
 
 type Detail = z.infer<typeof CriminalCaseDetail>;
 type Defendant = z.infer<typeof DefendantView>;
@@ -138,6 +139,7 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
             <Table.Th>{t('justice.charges.article')}</Table.Th>
             <Table.Th>{t('justice.charges.broughtOn')}</Table.Th>
             <Table.Th>{t('justice.charges.outcome')}</Table.Th>
+            {c.canUpdate && <Table.Th />}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -146,10 +148,33 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
               <Table.Td>{ch.article}</Table.Td>
               <Table.Td>{f.day(ch.broughtOn)}</Table.Td>
               <Table.Td>{ch.outcome ? `${t(`justice.outcome.${ch.outcome}`)} (${f.day(ch.outcomeOn)}, ${t(`justice.instance.${ch.outcomeInstance}`)})` : '—'}</Table.Td>
+              {c.canUpdate && <Table.Td><ChargeCorrection caseId={c.id} d={d} charge={ch} /></Table.Td>}
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
+      {d.verdicts.length > 0 && (
+        <Table mt="xs" data-testid="verdicts">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('justice.verdicts.decidedOn')}</Table.Th>
+              <Table.Th>{t('justice.charges.article')}</Table.Th>
+              <Table.Th>{t('justice.charges.outcome')}</Table.Th>
+              {c.canUpdate && <Table.Th />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {d.verdicts.map((v) => (
+              <Table.Tr key={v.id} data-testid="verdict-row">
+                <Table.Td>{f.day(v.decidedOn)} ({t(`justice.instance.${v.instance}`)})</Table.Td>
+                <Table.Td>{d.charges.find((ch) => ch.id === v.chargeId)?.article ?? '—'}</Table.Td>
+                <Table.Td>{t(`justice.outcome.${v.outcome}`)}{v.terminationGround ? ` (${t(`justice.ground.${v.terminationGround}`, { defaultValue: v.terminationGround })})` : ''}</Table.Td>
+                {c.canUpdate && <Table.Td><VerdictCorrection caseId={c.id} d={d} verdict={v} /></Table.Td>}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
       {d.sentences.length > 0 && (
         <Table mt="xs" data-testid="sentences">
           <Table.Thead>
@@ -171,6 +196,7 @@ function DefendantCard({ c, d }: { c: Detail; d: Defendant }) {
                 <Table.Td>
                   {s.inForce && <Badge color="green">{t('justice.sentences.inForce')}</Badge>}
                   {s.reviewFlag && <Badge color="orange" ml="xs">{t(`justice.review.${s.reviewFlag}`)}</Badge>}
+                  {c.canUpdate && <SentenceCorrection caseId={c.id} d={d} s={s} />}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -307,7 +333,10 @@ function Cooperation({ c }: { c: Detail }) {
     <Paper withBorder p="sm">
       <Title order={2} size="h5" mb="xs">{t('justice.cooperation.title')}</Title>
       {c.cooperation.map((r) => (
-        <Text key={r.id} size="sm">{`${t(`justice.cooperation.kind.${r.kind}`)} · ${t(`justice.cooperation.direction.${r.direction}`)} · ${r.country} · ${f.day(r.requestedOn)} · ${t(`justice.cooperation.outcome.${r.outcome}`)}`}</Text>
+        <Group key={r.id} gap="xs">
+          <Text size="sm">{`${t(`justice.cooperation.kind.${r.kind}`)} · ${t(`justice.cooperation.direction.${r.direction}`)} · ${r.country} · ${f.day(r.requestedOn)} · ${t(`justice.cooperation.outcome.${r.outcome}`)}${r.outcomeOn ? ` (${f.day(r.outcomeOn)})` : ''}`}</Text>
+          {c.canUpdate && <CooperationEdit caseId={c.id} r={r} />}
+        </Group>
       ))}
       {c.canUpdate && (
         <Group align="flex-end" wrap="wrap" mt="xs">
@@ -354,6 +383,7 @@ export function CriminalCasePage() {
                     <Text size="xs" c="dimmed">
                       {[e.defendantPseudonym, e.ground ? t(`justice.ground.${e.ground}`, { defaultValue: e.ground }) : null, e.appealBy ? t(`justice.appealBy.${e.appealBy}`) : null].filter(Boolean).join(' · ')}
                     </Text>
+                    {c.canUpdate && <EventCorrection caseId={c.id} e={e} />}
                   </Timeline.Item>
                 ))}
               </Timeline>
@@ -374,6 +404,11 @@ export function CriminalCasePage() {
                 {v.nrmCase && <Badge variant="light">{v.nrmCase.caseNumber}</Badge>}
                 {!v.identityShown && <Badge color="gray" variant="light">{t('justice.victims.identityHidden')}</Badge>}
                 {v.testified && <Badge variant="light">{t('justice.victims.testified')}</Badge>}
+                {v.protectionMeasures.map((m) => <Badge key={m} variant="outline" size="sm">{t(`justice.victimEdit.measure.${m}`, { defaultValue: m })}</Badge>)}
+                {v.compensationOrdered !== null && <Text size="sm">{`${t('justice.victimEdit.ordered')}: ${f.number(v.compensationOrdered)}`}</Text>}
+                {v.compensationPaid !== null && <Text size="sm">{`${t('justice.victimEdit.paid')}: ${f.number(v.compensationPaid)}`}</Text>}
+                {v.nonPunishment && <Badge variant="light" color="teal">{t('justice.victimEdit.nonPunishment')}</Badge>}
+                {c.canUpdate && <VictimEdit caseId={c.id} v={v} />}
               </Group>
             ))}
           </Paper>

@@ -45,6 +45,7 @@ export function JusticeCasesPage() {
       actions={
         <Group>
           {can('reports:aggregate') || canOpen ? <Button component={Link} to="/justice/statistics" variant="default">{t('justice.nav.statistics')}</Button> : null}
+          <Button component={Link} to="/justice/statutes" variant="default">{t('justice.nav.statutes')}</Button>
           {canOpen && <Button component={Link} to="/justice/new">{t('justice.cases.open')}</Button>}
         </Group>
       }

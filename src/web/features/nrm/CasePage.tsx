@@ -30,6 +30,7 @@ import { taskTitle } from './task-title.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 import { AssistanceSection, DocumentsSection } from './CaseSupport.tsx';
 import { ReassignButton, useIsSupervisor } from './Reassign.tsx';
+import { NrmCriminalCases } from '../justice/NrmCriminalCases.tsx';
 
 type Detail = z.infer<typeof CaseDetail>;
 // The country's date, as the server checks "not in the future" (a browser on UTC is a day behind Baku in the evening).
@@ -83,6 +84,7 @@ export function CasePage() {
       {c.consents && <ConsentsSection c={c} writable={writable} />}
       {c.referrals && <ReferralsSection key={preset} c={c} writable={writable} proposed={preset > 0} />}
       {c.identification && <IdentificationSection c={c} writable={writable} />}
+      <NrmCriminalCases nrmCaseId={c.id} />
       {c.sections.includes('assistance') && <AssistanceSection c={c} writable={writable} />}
       {c.sections.includes('documents') && <DocumentsSection c={c} writable={writable} />}
       {c.tasks && <TasksSection c={c} writable={writable} />}

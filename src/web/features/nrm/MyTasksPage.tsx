@@ -57,7 +57,7 @@ export function MyTasksPage() {
         {(reminders.data?.items ?? []).map((m) => (
           <Group key={m.id} data-testid="my-reminder" gap="sm">
             <Badge variant="light" color={m.readAt ? 'gray' : 'blue'}>{t(`nrmOversight.reminderKind.${m.kind}`)}</Badge>
-            <Anchor component={Link} to={`/cases/${m.caseId}`}>{m.caseNumber}</Anchor>
+            <Anchor component={Link} to={m.criminalCaseId ? `/justice/${m.criminalCaseId}` : `/cases/${m.caseId}`}>{m.caseNumber}</Anchor>
             <Text size="sm" c="dimmed">{fmt(m.dueAt)}</Text>
             {!m.readAt && <Button size="xs" variant="subtle" onClick={() => void read(m.id)}>{t('nrmOversight.myTasks.markRead')}</Button>}
           </Group>
