@@ -377,6 +377,8 @@ export async function correctSentence(db: Db | Tx, p: Principal, actor: AuditAct
       .execute();
     if (after.imposedOn !== before.imposedOn || after.instance !== before.instance) await rechainSentences(tx, d.id);
     await tx.updateTable('criminalCases').set({ updatedAt: new Date() }).where('id', '=', id).execute();
+    // The defendant's facts keep the latest sentence for the figures' monthly sums (migration 0112).
+    await refreshFacts(tx, id, [d.id]);
     const { belowMinimum: _b, ...beforeFields } = before;
     return {
       result: { ok: true as const, band: sentenceBand(input), reviewFlag: flag },
