@@ -50,6 +50,7 @@ import { screeningRoutes } from './modules/screening/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { pressRoutes } from './modules/press/routes.ts';
 import { justiceRoutes } from './modules/justice/routes.ts';
+import { actionPlanRoutes } from './modules/action-plan/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
@@ -344,6 +345,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(pressRoutes, { prefix: '/api/v1' });
   await api.register(peopleRoutes, { prefix: '/api/v1' });
   await api.register(justiceRoutes, { prefix: '/api/v1' });
+  await api.register(actionPlanRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 
   if (hasWeb(deps.config)) {

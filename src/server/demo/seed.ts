@@ -42,6 +42,8 @@ const ROLE_AGENCY: Record<Role, string> = {
   prosecutor: 'prosecutor',
   court_clerk: 'court',
   coordinator: 'coordinator',
+  // The Ministry of Labour's focal point for the national action plan.
+  plan_focal_point: 'labour',
   analyst: 'coordinator',
   press_monitor: 'ngo2',
   press_reviewer: 'ngo2',
