@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import texts from '../../src/web/i18n/modules/action-plan/en.json' with { type: 'json' };
-import { makeAgency, makeUser, signIn } from '../helpers/app.ts';
+import { makeAgency, makeUser, PASSWORD, signIn } from '../helpers/app.ts';
 import { screenshot, signInInEnglish, startWebApp, type WebApp } from '../helpers/browser.ts';
 
 const a = texts.actionPlan;
@@ -106,5 +106,50 @@ describe('national action plan: a ministry reports, the coordinator sends back, 
     await page.goto('/action-plan/meetings');
     await page.getByRole('heading', { name: a.meetings.title, level: 1 }).waitFor();
     await screenshot(page, 'action-plan-meetings');
+  });
+
+  it.each(['az', 'ru'] as const)('%s: the action plan screens have no raw code, key or ISO date, and pass the accessibility check', { timeout: 120_000 }, async (lang) => {
+    const coordAgency = (await makeAgency(web.db, { type: 'coordinator' })).id;
+    const ministry = await makeAgency(web.db, { type: 'government' });
+    const coordinator = await makeUser(web.db, { roles: ['coordinator'], agencyId: coordAgency });
+    const focal = await makeUser(web.db, { roles: ['plan_focal_point'], agencyId: ministry.id });
+    await web.db.updateTable('users').set({ language: lang }).where('id', 'in', [coordinator.id, focal.id]).execute();
+    const c = await signIn(web.app, coordinator.email);
+    const f = await signIn(web.app, focal.email);
+    const post = async (s: typeof c, url: string, payload: object) => {
+      const res = await web.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: s.headers, payload });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      return res.json().id as string;
+    };
+    const plan = await post(c, '/action-plan/plans', { title: `Plan ${lang}`, actType: 'cabinet_decision', actDate: `${Y - 1}-02-06`, startYear: Y - 1, endYear: Y + 1, status: 'adopted' });
+    await post(c, `/action-plan/plans/${plan}/goals`, { number: '1', title: 'Prevention' });
+    const measure = await post(c, `/action-plan/plans/${plan}/measures`, { number: '1.1', text: 'Campaigns', responsibleAgencyId: ministry.id, deadline: { kind: 'period', fromYear: Y - 1, toYear: Y }, indicators: [{ definition: 'Schools', unit: 'percentage', baseline: 5, target: 60 }] });
+    await post(c, `/action-plan/plans/${plan}/measures`, { number: '1.2', text: 'Hotline', responsibleAgencyId: ministry.id, deadline: { kind: 'continuous' } });
+    await post(c, `/action-plan/plans/${plan}/measures`, { number: '1.3', text: 'Law', responsibleAgencyId: ministry.id, deadline: { kind: 'date', on: `${Y - 1}-06-30` } });
+    const report = await post(f, '/action-plan/reports', { measureId: measure, period: Y - 1, progress: 'in_progress', narrative: 'Under way', indicatorValues: [] });
+    const meeting = await post(c, '/action-plan/meetings', { heldOn: `${Y - 1}-03-01`, title: 'Working group', quorumMet: true, agencies: [{ agencyId: ministry.id, attended: true }], actionItems: [{ number: '1', decision: 'Send figures', agencyId: ministry.id, dueOn: `${Y - 1}-04-01` }] });
+
+    const page = await web.newPage();
+    await page.goto('/login');
+    await page.evaluate((l) => localStorage.setItem('pathway.language', l), lang);
+    for (const [who, paths] of [
+      [coordinator, ['/action-plan', `/action-plan/plans/${plan}`, `/action-plan/measures/${measure}`, `/action-plan/reports/${report}`, '/action-plan/reviews', '/action-plan/meetings', `/action-plan/meetings/${meeting}`]],
+      [focal, ['/action-plan/mine', `/action-plan/measures/${measure}`]],
+    ] as const) {
+      await page.context().clearCookies();
+      await page.goto('/login');
+      await page.locator('input[type=email], input[autocomplete=username]').first().fill(who.email);
+      await page.locator('input[type=password]').first().fill(PASSWORD);
+      await page.locator('form button[type=submit]').first().click();
+      await page.getByRole('navigation').first().waitFor();
+      for (const path of paths) {
+        await page.goto(path);
+        await page.locator('h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(300);
+        await screenshot(page, `action-plan-${lang}-${path.replace(/[^a-z]+/gi, '-')}`);
+      }
+    }
+    await page.context().close();
   });
 });
