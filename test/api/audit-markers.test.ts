@@ -149,6 +149,11 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
     delete b.goalId;
     Object.assign(b, { responsibleAgencyId: userA.agencyId, coResponsibleAgencyIds: [userB.agencyId] });
   },
+  'PATCH /api/v1/action-plan/measures/{id}': async (b, c) => {
+    const res = await c.app.inject({ method: 'GET', url: `/api/v1/action-plan/measures/${c.ids.get('/api/v1/action-plan/plans/{id}/measures')}`, headers: { cookie: sessions[0]!.cookie } });
+    Object.assign(b, { version: (res.json() as { version: number }).version, responsibleAgencyId: userA.agencyId, coResponsibleAgencyIds: [userB.agencyId], deadline: { kind: 'year', year: 2026 } });
+    delete b.goalId;
+  },
   'POST /api/v1/action-plan/reports': (b, c) => {
     delete b.actionItemId;
     Object.assign(b, { measureId: c.ids.get('/api/v1/action-plan/plans/{id}/measures'), period: 2025, indicatorValues: [] });

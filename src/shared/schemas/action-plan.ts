@@ -94,6 +94,18 @@ export const CreateMeasureBody = z.strictObject({
 });
 export type CreateMeasureBody = z.infer<typeof CreateMeasureBody>;
 
+export const UpdateMeasureBody = z.strictObject({
+  /** The version the change was made on: another change since gives 409 `stale_version`. */
+  version: Version,
+  goalId: z.uuid().nullable().optional(),
+  text: Text(4000).optional(),
+  responsibleAgencyId: z.uuid().optional(),
+  coResponsibleAgencyIds: z.array(z.uuid()).max(30).optional(),
+  deadline: Deadline.optional(),
+  expectedResult: z.string().trim().max(4000).nullable().optional(),
+});
+export type UpdateMeasureBody = z.infer<typeof UpdateMeasureBody>;
+
 export const DropBody = z.strictObject({ reason: Reason });
 
 export const ReportSummary = z.object({
@@ -123,6 +135,7 @@ export const MeasureView = z.object({
   reportingYears: z.array(z.number()),
   dropReason: z.string().nullable(),
   reports: z.array(ReportSummary),
+  version: z.number(),
 });
 export type MeasureView = z.infer<typeof MeasureView>;
 

@@ -113,6 +113,23 @@ describe('plans and measures', () => {
     await bad({}, 'number', 409);
   });
 
+  it('changes a measure (coordinator only, version checked); the status follows the new deadline', async () => {
+    const plan = await newPlan({ startYear: 2023, endYear: 2027 });
+    const m = await newMeasure(plan, { deadline: { kind: 'year', year: 2027 } });
+    expect((await measure(m)).status).toBe('late'); // 2023-2025 reports missing
+    expect((await call(labourFocal, 'PATCH', `/action-plan/measures/${m}`, { version: 1, text: 'x' })).statusCode).toBe(403);
+    expect(fieldsOf(await call(coordinator, 'PATCH', `/action-plan/measures/${m}`, { version: 1, coResponsibleAgencyIds: [labour.id] }))).toHaveProperty('coResponsibleAgencyIds.0');
+    expect(fieldsOf(await call(coordinator, 'PATCH', `/action-plan/measures/${m}`, { version: 1, responsibleAgencyId: crypto.randomUUID() }))).toHaveProperty('responsibleAgencyId');
+    const { version } = await ok(coordinator, 'PATCH', `/action-plan/measures/${m}`, { version: 1, text: 'New wording zqwording', responsibleAgencyId: education.id, coResponsibleAgencyIds: [], deadline: { kind: 'period', fromYear: 2026, toYear: 2027 } });
+    expect(version).toBe(2);
+    const after = await ok<{ status: string; responsibleAgency: { id: string }; coResponsibleAgencies: unknown[]; text: string }>(coordinator, 'GET', `/action-plan/measures/${m}`);
+    expect(after).toMatchObject({ status: 'not_started', responsibleAgency: { id: education.id }, coResponsibleAgencies: [], text: 'New wording zqwording' });
+    expect((await call(coordinator, 'PATCH', `/action-plan/measures/${m}`, { version: 1, text: 'stale' })).statusCode).toBe(409);
+    const entry = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'action_plan.measure_updated').where('recordId', '=', m).executeTakeFirstOrThrow();
+    expect(entry.changes).toMatchObject({ text: { changed: true }, responsibleAgencyId: { old: labour.id, new: education.id }, deadlineType: { old: 'year', new: 'period' } });
+    expect(JSON.stringify(entry.changes)).not.toContain('zqwording');
+  });
+
   it('keeps a plan\'s changes from being lost (version) and records the predecessor', async () => {
     const old = await newPlan({ startYear: 2020, endYear: 2024, status: 'expired' });
     const id = await newPlan();

@@ -28,6 +28,7 @@ import {
   ResubmitReportBody,
   ReviewBody,
   SubmitReportBody,
+  UpdateMeasureBody,
   UpdatePlanBody,
 } from '../../../shared/schemas/action-plan.ts';
 import { DOCUMENT_TYPES } from '../../../shared/nrm.ts';
@@ -86,6 +87,10 @@ export const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/action-plan/measures/:id', {
     schema: { tags, summary: 'A measure with its derived status, the years it reports on, its overdue years and the reports you may read', params: IdParams, response: { 200: MeasureView, ...errors } },
   }, async (req) => plans.getMeasure(db, who(req), req.params.id));
+
+  app.patch('/action-plan/measures/:id', {
+    schema: { tags, summary: "Change a measure (the coordinator's office): text, goal, agencies, deadline, expected result; `version` must be the one read (409 stale_version otherwise)", params: IdParams, body: UpdateMeasureBody, response: { 200: Versioned, ...errors } },
+  }, async (req) => plans.updateMeasure(db, who(req), actor(req), req.params.id, req.body));
 
   app.post('/action-plan/measures/:id/drop', {
     schema: { tags, summary: "Drop a measure with a reason (the coordinator's office); its status becomes dropped", params: IdParams, body: DropBody, response: { 200: Ok, ...errors } },

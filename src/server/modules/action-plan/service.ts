@@ -39,6 +39,7 @@ import type {
   ResubmitReportBody,
   ReviewBody,
   SubmitReportBody,
+  UpdateMeasureBody,
   UpdatePlanBody,
 } from '../../../shared/schemas/action-plan.ts';
 import { sniffType } from '../press/source-files.ts';
@@ -121,6 +122,7 @@ async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.Measur
       reportingYears: reportingYears(deadline, plan),
       dropReason: m.dropReason,
       reports: reports.filter((r) => r.measureId === m.id && mayReadReportOf(p, r.agencyId)).map(summary),
+      version: m.version,
     };
   });
 }
@@ -298,6 +300,60 @@ export async function addMeasure(db: Db | Tx, p: Principal, actor: AuditActor, p
         changes: { planId, goalId: b.goalId ?? null, text: { changed: true }, responsibleAgencyId: b.responsibleAgencyId, coResponsibleAgencyIds: b.coResponsibleAgencyIds, deadlineType: d.kind, indicatorCount: b.indicators.length },
       },
     };
+  });
+}
+
+/**
+ * Changes a measure (the coordinator's office): text, goal, agencies, deadline, expected result.
+ * Reports already sent stay; the status is derived again from the new deadline and agencies.
+ */
+export async function updateMeasure(db: Db, p: Principal, actor: AuditActor, id: string, b: UpdateMeasureBody): Promise<{ id: string; version: number }> {
+  needManage(p);
+  if (!UUID.test(id)) throw notFound('Measure');
+  if (b.deadline?.kind === 'period' && b.deadline.toYear < b.deadline.fromYear) throw invalid('deadline.toYear', 'before the first year');
+  return auditedTransaction(db, actor, async (tx) => {
+    const m = await tx.selectFrom('actionPlanMeasures').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!m) throw notFound('Measure');
+    if (m.version !== b.version) throw conflict('stale_version', 'The measure was changed since you read it: reload it', { version: 'stale' });
+    const lead = b.responsibleAgencyId ?? m.responsibleAgencyId;
+    if (b.responsibleAgencyId) await checkAgency(tx, b.responsibleAgencyId, 'responsibleAgencyId');
+    const oldCo = (await repo.coAgencies(tx, [id])).map((c) => c.id).sort();
+    const co = b.coResponsibleAgencyIds ?? oldCo;
+    if (new Set(co).size !== co.length) throw invalid('coResponsibleAgencyIds', 'an agency is named twice');
+    for (const [i, a] of co.entries()) {
+      if (a === lead) throw invalid(`coResponsibleAgencyIds.${i}`, 'the responsible agency is not also co-responsible');
+      if (b.coResponsibleAgencyIds) await checkAgency(tx, a, `coResponsibleAgencyIds.${i}`);
+    }
+    if (b.goalId && !(await tx.selectFrom('actionPlanGoals').select('id').where('id', '=', b.goalId).where('planId', '=', m.planId).executeTakeFirst())) throw invalid('goalId', 'not a goal of this plan');
+    const d = b.deadline;
+    const row = await tx
+      .updateTable('actionPlanMeasures')
+      .set({
+        ...(b.text !== undefined ? { text: b.text } : {}),
+        ...(b.goalId !== undefined ? { goalId: b.goalId } : {}),
+        ...(b.expectedResult !== undefined ? { expectedResult: b.expectedResult } : {}),
+        responsibleAgencyId: lead,
+        ...(d
+          ? { deadlineKind: d.kind, deadlineOn: d.kind === 'date' ? d.on : null, deadlineYear: d.kind === 'year' ? d.year : null, deadlineFromYear: d.kind === 'period' ? d.fromYear : null, deadlineToYear: d.kind === 'period' ? d.toYear : null }
+          : {}),
+        version: m.version + 1,
+        updatedAt: new Date(),
+      })
+      .where('id', '=', id)
+      .returning(['id', 'version'])
+      .executeTakeFirstOrThrow();
+    if (b.coResponsibleAgencyIds) {
+      await tx.deleteFrom('actionPlanMeasureAgencies').where('measureId', '=', id).execute();
+      if (co.length) await tx.insertInto('actionPlanMeasureAgencies').values(co.map((agencyId) => ({ measureId: id, agencyId }))).execute();
+    }
+    const changes: Record<string, unknown> = { version: row.version };
+    if (b.text !== undefined && b.text !== m.text) changes.text = { changed: true };
+    if (b.expectedResult !== undefined && b.expectedResult !== m.expectedResult) changes.expectedResult = { changed: true };
+    if (b.goalId !== undefined && b.goalId !== m.goalId) changes.goalId = { old: m.goalId, new: b.goalId };
+    if (lead !== m.responsibleAgencyId) changes.responsibleAgencyId = { old: m.responsibleAgencyId, new: lead };
+    if (b.coResponsibleAgencyIds && [...co].sort().join() !== oldCo.join()) changes.coResponsibleAgencyIds = { old: oldCo, new: [...co].sort() };
+    if (d) changes.deadlineType = { old: m.deadlineKind, new: d.kind };
+    return { result: row, audit: { action: 'action_plan.measure_updated', recordType: 'action_plan_measure', recordId: id, changes } };
   });
 }
 
