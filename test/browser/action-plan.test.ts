@@ -100,6 +100,13 @@ describe('national action plan: a ministry reports, the coordinator sends back, 
     await page.goto(`/action-plan/plans/${plan}`);
     await expect.poll(() => page.getByTestId('measure-4.1.9').getByTestId('measure-status').textContent()).toBe(a.status.on_track);
     await screenshot(page, 'action-plan-plan');
+    // The coordinator changes the measure's wording: the measure page shows it.
+    await page.getByTestId('measure-4.1.9').getByRole('link', { name: '4.1.9' }).click();
+    await page.getByRole('button', { name: a.measure.edit }).click();
+    await page.getByRole('textbox', { name: a.fields.text, exact: true }).fill('Inspect the sectors at risk of forced labour and child labour');
+    await page.getByRole('button', { name: a.measure.save }).click();
+    await page.getByText('Inspect the sectors at risk of forced labour and child labour').first().waitFor();
+    await screenshot(page, 'action-plan-measure');
     await page.goto('/action-plan');
     await page.getByRole('link', { name: 'Browser plan' }).waitFor();
     await screenshot(page, 'action-plan-plans');

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Group, NativeSelect, NumberInput, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, NativeSelect, NumberInput, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { DropBody, REPORT_PROGRESS, SubmitReportBody, type MeasureView } from '../../../shared/schemas/action-plan.ts';
+import { DEADLINE_KINDS, DropBody, REPORT_PROGRESS, SubmitReportBody, UpdateMeasureBody, type MeasureView } from '../../../shared/schemas/action-plan.ts';
 import { api } from '../../api/client.ts';
 import { useCan, useUser } from '../../api/session.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
@@ -88,6 +88,7 @@ export function MeasurePage() {
           </Table>
           {m.reports.length === 0 && <Text c="dimmed">{t('actionPlan.measure.noReports')}</Text>}
           {can('action_plan:report') && responsible && m.status !== 'dropped' && <ReportForm measure={m} />}
+          {can('action_plan:manage') && m.status !== 'dropped' && <EditForm key={m.version} measure={m} />}
           {can('action_plan:manage') && m.status !== 'dropped' && <DropForm measureId={m.id} />}
         </>
       )}
@@ -170,6 +171,50 @@ function DropForm({ measureId }: { measureId: string }) {
           <Textarea label={t('actionPlan.fields.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} required />
           <ErrorAlert error={error} />
           <Group><Button type="submit" color="red" loading={busy}>{t('actionPlan.measure.drop')}</Button></Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+function EditForm({ measure }: { measure: MeasureView }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const d = measure.deadline;
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState(measure.text);
+  const [expected, setExpected] = useState(measure.expectedResult ?? '');
+  const [kind, setKind] = useState<(typeof DEADLINE_KINDS)[number]>(d.kind);
+  const [on, setOn] = useState(d.kind === 'date' ? d.on : '');
+  const [year, setYear] = useState<number | string>(d.kind === 'year' ? d.year : d.kind === 'period' ? d.fromYear : new Date().getFullYear());
+  const [toYear, setToYear] = useState<number | string>(d.kind === 'period' ? d.toYear : new Date().getFullYear() + 1);
+  const { errors, error, busy, submit } = useFormSubmit();
+  if (!open) return <Group><Button variant="default" onClick={() => setOpen(true)}>{t('actionPlan.measure.edit')}</Button></Group>;
+  const deadline = kind === 'date' ? { kind, on } : kind === 'year' ? { kind, year: Number(year) } : kind === 'period' ? { kind, fromYear: Number(year), toYear: Number(toYear) } : { kind };
+  return (
+    <Paper withBorder p="md">
+      <Title order={2} size="h4" mb="sm">{t('actionPlan.measure.edit')}</Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit(UpdateMeasureBody, { version: measure.version, text, expectedResult: expected || null, deadline }, async (data) => {
+            await api('PATCH', `/action-plan/measures/${measure.id}`, data);
+            await qc.invalidateQueries({ queryKey: PLAN_KEY });
+            setOpen(false);
+          });
+        }}
+      >
+        <Stack>
+          <Textarea label={t('actionPlan.fields.text')} value={text} onChange={(e) => setText(e.currentTarget.value)} error={errors.text} required autosize minRows={2} />
+          <Group grow align="flex-start">
+            <NativeSelect label={t('actionPlan.fields.deadlineKind')} value={kind} onChange={(e) => setKind(e.currentTarget.value as typeof kind)} data={DEADLINE_KINDS.map((k) => ({ value: k, label: t(`actionPlan.deadlineKind.${k}`) }))} />
+            {kind === 'date' && <TextInput type="date" label={t('actionPlan.fields.deadlineOn')} value={on} onChange={(e) => setOn(e.currentTarget.value)} error={errors['deadline.on']} />}
+            {(kind === 'year' || kind === 'period') && <NumberInput label={kind === 'year' ? t('actionPlan.fields.deadlineYear') : t('actionPlan.fields.fromYear')} value={year} onChange={setYear} allowDecimal={false} error={errors['deadline.year'] ?? errors['deadline.fromYear']} />}
+            {kind === 'period' && <NumberInput label={t('actionPlan.fields.toYear')} value={toYear} onChange={setToYear} allowDecimal={false} error={errors['deadline.toYear']} />}
+          </Group>
+          <Textarea label={t('actionPlan.fields.expectedResult')} value={expected} onChange={(e) => setExpected(e.currentTarget.value)} autosize minRows={1} />
+          <ErrorAlert error={error} />
+          <Group><Button type="submit" loading={busy}>{t('actionPlan.measure.save')}</Button></Group>
         </Stack>
       </form>
     </Paper>
