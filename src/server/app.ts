@@ -53,6 +53,7 @@ import { pressRoutes } from './modules/press/routes.ts';
 import { justiceRoutes } from './modules/justice/routes.ts';
 import { reportRoutes } from './modules/reports/routes.ts';
 import { justiceCorrectionRoutes } from './modules/justice/corrections-routes.ts';
+import { actionPlanRoutes } from './modules/action-plan/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
@@ -350,6 +351,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(justiceRoutes, { prefix: '/api/v1' });
   await api.register(reportRoutes, { prefix: '/api/v1' });
   await api.register(justiceCorrectionRoutes, { prefix: '/api/v1' });
+  await api.register(actionPlanRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
 
   if (hasWeb(deps.config)) {

@@ -21,6 +21,8 @@ export const ROLES = [
   'prosecutor',
   'court_clerk',
   'coordinator',
+  /** A ministry's (or any responsible body's) focal point for the national action plan: reports on its measures. */
+  'plan_focal_point',
   'analyst',
   'press_monitor',
   'press_reviewer',
@@ -71,6 +73,12 @@ export const SYSTEM_PERMISSIONS = [
   'channels:manage',
   /** Bulk HTCDS export with names, dates of birth, free text and case numbers (the default export is de-identified). */
   'htcds:export_identifying',
+  /** The national action plan: plans, measures, meetings, dropping measures, reviewing progress reports (the coordinator's office). */
+  'action_plan:manage',
+  /** Read every plan, measure, report and meeting (the coordinator, analysts, auditors). */
+  'action_plan:read',
+  /** Report progress on the measures and action items of one's own agency. */
+  'action_plan:report',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -146,11 +154,12 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   prosecutor: [...rw('investigation', 'agency'), ...rw('person', 'agency'), 'investigation:read:granted', 'investigation:update:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
   // Verdicts, sentences and appeals of the criminal cases sent to their court (shared on indictment).
   court_clerk: ['investigation:read:granted', 'investigation:update:granted', 'person:read:granted', 'sensitive:identity'],
-  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage'],
-  analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override'],
+  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage', 'action_plan:manage', 'action_plan:read'],
+  plan_focal_point: ['action_plan:report'],
+  analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override', 'action_plan:read'],
   // Monitors record victims' contact details and exact places; they never reach the public page.
   press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],
   press_reviewer: ['incident:read:all', 'incident:update:all', 'incidents:publish', 'sensitive:location'],
-  auditor: ['audit:read', 'audit:verify', 'reports:aggregate', 'cases:read_restricted'],
+  auditor: ['audit:read', 'audit:verify', 'reports:aggregate', 'cases:read_restricted', 'action_plan:read'],
   administrator: ['users:manage', 'agencies:manage', 'roles:manage', 'tokens:service', 'audit:verify', 'providers:manage', 'channels:manage'],
 };

@@ -48,6 +48,14 @@ const NewCriminalCasePage = lazyPage(() => import('./features/justice/NewCrimina
 const CriminalCasePage = lazyPage(() => import('./features/justice/CriminalCasePage.tsx'), 'CriminalCasePage');
 const JusticeStatisticsPage = lazyPage(() => import('./features/justice/JusticeStatisticsPage.tsx'), 'JusticeStatisticsPage');
 const StatutesPage = lazyPage(() => import('./features/justice/StatutesPage.tsx'), 'StatutesPage');
+const PlansPage = lazyPage(() => import('./features/action-plan/PlansPage.tsx'), 'PlansPage');
+const PlanPage = lazyPage(() => import('./features/action-plan/PlanPage.tsx'), 'PlanPage');
+const MeasurePage = lazyPage(() => import('./features/action-plan/MeasurePage.tsx'), 'MeasurePage');
+const ReportPage = lazyPage(() => import('./features/action-plan/ReportPage.tsx'), 'ReportPage');
+const MyActionPlanPage = lazyPage(() => import('./features/action-plan/MyActionPlanPage.tsx'), 'MyActionPlanPage');
+const ReviewsPage = lazyPage(() => import('./features/action-plan/ReviewsPage.tsx'), 'ReviewsPage');
+const MeetingsPage = lazyPage(() => import('./features/action-plan/MeetingsPage.tsx'), 'MeetingsPage');
+const MeetingPage = lazyPage(() => import('./features/action-plan/MeetingsPage.tsx'), 'MeetingPage');
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
 export function App() {
@@ -90,6 +98,7 @@ function Screens() {
 function staffRoutes(user: UserView, from: string | undefined) {
   const can = (p: string) => user.permissions.includes(p);
   // The providers' directory holds no personal data: every user of the referral mechanism may search it.
+  const readsPlan = ['action_plan:manage', 'action_plan:read', 'action_plan:report'].some(can);
   const nrmUser = can('providers:manage') || user.permissions.some((p) => p.startsWith('case:') || p.startsWith('referral:'));
   return (
     <Routes>
@@ -132,6 +141,14 @@ function staffRoutes(user: UserView, from: string | undefined) {
         {(can('reports:aggregate') || user.permissions.some((p) => p.startsWith('investigation:read:'))) && <Route path="justice/statistics" element={<JusticeStatisticsPage />} />}
         {(can('reports:aggregate') || user.permissions.some((p) => p.startsWith('investigation:read:'))) && <Route path="justice/statutes" element={<StatutesPage />} />}
         {user.permissions.some((p) => p.startsWith('investigation:read:')) && <Route path="justice/:id" element={<CriminalCasePage />} />}
+        {readsPlan && <Route path="action-plan" element={<PlansPage />} />}
+        {readsPlan && <Route path="action-plan/plans/:id" element={<PlanPage />} />}
+        {readsPlan && <Route path="action-plan/measures/:id" element={<MeasurePage />} />}
+        {readsPlan && <Route path="action-plan/reports/:id" element={<ReportPage />} />}
+        {readsPlan && <Route path="action-plan/meetings" element={<MeetingsPage />} />}
+        {readsPlan && <Route path="action-plan/meetings/:id" element={<MeetingPage />} />}
+        {can('action_plan:report') && <Route path="action-plan/mine" element={<MyActionPlanPage />} />}
+        {can('action_plan:manage') && <Route path="action-plan/reviews" element={<ReviewsPage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

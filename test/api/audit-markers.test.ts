@@ -71,6 +71,7 @@ const EXCUSED: Record<string, string> = {
   'POST /api/v1/sso-identities/{id}/link': 'as for assign: needs a sign-in through a real identity provider; its entry holds the user and provider ids',
   'DELETE /api/v1/sso-identities/{id}': 'as for assign: needs a sign-in through a real identity provider; its entry holds ids',
   'POST /api/v1/reminders/{id}/read': 'a reminder is made by the reminder sweep, not by a request; marking it read records only its id',
+  'POST /api/v1/action-plan/reminders/{id}/read': 'an action plan reminder is made by the reminder sweep, not by a request (driven in action-plan.api.test.ts); marking it read records only its id',
   'POST /api/v1/admin/channels/secrets/{name}': 'no body: the secret is made by the server, and this server holds both secrets in its environment (409); driven in channels.api.test.ts, which checks that no secret reaches the log',
   'POST /api/v1/justice/cases/{id}/defendants/{defendantId}/verdicts': 'a verdict needs the case indicted and in court, and charges on the defendant, in the order of procedure (driven in justice.api.test.ts); its entry holds ids, codes and days',
   'POST /api/v1/justice/cases/{id}/defendants/{defendantId}/sentences': 'a sentence needs a conviction first (driven in justice.api.test.ts); its entry holds ids, codes, terms and days; its free text (ground, act) is withheld by the writer',
@@ -141,6 +142,46 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
   'POST /api/v1/screenings/evaluate': (b) => void (b.indicators = []),
   'POST /api/v1/contacts/{id}/screenings': (b) => void (b.indicators = []),
   'POST /api/v1/cases/{id}/screenings': (b) => void (b.indicators = []),
+  // The action plan: an adopted plan with a measure the user's agency is responsible for, reported on.
+  'POST /api/v1/action-plan/plans': (b) => {
+    Object.assign(b, { status: 'adopted', startYear: 2025, endYear: 2026 });
+    delete b.predecessorId;
+  },
+  'PATCH /api/v1/action-plan/plans/{id}': async (b, c) => {
+    const res = await c.app.inject({ method: 'GET', url: `/api/v1/action-plan/plans/${c.ids.get('/api/v1/action-plan/plans')}`, headers: { cookie: sessions[0]!.cookie } });
+    Object.assign(b, { version: (res.json() as { plan: { version: number } }).plan.version, status: 'adopted', startYear: 2025, endYear: 2026 });
+    delete b.predecessorId;
+  },
+  'POST /api/v1/action-plan/plans/{id}/goals': (b) => void (b.number = '1'),
+  'POST /api/v1/action-plan/plans/{id}/measures': (b) => {
+    b.number = `1.${markers}`;
+    delete b.goalId;
+    Object.assign(b, { responsibleAgencyId: userA.agencyId, coResponsibleAgencyIds: [userB.agencyId] });
+  },
+  'PATCH /api/v1/action-plan/measures/{id}': async (b, c) => {
+    const res = await c.app.inject({ method: 'GET', url: `/api/v1/action-plan/measures/${c.ids.get('/api/v1/action-plan/plans/{id}/measures')}`, headers: { cookie: sessions[0]!.cookie } });
+    Object.assign(b, { version: (res.json() as { version: number }).version, responsibleAgencyId: userA.agencyId, coResponsibleAgencyIds: [userB.agencyId], deadline: { kind: 'year', year: 2026 } });
+    delete b.goalId;
+  },
+  'POST /api/v1/action-plan/reports': (b, c) => {
+    delete b.actionItemId;
+    Object.assign(b, { measureId: c.ids.get('/api/v1/action-plan/plans/{id}/measures'), period: 2025, indicatorValues: [] });
+  },
+  'PUT /api/v1/action-plan/reports/{id}': async (b, c) => {
+    const res = await c.app.inject({ method: 'GET', url: `/api/v1/action-plan/reports/${c.ids.get('/api/v1/action-plan/reports')}`, headers: { cookie: sessions[0]!.cookie } });
+    Object.assign(b, { version: (res.json() as { version: number }).version, indicatorValues: [] });
+  },
+  // Sent back (with a marker as the reason), so that evidence can still be added to it.
+  'POST /api/v1/action-plan/reports/{id}/review': async (b, c) => {
+    const res = await c.app.inject({ method: 'GET', url: `/api/v1/action-plan/reports/${c.ids.get('/api/v1/action-plan/reports')}`, headers: { cookie: sessions[0]!.cookie } });
+    Object.assign(b, { version: (res.json() as { version: number }).version, decision: 'return', reason: c.marker() });
+  },
+  'POST /api/v1/action-plan/meetings': (b) => {
+    b.heldOn = '2026-01-10';
+    delete b.planId;
+    for (const a of (b.agencies as Record<string, unknown>[] | undefined) ?? []) a.agencyId = userB.agencyId;
+    for (const i of (b.actionItems as Record<string, unknown>[] | undefined) ?? []) Object.assign(i, { agencyId: userA.agencyId, dueOn: '2026-02-01' });
+  },
   'PUT /api/v1/contacts/{id}/form': (b) => void (b.callbackConsent = true),
   'POST /api/v1/cases/{id}/contacts': async (b, c) => {
     const res = await c.app.inject({ method: 'POST', url: '/api/v1/contacts', headers: sessions[0]!.headers, payload: { channel: 'call' } });
@@ -258,6 +299,15 @@ const URL_OF: Record<string, () => Promise<string | undefined>> = {
     const caseId = ids.get('/api/v1/cases');
     return `/api/v1/cases/${caseId}/tasks/${await make('POST /api/v1/cases/{id}/tasks', `/api/v1/cases/${caseId}/tasks`)}/reassign`;
   },
+  // A measure and an action item of their own: dropping the shared ones would stop the reports on them.
+  'POST /api/v1/action-plan/measures/{id}/drop': async () => {
+    const plan = ids.get('/api/v1/action-plan/plans');
+    return plan && `/api/v1/action-plan/measures/${await make('POST /api/v1/action-plan/plans/{id}/measures', `/api/v1/action-plan/plans/${plan}/measures`)}/drop`;
+  },
+  'POST /api/v1/action-plan/action-items/{id}/drop': async () => {
+    const item = await t.db.selectFrom('actionPlanActionItems').select('id').where('droppedAt', 'is', null).orderBy('createdAt', 'desc').executeTakeFirst();
+    return item && `/api/v1/action-plan/action-items/${item.id}/drop`;
+  },
   // A web form contact (the public report's) can be answered in writing.
   'POST /api/v1/contacts/{id}/replies': async () => {
     const c = await t.db.selectFrom('contacts').select('id').where('channel', '=', 'web_form').orderBy('createdAt', 'desc').executeTakeFirst();
@@ -295,6 +345,12 @@ const RAW: Record<string, (url: string, c: Ctx) => { url: string; contentType: s
   'POST /api/v1/telephony/twilio/status': (url) => twilio(url, { CallSid: CALL_SID, CallStatus: 'completed' }),
   'POST /api/v1/telephony/twilio/messaging': (url, c) => twilio(url, { MessageSid: `SM${'8'.repeat(32)}`, From: '+994501234568', To: '+994124000152', Body: `${c.marker()} ${c.marker()}`, NumMedia: '0' }),
   'POST /api/v1/cases/{id}/documents': (url, c) => ({ url: `${url}?name=${c.marker()}.pdf&kind=other`, contentType: 'application/pdf', payload: PDF }),
+  'POST /api/v1/action-plan/reports/{id}/documents': (url, c) => ({ url: `${url}?name=${c.marker()}.pdf`, contentType: 'application/pdf', payload: PDF }),
+  'POST /api/v1/action-plan/plans/{id}/import': (url, c) => ({
+    url: `${url}?dryRun=false`,
+    contentType: 'text/csv',
+    payload: ['goal,goalTitle,number,text,responsible,coResponsible,deadline,expectedResult,indicator,unit,baseline,target', `7,${c.marker()},7.1,${c.marker()},Hotline,,2026,${c.marker()},${c.marker()},count,0,5`].join('\n'),
+  }),
   'POST /api/v1/press/sources/{id}/file': (url, c) => ({ url: `${url}?name=${c.marker()}.pdf`, contentType: 'application/pdf', payload: PDF }),
   'POST /api/v1/press/import': (url, c) => ({
     url,

@@ -1162,6 +1162,142 @@ export interface JusticeDefendantFactsTable {
   sentence: Generated<unknown>;
 }
 
+export interface ActionPlansTable {
+  id: Generated<string>;
+  title: string;
+  actType: string;
+  actNumber: string | null;
+  actDate: string | null;
+  startYear: number;
+  endYear: number;
+  status: Generated<string>;
+  predecessorId: string | null;
+  reportDueDays: Generated<number>;
+  version: Generated<number>;
+  createdBy: string | null;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface ActionPlanGoalsTable {
+  id: Generated<string>;
+  planId: string;
+  number: string;
+  title: string;
+}
+
+export interface ActionPlanMeasuresTable {
+  id: Generated<string>;
+  planId: string;
+  goalId: string | null;
+  number: string;
+  text: string;
+  responsibleAgencyId: string;
+  deadlineKind: string;
+  deadlineOn: string | null;
+  deadlineYear: number | null;
+  deadlineFromYear: number | null;
+  deadlineToYear: number | null;
+  expectedResult: string | null;
+  droppedAt: NullableTimestamp;
+  droppedBy: string | null;
+  dropReason: string | null;
+  version: Generated<number>;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface ActionPlanMeasureAgenciesTable {
+  measureId: string;
+  agencyId: string;
+}
+
+export interface ActionPlanIndicatorsTable {
+  id: Generated<string>;
+  measureId: string;
+  position: Generated<number>;
+  definition: string;
+  unit: string;
+  baseline: number | null;
+  target: number | null;
+}
+
+export interface ActionPlanMeetingsTable {
+  id: Generated<string>;
+  planId: string | null;
+  heldOn: string;
+  title: string;
+  minutes: string | null;
+  quorumMet: Generated<boolean>;
+  createdBy: string | null;
+  createdAt: Generated<Date>;
+}
+
+export interface ActionPlanMeetingAgenciesTable {
+  meetingId: string;
+  agencyId: string;
+  attended: Generated<boolean>;
+}
+
+export interface ActionPlanActionItemsTable {
+  id: Generated<string>;
+  meetingId: string;
+  number: string;
+  decision: string;
+  agencyId: string;
+  dueOn: string;
+  droppedAt: NullableTimestamp;
+  droppedBy: string | null;
+  dropReason: string | null;
+  createdAt: Generated<Date>;
+}
+
+export interface ActionPlanReportsTable {
+  id: Generated<string>;
+  measureId: string | null;
+  actionItemId: string | null;
+  agencyId: string;
+  period: number;
+  progress: string;
+  narrative: string;
+  review: Generated<string>;
+  submittedBy: string;
+  submittedAt: Generated<Date>;
+  reviewedBy: string | null;
+  reviewedAt: NullableTimestamp;
+  returnReason: string | null;
+  version: Generated<number>;
+}
+
+export interface ActionPlanReportValuesTable {
+  reportId: string;
+  indicatorId: string;
+  value: number;
+}
+
+export interface ActionPlanDocumentsTable {
+  id: Generated<string>;
+  reportId: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  ciphertext: Buffer;
+  uploadedBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface ActionPlanRemindersTable {
+  id: Generated<string>;
+  kind: string;
+  subjectId: string;
+  agencyId: string;
+  period: number;
+  dueOn: string;
+  createdAt: Generated<Date>;
+  readAt: NullableTimestamp;
+}
+
 export interface Database {
   dataSteps: DataStepsTable;
   agencies: AgenciesTable;
@@ -1232,6 +1368,18 @@ export interface Database {
   demoSeedSteps: DemoSeedStepsTable;
   ssoRefusalWindows: SsoRefusalWindowsTable;
   criminalCases: CriminalCasesTable;
+  actionPlans: ActionPlansTable;
+  actionPlanGoals: ActionPlanGoalsTable;
+  actionPlanMeasures: ActionPlanMeasuresTable;
+  actionPlanMeasureAgencies: ActionPlanMeasureAgenciesTable;
+  actionPlanIndicators: ActionPlanIndicatorsTable;
+  actionPlanMeetings: ActionPlanMeetingsTable;
+  actionPlanMeetingAgencies: ActionPlanMeetingAgenciesTable;
+  actionPlanActionItems: ActionPlanActionItemsTable;
+  actionPlanReports: ActionPlanReportsTable;
+  actionPlanReportValues: ActionPlanReportValuesTable;
+  actionPlanDocuments: ActionPlanDocumentsTable;
+  actionPlanReminders: ActionPlanRemindersTable;
   criminalCaseNrmLinks: CriminalCaseNrmLinksTable;
   criminalDefendants: CriminalDefendantsTable;
   criminalCharges: CriminalChargesTable;

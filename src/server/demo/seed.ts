@@ -10,6 +10,7 @@ import { seedHotlineDemo } from './hotline-seed.ts';
 import { seedNrmDemo } from './nrm-seed.ts';
 import { configureDemoHotline } from './hotline-demo.ts';
 import { seedJusticeDemo } from './justice-seed.ts';
+import { seedActionPlanDemo } from './action-plan-seed.ts';
 
 /** Printed on start in demo mode; never use demo mode with real data. */
 export const DEMO_PASSWORD = 'demo-pathway-2026';
@@ -27,6 +28,9 @@ export const DEMO_AGENCIES: ReadonlyArray<{ key: string; name: string; type: Age
   { key: 'foreign', name: 'Ministry of Foreign Affairs', type: 'government', shortName: 'MFA' },
   { key: 'migration', name: 'State Migration Service', type: 'government', shortName: 'SMS' },
   { key: 'family', name: 'State Committee for Family, Women and Children Affairs', type: 'government', shortName: 'SCFWCA' },
+  // With the bodies above, the nine that answer for the national action plan's measures (action-plan-seed.ts).
+  { key: 'justice_ministry', name: 'Ministry of Justice', type: 'government', shortName: 'MoJ' },
+  { key: 'border', name: 'State Border Service', type: 'government', shortName: 'SBS' },
   { key: 'ngo1', name: 'Clean World Public Union (demo NGO)', type: 'ngo' },
   { key: 'ngo2', name: 'Legal Aid and Migration NGO (demo)', type: 'ngo' },
   { key: 'shelter', name: 'Shelter for Victims of Trafficking (demo)', type: 'shelter' },
@@ -42,6 +46,8 @@ const ROLE_AGENCY: Record<Role, string> = {
   prosecutor: 'prosecutor',
   court_clerk: 'court',
   coordinator: 'coordinator',
+  // The Ministry of Labour's focal point for the national action plan.
+  plan_focal_point: 'labour',
   analyst: 'coordinator',
   press_monitor: 'ngo2',
   press_reviewer: 'ngo2',
@@ -56,6 +62,14 @@ export const DEMO_EXTRA_USERS: ReadonlyArray<{ key: string; email: string; name:
   { key: 'ngo_supervisor', email: 'ngo-supervisor@demo.pathway.local', name: 'Demo NGO supervisor', role: 'supervisor', agency: 'ngo1' },
   { key: 'shelter_worker', email: 'shelter-worker@demo.pathway.local', name: 'Demo shelter case worker', role: 'case_worker', agency: 'shelter' },
   { key: 'lawyer', email: 'legal-aid@demo.pathway.local', name: 'Demo legal-aid lawyer', role: 'case_worker', agency: 'ngo2' },
+  // The action plan's focal points of the other responsible bodies (the Ministry of Labour's is the plan_focal_point demo user).
+  ...(['mia_atd', 'health', 'education', 'foreign', 'migration', 'family', 'justice_ministry', 'border'] as const).map((agency) => ({
+    key: `focal_${agency}`,
+    email: `focal-${agency.replace('_', '-')}@demo.pathway.local`,
+    name: `Demo action plan focal point (${agency.replace('_', ' ')})`,
+    role: 'plan_focal_point' as const,
+    agency,
+  })),
 ];
 
 /**
@@ -69,6 +83,7 @@ export const DEMO_SEEDERS: ReadonlyArray<{ name: string; seed: (ctx: DemoContext
   { name: 'nrm', seed: seedNrmDemo },
   // After the NRM story: criminal cases link to its victims.
   { name: 'justice', seed: (ctx) => ctx.db.transaction().execute((tx) => seedJusticeDemo(tx, ctx.today)) },
+  { name: 'action-plan', seed: seedActionPlanDemo },
 ];
 
 export class DemoRefused extends Error {}

@@ -7,6 +7,7 @@ import { loadCountryProfile, loadJusticeProfile } from '../nrm-profile.ts';
 import { enqueueReminderMails } from '../mail/reminder-mail.ts';
 import type { MailSettings } from '../mail/outbox.ts';
 import { pruneExpired, type PruneWindows } from './housekeeping.ts';
+import { sweepActionPlanReminders } from '../modules/action-plan/reminders.ts';
 
 /** The kinds the sweep writes at most once per thing (the partial unique index `reminders_sweep_once_idx`). */
 const SWEEP_KINDS = ['task_due', 'referral_overdue', 'rg_overdue', 'permit_expiry'];
@@ -243,6 +244,9 @@ export function startReminderWorker(db: Db, onError: (e: unknown) => void, mail:
     if (running) return;
     running = true;
     sweepReminders(db, new Date(), mail)
+      .catch(onError)
+      // The national action plan's reminders (reports and action items falling due), the same way.
+      .then(() => sweepActionPlanReminders(db, new Date(), mail))
       .catch(onError)
       .then(async () => {
         if (prune) await pruneExpired(db, prune);

@@ -63,6 +63,13 @@ export function AppLayout() {
     { to: '/justice/statistics', label: t('justice.nav.statistics'), show: readsJustice || can('reports:aggregate') },
     { to: '/justice/statutes', label: t('justice.nav.statutes'), show: readsJustice || can('reports:aggregate') },
   ];
+  const readsPlan = ['action_plan:manage', 'action_plan:read', 'action_plan:report'].some(can);
+  const actionPlan: NavItem[] = [
+    { to: '/action-plan/mine', label: t('actionPlan.nav.mine'), show: can('action_plan:report') },
+    { to: '/action-plan', label: t('actionPlan.nav.plans'), show: readsPlan },
+    { to: '/action-plan/reviews', label: t('actionPlan.nav.reviews'), show: can('action_plan:manage') },
+    { to: '/action-plan/meetings', label: t('actionPlan.nav.meetings'), show: readsPlan },
+  ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -158,6 +165,7 @@ export function AppLayout() {
           {section(t('hotlineConsole.nav.section'), hotline)}
           {section(t('nrm.nav.section'), nrm)}
           {section(t('justice.nav.section'), justice)}
+          {section(t('actionPlan.nav.section'), actionPlan)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}

@@ -51,6 +51,7 @@ import * as m0113 from './0113_justice_charges_case_index.ts';
 import * as m0114 from './0114_justice_free_text_at_rest.ts';
 import * as m0115 from './0115_investigation_reminders.ts';
 import * as m0116 from './0116_criminal_event_withdrawal.ts';
+import * as m0120 from './0120_action_plan.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -107,4 +108,5 @@ export const migrations: Record<string, { up: string }> = {
   '0114_justice_free_text_at_rest': m0114,
   '0115_investigation_reminders': m0115,
   '0116_criminal_event_withdrawal': m0116,
+  '0120_action_plan': m0120,
 };

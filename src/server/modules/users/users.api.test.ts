@@ -204,7 +204,7 @@ describe('agencies and roles', () => {
   it('lists roles with permissions; an administrator changes a role and an unknown permission is refused', async () => {
     const list = await req('GET', '/api/v1/roles');
     const codes = list.json().items.map((r: { code: string }) => r.code);
-    expect(codes).toEqual(['operator', 'case_worker', 'supervisor', 'identification_officer', 'investigator', 'prosecutor', 'court_clerk', 'coordinator', 'analyst', 'press_monitor', 'press_reviewer', 'auditor', 'administrator']);
+    expect(codes).toEqual(['operator', 'case_worker', 'supervisor', 'identification_officer', 'investigator', 'prosecutor', 'court_clerk', 'coordinator', 'plan_focal_point', 'analyst', 'press_monitor', 'press_reviewer', 'auditor', 'administrator']);
     const bad = await req('PATCH', '/api/v1/roles/analyst', { permissions: ['reports:aggregate', 'launch:missiles'] });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields).toHaveProperty(['permissions.1']);
