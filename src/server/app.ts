@@ -16,7 +16,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
-import type { Db } from './db/database.ts';
+import { databaseUnavailable, type Db } from './db/database.ts';
+import type { EmbeddedState } from './db/embedded.ts';
 import { AppError, unauthorized } from './errors.ts';
 import { authenticate, type Authenticated } from './auth/authenticate.ts';
 import { addressKey } from './auth/address.ts';
@@ -72,6 +73,8 @@ export type AppDeps = {
   databaseKind: 'embedded' | 'external';
   version: string;
   logger?: FastifyServerOptions['logger'];
+  /** The embedded PostgreSQL's supervision, for the health check; unset for an external database. */
+  embeddedState?: () => EmbeddedState;
   /** For the process's one LISTEN connection (live queue); unset: no live events reach consoles. */
   databaseUrl?: string;
   /** The master key; unset: `config.secretKey`, else `<dataDir>/secret.key`. */
@@ -241,6 +244,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const code = (e.code && codes[e.code]) ?? (e.statusCode === 429 ? 'rate_limited' : 'bad_request');
       const message = code === 'malformed_json' ? 'The request body is not valid JSON' : e.message;
       return send(e.statusCode, code, message);
+    }
+    // The database restarting, failing over or unreachable: a quick 503 the client may retry, never a
+    // 500 (nothing was acknowledged; a transaction cut off is rolled back by PostgreSQL).
+    const unavailable = databaseUnavailable(err);
+    if (unavailable) {
+      req.log.warn({ db: { reason: unavailable } }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return send(503, 'database_unavailable', 'The database is unavailable for a moment; try again shortly');
     }
     const pgError = postgresError(err);
     if (pgError) {

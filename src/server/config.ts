@@ -127,6 +127,8 @@ const EnvSchema = z.object({
     .refine((v) => !v.split('/').some((part) => part === '.' || part === '..'), 'must not contain . or .. as a folder name')
     .default('documents/'),
   PATHWAY_S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).optional(),
+  PATHWAY_DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
+  PATHWAY_DB_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // One installation-wide identity provider for automated deployments (checked in `oidcConfig`).
   ...Object.fromEntries(Object.values(OIDC_VARIABLES).map((name) => [name, z.string().optional()])),
@@ -161,6 +163,10 @@ export type Config = Readonly<{
   /** See `TrustProxy`: which proxies may name the client's address and scheme. */
   trustProxy: TrustProxy;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** A new database connection, or a free one in the pool, is waited for this long before the request is answered 503. */
+  dbConnectTimeoutSeconds: number;
+  /** The longest a server statement may run (0: no limit); CLI commands and migrations have none. */
+  dbStatementTimeoutSeconds: number;
   webDistDir: string;
   /** The master key for keyed hashes and field encryption; unset: kept in `<dataDir>/secret.key`. */
   secretKey: Buffer | undefined;
@@ -226,6 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicRatePerMinute: e.PATHWAY_PUBLIC_RATE_PER_MINUTE,
     trustProxy: e.PATHWAY_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    dbConnectTimeoutSeconds: e.PATHWAY_DB_CONNECT_TIMEOUT_SECONDS,
+    dbStatementTimeoutSeconds: e.PATHWAY_DB_STATEMENT_TIMEOUT_SECONDS,
     webDistDir: path.resolve('dist/web'),
     secretKey: e.PATHWAY_SECRET_KEY,
     hotlineAgencyId: e.PATHWAY_HOTLINE_AGENCY_ID,

@@ -30,12 +30,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(config.databaseUrl ? 'Pathway: using the PostgreSQL at DATABASE_URL' : `Pathway: starting the embedded PostgreSQL in ${config.dataDir}`);
-  const database = await openDatabase(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined);
-  // From here on a failure must not leave the embedded PostgreSQL running or the data folder locked.
   let app: FastifyInstance | undefined;
+  // The embedded PostgreSQL's own log only at debug; its supervisor's lines (stopped, running again) always.
+  const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+  const database = await openDatabase(config, (line) => (verbose || line.startsWith('The embedded PostgreSQL') ? say(line) : undefined), {
+    pool: { connectTimeoutMs: config.dbConnectTimeoutSeconds * 1000, statementTimeoutMs: config.dbStatementTimeoutSeconds * 1000, onError: (e) => app?.log.warn({ db: { message: e.message } }, 'a database connection was lost') },
+  });
+  // From here on a failure must not leave the embedded PostgreSQL running or the data folder locked.
   let first: FirstRun;
   try {
-    app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url });
+    app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url, embeddedState: database.embedded?.state });
     const running = app;
     let closing = false;
     const shutdown = async (signal: string) => {
