@@ -66,6 +66,7 @@ import { channelRoutes } from './modules/channels/routes.ts';
 import { HotlineChannels } from './modules/channels/service.ts';
 import { ConsolePresence } from './modules/operators/presence.ts';
 import { demoHotlineRoutes } from './demo/hotline-demo.ts';
+import { bearerMatches, Metrics } from './metrics/metrics.ts';
 
 export type AppDeps = {
   config: Config;
@@ -104,6 +105,8 @@ declare module 'fastify' {
     delivery: DeliveryWorker;
     /** The hotline's channel settings: the environment's, else the Channels screen's. */
     channels: HotlineChannels;
+    /** Prometheus metrics; null unless PATHWAY_METRICS is on. */
+    metrics: Metrics | null;
     /** Operators' presence from their open consoles (live streams), and the sweep that puts absent ones offline. */
     presence: ConsolePresence;
   }
@@ -165,6 +168,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('live', live);
   if (deps.databaseUrl) app.addHook('onReady', () => live.start());
   app.addHook('onClose', () => live.close());
+  const metrics = deps.config.metrics.enabled ? new Metrics(deps.db, live) : null;
+  app.decorate('metrics', metrics);
+  if (metrics) {
+    metrics.instrument(app);
+    app.addHook('onClose', async () => metrics.close());
+  }
   // The e-mail outbox is delivered by every process (claims are SKIP LOCKED): one less thing to run.
   const transport = deps.mailTransport ?? (deps.config.smtpUrl ? smtpTransport(deps.config.smtpUrl) : null);
   const mailWorker =
@@ -321,6 +330,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       recordId: p.tokenId,
       changes: { method: req.method, route: req.routeOptions.url ?? null, status: reply.statusCode },
     }).catch((err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'could not record a token use'));
+  });
+
+  // Not part of the API (hidden from the OpenAPI document): for Prometheus, with a token of its own.
+  // Off, or without a token (metrics on a separate address only), it is not found, as any unknown path.
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    const token = deps.config.metrics.token;
+    if (!metrics || !token) return reply.status(404).send({ error: { code: 'not_found', message: `No route GET /metrics`, requestId: req.id } });
+    if (!bearerMatches(req.headers.authorization, token))
+      return reply.status(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: { code: 'unauthorized', message: 'The metrics need their bearer token (PATHWAY_METRICS_TOKEN)', requestId: req.id } });
+    return reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.text());
   });
 
   const api = app.withTypeProvider<ZodTypeProvider>();

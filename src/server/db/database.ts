@@ -46,6 +46,18 @@ export function createDb(connectionString: string, max = 10, options: PoolOption
   // process. The error reaches the caller through its next query instead, and the pool drops the
   // client when it is released (it is no longer queryable).
   pool.on('connect', (client) => client.on('error', report));
+  // How long each checkout waited (a free connection, or a new one): emitted as 'pathway:wait' in
+  // seconds for the metrics. Kysely and withClient take clients with connect() and no callback.
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  pool.connect = (async (...args: unknown[]) => {
+    if (args.length > 0) return (connect as (...a: unknown[]) => unknown)(...args);
+    const started = performance.now();
+    try {
+      return await connect();
+    } finally {
+      pool.emit('pathway:wait', (performance.now() - started) / 1000);
+    }
+  }) as typeof pool.connect;
   // Only column names are converted: keys inside jsonb values (audit changes, settings) come back as
   // stored, or an audit entry whose changes name a snake_case key would no longer match its hash.
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
