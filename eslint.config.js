@@ -35,5 +35,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
-  { files: ['**/*.js', 'bin/**'], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: { process: 'readonly', console: 'readonly' }, parserOptions: { projectService: false, project: null } } },
+  { files: ['**/*.js', '**/*.mjs', 'bin/**'], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: { process: 'readonly', console: 'readonly' }, parserOptions: { projectService: false, project: null } } },
 );

@@ -16,7 +16,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
-import type { Db } from './db/database.ts';
+import { databaseUnavailable, type Db } from './db/database.ts';
+import type { EmbeddedState } from './db/embedded.ts';
 import { AppError, unauthorized } from './errors.ts';
 import { authenticate, type Authenticated } from './auth/authenticate.ts';
 import { addressKey } from './auth/address.ts';
@@ -69,6 +70,7 @@ import { channelRoutes } from './modules/channels/routes.ts';
 import { HotlineChannels } from './modules/channels/service.ts';
 import { ConsolePresence } from './modules/operators/presence.ts';
 import { demoHotlineRoutes } from './demo/hotline-demo.ts';
+import { bearerMatches, Metrics } from './metrics/metrics.ts';
 
 export type AppDeps = {
   config: Config;
@@ -76,6 +78,8 @@ export type AppDeps = {
   databaseKind: 'embedded' | 'external';
   version: string;
   logger?: FastifyServerOptions['logger'];
+  /** The embedded PostgreSQL's supervision, for the health check; unset for an external database. */
+  embeddedState?: () => EmbeddedState;
   /** For the process's one LISTEN connection (live queue); unset: no live events reach consoles. */
   databaseUrl?: string;
   /** The master key; unset: `config.secretKey`, else `<dataDir>/secret.key`. */
@@ -105,6 +109,8 @@ declare module 'fastify' {
     delivery: DeliveryWorker;
     /** The hotline's channel settings: the environment's, else the Channels screen's. */
     channels: HotlineChannels;
+    /** Prometheus metrics; null unless PATHWAY_METRICS is on. */
+    metrics: Metrics | null;
     /** Operators' presence from their open consoles (live streams), and the sweep that puts absent ones offline. */
     presence: ConsolePresence;
   }
@@ -166,6 +172,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('live', live);
   if (deps.databaseUrl) app.addHook('onReady', () => live.start());
   app.addHook('onClose', () => live.close());
+  const metrics = deps.config.metrics.enabled ? new Metrics(deps.db, live) : null;
+  app.decorate('metrics', metrics);
+  if (metrics) {
+    metrics.instrument(app);
+    app.addHook('onClose', async () => metrics.close());
+  }
   // The e-mail outbox is delivered by every process (claims are SKIP LOCKED): one less thing to run.
   const transport = deps.mailTransport ?? (deps.config.smtpUrl ? smtpTransport(deps.config.smtpUrl) : null);
   const mailWorker =
@@ -246,6 +258,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const message = code === 'malformed_json' ? 'The request body is not valid JSON' : e.message;
       return send(e.statusCode, code, message);
     }
+    // The database restarting, failing over or unreachable: a quick 503 the client may retry, never a
+    // 500 (nothing was acknowledged; a transaction cut off is rolled back by PostgreSQL).
+    const unavailable = databaseUnavailable(err);
+    if (unavailable) {
+      req.log.warn({ db: { reason: unavailable } }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return send(503, 'database_unavailable', 'The database is unavailable for a moment; try again shortly');
+    }
     const pgError = postgresError(err);
     if (pgError) {
       // PostgreSQL's messages and details quote the values (a row, a name): log only where it failed.
@@ -314,6 +334,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       recordId: p.tokenId,
       changes: { method: req.method, route: req.routeOptions.url ?? null, status: reply.statusCode },
     }).catch((err: unknown) => req.log.error({ err: { message: (err as Error).message } }, 'could not record a token use'));
+  });
+
+  // Not part of the API (hidden from the OpenAPI document): for Prometheus, with a token of its own.
+  // Off, or without a token (metrics on a separate address only), it is not found, as any unknown path.
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    const token = deps.config.metrics.token;
+    if (!metrics || !token) return reply.status(404).send({ error: { code: 'not_found', message: `No route GET /metrics`, requestId: req.id } });
+    if (!bearerMatches(req.headers.authorization, token))
+      return reply.status(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: { code: 'unauthorized', message: 'The metrics need their bearer token (PATHWAY_METRICS_TOKEN)', requestId: req.id } });
+    return reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.text());
   });
 
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -127,6 +127,12 @@ const EnvSchema = z.object({
     .refine((v) => !v.split('/').some((part) => part === '.' || part === '..'), 'must not contain . or .. as a folder name')
     .default('documents/'),
   PATHWAY_S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).optional(),
+  PATHWAY_METRICS: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  PATHWAY_METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,256}$/, 'must be 24 to 256 printable characters without spaces (openssl rand -hex 24)').optional(),
+  PATHWAY_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  PATHWAY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  PATHWAY_DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
+  PATHWAY_DB_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // One installation-wide identity provider for automated deployments (checked in `oidcConfig`).
   ...Object.fromEntries(Object.values(OIDC_VARIABLES).map((name) => [name, z.string().optional()])),
@@ -161,6 +167,16 @@ export type Config = Readonly<{
   /** See `TrustProxy`: which proxies may name the client's address and scheme. */
   trustProxy: TrustProxy;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /**
+   * Prometheus metrics (docs/operations.md, "Metrics"): off unless `enabled`; then on `/metrics` of the
+   * main port with `Authorization: Bearer <token>` when a token is set, and on `host:port` of their
+   * own when a port is set (the token asked there too when set).
+   */
+  metrics: Readonly<{ enabled: boolean; token: string | undefined; port: number | undefined; host: string }>;
+  /** A new database connection, or a free one in the pool, is waited for this long before the request is answered 503. */
+  dbConnectTimeoutSeconds: number;
+  /** The longest a server statement may run (0: no limit); CLI commands and migrations have none. */
+  dbStatementTimeoutSeconds: number;
   webDistDir: string;
   /** The master key for keyed hashes and field encryption; unset: kept in `<dataDir>/secret.key`. */
   secretKey: Buffer | undefined;
@@ -206,6 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const e = parsed.data;
   if (e.PATHWAY_SMTP_URL && !e.PATHWAY_MAIL_FROM) throw new ConfigError('Invalid configuration:\n  PATHWAY_MAIL_FROM: required when PATHWAY_SMTP_URL is set');
+  if (e.PATHWAY_METRICS && !e.PATHWAY_METRICS_TOKEN && e.PATHWAY_METRICS_PORT === undefined)
+    throw new ConfigError('Invalid configuration:\n  PATHWAY_METRICS_TOKEN: required when PATHWAY_METRICS is on, unless PATHWAY_METRICS_PORT gives the metrics an address of their own');
   const dataDir = path.resolve(e.PATHWAY_DATA_DIR);
   const documentStore = documentStoreConfig(e, dataDir);
   const oidc = oidcConfig(e as unknown as Record<string, string | undefined>);
@@ -226,6 +244,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicRatePerMinute: e.PATHWAY_PUBLIC_RATE_PER_MINUTE,
     trustProxy: e.PATHWAY_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    metrics: Object.freeze({ enabled: e.PATHWAY_METRICS, token: e.PATHWAY_METRICS_TOKEN, port: e.PATHWAY_METRICS_PORT, host: e.PATHWAY_METRICS_HOST }),
+    dbConnectTimeoutSeconds: e.PATHWAY_DB_CONNECT_TIMEOUT_SECONDS,
+    dbStatementTimeoutSeconds: e.PATHWAY_DB_STATEMENT_TIMEOUT_SECONDS,
     webDistDir: path.resolve('dist/web'),
     secretKey: e.PATHWAY_SECRET_KEY,
     hotlineAgencyId: e.PATHWAY_HOTLINE_AGENCY_ID,

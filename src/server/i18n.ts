@@ -10,7 +10,10 @@ import { createInstance, type TFunction } from 'i18next';
 import { LANGUAGES, type Language } from '../shared/schemas/common.ts';
 import { buildTranslations, type Tree } from '../shared/translations.ts';
 
-const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/i18n');
+// From src/server/i18n.ts: ../web/i18n. From the build (dist/server/main.js, dist/cli/main.js): the
+// sources' copy, ../../src/web/i18n.
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DIR = [path.resolve(HERE, '../web/i18n'), path.resolve(HERE, '../../src/web/i18n')].find((d) => fs.existsSync(path.join(d, 'modules'))) ?? path.resolve(HERE, '../web/i18n');
 
 const readTree = (file: string): Tree => JSON.parse(fs.readFileSync(file, 'utf8')) as Tree;
 

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertDemoDatabase, DemoRefused, seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
 import { DEMO_FOLLOW_UP_CODE } from './demo/hotline-seed.ts';
 import { VERSION } from './version.ts';
+import { serveMetrics } from './metrics/metrics.ts';
 
 /** A refusal explained in one line, without a stack trace. */
 class StartRefused extends Error {}
@@ -30,18 +31,24 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(config.databaseUrl ? 'Pathway: using the PostgreSQL at DATABASE_URL' : `Pathway: starting the embedded PostgreSQL in ${config.dataDir}`);
-  const database = await openDatabase(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined);
-  // From here on a failure must not leave the embedded PostgreSQL running or the data folder locked.
   let app: FastifyInstance | undefined;
+  // The embedded PostgreSQL's own log only at debug; its supervisor's lines (stopped, running again) always.
+  const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+  const database = await openDatabase(config, (line) => (verbose || line.startsWith('The embedded PostgreSQL') ? say(line) : undefined), {
+    pool: { connectTimeoutMs: config.dbConnectTimeoutSeconds * 1000, statementTimeoutMs: config.dbStatementTimeoutSeconds * 1000, onError: (e) => app?.log.warn({ db: { message: e.message } }, 'a database connection was lost') },
+  });
+  // From here on a failure must not leave the embedded PostgreSQL running or the data folder locked.
   let first: FirstRun;
   try {
-    app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url });
+    app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url, embeddedState: database.embedded?.state });
     const running = app;
     let closing = false;
+    let closeMetrics: (() => Promise<void>) | undefined;
     const shutdown = async (signal: string) => {
       if (closing) return;
       closing = true;
       say(`Pathway: ${signal} received, stopping`);
+      await closeMetrics?.().catch(() => undefined);
       await running.close().catch(() => undefined);
       await database.close().catch(() => undefined);
       process.exit(0);
@@ -69,6 +76,13 @@ async function main(): Promise<void> {
     }
     first = await ensureFirstAdministrator(database.db, config);
     await app.listen({ host: config.host, port: config.port });
+    if (app.metrics && config.metrics.port !== undefined) {
+      const { host, port, token } = config.metrics;
+      closeMetrics = await serveMetrics(app.metrics, host, port, token).catch((e: unknown) => {
+        throw new StartRefused(`PATHWAY_METRICS_PORT: cannot listen on ${host}:${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      });
+      say(`Pathway: metrics at http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`);
+    }
     // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute, e-mailed when SMTP is set;
     // with them, sign-in state past its window is deleted (jobs/housekeeping.ts).
     startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep or housekeeping failed'), mailSettings(config), 60_000, config);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { inline, withClient } from '../db/batch.ts';
+import { timedAppend } from './timing.ts';
 import type { Db, DbOrTx, Tx } from '../db/database.ts';
 import type { AuditLogTable, AuditRow } from '../db/types.ts';
 import { GENESIS_HASH, canonicalJson, entryHash, type HashedFields } from './canonical.ts';
@@ -82,9 +83,11 @@ export async function appendAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
  */
 export async function appendAuditEntries(tx: Tx, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
   if (entries.length === 0) return;
-  await sql`SELECT pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK)})`.execute(tx);
-  const last = await tx.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  await tx.insertInto('auditLog').values(chainRows(last, entries)).execute();
+  await timedAppend(async () => {
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK)})`.execute(tx);
+    const last = await tx.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    await tx.insertInto('auditLog').values(chainRows(last, entries)).execute();
+  });
 }
 
 /**
@@ -96,11 +99,13 @@ export async function appendAuditEntries(tx: Tx, entries: readonly { actor: Audi
  */
 export async function appendAuditOnClient(db: Db, client: pg.PoolClient, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
   if (entries.length === 0) return;
-  const results = (await client.query(
-    `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${AUDIT_LOCK}); SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
-  )) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
-  const insert = db.insertInto('auditLog').values(chainRows(results[2]!.rows[0], entries)).compile();
-  await client.query(`${inline(insert.sql, insert.parameters)};\nCOMMIT`);
+  await timedAppend(async () => {
+    const results = (await client.query(
+      `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${AUDIT_LOCK}); SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
+    )) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
+    const insert = db.insertInto('auditLog').values(chainRows(results[2]!.rows[0], entries)).compile();
+    await client.query(`${inline(insert.sql, insert.parameters)};\nCOMMIT`);
+  });
 }
 
 /** The lock that orders every append, so the chain has no forks and no gaps. */

