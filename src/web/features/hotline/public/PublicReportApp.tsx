@@ -1,4 +1,4 @@
-import { Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { PublicReportPage } from './PublicReportPage.tsx';
 import { FollowUpPage } from './FollowUpPage.tsx';
 
@@ -8,10 +8,12 @@ import { FollowUpPage } from './FollowUpPage.tsx';
  */
 export function PublicReportApp() {
   return (
-    <Routes>
-      <Route path="/public/report" element={<PublicReportPage />} />
-      <Route path="/public/report/follow-up" element={<FollowUpPage />} />
-      <Route path="*" element={<Navigate to="/public/report" replace />} />
-    </Routes>
+    <BrowserRouter>
+      <Routes>
+        <Route path="/public/report" element={<PublicReportPage />} />
+        <Route path="/public/report/follow-up" element={<FollowUpPage />} />
+        <Route path="*" element={<Navigate to="/public/report" replace />} />
+      </Routes>
+    </BrowserRouter>
   );
 }
