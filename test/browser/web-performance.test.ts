@@ -82,6 +82,7 @@ describe('the web app over the wire', () => {
     release();
     // The app's own field replaces the prerendered one, with the text in it.
     await page.locator('textarea[name="description"]:not([data-prerendered-field])').waitFor();
+    await page.locator('#root:not([data-prerendered])').waitFor({ state: 'attached' });
     expect(await description.inputValue()).toBe('Typed before the app started');
     expect(await page.getByRole('textbox', { name: az.hotlinePublic.report.location }).inputValue()).toBe('Gəncə');
     await page.context().close();
