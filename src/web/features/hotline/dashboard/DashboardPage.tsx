@@ -120,7 +120,7 @@ export function HotlineDashboardPage() {
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="day" fontSize={11} tickFormatter={(d: string) => f.dayMonth(d)} />
                 <YAxis allowDecimals={false} fontSize={11} />
-                <Tooltip labelFormatter={(d) => f.longDay(String(d))} />
+                <Tooltip labelFormatter={(d) => (typeof d === 'string' ? f.longDay(d) : '')} />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
                 {(['answered', 'abandoned', 'other'] as const).map((k) => (
                   <Bar key={k} dataKey={k} name={t(`hotlineDashboard.charts.${k}`)} stackId="day" fill={COLORS[k]} isAnimationActive={false} />
