@@ -1,6 +1,6 @@
 /**
  * `npm run build:web`: builds the web app into dist/web (Vite, then brotli and gzip copies of each
- * asset), and records a hash of everything the build reads in dist/web/build-stamp.
+ * asset, then the public report pages prerendered: scripts/prerender-public.ts), and records a hash of everything the build reads in dist/web/build-stamp.
  * `--if-changed` (what `npm start`, `npm run demo` and `npm test` use): builds only when that hash
  * differs from the stamp, so a restart with unchanged sources starts at once.
  */
@@ -12,7 +12,7 @@ const OUT = path.resolve('dist/web');
 const STAMP = path.join(OUT, 'build-stamp');
 
 /** What the web build reads: its sources, the shared code, the build's configuration and the exact dependencies. */
-const INPUTS = ['src/web', 'src/shared', 'vite.config.ts', 'scripts/precompress.ts', 'scripts/build-web.ts', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['src/web', 'src/shared', 'vite.config.ts', 'scripts/precompress.ts', 'scripts/build-web.ts', 'scripts/prerender-public.ts', 'package-lock.json', 'tsconfig.json'];
 
 function filesOf(p: string): string[] {
   if (!fs.existsSync(p)) return [];
@@ -46,6 +46,9 @@ async function main(): Promise<void> {
   // Vite is loaded only to build: a start with nothing to build does not wait for it.
   const { build } = await import('vite');
   await build({ logLevel: 'warn' });
+  // The public report pages with their form already in the HTML (shown before any JavaScript).
+  const { prerenderPublicPages } = await import('./prerender-public.ts');
+  await prerenderPublicPages();
   fs.writeFileSync(STAMP, `${hash}\n`);
 }
 

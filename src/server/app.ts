@@ -290,8 +290,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (req.url.startsWith('/api/') || req.method !== 'GET' || !hasWeb(deps.config)) {
       return reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, requestId: req.id } });
     }
-    // The web app's own routes (/login, /admin/users, ...) are answered by index.html.
-    return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    // The web app's own routes (/login, /admin/users, ...) are answered by index.html; the public
+    // report pages by their prerendered copy, which shows the form before the JavaScript arrives.
+    return reply.type('text/html').header('cache-control', 'no-cache').sendFile(webPageFile(deps.config, req.url));
   });
 
   await app.register(fastifyCookie);
@@ -460,6 +461,15 @@ function postgresError(err: unknown): PostgresErrorSummary | null {
 }
 
 const hasWeb = (config: Config) => fs.existsSync(path.join(config.webDistDir, 'index.html'));
+
+/** Pages written with their content at build (scripts/prerender-public.ts), by address. */
+const PRERENDERED: Record<string, string> = { '/public/report': 'prerendered/public-report.html', '/public/report/follow-up': 'prerendered/public-follow-up.html' };
+
+/** The HTML file that answers a screen's address: its prerendered copy when the build wrote one, else index.html. */
+function webPageFile(config: Config, url: string): string {
+  const file = PRERENDERED[url.split('?')[0]!.replace(/\/+$/, '')];
+  return file && fs.existsSync(path.join(config.webDistDir, file)) ? file : 'index.html';
+}
 
 /**
  * Vite names every file under assets/ by a hash of its content, so it may be cached for a year and

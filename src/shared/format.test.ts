@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AZ_MONTHS, formatDay, formatIncidentDate, formatInstant, formatNumber, formatPartialDay } from './format.ts';
+import { AZ_MONTHS, formatDay, formatDayMonth, formatIncidentDate, formatInstant, formatNumber, formatPartialDay } from './format.ts';
 
 // 19:38 UTC is 23:38 in Baku (UTC+4, no summer time).
 const AT = '2026-12-06T19:38:00Z';
@@ -49,6 +49,21 @@ describe('formatDay: calendar dates are not moved by time zones', () => {
 
   it('leaves something that is not a date as it is', () => {
     expect(formatDay('2026-03', 'en', 'long')).toBe('2026-03');
+  });
+});
+
+describe('formatDayMonth: the day labels of chart axes', () => {
+  it.each([
+    ['az', '2026-12-06', '6 dek'],
+    ['az', '2026-06-01', '1 iyn'],
+    ['ru', '2026-12-06', '6 дек.'],
+    ['en', '2026-12-06', '6 Dec'],
+  ] as const)('%s %s', (lang, day, expected) => {
+    expect(formatDayMonth(day, lang)).toBe(expected);
+  });
+
+  it('leaves something that is not a date as it is', () => {
+    expect(formatDayMonth('12-06', 'en')).toBe('12-06');
   });
 });
 

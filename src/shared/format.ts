@@ -87,6 +87,17 @@ export function formatDay(day: string, language: Language, style: Exclude<DateSt
   return formatInstant(`${day}T12:00:00Z`, language, style, 'UTC');
 }
 
+/** Azerbaijani abbreviated month names (CLDR's), for the compact day labels of chart axes. */
+const AZ_MONTHS_SHORT = ['yan', 'fev', 'mar', 'apr', 'may', 'iyn', 'iyl', 'avq', 'sen', 'okt', 'noy', 'dek'] as const;
+
+/** A calendar date (YYYY-MM-DD) as a chart axis shows it: day and short month (6 dek, 6 дек., 6 Dec). */
+export function formatDayMonth(day: string, language: Language): string {
+  const m = DAY.exec(day);
+  if (!m) return day;
+  if (language === 'az') return `${Number(m[3])} ${AZ_MONTHS_SHORT[Number(m[2]) - 1]}`;
+  return cached(LOCALES[language], { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+}
+
 /** A date or a timestamp, whichever the value is: a calendar date keeps its day, an instant gets its zone. */
 export function formatDateValue(value: string, language: Language, style: DateStyle, timeZone: string = DEFAULT_TIME_ZONE): string {
   if (DAY.test(value)) return formatDay(value, language, style === 'dateTime' ? 'long' : style);

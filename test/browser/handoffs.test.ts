@@ -3,9 +3,10 @@ import type { Page } from 'playwright-core';
 import base from '../../src/web/i18n/en.json' with { type: 'json' };
 import nrmEn from '../../src/web/i18n/modules/nrm/en.json' with { type: 'json' };
 import handoffsEn from '../../src/web/i18n/modules/handoffs/en.json' with { type: 'json' };
+import peopleEn from '../../src/web/i18n/modules/people/en.json' with { type: 'json' };
 import pressPublicEn from '../../src/web/i18n/modules/press-public/en.json' with { type: 'json' };
 import { makeAgency, makeUser, signIn, type Session } from '../helpers/app.ts';
-import { signInInEnglish, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { screenshot, signInInEnglish, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { addDays, dayIn } from '../../src/domain/deadlines.ts';
 
 /** Issue 15's hand-offs, finding things and the public press pages, through the real UI. */
@@ -102,6 +103,37 @@ describe('hand-offs between a case worker and the identification officer', () =>
     await op.reload();
     await op.getByRole('form', { name: t.identification.decide }).waitFor();
     expect(await op.getByTestId('missing-sections').count()).toBe(0);
+  });
+});
+
+describe('a contact becomes a case', () => {
+  it('the people the operator recorded become the case\'s victims, the first with the name the caller gave', async () => {
+    const hotline = await makeAgency(web.db, { name: 'Contact Hotline', type: 'government' });
+    const sup = await makeUser(web.db, { roles: ['supervisor'], agencyId: hotline.id });
+    const contact = await web.db
+      .insertInto('contacts')
+      .values({
+        channel: 'call', status: 'in_progress', ownerAgencyId: hotline.id, assignedUserId: sup.id, contactType: 'trafficking_report', contactorType: 'family_member', region: 'Sumgait',
+        categories: ['trafficking.sexual_exploitation'],
+        persons: JSON.stringify([{ role: 'contactor', sex: 'male', age: 40, possiblyChild: false, nationality: null }, { role: 'potential_victim', sex: 'female', age: 23, possiblyChild: false, nationality: 'UZ' }]),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    const page = await web.newPage();
+    await signInInEnglish(page, sup.email);
+    await page.goto(`/cases/new?contactId=${contact.id}`);
+    const victim = page.getByTestId('new-case-victim');
+    await victim.getByRole('textbox', { name: peopleEn.people.field.givenName }).fill('Nigora');
+    await victim.getByRole('textbox', { name: peopleEn.people.field.familyName }).fill('Karimova');
+    await screenshot(page, 'new-case-from-contact');
+    await page.getByRole('button', { name: t.cases.open }).click();
+    await page.getByRole('heading', { name: new RegExp(`^${t.case.title} NRM-`) }).waitFor({ timeout: 30_000 });
+    const row = page.getByTestId('case-person');
+    await row.getByText('Nigora Karimova').waitFor();
+    expect(await row.count()).toBe(1);
+    expect(await row.getByRole('cell').allTextContents()).toEqual(['Nigora Karimova', t.codes.personRole.victim, t.codes.sex.female, String(Number(today().slice(0, 4)) - 23), '']);
+    await screenshot(page, 'case-from-contact');
   });
 });
 

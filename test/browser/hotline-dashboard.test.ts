@@ -54,6 +54,11 @@ describe('the hotline dashboard', () => {
     for (const chart of ['chart-by-day', 'chart-by-hour', 'chart-by-channel', 'chart-outcomes']) {
       await page.getByTestId(chart).locator('.recharts-bar-rectangle').first().waitFor();
     }
+    // The days under the chart read as days in the page's language ("6 Dec"), not as raw "12-06".
+    // (The y axis's ticks are counts: only digits.)
+    const ticks = (await page.getByTestId('chart-by-day').locator('.recharts-cartesian-axis-tick-value').allTextContents()).filter((x) => !/^\d+$/.test(x));
+    expect(ticks.length).toBeGreaterThan(0);
+    for (const tick of ticks) expect(tick).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/);
     const table = page.getByTestId('figures-table');
     const value = (section: string, figureName: string) => table.getByRole('row').filter({ has: page.getByRole('cell', { name: section, exact: true }) }).filter({ has: page.getByRole('cell', { name: figureName, exact: true }) }).getByRole('cell').last();
     expect(await value(d.table.byChannel, d.channel.call).textContent()).toBe('2');

@@ -29,6 +29,8 @@ async function publicPage(path: string): Promise<Page> {
   await page.goto(path);
   await page.evaluate(() => localStorage.setItem('pathway.language', 'en'));
   await page.reload();
+  // The page arrives prerendered; its controls work once the app has taken it over.
+  await page.locator('#root:not([data-prerendered])').waitFor({ state: 'attached' });
   return page;
 }
 

@@ -81,6 +81,8 @@ describe('the public pages on a 360 px phone', () => {
         const name = `${s.path} (${lang}, 360 px)`;
         await page.goto(s.path);
         await s.ready().first().waitFor();
+        // The report pages arrive prerendered: check the page the app made of them.
+        await page.locator('#root:not([data-prerendered])').waitFor({ state: 'attached' });
         expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
         await expect.poll(() => page.title(), { message: `title of ${name}` }).toBe(s.title);
         await expectNoSidewaysScroll(page, name);

@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Response } from 'playwright-core';
 import { startWebApp, type WebApp } from '../helpers/browser.ts';
+import az from '../../src/web/i18n/modules/hotline-public/az.json' with { type: 'json' };
 
 /** The most JavaScript (compressed, as sent) the public report pages may load: a phone on 3G. */
 const BUDGET_BYTES = 150 * 1024;
@@ -48,6 +49,44 @@ describe('the web app over the wire', () => {
       await page.context().close();
     });
   }
+
+  for (const [path, label] of [['/public/report', az.hotlinePublic.report.description], ['/public/report/follow-up', az.hotlinePublic.followUp.code]] as const) {
+    it(`${path} arrives with its form in the HTML: shown with no JavaScript at all, compressed, never cached stale`, async () => {
+      const context = await web.browser.newContext({ baseURL: web.baseUrl, javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+      const page = await context.newPage();
+      const html = await page.goto(path);
+      expect(html!.headers()['cache-control']).toBe('no-cache');
+      expect(html!.headers()['content-encoding']).toBe('br');
+      expect(html!.headers()['content-security-policy']).toContain("script-src 'self'");
+      await page.getByRole('textbox', { name: label }).waitFor({ state: 'visible' });
+      expect(await page.getByTestId('quick-exit').isVisible()).toBe(true);
+      expect(await page.title()).toMatch(/ — Pathway$/);
+      await context.close();
+    });
+  }
+
+  it('keeps what the reporter typed into the prerendered form when the app takes the page over', async () => {
+    const page = await web.newPage();
+    // Hold the app's code back until something is typed into the form the HTML brought.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/public/report', { waitUntil: 'commit' });
+    const description = page.getByRole('textbox', { name: az.hotlinePublic.report.description });
+    await description.fill('Typed before the app started');
+    await page.getByRole('textbox', { name: az.hotlinePublic.report.location }).fill('Gəncə');
+    await description.evaluate((el) => el.setAttribute('data-prerendered-field', ''));
+    release();
+    // The app's own field replaces the prerendered one, with the text in it.
+    await page.locator('textarea[name="description"]:not([data-prerendered-field])').waitFor();
+    await page.locator('#root:not([data-prerendered])').waitFor({ state: 'attached' });
+    expect(await description.inputValue()).toBe('Typed before the app started');
+    expect(await page.getByRole('textbox', { name: az.hotlinePublic.report.location }).inputValue()).toBe('Gəncə');
+    await page.context().close();
+  });
 
   it('sends the gzip copy to a client without brotli, the plain file to one without either, and index.html for screens', async () => {
     const index = await web.app.inject({ method: 'GET', url: '/', headers: { 'accept-encoding': 'identity' } });

@@ -34,7 +34,7 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   permissions: 'code', delivery: 'code', from: 'code', to: 'code', tz: 'code', before: 'code',
   requireTotp: 'code', dryRun: 'code', impunityOverride: 'code', unescoOverride: 'code', importedFrom: 'code', complete: 'code', level: 'code', category: 'code', visibility: 'code',
   // counts
-  results: 'count', failures: 'count', tasks: 'count', referrals: 'count', contacts: 'count', messages: 'count', length: 'count', attempts: 'count', previousAttempts: 'count', screeningsCopied: 'count',
+  results: 'count', failures: 'count', tasks: 'count', referrals: 'count', contacts: 'count', messages: 'count', length: 'count', attempts: 'count', previousAttempts: 'count', screeningsCopied: 'count', victims: 'count',
   secondsToAcknowledge: 'count', sessions: 'count', tokens: 'count', tokensRevoked: 'count', emailsQueued: 'count',
   checked: 'count', capacityFree: 'count', capacityTotal: 'count', created: 'count',
   updated: 'count', refused: 'count', goals: 'count', batch: 'count', batches: 'count', records: 'count', version: 'count',

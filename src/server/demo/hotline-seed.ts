@@ -6,10 +6,8 @@ import { intake, applyCallStatus } from '../modules/telephony/intake.ts';
 import { fileReport } from '../modules/public-reports/service.ts';
 import { writeReply } from '../modules/replies/service.ts';
 import { createCase, linkContact } from '../modules/cases/service.ts';
-import { addCasePerson } from '../modules/cases/people.ts';
 import { acceptReferral, sendReferral } from '../modules/referrals/service.ts';
 import { CloseContactBody, ContactDraftData, ContactFormBody, StoreScreeningBody } from '../../shared/schemas/contacts.ts';
-import { AddCasePersonBody } from '../../shared/schemas/cases.ts';
 import { PublicReportBody } from '../../shared/schemas/public-reports.ts';
 import { SendReferralBody } from '../../shared/schemas/referrals.ts';
 import { CATALOGUE, chooseScreeningList, evaluateScreening, type ScreeningList } from '../../domain/screening.ts';
@@ -170,7 +168,8 @@ export async function seedHotlineDemo(ctx: DemoContext): Promise<void> {
       },
       async (id) => {
         await contacts.storeScreening(ctx.db, op.p, op.actor, id, screeningBody('labour', 34));
-        caseId = (await createCase(ctx.db, op.p, op.actor, { contactId: id, exploitationForms: ['forced_labour'], country: 'RU' })).id;
+        // He gave his name: the case's victim is recorded from what the operator noted (sex, age, nationality) and it.
+        caseId = (await createCase(ctx.db, op.p, op.actor, { contactId: id, exploitationForms: ['forced_labour'], country: 'RU', victim: { name: { givenName: 'Elnur', familyName: 'Məmmədli' }, languages: ['az', 'ru'] } })).id;
       },
     );
     // He rang again the next morning: the supervisor links the call to his case.
@@ -182,17 +181,7 @@ export async function seedHotlineDemo(ctx: DemoContext): Promise<void> {
         await linkContact(ctx.db, sup.p, sup.actor, caseId, id);
       },
     );
-    // The supervisor records him and hands the case over to the NGO, whose case worker takes it on.
-    await addCasePerson(
-      ctx.db,
-      sup.p,
-      sup.actor,
-      caseId,
-      AddCasePersonBody.parse({
-        role: 'victim',
-        person: { name: { givenName: 'Elnur', familyName: 'Məmmədli' }, aliases: [{ givenName: 'Эльнур', familyName: 'Мамедли' }, { givenName: 'Elnur', familyName: 'Mammadli' }], sex: 'male', birthYear: Number(ctx.today.slice(0, 4)) - 34, birthYearEstimated: true, citizenship: 'AZE', languages: ['az', 'ru'] },
-      }),
-    );
+    // The supervisor hands the case over to the NGO, whose case worker takes it on.
     const worker = await ctx.as('case_worker');
     const transfer = await sendReferral(ctx.db, sup.p, sup.actor, caseId, SendReferralBody.parse({ toAgencyId: ctx.agency('ngo1'), purpose: 'case_transfer', sections: ['summary', 'screening', 'contacts'], reason: 'Needs a case worker and shelter.' }));
     await acceptReferral(ctx.db, worker.p, worker.actor, transfer.id, 'Taken on; first meeting tomorrow.');

@@ -18,9 +18,10 @@ import {
   WEBSITES_AND_APPS,
 } from '../nrm.ts';
 import { CONTACT_CHANNELS, OBSERVATION_SOURCES } from '../hotline.ts';
+import { PERSON_SEXES } from '../people.ts';
 import { EXPLOITATION_TYPES } from '../../domain/screening.ts';
 import { PageQuery } from './common.ts';
-import { CreatePersonBody, PersonView } from './people.ts';
+import { CreatePersonBody, PersonNameInput, PersonView } from './people.ts';
 import { ReferralView } from './referrals.ts';
 import { PersonIdentificationView } from './identification.ts';
 import { TaskView } from './tasks.ts';
@@ -58,8 +59,21 @@ const CaseFields = {
 };
 
 /** Open a case: directly, or from a hotline contact (linked, its screenings and place carried over). */
+/**
+ * The victim a new case is about, recorded in the person registry (with its name keys, as a person
+ * added on the case page). The name only if it is known: a hotline caller often gives none.
+ */
+export const CaseVictimInput = CreatePersonBody.omit({ aliases: true }).extend({ name: PersonNameInput.optional(), sex: z.enum(PERSON_SEXES).optional() });
+export type CaseVictimInput = z.infer<typeof CaseVictimInput>;
+
 export const CreateCaseBody = z.strictObject({
   contactId: z.uuid().optional(),
+  /**
+   * The victim, added to the case as its first person. From a contact, whatever is not given here is
+   * taken from the first potential victim the operator recorded (sex, age as an estimated birth year,
+   * nationality), and the contact's other potential victims are added too.
+   */
+  victim: CaseVictimInput.optional(),
   ...CaseFields,
 });
 

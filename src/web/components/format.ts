@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../api/session.ts';
 import { isLanguage } from '../i18n/index.ts';
-import { DEFAULT_TIME_ZONE, formatDay, formatIncidentDate, formatInstant, formatNumber } from '../../shared/format.ts';
+import { DEFAULT_TIME_ZONE, formatDay, formatDayMonth, formatIncidentDate, formatInstant, formatNumber } from '../../shared/format.ts';
 import type { Language } from '../../shared/schemas/common.ts';
 
 export { DEFAULT_TIME_ZONE } from '../../shared/format.ts';
@@ -45,6 +45,8 @@ function formatters(lang: Language, timeZone: string) {
     dateTime: (iso: string | null | undefined) => orDash(iso, (v) => formatInstant(v, lang, 'dateTime', timeZone)),
     day: (day: string | null | undefined) => orDash(day, (v) => formatDay(v, lang, 'short')),
     longDay: (day: string | null | undefined) => orDash(day, (v) => formatDay(v, lang, 'long')),
+    /** A calendar date as a chart's axis shows it: day and short month. */
+    dayMonth: (day: string | null | undefined) => orDash(day, (v) => formatDayMonth(v, lang)),
     /** A press incident's partial (and perhaps disputed) date. */
     incident: (main: PartialDay, disputed?: PartialDay | null, style: 'short' | 'long' = 'short') => formatIncidentDate(main, disputed, lang, style),
     /** A date written as far as it is known: YYYY, YYYY-MM or YYYY-MM-DD. */

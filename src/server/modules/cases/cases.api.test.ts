@@ -93,6 +93,55 @@ describe('opening a case', () => {
     expect(byContact.json().items.map((x: { id: string }) => x.id)).toEqual([id]);
   });
 
+  it('from a contact: the people the operator recorded become the case\'s victims in the person registry, the name given added', async () => {
+    const c = await call(op, 'POST', '/contacts', { channel: 'call' });
+    const contactId = c.json().id as string;
+    const form = await call(op, 'PUT', `/contacts/${contactId}/form`, {
+      contactorType: 'family_member', contactType: 'trafficking_report', region: 'Sumgait', categories: ['trafficking.sexual_exploitation'], summary: 'Her sister was taken abroad',
+      persons: [
+        { role: 'contactor', sex: 'male', age: 40 },
+        { role: 'potential_victim', sex: 'female', age: 23, nationality: 'UZ' },
+        { role: 'potential_victim', sex: 'female', age: null, possiblyChild: true },
+      ],
+    });
+    expect(form.statusCode).toBe(200);
+    const year = Number((await t.db.selectNoFrom((eb) => eb.fn<string>('to_char', [eb.fn('now'), eb.val('YYYY')]).as('y')).executeTakeFirstOrThrow()).y);
+    const res = await call(op, 'POST', '/cases', { contactId, victim: { name: { givenName: 'Nigora', familyName: 'Karimova' } } });
+    expect(res.statusCode).toBe(201);
+    const id = res.json().id as string;
+    const page = (await call(op, 'GET', `/cases/${id}`)).json();
+    expect(page.summary).toMatchObject({ region: 'Sumgait', exploitationForms: ['sexual_exploitation'] });
+    expect(page.narrative).toBe('Her sister was taken abroad');
+    // The two potential victims, not the caller; the first with the name given and what the operator recorded.
+    expect(page.people).toHaveLength(2);
+    const [first, second] = page.people;
+    expect(first).toMatchObject({ role: 'victim', ageDisputed: false, person: { sex: 'female', birthYear: year - 23, birthYearEstimated: true, citizenship: 'UZB' } });
+    expect(first.person.names).toEqual([expect.objectContaining({ kind: 'primary', givenName: 'Nigora', familyName: 'Karimova', asEntered: 'Nigora Karimova', script: 'latn' })]);
+    expect(second).toMatchObject({ role: 'victim', ageDisputed: true, child: true, person: { sex: 'female', birthYear: null, citizenship: null, names: [] } });
+    // The same registry and name keys as a person added on the case page: found by the name in Cyrillic.
+    const found = await call(worker, 'GET', `/people/search?q=${encodeURIComponent('Нигора Каримова')}`);
+    expect(found.statusCode).toBe(200);
+    const byName = await call(op, 'GET', `/cases?name=${encodeURIComponent('Нигора Каримова')}`);
+    expect(byName.json().items.map((x: { id: string }) => x.id)).toEqual([id]);
+    // Audited: the people created and added, never their names.
+    const entries = await t.db.selectFrom('auditLog').select(['action', 'changes']).where((eb) => eb.or([eb('recordId', '=', id), eb('recordId', '=', first.personId), eb('recordId', '=', second.personId)])).execute();
+    expect(entries.filter((e) => e.action === 'person.created')).toHaveLength(2);
+    expect(entries.filter((e) => e.action === 'case.person_added')).toHaveLength(2);
+    expect(entries.find((e) => e.action === 'case.created')!.changes).toMatchObject({ victims: 2 });
+    expect(JSON.stringify(entries)).not.toContain('Karimova');
+  });
+
+  it('opened directly with a victim: the person is recorded as given; a bad victim field is named', async () => {
+    const res = await call(worker, 'POST', '/cases', { region: 'Baku', victim: { name: { familyName: 'Əliyeva' }, sex: 'female', birthDate: '2001-04-02', citizenship: 'AZE' } });
+    expect(res.statusCode).toBe(201);
+    const page = (await call(worker, 'GET', `/cases/${res.json().id}`)).json();
+    expect(page.people).toEqual([expect.objectContaining({ role: 'victim', person: expect.objectContaining({ sex: 'female', birthDate: '2001-04-02', birthYear: 2001, birthYearEstimated: false, citizenship: 'AZE' }) })]);
+    const bad = await call(worker, 'POST', '/cases', { victim: { sex: 'robot', citizenship: 'AZ' } });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields).sort()).toEqual(['victim.citizenship', 'victim.sex']);
+    expect(await t.db.selectFrom('cases').select('id').where('region', '=', 'nowhere').execute()).toEqual([]);
+  });
+
   it('refuses a contact the user may not work on (404), a role that may not open cases (403) and bad input by field', async () => {
     const contact = await screenedContact();
     expect((await call(outsider, 'POST', '/cases', { contactId: contact.id })).statusCode).toBe(404);

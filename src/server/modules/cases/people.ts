@@ -1,16 +1,18 @@
 import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { openField, sealField } from '../../crypto/record-keys.ts';
-import type { Db, DbOrTx } from '../../db/database.ts';
+import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import { auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
 import { redact } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import { treatedAsChild } from '../../../domain/child.ts';
 import type { CasePersonRole } from '../../../shared/nrm.ts';
-import type { AddCasePersonBody, CasePersonView, UpdateCasePersonBody } from '../../../shared/schemas/cases.ts';
+import type { AddCasePersonBody, CasePersonView, CaseVictimInput, UpdateCasePersonBody } from '../../../shared/schemas/cases.ts';
+import { PersonInput as ContactPersonInput } from '../../../shared/schemas/contacts.ts';
+import { alpha3Of } from '../../../shared/countries.ts';
 import { personColumns, findPerson, listNames, namesQuery, openPerson, type NameRow } from '../people/repository.ts';
-import { insertPerson, toPersonView } from '../people/service.ts';
+import { insertPerson, recordPerson, toPersonView } from '../people/service.ts';
 import { PEOPLE } from '../people/policy.ts';
 import { loadRecordFacts } from '../../access/repository.ts';
 import { CASES } from './policy.ts';
@@ -155,4 +157,54 @@ export async function updateCasePerson(db: Db, p: Principal, actor: AuditActor, 
     const view = (await casePeopleViews(tx, p, caseId)).find((x) => x.id === casePersonId)!;
     return { result: view, audit: { action: 'case.person_updated', recordType: 'case', recordId: caseId, changes: { personId: before.personId, ...changes } } };
   });
+}
+
+/** A victim to record with a new case, and whether their age is in doubt with reasons to think them a child. */
+export type NewCaseVictim = { person: CaseVictimInput; ageDisputed: boolean };
+
+/** What a hotline operator recorded about a person, as a registry person: age as an estimated birth year, nationality in alpha-3. */
+function fromContactPerson(cp: { sex: CaseVictimInput['sex']; age: number | null; possiblyChild: boolean; nationality: string | null }, year: number): NewCaseVictim {
+  return {
+    person: {
+      sex: cp.sex ?? 'unknown',
+      ...(cp.age !== null ? { birthYear: year - cp.age, birthYearEstimated: true } : {}),
+      ...(alpha3Of(cp.nationality) ? { citizenship: alpha3Of(cp.nationality) } : {}),
+    },
+    ageDisputed: cp.possiblyChild,
+  };
+}
+
+/**
+ * The victims of a case opened with `victim` and/or from a contact: the contact's potential victims
+ * in the order recorded, the first completed (and overridden) by what the user gave; only the given
+ * victim without a contact. Dates of birth given replace the contact's estimated year.
+ */
+export function newCaseVictims(given: CaseVictimInput | undefined, contactPersons: unknown, today: string): NewCaseVictim[] {
+  const parsed = ContactPersonInput.array().safeParse(contactPersons ?? []);
+  const year = Number(today.slice(0, 4));
+  const recorded = (parsed.success ? parsed.data : []).filter((cp) => cp.role === 'potential_victim').map((cp) => fromContactPerson(cp, year));
+  if (!given) return recorded;
+  const [first, ...rest] = recorded;
+  const base = { ...(first?.person ?? {}) };
+  if (given.birthDate != null || given.birthYear != null) {
+    delete base.birthYear;
+    delete base.birthYearEstimated;
+  }
+  const stated = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as CaseVictimInput;
+  return [{ person: { ...base, ...stated }, ageDisputed: first?.ageDisputed ?? false }, ...rest];
+}
+
+/** Records each victim in the person registry and adds them to the new case (role victim); the audit entries for the case. */
+export async function addNewCaseVictims(tx: Tx, p: Principal, actor: AuditActor, caseId: string, victims: readonly NewCaseVictim[]) {
+  const audit = [];
+  const now = Date.now();
+  for (const [i, v] of victims.entries()) {
+    const person = await recordPerson(tx, p, actor, { ...v.person, sex: v.person.sex ?? 'unknown' });
+    const id = crypto.randomUUID();
+    // A millisecond apart, so that the case lists them in the order the operator recorded them.
+    const addedAt = new Date(now + i);
+    await tx.insertInto('casePeople').values({ id, caseId, personId: person.id, role: 'victim', ageDisputed: v.ageDisputed, unaccompanied: false, addedBy: p.userId, addedAt }).execute();
+    audit.push({ action: 'case.person_added', recordType: 'case', recordId: caseId, changes: { personId: person.id, role: 'victim', ageDisputed: v.ageDisputed, unaccompanied: false, guardian: false } });
+  }
+  return audit;
 }

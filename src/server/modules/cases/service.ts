@@ -30,6 +30,7 @@ import { lockForCaseWrite } from './access.ts';
 import * as repo from './repository.ts';
 import { sealField } from '../../crypto/record-keys.ts';
 import { countryToday } from '../../nrm-profile.ts';
+import { addNewCaseVictims, newCaseVictims } from './people.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -152,7 +153,8 @@ const formsFromCategories = (categories: readonly string[]) =>
 /**
  * Opens a case for the user's agency, the user responsible for it. From a contact: the contact must be
  * one the user may work on; it is linked, its place, exploitation forms and summary are taken over
- * unless given, and its screenings are copied with who made them and when.
+ * unless given, its screenings are copied with who made them and when, and the potential victims the
+ * operator recorded become the case's victims in the person registry (`newCaseVictims`).
  */
 export async function createCase(db: Db, p: Principal, actor: AuditActor, body: z.infer<typeof CreateCaseBody>) {
   const scopes = scopesFor(p, 'case', 'create');
@@ -177,6 +179,8 @@ export async function createCase(db: Db, p: Principal, actor: AuditActor, body: 
       sourceContactId: contact?.id ?? null,
     });
     const audit = [];
+    const victims = newCaseVictims(body.victim, contact?.persons, await countryToday(tx));
+    audit.push(...(await addNewCaseVictims(tx, p, actor, created.id, victims)));
     let copied = 0;
     if (contact) {
       await tx.insertInto('caseContacts').values({ caseId: created.id, contactId: contact.id, linkedBy: p.userId }).execute();
@@ -187,7 +191,7 @@ export async function createCase(db: Db, p: Principal, actor: AuditActor, body: 
       action: 'case.created',
       recordType: 'case',
       recordId: created.id,
-      changes: { caseNumber: created.caseNumber, ownerAgencyId: p.agencyId, ownerUserId: p.userId, contactId: contact?.id ?? null, screeningsCopied: copied, fields: Object.keys(given).sort() },
+      changes: { caseNumber: created.caseNumber, ownerAgencyId: p.agencyId, ownerUserId: p.userId, contactId: contact?.id ?? null, screeningsCopied: copied, victims: victims.length, fields: Object.keys(given).sort() },
     });
     return { result: { id: created.id, caseNumber: created.caseNumber }, audit };
   });

@@ -91,8 +91,17 @@ export function toPersonView(p: Principal, row: repo.PersonRow, names: readonly 
  */
 export async function insertPerson(tx: Tx, p: Principal, actor: AuditActor, body: CreatePersonBody): Promise<PersonView> {
   if (scopesFor(p, 'person', 'create').size === 0) throw forbidden();
+  return recordPerson(tx, p, actor, body);
+}
+
+/**
+ * `insertPerson` without its permission check, for a write whose own permission covers the person:
+ * opening a case records its victim (an operator may open cases from contacts, not keep a registry).
+ * The name may be unknown (a caller who gave none): the person is then found through the case only.
+ */
+export async function recordPerson(tx: Tx, p: Principal, actor: AuditActor, body: Omit<CreatePersonBody, 'name'> & { name?: CreatePersonBody['name'] | undefined }): Promise<PersonView> {
   const birth = birthFields(body);
-  const names = [toNewName(body.name, 'primary'), ...(body.aliases ?? []).map((a) => toNewName(a, 'alias'))];
+  const names = [...(body.name ? [toNewName(body.name, 'primary')] : []), ...(body.aliases ?? []).map((a) => toNewName(a, 'alias'))];
   const now = new Date();
   const id = crypto.randomUUID();
   const row = await tx

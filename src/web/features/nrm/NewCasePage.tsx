@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Button, Group, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Fieldset, Group, MultiSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -12,7 +12,11 @@ import { Page } from '../../components/Page.tsx';
 import { Created, useRefreshNrm } from './api.ts';
 import { codeLabel, options } from './labels.ts';
 
-/** Open a case, directly or from a hotline contact (`?contactId=`): the contact's screenings come along. */
+/**
+ * Open a case, directly or from a hotline contact (`?contactId=`): the contact's screenings, place,
+ * forms, summary and the potential victims the operator recorded come along (the name, if the caller
+ * gave one, is added here).
+ */
 export function NewCasePage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
@@ -22,6 +26,8 @@ export function NewCasePage() {
   const [region, setRegion] = useState('');
   const [forms, setForms] = useState<string[]>([]);
   const [narrative, setNarrative] = useState('');
+  const [givenName, setGivenName] = useState('');
+  const [familyName, setFamilyName] = useState('');
   const { errors, error, busy, submit } = useFormSubmit();
   // From a contact: what the operator recorded fills the form, to be seen and corrected before the case is opened.
   const fromContact = params.get('contactId');
@@ -41,6 +47,8 @@ export function NewCasePage() {
       ...(region.trim() ? { region: region.trim() } : {}),
       ...(forms.length ? { exploitationForms: forms } : {}),
       ...(narrative.trim() ? { narrative: narrative.trim() } : {}),
+      // The victims the operator recorded come along on the server; the name completes the first.
+      ...(givenName.trim() || familyName.trim() ? { victim: { name: { ...(givenName.trim() ? { givenName: givenName.trim() } : {}), ...(familyName.trim() ? { familyName: familyName.trim() } : {}) } } } : {}),
     };
     void submit(CreateCaseBody, values, async (body) => {
       const created = await api('POST', '/cases', body, Created);
@@ -60,6 +68,15 @@ export function NewCasePage() {
                 <Text key={n} size="sm">{[codeLabel(t, 'sex', v.sex), v.age !== null ? String(v.age) : null, v.nationality].filter(Boolean).join(', ')}</Text>
               ))}
             </Alert>
+          )}
+          {victims.length > 0 && (
+            <Fieldset legend={t('handoffs.victim')} data-testid="new-case-victim">
+              <Text size="sm" c="dimmed" mb="xs">{t('handoffs.victimHint')}</Text>
+              <Group grow align="flex-start">
+                <TextInput label={t('people.field.givenName')} value={givenName} onChange={(e) => setGivenName(e.currentTarget.value)} error={errors['victim.name.givenName'] ?? errors['victim.name']} autoComplete="off" />
+                <TextInput label={t('people.field.familyName')} value={familyName} onChange={(e) => setFamilyName(e.currentTarget.value)} error={errors['victim.name.familyName']} autoComplete="off" />
+              </Group>
+            </Fieldset>
           )}
           <TextInput label={t('nrm.newCase.contact')} description={t('nrm.newCase.contactHint')} value={contactId} onChange={(e) => setContactId(e.currentTarget.value)} error={errors.contactId} />
           <TextInput label={t('nrm.cases.region')} value={region} onChange={(e) => setRegion(e.currentTarget.value)} error={errors.region} />

@@ -116,11 +116,11 @@ export function HotlineDashboardPage() {
           {v.totals.contacts === 0 && <Text c="dimmed">{t('hotlineDashboard.noContacts')}</Text>}
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             <Chart title={t('hotlineDashboard.charts.byDay')} testId="chart-by-day">
-              <BarChart data={v.byDay.map((d) => ({ day: d.day.slice(5), answered: d.answered, abandoned: d.abandoned, other: d.contacts - d.answered - d.abandoned }))}>
+              <BarChart data={v.byDay.map((d) => ({ day: d.day, answered: d.answered, abandoned: d.abandoned, other: d.contacts - d.answered - d.abandoned }))}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="day" fontSize={11} />
+                <XAxis dataKey="day" fontSize={11} tickFormatter={(d: string) => f.dayMonth(d)} />
                 <YAxis allowDecimals={false} fontSize={11} />
-                <Tooltip />
+                <Tooltip labelFormatter={(d) => (typeof d === 'string' ? f.longDay(d) : '')} />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
                 {(['answered', 'abandoned', 'other'] as const).map((k) => (
                   <Bar key={k} dataKey={k} name={t(`hotlineDashboard.charts.${k}`)} stackId="day" fill={COLORS[k]} isAnimationActive={false} />

@@ -7,6 +7,7 @@ import { isApiError } from '../../../api/errors.ts';
 import { ErrorAlert, useFormSubmit } from '../../../components/errors.tsx';
 import { formatPublic, prefetchPublicSchemas, publicHotline, publicSchemas } from './api.ts';
 import { PublicReportChrome } from './QuickExit.tsx';
+import { typedBeforeStart } from './prerendered.ts';
 
 /**
  * The reporter's way back: the code opens the report's messages and the hotline's replies, and lets
@@ -14,7 +15,7 @@ import { PublicReportChrome } from './QuickExit.tsx';
  */
 export function FollowUpPage() {
   const { t, i18n } = useTranslation();
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(() => typedBeforeStart('code'));
   const [thread, setThread] = useState<FollowUpThread | null>(null);
   const [more, setMore] = useState('');
   const [added, setAdded] = useState(false);
@@ -53,6 +54,7 @@ export function FollowUpPage() {
             <Text size="sm">{t('hotlinePublic.followUp.intro')}</Text>
             <TextInput
               label={t('hotlinePublic.followUp.code')}
+              name="code"
               value={code}
               onChange={(e) => setCode(e.currentTarget.value)}
               error={open.errors.code}

@@ -6,6 +6,7 @@ import { isLanguage } from '../../../i18n/index.ts';
 import { ErrorAlert, useFormSubmit } from '../../../components/errors.tsx';
 import { ShowOnce } from '../../../components/ShowOnce.tsx';
 import { prefetchPublicSchemas, publicHotline, publicSchemas } from './api.ts';
+import { typedBeforeStart } from './prerendered.ts';
 import { PublicReportChrome } from './QuickExit.tsx';
 
 const EMPTY = { description: '', location: '', name: '', phone: '', email: '', callbackConsent: false, website: '' };
@@ -14,7 +15,8 @@ const opt = (s: string) => (s.trim() === '' ? undefined : s);
 /** The public report form: no account; anonymous unless the reporter chooses to leave details. */
 export function PublicReportPage() {
   const { t, i18n } = useTranslation();
-  const [v, setV] = useState(EMPTY);
+  // The page may have arrived prerendered, with something already typed into it.
+  const [v, setV] = useState(() => ({ ...EMPTY, description: typedBeforeStart('description'), location: typedBeforeStart('location') }));
   const [details, setDetails] = useState(false);
   const [receipt, setReceipt] = useState<{ code: string } | null>(null);
   const form = useFormSubmit();
@@ -68,13 +70,14 @@ export function PublicReportPage() {
             description={t('hotlinePublic.report.descriptionHelp')}
             value={v.description}
             onChange={set('description')}
+            name="description"
             error={form.errors.description}
             required
             autosize
             minRows={5}
             maxRows={16}
           />
-          <TextInput label={t('hotlinePublic.report.location')} value={v.location} onChange={set('location')} error={form.errors.location} />
+          <TextInput label={t('hotlinePublic.report.location')} name="location" value={v.location} onChange={set('location')} error={form.errors.location} />
           <Checkbox label={t('hotlinePublic.report.leaveDetails')} checked={details} onChange={(e) => setDetails(e.currentTarget.checked)} />
           {details && (
             <Stack gap="sm">
