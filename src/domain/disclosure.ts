@@ -40,7 +40,7 @@ export const DEFAULT_RULES: Required<Omit<DisclosureRules, 'threshold'>> = {
 export type ReleaseTable = { universe: string; table: StatisticsTable };
 
 /** One published (or suppressed) number of an earlier release: the ledger audited before a new one. */
-export type LedgerCell = { universe: string; key: Record<string, string>; value: number | null; release: string };
+export type LedgerCell = { universe: string; key: Record<string, string>; value: number | null; release: string; table?: string; total?: boolean };
 
 export type DisclosureFlag =
   | { kind: 'group_disclosure'; tableId: string; key: Record<string, string>; dimension: string; value: string }
@@ -204,6 +204,17 @@ function buildSystem(tables: ReleaseTable[], ledger: LedgerCell[]): System {
       equations.push(eq);
     }
   });
+  // The equations of earlier releases' tables: their totals are the sums of their inner cells.
+  const earlierTables = new Map<string, LedgerCell[]>();
+  for (const l of ledger) if (l.table !== undefined) earlierTables.set(`${l.release}\u0001${l.table}`, [...(earlierTables.get(`${l.release}\u0001${l.table}`) ?? []), l]);
+  for (const cells of earlierTables.values()) {
+    const inner = cells.filter((c) => !c.total);
+    for (const tot of cells.filter((c) => c.total)) {
+      const eq = new Map<string, number>([[cellId(tot.universe, tot.key), 1]]);
+      for (const c of inner) if (Object.entries(tot.key).every(([d, v]) => c.key[d] === v)) eq.set(cellId(c.universe, c.key), (eq.get(cellId(c.universe, c.key)) ?? 0) - 1);
+      equations.push(eq);
+    }
+  }
   // Periods: a universe whose period is exactly covered by others of the same population is their sum.
   const keysOf = new Map<string, Set<string>>();
   const add = (u: string, k: Record<string, string>) => keysOf.set(u, (keysOf.get(u) ?? new Set()).add(keyId(k)));
@@ -244,7 +255,7 @@ function tile(from: string, to: string, parts: Array<{ u: string; from: string; 
 type Known = Map<string, number>;
 
 /** The feasible range of every unknown cell: unknown = suppressed now and never published before. */
-function ranges(sys: System, suppressed: Set<string>, ledger: LedgerCell[]) {
+function ranges(sys: System, suppressed: Set<string>, ledger: LedgerCell[], focus?: Set<string>) {
   const known: Known = new Map();
   for (const l of ledger) if (l.value !== null) known.set(cellId(l.universe, l.key), l.value);
   for (const c of sys.cells) if (!suppressed.has(c.id)) known.set(c.id, c.value);
@@ -255,7 +266,9 @@ function ranges(sys: System, suppressed: Set<string>, ledger: LedgerCell[]) {
   }
   for (const id of suppressed) if (!known.has(id)) unknown.add(id);
   const eqs: Equation[] = [];
+  const touched = new Set<string>();
   for (const e of sys.equations) {
+    if (focus && [...e.keys()].some((id) => focus.has(id))) for (const id of e.keys()) if (unknown.has(id)) touched.add(id);
     let rhs = 0;
     const coef = new Map<string, number>();
     let complete = true;
@@ -277,6 +290,8 @@ function ranges(sys: System, suppressed: Set<string>, ledger: LedgerCell[]) {
   for (const u of unknown) groups.set(find(u), [...(groups.get(find(u)) ?? []), u]);
   const result = new Map<string, { min: number; max: number } | null>();
   for (const vars of groups.values()) {
+    // Groups this release does not touch were audited when their release was approved.
+    if (focus && !vars.some((v) => touched.has(v))) continue;
     const set = new Set(vars);
     const r = feasibleRanges(vars, eqs.filter((e) => [...e.coef.keys()].some((k) => set.has(k))));
     for (const v of vars) result.set(v, r ? r.get(v)! : null);
@@ -400,9 +415,10 @@ export function protect(input: ReleaseTable[], rules: DisclosureRules, ledger: L
   drain();
 
   // Audit and widen until every unknown is wide, or everything of the release in its way is hidden.
+  const own = new Set(sys.cells.map((c) => c.id));
   for (let round = 0; round < 200; round++) {
     const ids = new Set(sys.cells.filter((c) => isSuppressed(c.cell)).map((c) => c.id));
-    const r = ranges(sys, ids, ledger);
+    const r = ranges(sys, ids, ledger, own);
     const tight = [...r.entries()].filter(([, x]) => narrow(x, k)).map(([id]) => id);
     if (tight.length === 0) break;
     let widened = false;
@@ -418,7 +434,6 @@ export function protect(input: ReleaseTable[], rules: DisclosureRules, ledger: L
       if (pickOne) {
         suppress(pickOne, 'secondary');
         widened = true;
-        break;
       }
     }
     if (!widened) {
@@ -443,7 +458,7 @@ export function protect(input: ReleaseTable[], rules: DisclosureRules, ledger: L
 export function auditRelease(tables: ReleaseTable[], rules: DisclosureRules, ledger: LedgerCell[] = []): DisclosureFlag[] {
   const sys = buildSystem(tables, ledger);
   const suppressed = new Set(sys.cells.filter((c) => c.cell.suppressed !== null).map((c) => c.id));
-  const r = ranges(sys, suppressed, ledger);
+  const r = ranges(sys, suppressed, ledger, new Set(sys.cells.map((c) => c.id)));
   const releaseOf = new Map(ledger.map((l) => [cellId(l.universe, l.key), l]));
   const flags: DisclosureFlag[] = [];
   for (const [id, x] of r) {
@@ -504,6 +519,6 @@ export function publicTable(t: StatisticsTable, rules: Pick<DisclosureRules, 'ro
 /** The ledger entries of a release as published: what later releases are audited against. */
 export function ledgerOf(release: string, tables: ReleaseTable[]): LedgerCell[] {
   return tables.flatMap(({ universe, table }) =>
-    [...table.cells, ...table.totals].map((c) => ({ universe, key: c.key, value: c.suppressed !== null ? null : c.value, release })),
+    [...table.cells.map((c) => [c, false] as const), ...table.totals.map((c) => [c, true] as const)].map(([c, total]) => ({ universe, key: c.key, value: c.suppressed !== null ? null : c.value, release, table: table.id, total })),
   );
 }

@@ -52,6 +52,8 @@ import { pressRoutes } from './modules/press/routes.ts';
 import { justiceRoutes } from './modules/justice/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
+import { statisticsRoutes } from './modules/statistics/routes.ts';
+import { statisticsPublicRoutes } from './modules/statistics/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { ssoRoutes } from './modules/auth/oidc-routes.ts';
 import { syncEnvironmentProvider } from './modules/auth/oidc-service.ts';
@@ -345,6 +347,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(peopleRoutes, { prefix: '/api/v1' });
   await api.register(justiceRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
+  await api.register(statisticsRoutes, { prefix: '/api/v1' });
+  await api.register(statisticsPublicRoutes, { prefix: '/api/public/statistics' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, {

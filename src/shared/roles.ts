@@ -71,6 +71,10 @@ export const SYSTEM_PERMISSIONS = [
   'channels:manage',
   /** Bulk HTCDS export with names, dates of birth, free text and case numbers (the default export is de-identified). */
   'htcds:export_identifying',
+  /** Prepare a statistical release: the national tables frozen after disclosure control (analysts, the coordinator's office). */
+  'statistics:prepare',
+  /** Approve a statistical release for the public (the coordinator's office; never the person who prepared it). */
+  'statistics:approve',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -146,8 +150,8 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   prosecutor: [...rw('investigation', 'agency'), ...rw('person', 'agency'), 'investigation:read:granted', 'investigation:update:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
   // Verdicts, sentences and appeals of the criminal cases sent to their court (shared on indictment).
   court_clerk: ['investigation:read:granted', 'investigation:update:granted', 'person:read:granted', 'sensitive:identity'],
-  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage'],
-  analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override'],
+  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage', 'statistics:prepare', 'statistics:approve'],
+  analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override', 'statistics:prepare'],
   // Monitors record victims' contact details and exact places; they never reach the public page.
   press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],
   press_reviewer: ['incident:read:all', 'incident:update:all', 'incidents:publish', 'sensitive:location'],

@@ -46,6 +46,7 @@ import * as m0108 from './0108_justice_roles.ts';
 import * as m0109 from './0109_justice_list_indexes.ts';
 import * as m0110 from './0110_sign_in_trust.ts';
 import * as m0111 from './0111_remaining_free_text_at_rest.ts';
+import * as m0124 from './0124_statistics_releases.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -97,4 +98,5 @@ export const migrations: Record<string, { up: string }> = {
   '0109_justice_list_indexes': m0109,
   '0110_sign_in_trust': m0110,
   '0111_remaining_free_text_at_rest': m0111,
+  '0124_statistics_releases': m0124,
 };
