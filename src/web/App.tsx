@@ -46,6 +46,10 @@ const HotlineDashboardPage = lazyPage(() => import('./features/hotline/dashboard
 const JusticeCasesPage = lazyPage(() => import('./features/justice/JusticeCasesPage.tsx'), 'JusticeCasesPage');
 const NewCriminalCasePage = lazyPage(() => import('./features/justice/NewCriminalCasePage.tsx'), 'NewCriminalCasePage');
 const CriminalCasePage = lazyPage(() => import('./features/justice/CriminalCasePage.tsx'), 'CriminalCasePage');
+const NationalStatisticsPage = lazyPage(() => import('./features/statistics/NationalStatisticsPage.tsx'), 'NationalStatisticsPage');
+const ReleasesPage = lazyPage(() => import('./features/statistics/ReleasesPage.tsx'), 'ReleasesPage');
+const ReleasePage = lazyPage(() => import('./features/statistics/ReleasesPage.tsx'), 'ReleasePage');
+const PublicStatisticsPage = lazyPage(() => import('./features/statistics/PublicStatisticsPage.tsx'), 'PublicStatisticsPage');
 const JusticeStatisticsPage = lazyPage(() => import('./features/justice/JusticeStatisticsPage.tsx'), 'JusticeStatisticsPage');
 
 /** The route tree: public pages, the screens a half-set-up account is held at, then the signed-in shell. */
@@ -66,6 +70,15 @@ function Screens() {
       <Routes>
         <Route path="/public/press" element={<PublicPressPage />} />
         <Route path="/public/press/:id" element={<PublicIncidentPage />} />
+      </Routes>
+    );
+  }
+  // The public statistics: approved releases, no account.
+  if (location.pathname === '/public/statistics' || location.pathname.startsWith('/public/statistics/')) {
+    return (
+      <Routes>
+        <Route path="/public/statistics" element={<PublicStatisticsPage />} />
+        <Route path="/public/statistics/:id" element={<PublicStatisticsPage />} />
       </Routes>
     );
   }
@@ -130,6 +143,9 @@ function staffRoutes(user: UserView, from: string | undefined) {
         {user.permissions.some((p) => p.startsWith('investigation:create:')) && <Route path="justice/new" element={<NewCriminalCasePage />} />}
         {(can('reports:aggregate') || user.permissions.some((p) => p.startsWith('investigation:read:'))) && <Route path="justice/statistics" element={<JusticeStatisticsPage />} />}
         {user.permissions.some((p) => p.startsWith('investigation:read:')) && <Route path="justice/:id" element={<CriminalCasePage />} />}
+        {(can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve')) && <Route path="statistics" element={<NationalStatisticsPage />} />}
+        {(can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve')) && <Route path="statistics/releases" element={<ReleasesPage />} />}
+        {(can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve')) && <Route path="statistics/releases/:id" element={<ReleasePage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

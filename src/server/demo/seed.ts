@@ -9,6 +9,7 @@ import { seedProvidersDemo } from './providers-seed.ts';
 import { seedHotlineDemo } from './hotline-seed.ts';
 import { seedNrmDemo } from './nrm-seed.ts';
 import { configureDemoHotline } from './hotline-demo.ts';
+import { seedStatisticsDemo } from './statistics-seed.ts';
 import { seedJusticeDemo } from './justice-seed.ts';
 
 /** Printed on start in demo mode; never use demo mode with real data. */
@@ -69,6 +70,8 @@ export const DEMO_SEEDERS: ReadonlyArray<{ name: string; seed: (ctx: DemoContext
   { name: 'nrm', seed: seedNrmDemo },
   // After the NRM story: criminal cases link to its victims.
   { name: 'justice', seed: (ctx) => ctx.db.transaction().execute((tx) => seedJusticeDemo(tx, ctx.today)) },
+  // Last: the releases count everything above.
+  { name: 'statistics', seed: seedStatisticsDemo },
 ];
 
 export class DemoRefused extends Error {}

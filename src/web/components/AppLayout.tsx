@@ -62,6 +62,11 @@ export function AppLayout() {
     { to: '/justice', label: t('justice.nav.cases'), show: readsJustice },
     { to: '/justice/statistics', label: t('justice.nav.statistics'), show: readsJustice || can('reports:aggregate') },
   ];
+  const statistics = can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve');
+  const national: NavItem[] = [
+    { to: '/statistics', label: t('statistics.nav'), show: statistics },
+    { to: '/statistics/releases', label: t('statistics.releases.title'), show: statistics },
+  ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -157,6 +162,7 @@ export function AppLayout() {
           {section(t('hotlineConsole.nav.section'), hotline)}
           {section(t('nrm.nav.section'), nrm)}
           {section(t('justice.nav.section'), justice)}
+          {section(t('statistics.nav'), national)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}
