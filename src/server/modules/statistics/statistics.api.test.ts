@@ -88,7 +88,7 @@ describe('national tables', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(book.worksheets.length).toBeGreaterThan(10);
-    expect(String(book.worksheets[0]!.getCell('A1').value)).toContain('НМП');
+    expect(book.worksheets[0]!.getCell('A1').text).toContain('НМП');
     const audit = await t.db.selectFrom('auditLog').select(['action', 'actorUserId']).where('action', '=', 'statistics.tables_exported').execute();
     expect(audit).toHaveLength(2);
   });

@@ -1,4 +1,4 @@
-import { Paper, ScrollArea, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { StatisticsTableView } from '../../../shared/schemas/statistics.ts';
@@ -43,7 +43,7 @@ export function StatisticsTableBlock({ table, number, exact = false, threshold, 
     .filter((x) => x.c && x.c.suppressed === null && (x.c.value ?? 0) > 0)
     .map((x) => ({ name: x.name, value: x.c!.value }));
   return (
-    <Paper withBorder p="md" data-testid={`table-${table.id}`}>
+    <Paper withBorder p="md" data-testid={`table-${table.id}`} miw={0} style={{ minWidth: 0 }}>
       <Stack gap="sm">
         <Title order={3} size="h5">{table.title}</Title>
         {chart && bars.length > 0 && (
@@ -59,8 +59,9 @@ export function StatisticsTableBlock({ table, number, exact = false, threshold, 
             </ResponsiveContainer>
           </div>
         )}
-        <ScrollArea type="auto">
-          <Table striped withTableBorder withColumnBorders fz="sm" miw={rowDims.length * 120 + cols.length * 70}>
+        {/* Wide tables scroll sideways on a phone; the region takes the keyboard's focus to scroll too. */}
+        <div style={{ overflowX: 'auto', maxWidth: '100%' }} tabIndex={0} role="region" aria-label={table.title}>
+          <Table striped withTableBorder withColumnBorders fz="sm">
             <Table.Thead>
               <Table.Tr>
                 {rowDims.map((d) => <Table.Th key={d.id} scope="col">{d.label}</Table.Th>)}
@@ -76,7 +77,7 @@ export function StatisticsTableBlock({ table, number, exact = false, threshold, 
               ))}
             </Table.Tbody>
           </Table>
-        </ScrollArea>
+        </div>
         {(table.notes ?? []).map((n) => <Text key={n} size="xs" c="dimmed">{n}</Text>)}
       </Stack>
     </Paper>
