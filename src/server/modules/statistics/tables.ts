@@ -235,7 +235,7 @@ function sdgTable(d: NationalData, lang: Language): StatisticsTable | null {
     ['male', n((v) => v.sex === 'male'), pop.male],
     ['child', n((v) => v.ageGroup === 'child'), pop.children],
     ['adult', n((v) => v.ageGroup === 'adult'), pop.total - pop.children],
-    ...Object.entries(FORM_GROUPS).map(([g, forms]): [string, number, number] => [`form_${g}`, n((v) => v.form !== null && forms.includes(v.form)), pop.total]),
+    ...Object.entries(FORM_GROUPS).map(([g, forms]): [string, number, number] => [`${g}Forms`, n((v) => v.form !== null && forms.includes(v.form)), pop.total]),
   ];
   const rate = (k: number, of: number) => (of > 0 ? Math.round((k / of) * 100_000 * 1000) / 1000 : 0);
   return {
