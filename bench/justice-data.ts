@@ -19,7 +19,7 @@ export const BENCH_JUSTICE_CASES = Number(process.env.BENCH_JUSTICE_CASES ?? 200
 const AGENCIES = 20;
 const PASSWORD = 'benchmark password 1';
 
-async function benchUser(db: Db, email: string, agencyId: string, role: Role): Promise<BenchUser> {
+export async function benchUser(db: Db, email: string, agencyId: string, role: Role): Promise<BenchUser> {
   const existing = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
   if (existing) return { id: existing.id, email, password: PASSWORD, agencyId };
   const { user } = await createUser(db, SYSTEM_ACTOR, { email, name: email, language: 'en', agencyId, roles: [role], isServiceAccount: false, password: PASSWORD });

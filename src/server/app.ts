@@ -57,6 +57,8 @@ import { justiceCorrectionRoutes } from './modules/justice/corrections-routes.ts
 import { actionPlanRoutes } from './modules/action-plan/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { pressPublicRoutes } from './modules/press/public-routes.ts';
+import { statisticsRoutes } from './modules/statistics/routes.ts';
+import { statisticsPublicRoutes } from './modules/statistics/public-routes.ts';
 import { setupRoutes } from './modules/auth/setup-routes.ts';
 import { ssoRoutes } from './modules/auth/oidc-routes.ts';
 import { syncEnvironmentProvider } from './modules/auth/oidc-service.ts';
@@ -384,6 +386,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(justiceCorrectionRoutes, { prefix: '/api/v1' });
   await api.register(actionPlanRoutes, { prefix: '/api/v1' });
   await api.register(pressPublicRoutes, { prefix: '/api/public/press' });
+  await api.register(statisticsRoutes, { prefix: '/api/v1' });
+  await api.register(statisticsPublicRoutes, { prefix: '/api/public/statistics' });
 
   if (hasWeb(deps.config)) {
     await app.register(fastifyStatic, {

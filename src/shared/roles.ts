@@ -79,6 +79,10 @@ export const SYSTEM_PERMISSIONS = [
   'action_plan:read',
   /** Report progress on the measures and action items of one's own agency. */
   'action_plan:report',
+  /** Prepare a statistical release: the national tables frozen after disclosure control (analysts, the coordinator's office). */
+  'statistics:prepare',
+  /** Approve a statistical release for the public (the coordinator's office; never the person who prepared it). */
+  'statistics:approve',
 ] as const;
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 
@@ -154,9 +158,9 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   prosecutor: [...rw('investigation', 'agency'), ...rw('person', 'agency'), 'investigation:read:granted', 'investigation:update:granted', 'case:read:granted', 'person:read:granted', 'sensitive:identity', 'sensitive:narrative'],
   // Verdicts, sentences and appeals of the criminal cases sent to their court (shared on indictment).
   court_clerk: ['investigation:read:granted', 'investigation:update:granted', 'person:read:granted', 'sensitive:identity'],
-  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage', 'action_plan:manage', 'action_plan:read'],
+  coordinator: ['reports:aggregate', 'hotline:reports', 'case:read:granted', 'referral:read:all', 'break_glass', 'providers:manage', 'action_plan:manage', 'action_plan:read', 'statistics:prepare', 'statistics:approve'],
   plan_focal_point: ['action_plan:report'],
-  analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override', 'action_plan:read'],
+  analyst: ['reports:aggregate', 'incident:read:all', 'incidents:override', 'action_plan:read', 'statistics:prepare'],
   // Monitors record victims' contact details and exact places; they never reach the public page.
   press_monitor: [...rw('incident', 'all'), 'sensitive:contact', 'sensitive:location'],
   press_reviewer: ['incident:read:all', 'incident:update:all', 'incidents:publish', 'sensitive:location'],

@@ -46,6 +46,10 @@ const HotlineDashboardPage = lazyPage(() => import('./features/hotline/dashboard
 const JusticeCasesPage = lazyPage(() => import('./features/justice/JusticeCasesPage.tsx'), 'JusticeCasesPage');
 const NewCriminalCasePage = lazyPage(() => import('./features/justice/NewCriminalCasePage.tsx'), 'NewCriminalCasePage');
 const CriminalCasePage = lazyPage(() => import('./features/justice/CriminalCasePage.tsx'), 'CriminalCasePage');
+const NationalStatisticsPage = lazyPage(() => import('./features/statistics/NationalStatisticsPage.tsx'), 'NationalStatisticsPage');
+const ReleasesPage = lazyPage(() => import('./features/statistics/ReleasesPage.tsx'), 'ReleasesPage');
+const ReleasePage = lazyPage(() => import('./features/statistics/ReleasesPage.tsx'), 'ReleasePage');
+const PublicStatisticsPage = lazyPage(() => import('./features/statistics/PublicStatisticsPage.tsx'), 'PublicStatisticsPage');
 const JusticeStatisticsPage = lazyPage(() => import('./features/justice/JusticeStatisticsPage.tsx'), 'JusticeStatisticsPage');
 const StatutesPage = lazyPage(() => import('./features/justice/StatutesPage.tsx'), 'StatutesPage');
 const PlansPage = lazyPage(() => import('./features/action-plan/PlansPage.tsx'), 'PlansPage');
@@ -75,6 +79,15 @@ function Screens() {
       <Routes>
         <Route path="/public/press" element={<PublicPressPage />} />
         <Route path="/public/press/:id" element={<PublicIncidentPage />} />
+      </Routes>
+    );
+  }
+  // The public statistics: approved releases, no account.
+  if (location.pathname === '/public/statistics' || location.pathname.startsWith('/public/statistics/')) {
+    return (
+      <Routes>
+        <Route path="/public/statistics" element={<PublicStatisticsPage />} />
+        <Route path="/public/statistics/:id" element={<PublicStatisticsPage />} />
       </Routes>
     );
   }
@@ -149,6 +162,9 @@ function staffRoutes(user: UserView, from: string | undefined) {
         {readsPlan && <Route path="action-plan/meetings/:id" element={<MeetingPage />} />}
         {can('action_plan:report') && <Route path="action-plan/mine" element={<MyActionPlanPage />} />}
         {can('action_plan:manage') && <Route path="action-plan/reviews" element={<ReviewsPage />} />}
+        {(can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve')) && <Route path="statistics" element={<NationalStatisticsPage />} />}
+        {(can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve')) && <Route path="statistics/releases" element={<ReleasesPage />} />}
+        {(can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve')) && <Route path="statistics/releases/:id" element={<ReleasePage />} />}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

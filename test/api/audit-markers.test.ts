@@ -79,6 +79,8 @@ const EXCUSED: Record<string, string> = {
   'PATCH /api/v1/justice/cases/{id}/defendants/{defendantId}/sentences/{sentenceId}': 'a sentence to correct needs one recorded, which is excused above (driven in justice/corrections.api.test.ts); its entry holds ids, codes, terms and days; its free text (ground, act) is withheld by the writer',
   'POST /api/v1/justice/import': 'its body is CSV of court decisions matched to existing cases and defendants (driven in justice/import.api.test.ts); its entry holds row counts',
   'POST /api/v1/demo/simulate-contact': 'demo mode only (404 here); its body is a code; driven in demo/hotline-demo.api.test.ts',
+  'POST /api/v1/statistics/releases': 'a period with no records is refused (400 no_data) and this database holds none; driven in statistics/statistics.api.test.ts, which checks that the title never reaches the log (its entry holds the period, version, threshold and counts)',
+  'POST /api/v1/statistics/releases/{id}/approve': 'needs a release prepared by another person (driven in statistics/statistics.api.test.ts); no body; its entry holds the series and version',
 };
 type Ctx = { app: TestApp['app']; ids: Map<string, string>; marker: () => string };
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64, 1)]);

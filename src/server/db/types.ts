@@ -1298,7 +1298,27 @@ export interface ActionPlanRemindersTable {
   readAt: NullableTimestamp;
 }
 
+export interface StatisticsReleasesTable {
+  id: Generated<string>;
+  series: string;
+  version: number;
+  title: string;
+  periodFrom: DateCol;
+  periodTo: DateCol;
+  threshold: number;
+  rounding: number | null;
+  status: Generated<string>;
+  tables: ColumnType<unknown, string, string>;
+  ledger: ColumnType<unknown, string, string>;
+  flags: ColumnType<unknown, string | undefined, string>;
+  preparedBy: string;
+  preparedAt: Generated<Date>;
+  approvedBy: string | null;
+  approvedAt: NullableTimestamp;
+}
+
 export interface Database {
+  statisticsReleases: StatisticsReleasesTable;
   dataSteps: DataStepsTable;
   agencies: AgenciesTable;
   roles: RolesTable;

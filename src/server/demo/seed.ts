@@ -9,6 +9,7 @@ import { seedProvidersDemo } from './providers-seed.ts';
 import { seedHotlineDemo } from './hotline-seed.ts';
 import { seedNrmDemo } from './nrm-seed.ts';
 import { configureDemoHotline } from './hotline-demo.ts';
+import { seedStatisticsDemo } from './statistics-seed.ts';
 import { seedJusticeDemo } from './justice-seed.ts';
 import { seedActionPlanDemo } from './action-plan-seed.ts';
 
@@ -84,6 +85,8 @@ export const DEMO_SEEDERS: ReadonlyArray<{ name: string; seed: (ctx: DemoContext
   // After the NRM story: criminal cases link to its victims.
   { name: 'justice', seed: (ctx) => ctx.db.transaction().execute((tx) => seedJusticeDemo(tx, ctx.today)) },
   { name: 'action-plan', seed: seedActionPlanDemo },
+  // Last: the releases count everything above.
+  { name: 'statistics', seed: seedStatisticsDemo },
 ];
 
 export class DemoRefused extends Error {}

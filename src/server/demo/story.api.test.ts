@@ -31,6 +31,19 @@ describe('the demo story', () => {
     expect(await dumpAllTables(t.db)).toEqual(firstDump);
   });
 
+  it('publishes two statistical releases, prepared by the analyst and approved by the coordinator', async () => {
+    const list = await t.app.inject({ method: 'GET', url: '/api/public/statistics?lang=az' });
+    expect(list.statusCode).toBe(200);
+    const items = list.json().items as Array<{ id: string; period: { from: string; to: string } }>;
+    expect(items).toHaveLength(2);
+    expect(items.map((i) => i.period.to).sort()).toEqual([`${Number(today().slice(0, 4)) - 1}-12-31`, today()]);
+    for (const i of items) {
+      const r = await t.app.inject({ method: 'GET', url: `/api/public/statistics/${i.id}` });
+      expect(r.statusCode).toBe(200);
+      expect(r.json().tables.length).toBeGreaterThan(10);
+    }
+  });
+
   it('keeps victims\' names and narratives sealed: no plain name in any table, the audit log among them', () => {
     for (const [table, rows] of Object.entries(firstDump)) {
       const text = rows.join('\n');

@@ -129,6 +129,21 @@ export const QueueItem = z.object({
 });
 export const QueueView = z.object({ items: z.array(QueueItem) });
 
+/** One year of the resident population (SDG 16.2.2's denominator) with its source. */
+export const PopulationYearBody = z.strictObject({
+  year: z.number().int().min(1990).max(2100),
+  total: z.number().int().min(1),
+  female: z.number().int().min(0),
+  male: z.number().int().min(0),
+  children: z.number().int().min(0),
+  source: Text(500).min(1, 'where the figure comes from'),
+});
+/** Disclosure control of the statistics: thresholds (at least 3) and open-data rounding. */
+export const DisclosureProfileBody = z.strictObject({
+  dashboardThreshold: z.number().int().min(3, 'at least 3').max(50),
+  openDataThreshold: z.number().int().min(3, 'at least 3').max(50),
+  openDataRounding: z.number().int().min(2).max(100).nullable(),
+});
 export const CountryProfileView = z.object({
   code: z.string(),
   timeZone: z.string(),
@@ -140,6 +155,8 @@ export const CountryProfileView = z.object({
   impunityMinDays: z.number().int(),
   holidayCalendar: z.string(),
   workingDayChanges: z.array(z.object({ day: z.string(), working: z.boolean(), reason: z.string() })),
+  population: z.array(PopulationYearBody),
+  disclosure: DisclosureProfileBody,
 });
 
 const weekday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
@@ -182,4 +199,17 @@ export const UpdateCountryProfileBody = z.strictObject({
     })
     .transform((list) => [...list].sort((a, b) => a.day.localeCompare(b.day)))
     .optional(),
+  /** Replaces the whole population list; each year at most once. */
+  population: z
+    .array(PopulationYearBody)
+    .max(200)
+    .superRefine((list, ctx) => {
+      const seen = new Set<number>();
+      list.forEach((p, i) => {
+        if (seen.has(p.year)) ctx.addIssue({ code: 'custom', path: [i, 'year'], message: 'this year is already in the list' });
+        seen.add(p.year);
+      });
+    })
+    .optional(),
+  disclosure: DisclosureProfileBody.optional(),
 });

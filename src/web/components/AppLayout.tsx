@@ -70,6 +70,11 @@ export function AppLayout() {
     { to: '/action-plan/reviews', label: t('actionPlan.nav.reviews'), show: can('action_plan:manage') },
     { to: '/action-plan/meetings', label: t('actionPlan.nav.meetings'), show: readsPlan },
   ];
+  const statistics = can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve');
+  const national: NavItem[] = [
+    { to: '/statistics', label: t('statistics.nav'), show: statistics },
+    { to: '/statistics/releases', label: t('statistics.releases.title'), show: statistics },
+  ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [
     { to: '/', label: t('nav.home'), show: true },
@@ -166,6 +171,7 @@ export function AppLayout() {
           {section(t('nrm.nav.section'), nrm)}
           {section(t('justice.nav.section'), justice)}
           {section(t('actionPlan.nav.section'), actionPlan)}
+          {section(t('statistics.nav'), national)}
           {section(t('press.nav.section'), press)}
           {section(t('nav.sectionAdmin'), admin)}
           {section(t('nav.sectionOversight'), oversight)}
