@@ -1,50 +1,24 @@
 import { useState } from 'react';
-import { Button, Checkbox, Group, MultiSelect, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { Button, Checkbox, Group, MultiSelect, NativeSelect, NumberInput, Stack, TextInput } from '@mantine/core';
 import type { z } from 'zod';
 import { useTranslation } from 'react-i18next';
 import { COOPERATION_OUTCOMES, PROTECTION_MEASURES, TERMINATION_GROUNDS } from '../../../shared/justice.ts';
 import { WITHDRAWAL_REASONS } from '../../../shared/schemas/justice-corrections.ts';
 import type { CooperationView, DefendantView, ProceduralEventView, VictimView } from '../../../shared/schemas/justice.ts';
-import { isApiError } from '../../api/client.ts';
-import { ErrorAlert } from '../../components/errors.tsx';
-import { JUSTICE_KEY, patch, post, useJusticeProfile } from './api.ts';
+import { useJusticeProfile } from './api.ts';
+import { Refusal, useCaseWrite } from './case-writes.tsx';
+
+/** A correction: `run` sends it with its method. */
+function useCorrection(caseId: string) {
+  const w = useCaseWrite(caseId);
+  return { run: w.send, error: w.error, busy: w.busy };
+}
 
 type Defendant = z.infer<typeof DefendantView>;
 /** Events corrected as events; the others through their charge or verdict. */
 const CORRECTABLE = new Set(['detained', 'released', 'suspended', 'resumed', 'extended', 'terminated', 'indicted', 'trial_opened', 'appeal_lodged', 'final']);
 
-/** A correction sent to the case's API: refreshes the case, keeps the server's refusal (field and reason) to show. */
-function useCorrection(caseId: string) {
-  const qc = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (method: 'PATCH' | 'POST', path: string, body: unknown) => {
-    setError(null);
-    setBusy(true);
-    try {
-      await (method === 'PATCH' ? patch : post)(`/justice/cases/${caseId}${path}`, body);
-      await qc.invalidateQueries({ queryKey: [...JUSTICE_KEY] });
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { run, error, busy };
-}
 
-function Refusal({ error }: { error: unknown }) {
-  if (!error) return null;
-  return (
-    <Stack gap={2} role="group">
-      <ErrorAlert error={error} />
-      {isApiError(error) && Object.entries(error.fields).map(([field, why]) => <Text key={field} size="sm" c="red">{`${field}: ${why}`}</Text>)}
-    </Stack>
-  );
-}
 
 /** "Correct" that opens a small form in place. */
 function Editor({ label, testId, children }: { label: string; testId: string; children: (close: () => void) => React.ReactNode }) {

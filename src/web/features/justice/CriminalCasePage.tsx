@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Checkbox, Group, NativeSelect, NumberInput, Paper, SimpleGrid, Stack, Table, Text, TextInput, Timeline, Title } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../components/format.ts';
@@ -19,10 +18,10 @@ import {
   VERDICT_OUTCOMES,
 } from '../../../shared/justice.ts';
 import type { CriminalCaseDetail, DefendantView } from '../../../shared/schemas/justice.ts';
-import { isApiError } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
-import { JUSTICE_KEY, post, useAgenciesOfType, useCriminalCase, useJusticeProfile } from './api.ts';
+import { useAgenciesOfType, useCriminalCase, useJusticeProfile } from './api.ts';
+import { Refusal, useCaseWrite } from './case-writes.tsx';
 import { ChargeCorrection, CooperationEdit, EventCorrection, SentenceCorrection, VerdictCorrection, VictimEdit } from './Corrections.tsx';
 
 type Detail = z.infer<typeof CriminalCaseDetail>;
@@ -31,36 +30,11 @@ const RECORDABLE_EVENTS = PROCEDURAL_EVENT_TYPES.filter((e) => !['opened', 'verd
 
 /** A small form that posts and refreshes the case; shows the server's refusal (field and message). */
 function useAction(caseId: string) {
-  const qc = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (path: string, body: unknown) => {
-    setError(null);
-    setBusy(true);
-    try {
-      await post(`/justice/cases/${caseId}${path}`, body);
-      await qc.invalidateQueries({ queryKey: [...JUSTICE_KEY] });
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { run, error, busy };
+  const w = useCaseWrite(caseId);
+  return { run: (path: string, body: unknown) => w.send('POST', path, body), error: w.error, busy: w.busy };
 }
 
-/** The refusal with the server's per-field reasons (which field, and why: "occurredOn: before the indictment"). */
-function Refusal({ error }: { error: unknown }) {
-  if (!error) return null;
-  return (
-    <Stack gap={2} role="group">
-      <ErrorAlert error={error} />
-      {isApiError(error) && Object.entries(error.fields).map(([field, why]) => <Text key={field} size="sm" c="red">{`${field}: ${why}`}</Text>)}
-    </Stack>
-  );
-}
+
 
 const name = (d: Defendant) => d.legalEntityName ?? d.names?.find((n) => n.kind === 'primary')?.asEntered ?? d.pseudonym;
 
