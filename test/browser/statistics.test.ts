@@ -83,6 +83,9 @@ describe('statistical releases, from the records to the public page', () => {
     // The boy's figure is not on the page: his cell reads "–".
     expect(await main.locator('[data-suppressed="primary"]').first().textContent()).toContain('–');
     await screenshot(phone, 'statistics-public-phone');
+    // Wide tables scroll inside their own region; the page itself never scrolls sideways.
+    const sideways = (p: typeof phone) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await sideways(phone)).toBeLessThanOrEqual(0);
     // In Azerbaijani too.
     const azContext = await web.browser.newContext({ viewport: { width: 360, height: 740 }, baseURL: web.baseUrl });
     await azContext.addInitScript(() => localStorage.setItem('pathway.language', 'az'));
@@ -91,5 +94,14 @@ describe('statistical releases, from the records to the public page', () => {
     await az.getByRole('heading', { name: `Trafficking statistics ${Y}`, level: 1 }).waitFor();
     await az.getByText('Məlum deyil').first().waitFor();
     await screenshot(az, 'statistics-public-az');
+    expect(await sideways(az)).toBeLessThanOrEqual(0);
+    // And in Russian, whose labels are the longest.
+    const ruContext = await web.browser.newContext({ viewport: { width: 360, height: 740 }, baseURL: web.baseUrl });
+    await ruContext.addInitScript(() => localStorage.setItem('pathway.language', 'ru'));
+    const ru = await ruContext.newPage();
+    await ru.goto('/public/statistics');
+    await ru.getByTestId('table-nrm-victims-status-sex-age').waitFor();
+    await screenshot(ru, 'statistics-public-ru');
+    expect(await sideways(ru)).toBeLessThanOrEqual(0);
   });
 });

@@ -60,7 +60,7 @@ export function StatisticsTableBlock({ table, number, exact = false, threshold, 
           </div>
         )}
         {/* Wide tables scroll sideways on a phone; the region takes the keyboard's focus to scroll too. */}
-        <div style={{ overflowX: 'auto', maxWidth: '100%' }} tabIndex={0} role="region" aria-label={table.title}>
+        <div style={{ overflowX: 'auto', maxWidth: '100%', position: 'relative' }} tabIndex={0} role="region" aria-label={table.title}>
           <Table striped withTableBorder withColumnBorders fz="sm">
             <Table.Thead>
               <Table.Tr>
