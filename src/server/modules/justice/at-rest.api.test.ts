@@ -61,6 +61,20 @@ describe('criminal cases at rest', () => {
     expect(await pgDump(t.url)).not.toContain('PLANTED-1');
   });
 
+  it('a corrected sentence keeps its ground sealed: a correction of another field keeps it, a new ground is sealed too', async () => {
+    const page = async () => (await t.app.inject({ method: 'GET', url: `/api/v1/justice/cases/${caseId}`, headers: { cookie: investigator.cookie } })).json();
+    const before = await page();
+    const d = before.defendantList[0];
+    const url = `/api/v1/justice/cases/${caseId}/defendants/${d.id}/sentences/${d.sentences[0].id}`;
+    const term = await t.app.inject({ method: 'PATCH', url, headers: investigator.headers, payload: { termMonths: 20 } });
+    expect(term.statusCode, term.body).toBe(200);
+    expect((await page()).defendantList[0].sentences[0].belowMinimumGround).toBe(GROUND);
+    const ground = await t.app.inject({ method: 'PATCH', url, headers: investigator.headers, payload: { belowMinimumGround: 'Corrected ground PLANTED-8842' } });
+    expect(ground.statusCode, ground.body).toBe(200);
+    expect((await page()).defendantList[0].sentences[0].belowMinimumGround).toBe('Corrected ground PLANTED-8842');
+    expect(await pgDump(t.url)).not.toContain('PLANTED-8842');
+  });
+
   it('the data step seals rows written plain before migration 0114 and empties the plain columns', async () => {
     await t.db.updateTable('criminalCases').set({ places: ['Plain-PLANTED-2'], placesEnc: null }).where('id', '=', caseId).execute();
     await t.db.updateTable('criminalSentences').set({ belowMinimumGround: 'Plain ground PLANTED-3', belowMinimumGroundEnc: null }).execute();

@@ -3,6 +3,7 @@ import type { DbOrTx, Tx } from '../../db/database.ts';
 import { visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { CRIMINAL_CASES } from './policy.ts';
+import { openBelowMinimumGround } from './repository.ts';
 
 export const findEvent = (tx: Tx, caseId: string, eventId: string) =>
   tx.selectFrom('criminalCaseEvents').selectAll().where('id', '=', eventId).where('criminalCaseId', '=', caseId).where('withdrawnAt', 'is', null).executeTakeFirst();
@@ -15,10 +16,15 @@ export const findVerdict = (tx: Tx, defendantId: string, verdictId: string) =>
 
 export const verdictsOf = (tx: Tx, defendantId: string) => tx.selectFrom('criminalVerdicts').selectAll().where('defendantId', '=', defendantId).execute();
 
-export const findSentence = (tx: Tx, defendantId: string, sentenceId: string) =>
-  tx.selectFrom('criminalSentences').selectAll().where('id', '=', sentenceId).where('defendantId', '=', defendantId).executeTakeFirst();
+/** A sentence row with its below-minimum ground opened (sealed at rest, migration 0114). */
+const opened = <T extends { id: string; belowMinimumGroundEnc: Buffer | null }>(s: T) => ({ ...s, belowMinimumGround: openBelowMinimumGround(s) });
 
-export const sentencesOf = (tx: Tx, defendantId: string) => tx.selectFrom('criminalSentences').selectAll().where('defendantId', '=', defendantId).execute();
+export const findSentence = async (tx: Tx, defendantId: string, sentenceId: string) => {
+  const s = await tx.selectFrom('criminalSentences').selectAll().where('id', '=', sentenceId).where('defendantId', '=', defendantId).executeTakeFirst();
+  return s && opened(s);
+};
+
+export const sentencesOf = async (tx: Tx, defendantId: string) => (await tx.selectFrom('criminalSentences').selectAll().where('defendantId', '=', defendantId).execute()).map(opened);
 
 export const findVictim = (tx: Tx, caseId: string, victimId: string) =>
   tx.selectFrom('criminalCaseVictims').selectAll().where('id', '=', victimId).where('criminalCaseId', '=', caseId).executeTakeFirst();

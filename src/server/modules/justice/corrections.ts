@@ -372,7 +372,16 @@ export async function correctSentence(db: Db | Tx, p: Principal, actor: AuditAct
     const { belowMinimum: _court, ...row } = after;
     await tx
       .updateTable('criminalSentences')
-      .set({ ...row, fineAmount: after.fineAmount === null ? null : String(after.fineAmount), belowMinimum: isBelowMinimum(input, parts), band: sentenceBand(input), reviewFlag: flag })
+      // The court's words about going below the minimum are sealed to the sentence, never stored plain (migration 0114).
+      .set({
+        ...row,
+        belowMinimumGround: null,
+        belowMinimumGroundEnc: repo.sealBelowMinimumGround(s.id, row.belowMinimumGround ?? null),
+        fineAmount: after.fineAmount === null ? null : String(after.fineAmount),
+        belowMinimum: isBelowMinimum(input, parts),
+        band: sentenceBand(input),
+        reviewFlag: flag,
+      })
       .where('id', '=', s.id)
       .execute();
     if (after.imposedOn !== before.imposedOn || after.instance !== before.instance) await rechainSentences(tx, d.id);
