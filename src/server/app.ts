@@ -265,8 +265,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const unavailable = databaseUnavailable(err);
     if (unavailable) {
       req.log.warn({ db: { reason: unavailable } }, 'database unavailable');
-      reply.header('retry-after', '5');
-      return send(503, 'database_unavailable', 'The database is unavailable for a moment; try again shortly');
+      // A read may simply be sent again. A write cut off during its COMMIT may have been saved: the
+      // client is told to look before sending it again, not to retry blindly.
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        reply.header('retry-after', '5');
+        return send(503, 'database_unavailable', 'The database is unavailable for a moment; try again shortly');
+      }
+      return send(503, 'database_unavailable', 'The database became unavailable; this change may or may not have been saved: check before sending it again');
     }
     const pgError = postgresError(err);
     if (pgError) {

@@ -26,18 +26,19 @@ export type CountRow = { key: Record<string, string>; n: number };
 
 /**
  * Victims of the NRM cases opened in the period, each person once per group: by sex and age group
- * (a disputed age counts as a child, CETS art. 10(3); the age is the one reached in the opening year).
+ * (a disputed age counts as a child, CETS art. 10(3); from a birth year alone, 18 in the opening year may
+ * still be 17 then, so it counts as a child, as in the national tables). Merged-away people are not counted again.
  */
 export async function victimsBySexAge(db: DbOrTx, p: LocalPeriod): Promise<CountRow[]> {
   const rows = await sql<{ sex: string; ageGroup: string; n: string }>`
     SELECT pe.sex, CASE WHEN cp.age_disputed THEN 'child'
                         WHEN pe.birth_year IS NULL THEN 'unknown'
-                        WHEN extract(year FROM c.opened_at AT TIME ZONE ${p.timeZone}) - pe.birth_year < 18 THEN 'child'
+                        WHEN extract(year FROM c.opened_at AT TIME ZONE ${p.timeZone}) - pe.birth_year <= 18 THEN 'child'
                         ELSE 'adult' END AS age_group,
            count(DISTINCT cp.person_id) AS n
       FROM cases c
       JOIN case_people cp ON cp.case_id = c.id AND cp.role = 'victim'
-      JOIN people pe ON pe.id = cp.person_id
+      JOIN people pe ON pe.id = cp.person_id AND pe.merged_into IS NULL
      WHERE c.opened_at >= ${start(p)} AND c.opened_at < ${end(p)}
      GROUP BY 1, 2`.execute(db);
   return rows.rows.map((r) => ({ key: { sex: r.sex, ageGroup: r.ageGroup }, n: Number(r.n) }));
@@ -61,7 +62,7 @@ export async function victimsByCitizenship(db: DbOrTx, p: LocalPeriod): Promise<
     SELECT coalesce(pe.citizenship, '') AS citizenship, count(DISTINCT cp.person_id) AS n
       FROM cases c
       JOIN case_people cp ON cp.case_id = c.id AND cp.role = 'victim'
-      JOIN people pe ON pe.id = cp.person_id
+      JOIN people pe ON pe.id = cp.person_id AND pe.merged_into IS NULL
      WHERE c.opened_at >= ${start(p)} AND c.opened_at < ${end(p)}
      GROUP BY 1`.execute(db);
   return rows.rows.map((r) => ({ key: { citizenship: r.citizenship }, n: Number(r.n) }));
@@ -91,13 +92,14 @@ export async function referralsByPurpose(db: DbOrTx, p: LocalPeriod): Promise<Co
   return rows.map((r) => ({ key: { purpose: r.purpose }, n: Number(r.n) }));
 }
 
-/** Hotline contacts received in the period by channel. */
+/** Hotline contacts received in the period by channel (test contacts left out). */
 export async function contactsByChannel(db: DbOrTx, p: LocalPeriod): Promise<CountRow[]> {
   const rows = await db
     .selectFrom('contacts')
     .select(['channel', (eb) => eb.fn.countAll<string>().as('n')])
     .where('receivedAt', '>=', start(p))
     .where('receivedAt', '<', end(p))
+    .where('isTest', '=', false)
     .groupBy('channel')
     .execute();
   return rows.map((r) => ({ key: { channel: r.channel }, n: Number(r.n) }));

@@ -122,7 +122,8 @@ export const approvedReleases = (db: DbOrTx) =>
 
 /** The ledger of every approved release but `except`: what a new release is audited against. */
 export async function approvedLedgers(db: DbOrTx, except?: string) {
-  let q = db.selectFrom('statisticsReleases').select(['id', 'ledger']).where('status', '=', 'approved');
+  // A superseded release is still public (its page stays up), so what it published still counts.
+  let q = db.selectFrom('statisticsReleases').select(['id', 'ledger']).where('status', 'in', ['approved', 'superseded']);
   if (except) q = q.where('id', '<>', except);
   return q.execute();
 }

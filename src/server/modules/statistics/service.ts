@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 /**
  * Statistical releases: prepared (tables computed and protected, then frozen), approved by another
  * person after a second audit against every release approved meanwhile, then public. And the
@@ -90,8 +91,9 @@ export async function prepareRelease(db: Db, actor: AuditActor, p: Principal, bo
 export async function approveRelease(db: Db, actor: AuditActor, p: Principal, id: string): Promise<ReleaseDetail> {
   requirePermission(p, 'statistics:approve');
   await auditedTransaction(db, actor, async (tx) => {
-    // One approval at a time: the audit below must see every approved release.
-    await tx.selectFrom('statisticsReleases').select('id').where('status', '=', 'approved').forUpdate().execute();
+    // One approval at a time, whole-installation (a row lock would lock nothing while none is approved):
+    // the audit below must see every release approved before it.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('pathway.statistics.approve'))`.execute(tx);
     const r = await tx.selectFrom('statisticsReleases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!r) throw notFound('Release');
     if (r.status !== 'prepared') throw conflict('not_prepared', 'Only a release waiting for approval can be approved', { id: `the release is ${r.status}` });
