@@ -75,7 +75,7 @@ describe('data steps: identity at rest (migration 0098)', () => {
     const file = crypto.randomUUID();
     await sql`INSERT INTO case_documents (id, case_id, file_name, content_type, size_bytes, sha256, ciphertext, uploaded_by)
       VALUES (${file}, ${caseId}, 'Sevinc_passport.png', 'image/png', 8, 'x', ${keys.encryptBytes(Buffer.from('89504e47', 'hex'))}, ${worker.id})`.execute(t.db);
-    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest', '0102_free_text_at_rest', '0111_remaining_free_text_at_rest']);
+    expect(await runDataSteps(t.db, keys)).toEqual(['0098_identity_at_rest', '0099_narratives_at_rest', '0101_notes_at_rest', '0102_free_text_at_rest', '0111_remaining_free_text_at_rest', '0114_justice_free_text_at_rest']);
     const sealedFile = await t.db.selectFrom('caseDocuments').select(['fileName', 'fileNameEnc']).where('id', '=', file).executeTakeFirstOrThrow();
     expect(sealedFile.fileName).toBeNull();
     expect(keys.decrypt(sealedFile.fileNameEnc!, fieldAad('case_documents', 'file_name', file))).toBe('Sevinc_passport.png');
