@@ -106,7 +106,8 @@ describe('a database restart under load', () => {
     expect(Date.now() - t0).toBeLessThan(4000);
     expect(health.statusCode).toBe(503);
     expect(health.json()).toMatchObject({ status: 'degraded', reason: 'database_unavailable', database: 'external', version: 'test' });
-    expect((health.json() as { message: string }).message).toMatch(/ECONNREFUSED|connect|terminated/);
+    // What kind of outage, never the error's own text (host names, addresses) on this unauthenticated answer.
+    expect((health.json() as { message: string }).message).toBe('The database does not answer');
     const list = await app.inject({ method: 'GET', url: '/api/v1/agencies', headers: admin.headers });
     expect(list.statusCode).toBe(503);
     expect(list.json()).toMatchObject({ error: { code: 'database_unavailable' } });

@@ -46,8 +46,11 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       }
     }
     if (why) {
+      // The cause (a host name, an address) goes to the log; this unauthenticated answer says what kind.
+      app.log.warn({ db: { reason: why } }, 'health: database unavailable');
+      const message = embedded && !embedded.up ? 'The embedded PostgreSQL stopped and is being started again' : 'The database does not answer';
       reply.header('retry-after', '5');
-      return reply.status(503).send({ status: 'degraded' as const, ...base, reason: 'database_unavailable' as const, message: why });
+      return reply.status(503).send({ status: 'degraded' as const, ...base, reason: 'database_unavailable' as const, message });
     }
     return { status: 'ok' as const, ...base };
   });
