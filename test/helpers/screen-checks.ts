@@ -30,6 +30,14 @@ export function describeViolations(name: string, violations: readonly Violation[
  * Called at every screen the journeys visit (from `screenshot` in browser.ts).
  */
 export async function checkScreen(page: Page, name: string): Promise<void> {
+  // A dialog or menu still fading in has half-transparent text, which axe would judge as low contrast:
+  // check the screen as it settles (finite animations and transitions done; bounded on a busy machine).
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => undefined))),
+      new Promise((resolve) => setTimeout(resolve, 3000)),
+    ]),
+  );
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const failing = results.violations.filter((v) => v.impact && FAILING.has(v.impact));
   if (failing.length > 0) throw new Error(describeViolations(name, failing));
