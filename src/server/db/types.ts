@@ -1160,6 +1160,8 @@ export interface JusticeDefendantFactsTable {
   /** The latest sentence (migration 0112): its day and the attributes the counting rules look at. */
   sentenceOn: Generated<string | null>;
   sentence: Generated<unknown>;
+  /** The sentence in force at the end of each month a sentence was imposed, `[month, attrs]` (migration 0128, set by a trigger). */
+  sentenceSteps: Generated<unknown>;
 }
 
 export interface ActionPlansTable {

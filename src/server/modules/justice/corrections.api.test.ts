@@ -233,6 +233,37 @@ describe('correcting charges, verdicts and sentences', () => {
   });
 });
 
+describe('the sentence in force at the end of a period (monthly sums, migration 0128)', () => {
+  it('an appeal after the period changes nothing in it; one inside the last month counts, to the day; moving it across the end moves it', async () => {
+    const k = await convictedCase({ sentence: true });
+    const ends = ['2023-10-31', '2023-11-10', '2023-11-25', '2023-11-30', '2023-12-31'];
+    const figures = async () => {
+      const out: Record<string, { suspendedOrDeferred: number; band510: number }> = {};
+      for (const to of ends) {
+        const res = await call(analyst, 'GET', `/justice/statistics?from=2023-01-01&to=${to}`);
+        expect(res.statusCode, res.body).toBe(200);
+        const s = res.json().sentences;
+        out[to] = { suspendedOrDeferred: s.suspendedOrDeferred, band510: s.bands['5_10'] };
+      }
+      return out;
+    };
+    const base = await figures();
+    await created(await call(clerk, 'POST', `/justice/cases/${k.id}/events`, { type: 'appeal_lodged', occurredOn: '2023-09-10', defendantId: k.d, appealBy: 'defence' }));
+    await created(await call(clerk, 'POST', `/justice/cases/${k.id}/defendants/${k.d}/verdicts`, { instance: 'appeal', decidedOn: '2023-11-01', appealResult: 'reduced', outcomes: [{ chargeId: k.c, outcome: 'convicted' }] }));
+    const appeal = (await created(await call(clerk, 'POST', `/justice/cases/${k.id}/defendants/${k.d}/sentences`, { instance: 'appeal', imposedOn: '2023-11-20', type: 'imprisonment', termMonths: 36, suspended: true, probationMonths: 24 }))).id;
+    const lighter = (to: string) => ({ suspendedOrDeferred: base[to]!.suspendedOrDeferred + 1, band510: base[to]!.band510 - 1 });
+    // Before 20 November the first sentence (6 years) is in force; from it, the suspended one.
+    expect(await figures()).toEqual({ '2023-10-31': base['2023-10-31'], '2023-11-10': base['2023-11-10'], '2023-11-25': lighter('2023-11-25'), '2023-11-30': lighter('2023-11-30'), '2023-12-31': lighter('2023-12-31') });
+    // Corrected to 5 December: after every period but the year.
+    const fix = await call(clerk, 'PATCH', `/justice/cases/${k.id}/defendants/${k.d}/sentences/${appeal}`, { imposedOn: '2023-12-05' });
+    expect(fix.statusCode, fix.body).toBe(200);
+    expect(await figures()).toEqual({ ...base, '2023-12-31': lighter('2023-12-31') });
+    // Corrected back into the last month of the 25 November period, after its end day.
+    expect((await call(clerk, 'PATCH', `/justice/cases/${k.id}/defendants/${k.d}/sentences/${appeal}`, { imposedOn: '2023-11-27' })).statusCode).toBe(200);
+    expect(await figures()).toEqual({ ...base, '2023-11-30': lighter('2023-11-30'), '2023-12-31': lighter('2023-12-31') });
+  });
+});
+
 describe('victims in the proceedings and cooperation requests', () => {
   it("changes a victim's testimony, protection and compensation (paid only once ordered), audited by field", async () => {
     const k = await convictedCase({ verdict: false });

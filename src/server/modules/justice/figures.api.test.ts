@@ -1,5 +1,5 @@
 /**
- * The figures read from the monthly sums (migration 0112) against the straightforward computation:
+ * The figures read from the monthly sums (migrations 0112 and 0128) against the straightforward computation:
  * every defendant's facts row and sentences through the pure counting rules (`periodFlags`,
  * `sentenceInForce`, `tally`), on randomised data, for periods of whole months, partial months, single
  * days and all years, with the filters, before and after the facts and sentences change.
@@ -132,6 +132,9 @@ const PERIODS: Array<Period & { form?: FormGroup; article?: string }> = [
   { from: '2022-05-01', to: '2022-05-31' },
   { from: '2023-07-04', to: '2023-07-04' },
   { from: '2005-01-01', to: '2030-12-31' },
+  // Ending mid-month in the past: the sentences of that month up to its end day are corrected one by one (migration 0128).
+  { from: '2020-01-01', to: '2021-06-15' },
+  { from: '2020-03-01', to: '2022-04-30', form: 'sexual' },
   { from: '2005-01-01', to: '2030-12-31', form: 'other', article: '106' },
 ];
 
@@ -150,12 +153,17 @@ async function compareAll() {
 async function sumsExact() {
   const { rows } = await sql<{ diff: number }>`
     WITH fresh AS (
-      SELECT c.kind, date_trunc('month', c.day)::date AS month, c.sentence_month, c.attrs, count(*)::int AS n FROM justice_defendant_facts f, LATERAL justice_fact_contributions(f) c GROUP BY 1, 2, 3, 4
+      SELECT c.kind, date_trunc('month', c.day)::date AS month, c.sentence_month, c.attrs, sum(c.n)::int AS n FROM justice_defendant_facts f, LATERAL justice_fact_month_contributions(f) c
+      GROUP BY 1, 2, 3, 4 HAVING sum(c.n) <> 0
       UNION ALL
       SELECT c.kind, date_trunc('month', c.day)::date, c.sentence_month, c.attrs, count(*)::int FROM justice_case_facts cf, LATERAL justice_case_contribution(cf) c GROUP BY 1, 2, 3, 4)
     SELECT count(*)::int AS diff FROM ((SELECT * FROM fresh EXCEPT SELECT kind, month, sentence_month, attrs, n FROM justice_figure_months)
       UNION ALL (SELECT kind, month, sentence_month, attrs, n FROM justice_figure_months EXCEPT SELECT * FROM fresh)) x`.execute(t.db);
   expect(rows[0]!.diff).toBe(0);
+  // Each convicted defendant's history of sentences by month is the one its sentences give (the row trigger of 0128).
+  const { rows: stale } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM justice_defendant_facts
+    WHERE sentence_steps IS DISTINCT FROM CASE WHEN convicted_on IS NULL THEN '[]'::jsonb ELSE justice_sentence_steps(defendant_id) END`.execute(t.db);
+  expect(stale[0]!.n).toBe(0);
 }
 
 beforeAll(async () => {

@@ -225,22 +225,31 @@ export function splitPeriod(p: Period): { months: { first: string; last: string 
   return { months: { first, last: nextDay(afterLast, -1) }, days };
 }
 
+/** The last day of the month of an ISO day. */
+const monthEnd = (day: string) => nextDay(nextMonth(monthOf(day)), -1);
+
 /**
  * The figures' rows of a period: every dated fact of a defendant (opened, indicted, convicted, final,
  * reversed, acquitted, terminated) and every case opening in it, grouped by the attributes the counting
  * rules look at, with their number (migration 0112). Whole months come from the monthly sums, the
- * days at the period's ends from the facts rows through the same functions. A conviction carries the
- * sentence in force on `asOf`: the defendant's latest when imposed on or before it (the sums hold
- * those imposed before `asOf`'s month), otherwise looked up.
+ * days at the period's ends from the facts rows through the same functions.
+ *
+ * A conviction carries the sentence in force on `asOf`. The sums hold each conviction's sentence
+ * history as signed changes by month (migration 0128): those up to `asOf`'s month give the sentence in
+ * force at its end, exact when `asOf` is that month's last day. When it is not (today, or a period
+ * ending mid-month), the sums are taken up to the month before, and the few defendants sentenced
+ * between `asOf`'s month's start and `asOf` are corrected one by one: their sentence at the previous
+ * month's end taken away, the one in force on `asOf` added. The days at a period's ends look up the
+ * sentence in force where the latest came after `asOf`.
  */
 export async function figureRows(db: DbOrTx, p: Period, asOf: string) {
   const { months, days } = splitPeriod(p);
   const asOfMonth = monthOf(asOf);
   const inDays = (col: RawBuilder<unknown>) => (days.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(days.map((d) => sql`${col} BETWEEN ${d.from}::date AND ${d.to}::date`), sql` OR `)})`);
   const dated = ['f.case_opened_on', 'f.indicted_on', 'f.convicted_on', 'f.final_on', 'f.acquitted_on', 'f.reversed_on', 'f.terminated_on'];
+  const inForceOn = (on: RawBuilder<unknown>) => sql`jsonb_set(c.attrs, '{sentence}', coalesce((SELECT s.attrs FROM justice_sentence_on(f.defendant_id, ${on}) s), 'null'::jsonb))`;
   // A conviction whose latest sentence came after `asOf`: the sentence in force on `asOf` instead.
-  const attrs = sql`CASE WHEN c.kind = 'convicted' AND f.sentence_on > ${asOf}::date
-    THEN jsonb_set(c.attrs, '{sentence}', coalesce((SELECT s.attrs FROM justice_sentence_on(f.defendant_id, ${asOf}::date) s), 'null'::jsonb)) ELSE c.attrs END`;
+  const attrs = sql`CASE WHEN c.kind = 'convicted' AND f.sentence_on > ${asOf}::date THEN ${inForceOn(sql`${asOf}::date`)} ELSE c.attrs END`;
   const parts: RawBuilder<unknown>[] = [];
   if (days.length > 0) {
     parts.push(sql`SELECT c.kind, ${attrs} AS attrs, 1 AS n FROM justice_defendant_facts f, LATERAL justice_fact_contributions(f) c
@@ -248,10 +257,16 @@ export async function figureRows(db: DbOrTx, p: Period, asOf: string) {
     parts.push(sql`SELECT c.kind, c.attrs, 1 AS n FROM justice_case_facts cf, LATERAL justice_case_contribution(cf) c WHERE ${inDays(sql`cf.opened_on`)}`);
   }
   if (months) {
+    const wholeMonth = asOf === monthEnd(asOf);
+    const upTo = wholeMonth ? nextMonth(asOfMonth) : asOfMonth;
     parts.push(sql`SELECT m.kind, m.attrs, m.n FROM justice_figure_months m
-      WHERE m.month BETWEEN ${months.first}::date AND ${months.last}::date AND m.sentence_month < ${asOfMonth}::date`);
-    parts.push(sql`SELECT c.kind, ${attrs} AS attrs, 1 AS n FROM justice_defendant_facts f, LATERAL justice_fact_contributions(f) c
-      WHERE f.convicted_on BETWEEN ${months.first}::date AND ${months.last}::date AND f.sentence_on >= ${asOfMonth}::date AND c.kind = 'convicted'`);
+      WHERE m.month BETWEEN ${months.first}::date AND ${months.last}::date AND m.sentence_month < ${upTo}::date`);
+    if (!wholeMonth) {
+      const sentenced = sql`f.defendant_id IN (SELECT s.defendant_id FROM criminal_sentences s WHERE s.imposed_on BETWEEN ${asOfMonth}::date AND ${asOf}::date)
+        AND f.convicted_on BETWEEN ${months.first}::date AND ${months.last}::date AND c.kind = 'convicted'`;
+      parts.push(sql`SELECT c.kind, ${inForceOn(sql`${nextDay(asOfMonth, -1)}::date`)} AS attrs, -1 AS n FROM justice_defendant_facts f, LATERAL justice_fact_contributions(f) c WHERE ${sentenced}`);
+      parts.push(sql`SELECT c.kind, ${inForceOn(sql`${asOf}::date`)} AS attrs, 1 AS n FROM justice_defendant_facts f, LATERAL justice_fact_contributions(f) c WHERE ${sentenced}`);
+    }
   }
   const { rows } = await sql<{ kind: FactKind | 'case'; attrs: FactAttrs | CaseAttrs; weight: number }>`
     SELECT x.kind, x.attrs, sum(x.n)::int AS weight FROM (${sql.join(parts, sql` UNION ALL `)}) x
