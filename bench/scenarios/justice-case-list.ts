@@ -1,7 +1,7 @@
 import type { BenchSession, Scenario } from '../scenario.ts';
 import { BENCH_JUSTICE_CASES, justiceUsers } from '../justice-data.ts';
 
-const FILTERS = ['', 'status=final', 'form=labour', 'form=sexual', 'article=144-1', 'complicity=true', 'sort=opened_asc', 'status=investigation', 'number=BJ-0001', 'openedFrom=2020-01-01&openedTo=2020-12-31'];
+const FILTERS = ['', 'status=final', 'form=labour', 'form=sexual', 'article=144-1', 'complicity=true', 'sort=openedOn', 'status=investigation', 'number=BJ-0001', 'openedFrom=2020-01-01&openedTo=2020-12-31'];
 
 /** Issue 12's target: the criminal-case list p95 < 30 ms, with the access rule in its SQL. */
 const scenario: Scenario = {

@@ -160,3 +160,48 @@ describe('criminal justice, from an NRM referral to the figures', () => {
     await screenshot(page, 'justice-statistics');
   });
 });
+
+describe('the criminal-case list sorted by its column headers', () => {
+  it('an investigator sorts by case number, both ways, then by status; the sort is in the address and survives a reload', { timeout: 90_000 }, async () => {
+    const police = (await makeAgency(web.db, { type: 'police' })).id;
+    const investigator = await makeUser(web.db, { roles: ['investigator'], agencyId: police });
+    const s = await signIn(web.app, investigator.email);
+    const tag = Math.random().toString(36).slice(2, 6).toUpperCase();
+    // Opened in an order unlike the numbers' order; one left in investigation, two further on.
+    for (const [n, openedOn, status] of [['B', '03-01', 'in_court'], ['C', '01-15', 'investigation'], ['A', '02-10', 'final']] as const) {
+      const res = await web.app.inject({ method: 'POST', url: '/api/v1/justice/cases', headers: s.headers, payload: { body: 'police', caseNumber: `SRT-${tag}-${n}`, openedOn: on(openedOn), articles: ['144-1.1'], forms: ['sexual_exploitation'] } });
+      expect(res.statusCode, res.body).toBe(201);
+      await web.db.updateTable('criminalCases').set({ status }).where('id', '=', res.json().id).execute();
+    }
+    const page = await web.newPage();
+    await signInInEnglish(page, investigator.email);
+    await page.goto('/justice');
+    const rows = page.getByTestId('justice-cases').locator('tbody tr');
+    const numbers = async () => (await rows.locator('td:first-child a').allTextContents()).map((x) => x.replace(`SRT-${tag}-`, ''));
+    await page.getByRole('link', { name: `SRT-${tag}-A` }).waitFor();
+    // Newest first by default.
+    await expect.poll(numbers, { timeout: 10_000 }).toEqual(['B', 'A', 'C']);
+    await screenshot(page, 'justice-cases');
+
+    const sortBy = (column: string) => page.getByRole('button', { name: `Sort by ${column}` });
+    await sortBy(j.fields.caseNumber).click();
+    await expect.poll(numbers, { timeout: 10_000 }).toEqual(['A', 'B', 'C']);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('caseNumber');
+    await expect.poll(() => page.getByRole('columnheader', { name: new RegExp(j.fields.caseNumber) }).getAttribute('aria-sort')).toBe('ascending');
+    await sortBy(j.fields.caseNumber).click();
+    await expect.poll(numbers, { timeout: 10_000 }).toEqual(['C', 'B', 'A']);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('-caseNumber');
+    await screenshot(page, 'justice-cases-sorted');
+
+    await page.reload();
+    await page.getByRole('link', { name: `SRT-${tag}-A` }).waitFor();
+    await expect.poll(numbers, { timeout: 10_000 }).toEqual(['C', 'B', 'A']);
+    // Status in the order of procedure: investigation, in court, final.
+    await sortBy(j.fields.status).click();
+    await expect.poll(numbers, { timeout: 10_000 }).toEqual(['C', 'B', 'A']);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('status');
+    await sortBy(j.fields.status).click();
+    await expect.poll(numbers, { timeout: 10_000 }).toEqual(['A', 'B', 'C']);
+    await screenshot(page, 'justice-cases-by-status');
+  });
+});

@@ -207,10 +207,13 @@ export const CriminalCaseListItem = z.object({
   updatedAt: z.string(),
 });
 
+/** The criminal-case list's sorts: a column ascending, or descending with `-` (the SortHeader's form). */
+export const CRIMINAL_CASE_SORTS = ['-openedOn', 'openedOn', 'caseNumber', '-caseNumber', 'status', '-status'] as const;
+
 export const CriminalCaseListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
-  sort: z.enum(['opened_desc', 'opened_asc']).default('opened_desc'),
+  cursor: z.string().max(400).optional(),
+  sort: z.enum(CRIMINAL_CASE_SORTS).default('-openedOn').describe('opening date, case number, or status in the order of procedure (then opening date); `-` for descending. A cursor is only valid for the sort it was given out for.'),
   status: z.enum(CRIMINAL_CASE_STATUSES).optional(),
   body: z.enum(INVESTIGATING_BODIES).optional(),
   form: z.enum(FORM_GROUPS).optional(),

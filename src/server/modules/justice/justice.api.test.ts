@@ -4,6 +4,7 @@ import { grantAccess } from '../../access/grants.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { CASES } from '../cases/policy.ts';
+import { CRIMINAL_CASE_STATUSES } from '../../../shared/justice.ts';
 import { openPlaces } from './repository.ts';
 
 let t: TestApp;
@@ -155,13 +156,81 @@ describe('criminal cases', () => {
     const b = await openCase({ openedOn: '2023-03-02', forms: ['sexual_exploitation'] }, investigator2);
     const labour = await call(investigator2, 'GET', '/justice/cases?form=labour&mine=true');
     expect(labour.json().items.map((c: { id: string }) => c.id)).toEqual([a]);
-    const asc = await call(investigator2, 'GET', '/justice/cases?mine=true&sort=opened_asc&limit=1');
+    const asc = await call(investigator2, 'GET', '/justice/cases?mine=true&sort=openedOn&limit=1');
     expect(asc.json().items[0].id).toBe(a);
-    const next = await call(investigator2, 'GET', `/justice/cases?mine=true&sort=opened_asc&limit=1&cursor=${asc.json().nextCursor}`);
+    const next = await call(investigator2, 'GET', `/justice/cases?mine=true&sort=openedOn&limit=1&cursor=${asc.json().nextCursor}`);
     expect(next.json().items[0].id).toBe(b);
     const art = await call(investigator2, 'GET', '/justice/cases?article=144-2&mine=true');
     expect(art.json().items.map((c: { id: string }) => c.id)).toEqual([a]);
     expect((await call(investigator2, 'GET', '/justice/cases?sort=name')).statusCode).toBe(400);
+  });
+});
+
+describe('sorting the list', () => {
+  it('sorts by opening date, case number and status either way, page after page, with the access rule still applied (own, shared, not shared); a bad sort or a cursor of another sort is a 400', async () => {
+    const agency = (await t.db.insertInto('agencies').values({ name: `PGO sorting ${Math.random()}`, type: 'prosecution' }).returning('id').executeTakeFirstOrThrow()).id;
+    const sorter = await user(['prosecutor'], agency);
+    const other = await user(['investigator'], (await makeAgency(t.db, { type: 'police' })).id);
+    const tag = Math.random().toString(36).slice(2, 6);
+    const spec: Array<[string, string, string]> = [
+      ['S-03', '2022-05-01', 'final'], ['S-01', '2022-05-01', 'investigation'], ['S-05', '2021-01-15', 'in_court'],
+      ['S-02', '2023-07-09', 'investigation'], ['S-04', '2022-05-01', 'suspended'], ['s-06', '2020-02-02', 'final'],
+    ];
+    const own: Array<{ id: string; caseNumber: string; openedOn: string; status: string }> = [];
+    for (const [number, openedOn, status] of spec) {
+      const id = await openCase({ caseNumber: `${number}-${tag}`, openedOn }, sorter);
+      await t.db.updateTable('criminalCases').set({ status }).where('id', '=', id).execute();
+      own.push({ id, caseNumber: `${number}-${tag}`, openedOn, status });
+    }
+    // The police's cases: one shared with the prosecutor's office is listed, one not shared never is.
+    const shared = await openCase({ caseNumber: `S-07-${tag}`, openedOn: '2022-05-01', prosecutorAgencyId: agency }, other);
+    const hidden = await openCase({ caseNumber: `S-00-${tag}`, openedOn: '2022-05-01' }, other);
+    const visible = [...own, { id: shared, caseNumber: `S-07-${tag}`, openedOn: '2022-05-01', status: 'investigation' }];
+
+    const rank = (st: string) => CRIMINAL_CASE_STATUSES.indexOf(st as (typeof CRIMINAL_CASE_STATUSES)[number]);
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const cmp: Record<string, (a: (typeof visible)[number], b: (typeof visible)[number]) => number> = {
+      openedOn: (a, b) => a.openedOn.localeCompare(b.openedOn) || byId(a, b),
+      caseNumber: (a, b) => (a.caseNumber < b.caseNumber ? -1 : a.caseNumber > b.caseNumber ? 1 : 0) || byId(a, b),
+      status: (a, b) => rank(a.status) - rank(b.status) || a.openedOn.localeCompare(b.openedOn) || byId(a, b),
+    };
+    // The database's collation orders case numbers: compare with what it says.
+    const collated = (await t.db.selectFrom('criminalCases').select('id').where('id', 'in', visible.map((v) => v.id)).orderBy('caseNumber').orderBy('id').execute()).map((r) => r.id);
+    for (const key of ['openedOn', 'caseNumber', 'status'] as const) {
+      for (const sort of [key, `-${key}`]) {
+        const got: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const res = await call(sorter, 'GET', `/justice/cases?limit=2&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(res.statusCode, res.body).toBe(200);
+          got.push(...res.json().items.map((c: { id: string }) => c.id));
+          cursor = res.json().nextCursor;
+          pages++;
+        } while (cursor && pages < 10);
+        let want = key === 'caseNumber' ? collated : [...visible].sort(cmp[key]).map((v) => v.id);
+        if (sort.startsWith('-')) want = [...want].reverse();
+        expect(got, sort).toEqual(want);
+        expect(got).not.toContain(hidden);
+      }
+    }
+    // Filters and "mine" keep their meaning under any sort.
+    const finals = await call(sorter, 'GET', '/justice/cases?status=final&sort=-caseNumber');
+    expect(finals.json().items.map((c: { id: string }) => c.id)).toEqual(collated.filter((id) => own.find((o) => o.id === id)?.status === 'final').reverse());
+    // The police investigator sees only their own two, whatever the sort.
+    const theirs = await call(other, 'GET', '/justice/cases?sort=status');
+    expect(theirs.json().items.map((c: { id: string }) => c.id).sort()).toEqual([shared, hidden].sort());
+
+    const first = (await call(sorter, 'GET', '/justice/cases?limit=2&sort=caseNumber')).json().nextCursor as string;
+    const wrong = await call(sorter, 'GET', `/justice/cases?limit=2&sort=openedOn&cursor=${first}`);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.fields.cursor).toBe('a cursor of another sort');
+    const reversed = await call(sorter, 'GET', `/justice/cases?limit=2&sort=-caseNumber&cursor=${first}`);
+    expect(reversed.statusCode).toBe(400);
+    const forged = Buffer.from(JSON.stringify(['caseNumber', 42, '00000000-0000-0000-0000-000000000000'])).toString('base64url');
+    expect((await call(sorter, 'GET', `/justice/cases?sort=caseNumber&cursor=${forged}`)).json().error.fields.cursor).toBe('invalid cursor');
+    expect((await call(sorter, 'GET', '/justice/cases?sort=garbage')).json().error.fields.sort).toBeDefined();
+    expect((await call(sorter, 'GET', '/justice/cases?sort=opened_desc')).statusCode).toBe(400);
   });
 });
 

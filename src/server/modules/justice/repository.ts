@@ -5,7 +5,8 @@ import { scopesFor, visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest } from '../../errors.ts';
 import { openField, sealField } from '../../crypto/record-keys.ts';
-import type { FormGroup } from '../../../shared/justice.ts';
+import { CRIMINAL_CASE_STATUSES, type FormGroup } from '../../../shared/justice.ts';
+import type { CRIMINAL_CASE_SORTS } from '../../../shared/schemas/justice.ts';
 import { CRIMINAL_CASES } from './policy.ts';
 import type { CaseAttrs, DefendantFacts, FactAttrs, FactKind } from './counting.ts';
 
@@ -33,8 +34,10 @@ export const openBelowMinimumGround = (s: { id: string; belowMinimumGroundEnc: B
 
 export const lockCase = (tx: Tx, id: string) => tx.selectFrom('criminalCases').select(['id', 'version']).where('id', '=', id).forUpdate().executeTakeFirst();
 
+export type ListSort = (typeof CRIMINAL_CASE_SORTS)[number];
+
 export type ListFilters = {
-  sort: 'opened_desc' | 'opened_asc';
+  sort: ListSort;
   status?: string | undefined;
   body?: string | undefined;
   forms?: readonly string[] | undefined;
@@ -44,35 +47,66 @@ export type ListFilters = {
   number?: string | undefined;
   openedFrom?: string | undefined;
   openedTo?: string | undefined;
-  cursor?: { openedOn: string; id: string } | undefined;
+  cursor?: ListCursor | undefined;
   limit: number;
 };
 
-export function encodeListCursor(r: { openedOn: string; id: string }): string {
-  return Buffer.from(JSON.stringify([r.openedOn, r.id])).toString('base64url');
+/** A status's place in the order of procedure: the same expression as the indexes of migration 0129. */
+const STATUS_RANK = sql.raw(`(CASE cc.status ${CRIMINAL_CASE_STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END)`);
+
+type KeyType = 'date' | 'text' | 'int';
+/**
+ * The columns a sort orders by (all in its direction, then the id): opening date; case number; status
+ * in the order of procedure, then opening date. Each has an index by agency and one over all cases
+ * (migrations 0107, 0129), so a page reads a page of index entries.
+ */
+const SORT_KEYS: Record<Exclude<ListSort, `-${string}`>, { cols: RawBuilder<unknown>[]; types: KeyType[]; values: (r: { openedOn: string; caseNumber: string; status: string }) => (string | number)[] }> = {
+  openedOn: { cols: [sql`cc.opened_on`], types: ['date'], values: (r) => [r.openedOn] },
+  caseNumber: { cols: [sql`cc.case_number`], types: ['text'], values: (r) => [r.caseNumber] },
+  status: { cols: [STATUS_RANK, sql`cc.opened_on`], types: ['int', 'date'], values: (r) => [CRIMINAL_CASE_STATUSES.indexOf(r.status as (typeof CRIMINAL_CASE_STATUSES)[number]), r.openedOn] },
+};
+const sortOf = (sort: ListSort) => ({ desc: sort.startsWith('-'), ...SORT_KEYS[sort.replace(/^-/, '') as keyof typeof SORT_KEYS] });
+
+/** Where the next page starts: the sort it was given out for, the last row's sort values and its id. */
+export type ListCursor = { sort: ListSort; values: (string | number)[]; id: string };
+
+export function encodeListCursor(sort: ListSort, r: { id: string; openedOn: string; caseNumber: string; status: string }): string {
+  return Buffer.from(JSON.stringify([sort, ...sortOf(sort).values(r), r.id])).toString('base64url');
 }
-export function decodeListCursor(cursor: string | undefined): { openedOn: string; id: string } | undefined {
+
+/** A cursor given out for this sort; anything else (another sort, a made-up value) is a 400 naming `cursor`. */
+export function decodeListCursor(cursor: string | undefined, sort: ListSort): ListCursor | undefined {
   if (cursor === undefined) return undefined;
+  const bad = (why: string) => badRequest('validation_failed', 'The cursor is not one this API gave out for this sort', { cursor: why });
+  let parsed: unknown;
   try {
-    const [openedOn, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(openedOn) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error();
-    return { openedOn, id };
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badRequest('validation_failed', 'The cursor is not one this API gave out', { cursor: 'invalid cursor' });
+    throw bad('invalid cursor');
   }
+  if (!Array.isArray(parsed) || parsed.length < 3) throw bad('invalid cursor');
+  const [given, ...rest] = parsed as unknown[];
+  if (given !== sort) throw bad('a cursor of another sort');
+  const { types } = sortOf(sort);
+  const id = rest.pop();
+  if (rest.length !== types.length || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw bad('invalid cursor');
+  const ok = rest.every((v, i) =>
+    types[i] === 'date' ? typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) : types[i] === 'int' ? Number.isInteger(v) : typeof v === 'string' && v.length <= 60);
+  if (!ok) throw bad('invalid cursor');
+  return { sort, values: rest as (string | number)[], id };
 }
 
 /**
- * The criminal cases the principal may read (`visibleFilter`, the one rule), filtered and sorted by
- * opening date, keyset.
+ * The criminal cases the principal may read (`visibleFilter`, the one rule), filtered and sorted
+ * (`sort`: opening date, case number or status, either way), keyset on the sort's values and the id.
  *
  * A user who may read every case is served from the cases table directly. Anyone else sees their
  * agency's cases, their own, and those granted to their agency or to them: each way in is read
- * separately, in order and at most a page long (the agency's on `criminal_cases_agency_idx`, the
- * user's own on their index, the granted ones through the grants' index), and the page is the first
- * of their union. An `OR EXISTS` over the grants in one query kept PostgreSQL from walking the
- * agency's index alone. Every row still passes `visibleFilter`: the index decides where to look, never
- * who may see what.
+ * separately, in order and at most a page long (the agency's on its index for the sort, the user's
+ * own on their index, the granted ones through the grants' index), and the page is the first of their
+ * union. An `OR EXISTS` over the grants in one query kept PostgreSQL from walking the agency's index
+ * alone. Every row still passes `visibleFilter`: the index decides where to look, never who may see
+ * what.
  */
 export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
   const conds: RawBuilder<boolean>[] = [visibleFilter(p, 'read', CRIMINAL_CASES, undefined, { probe: true })];
@@ -86,11 +120,14 @@ export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
   if (f.number) conds.push(sql<boolean>`lower(cc.case_number) LIKE ${`${f.number.toLowerCase().replace(/[%_\\]/g, '')}%`}`);
   if (f.openedFrom) conds.push(sql<boolean>`cc.opened_on >= ${f.openedFrom}::date`);
   if (f.openedTo) conds.push(sql<boolean>`cc.opened_on <= ${f.openedTo}::date`);
-  const desc = f.sort === 'opened_desc';
-  if (f.cursor)
-    conds.push(desc ? sql<boolean>`(cc.opened_on, cc.id) < (${f.cursor.openedOn}::date, ${f.cursor.id}::uuid)` : sql<boolean>`(cc.opened_on, cc.id) > (${f.cursor.openedOn}::date, ${f.cursor.id}::uuid)`);
+  const s = sortOf(f.sort);
+  const dir = sql.raw(s.desc ? 'DESC' : 'ASC');
+  if (f.cursor) {
+    const at = f.cursor.values.map((v, i) => (s.types[i] === 'date' ? sql`${v}::date` : s.types[i] === 'int' ? sql`${v}::int` : sql`${v}::text`));
+    conds.push(sql<boolean>`(${sql.join([...s.cols, sql`cc.id`])}) ${sql.raw(s.desc ? '<' : '>')} (${sql.join([...at, sql`${f.cursor.id}::uuid`])})`);
+  }
   const where = sql<boolean>`${sql.join(conds, sql` AND `)}`;
-  const order = desc ? sql`cc.opened_on DESC, cc.id DESC` : sql`cc.opened_on ASC, cc.id ASC`;
+  const order = sql.join([...s.cols, sql`cc.id`].map((c) => sql`${c} ${dir}`));
   let q = db.selectFrom('criminalCases as cc').innerJoin('agencies as a', 'a.id', 'cc.ownerAgencyId').select([...caseColumns, defendantCount]).where(where);
   const scopes = scopesFor(p, 'investigation', 'read');
   if (!scopes.has('all')) {
@@ -107,11 +144,7 @@ export async function listCases(db: DbOrTx, p: Principal, f: ListFilters) {
     }
     q = q.where(sql<boolean>`cc.id IN (SELECT u.id FROM (${sql.join(branches, sql` UNION ALL `)}) u)`);
   }
-  return q
-    .orderBy('cc.openedOn', desc ? 'desc' : 'asc')
-    .orderBy('cc.id', desc ? 'desc' : 'asc')
-    .limit(f.limit + 1)
-    .execute();
+  return q.orderBy(order).limit(f.limit + 1).execute();
 }
 
 // ------------------------------------------------------------------------------------------------

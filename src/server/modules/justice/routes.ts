@@ -54,7 +54,7 @@ export const justiceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/justice/cases', {
     schema: {
       tags,
-      summary: 'Criminal cases the user may read, by opening date (keyset pagination), with filters',
+      summary: 'Criminal cases the user may read, sorted by opening date, case number or status (keyset pagination), with filters',
       description: "Only the cases of the user's agency, their own, or shared with their agency (a prosecutor's office, a court). No names.",
       querystring: CriminalCaseListQuery,
       response: { 200: z.object({ items: z.array(CriminalCaseListItem), nextCursor: z.string().nullable() }), ...errors },
@@ -66,10 +66,10 @@ export const justiceRoutes: FastifyPluginAsyncZod = async (app) => {
     const forms = form ? { sexual: ['sexual_exploitation'], labour: ['forced_labour', 'child_labour', 'servitude', 'forced_begging'], other: ['forced_marriage', 'forced_military', 'organ_removal', 'forced_adoption', 'surrogacy', 'other'] }[form] : undefined;
     const [profile, today] = await Promise.all([loadJusticeProfile(db), countryToday(db)]);
     const articleParts = article ? [article, ...profile.statutes.filter((s) => s.article === article).map((s) => s.code)] : undefined;
-    const rows = await repo.listCases(db, p, { ...filters, forms, articleParts, limit, cursor: repo.decodeListCursor(cursor) });
+    const rows = await repo.listCases(db, p, { ...filters, forms, articleParts, limit, cursor: repo.decodeListCursor(cursor, filters.sort) });
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    return { items: page.map((r) => justice.toListItem(r, profile, today)), nextCursor: more ? repo.encodeListCursor(page.at(-1)!) : null };
+    return { items: page.map((r) => justice.toListItem(r, profile, today)), nextCursor: more ? repo.encodeListCursor(filters.sort, page.at(-1)!) : null };
   });
 
   app.post('/justice/cases', {

@@ -3,16 +3,17 @@ import { Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Table, Tex
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../components/format.ts';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { CRIMINAL_CASE_STATUSES, FORM_GROUPS, INVESTIGATING_BODIES } from '../../../shared/justice.ts';
-import { CriminalCaseListItem } from '../../../shared/schemas/justice.ts';
+import { CRIMINAL_CASE_SORTS, CriminalCaseListItem } from '../../../shared/schemas/justice.ts';
 import { usePagedList } from '../../api/lists.ts';
 import { useCan } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
+import { SortHeader } from '../../components/SortHeader.tsx';
 import { JUSTICE_KEY, useDeadlines } from './api.ts';
 
-/** Criminal cases the user may read: filters, sorting by opening date, and the investigation time limits due. */
+/** Criminal cases the user may read: filters, sorting by a column header (kept in the URL), and the investigation time limits due. */
 export function JusticeCasesPage() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -23,7 +24,15 @@ export function JusticeCasesPage() {
   const [article, setArticle] = useState('');
   const [number, setNumber] = useState('');
   const [mine, setMine] = useState(false);
-  const [sort, setSort] = useState<'opened_desc' | 'opened_asc'>('opened_desc');
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('sort');
+  const sort = CRIMINAL_CASE_SORTS.find((v) => v === asked) ?? '-openedOn';
+  const setSort = (next: string) =>
+    setParams((prev) => {
+      const out = new URLSearchParams(prev);
+      out.set('sort', next);
+      return out;
+    });
   const [debounced] = useDebouncedValue(number.trim(), 300);
   const [articleDebounced] = useDebouncedValue(article.trim(), 300);
   const list = usePagedList([...JUSTICE_KEY, 'cases'], '/justice/cases', CriminalCaseListItem, {
@@ -68,23 +77,17 @@ export function JusticeCasesPage() {
         <NativeSelect label={t('justice.fields.body')} value={body} onChange={(e) => setBody(e.currentTarget.value)} data={[{ value: '', label: t('justice.all') }, ...INVESTIGATING_BODIES.map((s) => ({ value: s, label: t(`justice.body.${s}`) }))]} />
         <NativeSelect label={t('justice.fields.form')} value={form} onChange={(e) => setForm(e.currentTarget.value)} data={[{ value: '', label: t('justice.all') }, ...FORM_GROUPS.map((s) => ({ value: s, label: t(`justice.form.${s}`) }))]} />
         <TextInput label={t('justice.fields.article')} value={article} onChange={(e) => setArticle(e.currentTarget.value)} w={120} />
-        <NativeSelect
-          label={t('justice.cases.sort')}
-          value={sort}
-          onChange={(e) => setSort(e.currentTarget.value as typeof sort)}
-          data={[{ value: 'opened_desc', label: t('justice.cases.newest') }, { value: 'opened_asc', label: t('justice.cases.oldest') }]}
-        />
         <Checkbox label={t('justice.cases.mine')} checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} mb={8} />
       </Group>
       <ErrorAlert error={list.error} />
       <Table striped highlightOnHover data-testid="justice-cases">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('justice.fields.caseNumber')}</Table.Th>
-            <Table.Th>{t('justice.fields.openedOn')}</Table.Th>
+            <SortHeader label={t('justice.fields.caseNumber')} sortKey="caseNumber" value={sort} onChange={setSort} />
+            <SortHeader label={t('justice.fields.openedOn')} sortKey="openedOn" value={sort} onChange={setSort} />
             <Table.Th>{t('justice.fields.agency')}</Table.Th>
             <Table.Th>{t('justice.fields.articles')}</Table.Th>
-            <Table.Th>{t('justice.fields.status')}</Table.Th>
+            <SortHeader label={t('justice.fields.status')} sortKey="status" value={sort} onChange={setSort} />
             <Table.Th>{t('justice.fields.defendants')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
