@@ -55,6 +55,7 @@ import * as m0120 from './0120_action_plan.ts';
 import * as m0124 from './0124_statistics_releases.ts';
 import * as m0128 from './0128_justice_sentences_in_force.ts';
 import * as m0129 from './0129_justice_list_sorts.ts';
+import * as m0130 from './0130_justice_facts_case_index.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -115,4 +116,5 @@ export const migrations: Record<string, { up: string }> = {
   '0124_statistics_releases': m0124,
   '0128_justice_sentences_in_force': m0128,
   '0129_justice_list_sorts': m0129,
+  '0130_justice_facts_case_index': m0130,
 };
