@@ -17,6 +17,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'multiprocess',
+          // Real Pathway processes on one database behind a proxy made by the test (issue 16).
+          include: ['test/multiprocess/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           // Added to the root globalSetup (the database): finds or installs Chromium once per run.

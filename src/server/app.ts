@@ -73,6 +73,7 @@ import { HotlineChannels } from './modules/channels/service.ts';
 import { ConsolePresence } from './modules/operators/presence.ts';
 import { demoHotlineRoutes } from './demo/hotline-demo.ts';
 import { bearerMatches, Metrics } from './metrics/metrics.ts';
+import { postgresRateLimitStore } from './rate-limit.ts';
 
 export type AppDeps = {
   config: Config;
@@ -303,8 +304,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
-  // Per-address limits count an IPv6 client by its /64: one subscriber holds a whole /64.
-  await app.register(fastifyRateLimit, { global: false, keyGenerator: (req) => addressKey(req.ip) });
+  // Per-address limits count an IPv6 client by its /64: one subscriber holds a whole /64. Counted in
+  // PostgreSQL, so that each limit holds in total across all the processes, under a keyed hash of the
+  // address (rate-limit.ts).
+  await app.register(fastifyRateLimit, { global: false, keyGenerator: (req) => addressKey(req.ip), store: postgresRateLimitStore(deps.db, (key) => app.keys.pseudonym('rate-limit', key)) });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -111,6 +111,7 @@ const EnvSchema = z.object({
     .optional(),
   PATHWAY_MAIL_FROM: z.email('must be an e-mail address').optional(),
   PATHWAY_PRESENCE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
+  PATHWAY_REMINDER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_FOLLOW_UP_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(10),
   PATHWAY_DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(20 * 1024 * 1024),
@@ -199,6 +200,8 @@ export type Config = Readonly<{
    * long becomes offline (docs/hotline.md, "Operator states").
    */
   presenceTimeoutSeconds: number;
+  /** How often each process sweeps for deadline reminders and deletes expired sign-in state (jobs/reminders.ts). */
+  reminderSweepSeconds: number;
   /** New public reports and additions to one, per address per hour. */
   publicReportRatePerHour: number;
   /** Follow-up code look-ups (right or wrong), per address per minute. */
@@ -261,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: e.PATHWAY_SMTP_URL,
     mailFrom: e.PATHWAY_MAIL_FROM,
     presenceTimeoutSeconds: e.PATHWAY_PRESENCE_TIMEOUT_SECONDS,
+    reminderSweepSeconds: e.PATHWAY_REMINDER_SWEEP_SECONDS,
     publicReportRatePerHour: e.PATHWAY_PUBLIC_REPORT_RATE_PER_HOUR,
     followUpRatePerMinute: e.PATHWAY_FOLLOW_UP_RATE_PER_MINUTE,
     documentMaxBytes: e.PATHWAY_DOCUMENT_MAX_BYTES,

@@ -83,9 +83,10 @@ async function main(): Promise<void> {
       });
       say(`Pathway: metrics at http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`);
     }
-    // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute, e-mailed when SMTP is set;
-    // with them, sign-in state past its window is deleted (jobs/housekeeping.ts).
-    startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep or housekeeping failed'), mailSettings(config), 60_000, config);
+    // Deadline reminders (tasks, referral answers, reasonable-grounds targets): a sweep a minute (PATHWAY_REMINDER_SWEEP_SECONDS),
+    // e-mailed when SMTP is set; with them, sign-in state and rate-limit counters past their window are deleted
+    // (jobs/housekeeping.ts). Every process sweeps: each reminder is written, and its e-mail queued, once.
+    startReminderWorker(database.db, (e) => app?.log.error({ err: { message: (e as Error).message } }, 'reminder sweep or housekeeping failed'), mailSettings(config), config.reminderSweepSeconds * 1000, config);
   } catch (e) {
     await app?.close().catch(() => undefined);
     await database.close().catch(() => undefined);

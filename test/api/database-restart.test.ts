@@ -112,6 +112,12 @@ describe('a database restart under load', () => {
     expect(list.statusCode).toBe(503);
     expect(list.json()).toMatchObject({ error: { code: 'database_unavailable' } });
     expect(list.headers['retry-after']).toBe('5');
+    // A rate-limited route cannot count the request (its counters are in PostgreSQL): a quick 503, the limit never waived.
+    const t1 = Date.now();
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'someone@example.org', password: 'any password at all' } });
+    expect(Date.now() - t1).toBeLessThan(4000);
+    expect(login.statusCode).toBe(503);
+    expect(login.json()).toMatchObject({ error: { code: 'database_unavailable' } });
     await sleep(700);
 
     await cluster.start();

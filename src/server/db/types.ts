@@ -72,6 +72,14 @@ export interface SignInAttemptsTable {
   updatedAt: Timestamp;
 }
 
+/** A rate limit's hits from one client key in the current window (rate-limit/store.ts); UNLOGGED. */
+export interface RateLimitCountersTable {
+  bucket: string;
+  key: string;
+  hits: number;
+  windowEndsAt: Timestamp;
+}
+
 export interface ApiTokensTable {
   id: Generated<string>;
   userId: string;
@@ -1329,6 +1337,7 @@ export interface Database {
   sessions: SessionsTable;
   apiTokens: ApiTokensTable;
   signInAttempts: SignInAttemptsTable;
+  rateLimitCounters: RateLimitCountersTable;
   setupTokens: SetupTokensTable;
   accessGrants: AccessGrantsTable;
   auditLog: AuditLogTable;

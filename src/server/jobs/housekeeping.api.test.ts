@@ -48,6 +48,14 @@ async function plant() {
   const request = (expiresAt: Date) => ({ stateHash: crypto.randomBytes(32), providerId: provider.id, nonce: 'n', codeVerifier: 'v', redirectUri: 'http://127.0.0.1/cb', expiresAt });
   await t.db.insertInto('ssoRequests').values([request(minutesAgo(1)), request(new Date(Date.now() + 600_000))]).execute();
   await t.db.insertInto('ssoRefusalWindows').values([{ addressKey: 'old', windowStartedAt: minutesAgo(11) }, { addressKey: 'recent', windowStartedAt: minutesAgo(2) }]).execute();
+  await t.db.deleteFrom('rateLimitCounters').execute();
+  await t.db
+    .insertInto('rateLimitCounters')
+    .values([
+      { bucket: 'route:POST /api/v1/auth/login', key: 'ended', hits: 9, windowEndsAt: minutesAgo(1) },
+      { bucket: 'route:POST /api/v1/auth/login', key: 'current', hits: 9, windowEndsAt: new Date(Date.now() + 60_000) },
+    ])
+    .execute();
   return { u, live };
 }
 
@@ -58,15 +66,16 @@ async function remaining(userId: string) {
     failures: (await t.db.selectFrom('accountFailures').select('kind').where('userId', '=', userId).execute()).map((r) => r.kind),
     requests: (await t.db.selectFrom('ssoRequests').select('expiresAt').execute()).map((r) => r.expiresAt > new Date()),
     windows: (await t.db.selectFrom('ssoRefusalWindows').select('addressKey').execute()).map((r) => r.addressKey),
+    counters: (await t.db.selectFrom('rateLimitCounters').select('key').execute()).map((r) => r.key),
   };
 }
 
 describe('housekeeping: sign-in state past its window is deleted', () => {
-  it('deletes tries, failure counts, sessions, sign-ons in flight and refusal windows whose time has passed, and keeps the live ones', async () => {
+  it('deletes tries, failure counts, sessions, sign-ons in flight, refusal windows and rate-limit counters whose time has passed, and keeps the live ones', async () => {
     const { u, live } = await plant();
     const pruned = await pruneExpired(t.db, t.config);
-    expect(pruned).toMatchObject({ signInAttempts: 3, accountFailures: 1, sessions: 3, ssoRequests: 1, ssoRefusalWindows: 1 });
-    expect(await remaining(u.id)).toEqual({ attempts: ['locked', 'recent'], sessions: [live.id], failures: ['totp'], requests: [true], windows: ['recent'] });
+    expect(pruned).toMatchObject({ signInAttempts: 3, accountFailures: 1, sessions: 3, ssoRequests: 1, ssoRefusalWindows: 1, rateLimitCounters: 1 });
+    expect(await remaining(u.id)).toEqual({ attempts: ['locked', 'recent'], sessions: [live.id], failures: ['totp'], requests: [true], windows: ['recent'], counters: ['current'] });
     // The live session still signs in.
     expect((await pruneExpired(t.db, t.config)).sessions).toBe(0);
   });
@@ -79,7 +88,7 @@ describe('housekeeping: sign-in state past its window is deleted', () => {
     const worker = startReminderWorker(t.db, (e) => errors.push(e), null, 50, t.config);
     try {
       await expect.poll(async () => (await remaining(u.id)).sessions, { timeout: 10_000, interval: 100 }).toEqual([live.id]);
-      expect(await remaining(u.id)).toMatchObject({ attempts: ['locked', 'recent'], failures: ['totp'], windows: ['recent'] });
+      expect(await remaining(u.id)).toMatchObject({ attempts: ['locked', 'recent'], failures: ['totp'], windows: ['recent'], counters: ['current'] });
     } finally {
       worker.stop();
       // Let a round in flight finish before the database goes.

@@ -5,7 +5,7 @@ import { REAUTH_WINDOW_MINUTES, TOTP_WINDOW_MINUTES } from '../modules/auth/serv
 import { ANONYMOUS_REFUSAL_WINDOW_MINUTES } from '../modules/auth/oidc-service.ts';
 
 export type PruneWindows = Pick<Config, 'lockoutMinutes' | 'sessionIdleMinutes'>;
-export type Pruned = { signInAttempts: number; accountFailures: number; sessions: number; ssoRequests: number; ssoTotpPending: number; ssoRefusalWindows: number };
+export type Pruned = { signInAttempts: number; accountFailures: number; sessions: number; ssoRequests: number; ssoTotpPending: number; ssoRefusalWindows: number; rateLimitCounters: number };
 
 /**
  * Deletes sign-in state whose window has passed, so that tables written by anyone who tries to sign
@@ -15,7 +15,8 @@ export type Pruned = { signInAttempts: number; accountFailures: number; sessions
  *   `lockoutMinutes` (a run of failures is forgotten after that long anyway);
  * - per-account failure counts whose window (the longest of the kinds) has ended;
  * - sessions that can no longer be used: expired, signed out, or idle past `sessionIdleMinutes`;
- * - single sign-ons in flight and TOTP tickets past their expiry, anonymous refusal windows ended.
+ * - single sign-ons in flight and TOTP tickets past their expiry, anonymous refusal windows ended;
+ * - rate-limit counters whose window has ended (src/server/rate-limit.ts).
  * Nothing here is audited: none of it is a record, and its creation was audited or logged.
  */
 export async function pruneExpired(db: Db, w: PruneWindows): Promise<Pruned> {
@@ -46,5 +47,6 @@ export async function pruneExpired(db: Db, w: PruneWindows): Promise<Pruned> {
   const ssoRefusalWindows = n(
     await db.deleteFrom('ssoRefusalWindows').where('windowStartedAt', '<', sql<Date>`now() - make_interval(mins => ${ANONYMOUS_REFUSAL_WINDOW_MINUTES})`).executeTakeFirst(),
   );
-  return { signInAttempts, accountFailures, sessions, ssoRequests, ssoTotpPending, ssoRefusalWindows };
+  const rateLimitCounters = n(await db.deleteFrom('rateLimitCounters').where('windowEndsAt', '<=', sql<Date>`now()`).executeTakeFirst());
+  return { signInAttempts, accountFailures, sessions, ssoRequests, ssoTotpPending, ssoRefusalWindows, rateLimitCounters };
 }

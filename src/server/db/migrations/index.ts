@@ -56,6 +56,7 @@ import * as m0124 from './0124_statistics_releases.ts';
 import * as m0128 from './0128_justice_sentences_in_force.ts';
 import * as m0129 from './0129_justice_list_sorts.ts';
 import * as m0130 from './0130_justice_facts_case_index.ts';
+import * as m0135 from './0135_rate_limit_counters.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -117,4 +118,5 @@ export const migrations: Record<string, { up: string }> = {
   '0128_justice_sentences_in_force': m0128,
   '0129_justice_list_sorts': m0129,
   '0130_justice_facts_case_index': m0130,
+  '0135_rate_limit_counters': m0135,
 };

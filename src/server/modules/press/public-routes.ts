@@ -14,7 +14,7 @@ export const pressPublicRoutes: FastifyPluginAsyncZod = async (app) => {
   // One budget per client address (the proxy's X-Forwarded-For when PATHWAY_TRUST_PROXY is set) for
   // every route below, the page and the open data alike: past it, 429 {error:{code:'rate_limited'}}
   // with retry-after. One limiter for the whole scope, so that the routes share the count.
-  app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute' }));
+  app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute', groupId: 'press-public' }));
   const summary = new SummaryCache(db);
   const pages = new PublicListCache(db);
   // Streams are sent as they are; the response schemas below document them for the OpenAPI description.

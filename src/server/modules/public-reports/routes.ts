@@ -12,8 +12,8 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody 
 
 /**
  * The audit actor of a public request, without the address: the audit log is kept for years and an
- * anonymous reporter must not be traceable through it. (The rate limiter keeps addresses in memory
- * for its window only; request logs never hold them.)
+ * anonymous reporter must not be traceable through it. (The rate limiter keeps only a keyed hash of
+ * an address, for its window only (src/server/rate-limit.ts); request logs never hold them.)
  */
 const anonymous = (req: FastifyRequest) => ({ ...actor(req), ip: null });
 

@@ -11,7 +11,7 @@ const security: Array<Record<string, string[]>> = [];
 /** Approved statistical releases for everyone: no sign-in, rate limited like the public press API, cached. */
 export const statisticsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, config } = app.deps;
-  app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute' }));
+  app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute', groupId: 'statistics-public' }));
   const pub = new PublicStatistics(db);
 
   app.get('/', { schema: { tags, security, summary: 'Approved statistical releases, newest first', querystring: LangQuery, response: { 200: z.object({ items: z.array(PublicReleaseItem) }), ...errors } } }, async (_req, reply) =>
