@@ -23,6 +23,8 @@ let primary: Db;
 let reads: ReadPool;
 let app: FastifyInstance;
 let session: Session;
+/** The standby's state changes as ReadPool reported them (false: down, true: back). */
+const changes: boolean[] = [];
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const range = `from=${day(-1)}&to=${day(1)}`;
@@ -56,7 +58,7 @@ beforeAll(async () => {
     }
   });
   primary = createDb(standby.primaryUrl, 5);
-  reads = new ReadPool(primary, standby.standbyUrl, { max: 3, connectTimeoutMs: 1000, retryMs: 200 });
+  reads = new ReadPool(primary, standby.standbyUrl, { max: 3, connectTimeoutMs: 1000, retryMs: 200, onStateChange: (up) => changes.push(up) });
   const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, publicRatePerMinute: 100_000, databaseReadUrl: standby.standbyUrl });
   app = await buildApp({ config, db: primary, reads, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY });
   await app.ready();
@@ -135,6 +137,32 @@ describe('DATABASE_READ_URL: a streaming standby for lag-tolerant reads', () => 
     } finally {
       await replay(true);
     }
+  });
+});
+
+describe('a read cut off on the standby', () => {
+  it('is run again on the primary, and the standby is used again once the probe finds it', async () => {
+    await expect.poll(() => reads.state().up, { timeout: 15_000, interval: 100 }).toBe(true);
+    const servedByPrimary = reads.state().servedByPrimary;
+    const seen = changes.length;
+    // On the standby this answers false; if it is run again on the primary, true.
+    const slow = sql<{ primary: boolean }>`SELECT NOT pg_is_in_recovery() AS primary, pg_sleep(2) IS NULL AS slept`.execute(reads.db);
+    let victim: number | undefined;
+    await expect
+      .poll(async () => {
+        const rows = (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE application_name = ${READ_APPLICATION_NAME} AND query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()`.execute(reads.replica!)).rows;
+        victim = rows[0]?.pid;
+        return victim;
+      }, { timeout: 10_000, interval: 50 })
+      .toBeTypeOf('number');
+    await sql`SELECT pg_terminate_backend(${victim!})`.execute(reads.replica!);
+    expect((await slow).rows[0]).toMatchObject({ primary: true });
+    expect(reads.state().servedByPrimary).toBe(servedByPrimary + 1);
+    // Marked down (the probe, every 200 ms here, may already have found it again), then back.
+    expect(changes[seen]).toBe(false);
+    await expect.poll(() => changes.slice(seen), { timeout: 15_000, interval: 100 }).toEqual([false, true]);
+    expect(reads.state().up).toBe(true);
+    expect((await sql<{ primary: boolean }>`SELECT NOT pg_is_in_recovery() AS primary`.execute(reads.db)).rows[0]).toEqual({ primary: false });
   });
 });
 
