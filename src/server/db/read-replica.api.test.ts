@@ -26,6 +26,7 @@ let session: Session;
 /** The standby's state changes as ReadPool reported them (false: down, true: back). */
 const changes: boolean[] = [];
 
+const METRICS_TOKEN = 'replica-test-metrics-token-0123456789';
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const range = `from=${day(-1)}&to=${day(1)}`;
 
@@ -59,7 +60,7 @@ beforeAll(async () => {
   });
   primary = createDb(standby.primaryUrl, 5);
   reads = new ReadPool(primary, standby.standbyUrl, { max: 3, connectTimeoutMs: 1000, retryMs: 200, onStateChange: (up) => changes.push(up) });
-  const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, publicRatePerMinute: 100_000, databaseReadUrl: standby.standbyUrl });
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, publicRatePerMinute: 100_000, databaseReadUrl: standby.standbyUrl, metrics: { enabled: true, token: METRICS_TOKEN, port: undefined, host: '127.0.0.1' } });
   app = await buildApp({ config, db: primary, reads, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY });
   await app.ready();
   const user = await makeUser(primary, { roles: ['supervisor'] });
@@ -95,6 +96,14 @@ describe('DATABASE_READ_URL: a streaming standby for lag-tolerant reads', () => 
     }
     await standby.caughtUp();
     expect(await dashboardContacts()).toBe(before + 1);
+  });
+
+  it('labels the read pool in the metrics', async () => {
+    const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/pathway_db_pool_connections\{pool="read",state="total"\} [1-9]/);
+    expect(res.body).toMatch(/pathway_db_pool_connections\{pool="primary",state="total"\} [1-9]/);
+    expect(res.body).toMatch(/pathway_db_pool_wait_seconds_count\{pool="read"\} [1-9]/);
   });
 
   it('reports the standby in /api/health without changing the overall status', async () => {
