@@ -18,6 +18,7 @@ import {
 import type { Config } from './config.ts';
 import { databaseUnavailable, type Db } from './db/database.ts';
 import type { EmbeddedState } from './db/embedded.ts';
+import { ReadPool } from './db/read-replica.ts';
 import { AppError, unauthorized } from './errors.ts';
 import { authenticate, type Authenticated } from './auth/authenticate.ts';
 import { addressKey } from './auth/address.ts';
@@ -78,6 +79,11 @@ import { postgresRateLimitStore } from './rate-limit.ts';
 export type AppDeps = {
   config: Config;
   db: Db;
+  /**
+   * Reads that tolerate a little lag (statistics, dashboards, public pages, aggregate exports): on the
+   * DATABASE_READ_URL standby when set; unset: on `db`. Never for a read of the caller's own write.
+   */
+  reads?: ReadPool;
   databaseKind: 'embedded' | 'external';
   version: string;
   logger?: FastifyServerOptions['logger'];
@@ -103,6 +109,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     deps: AppDeps;
+    /** `deps.reads`, or the primary only (src/server/db/read-replica.ts). */
+    reads: ReadPool;
     keys: Keys;
     /** Where case documents' encrypted bytes are written and read (see `documentStores`). */
     documentStores: DocumentStores;
@@ -167,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('deps', deps);
+  app.decorate('reads', deps.reads ?? new ReadPool(deps.db));
   app.decorate('keys', deriveKeys(deps.secretKey ?? resolveSecretKey(deps.config)));
   bindRecordKeys(app.keys);
   app.decorate('channels', new HotlineChannels(deps.db, app.keys, deps.config));
@@ -175,7 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('live', live);
   if (deps.databaseUrl) app.addHook('onReady', () => live.start());
   app.addHook('onClose', () => live.close());
-  const metrics = deps.config.metrics.enabled ? new Metrics(deps.db, live) : null;
+  const metrics = deps.config.metrics.enabled ? new Metrics(deps.db, live, app.reads.replica) : null;
   app.decorate('metrics', metrics);
   if (metrics) {
     metrics.instrument(app);

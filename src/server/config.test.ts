@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       databaseUrl: undefined,
+      databaseReadUrl: undefined,
       dataDir: path.resolve('./data'),
       adminEmail: undefined,
       adminPassword: undefined,
@@ -75,6 +76,7 @@ describe('loadConfig', () => {
     ['PATHWAY_SESSION_HOURS', '0'],
     ['PATHWAY_ADMIN_EMAIL', 'not-an-email'],
     ['DATABASE_URL', 'not a url'],
+    ['DATABASE_READ_URL', 'not a url'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(fails({ [name]: value }).message).toContain(name);
   });

@@ -79,6 +79,7 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.url().optional(),
+  DATABASE_READ_URL: z.url().optional(),
   PATHWAY_DATA_DIR: z.string().min(1).default('./data'),
   PATHWAY_PUBLIC_URL: z.url().optional(),
   PATHWAY_ADMIN_EMAIL: z.email().optional(),
@@ -153,6 +154,11 @@ export type Config = Readonly<{
   host: string;
   port: number;
   databaseUrl: string | undefined;
+  /**
+   * A streaming standby for reads that tolerate a little lag (statistics, dashboards, public pages,
+   * aggregate exports); unset: every read on the primary (src/server/db/read-replica.ts).
+   */
+  databaseReadUrl: string | undefined;
   dataDir: string;
   publicUrl: string | undefined;
   adminEmail: string | undefined;
@@ -234,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     dataDir,
     publicUrl: e.PATHWAY_PUBLIC_URL,
     adminEmail: e.PATHWAY_ADMIN_EMAIL,

@@ -36,11 +36,16 @@ async function main(): Promise<void> {
   const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
   const database = await openDatabase(config, (line) => (verbose || line.startsWith('The embedded PostgreSQL') ? say(line) : undefined), {
     pool: { connectTimeoutMs: config.dbConnectTimeoutSeconds * 1000, statementTimeoutMs: config.dbStatementTimeoutSeconds * 1000, onError: (e) => app?.log.warn({ db: { message: e.message } }, 'a database connection was lost') },
+    readReplica: {
+      onStateChange: (up, why) =>
+        up ? app?.log.info('the read replica answers again: lag-tolerant reads go to it') : app?.log.warn({ db: { reason: why } }, 'the read replica is unavailable: its reads go to the primary'),
+    },
   });
+  if (config.databaseReadUrl) say('Pathway: lag-tolerant reads (statistics, dashboards, public pages) go to the standby at DATABASE_READ_URL');
   // From here on a failure must not leave the embedded PostgreSQL running or the data folder locked.
   let first: FirstRun;
   try {
-    app = await buildApp({ config, db: database.db, databaseKind: database.kind, version: VERSION, databaseUrl: database.url, embeddedState: database.embedded?.state });
+    app = await buildApp({ config, db: database.db, reads: database.reads, databaseKind: database.kind, version: VERSION, databaseUrl: database.url, embeddedState: database.embedded?.state });
     const running = app;
     let closing = false;
     let closeMetrics: (() => Promise<void>) | undefined;

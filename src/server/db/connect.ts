@@ -4,9 +4,12 @@ import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedServer } from '
 import { ensureRoles } from '../modules/roles/service.ts';
 import { deriveKeys, resolveSecretKey } from '../crypto/keys.ts';
 import { runDataSteps } from './data-steps.ts';
+import { ReadPool, type ReadReplicaOptions } from './read-replica.ts';
 
 export type OpenDatabase = {
   db: Db;
+  /** Lag-tolerant reads: on DATABASE_READ_URL's standby when set (server only), else on `db`. */
+  reads: ReadPool;
   kind: 'embedded' | 'external';
   url: string;
   close: () => Promise<void>;
@@ -21,17 +24,20 @@ export type OpenDatabase = {
  * `prepare: false` (the CLI's migrate, backup and restore look at the schema as it is). With
  * `attach`, a command-line tool uses the embedded server a running Pathway already has for the folder.
  * With `pool` (the server), the handle returned has those timeouts; the schema work before it runs
- * on a pool without them (a data step over a large table may take minutes).
+ * on a pool without them (a data step over a large table may take minutes). With `pool` and
+ * DATABASE_READ_URL, `reads` also has a pool on the standby (read-replica.ts); otherwise `reads.db`
+ * is `db`.
  */
 export async function openDatabase(
   config: Config,
   log: (line: string) => void = () => {},
-  options: { prepare?: boolean; attach?: boolean; pool?: PoolOptions } = {},
+  options: { prepare?: boolean; attach?: boolean; pool?: PoolOptions; readReplica?: ReadReplicaOptions } = {},
 ): Promise<OpenDatabase> {
   const running = !config.databaseUrl && options.attach ? runningEmbeddedUrl(config.dataDir) : null;
   const embedded = config.databaseUrl || running ? null : await startEmbeddedPostgres(config.dataDir, log);
   const url = config.databaseUrl ?? running ?? embedded!.url;
   let db = createDb(url);
+  let reads: ReadPool | undefined;
   try {
     if (options.prepare ?? true) {
       await migrateToLatest(db);
@@ -43,6 +49,14 @@ export async function openDatabase(
       db = createDb(url, 10, options.pool);
       await prepared.destroy();
     }
+    reads =
+      options.pool && config.databaseReadUrl
+        ? new ReadPool(db, config.databaseReadUrl, {
+            ...(options.pool.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.pool.statementTimeoutMs } : {}),
+            ...(options.pool.onError ? { onError: options.pool.onError } : {}),
+            ...(options.readReplica ?? {}),
+          })
+        : new ReadPool(db);
   } catch (e) {
     await db.destroy();
     await embedded?.stop();
@@ -53,7 +67,9 @@ export async function openDatabase(
     kind: embedded || running ? 'embedded' : 'external',
     url,
     embedded,
+    reads,
     close: async () => {
+      await reads.close();
       await db.destroy();
       await embedded?.stop();
     },

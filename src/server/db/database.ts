@@ -19,8 +19,9 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  * and the wait for a free one, so a request during an outage fails in seconds instead of hanging;
  * `statementTimeoutMs` (0: none) bounds each statement on the server and, a little later, on the
  * client (a database that vanished from the network without closing its connections).
+ * `applicationName` names the pool's connections in pg_stat_activity (the read replica's pool).
  */
-export type PoolOptions = { connectTimeoutMs?: number; statementTimeoutMs?: number; onError?: (err: Error) => void };
+export type PoolOptions = { connectTimeoutMs?: number; statementTimeoutMs?: number; onError?: (err: Error) => void; applicationName?: string };
 
 /** A new connection or a free slot: how long a request waits before it is answered 503. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -36,6 +37,7 @@ export function createDb(connectionString: string, max = 10, options: PoolOption
     max,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     keepAlive: true,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
     ...(statement > 0 ? { statement_timeout: statement, query_timeout: statement + 5000 } : {}),
   });
   const report = options.onError ?? (() => undefined);

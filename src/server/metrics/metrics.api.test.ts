@@ -58,8 +58,10 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/pathway_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/agencies"\} 1/);
     expect(text).toContain('pathway_http_errors_total{code="validation_failed",status="400"} 1');
     expect(text).toContain('pathway_http_errors_total{code="not_found",status="404"} 1');
-    expect(text).toMatch(/pathway_db_pool_connections\{state="total"\} [1-9]/);
-    expect(text).toMatch(/pathway_db_pool_wait_seconds_count [1-9]/);
+    expect(text).toMatch(/pathway_db_pool_connections\{pool="primary",state="total"\} [1-9]/);
+    expect(text).toMatch(/pathway_db_pool_wait_seconds_count\{pool="primary"\} [1-9]/);
+    // No DATABASE_READ_URL: no read pool.
+    expect(text).not.toContain('pool="read"');
     expect(text).toMatch(/pathway_audit_append_seconds_count [1-9]/);
     expect(text).toContain('pathway_queue_depth{queue="mail_outbox"} 0');
     expect(text).toContain('pathway_queue_depth{queue="reply_delivery"} 0');

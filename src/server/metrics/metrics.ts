@@ -25,33 +25,38 @@ export class Metrics {
   private readonly errors: client.Counter<'code' | 'status'>;
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(db: Db, live: LiveHub) {
+  constructor(db: Db, live: LiveHub, replica: Db | null = null) {
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, prefix: 'pathway_' });
     this.requests = new client.Counter({ name: 'pathway_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers });
     this.latency = new client.Histogram({ name: 'pathway_http_request_duration_seconds', help: 'Time to answer, by method and route pattern', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
     this.errors = new client.Counter({ name: 'pathway_http_errors_total', help: 'Error answers by their error code and status', labelNames: ['code', 'status'], registers });
 
-    const pool = poolOf(db);
-    const wait = new client.Histogram({ name: 'pathway_db_pool_wait_seconds', help: 'Wait for a database connection from the pool (a free one or a new one)', buckets: WAIT_BUCKETS, registers });
-    if (pool) {
-      const onWait = (s: number) => wait.observe(s);
+    // The primary's pool, and the read replica's when DATABASE_READ_URL is set, told apart by `pool`.
+    const pools = [['primary', poolOf(db)] as const, ...(replica ? [['read', poolOf(replica)] as const] : [])];
+    const wait = new client.Histogram({ name: 'pathway_db_pool_wait_seconds', help: 'Wait for a database connection from the pool (a free one or a new one), by pool (primary, read)', labelNames: ['pool'], buckets: WAIT_BUCKETS, registers });
+    for (const [name, pool] of pools) {
+      if (!pool) continue;
+      const onWait = (s: number) => wait.observe({ pool: name }, s);
       const events = pool as unknown as EventEmitter;
       events.on('pathway:wait', onWait);
       this.unsubscribe.push(() => events.off('pathway:wait', onWait));
-      new client.Gauge({
-        name: 'pathway_db_pool_connections',
-        help: 'Database pool connections: total open, idle, and requests waiting for one',
-        labelNames: ['state'],
-        registers,
-        collect() {
-          this.set({ state: 'total' }, pool.totalCount);
-          this.set({ state: 'idle' }, pool.idleCount);
-          this.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
-          this.set({ state: 'waiting' }, pool.waitingCount);
-        },
-      });
     }
+    new client.Gauge({
+      name: 'pathway_db_pool_connections',
+      help: 'Database pool connections by pool (primary, read): total open, idle, in use, and requests waiting for one',
+      labelNames: ['pool', 'state'],
+      registers,
+      collect() {
+        for (const [name, pool] of pools) {
+          if (!pool) continue;
+          this.set({ pool: name, state: 'total' }, pool.totalCount);
+          this.set({ pool: name, state: 'idle' }, pool.idleCount);
+          this.set({ pool: name, state: 'in_use' }, pool.totalCount - pool.idleCount);
+          this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+        }
+      },
+    });
     const audit = new client.Histogram({ name: 'pathway_audit_append_seconds', help: 'Time to append to the audit log, the wait for its lock included', buckets: WAIT_BUCKETS, registers });
     const onAppend = (s: number) => audit.observe(s);
     auditAppendTimes.on('append', onAppend);

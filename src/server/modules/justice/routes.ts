@@ -182,7 +182,7 @@ export const justiceRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: StatisticsQuery,
       response: { 200: StatisticsView, ...errors },
     },
-  }, async (req) => stats.statistics(db, who(req), req.query));
+  }, async (req) => app.reads.pinned((r) => stats.statistics(r, who(req), req.query)));
 
   app.get('/justice/statistics/export', {
     schema: {
@@ -194,7 +194,7 @@ export const justiceRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => {
     const p = who(req);
     const { format, ...q } = req.query;
-    const view = await stats.statistics(db, p, q);
+    const view = await app.reads.pinned((r) => stats.statistics(r, p, q));
     const rows = stats.statisticsTable(view);
     const file = format === 'csv' ? stats.toCsv(rows) : await stats.toXlsx(rows);
     await auditRead(db, actor(req), { action: 'justice.statistics_exported', changes: { format, from: view.period.from, to: view.period.to } });
@@ -206,7 +206,7 @@ export const justiceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/justice/statistics/trend', {
     schema: { tags, summary: 'Main figures per reporting year, for the trend chart', querystring: TrendQuery, response: { 200: TrendView, ...errors } },
-  }, async (req) => stats.trend(db, who(req), req.query));
+  }, async (req) => app.reads.pinned((r) => stats.trend(r, who(req), req.query)));
 
   app.get('/justice/statistics/records', {
     schema: {

@@ -10,13 +10,18 @@ const security: Array<Record<string, string[]>> = [];
 
 /** The public page's API: no sign-in, published incidents only, public fields only. */
 export const pressPublicRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, config } = app.deps;
+  const { config } = app.deps;
+  // Published incidents only, for everyone: read on the read replica when one is set
+  // (db/read-replica.ts). Each answer is read on one server (`pinned`), so that a cache's key (the
+  // public version) and the page it keeps agree; the streamed exports read batch by batch.
+  const { reads } = app;
+  const db = reads.db;
   // One budget per client address (the proxy's X-Forwarded-For when PATHWAY_TRUST_PROXY is set) for
   // every route below, the page and the open data alike: past it, 429 {error:{code:'rate_limited'}}
   // with retry-after. One limiter for the whole scope, so that the routes share the count.
   app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute', groupId: 'press-public' }));
-  const summary = new SummaryCache(db);
-  const pages = new PublicListCache(db);
+  const summary = new SummaryCache(reads);
+  const pages = new PublicListCache(reads);
   // Streams are sent as they are; the response schemas below document them for the OpenAPI description.
 
   app.get('/incidents', { schema: { tags, security, summary: 'Published incidents, newest first, with filters', querystring: PublicListQuery, response: { 200: z.object({ items: z.array(PublicListItem), nextCursor: z.string().nullable() }), ...errors } } }, async (req, reply) =>
@@ -25,7 +30,7 @@ export const pressPublicRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get('/incidents/:id', { schema: { tags, security, summary: 'One published incident with its investigation timeline', params: IdParams, response: { 200: PublicIncident, ...errors } } }, async (req) =>
-    getPublic(db, req.params.id),
+    reads.pinned((r) => getPublic(r, req.params.id)),
   );
 
   app.get('/summary', { schema: { tags, security, summary: 'Figures for the charts: per year, solved and unsolved, time since the last investigative act, impunity index', response: { 200: PublicSummary, ...errors } } }, async () =>

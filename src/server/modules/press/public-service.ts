@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/database.ts';
+import { onOneServer, type ReadPool } from '../../db/read-replica.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { queryKeys } from '../../../domain/names.ts';
 import { ACT_OUTCOMES, ACT_TYPES, PERPETRATOR_CATEGORIES } from '../../../shared/press.ts';
@@ -70,23 +71,24 @@ export async function getPublic(db: Db, id: string, today = todayIso()): Promise
  */
 export class PublicListCache {
   private readonly pages: LRUCache<string, string>;
-  constructor(
-    private readonly db: Db,
-    max = 1000,
-    maxChars = 32 * 1024 * 1024,
-  ) {
+  /** Version and page on one server (the read replica when one is set): a page is never kept under a newer version than its own. */
+  private readonly onOne: <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+  constructor(db: Db | ReadPool, max = 1000, maxChars = 32 * 1024 * 1024) {
+    this.onOne = onOneServer(db);
     // Bounded by count and by size: a page of 200 items is about 150 KB.
     this.pages = new LRUCache({ max, maxSize: maxChars, sizeCalculation: (page) => page.length });
   }
 
   async get(query: PublicListQuery, today = todayIso()): Promise<string> {
-    const version = await repo.publicVersion(this.db);
-    const key = JSON.stringify([version, today, ...Object.entries(query).sort(([a], [b]) => a.localeCompare(b))]);
-    const hit = this.pages.get(key);
-    if (hit !== undefined) return hit;
-    const page = await listPublicJson(this.db, query, today);
-    this.pages.set(key, page);
-    return page;
+    return this.onOne(async (db) => {
+      const version = await repo.publicVersion(db);
+      const key = JSON.stringify([version, today, ...Object.entries(query).sort(([a], [b]) => a.localeCompare(b))]);
+      const hit = this.pages.get(key);
+      if (hit !== undefined) return hit;
+      const page = await listPublicJson(db, query, today);
+      this.pages.set(key, page);
+      return page;
+    });
   }
 }
 
@@ -99,15 +101,23 @@ export class SummaryCache {
   private cached: { key: string; value: PublicSummary } | null = null;
   private pending: Promise<PublicSummary> | null = null;
   private pendingKey = '';
-  constructor(private readonly db: Db) {}
+  /** Version and figures on one server (the read replica when one is set). */
+  private readonly onOne: <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+  constructor(db: Db | ReadPool) {
+    this.onOne = onOneServer(db);
+  }
 
   async get(today = todayIso()): Promise<PublicSummary> {
-    const version = await repo.publicVersion(this.db);
+    return this.onOne((db) => this.getOn(db, today));
+  }
+
+  private async getOn(db: Db, today: string): Promise<PublicSummary> {
+    const version = await repo.publicVersion(db);
     const key = `${version}:${today}`;
     if (this.cached?.key === key) return this.cached.value;
     if (this.pending && this.pendingKey === key) return this.pending;
     this.pendingKey = key;
-    this.pending = computeSummary(this.db, version, today).then(
+    this.pending = computeSummary(db, version, today).then(
       (value) => {
         this.cached = { key, value };
         this.pending = null;

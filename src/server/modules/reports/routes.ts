@@ -88,7 +88,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const today = await countryToday(db);
     if (year > Number(today.slice(0, 4))) throw badRequest('validation_failed', 'The year has not begun', { year: 'in the future' });
     const lang = ownLanguage(req.query.lang, auth.user.language);
-    const tables = await interimNationalTables(db, auth.principal, { year, lang });
+    // Aggregates: counted on the read replica when one is set (db/read-replica.ts); audited on the primary.
+    const tables = await app.reads.pinned((r) => interimNationalTables(r, auth.principal, { year, lang }));
     const options = { year, lang, tables, version };
     const file = format === 'pdf' ? await annualReport(db, options) : await annualWorkbook(options);
     await auditRead(db, actor(req), { action: 'reports.annual_generated', changes: { format, language: lang, from: `${year}-01-01`, to: `${year}-12-31` } });

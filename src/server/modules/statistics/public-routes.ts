@@ -10,9 +10,10 @@ const security: Array<Record<string, string[]>> = [];
 
 /** Approved statistical releases for everyone: no sign-in, rate limited like the public press API, cached. */
 export const statisticsPublicRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, config } = app.deps;
+  const { config } = app.deps;
   app.addHook('onRequest', app.rateLimit({ max: config.publicRatePerMinute, timeWindow: '1 minute', groupId: 'statistics-public' }));
-  const pub = new PublicStatistics(db);
+  // Approved releases only, for everyone: read on the read replica when one is set (db/read-replica.ts).
+  const pub = new PublicStatistics(app.reads);
 
   app.get('/', { schema: { tags, security, summary: 'Approved statistical releases, newest first', querystring: LangQuery, response: { 200: z.object({ items: z.array(PublicReleaseItem) }), ...errors } } }, async (_req, reply) =>
     reply.type('application/json; charset=utf-8').send((await pub.list()) as never),

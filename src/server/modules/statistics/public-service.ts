@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.ts';
+import { onOneServer, type ReadPool } from '../../db/read-replica.ts';
 import { notFound } from '../../errors.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { PublicRelease } from '../../../shared/schemas/statistics.ts';
@@ -18,12 +19,20 @@ const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : 
 export class PublicStatistics {
   private readonly pages = new LRUCache<string, string>({ max: 600, maxSize: 64 * 1024 * 1024, sizeCalculation: (s) => s.length });
   private list_: { key: string; json: string } | null = null;
-  constructor(private readonly db: Db) {}
+  /** On one server per answer (the read replica when one is set): the list's key and rows agree. */
+  private readonly onOne: <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+  constructor(db: Db | ReadPool) {
+    this.onOne = onOneServer(db);
+  }
 
   async list(): Promise<string> {
-    const key = await repo.publicVersion(this.db);
+    return this.onOne((db) => this.listOn(db));
+  }
+
+  private async listOn(db: Db): Promise<string> {
+    const key = await repo.publicVersion(db);
     if (this.list_?.key === key) return this.list_.json;
-    const rows = await repo.approvedReleases(this.db);
+    const rows = await repo.approvedReleases(db);
     const json = JSON.stringify({ items: rows.map((r) => ({ id: r.id, title: r.title, period: { from: day(r.periodFrom), to: day(r.periodTo) }, version: r.version, approvedAt: new Date(r.approvedAt as unknown as string).toISOString() })) });
     this.list_ = { key, json };
     return json;
@@ -31,7 +40,7 @@ export class PublicStatistics {
 
   /** The release's public document: only an approved release (or one a newer version replaced). */
   async doc(id: string, lang: Language): Promise<PublicRelease> {
-    const r = await repo.findRelease(this.db, id);
+    const r = await this.onOne((db) => repo.findRelease(db, id));
     if (!r || (r.status !== 'approved' && r.status !== 'superseded')) throw notFound('Release');
     const stored = r.tables as StoredTables;
     return { id: r.id, title: r.title, period: { from: day(r.periodFrom), to: day(r.periodTo) }, version: r.version, tables: stored.tables[lang].map((t) => publicTable(t, { rounding: r.rounding })) };

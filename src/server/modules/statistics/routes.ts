@@ -13,6 +13,9 @@ const tags = ['statistics'];
 /** The coordinator's and analysts' national figures and the statistical releases (docs/statistics.md). */
 export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
+  // National figures tolerate a little lag: the read replica when one is set (db/read-replica.ts).
+  // The releases stay on the primary: their author reads them right after writing them.
+  const { reads } = app;
   const who = (req: Parameters<typeof requireAuth>[0]) => requireAuth(req).principal;
 
   app.get('/statistics/national', {
@@ -21,14 +24,14 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
     const p = who(req);
     if (!mayReadFigures(p)) throw forbidden();
     const { from, to, lang } = req.query;
-    return { period: { from, to }, tables: await nationalTables(db, { from, to, lang }) };
+    return { period: { from, to }, tables: await reads.pinned((r) => nationalTables(r, { from, to, lang })) };
   });
 
   app.get('/statistics/national/export', {
     schema: { tags, summary: 'The national tables of a period as CSV (one row per cell) or XLSX (one sheet per table); audited', querystring: ExportQuery, response: { 200: z.string().describe('text/csv or XLSX'), ...errors } },
   }, async (req, reply) => {
     const p = who(req);
-    const file = await exportNational(db, actor(req), p, req.query);
+    const file = await exportNational(db, reads, actor(req), p, req.query);
     const name = `national-statistics-${req.query.from}-${req.query.to}.${req.query.format}`;
     return reply
       .type(req.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/database.ts';
+import { onOneServer, type ReadPool } from '../../db/read-replica.ts';
 import type { Principal } from '../../access/principal.ts';
 import { requirePermission } from '../../access/policy.ts';
 import { auditedTransaction, auditRead, type AuditActor } from '../../audit/audit.ts';
@@ -222,9 +223,10 @@ export async function toXlsx(tables: StatisticsTable[]): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-export async function exportNational(db: Db, actor: AuditActor, p: Principal, q: { from: string; to: string; lang: Language; format: 'csv' | 'xlsx' }): Promise<Buffer> {
+/** The tables are counted on `reads` (the read replica when one is set); the audit entry is written on the primary, `db`. */
+export async function exportNational(db: Db, reads: Db | ReadPool, actor: AuditActor, p: Principal, q: { from: string; to: string; lang: Language; format: 'csv' | 'xlsx' }): Promise<Buffer> {
   if (!mayReadFigures(p)) throw forbidden();
-  const tables = buildTables(await nationalData(db, { from: q.from, to: q.to }), q.lang).map((x) => x.table);
+  const tables = buildTables(await onOneServer(reads)((r) => nationalData(r, { from: q.from, to: q.to })), q.lang).map((x) => x.table);
   await auditRead(db, actor, { action: 'statistics.tables_exported', recordType: 'statistics', changes: { from: q.from, to: q.to, format: q.format, tables: tables.length } });
   return q.format === 'csv' ? toCsv(flatRows(tables, { period_from: q.from, period_to: q.to })) : toXlsx(tables);
 }
