@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     });
     const baseUrl = server.baseUrl;
     for (const scenario of chosen) {
-      const ctx: BenchContext = { baseUrl, db, admin, user, hotline, signIn: (u) => signIn(baseUrl, u), state: {} };
+      const ctx: BenchContext = { baseUrl, databaseUrl: database.url, db, admin, user, hotline, signIn: (u) => signIn(baseUrl, u), state: {} };
       const connections = opts.connectionsGiven ? opts.connections : (scenario.connections ?? opts.connections);
       const measure = scenario.measure
         ? (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => scenario.measure!(ctx, { ...o, offset })

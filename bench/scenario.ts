@@ -24,6 +24,8 @@ export type BenchSession = { cookie: string; csrf: string };
  */
 export type BenchContext = {
   baseUrl: string;
+  /** The database the server runs on (for a scenario that starts a server of its own beside it, say the bare ceiling). */
+  databaseUrl: string;
   db: Db;
   admin: BenchUser;
   user: BenchUser;

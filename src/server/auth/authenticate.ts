@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { AppError, unauthorized } from '../errors.ts';
 import type { Principal } from '../access/principal.ts';
-import { loadUserWithAccess, type UserWithAccess } from './principal-repository.ts';
+import { loadUserWithAccess, toUserWithAccess, userWithAccessColumns, type UserWithAccess } from './principal-repository.ts';
 import { sha256 } from './tokens.ts';
 import { secureCookies, sessionCookieName } from './cookies.ts';
 
@@ -22,28 +22,29 @@ export type AuthOptions = {
 };
 
 /**
- * The user behind a live session or token, or undefined when they may not act now: disabled (or
- * their agency is), or a demo account while Pathway is not in demo mode. Demo accounts are refused
- * here, on every request, not only at sign-in: a demo session or token made in demo mode must not
- * outlive it when the same database is started for real.
+ * Whether the user behind a live session or token may act now: not disabled (nor their agency), and
+ * not a demo account while Pathway is not in demo mode. Demo accounts are refused here, on every
+ * request, not only at sign-in: a demo session or token made in demo mode must not outlive it when
+ * the same database is started for real.
  */
+const mayAct = (user: UserWithAccess | undefined, opts: AuthOptions): user is UserWithAccess => Boolean(user && !user.disabled && (!user.isDemo || opts.demo));
+
 async function activeUser(db: Db, userId: string, opts: AuthOptions): Promise<UserWithAccess | undefined> {
   const user = await loadUserWithAccess(db, userId);
-  if (!user || user.disabled || (user.isDemo && !opts.demo)) return undefined;
-  return user;
+  return mayAct(user, opts) ? user : undefined;
 }
 
 const liveToken = (db: Db) =>
-  db.selectFrom('apiTokens').select(['id', 'userId', 'lastUsedAt']).where('revokedAt', 'is', null).where('expiresAt', '>', sql<Date>`now()`);
+  db.selectFrom('apiTokens').select(['apiTokens.id as tokenId', 'apiTokens.userId', 'apiTokens.lastUsedAt']).where('apiTokens.revokedAt', 'is', null).where('apiTokens.expiresAt', '>', sql<Date>`now()`);
 
 const liveSession = (db: Db, idleMinutes: number) =>
   db
     .selectFrom('sessions')
-    .select(['id', 'userId', 'csrfToken', 'lastSeenAt'])
-    .where('revokedAt', 'is', null)
-    .where('expiresAt', '>', sql<Date>`now()`)
+    .select(['sessions.id as sessionId', 'sessions.userId', 'sessions.csrfToken', 'sessions.lastSeenAt'])
+    .where('sessions.revokedAt', 'is', null)
+    .where('sessions.expiresAt', '>', sql<Date>`now()`)
     // A session left alone ends; last_seen_at moves at most every five minutes (below).
-    .where('lastSeenAt', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`);
+    .where('sessions.lastSeenAt', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`);
 
 /**
  * Finds who is calling: a bearer API token, or else the session cookie. A cookie-authenticated write
@@ -54,10 +55,16 @@ export async function authenticate(db: Db, req: FastifyRequest, opts: AuthOption
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthorized('The Authorization header must be "Bearer <token>"');
-    const token = await liveToken(db).where('tokenHash', '=', sha256(match[1])).executeTakeFirst();
-    if (!token) throw unauthorized('The API token is unknown, revoked or expired');
-    const user = await activeUser(db, token.userId, opts);
-    if (!user) throw unauthorized('The API token is unknown, revoked or expired');
+    // The token and its user in one round trip (every request pays it).
+    const row = await liveToken(db)
+      .innerJoin('users as u', 'u.id', 'apiTokens.userId')
+      .innerJoin('agencies as a', 'a.id', 'u.agencyId')
+      .select(userWithAccessColumns)
+      .where('apiTokens.tokenHash', '=', sha256(match[1]))
+      .executeTakeFirst();
+    const token = row && { id: row.tokenId, lastUsedAt: row.lastUsedAt };
+    const user = row && toUserWithAccess(row);
+    if (!token || !mayAct(user, opts)) throw unauthorized('The API token is unknown, revoked or expired');
     if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
       await db.updateTable('apiTokens').set({ lastUsedAt: new Date() }).where('id', '=', token.id).execute();
     }
@@ -66,10 +73,17 @@ export async function authenticate(db: Db, req: FastifyRequest, opts: AuthOption
 
   const cookie = req.cookies[sessionCookieName(secureCookies(req, opts.publicUrl))];
   if (!cookie) return null;
-  const session = await liveSession(db, opts.idleMinutes).where('tokenHash', '=', sha256(cookie)).executeTakeFirst();
-  if (!session) return null;
-  const user = await activeUser(db, session.userId, opts);
-  if (!user) return null;
+  // The session and its user in one round trip (every request pays it).
+  const row = await liveSession(db, opts.idleMinutes)
+    .innerJoin('users as u', 'u.id', 'sessions.userId')
+    .innerJoin('agencies as a', 'a.id', 'u.agencyId')
+    .select(userWithAccessColumns)
+    .where('sessions.tokenHash', '=', sha256(cookie))
+    .executeTakeFirst();
+  if (!row) return null;
+  const session = { id: row.sessionId, csrfToken: row.csrfToken, lastSeenAt: row.lastSeenAt };
+  const user = toUserWithAccess(row);
+  if (!mayAct(user, opts)) return null;
   if (!SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== session.csrfToken) {
     throw new AppError('csrf_failed', 403, 'Missing or wrong X-CSRF-Token header');
   }
@@ -88,8 +102,8 @@ export async function authenticate(db: Db, req: FastifyRequest, opts: AuthOption
 export async function recheckCaller(db: Db, p: Principal, opts: AuthOptions): Promise<UserWithAccess | undefined> {
   const live =
     p.via === 'token'
-      ? p.tokenId && (await liveToken(db).where('id', '=', p.tokenId).where('userId', '=', p.userId).executeTakeFirst())
-      : p.sessionId && (await liveSession(db, opts.idleMinutes).where('id', '=', p.sessionId).where('userId', '=', p.userId).executeTakeFirst());
+      ? p.tokenId && (await liveToken(db).where('apiTokens.id', '=', p.tokenId).where('apiTokens.userId', '=', p.userId).executeTakeFirst())
+      : p.sessionId && (await liveSession(db, opts.idleMinutes).where('sessions.id', '=', p.sessionId).where('sessions.userId', '=', p.userId).executeTakeFirst());
   if (!live) return undefined;
   return activeUser(db, p.userId, opts);
 }
