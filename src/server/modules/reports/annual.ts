@@ -2,9 +2,8 @@
  * The annual national report: a cover, contents, the US TIP report's law-enforcement, protection and
  * prevention sections, GRETA's statistics, each table with its chart, page numbers and the release
  * version; and the same tables as an XLSX workbook, one sheet a table. The tables come from the
- * caller (StatisticsTable[]), so the statistics module's figures replace the interim ones without
- * touching this file; the sections are an array the caller may extend (the action plan's
- * implementation report goes in as one more section).
+ * caller (StatisticsTable[]: the statistics module's `nationalTables` for the year); the sections are
+ * an array the caller may extend (the action plan's implementation report goes in as one more section).
  */
 import ExcelJS from 'exceljs';
 import type { Db } from '../../db/database.ts';
@@ -27,10 +26,10 @@ export type ReportSection = {
 
 /** Which section a table belongs to, by its id: the US report's three Ps, GRETA's statistics. */
 const SECTION_OF: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^justice-/, 'law_enforcement'],
-  [/^nrm-(identification|referrals)/, 'protection'],
+  [/^(justice|unodc)-/, 'law_enforcement'],
+  [/^nrm-(identification|referrals|services)-/, 'protection'],
   [/^(hotline|prevention)-/, 'prevention'],
-  [/^(nrm-victims|greta)-/, 'greta'],
+  [/^(nrm-victims|greta|sdg)-/, 'greta'],
 ];
 export const STANDARD_SECTIONS = ['law_enforcement', 'protection', 'prevention', 'greta'] as const;
 

@@ -4,6 +4,7 @@ import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp
 import { pdfText } from '../../../../test/helpers/pdf.ts';
 import { dayIn } from '../../../domain/deadlines.ts';
 import type { Role } from '../../../shared/roles.ts';
+import type { StatisticsTable } from '../../../domain/statistics-table.ts';
 
 let t: TestApp;
 let ngo: string;
@@ -183,8 +184,8 @@ describe('the annual report', () => {
     expect(text).toContain('Версия выпуска test');
     expect(text).toContain('Содержание');
     for (const s of ['Правоприменение', 'Защита', 'Предупреждение', 'Статистика для GRETA']) expect(text).toContain(s);
-    expect(text).toContain('Жертвы по полу и возрастной группе');
-    expect(text).toContain('Правоприменение по форме эксплуатации');
+    expect(text).toContain('Жертвы в НМП по идентификации, полу и возрасту');
+    expect(text).toContain('Правоохранительная деятельность: расследования, преследования, осуждения');
     expect(text).toContain(`Страница ${pages} из ${pages}`);
     // No names in an aggregate report.
     expect(text).not.toContain('Məmmədova');
@@ -197,7 +198,7 @@ describe('the annual report', () => {
     expect((await call(analyst, 'GET', `/reports/annual?year=${year}&format=docx`)).json().error.fields).toHaveProperty('format');
   });
 
-  it('gives the same tables as XLSX, one sheet a table, with the counts of the year', async () => {
+  it('gives the same tables as XLSX, one sheet a table, with exactly the numbers of the national statistics for the year', async () => {
     const year = Number(today().slice(0, 4));
     const res = await call(analyst, 'GET', `/reports/annual?year=${year}&lang=az&format=xlsx`);
     expect(res.statusCode).toBe(200);
@@ -205,18 +206,42 @@ describe('the annual report', () => {
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const names = book.worksheets.map((s) => s.name);
     expect(names[0]).toBe('Mündəricat');
-    expect(names).toEqual(expect.arrayContaining(['justice-by-form', 'nrm-victims-by-sex-age', 'nrm-identification-decisions', 'hotline-contacts-by-channel']));
+    // One definition of every figure: the national statistics' tables, every one of them, cell by cell.
+    const national = (await ok(analyst, 'GET', `/statistics/national?from=${year}-01-01&to=${year}-12-31&lang=az`)).tables as StatisticsTable[];
+    expect(names.slice(1).sort()).toEqual(national.map((x) => x.id).sort());
     const rows = (name: string) => book.getWorksheet(name)!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1));
-    const victims = await t.db
-      .selectFrom('casePeople as cp')
-      .innerJoin('people as p', 'p.id', 'cp.personId')
-      .select(['p.sex'])
-      .where('cp.role', '=', 'victim')
-      .execute();
+    for (const table of national) {
+      const expected = [...table.cells, ...table.totals].map((c) => [
+        ...table.dimensions.map((d) => (d.id in c.key ? d.values.find((v) => v.code === c.key[d.id])!.label : 'Cəmi')),
+        c.value,
+      ]);
+      const got = rows(table.id).slice(0, expected.length);
+      expect(got, table.id).toEqual(expected);
+    }
+    // And the numbers are those of the records: every victim of this file's cases, the women among them.
+    const victims = await t.db.selectFrom('casePeople as cp').innerJoin('people as p', 'p.id', 'cp.personId').select(['p.sex']).where('cp.role', '=', 'victim').execute();
     const female = victims.filter((v) => v.sex === 'female').length;
     expect(female).toBeGreaterThan(0);
-    expect(rows('nrm-victims-by-sex-age')).toContainEqual(['Qadın', 'Böyüklər', female]);
-    expect(rows('nrm-victims-by-sex-age')).toContainEqual(['Cəmi', 'Cəmi', victims.length]);
-    expect(rows('nrm-identification-decisions')).toContainEqual(['Əsaslı səbəblər', 'Müsbət', 1]);
+    expect(rows('nrm-victims-status-sex-age')).toContainEqual(['Cəmi', 'Cəmi', 'Cəmi', victims.length]);
+    expect(rows('nrm-victims-form-sex')).toContainEqual(['Cəmi', 'Qadın', female]);
+    // The interim tables are gone.
+    expect(names).not.toContain('nrm-victims-by-sex-age');
+  });
+
+  it('prints the national figures in the PDF: the same totals as the national statistics', async () => {
+    const year = Number(today().slice(0, 4));
+    const res = await call(analyst, 'GET', `/reports/annual?year=${year}&lang=en`);
+    expect(res.statusCode).toBe(200);
+    const { text } = await pdfText(res.rawPayload);
+    const national = (await ok(analyst, 'GET', `/statistics/national?from=${year}-01-01&to=${year}-12-31&lang=en`)).tables as StatisticsTable[];
+    for (const table of national) expect(text, table.id).toContain(table.title);
+    const main = national.find((x) => x.id === 'nrm-victims-status-sex-age')!;
+    const margin = (key: Record<string, string>) => main.totals.find((c) => Object.keys(c.key).length === Object.keys(key).length && Object.entries(key).every(([d, v]) => c.key[d] === v))!.value!;
+    const ages = main.dimensions.find((d) => d.id === 'ageGroup')!.values;
+    const statuses = main.dimensions.find((d) => d.id === 'status')!.values;
+    expect(margin({})).toBeGreaterThan(0);
+    // The table's total row and its chart, with the national statistics' numbers.
+    expect(text).toContain(`Total ${ages.map((a) => margin({ ageGroup: a.code })).join(' ')} ${margin({})}`);
+    expect(text).toContain(statuses.map((v) => `${v.label} ${margin({ status: v.code })}`).join(' '));
   });
 });

@@ -8,7 +8,7 @@ import { ErrorBody, IdParams, Language } from '../../../shared/schemas/common.ts
 import { AnnualReportQuery, DecisionLetterParams, DocumentQuery, FileResponse, LetterQuery } from '../../../shared/schemas/reports.ts';
 import { countryToday } from '../../nrm-profile.ts';
 import { annualReport, annualWorkbook } from './annual.ts';
-import { interimNationalTables } from './interim-tables.ts';
+import { nationalTables } from '../statistics/tables.ts';
 import { caseSummaryPdf, decisionLetterPdf, referralFormPdf } from './nrm-documents.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -77,7 +77,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'The annual national report for a calendar year, as a PDF (cover, contents, law enforcement, protection, prevention, GRETA statistics, charts) or the same tables as XLSX',
-      description: 'Needs `reports:aggregate` (the coordinator\'s office, analysts, auditors). Figures only, no names. The download is audited as reports.annual_generated.',
+      description: 'Needs `reports:aggregate` (the coordinator\'s office, analysts, auditors). Figures only, no names. The tables are the national statistics of the year, the same numbers as GET /api/v1/statistics/national?from=YYYY-01-01&to=YYYY-12-31. The download is audited as reports.annual_generated.',
       querystring: AnnualReportQuery,
       response: { 200: FileResponse, ...errors },
     },
@@ -88,7 +88,9 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const today = await countryToday(db);
     if (year > Number(today.slice(0, 4))) throw badRequest('validation_failed', 'The year has not begun', { year: 'in the future' });
     const lang = ownLanguage(req.query.lang, auth.user.language);
-    const tables = await interimNationalTables(db, auth.principal, { year, lang });
+    // The national statistics module's tables: one definition of every figure, the numbers of
+    // GET /api/v1/statistics/national for the same year.
+    const tables = await nationalTables(db, { from: `${year}-01-01`, to: `${year}-12-31`, lang });
     const options = { year, lang, tables, version };
     const file = format === 'pdf' ? await annualReport(db, options) : await annualWorkbook(options);
     await auditRead(db, actor(req), { action: 'reports.annual_generated', changes: { format, language: lang, from: `${year}-01-01`, to: `${year}-12-31` } });
