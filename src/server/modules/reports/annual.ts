@@ -22,6 +22,8 @@ export type ReportSection = {
   tables: StatisticsTable[];
   /** More content written after the tables (a narrative, a list of measures). */
   write?: (w: PdfWriter) => void;
+  /** More XLSX sheets after the tables' (a list of measures): a header row, then the rows. */
+  sheets?: Array<{ id: string; columns: string[]; rows: Array<Array<string | number>> }>;
 };
 
 /** Which section a table belongs to, by its id: the US report's three Ps, GRETA's statistics. */
@@ -119,6 +121,13 @@ export async function annualWorkbook(o: AnnualOptions): Promise<Buffer> {
         sheet.addRow(row);
       }
       for (const n of table.notes ?? []) sheet.addRow({ [dims[0]?.id ?? 'value']: safeCell(n) });
+    }
+    for (const extra of s.sheets ?? []) {
+      contents.addRow({ section: safeCell(s.title), table: '', id: extra.id });
+      const sheet = book.addWorksheet(sheetName(extra.id, used));
+      sheet.addRow(extra.columns.map((c) => safeCell(c))).font = { bold: true };
+      for (const row of extra.rows) sheet.addRow(row.map((v) => (typeof v === 'number' ? v : safeCell(v))));
+      sheet.columns.forEach((c) => (c.width = 28));
     }
   }
   return Buffer.from(await book.xlsx.writeBuffer());
