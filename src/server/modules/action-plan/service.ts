@@ -245,6 +245,20 @@ export async function addGoal(db: Db | Tx, p: Principal, actor: AuditActor, plan
   });
 }
 
+/** Changes a goal's number and title; a number another goal of the plan has is refused (409 naming `number`). */
+export async function updateGoal(db: Db, p: Principal, actor: AuditActor, id: string, b: { number: string; title: string }): Promise<{ id: string }> {
+  needManage(p);
+  if (!UUID.test(id)) throw notFound('Goal');
+  return audited(db, actor, async (tx) => {
+    const goal = await tx.selectFrom('actionPlanGoals').select(['id', 'planId', 'number', 'title']).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!goal) throw notFound('Goal');
+    if (await tx.selectFrom('actionPlanGoals').select('id').where('planId', '=', goal.planId).where('number', '=', b.number).where('id', '<>', id).executeTakeFirst()) throw conflict('duplicate_number', `Goal ${b.number} already exists in this plan`, { number: 'already used' });
+    await tx.updateTable('actionPlanGoals').set({ number: b.number, title: b.title }).where('id', '=', id).execute();
+    const fields = [...(goal.number !== b.number ? ['number'] : []), ...(goal.title !== b.title ? ['title'] : [])];
+    return { result: { id }, audit: { action: 'action_plan.goal_changed', recordType: 'action_plan', recordId: goal.planId, changes: { goalId: id, fields } } };
+  });
+}
+
 /** Adds a measure with its co-responsible bodies and indicators. */
 export async function addMeasure(db: Db | Tx, p: Principal, actor: AuditActor, planId: string, b: CreateMeasureBody): Promise<{ id: string }> {
   needManage(p);
