@@ -151,7 +151,7 @@ describe('goals', () => {
     expect(fieldsOf(await call(coordinator, 'PATCH', `/action-plan/goals/${id}`, { number: '1', title: '' }))).toHaveProperty('title');
     const dup = await call(coordinator, 'PATCH', `/action-plan/goals/${id}`, { number: '2', title: 'Prevention' });
     expect(dup.statusCode).toBe(409);
-    expect(fieldsOf(dup)).toEqual({ number: 'already used' });
+    expect(fieldsOf(dup)).toEqual({ number: 'already in use' });
     expect((await call(labourFocal, 'PATCH', `/action-plan/goals/${id}`, { number: '1', title: 'Mine' })).statusCode).toBe(403);
     expect((await call(coordinator, 'PATCH', `/action-plan/goals/${crypto.randomUUID()}`, { number: '1', title: 'X' })).statusCode).toBe(404);
     await ok(coordinator, 'PATCH', `/action-plan/goals/${id}`, { number: '3', title: 'Prevention and awareness zqgoaltwo' });
