@@ -81,6 +81,8 @@ const EXCUSED: Record<string, string> = {
   'POST /api/v1/demo/simulate-contact': 'demo mode only (404 here); its body is a code; driven in demo/hotline-demo.api.test.ts',
   'POST /api/v1/statistics/releases': 'a period with no records is refused (400 no_data) and this database holds none; driven in statistics/statistics.api.test.ts, which checks that the title never reaches the log (its entry holds the period, version, threshold and counts)',
   'POST /api/v1/statistics/releases/{id}/approve': 'needs a release prepared by another person (driven in statistics/statistics.api.test.ts); no body; its entry holds the series and version',
+  'PATCH /api/v1/action-plan/goals/{id}': 'needs a goal of a plan (driven in action-plan/action-plan.api.test.ts); its entry holds the goal id and the names of the fields changed, never the title',
+  'POST /api/v1/statistics/releases/{id}/withdraw': 'needs an approved release (driven in statistics/statistics.api.test.ts, which checks that the reason never reaches the log: its entry holds the series, version, former status and reason_given)',
 };
 type Ctx = { app: TestApp['app']; ids: Map<string, string>; marker: () => string };
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64, 1)]);

@@ -21,7 +21,7 @@ async function signOutAndIn(page: Page, email: string) {
 }
 
 describe('statistical releases, from the records to the public page', () => {
-  it('an analyst prepares a release, a reviewer approves it, the public page shows it with hidden cells marked', { timeout: 150_000 }, async () => {
+  it('an analyst prepares a release, a reviewer approves it, the public page shows it with hidden cells marked', { timeout: 240_000 }, async () => {
     const ngo = (await makeAgency(web.db, { type: 'ngo' })).id;
     const worker = await makeUser(web.db, { roles: ['case_worker'], agencyId: ngo });
     const office = (await makeAgency(web.db, { type: 'coordinator' })).id;
@@ -103,5 +103,27 @@ describe('statistical releases, from the records to the public page', () => {
     await ru.getByTestId('table-nrm-victims-status-sex-age').waitFor();
     await screenshot(ru, 'statistics-public-ru');
     expect(await sideways(ru)).toBeLessThanOrEqual(0);
+
+    // The coordinator withdraws the release with a reason: the public page says so, neutrally.
+    const publicUrl = `/public/statistics/${releaseUrl.split('/').pop()}`;
+    await page.goto(releaseUrl);
+    await page.getByRole('button', { name: s.releases.withdraw }).click();
+    // A reason is required: the error shows at the field and nothing is withdrawn.
+    await expect.poll(() => page.getByRole('textbox', { name: s.releases.withdrawalReason }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('release-status').textContent()).toBe(s.releases.status.approved);
+    await page.getByRole('textbox', { name: s.releases.withdrawalReason }).fill('A case was counted twice');
+    await page.getByRole('button', { name: s.releases.withdraw }).click();
+    await expect.poll(() => page.getByTestId('release-status').textContent()).toBe(s.releases.status.withdrawn);
+    await page.getByTestId('withdrawal-reason').getByText('A case was counted twice').waitFor();
+    await screenshot(page, 'statistics-release-withdrawn');
+    await page.goto('/statistics/releases');
+    await page.getByText(s.releases.status.withdrawn).first().waitFor();
+    await phone.goto(publicUrl);
+    await phone.getByTestId('release-withdrawn').getByText(s.public.withdrawn).waitFor();
+    expect(await phone.getByText('counted twice').count()).toBe(0);
+    expect(await phone.getByTestId('table-nrm-victims-status-sex-age').count()).toBe(0);
+    await screenshot(phone, 'statistics-public-withdrawn');
+    await phone.goto('/public/statistics');
+    await phone.getByText(s.public.none).waitFor();
   });
 });

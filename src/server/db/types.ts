@@ -1325,6 +1325,9 @@ export interface StatisticsReleasesTable {
   preparedAt: Generated<Date>;
   approvedBy: string | null;
   approvedAt: NullableTimestamp;
+  withdrawnBy: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawnAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  withdrawalReason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database {

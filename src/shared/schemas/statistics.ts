@@ -49,7 +49,7 @@ export const DisclosureFlagView = z.object({
   after: z.number().optional(),
 });
 
-export const RELEASE_STATUSES = ['prepared', 'approved', 'superseded'] as const;
+export const RELEASE_STATUSES = ['prepared', 'approved', 'superseded', 'withdrawn'] as const;
 export const ReleaseListItem = z.object({
   id: z.uuid(),
   series: z.string(),
@@ -62,9 +62,14 @@ export const ReleaseListItem = z.object({
   preparedAt: z.string(),
   preparedByMe: z.boolean(),
   approvedAt: z.string().nullable(),
+  /** A withdrawn release: when and why (the reason is shown to staff only; the audit log holds only that one was given). */
+  withdrawnAt: z.string().nullable(),
+  withdrawalReason: z.string().nullable(),
   suppressed: z.number().int(),
   flags: z.array(DisclosureFlagView),
 });
+/** Withdrawing a public release: the reason is required. */
+export const WithdrawReleaseBody = z.strictObject({ reason: z.string().trim().min(3, 'at least 3 characters').max(2000, 'at most 2000 characters') });
 export const ReleaseDetail = ReleaseListItem.extend({ tables: z.array(StatisticsTableView) });
 export const LangQuery = z.strictObject({ lang: Language.default('en') });
 

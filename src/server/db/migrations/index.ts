@@ -52,6 +52,7 @@ import * as m0114 from './0114_justice_free_text_at_rest.ts';
 import * as m0115 from './0115_investigation_reminders.ts';
 import * as m0116 from './0116_criminal_event_withdrawal.ts';
 import * as m0120 from './0120_action_plan.ts';
+import * as m0131 from './0131_statistics_release_withdrawal.ts';
 import * as m0124 from './0124_statistics_releases.ts';
 import * as m0128 from './0128_justice_sentences_in_force.ts';
 import * as m0129 from './0129_justice_list_sorts.ts';
@@ -119,4 +120,5 @@ export const migrations: Record<string, { up: string }> = {
   '0129_justice_list_sorts': m0129,
   '0130_justice_facts_case_index': m0130,
   '0135_rate_limit_counters': m0135,
+  '0131_statistics_release_withdrawal': m0131,
 };

@@ -142,6 +142,27 @@ describe('plans and measures', () => {
   });
 });
 
+describe('goals', () => {
+  it('adds and changes a goal (coordinator only): bad input and a number already used are refused naming the field; audited without the title', async () => {
+    const plan = await newPlan();
+    const { id } = await ok(coordinator, 'POST', `/action-plan/plans/${plan}/goals`, { number: '1', title: 'Prevention zqgoalone' });
+    await ok(coordinator, 'POST', `/action-plan/plans/${plan}/goals`, { number: '2', title: 'Protection' });
+    expect(fieldsOf(await call(coordinator, 'PATCH', `/action-plan/goals/${id}`, { number: 'one', title: 'Prevention' }))).toHaveProperty('number');
+    expect(fieldsOf(await call(coordinator, 'PATCH', `/action-plan/goals/${id}`, { number: '1', title: '' }))).toHaveProperty('title');
+    const dup = await call(coordinator, 'PATCH', `/action-plan/goals/${id}`, { number: '2', title: 'Prevention' });
+    expect(dup.statusCode).toBe(409);
+    expect(fieldsOf(dup)).toEqual({ number: 'already in use' });
+    expect((await call(labourFocal, 'PATCH', `/action-plan/goals/${id}`, { number: '1', title: 'Mine' })).statusCode).toBe(403);
+    expect((await call(coordinator, 'PATCH', `/action-plan/goals/${crypto.randomUUID()}`, { number: '1', title: 'X' })).statusCode).toBe(404);
+    await ok(coordinator, 'PATCH', `/action-plan/goals/${id}`, { number: '3', title: 'Prevention and awareness zqgoaltwo' });
+    const goals = (await ok<{ goals: { id: string; number: string; title: string }[] }>(coordinator, 'GET', `/action-plan/plans/${plan}`)).goals;
+    expect(goals).toContainEqual({ id, number: '3', title: 'Prevention and awareness zqgoaltwo' });
+    const entry = await t.db.selectFrom('auditLog').select(['changes', 'recordId']).where('action', '=', 'action_plan.goal_changed').executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ recordId: plan, changes: { goalId: id, fields: ['number', 'title'] } });
+    expect(JSON.stringify(await t.db.selectFrom('auditLog').select('changes').execute())).not.toContain('zqgoal');
+  });
+});
+
 describe('progress reports', () => {
   it('refuses a report for a measure the agency is not responsible for, naming measureId, and writes nothing', async () => {
     const plan = await newPlan();

@@ -74,6 +74,10 @@ export const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags, summary: 'Add a goal (section) to a plan', params: IdParams, body: GoalBody, response: { 201: Created, ...errors } },
   }, async (req, reply) => reply.status(201).send(await plans.addGoal(db, who(req), actor(req), req.params.id, req.body)));
 
+  app.patch('/action-plan/goals/:id', {
+    schema: { tags, summary: "Change a goal's number and title (a number another goal of the plan has: 409 duplicate_number naming number)", params: IdParams, body: GoalBody, response: { 200: Created, ...errors } },
+  }, async (req) => plans.updateGoal(db, who(req), actor(req), req.params.id, req.body));
+
   app.post('/action-plan/plans/:id/measures', {
     schema: {
       tags,

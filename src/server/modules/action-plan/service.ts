@@ -239,9 +239,23 @@ export async function addGoal(db: Db | Tx, p: Principal, actor: AuditActor, plan
   if (!UUID.test(planId)) throw notFound('Plan');
   return audited(db, actor, async (tx) => {
     if (!(await repo.lockPlan(tx, planId))) throw notFound('Plan');
-    if (await tx.selectFrom('actionPlanGoals').select('id').where('planId', '=', planId).where('number', '=', b.number).executeTakeFirst()) throw conflict('duplicate_number', `Goal ${b.number} already exists in this plan`, { number: 'already used' });
+    if (await tx.selectFrom('actionPlanGoals').select('id').where('planId', '=', planId).where('number', '=', b.number).executeTakeFirst()) throw conflict('duplicate_number', `Goal ${b.number} already exists in this plan`, { number: 'already in use' });
     const row = await tx.insertInto('actionPlanGoals').values({ planId, number: b.number, title: b.title }).returning('id').executeTakeFirstOrThrow();
     return { result: row, audit: { action: 'action_plan.goal_created', recordType: 'action_plan', recordId: planId, changes: { goalId: row.id, title: { changed: true } } } };
+  });
+}
+
+/** Changes a goal's number and title; a number another goal of the plan has is refused (409 naming `number`). */
+export async function updateGoal(db: Db, p: Principal, actor: AuditActor, id: string, b: { number: string; title: string }): Promise<{ id: string }> {
+  needManage(p);
+  if (!UUID.test(id)) throw notFound('Goal');
+  return audited(db, actor, async (tx) => {
+    const goal = await tx.selectFrom('actionPlanGoals').select(['id', 'planId', 'number', 'title']).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!goal) throw notFound('Goal');
+    if (await tx.selectFrom('actionPlanGoals').select('id').where('planId', '=', goal.planId).where('number', '=', b.number).where('id', '<>', id).executeTakeFirst()) throw conflict('duplicate_number', `Goal ${b.number} already exists in this plan`, { number: 'already in use' });
+    await tx.updateTable('actionPlanGoals').set({ number: b.number, title: b.title }).where('id', '=', id).execute();
+    const fields = [...(goal.number !== b.number ? ['number'] : []), ...(goal.title !== b.title ? ['title'] : [])];
+    return { result: { id }, audit: { action: 'action_plan.goal_changed', recordType: 'action_plan', recordId: goal.planId, changes: { goalId: id, fields } } };
   });
 }
 
@@ -267,7 +281,7 @@ export async function addMeasure(db: Db | Tx, p: Principal, actor: AuditActor, p
     for (const [i, a] of b.coResponsibleAgencyIds.entries()) await checkAgency(tx, a, `coResponsibleAgencyIds.${i}`);
     if (b.goalId && !(await tx.selectFrom('actionPlanGoals').select('id').where('id', '=', b.goalId).where('planId', '=', planId).executeTakeFirst())) throw invalid('goalId', 'not a goal of this plan');
     const d = b.deadline;
-    if (await tx.selectFrom('actionPlanMeasures').select('id').where('planId', '=', planId).where('number', '=', b.number).executeTakeFirst()) throw conflict('duplicate_number', `Measure ${b.number} already exists in this plan`, { number: 'already used' });
+    if (await tx.selectFrom('actionPlanMeasures').select('id').where('planId', '=', planId).where('number', '=', b.number).executeTakeFirst()) throw conflict('duplicate_number', `Measure ${b.number} already exists in this plan`, { number: 'already in use' });
     const row = await tx
       .insertInto('actionPlanMeasures')
       .values({

@@ -2,9 +2,8 @@
  * The annual national report: a cover, contents, the US TIP report's law-enforcement, protection and
  * prevention sections, GRETA's statistics, each table with its chart, page numbers and the release
  * version; and the same tables as an XLSX workbook, one sheet a table. The tables come from the
- * caller (StatisticsTable[]), so the statistics module's figures replace the interim ones without
- * touching this file; the sections are an array the caller may extend (the action plan's
- * implementation report goes in as one more section).
+ * caller (StatisticsTable[]: the statistics module's `nationalTables` for the year); the sections are
+ * an array the caller may extend (the action plan's implementation report goes in as one more section).
  */
 import ExcelJS from 'exceljs';
 import type { Db } from '../../db/database.ts';
@@ -23,14 +22,16 @@ export type ReportSection = {
   tables: StatisticsTable[];
   /** More content written after the tables (a narrative, a list of measures). */
   write?: (w: PdfWriter) => void;
+  /** More XLSX sheets after the tables' (a list of measures): a header row, then the rows. */
+  sheets?: Array<{ id: string; columns: string[]; rows: Array<Array<string | number>> }>;
 };
 
 /** Which section a table belongs to, by its id: the US report's three Ps, GRETA's statistics. */
 const SECTION_OF: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^justice-/, 'law_enforcement'],
-  [/^nrm-(identification|referrals)/, 'protection'],
+  [/^(justice|unodc)-/, 'law_enforcement'],
+  [/^nrm-(identification|referrals|services)-/, 'protection'],
   [/^(hotline|prevention)-/, 'prevention'],
-  [/^(nrm-victims|greta)-/, 'greta'],
+  [/^(nrm-victims|greta|sdg)-/, 'greta'],
 ];
 export const STANDARD_SECTIONS = ['law_enforcement', 'protection', 'prevention', 'greta'] as const;
 
@@ -120,6 +121,13 @@ export async function annualWorkbook(o: AnnualOptions): Promise<Buffer> {
         sheet.addRow(row);
       }
       for (const n of table.notes ?? []) sheet.addRow({ [dims[0]?.id ?? 'value']: safeCell(n) });
+    }
+    for (const extra of s.sheets ?? []) {
+      contents.addRow({ section: safeCell(s.title), table: '', id: extra.id });
+      const sheet = book.addWorksheet(sheetName(extra.id, used));
+      sheet.addRow(extra.columns.map((c) => safeCell(c))).font = { bold: true };
+      for (const row of extra.rows) sheet.addRow(row.map((v) => (typeof v === 'number' ? v : safeCell(v))));
+      sheet.columns.forEach((c) => (c.width = 28));
     }
   }
   return Buffer.from(await book.xlsx.writeBuffer());

@@ -4,6 +4,7 @@ import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp
 import { pdfText } from '../../../../test/helpers/pdf.ts';
 import { dayIn } from '../../../domain/deadlines.ts';
 import type { Role } from '../../../shared/roles.ts';
+import type { StatisticsTable } from '../../../domain/statistics-table.ts';
 
 let t: TestApp;
 let ngo: string;
@@ -183,8 +184,8 @@ describe('the annual report', () => {
     expect(text).toContain('Версия выпуска test');
     expect(text).toContain('Содержание');
     for (const s of ['Правоприменение', 'Защита', 'Предупреждение', 'Статистика для GRETA']) expect(text).toContain(s);
-    expect(text).toContain('Жертвы по полу и возрастной группе');
-    expect(text).toContain('Правоприменение по форме эксплуатации');
+    expect(text).toContain('Жертвы в НМП по идентификации, полу и возрасту');
+    expect(text).toContain('Правоохранительная деятельность: расследования, преследования, осуждения');
     expect(text).toContain(`Страница ${pages} из ${pages}`);
     // No names in an aggregate report.
     expect(text).not.toContain('Məmmədova');
@@ -197,7 +198,7 @@ describe('the annual report', () => {
     expect((await call(analyst, 'GET', `/reports/annual?year=${year}&format=docx`)).json().error.fields).toHaveProperty('format');
   });
 
-  it('gives the same tables as XLSX, one sheet a table, with the counts of the year', async () => {
+  it('gives the same tables as XLSX, one sheet a table, with exactly the numbers of the national statistics for the year', async () => {
     const year = Number(today().slice(0, 4));
     const res = await call(analyst, 'GET', `/reports/annual?year=${year}&lang=az&format=xlsx`);
     expect(res.statusCode).toBe(200);
@@ -205,18 +206,95 @@ describe('the annual report', () => {
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const names = book.worksheets.map((s) => s.name);
     expect(names[0]).toBe('Mündəricat');
-    expect(names).toEqual(expect.arrayContaining(['justice-by-form', 'nrm-victims-by-sex-age', 'nrm-identification-decisions', 'hotline-contacts-by-channel']));
+    // One definition of every figure: the national statistics' tables, every one of them, cell by cell.
+    const national = (await ok(analyst, 'GET', `/statistics/national?from=${year}-01-01&to=${year}-12-31&lang=az`)).tables as StatisticsTable[];
+    // Every sheet but the action plan section's is a national table.
+    expect(names.slice(1).filter((n) => !n.startsWith('action-plan-')).sort()).toEqual(national.map((x) => x.id).sort());
+    expect(names).toEqual(expect.arrayContaining(['action-plan-plans', 'action-plan-late-measures', 'action-plan-indicators']));
     const rows = (name: string) => book.getWorksheet(name)!.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1));
-    const victims = await t.db
-      .selectFrom('casePeople as cp')
-      .innerJoin('people as p', 'p.id', 'cp.personId')
-      .select(['p.sex'])
-      .where('cp.role', '=', 'victim')
-      .execute();
+    for (const table of national) {
+      const expected = [...table.cells, ...table.totals].map((c) => [
+        ...table.dimensions.map((d) => (d.id in c.key ? d.values.find((v) => v.code === c.key[d.id])!.label : 'Cəmi')),
+        c.value,
+      ]);
+      const got = rows(table.id).slice(0, expected.length);
+      expect(got, table.id).toEqual(expected);
+    }
+    // And the numbers are those of the records: every victim of this file's cases, the women among them.
+    const victims = await t.db.selectFrom('casePeople as cp').innerJoin('people as p', 'p.id', 'cp.personId').select(['p.sex']).where('cp.role', '=', 'victim').execute();
     const female = victims.filter((v) => v.sex === 'female').length;
     expect(female).toBeGreaterThan(0);
-    expect(rows('nrm-victims-by-sex-age')).toContainEqual(['Qadın', 'Böyüklər', female]);
-    expect(rows('nrm-victims-by-sex-age')).toContainEqual(['Cəmi', 'Cəmi', victims.length]);
-    expect(rows('nrm-identification-decisions')).toContainEqual(['Əsaslı səbəblər', 'Müsbət', 1]);
+    expect(rows('nrm-victims-status-sex-age')).toContainEqual(['Cəmi', 'Cəmi', 'Cəmi', victims.length]);
+    expect(rows('nrm-victims-form-sex')).toContainEqual(['Cəmi', 'Qadın', female]);
+    // The interim tables are gone.
+    expect(names).not.toContain('nrm-victims-by-sex-age');
+  });
+
+  it('prints the national figures in the PDF: the same totals as the national statistics', async () => {
+    const year = Number(today().slice(0, 4));
+    const res = await call(analyst, 'GET', `/reports/annual?year=${year}&lang=en`);
+    expect(res.statusCode).toBe(200);
+    const { text } = await pdfText(res.rawPayload);
+    const national = (await ok(analyst, 'GET', `/statistics/national?from=${year}-01-01&to=${year}-12-31&lang=en`)).tables as StatisticsTable[];
+    for (const table of national) expect(text, table.id).toContain(table.title);
+    const main = national.find((x) => x.id === 'nrm-victims-status-sex-age')!;
+    const margin = (key: Record<string, string>) => main.totals.find((c) => Object.keys(c.key).length === Object.keys(key).length && Object.entries(key).every(([d, v]) => c.key[d] === v))!.value!;
+    const ages = main.dimensions.find((d) => d.id === 'ageGroup')!.values;
+    const statuses = main.dimensions.find((d) => d.id === 'status')!.values;
+    expect(margin({})).toBeGreaterThan(0);
+    // The table's total row and its chart, with the national statistics' numbers.
+    expect(text).toContain(`Total ${ages.map((a) => margin({ ageGroup: a.code })).join(' ')} ${margin({})}`);
+    expect(text).toContain(statuses.map((v) => `${v.label} ${margin({ status: v.code })}`).join(' '));
+  });
+});
+
+describe("the annual report's action plan implementation section", () => {
+  it('lists the plans in force, measures by derived status per agency, late measures and indicators with their latest value, in the PDF and the XLSX', async () => {
+    const office = (await makeAgency(t.db, { type: 'coordinator' })).id;
+    const coordinator = await user(['coordinator'], office);
+    const labour = (await makeAgency(t.db, { type: 'government', name: 'Əmək Nazirliyi (test)' })).id;
+    const health = (await makeAgency(t.db, { type: 'government', name: 'Səhiyyə Nazirliyi (test)' })).id;
+    const labourFocal = await user(['plan_focal_point'], labour);
+    const healthFocal = await user(['plan_focal_point'], health);
+    const plan = (await ok(coordinator, 'POST', '/action-plan/plans', { title: 'NAP 2023–2025 (test)', actType: 'presidential_order', actNumber: '777', actDate: '2023-01-10', startYear: 2023, endYear: 2025, status: 'adopted' })).id;
+    await ok(coordinator, 'POST', '/action-plan/plans', { title: 'Draft plan never adopted (test)', actType: 'law', startYear: 2023, endYear: 2024 });
+    const measure = async (number: string, text: string, agency: string, deadline: unknown, indicators: unknown[] = []) => (await ok(coordinator, 'POST', `/action-plan/plans/${plan}/measures`, { number, text, responsibleAgencyId: agency, deadline, indicators })).id as string;
+    await measure('1.1', 'Inspect recruitment agencies', labour, { kind: 'date', on: '2023-06-30' });
+    const trained = await measure('1.2', 'Train labour inspectors', labour, { kind: 'year', year: 2025 }, [{ definition: 'Inspectors trained', unit: 'count', baseline: 0, target: 200 }]);
+    const hotline = await measure('2.1', 'Open a shelter clinic', health, { kind: 'year', year: 2023 });
+    const indicatorId = (await ok(coordinator, 'GET', `/action-plan/measures/${trained}`)).indicators[0].id as string;
+    const report = async (s: Session, measureId: string, progress: string, values: unknown[] = []) => {
+      const r = await ok(s, 'POST', '/action-plan/reports', { measureId, period: 2023, progress, narrative: 'Done as planned', indicatorValues: values });
+      await ok(coordinator, 'POST', `/action-plan/reports/${r.id}/review`, { version: r.version, decision: 'accept' });
+    };
+    await report(labourFocal, trained, 'in_progress', [{ indicatorId, value: 120 }]);
+    await report(healthFocal, hotline, 'done');
+
+    const pdf = await call(analyst, 'GET', '/reports/annual?year=2023&lang=en');
+    expect(pdf.statusCode, pdf.body).toBe(200);
+    const { text } = await pdfText(pdf.rawPayload);
+    expect(text).toContain('Implementation of the national action plan');
+    expect(text).toContain('Action plan measures by responsible agency and status, 2023');
+    // Not started, on track, late, done, dropped, total.
+    expect(text).toContain('Əmək Nazirliyi (test) 0 1 1 0 0 2');
+    expect(text).toContain('Səhiyyə Nazirliyi (test) 0 0 0 1 0 1');
+    expect(text).toContain('NAP 2023–2025 (test) (2023–2025, № 777, 2023-01-10): Adopted');
+    expect(text).not.toContain('Draft plan never adopted');
+    expect(text).toMatch(/Late measures\s*•\s*1\.1 Inspect recruitment agencies — Əmək Nazirliyi \(test\); Deadline: 2023-06-30/);
+    expect(text).toContain('1.2 Inspectors trained (count): baseline 0, target 200, latest value 120 (2023)');
+    const az = (await pdfText((await call(analyst, 'GET', '/reports/annual?year=2023&lang=az')).rawPayload)).text;
+    expect(az).toContain('Milli fəaliyyət planının icrası');
+    expect(az).toContain('Gecikən tədbirlər');
+
+    const xlsx = await call(analyst, 'GET', '/reports/annual?year=2023&lang=ru&format=xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const rows = (name: string) => book.getWorksheet(name)!.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
+    expect(rows('action-plan-agency-status').slice(1)).toContainEqual(['Əmək Nazirliyi (test)', 'Просрочена', 1]);
+    // The grand total: both dimensions read "total".
+    expect(rows('action-plan-agency-status').slice(1).filter((r) => r[0] === r[1] && r[2] === 3)).toHaveLength(1);
+    expect(rows('action-plan-late-measures')).toEqual([['План', '№', 'Мера', 'Ответственное ведомство', 'Срок'], ['NAP 2023–2025 (test)', '1.1', 'Inspect recruitment agencies', 'Əmək Nazirliyi (test)', '2023-06-30']]);
+    expect(rows('action-plan-indicators')[1]).toEqual(['NAP 2023–2025 (test)', '1.2', 'Inspectors trained', expect.any(String), '0', '200', '120', '2023']);
+    expect(rows('action-plan-plans')[1]).toEqual(['NAP 2023–2025 (test)', '777', '2023-01-10', '2023–2025', expect.any(String)]);
   });
 });

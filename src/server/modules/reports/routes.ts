@@ -7,8 +7,10 @@ import { badRequest } from '../../errors.ts';
 import { ErrorBody, IdParams, Language } from '../../../shared/schemas/common.ts';
 import { AnnualReportQuery, DecisionLetterParams, DocumentQuery, FileResponse, LetterQuery } from '../../../shared/schemas/reports.ts';
 import { countryToday } from '../../nrm-profile.ts';
-import { annualReport, annualWorkbook } from './annual.ts';
-import { interimNationalTables } from './interim-tables.ts';
+import { annualReport, annualSections, annualWorkbook } from './annual.ts';
+import { nationalTables } from '../statistics/tables.ts';
+import { implementationOfYear } from '../action-plan/implementation.ts';
+import { actionPlanSection } from './action-plan-section.ts';
 import { caseSummaryPdf, decisionLetterPdf, referralFormPdf } from './nrm-documents.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -76,8 +78,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/reports/annual', {
     schema: {
       tags,
-      summary: 'The annual national report for a calendar year, as a PDF (cover, contents, law enforcement, protection, prevention, GRETA statistics, charts) or the same tables as XLSX',
-      description: 'Needs `reports:aggregate` (the coordinator\'s office, analysts, auditors). Figures only, no names. The download is audited as reports.annual_generated.',
+      summary: 'The annual national report for a calendar year, as a PDF (cover, contents, law enforcement, protection, prevention, GRETA statistics, the action plan\'s implementation, charts) or the same tables as XLSX',
+      description: 'Needs `reports:aggregate` (the coordinator\'s office, analysts, auditors). Figures only, no names. The tables are the national statistics of the year, the same numbers as GET /api/v1/statistics/national?from=YYYY-01-01&to=YYYY-12-31. The download is audited as reports.annual_generated.',
       querystring: AnnualReportQuery,
       response: { 200: FileResponse, ...errors },
     },
@@ -88,9 +90,13 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const today = await countryToday(db);
     if (year > Number(today.slice(0, 4))) throw badRequest('validation_failed', 'The year has not begun', { year: 'in the future' });
     const lang = ownLanguage(req.query.lang, auth.user.language);
-    // Aggregates: counted on the read replica when one is set (db/read-replica.ts); audited on the primary.
-    const tables = await app.reads.pinned((r) => interimNationalTables(r, auth.principal, { year, lang }));
-    const options = { year, lang, tables, version };
+    // The national statistics module's tables: one definition of every figure, the numbers of
+    // GET /api/v1/statistics/national for the same year. Counted on the read replica when one is set
+    // (db/read-replica.ts); audited on the primary.
+    const tables = await app.reads.pinned((r) => nationalTables(r, { from: `${year}-01-01`, to: `${year}-12-31`, lang }));
+    // The action plan's implementation in the year is the report's last section.
+    const sections = [...annualSections(tables, lang), actionPlanSection(await implementationOfYear(db, year), lang)];
+    const options = { year, lang, tables, version, sections };
     const file = format === 'pdf' ? await annualReport(db, options) : await annualWorkbook(options);
     await auditRead(db, actor(req), { action: 'reports.annual_generated', changes: { format, language: lang, from: `${year}-01-01`, to: `${year}-12-31` } });
     return send(reply, format === 'pdf' ? PDF : XLSX, `annual-report-${year}-${lang}.${format}`, file);

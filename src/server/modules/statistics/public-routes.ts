@@ -4,7 +4,7 @@ import { ErrorBody } from '../../../shared/schemas/common.ts';
 import { LangQuery, PublicRelease, PublicReleaseItem, PublicReleaseParams, StatisticsDictionary } from '../../../shared/schemas/statistics.ts';
 import { dictionary, PublicStatistics } from './public-service.ts';
 
-const errors = { 400: ErrorBody, 404: ErrorBody, 429: ErrorBody };
+const errors = { 400: ErrorBody, 404: ErrorBody, 410: ErrorBody, 429: ErrorBody };
 const tags = ['statistics (public)'];
 const security: Array<Record<string, string[]>> = [];
 

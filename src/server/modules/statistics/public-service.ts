@@ -1,13 +1,16 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/database.ts';
 import { onOneServer, type ReadPool } from '../../db/read-replica.ts';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { PublicRelease } from '../../../shared/schemas/statistics.ts';
 import { publicTable } from '../../../domain/disclosure.ts';
 import { textsIn } from '../../i18n.ts';
 import * as repo from './repository.ts';
 import { flatRows, toCsv, type StoredTables } from './service.ts';
+
+/** A withdrawn release: a neutral answer, never the reason. */
+const withdrawn = () => new AppError('withdrawn', 410, 'This statistical release has been withdrawn');
 
 const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
 
@@ -41,6 +44,7 @@ export class PublicStatistics {
   /** The release's public document: only an approved release (or one a newer version replaced). */
   async doc(id: string, lang: Language): Promise<PublicRelease> {
     const r = await this.onOne((db) => repo.findRelease(db, id));
+    if (r?.status === 'withdrawn') throw withdrawn();
     if (!r || (r.status !== 'approved' && r.status !== 'superseded')) throw notFound('Release');
     const stored = r.tables as StoredTables;
     return { id: r.id, title: r.title, period: { from: day(r.periodFrom), to: day(r.periodTo) }, version: r.version, tables: stored.tables[lang].map((t) => publicTable(t, { rounding: r.rounding })) };
@@ -49,7 +53,14 @@ export class PublicStatistics {
   async release(id: string, lang: Language): Promise<string> {
     const key = `${id}:${lang}`;
     const hit = this.pages.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      // A release may be withdrawn by another process: its status is read on every request (one
+      // primary-key lookup), so a cached page is never served after a withdrawal.
+      const status = await this.onOne((db) => repo.releaseStatus(db, id));
+      if (status === 'approved' || status === 'superseded') return hit;
+      this.pages.delete(key);
+      throw status === 'withdrawn' ? withdrawn() : notFound('Release');
+    }
     const json = JSON.stringify(await this.doc(id, lang));
     this.pages.set(key, json);
     return json;

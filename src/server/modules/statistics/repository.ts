@@ -110,7 +110,7 @@ export async function hotlineVictimGroups(db: DbOrTx, p: Period, tz: string) {
 // ------------------------------------------------------------------------------------------------
 // Releases
 
-export const releaseColumns = ['id', 'series', 'version', 'title', 'periodFrom', 'periodTo', 'threshold', 'rounding', 'status', 'preparedBy', 'preparedAt', 'approvedBy', 'approvedAt', 'flags'] as const;
+export const releaseColumns = ['id', 'series', 'version', 'title', 'periodFrom', 'periodTo', 'threshold', 'rounding', 'status', 'preparedBy', 'preparedAt', 'approvedBy', 'approvedAt', 'withdrawnAt', 'withdrawalReason', 'flags'] as const;
 
 export const findRelease = (db: DbOrTx, id: string) => db.selectFrom('statisticsReleases').selectAll().where('id', '=', id).executeTakeFirst();
 
@@ -122,8 +122,9 @@ export const approvedReleases = (db: DbOrTx) =>
 
 /** The ledger of every approved release but `except`: what a new release is audited against. */
 export async function approvedLedgers(db: DbOrTx, except?: string) {
-  // A superseded release is still public (its page stays up), so what it published still counts.
-  let q = db.selectFrom('statisticsReleases').select(['id', 'ledger']).where('status', 'in', ['approved', 'superseded']);
+  // A superseded release is still public (its page stays up), and a withdrawn one was public once and
+  // may have been copied: what either published still counts.
+  let q = db.selectFrom('statisticsReleases').select(['id', 'ledger']).where('status', 'in', ['approved', 'superseded', 'withdrawn']);
   if (except) q = q.where('id', '<>', except);
   return q.execute();
 }
@@ -133,8 +134,21 @@ export async function nextVersion(db: DbOrTx, series: string): Promise<number> {
   return (r?.v ?? 0) + 1;
 }
 
-/** A number that moves whenever a release is approved: the public caches' key. */
+/** A number that moves whenever a release is approved or withdrawn: the public list's cache key. */
 export async function publicVersion(db: Db): Promise<string> {
-  const r = await db.selectFrom('statisticsReleases').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('approvedAt').as('at')]).where('status', '=', 'approved').executeTakeFirst();
-  return `${r?.n ?? 0}:${r?.at ? new Date(r.at as unknown as string).getTime() : 0}`;
+  const r = await db
+    .selectFrom('statisticsReleases')
+    .select((eb) => [
+      eb.fn.count<string>('id').filterWhere('status', '=', 'approved').as('n'),
+      eb.fn.max('approvedAt').filterWhere('status', '=', 'approved').as('at'),
+      eb.fn.max('withdrawnAt').as('w'),
+    ])
+    .where('status', 'in', ['approved', 'withdrawn'])
+    .executeTakeFirst();
+  const time = (d: unknown) => (d ? new Date(d as string).getTime() : 0);
+  return `${r?.n ?? 0}:${time(r?.at)}:${time(r?.w)}`;
 }
+
+/** The status of one release: read on every public page request, so a withdrawal elsewhere is seen at once. */
+export const releaseStatus = async (db: DbOrTx, id: string) =>
+  (await db.selectFrom('statisticsReleases').select('status').where('id', '=', id).executeTakeFirst())?.status ?? null;

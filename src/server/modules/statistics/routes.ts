@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { actor, requireAuth } from '../../app.ts';
 import { forbidden } from '../../errors.ts';
 import { ErrorBody, IdParams } from '../../../shared/schemas/common.ts';
-import { ExportQuery, LangQuery, NationalQuery, NationalView, PrepareReleaseBody, ReleaseDetail, ReleaseListItem } from '../../../shared/schemas/statistics.ts';
-import { approveRelease, exportNational, getRelease, listReleases, mayReadFigures, prepareRelease } from './service.ts';
+import { ExportQuery, LangQuery, NationalQuery, NationalView, PrepareReleaseBody, ReleaseDetail, ReleaseListItem, WithdrawReleaseBody } from '../../../shared/schemas/statistics.ts';
+import { approveRelease, exportNational, getRelease, listReleases, mayReadFigures, prepareRelease, withdrawRelease } from './service.ts';
 import { nationalTables } from './tables.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -40,7 +40,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/statistics/releases', {
-    schema: { tags, summary: 'Statistical releases, newest first (prepared, approved, superseded)', response: { 200: z.object({ items: z.array(ReleaseListItem) }), ...errors } },
+    schema: { tags, summary: 'Statistical releases, newest first (prepared, approved, superseded, withdrawn)', response: { 200: z.object({ items: z.array(ReleaseListItem) }), ...errors } },
   }, async (req) => listReleases(db, who(req)));
 
   app.post('/statistics/releases', {
@@ -69,4 +69,16 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: ReleaseDetail, ...errors },
     },
   }, async (req) => approveRelease(db, actor(req), who(req), req.params.id));
+
+  app.post('/statistics/releases/:id/withdraw', {
+    schema: {
+      tags,
+      summary: 'Withdraw a public release, with a reason (statistics:approve)',
+      description:
+        'Only an approved or superseded release (409 not_public otherwise). It leaves GET /api/public/statistics, its public page and open data answer 410 withdrawn; it stays in the staff list marked withdrawn, and what it published still counts in later disclosure audits. Audited as statistics.release_withdrawn (that a reason was given, never its words).',
+      params: IdParams,
+      body: WithdrawReleaseBody,
+      response: { 200: ReleaseDetail, ...errors },
+    },
+  }, async (req) => withdrawRelease(db, actor(req), who(req), req.params.id, req.body.reason));
 };

@@ -13,6 +13,7 @@ import type { Principal } from '../../access/principal.ts';
 import { requirePermission } from '../../access/policy.ts';
 import { auditedTransaction, auditRead, type AuditActor } from '../../audit/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { withheldPurpose } from '../../audit/withhold.ts';
 import { LANGUAGES, type Language } from '../../../shared/schemas/common.ts';
 import type { ReleaseDetail, ReleaseListItem } from '../../../shared/schemas/statistics.ts';
 import type { StatisticsTable } from '../../../domain/statistics-table.ts';
@@ -120,6 +121,26 @@ export async function approveRelease(db: Db, actor: AuditActor, p: Principal, id
   return getRelease(db, p, id, 'en');
 }
 
+/**
+ * Withdrawal of a public release (approved, or superseded and still reachable by its id), by the
+ * coordinator's office with a reason. It leaves the public list and its page answers 410; it stays in
+ * the staff list, and its ledger keeps counting in later disclosure audits (`approvedLedgers`).
+ */
+export async function withdrawRelease(db: Db, actor: AuditActor, p: Principal, id: string, reason: string): Promise<ReleaseDetail> {
+  requirePermission(p, 'statistics:approve');
+  await auditedTransaction(db, actor, async (tx) => {
+    const r = await tx.selectFrom('statisticsReleases').select(['id', 'status', 'series', 'version']).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!r) throw notFound('Release');
+    if (r.status !== 'approved' && r.status !== 'superseded') throw conflict('not_public', 'Only a public release (approved, or superseded by a newer version) can be withdrawn', { id: `the release is ${r.status}` });
+    await tx.updateTable('statisticsReleases').set({ status: 'withdrawn', withdrawnBy: p.userId, withdrawnAt: new Date(), withdrawalReason: reason }).where('id', '=', id).execute();
+    return {
+      result: null,
+      audit: { action: 'statistics.release_withdrawn', recordType: 'statistics_release', recordId: id, changes: { series: r.series, version: r.version, status: r.status, withdrawalReason: withheldPurpose(reason) } },
+    };
+  });
+  return getRelease(db, p, id, 'en');
+}
+
 function mergeFlags(a: DisclosureFlag[], b: DisclosureFlag[]): DisclosureFlag[] {
   const seen = new Set(a.map((f) => JSON.stringify(f)));
   return [...a, ...b.filter((f) => !seen.has(JSON.stringify(f)))];
@@ -146,6 +167,8 @@ function listItem(r: Awaited<ReturnType<typeof repo.listReleases>>[number], p: P
     preparedAt: iso(r.preparedAt),
     preparedByMe: r.preparedBy === p.userId,
     approvedAt: r.approvedAt ? iso(r.approvedAt) : null,
+    withdrawnAt: r.withdrawnAt ? iso(r.withdrawnAt) : null,
+    withdrawalReason: r.withdrawalReason,
     suppressed,
     flags: (r.flags as DisclosureFlag[]).map((f) => (f.kind === 'recoverable' && !Number.isFinite(f.max) ? { ...f, max: null } : f)) as ReleaseListItem['flags'],
   };

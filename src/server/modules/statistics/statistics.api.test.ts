@@ -96,6 +96,7 @@ describe('national tables', () => {
 
 describe('statistical releases', () => {
   let releaseId = '';
+  let halfIds: Record<string, string> = {};
 
   it('refuses bad input and a period with nothing recorded, naming the fields, and writes nothing', async () => {
     const empty = await call(analyst, 'POST', '/api/v1/statistics/releases', { title: 'Year 2010', from: '2010-01-01', to: '2010-12-31' });
@@ -218,5 +219,63 @@ describe('statistical releases', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     const pub = (await call(null, 'GET', `/api/public/statistics/${again}`)).json() as { tables: StatisticsTable[] };
     expect(cell(pub.tables.find((x) => x.id === 'nrm-victims-status-sex-age')!, { sex: 'male' })!.value).toBeNull();
+    halfIds = { q1, q2, half: again };
+  });
+
+  it('a public release is withdrawn by the coordinator with a reason: gone from the public list and page (410), kept for staff, audited without the reason', async () => {
+    // The public page was answered (and cached) before the withdrawal.
+    expect((await call(null, 'GET', `/api/public/statistics/${releaseId}?lang=en`)).statusCode).toBe(200);
+    const url = `/api/v1/statistics/releases/${releaseId}/withdraw`;
+    const noReason = await call(coordinator, 'POST', url, {});
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().error.fields).toHaveProperty('reason');
+    const blank = await call(coordinator, 'POST', url, { reason: '  ' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error.fields).toHaveProperty('reason');
+    expect((await call(analyst, 'POST', url, { reason: 'Counting error in Q3' })).statusCode).toBe(403);
+    expect((await call(worker, 'POST', url, { reason: 'Counting error in Q3' })).statusCode).toBe(403);
+    // A release that was never public cannot be withdrawn.
+    const waiting = (await call(analyst, 'GET', '/api/v1/statistics/releases')).json().items.find((r: { status: string }) => r.status === 'prepared');
+    const notPublic = await call(coordinator, 'POST', `/api/v1/statistics/releases/${waiting.id}/withdraw`, { reason: 'Counting error in Q3' });
+    expect(notPublic.statusCode).toBe(409);
+    expect(notPublic.json().error.code).toBe('not_public');
+    expect(await t.db.selectFrom('statisticsReleases').select('id').where('status', '=', 'withdrawn').execute()).toEqual([]);
+
+    const ok = await call(otherCoordinator, 'POST', url, { reason: 'Counting error in Q3' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ status: 'withdrawn', withdrawalReason: 'Counting error in Q3' });
+    expect(ok.json().withdrawnAt).toEqual(expect.any(String));
+    expect((await call(coordinator, 'POST', url, { reason: 'Again' })).statusCode).toBe(409);
+
+    // Gone from the public list, the page, and open data: 410 with a neutral message, never the reason.
+    expect((await call(null, 'GET', '/api/public/statistics')).json().items.map((r: { id: string }) => r.id)).not.toContain(releaseId);
+    for (const path of ['', '?lang=en', '?lang=az', '/export.csv', '/export.json']) {
+      const gone = await call(null, 'GET', `/api/public/statistics/${releaseId}${path}`);
+      expect(gone.statusCode, path).toBe(410);
+      expect(gone.json().error.code).toBe('withdrawn');
+      expect(gone.body).not.toContain('Counting error');
+    }
+    // Staff still see it, marked withdrawn, with the reason.
+    const staff = (await call(analyst, 'GET', '/api/v1/statistics/releases')).json().items.find((r: { id: string }) => r.id === releaseId);
+    expect(staff).toMatchObject({ status: 'withdrawn', withdrawalReason: 'Counting error in Q3' });
+    const entry = await t.db.selectFrom('auditLog').select(['actorUserId', 'changes']).where('action', '=', 'statistics.release_withdrawn').executeTakeFirstOrThrow();
+    expect(entry.actorUserId).toBe(otherCoordinator.id);
+    expect(entry.changes).toMatchObject({ version: 1, status: 'approved', withdrawalReason: 'reason_given' });
+    expect(JSON.stringify(entry.changes)).not.toContain('Counting error');
+  });
+
+  it('what a withdrawn release published still counts in later disclosure audits', async () => {
+    // Withdraw every public release of 2023's first half; a new half year must still hide the two men
+    // of the first quarter, since the quarters were public once and may have been copied.
+    for (const id of Object.values(halfIds)) expect((await call(coordinator, 'POST', `/api/v1/statistics/releases/${id}/withdraw`, { reason: 'Superseded by a revision' })).statusCode).toBe(200);
+    const r = await call(analyst, 'POST', '/api/v1/statistics/releases', { title: 'First half of 2023, revised', from: '2023-01-01', to: '2023-06-30' });
+    expect(r.statusCode, r.body).toBe(201);
+    const detail = (await call(coordinator, 'GET', `/api/v1/statistics/releases/${r.json().id}`)).json();
+    expect(detail.version).toBe(3);
+    // On its own the half year has 8 men, over the threshold; only the earlier ledgers hide them.
+    const main = (detail.tables as StatisticsTable[]).find((x) => x.id === 'nrm-victims-status-sex-age')!;
+    expect(cell(main, { sex: 'male' })).toMatchObject({ value: 8 });
+    expect(cell(main, { sex: 'male' })!.suppressed).not.toBeNull();
+    expect(detail.flags.filter((f: { kind: string }) => f.kind === 'recoverable')).toEqual([]);
   });
 });

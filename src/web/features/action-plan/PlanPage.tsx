@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Button, FileInput, Group, MultiSelect, NativeSele
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { CreateMeasureBody, DEADLINE_KINDS, MEASURE_STATUSES } from '../../../shared/schemas/action-plan.ts';
+import { CreateMeasureBody, DEADLINE_KINDS, GoalBody, MEASURE_STATUSES } from '../../../shared/schemas/action-plan.ts';
 import { api, csrfHeader, isApiError } from '../../api/client.ts';
 import { useCan } from '../../api/session.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
@@ -67,9 +67,82 @@ export function PlanPage() {
         </Table.Tbody>
       </Table>
       {q.data && q.data.measures.length === 0 && <Text c="dimmed">{t('actionPlan.plan.noMeasures')}</Text>}
+      {plan && <Goals planId={id} goals={q.data?.goals ?? []} manage={can('action_plan:manage')} />}
       {can('action_plan:manage') && plan && <AddMeasureForm planId={id} goals={q.data?.goals ?? []} />}
       {can('action_plan:manage') && plan && <ImportForm planId={id} />}
     </Page>
+  );
+}
+
+type Goal = { id: string; number: string; title: string };
+
+/** The plan's goals (sections); the coordinator's office adds and changes them, field errors at the field. */
+function Goals({ planId, goals, manage }: { planId: string; goals: Goal[]; manage: boolean }) {
+  const { t } = useTranslation();
+  const [editing, setEditing] = useState<string | null>(null);
+  return (
+    <Paper withBorder p="md">
+      <Title order={2} size="h4" mb="sm">{t('actionPlan.goals.title')}</Title>
+      <Stack gap="xs" data-testid="goals">
+        {goals.length === 0 && <Text c="dimmed">{t('actionPlan.goals.none')}</Text>}
+        {goals.map((g) =>
+          editing === g.id ? (
+            <GoalForm key={g.id} planId={planId} goal={g} onDone={() => setEditing(null)} />
+          ) : (
+            <Group key={g.id} gap="sm" justify="space-between" wrap="nowrap">
+              <Text>{`${g.number}. ${g.title}`}</Text>
+              {manage && <Button size="xs" variant="default" onClick={() => setEditing(g.id)} aria-label={t('actionPlan.goals.editGoal', { number: g.number })}>{t('actionPlan.goals.edit')}</Button>}
+            </Group>
+          ),
+        )}
+        {manage && <GoalForm planId={planId} />}
+      </Stack>
+    </Paper>
+  );
+}
+
+function GoalForm({ planId, goal, onDone }: { planId: string; goal?: Goal; onDone?: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [number, setNumber] = useState(goal?.number ?? '');
+  const [title, setTitle] = useState(goal?.title ?? '');
+  const [saved, setSaved] = useState(false);
+  const { errors, error, busy, submit } = useFormSubmit();
+  const name = goal ? t('actionPlan.goals.editGoal', { number: goal.number }) : t('actionPlan.goals.add');
+  return (
+    <form
+      aria-label={name}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setSaved(false);
+        void submit(GoalBody, { number, title }, async (data) => {
+          if (goal) await api('PATCH', `/action-plan/goals/${goal.id}`, data);
+          else await api('POST', `/action-plan/plans/${planId}/goals`, data);
+          await qc.invalidateQueries({ queryKey: PLAN_KEY });
+          if (goal) onDone?.();
+          else {
+            setNumber('');
+            setTitle('');
+            setSaved(true);
+          }
+        });
+      }}
+    >
+      <Stack gap="xs">
+        {!goal && <Title order={3} size="h5">{name}</Title>}
+        <Group align="flex-start" grow>
+          <TextInput label={t('actionPlan.fields.number')} placeholder="4" value={number} onChange={(e) => setNumber(e.currentTarget.value)} error={errors.number} required maw={140} />
+          <TextInput label={t('actionPlan.goals.goalTitle')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={errors.title} required />
+        </Group>
+        <ErrorAlert error={Object.keys(errors).length ? null : error} />
+        {saved && <Alert color="green" variant="light">{t('actionPlan.goals.added')}</Alert>}
+        <Group>
+          <Button type="submit" loading={busy}>{goal ? t('actionPlan.goals.save') : t('actionPlan.goals.add')}</Button>
+          {goal && <Button variant="default" onClick={onDone}>{t('actionPlan.goals.cancel')}</Button>}
+        </Group>
+      </Stack>
+    </form>
   );
 }
 

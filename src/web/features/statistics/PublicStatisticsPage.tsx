@@ -1,4 +1,4 @@
-import { Anchor, Box, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { LANGUAGES } from '../../../shared/languages.ts';
@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../components/documentTitle.ts';
 import { ErrorAlert } from '../../components/errors.tsx';
 import { usePublicFormat } from '../../components/format.ts';
 import { MAIN_ID, SkipLink } from '../../components/SkipLink.tsx';
+import { isApiError } from '../../api/errors.ts';
 import { usePublicRelease, usePublicReleases } from './api.ts';
 import { StatisticsTableBlock } from './TableView.tsx';
 
@@ -39,7 +40,11 @@ export function PublicStatisticsPage() {
             <Title order={1} size="h2">{r?.title ?? t('statistics.public.title')}</Title>
             <Text c="dimmed">{t('statistics.public.intro')}</Text>
           </div>
-          <ErrorAlert error={list.error ?? release.error} />
+          {isApiError(release.error) && release.error.status === 410 ? (
+            <Alert color="gray" variant="light" data-testid="release-withdrawn">{t('statistics.public.withdrawn')}</Alert>
+          ) : (
+            <ErrorAlert error={list.error ?? release.error} />
+          )}
           {list.data && list.data.items.length === 0 && <Text>{t('statistics.public.none')}</Text>}
           {list.data && list.data.items.length > 0 && (
             <Paper withBorder p="sm">

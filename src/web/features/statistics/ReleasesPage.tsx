@@ -1,17 +1,56 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { ReleaseDetail, ReleaseListItem } from '../../../shared/schemas/statistics.ts';
+import { WithdrawReleaseBody, type ReleaseDetail, type ReleaseListItem } from '../../../shared/schemas/statistics.ts';
 import { useMe } from '../../api/session.ts';
-import { ErrorAlert } from '../../components/errors.tsx';
+import { checkForm, ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
 import { useFormat } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
-import { approveRelease, prepareRelease, STATISTICS_KEY, useRelease, useReleases } from './api.ts';
+import { approveRelease, prepareRelease, STATISTICS_KEY, useRelease, useReleases, withdrawRelease } from './api.ts';
 import { StatisticsTableBlock } from './TableView.tsx';
 
-const STATUS_COLOR = { prepared: 'yellow', approved: 'green', superseded: 'gray' } as const;
+const STATUS_COLOR = { prepared: 'yellow', approved: 'green', superseded: 'gray', withdrawn: 'red' } as const;
+
+/** Withdrawing a public release: the coordinator's office, with a reason (shown to staff only). */
+function WithdrawForm({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setError(null);
+    const checked = checkForm(t, WithdrawReleaseBody, { reason });
+    setErrors(checked.errors ?? {});
+    if (!checked.data) return;
+    setBusy(true);
+    try {
+      await withdrawRelease(id, checked.data);
+      await qc.invalidateQueries({ queryKey: STATISTICS_KEY });
+    } catch (e) {
+      setErrors(serverFieldErrors(t, e));
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Paper withBorder p="md">
+      <form onSubmit={(e) => { e.preventDefault(); void submit(); }} noValidate>
+        <Stack gap="sm">
+          <Title order={2} size="h5">{t('statistics.releases.withdraw')}</Title>
+          <Text size="sm">{t('statistics.releases.withdrawHelp')}</Text>
+          <Textarea label={t('statistics.releases.withdrawalReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} required autosize minRows={2} />
+          <ErrorAlert error={error} />
+          <Group><Button type="submit" color="red" loading={busy}>{t('statistics.releases.withdraw')}</Button></Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
 
 function Flags({ flags, tables }: { flags: ReleaseListItem['flags']; tables: ReleaseDetail['tables'] }) {
   const { t } = useTranslation();
@@ -144,14 +183,17 @@ export function ReleasePage() {
             <Text size="sm">{t('statistics.releases.version', { version: r.version })}</Text>
             <Text size="sm">{t('statistics.releases.preparedOn', { day: f.long(r.preparedAt) })}</Text>
             {r.approvedAt && <Text size="sm">{t('statistics.releases.approvedOn', { day: f.long(r.approvedAt) })}</Text>}
+            {r.withdrawnAt && <Text size="sm">{t('statistics.releases.withdrawnOn', { day: f.long(r.withdrawnAt) })}</Text>}
             <Text size="sm">{t('statistics.releases.suppressedCount', { count: r.suppressed })}</Text>
             {r.status === 'approved' && <Anchor href={`/public/statistics/${r.id}`}>{t('statistics.public.title')}</Anchor>}
           </Group>
+          {r.withdrawalReason && <Alert color="red" variant="light" title={t('statistics.releases.withdrawalReason')} data-testid="withdrawal-reason">{r.withdrawalReason}</Alert>}
           <Flags flags={r.flags} tables={r.tables} />
           {r.status === 'prepared' && me?.permissions.includes('statistics:approve') && !r.preparedByMe && (
             <Group><Button onClick={() => void approve()} loading={busy}>{t('statistics.releases.approve')}</Button></Group>
           )}
           <ErrorAlert error={error} />
+          {(r.status === 'approved' || r.status === 'superseded') && me?.permissions.includes('statistics:approve') && <WithdrawForm id={r.id} />}
           <Text size="sm" c="dimmed">{t('statistics.cell.legend')}</Text>
           <SimpleGrid cols={{ base: 1, lg: 2 }}>
             {r.tables.map((table) => <StatisticsTableBlock key={table.id} table={table} number={(n) => f.number(n)} exact threshold={r.threshold} />)}

@@ -13,6 +13,7 @@ export const useReleases = () => useQuery({ queryKey: [...STATISTICS_KEY, 'relea
 export const useRelease = (id: string, lang: string) => useQuery({ queryKey: [...STATISTICS_KEY, 'release', id, lang], queryFn: () => api('GET', withQuery(`/statistics/releases/${id}`, { lang }), undefined, ReleaseDetail) });
 export const prepareRelease = (body: { title: string; from: string; to: string; threshold?: number }) => api('POST', '/statistics/releases', body, z.object({ id: z.string() }));
 export const approveRelease = (id: string) => api('POST', `/statistics/releases/${id}/approve`, undefined, ReleaseDetail);
+export const withdrawRelease = (id: string, body: { reason: string }) => api('POST', `/statistics/releases/${id}/withdraw`, body, ReleaseDetail);
 
 /** The public statistics API: no session, no CSRF token. */
 async function publicStatistics<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
