@@ -12,6 +12,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../test/helpers/chromium.ts';
+import { recordWire } from '../test/helpers/wire.ts';
 import { freshDatabase, startServer } from './server.ts';
 
 /**
@@ -54,22 +55,12 @@ export type WebResult = {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 async function measureOnce(page: Page, url: string, formSelector: string, profile: ProfileName) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
+  // Counted as the budget's browser test counts (test/helpers/wire.ts): bytes on the wire, headers included.
+  const wire = await recordWire(page);
+  const { cdp } = wire;
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const p = PROFILES[profile];
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: p.latencyMs, downloadThroughput: p.downloadBps, uploadThroughput: p.uploadBps });
-  const types = new Map<string, { type: string; encoding: string; length: number }>();
-  const sizes = new Map<string, number>();
-  cdp.on('Network.responseReceived', (e) => {
-    const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    types.set(e.requestId, { type: e.type, encoding: h['content-encoding'] ?? 'identity', length: 0 });
-  });
-  cdp.on('Network.dataReceived', (e) => {
-    const t = types.get(e.requestId);
-    if (t) t.length += e.dataLength;
-  });
-  cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
   const started = performance.now();
   await page.goto(url, { waitUntil: 'commit' });
   await page.locator(formSelector).first().waitFor({ state: 'visible', timeout: 120_000 });
@@ -80,17 +71,16 @@ async function measureOnce(page: Page, url: string, formSelector: string, profil
   let jsFiles = 0;
   let total = 0;
   const encodings = new Set<string>();
-  for (const [id, t] of types) {
-    const wire = sizes.get(id) ?? 0;
-    total += wire;
-    if (t.type === 'Script') {
-      js += wire;
-      jsRaw += t.length;
+  for (const r of wire.responses()) {
+    total += r.transferBytes;
+    if (r.type === 'Script') {
+      js += r.transferBytes;
+      jsRaw += r.decodedBytes;
       jsFiles++;
-      encodings.add(t.encoding);
+      encodings.add(r.encoding);
     }
   }
-  await cdp.detach();
+  await wire.detach();
   return { shownMs, js, jsRaw, jsFiles, total, encodings };
 }
 
@@ -113,7 +103,8 @@ async function main() {
       for (const target of PAGES) {
         const samples = [];
         for (let i = 0; i < runs; i++) {
-          const context = await browser.newContext({ viewport: { width: 360, height: 740 }, baseURL: server.baseUrl });
+          // A phone in Azerbaijan: the pages (and their texts' chunk) in Azerbaijani, as in earlier runs.
+          const context = await browser.newContext({ viewport: { width: 360, height: 740 }, baseURL: server.baseUrl, locale: 'az-AZ' });
           samples.push(await measureOnce(await context.newPage(), `${server.baseUrl}${target.path}`, target.form, profile));
           await context.close();
         }

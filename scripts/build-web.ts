@@ -12,7 +12,7 @@ const OUT = path.resolve('dist/web');
 const STAMP = path.join(OUT, 'build-stamp');
 
 /** What the web build reads: its sources, the shared code, the build's configuration and the exact dependencies. */
-const INPUTS = ['src/web', 'src/shared', 'vite.config.ts', 'scripts/precompress.ts', 'scripts/build-web.ts', 'scripts/prerender-public.ts', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['src/web', 'src/shared', 'src/server/prerendered.ts', 'vite.config.ts', 'scripts/precompress.ts', 'scripts/build-web.ts', 'scripts/prerender-public.ts', 'package-lock.json', 'tsconfig.json'];
 
 function filesOf(p: string): string[] {
   if (!fs.existsSync(p)) return [];

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import fastifyCookie from '@fastify/cookie';
+import fastifyCookie, { fastifyCookie as cookieTools } from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -16,6 +16,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
+import { LANGUAGE_COOKIE, LANGUAGES } from '../shared/languages.ts';
+import { PRERENDERED_DIR, PRERENDERED_VARY, prerenderedFile, prerenderedLanguage, prerenderedName } from './prerendered.ts';
 import { databaseUnavailable, type Db } from './db/database.ts';
 import type { EmbeddedState } from './db/embedded.ts';
 import { ReadPool } from './db/read-replica.ts';
@@ -308,8 +310,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, requestId: req.id } });
     }
     // The web app's own routes (/login, /admin/users, ...) are answered by index.html; the public
-    // report pages by their prerendered copy, which shows the form before the JavaScript arrives.
-    return reply.type('text/html').header('cache-control', 'no-cache').sendFile(webPageFile(deps.config, req.url));
+    // report pages by their prerendered copy in the reader's language, which shows the form before
+    // the JavaScript arrives.
+    const page = prerenderedName(req.url.split('?')[0]!);
+    if (page) {
+      const chosen = prerenderedLanguage({ query: req.query, cookie: cookieTools.parse(req.headers.cookie ?? '')[LANGUAGE_COOKIE], acceptLanguage: req.headers['accept-language'] });
+      if ('badParam' in chosen) {
+        return reply.status(400).send({ error: { code: 'validation_failed', message: `${chosen.badParam} must be one of ${LANGUAGES.join(', ')}`, fields: { [chosen.badParam]: `must be one of ${LANGUAGES.join(', ')}` }, requestId: req.id } });
+      }
+      const file = prerenderedFile(page, chosen.lang);
+      if (fs.existsSync(path.join(deps.config.webDistDir, file))) return reply.type('text/html').header('cache-control', 'no-cache').sendFile(file);
+    }
+    return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
   });
 
   await app.register(fastifyCookie);
@@ -416,7 +428,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       cacheControl: false,
       setHeaders: (res, file) => {
         res.setHeader('cache-control', webCacheControl(file));
-        res.setHeader('vary', 'Accept-Encoding');
+        // A prerendered page is one of three languages, chosen by the cookie and Accept-Language too.
+        res.setHeader('vary', path.relative(deps.config.webDistDir, file).startsWith(`${PRERENDERED_DIR}${path.sep}`) ? PRERENDERED_VARY : 'Accept-Encoding');
       },
     });
   }
@@ -482,15 +495,6 @@ function postgresError(err: unknown): PostgresErrorSummary | null {
 }
 
 const hasWeb = (config: Config) => fs.existsSync(path.join(config.webDistDir, 'index.html'));
-
-/** Pages written with their content at build (scripts/prerender-public.ts), by address. */
-const PRERENDERED: Record<string, string> = { '/public/report': 'prerendered/public-report.html', '/public/report/follow-up': 'prerendered/public-follow-up.html' };
-
-/** The HTML file that answers a screen's address: its prerendered copy when the build wrote one, else index.html. */
-function webPageFile(config: Config, url: string): string {
-  const file = PRERENDERED[url.split('?')[0]!.replace(/\/+$/, '')];
-  return file && fs.existsSync(path.join(config.webDistDir, file)) ? file : 'index.html';
-}
 
 /**
  * Vite names every file under assets/ by a hash of its content, so it may be cached for a year and

@@ -48,7 +48,9 @@ export async function startWebApp(overrides: Partial<Config> = {}): Promise<WebA
     baseUrl,
     browser,
     newPage: async () => {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: baseUrl });
+      // A browser in Azerbaijan (Accept-Language az-AZ): the public report pages, which follow the
+      // browser's languages when no language was picked, come in Azerbaijani as the journeys expect.
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: baseUrl, locale: 'az-AZ' });
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
       return page;

@@ -1,27 +1,63 @@
 import i18n, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { LANGUAGES, type Language } from '../../shared/languages.ts';
+import { isLanguage, LANGUAGE_COOKIE, LANGUAGE_PARAM, pickLanguage, type Language } from '../../shared/languages.ts';
 import type { Tree } from './merge.ts';
+
+export { isLanguage } from '../../shared/languages.ts';
 
 const STORAGE_KEY = 'pathway.language';
 
-export const isLanguage = (v: unknown): v is Language => typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
-
-function storedLanguage(): Language {
+function storedLanguage(): string | null {
   try {
-    const v = localStorage.getItem(STORAGE_KEY);
-    return isLanguage(v) ? v : 'az';
+    return localStorage.getItem(STORAGE_KEY);
   } catch {
-    return 'az';
+    return null;
   }
 }
 
-/** Applies a language at once (texts, <html lang>) and remembers it for the sign-in page. */
+function cookieLanguage(): string | null {
+  const m = new RegExp(`(?:^|;\\s*)${LANGUAGE_COOKIE}=([^;]*)`).exec(document.cookie);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
+/** The language cookie the server reads for the prerendered public report pages (see pickLanguage). */
+function rememberInCookie(lang: Language): void {
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${LANGUAGE_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+}
+
+/** The public report pages: their language may come from the address and the browser's languages. */
+const onPublicReportPage = () => window.location.pathname === '/public/report' || window.location.pathname.startsWith('/public/report/');
+
+/**
+ * The language the app starts in: on the public report pages by `pickLanguage` from the address, the
+ * cookie, local storage and the browser's languages, as the server chose the prerendered page's
+ * (so the app takes it over in the same language); elsewhere from the cookie and local storage only
+ * (a signed-in user's is their account's, applied once known).
+ */
+export function startLanguage(): Language {
+  const publicReport = onPublicReportPage();
+  return pickLanguage({
+    param: publicReport ? new URLSearchParams(window.location.search).get(LANGUAGE_PARAM) : null,
+    cookie: cookieLanguage(),
+    stored: storedLanguage(),
+    accepted: publicReport ? navigator.languages : [],
+  });
+}
+
+/** Applies a language at once (texts, <html lang>) and remembers it for the sign-in page and the server. */
 export async function applyLanguage(lang: Language): Promise<void> {
   try {
     localStorage.setItem(STORAGE_KEY, lang);
   } catch {
     // Private browsing: the language still applies to this page.
+  }
+  rememberInCookie(lang);
+  // A language asked for in the address gives way to the one picked now (a reload keeps the pick).
+  const url = new URL(window.location.href);
+  if (url.searchParams.has(LANGUAGE_PARAM)) {
+    url.searchParams.delete(LANGUAGE_PARAM);
+    window.history.replaceState(window.history.state, '', url);
   }
   document.documentElement.lang = lang;
   if (i18n.language !== lang) await i18n.changeLanguage(lang);
@@ -112,7 +148,11 @@ export async function loadAllTexts(): Promise<void> {
 }
 
 export function initI18n() {
-  const lng = storedLanguage();
+  const lng = startLanguage();
+  // A language kept only in local storage (picked before the cookie existed) goes to the cookie too,
+  // so that the server sends the prerendered pages in it from now on.
+  const stored = storedLanguage();
+  if (isLanguage(stored) && !isLanguage(cookieLanguage())) rememberInCookie(stored);
   document.documentElement.lang = lng;
   return i18n.use(chunkBackend).use(initReactI18next).init({
     lng,

@@ -1,8 +1,9 @@
 /**
  * The public report pages rendered to HTML at build time (scripts/prerender-public.ts), so that a
  * phone on a slow network shows the form as soon as the page's HTML and CSS arrive, before any
- * JavaScript: the form in Azerbaijani (the app's default language); the app then takes over the page
- * in the reporter's language, keeping what was typed (see `prerendered.ts`).
+ * JavaScript: the form in each of the three languages, one file each, the server sending the reader's
+ * (src/server/prerendered.ts); the app then takes over the page in the same language, keeping what
+ * was typed (see `prerendered.ts`).
  */
 import { renderToString } from 'react-dom/server';
 import { createInstance } from 'i18next';
