@@ -2,7 +2,7 @@ import type { BenchSession, Scenario } from '../scenario.ts';
 
 const LANGUAGES = ['az', 'ru', 'en'] as const;
 
-/** Every request changes something, so every one appends to the hash-chained audit log (one writer at a time). */
+/** Every request changes something, so every one appends to the hash-chained audit log (to the first of its 16 chains whose lock is free). */
 const scenario: Scenario = {
   name: 'audited-write',
   description: 'PATCH /api/v1/me {language} with the CSRF token: one update and one audit entry per request',

@@ -117,9 +117,9 @@ describe('restore', () => {
     expect(auditAfter!.length).toBe(auditBefore!.length + 1);
     const entries = await target.selectFrom('auditLog').select(['seq', 'action', 'via']).orderBy('seq').execute();
     expect(entries.at(-1)).toMatchObject({ action: 'backup.restored', via: 'cli' });
-    const restoredOnly = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM audit_log t WHERE seq <= ${auditBefore!.length} ORDER BY 1`.execute(target);
+    const restoredOnly = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM audit_log t WHERE action <> 'backup.restored' ORDER BY 1`.execute(target);
     expect(restoredOnly.rows.map((r) => r.row)).toEqual(auditBefore);
-    expect(await verifyAuditChain(target)).toMatchObject({ ok: true, checked: auditBefore!.length + 1, lastSeq: String(auditBefore!.length + 1) });
+    expect(await verifyAuditChain(target)).toMatchObject({ ok: true, checked: auditBefore!.length + 1 });
   });
 
   it('refuses a database that holds data unless --force, and with --force replaces it', async () => {

@@ -72,8 +72,8 @@ export function buildProgram(): Command {
     .command('audit')
     .description('Audit log tools')
     .command('verify')
-    .description('Check the audit log\'s hash chain; exits 1 naming the first broken entry')
-    .option('--anchor <seq:hash>', 'an entry noted at an earlier check, which must still be there unchanged')
+    .description('Anchor every chain\'s head, then check the audit log\'s hash chains and anchors; exits 1 naming the first broken entry')
+    .option('--anchor <a<id>:hash>', 'the anchor printed by an earlier check (or an entry\'s seq:hash from before), which must still be there unchanged')
     .action(async (o: { anchor?: string }) => {
       const anchor = VerifyQuery.safeParse({ anchor: o.anchor });
       if (!anchor.success) throw badInput(`--anchor: ${anchor.error.issues[0]?.message ?? 'invalid'}`);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,7 +114,13 @@ describe('audit verify', () => {
     it('prints the result and exits 0 on an intact chain', async () => {
       const r = await cli(['audit', 'verify']);
       expect(r.stderr).toBe('');
-      expect(r.stdout).toMatch(/^Audit log intact: \d+ entries checked, the last is seq \d+\.\nNote this anchor .*: \d+:[0-9a-f]{64}\n$/);
+      expect(r.stdout).toMatch(/^Audit log intact: \d+ entries checked in \d+ chains?\.\nNote this anchor .*: a\d+:[0-9a-f]{64}\n$/);
+      // The printed anchor is the newest, and a later check with it passes.
+      const anchor = /(a\d+:[0-9a-f]{64})\n$/.exec(r.stdout)![1]!;
+      const newest = await db.selectFrom('auditAnchors').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+      expect(anchor).toBe(`a${newest.id}:${newest.hash}`);
+      const again = await cli(['audit', 'verify', '--anchor', anchor]);
+      expect(again.code).toBe(0);
       expect(r.code).toBe(0);
     });
 
@@ -132,11 +139,18 @@ describe('audit verify', () => {
     });
 
     it('exits 1 naming the first tampered entry', async () => {
-      await tamperAuditEntry(db, 2, 'user.nothing_to_see');
+      // The second entry of the first chain holding two.
+      const { rows } = await sql<{ seq: string; chain: number; before: string }>`
+        SELECT seq, chain, (SELECT count(*) FROM audit_log b WHERE b.chain < a.chain OR (b.chain = a.chain AND b.pos < a.pos))::text AS before
+        FROM audit_log a WHERE pos = 2 ORDER BY chain LIMIT 1`.execute(db);
+      const victim = rows[0]!;
+      await tamperAuditEntry(db, Number(victim.seq), 'user.nothing_to_see');
       const r = await cli(['audit', 'verify']);
-      expect(r.stdout).toBe('Audit log BROKEN at entry seq 2: entry content does not match its hash. 1 earlier entry verified.\n');
+      expect(r.stdout).toBe(
+        `Audit log BROKEN at entry seq ${victim.seq} (chain ${victim.chain}, position 2): entry content does not match its hash. ${victim.before} earlier ${victim.before === '1' ? 'entry' : 'entries'} verified.\n`,
+      );
       expect(r.code).toBe(1);
-      expect(await auditVerifyCommand(db)).toMatchObject({ ok: false, firstBroken: { seq: '2' } });
+      expect(await auditVerifyCommand(db)).toMatchObject({ ok: false, firstBroken: { seq: victim.seq, chain: victim.chain, pos: '2' } });
     });
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { appendAudit, verifyAuditChain } from '../../server/audit/audit.ts';
+import { brokenAt } from './audit.ts';
 import { knownSchemaVersions, latestSchemaVersion, migrateTo, type Db, type Tx } from '../../server/db/database.ts';
 import { ensureRoles } from '../../server/modules/roles/service.ts';
 import { BackupFileError, readBackup, readBackupHeader, type BackupHeader, type BackupSecret } from '../backup-file.ts';
@@ -13,7 +14,7 @@ import { publicTables, quoteIdent } from './backup.ts';
  * makes; a hotline configured there names an agency, which counts): rows there do not make a
  * database "in use".
  */
-const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens', 'data_steps', 'hotline_settings']);
+const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens', 'data_steps', 'hotline_settings', 'audit_chains']);
 
 /** The tables holding data a person put there; empty means restore may proceed without --force. */
 export async function tablesWithData(db: Db): Promise<string[]> {
@@ -145,7 +146,7 @@ async function restoreInTransaction(conn: Db, file: string, header: BackupHeader
   const chain = await verifyAuditChain(conn);
   if (!chain.ok)
     throw new CliError(
-      `The restored audit log does not verify: entry seq ${chain.firstBroken.seq}: ${chain.firstBroken.reason}. ` +
+      `The restored audit log does not verify: ${brokenAt(chain.firstBroken)}: ${chain.firstBroken.reason}. ` +
         'The backup was altered or made from a tampered database. Nothing was changed.',
     );
   // One connection inside our BEGIN: a transaction in all but its type.

@@ -5,6 +5,7 @@ import { withheldValues } from './withhold.ts';
 import { createDb, type Db, type Tx } from '../db/database.ts';
 import {
   SYSTEM_ACTOR,
+  anchorAuditChains,
   appendAudit,
   auditRead,
   auditedTransaction,
@@ -126,6 +127,10 @@ describe('auditedTransaction', () => {
       flagged: true,
     });
     expect(BigInt(rows[1]!.seq)).toBe(BigInt(rows[0]!.seq) + 1n);
+    // One transaction's entries are consecutive in one chain.
+    expect(rows[1]!.chain).toBe(rows[0]!.chain);
+    expect(rows[0]!.chain).toBeGreaterThan(0);
+    expect(BigInt(rows[1]!.pos!)).toBe(BigInt(rows[0]!.pos!) + 1n);
     expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
   });
 
@@ -192,7 +197,18 @@ describe('audit_log is append-only', () => {
 });
 
 describe('verifyAuditChain', () => {
-  it('passes a clean chain of many entries, whatever the changes hold', async () => {
+  const count = async (where = sql`true`) =>
+    Number((await sql<{ n: string }>`SELECT count(*) AS n FROM audit_log WHERE ${where}`.execute(db)).rows[0]!.n);
+  /** An entry by its place in seq order among those `where` picks, and how many entries verification checks before it. */
+  const entryAt = async (where: ReturnType<typeof sql>, offset: number) => {
+    const row = (
+      await sql<{ seq: string; chain: number; pos: string }>`SELECT seq, chain, pos::text AS pos FROM audit_log WHERE ${where} ORDER BY seq OFFSET ${offset} LIMIT 1`.execute(db)
+    ).rows[0]!;
+    const before = await count(sql`chain < ${row.chain} OR (chain = ${row.chain} AND pos < ${row.pos})`);
+    return { ...row, before };
+  };
+
+  it('passes clean chains of many entries, whatever the changes hold', async () => {
     for (let i = 0; i < 120; i++) {
       await auditedTransaction(
         db,
@@ -216,9 +232,10 @@ describe('verifyAuditChain', () => {
       );
     }
     const report = await verifyAuditChain(db);
-    const total = Number(await lastSeq());
-    expect(report).toEqual({ ok: true, checked: total, lastSeq: String(total), lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    // Small batches walk the same chain across batch edges.
+    const total = await count();
+    const chains = Number((await sql<{ n: string }>`SELECT count(DISTINCT chain) AS n FROM audit_log`.execute(db)).rows[0]!.n);
+    expect(report).toEqual({ ok: true, checked: total, chains, anchor: null });
+    // Small batches walk the same chains across batch edges.
     expect(await verifyAuditChain(db, 7)).toEqual(report);
   });
 
@@ -231,12 +248,14 @@ describe('verifyAuditChain', () => {
     expect(rows.map((r) => r.changes)).toEqual(awkward.map((a) => JSON.parse(JSON.stringify(withheldValues(a))) as unknown));
   });
 
-  /** `at`: a seq, or the first probe.chain entry with that many entries before it whose changes hold `nested`. */
+  /** `at`: the entry that many places into the probe.chain entries past the first of their chain (seq order), or the first probe.chain entry whose changes hold `nested`. */
   type Tamper = {
     name: string;
-    at: number | 'nested';
+    at: number | 'nested' | 'first';
     statement: (seq: string) => ReturnType<typeof sql>;
     reason: RegExp;
+    missing?: boolean;
+    reportedSeq?: (seq: string) => string;
   };
   const tampers: Tamper[] = [
     {
@@ -284,6 +303,13 @@ describe('verifyAuditChain', () => {
       reason: /content/,
     },
     {
+      name: 'seq renumbered',
+      at: 35,
+      statement: (s) => sql`UPDATE audit_log SET seq = seq + 1000000 WHERE seq = ${s}`,
+      reason: /content/,
+      reportedSeq: (s) => String(BigInt(s) + 1000000n),
+    },
+    {
       name: 'hash recomputed by hand',
       at: 40,
       statement: (s) => sql`UPDATE audit_log SET hash = encode(sha256('forged'), 'hex') WHERE seq = ${s}`,
@@ -300,75 +326,251 @@ describe('verifyAuditChain', () => {
       at: 50,
       statement: (s) => sql`DELETE FROM audit_log WHERE seq = ${s}`,
       reason: /missing/,
+      missing: true,
     },
     {
-      name: 'first entry deleted',
-      at: 1,
+      name: 'first entry of a chain deleted',
+      at: 'first',
       statement: (s) => sql`DELETE FROM audit_log WHERE seq = ${s}`,
       reason: /missing/,
+      missing: true,
     },
   ];
 
   it.each(tampers)(
-    'names the first broken entry when $name (seq $at)',
-    async ({ at: where, statement, reason }) => {
+    'names the first broken entry, with its chain and position, when $name ($at)',
+    async ({ at: where, statement, reason, missing, reportedSeq }) => {
       const at =
         where === 'nested'
-          ? Number(
-              (
-                await sql<{
-                  seq: string;
-                }>`SELECT seq FROM audit_log WHERE changes ? 'nested' ORDER BY seq OFFSET 2 LIMIT 1`.execute(
-                  db,
-                )
-              ).rows[0]!.seq,
-            )
-          : where;
+          ? await entryAt(sql`changes ? 'nested' AND pos > 1`, 2)
+          : where === 'first'
+            ? await entryAt(sql`pos = 1`, 0)
+            : await entryAt(sql`action LIKE 'probe.chain.%' AND pos > 1`, where);
       const report = await inRolledBack(async (tx) => {
         await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
-        const { numAffectedRows } = await statement(String(at)).execute(tx);
+        const { numAffectedRows } = await statement(at.seq).execute(tx);
         expect(numAffectedRows).toBe(1n);
         await sql`ALTER TABLE audit_log ENABLE TRIGGER USER`.execute(tx);
         return verifyAuditChain(tx, 16);
       });
-      expect(report).toMatchObject({ ok: false, checked: at - 1, firstBroken: { seq: String(at) } });
+      expect(report).toMatchObject({ ok: false, checked: at.before, firstBroken: { seq: missing ? null : (reportedSeq?.(at.seq) ?? at.seq), chain: at.chain, pos: at.pos } });
       expect(report.ok === false && report.firstBroken.reason).toMatch(reason);
-      // Rolled back: the real chain is whole again.
+      // Rolled back: the real chains are whole again.
       expect((await verifyAuditChain(db)).ok).toBe(true);
     },
   );
 
-  it('names the first of several tampered entries', async () => {
+  it('names the first of several tampered entries, in chain order', async () => {
+    const picks = await Promise.all([60, 25, 90].map((n) => entryAt(sql`action LIKE 'probe.chain.%' AND pos > 1`, n)));
+    const first = picks.sort((a, b) => a.before - b.before)[0]!;
     const report = await inRolledBack(async (tx) => {
       await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
-      await sql`UPDATE audit_log SET action = 'x' WHERE seq IN (60, 25, 90)`.execute(tx);
+      await sql`UPDATE audit_log SET action = 'x' WHERE seq IN (${sql.join(picks.map((p) => p.seq))})`.execute(tx);
       return verifyAuditChain(tx);
     });
-    expect(report).toMatchObject({ ok: false, firstBroken: { seq: '25' } });
+    expect(report).toMatchObject({ ok: false, checked: first.before, firstBroken: { seq: first.seq, chain: first.chain } });
   });
 
-  it('notices a forged entry appended at the end', async () => {
+  it('notices a forged entry appended at the end of a chain', async () => {
+    await auditRead(db, ACTOR, { action: 'probe.before.forged' });
     const report = await inRolledBack(async (tx) => {
-      const last = await tx
-        .selectFrom('auditLog')
-        .select(['seq', 'hash'])
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      await sql`INSERT INTO audit_log (seq, at, via, action, prev_hash, hash) VALUES (${String(BigInt(last.seq) + 1n)}, now(), 'system', 'forged', ${last.hash}, ${'f'.repeat(64)})`.execute(
-        tx,
-      );
-      return { report: await verifyAuditChain(tx), seq: String(BigInt(last.seq) + 1n) };
+      const head = (
+        await sql<{ chain: number; pos: string; hash: string }>`SELECT chain, pos::text AS pos, hash FROM audit_log WHERE chain > 0 ORDER BY audit_log.pos DESC LIMIT 1`.execute(tx)
+      ).rows[0]!;
+      const seq = (await sql<{ seq: string }>`SELECT nextval('audit_log_seq')::text AS seq`.execute(tx)).rows[0]!.seq;
+      await sql`INSERT INTO audit_log (seq, chain, pos, at, via, action, prev_hash, hash) VALUES (${seq}, ${head.chain}, ${String(BigInt(head.pos) + 1n)}, now(), 'system', 'forged', ${head.hash}, ${'f'.repeat(64)})`.execute(tx);
+      return { report: await verifyAuditChain(tx), seq, chain: head.chain };
     });
     expect(report.report).toMatchObject({
       ok: false,
-      firstBroken: { seq: report.seq, reason: expect.stringMatching(/content/) as unknown },
+      firstBroken: { seq: report.seq, chain: report.chain, reason: expect.stringMatching(/content/) as unknown },
     });
+  });
+
+  it('notices an entry in a chain the installation does not list', async () => {
+    const report = await inRolledBack(async (tx) => {
+      const seq = (await sql<{ seq: string }>`SELECT nextval('audit_log_seq')::text AS seq`.execute(tx)).rows[0]!.seq;
+      await sql`INSERT INTO audit_log (seq, chain, pos, at, via, action, prev_hash, hash) VALUES (${seq}, 99, 1, now(), 'system', 'forged', repeat('0', 64), ${'f'.repeat(64)})`.execute(tx);
+      return verifyAuditChain(tx);
+    });
+    expect(report).toMatchObject({ ok: false, firstBroken: { chain: 99, pos: '1', reason: expect.stringMatching(/does not list/) as unknown } });
+  });
+});
+
+/** Holds `n` transactions open at once, each with an entry appended, so that they hold `n` different chains; commits them all. */
+async function spreadOverChains(n: number, action: string): Promise<void> {
+  const wide = createDb(url, n + 1);
+  try {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let appended = 0;
+    let allAppended!: () => void;
+    const all = new Promise<void>((r) => (allAppended = r));
+    const writers = Array.from({ length: n }, (_, i) =>
+      wide.transaction().execute(async (tx) => {
+        await appendAudit(tx, ACTOR, { action, recordId: String(i) });
+        await appendAudit(tx, ACTOR, { action, recordId: `${i}.second` });
+        if (++appended === n) allAppended();
+        await released;
+      }),
+    );
+    await all;
+    release();
+    await Promise.all(writers);
+  } finally {
+    await wide.destroy();
+  }
+}
+
+describe('several chains', () => {
+  it('two transactions appending at once do not wait on each other: one holds its entry uncommitted while the other commits', async () => {
+    const first = createDb(url, 1);
+    const second = createDb(url, 2);
+    let stop = false;
+    try {
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let appended!: () => void;
+      const firstAppended = new Promise<void>((r) => (appended = r));
+      const holder = first.transaction().execute(async (tx) => {
+        await appendAudit(tx, ACTOR, { action: 'probe.holder' });
+        appended();
+        await released;
+      });
+      await firstAppended;
+      // A second writer, and an audited read, on other connections: each must finish while the first is still open.
+      // Had they to wait for its lock, PostgreSQL would show them waiting for an advisory lock.
+      const waiting = (async () => {
+        while (!stop) {
+          const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(db);
+          if (Number(rows[0]!.n) > 0) return 'waited for a lock';
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return 'never waited';
+      })();
+      const others = Promise.all([
+        auditedTransaction(second, ACTOR, async () => ({ result: null, audit: { action: 'probe.other.write' } })),
+        auditRead(second, ACTOR, { action: 'probe.other.read' }),
+      ]).then(() => 'done' as const);
+      expect(await Promise.race([others, waiting])).toBe('done');
+      // The first is still uncommitted: its entry is not there yet, the others' are.
+      expect(await entriesFor('probe.holder')).toBe(0);
+      expect(await entriesFor('probe.other.write')).toBe(1);
+      expect(await entriesFor('probe.other.read')).toBe(1);
+      stop = true;
+      expect(await waiting).toBe('never waited');
+      release();
+      await holder;
+      expect(await entriesFor('probe.holder')).toBe(1);
+      const chains = await db.selectFrom('auditLog').select(['action', 'chain']).where('action', 'in', ['probe.holder', 'probe.other.write']).execute();
+      expect(new Set(chains.map((c) => c.chain)).size).toBe(2);
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    } finally {
+      stop = true;
+      await first.destroy();
+      await second.destroy();
+    }
+  });
+
+  it('names tampering in any chain', async () => {
+    await spreadOverChains(4, 'probe.spread');
+    const rows = await db.selectFrom('auditLog').select(['seq', 'chain', 'pos']).where('action', '=', 'probe.spread').where('recordId', 'like', '%.second').execute();
+    const chains = [...new Set(rows.map((r) => r.chain))];
+    expect(chains.length).toBe(4);
+    for (const row of rows) {
+      const report = await inRolledBack(async (tx) => {
+        await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
+        await sql`UPDATE audit_log SET record_id = 'elsewhere' WHERE seq = ${row.seq}`.execute(tx);
+        return verifyAuditChain(tx);
+      });
+      expect(report).toMatchObject({ ok: false, firstBroken: { seq: row.seq, chain: row.chain, pos: row.pos, reason: 'entry content does not match its hash' } });
+    }
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it('a rolled-back transaction leaves nothing verification calls broken: its seq is skipped, its chain position taken by the next entry', async () => {
+    const one = createDb(url, 1); // one connection: the same backend, so the same chain when it is free
+    try {
+      const rollback = new Error('rollback');
+      let claimed: { seq: string; chain: number; pos: string } | undefined;
+      await one
+        .transaction()
+        .execute(async (tx) => {
+          await appendAudit(tx, ACTOR, { action: 'probe.rolled.back' });
+          claimed = await tx.selectFrom('auditLog').select(['seq', 'chain', 'pos']).where('action', '=', 'probe.rolled.back').executeTakeFirstOrThrow() as typeof claimed;
+          throw rollback;
+        })
+        .catch((e: unknown) => {
+          if (e !== rollback) throw e;
+        });
+      await auditedTransaction(one, ACTOR, async () => ({ result: null, audit: { action: 'probe.after.rollback' } }));
+      const next = await db.selectFrom('auditLog').select(['seq', 'chain', 'pos']).where('action', '=', 'probe.after.rollback').executeTakeFirstOrThrow();
+      expect(await entriesFor('probe.rolled.back')).toBe(0);
+      expect(next.chain).toBe(claimed!.chain);
+      expect(next.pos).toBe(claimed!.pos);
+      expect(BigInt(next.seq)).toBeGreaterThan(BigInt(claimed!.seq));
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    } finally {
+      await one.destroy();
+    }
+  });
+});
+
+describe('anchors', () => {
+  it('record every chain head; cutting a chain\'s tail behind the newest anchor is detected', async () => {
+    await spreadOverChains(3, 'probe.anchored');
+    const anchor = await anchorAuditChains(db);
+    expect(anchor.written).toBe(true);
+    // Nothing moved: no new anchor.
+    expect(await anchorAuditChains(db)).toEqual({ ...anchor, written: false });
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, anchor: { id: anchor.id, hash: anchor.hash } });
+    const heads = (await db.selectFrom('auditAnchors').select('heads').where('id', '=', anchor.id).executeTakeFirstOrThrow()).heads as { chain: number; pos: string; hash: string }[];
+    expect(heads.length).toBeGreaterThanOrEqual(3);
+    const tail = await db.selectFrom('auditLog').select(['seq', 'chain', 'pos']).where('action', '=', 'probe.anchored').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(heads).toContainEqual({ chain: tail.chain, pos: tail.pos, hash: expect.any(String) as unknown });
+
+    const cut = await inRolledBack(async (tx) => {
+      await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
+      await sql`DELETE FROM audit_log WHERE chain = ${tail.chain} AND pos = ${tail.pos}`.execute(tx);
+      return verifyAuditChain(tx);
+    });
+    expect(cut).toMatchObject({ ok: false, firstBroken: { seq: null, chain: tail.chain, pos: tail.pos, reason: expect.stringMatching(/cut short/) as unknown } });
+
+    // The tail and every anchor that recorded it removed: the anchor noted outside still shows it.
+    const withNote = await inRolledBack(async (tx) => {
+      await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(tx);
+      await sql`ALTER TABLE audit_anchors DISABLE TRIGGER USER`.execute(tx);
+      await sql`DELETE FROM audit_log WHERE chain = ${tail.chain} AND pos = ${tail.pos}`.execute(tx);
+      await sql`DELETE FROM audit_anchors WHERE id >= ${anchor.id}`.execute(tx);
+      return { bare: await verifyAuditChain(tx), noted: await verifyAuditChain(tx, undefined, { kind: 'anchor', id: anchor.id, hash: anchor.hash }) };
+    });
+    // Without the note this is the residual window (docs/operations.md): nothing newer recorded the cut entry.
+    expect(withNote.bare).toMatchObject({ ok: true });
+    expect(withNote.noted).toMatchObject({ ok: false, firstBroken: { anchor: anchor.id, reason: expect.stringMatching(/gone/) as unknown } });
+
+    // A rewritten anchor, or a note that does not match it.
+    const rewritten = await inRolledBack(async (tx) => {
+      await sql`ALTER TABLE audit_anchors DISABLE TRIGGER USER`.execute(tx);
+      await sql`UPDATE audit_anchors SET heads = '[]' WHERE id = ${anchor.id}`.execute(tx);
+      return verifyAuditChain(tx);
+    });
+    expect(rewritten).toMatchObject({ ok: false, firstBroken: { anchor: anchor.id, reason: expect.stringMatching(/anchor content/) as unknown } });
+    expect(await verifyAuditChain(db, undefined, { kind: 'anchor', id: anchor.id, hash: '0'.repeat(64) })).toMatchObject({ ok: false, firstBroken: { anchor: anchor.id, reason: expect.stringMatching(/rewritten/) as unknown } });
+
+    // Later entries and anchors: the noted anchor still holds.
+    await spreadOverChains(2, 'probe.later');
+    expect((await anchorAuditChains(db)).written).toBe(true);
+    expect(await verifyAuditChain(db, undefined, { kind: 'anchor', id: anchor.id, hash: anchor.hash })).toMatchObject({ ok: true });
+  });
+
+  it('are append-only', async () => {
+    await expect(sql`DELETE FROM audit_anchors`.execute(db)).rejects.toThrow('audit_anchors is append-only: DELETE refused');
+    await expect(sql`UPDATE audit_anchors SET heads = '[]'`.execute(db)).rejects.toThrow('audit_anchors is append-only: UPDATE refused');
   });
 });
 
 describe('concurrent writers', () => {
-  it('produce one gap-free, fork-free chain', async () => {
+  it('leave every chain gap-free and fork-free, each transaction\'s entries consecutive in one chain', async () => {
     const wide = createDb(url, 25);
     try {
       const before = BigInt(await lastSeq());
@@ -392,17 +594,27 @@ describe('concurrent writers', () => {
 
       const rows = await db
         .selectFrom('auditLog')
-        .select(['seq', 'prevHash', 'hash', 'recordId'])
-        .where('seq', '>', String(before))
-        .orderBy('seq')
+        .select(['seq', 'chain', 'pos', 'prevHash', 'hash', 'recordId'])
+        .where('action', '=', 'probe.concurrent')
+        .orderBy('chain')
+        .orderBy('pos')
         .execute();
       expect(rows).toHaveLength(expected);
-      expect(rows.map((r) => BigInt(r.seq))).toEqual(rows.map((_, i) => before + 1n + BigInt(i)));
-      expect(new Set(rows.map((r) => r.prevHash)).size).toBe(rows.length);
-      // One transaction's entries are consecutive: the lock is held until it commits.
-      const writerOf = rows.map((r) => r.recordId!.split('.')[0]);
-      const runs = writerOf.filter((w, i) => i === 0 || writerOf[i - 1] !== w);
-      expect(new Set(runs).size).toBe(runs.length);
+      expect(rows.every((r) => BigInt(r.seq) > before)).toBe(true);
+      // Each writer's entries: one chain, consecutive positions, in order.
+      for (let i = 0; i < 20; i++) {
+        const mine = rows.filter((r) => r.recordId!.split('.')[0] === String(i));
+        expect(new Set(mine.map((r) => r.chain)).size).toBe(1);
+        expect(mine.map((r) => r.recordId)).toEqual(mine.map((_, k) => `${i}.${k}`));
+        expect(mine.map((r) => BigInt(r.pos!) - BigInt(mine[0]!.pos!))).toEqual(mine.map((_, k) => BigInt(k)));
+      }
+      // Every chain: positions 1..n with no gap, and no two entries on one link.
+      const all = await db.selectFrom('auditLog').select(['chain', 'pos', 'prevHash']).where('chain', '>', 0).orderBy('chain').orderBy('pos').execute();
+      for (const chain of new Set(all.map((r) => r.chain))) {
+        const of = all.filter((r) => r.chain === chain);
+        expect(of.map((r) => r.pos)).toEqual(of.map((_, k) => String(k + 1)));
+        expect(new Set(of.map((r) => r.prevHash)).size).toBe(of.length);
+      }
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     } finally {
       await wide.destroy();

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { inline, withClient } from '../db/batch.ts';
 import { timedAppend } from './timing.ts';
-import type { Db, DbOrTx, Tx } from '../db/database.ts';
-import type { AuditLogTable, AuditRow } from '../db/types.ts';
-import { GENESIS_HASH, canonicalJson, entryHash, type HashedFields } from './canonical.ts';
+import type { Db, Tx } from '../db/database.ts';
+import type { AuditLogTable } from '../db/types.ts';
+import { canonicalJson, entryHash, type HashedFields } from './canonical.ts';
 import { withheldPurpose, withheldValues } from './withhold.ts';
 
 /** Who is acting, and through what: every audited call carries one. */
@@ -69,56 +69,56 @@ export function diff(before: Record<string, unknown> | null, after: Record<strin
 
 /**
  * Appends one entry in the caller's transaction, so the entry exists exactly when the change does.
- * A transaction-scoped advisory lock orders writers, so the chain has no forks and no gaps.
+ * The entry goes to one of the log's chains, whose transaction-scoped advisory lock orders that
+ * chain's writers, so no chain has forks or gaps; other chains' writers do not wait (chains.ts).
  */
 export async function appendAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await appendAuditEntries(tx, [{ actor, entry }]);
 }
 
 /**
- * Appends several entries, each with its own actor, in the caller's transaction: one lock and one
- * read of the chain's end for all of them, one insert. The chain is exactly what as many
- * `appendAudit` calls in this order would make; it exists so that a batch of webhook deliveries
- * committed together does not pay the serialised append once per delivery.
+ * Appends several entries, each with its own actor, in the caller's transaction: one claim of a
+ * chain (its lock and its head) for all of them, one insert. The entries are consecutive in their
+ * chain, in this order; it exists so that a batch of webhook deliveries committed together does not
+ * pay the append once per delivery. Later appends in the same transaction go to the same chain.
  */
 export async function appendAuditEntries(tx: Tx, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
   if (entries.length === 0) return;
   await timedAppend(async () => {
-    await sql`SELECT pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK)})`.execute(tx);
-    const last = await tx.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    await tx.insertInto('auditLog').values(chainRows(last, entries)).execute();
+    const { rows } = await sql<ClaimedHead>`SELECT chain, pos, hash, seqs FROM audit_claim_chain(${sql.lit(entries.length)})`.execute(tx);
+    await tx.insertInto('auditLog').values(chainRows(rows[0]!, entries)).execute();
   });
 }
 
 /**
  * The same append as `appendAuditEntries`, in a transaction of its own on a client borrowed with
- * `withClient`, in two round trips instead of five: `BEGIN`, the lock and the read of the chain's
- * end go in one message (each statement of a message takes its own snapshot under READ COMMITTED,
- * so the end is read after the lock is held), the insert and `COMMIT` in another. For reads that
- * are audited on every page opened (the case page, `auditRead`).
+ * `withClient`, in two round trips: `BEGIN` and the claim of a chain in one message (the claim's
+ * read of the chain's head takes its snapshot after the chain's lock is held, under READ
+ * COMMITTED), the insert and `COMMIT` in another. For reads that are audited on every page opened
+ * (the case page, `auditRead`).
  */
 export async function appendAuditOnClient(db: Db, client: pg.PoolClient, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
   if (entries.length === 0) return;
   await timedAppend(async () => {
     const results = (await client.query(
-      `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${AUDIT_LOCK}); SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
-    )) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
-    const insert = db.insertInto('auditLog').values(chainRows(results[2]!.rows[0], entries)).compile();
+      `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT chain, pos, hash, seqs FROM audit_claim_chain(${entries.length})`,
+    )) as unknown as pg.QueryResult<ClaimedHead>[];
+    const insert = db.insertInto('auditLog').values(chainRows(results[1]!.rows[0]!, entries)).compile();
     await client.query(`${inline(insert.sql, insert.parameters)};\nCOMMIT`);
   });
 }
 
-/** The lock that orders every append, so the chain has no forks and no gaps. */
-const AUDIT_LOCK = 7231001;
+/** What `audit_claim_chain` (migration 0138) answers: the chain now locked, its head (0 and the genesis hash when empty), new seqs. */
+type ClaimedHead = { chain: number; pos: string; hash: string; seqs: (string | number)[] };
 
-/** The rows that continue the chain from `last` (its end, none for an empty log) with these entries. */
-function chainRows(last: { seq: string; hash: string } | undefined, entries: readonly { actor: AuditActor; entry: AuditEntry }[]) {
-  let seq = last ? BigInt(last.seq) : 0n;
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  return entries.map(({ actor, entry }) => {
-    seq += 1n;
+/** The rows that continue the claimed chain from its head with these entries. */
+function chainRows(head: ClaimedHead, entries: readonly { actor: AuditActor; entry: AuditEntry }[]) {
+  let pos = BigInt(head.pos);
+  let prevHash = head.hash;
+  return entries.map(({ actor, entry }, i) => {
+    pos += 1n;
     const fields: HashedFields = {
-      seq: String(seq),
+      seq: String(head.seqs[i]),
       // Microseconds are lost on the way through JS, so the time is fixed here and hashed as stored.
       at: new Date(),
       actorUserId: actor.userId,
@@ -134,9 +134,11 @@ function chainRows(last: { seq: string; hash: string } | undefined, entries: rea
       requestId: actor.requestId ?? null,
       ip: actor.ip ?? null,
       flagged: entry.flagged ?? false,
+      chain: head.chain,
+      pos: String(pos),
     };
     const hash = entryHash(prevHash, fields);
-    const row = { ...fields, changes: fields.changes === null ? null : canonicalJson(fields.changes), prevHash, hash };
+    const row = { ...fields, chain: head.chain, pos: String(pos), changes: fields.changes === null ? null : canonicalJson(fields.changes), prevHash, hash };
     prevHash = hash;
     return row;
   });
@@ -150,7 +152,7 @@ export async function auditedTransaction<T>(
 ): Promise<T> {
   return db.transaction().execute(async (tx) => {
     const { result, audit } = await work(tx);
-    for (const entry of Array.isArray(audit) ? audit : [audit]) await appendAudit(tx, actor, entry);
+    await appendAuditEntries(tx, (Array.isArray(audit) ? audit : [audit]).map((entry) => ({ actor, entry })));
     return result;
   });
 }
@@ -160,67 +162,4 @@ export async function auditRead(db: Db, actor: AuditActor, entry: AuditEntry): P
   await withClient(db, (client) => appendAuditOnClient(db, client, [{ actor, entry }]));
 }
 
-export type ChainReport =
-  | { ok: true; checked: number; lastSeq: string | null; lastHash: string | null }
-  | { ok: false; checked: number; firstBroken: { seq: string; reason: string } };
-
-/**
- * An entry's seq and hash noted down outside the database at an earlier check. The chain alone cannot
- * show that its newest entries were cut off, or that everything from some entry on was rewritten and
- * re-hashed; checking that the noted entry is still there, unchanged, can.
- */
-export type ChainAnchor = { seq: string; hash: string };
-
-/** Exactly the hashed columns, named one by one so a column added later cannot silently change every hash. */
-function hashedFieldsOf(row: AuditRow): HashedFields {
-  return {
-    seq: row.seq,
-    at: row.at,
-    actorUserId: row.actorUserId,
-    actorAgencyId: row.actorAgencyId,
-    via: row.via,
-    tokenId: row.tokenId,
-    action: row.action,
-    recordType: row.recordType,
-    recordId: row.recordId,
-    changes: row.changes,
-    purpose: row.purpose,
-    requestId: row.requestId,
-    ip: row.ip,
-    flagged: row.flagged,
-  };
-}
-
-/** Walks the whole log in order and names the first entry whose hash, link or sequence is wrong. */
-export async function verifyAuditChain(db: DbOrTx, batchSize = 5000, anchor?: ChainAnchor): Promise<ChainReport> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1n;
-  let checked = 0;
-  let lastSeq: string | null = null;
-  for (;;) {
-    const rows = await db
-      .selectFrom('auditLog')
-      .selectAll()
-      .where('seq', '>=', String(expectedSeq))
-      .orderBy('seq')
-      .limit(batchSize)
-      .execute();
-    for (const row of rows) {
-      const seq = BigInt(row.seq);
-      const broken = (reason: string): ChainReport => ({ ok: false, checked, firstBroken: { seq: row.seq, reason } });
-      if (seq !== expectedSeq) return { ok: false, checked, firstBroken: { seq: String(expectedSeq), reason: 'entry missing' } };
-      if (row.prevHash !== prevHash) return broken('link to the previous entry does not match');
-      if (entryHash(prevHash, hashedFieldsOf(row)) !== row.hash) return broken('entry content does not match its hash');
-      if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash) return broken('entry does not match the anchor noted earlier: rewritten');
-      prevHash = row.hash;
-      expectedSeq = seq + 1n;
-      lastSeq = row.seq;
-      checked++;
-    }
-    if (rows.length < batchSize) {
-      if (anchor && BigInt(anchor.seq) >= expectedSeq)
-        return { ok: false, checked, firstBroken: { seq: anchor.seq, reason: 'the anchored entry is gone: the log was cut short' } };
-      return { ok: true, checked, lastSeq, lastHash: lastSeq === null ? null : prevHash };
-    }
-  }
-}
+export { anchorAuditChains, verifyAuditChain, type AnchorNote, type ChainReport } from './chains.ts';

@@ -28,6 +28,12 @@ export type HashedFields = {
   requestId: string | null;
   ip: string | null;
   flagged: boolean;
+  /**
+   * The chain and the position in it, hashed for every entry since migration 0138 (chains 1 and on);
+   * absent for chain 0, the single chain written before, whose hashes stay exactly as they were.
+   */
+  chain?: number;
+  pos?: string;
 };
 
 /** sha256 over the previous entry's hash and this entry's fields: change one entry and every later hash breaks. */

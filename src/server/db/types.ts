@@ -135,6 +135,25 @@ export interface AuditLogTable {
   flagged: Generated<boolean>;
   prevHash: string;
   hash: string;
+  /** The chain the entry belongs to: 0 is the single chain written before migration 0138, closed. */
+  chain: number;
+  /** The entry's position in its chain from 1; null in chain 0, whose position is `seq`. */
+  pos: string | null;
+}
+
+/** The chains audit entries are appended to (migration 0138); `legacy`: chain 0, closed. */
+export interface AuditChainsTable {
+  chain: number;
+  legacy: boolean;
+}
+
+/** Hash-linked records of every chain's head (position and hash): truncation behind one shows. */
+export interface AuditAnchorsTable {
+  id: string;
+  at: Date;
+  heads: ColumnType<unknown, string, never>;
+  prevHash: string;
+  hash: string;
 }
 
 export interface SettingsTable {
@@ -1344,6 +1363,8 @@ export interface Database {
   setupTokens: SetupTokensTable;
   accessGrants: AccessGrantsTable;
   auditLog: AuditLogTable;
+  auditChains: AuditChainsTable;
+  auditAnchors: AuditAnchorsTable;
   settings: SettingsTable;
   contacts: ContactsTable;
   contactInboundEvents: ContactInboundEventsTable;

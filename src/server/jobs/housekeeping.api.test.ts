@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { SYSTEM_ACTOR, auditRead } from '../audit/audit.ts';
 import { createTestApp, makeUser, type TestApp } from '../../../test/helpers/app.ts';
 import { pruneExpired } from './housekeeping.ts';
 import { startReminderWorker } from './reminders.ts';
@@ -92,6 +94,23 @@ describe('housekeeping: sign-in state past its window is deleted', () => {
     } finally {
       worker.stop();
       // Let a round in flight finish before the database goes.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('anchors the audit log\'s chain heads each round when a chain moved', async () => {
+    await auditRead(t.db, SYSTEM_ACTOR, { action: 'probe.read' });
+    const newestHeads = async () => (await t.db.selectFrom('auditAnchors').select('heads').orderBy('id', 'desc').limit(1).executeTakeFirst())?.heads ?? null;
+    const heads = async () =>
+      (await sql<{ chain: number; pos: string; hash: string }>`
+        SELECT DISTINCT ON (chain) chain, coalesce(pos, seq)::text AS pos, hash FROM audit_log ORDER BY chain, coalesce(pos, seq) DESC`.execute(t.db)).rows;
+    const errors: unknown[] = [];
+    const worker = startReminderWorker(t.db, (e) => errors.push(e), null, 50, t.config);
+    try {
+      await expect.poll(newestHeads, { timeout: 10_000, interval: 100 }).toEqual(await heads());
+    } finally {
+      worker.stop();
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(errors).toEqual([]);

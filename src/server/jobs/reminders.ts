@@ -7,6 +7,7 @@ import { loadCountryProfile, loadJusticeProfile } from '../nrm-profile.ts';
 import { enqueueReminderMails } from '../mail/reminder-mail.ts';
 import type { MailSettings } from '../mail/outbox.ts';
 import { pruneExpired, type PruneWindows } from './housekeeping.ts';
+import { anchorAuditChains } from '../audit/audit.ts';
 import { sweepActionPlanReminders } from '../modules/action-plan/reminders.ts';
 
 /** The kinds the sweep writes at most once per thing (the partial unique index `reminders_sweep_once_idx`). */
@@ -236,7 +237,8 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
 
 /**
  * Runs a sweep every `intervalMs` (default a minute) until stopped; the timer never keeps the process
- * alive. With `prune`, each round also deletes sign-in state whose window has passed (`pruneExpired`).
+ * alive. With `prune`, each round also deletes sign-in state whose window has passed (`pruneExpired`)
+ * and anchors the audit log's chain heads (`anchorAuditChains`, only when a chain moved).
  */
 export function startReminderWorker(db: Db, onError: (e: unknown) => void, mail: MailSettings | null = null, intervalMs = 60_000, prune: PruneWindows | null = null): { stop: () => void } {
   let running = false;
@@ -250,6 +252,11 @@ export function startReminderWorker(db: Db, onError: (e: unknown) => void, mail:
       .catch(onError)
       .then(async () => {
         if (prune) await pruneExpired(db, prune);
+      })
+      .catch(onError)
+      // Every chain's head anchored, so that cutting a chain short behind it shows (docs/operations.md, "audit verify").
+      .then(async () => {
+        if (prune) await anchorAuditChains(db);
       })
       .catch(onError)
       .finally(() => {

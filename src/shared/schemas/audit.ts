@@ -47,22 +47,37 @@ export const AuditQuery = z.strictObject({
     .optional(),
 });
 
-/** `seq:hash` of an entry noted at an earlier check; the check then also fails if it is gone or changed. */
+/**
+ * Noted at an earlier check: `a<id>:<hash>`, the anchor a check printed, or `<seq>:<hash>`, an entry
+ * (what checks printed before the log had several chains). The check then also fails if it is gone or changed.
+ */
 export const VerifyQuery = z.strictObject({
   anchor: z
     .string()
-    .regex(/^\d{1,19}:[0-9a-f]{64}$/, 'seq:hash, as an earlier check printed it')
+    .regex(/^a?\d{1,19}:[0-9a-f]{64}$/, 'a<id>:hash (or seq:hash), as an earlier check printed it')
     .transform((v) => {
-      const [seq, hash] = v.split(':') as [string, string];
-      return { seq, hash };
+      const [at, hash] = v.split(':') as [string, string];
+      return at.startsWith('a') ? { kind: 'anchor' as const, id: at.slice(1), hash } : { kind: 'entry' as const, seq: at, hash };
     })
     .optional(),
 });
 
 export const ChainReport = z.object({
   ok: z.boolean(),
-  checked: z.number(),
-  lastSeq: z.string().nullable().optional(),
-  lastHash: z.string().nullable().optional(),
-  firstBroken: z.object({ seq: z.string(), reason: z.string() }).optional(),
+  checked: z.number().describe('entries verified (before the first broken one)'),
+  chains: z.number().optional().describe('chains holding entries'),
+  anchor: z
+    .object({ id: z.string(), hash: z.string() })
+    .nullable()
+    .optional()
+    .describe('the newest anchor, written just before the check: note `a<id>:<hash>` outside Pathway and pass it as `anchor` next time'),
+  firstBroken: z
+    .object({
+      seq: z.string().nullable().describe('the broken entry; null where the entry is missing'),
+      chain: z.number().nullable(),
+      pos: z.string().nullable().describe('position in the chain (chain 0: the seq)'),
+      anchor: z.string().nullable().describe('a broken anchor, when no entry is broken'),
+      reason: z.string(),
+    })
+    .optional(),
 });

@@ -58,6 +58,7 @@ import * as m0128 from './0128_justice_sentences_in_force.ts';
 import * as m0129 from './0129_justice_list_sorts.ts';
 import * as m0130 from './0130_justice_facts_case_index.ts';
 import * as m0135 from './0135_rate_limit_counters.ts';
+import * as m0138 from './0138_audit_chains.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -121,4 +122,5 @@ export const migrations: Record<string, { up: string }> = {
   '0130_justice_facts_case_index': m0130,
   '0135_rate_limit_counters': m0135,
   '0131_statistics_release_withdrawal': m0131,
+  '0138_audit_chains': m0138,
 };

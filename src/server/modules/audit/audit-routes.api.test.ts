@@ -95,23 +95,34 @@ describe('audit anchors', () => {
       const s = await signIn(clean.app, (await makeUser(clean.db, { roles: ['auditor'] })).email);
       const verify = (anchor?: string) =>
         clean.app.inject({ method: 'GET', url: `/api/v1/audit/verify${anchor ? `?anchor=${anchor}` : ''}`, headers: { cookie: s.cookie } });
+      for (const language of ['az', 'en'] as const) await clean.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s.headers, payload: { language } });
       const first = (await verify()).json();
-      expect(first).toMatchObject({ ok: true, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      const anchor = `${first.lastSeq}:${first.lastHash}`;
+      expect(first).toMatchObject({ ok: true, anchor: { id: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      const anchor = `a${first.anchor.id}:${first.anchor.hash}`;
       // More entries later: the anchor still holds.
       await clean.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s.headers, payload: { language: 'ru' } });
       expect((await verify(anchor)).json()).toMatchObject({ ok: true });
+      // An entry noted the way checks printed it before the log had chains (seq:hash) still works.
+      const entry = await clean.db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq').limit(1).executeTakeFirstOrThrow();
+      expect((await verify(`${entry.seq}:${entry.hash}`)).json()).toMatchObject({ ok: true });
+      expect((await verify(`${entry.seq}:${'0'.repeat(64)}`)).json()).toMatchObject({ ok: false, firstBroken: { seq: entry.seq, reason: expect.stringMatching(/rewritten/) } });
 
-      // Cut the log back to before the anchor: the chain itself still verifies, the anchor does not.
+      // Cut a chain back behind the noted anchor, and remove every anchor since: the chains verify, the noted anchor does not.
+      const heads = (await clean.db.selectFrom('auditAnchors').select('heads').where('id', '=', first.anchor.id).executeTakeFirstOrThrow()).heads as { chain: number; pos: string }[];
+      const head = heads.find((h) => h.chain > 0)!;
       await sql`ALTER TABLE audit_log DISABLE TRIGGER USER`.execute(clean.db);
-      await sql`DELETE FROM audit_log WHERE seq >= ${first.lastSeq}`.execute(clean.db);
+      await sql`ALTER TABLE audit_anchors DISABLE TRIGGER USER`.execute(clean.db);
+      await sql`DELETE FROM audit_log WHERE chain = ${head.chain} AND pos >= ${head.pos}`.execute(clean.db);
+      await sql`DELETE FROM audit_anchors WHERE id >= ${first.anchor.id}`.execute(clean.db);
       await sql`ALTER TABLE audit_log ENABLE TRIGGER USER`.execute(clean.db);
-      expect((await verify(anchor)).json()).toMatchObject({ ok: false, firstBroken: { seq: first.lastSeq, reason: 'the anchored entry is gone: the log was cut short' } });
+      await sql`ALTER TABLE audit_anchors ENABLE TRIGGER USER`.execute(clean.db);
+      // The check anchors the heads as they are now under the freed number: the noted anchor is not that one.
+      expect((await verify(anchor)).json()).toMatchObject({ ok: false, firstBroken: { anchor: first.anchor.id, reason: expect.stringMatching(/rewritten/) } });
       expect((await verify()).json()).toMatchObject({ ok: true });
 
-      // A different hash at the anchored seq is a rewrite.
+      // A different hash for the newest anchor is a rewrite.
       const fresh = (await verify()).json();
-      expect((await verify(`${fresh.lastSeq}:${'0'.repeat(64)}`)).json()).toMatchObject({ ok: false, firstBroken: { seq: fresh.lastSeq, reason: expect.stringMatching(/rewritten/) } });
+      expect((await verify(`a${fresh.anchor.id}:${'0'.repeat(64)}`)).json()).toMatchObject({ ok: false, firstBroken: { anchor: fresh.anchor.id, reason: expect.stringMatching(/rewritten/) } });
 
       const bad = await verify('12:nothex');
       expect(bad.statusCode).toBe(400);
@@ -168,14 +179,18 @@ describe('who searched for this person? (the log holds keyed hashes of searched 
 });
 
 async function checkOldEntry(t: TestApp, auditor: Session) {
-    // An old-style entry with a name in it, chained as the writer of the time chained it.
-    const last = await t.db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    const fields = {
-      seq: String(BigInt(last.seq) + 1n), at: new Date(), actorUserId: null, actorAgencyId: null, via: 'system' as const, tokenId: null,
-      action: 'person.searched', recordType: 'person', recordId: null, changes: { q: 'Nərgiz Babayeva', results: [] }, purpose: 'Asked by Nərgiz', requestId: null, ip: null, flagged: false,
-    };
-    const hash = entryHash(last.hash, fields);
-    await t.db.insertInto('auditLog').values({ ...fields, changes: canonicalJson(fields.changes), prevHash: last.hash, hash }).execute();
+    // An old-style entry with a name in it, appended to a chain as the writer does, but with the values of the time.
+    const fields = await t.db.transaction().execute(async (tx) => {
+      const head = (await sql<{ chain: number; pos: string; hash: string; seqs: string[] }>`SELECT chain, pos, hash, seqs FROM audit_claim_chain(1)`.execute(tx)).rows[0]!;
+      const fields = {
+        seq: String(head.seqs[0]), at: new Date(), actorUserId: null, actorAgencyId: null, via: 'system' as const, tokenId: null,
+        action: 'person.searched', recordType: 'person', recordId: null, changes: { q: 'Nərgiz Babayeva', results: [] }, purpose: 'Asked by Nərgiz', requestId: null, ip: null, flagged: false,
+        chain: head.chain, pos: String(BigInt(head.pos) + 1n),
+      };
+      const hash = entryHash(head.hash, fields);
+      await tx.insertInto('auditLog').values({ ...fields, changes: canonicalJson(fields.changes), prevHash: head.hash, hash }).execute();
+      return fields;
+    });
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/audit?before=${BigInt(fields.seq) + 1n}&limit=1`, headers: { cookie: auditor.cookie } });
     expect(res.json().items[0]).toMatchObject({ seq: fields.seq, changes: { q: { changed: true }, results: [] }, purpose: 'reason_given' });
     expect(res.body).not.toContain('Babayeva');

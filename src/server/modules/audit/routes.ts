@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
 import { requirePermission } from '../../access/policy.ts';
-import { auditRead, verifyAuditChain } from '../../audit/audit.ts';
+import { anchorAuditChains, auditRead, verifyAuditChain } from '../../audit/audit.ts';
 import { searchedName, withheldPurpose, withheldValues } from '../../audit/withhold.ts';
 import { badRequest } from '../../errors.ts';
 import { ErrorBody } from '../../../shared/schemas/common.ts';
@@ -45,12 +45,13 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/audit/verify', {
     schema: {
       tags,
-      summary: 'Check the whole hash chain; names the first broken entry. Note lastSeq:lastHash and pass it as `anchor` next time',
+      summary: 'Anchor every chain\'s head, then check every hash chain of the log and the anchors; names the first broken entry. Note `a<anchor.id>:<anchor.hash>` and pass it as `anchor` next time',
       querystring: VerifyQuery,
       response: { 200: ChainReport, ...errors },
     },
   }, async (req) => {
     requirePermission(requireAuth(req).principal, 'audit:verify');
+    await anchorAuditChains(db);
     const report = await verifyAuditChain(db, undefined, req.query.anchor);
     await auditRead(db, actor(req), { action: 'audit.verified', changes: { ok: report.ok, checked: report.checked } });
     return report;

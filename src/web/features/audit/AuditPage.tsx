@@ -49,12 +49,19 @@ function VerifyChain() {
       {r && (
         <Alert mt="sm" role="status" color={r.ok ? 'teal' : 'red'} title={r.ok ? t('audit.chainOk') : t('audit.chainBroken')} data-testid="chain-result">
           {r.ok
-            ? `${t('audit.chainOkText', { count: r.checked })}${r.lastSeq ? ` ${t('audit.anchorText', { anchor: `${r.lastSeq}:${r.lastHash ?? ''}` })}` : ''}`
-            : t('audit.chainBrokenText', { seq: r.firstBroken?.seq ?? '?', reason: r.firstBroken?.reason ?? '?', count: r.checked })}
+            ? `${t('audit.chainOkText', { count: r.checked })}${r.anchor ? ` ${t('audit.anchorText', { anchor: `a${r.anchor.id}:${r.anchor.hash}` })}` : ''}`
+            : t('audit.chainBrokenText', { seq: brokenAt(r.firstBroken), reason: r.firstBroken?.reason ?? '?', count: r.checked })}
         </Alert>
       )}
     </Card>
   );
+}
+
+/** The broken entry's seq; an anchor as `a<id>`; a missing entry as `<chain>/<position>`. */
+function brokenAt(b: z.infer<typeof ChainReport>['firstBroken']): string {
+  if (!b) return '?';
+  if (b.anchor !== null) return `a${b.anchor}`;
+  return b.seq ?? `${b.chain ?? '?'}/${b.pos ?? '?'}`;
 }
 
 type Entry = z.infer<typeof AuditEntryView>;
