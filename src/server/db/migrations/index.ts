@@ -53,6 +53,7 @@ import * as m0115 from './0115_investigation_reminders.ts';
 import * as m0116 from './0116_criminal_event_withdrawal.ts';
 import * as m0120 from './0120_action_plan.ts';
 import * as m0124 from './0124_statistics_releases.ts';
+import * as m0125 from './0125_case_list_sorts.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -111,4 +112,5 @@ export const migrations: Record<string, { up: string }> = {
   '0116_criminal_event_withdrawal': m0116,
   '0120_action_plan': m0120,
   '0124_statistics_releases': m0124,
+  '0125_case_list_sorts': m0125,
 };
