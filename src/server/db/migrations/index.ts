@@ -54,6 +54,7 @@ import * as m0116 from './0116_criminal_event_withdrawal.ts';
 import * as m0120 from './0120_action_plan.ts';
 import * as m0124 from './0124_statistics_releases.ts';
 import * as m0125 from './0125_case_list_sorts.ts';
+import * as m0126 from './0126_press_incident_sorts.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -113,4 +114,5 @@ export const migrations: Record<string, { up: string }> = {
   '0120_action_plan': m0120,
   '0124_statistics_releases': m0124,
   '0125_case_list_sorts': m0125,
+  '0126_press_incident_sorts': m0126,
 };
