@@ -8,7 +8,7 @@ import { screenshot, signInInEnglish, startWebApp, type WebApp } from '../helper
 
 /**
  * The staff lists that sort from their headers (issue 15) besides the case list: the users
- * administration list and the providers directory. A click orders the list on the server and sets
+ * administration list, the providers directory and the press incidents. A click orders the list on the server and sets
  * `aria-sort`, a second click turns it around, and a reload keeps the order (it is in the address).
  */
 const p = providersEn.nrmProviders;
@@ -53,6 +53,36 @@ describe('sortable staff lists', () => {
     await expect.poll(names).toEqual(['Sorting Zaur', 'Sorting Murad', 'Sorting Aysel', 'Sorting Admin Nigar']);
     expect(await header(page, base.field.name).getAttribute('aria-sort')).toBe('descending');
     await screenshot(page, 'users-by-name');
+  });
+
+  it('the press incidents sort by date and by title and keep the order through a reload', async () => {
+    const monitor = await makeUser(web.db, { roles: ['press_monitor'] });
+    // Entered in the order below (the default order): Beta, Alpha, Gamma.
+    for (const [i, [title, on]] of ([['Sorting Beta raid', '2019-06-01'], ['Sorting Alpha arrest', '2021-02-10'], ['Sorting Gamma threat', '2018-11-30']] as const).entries()) {
+      await web.db.insertInto('pressIncidents').values({ title, occurredOn: on, occurredPrecision: 'day', ownerAgencyId: monitor.agencyId, createdBy: monitor.id, createdAt: new Date(Date.UTC(2025, 0, 1 + i)) }).execute();
+    }
+    const page = await web.newPage();
+    await signInInEnglish(page, monitor.email);
+    await page.goto('/press');
+    await page.getByRole('heading', { name: base.press.title, level: 1 }).waitFor();
+    const titles = async () => (await page.getByRole('cell').allTextContents()).map((c) => /^Sorting (Alpha|Beta|Gamma)/.exec(c)?.[0]).filter((n): n is string => !!n);
+    await expect.poll(titles).toEqual(['Sorting Beta', 'Sorting Alpha', 'Sorting Gamma']);
+    await screenshot(page, 'press-default-order');
+
+    await sortButton(page, base.press.field.date).click();
+    await expect.poll(titles).toEqual(['Sorting Gamma', 'Sorting Beta', 'Sorting Alpha']);
+    expect(await header(page, base.press.field.date).getAttribute('aria-sort')).toBe('ascending');
+    await sortButton(page, base.press.field.title).click();
+    await expect.poll(titles).toEqual(['Sorting Alpha', 'Sorting Beta', 'Sorting Gamma']);
+    await sortButton(page, base.press.field.title).click();
+    await expect.poll(titles).toEqual(['Sorting Gamma', 'Sorting Beta', 'Sorting Alpha']);
+    expect(await header(page, base.press.field.title).getAttribute('aria-sort')).toBe('descending');
+    expect(await header(page, base.press.field.date).getAttribute('aria-sort')).toBe('none');
+
+    await page.reload();
+    await expect.poll(titles).toEqual(['Sorting Gamma', 'Sorting Beta', 'Sorting Alpha']);
+    expect(await header(page, base.press.field.title).getAttribute('aria-sort')).toBe('descending');
+    await screenshot(page, 'press-by-title');
   });
 
   it('the providers directory sorts by free places and by name and keeps the order through a reload', async () => {
