@@ -20,6 +20,45 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   }
 }
 
+/**
+ * Keyset cursors of a list that has several orders (`sort`): the order the cursor was made for, the
+ * last row's value in that order (an instant as ISO text, or text) and its id. A cursor is only good
+ * for the order it was made for: used with another it would skip or repeat rows, so it is a 400.
+ */
+export type SortCursor = { sort: string; value: string; id: string };
+
+export function encodeSortCursor(sort: string, value: Date | string, id: string): string {
+  return Buffer.from(JSON.stringify([sort, value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
+}
+
+/**
+ * The cursor of a list ordered by `sort`; `valid` checks the value (a date, a number's text). A cursor
+ * of the older two-part form (created_at, id) is read as one of `legacySort`, the order it was made for.
+ */
+export function decodeSortCursor(cursor: string | undefined, sort: string, valid: (value: string) => boolean, legacySort?: string): SortCursor | undefined {
+  if (cursor === undefined) return undefined;
+  let parsed: SortCursor;
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(parts) || !parts.every((x) => typeof x === 'string')) throw new Error();
+    const [a, b, c] = parts as string[];
+    if (parts.length === 2 && legacySort !== undefined) parsed = { sort: legacySort, value: a!, id: b! };
+    else if (parts.length === 3) parsed = { sort: a!, value: b!, id: c! };
+    else throw new Error();
+    if (!z.uuid().safeParse(parsed.id).success || parsed.value.length > 100) throw new Error();
+  } catch {
+    throw badRequest('validation_failed', 'The cursor is not one this API gave out', { cursor: 'invalid cursor' });
+  }
+  if (parsed.sort !== sort) {
+    throw badRequest('validation_failed', `The cursor was made for sort=${parsed.sort}, not sort=${sort}: ask for the first page of this order`, { cursor: `made for sort=${parsed.sort}`, sort: `the cursor was made for sort=${parsed.sort}` });
+  }
+  if (!valid(parsed.value)) throw badRequest('validation_failed', 'The cursor is not one this API gave out', { cursor: 'invalid cursor' });
+  return parsed;
+}
+
+/** Whether `text` is an instant (as a sort cursor's value of a time column). */
+export const isInstant = (text: string): boolean => !Number.isNaN(new Date(text).getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(text);
+
 /** Fetch `limit + 1` rows, give back `limit` and the cursor of the last one when there were more. */
 export function pageOf<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {
   const more = rows.length > limit;

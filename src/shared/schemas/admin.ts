@@ -38,9 +38,18 @@ export type UserHandover = z.infer<typeof UserHandover>;
 /** A changed user; `handover` when the change moved them to another agency. */
 export const UpdatedUserView = AdminUserView.extend({ handover: UserHandover.optional() });
 
+/**
+ * The users list's orders: `created` (first created first, the default), `-created`, `name`/`-name`,
+ * `lastLogin`/`-lastLogin` (never signed in counts as earliest).
+ */
+export const USER_SORTS = ['created', '-created', 'name', '-name', 'lastLogin', '-lastLogin'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
 export const UserListQuery = PageQuery.extend({
   q: z.string().trim().max(100).optional(),
   agencyId: z.uuid().optional(),
+  /** The order (`created` by default); a cursor is good only for the order it was made for. */
+  sort: z.enum(USER_SORTS).default('created'),
 });
 
 export const CreateUserBody = z.strictObject({

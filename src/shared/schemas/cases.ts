@@ -87,7 +87,17 @@ export const UpdateCaseBody = z.strictObject({
   ownerUserId: z.uuid().nullable().optional(),
 });
 
+/**
+ * The case list's orders: `-created` newest entered first (the default), `created` oldest entered
+ * first, `opened`/`-opened` by the case's opening time, `number`/`-number` by case number. Names are
+ * not an order: they are sealed at rest.
+ */
+export const CASE_SORTS = ['-created', 'created', '-opened', 'opened', '-number', 'number'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
 export const CaseListQuery = PageQuery.extend({
+  /** The order (`-created` by default); a cursor is good only for the order it was made for. */
+  sort: z.enum(CASE_SORTS).default('-created'),
   status: csvOf(CASE_STATUSES).optional(),
   victimStatus: csvOf(VICTIM_STATUSES).optional(),
   /** Cases with any of these forms of exploitation. */

@@ -204,8 +204,17 @@ export const UpdateAffiliationBody = z.strictObject({
 export type AffiliationFields = z.infer<typeof UpdateAffiliationBody>;
 export const NameSearchQuery = z.strictObject({ q: z.string().trim().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 
+/**
+ * The staff incident list's orders: `created` (first entered first, the default), `-created`,
+ * `occurred`/`-occurred` (the incident's date) and `title`/`-title`.
+ */
+export const INCIDENT_SORTS = ['created', '-created', 'occurred', '-occurred', 'title', '-title'] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+
 export const StaffIncidentQuery = z.strictObject({
   q: z.string().trim().max(200).optional(),
+  /** The order (`created` by default); a cursor is good only for the order it was made for. */
+  sort: z.enum(INCIDENT_SORTS).default('created'),
   year: z.coerce.number().int().min(1900).max(2100).optional(),
   published: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

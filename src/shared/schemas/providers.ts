@@ -57,7 +57,16 @@ export const UpdateProviderBody = z.strictObject({
 /** The provider's own users say how many places are free now (for example free shelter beds). */
 export const CapacityBody = z.strictObject({ capacityFree: z.number().int().min(0).max(100_000), capacityTotal: ProviderFields.capacityTotal.optional() });
 
+/**
+ * The providers directory's orders: `-created` (newest first, the default), `created`, `name`/`-name`,
+ * `free`/`-free` (free places; unknown capacity counts as fewer than none).
+ */
+export const PROVIDER_SORTS = ['-created', 'created', 'name', '-name', 'free', '-free'] as const;
+export type ProviderSort = (typeof PROVIDER_SORTS)[number];
+
 export const ProviderSearchQuery = PageQuery.extend({
+  /** The order (`-created` by default); a cursor is good only for the order it was made for. */
+  sort: z.enum(PROVIDER_SORTS).default('-created'),
   type: z.enum(SERVICE_TYPES).optional(),
   region: Text(100).min(1).optional(),
   language: LanguageCode.optional(),

@@ -52,13 +52,15 @@ import * as m0114 from './0114_justice_free_text_at_rest.ts';
 import * as m0115 from './0115_investigation_reminders.ts';
 import * as m0116 from './0116_criminal_event_withdrawal.ts';
 import * as m0120 from './0120_action_plan.ts';
-import * as m0131 from './0131_statistics_release_withdrawal.ts';
 import * as m0124 from './0124_statistics_releases.ts';
 import * as m0128 from './0128_justice_sentences_in_force.ts';
 import * as m0129 from './0129_justice_list_sorts.ts';
 import * as m0130 from './0130_justice_facts_case_index.ts';
+import * as m0131 from './0131_statistics_release_withdrawal.ts';
 import * as m0135 from './0135_rate_limit_counters.ts';
 import * as m0138 from './0138_audit_chains.ts';
+import * as m0139 from './0139_case_list_sorts.ts';
+import * as m0140 from './0140_press_incident_sorts.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -120,7 +122,9 @@ export const migrations: Record<string, { up: string }> = {
   '0128_justice_sentences_in_force': m0128,
   '0129_justice_list_sorts': m0129,
   '0130_justice_facts_case_index': m0130,
-  '0135_rate_limit_counters': m0135,
   '0131_statistics_release_withdrawal': m0131,
+  '0135_rate_limit_counters': m0135,
   '0138_audit_chains': m0138,
+  '0139_case_list_sorts': m0139,
+  '0140_press_incident_sorts': m0140,
 };

@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import { openField, sealField } from '../../crypto/record-keys.ts';
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/database.ts';
-import type { Cursor } from '../../db/pagination.ts';
+import type { SortCursor } from '../../db/pagination.ts';
 import { scopesFor, visibleFilter } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import type { CaseStatus, ExploitationForm, VictimStatus } from '../../../shared/nrm.ts';
+import type { CaseSort } from '../../../shared/schemas/cases.ts';
 import { CASES } from './policy.ts';
 
 const caseColumns = [
@@ -103,9 +104,22 @@ export type CaseFilters = {
   /** Opened at or after `openedFrom` and before `openedTo`: the case's own date, which may precede its entry. */
   openedFrom?: string | undefined;
   openedTo?: string | undefined;
-  cursor?: Cursor | undefined;
+  /** The order; `-created` (newest entered first) when not given. */
+  sort?: CaseSort | undefined;
+  /** A cursor of the same order (the route refuses another). */
+  cursor?: SortCursor | undefined;
   limit: number;
 };
+
+/** A case list order: the column (as the list's tables both name it) and its direction; the id breaks ties the same way. */
+type Order = { column: 'createdAt' | 'openedAt' | 'caseNumber'; desc: boolean; time: boolean };
+const ORDER_COLUMNS = { created: 'createdAt', opened: 'openedAt', number: 'caseNumber' } as const;
+export function caseOrder(sort: CaseSort = '-created'): Order {
+  const column = ORDER_COLUMNS[sort.replace(/^-/, '') as keyof typeof ORDER_COLUMNS];
+  return { column, desc: sort.startsWith('-'), time: column !== 'caseNumber' };
+}
+/** The value a cursor carries for a listed row in `sort`'s order. */
+export const sortValue = (sort: CaseSort, row: { createdAt: Date; openedAt: Date; caseNumber: string }): Date | string => row[caseOrder(sort).column];
 
 /**
  * The list's filters as conditions on a table aliased `t` that has the case's listed columns: the
@@ -126,9 +140,12 @@ function listConditions(t: 'c' | 'l', p: Principal, f: CaseFilters): RawBuilder<
   if (f.openedFrom) out.push(sql<boolean>`${col('openedAt')} >= ${new Date(f.openedFrom)}`);
   if (f.openedTo) out.push(sql<boolean>`${col('openedAt')} < ${new Date(f.openedTo)}`);
   if (f.cursor) {
-    const { createdAt, id } = f.cursor;
+    // After the cursor's row in the list's order: a row comparison, which the order's index answers.
+    const { value, id } = f.cursor;
+    const o = caseOrder(f.sort);
     const idCol = t === 'c' ? sql.ref('c.id') : sql.ref('l.caseId');
-    out.push(sql<boolean>`(${col('createdAt')}, ${idCol}) < (${createdAt}::timestamptz, ${id}::uuid)`);
+    const typed = o.time ? sql`${value}::timestamptz` : sql`${value}::text`;
+    out.push(sql<boolean>`(${col(o.column)}, ${idCol}) ${sql.raw(o.desc ? '<' : '>')} (${typed}, ${id}::uuid)`);
   }
   return out;
 }
@@ -164,20 +181,28 @@ function endedCondition(t: 'c' | 'l', p: Principal): RawBuilder<boolean>[] {
 const all = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sql.join(conds, sql` AND `)})` : sql<boolean>`true`);
 
 /**
- * The cases the principal may read, newest first, keyset on (created_at, id).
+ * The cases the principal may read in the order asked (newest entered first unless `sort` says
+ * otherwise), keyset on (the order's column, id).
  *
  * A user who may read every case, or who asks for the cases of one contact, is served from the cases
  * table directly. Anyone else sees the cases of their agency, their own, and those granted to their
  * agency or to them: each of those ways in is read separately, in order and at most a page long
  * (the agency's through the access index `case_listing`, whose rows carry the filtered columns so
  * a page is an index-only scan; the user's own and the user's grants through their own indexes),
- * and the page is the newest of their union. Every row still passes `visibleFilter`, the exact rule,
+ * and the page is the first of their union in that order. Every row still passes `visibleFilter`, the exact rule,
  * and the rule of orders ending access, both on the case row (the index copy of the flag only narrows
  * the scan): the index decides where to look, never who may see what.
  */
 export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   const scopes = scopesFor(p, 'case', 'read');
-  const page = async (q: ReturnType<typeof findCaseBase>) => (await q.orderBy('c.createdAt', 'desc').orderBy('c.id', 'desc').limit(f.limit + 1).execute()).map(openCase);
+  const o = caseOrder(f.sort);
+  const dir = o.desc ? 'desc' : 'asc';
+  const page = async (q: ReturnType<typeof findCaseBase>) => (await q.orderBy(`c.${o.column}`, dir).orderBy('c.id', dir).limit(f.limit + 1).execute()).map(openCase);
+  // Each branch in the list's order, the id breaking ties the same way, so that its index serves it.
+  const orderBy = (t: 'c' | 'l') => {
+    const d = sql.raw(o.desc ? 'DESC' : 'ASC');
+    return sql`ORDER BY ${sql.ref(`${t}.${o.column}`)} ${d}, ${sql.ref(t === 'c' ? 'c.id' : 'l.caseId')} ${d}`;
+  };
   if (f.victimKeys) {
     // A name search: the people whose names carry the keys (GIN index on people.name_keys), the cases
     // they are victims of, and of those only the ones whose people the user may see (a receiver
@@ -204,18 +229,18 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
   if ((scopes.has('agency') || scopes.has('granted')) && !f.mine) {
     branches.push(sql`(SELECT l.case_id AS id FROM case_listing l JOIN cases c ON c.id = l.case_id
       WHERE l.agency_id = ${p.agencyId} AND ${all(listConditions('l', p, f))} AND ${visibleFilter(p, 'read', CASES, undefined, { probe: true })} AND ${all(endedCondition('c', p))}
-      ORDER BY l.created_at DESC, l.case_id DESC LIMIT ${n})`);
+      ${orderBy('l')} LIMIT ${n})`);
   }
   if (scopes.has('own') || scopes.has('agency') || f.mine) {
     branches.push(sql`(SELECT c.id FROM cases c
       WHERE c.owner_user_id = ${p.userId} AND ${all(listConditions('c', p, f))} AND ${visibleFilter(p, 'read', CASES)}
-      ORDER BY c.created_at DESC, c.id DESC LIMIT ${n})`);
+      ${orderBy('c')} LIMIT ${n})`);
   }
   // Grants to the user alone (break-glass) open a read whatever the role says.
   if (!f.mine) branches.push(sql`(SELECT c.id FROM cases c
     WHERE c.id IN (SELECT g.record_id FROM access_grants g WHERE g.grantee_user_id = ${p.userId} AND g.record_type = 'case' AND g.revoked_at IS NULL)
       AND ${all(listConditions('c', p, f))} AND ${visibleFilter(p, 'read', CASES)}
-    ORDER BY c.created_at DESC, c.id DESC LIMIT ${n})`);
+    ${orderBy('c')} LIMIT ${n})`);
   if (branches.length === 0) return [];
   const ids = sql<{ id: string }>`(${sql.join(branches, sql` UNION ALL `)})`;
   return page(findCaseBase(db).where(sql<boolean>`c.id IN (SELECT u.id FROM ${ids} u)`));

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
-import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { decodeSortCursor, encodeSortCursor, isInstant } from '../../db/pagination.ts';
 import { ErrorBody, IdParams, Ok, page } from '../../../shared/schemas/common.ts';
 import {
   BestInterestsBody,
@@ -61,28 +61,34 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/cases', {
     schema: {
       tags,
-      summary: 'Cases the user may see, newest first (keyset pagination)',
+      summary: 'Cases the user may see, newest first or in the order `sort` asks (keyset pagination)',
       description:
         'Only cases of the user\'s agency, their own, or shared with their agency by an active grant. Each row is the anonymous summary. ' +
         '`number` finds a case with or without its prefix and leading zeros ("2", "000002", "NRM-2026-000002") or by its beginning. ' +
+        '`sort`: `-created` (newest entered first, the default), `created`, `opened`/`-opened` (the case\'s opening time), `number`/`-number` (case number); anything else is 400 naming `sort`. ' +
+        'Names are not an order: they are sealed at rest. A `cursor` is good only for the order it was made for: with another `sort` it is 400 naming `cursor`. ' +
         '`name` finds cases by a victim\'s name in any script (the people search), only among cases whose people the user may see; such a search is audited (`case.searched_by_name`, keyed hashes of the name).',
       querystring: CaseListQuery,
       response: { 200: page(CaseListItem), ...errors },
     },
   }, async (req) => {
     const p = who(req);
-    const { limit, cursor, name, ...filters } = req.query;
+    const { limit, cursor, name, sort, ...filters } = req.query;
     // A victim's name, in any script: the people search's keys (src/domain/name-match.ts) looked up
     // in the victims' blind-index tokens, among the cases whose people the user may see.
     const tiers = name === undefined ? undefined : queryKeyTiers(parseName(name));
-    const base = { ...filters, limit, cursor: decodeCursor(cursor) };
+    const order = repo.caseOrder(sort);
+    const base = { ...filters, sort, limit, cursor: decodeSortCursor(cursor, sort, (v) => (order.time ? isInstant(v) : v.length <= 40), '-created') };
     let rows = await repo.listCases(db, p, { ...base, victimKeys: tiers && nameKeyTokens(tiers.exact) });
     // As the people search: when the exact keys find few, the consonant skeletons (Orucov = Оруджев).
     if (tiers && rows.length === 0 && !cursor) rows = await repo.listCases(db, p, { ...base, victimKeys: nameKeyTokens(tiers.loose) });
-    const pg = pageOf(rows, limit);
+    const more = rows.length > limit;
+    const pg = { rows: more ? rows.slice(0, limit) : rows };
+    const last = pg.rows.at(-1);
+    const nextCursor = more && last ? encodeSortCursor(sort, repo.sortValue(sort, last), last.id) : null;
     // Finding cases by a name shows who is a victim where: audited as the people search is, never with the name.
     if (name !== undefined) await auditRead(db, actor(req), { action: 'case.searched_by_name', recordType: 'case', changes: { ...searchedName(app.keys, name), results: pg.rows.map((r) => r.id) } });
-    return { items: pg.rows.map((r) => cases.toListItem(p, r)), nextCursor: pg.nextCursor };
+    return { items: pg.rows.map((r) => cases.toListItem(p, r)), nextCursor };
   });
 
   app.post('/cases', {

@@ -308,7 +308,7 @@ export async function* exportRecords(
   let batches = 0;
   let complete = false;
   try {
-    let cursor: { createdAt: Date; id: string } | undefined;
+    let cursor: { sort: string; value: string; id: string } | undefined;
     for (;;) {
       const rows = await cases.listCases(db, p, {
         openedFrom: q.openedFrom,
@@ -348,7 +348,7 @@ export async function* exportRecords(
       }
       if (rows.length <= EXPORT_BATCH) break;
       const last = page.at(-1)!;
-      cursor = { createdAt: last.createdAt, id: last.id };
+      cursor = { sort: '-created', value: last.createdAt.toISOString(), id: last.id };
     }
     complete = true;
   } finally {

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
-import type { Cursor } from '../../db/pagination.ts';
-import type { PublicListQuery } from '../../../shared/schemas/press.ts';
+import { isInstant, type SortCursor } from '../../db/pagination.ts';
+import type { IncidentSort, PublicListQuery } from '../../../shared/schemas/press.ts';
 import type { DatePrecision } from '../../../shared/press.ts';
 import { inTimelineOrder } from '../../../domain/press-dates.ts';
 
@@ -69,17 +69,37 @@ export type Aggregate = Awaited<ReturnType<typeof loadAggregate>>;
 export function listIncidents(
   db: DbOrTx,
   visible: RawBuilder<boolean>,
-  f: { keys: string[]; year?: number | undefined; published?: boolean | undefined; cursor?: Cursor | undefined; limit: number },
+  f: { keys: string[]; year?: number | undefined; published?: boolean | undefined; sort?: IncidentSort | undefined; cursor?: SortCursor | undefined; limit: number },
 ) {
+  const o = incidentOrder(f.sort ?? 'created');
   let q = db.selectFrom('pressIncidents as pressIncidents').selectAll().where(visible);
   if (f.keys.length > 0) q = q.where(sql<boolean>`search_keys @> ${sql.val(f.keys)}::text[]`);
   if (f.year !== undefined) q = q.where('occurredYear', '=', f.year);
   if (f.published !== undefined) q = q.where('publishedAt', f.published ? 'is not' : 'is', null);
   if (f.cursor) {
-    const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('createdAt', '>', c.createdAt), eb.and([eb('createdAt', '=', c.createdAt), eb('id', '>', c.id)])]));
+    const { value, id } = f.cursor;
+    q = q.where(sql<boolean>`(${sql.ref(o.column)}, id) ${sql.raw(o.desc ? '<' : '>')} (${value}${o.cast}, ${id}::uuid)`);
   }
-  return q.orderBy('createdAt').orderBy('id').limit(f.limit + 1).execute();
+  const dir = o.desc ? 'desc' : 'asc';
+  return q.orderBy(o.column, dir).orderBy('id', dir).limit(f.limit + 1).execute();
+}
+
+const INCIDENT_ORDER = { created: ['createdAt', sql`::timestamptz`], occurred: ['occurredOn', sql`::date`], title: ['title', sql`::text`] } as const;
+/** The staff list's order: the column, its cast for a cursor's value, the direction (the id breaks ties the same way). */
+export function incidentOrder(sort: IncidentSort) {
+  const [column, cast] = INCIDENT_ORDER[sort.replace(/^-/, '') as keyof typeof INCIDENT_ORDER];
+  return { column, cast, desc: sort.startsWith('-') };
+}
+/** The value a cursor carries for a listed incident in `sort`'s order. */
+export function incidentSortValue(sort: IncidentSort, row: { createdAt: Date; occurredOn: string; title: string }): string {
+  const { column } = incidentOrder(sort);
+  const v = row[column];
+  return v instanceof Date ? v.toISOString() : v;
+}
+/** Whether `value` fits a cursor of `sort`'s order. */
+export function incidentCursorValue(sort: IncidentSort, value: string): boolean {
+  const { column } = incidentOrder(sort);
+  return column === 'title' ? value.length <= 500 : column === 'occurredOn' ? /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) : isInstant(value);
 }
 
 export function searchPersons(db: DbOrTx, keys: string[], limit: number) {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
-import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { decodeSortCursor, encodeSortCursor } from '../../db/pagination.ts';
+import { incidentCursorValue, incidentSortValue } from './repository.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
 import {
   ActInput,
@@ -56,9 +57,13 @@ export const pressRoutes: FastifyPluginAsyncZod = async (app) => {
   // A spreadsheet export, as text; larger than the JSON body limit.
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.get('/press/incidents', { schema: { tags, summary: 'List incidents (names match across scripts and spellings)', querystring: StaffIncidentQuery, response: { 200: page(IncidentListItem), ...errors } } }, async (req) => {
-    const { limit, cursor, ...f } = req.query;
-    const p = pageOf(await press.listIncidents(db, who(req), { ...f, limit, cursor: decodeCursor(cursor) }), limit);
+  app.get('/press/incidents', { schema: { tags, summary: 'List incidents (names match across scripts and spellings), first entered first or in the order `sort` asks: `-created`, `occurred`/`-occurred` (the incident\'s date), `title`/`-title`; another `sort` is 400 naming `sort`, a cursor of another order 400 naming `cursor`', querystring: StaffIncidentQuery, response: { 200: page(IncidentListItem), ...errors } } }, async (req) => {
+    const { limit, cursor, sort, ...f } = req.query;
+    const rows = await press.listIncidents(db, who(req), { ...f, sort, limit, cursor: decodeSortCursor(cursor, sort, (v) => incidentCursorValue(sort, v), 'created') });
+    const more = rows.length > limit;
+    const p = { rows: more ? rows.slice(0, limit) : rows };
+    const last = p.rows.at(-1);
+    const nextCursor = more && last ? encodeSortCursor(sort, incidentSortValue(sort, last), last.id) : null;
     const today = todayIso();
     return {
       items: p.rows.map((i) => {
@@ -77,7 +82,7 @@ export const pressRoutes: FastifyPluginAsyncZod = async (app) => {
           createdAt: i.createdAt.toISOString(),
         };
       }),
-      nextCursor: p.nextCursor,
+      nextCursor,
     };
   });
 

@@ -3,13 +3,13 @@ import { auditedTransaction, auditRead, diff, type AuditActor, type AuditEntry }
 import { hasPermission, requirePermission, visibleFilter, type ResourceDef } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
-import { isForeignKeyViolation, isUniqueViolation, type Cursor } from '../../db/pagination.ts';
+import { isForeignKeyViolation, isUniqueViolation, type SortCursor } from '../../db/pagination.ts';
 import { parsePartialDate, periodEnd } from '../../../domain/press-dates.ts';
 import { impunityIndex, type ImpunityIndexParams } from '../../../domain/impunity.ts';
 import { nameKeys, queryKeys } from '../../../domain/names.ts';
 import type { RecordAction } from '../../../shared/roles.ts';
 import type { DatePrecision, ImpunityStatus, UnescoStatus } from '../../../shared/press.ts';
-import type { CreateIncidentInput, IncidentFieldsInput, IncidentView } from '../../../shared/schemas/press.ts';
+import type { CreateIncidentInput, IncidentFieldsInput, IncidentSort, IncidentView } from '../../../shared/schemas/press.ts';
 import * as repo from './repository.ts';
 import { deriveFigures, personView, publicDoc, publicListItem, staffView, todayIso } from './views.ts';
 
@@ -196,7 +196,7 @@ export async function getIncident(db: Db, actor: AuditActor, p: Principal, id: s
   return view;
 }
 
-export async function listIncidents(db: Db, p: Principal, f: { q?: string | undefined; year?: number | undefined; published?: boolean | undefined; cursor?: Cursor | undefined; limit: number }) {
+export async function listIncidents(db: Db, p: Principal, f: { q?: string | undefined; year?: number | undefined; published?: boolean | undefined; sort?: IncidentSort | undefined; cursor?: SortCursor | undefined; limit: number }) {
   const rows = await repo.listIncidents(db, visibleFilter(p, 'read', incidentResource), { ...f, keys: f.q ? queryKeys(f.q) : [] });
   return rows;
 }

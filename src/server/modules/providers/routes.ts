@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
-import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { decodeSortCursor, encodeSortCursor } from '../../db/pagination.ts';
 import { notFound } from '../../errors.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
 import { CapacityBody, CreateProviderBody, ProviderSearchQuery, ProviderView, UpdateProviderBody } from '../../../shared/schemas/providers.ts';
@@ -14,13 +14,15 @@ export const providerRoutes: FastifyPluginAsyncZod = async (app) => {
   const who = (req: Parameters<typeof requireAuth>[0]) => requireAuth(req).principal;
 
   app.get('/providers', {
-    schema: { tags, summary: 'Search the service providers\' directory by service type, region, language, age and sex served, and free capacity', querystring: ProviderSearchQuery, response: { 200: page(ProviderView), ...errors } },
+    schema: { tags, summary: 'Search the service providers\' directory by service type, region, language, age and sex served, and free capacity; newest first or in the order `sort` asks (`created`, `name`/`-name`, `free`/`-free`: unknown capacity last when descending); another `sort` is 400 naming `sort`, a cursor of another order 400 naming `cursor`', querystring: ProviderSearchQuery, response: { 200: page(ProviderView), ...errors } },
   }, async (req) => {
     who(req);
-    const { limit, cursor, ...filters } = req.query;
-    const rows = await providers.searchProviders(db, { ...filters, limit, cursor: decodeCursor(cursor) });
-    const pg = pageOf(rows, limit);
-    return { items: pg.rows.map(providers.toProviderView), nextCursor: pg.nextCursor };
+    const { limit, cursor, sort, ...filters } = req.query;
+    const rows = await providers.searchProviders(db, { ...filters, sort, limit, cursor: decodeSortCursor(cursor, sort, (v) => providers.providerCursorValue(sort, v), '-created') });
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    const last = pageRows.at(-1);
+    return { items: pageRows.map(providers.toProviderView), nextCursor: more && last ? encodeSortCursor(sort, providers.providerSortValue(sort, last), last.id) : null };
   });
 
   app.get('/providers/:id', {

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/database.ts';
-import type { Cursor } from '../../db/pagination.ts';
+import { isInstant, type SortCursor } from '../../db/pagination.ts';
 import { auditedTransaction, diff, type AuditActor } from '../../audit/audit.ts';
 import { requirePermission } from '../../access/policy.ts';
 import type { Principal } from '../../access/principal.ts';
 import { badRequest, forbidden, notFound } from '../../errors.ts';
-import type { CapacityBody, CreateProviderBody, ProviderSearchQuery, ProviderView, UpdateProviderBody } from '../../../shared/schemas/providers.ts';
+import type { CapacityBody, CreateProviderBody, ProviderSearchQuery, ProviderSort, ProviderView, UpdateProviderBody } from '../../../shared/schemas/providers.ts';
 
 const columns = [
   'v.id', 'v.agencyId', 'a.name as agencyName', 'v.name', 'v.serviceTypes', 'v.regions', 'v.languages', 'v.minAge', 'v.maxAge', 'v.sexesServed',
@@ -26,7 +26,27 @@ export const toProviderView = (r: Row): ProviderView => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-type SearchFilters = Omit<z.infer<typeof ProviderSearchQuery>, 'cursor'> & { cursor?: Cursor | undefined };
+type SearchFilters = Omit<z.infer<typeof ProviderSearchQuery>, 'cursor' | 'sort'> & { sort?: ProviderSort | undefined; cursor?: SortCursor | undefined };
+
+/** The directory's order as an expression on `v`: unknown capacity sorts as -1 free place, so the keyset (value, id) has no nulls. */
+function providerOrder(sort: ProviderSort) {
+  const key = sort.replace(/^-/, '');
+  const expr = key === 'name' ? sql`v.name` : key === 'free' ? sql`COALESCE(v.capacity_free, -1)` : sql`v.created_at`;
+  const cast = key === 'name' ? sql`::text` : key === 'free' ? sql`::int` : sql`::timestamptz`;
+  return { key, expr, cast, desc: sort.startsWith('-') };
+}
+
+/** The value a cursor carries for a listed provider in `sort`'s order. */
+export function providerSortValue(sort: ProviderSort, row: { name: string; capacityFree: number | null; createdAt: Date }): string {
+  const key = sort.replace(/^-/, '');
+  return key === 'name' ? row.name : key === 'free' ? String(row.capacityFree ?? -1) : row.createdAt.toISOString();
+}
+
+/** Whether `value` fits a cursor of `sort`'s order. */
+export function providerCursorValue(sort: ProviderSort, value: string): boolean {
+  const key = sort.replace(/^-/, '');
+  return key === 'name' ? value.length <= 200 : key === 'free' ? /^-?\d{1,9}$/.test(value) : isInstant(value);
+}
 
 /** The directory, newest first: by service type, region, language, age and sex served, free capacity. */
 export function searchProviders(db: DbOrTx, f: SearchFilters) {
@@ -41,11 +61,13 @@ export function searchProviders(db: DbOrTx, f: SearchFilters) {
   if (f.minFree !== undefined) q = q.where('v.capacityFree', '>=', f.minFree);
   if (f.agencyId) q = q.where('v.agencyId', '=', f.agencyId);
   if (f.q) q = q.where('v.name', 'ilike', `%${f.q.replace(/[%_\\]/g, '')}%`);
+  const o = providerOrder(f.sort ?? '-created');
   if (f.cursor) {
-    const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('v.createdAt', '<', c.createdAt), eb.and([eb('v.createdAt', '=', c.createdAt), eb('v.id', '<', c.id)])]));
+    const { value, id } = f.cursor;
+    q = q.where(sql<boolean>`(${o.expr}, v.id) ${sql.raw(o.desc ? '<' : '>')} (${value}${o.cast}, ${id}::uuid)`);
   }
-  return q.orderBy('v.createdAt', 'desc').orderBy('v.id', 'desc').limit(f.limit + 1).execute();
+  const dir = sql.raw(o.desc ? 'DESC' : 'ASC');
+  return q.orderBy(sql`${o.expr} ${dir}`).orderBy(sql`v.id ${dir}`).limit(f.limit + 1).execute();
 }
 
 export async function createProvider(db: Db, p: Principal, actor: AuditActor, body: z.infer<typeof CreateProviderBody>) {

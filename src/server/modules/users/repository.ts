@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
-import type { Cursor } from '../../db/pagination.ts';
+import type { SortCursor } from '../../db/pagination.ts';
+import type { UserSort } from '../../../shared/schemas/admin.ts';
 
 const userColumns = (db: DbOrTx) =>
   db
@@ -28,7 +29,26 @@ export type UserRow = Awaited<ReturnType<typeof findUser>> & {};
 
 export const findUser = (db: DbOrTx, id: string) => userColumns(db).where('u.id', '=', id).executeTakeFirst();
 
-export function listUsers(db: DbOrTx, f: { q?: string | undefined; agencyId?: string | undefined; cursor?: Cursor | undefined; limit: number }) {
+/**
+ * The users list's order as an expression on `u` and its direction: never signed in sorts as the
+ * earliest sign-in (`-infinity`), so that the keyset over (value, id) has no nulls.
+ */
+function userOrder(sort: UserSort) {
+  const key = sort.replace(/^-/, '');
+  const expr = key === 'name' ? sql`u.name` : key === 'lastLogin' ? sql`COALESCE(u.last_login_at, '-infinity'::timestamptz)` : sql`u.created_at`;
+  return { expr, desc: sort.startsWith('-'), time: key !== 'name' };
+}
+
+/** The value a cursor carries for a listed user in `sort`'s order. */
+export function userSortValue(sort: UserSort, row: { name: string; createdAt: Date; lastLoginAt: Date | null }): string {
+  const key = sort.replace(/^-/, '');
+  if (key === 'name') return row.name;
+  if (key === 'lastLogin') return row.lastLoginAt ? row.lastLoginAt.toISOString() : '-infinity';
+  return row.createdAt.toISOString();
+}
+
+export function listUsers(db: DbOrTx, f: { q?: string | undefined; agencyId?: string | undefined; sort?: UserSort | undefined; cursor?: SortCursor | undefined; limit: number }) {
+  const o = userOrder(f.sort ?? 'created');
   let q = userColumns(db);
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -36,10 +56,12 @@ export function listUsers(db: DbOrTx, f: { q?: string | undefined; agencyId?: st
   }
   if (f.agencyId) q = q.where('u.agencyId', '=', f.agencyId);
   if (f.cursor) {
-    const c = f.cursor;
-    q = q.where((eb) => eb.or([eb('u.createdAt', '>', c.createdAt), eb.and([eb('u.createdAt', '=', c.createdAt), eb('u.id', '>', c.id)])]));
+    const { value, id } = f.cursor;
+    const typed = o.time ? sql`${value}::timestamptz` : sql`${value}::text`;
+    q = q.where(sql<boolean>`(${o.expr}, u.id) ${sql.raw(o.desc ? '<' : '>')} (${typed}, ${id}::uuid)`);
   }
-  return q.orderBy('u.createdAt').orderBy('u.id').limit(f.limit + 1).execute();
+  const dir = sql.raw(o.desc ? 'DESC' : 'ASC');
+  return q.orderBy(sql`${o.expr} ${dir}`).orderBy(sql`u.id ${dir}`).limit(f.limit + 1).execute();
 }
 
 export async function setRoles(db: DbOrTx, userId: string, roles: readonly string[]): Promise<void> {

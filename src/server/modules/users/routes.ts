@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actor, requireAuth } from '../../app.ts';
 import { requirePermission } from '../../access/policy.ts';
-import { decodeCursor, pageOf } from '../../db/pagination.ts';
+import { decodeSortCursor, encodeSortCursor, isInstant } from '../../db/pagination.ts';
 import { notFound } from '../../errors.ts';
 import { ErrorBody, IdParams, page } from '../../../shared/schemas/common.ts';
 import { AdminUserView, CreateUserBody, CreatedUser, ResetPasswordBody, ResetPasswordResponse, UpdateUserBody, UpdatedUserView, UserListQuery } from '../../../shared/schemas/admin.ts';
@@ -23,12 +23,15 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     return a;
   };
 
-  app.get('/users', { schema: { tags, summary: 'List users (administrators)', querystring: UserListQuery, response: { 200: page(AdminUserView), ...errors } } }, async (req) => {
+  app.get('/users', { schema: { tags, summary: 'List users (administrators), first created first or in the order `sort` asks: `-created`, `name`/`-name`, `lastLogin`/`-lastLogin` (never signed in first when ascending); another `sort` is 400 naming `sort`, a cursor of another order 400 naming `cursor`', querystring: UserListQuery, response: { 200: page(AdminUserView), ...errors } } }, async (req) => {
     admin(req);
-    const { limit, cursor, q, agencyId } = req.query;
-    const rows = await repo.listUsers(db, { q, agencyId, limit, cursor: decodeCursor(cursor) });
-    const p = pageOf(rows, limit);
-    return { items: p.rows.map(users.toAdminView), nextCursor: p.nextCursor };
+    const { limit, cursor, q, agencyId, sort } = req.query;
+    const time = sort.replace(/^-/, '') !== 'name';
+    const rows = await repo.listUsers(db, { q, agencyId, sort, limit, cursor: decodeSortCursor(cursor, sort, (v) => (time ? v === '-infinity' || isInstant(v) : v.length <= 200), 'created') });
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
+    const last = pageRows.at(-1);
+    return { items: pageRows.map(users.toAdminView), nextCursor: more && last ? encodeSortCursor(sort, repo.userSortValue(sort, last), last.id) : null };
   });
 
   app.post('/users', { schema: { tags, summary: 'Create a user or service account', body: CreateUserBody, response: { 201: CreatedUser, ...errors } } }, async (req, reply) => {

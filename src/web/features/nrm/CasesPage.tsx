@@ -2,22 +2,31 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Group, MultiSelect, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { CASE_STATUSES, EXPLOITATION_FORMS } from '../../../shared/nrm.ts';
-import { CaseListItem, CaseListQuery } from '../../../shared/schemas/cases.ts';
+import { CASE_SORTS, CaseListItem, CaseListQuery, type CaseSort } from '../../../shared/schemas/cases.ts';
 import { usePagedList } from '../../api/lists.ts';
 import { useCan } from '../../api/session.ts';
 import { checkForm, ErrorAlert, serverFieldErrors } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
+import { SortHeader } from '../../components/SortHeader.tsx';
 import { useFormat } from '../../components/format.ts';
 import { CASES_KEY } from './api.ts';
 import { codeLabel, options, STATUS_COLORS } from './labels.ts';
 
-/** The cases the user may see, newest first, filtered by status, form of exploitation and number. */
+/**
+ * The cases the user may see, newest first or in the order of a clicked header (kept in the address as
+ * `?sort=`, so reload and back keep it; a new order starts again from the first page), filtered by
+ * status, form of exploitation and number.
+ */
 export function CasesPage() {
   const { t } = useTranslation();
   const can = useCan();
   const formatDate = useFormat().short;
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('sort');
+  const sort: CaseSort = CASE_SORTS.find((s) => s === asked) ?? '-created';
+  const setSort = (next: string) => setParams((p) => { const q = new URLSearchParams(p); q.set('sort', next); return q; }, { replace: true });
   const [status, setStatus] = useState<string[]>([]);
   const [forms, setForms] = useState<string[]>([]);
   const [number, setNumber] = useState('');
@@ -34,6 +43,7 @@ export function CasesPage() {
     exploitation: forms.join(',') || undefined,
     number: local.number ? undefined : typed.number,
     name: local.name ? undefined : typed.name,
+    sort,
     limit: 50,
   });
   const fieldErrors = { ...serverFieldErrors(t, list.error), ...local };
@@ -57,13 +67,13 @@ export function CasesPage() {
       <Table striped highlightOnHover bg="white">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('nrm.cases.number')}</Table.Th>
+            <SortHeader label={t('nrm.cases.number')} sortKey="number" value={sort} onChange={setSort} />
             <Table.Th>{t('nrm.cases.status')}</Table.Th>
             <Table.Th>{t('nrm.cases.victimStatus')}</Table.Th>
             <Table.Th>{t('nrm.cases.exploitation')}</Table.Th>
             <Table.Th>{t('nrm.cases.region')}</Table.Th>
             <Table.Th>{t('nrm.cases.agency')}</Table.Th>
-            <Table.Th>{t('nrm.cases.opened')}</Table.Th>
+            <SortHeader label={t('nrm.cases.opened')} sortKey="opened" value={sort} onChange={setSort} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -5,14 +5,16 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { SERVICE_TYPES } from '../../../shared/nrm.ts';
-import { CapacityBody, CreateProviderBody, ProviderView, UpdateProviderBody } from '../../../shared/schemas/providers.ts';
+import { CapacityBody, CreateProviderBody, PROVIDER_SORTS, ProviderView, UpdateProviderBody, type ProviderSort } from '../../../shared/schemas/providers.ts';
 import { api } from '../../api/client.ts';
 import { usePagedList } from '../../api/lists.ts';
 import { useCan, useUser } from '../../api/session.ts';
 import { ErrorAlert, useFormSubmit, type FieldErrors } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
+import { SortHeader } from '../../components/SortHeader.tsx';
 import { useAgencyOptions } from '../agencies/useAgencyOptions.ts';
 import { PROVIDERS_KEY } from './api.ts';
 import { codeLabel, options } from './labels.ts';
@@ -97,7 +99,13 @@ export function ProvidersPage() {
   const [debouncedName] = useDebouncedValue(name.trim(), 300);
   const ageN = num(age);
   const minFreeN = num(minFree);
+  // The order of a clicked header, kept in the address (`?sort=`): reload and back keep it; a new order starts from the first page.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('sort');
+  const sort: ProviderSort = PROVIDER_SORTS.find((s) => s === asked) ?? '-created';
+  const setSort = (next: string) => setParams((p) => { const n = new URLSearchParams(p); n.set('sort', next); return n; }, { replace: true });
   const list = usePagedList(PROVIDERS_KEY, '/providers', ProviderView, {
+    sort,
     type: type ?? undefined,
     region: debouncedRegion || undefined,
     language: language ?? undefined,
@@ -129,12 +137,12 @@ export function ProvidersPage() {
         <Table striped highlightOnHover verticalSpacing="sm" bg="white">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('nrmProviders.column.provider')}</Table.Th>
+              <SortHeader label={t('nrmProviders.column.provider')} sortKey="name" value={sort} onChange={setSort} />
               <Table.Th>{t('nrmProviders.column.services')}</Table.Th>
               <Table.Th>{t('nrmProviders.column.regions')}</Table.Th>
               <Table.Th>{t('nrmProviders.column.languages')}</Table.Th>
               <Table.Th>{t('nrmProviders.column.serves')}</Table.Th>
-              <Table.Th>{t('nrmProviders.column.capacity')}</Table.Th>
+              <SortHeader label={t('nrmProviders.column.capacity')} sortKey="free" value={sort} onChange={setSort} />
               <Table.Th><VisuallyHidden>{t('common.actions')}</VisuallyHidden></Table.Th>
             </Table.Tr>
           </Table.Thead>

@@ -2,9 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Anchor, Badge, Button, Checkbox, Group, Modal, NativeSelect, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ACT_OUTCOMES, ACT_TYPES } from '../../../shared/press.ts';
-import { IncidentListItem, IncidentView, PersonView } from '../../../shared/schemas/press.ts';
+import { INCIDENT_SORTS, IncidentListItem, IncidentView, PersonView, type IncidentSort } from '../../../shared/schemas/press.ts';
 import { api } from '../../api/client.ts';
 import { importCsv } from '../../api/press.ts';
 import type { ImportReport } from '../../../shared/schemas/press.ts';
@@ -13,6 +13,7 @@ import { usePagedList } from '../../api/lists.ts';
 import { useUser } from '../../api/session.ts';
 import { ErrorAlert, serverFieldErrors, type FieldErrors } from '../../components/errors.tsx';
 import { Page } from '../../components/Page.tsx';
+import { SortHeader } from '../../components/SortHeader.tsx';
 import { IMPUNITY_COLORS, pressLabel } from './labels.ts';
 import { useFormat } from '../../components/format.ts';
 
@@ -25,7 +26,12 @@ export function PressIncidentsPage() {
   const user = useUser();
   const [q, setQ] = useState('');
   const [debounced] = useDebouncedValue(q.trim(), 300);
-  const list = usePagedList(PRESS_KEY, '/press/incidents', IncidentListItem, { q: debounced || undefined, limit: 50 });
+  // The order of a clicked header, kept in the address (`?sort=`): reload and back keep it; a new order starts from the first page.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('sort');
+  const sort: IncidentSort = INCIDENT_SORTS.find((s) => s === asked) ?? 'created';
+  const setSort = (next: string) => setParams((p) => { const n = new URLSearchParams(p); n.set('sort', next); return n; }, { replace: true });
+  const list = usePagedList(PRESS_KEY, '/press/incidents', IncidentListItem, { q: debounced || undefined, sort, limit: 50 });
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
   const canCreate = user.permissions.some((p) => p.startsWith('incident:create:'));
@@ -39,8 +45,8 @@ export function PressIncidentsPage() {
       <Table striped highlightOnHover bg="white">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('press.field.title')}</Table.Th>
-            <Table.Th>{t('press.field.date')}</Table.Th>
+            <SortHeader label={t('press.field.title')} sortKey="title" value={sort} onChange={setSort} />
+            <SortHeader label={t('press.field.date')} sortKey="occurred" value={sort} onChange={setSort} />
             <Table.Th>{t('press.field.city')}</Table.Th>
             <Table.Th>{t('press.field.impunityStatus')}</Table.Th>
             <Table.Th>{t('common.status')}</Table.Th>

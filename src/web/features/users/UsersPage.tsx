@@ -4,7 +4,8 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { AdminUserView } from '../../../shared/schemas/admin.ts';
+import { useSearchParams } from 'react-router';
+import { AdminUserView, USER_SORTS, type UserSort } from '../../../shared/schemas/admin.ts';
 import { api } from '../../api/client.ts';
 import { usePagedList } from '../../api/lists.ts';
 import { useUser } from '../../api/session.ts';
@@ -12,6 +13,7 @@ import { ErrorAlert, errorText } from '../../components/errors.tsx';
 import { useFormatDateTime } from '../../components/format.ts';
 import { roleLabel } from '../../components/labels.ts';
 import { Page } from '../../components/Page.tsx';
+import { SortHeader } from '../../components/SortHeader.tsx';
 import { ResetPasswordModal } from './ResetPasswordModal.tsx';
 import { ServiceTokensModal } from './ServiceTokensModal.tsx';
 import { UserFormModal } from './UserFormModal.tsx';
@@ -27,7 +29,12 @@ export function UsersPage() {
   const qc = useQueryClient();
   const [q, setQ] = useState('');
   const [debounced] = useDebouncedValue(q.trim(), 300);
-  const list = usePagedList(USERS_KEY, '/users', AdminUserView, { q: debounced || undefined, limit: 50 });
+  // The order of a clicked header, kept in the address (`?sort=`): reload and back keep it; a new order starts from the first page.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('sort');
+  const sort: UserSort = USER_SORTS.find((s) => s === asked) ?? 'created';
+  const setSort = (next: string) => setParams((p) => { const n = new URLSearchParams(p); n.set('sort', next); return n; }, { replace: true });
+  const list = usePagedList(USERS_KEY, '/users', AdminUserView, { q: debounced || undefined, sort, limit: 50 });
   const [dialog, setDialog] = useState<Dialog>(null);
   const canTokens = me.permissions.includes('tokens:service');
 
@@ -56,11 +63,11 @@ export function UsersPage() {
         <Table striped highlightOnHover verticalSpacing="sm" bg="white">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('field.name')}</Table.Th>
+              <SortHeader label={t('field.name')} sortKey="name" value={sort} onChange={setSort} />
               <Table.Th>{t('field.agency')}</Table.Th>
               <Table.Th>{t('field.roles')}</Table.Th>
               <Table.Th>{t('common.status')}</Table.Th>
-              <Table.Th>{t('users.lastLogin')}</Table.Th>
+              <SortHeader label={t('users.lastLogin')} sortKey="lastLogin" value={sort} onChange={setSort} />
               <Table.Th><VisuallyHidden>{t('common.actions')}</VisuallyHidden></Table.Th>
             </Table.Tr>
           </Table.Thead>
