@@ -194,10 +194,33 @@ const all = (conds: RawBuilder<boolean>[]) => (conds.length ? sql<boolean>`(${sq
  * the scan): the index decides where to look, never who may see what.
  */
 export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
+  const q = listQuery(db, p, f);
+  if (!q) return [];
+  return (await q.select(caseColumns).execute()).map(openCase);
+}
+
+/** The columns a list row shows (and its cursor's): no sealed text to open, nothing the list does not answer. */
+const caseListColumns = [
+  'c.id', 'c.caseNumber', 'c.ownerAgencyId', 'c.ownerUserId', 'c.status', 'c.victimStatus', 'c.region', 'c.country', 'c.exploitationForms',
+  'c.openedAt', 'c.closedAt', 'c.createdAt', 'c.updatedAt', 'a.name as ownerAgencyName',
+] as const;
+export type CaseListRow = Pick<CaseRow, 'id' | 'caseNumber' | 'ownerAgencyId' | 'ownerUserId' | 'status' | 'victimStatus' | 'region' | 'country' | 'exploitationForms' | 'openedAt' | 'closedAt' | 'createdAt' | 'updatedAt' | 'ownerAgencyName'>;
+
+/**
+ * The same rows as `listCases` (the same filter, order and access rule), with only the columns the
+ * case list shows: the list reads and opens no narrative, closure reason or order reference.
+ */
+export async function listCaseRows(db: DbOrTx, p: Principal, f: CaseFilters): Promise<CaseListRow[]> {
+  const q = listQuery(db, p, f);
+  return q ? q.select(caseListColumns).execute() : [];
+}
+
+/** The list's query without its columns: the page's rows in order, or null when the user has no way in. */
+function listQuery(db: DbOrTx, p: Principal, f: CaseFilters) {
   const scopes = scopesFor(p, 'case', 'read');
   const o = caseOrder(f.sort);
   const dir = o.desc ? 'desc' : 'asc';
-  const page = async (q: ReturnType<typeof findCaseBase>) => (await q.orderBy(`c.${o.column}`, dir).orderBy('c.id', dir).limit(f.limit + 1).execute()).map(openCase);
+  const page = (q: ReturnType<typeof fromCases>) => q.orderBy(`c.${o.column}`, dir).orderBy('c.id', dir).limit(f.limit + 1);
   // Each branch in the list's order, the id breaking ties the same way, so that its index serves it.
   const orderBy = (t: 'c' | 'l') => {
     const d = sql.raw(o.desc ? 'DESC' : 'ASC');
@@ -208,7 +231,7 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
     // they are victims of, and of those only the ones whose people the user may see (a receiver
     // shown only the summary must not learn who the case is about).
     const tokens = f.victimKeys;
-    const q = findCaseBase(db)
+    const q = fromCases(db)
       .where(visibleFilter(p, 'read', CASES, undefined, { section: 'people' }))
       .where(all(listConditions('c', p, f)))
       .where(sql<boolean>`c.id IN (SELECT cp.case_id FROM people pe JOIN case_people cp ON cp.person_id = pe.id
@@ -216,7 +239,7 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
     return page(q);
   }
   if (scopes.has('all') || f.contactId) {
-    let q = findCaseBase(db).where(visibleFilter(p, 'read', CASES)).where(all(listConditions('c', p, f)));
+    let q = fromCases(db).where(visibleFilter(p, 'read', CASES)).where(all(listConditions('c', p, f)));
     if (f.contactId) {
       const contactId = f.contactId;
       q = q.where((eb) => eb.exists(eb.selectFrom('caseContacts as cc').select('cc.caseId').whereRef('cc.caseId', '=', 'c.id').where('cc.contactId', '=', contactId)));
@@ -241,12 +264,12 @@ export async function listCases(db: DbOrTx, p: Principal, f: CaseFilters) {
     WHERE c.id IN (SELECT g.record_id FROM access_grants g WHERE g.grantee_user_id = ${p.userId} AND g.record_type = 'case' AND g.revoked_at IS NULL)
       AND ${all(listConditions('c', p, f))} AND ${visibleFilter(p, 'read', CASES)}
     ${orderBy('c')} LIMIT ${n})`);
-  if (branches.length === 0) return [];
+  if (branches.length === 0) return null;
   const ids = sql<{ id: string }>`(${sql.join(branches, sql` UNION ALL `)})`;
-  return page(findCaseBase(db).where(sql<boolean>`c.id IN (SELECT u.id FROM ${ids} u)`));
+  return page(fromCases(db).where(sql<boolean>`c.id IN (SELECT u.id FROM ${ids} u)`));
 }
 
-const findCaseBase = (db: DbOrTx) => db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId').select(caseColumns);
+const fromCases = (db: DbOrTx) => db.selectFrom('cases as c').innerJoin('agencies as a', 'a.id', 'c.ownerAgencyId');
 
 export const caseContactsQuery = (db: DbOrTx, caseId: string) =>
   db

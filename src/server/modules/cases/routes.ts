@@ -79,9 +79,9 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     const tiers = name === undefined ? undefined : queryKeyTiers(parseName(name));
     const order = repo.caseOrder(sort);
     const base = { ...filters, sort, limit, cursor: decodeSortCursor(cursor, sort, (v) => (order.time ? isInstant(v) : v.length <= 40), '-created') };
-    let rows = await repo.listCases(db, p, { ...base, victimKeys: tiers && nameKeyTokens(tiers.exact) });
+    let rows = await repo.listCaseRows(db, p, { ...base, victimKeys: tiers && nameKeyTokens(tiers.exact) });
     // As the people search: when the exact keys find few, the consonant skeletons (Orucov = Оруджев).
-    if (tiers && rows.length === 0 && !cursor) rows = await repo.listCases(db, p, { ...base, victimKeys: nameKeyTokens(tiers.loose) });
+    if (tiers && rows.length === 0 && !cursor) rows = await repo.listCaseRows(db, p, { ...base, victimKeys: nameKeyTokens(tiers.loose) });
     const more = rows.length > limit;
     const pg = { rows: more ? rows.slice(0, limit) : rows };
     const last = pg.rows.at(-1);

@@ -42,7 +42,7 @@ const accessOf = (p: Principal, r: { ownerAgencyId: string; ownerUserId: string 
   return scopes.has('granted') ? 'granted' : 'user_grant';
 };
 
-export function toListItem(p: Principal, r: repo.CaseRow): CaseListItem {
+export function toListItem(p: Principal, r: repo.CaseListRow): CaseListItem {
   return {
     id: r.id,
     caseNumber: r.caseNumber,
