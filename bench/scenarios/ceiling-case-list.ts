@@ -1,6 +1,6 @@
 import { toPrincipal } from '../../src/server/auth/authenticate.ts';
 import { loadUserWithAccess } from '../../src/server/auth/principal-repository.ts';
-import { listCases } from '../../src/server/modules/cases/repository.ts';
+import { listCaseRows } from '../../src/server/modules/cases/repository.ts';
 import { CaseListQuery } from '../../src/shared/schemas/cases.ts';
 import { captureStatements, readStatements, startCeiling, type Ceiling } from '../ceiling.ts';
 import { runLoad } from '../load.ts';
@@ -27,7 +27,7 @@ const scenario: Scenario = {
     for (const filter of CASE_LIST_FILTERS) {
       const q = CaseListQuery.parse({ limit: '50', ...Object.fromEntries(new URLSearchParams(filter)) });
       const { limit, cursor: _cursor, name: _name, ...filters } = q as typeof q & { cursor?: string; name?: string };
-      reads.push(readStatements(await captureStatements(ctx.databaseUrl, (db) => listCases(db, p, { ...filters, limit }))));
+      reads.push(readStatements(await captureStatements(ctx.databaseUrl, (db) => listCaseRows(db, p, { ...filters, limit }))));
     }
     ctx.state.ceiling = await startCeiling(ctx.databaseUrl, { reads: { list: reads } }, (line) => process.stderr.write(`${line}\n`));
   },

@@ -59,7 +59,7 @@ beforeAll(async () => {
     }
   });
   primary = createDb(standby.primaryUrl, 5);
-  reads = new ReadPool(primary, standby.standbyUrl, { max: 3, connectTimeoutMs: 1000, retryMs: 200, onStateChange: (up) => changes.push(up) });
+  reads = new ReadPool(primary, standby.standbyUrl, { max: 3, connectTimeoutMs: 1000, retryMs: 200, maxLagMs: 10 * 60_000, onStateChange: (up) => changes.push(up) });
   const config = loadConfig({ LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', loginRatePerMinute: 10_000, publicRatePerMinute: 100_000, databaseReadUrl: standby.standbyUrl, metrics: { enabled: true, token: METRICS_TOKEN, port: undefined, host: '127.0.0.1' } });
   app = await buildApp({ config, db: primary, reads, databaseKind: 'external', version: 'test', logger: false, secretKey: TEST_SECRET_KEY });
   await app.ready();
@@ -207,6 +207,33 @@ describe('ReadPool without a standby that answers', () => {
       await pool.close();
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
+    }
+  });
+  it('stops reading a standby that lags more than maxLagMs, and reads it again once it has caught up', async () => {
+    const lagging: Array<string | null> = [];
+    const guarded = new ReadPool(primary, standby.standbyUrl, { max: 1, connectTimeoutMs: 1000, retryMs: 100, maxLagMs: 400, onStateChange: (up, why) => lagging.push(up ? 'up' : why) });
+    const inRecovery = () => guarded.pinned(async (db) => (await sql<{ r: boolean }>`SELECT pg_is_in_recovery() AS r`.execute(db)).rows[0]!.r);
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 300 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(what()).toBe(true);
+    };
+    try {
+      expect(await inRecovery()).toBe(true);
+      await replay(false);
+      // The primary keeps writing while the standby replays nothing.
+      for (let i = 0; i < 20 && guarded.state().up; i++) {
+        await newContact();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await until(() => !guarded.state().up);
+      expect(lagging[0]).toBe('the standby lags behind the primary');
+      expect(await inRecovery()).toBe(false);
+      await replay(true);
+      await until(() => guarded.state().up);
+      expect(await inRecovery()).toBe(true);
+    } finally {
+      await replay(true);
+      await guarded.close();
     }
   });
 });

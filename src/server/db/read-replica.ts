@@ -31,6 +31,13 @@ export type ReadReplicaOptions = {
   /** How often a standby marked down is probed. */
   retryMs?: number;
   statementTimeoutMs?: number;
+  /**
+   * The most a standby may lag: every half of it the primary's WAL position is noted, and a standby
+   * that has not replayed the position noted the time before (so it is at least half this behind,
+   * at most all of it) is marked down, reads going to the primary until it catches up. This bounds
+   * how long a withdrawn release or an unpublished incident can still be read from a stuck standby.
+   */
+  maxLagMs?: number;
   /** Told about a standby connection lost while idle, and about the standby going down or coming back. */
   onError?: (err: Error) => void;
   onStateChange?: (up: boolean, why: string | null) => void;
@@ -40,6 +47,8 @@ export type ReadReplicaOptions = {
 export const DEFAULT_READ_CONNECT_TIMEOUT_MS = 2000;
 /** A standby marked down is probed this often. */
 export const DEFAULT_READ_RETRY_MS = 10_000;
+/** A standby further behind than this is not read (`maxLagMs`). */
+export const DEFAULT_READ_MAX_LAG_MS = 30_000;
 /** The standby pool's application_name, seen in pg_stat_activity on the standby. */
 export const READ_APPLICATION_NAME = 'pathway-read';
 
@@ -69,6 +78,11 @@ export class ReadPool {
   private probe: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly retryMs: number;
+  private lagTimer: NodeJS.Timeout | null = null;
+  /** The primary's WAL position at the last lag check. */
+  private noted: string | null = null;
+  /** Down for lag: the WAL position the standby must replay before it is read again. */
+  private catchUpTo: string | null = null;
 
   constructor(
     readonly primary: Db,
@@ -92,6 +106,9 @@ export class ReadPool {
     const replicaPool = poolOf(this.replica);
     if (!primaryPool || !replicaPool) throw new Error('the primary handle was not made by createDb');
     const router = new RoutingDriver(new PostgresDriver({ pool: replicaPool }), new PostgresDriver({ pool: primaryPool }), this);
+    const lagEvery = (options.maxLagMs ?? DEFAULT_READ_MAX_LAG_MS) / 2;
+    this.lagTimer = setInterval(() => void this.checkLag(), lagEvery);
+    this.lagTimer.unref();
     this.db = new Kysely<Database>({
       dialect: new (class extends PostgresDialect {
         override createDriver(): Driver {
@@ -127,9 +144,40 @@ export class ReadPool {
     this.scheduleProbe();
   }
 
+  /**
+   * Notes the primary's WAL position and marks the standby down when it has not replayed the position
+   * noted the time before. A read URL that is no standby (no replay position) is not judged.
+   */
+  private async checkLag(): Promise<void> {
+    if (this.closed || !this.up || !this.replica) return;
+    let now: string;
+    try {
+      now = (await sql<{ lsn: string }>`SELECT pg_current_wal_lsn()::text AS lsn`.execute(this.primary)).rows[0]!.lsn;
+    } catch {
+      return; // the primary's outage is the primary's handling; nothing to judge the standby by
+    }
+    const before = this.noted;
+    this.noted = now;
+    if (before === null) return;
+    try {
+      const r = await sql<{ behind: boolean | null }>`SELECT pg_last_wal_replay_lsn() < ${before}::pg_lsn AS behind`.execute(this.replica);
+      if (r.rows[0]?.behind === true && this.up) {
+        this.catchUpTo = now;
+        this.up = false;
+        this.reason = 'the standby lags behind the primary';
+        this.options.onStateChange?.(false, this.reason);
+        this.scheduleProbe();
+      }
+    } catch (e) {
+      if (databaseUnavailable(e)) this.markDown(e);
+    }
+  }
+
   private markUp(): void {
     if (this.up) return;
     this.up = true;
+    this.catchUpTo = null;
+    this.noted = null;
     this.reason = null;
     this.options.onStateChange?.(true, null);
   }
@@ -138,8 +186,13 @@ export class ReadPool {
     if (this.closed || this.probe) return;
     this.probe = setTimeout(() => {
       this.probe = null;
-      void sql`SELECT 1`.execute(this.replica!).then(
-        () => this.markUp(),
+      // Down for lag: back only once it has replayed what the primary had written then.
+      const target = this.catchUpTo;
+      const probe = target
+        ? sql<{ ok: boolean | null }>`SELECT pg_last_wal_replay_lsn() IS NULL OR pg_last_wal_replay_lsn() >= ${target}::pg_lsn AS ok`.execute(this.replica!)
+        : sql<{ ok: boolean }>`SELECT true AS ok`.execute(this.replica!);
+      void probe.then(
+        (r) => (r.rows[0]?.ok === false ? this.scheduleProbe() : this.markUp()),
         () => this.scheduleProbe(),
       );
     }, this.retryMs);
@@ -182,7 +235,8 @@ export class ReadPool {
         sql<{ standby: boolean; lag: number | null }>`SELECT pg_is_in_recovery() AS standby, extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS lag`.execute(this.replica),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout exceeded when trying to connect')), timeoutMs))),
       ]);
-      this.markUp();
+      // Answering is not enough for a standby marked down for lag: the probe decides when it caught up.
+      if (!this.catchUpTo) this.markUp();
       const row = r.rows[0]!;
       return { status: 'ok', standby: row.standby, lagSeconds: row.lag === null ? null : Math.max(0, Math.round(row.lag * 10) / 10) };
     } catch (e) {
@@ -196,6 +250,8 @@ export class ReadPool {
   /** Ends the standby's pool and its probe (the primary's handle is closed by its owner). */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagTimer = null;
     if (this.probe) clearTimeout(this.probe);
     this.probe = null;
     await this.replica?.destroy();

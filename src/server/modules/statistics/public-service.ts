@@ -24,8 +24,11 @@ export class PublicStatistics {
   private list_: { key: string; json: string } | null = null;
   /** On one server per answer (the read replica when one is set): the list's key and rows agree. */
   private readonly onOne: <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+  /** Whether a release is public is read on the primary: a withdrawal holds at once, whatever a standby has replayed. */
+  private readonly primary: Db;
   constructor(db: Db | ReadPool) {
     this.onOne = onOneServer(db);
+    this.primary = 'primary' in db ? db.primary : db;
   }
 
   async list(): Promise<string> {
@@ -43,8 +46,9 @@ export class PublicStatistics {
 
   /** The release's public document: only an approved release (or one a newer version replaced). */
   async doc(id: string, lang: Language): Promise<PublicRelease> {
-    const r = await this.onOne((db) => repo.findRelease(db, id));
-    if (r?.status === 'withdrawn') throw withdrawn();
+    const status = await repo.releaseStatus(this.primary, id);
+    if (status === 'withdrawn') throw withdrawn();
+    const r = status === 'approved' || status === 'superseded' ? await this.onOne((db) => repo.findRelease(db, id)) : undefined;
     if (!r || (r.status !== 'approved' && r.status !== 'superseded')) throw notFound('Release');
     const stored = r.tables as StoredTables;
     return { id: r.id, title: r.title, period: { from: day(r.periodFrom), to: day(r.periodTo) }, version: r.version, tables: stored.tables[lang].map((t) => publicTable(t, { rounding: r.rounding })) };
@@ -56,7 +60,7 @@ export class PublicStatistics {
     if (hit !== undefined) {
       // A release may be withdrawn by another process: its status is read on every request (one
       // primary-key lookup), so a cached page is never served after a withdrawal.
-      const status = await this.onOne((db) => repo.releaseStatus(db, id));
+      const status = await repo.releaseStatus(this.primary, id);
       if (status === 'approved' || status === 'superseded') return hit;
       this.pages.delete(key);
       throw status === 'withdrawn' ? withdrawn() : notFound('Release');
