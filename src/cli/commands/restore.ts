@@ -14,7 +14,7 @@ import { publicTables, quoteIdent } from './backup.ts';
  * makes; a hotline configured there names an agency, which counts): rows there do not make a
  * database "in use".
  */
-const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens', 'data_steps', 'hotline_settings', 'audit_chains']);
+const BOOKKEEPING_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'roles', 'setup_tokens', 'data_steps', 'hotline_settings', 'audit_chains', 'rate_limit_counters']);
 
 /** The tables holding data a person put there; empty means restore may proceed without --force. */
 export async function tablesWithData(db: Db): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
+import { openField, sealField } from '../crypto/record-keys.ts';
 
 /** Keyset cursors over `(created_at, id)`: stable under inserts, cheap on an index, opaque to clients. */
 export type Cursor = { createdAt: Date; id: string };
@@ -27,8 +28,25 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
  */
 export type SortCursor = { sort: string; value: string; id: string };
 
+/**
+ * Sealed (encrypted and authenticated under the master key; the order it was made for inside): a sort value can be
+ * a journalist's name in a press title or a user's name, and a cursor travels in a URL that proxies
+ * log. A client can neither read nor forge one.
+ */
 export function encodeSortCursor(sort: string, value: Date | string, id: string): string {
-  return Buffer.from(JSON.stringify([sort, value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
+  return sealField('cursors', 'sort', 'v1', JSON.stringify([sort, value instanceof Date ? value.toISOString() : value, id]))!.toString('base64url');
+}
+
+/** The parts of a cursor: sealed (this version), or the older plain two-part (created_at, id) form, which names nothing. */
+function cursorParts(cursor: string): unknown {
+  const raw = Buffer.from(cursor, 'base64url');
+  try {
+    return JSON.parse(openField('cursors', 'sort', 'v1', raw)!) as unknown;
+  } catch {
+    const plain = JSON.parse(raw.toString('utf8')) as unknown;
+    if (Array.isArray(plain) && plain.length === 2) return plain;
+    throw new Error('not a cursor of ours');
+  }
 }
 
 /**
@@ -39,13 +57,13 @@ export function decodeSortCursor(cursor: string | undefined, sort: string, valid
   if (cursor === undefined) return undefined;
   let parsed: SortCursor;
   try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const parts = cursorParts(cursor);
     if (!Array.isArray(parts) || !parts.every((x) => typeof x === 'string')) throw new Error();
     const [a, b, c] = parts as string[];
     if (parts.length === 2 && legacySort !== undefined) parsed = { sort: legacySort, value: a!, id: b! };
     else if (parts.length === 3) parsed = { sort: a!, value: b!, id: c! };
     else throw new Error();
-    if (!z.uuid().safeParse(parsed.id).success || parsed.value.length > 100) throw new Error();
+    if (!z.uuid().safeParse(parsed.id).success || parsed.value.length > 100 || parsed.value.includes('\u0000')) throw new Error();
   } catch {
     throw badRequest('validation_failed', 'The cursor is not one this API gave out', { cursor: 'invalid cursor' });
   }
@@ -57,7 +75,11 @@ export function decodeSortCursor(cursor: string | undefined, sort: string, valid
 }
 
 /** Whether `text` is an instant (as a sort cursor's value of a time column). */
-export const isInstant = (text: string): boolean => !Number.isNaN(new Date(text).getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(text);
+export const isInstant = (text: string): boolean => {
+  const d = new Date(text);
+  // As this API writes them (toISOString), so that no rolled-over date (February 30th) reaches PostgreSQL.
+  return !Number.isNaN(d.getTime()) && d.toISOString() === text;
+};
 
 /** Fetch `limit + 1` rows, give back `limit` and the cursor of the last one when there were more. */
 export function pageOf<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {

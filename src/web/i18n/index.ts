@@ -17,7 +17,12 @@ function storedLanguage(): string | null {
 
 function cookieLanguage(): string | null {
   const m = new RegExp(`(?:^|;\\s*)${LANGUAGE_COOKIE}=([^;]*)`).exec(document.cookie);
-  return m ? decodeURIComponent(m[1]!) : null;
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return null; // a malformed cookie (not one the app wrote) is no choice
+  }
 }
 
 /** The language cookie the server reads for the prerendered public report pages (see pickLanguage). */

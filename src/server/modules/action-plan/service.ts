@@ -250,6 +250,11 @@ export async function updateGoal(db: Db, p: Principal, actor: AuditActor, id: st
   needManage(p);
   if (!UUID.test(id)) throw notFound('Goal');
   return audited(db, actor, async (tx) => {
+    const found = await tx.selectFrom('actionPlanGoals').select('planId').where('id', '=', id).executeTakeFirst();
+    if (!found) throw notFound('Goal');
+    // The plan first, as adding a goal does: two changes of one plan's numbers wait for each other
+    // and the second sees the first's number (409), never the unique index (a 500).
+    await repo.lockPlan(tx, found.planId);
     const goal = await tx.selectFrom('actionPlanGoals').select(['id', 'planId', 'number', 'title']).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!goal) throw notFound('Goal');
     if (await tx.selectFrom('actionPlanGoals').select('id').where('planId', '=', goal.planId).where('number', '=', b.number).where('id', '<>', id).executeTakeFirst()) throw conflict('duplicate_number', `Goal ${b.number} already exists in this plan`, { number: 'already in use' });
