@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '../../audit/audit.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { CASE_SORTS, type CaseSort } from '../../../shared/schemas/cases.ts';
 import { CASES } from './policy.ts';
+import { followPages } from '../../../../test/helpers/pages.ts';
 
 /**
  * The case list's orders (`sort`, issue 15): every order page by page through its cursor, for each way
@@ -69,18 +70,7 @@ const get = (u: U, query: string) => t.app.inject({ method: 'GET', url: `/api/v1
 
 /** Every page of the list in `sort`'s order, `limit` at a time, following the cursor. */
 async function allPages(u: U, sort: string, extra = '', limit = 3) {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const res = await get(u, `sort=${sort}&limit=${limit}${extra}${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(res.statusCode, res.body).toBe(200);
-    const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
-    ids.push(...body.items.map((i) => i.id));
-    cursor = body.nextCursor;
-    pages++;
-  } while (cursor && pages < 10);
-  return { ids, pages };
+  return followPages((cursor) => get(u, `sort=${sort}&limit=${limit}${extra}${cursor ? `&cursor=${cursor}` : ''}`));
 }
 
 describe('GET /cases?sort=', () => {

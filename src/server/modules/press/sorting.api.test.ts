@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { INCIDENT_SORTS, type IncidentSort } from '../../../shared/schemas/press.ts';
+import { followPages } from '../../../../test/helpers/pages.ts';
 
 /**
  * The press incidents staff list's orders (`sort`, issue 15), page by page through the cursor; staff
@@ -41,17 +42,7 @@ const get = (s: Session, query: string) => t.app.inject({ method: 'GET', url: `/
 
 describe('GET /press/incidents?sort=', () => {
   it.each(INCIDENT_SORTS)('lists the incidents in the order %s across pages', async (sort) => {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const res = await get(monitor, `year=${year}&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
-      ids.push(...body.items.map((i) => i.id));
-      cursor = body.nextCursor;
-      pages++;
-    } while (cursor && pages < 10);
+    const { ids, pages } = await followPages((cursor) => get(monitor, `year=${year}&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
     expect(pages).toBe(3);
     expect(ids).toEqual(expected(sort));
   });

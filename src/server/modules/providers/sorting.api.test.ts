@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { PROVIDER_SORTS, type ProviderSort } from '../../../shared/schemas/providers.ts';
+import { followPages } from '../../../../test/helpers/pages.ts';
 
 /**
  * The providers directory's orders (`sort`, issue 15), page by page through the cursor, and its 400s:
@@ -40,17 +41,7 @@ const get = (query: string) => t.app.inject({ method: 'GET', url: `/api/v1/provi
 
 describe('GET /providers?sort=', () => {
   it.each(PROVIDER_SORTS)('lists the directory in the order %s across pages', async (sort) => {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const res = await get(`agencyId=${agencyId}&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
-      ids.push(...body.items.map((i) => i.id));
-      cursor = body.nextCursor;
-      pages++;
-    } while (cursor && pages < 10);
+    const { ids, pages } = await followPages((cursor) => get(`agencyId=${agencyId}&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
     expect(pages).toBe(3);
     expect(ids).toEqual(expected(sort));
   });

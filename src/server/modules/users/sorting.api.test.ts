@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../../test/helpers/app.ts';
 import { USER_SORTS, type UserSort } from '../../../shared/schemas/admin.ts';
+import { followPages } from '../../../../test/helpers/pages.ts';
 
 /**
  * The users list's orders (`sort`, issue 15), page by page through the cursor, and its 400s: an unknown
@@ -48,17 +49,7 @@ const get = (s: Session, query: string) => t.app.inject({ method: 'GET', url: `/
 
 describe('GET /users?sort=', () => {
   it.each(USER_SORTS)('lists the users in the order %s across pages', async (sort) => {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const res = await get(admin, `agencyId=${agencyId}&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
-      ids.push(...body.items.map((i) => i.id));
-      cursor = body.nextCursor;
-      pages++;
-    } while (cursor && pages < 10);
+    const { ids, pages } = await followPages((cursor) => get(admin, `agencyId=${agencyId}&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
     expect(pages).toBe(3);
     expect(ids).toEqual(expected(sort));
   });
