@@ -101,3 +101,24 @@ describe('the public pages on a 360 px phone', () => {
     });
   }
 });
+
+describe('the public pages in the browser\'s language', () => {
+  it('the press tracker and the statistics start in a Russian or English browser\'s language, the staff sign-in in Azerbaijani', async () => {
+    for (const [locale, lang] of [['ru-RU', 'ru'], ['en-GB', 'en']] as const) {
+      const context = await web.browser.newContext({ viewport: PHONE, baseURL: web.baseUrl, locale });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      for (const path of ['/public/press', '/public/statistics']) {
+        await page.goto(path);
+        await expect.poll(() => page.evaluate(() => document.documentElement.lang), { message: `${path} in a ${locale} browser` }).toBe(lang);
+      }
+      await page.goto('/public/press');
+      await expect.poll(() => page.title()).toBe(text(lang, 'pressPublic.brand'));
+      await checkScreen(page, `/public/press (${locale} browser)`);
+      // The staff app does not follow the browser: an account's language applies once signed in.
+      await page.goto('/login');
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('az');
+      await context.close();
+    }
+  });
+});

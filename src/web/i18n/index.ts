@@ -31,22 +31,25 @@ function rememberInCookie(lang: Language): void {
   document.cookie = `${LANGUAGE_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
 }
 
-/** The public report pages: their language may come from the address and the browser's languages. */
-const onPublicReportPage = () => window.location.pathname === '/public/report' || window.location.pathname.startsWith('/public/report/');
+/**
+ * The public pages (the report pages, the press tracker, the statistics): their reader has no account,
+ * so their language may come from the address and the browser's languages.
+ */
+const onPublicPage = () => window.location.pathname === '/public' || window.location.pathname.startsWith('/public/');
 
 /**
- * The language the app starts in: on the public report pages by `pickLanguage` from the address, the
- * cookie, local storage and the browser's languages, as the server chose the prerendered page's
- * (so the app takes it over in the same language); elsewhere from the cookie and local storage only
+ * The language the app starts in: on the public pages by `pickLanguage` from the address, the
+ * cookie, local storage and the browser's languages, as the server chose the prerendered report
+ * pages' (so the app takes them over in the same language); elsewhere from the cookie and local storage only
  * (a signed-in user's is their account's, applied once known).
  */
 export function startLanguage(): Language {
-  const publicReport = onPublicReportPage();
+  const publicPage = onPublicPage();
   return pickLanguage({
-    param: publicReport ? new URLSearchParams(window.location.search).get(LANGUAGE_PARAM) : null,
+    param: publicPage ? new URLSearchParams(window.location.search).get(LANGUAGE_PARAM) : null,
     cookie: cookieLanguage(),
     stored: storedLanguage(),
-    accepted: publicReport ? navigator.languages : [],
+    accepted: publicPage ? navigator.languages : [],
   });
 }
 
