@@ -63,7 +63,7 @@ export function decodeSortCursor(cursor: string | undefined, sort: string, valid
     if (parts.length === 2 && legacySort !== undefined) parsed = { sort: legacySort, value: a!, id: b! };
     else if (parts.length === 3) parsed = { sort: a!, value: b!, id: c! };
     else throw new Error();
-    if (!z.uuid().safeParse(parsed.id).success || parsed.value.length > 100 || parsed.value.includes('\u0000')) throw new Error();
+    if (!z.uuid().safeParse(parsed.id).success || parsed.value.length > 1000 || parsed.value.includes('\u0000')) throw new Error();
   } catch {
     throw badRequest('validation_failed', 'The cursor is not one this API gave out', { cursor: 'invalid cursor' });
   }

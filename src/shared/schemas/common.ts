@@ -19,10 +19,13 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** The longest cursor any list gives out: a sorted list's cursor carries its last row's value sealed (a 500-letter title, in base64, with room). */
+export const CURSOR_MAX = 3000;
+
 /** Keyset pagination: `cursor` is opaque; `nextCursor` is null on the last page. */
 export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(CURSOR_MAX).optional(),
 });
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 

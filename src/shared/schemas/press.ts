@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parsePartialDate } from '../../domain/press-dates.ts';
+import { CURSOR_MAX } from './common.ts';
 import {
   ACT_METHODS,
   ACT_OUTCOMES,
@@ -218,7 +219,7 @@ export const StaffIncidentQuery = z.strictObject({
   year: z.coerce.number().int().min(1900).max(2100).optional(),
   published: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(CURSOR_MAX).optional(),
 });
 
 export const ImpunityIndexBody = z.strictObject({

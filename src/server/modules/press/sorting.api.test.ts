@@ -22,7 +22,8 @@ beforeAll(async () => {
   monitor = await signIn(t.app, m.email);
   outsider = await signIn(t.app, (await makeUser(t.db, { roles: ['case_worker'] })).email);
   // Titles, dates and entry in different orders; two on the same day (the id breaks the tie).
-  const made: [string, string][] = [['Sorted: raid on a newsroom', '1911-05-03'], ['Sorted: arrest of an editor', '1911-01-20'], ['Sorted: threats by telephone', '1911-05-03'], ['Sorted: beating at a protest', '1911-12-01'], ['Sorted: camera seized', '1911-02-14']];
+  // One title long (the cursor of a title order carries it): a long value must page on as a short one.
+  const made: [string, string][] = [[`Sorted: raid on a newsroom ${'and its archive '.repeat(15)}`.trim(), '1911-05-03'], ['Sorted: arrest of an editor', '1911-01-20'], ['Sorted: threats by telephone', '1911-05-03'], ['Sorted: beating at a protest', '1911-12-01'], ['Sorted: camera seized', '1911-02-14']];
   for (const [i, [title, on]] of made.entries()) {
     await t.db.insertInto('pressIncidents').values({ title, occurredOn: on, occurredPrecision: 'day', ownerAgencyId: m.agencyId, createdBy: m.id, createdAt: new Date(Date.UTC(2024, 5, 1 + ((i * 3) % 5))) }).execute();
   }
