@@ -1,13 +1,16 @@
 import type { BenchContext, BenchUser } from './scenario.ts';
 import { generateCases } from './cases-data.ts';
+import { generateContacts } from './contacts-data.ts';
 import { benchUser } from './justice-data.ts';
 import { loadUserWithAccess } from '../src/server/auth/principal-repository.ts';
 import { toPrincipal } from '../src/server/auth/authenticate.ts';
 import { approveRelease, prepareRelease } from '../src/server/modules/statistics/service.ts';
 
-/** The NRM cases of the case scenarios (`BENCH_CASES`), an analyst and a coordinator of one office. */
+/** The NRM cases of the case scenarios (`BENCH_CASES`), the hotline's history (`BENCH_CONTACTS`), an analyst and a coordinator of one office. */
 export async function statisticsUsers(ctx: BenchContext): Promise<{ analyst: BenchUser; coordinator: BenchUser }> {
-  await generateCases(ctx.db, ctx.admin.id, undefined, (line) => process.stderr.write(`${line}\n`));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  await generateCases(ctx.db, ctx.admin.id, undefined, log);
+  await generateContacts(ctx.db, undefined, log);
   const office = (await ctx.db.selectFrom('agencies').select('id').where('name', '=', 'BENCH statistics office').executeTakeFirst())?.id
     ?? (await ctx.db.insertInto('agencies').values({ name: 'BENCH statistics office', type: 'coordinator' }).returning('id').executeTakeFirstOrThrow()).id;
   return {

@@ -40,6 +40,11 @@ async function seedAwkwardData(db: Db) {
     VALUES (${Buffer.from([0, 1, 2, 0xfe, 0xff, 0, 92, 34])}, 'c\\"sr\nf', ${user.id}, 'infinity', '1999-12-31 23:59:59.999+04')`.execute(db);
   await sql`INSERT INTO access_grants (record_type, record_id, grantee_agency_id, sections, kind)
     VALUES ('case', gen_random_uuid(), ${agency.id}, ARRAY['identity', 'a,b', 'q"uote', 'back\\slash', NULL], 'share')`.execute(db);
+  // A victim and a hotline contact: the statistics' counts of them come back as they were, not counted twice.
+  const c = await db.insertInto('cases').values({ caseNumber: 'BK-1', ownerAgencyId: agency.id, createdBy: user.id, exploitationForms: ['forced_labour'] }).returning('id').executeTakeFirstOrThrow();
+  const p = await db.insertInto('people').values({ ownerAgencyId: agency.id, sex: 'female', birthYear: 1990 }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('casePeople').values({ caseId: c.id, personId: p.id, role: 'victim', addedBy: user.id }).execute();
+  await db.insertInto('contacts').values({ channel: 'call', status: 'completed', ownerAgencyId: agency.id, contactType: 'trafficking_report', persons: JSON.stringify([{ role: 'potential_victim', sex: 'female', age: 20 }]) }).execute();
   await sql`INSERT INTO settings (key, value) VALUES
     ('big', '{"n": 12345678901234567890.000000000001, "snake_key": [1, 2.5e-7, "ş"], "nested": {"null": null}}'::jsonb),
     ('scalar', '"just a string"'::jsonb)`.execute(db);
@@ -113,6 +118,8 @@ describe('restore', () => {
     expect(restAfter.settings!.join()).toContain('12345678901234567890.000000000001');
     expect(restAfter.sessions!.join()).toContain('\\\\x000102feff005c22');
     expect(restAfter.sessions!.join()).toContain('1999-12-31T19:59:59.999');
+    expect(restAfter.statistics_victim_months!.join()).toContain('"n": 1');
+    expect(restAfter.statistics_hotline_victim_days!.join()).toContain('"n": 1');
     // Restored entries are the backed-up ones; the restore appends its own at the end.
     expect(auditAfter!.length).toBe(auditBefore!.length + 1);
     const entries = await target.selectFrom('auditLog').select(['seq', 'action', 'via']).orderBy('seq').execute();

@@ -30,7 +30,7 @@ describe('bench harness', () => {
         process.execPath,
         ['--import', 'tsx', 'bench/run.ts', '--out', out, '--duration', '0.5', '--connections', '2', '--warmup', '0'],
         // The bench makes its own database in the test server and drops it after; small press, people and hotline datasets keep it quick.
-        { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), BENCH_PRESS_INCIDENTS: '2000', BENCH_PEOPLE: '3000', BENCH_OPEN_CONTACTS: '300', BENCH_CLOSED_CONTACTS: '300', BENCH_DASHBOARD_CONTACTS: '500', BENCH_JUSTICE_CASES: '2000' } },
+        { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), BENCH_PRESS_INCIDENTS: '2000', BENCH_PEOPLE: '3000', BENCH_OPEN_CONTACTS: '300', BENCH_CLOSED_CONTACTS: '300', BENCH_DASHBOARD_CONTACTS: '500', BENCH_JUSTICE_CASES: '2000', BENCH_CONTACTS: '3000' } },
         (error, _stdout, stderr) => {
           if (error) process.stderr.write(stderr);
         },

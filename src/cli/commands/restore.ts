@@ -116,6 +116,10 @@ async function restoreInTransaction(conn: Db, file: string, header: BackupHeader
   for (const fk of foreignKeys.rows)
     await sql`ALTER TABLE ${sql.id('public', fk.tbl)} ALTER CONSTRAINT ${sql.id(fk.con)} DEFERRABLE INITIALLY DEFERRED`.execute(raw);
 
+  // The statistics' counts (migration 0142) are kept by triggers as rows change: quiet while the
+  // backup's rows arrive, since the backup holds the counts of its own rows (one snapshot). A backup
+  // from before the counts existed is counted by that migration, which runs after the load.
+  await sql`SET LOCAL pathway.statistics_quiet = 'on'`.execute(raw);
   // Migrations may have written rows (their own bookkeeping at least): the backup's rows replace them.
   for (const t of header.tables) await sql`DELETE FROM ${sql.id('public', t.name)}`.execute(raw);
 
@@ -141,6 +145,7 @@ async function restoreInTransaction(conn: Db, file: string, header: BackupHeader
   for (const s of header.sequences)
     await sql`SELECT setval(${`public.${quoteIdent(s.name)}`}::regclass, ${s.lastValue}::bigint, ${s.isCalled})`.execute(raw);
 
+  await sql`SET LOCAL pathway.statistics_quiet = 'off'`.execute(raw);
   const migrated = await migrateTo(conn, latestSchemaVersion(), { inCallersTransaction: true });
   await ensureRoles(conn);
   const chain = await verifyAuditChain(conn);

@@ -21,88 +21,80 @@ export type VictimGroup = {
 };
 
 /**
- * One row per combination. Age: the domain's rule (`treatedAsChild`) with the birth year, on the day
- * the case was opened: disputed age is a child, a birth year 18 or fewer years before is a child.
- * Status: the latest conclusive decision about the person in the case (identified, or not), else a
- * negative reasonable-grounds decision (not identified), else presumed. Form: the case's first form
- * of exploitation. Referring agency: the type of the agency that opened the case.
+ * The months of a period that lie wholly inside it (`[first, last]` as the first days of those months),
+ * or null: those are read from the monthly counts, the days before and after them one victim at a time.
  */
-export async function victimGroups(db: DbOrTx, p: Period, tz: string): Promise<VictimGroup[]> {
+export function wholeMonths(p: Period): { first: string; last: string } | null {
+  const [fy, fm, fd] = p.from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = p.to.split('-').map(Number) as [number, number, number];
+  const first = fd === 1 ? { y: fy, m: fm } : fm === 12 ? { y: fy + 1, m: 1 } : { y: fy, m: fm + 1 };
+  const lastDay = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
+  const last = td === lastDay ? { y: ty, m: tm } : tm === 1 ? { y: ty - 1, m: 12 } : { y: ty, m: tm - 1 };
+  if (first.y * 12 + first.m > last.y * 12 + last.m) return null;
+  const day1 = (x: { y: number; m: number }) => `${String(x.y).padStart(4, '0')}-${String(x.m).padStart(2, '0')}-01`;
+  return { first: day1(first), last: day1(last) };
+}
+
+/**
+ * One row per combination, from the counts kept as the records change (migration 0142,
+ * `statistics_victim_refresh`, which defines every value: age on the day the case opened, the latest
+ * conclusive decision, the case's first form, the owner agency's type). The whole months of the period
+ * come from the monthly counts, the days at its edges from the victims' rows.
+ */
+export async function victimGroups(db: DbOrTx, p: Period): Promise<VictimGroup[]> {
+  const whole = wholeMonths(p);
+  const monthly = whole
+    ? sql`SELECT month, sex, age_group, status, citizenship, country, form, agency_id, n FROM statistics_victim_months WHERE month BETWEEN ${whole.first}::date AND ${whole.last}::date`
+    : sql`SELECT NULL::date, NULL, NULL, NULL, NULL, NULL, NULL, NULL::uuid, 0 WHERE false`;
+  const edges = whole
+    ? sql`opened_on BETWEEN ${p.from}::date AND ${p.to}::date AND (opened_on < ${whole.first}::date OR opened_on >= (${whole.last}::date + interval '1 month'))`
+    : sql`opened_on BETWEEN ${p.from}::date AND ${p.to}::date`;
   const { rows } = await sql<VictimGroup>`
-    WITH v AS (
-      SELECT cp.case_id, cp.person_id, cp.age_disputed, pe.sex, pe.birth_year, pe.citizenship,
-             c.country, c.exploitation_forms[1] AS form, a.type AS agency_type,
-             (c.opened_at AT TIME ZONE ${tz})::date AS opened_on
-      FROM cases c
-      JOIN case_people cp ON cp.case_id = c.id AND cp.role = 'victim'
-      JOIN people pe ON pe.id = cp.person_id AND pe.merged_into IS NULL
-      JOIN agencies a ON a.id = c.owner_agency_id
-      WHERE c.opened_at >= (${p.from}::date)::timestamp AT TIME ZONE ${tz}
-        AND c.opened_at < ((${p.to}::date + 1)::timestamp AT TIME ZONE ${tz})
+    WITH g (month, sex, age_group, status, citizenship, country, form, agency_id, n) AS (
+      ${monthly}
+      UNION ALL
+      SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_id, 1 FROM statistics_victims WHERE ${edges}
     )
-    SELECT v.sex,
-           CASE WHEN v.age_disputed THEN 'child'
-                WHEN v.birth_year IS NULL THEN 'unknown'
-                WHEN extract(year FROM v.opened_on)::int - v.birth_year <= 18 THEN 'child'
-                ELSE 'adult' END AS "ageGroup",
-           CASE WHEN d.outcome IN ('identified_trafficking', 'identified_forced_labour') THEN 'identified'
-                WHEN d.outcome IN ('not_enough_evidence', 'negative') THEN 'not_identified'
-                ELSE 'presumed' END AS status,
-           v.citizenship, v.country, v.form, v.agency_type AS "agencyType",
-           to_char(v.opened_on, 'YYYY') || '-Q' || to_char(v.opened_on, 'Q') AS quarter,
-           count(*)::int AS n
-    FROM v
-    LEFT JOIN LATERAL (
-      SELECT outcome FROM identification_decisions d
-      WHERE d.case_id = v.case_id AND d.person_id = v.person_id
-      ORDER BY (d.stage = 'conclusive') DESC, d.decided_on DESC, d.created_at DESC
-      LIMIT 1
-    ) d ON true
+    SELECT g.sex, g.age_group AS "ageGroup", g.status, nullif(g.citizenship, '') AS citizenship, nullif(g.country, '') AS country,
+           nullif(g.form, '') AS form, a.type AS "agencyType", to_char(g.month, 'YYYY') || '-Q' || to_char(g.month, 'Q') AS quarter,
+           sum(g.n)::int AS n
+    FROM g JOIN agencies a ON a.id = g.agency_id
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(g.n) <> 0
   `.execute(db);
   return rows;
 }
 
-export async function referralGroups(db: DbOrTx, p: Period, tz: string) {
+export async function referralGroups(db: DbOrTx, p: Period) {
   const { rows } = await sql<{ purpose: string; status: string; n: number }>`
-    SELECT purpose, status, count(*)::int AS n FROM referrals
-    WHERE sent_at >= (${p.from}::date)::timestamp AT TIME ZONE ${tz} AND sent_at < ((${p.to}::date + 1)::timestamp AT TIME ZONE ${tz})
-    GROUP BY 1, 2
+    SELECT purpose, status, sum(n)::int AS n FROM statistics_referral_days
+    WHERE day BETWEEN ${p.from}::date AND ${p.to}::date GROUP BY 1, 2 HAVING sum(n) <> 0
   `.execute(db);
   return rows;
 }
 
-/** Services of the assistance plans that started (or, not started yet, were planned) in the period. */
+/** Services of the assistance plans that started (or, not started yet, were planned; else were recorded) in the period. */
 export async function serviceGroups(db: DbOrTx, p: Period) {
   const { rows } = await sql<{ service: string; status: string; n: number }>`
-    SELECT service, status, count(*)::int AS n FROM case_assistance_services
-    WHERE coalesce(started_on, planned_on, created_at::date) BETWEEN ${p.from}::date AND ${p.to}::date
-    GROUP BY 1, 2
+    SELECT service, status, sum(n)::int AS n FROM statistics_service_days
+    WHERE day BETWEEN ${p.from}::date AND ${p.to}::date GROUP BY 1, 2 HAVING sum(n) <> 0
   `.execute(db);
   return rows;
 }
 
-export async function hotlineContactGroups(db: DbOrTx, p: Period, tz: string) {
+export async function hotlineContactGroups(db: DbOrTx, p: Period) {
   const { rows } = await sql<{ contactType: string | null; n: number }>`
-    SELECT contact_type AS "contactType", count(*)::int AS n FROM contacts
-    WHERE received_at >= (${p.from}::date)::timestamp AT TIME ZONE ${tz} AND received_at < ((${p.to}::date + 1)::timestamp AT TIME ZONE ${tz})
-      AND NOT is_test
-    GROUP BY 1
+    SELECT nullif(contact_type, '') AS "contactType", sum(n)::int AS n FROM statistics_contact_days
+    WHERE day BETWEEN ${p.from}::date AND ${p.to}::date GROUP BY 1 HAVING sum(n) <> 0
   `.execute(db);
   return rows;
 }
 
 /** The hotline's presumed victims: the potential victims named in its contacts, apart from the NRM. */
-export async function hotlineVictimGroups(db: DbOrTx, p: Period, tz: string) {
+export async function hotlineVictimGroups(db: DbOrTx, p: Period) {
   const { rows } = await sql<{ sex: string; ageGroup: string; n: number }>`
-    SELECT coalesce(x->>'sex', 'unknown') AS sex,
-           CASE WHEN (x->>'possiblyChild')::boolean OR (x->>'age')::int < 18 THEN 'child'
-                WHEN x->>'age' IS NULL THEN 'unknown' ELSE 'adult' END AS "ageGroup",
-           count(*)::int AS n
-    FROM contacts c, jsonb_array_elements(CASE WHEN jsonb_typeof(c.persons::jsonb) = 'array' THEN c.persons::jsonb ELSE '[]'::jsonb END) x
-    WHERE c.received_at >= (${p.from}::date)::timestamp AT TIME ZONE ${tz} AND c.received_at < ((${p.to}::date + 1)::timestamp AT TIME ZONE ${tz})
-      AND NOT c.is_test AND x->>'role' = 'potential_victim'
-    GROUP BY 1, 2
+    SELECT sex, age_group AS "ageGroup", sum(n)::int AS n FROM statistics_hotline_victim_days
+    WHERE day BETWEEN ${p.from}::date AND ${p.to}::date GROUP BY 1, 2 HAVING sum(n) <> 0
   `.execute(db);
   return rows;
 }

@@ -47,13 +47,12 @@ const FIGURES_READER: Principal = { userId: '00000000-0000-0000-0000-00000000000
 
 export async function nationalData(db: Db, period: repo.Period): Promise<NationalData> {
   const profile = await loadCountryProfile(db);
-  const tz = profile.timeZone;
   const [victims, referrals, services, contacts, hotlineVictims, justice] = await Promise.all([
-    repo.victimGroups(db, period, tz),
-    repo.referralGroups(db, period, tz),
+    repo.victimGroups(db, period),
+    repo.referralGroups(db, period),
     repo.serviceGroups(db, period),
-    repo.hotlineContactGroups(db, period, tz),
-    repo.hotlineVictimGroups(db, period, tz),
+    repo.hotlineContactGroups(db, period),
+    repo.hotlineVictimGroups(db, period),
     justiceStatistics(db, FIGURES_READER, { from: period.from, to: period.to }),
   ]);
   return { period, victims, referrals, services, contacts, hotlineVictims, justice, population: profile.population };
@@ -78,20 +77,28 @@ type Counted = { key: Record<string, string>; n: number };
 function cube(id: string, title: string, dims: TableDimension[], rows: Counted[], margins = true, notes?: string[]): StatisticsTable {
   let keys: Array<Record<string, string>> = [{}];
   for (const d of dims) keys = keys.flatMap((k) => d.values.map((v) => ({ ...k, [d.id]: v.code })));
-  const sum = (key: Record<string, string>) => rows.reduce((s, r) => (Object.entries(key).every(([d, v]) => r.key[d] === v) ? s + r.n : s), 0);
+  const SEP = '\u0001';
+  // The rows summed to this table's dimensions first (the rows split by many more), then every
+  // margin summed from those inner cells: linear in the rows and the cells.
   const index = new Map<string, number>();
   for (const r of rows) {
-    const k = dims.map((d) => r.key[d.id]).join('\u0001');
+    const k = dims.map((d) => r.key[d.id]).join(SEP);
     index.set(k, (index.get(k) ?? 0) + r.n);
   }
-  const cells: TableCell[] = keys.map((key) => ({ key, value: index.get(dims.map((d) => key[d.id]).join('\u0001')) ?? 0, suppressed: null }));
+  const cells: TableCell[] = keys.map((key) => ({ key, value: index.get(dims.map((d) => key[d.id]).join(SEP)) ?? 0, suppressed: null }));
   const totals: TableCell[] = [];
   if (margins) {
     for (let mask = (1 << dims.length) - 1; mask >= 1; mask--) {
       const kept = dims.filter((_, i) => !(mask & (1 << i)));
+      const sums = new Map<string, number>();
+      for (const [k, n] of index) {
+        const parts = k.split(SEP);
+        const mk = dims.flatMap((d, i) => (mask & (1 << i) ? [] : [parts[i]])).join(SEP);
+        sums.set(mk, (sums.get(mk) ?? 0) + n);
+      }
       let ks: Array<Record<string, string>> = [{}];
       for (const d of kept) ks = ks.flatMap((k) => d.values.map((v) => ({ ...k, [d.id]: v.code })));
-      for (const key of ks) totals.push({ key, value: sum(key), suppressed: null });
+      for (const key of ks) totals.push({ key, value: sums.get(kept.map((d) => key[d.id]).join(SEP)) ?? 0, suppressed: null });
     }
   }
   return { id, title, dimensions: dims, cells, totals, ...(notes ? { notes } : {}) };

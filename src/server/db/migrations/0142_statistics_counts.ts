@@ -1,0 +1,369 @@
+/**
+ * The national statistics counted as the records change (issue 13, "Speed"; docs/statistics.md,
+ * "Counting at scale"), so that a year's tables read thousands of rows, not every victim, referral
+ * and contact of the year.
+ *
+ * - `statistics_victims`: one row per victim of a case (the person not merged away), with every value
+ *   the tables split by, worked out exactly as the tables define them (age on the day the case opened,
+ *   the latest conclusive identification decision, the case's first form, the owner agency), and
+ *   `statistics_victim_months`: those rows counted by month of opening. A row trigger on each source
+ *   (cases, case_people, people, identification_decisions) calls `statistics_victim_refresh` for the
+ *   victims it touches, which works the row out again from the records, under a transaction lock per
+ *   victim (so two transactions changing the same victim's sources one after the other both count),
+ *   and moves the count from the old group to the new.
+ * - `statistics_referral_days`, `statistics_service_days`: referrals by day sent, purpose and status;
+ *   assistance services by day (started, else planned, else recorded), service and status. Kept by
+ *   row triggers adding the new row's group and taking away the old's.
+ * - `statistics_contact_days`, `statistics_hotline_victim_days`: contacts (not test ones) by day
+ *   received and contact type; the potential victims their persons name, by sex and age group. Kept
+ *   the same way, in 16 slots per day chosen by the writing connection, so that concurrent intake does
+ *   not queue on one counter row.
+ *
+ * Days are the country profile's time zone's (`statistics_time_zone`); a change of that zone counts
+ * everything again (`statistics_rebuild`). A restore loads rows with the triggers quiet
+ * (`pathway.statistics_quiet`) and counts everything again at the end. Groups whose count falls to zero
+ * are left in place and read as nothing (every read sums and drops zeros).
+ */
+export const up = /* sql */ `
+CREATE FUNCTION statistics_time_zone() RETURNS text LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce((SELECT value->>'timeZone' FROM settings WHERE key = 'nrm.country_profile'), 'Asia/Baku')
+$fn$;
+
+CREATE FUNCTION statistics_quiet() RETURNS boolean LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce(current_setting('pathway.statistics_quiet', true), '') = 'on'
+$fn$;
+
+-- ---------------------------------------------------------------------------------------------
+-- NRM victims
+
+CREATE TABLE statistics_victims (
+  case_id uuid NOT NULL,
+  person_id uuid NOT NULL,
+  opened_on date NOT NULL,
+  sex text NOT NULL,
+  age_group text NOT NULL,
+  status text NOT NULL,
+  citizenship text NOT NULL,
+  country text NOT NULL,
+  form text NOT NULL,
+  agency_id uuid NOT NULL,
+  PRIMARY KEY (case_id, person_id)
+);
+CREATE INDEX statistics_victims_opened_idx ON statistics_victims (opened_on);
+
+CREATE TABLE statistics_victim_months (
+  month date NOT NULL,
+  sex text NOT NULL,
+  age_group text NOT NULL,
+  status text NOT NULL,
+  citizenship text NOT NULL,
+  country text NOT NULL,
+  form text NOT NULL,
+  agency_id uuid NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (month, sex, age_group, status, citizenship, country, form, agency_id)
+);
+
+-- One victim's row as the tables define it, or none (not a victim, merged away, no such case).
+-- '' stands for "not recorded" (citizenship, country, form).
+CREATE FUNCTION statistics_victim_row(c_id uuid, p_id uuid, tz text)
+RETURNS TABLE (opened_on date, sex text, age_group text, status text, citizenship text, country text, form text, agency_id uuid)
+LANGUAGE sql STABLE AS $fn$
+  SELECT v.opened_on, v.sex,
+         CASE WHEN v.age_disputed THEN 'child'
+              WHEN v.birth_year IS NULL THEN 'unknown'
+              WHEN extract(year FROM v.opened_on)::int - v.birth_year <= 18 THEN 'child'
+              ELSE 'adult' END,
+         CASE WHEN d.outcome IN ('identified_trafficking', 'identified_forced_labour') THEN 'identified'
+              WHEN d.outcome IN ('not_enough_evidence', 'negative') THEN 'not_identified'
+              ELSE 'presumed' END,
+         coalesce(v.citizenship, ''), coalesce(v.country, ''), coalesce(v.form, ''), v.owner_agency_id
+  FROM (
+    SELECT cp.age_disputed, pe.sex, pe.birth_year, pe.citizenship, c.country, c.exploitation_forms[1] AS form,
+           c.owner_agency_id, (c.opened_at AT TIME ZONE tz)::date AS opened_on
+    FROM cases c
+    JOIN case_people cp ON cp.case_id = c.id AND cp.person_id = p_id AND cp.role = 'victim'
+    JOIN people pe ON pe.id = cp.person_id AND pe.merged_into IS NULL
+    WHERE c.id = c_id
+  ) v
+  LEFT JOIN LATERAL (
+    SELECT outcome FROM identification_decisions d
+    WHERE d.case_id = c_id AND d.person_id = p_id
+    ORDER BY (d.stage = 'conclusive') DESC, d.decided_on DESC, d.created_at DESC
+    LIMIT 1
+  ) d ON true
+$fn$;
+
+CREATE FUNCTION statistics_victim_count(r statistics_victims, delta integer) RETURNS void LANGUAGE sql AS $fn$
+  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, n)
+  VALUES (date_trunc('month', r.opened_on)::date, r.sex, r.age_group, r.status, r.citizenship, r.country, r.form, r.agency_id, delta)
+  ON CONFLICT (month, sex, age_group, status, citizenship, country, form, agency_id)
+  DO UPDATE SET n = statistics_victim_months.n + excluded.n
+$fn$;
+
+CREATE FUNCTION statistics_victim_refresh(c_id uuid, p_id uuid) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  was statistics_victims;
+  now_row statistics_victims;
+  had boolean;
+  has boolean;
+BEGIN
+  IF c_id IS NULL OR p_id IS NULL OR statistics_quiet() THEN RETURN; END IF;
+  -- One writer per victim at a time; the statements below then see what the one before committed.
+  PERFORM pg_advisory_xact_lock(hashtextextended('pathway.statistics.victim/' || c_id::text || '/' || p_id::text, 0));
+  SELECT * INTO was FROM statistics_victims WHERE case_id = c_id AND person_id = p_id;
+  had := FOUND;
+  SELECT c_id, p_id, r.* INTO now_row FROM statistics_victim_row(c_id, p_id, statistics_time_zone()) r;
+  has := FOUND;
+  IF had AND has AND was IS NOT DISTINCT FROM now_row THEN RETURN; END IF;
+  IF had THEN
+    DELETE FROM statistics_victims WHERE case_id = c_id AND person_id = p_id;
+    PERFORM statistics_victim_count(was, -1);
+  END IF;
+  IF has THEN
+    INSERT INTO statistics_victims SELECT now_row.*;
+    PERFORM statistics_victim_count(now_row, 1);
+  END IF;
+END $fn$;
+
+CREATE FUNCTION statistics_case_people_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.role = 'victim' THEN PERFORM statistics_victim_refresh(OLD.case_id, OLD.person_id); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND (NEW.role = 'victim' OR (TG_OP = 'UPDATE' AND OLD.role = 'victim'))
+     AND (TG_OP = 'INSERT' OR NEW.case_id <> OLD.case_id OR NEW.person_id <> OLD.person_id OR NEW.role <> 'victim' OR OLD.role <> 'victim' OR NEW.age_disputed <> OLD.age_disputed) THEN
+    PERFORM statistics_victim_refresh(NEW.case_id, NEW.person_id);
+  END IF;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_case_people AFTER INSERT OR UPDATE OF case_id, person_id, role, age_disputed OR DELETE ON case_people
+  FOR EACH ROW EXECUTE FUNCTION statistics_case_people_changed();
+
+CREATE FUNCTION statistics_case_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE v record;
+BEGIN
+  FOR v IN SELECT person_id FROM case_people WHERE case_id = NEW.id AND role = 'victim' ORDER BY person_id LOOP
+    PERFORM statistics_victim_refresh(NEW.id, v.person_id);
+  END LOOP;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_cases AFTER UPDATE OF opened_at, country, exploitation_forms, owner_agency_id ON cases
+  FOR EACH ROW WHEN (OLD.opened_at IS DISTINCT FROM NEW.opened_at OR OLD.country IS DISTINCT FROM NEW.country
+    OR OLD.exploitation_forms[1] IS DISTINCT FROM NEW.exploitation_forms[1] OR OLD.owner_agency_id IS DISTINCT FROM NEW.owner_agency_id)
+  EXECUTE FUNCTION statistics_case_changed();
+
+CREATE FUNCTION statistics_person_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE v record;
+BEGIN
+  FOR v IN SELECT case_id FROM case_people WHERE person_id = NEW.id AND role = 'victim' ORDER BY case_id LOOP
+    PERFORM statistics_victim_refresh(v.case_id, NEW.id);
+  END LOOP;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_people AFTER UPDATE OF sex, birth_year, citizenship, merged_into ON people
+  FOR EACH ROW WHEN (OLD.sex IS DISTINCT FROM NEW.sex OR OLD.birth_year IS DISTINCT FROM NEW.birth_year
+    OR OLD.citizenship IS DISTINCT FROM NEW.citizenship OR OLD.merged_into IS DISTINCT FROM NEW.merged_into)
+  EXECUTE FUNCTION statistics_person_changed();
+
+CREATE FUNCTION statistics_decision_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM statistics_victim_refresh(OLD.case_id, OLD.person_id); END IF;
+  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (NEW.case_id, NEW.person_id) IS DISTINCT FROM (OLD.case_id, OLD.person_id)) THEN
+    PERFORM statistics_victim_refresh(NEW.case_id, NEW.person_id);
+  END IF;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_identification_decisions AFTER INSERT OR UPDATE OF case_id, person_id, stage, outcome, decided_on, created_at OR DELETE ON identification_decisions
+  FOR EACH ROW EXECUTE FUNCTION statistics_decision_changed();
+
+-- ---------------------------------------------------------------------------------------------
+-- Referrals and services
+
+CREATE TABLE statistics_referral_days (
+  day date NOT NULL,
+  purpose text NOT NULL,
+  status text NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (day, purpose, status)
+);
+
+CREATE FUNCTION statistics_referral_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE tz text;
+BEGIN
+  IF statistics_quiet() THEN RETURN NULL; END IF;
+  tz := statistics_time_zone();
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO statistics_referral_days VALUES ((OLD.sent_at AT TIME ZONE tz)::date, OLD.purpose, OLD.status, -1)
+    ON CONFLICT (day, purpose, status) DO UPDATE SET n = statistics_referral_days.n - 1;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO statistics_referral_days VALUES ((NEW.sent_at AT TIME ZONE tz)::date, NEW.purpose, NEW.status, 1)
+    ON CONFLICT (day, purpose, status) DO UPDATE SET n = statistics_referral_days.n + 1;
+  END IF;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_referrals_insert_delete AFTER INSERT OR DELETE ON referrals
+  FOR EACH ROW EXECUTE FUNCTION statistics_referral_changed();
+CREATE TRIGGER statistics_referrals_update AFTER UPDATE OF sent_at, purpose, status ON referrals
+  FOR EACH ROW WHEN ((OLD.sent_at, OLD.purpose, OLD.status) IS DISTINCT FROM (NEW.sent_at, NEW.purpose, NEW.status))
+  EXECUTE FUNCTION statistics_referral_changed();
+
+CREATE TABLE statistics_service_days (
+  day date NOT NULL,
+  service text NOT NULL,
+  status text NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (day, service, status)
+);
+
+CREATE FUNCTION statistics_service_day(s case_assistance_services, tz text) RETURNS date LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce(s.started_on, s.planned_on, (s.created_at AT TIME ZONE tz)::date)
+$fn$;
+
+CREATE FUNCTION statistics_service_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE tz text;
+BEGIN
+  IF statistics_quiet() THEN RETURN NULL; END IF;
+  tz := statistics_time_zone();
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO statistics_service_days VALUES (statistics_service_day(OLD, tz), OLD.service, OLD.status, -1)
+    ON CONFLICT (day, service, status) DO UPDATE SET n = statistics_service_days.n - 1;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO statistics_service_days VALUES (statistics_service_day(NEW, tz), NEW.service, NEW.status, 1)
+    ON CONFLICT (day, service, status) DO UPDATE SET n = statistics_service_days.n + 1;
+  END IF;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_services_insert_delete AFTER INSERT OR DELETE ON case_assistance_services
+  FOR EACH ROW EXECUTE FUNCTION statistics_service_changed();
+CREATE TRIGGER statistics_services_update AFTER UPDATE OF service, status, started_on, planned_on, created_at ON case_assistance_services
+  FOR EACH ROW WHEN ((OLD.service, OLD.status, OLD.started_on, OLD.planned_on, OLD.created_at) IS DISTINCT FROM (NEW.service, NEW.status, NEW.started_on, NEW.planned_on, NEW.created_at))
+  EXECUTE FUNCTION statistics_service_changed();
+
+-- ---------------------------------------------------------------------------------------------
+-- The hotline
+
+CREATE TABLE statistics_contact_days (
+  day date NOT NULL,
+  contact_type text NOT NULL,
+  slot smallint NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (day, contact_type, slot)
+);
+
+CREATE TABLE statistics_hotline_victim_days (
+  day date NOT NULL,
+  sex text NOT NULL,
+  age_group text NOT NULL,
+  slot smallint NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (day, sex, age_group, slot)
+);
+
+-- The potential victims a contact's persons name, by sex and age group (as the tables define them).
+CREATE FUNCTION statistics_hotline_victims(persons jsonb) RETURNS TABLE (sex text, age_group text, n integer) LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT coalesce(x->>'sex', 'unknown'),
+         CASE WHEN (x->>'possiblyChild')::boolean OR (x->>'age')::int < 18 THEN 'child'
+              WHEN x->>'age' IS NULL THEN 'unknown' ELSE 'adult' END,
+         count(*)::int
+  FROM jsonb_array_elements(CASE WHEN jsonb_typeof(persons) = 'array' THEN persons ELSE '[]'::jsonb END) x
+  WHERE x->>'role' = 'potential_victim'
+  GROUP BY 1, 2
+$fn$;
+
+CREATE FUNCTION statistics_contact_count(c contacts, sign integer, tz text, at_slot smallint) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE d date;
+BEGIN
+  IF c.is_test THEN RETURN; END IF;
+  d := (c.received_at AT TIME ZONE tz)::date;
+  INSERT INTO statistics_contact_days VALUES (d, coalesce(c.contact_type, ''), at_slot, sign)
+  ON CONFLICT (day, contact_type, slot) DO UPDATE SET n = statistics_contact_days.n + excluded.n;
+  INSERT INTO statistics_hotline_victim_days (day, sex, age_group, slot, n)
+  SELECT d, v.sex, v.age_group, at_slot, sign * v.n FROM statistics_hotline_victims(c.persons) v
+  ON CONFLICT (day, sex, age_group, slot) DO UPDATE SET n = statistics_hotline_victim_days.n + excluded.n;
+END $fn$;
+
+CREATE FUNCTION statistics_contact_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  tz text;
+  my_slot smallint := (pg_backend_pid() % 16)::smallint;
+BEGIN
+  IF statistics_quiet() THEN RETURN NULL; END IF;
+  tz := statistics_time_zone();
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM statistics_contact_count(OLD, -1, tz, my_slot); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM statistics_contact_count(NEW, 1, tz, my_slot); END IF;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_contacts_insert_delete AFTER INSERT OR DELETE ON contacts
+  FOR EACH ROW EXECUTE FUNCTION statistics_contact_changed();
+CREATE TRIGGER statistics_contacts_update AFTER UPDATE OF received_at, contact_type, is_test, persons ON contacts
+  FOR EACH ROW WHEN ((OLD.received_at, OLD.contact_type, OLD.is_test) IS DISTINCT FROM (NEW.received_at, NEW.contact_type, NEW.is_test) OR OLD.persons IS DISTINCT FROM NEW.persons)
+  EXECUTE FUNCTION statistics_contact_changed();
+
+-- ---------------------------------------------------------------------------------------------
+-- Counting everything again: here, after a restore, and when the country's time zone changes.
+
+CREATE FUNCTION statistics_rebuild() RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE tz text := statistics_time_zone();
+BEGIN
+  TRUNCATE statistics_victims, statistics_victim_months, statistics_referral_days, statistics_service_days, statistics_contact_days, statistics_hotline_victim_days;
+
+  INSERT INTO statistics_victims (case_id, person_id, opened_on, sex, age_group, status, citizenship, country, form, agency_id)
+  SELECT v.case_id, v.person_id, v.opened_on, v.sex,
+         CASE WHEN v.age_disputed THEN 'child'
+              WHEN v.birth_year IS NULL THEN 'unknown'
+              WHEN extract(year FROM v.opened_on)::int - v.birth_year <= 18 THEN 'child'
+              ELSE 'adult' END,
+         CASE WHEN d.outcome IN ('identified_trafficking', 'identified_forced_labour') THEN 'identified'
+              WHEN d.outcome IN ('not_enough_evidence', 'negative') THEN 'not_identified'
+              ELSE 'presumed' END,
+         coalesce(v.citizenship, ''), coalesce(v.country, ''), coalesce(v.form, ''), v.owner_agency_id
+  FROM (
+    SELECT cp.case_id, cp.person_id, cp.age_disputed, pe.sex, pe.birth_year, pe.citizenship, c.country,
+           c.exploitation_forms[1] AS form, c.owner_agency_id, (c.opened_at AT TIME ZONE tz)::date AS opened_on
+    FROM cases c
+    JOIN case_people cp ON cp.case_id = c.id AND cp.role = 'victim'
+    JOIN people pe ON pe.id = cp.person_id AND pe.merged_into IS NULL
+  ) v
+  LEFT JOIN (
+    SELECT DISTINCT ON (case_id, person_id) case_id, person_id, outcome FROM identification_decisions
+    ORDER BY case_id, person_id, (stage = 'conclusive') DESC, decided_on DESC, created_at DESC
+  ) d ON d.case_id = v.case_id AND d.person_id = v.person_id;
+
+  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, n)
+  SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_id, count(*)::int
+  FROM statistics_victims GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+  INSERT INTO statistics_referral_days (day, purpose, status, n)
+  SELECT (sent_at AT TIME ZONE tz)::date, purpose, status, count(*)::int FROM referrals GROUP BY 1, 2, 3;
+
+  INSERT INTO statistics_service_days (day, service, status, n)
+  SELECT statistics_service_day(s, tz), service, status, count(*)::int FROM case_assistance_services s GROUP BY 1, 2, 3;
+
+  INSERT INTO statistics_contact_days (day, contact_type, slot, n)
+  SELECT (received_at AT TIME ZONE tz)::date, coalesce(contact_type, ''), 0, count(*)::int FROM contacts WHERE NOT is_test GROUP BY 1, 2;
+
+  INSERT INTO statistics_hotline_victim_days (day, sex, age_group, slot, n)
+  SELECT (c.received_at AT TIME ZONE tz)::date, v.sex, v.age_group, 0, sum(v.n)::int
+  FROM contacts c, LATERAL statistics_hotline_victims(c.persons) v
+  WHERE NOT c.is_test AND c.persons <> '[]'::jsonb
+  GROUP BY 1, 2, 3;
+END $fn$;
+
+CREATE FUNCTION statistics_time_zone_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT statistics_quiet() THEN PERFORM statistics_rebuild(); END IF;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_settings_insert AFTER INSERT ON settings
+  FOR EACH ROW WHEN (NEW.key = 'nrm.country_profile' AND coalesce(NEW.value->>'timeZone', 'Asia/Baku') <> 'Asia/Baku')
+  EXECUTE FUNCTION statistics_time_zone_changed();
+CREATE TRIGGER statistics_settings_update AFTER UPDATE ON settings
+  FOR EACH ROW WHEN (NEW.key = 'nrm.country_profile' AND coalesce(NEW.value->>'timeZone', 'Asia/Baku') IS DISTINCT FROM coalesce(OLD.value->>'timeZone', 'Asia/Baku'))
+  EXECUTE FUNCTION statistics_time_zone_changed();
+CREATE TRIGGER statistics_settings_delete AFTER DELETE ON settings
+  FOR EACH ROW WHEN (OLD.key = 'nrm.country_profile' AND coalesce(OLD.value->>'timeZone', 'Asia/Baku') <> 'Asia/Baku')
+  EXECUTE FUNCTION statistics_time_zone_changed();
+
+SELECT statistics_rebuild();
+`;
