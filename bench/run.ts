@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- --out results.json [--scenario name]... [--duration 10] [--connections 10]`
- * Fresh database, the real server as a child process, then each scenario's timed loop of requests
- * over loopback; results as JSON. See docs/benchmarks.md.
+ * `npm run bench -- --out results.json [--scenario name]... [--duration 10] [--connections 10] [--processes 1]`
+ * Fresh database, the real server as a child process (or N of them behind a round-robin proxy), then
+ * each scenario's timed loop of requests over loopback; results as JSON. See docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -17,9 +17,25 @@ import { createUser } from '../src/server/modules/users/service.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { loadScenarios } from './registry.ts';
 import type { BenchContext, BenchSession, BenchUser } from './scenario.ts';
-import { BENCH_SECRET_KEY, freshDatabase, peakRssMb, resetPeakRss, startServer } from './server.ts';
+import { BENCH_SECRET_KEY, cpuSeconds, freshDatabase, peakRssMb, resetPeakRss, startProxy, startServer, type ProxyProcess, type ServerProcess } from './server.ts';
 
-export type ScenarioResult = { scenario: string; description: string; connections: number; serverPeakRssMb: number | null } & LoadResult;
+export type ScenarioResult = {
+  scenario: string;
+  description: string;
+  connections: number;
+  /** How many server processes served the run (`--processes`). */
+  processes: number;
+  /** The highest of the server processes' peaks. */
+  serverPeakRssMb: number | null;
+  serverPeakRssMbByProcess: (number | null)[];
+  /** CPU seconds (user + system) each server process used in the timed loop. */
+  serverCpuSByProcess: (number | null)[];
+  /** The proxy's, when there is one (with `--processes` above 1, or `--proxy`). */
+  proxyPeakRssMb: number | null;
+  proxyCpuS: number | null;
+  /** How many requests of the timed loop the proxy sent to each server process; null without the proxy. */
+  requestsByProcess: number[] | null;
+} & LoadResult;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -32,6 +48,8 @@ function options() {
       connections: { type: 'string' },
       warmup: { type: 'string', default: '1' },
       requests: { type: 'string' },
+      processes: { type: 'string', default: '1' },
+      proxy: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
     },
   });
@@ -49,6 +67,9 @@ function options() {
     connectionsGiven: values.connections !== undefined,
     warmupS: num('warmup', values.warmup, 0),
     maxRequests: values.requests === undefined ? undefined : Math.floor(num('requests', values.requests, 1)),
+    processes: Math.floor(num('processes', values.processes, 1)),
+    // One process is served directly unless --proxy asks for the proxy in front of it too (to see the proxy's own cost).
+    proxy: values.proxy || Number(values.processes) >= 2,
   };
 }
 
@@ -125,7 +146,8 @@ async function main(): Promise<void> {
 
   const database = await freshDatabase(say);
   const db = createDb(database.url, 2);
-  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  let servers: ServerProcess[] = [];
+  let proxy: ProxyProcess | null = null;
   const results: ScenarioResult[] = [];
   try {
     await migrateToLatest(db);
@@ -134,14 +156,21 @@ async function main(): Promise<void> {
     const hotlineSetup = await prepareHotline(db);
     const hotline = { ...hotlineSetup, twilioAuthToken: crypto.randomBytes(16).toString('hex') };
     const postgres = (await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(db)).rows[0]!.v;
-    server = await startServer(database.url, say, {
+    const serverEnv = {
       PATHWAY_HOTLINE_AGENCY_ID: hotline.agencyId,
       PATHWAY_TWILIO_AUTH_TOKEN: hotline.twilioAuthToken,
       // A key of its own, so that the server writes no data/secret.key into the working folder; fixed, as
       // the generated people are sealed under it (a kept database serves many runs).
       PATHWAY_SECRET_KEY: BENCH_SECRET_KEY.toString('base64'),
-    });
-    const baseUrl = server.baseUrl;
+    };
+    // N alike processes on one database, as a deployment runs them (each also runs the reminder sweep and
+    // housekeeping: the server has no switch to keep them to one, and they are written to run everywhere).
+    const started = await Promise.allSettled(Array.from({ length: opts.processes }, () => startServer(database.url, say, serverEnv)));
+    servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (opts.proxy) proxy = await startProxy(servers.map((s) => s.port), say);
+    const baseUrl = proxy?.baseUrl ?? servers[0]!.baseUrl;
     for (const scenario of chosen) {
       const ctx: BenchContext = { baseUrl, databaseUrl: database.url, db, admin, user, hotline, signIn: (u) => signIn(baseUrl, u), state: {} };
       const connections = opts.connectionsGiven ? opts.connections : (scenario.connections ?? opts.connections);
@@ -151,23 +180,46 @@ async function main(): Promise<void> {
       await scenario.setup?.(ctx);
       try {
         if (opts.warmupS > 0) await measure({ connections, durationS: opts.warmupS }, 1_000_000);
-        const peakIsPerScenario = resetPeakRss(server.pid);
-        say(`bench: ${scenario.name} for ${opts.durationS}s over ${connections} connections`);
+        const pids = [...servers.map((s) => s.pid), ...(proxy ? [proxy.pid] : [])];
+        const peakIsPerScenario = pids.map((pid) => resetPeakRss(pid)).every(Boolean);
+        await proxy?.reset();
+        const cpuBefore = pids.map((pid) => cpuSeconds(pid));
+        say(`bench: ${scenario.name} for ${opts.durationS}s over ${connections} connections${proxy ? ` through the proxy to ${servers.length} process${servers.length === 1 ? '' : 'es'}` : ''}`);
         const load = await measure({ connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, 0);
-        const result = { scenario: scenario.name, description: scenario.description, connections, ...load, serverPeakRssMb: peakRssMb(server.pid) };
+        const cpu = pids.map((pid, i) => {
+          const [after, before] = [cpuSeconds(pid), cpuBefore[i]];
+          return after === null || before === null || before === undefined ? null : Math.round((after - before) * 100) / 100;
+        });
+        const peaks = servers.map((s) => peakRssMb(s.pid));
+        const known = peaks.filter((p): p is number => p !== null);
+        const result: ScenarioResult = {
+          scenario: scenario.name,
+          description: scenario.description,
+          connections,
+          processes: servers.length,
+          ...load,
+          serverPeakRssMb: known.length > 0 ? Math.max(...known) : null,
+          serverPeakRssMbByProcess: peaks,
+          serverCpuSByProcess: cpu.slice(0, servers.length),
+          proxyPeakRssMb: proxy ? peakRssMb(proxy.pid) : null,
+          proxyCpuS: proxy ? (cpu[servers.length] ?? null) : null,
+          requestsByProcess: proxy ? await proxy.requests() : null,
+        };
         if (!peakIsPerScenario) say('bench: could not reset the peak RSS; serverPeakRssMb is the peak since start');
         results.push(result);
-        say(`  ${result.opsPerSec} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  peak RSS ${result.serverPeakRssMb} MB`);
+        say(`  ${result.opsPerSec} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  peak RSS ${peaks.join(' + ')} MB`);
+        if (proxy) say(`  requests by process ${result.requestsByProcess!.join(' / ')}  proxy peak RSS ${result.proxyPeakRssMb} MB, CPU ${result.proxyCpuS} s; servers' CPU ${result.serverCpuSByProcess.join(' + ')} s`);
         if (result.errorSample) say(`  first error: ${result.errorSample}`);
       } finally {
         await scenario.teardown?.(ctx);
       }
     }
-    const report = { machine: machine(postgres, database.kept ? `kept (${process.env.BENCH_DATABASE_NAME})` : process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS }, results };
+    const report = { machine: machine(postgres, database.kept ? `kept (${process.env.BENCH_DATABASE_NAME})` : process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS, processes: opts.processes, proxy: opts.proxy }, results };
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
     say(`bench: results written to ${opts.out}`);
   } finally {
-    await server?.stop();
+    await proxy?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
     await db.destroy();
     await database.drop();
   }

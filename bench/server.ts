@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded.ts';
 
@@ -68,7 +69,7 @@ export async function freshDatabase(log: (line: string) => void): Promise<{ url:
   };
 }
 
-export type ServerProcess = { baseUrl: string; pid: number; stop: () => Promise<void> };
+export type ServerProcess = { baseUrl: string; port: number; pid: number; stop: () => Promise<void> };
 
 /** The real server (src/server/main.ts) as a child process on a free loopback port, ready when /api/health answers. */
 export async function startServer(databaseUrl: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -109,6 +110,7 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
   log(`bench: server pid ${child.pid} at ${baseUrl}`);
   return {
     baseUrl,
+    port,
     pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) {
@@ -139,4 +141,80 @@ export function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, or null where /proc has none. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    // The fields after the command's name (which may hold spaces), from the state on: utime and stime are the 12th and 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+export type ProxyProcess = {
+  baseUrl: string;
+  pid: number;
+  /** How many requests each backend was sent since the last reset, in the order of the ports given. */
+  requests: () => Promise<number[]>;
+  /** Sets the counts to zero. */
+  reset: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+/** The round-robin proxy (bench/proxy.ts) in front of the given ports, as a child process on a free loopback port. */
+export async function startProxy(ports: number[], log: (line: string) => void): Promise<ProxyProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/proxy.ts', ...ports.map(String)], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /^listening (http:\/\/\S+)/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the bench proxy exited (${code}) before listening`)));
+  });
+  let ids = 0;
+  const waiting = new Map<number, (requests: number[]) => void>();
+  child.on('message', (m: { id: number; requests: number[] }) => {
+    waiting.get(m.id)?.(m.requests);
+    waiting.delete(m.id);
+  });
+  const ask = (cmd: 'stats' | 'reset') =>
+    new Promise<number[]>((resolve, reject) => {
+      const id = ++ids;
+      waiting.set(id, resolve);
+      child.send({ id, cmd }, (e) => {
+        if (e) {
+          waiting.delete(id);
+          reject(e);
+        }
+      });
+    });
+  log(`bench: proxy pid ${child.pid} at ${baseUrl} in front of ${ports.length} server process${ports.length === 1 ? '' : 'es'}`);
+  return {
+    baseUrl,
+    pid: child.pid!,
+    requests: () => ask('stats'),
+    reset: async () => void (await ask('reset')),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
 }

@@ -1,10 +1,30 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { percentile } from '../../bench/load.ts';
 import { loadScenarios } from '../../bench/registry.ts';
+import { startProxy } from '../../bench/server.ts';
+
+/** Runs bench/run.ts with these arguments against the test PostgreSQL; answers its exit code. */
+function runBench(args: string[], env: Record<string, string> = {}): Promise<number> {
+  const root = path.resolve(import.meta.dirname, '../..');
+  return new Promise<number>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', ...args],
+      // The bench makes its own database in the test server and drops it after.
+      { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), ...env } },
+      (error, _stdout, stderr) => {
+        if (error) process.stderr.write(stderr);
+      },
+    );
+    child.on('close', (c) => resolve(c ?? -1));
+  });
+}
 
 describe('bench harness', () => {
   it('percentile takes the nearest rank', () => {
@@ -24,18 +44,15 @@ describe('bench harness', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-bench-test-'));
     onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
     const out = path.join(tmp, 'results.json');
-    const root = path.resolve(import.meta.dirname, '../..');
-    const code = await new Promise<number>((resolve) => {
-      const child = execFile(
-        process.execPath,
-        ['--import', 'tsx', 'bench/run.ts', '--out', out, '--duration', '0.5', '--connections', '2', '--warmup', '0'],
-        // The bench makes its own database in the test server and drops it after; small press, people and hotline datasets keep it quick.
-        { cwd: root, env: { PATH: process.env.PATH, BENCH_DATABASE_URL: inject('pgUrl'), BENCH_PRESS_INCIDENTS: '2000', BENCH_PEOPLE: '3000', BENCH_OPEN_CONTACTS: '300', BENCH_CLOSED_CONTACTS: '300', BENCH_DASHBOARD_CONTACTS: '500', BENCH_JUSTICE_CASES: '2000', BENCH_CONTACTS: '3000' } },
-        (error, _stdout, stderr) => {
-          if (error) process.stderr.write(stderr);
-        },
-      );
-      child.on('close', (c) => resolve(c ?? -1));
+    // Small press, people and hotline datasets keep it quick.
+    const code = await runBench(['--out', out, '--duration', '0.5', '--connections', '2', '--warmup', '0'], {
+      BENCH_PRESS_INCIDENTS: '2000',
+      BENCH_PEOPLE: '3000',
+      BENCH_OPEN_CONTACTS: '300',
+      BENCH_CLOSED_CONTACTS: '300',
+      BENCH_DASHBOARD_CONTACTS: '500',
+      BENCH_JUSTICE_CASES: '2000',
+      BENCH_CONTACTS: '3000',
     });
     expect(code).toBe(0);
     const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { machine: { node: string; cpus: number }; results: Record<string, unknown>[] };
@@ -46,6 +63,92 @@ describe('bench harness', () => {
       for (const key of ['p50Ms', 'p95Ms', 'p99Ms', 'opsPerSec', 'durationS', 'serverPeakRssMb']) expect(typeof r[key], key).toBe('number');
       expect(r.requests as number).toBeGreaterThan(0);
       expect(r.p99Ms as number).toBeGreaterThanOrEqual(r.p50Ms as number);
+      expect(r).toMatchObject({ processes: 1, requestsByProcess: null, proxyPeakRssMb: null });
+    }
+  });
+
+  it('the proxy sends requests to each backend in turn, as the client sent them, and streams answers unbuffered', { timeout: 30_000 }, async () => {
+    // Two backends that say who they are and what they were sent; /stream sends one event and waits.
+    const streams: http.ServerResponse[] = [];
+    const backends = [0, 1].map((n) =>
+      http.createServer((req, res) => {
+        if (req.url === '/stream') {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write('event: ready\ndata: {}\n\n');
+          streams.push(res);
+          return;
+        }
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          res.setHeader('set-cookie', ['a=1', 'b=2']);
+          res.end(JSON.stringify({ backend: n, method: req.method, url: req.url, host: req.headers.host, xff: req.headers['x-forwarded-for'] ?? null, body }));
+        });
+      }),
+    );
+    await Promise.all(backends.map((b) => new Promise<void>((resolve) => b.listen(0, '127.0.0.1', resolve))));
+    const proxy = await startProxy(
+      backends.map((b) => (b.address() as AddressInfo).port),
+      () => undefined,
+    );
+    onTestFinished(async () => {
+      await proxy.stop();
+      for (const s of streams) s.end();
+      await Promise.all(backends.map((b) => new Promise((resolve) => b.close(resolve))));
+    });
+    const host = new URL(proxy.baseUrl).host;
+    const answers: { backend: number; method: string; url: string; host: string; xff: string | null; body: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${proxy.baseUrl}/api/x?i=${i}`, { method: 'POST', headers: i < 3 ? { 'x-forwarded-for': `10.0.0.${i}` } : {}, body: `body ${i}` });
+      expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+      answers.push((await res.json()) as (typeof answers)[number]);
+    }
+    expect(answers.map((a) => a.backend)).toEqual([0, 1, 0, 1]);
+    expect(answers.map((a) => a.xff)).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '127.0.0.1']);
+    expect(answers.every((a) => a.method === 'POST' && a.host === host)).toBe(true);
+    expect(answers.map((a) => `${a.url} ${a.body}`)).toEqual([0, 1, 2, 3].map((i) => `/api/x?i=${i} body ${i}`));
+    expect(await proxy.requests()).toEqual([2, 2]);
+    await proxy.reset();
+    expect(await proxy.requests()).toEqual([0, 0]);
+    // The stream's first event arrives while the backend still holds it open.
+    const first = await new Promise<string>((resolve, reject) => {
+      const req = http.get(`${proxy.baseUrl}/stream`, (res) => {
+        res.setEncoding('utf8');
+        res.once('data', (chunk: string) => {
+          resolve(chunk);
+          req.destroy();
+        });
+      });
+      req.on('error', reject);
+      setTimeout(() => reject(new Error('no event through the proxy within 5 s')), 5000).unref();
+    });
+    expect(first).toContain('event: ready');
+    expect(streams).toHaveLength(1);
+  });
+
+  it('runs two server processes behind the proxy: both serve requests, a live stream crosses them', { timeout: 120_000 }, async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-bench-test-'));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    const out = path.join(tmp, 'results.json');
+    // login: each attempt from its own X-Forwarded-For address, which must reach the servers through the proxy;
+    // hotline-live: webhooks to both processes, the console's stream on one of them.
+    const code = await runBench(['--out', out, '--processes', '2', '--scenario', 'me', '--scenario', 'login', '--scenario', 'hotline-live', '--duration', '0.5', '--connections', '2', '--warmup', '0']);
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { options: Record<string, unknown>; results: Record<string, unknown>[] };
+    expect(report.options).toMatchObject({ processes: 2, proxy: true });
+    expect(report.results.map((r) => r.scenario).sort()).toEqual(['hotline-live', 'login', 'me']);
+    for (const r of report.results) {
+      expect(r.errors, String(r.scenario)).toBe(0);
+      expect(r.processes).toBe(2);
+      const byProcess = r.requestsByProcess as number[];
+      expect(byProcess, String(r.scenario)).toHaveLength(2);
+      expect(Math.min(...byProcess), String(r.scenario)).toBeGreaterThan(0);
+      expect(byProcess[0]! + byProcess[1]!).toBeGreaterThanOrEqual(r.requests as number);
+      const peaks = r.serverPeakRssMbByProcess as number[];
+      expect(peaks).toHaveLength(2);
+      for (const p of peaks) expect(typeof p).toBe('number');
+      expect(r.serverPeakRssMb).toBe(Math.max(...peaks));
+      expect(typeof r.proxyPeakRssMb).toBe('number');
     }
   });
 });
