@@ -113,6 +113,7 @@ function staffRoutes(user: UserView, from: string | undefined) {
   // The providers' directory holds no personal data: every user of the referral mechanism may search it.
   const readsPlan = ['action_plan:manage', 'action_plan:read', 'action_plan:report'].some(can);
   const nrmUser = can('providers:manage') || user.permissions.some((p) => p.startsWith('case:') || p.startsWith('referral:'));
+  const readsStatistics = can('reports:aggregate') || can('statistics:prepare') || can('statistics:approve');
   return (
     <Routes>
       <Route path="/login" element={<Navigate to={from && from !== '/login' ? from : '/'} replace />} />
@@ -125,7 +126,8 @@ function staffRoutes(user: UserView, from: string | undefined) {
         {can('users:manage') && <Route path="admin/sso" element={<SsoAdminPage />} />}
         {can('channels:manage') && <Route path="admin/channels" element={<ChannelsPage />} />}
         {can('roles:manage') && <Route path="admin/roles" element={<RolesPage />} />}
-        {can('agencies:manage') && <Route path="admin/country-profile" element={<CountryProfilePage />} />}
+        {/* Administrators change the profile; the statistics team reads its population and thresholds. */}
+        {(can('agencies:manage') || readsStatistics) && <Route path="admin/country-profile" element={<CountryProfilePage />} />}
         {(can('audit:read') || can('audit:verify')) && <Route path="audit" element={<AuditPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press" element={<PressIncidentsPage />} />}
         {user.permissions.some((p) => p.startsWith('incident:read:')) && <Route path="press/:id" element={<PressIncidentPage />} />}

@@ -129,20 +129,34 @@ export const QueueItem = z.object({
 });
 export const QueueView = z.object({ items: z.array(QueueItem) });
 
-/** One year of the resident population (SDG 16.2.2's denominator) with its source. */
-export const PopulationYearBody = z.strictObject({
-  year: z.number().int().min(1990).max(2100),
-  total: z.number().int().min(1),
-  female: z.number().int().min(0),
-  male: z.number().int().min(0),
-  children: z.number().int().min(0),
+/** One year of the resident population (SDG 16.2.2's denominator) with its source, as stored. */
+const PopulationYearFields = {
+  year: z.number().int('a whole number').min(1990, 'a year from 1990 to 2100').max(2100, 'a year from 1990 to 2100'),
+  total: z.number().int('a whole number').min(1, 'more than 0'),
+  female: z.number().int('a whole number').min(0, 'not negative'),
+  male: z.number().int('a whole number').min(0, 'not negative'),
+  children: z.number().int('a whole number').min(0, 'not negative'),
   source: Text(500).min(1, 'where the figure comes from'),
+};
+/**
+ * A year of population as sent: women and men make up the whole population (the SDG rates by sex are
+ * shares of the same total), and the under-18s are part of it (adults are the total less children).
+ */
+export const PopulationYearBody = z.strictObject(PopulationYearFields).superRefine((p, ctx) => {
+  if (p.female + p.male !== p.total) ctx.addIssue({ code: 'custom', path: ['total'], message: 'female and male add up to the total' });
+  if (p.children > p.total) ctx.addIssue({ code: 'custom', path: ['children'], message: 'at most the total' });
 });
-/** Disclosure control of the statistics: thresholds (at least 3) and open-data rounding. */
-export const DisclosureProfileBody = z.strictObject({
-  dashboardThreshold: z.number().int().min(3, 'at least 3').max(50),
-  openDataThreshold: z.number().int().min(3, 'at least 3').max(50),
-  openDataRounding: z.number().int().min(2).max(100).nullable(),
+const DisclosureFields = {
+  dashboardThreshold: z.number().int('a whole number').min(3, 'at least 3').max(50, 'at most 50'),
+  openDataThreshold: z.number().int('a whole number').min(3, 'at least 3').max(50, 'at most 50'),
+  openDataRounding: z.number().int('a whole number').min(2, 'from 2 to 100').max(100, 'from 2 to 100').nullable(),
+};
+/**
+ * Disclosure control of the statistics: thresholds (at least 3) and open-data rounding. What the public
+ * sees is protected at least as much as what staff dashboards show.
+ */
+export const DisclosureProfileBody = z.strictObject(DisclosureFields).superRefine((d, ctx) => {
+  if (d.openDataThreshold < d.dashboardThreshold) ctx.addIssue({ code: 'custom', path: ['openDataThreshold'], message: 'at least the dashboard threshold' });
 });
 export const CountryProfileView = z.object({
   code: z.string(),
@@ -155,8 +169,8 @@ export const CountryProfileView = z.object({
   impunityMinDays: z.number().int(),
   holidayCalendar: z.string(),
   workingDayChanges: z.array(z.object({ day: z.string(), working: z.boolean(), reason: z.string() })),
-  population: z.array(PopulationYearBody),
-  disclosure: DisclosureProfileBody,
+  population: z.array(z.object(PopulationYearFields)),
+  disclosure: z.object(DisclosureFields),
 });
 
 const weekday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay();
@@ -199,7 +213,7 @@ export const UpdateCountryProfileBody = z.strictObject({
     })
     .transform((list) => [...list].sort((a, b) => a.day.localeCompare(b.day)))
     .optional(),
-  /** Replaces the whole population list; each year at most once. */
+  /** Replaces the whole population list; each year at most once; kept in the order of the years. */
   population: z
     .array(PopulationYearBody)
     .max(200)
@@ -210,6 +224,7 @@ export const UpdateCountryProfileBody = z.strictObject({
         seen.add(p.year);
       });
     })
+    .transform((list) => [...list].sort((a, b) => a.year - b.year))
     .optional(),
   disclosure: DisclosureProfileBody.optional(),
 });

@@ -74,6 +74,8 @@ export function AppLayout() {
   const national: NavItem[] = [
     { to: '/statistics', label: t('statistics.nav'), show: statistics },
     { to: '/statistics/releases', label: t('statistics.releases.title'), show: statistics },
+    // Read-only for the statistics team: the population and thresholds its tables and releases use.
+    { to: '/admin/country-profile', label: t('nrm.profile.nav'), show: statistics && !can('agencies:manage') },
   ];
   const oversight: NavItem[] = [{ to: '/audit', label: t('nav.audit'), show: can('audit:read') || can('audit:verify') }];
   const personal: NavItem[] = [

@@ -27,15 +27,21 @@ export function ErrorAlert({ error }: { error: unknown }) {
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * A form's own translations of the messages its request schema gives (the same words the server sends
+ * in a 400's `fields`): the schema's English message -> the text shown at the field.
+ */
+export type FieldMessages = Record<string, string>;
+
 /** Checks form values with the shared request schema; returns translated messages by field, or null. */
-export function checkForm<S extends z.ZodType>(t: TFunction, schema: S, values: unknown): { data: z.infer<S>; errors: null } | { data: null; errors: FieldErrors } {
+export function checkForm<S extends z.ZodType>(t: TFunction, schema: S, values: unknown, messages: FieldMessages = {}): { data: z.infer<S>; errors: null } | { data: null; errors: FieldErrors } {
   const r = schema.safeParse(values);
   if (r.success) return { data: r.data, errors: null };
   const errors: FieldErrors = {};
   for (const issue of r.error.issues) {
     const field = issue.path.map(String).join('.') || 'form';
     if (errors[field]) continue;
-    errors[field] = issueText(t, issue);
+    errors[field] = messages[issue.message] ?? issueText(t, issue);
   }
   return { data: null, errors };
 }
@@ -68,11 +74,13 @@ function issueText(t: TFunction, issue: z.core.$ZodIssue): string {
 }
 
 /** Field messages from a validation error of the server, merged under the client's own. */
-export function serverFieldErrors(t: TFunction, e: unknown): FieldErrors {
+export function serverFieldErrors(t: TFunction, e: unknown, messages: FieldMessages = {}): FieldErrors {
   if (!isApiError(e)) return {};
   const out: FieldErrors = {};
   for (const [field, msg] of Object.entries(e.fields)) {
-    if (msg === 'already in use') out[field] = t('validation.taken');
+    const own = messages[msg];
+    if (own !== undefined) out[field] = own;
+    else if (msg === 'already in use') out[field] = t('validation.taken');
     else if (msg === 'wrong password') out[field] = t('validation.wrongPassword');
     else if (msg === 'wrong code') out[field] = t('validation.wrongCode');
     else out[field] = msg;
@@ -84,15 +92,16 @@ export function serverFieldErrors(t: TFunction, e: unknown): FieldErrors {
  * The state of a form that checks its values with a request schema, then sends them:
  * `submit(schema, values, send)` clears the last error, shows the client's field messages or, when
  * the values pass, runs `send` with the parsed data while `busy`, and shows what the server refused.
+ * `messages` translates the schema's own messages where the generic ones would say too little.
  */
-export function useFormSubmit() {
+export function useFormSubmit(messages: FieldMessages = {}) {
   const { t } = useTranslation();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async <S extends z.ZodType>(schema: S, values: unknown, send: (data: z.infer<S>) => Promise<void>): Promise<void> => {
     setError(null);
-    const checked = checkForm(t, schema, values);
+    const checked = checkForm(t, schema, values, messages);
     if (checked.errors) return setErrors(checked.errors);
     setErrors({});
     setBusy(true);
@@ -100,7 +109,7 @@ export function useFormSubmit() {
       await send(checked.data);
     } catch (err) {
       setError(err);
-      setErrors(serverFieldErrors(t, err));
+      setErrors(serverFieldErrors(t, err, messages));
     } finally {
       setBusy(false);
     }

@@ -129,6 +129,40 @@ describe('the country profile', () => {
     await call(admin, 'PUT', '/nrm/country-profile', { reflectionDays: 30, referralAnswerHours: 72 });
   });
 
+  it('takes the population by year and the disclosure thresholds, refusing by field what cannot be true and writing nothing then', async () => {
+    const row = (o: object = {}) => ({ year: 2030, total: 10_300_000, female: 5_150_000, male: 5_150_000, children: 2_400_000, source: 'State Statistical Committee (test)', ...o });
+    const before = (await call(admin, 'GET', '/nrm/country-profile')).json();
+    const bad = await call(admin, 'PUT', '/nrm/country-profile', {
+      population: [row(), row({ year: 2030 }), row({ year: 2031, female: 5_000_000 }), row({ year: 2032, children: 10_300_001 }), row({ year: 2033, male: -1, female: 10_300_001 }), row({ year: 1989 })],
+      disclosure: { dashboardThreshold: 5, openDataThreshold: 4, openDataRounding: null },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toEqual({
+      'population.1.year': 'this year is already in the list',
+      'population.2.total': 'female and male add up to the total',
+      'population.3.children': 'at most the total',
+      'population.4.male': 'not negative',
+      'population.5.year': 'a year from 1990 to 2100',
+      'disclosure.openDataThreshold': 'at least the dashboard threshold',
+    });
+    const thresholds = await call(admin, 'PUT', '/nrm/country-profile', { disclosure: { dashboardThreshold: 2, openDataThreshold: 51, openDataRounding: 1 } });
+    expect(thresholds.json().error.fields).toEqual({ 'disclosure.dashboardThreshold': 'at least 3', 'disclosure.openDataThreshold': 'at most 50', 'disclosure.openDataRounding': 'from 2 to 100' });
+    // Each refusal wrote nothing, the good rows and the valid rest of the body included.
+    expect((await call(admin, 'GET', '/nrm/country-profile')).json()).toEqual(before);
+
+    expect((await call(worker, 'PUT', '/nrm/country-profile', { population: [row()] })).statusCode).toBe(403);
+    const set = await call(admin, 'PUT', '/nrm/country-profile', { population: [row({ year: 2031 }), row()], disclosure: { dashboardThreshold: 3, openDataThreshold: 10, openDataRounding: 5 } });
+    expect(set.statusCode).toBe(200);
+    // Kept in the order of the years.
+    expect(set.json().population.map((p: { year: number }) => p.year)).toEqual([2030, 2031]);
+    expect(set.json().disclosure).toEqual({ dashboardThreshold: 3, openDataThreshold: 10, openDataRounding: 5 });
+    expect((await call(worker, 'GET', '/nrm/country-profile')).json()).toMatchObject({ population: [row(), row({ year: 2031 })], disclosure: { openDataThreshold: 10 } });
+    const audit = await t.db.selectFrom('auditLog').select('changes').where('action', '=', 'nrm.country_profile_updated').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(audit.changes).toHaveProperty('population');
+    await call(admin, 'PUT', '/nrm/country-profile', { population: before.population, disclosure: before.disclosure });
+    expect((await call(admin, 'GET', '/nrm/country-profile')).json()).toEqual(before);
+  });
+
   it('takes the government\'s working-day swaps, refused by field when they make no sense, and counts deadlines with them', async () => {
     const bad = await call(admin, 'PUT', '/nrm/country-profile', {
       workingDayChanges: [

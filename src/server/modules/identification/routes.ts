@@ -52,7 +52,16 @@ export const identificationRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.put('/nrm/country-profile', {
-    schema: { tags, summary: 'Change the country profile\'s parameters (agencies:manage)', body: UpdateCountryProfileBody, response: { 200: CountryProfileView, ...errors } },
+    schema: {
+      tags,
+      summary: 'Change the country profile\'s parameters (agencies:manage)',
+      description:
+        'Only the fields sent change; `workingDayChanges` and `population` replace their whole lists. Refused by field (400 `validation_failed`, nothing written): a day or a year twice, ' +
+        'a population year whose `female` and `male` do not add up to its `total` (field `population.<i>.total`) or with more `children` than its total (`population.<i>.children`), ' +
+        'and a `disclosure.openDataThreshold` under `disclosure.dashboardThreshold`.',
+      body: UpdateCountryProfileBody,
+      response: { 200: CountryProfileView, ...errors },
+    },
   }, async (req) => {
     const p = who(req);
     requirePermission(p, 'agencies:manage');
