@@ -16,8 +16,8 @@
  *   row triggers adding the new row's group and taking away the old's.
  * - `statistics_contact_days`, `statistics_hotline_victim_days`: contacts (not test ones) by day
  *   received and contact type; the potential victims their persons name, by sex and age group. Kept
- *   the same way, in 16 slots per day chosen by the writing connection, so that concurrent intake does
- *   not queue on one counter row.
+ *   the same way (inserts and deletes once per statement, from the statement's rows), in 16 slots per
+ *   day chosen by the writing connection, so that concurrent intake does not queue on one counter row.
  *
  * Days are the country profile's time zone's (`statistics_time_zone`); a change of that zone counts
  * everything again (`statistics_rebuild`). A restore loads rows with the triggers quiet
@@ -271,34 +271,51 @@ CREATE FUNCTION statistics_hotline_victims(persons jsonb) RETURNS TABLE (sex tex
   GROUP BY 1, 2
 $fn$;
 
-CREATE FUNCTION statistics_contact_count(c contacts, sign integer, tz text, at_slot smallint) RETURNS void LANGUAGE plpgsql AS $fn$
-DECLARE d date;
+-- Inserts and deletes, counted once per statement (intake writes contacts in batches).
+CREATE FUNCTION statistics_contacts_counted(rows_changed contacts[], sign integer) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  tz text := statistics_time_zone();
+  my_slot smallint := (pg_backend_pid() % 16)::smallint;
 BEGIN
-  IF c.is_test THEN RETURN; END IF;
-  d := (c.received_at AT TIME ZONE tz)::date;
-  INSERT INTO statistics_contact_days VALUES (d, coalesce(c.contact_type, ''), at_slot, sign)
+  INSERT INTO statistics_contact_days (day, contact_type, slot, n)
+  SELECT (c.received_at AT TIME ZONE tz)::date, coalesce(c.contact_type, ''), my_slot, sign * count(*)::int
+  FROM unnest(rows_changed) c WHERE NOT c.is_test GROUP BY 1, 2
   ON CONFLICT (day, contact_type, slot) DO UPDATE SET n = statistics_contact_days.n + excluded.n;
   INSERT INTO statistics_hotline_victim_days (day, sex, age_group, slot, n)
-  SELECT d, v.sex, v.age_group, at_slot, sign * v.n FROM statistics_hotline_victims(c.persons) v
+  SELECT (c.received_at AT TIME ZONE tz)::date, v.sex, v.age_group, my_slot, sign * sum(v.n)::int
+  FROM unnest(rows_changed) c, LATERAL statistics_hotline_victims(c.persons) v
+  WHERE NOT c.is_test AND c.persons <> '[]'::jsonb GROUP BY 1, 2, 3
   ON CONFLICT (day, sex, age_group, slot) DO UPDATE SET n = statistics_hotline_victim_days.n + excluded.n;
 END $fn$;
 
-CREATE FUNCTION statistics_contact_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
-DECLARE
-  tz text;
-  my_slot smallint := (pg_backend_pid() % 16)::smallint;
+CREATE FUNCTION statistics_contacts_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  IF statistics_quiet() THEN RETURN NULL; END IF;
-  tz := statistics_time_zone();
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM statistics_contact_count(OLD, -1, tz, my_slot); END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM statistics_contact_count(NEW, 1, tz, my_slot); END IF;
+  IF NOT statistics_quiet() THEN PERFORM statistics_contacts_counted(ARRAY(SELECT a::contacts FROM added a), 1); END IF;
   RETURN NULL;
 END $fn$;
-CREATE TRIGGER statistics_contacts_insert_delete AFTER INSERT OR DELETE ON contacts
-  FOR EACH ROW EXECUTE FUNCTION statistics_contact_changed();
+CREATE TRIGGER statistics_contacts_insert AFTER INSERT ON contacts REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION statistics_contacts_inserted();
+
+CREATE FUNCTION statistics_contacts_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT statistics_quiet() THEN PERFORM statistics_contacts_counted(ARRAY(SELECT r::contacts FROM removed r), -1); END IF;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_contacts_delete AFTER DELETE ON contacts REFERENCING OLD TABLE AS removed
+  FOR EACH STATEMENT EXECUTE FUNCTION statistics_contacts_deleted();
+
+-- Updates one row at a time (a contact is edited alone; transition tables take no column list).
+CREATE FUNCTION statistics_contact_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT statistics_quiet() THEN
+    PERFORM statistics_contacts_counted(ARRAY[OLD], -1);
+    PERFORM statistics_contacts_counted(ARRAY[NEW], 1);
+  END IF;
+  RETURN NULL;
+END $fn$;
 CREATE TRIGGER statistics_contacts_update AFTER UPDATE OF received_at, contact_type, is_test, persons ON contacts
   FOR EACH ROW WHEN ((OLD.received_at, OLD.contact_type, OLD.is_test) IS DISTINCT FROM (NEW.received_at, NEW.contact_type, NEW.is_test) OR OLD.persons IS DISTINCT FROM NEW.persons)
-  EXECUTE FUNCTION statistics_contact_changed();
+  EXECUTE FUNCTION statistics_contact_updated();
 
 -- ---------------------------------------------------------------------------------------------
 -- Counting everything again: here, after a restore, and when the country's time zone changes.
