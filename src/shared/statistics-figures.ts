@@ -124,7 +124,7 @@ export function parseFigureKey(text: string): Record<string, string> | null {
   const out: Record<string, string> = {};
   for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
     const m = /^([A-Za-z]+)\s*=\s*([A-Za-z0-9_-]+)$/.exec(part);
-    if (!m || m[1]! in out) return null;
+    if (!m || Object.hasOwn(out, m[1]!)) return null;
     out[m[1]!] = m[2]!;
   }
   return out;
