@@ -115,5 +115,14 @@ describe('an indicator from the national statistics', () => {
     await screenshot(phone, 'action-plan-figure-form-phone');
     await expectNoSidewaysScroll(phone, 'the plan page with the indicator form');
     await context.close();
+
+    // The ministry's focal point reads the measure: the figure is the national statistics', not shown to it, and the screen says so.
+    const focal = await makeUser(web.db, { roles: ['plan_focal_point'], agencyId: ministry.id });
+    await page.context().clearCookies();
+    await signInInEnglish(page, focal.email);
+    await page.goto(measureUrl);
+    await page.getByTestId('computed').getByText(fig.withheld).waitFor();
+    expect(await page.getByRole('button', { name: fig.change }).count()).toBe(0);
+    await screenshot(page, 'action-plan-figure-withheld');
   });
 });

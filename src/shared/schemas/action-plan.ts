@@ -120,6 +120,8 @@ export const IndicatorView = z.object({
   latest: YearValue.nullable(),
   /** A linked indicator's figure computed from the records for the measure's latest ended reporting year; null for a manual one, or before a year has ended. */
   computed: YearValue.nullable(),
+  /** True when the indicator is linked but the reader may not read the national figures (the coordinator's office and analysts may): `computed` is then null. */
+  figureWithheld: z.boolean(),
 });
 export type IndicatorView = z.infer<typeof IndicatorView>;
 
@@ -236,7 +238,7 @@ export const ReportView = z.object({
   reviewedAt: z.string().nullable(),
   version: z.number(),
   /** Each value reported, with, for an indicator linked to the statistics, the figure computed for the report's year. */
-  indicatorValues: z.array(z.object({ indicatorId: z.uuid(), definition: z.string(), unit: z.enum(INDICATOR_UNITS), value: z.number(), statisticsTable: z.string().nullable(), computed: YearValue.nullable() })),
+  indicatorValues: z.array(z.object({ indicatorId: z.uuid(), definition: z.string(), unit: z.enum(INDICATOR_UNITS), value: z.number(), statisticsTable: z.string().nullable(), computed: YearValue.nullable(), figureWithheld: z.boolean() })),
   documents: z.array(EvidenceView),
 });
 export type ReportView = z.infer<typeof ReportView>;

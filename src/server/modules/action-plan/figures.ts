@@ -7,8 +7,17 @@
  */
 import type { DbOrTx } from '../../db/database.ts';
 import { buildTables, nationalData } from '../statistics/tables.ts';
+import { mayReadFigures as mayReadNationalFigures } from '../statistics/service.ts';
+import type { Principal } from '../../access/principal.ts';
 import { figureValue, type FigureLink } from '../../../shared/statistics-figures.ts';
 import { reportingYears, type PlanFrame, type Deadline } from '../../../domain/action-plan.ts';
+
+/**
+ * Whether the reader may see the figures: they are the exact national statistics, shown to those
+ * who may read them in the statistics module (the coordinator's office, analysts), never to a focal
+ * point or an auditor without that permission (a small count may point to a person).
+ */
+export const mayReadFigures = (p: Principal): boolean => mayReadNationalFigures(p);
 
 /** A figure asked for: the indicator's id, its link, and the reporting year (null: none yet, no figure). */
 export type FigureRequest = { id: string; link: FigureLink; year: number | null };

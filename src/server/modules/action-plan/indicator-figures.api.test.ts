@@ -65,7 +65,7 @@ async function newPlan() {
 }
 const measureBody = (indicators: unknown[]) => ({ number: `7.${++seq}`, text: 'Identify more victims', responsibleAgencyId: labour.id, deadline: { kind: 'continuous' }, indicators });
 
-type Indicator = { id: string; definition: string; statisticsTable: string | null; statisticsKey: Record<string, string> | null; latest: { value: number; period: number } | null; computed: { value: number; period: number } | null };
+type Indicator = { id: string; definition: string; statisticsTable: string | null; statisticsKey: Record<string, string> | null; latest: { value: number; period: number } | null; computed: { value: number; period: number } | null; figureWithheld: boolean };
 const indicatorsOf = async (measureId: string, s: Session = coordinator) => (await ok<{ indicators: Indicator[]; version: number }>(s, 'GET', `/action-plan/measures/${measureId}`));
 
 beforeAll(async () => {
@@ -120,17 +120,26 @@ describe('indicators from the national statistics', () => {
     expect(indicators[0]).toMatchObject({ statisticsTable: 'nrm-victims-status-sex-age', statisticsKey: { status: 'identified', sex: 'female' }, latest: null });
     expect(indicators[7]).toMatchObject({ statisticsTable: null, statisticsKey: null, computed: null });
 
-    // The plan view carries the same figures; a focal point reads them too.
-    const detail = await ok<{ measures: { id: string; indicators: Indicator[] }[] }>(labourFocal, 'GET', `/action-plan/plans/${plan}`);
+    expect(indicators.map((i) => i.figureWithheld)).toEqual(indicators.map(() => false));
+    // The plan view carries the same figures.
+    const detail = await ok<{ measures: { id: string; indicators: Indicator[] }[] }>(coordinator, 'GET', `/action-plan/plans/${plan}`);
     expect(detail.measures.find((m) => m.id === measureId)!.indicators.map((i) => i.computed?.value ?? null)).toEqual(indicators.map((i) => i.computed?.value ?? null));
+    // A focal point may not read the national statistics: the figures are withheld, and say so.
+    for (const url of [`/action-plan/plans/${plan}`, `/action-plan/measures/${measureId}`]) {
+      const body = await ok<{ indicators?: Indicator[]; measures?: { id: string; indicators: Indicator[] }[] }>(labourFocal, 'GET', url);
+      const seen = body.indicators ?? body.measures!.find((m) => m.id === measureId)!.indicators;
+      expect(seen.map((i) => [i.computed, i.figureWithheld])).toEqual([...links.map(() => [null, true]), [null, false]]);
+    }
 
     // A report of the year: the reported value beside the computed one, in the report and the measure.
     const report = await ok(labourFocal, 'POST', '/action-plan/reports', { measureId, period: YEAR, progress: 'in_progress', narrative: 'Screening in all regions', indicatorValues: [{ indicatorId: indicators[0]!.id, value: 4 }, { indicatorId: indicators[7]!.id, value: 3 }] });
     const view = await ok<{ indicatorValues: { indicatorId: string; value: number; statisticsTable: string | null; computed: { value: number; period: number } | null }[] }>(coordinator, 'GET', `/action-plan/reports/${report.id}`);
     expect(view.indicatorValues).toEqual([
-      { indicatorId: indicators[0]!.id, definition: 'Women identified', unit: 'count', value: 4, statisticsTable: 'nrm-victims-status-sex-age', computed: { value: 5, period: YEAR } },
-      { indicatorId: indicators[7]!.id, definition: 'Trainings held', unit: 'count', value: 3, statisticsTable: null, computed: null },
+      { indicatorId: indicators[0]!.id, definition: 'Women identified', unit: 'count', value: 4, statisticsTable: 'nrm-victims-status-sex-age', computed: { value: 5, period: YEAR }, figureWithheld: false },
+      { indicatorId: indicators[7]!.id, definition: 'Trainings held', unit: 'count', value: 3, statisticsTable: null, computed: null, figureWithheld: false },
     ]);
+    const own = await ok<{ indicatorValues: { computed: unknown; figureWithheld: boolean }[] }>(labourFocal, 'GET', `/action-plan/reports/${report.id}`);
+    expect(own.indicatorValues.map((v) => [v.computed, v.figureWithheld])).toEqual([[null, true], [null, false]]);
     // The year before has its own figure: one identified woman.
     const earlier = await ok(labourFocal, 'POST', '/action-plan/reports', { measureId, period: YEAR - 1, progress: 'in_progress', narrative: 'Started', indicatorValues: [{ indicatorId: indicators[0]!.id, value: 1 }] });
     const earlierView = await ok<{ indicatorValues: { computed: unknown }[] }>(coordinator, 'GET', `/action-plan/reports/${earlier.id}`);

@@ -44,7 +44,7 @@ import type {
   UpdatePlanBody,
 } from '../../../shared/schemas/action-plan.ts';
 import { figureLinkProblems, type FigureLink } from '../../../shared/statistics-figures.ts';
-import { computeFigures, latestEndedYear, linkOf } from './figures.ts';
+import { computeFigures, latestEndedYear, linkOf, mayReadFigures } from './figures.ts';
 import { sniffType } from '../press/source-files.ts';
 import { mayManage, mayRead, mayReadAll, mayReadReportOf, mayReport } from './policy.ts';
 import * as repo from './repository.ts';
@@ -135,7 +135,9 @@ async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.Measur
     }
   }
   const byId = new Map(rows.map((m) => [m.id, m]));
-  const computed = figures
+  // The figures are exact national statistics: only for those who may read them (a focal point sees that one is withheld).
+  const withheld = figures && !mayReadFigures(p);
+  const computed = figures && !withheld
     ? await computeFigures(
         db,
         inds.flatMap((i) => {
@@ -163,7 +165,7 @@ async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.Measur
       expectedResult: m.expectedResult,
       indicators: inds
         .filter((i) => i.measureId === m.id)
-        .map((i) => ({ id: i.id, definition: i.definition, unit: i.unit as IndicatorUnit, baseline: i.baseline, target: i.target, statisticsTable: i.statisticsTable, statisticsKey: i.statisticsKey, latest: latest.get(i.id) ?? null, computed: computed.get(i.id) ?? null })),
+        .map((i) => ({ id: i.id, definition: i.definition, unit: i.unit as IndicatorUnit, baseline: i.baseline, target: i.target, statisticsTable: i.statisticsTable, statisticsKey: i.statisticsKey, latest: latest.get(i.id) ?? null, computed: computed.get(i.id) ?? null, figureWithheld: withheld && i.statisticsTable !== null })),
       status: measureStatus({ deadline, plan, reports: facts, today, dropped: m.droppedAt !== null, periodic: true }),
       overdueYears: m.droppedAt ? [] : overdueYears({ deadline, plan, reports: facts, today }),
       reportingYears: reportingYears(deadline, plan),
@@ -639,7 +641,8 @@ export async function getReport(db: Db, p: Principal, id: string): Promise<Repor
   const [values, docs, [agency]] = await Promise.all([repo.reportValues(db, id), repo.evidence(db, id), repo.agencies(db, [r.agencyId])]);
   // A linked indicator's figure for the report's year, once the year has ended (a year under way has no figure yet).
   const ended = `${r.period}-12-31` < (await countryToday(db));
-  const computed = await computeFigures(db, values.flatMap((v) => { const link = linkOf(v); return link && ended ? [{ id: v.indicatorId, link, year: r.period }] : []; }));
+  const withheld = !mayReadFigures(p);
+  const computed = withheld ? new Map<string, { value: number; period: number }>() : await computeFigures(db, values.flatMap((v) => { const link = linkOf(v); return link && ended ? [{ id: v.indicatorId, link, year: r.period }] : []; }));
   let subject: { number: string; text: string; planId: string | null };
   if (r.measureId) {
     const [m] = await repo.measuresQuery(db, { ids: [r.measureId] });
@@ -665,7 +668,7 @@ export async function getReport(db: Db, p: Principal, id: string): Promise<Repor
     submittedAt: r.submittedAt.toISOString(),
     reviewedAt: r.reviewedAt?.toISOString() ?? null,
     version: r.version,
-    indicatorValues: values.map((v) => ({ indicatorId: v.indicatorId, definition: v.definition, unit: v.unit as IndicatorUnit, value: v.value, statisticsTable: v.statisticsTable, computed: computed.get(v.indicatorId) ?? null })),
+    indicatorValues: values.map((v) => ({ indicatorId: v.indicatorId, definition: v.definition, unit: v.unit as IndicatorUnit, value: v.value, statisticsTable: v.statisticsTable, computed: computed.get(v.indicatorId) ?? null, figureWithheld: withheld && v.statisticsTable !== null })),
     documents: docs.map((d) => ({ id: d.id, fileName: d.fileName, contentType: d.contentType, sizeBytes: d.sizeBytes, sha256: d.sha256, createdAt: d.createdAt.toISOString() })),
   };
 }

@@ -225,7 +225,7 @@ function IndicatorCard({ indicator: i, measure, manage }: { indicator: Indicator
         <Text size="sm">{`${t('actionPlan.fields.unit')}: ${t(`actionPlan.unit.${i.unit}`)} · ${t('actionPlan.fields.baseline')}: ${f.number(i.baseline)} · ${t('actionPlan.fields.target')}: ${f.number(i.target)}`}</Text>
         <Text size="sm" data-testid="source">{`${t('actionPlan.figure.source')}: ${link ? figureText(t, i18n.language, link) : t('actionPlan.figure.manual')}`}</Text>
         <Text size="sm" data-testid="latest">{i.latest ? t('actionPlan.figure.latest', { value: unit(i.latest.value), year: String(i.latest.period) }) : t('actionPlan.figure.noLatest')}</Text>
-        {link && <Text size="sm" fw={600} data-testid="computed">{i.computed ? t('actionPlan.figure.computed', { value: unit(i.computed.value), year: String(i.computed.period) }) : t('actionPlan.figure.noComputed')}</Text>}
+        {link && <Text size="sm" fw={600} data-testid="computed">{i.computed ? t('actionPlan.figure.computed', { value: unit(i.computed.value), year: String(i.computed.period) }) : i.figureWithheld ? t('actionPlan.figure.withheld') : t('actionPlan.figure.noComputed')}</Text>}
         {manage && !editing && (
           <Group>
             <Button size="xs" variant="default" onClick={() => setEditing(true)} aria-label={t('actionPlan.figure.changeNamed', { name: i.definition })}>{t('actionPlan.figure.change')}</Button>

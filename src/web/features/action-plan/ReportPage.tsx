@@ -54,7 +54,7 @@ export function ReportPage() {
                   <Table.Tr key={v.indicatorId}>
                     <Table.Td>{v.definition}</Table.Td>
                     <Table.Td>{f.number(v.value)}{v.unit === 'percentage' ? ' %' : ''}</Table.Td>
-                    <Table.Td data-testid="computed">{v.statisticsTable ? (v.computed ? t('actionPlan.figure.computed', { value: f.number(v.computed.value), year: String(v.computed.period) }) : t('actionPlan.figure.noComputed')) : '—'}</Table.Td>
+                    <Table.Td data-testid="computed">{v.statisticsTable ? (v.computed ? t('actionPlan.figure.computed', { value: f.number(v.computed.value), year: String(v.computed.period) }) : v.figureWithheld ? t('actionPlan.figure.withheld') : t('actionPlan.figure.noComputed')) : '—'}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
