@@ -130,7 +130,7 @@ describe('national action plan: a ministry reports, the coordinator sends back, 
     };
     const plan = await post(c, '/action-plan/plans', { title: `Plan ${lang}`, actType: 'cabinet_decision', actDate: `${Y - 1}-02-06`, startYear: Y - 1, endYear: Y + 1, status: 'adopted' });
     await post(c, `/action-plan/plans/${plan}/goals`, { number: '1', title: 'Prevention' });
-    const measure = await post(c, `/action-plan/plans/${plan}/measures`, { number: '1.1', text: 'Campaigns', responsibleAgencyId: ministry.id, deadline: { kind: 'period', fromYear: Y - 1, toYear: Y }, indicators: [{ definition: 'Schools', unit: 'percentage', baseline: 5, target: 60 }] });
+    const measure = await post(c, `/action-plan/plans/${plan}/measures`, { number: '1.1', text: 'Campaigns', responsibleAgencyId: ministry.id, deadline: { kind: 'period', fromYear: Y - 1, toYear: Y }, indicators: [{ definition: 'Schools', unit: 'percentage', baseline: 5, target: 60 }, { definition: 'Women identified', unit: 'count', statisticsTable: 'nrm-victims-status-sex-age', statisticsKey: { status: 'identified', sex: 'female', ageGroup: 'adult' } }] });
     await post(c, `/action-plan/plans/${plan}/measures`, { number: '1.2', text: 'Hotline', responsibleAgencyId: ministry.id, deadline: { kind: 'continuous' } });
     await post(c, `/action-plan/plans/${plan}/measures`, { number: '1.3', text: 'Law', responsibleAgencyId: ministry.id, deadline: { kind: 'date', on: `${Y - 1}-06-30` } });
     const report = await post(f, '/action-plan/reports', { measureId: measure, period: Y - 1, progress: 'in_progress', narrative: 'Under way', indicatorValues: [] });

@@ -32,6 +32,8 @@ const RECORDED: Readonly<Record<string, Kind>> = {
   outcome: 'code', outcomes: 'code', withdrawalReason: 'code', decision: 'code', catalogueVersion: 'code', ruleVersion: 'code', listReason: 'code',
   indicators: 'code', sections: 'code', withheld: 'code', shared: 'code', fields: 'code', publicFields: 'code',
   permissions: 'code', delivery: 'code', from: 'code', to: 'code', tz: 'code', before: 'code',
+  // an action-plan indicator's national table and the dimensions its figure's key names (never the codes: a citizenship)
+  statisticsTable: 'code', statisticsTables: 'code', statisticsDimensions: 'code',
   requireTotp: 'code', dryRun: 'code', impunityOverride: 'code', unescoOverride: 'code', importedFrom: 'code', complete: 'code', level: 'code', category: 'code', visibility: 'code',
   // counts
   results: 'count', failures: 'count', tasks: 'count', referrals: 'count', contacts: 'count', messages: 'count', length: 'count', attempts: 'count', previousAttempts: 'count', screeningsCopied: 'count', victims: 'count',

@@ -1249,6 +1249,10 @@ export interface ActionPlanIndicatorsTable {
   unit: string;
   baseline: number | null;
   target: number | null;
+  /** A national table's id (0141): the indicator's value is that table's figure; null: entered by hand. */
+  statisticsTable: Generated<string | null>;
+  /** The figure's cell key (jsonb, written as JSON text): `{ "sex": "female" }`; `{}` the grand total. */
+  statisticsKey: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 export interface ActionPlanMeetingsTable {

@@ -74,13 +74,56 @@ export type PlanView = z.infer<typeof PlanView>;
 export const GoalBody = z.strictObject({ number: MeasureNumber, title: Text(500) });
 export const GoalView = z.object({ id: z.uuid(), number: z.string(), title: z.string() });
 
+/**
+ * An indicator's source: manual (no `statisticsTable`) or a figure of the national statistics, the
+ * table's id and the cell's key, a code for some of its dimensions (`{ "sex": "female" }`; none: the
+ * table's total). Checked against the tables (src/shared/statistics-figures.ts): 400 naming
+ * `statisticsTable`, `statisticsKey.<dimension>` or `unit` (a count is held by `count`, a rate by `amount`).
+ */
+const StatisticsTableField = z.string().trim().min(1, 'required').max(60);
+const StatisticsKeyField = z.record(z.string().max(40), z.string().max(40)).refine((k) => Object.keys(k).length <= 8, 'at most 8 dimensions');
+
 export const IndicatorBody = z.strictObject({
   definition: Text(1000),
   unit: z.enum(INDICATOR_UNITS),
   baseline: z.number().nullable().optional(),
   target: z.number().nullable().optional(),
+  statisticsTable: StatisticsTableField.nullable().optional(),
+  statisticsKey: StatisticsKeyField.optional(),
 });
-export const IndicatorView = z.object({ id: z.uuid(), definition: z.string(), unit: z.enum(INDICATOR_UNITS), baseline: z.number().nullable(), target: z.number().nullable() });
+export type IndicatorBody = z.infer<typeof IndicatorBody>;
+
+/** Changes an indicator (the coordinator's office); `version` is its measure's, as read (409 stale_version otherwise). `statisticsTable: null` makes it manual. */
+export const UpdateIndicatorBody = z.strictObject({
+  version: Version,
+  definition: Text(1000).optional(),
+  unit: z.enum(INDICATOR_UNITS).optional(),
+  baseline: z.number().nullable().optional(),
+  target: z.number().nullable().optional(),
+  statisticsTable: StatisticsTableField.nullable().optional(),
+  statisticsKey: StatisticsKeyField.optional(),
+});
+export type UpdateIndicatorBody = z.infer<typeof UpdateIndicatorBody>;
+
+/** A value and the reporting year (a calendar year) it is of. */
+const YearValue = z.object({ value: z.number(), period: z.number() });
+export const IndicatorView = z.object({
+  id: z.uuid(),
+  definition: z.string(),
+  unit: z.enum(INDICATOR_UNITS),
+  baseline: z.number().nullable(),
+  target: z.number().nullable(),
+  /** The national table the value is computed from, or null (entered by hand). */
+  statisticsTable: z.string().nullable(),
+  statisticsKey: z.record(z.string(), z.string()).nullable(),
+  /** The value of the latest accepted report you may read (a later year first). */
+  latest: YearValue.nullable(),
+  /** A linked indicator's figure computed from the records for the measure's latest ended reporting year; null for a manual one, or before a year has ended. */
+  computed: YearValue.nullable(),
+  /** True when the indicator is linked but the reader may not read the national figures (the coordinator's office and analysts may): `computed` is then null. */
+  figureWithheld: z.boolean(),
+});
+export type IndicatorView = z.infer<typeof IndicatorView>;
 
 export const CreateMeasureBody = z.strictObject({
   number: MeasureNumber,
@@ -194,7 +237,8 @@ export const ReportView = z.object({
   submittedAt: z.string(),
   reviewedAt: z.string().nullable(),
   version: z.number(),
-  indicatorValues: z.array(z.object({ indicatorId: z.uuid(), definition: z.string(), unit: z.enum(INDICATOR_UNITS), value: z.number() })),
+  /** Each value reported, with, for an indicator linked to the statistics, the figure computed for the report's year. */
+  indicatorValues: z.array(z.object({ indicatorId: z.uuid(), definition: z.string(), unit: z.enum(INDICATOR_UNITS), value: z.number(), statisticsTable: z.string().nullable(), computed: YearValue.nullable(), figureWithheld: z.boolean() })),
   documents: z.array(EvidenceView),
 });
 export type ReportView = z.infer<typeof ReportView>;

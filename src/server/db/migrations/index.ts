@@ -61,6 +61,7 @@ import * as m0135 from './0135_rate_limit_counters.ts';
 import * as m0138 from './0138_audit_chains.ts';
 import * as m0139 from './0139_case_list_sorts.ts';
 import * as m0140 from './0140_press_incident_sorts.ts';
+import * as m0141 from './0141_indicator_statistics_source.ts';
 import * as m0142 from './0142_statistics_counts.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
@@ -128,5 +129,6 @@ export const migrations: Record<string, { up: string }> = {
   '0138_audit_chains': m0138,
   '0139_case_list_sorts': m0139,
   '0140_press_incident_sorts': m0140,
+  '0141_indicator_statistics_source': m0141,
   '0142_statistics_counts': m0142,
 };

@@ -3,8 +3,9 @@
  * "In the annual report"): the plans in force that year (adopted, expired or superseded, whose period
  * covers it), their measures with the status derived as on the year's last day (or today, for the
  * current year) by the same rule as the tracker (`measureStatus`), and each indicator with its
- * baseline, target and latest value from an accepted report for that year or before. No person is
- * named: agencies and measures only.
+ * baseline, target and latest value from an accepted report for that year or before, and, for an
+ * indicator linked to the national statistics, its figure computed for the year (the tables of the
+ * year computed once, `computeFigures`). No person is named: agencies and measures only.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
@@ -12,13 +13,14 @@ import { measureStatus, compareNumbers, type Deadline, type IndicatorUnit, type 
 import { countryToday } from '../../nrm-profile.ts';
 import * as repo from './repository.ts';
 import { deadlineOf } from './service.ts';
+import { computeFigures, linkOf } from './figures.ts';
 
 export type ImplementationOfYear = {
   year: number;
   asOf: string;
   plans: Array<{ id: string; title: string; actNumber: string | null; actDate: string | null; startYear: number; endYear: number; status: string }>;
   measures: Array<{ planId: string; number: string; text: string; agencyId: string; agencyName: string; status: MeasureStatus; deadline: Deadline }>;
-  indicators: Array<{ planId: string; measureNumber: string; definition: string; unit: IndicatorUnit; baseline: number | null; target: number | null; latest: { value: number; period: number } | null }>;
+  indicators: Array<{ planId: string; measureNumber: string; definition: string; unit: IndicatorUnit; baseline: number | null; target: number | null; latest: { value: number; period: number } | null; statisticsTable: string | null; computed: { value: number; period: number } | null }>;
 };
 
 const IN_FORCE = ['adopted', 'expired', 'superseded'];
@@ -39,9 +41,10 @@ export async function implementationOfYear(db: Db, year: number): Promise<Implem
     })
     .sort((a, b) => plans.findIndex((p) => p.id === a.planId) - plans.findIndex((p) => p.id === b.planId) || compareNumbers(a.number, b.number));
   const latest = await latestValues(db, inds.map((i) => i.id), year);
+  const computed = await computeFigures(db, inds.flatMap((i) => { const link = linkOf(i); return link ? [{ id: i.id, link, year }] : []; }));
   const numberOf = new Map(rows.map((m) => [m.id, { number: m.number, planId: m.planId }]));
   const indicators = inds
-    .map((i) => ({ planId: numberOf.get(i.measureId)!.planId, measureNumber: numberOf.get(i.measureId)!.number, definition: i.definition, unit: i.unit as IndicatorUnit, baseline: i.baseline, target: i.target, latest: latest.get(i.id) ?? null }))
+    .map((i) => ({ planId: numberOf.get(i.measureId)!.planId, measureNumber: numberOf.get(i.measureId)!.number, definition: i.definition, unit: i.unit as IndicatorUnit, baseline: i.baseline, target: i.target, latest: latest.get(i.id) ?? null, statisticsTable: i.statisticsTable, computed: computed.get(i.id) ?? null }))
     .sort((a, b) => plans.findIndex((p) => p.id === a.planId) - plans.findIndex((p) => p.id === b.planId) || compareNumbers(a.measureNumber, b.measureNumber));
   return {
     year,

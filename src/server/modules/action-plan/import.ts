@@ -15,11 +15,12 @@ import type { Principal } from '../../access/principal.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../errors.ts';
 import { INDICATOR_UNITS, indicatorValueProblem, type IndicatorUnit } from '../../../domain/action-plan.ts';
 import { MeasureNumber, type CreateMeasureBody, type Deadline } from '../../../shared/schemas/action-plan.ts';
+import { figureLinkProblems, parseFigureKey } from '../../../shared/statistics-figures.ts';
 import { mayManage } from './policy.ts';
 import * as repo from './repository.ts';
 import { addGoal, addMeasure } from './service.ts';
 
-export const IMPORT_COLUMNS = ['goal', 'goalTitle', 'number', 'text', 'responsible', 'coResponsible', 'deadline', 'expectedResult', 'indicator', 'unit', 'baseline', 'target'] as const;
+export const IMPORT_COLUMNS = ['goal', 'goalTitle', 'number', 'text', 'responsible', 'coResponsible', 'deadline', 'expectedResult', 'indicator', 'unit', 'baseline', 'target', 'statisticsTable', 'statisticsKey'] as const;
 type Column = (typeof IMPORT_COLUMNS)[number];
 type Row = Partial<Record<Column, string>>;
 
@@ -128,7 +129,26 @@ async function plan(db: Db, rows: { row: number; data: Row }[]): Promise<Planned
         fail(row, 'unit', `one of ${INDICATOR_UNITS.join(', ')}`);
         return null;
       }
-      return { definition: data.indicator.slice(0, 1000), unit, baseline: num(row, 'baseline', data.baseline, unit), target: num(row, 'target', data.target, unit) };
+      const source = figure(row, unit);
+      return { definition: data.indicator.slice(0, 1000), unit, baseline: num(row, 'baseline', data.baseline, unit), target: num(row, 'target', data.target, unit), ...source };
+    };
+    // An indicator from the national statistics: the table and the cell's key, checked as the API checks them.
+    const figure = (row: number, unit: IndicatorUnit): { statisticsTable?: string; statisticsKey?: Record<string, string> } => {
+      if (!data.statisticsTable) {
+        if (data.statisticsKey) fail(row, 'statisticsTable', 'give the table the key is of');
+        return {};
+      }
+      const key = parseFigureKey(data.statisticsKey ?? '');
+      if (!key) {
+        fail(row, 'statisticsKey', 'dimension=code;dimension=code');
+        return {};
+      }
+      const problems = Object.entries(figureLinkProblems({ table: data.statisticsTable, key }, unit));
+      for (const [field, message] of problems) {
+        const [column, dim] = field.split('.');
+        fail(row, column!, dim ? `${dim}: ${message}` : message);
+      }
+      return problems.length ? {} : { statisticsTable: data.statisticsTable, statisticsKey: key };
     };
     if (!data.number || !MeasureNumber.safeParse(data.number).success) {
       fail(row, 'number', 'a number like 4.1.9');

@@ -48,7 +48,7 @@ export const coAgencies = (db: DbOrTx, measureIds: readonly string[]) =>
 
 export const indicators = (db: DbOrTx, measureIds: readonly string[]) =>
   measureIds.length
-    ? db.selectFrom('actionPlanIndicators').select(['id', 'measureId', 'definition', 'unit', 'baseline', 'target']).where('measureId', 'in', measureIds).orderBy('position').orderBy('id').execute()
+    ? db.selectFrom('actionPlanIndicators').select(['id', 'measureId', 'definition', 'unit', 'baseline', 'target', 'statisticsTable', 'statisticsKey']).where('measureId', 'in', measureIds).orderBy('position').orderBy('id').execute()
     : Promise.resolve([]);
 
 /** Report summaries of measures or action items (optionally one agency's). */
@@ -74,7 +74,7 @@ export const reportValues = (db: DbOrTx, reportId: string) =>
   db
     .selectFrom('actionPlanReportValues as v')
     .innerJoin('actionPlanIndicators as i', 'i.id', 'v.indicatorId')
-    .select(['v.indicatorId', 'i.definition', 'i.unit', 'v.value'])
+    .select(['v.indicatorId', 'i.definition', 'i.unit', 'v.value', 'i.statisticsTable', 'i.statisticsKey'])
     .where('v.reportId', '=', reportId)
     .orderBy('i.position')
     .execute();
@@ -86,6 +86,32 @@ export async function replaceValues(tx: Tx, reportId: string, values: readonly {
   await tx.deleteFrom('actionPlanReportValues').where('reportId', '=', reportId).execute();
   if (values.length) await tx.insertInto('actionPlanReportValues').values(values.map((v) => ({ reportId, indicatorId: v.indicatorId, value: v.value }))).execute();
 }
+
+/** Values of accepted reports of the indicators, the later year first, then the latest submitted, with the reporting agency. */
+export const acceptedValues = (db: DbOrTx, indicatorIds: readonly string[]) =>
+  indicatorIds.length
+    ? db
+        .selectFrom('actionPlanReportValues as v')
+        .innerJoin('actionPlanReports as r', 'r.id', 'v.reportId')
+        .select(['v.indicatorId', 'v.value', 'r.period', 'r.agencyId'])
+        .where('v.indicatorId', 'in', indicatorIds)
+        .where('r.review', '=', 'accepted')
+        .orderBy('r.period', 'desc')
+        .orderBy('r.submittedAt', 'desc')
+        .execute()
+    : Promise.resolve([]);
+
+/** An indicator with its measure's id and version, the measure locked (an indicator changes with its measure's version). */
+export async function lockIndicator(tx: Tx, id: string) {
+  const ind = await tx.selectFrom('actionPlanIndicators').select(['id', 'measureId']).where('id', '=', id).executeTakeFirst();
+  if (!ind) return undefined;
+  const m = await tx.selectFrom('actionPlanMeasures').select(['id', 'version', 'droppedAt']).where('id', '=', ind.measureId).forUpdate().executeTakeFirstOrThrow();
+  const row = await tx.selectFrom('actionPlanIndicators').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return { indicator: row, measure: m };
+}
+
+/** The values reported for an indicator (any review), to check them against a new unit. */
+export const reportedValuesOf = (db: DbOrTx, indicatorId: string) => db.selectFrom('actionPlanReportValues').select('value').where('indicatorId', '=', indicatorId).execute();
 
 /** Action items with their meeting and agency; by ids, meeting, or agency. */
 export function actionItems(db: DbOrTx, by: { ids?: readonly string[]; meetingIds?: readonly string[]; agencyId?: string }) {

@@ -28,10 +28,12 @@ import {
   ResubmitReportBody,
   ReviewBody,
   SubmitReportBody,
+  UpdateIndicatorBody,
   UpdateMeasureBody,
   UpdatePlanBody,
 } from '../../../shared/schemas/action-plan.ts';
 import { DOCUMENT_TYPES } from '../../../shared/nrm.ts';
+import { FIGURE_TABLE_IDS } from '../../../shared/statistics-figures.ts';
 import { documentDisposition, DOCUMENT_CSP } from '../documents/service.ts';
 import { auditedTransaction } from '../../audit/audit.ts';
 import { mayReport } from './policy.ts';
@@ -43,6 +45,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const tags = ['action-plan'];
 const Created = z.object({ id: z.uuid() });
 const Versioned = z.object({ id: z.uuid(), version: z.number() });
+const FIGURE_DESCRIPTION = `An indicator is entered by hand, or linked to a figure of the national statistics: \`statisticsTable\` one of ${FIGURE_TABLE_IDS.join(', ')}, \`statisticsKey\` a code for some of its dimensions (all of them for justice-figures, unodc-persons-sex and sdg-16-2-2; none: the table's total; a quarter as Q1–Q4; citizenship and country as ISO 3166-1 codes). Counts are held by the unit count, the SDG rate by amount. Refusals name the field: \`indicators.<i>.statisticsTable\`, \`indicators.<i>.statisticsKey.<dimension>\`, \`indicators.<i>.unit\`. The measure and plan views give each linked indicator's figure (\`computed\`) for the measure's latest reporting year that has ended, beside the latest accepted value (\`latest\`); only for readers of the national statistics (the coordinator's office, analysts), for others \`computed\` is null and \`figureWithheld\` true.`;
 
 export const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.deps;
@@ -82,6 +85,7 @@ export const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       summary: 'Add a measure: hierarchical number, text, responsible and co-responsible agencies, deadline (a day, a year, years, or continuous), expected result, indicators with unit, baseline and target',
+      description: FIGURE_DESCRIPTION,
       params: IdParams,
       body: CreateMeasureBody,
       response: { 201: Created, ...errors },
@@ -89,12 +93,23 @@ export const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => reply.status(201).send(await plans.addMeasure(db, who(req), actor(req), req.params.id, req.body)));
 
   app.get('/action-plan/measures/:id', {
-    schema: { tags, summary: 'A measure with its derived status, the years it reports on, its overdue years and the reports you may read', params: IdParams, response: { 200: MeasureView, ...errors } },
+    schema: { tags, summary: "A measure with its derived status, the years it reports on, its overdue years, the reports you may read, and each indicator's latest accepted value you may read (`latest`) and, when linked to the national statistics, its figure for the measure's latest ended reporting year (`computed`)", params: IdParams, response: { 200: MeasureView, ...errors } },
   }, async (req) => plans.getMeasure(db, who(req), req.params.id));
 
   app.patch('/action-plan/measures/:id', {
     schema: { tags, summary: "Change a measure (the coordinator's office): text, goal, agencies, deadline, expected result; `version` must be the one read (409 stale_version otherwise)", params: IdParams, body: UpdateMeasureBody, response: { 200: Versioned, ...errors } },
   }, async (req) => plans.updateMeasure(db, who(req), actor(req), req.params.id, req.body));
+
+  app.patch('/action-plan/indicators/:id', {
+    schema: {
+      tags,
+      summary: "Change an indicator (the coordinator's office): definition, unit, baseline, target, and its source (manual, or a figure of the national statistics; `statisticsTable: null` makes it manual); `version` is its measure's as read (409 stale_version otherwise)",
+      description: `${FIGURE_DESCRIPTION} A new unit must hold the values already reported (400 naming \`unit\`).`,
+      params: IdParams,
+      body: UpdateIndicatorBody,
+      response: { 200: Versioned, ...errors },
+    },
+  }, async (req) => plans.updateIndicator(db, who(req), actor(req), req.params.id, req.body));
 
   app.post('/action-plan/measures/:id/drop', {
     schema: { tags, summary: "Drop a measure with a reason (the coordinator's office); its status becomes dropped", params: IdParams, body: DropBody, response: { 200: Ok, ...errors } },
@@ -120,7 +135,7 @@ export const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => reply.status(201).send(await plans.submitReport(db, who(req), actor(req), req.body)));
 
   app.get('/action-plan/reports/:id', {
-    schema: { tags, summary: 'A progress report with its indicator values and evidence files', params: IdParams, response: { 200: ReportView, ...errors } },
+    schema: { tags, summary: "A progress report with its indicator values and evidence files; a value of an indicator linked to the national statistics carries the figure computed for the report's year once the year has ended (`computed`)", params: IdParams, response: { 200: ReportView, ...errors } },
   }, async (req) => plans.getReport(db, who(req), req.params.id));
 
   app.put('/action-plan/reports/:id', {
@@ -154,7 +169,7 @@ export const actionPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Import goals, measures and indicators into a plan from CSV (text/csv) or XLSX; `dryRun=true` (the default) checks and counts without keeping anything',
-        description: `Columns (header row): ${IMPORT_COLUMNS.join(', ')}. Agencies by name or short name; co-responsible ones separated by |. Deadline: 2022, 2021-2023, 2021-06-30 or continuous. A row with only number and indicator columns adds an indicator to the measure above. A bad row answers 400 naming it (\`rows.<n>.<column>\`) and nothing is written.`,
+        description: `Columns (header row): ${IMPORT_COLUMNS.join(', ')}. Agencies by name or short name; co-responsible ones separated by |. Deadline: 2022, 2021-2023, 2021-06-30 or continuous. A row with only number and indicator columns adds an indicator to the measure above. An indicator from the national statistics names its table in statisticsTable and its cell in statisticsKey as dim=code;dim=code (empty: the table's total); a table, dimension or code that is not one, or a unit that cannot hold the figure, is refused naming \`rows.<n>.statisticsTable\`, \`rows.<n>.statisticsKey\` or \`rows.<n>.unit\`. A bad row answers 400 naming it (\`rows.<n>.<column>\`) and nothing is written.`,
         consumes: ['text/csv', XLSX_TYPE],
         params: IdParams,
         querystring: ImportQuery,

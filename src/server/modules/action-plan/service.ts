@@ -39,9 +39,12 @@ import type {
   ResubmitReportBody,
   ReviewBody,
   SubmitReportBody,
+  UpdateIndicatorBody,
   UpdateMeasureBody,
   UpdatePlanBody,
 } from '../../../shared/schemas/action-plan.ts';
+import { figureLinkProblems, type FigureLink } from '../../../shared/statistics-figures.ts';
+import { computeFigures, latestEndedYear, linkOf, mayReadFigures } from './figures.ts';
 import { sniffType } from '../press/source-files.ts';
 import { mayManage, mayRead, mayReadAll, mayReadReportOf, mayReport } from './policy.ts';
 import * as repo from './repository.ts';
@@ -51,6 +54,27 @@ export const ACTION_PLAN_REMINDER_DAYS = 14;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const invalid = (field: string, message: string) => badRequest('validation_failed', `Invalid ${field}: ${message}`, { [field]: message });
+/** Several fields at once, the first named in the message. */
+const invalidFields = (fields: Record<string, string>) => {
+  const [first, message] = Object.entries(fields)[0]!;
+  return badRequest('validation_failed', `Invalid ${first}: ${message}`, fields);
+};
+
+/**
+ * An indicator's source as given: manual (no table), or a link to a national figure whose table,
+ * key and unit are checked (`figureLinkProblems`). Problems are named under `prefix`
+ * (`indicators.0.statisticsKey.sex`).
+ */
+export function indicatorLink(ind: { unit: IndicatorUnit; statisticsTable?: string | null; statisticsKey?: Record<string, string> }, prefix: string): FigureLink | null {
+  if (!ind.statisticsTable) {
+    if (ind.statisticsKey && Object.keys(ind.statisticsKey).length > 0) throw invalid(`${prefix}statisticsTable`, 'give the table the key is of');
+    return null;
+  }
+  const link = { table: ind.statisticsTable, key: ind.statisticsKey ?? {} };
+  const problems = figureLinkProblems(link, ind.unit);
+  if (Object.keys(problems).length) throw invalidFields(Object.fromEntries(Object.entries(problems).map(([k, v]) => [`${prefix}${k}`, v])));
+  return link;
+}
 
 /**
  * `auditedTransaction`, or within the caller's transaction when given one (the import adds many
@@ -90,8 +114,12 @@ const frameOf = (m: { startYear: number; endYear: number; reportDueDays: number 
 const factsOf = (reports: readonly repo.ReportRow[]) => reports.map((r) => ({ period: r.period, progress: r.progress as ReportProgress, review: r.review as ReviewState }));
 const summary = (r: repo.ReportRow) => ({ id: r.id, agencyId: r.agencyId, agencyName: r.agencyName, period: r.period, progress: r.progress as ReportProgress, review: r.review as ReviewState, submittedAt: r.submittedAt.toISOString() });
 
-/** Measure views with their derived status; reports shown are those the principal may read. */
-async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.MeasureRow[], today: string): Promise<MeasureView[]> {
+/**
+ * Measure views with their derived status; reports shown are those the principal may read. With
+ * `figures`, each indicator linked to the statistics carries its figure for the measure's latest
+ * ended reporting year (the tables of each year computed once).
+ */
+async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.MeasureRow[], today: string, figures = false): Promise<MeasureView[]> {
   const ids = rows.map((m) => m.id);
   const [co, inds, reports, goalRows] = await Promise.all([
     repo.coAgencies(db, ids),
@@ -100,6 +128,25 @@ async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.Measur
     repo.goals(db, [...new Set(rows.map((m) => m.planId))]),
   ]);
   const goals = new Map(goalRows.map((g) => [g.id, g]));
+  const latest = new Map<string, { value: number; period: number }>();
+  if (figures) {
+    for (const v of await repo.acceptedValues(db, inds.map((i) => i.id))) {
+      if (!latest.has(v.indicatorId) && mayReadReportOf(p, v.agencyId)) latest.set(v.indicatorId, { value: Number(v.value), period: v.period });
+    }
+  }
+  const byId = new Map(rows.map((m) => [m.id, m]));
+  // The figures are exact national statistics: only for those who may read them (a focal point sees that one is withheld).
+  const withheld = figures && !mayReadFigures(p);
+  const computed = figures && !withheld
+    ? await computeFigures(
+        db,
+        inds.flatMap((i) => {
+          const link = linkOf(i);
+          const m = byId.get(i.measureId)!;
+          return link ? [{ id: i.id, link, year: latestEndedYear(deadlineOf(m), frameOf(m), today) }] : [];
+        }),
+      )
+    : new Map<string, { value: number; period: number }>();
   return rows.map((m) => {
     const deadline = deadlineOf(m);
     const plan = frameOf(m);
@@ -116,7 +163,9 @@ async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.Measur
       coResponsibleAgencies: co.filter((c) => c.measureId === m.id).map((c) => ({ id: c.id, name: c.name, shortName: c.shortName })),
       deadline,
       expectedResult: m.expectedResult,
-      indicators: inds.filter((i) => i.measureId === m.id).map((i) => ({ id: i.id, definition: i.definition, unit: i.unit as IndicatorUnit, baseline: i.baseline, target: i.target })),
+      indicators: inds
+        .filter((i) => i.measureId === m.id)
+        .map((i) => ({ id: i.id, definition: i.definition, unit: i.unit as IndicatorUnit, baseline: i.baseline, target: i.target, statisticsTable: i.statisticsTable, statisticsKey: i.statisticsKey, latest: latest.get(i.id) ?? null, computed: computed.get(i.id) ?? null, figureWithheld: withheld && i.statisticsTable !== null })),
       status: measureStatus({ deadline, plan, reports: facts, today, dropped: m.droppedAt !== null, periodic: true }),
       overdueYears: m.droppedAt ? [] : overdueYears({ deadline, plan, reports: facts, today }),
       reportingYears: reportingYears(deadline, plan),
@@ -165,7 +214,7 @@ export async function getPlan(db: Db, p: Principal, id: string, q: { order: 'lat
   const [plan] = await repo.findPlans(db, id);
   if (!plan) throw notFound('Plan');
   const today = await countryToday(db);
-  const all = await measureViews(db, p, await repo.measuresQuery(db, { planIds: [id] }), today);
+  const all = await measureViews(db, p, await repo.measuresQuery(db, { planIds: [id] }), today, true);
   let measures = all.filter((m) => (!q.agencyId || m.responsibleAgency.id === q.agencyId || m.coResponsibleAgencies.some((a) => a.id === q.agencyId)) && (!q.status || m.status === q.status));
   measures = measures.sort((a, b) => (q.order === 'late_first' ? STATUS_ORDER[a.status] - STATUS_ORDER[b.status] : 0) || compareNumbers(a.number, b.number));
   const goals = (await repo.goals(db, [id])).sort((a, b) => compareNumbers(a.number, b.number));
@@ -177,7 +226,7 @@ export async function getMeasure(db: Db, p: Principal, id: string): Promise<Meas
   if (!UUID.test(id)) throw notFound('Measure');
   const rows = await repo.measuresQuery(db, { ids: [id] });
   if (rows.length === 0) throw notFound('Measure');
-  return (await measureViews(db, p, rows, await countryToday(db)))[0]!;
+  return (await measureViews(db, p, rows, await countryToday(db), true))[0]!;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -280,6 +329,7 @@ export async function addMeasure(db: Db | Tx, p: Principal, actor: AuditActor, p
       if (problem) throw invalid(`indicators.${i}.${k}`, problem);
     }
   });
+  const links = b.indicators.map((ind, i) => indicatorLink(ind, `indicators.${i}.`));
   return audited(db, actor, async (tx) => {
     if (!(await repo.lockPlan(tx, planId))) throw notFound('Plan');
     await checkAgency(tx, b.responsibleAgencyId, 'responsibleAgencyId');
@@ -308,7 +358,12 @@ export async function addMeasure(db: Db | Tx, p: Principal, actor: AuditActor, p
     if (b.indicators.length)
       await tx
         .insertInto('actionPlanIndicators')
-        .values(b.indicators.map((ind, position) => ({ measureId: row.id, position, definition: ind.definition, unit: ind.unit, baseline: ind.baseline ?? null, target: ind.target ?? null })))
+        .values(
+          b.indicators.map((ind, position) => {
+            const link = links[position];
+            return { measureId: row.id, position, definition: ind.definition, unit: ind.unit, baseline: ind.baseline ?? null, target: ind.target ?? null, statisticsTable: link?.table ?? null, statisticsKey: link ? JSON.stringify(link.key) : null };
+          }),
+        )
         .execute();
     return {
       result: row,
@@ -316,7 +371,7 @@ export async function addMeasure(db: Db | Tx, p: Principal, actor: AuditActor, p
         action: 'action_plan.measure_created',
         recordType: 'action_plan_measure',
         recordId: row.id,
-        changes: { planId, goalId: b.goalId ?? null, text: { changed: true }, responsibleAgencyId: b.responsibleAgencyId, coResponsibleAgencyIds: b.coResponsibleAgencyIds, deadlineType: d.kind, indicatorCount: b.indicators.length },
+        changes: { planId, goalId: b.goalId ?? null, text: { changed: true }, responsibleAgencyId: b.responsibleAgencyId, coResponsibleAgencyIds: b.coResponsibleAgencyIds, deadlineType: d.kind, indicatorCount: b.indicators.length, statisticsTables: links.map((l) => l?.table ?? null) },
       },
     };
   });
@@ -385,6 +440,68 @@ export async function dropMeasure(db: Db, p: Principal, actor: AuditActor, id: s
     if (m.droppedAt) throw conflict('already_dropped', 'The measure was already dropped');
     await tx.updateTable('actionPlanMeasures').set({ droppedAt: new Date(), droppedBy: p.userId, dropReason: reason, version: m.version + 1, updatedAt: new Date() }).where('id', '=', id).execute();
     return { result: { ok: true as const }, audit: { action: 'action_plan.measure_dropped', recordType: 'action_plan_measure', recordId: id, purpose: reason, changes: { droppedAt: { changed: true } } } };
+  });
+}
+
+/**
+ * Changes an indicator (the coordinator's office): its definition, unit, baseline, target and source
+ * (manual, or a figure of the national statistics). `version` is the measure's, which it bumps. A new
+ * unit must hold the values already reported (400 naming `unit`), and a link its unit.
+ */
+export async function updateIndicator(db: Db, p: Principal, actor: AuditActor, id: string, b: UpdateIndicatorBody): Promise<{ id: string; version: number }> {
+  needManage(p);
+  if (!UUID.test(id)) throw notFound('Indicator');
+  return auditedTransaction(db, actor, async (tx) => {
+    const found = await repo.lockIndicator(tx, id);
+    if (!found) throw notFound('Indicator');
+    const { indicator: ind, measure: m } = found;
+    if (m.version !== b.version) throw conflict('stale_version', 'The measure was changed since you read it: reload it', { version: 'stale' });
+    if (m.droppedAt) throw conflict('measure_dropped', 'The measure was dropped', { measureId: 'dropped' });
+    const unit = b.unit ?? (ind.unit as IndicatorUnit);
+    const baseline = b.baseline !== undefined ? b.baseline : ind.baseline;
+    const target = b.target !== undefined ? b.target : ind.target;
+    for (const [k, v] of [['baseline', baseline], ['target', target]] as const) {
+      const problem = v === null ? null : indicatorValueProblem(unit, v);
+      if (problem) throw invalid(b[k] !== undefined ? k : 'unit', b[k] !== undefined ? problem : `the ${k} ${v} does not fit: ${problem}`);
+    }
+    if (unit !== ind.unit) {
+      const misfit = (await repo.reportedValuesOf(tx, id)).find((v) => indicatorValueProblem(unit, Number(v.value)) !== null);
+      if (misfit) throw invalid('unit', `a value already reported (${misfit.value}) does not fit: ${indicatorValueProblem(unit, Number(misfit.value))}`);
+    }
+    const oldLink = linkOf(ind);
+    // The link as changed (a table with its key; a key alone keeps the table; null: manual), checked with the unit.
+    const table = b.statisticsTable !== undefined ? b.statisticsTable : b.statisticsKey !== undefined && !oldLink ? null : (oldLink?.table ?? null);
+    const key = b.statisticsKey ?? (b.statisticsTable === undefined ? oldLink?.key : undefined);
+    const link = indicatorLink({ unit, statisticsTable: table, statisticsKey: key }, '');
+    await tx
+      .updateTable('actionPlanIndicators')
+      .set({
+        ...(b.definition !== undefined ? { definition: b.definition } : {}),
+        unit,
+        baseline,
+        target,
+        statisticsTable: link?.table ?? null,
+        statisticsKey: link ? JSON.stringify(link.key) : null,
+      })
+      .where('id', '=', id)
+      .execute();
+    const row = await tx.updateTable('actionPlanMeasures').set({ version: m.version + 1, updatedAt: new Date() }).where('id', '=', m.id).returning(['id', 'version']).executeTakeFirstOrThrow();
+    const fields = [
+      ...(b.definition !== undefined && b.definition !== ind.definition ? ['definition'] : []),
+      ...(unit !== ind.unit ? ['unit'] : []),
+      ...(baseline !== ind.baseline ? ['baseline'] : []),
+      ...(target !== ind.target ? ['target'] : []),
+      ...(JSON.stringify(link) !== JSON.stringify(oldLink) ? ['statistics'] : []),
+    ];
+    return {
+      result: { id, version: row.version },
+      audit: {
+        action: 'action_plan.indicator_changed',
+        recordType: 'action_plan_measure',
+        recordId: m.id,
+        changes: { indicatorId: id, fields, ...(unit !== ind.unit ? { unit: { old: ind.unit, new: unit } } : {}), statisticsTable: { old: oldLink?.table ?? null, new: link?.table ?? null }, statisticsDimensions: { old: oldLink ? Object.keys(oldLink.key) : null, new: link ? Object.keys(link.key) : null }, version: row.version },
+      },
+    };
   });
 }
 
@@ -522,6 +639,10 @@ async function readableReport(db: DbOrTx, p: Principal, id: string) {
 export async function getReport(db: Db, p: Principal, id: string): Promise<ReportView> {
   const r = await readableReport(db, p, id);
   const [values, docs, [agency]] = await Promise.all([repo.reportValues(db, id), repo.evidence(db, id), repo.agencies(db, [r.agencyId])]);
+  // A linked indicator's figure for the report's year, once the year has ended (a year under way has no figure yet).
+  const ended = `${r.period}-12-31` < (await countryToday(db));
+  const withheld = !mayReadFigures(p);
+  const computed = withheld ? new Map<string, { value: number; period: number }>() : await computeFigures(db, values.flatMap((v) => { const link = linkOf(v); return link && ended ? [{ id: v.indicatorId, link, year: r.period }] : []; }));
   let subject: { number: string; text: string; planId: string | null };
   if (r.measureId) {
     const [m] = await repo.measuresQuery(db, { ids: [r.measureId] });
@@ -547,7 +668,7 @@ export async function getReport(db: Db, p: Principal, id: string): Promise<Repor
     submittedAt: r.submittedAt.toISOString(),
     reviewedAt: r.reviewedAt?.toISOString() ?? null,
     version: r.version,
-    indicatorValues: values.map((v) => ({ indicatorId: v.indicatorId, definition: v.definition, unit: v.unit as IndicatorUnit, value: v.value })),
+    indicatorValues: values.map((v) => ({ indicatorId: v.indicatorId, definition: v.definition, unit: v.unit as IndicatorUnit, value: v.value, statisticsTable: v.statisticsTable, computed: computed.get(v.indicatorId) ?? null, figureWithheld: withheld && v.statisticsTable !== null })),
     documents: docs.map((d) => ({ id: d.id, fileName: d.fileName, contentType: d.contentType, sizeBytes: d.sizeBytes, sha256: d.sha256, createdAt: d.createdAt.toISOString() })),
   };
 }

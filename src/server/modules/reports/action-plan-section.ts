@@ -35,7 +35,7 @@ export function actionPlanSection(x: ImplementationOfYear, lang: Language): Repo
   const num = (v: number | null) => (v === null ? '–' : String(v));
   const plans = x.plans.map((p) => [p.title, p.actNumber ?? '', p.actDate ?? '', `${p.startYear}–${p.endYear}`, t(`actionPlan.planStatus.${p.status}`)]);
   const late = x.measures.filter((m) => m.status === 'late').map((m) => [planTitle.get(m.planId) ?? '', m.number, m.text, m.agencyName, deadline(m.deadline)]);
-  const indicators = x.indicators.map((i) => [planTitle.get(i.planId) ?? '', i.measureNumber, i.definition, t(`actionPlan.unit.${i.unit}`), num(i.baseline), num(i.target), i.latest ? String(i.latest.value) : '–', i.latest ? String(i.latest.period) : '']);
+  const indicators = x.indicators.map((i) => [planTitle.get(i.planId) ?? '', i.measureNumber, i.definition, t(`actionPlan.unit.${i.unit}`), num(i.baseline), num(i.target), i.latest ? String(i.latest.value) : '–', i.latest ? String(i.latest.period) : '', i.computed ? String(i.computed.value) : '']);
   return {
     id: 'action_plan',
     title: t('reports.annual.section.action_plan'),
@@ -45,7 +45,7 @@ export function actionPlanSection(x: ImplementationOfYear, lang: Language): Repo
       w.heading(t('reports.actionPlan.plans'), 2).list(x.plans.map((p) => `${p.title} (${p.startYear}–${p.endYear}${p.actNumber ? `, № ${p.actNumber}` : ''}${p.actDate ? `, ${p.actDate}` : ''}): ${t(`actionPlan.planStatus.${p.status}`)}`));
       w.heading(t('reports.actionPlan.late'), 2).list(late.map(([plan, number, text, agency, due]) => `${number} ${text} — ${agency}; ${t('reports.actionPlan.deadline')}: ${due} (${plan})`));
       w.heading(t('reports.actionPlan.indicators'), 2).list(
-        x.indicators.map((i) => `${i.measureNumber} ${i.definition} (${t(`actionPlan.unit.${i.unit}`)}): ${t('reports.actionPlan.baseline')} ${num(i.baseline)}, ${t('reports.actionPlan.target')} ${num(i.target)}, ${t('reports.actionPlan.latest')} ${i.latest ? `${i.latest.value} (${i.latest.period})` : '–'}`),
+        x.indicators.map((i) => `${i.measureNumber} ${i.definition} (${t(`actionPlan.unit.${i.unit}`)}): ${t('reports.actionPlan.baseline')} ${num(i.baseline)}, ${t('reports.actionPlan.target')} ${num(i.target)}, ${t('reports.actionPlan.latest')} ${i.latest ? `${i.latest.value} (${i.latest.period})` : '–'}${i.computed ? `; ${t('reports.actionPlan.computed', { year: i.computed.period, value: i.computed.value })}` : ''}`),
       );
     },
     sheets: [
@@ -53,7 +53,7 @@ export function actionPlanSection(x: ImplementationOfYear, lang: Language): Repo
       { id: 'action-plan-late-measures', columns: [t('reports.actionPlan.plan'), t('reports.actionPlan.number'), t('reports.actionPlan.measure'), t('reports.actionPlan.agency'), t('reports.actionPlan.deadline')], rows: late },
       {
         id: 'action-plan-indicators',
-        columns: [t('reports.actionPlan.plan'), t('reports.actionPlan.number'), t('reports.actionPlan.indicator'), t('reports.actionPlan.unit'), t('reports.actionPlan.baseline'), t('reports.actionPlan.target'), t('reports.actionPlan.latest'), t('reports.actionPlan.latestPeriod')],
+        columns: [t('reports.actionPlan.plan'), t('reports.actionPlan.number'), t('reports.actionPlan.indicator'), t('reports.actionPlan.unit'), t('reports.actionPlan.baseline'), t('reports.actionPlan.target'), t('reports.actionPlan.latest'), t('reports.actionPlan.latestPeriod'), t('reports.actionPlan.computedColumn')],
         rows: indicators,
       },
     ],

@@ -260,7 +260,10 @@ describe("the annual report's action plan implementation section", () => {
     await ok(coordinator, 'POST', '/action-plan/plans', { title: 'Draft plan never adopted (test)', actType: 'law', startYear: 2023, endYear: 2024 });
     const measure = async (number: string, text: string, agency: string, deadline: unknown, indicators: unknown[] = []) => (await ok(coordinator, 'POST', `/action-plan/plans/${plan}/measures`, { number, text, responsibleAgencyId: agency, deadline, indicators })).id as string;
     await measure('1.1', 'Inspect recruitment agencies', labour, { kind: 'date', on: '2023-06-30' });
-    const trained = await measure('1.2', 'Train labour inspectors', labour, { kind: 'year', year: 2025 }, [{ definition: 'Inspectors trained', unit: 'count', baseline: 0, target: 200 }]);
+    const trained = await measure('1.2', 'Train labour inspectors', labour, { kind: 'year', year: 2025 }, [
+      { definition: 'Inspectors trained', unit: 'count', baseline: 0, target: 200 },
+      { definition: 'Victims in the NRM', unit: 'count', statisticsTable: 'nrm-victims-status-sex-age', statisticsKey: {} },
+    ]);
     const hotline = await measure('2.1', 'Open a shelter clinic', health, { kind: 'year', year: 2023 });
     const indicatorId = (await ok(coordinator, 'GET', `/action-plan/measures/${trained}`)).indicators[0].id as string;
     const report = async (s: Session, measureId: string, progress: string, values: unknown[] = []) => {
@@ -282,6 +285,10 @@ describe("the annual report's action plan implementation section", () => {
     expect(text).not.toContain('Draft plan never adopted');
     expect(text).toMatch(/Late measures\s*•\s*1\.1 Inspect recruitment agencies — Əmək Nazirliyi \(test\); Deadline: 2023-06-30/);
     expect(text).toContain('1.2 Inspectors trained (count): baseline 0, target 200, latest value 120 (2023)');
+    // A linked indicator: the year's figure from the national tables, beside no reported value.
+    const nrm = ((await call(analyst, 'GET', '/statistics/national?from=2023-01-01&to=2023-12-31')).json() as { tables: { id: string; totals: { key: object; value: number }[] }[] }).tables.find((x) => x.id === 'nrm-victims-status-sex-age')!;
+    const victims2023 = nrm.totals.find((c) => Object.keys(c.key).length === 0)!.value;
+    expect(text).toContain(`1.2 Victims in the NRM (count): baseline –, target –, latest value –; computed from the records for 2023: ${victims2023}`);
     const az = (await pdfText((await call(analyst, 'GET', '/reports/annual?year=2023&lang=az')).rawPayload)).text;
     expect(az).toContain('Milli fəaliyyət planının icrası');
     expect(az).toContain('Gecikən tədbirlər');
@@ -294,7 +301,8 @@ describe("the annual report's action plan implementation section", () => {
     // The grand total: both dimensions read "total".
     expect(rows('action-plan-agency-status').slice(1).filter((r) => r[0] === r[1] && r[2] === 3)).toHaveLength(1);
     expect(rows('action-plan-late-measures')).toEqual([['План', '№', 'Мера', 'Ответственное ведомство', 'Срок'], ['NAP 2023–2025 (test)', '1.1', 'Inspect recruitment agencies', 'Əmək Nazirliyi (test)', '2023-06-30']]);
-    expect(rows('action-plan-indicators')[1]).toEqual(['NAP 2023–2025 (test)', '1.2', 'Inspectors trained', expect.any(String), '0', '200', '120', '2023']);
+    expect(rows('action-plan-indicators')[1]).toEqual(['NAP 2023–2025 (test)', '1.2', 'Inspectors trained', expect.any(String), '0', '200', '120', '2023', '']);
+    expect(rows('action-plan-indicators')[2]).toEqual(['NAP 2023–2025 (test)', '1.2', 'Victims in the NRM', expect.any(String), '–', '–', '–', '', String(victims2023)]);
     expect(rows('action-plan-plans')[1]).toEqual(['NAP 2023–2025 (test)', '777', '2023-01-10', '2023–2025', expect.any(String)]);
   });
 });

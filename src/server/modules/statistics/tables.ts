@@ -11,24 +11,17 @@ import type { StatisticsTable, TableCell, TableDimension } from '../../../domain
 import { universeOf, type ReleaseTable } from '../../../domain/disclosure.ts';
 import type { CountryProfile } from '../../../domain/country-profile.ts';
 import { AGENCY_TYPES } from '../../../shared/roles.ts';
-import { ASSISTANCE_SERVICE_STATUSES, ASSISTANCE_SERVICES, EXPLOITATION_FORMS, REFERRAL_PURPOSES } from '../../../shared/nrm.ts';
-import { CONTACT_TYPES, SEXES } from '../../../shared/hotline.ts';
+import { AGE_GROUPS, ALPHA2, CONTACT_TYPE_CODES, FORM_CODES, IDENTIFICATION_STATUSES, JUSTICE_FIGURES, REFERRAL_STATUSES, SDG_FORM_GROUPS, SDG_MEASURES, UNODC_FIGURES, UNODC_SEXES } from '../../../shared/statistics-figures.ts';
+import { ASSISTANCE_SERVICE_STATUSES, ASSISTANCE_SERVICES, REFERRAL_PURPOSES } from '../../../shared/nrm.ts';
+import { SEXES } from '../../../shared/hotline.ts';
 import { textsIn } from '../../i18n.ts';
 import { loadCountryProfile } from '../../nrm-profile.ts';
 import { statistics as justiceStatistics } from '../justice/statistics.ts';
 import * as repo from './repository.ts';
 
-export const AGE_GROUPS = ['child', 'adult', 'unknown'] as const;
-export const VICTIM_STATUSES = ['identified', 'presumed', 'not_identified'] as const;
-const REFERRAL_STATUSES = ['pending', 'accepted', 'declined', 'completed', 'revoked'] as const;
-const JUSTICE_FIGURES = ['cases_investigated', 'suspects', 'prosecuted', 'convicted', 'acquitted'] as const;
-const UNODC_FIGURES = ['suspected', 'prosecuted', 'convicted'] as const;
-/** SDG 16.2.2's forms (UNODC's groups), as the criminal-justice figures group them. */
-const FORM_GROUPS: Record<string, readonly string[]> = {
-  sexual: ['sexual_exploitation'],
-  labour: ['forced_labour', 'child_labour', 'servitude', 'forced_begging'],
-  other: ['forced_marriage', 'forced_military', 'organ_removal', 'forced_adoption', 'surrogacy', 'other'],
-};
+export { AGE_GROUPS };
+export const VICTIM_STATUSES = IDENTIFICATION_STATUSES;
+const FORM_GROUPS = SDG_FORM_GROUPS;
 
 /** Everything the tables are made of: grouped counts only, no row about a person. */
 export type NationalData = {
@@ -63,13 +56,6 @@ export function hasData(d: NationalData): boolean {
   const j = d.justice;
   return d.victims.length + d.referrals.length + d.services.length + d.contacts.length + d.hotlineVictims.length > 0 || j.investigations.cases + j.prosecutions.defendants + j.convictions.defendants + j.acquittals.defendants > 0;
 }
-
-/** ISO 3166-1 alpha-3 (people's citizenship) to alpha-2 (what Intl names), for the countries the NRM sees most. */
-const ALPHA2: Record<string, string> = Object.fromEntries(
-  'AZE:AZ RUS:RU UZB:UZ TUR:TR ARE:AE GEO:GE IRN:IR KAZ:KZ KGZ:KG TJK:TJ TKM:TM UKR:UA BLR:BY ARM:AM MDA:MD CHN:CN IND:IN NPL:NP PAK:PK BGD:BD AFG:AF IRQ:IQ SYR:SY QAT:QA SAU:SA KWT:KW BHR:BH OMN:OM JOR:JO LBN:LB ISR:IL EGY:EG MAR:MA DEU:DE GBR:GB USA:US FRA:FR ITA:IT ESP:ES GRC:GR CYP:CY POL:PL ROU:RO BGR:BG HUN:HU CZE:CZ NLD:NL BEL:BE AUT:AT CHE:CH SWE:SE NOR:NO FIN:FI DNK:DK PHL:PH IDN:ID THA:TH VNM:VN MYS:MY LKA:LK MMR:MM KOR:KR JPN:JP NGA:NG ETH:ET KEN:KE GHA:GH UGA:UG CMR:CM SDN:SD SOM:SO'
-    .split(' ')
-    .map((p) => p.split(':') as [string, string]),
-);
 
 type Counted = { key: Record<string, string>; n: number };
 
@@ -148,7 +134,7 @@ export function buildTables(d: NationalData, lang: Language): LabelledTable[] {
   const sex = dim('sex', SEXES, (c) => t(`nrm.codes.sex.${c}`));
   const age = dim('ageGroup', AGE_GROUPS, (c) => t(`statistics.values.ageGroup.${c}`));
   const status = dim('status', VICTIM_STATUSES, (c) => t(`statistics.values.status.${c}`));
-  const form = dim('form', [...EXPLOITATION_FORMS, 'unknown'], (c) => (c === 'unknown' ? unknown : t(`nrm.codes.exploitation.${c}`)));
+  const form = dim('form', FORM_CODES, (c) => (c === 'unknown' ? unknown : t(`nrm.codes.exploitation.${c}`)));
   const citizenship = dim('citizenship', present(d.victims.map((v) => v.citizenship)), countryLabel);
   const country = dim('country', present(d.victims.map((v) => v.country)), countryLabel);
   const agency = dim('agencyType', AGENCY_TYPES, (c) => t(`agencyType.${c}`));
@@ -182,7 +168,7 @@ export function buildTables(d: NationalData, lang: Language): LabelledTable[] {
     {
       universe: U('hotline-contacts'),
       public: true,
-      table: cube('hotline-contacts-type', title('hotline-contacts-type'), [dim('contactType', [...CONTACT_TYPES, 'unclassified'], (c) => (c === 'unclassified' ? t('statistics.values.unclassified') : t(`hotlineDashboard.contactType.${c}`)))], d.contacts.map((r) => ({ key: { contactType: r.contactType ?? 'unclassified' }, n: r.n }))),
+      table: cube('hotline-contacts-type', title('hotline-contacts-type'), [dim('contactType', CONTACT_TYPE_CODES, (c) => (c === 'unclassified' ? t('statistics.values.unclassified') : t(`hotlineDashboard.contactType.${c}`)))], d.contacts.map((r) => ({ key: { contactType: r.contactType ?? 'unclassified' }, n: r.n }))),
     },
     { universe: U('hotline-victims'), public: true, table: cube('hotline-victims-sex-age', title('hotline-victims-sex-age'), [sex, age], d.hotlineVictims.map((r) => ({ key: { sex: r.sex, ageGroup: r.ageGroup }, n: r.n })), true, [t('statistics.notes.hotlineVictims')]) },
     {
@@ -209,8 +195,8 @@ export function buildTables(d: NationalData, lang: Language): LabelledTable[] {
       table: cube(
         'unodc-persons-sex',
         title('unodc-persons-sex'),
-        [dim('figure', UNODC_FIGURES, (c) => t(`statistics.values.figure.${c}`)), dim('sex', ['female', 'male'], (c) => t(`nrm.codes.sex.${c}`))],
-        (['female', 'male'] as const).flatMap((s) => {
+        [dim('figure', UNODC_FIGURES, (c) => t(`statistics.values.figure.${c}`)), dim('sex', UNODC_SEXES, (c) => t(`nrm.codes.sex.${c}`))],
+        UNODC_SEXES.flatMap((s) => {
           const f = j.bySex[s];
           return f ? [{ key: { figure: 'suspected', sex: s }, n: f.investigations.suspects }, { key: { figure: 'prosecuted', sex: s }, n: f.prosecutions.defendants }, { key: { figure: 'convicted', sex: s }, n: f.convictions.defendants }] : [];
         }),
@@ -250,7 +236,7 @@ function sdgTable(d: NationalData, lang: Language): StatisticsTable | null {
     title: t('statistics.tables.sdg-16-2-2'),
     dimensions: [
       { id: 'group', label: t('statistics.dims.group'), values: groups.map(([g]) => ({ code: g, label: t(`statistics.values.group.${g}`) })) },
-      { id: 'measure', label: t('statistics.dims.measure'), values: ['victims', 'rate'].map((m) => ({ code: m, label: t(`statistics.values.measure.${m}`) })) },
+      { id: 'measure', label: t('statistics.dims.measure'), values: SDG_MEASURES.map((m) => ({ code: m, label: t(`statistics.values.measure.${m}`) })) },
     ],
     cells: groups.flatMap(([g, k, of]) => [
       { key: { group: g, measure: 'victims' }, value: k, suppressed: null },

@@ -3,13 +3,15 @@ import { Alert, Anchor, Badge, Button, Group, NativeSelect, NumberInput, Paper, 
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { DEADLINE_KINDS, DropBody, REPORT_PROGRESS, SubmitReportBody, UpdateMeasureBody, type MeasureView } from '../../../shared/schemas/action-plan.ts';
+import { DEADLINE_KINDS, DropBody, INDICATOR_UNITS, REPORT_PROGRESS, SubmitReportBody, UpdateIndicatorBody, UpdateMeasureBody, type IndicatorView, type MeasureView } from '../../../shared/schemas/action-plan.ts';
+import type { IndicatorUnit } from '../../../domain/action-plan.ts';
 import { api } from '../../api/client.ts';
 import { useCan, useUser } from '../../api/session.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { useFormat } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { deadlineText, PLAN_KEY, REVIEW_COLOR, STATUS_COLOR, useMeasure } from './api.ts';
+import { figureText, SourceFields, sourceProblems, type SourceValue } from './IndicatorSource.tsx';
 
 /** A measure: what it asks, who answers for it, its indicators, its reports; the body's report form and the coordinator's drop. */
 export function MeasurePage() {
@@ -42,50 +44,38 @@ export function MeasurePage() {
             </Stack>
           </Paper>
           {m.indicators.length > 0 && (
-            <Table striped>
+            <Stack gap="xs" data-testid="indicators">
+              <Title order={2} size="h4">{t('actionPlan.figure.indicators')}</Title>
+              {m.indicators.map((i) => (
+                <IndicatorCard key={i.id} indicator={i} measure={m} manage={can('action_plan:manage') && m.status !== 'dropped'} />
+              ))}
+            </Stack>
+          )}
+          <Title order={2} size="h4">{t('actionPlan.measure.reports')}</Title>
+          <Table.ScrollContainer minWidth={520}>
+            <Table striped data-testid="measure-reports">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('actionPlan.fields.indicator')}</Table.Th>
-                  <Table.Th>{t('actionPlan.fields.unit')}</Table.Th>
-                  <Table.Th>{t('actionPlan.fields.baseline')}</Table.Th>
-                  <Table.Th>{t('actionPlan.fields.target')}</Table.Th>
+                  <Table.Th>{t('actionPlan.fields.period')}</Table.Th>
+                  <Table.Th>{t('actionPlan.fields.agency')}</Table.Th>
+                  <Table.Th>{t('actionPlan.fields.progress')}</Table.Th>
+                  <Table.Th>{t('actionPlan.fields.review')}</Table.Th>
+                  <Table.Th>{t('actionPlan.fields.submittedAt')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {m.indicators.map((i) => (
-                  <Table.Tr key={i.id}>
-                    <Table.Td>{i.definition}</Table.Td>
-                    <Table.Td>{t(`actionPlan.unit.${i.unit}`)}</Table.Td>
-                    <Table.Td>{f.number(i.baseline)}</Table.Td>
-                    <Table.Td>{f.number(i.target)}</Table.Td>
+                {m.reports.map((r) => (
+                  <Table.Tr key={r.id}>
+                    <Table.Td><Anchor component={Link} to={`/action-plan/reports/${r.id}`}>{String(r.period)}</Anchor></Table.Td>
+                    <Table.Td>{r.agencyName}</Table.Td>
+                    <Table.Td>{t(`actionPlan.progress.${r.progress}`)}</Table.Td>
+                    <Table.Td><Badge color={REVIEW_COLOR[r.review]} variant="light">{t(`actionPlan.review.${r.review}`)}</Badge></Table.Td>
+                    <Table.Td>{f.short(r.submittedAt)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
-          )}
-          <Title order={2} size="h4">{t('actionPlan.measure.reports')}</Title>
-          <Table striped data-testid="measure-reports">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('actionPlan.fields.period')}</Table.Th>
-                <Table.Th>{t('actionPlan.fields.agency')}</Table.Th>
-                <Table.Th>{t('actionPlan.fields.progress')}</Table.Th>
-                <Table.Th>{t('actionPlan.fields.review')}</Table.Th>
-                <Table.Th>{t('actionPlan.fields.submittedAt')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {m.reports.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td><Anchor component={Link} to={`/action-plan/reports/${r.id}`}>{String(r.period)}</Anchor></Table.Td>
-                  <Table.Td>{r.agencyName}</Table.Td>
-                  <Table.Td>{t(`actionPlan.progress.${r.progress}`)}</Table.Td>
-                  <Table.Td><Badge color={REVIEW_COLOR[r.review]} variant="light">{t(`actionPlan.review.${r.review}`)}</Badge></Table.Td>
-                  <Table.Td>{f.short(r.submittedAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          </Table.ScrollContainer>
           {m.reports.length === 0 && <Text c="dimmed">{t('actionPlan.measure.noReports')}</Text>}
           {can('action_plan:report') && responsible && m.status !== 'dropped' && <ReportForm measure={m} />}
           {can('action_plan:manage') && m.status !== 'dropped' && <EditForm key={m.version} measure={m} />}
@@ -218,5 +208,66 @@ function EditForm({ measure }: { measure: MeasureView }) {
         </Stack>
       </form>
     </Paper>
+  );
+}
+
+/** One indicator: what it measures, its source, the latest accepted value and, when linked, the figure computed from the records; the coordinator changes its source. */
+function IndicatorCard({ indicator: i, measure, manage }: { indicator: IndicatorView; measure: MeasureView; manage: boolean }) {
+  const { t, i18n } = useTranslation();
+  const f = useFormat();
+  const [editing, setEditing] = useState(false);
+  const link = i.statisticsTable ? { table: i.statisticsTable, key: i.statisticsKey ?? {} } : null;
+  const unit = (v: number) => `${f.number(v)}${i.unit === 'percentage' ? ' %' : ''}`;
+  return (
+    <Paper withBorder p="sm" data-testid={`indicator-${i.id}`}>
+      <Stack gap={4}>
+        <Text fw={600}>{i.definition}</Text>
+        <Text size="sm">{`${t('actionPlan.fields.unit')}: ${t(`actionPlan.unit.${i.unit}`)} · ${t('actionPlan.fields.baseline')}: ${f.number(i.baseline)} · ${t('actionPlan.fields.target')}: ${f.number(i.target)}`}</Text>
+        <Text size="sm" data-testid="source">{`${t('actionPlan.figure.source')}: ${link ? figureText(t, i18n.language, link) : t('actionPlan.figure.manual')}`}</Text>
+        <Text size="sm" data-testid="latest">{i.latest ? t('actionPlan.figure.latest', { value: unit(i.latest.value), year: String(i.latest.period) }) : t('actionPlan.figure.noLatest')}</Text>
+        {link && <Text size="sm" fw={600} data-testid="computed">{i.computed ? t('actionPlan.figure.computed', { value: unit(i.computed.value), year: String(i.computed.period) }) : i.figureWithheld ? t('actionPlan.figure.withheld') : t('actionPlan.figure.noComputed')}</Text>}
+        {manage && !editing && (
+          <Group>
+            <Button size="xs" variant="default" onClick={() => setEditing(true)} aria-label={t('actionPlan.figure.changeNamed', { name: i.definition })}>{t('actionPlan.figure.change')}</Button>
+          </Group>
+        )}
+        {manage && editing && <IndicatorSourceForm indicator={i} version={measure.version} onDone={() => setEditing(false)} />}
+      </Stack>
+    </Paper>
+  );
+}
+
+function IndicatorSourceForm({ indicator: i, version, onDone }: { indicator: IndicatorView; version: number; onDone: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [unit, setUnit] = useState<IndicatorUnit>(i.unit);
+  const [source, setSource] = useState<SourceValue>({ table: i.statisticsTable, key: i.statisticsKey ?? {} });
+  const { errors, error, busy, submit, setErrors } = useFormSubmit();
+  const name = t('actionPlan.figure.changeNamed', { name: i.definition });
+  return (
+    <form
+      aria-label={name}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const problems = sourceProblems(t, source, unit);
+        if (Object.keys(problems).length) return setErrors(problems);
+        void submit(UpdateIndicatorBody, { version, unit, statisticsTable: source.table, ...(source.table ? { statisticsKey: source.key } : {}) }, async (data) => {
+          await api('PATCH', `/action-plan/indicators/${i.id}`, data);
+          await qc.invalidateQueries({ queryKey: PLAN_KEY });
+          onDone();
+        });
+      }}
+    >
+      <Stack gap="xs">
+        <NativeSelect label={t('actionPlan.fields.unit')} value={unit} onChange={(e) => setUnit(e.currentTarget.value as IndicatorUnit)} data={INDICATOR_UNITS.map((u) => ({ value: u, label: t(`actionPlan.unit.${u}`) }))} error={errors.unit} />
+        <SourceFields value={source} onChange={setSource} onUnit={setUnit} errors={errors} prefix="" label={t('actionPlan.figure.sourceOf', { name: i.definition })} />
+        <ErrorAlert error={Object.keys(errors).length ? null : error} />
+        <Group>
+          <Button type="submit" loading={busy}>{t('actionPlan.figure.save')}</Button>
+          <Button variant="default" onClick={onDone}>{t('actionPlan.figure.cancel')}</Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

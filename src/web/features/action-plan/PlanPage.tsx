@@ -3,13 +3,15 @@ import { Alert, Anchor, Badge, Button, FileInput, Group, MultiSelect, NativeSele
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { CreateMeasureBody, DEADLINE_KINDS, GoalBody, MEASURE_STATUSES } from '../../../shared/schemas/action-plan.ts';
+import { CreateMeasureBody, DEADLINE_KINDS, GoalBody, INDICATOR_UNITS, MEASURE_STATUSES } from '../../../shared/schemas/action-plan.ts';
+import type { IndicatorUnit } from '../../../domain/action-plan.ts';
 import { api, csrfHeader, isApiError } from '../../api/client.ts';
 import { useCan } from '../../api/session.ts';
 import { ErrorAlert, useFormSubmit } from '../../components/errors.tsx';
 import { useFormat } from '../../components/format.ts';
 import { Page } from '../../components/Page.tsx';
 import { deadlineText, PLAN_KEY, STATUS_COLOR, useAgencyOptions, usePlan } from './api.ts';
+import { SourceFields, sourceProblems, type SourceValue } from './IndicatorSource.tsx';
 
 /** A plan: its measures with their derived status (late first for the coordinator), the form to add one and the spreadsheet import. */
 export function PlanPage() {
@@ -41,31 +43,33 @@ export function PlanPage() {
         <NativeSelect label={t('actionPlan.plan.order')} value={order} onChange={(e) => setOrder(e.currentTarget.value as typeof order)} data={[{ value: 'late_first', label: t('actionPlan.plan.lateFirst') }, { value: 'number', label: t('actionPlan.plan.byNumber') }]} />
         <NativeSelect label={t('actionPlan.fields.status')} value={status} onChange={(e) => setStatus(e.currentTarget.value)} data={[{ value: '', label: t('actionPlan.all') }, ...MEASURE_STATUSES.map((s) => ({ value: s, label: t(`actionPlan.status.${s}`) }))]} />
       </Group>
-      <Table striped data-testid="measures">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('actionPlan.fields.number')}</Table.Th>
-            <Table.Th>{t('actionPlan.fields.text')}</Table.Th>
-            <Table.Th>{t('actionPlan.fields.responsible')}</Table.Th>
-            <Table.Th>{t('actionPlan.fields.deadline')}</Table.Th>
-            <Table.Th>{t('actionPlan.fields.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(q.data?.measures ?? []).map((m) => (
-            <Table.Tr key={m.id} data-testid={`measure-${m.number}`}>
-              <Table.Td><Anchor component={Link} to={`/action-plan/measures/${m.id}`}>{m.number}</Anchor></Table.Td>
-              <Table.Td>{m.text}</Table.Td>
-              <Table.Td>{m.responsibleAgency.shortName ?? m.responsibleAgency.name}{m.coResponsibleAgencies.length > 0 && <Text size="xs" c="dimmed">{m.coResponsibleAgencies.map((a) => a.shortName ?? a.name).join(', ')}</Text>}</Table.Td>
-              <Table.Td>{deadlineText(t, m.deadline, f.day)}</Table.Td>
-              <Table.Td>
-                <Badge color={STATUS_COLOR[m.status]} variant="light" data-testid="measure-status">{t(`actionPlan.status.${m.status}`)}</Badge>
-                {m.overdueYears.length > 0 && <Text size="xs" c="red">{t('actionPlan.plan.overdueYears', { years: m.overdueYears.join(', ') })}</Text>}
-              </Table.Td>
+      <Table.ScrollContainer minWidth={640}>
+        <Table striped data-testid="measures">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('actionPlan.fields.number')}</Table.Th>
+              <Table.Th>{t('actionPlan.fields.text')}</Table.Th>
+              <Table.Th>{t('actionPlan.fields.responsible')}</Table.Th>
+              <Table.Th>{t('actionPlan.fields.deadline')}</Table.Th>
+              <Table.Th>{t('actionPlan.fields.status')}</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {(q.data?.measures ?? []).map((m) => (
+              <Table.Tr key={m.id} data-testid={`measure-${m.number}`}>
+                <Table.Td><Anchor component={Link} to={`/action-plan/measures/${m.id}`}>{m.number}</Anchor></Table.Td>
+                <Table.Td>{m.text}</Table.Td>
+                <Table.Td>{m.responsibleAgency.shortName ?? m.responsibleAgency.name}{m.coResponsibleAgencies.length > 0 && <Text size="xs" c="dimmed">{m.coResponsibleAgencies.map((a) => a.shortName ?? a.name).join(', ')}</Text>}</Table.Td>
+                <Table.Td>{deadlineText(t, m.deadline, f.day)}</Table.Td>
+                <Table.Td>
+                  <Badge color={STATUS_COLOR[m.status]} variant="light" data-testid="measure-status">{t(`actionPlan.status.${m.status}`)}</Badge>
+                  {m.overdueYears.length > 0 && <Text size="xs" c="red">{t('actionPlan.plan.overdueYears', { years: m.overdueYears.join(', ') })}</Text>}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       {q.data && q.data.measures.length === 0 && <Text c="dimmed">{t('actionPlan.plan.noMeasures')}</Text>}
       {plan && <Goals planId={id} goals={q.data?.goals ?? []} manage={can('action_plan:manage')} />}
       {can('action_plan:manage') && plan && <AddMeasureForm planId={id} goals={q.data?.goals ?? []} />}
@@ -146,6 +150,19 @@ function GoalForm({ planId, goal, onDone }: { planId: string; goal?: Goal; onDon
   );
 }
 
+/** An indicator being typed in the form to add a measure. */
+type IndicatorDraft = { id: number; definition: string; unit: IndicatorUnit; baseline: number | string; target: number | string; source: SourceValue };
+let drafts = 0;
+const newIndicator = (): IndicatorDraft => ({ id: ++drafts, definition: '', unit: 'count', baseline: '', target: '', source: { table: null, key: {} } });
+const numberOrNull = (v: number | string) => (v === '' ? null : Number(v));
+const indicatorBody = (i: IndicatorDraft) => ({
+  definition: i.definition,
+  unit: i.unit,
+  baseline: numberOrNull(i.baseline),
+  target: numberOrNull(i.target),
+  ...(i.source.table ? { statisticsTable: i.source.table, statisticsKey: i.source.key } : {}),
+});
+
 function AddMeasureForm({ planId, goals }: { planId: string; goals: { id: string; number: string; title: string }[] }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -160,22 +177,29 @@ function AddMeasureForm({ planId, goals }: { planId: string; goals: { id: string
   const [year, setYear] = useState<number | string>(new Date().getFullYear());
   const [toYear, setToYear] = useState<number | string>(new Date().getFullYear() + 1);
   const [expected, setExpected] = useState('');
+  const [indicators, setIndicators] = useState<IndicatorDraft[]>([]);
   const [saved, setSaved] = useState(false);
-  const { errors, error, busy, submit } = useFormSubmit();
+  const { errors, error, busy, submit, setErrors } = useFormSubmit();
   const deadline = kind === 'date' ? { kind, on } : kind === 'year' ? { kind, year: Number(year) } : kind === 'period' ? { kind, fromYear: Number(year), toYear: Number(toYear) } : { kind };
-  const values = { number, goalId: goalId || null, text, responsibleAgencyId: responsible, coResponsibleAgencyIds: co, deadline, expectedResult: expected || null };
+  const values = { number, goalId: goalId || null, text, responsibleAgencyId: responsible, coResponsibleAgencyIds: co, deadline, expectedResult: expected || null, indicators: indicators.map(indicatorBody) };
+  const change = (i: number, v: Partial<IndicatorDraft>) => setIndicators((all) => all.map((x, j) => (j === i ? { ...x, ...v } : x)));
   return (
     <Paper withBorder p="md">
       <Title order={2} size="h4" mb="sm">{t('actionPlan.plan.addMeasure')}</Title>
       <form
+        aria-label={t('actionPlan.plan.addMeasure')}
         onSubmit={(e) => {
           e.preventDefault();
           setSaved(false);
+          // A figure the tables do not have, or a unit that cannot hold it: said at the field, nothing sent.
+          const problems = Object.fromEntries(indicators.flatMap((ind, i) => Object.entries(sourceProblems(t, ind.source, ind.unit)).map(([k, v]) => [`indicators.${i}.${k}`, v])));
+          if (Object.keys(problems).length) return setErrors(problems);
           void submit(CreateMeasureBody, values, async (data) => {
             await api('POST', `/action-plan/plans/${planId}/measures`, data);
             await qc.invalidateQueries({ queryKey: PLAN_KEY });
             setNumber('');
             setText('');
+            setIndicators([]);
             setSaved(true);
           });
         }}
@@ -197,6 +221,25 @@ function AddMeasureForm({ planId, goals }: { planId: string; goals: { id: string
             {kind === 'period' && <NumberInput label={t('actionPlan.fields.toYear')} value={toYear} onChange={setToYear} allowDecimal={false} error={errors['deadline.toYear']} />}
           </SimpleGrid>
           <Textarea label={t('actionPlan.fields.expectedResult')} value={expected} onChange={(e) => setExpected(e.currentTarget.value)} autosize minRows={1} />
+          <Title order={3} size="h5">{t('actionPlan.figure.indicators')}</Title>
+          {indicators.map((ind, i) => {
+            const name = t('actionPlan.figure.indicatorN', { n: i + 1 });
+            return (
+              <Paper key={ind.id} withBorder p="sm" role="group" aria-label={name} data-testid={`indicator-form-${i}`}>
+                <Stack gap="xs">
+                  <TextInput label={t('actionPlan.fields.indicator')} value={ind.definition} onChange={(e) => change(i, { definition: e.currentTarget.value })} error={errors[`indicators.${i}.definition`]} required />
+                  <SimpleGrid cols={{ base: 1, sm: 3 }}>
+                    <NativeSelect label={t('actionPlan.fields.unit')} value={ind.unit} onChange={(e) => change(i, { unit: e.currentTarget.value as IndicatorUnit })} data={INDICATOR_UNITS.map((u) => ({ value: u, label: t(`actionPlan.unit.${u}`) }))} error={errors[`indicators.${i}.unit`]} />
+                    <NumberInput label={t('actionPlan.fields.baseline')} value={ind.baseline} onChange={(v) => change(i, { baseline: v })} error={errors[`indicators.${i}.baseline`]} />
+                    <NumberInput label={t('actionPlan.fields.target')} value={ind.target} onChange={(v) => change(i, { target: v })} error={errors[`indicators.${i}.target`]} />
+                  </SimpleGrid>
+                  <SourceFields value={ind.source} onChange={(source) => change(i, { source })} onUnit={(unit) => change(i, { unit })} errors={errors} prefix={`indicators.${i}.`} label={t('actionPlan.figure.sourceOf', { name })} />
+                  <Group><Button variant="subtle" color="red" size="xs" onClick={() => setIndicators((all) => all.filter((_, j) => j !== i))}>{t('actionPlan.figure.removeIndicator', { name })}</Button></Group>
+                </Stack>
+              </Paper>
+            );
+          })}
+          <Group><Button variant="default" onClick={() => setIndicators((all) => [...all, newIndicator()])}>{t('actionPlan.figure.addIndicator')}</Button></Group>
           <ErrorAlert error={error} />
           {saved && <Alert color="green" variant="light">{t('actionPlan.plan.measureAdded')}</Alert>}
           <Group><Button type="submit" loading={busy}>{t('actionPlan.plan.addMeasure')}</Button></Group>

@@ -46,6 +46,7 @@ export function ReportPage() {
                 <Table.Tr>
                   <Table.Th>{t('actionPlan.fields.indicator')}</Table.Th>
                   <Table.Th>{t('actionPlan.fields.value')}</Table.Th>
+                  <Table.Th>{t('actionPlan.figure.computedColumn')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -53,6 +54,7 @@ export function ReportPage() {
                   <Table.Tr key={v.indicatorId}>
                     <Table.Td>{v.definition}</Table.Td>
                     <Table.Td>{f.number(v.value)}{v.unit === 'percentage' ? ' %' : ''}</Table.Td>
+                    <Table.Td data-testid="computed">{v.statisticsTable ? (v.computed ? t('actionPlan.figure.computed', { value: f.number(v.computed.value), year: String(v.computed.period) }) : v.figureWithheld ? t('actionPlan.figure.withheld') : t('actionPlan.figure.noComputed')) : '—'}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
