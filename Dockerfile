@@ -23,4 +23,5 @@ VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"
-CMD ["node", "dist/server/main.js"]
+# The Node flags bound the JavaScript heap (src/server/node-flags.ts, docs/deployment.md).
+CMD ["node", "--max-old-space-size=1024", "--max-semi-space-size=8", "dist/server/main.js"]

@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded.ts';
+import { SERVER_NODE_FLAGS } from '../src/server/node-flags.ts';
 
 /**
  * A database nobody else uses: an embedded PostgreSQL in a temp folder, or a new database at
@@ -76,7 +77,10 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
   const port = await freePort();
   // For profiling the server under load, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server/main.ts'], {
+  // BENCH_SERVER_BUILT=1: the production bundle (`npm run build` first) instead of the sources under tsx.
+  const entry = process.env.BENCH_SERVER_BUILT === '1' ? ['dist/server/main.js'] : ['--import', 'tsx', 'src/server/main.ts'];
+  // The production flags first (src/server/node-flags.ts); BENCH_SERVER_NODE_ARGS after them wins, e.g. --max-old-space-size=4096.
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, ...entry], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -88,6 +92,8 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
       PATHWAY_TRUST_PROXY: '1',
       // The load generator is one address sending hundreds of requests a second to the public API.
       PATHWAY_PUBLIC_RATE_PER_MINUTE: process.env.PATHWAY_PUBLIC_RATE_PER_MINUTE ?? '10000000',
+      // glibc's malloc tuning, when given (docs/benchmarks.md, "Memory per process").
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,8 @@
 // `npm start` (and `npm run demo`): runs the compiled server with plain Node, building it first only
 // when dist/ is missing or older than the sources (scripts/build-state.mjs). `--check` only says
-// whether a build would run (exit 0: fresh, 1: stale).
+// whether a build would run (exit 0: fresh, 1: stale). The server runs in this process, so its Node
+// flags (src/server/node-flags.ts: the heap's bounds) are on the `node` command of package.json's
+// `start` and `demo`; V8 reads them only when the process starts.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

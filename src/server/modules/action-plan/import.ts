@@ -7,7 +7,8 @@
  * nothing is written. Then everything is written in one transaction through the same service
  * functions as the API; a dry run rolls it back and answers what would have been made.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../heavy-modules.ts';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../../db/database.ts';
 import { appendAudit, type AuditActor } from '../../audit/audit.ts';
@@ -61,7 +62,7 @@ async function readRows(content: Buffer | string, type: 'csv' | 'xlsx'): Promise
       throw badRequest('validation_failed', 'The file is not CSV', { file: (e as Error).message.slice(0, 200) });
     }
   } else {
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await loadExcelJS()).Workbook();
     try {
       await wb.xlsx.load(content as unknown as ArrayBuffer);
     } catch {

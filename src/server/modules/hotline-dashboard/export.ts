@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../heavy-modules.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { DashboardView, ExportFormat } from '../../../shared/schemas/hotline-dashboard.ts';
 import { dashboardRows, figureCode, figureTextKey, type DashboardRow } from '../../../shared/hotline-dashboard-table.ts';
@@ -57,7 +57,7 @@ export function toCsv({ header, rows }: Pick<Labelled, 'header' | 'rows'>): Buff
 }
 
 export async function toXlsx({ header, sheet: name, rows }: Labelled): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await loadExcelJS()).Workbook();
   book.creator = 'Pathway';
   const sheet = book.addWorksheet(name);
   sheet.columns = [

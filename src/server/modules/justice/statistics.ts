@@ -2,7 +2,7 @@
  * The law-enforcement figures: one grouped read of the period's defendant facts and cases, counted by
  * the pure rules of counting.ts; the trend over years; the records behind a figure; CSV and XLSX.
  */
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../heavy-modules.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { z } from 'zod';
 import type { Db } from '../../db/database.ts';
@@ -186,7 +186,7 @@ export function toCsv(rows: TableRow[]): Buffer {
 }
 
 export async function toXlsx(rows: TableRow[]): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await loadExcelJS()).Workbook();
   book.creator = 'Pathway';
   const sheet = book.addWorksheet('Law enforcement');
   sheet.columns = [

@@ -5,7 +5,7 @@
  * caller (StatisticsTable[]: the statistics module's `nationalTables` for the year); the sections are
  * an array the caller may extend (the action plan's implementation report goes in as one more section).
  */
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../heavy-modules.ts';
 import type { Db } from '../../db/database.ts';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { StatisticsTable } from '../../../domain/statistics-table.ts';
@@ -63,7 +63,7 @@ export async function annualReport(db: Db, o: AnnualOptions): Promise<Buffer> {
   const profile = await loadCountryProfile(db);
   const sections = o.sections ?? annualSections(o.tables, o.lang);
   const t = textsIn(o.lang);
-  const w = new PdfWriter({ lang: o.lang, title: `${t('reports.annual.title')} ${o.year}`, version: o.version, generatedAt: new Date(), timeZone: profile.timeZone });
+  const w = await PdfWriter.create({ lang: o.lang, title: `${t('reports.annual.title')} ${o.year}`, version: o.version, generatedAt: new Date(), timeZone: profile.timeZone });
   // Cover
   w.paragraph('\n\n\n\n\n').heading(t('reports.annual.title'), 1).heading(t('reports.annual.year', { year: o.year }), 2);
   w.paragraph(t('reports.annual.release', { version: o.version }), { muted: true }).paragraph(t('reports.annual.intro', { year: o.year }), { muted: true });
@@ -94,7 +94,7 @@ export async function annualReport(db: Db, o: AnnualOptions): Promise<Buffer> {
 export async function annualWorkbook(o: AnnualOptions): Promise<Buffer> {
   const t = textsIn(o.lang);
   const sections = o.sections ?? annualSections(o.tables, o.lang);
-  const book = new ExcelJS.Workbook();
+  const book = new (await loadExcelJS()).Workbook();
   book.creator = 'Pathway';
   book.title = `${t('reports.annual.title')} ${o.year}`;
   const contents = book.addWorksheet(t('reports.annual.sheetContents'));

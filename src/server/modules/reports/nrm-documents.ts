@@ -107,7 +107,7 @@ function writeCaseSections(w: PdfWriter, d: CaseDetail) {
 export async function caseSummaryPdf(db: Db, p: Principal, actor: AuditActor, caseId: string, o: Printing): Promise<Buffer> {
   const d = await getCase(db, p, actor, caseId, { audit: { action: 'case.summary_printed', changes: { language: o.lang } } });
   const generatedAt = new Date();
-  const w = new PdfWriter({ lang: o.lang, title: `${textsIn(o.lang)('reports.case.title')} ${d.caseNumber}`, version: o.version, generatedAt, timeZone: o.timeZone });
+  const w = await PdfWriter.create({ lang: o.lang, title: `${textsIn(o.lang)('reports.case.title')} ${d.caseNumber}`, version: o.version, generatedAt, timeZone: o.timeZone });
   w.heading(`${w.t('reports.case.title')}: ${d.caseNumber}`, 1)
     .paragraph(w.t('reports.case.intro'), { muted: true })
     .keyValues([[w.t('reports.case.printedBy'), `${o.readerName} · ${w.day(generatedAt)}`]]);
@@ -143,7 +143,7 @@ export async function decisionLetterPdf(db: Db, p: Principal, actor: AuditActor,
   const person = d.people?.find((x) => x.personId === decision.personId);
   const agency = await repo.agencyName(db, decision.decidedByAgencyId);
   const generatedAt = new Date();
-  const w = new PdfWriter({ lang, title: textsIn(lang)('reports.letter.title'), version: o.version, generatedAt, timeZone: o.timeZone });
+  const w = await PdfWriter.create({ lang, title: textsIn(lang)('reports.letter.title'), version: o.version, generatedAt, timeZone: o.timeZone });
   const t = w.t;
   const body = ((): string => {
     switch (decision.outcome) {
@@ -189,7 +189,7 @@ export async function referralFormPdf(db: Db, p: Principal, actor: AuditActor, r
     if (!(e instanceof AppError && e.status === 404)) throw e;
   }
   const generatedAt = new Date();
-  const w = new PdfWriter({ lang: o.lang, title: `${textsIn(o.lang)('reports.referral.title')} ${r.summary.caseNumber}`, version: o.version, generatedAt, timeZone: o.timeZone });
+  const w = await PdfWriter.create({ lang: o.lang, title: `${textsIn(o.lang)('reports.referral.title')} ${r.summary.caseNumber}`, version: o.version, generatedAt, timeZone: o.timeZone });
   const t = w.t;
   w.heading(`${t('reports.referral.title')}: ${r.summary.caseNumber}`, 1).keyValues([
     [t('reports.referral.from'), r.fromAgencyName],

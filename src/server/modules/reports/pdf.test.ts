@@ -28,7 +28,7 @@ const table: StatisticsTable = {
 
 describe('the PDF layer', () => {
   it('writes Azerbaijani and Cyrillic text, tables with suppressed cells marked, charts, and numbers every page', async () => {
-    const w = new PdfWriter({ lang: 'az', title: 'Sınaq', version: '9.9.9', generatedAt: new Date('2026-03-05T10:00:00Z') });
+    const w = await PdfWriter.create({ lang: 'az', title: 'Sınaq', version: '9.9.9', generatedAt: new Date('2026-03-05T10:00:00Z') });
     w.heading('Şəhla Məmmədova: ğ ı ş İ ə').paragraph('Её увезли в Москву, где заставили работать.').keyValues([['Ölkə', 'AZE'], ['Boş', null]]);
     w.table(table).barChart('Qrafik', barsOf(table));
     // Enough lines to run over a page.

@@ -7,12 +7,13 @@
  */
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import type { TFunction } from 'i18next';
 import type { Language } from '../../../shared/schemas/common.ts';
 import type { StatisticsTable, TableCell } from '../../../domain/statistics-table.ts';
 import { DEFAULT_TIME_ZONE, formatInstant, formatNumber } from '../../../shared/format.ts';
 import { textsIn } from '../../i18n.ts';
+import { loadPdfKit } from '../../heavy-modules.ts';
 
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 const REGULAR = path.join(FONT_DIR, 'DejaVuSans.ttf');
@@ -36,7 +37,7 @@ const GREY = '#555555';
 const LINE = '#bbbbbb';
 const BAR = '#2b6cb0';
 
-/** One document being written. `finish()` numbers the pages and answers the file. */
+/** One document being written (`PdfWriter.create`). `finish()` numbers the pages and answers the file. */
 export class PdfWriter {
   readonly t: TFunction;
   readonly lang: Language;
@@ -44,12 +45,17 @@ export class PdfWriter {
   private readonly done: Promise<Buffer>;
   private readonly meta: PdfMeta;
 
-  constructor(meta: PdfMeta) {
+  /** A new document; pdfkit is loaded at the first (src/server/heavy-modules.ts). */
+  static async create(meta: PdfMeta): Promise<PdfWriter> {
+    return new PdfWriter(await loadPdfKit(), meta);
+  }
+
+  private constructor(PDFDocumentClass: typeof PDFDocument, meta: PdfMeta) {
     this.meta = meta;
     this.lang = meta.lang;
     this.t = textsIn(meta.lang);
     // `font` replaces pdfkit's default Helvetica, which would otherwise be loaded for nothing.
-    this.doc = new PDFDocument({
+    this.doc = new PDFDocumentClass({
       size: 'A4',
       margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
       bufferPages: true,

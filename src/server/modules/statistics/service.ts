@@ -5,7 +5,7 @@ import { sql } from 'kysely';
  * exports of the national tables.
  */
 import crypto from 'node:crypto';
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../heavy-modules.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/database.ts';
 import { onOneServer, type ReadPool } from '../../db/read-replica.ts';
@@ -230,7 +230,7 @@ export function toCsv({ columns, rows }: { columns: string[]; rows: ExportRow[] 
 }
 
 export async function toXlsx(tables: StatisticsTable[]): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await loadExcelJS()).Workbook();
   book.creator = 'Pathway';
   tables.forEach((t, i) => {
     // Sheet names: at most 31 characters, unique.
