@@ -8,21 +8,25 @@
  *   the latest conclusive identification decision, the case's first form, the owner agency), and
  *   `statistics_victim_months`: those rows counted by month of opening. A row trigger on each source
  *   (cases, case_people, people, identification_decisions) calls `statistics_victim_refresh` for the
- *   victims it touches, which works the row out again from the records, under a transaction lock per
- *   victim (so two transactions changing the same victim's sources one after the other both count),
- *   and moves the count from the old group to the new.
+ *   victims it touches, which works the row out again from the records, with the victim's
+ *   `case_people` row locked (so two transactions changing the same victim's sources one after the
+ *   other both count; a row lock, so bulk writes use no slot of the shared lock table), and moves the
+ *   count from the old group to the new.
  * - `statistics_referral_days`, `statistics_service_days`: referrals by day sent, purpose and status;
- *   assistance services by day (started, else planned, else recorded), service and status. Kept by
- *   row triggers adding the new row's group and taking away the old's.
+ *   assistance services by day (started, else planned, else recorded, in the country's time zone),
+ *   service and status. Kept by row triggers adding the new row's group and taking away the old's.
  * - `statistics_contact_days`, `statistics_hotline_victim_days`: contacts (not test ones) by day
  *   received and contact type; the potential victims their persons name, by sex and age group. Kept
- *   the same way (inserts and deletes once per statement, from the statement's rows), in 16 slots per
- *   day chosen by the writing connection, so that concurrent intake does not queue on one counter row.
+ *   the same way, inserts and deletes once per statement from its transition table.
  *
- * Days are the country profile's time zone's (`statistics_time_zone`); a change of that zone counts
- * everything again (`statistics_rebuild`). A restore loads rows with the triggers quiet
- * (`pathway.statistics_quiet`) and counts everything again at the end. Groups whose count falls to zero
- * are left in place and read as nothing (every read sums and drops zeros).
+ * Every count is kept in 16 slots, one per writing connection (`statistics_slot`), so that concurrent
+ * writers (intake above all) do not queue on one row, and each change writes its rows in key order,
+ * so that two transactions moving counts between the same groups in opposite directions do not
+ * deadlock. Days are the country profile's time zone's (`statistics_time_zone`); a change of that zone
+ * counts everything again (`statistics_rebuild`). A restore loads the backup's rows and counts with the
+ * triggers quiet (`pathway.statistics_quiet`); bulk generators do the same and count again at the end.
+ * Groups whose count falls to zero are left in place and read as nothing (every read sums and drops
+ * zeros).
  */
 export const up = /* sql */ `
 CREATE FUNCTION statistics_time_zone() RETURNS text LANGUAGE sql STABLE AS $fn$
@@ -60,8 +64,9 @@ CREATE TABLE statistics_victim_months (
   country text NOT NULL,
   form text NOT NULL,
   agency_id uuid NOT NULL,
+  slot smallint NOT NULL,
   n integer NOT NULL,
-  PRIMARY KEY (month, sex, age_group, status, citizenship, country, form, agency_id)
+  PRIMARY KEY (month, sex, age_group, status, citizenship, country, form, agency_id, slot)
 );
 
 -- One victim's row as the tables define it, or none (not a victim, merged away, no such case).
@@ -94,10 +99,21 @@ LANGUAGE sql STABLE AS $fn$
   ) d ON true
 $fn$;
 
-CREATE FUNCTION statistics_victim_count(r statistics_victims, delta integer) RETURNS void LANGUAGE sql AS $fn$
-  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, n)
-  VALUES (date_trunc('month', r.opened_on)::date, r.sex, r.age_group, r.status, r.citizenship, r.country, r.form, r.agency_id, delta)
-  ON CONFLICT (month, sex, age_group, status, citizenship, country, form, agency_id)
+-- The writing connection's slot: two transactions on two connections never wait on one count row
+-- (nor deadlock moving victims between the same two groups in opposite directions).
+CREATE FUNCTION statistics_slot() RETURNS smallint LANGUAGE sql STABLE AS $fn$ SELECT (pg_backend_pid() % 16)::smallint $fn$;
+
+-- A victim's count moved from its old group to its new one (either may be absent), in one statement
+-- with the rows in key order.
+CREATE FUNCTION statistics_victim_move(was statistics_victims, now_row statistics_victims) RETURNS void LANGUAGE sql AS $fn$
+  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, slot, n)
+  SELECT date_trunc('month', (v.r).opened_on)::date, (v.r).sex, (v.r).age_group, (v.r).status, (v.r).citizenship, (v.r).country, (v.r).form, (v.r).agency_id,
+         statistics_slot(), sum(v.d)::int
+  FROM (VALUES (was, -1), (now_row, 1)) v(r, d)
+  WHERE (v.r).case_id IS NOT NULL
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(v.d) <> 0
+  ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (month, sex, age_group, status, citizenship, country, form, agency_id, slot)
   DO UPDATE SET n = statistics_victim_months.n + excluded.n
 $fn$;
 
@@ -105,25 +121,24 @@ CREATE FUNCTION statistics_victim_refresh(c_id uuid, p_id uuid) RETURNS void LAN
 DECLARE
   was statistics_victims;
   now_row statistics_victims;
-  had boolean;
   has boolean;
 BEGIN
   IF c_id IS NULL OR p_id IS NULL OR statistics_quiet() THEN RETURN; END IF;
-  -- One writer per victim at a time; the statements below then see what the one before committed.
-  PERFORM pg_advisory_xact_lock(hashtextextended('pathway.statistics.victim/' || c_id::text || '/' || p_id::text, 0));
-  SELECT * INTO was FROM statistics_victims WHERE case_id = c_id AND person_id = p_id;
-  had := FOUND;
+  -- Writers of one victim queue on its row in case_people (a row lock, so a transaction touching
+  -- many victims takes no slot of the shared lock table); each statement below then sees what the
+  -- writer before committed. With the row gone, the DELETE below is what orders them.
+  PERFORM 1 FROM case_people WHERE case_id = c_id AND person_id = p_id FOR NO KEY UPDATE;
   SELECT c_id, p_id, r.* INTO now_row FROM statistics_victim_row(c_id, p_id, statistics_time_zone()) r;
   has := FOUND;
-  IF had AND has AND was IS NOT DISTINCT FROM now_row THEN RETURN; END IF;
-  IF had THEN
-    DELETE FROM statistics_victims WHERE case_id = c_id AND person_id = p_id;
-    PERFORM statistics_victim_count(was, -1);
-  END IF;
+  SELECT * INTO was FROM statistics_victims WHERE case_id = c_id AND person_id = p_id;
+  IF FOUND AND has AND was IS NOT DISTINCT FROM now_row THEN RETURN; END IF;
+  DELETE FROM statistics_victims WHERE case_id = c_id AND person_id = p_id RETURNING * INTO was;
   IF has THEN
     INSERT INTO statistics_victims SELECT now_row.*;
-    PERFORM statistics_victim_count(now_row, 1);
+  ELSE
+    now_row := NULL;
   END IF;
+  PERFORM statistics_victim_move(was, now_row);
 END $fn$;
 
 CREATE FUNCTION statistics_case_people_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -182,8 +197,9 @@ CREATE TABLE statistics_referral_days (
   day date NOT NULL,
   purpose text NOT NULL,
   status text NOT NULL,
+  slot smallint NOT NULL,
   n integer NOT NULL,
-  PRIMARY KEY (day, purpose, status)
+  PRIMARY KEY (day, purpose, status, slot)
 );
 
 CREATE FUNCTION statistics_referral_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -191,14 +207,15 @@ DECLARE tz text;
 BEGIN
   IF statistics_quiet() THEN RETURN NULL; END IF;
   tz := statistics_time_zone();
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO statistics_referral_days VALUES ((OLD.sent_at AT TIME ZONE tz)::date, OLD.purpose, OLD.status, -1)
-    ON CONFLICT (day, purpose, status) DO UPDATE SET n = statistics_referral_days.n - 1;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO statistics_referral_days VALUES ((NEW.sent_at AT TIME ZONE tz)::date, NEW.purpose, NEW.status, 1)
-    ON CONFLICT (day, purpose, status) DO UPDATE SET n = statistics_referral_days.n + 1;
-  END IF;
+  INSERT INTO statistics_referral_days (day, purpose, status, slot, n)
+  SELECT x.day, x.purpose, x.status, statistics_slot(), sum(x.d)::int
+  FROM (
+    SELECT (OLD.sent_at AT TIME ZONE tz)::date, OLD.purpose, OLD.status, -1 WHERE TG_OP IN ('UPDATE', 'DELETE')
+    UNION ALL
+    SELECT (NEW.sent_at AT TIME ZONE tz)::date, NEW.purpose, NEW.status, 1 WHERE TG_OP IN ('INSERT', 'UPDATE')
+  ) x(day, purpose, status, d)
+  GROUP BY 1, 2, 3 HAVING sum(x.d) <> 0 ORDER BY 1, 2, 3
+  ON CONFLICT (day, purpose, status, slot) DO UPDATE SET n = statistics_referral_days.n + excluded.n;
   RETURN NULL;
 END $fn$;
 CREATE TRIGGER statistics_referrals_insert_delete AFTER INSERT OR DELETE ON referrals
@@ -211,8 +228,9 @@ CREATE TABLE statistics_service_days (
   day date NOT NULL,
   service text NOT NULL,
   status text NOT NULL,
+  slot smallint NOT NULL,
   n integer NOT NULL,
-  PRIMARY KEY (day, service, status)
+  PRIMARY KEY (day, service, status, slot)
 );
 
 CREATE FUNCTION statistics_service_day(s case_assistance_services, tz text) RETURNS date LANGUAGE sql STABLE AS $fn$
@@ -224,14 +242,15 @@ DECLARE tz text;
 BEGIN
   IF statistics_quiet() THEN RETURN NULL; END IF;
   tz := statistics_time_zone();
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO statistics_service_days VALUES (statistics_service_day(OLD, tz), OLD.service, OLD.status, -1)
-    ON CONFLICT (day, service, status) DO UPDATE SET n = statistics_service_days.n - 1;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO statistics_service_days VALUES (statistics_service_day(NEW, tz), NEW.service, NEW.status, 1)
-    ON CONFLICT (day, service, status) DO UPDATE SET n = statistics_service_days.n + 1;
-  END IF;
+  INSERT INTO statistics_service_days (day, service, status, slot, n)
+  SELECT x.day, x.service, x.status, statistics_slot(), sum(x.d)::int
+  FROM (
+    SELECT statistics_service_day(OLD, tz), OLD.service, OLD.status, -1 WHERE TG_OP IN ('UPDATE', 'DELETE')
+    UNION ALL
+    SELECT statistics_service_day(NEW, tz), NEW.service, NEW.status, 1 WHERE TG_OP IN ('INSERT', 'UPDATE')
+  ) x(day, service, status, d)
+  GROUP BY 1, 2, 3 HAVING sum(x.d) <> 0 ORDER BY 1, 2, 3
+  ON CONFLICT (day, service, status, slot) DO UPDATE SET n = statistics_service_days.n + excluded.n;
   RETURN NULL;
 END $fn$;
 CREATE TRIGGER statistics_services_insert_delete AFTER INSERT OR DELETE ON case_assistance_services
@@ -271,46 +290,58 @@ CREATE FUNCTION statistics_hotline_victims(persons jsonb) RETURNS TABLE (sex tex
   GROUP BY 1, 2
 $fn$;
 
--- Inserts and deletes, counted once per statement (intake writes contacts in batches).
-CREATE FUNCTION statistics_contacts_counted(rows_changed contacts[], sign integer) RETURNS void LANGUAGE plpgsql AS $fn$
+-- Inserts and deletes, counted once per statement (intake writes contacts in batches), read from the
+-- statement's transition table (\`added\` or \`removed\`), the rows in key order.
+CREATE FUNCTION statistics_contacts_statement() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
-  tz text := statistics_time_zone();
-  my_slot smallint := (pg_backend_pid() % 16)::smallint;
+  rel text := CASE TG_OP WHEN 'INSERT' THEN 'added' ELSE 'removed' END;
+  sign integer := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
 BEGIN
-  INSERT INTO statistics_contact_days (day, contact_type, slot, n)
-  SELECT (c.received_at AT TIME ZONE tz)::date, coalesce(c.contact_type, ''), my_slot, sign * count(*)::int
-  FROM unnest(rows_changed) c WHERE NOT c.is_test GROUP BY 1, 2
-  ON CONFLICT (day, contact_type, slot) DO UPDATE SET n = statistics_contact_days.n + excluded.n;
-  INSERT INTO statistics_hotline_victim_days (day, sex, age_group, slot, n)
-  SELECT (c.received_at AT TIME ZONE tz)::date, v.sex, v.age_group, my_slot, sign * sum(v.n)::int
-  FROM unnest(rows_changed) c, LATERAL statistics_hotline_victims(c.persons) v
-  WHERE NOT c.is_test AND c.persons <> '[]'::jsonb GROUP BY 1, 2, 3
-  ON CONFLICT (day, sex, age_group, slot) DO UPDATE SET n = statistics_hotline_victim_days.n + excluded.n;
-END $fn$;
-
-CREATE FUNCTION statistics_contacts_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF NOT statistics_quiet() THEN PERFORM statistics_contacts_counted(ARRAY(SELECT a::contacts FROM added a), 1); END IF;
+  IF statistics_quiet() THEN RETURN NULL; END IF;
+  EXECUTE format($q$
+    INSERT INTO statistics_contact_days (day, contact_type, slot, n)
+    SELECT (c.received_at AT TIME ZONE $1)::date, coalesce(c.contact_type, ''), statistics_slot(), $2 * count(*)::int
+    FROM %I c WHERE NOT c.is_test GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (day, contact_type, slot) DO UPDATE SET n = statistics_contact_days.n + excluded.n$q$, rel)
+    USING statistics_time_zone(), sign;
+  EXECUTE format($q$
+    INSERT INTO statistics_hotline_victim_days (day, sex, age_group, slot, n)
+    SELECT (c.received_at AT TIME ZONE $1)::date, v.sex, v.age_group, statistics_slot(), $2 * sum(v.n)::int
+    FROM %I c, LATERAL statistics_hotline_victims(c.persons) v
+    WHERE NOT c.is_test AND c.persons <> '[]'::jsonb GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (day, sex, age_group, slot) DO UPDATE SET n = statistics_hotline_victim_days.n + excluded.n$q$, rel)
+    USING statistics_time_zone(), sign;
   RETURN NULL;
 END $fn$;
 CREATE TRIGGER statistics_contacts_insert AFTER INSERT ON contacts REFERENCING NEW TABLE AS added
-  FOR EACH STATEMENT EXECUTE FUNCTION statistics_contacts_inserted();
-
-CREATE FUNCTION statistics_contacts_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF NOT statistics_quiet() THEN PERFORM statistics_contacts_counted(ARRAY(SELECT r::contacts FROM removed r), -1); END IF;
-  RETURN NULL;
-END $fn$;
+  FOR EACH STATEMENT EXECUTE FUNCTION statistics_contacts_statement();
 CREATE TRIGGER statistics_contacts_delete AFTER DELETE ON contacts REFERENCING OLD TABLE AS removed
-  FOR EACH STATEMENT EXECUTE FUNCTION statistics_contacts_deleted();
+  FOR EACH STATEMENT EXECUTE FUNCTION statistics_contacts_statement();
 
 -- Updates one row at a time (a contact is edited alone; transition tables take no column list).
 CREATE FUNCTION statistics_contact_updated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE tz text;
 BEGIN
-  IF NOT statistics_quiet() THEN
-    PERFORM statistics_contacts_counted(ARRAY[OLD], -1);
-    PERFORM statistics_contacts_counted(ARRAY[NEW], 1);
-  END IF;
+  IF statistics_quiet() THEN RETURN NULL; END IF;
+  tz := statistics_time_zone();
+  INSERT INTO statistics_contact_days (day, contact_type, slot, n)
+  SELECT x.day, x.contact_type, statistics_slot(), sum(x.d)::int
+  FROM (
+    SELECT (OLD.received_at AT TIME ZONE tz)::date, coalesce(OLD.contact_type, ''), -1 WHERE NOT OLD.is_test
+    UNION ALL
+    SELECT (NEW.received_at AT TIME ZONE tz)::date, coalesce(NEW.contact_type, ''), 1 WHERE NOT NEW.is_test
+  ) x(day, contact_type, d)
+  GROUP BY 1, 2 HAVING sum(x.d) <> 0 ORDER BY 1, 2
+  ON CONFLICT (day, contact_type, slot) DO UPDATE SET n = statistics_contact_days.n + excluded.n;
+  INSERT INTO statistics_hotline_victim_days (day, sex, age_group, slot, n)
+  SELECT x.day, v.sex, v.age_group, statistics_slot(), sum(x.d * v.n)::int
+  FROM (
+    SELECT (OLD.received_at AT TIME ZONE tz)::date, OLD.persons, -1 WHERE NOT OLD.is_test
+    UNION ALL
+    SELECT (NEW.received_at AT TIME ZONE tz)::date, NEW.persons, 1 WHERE NOT NEW.is_test
+  ) x(day, persons, d), LATERAL statistics_hotline_victims(x.persons) v
+  GROUP BY 1, 2, 3 HAVING sum(x.d * v.n) <> 0 ORDER BY 1, 2, 3
+  ON CONFLICT (day, sex, age_group, slot) DO UPDATE SET n = statistics_hotline_victim_days.n + excluded.n;
   RETURN NULL;
 END $fn$;
 CREATE TRIGGER statistics_contacts_update AFTER UPDATE OF received_at, contact_type, is_test, persons ON contacts
@@ -347,15 +378,15 @@ BEGIN
     ORDER BY case_id, person_id, (stage = 'conclusive') DESC, decided_on DESC, created_at DESC
   ) d ON d.case_id = v.case_id AND d.person_id = v.person_id;
 
-  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, n)
-  SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_id, count(*)::int
+  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, slot, n)
+  SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_id, 0, count(*)::int
   FROM statistics_victims GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
-  INSERT INTO statistics_referral_days (day, purpose, status, n)
-  SELECT (sent_at AT TIME ZONE tz)::date, purpose, status, count(*)::int FROM referrals GROUP BY 1, 2, 3;
+  INSERT INTO statistics_referral_days (day, purpose, status, slot, n)
+  SELECT (sent_at AT TIME ZONE tz)::date, purpose, status, 0, count(*)::int FROM referrals GROUP BY 1, 2, 3;
 
-  INSERT INTO statistics_service_days (day, service, status, n)
-  SELECT statistics_service_day(s, tz), service, status, count(*)::int FROM case_assistance_services s GROUP BY 1, 2, 3;
+  INSERT INTO statistics_service_days (day, service, status, slot, n)
+  SELECT statistics_service_day(s, tz), service, status, 0, count(*)::int FROM case_assistance_services s GROUP BY 1, 2, 3;
 
   INSERT INTO statistics_contact_days (day, contact_type, slot, n)
   SELECT (received_at AT TIME ZONE tz)::date, coalesce(contact_type, ''), 0, count(*)::int FROM contacts WHERE NOT is_test GROUP BY 1, 2;

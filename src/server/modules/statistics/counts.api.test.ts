@@ -242,6 +242,20 @@ describe('the statistics counted as the records change', () => {
     await expectCountsMatch(t.db, 'after concurrent changes');
   });
 
+  it('count every victim of a transaction that writes more of them than the shared lock table could hold locks for', async () => {
+    const many = 40_000;
+    await t.db.transaction().execute(async (tx) => {
+      await sql`CREATE TEMP TABLE bulk ON COMMIT DROP AS SELECT gen_random_uuid() AS case_id, gen_random_uuid() AS person_id, i FROM generate_series(1, ${many}) i`.execute(tx);
+      await sql`INSERT INTO cases (id, case_number, owner_agency_id, created_by, opened_at, exploitation_forms, country)
+        SELECT case_id, 'BULK-' || i, ${ngo}, ${user}, timestamptz '2023-05-01 10:00Z' + i * interval '1 minute', ARRAY['forced_labour'], 'AZ' FROM bulk`.execute(tx);
+      await sql`INSERT INTO people (id, owner_agency_id, sex, birth_year) SELECT person_id, ${ngo}, CASE WHEN i % 2 = 0 THEN 'female' ELSE 'male' END, 1980 FROM bulk`.execute(tx);
+      await sql`INSERT INTO case_people (case_id, person_id, role, added_by) SELECT case_id, person_id, 'victim', ${user} FROM bulk`.execute(tx);
+    });
+    const groups = await repo.victimGroups(t.db, { from: '2023-01-01', to: '2023-12-31' });
+    expect(groups.reduce((sum, g) => sum + g.n, 0)).toBe(many);
+    expect(await kept(t.db, { from: '2023-05-01', to: '2023-05-31' })).toEqual(await fromRecords(t.db, { from: '2023-05-01', to: '2023-05-31' }));
+  });
+
   it('count everything again when the time zone changes, and counting again gives what was kept', async () => {
     const keptRows = async () => ({
       months: sorted((await sql<Record<string, unknown>>`SELECT month::text, sex, age_group, status, citizenship, country, form, agency_id, sum(n)::int AS n FROM statistics_victim_months GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0`.execute(t.db)).rows),
