@@ -5,7 +5,8 @@
  *
  * - `statistics_victims`: one row per victim of a case (the person not merged away), with every value
  *   the tables split by, worked out exactly as the tables define them (age on the day the case opened,
- *   the latest conclusive identification decision, the case's first form, the owner agency), and
+ *   the latest conclusive identification decision, the case's first form, the owner agency's type; a
+ *   change of an agency's type moves its victims in one statement), and
  *   `statistics_victim_months`: those rows counted by month of opening. A row trigger on each source
  *   (cases, case_people, people, identification_decisions) calls `statistics_victim_refresh` for the
  *   victims it touches, which works the row out again from the records, with the victim's
@@ -51,9 +52,11 @@ CREATE TABLE statistics_victims (
   country text NOT NULL,
   form text NOT NULL,
   agency_id uuid NOT NULL,
+  agency_type text NOT NULL,
   PRIMARY KEY (case_id, person_id)
 );
 CREATE INDEX statistics_victims_opened_idx ON statistics_victims (opened_on);
+CREATE INDEX statistics_victims_agency_idx ON statistics_victims (agency_id);
 
 CREATE TABLE statistics_victim_months (
   month date NOT NULL,
@@ -63,16 +66,16 @@ CREATE TABLE statistics_victim_months (
   citizenship text NOT NULL,
   country text NOT NULL,
   form text NOT NULL,
-  agency_id uuid NOT NULL,
+  agency_type text NOT NULL,
   slot smallint NOT NULL,
   n integer NOT NULL,
-  PRIMARY KEY (month, sex, age_group, status, citizenship, country, form, agency_id, slot)
+  PRIMARY KEY (month, sex, age_group, status, citizenship, country, form, agency_type, slot)
 );
 
 -- One victim's row as the tables define it, or none (not a victim, merged away, no such case).
 -- '' stands for "not recorded" (citizenship, country, form).
 CREATE FUNCTION statistics_victim_row(c_id uuid, p_id uuid, tz text)
-RETURNS TABLE (opened_on date, sex text, age_group text, status text, citizenship text, country text, form text, agency_id uuid)
+RETURNS TABLE (opened_on date, sex text, age_group text, status text, citizenship text, country text, form text, agency_id uuid, agency_type text)
 LANGUAGE sql STABLE AS $fn$
   SELECT v.opened_on, v.sex,
          CASE WHEN v.age_disputed THEN 'child'
@@ -82,13 +85,14 @@ LANGUAGE sql STABLE AS $fn$
          CASE WHEN d.outcome IN ('identified_trafficking', 'identified_forced_labour') THEN 'identified'
               WHEN d.outcome IN ('not_enough_evidence', 'negative') THEN 'not_identified'
               ELSE 'presumed' END,
-         coalesce(v.citizenship, ''), coalesce(v.country, ''), coalesce(v.form, ''), v.owner_agency_id
+         coalesce(v.citizenship, ''), coalesce(v.country, ''), coalesce(v.form, ''), v.owner_agency_id, v.agency_type
   FROM (
     SELECT cp.age_disputed, pe.sex, pe.birth_year, pe.citizenship, c.country, c.exploitation_forms[1] AS form,
-           c.owner_agency_id, (c.opened_at AT TIME ZONE tz)::date AS opened_on
+           c.owner_agency_id, a.type AS agency_type, (c.opened_at AT TIME ZONE tz)::date AS opened_on
     FROM cases c
     JOIN case_people cp ON cp.case_id = c.id AND cp.person_id = p_id AND cp.role = 'victim'
     JOIN people pe ON pe.id = cp.person_id AND pe.merged_into IS NULL
+    JOIN agencies a ON a.id = c.owner_agency_id
     WHERE c.id = c_id
   ) v
   LEFT JOIN LATERAL (
@@ -106,14 +110,14 @@ CREATE FUNCTION statistics_slot() RETURNS smallint LANGUAGE sql STABLE AS $fn$ S
 -- A victim's count moved from its old group to its new one (either may be absent), in one statement
 -- with the rows in key order.
 CREATE FUNCTION statistics_victim_move(was statistics_victims, now_row statistics_victims) RETURNS void LANGUAGE sql AS $fn$
-  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, slot, n)
-  SELECT date_trunc('month', (v.r).opened_on)::date, (v.r).sex, (v.r).age_group, (v.r).status, (v.r).citizenship, (v.r).country, (v.r).form, (v.r).agency_id,
+  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_type, slot, n)
+  SELECT date_trunc('month', (v.r).opened_on)::date, (v.r).sex, (v.r).age_group, (v.r).status, (v.r).citizenship, (v.r).country, (v.r).form, (v.r).agency_type,
          statistics_slot(), sum(v.d)::int
   FROM (VALUES (was, -1), (now_row, 1)) v(r, d)
   WHERE (v.r).case_id IS NOT NULL
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(v.d) <> 0
   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-  ON CONFLICT (month, sex, age_group, status, citizenship, country, form, agency_id, slot)
+  ON CONFLICT (month, sex, age_group, status, citizenship, country, form, agency_type, slot)
   DO UPDATE SET n = statistics_victim_months.n + excluded.n
 $fn$;
 
@@ -189,6 +193,29 @@ BEGIN
 END $fn$;
 CREATE TRIGGER statistics_identification_decisions AFTER INSERT OR UPDATE OF case_id, person_id, stage, outcome, decided_on, created_at OR DELETE ON identification_decisions
   FOR EACH ROW EXECUTE FUNCTION statistics_decision_changed();
+
+-- An agency of another type: its victims move, all in one statement (the counts are by type).
+CREATE FUNCTION statistics_agency_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF statistics_quiet() THEN RETURN NULL; END IF;
+  WITH moved AS (
+    UPDATE statistics_victims SET agency_type = NEW.type WHERE agency_id = NEW.id
+    RETURNING opened_on, sex, age_group, status, citizenship, country, form
+  )
+  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_type, slot, n)
+  SELECT x.month, x.sex, x.age_group, x.status, x.citizenship, x.country, x.form, x.agency_type, statistics_slot(), sum(x.d)::int
+  FROM (
+    SELECT date_trunc('month', opened_on)::date AS month, sex, age_group, status, citizenship, country, form, OLD.type AS agency_type, -1 AS d FROM moved
+    UNION ALL
+    SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, NEW.type, 1 FROM moved
+  ) x
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(x.d) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (month, sex, age_group, status, citizenship, country, form, agency_type, slot) DO UPDATE SET n = statistics_victim_months.n + excluded.n;
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER statistics_agencies AFTER UPDATE OF type ON agencies
+  FOR EACH ROW WHEN (OLD.type IS DISTINCT FROM NEW.type)
+  EXECUTE FUNCTION statistics_agency_changed();
 
 -- ---------------------------------------------------------------------------------------------
 -- Referrals and services
@@ -356,7 +383,7 @@ DECLARE tz text := statistics_time_zone();
 BEGIN
   TRUNCATE statistics_victims, statistics_victim_months, statistics_referral_days, statistics_service_days, statistics_contact_days, statistics_hotline_victim_days;
 
-  INSERT INTO statistics_victims (case_id, person_id, opened_on, sex, age_group, status, citizenship, country, form, agency_id)
+  INSERT INTO statistics_victims (case_id, person_id, opened_on, sex, age_group, status, citizenship, country, form, agency_id, agency_type)
   SELECT v.case_id, v.person_id, v.opened_on, v.sex,
          CASE WHEN v.age_disputed THEN 'child'
               WHEN v.birth_year IS NULL THEN 'unknown'
@@ -365,21 +392,22 @@ BEGIN
          CASE WHEN d.outcome IN ('identified_trafficking', 'identified_forced_labour') THEN 'identified'
               WHEN d.outcome IN ('not_enough_evidence', 'negative') THEN 'not_identified'
               ELSE 'presumed' END,
-         coalesce(v.citizenship, ''), coalesce(v.country, ''), coalesce(v.form, ''), v.owner_agency_id
+         coalesce(v.citizenship, ''), coalesce(v.country, ''), coalesce(v.form, ''), v.owner_agency_id, v.agency_type
   FROM (
     SELECT cp.case_id, cp.person_id, cp.age_disputed, pe.sex, pe.birth_year, pe.citizenship, c.country,
-           c.exploitation_forms[1] AS form, c.owner_agency_id, (c.opened_at AT TIME ZONE tz)::date AS opened_on
+           c.exploitation_forms[1] AS form, c.owner_agency_id, a.type AS agency_type, (c.opened_at AT TIME ZONE tz)::date AS opened_on
     FROM cases c
     JOIN case_people cp ON cp.case_id = c.id AND cp.role = 'victim'
     JOIN people pe ON pe.id = cp.person_id AND pe.merged_into IS NULL
+    JOIN agencies a ON a.id = c.owner_agency_id
   ) v
   LEFT JOIN (
     SELECT DISTINCT ON (case_id, person_id) case_id, person_id, outcome FROM identification_decisions
     ORDER BY case_id, person_id, (stage = 'conclusive') DESC, decided_on DESC, created_at DESC
   ) d ON d.case_id = v.case_id AND d.person_id = v.person_id;
 
-  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_id, slot, n)
-  SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_id, 0, count(*)::int
+  INSERT INTO statistics_victim_months (month, sex, age_group, status, citizenship, country, form, agency_type, slot, n)
+  SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_type, 0, count(*)::int
   FROM statistics_victims GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
   INSERT INTO statistics_referral_days (day, purpose, status, slot, n)

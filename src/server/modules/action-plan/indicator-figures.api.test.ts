@@ -124,6 +124,10 @@ describe('indicators from the national statistics', () => {
     // The plan view carries the same figures.
     const detail = await ok<{ measures: { id: string; indicators: Indicator[] }[] }>(coordinator, 'GET', `/action-plan/plans/${plan}`);
     expect(detail.measures.find((m) => m.id === measureId)!.indicators.map((i) => i.computed?.value ?? null)).toEqual(indicators.map((i) => i.computed?.value ?? null));
+    // An auditor may read the national statistics (reports:aggregate), so the figures too.
+    const auditor = await user(['auditor'], (await makeAgency(t.db, { type: 'government' })).id);
+    const audited = await ok<{ indicators: Indicator[] }>(auditor, 'GET', `/action-plan/measures/${measureId}`);
+    expect(audited.indicators.map((i) => [i.computed?.value ?? null, i.figureWithheld])).toEqual(indicators.map((i) => [i.computed?.value ?? null, false]));
     // A focal point may not read the national statistics: the figures are withheld, and say so.
     for (const url of [`/action-plan/plans/${plan}`, `/action-plan/measures/${measureId}`]) {
       const body = await ok<{ indicators?: Indicator[]; measures?: { id: string; indicators: Indicator[] }[] }>(labourFocal, 'GET', url);

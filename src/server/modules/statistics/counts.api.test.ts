@@ -208,6 +208,10 @@ describe('the statistics counted as the records change', () => {
     await t.db.deleteFrom('contacts').where('id', '=', (await contact('2024-03-15T10:00:00Z')).id).execute();
     await expectCountsMatch(t.db, 'after the changes');
 
+    // An agency of another type (its victims move in one statement).
+    await t.db.updateTable('agencies').set({ type: 'shelter' }).where('id', '=', police).execute();
+    await expectCountsMatch(t.db, 'after an agency changed type');
+
     // A victim who stops being one while the case moves, then comes back.
     await t.db.updateTable('casePeople').set({ role: 'victim' }).where('personId', '=', c.personId).execute();
     await t.db.deleteFrom('casePeople').where('personId', '=', second.id).execute();
@@ -258,7 +262,7 @@ describe('the statistics counted as the records change', () => {
 
   it('count everything again when the time zone changes, and counting again gives what was kept', async () => {
     const keptRows = async () => ({
-      months: sorted((await sql<Record<string, unknown>>`SELECT month::text, sex, age_group, status, citizenship, country, form, agency_id, sum(n)::int AS n FROM statistics_victim_months GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0`.execute(t.db)).rows),
+      months: sorted((await sql<Record<string, unknown>>`SELECT month::text, sex, age_group, status, citizenship, country, form, agency_type, sum(n)::int AS n FROM statistics_victim_months GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0`.execute(t.db)).rows),
       contacts: sorted((await sql<Record<string, unknown>>`SELECT day::text, contact_type, sum(n)::int AS n FROM statistics_contact_days GROUP BY 1, 2 HAVING sum(n) <> 0`.execute(t.db)).rows),
       hotline: sorted((await sql<Record<string, unknown>>`SELECT day::text, sex, age_group, sum(n)::int AS n FROM statistics_hotline_victim_days GROUP BY 1, 2, 3 HAVING sum(n) <> 0`.execute(t.db)).rows),
       referrals: sorted((await sql<Record<string, unknown>>`SELECT day::text, purpose, status, sum(n)::int AS n FROM statistics_referral_days GROUP BY 1, 2, 3 HAVING sum(n) <> 0`.execute(t.db)).rows),

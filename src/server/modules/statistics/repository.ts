@@ -44,23 +44,24 @@ export function wholeMonths(p: Period): { first: string; last: string } | null {
 export async function victimGroups(db: DbOrTx, p: Period): Promise<VictimGroup[]> {
   const whole = wholeMonths(p);
   const monthly = whole
-    ? sql`SELECT month, sex, age_group, status, citizenship, country, form, agency_id, n FROM statistics_victim_months WHERE month BETWEEN ${whole.first}::date AND ${whole.last}::date`
-    : sql`SELECT NULL::date, NULL, NULL, NULL, NULL, NULL, NULL, NULL::uuid, 0 WHERE false`;
-  const edges = whole
-    ? sql`opened_on BETWEEN ${p.from}::date AND ${p.to}::date AND (opened_on < ${whole.first}::date OR opened_on >= (${whole.last}::date + interval '1 month'))`
+    ? sql`SELECT month, sex, age_group, status, citizenship, country, form, agency_type, n FROM statistics_victim_months WHERE month BETWEEN ${whole.first}::date AND ${whole.last}::date`
+    : sql`SELECT NULL::date, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 WHERE false`;
+  // The days outside the whole months, as up to two ranges of the index (one with no whole month).
+  const ranges = whole
+    ? sql`opened_on BETWEEN ${p.from}::date AND (${whole.first}::date - 1) OR opened_on BETWEEN (${whole.last}::date + interval '1 month')::date AND ${p.to}::date`
     : sql`opened_on BETWEEN ${p.from}::date AND ${p.to}::date`;
   const { rows } = await sql<VictimGroup>`
-    WITH g (month, sex, age_group, status, citizenship, country, form, agency_id, n) AS (
+    WITH g (month, sex, age_group, status, citizenship, country, form, agency_type, n) AS (
       ${monthly}
       UNION ALL
-      SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_id, 1 FROM statistics_victims WHERE ${edges}
+      SELECT date_trunc('month', opened_on)::date, sex, age_group, status, citizenship, country, form, agency_type, 1 FROM statistics_victims WHERE ${ranges}
     )
-    SELECT g.sex, g.age_group AS "ageGroup", g.status, nullif(g.citizenship, '') AS citizenship, nullif(g.country, '') AS country,
-           nullif(g.form, '') AS form, a.type AS "agencyType", to_char(g.month, 'YYYY') || '-Q' || to_char(g.month, 'Q') AS quarter,
-           sum(g.n)::int AS n
-    FROM g JOIN agencies a ON a.id = g.agency_id
+    SELECT sex, age_group AS "ageGroup", status, nullif(citizenship, '') AS citizenship, nullif(country, '') AS country,
+           nullif(form, '') AS form, agency_type AS "agencyType", to_char(month, 'YYYY') || '-Q' || to_char(month, 'Q') AS quarter,
+           sum(n)::int AS n
+    FROM g
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-    HAVING sum(g.n) <> 0
+    HAVING sum(n) <> 0
   `.execute(db);
   return rows;
 }
