@@ -141,9 +141,11 @@ const PopulationYearFields = {
 /**
  * A year of population as sent: women and men make up the whole population (the SDG rates by sex are
  * shares of the same total), and the under-18s are part of it (adults are the total less children).
+ * Official figures are often rounded each on its own (to the thousand), so women and men may miss the
+ * total by up to 0.1 % of it.
  */
 export const PopulationYearBody = z.strictObject(PopulationYearFields).superRefine((p, ctx) => {
-  if (p.female + p.male !== p.total) ctx.addIssue({ code: 'custom', path: ['total'], message: 'female and male add up to the total' });
+  if (Math.abs(p.female + p.male - p.total) > Math.floor(p.total / 1000)) ctx.addIssue({ code: 'custom', path: ['total'], message: 'female and male add up to the total' });
   if (p.children > p.total) ctx.addIssue({ code: 'custom', path: ['children'], message: 'at most the total' });
 });
 const DisclosureFields = {
