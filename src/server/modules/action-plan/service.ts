@@ -135,8 +135,9 @@ async function measureViews(db: DbOrTx, p: Principal, rows: readonly repo.Measur
     }
   }
   const byId = new Map(rows.map((m) => [m.id, m]));
-  // The figures are exact national statistics: only for those who may read them (a focal point sees that one is withheld).
-  const withheld = figures && !mayReadFigures(p);
+  // The figures are exact national statistics: only for those who may read them (a focal point sees
+  // that one is withheld, in the lists too, where no figure is computed for anyone).
+  const withheld = !mayReadFigures(p);
   const computed = figures && !withheld
     ? await computeFigures(
         db,
