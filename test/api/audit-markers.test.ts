@@ -167,6 +167,18 @@ const ADJUST: Record<string, (b: Record<string, unknown>, c: Ctx) => void | Prom
     b.number = `1.${markers}`;
     delete b.goalId;
     Object.assign(b, { responsibleAgencyId: userA.agencyId, coResponsibleAgencyIds: [userB.agencyId] });
+    // Indicators linked to a figure of the national statistics (a table and codes: no free text to mark).
+    for (const i of (b.indicators as Record<string, unknown>[] | undefined) ?? []) Object.assign(i, { unit: 'count', statisticsTable: 'nrm-victims-status-sex-age', statisticsKey: { sex: 'female' } });
+  },
+  'PATCH /api/v1/action-plan/indicators/{id}': async (b, c) => {
+    const ind = await t.db.selectFrom('actionPlanIndicators').select(['measureId']).orderBy('id').executeTakeFirstOrThrow();
+    const res = await c.app.inject({ method: 'GET', url: `/api/v1/action-plan/measures/${ind.measureId}`, headers: { cookie: sessions[0]!.cookie } });
+    Object.assign(b, { version: (res.json() as { version: number }).version, unit: 'count', statisticsTable: 'nrm-victims-status-sex-age', statisticsKey: { status: 'identified' } });
+  },
+  // A year of population whose women and men make up its total (a marker as its source).
+  'PUT /api/v1/nrm/country-profile': (b) => {
+    b.population = ((b.population as Record<string, unknown>[] | undefined) ?? [{ source: marker() }]).slice(0, 1).map((y) => ({ ...y, year: 2025, total: 1000, female: 500, male: 500, children: 200 }));
+    b.disclosure = { dashboardThreshold: 3, openDataThreshold: 5, openDataRounding: null };
   },
   'PATCH /api/v1/action-plan/measures/{id}': async (b, c) => {
     const res = await c.app.inject({ method: 'GET', url: `/api/v1/action-plan/measures/${c.ids.get('/api/v1/action-plan/plans/{id}/measures')}`, headers: { cookie: sessions[0]!.cookie } });
@@ -308,6 +320,10 @@ const URL_OF: Record<string, () => Promise<string | undefined>> = {
   'POST /api/v1/cases/{id}/tasks/{taskId}/reassign': async () => {
     const caseId = ids.get('/api/v1/cases');
     return `/api/v1/cases/${caseId}/tasks/${await make('POST /api/v1/cases/{id}/tasks', `/api/v1/cases/${caseId}/tasks`)}/reassign`;
+  },
+  'PATCH /api/v1/action-plan/indicators/{id}': async () => {
+    const ind = await t.db.selectFrom('actionPlanIndicators').select(['id']).orderBy('id').executeTakeFirst();
+    return ind && `/api/v1/action-plan/indicators/${ind.id}`;
   },
   // A measure and an action item of their own: dropping the shared ones would stop the reports on them.
   'POST /api/v1/action-plan/measures/{id}/drop': async () => {
