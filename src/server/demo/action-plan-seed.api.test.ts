@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 type Plan = { id: string; title: string; startYear: number; status: string; statusCounts: Record<string, number> };
-type Detail = { measures: { number: string; status: string; responsibleAgency: { id: string }; reports: { review: string }[] }[] };
+type Detail = { measures: { number: string; status: string; responsibleAgency: { id: string }; reports: { review: string }[]; indicators: { definition: string; computed: { value: number; period: number } | null }[] }[] };
 
 describe('action plan demo', () => {
   it('has the 2009–2013 and 2020–2024 plans, once, with measures of nine bodies in every state', async () => {
@@ -28,6 +28,10 @@ describe('action plan demo', () => {
     expect(recent.find((m) => m.number === '4.1.9')).toMatchObject({ status: 'done' });
     expect(recent.find((m) => m.number === '2.2')!.reports.map((r) => r.review)).toContain('returned');
     expect(recent.find((m) => m.number === '1.3')!.reports.map((r) => r.review)).toContain('submitted');
+    // An indicator from the criminal-justice figures of the demo's synthetic cases: a figure to show.
+    const investigated = recent.find((m) => m.number === '1.1')!.indicators.find((i) => i.definition === 'Trafficking cases investigated')!;
+    expect(investigated.computed).toMatchObject({ period: 2023 });
+    expect(investigated.computed!.value).toBeGreaterThan(0);
     // Late first for the coordinator.
     expect(recent[0]!.status).toBe('late');
     const meetings = (await get<{ items: { actionItems: number; lateItems: number }[] }>('/action-plan/meetings')).items;
