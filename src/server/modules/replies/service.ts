@@ -8,8 +8,8 @@ import { CONTACTS } from '../contacts/policy.ts';
 import * as contactsRepo from '../contacts/repository.ts';
 import { openMessage } from '../contacts/repository.ts';
 import { sealField } from '../../crypto/record-keys.ts';
-import crypto from 'node:crypto';
 import { REPLY_CHANNELS, REPLY_MAX_LENGTH, type Conversation, type ConversationMessage, type ReplyChannel } from '../../../shared/schemas/replies.ts';
+import { timeOrderedId } from '../../db/ids.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const isReplyChannel = (c: string): c is ReplyChannel => (REPLY_CHANNELS as readonly string[]).includes(c);
@@ -59,7 +59,7 @@ export async function writeReply(db: Db, p: Principal, actor: AuditActor, contac
     const max = REPLY_MAX_LENGTH[c.channel];
     if (body.length > max) throw badRequest('validation_failed', `A ${c.channel} reply is at most ${max} characters`, { body: `at most ${max} characters on ${c.channel}` });
     const immediate = c.channel === 'web_form';
-    const messageId = crypto.randomUUID();
+    const messageId = timeOrderedId();
     const row = await tx
       .insertInto('contactMessages')
       .values({

@@ -92,3 +92,35 @@ describe('deliveries written together', () => {
     expect(await t.db.selectFrom('contacts').select('id').where('externalId', '=', callSid).execute()).toHaveLength(1);
   });
 });
+
+/** The Unix time in milliseconds of a version 7 UUID (its first 48 bits). */
+const msOf = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+
+describe('time-ordered ids (migration 0143)', () => {
+  it('contacts and messages from the webhooks, the single path and the database default are version 7 and grow with time', async () => {
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    const before = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      // A webhook delivery (batched), then one that goes through intake() on its own (a city given).
+      ids.push((await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'twilio_message', eventId: sid(), channel: 'sms', kind: 'message', contactor: { kind: 'phone', value: `+99470${String(2000000 + i)}` }, body: `order ${i}` })).contactId);
+      ids.push((await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'webhook', eventId: sid(), channel: 'web_chat', kind: 'message', contactor: null, body: `single ${i}`, city: 'Ganja' })).contactId);
+    }
+    // A row the database gives its id: the column default.
+    const [byDefault] = await sql<{ id: string }>`INSERT INTO contacts (channel, owner_agency_id) VALUES ('walk_in', ${agency}) RETURNING id`.execute(t.db).then((r) => r.rows);
+    ids.push(byDefault!.id);
+    const after = Date.now();
+
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(msOf(id)).toBeGreaterThanOrEqual(before);
+      expect(msOf(id)).toBeLessThanOrEqual(after);
+    }
+    // Written one after another, so in the order of their ids (the server's and the database's alike).
+    expect([...ids].sort()).toEqual(ids);
+    const messages = await t.db.selectFrom('contactMessages').select(['id', 'contactId']).where('contactId', 'in', ids).orderBy('createdAt').orderBy('id').execute();
+    expect(messages).toHaveLength(10);
+    for (const m of messages) expect(m.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(messages.map((m) => m.contactId)).toEqual(ids.slice(0, 10));
+  });
+});

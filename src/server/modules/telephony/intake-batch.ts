@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
@@ -8,6 +7,7 @@ import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import { OPEN_STATUSES, type ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint } from '../contacts/contactor.ts';
 import { intake, type Inbound, type IntakeResult } from './intake.ts';
+import { timeOrderedId } from '../../db/ids.ts';
 
 /**
  * Webhook deliveries committed together. Every delivery's transaction ends with the audit append,
@@ -132,7 +132,7 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
       x.joined = true;
       continue;
     }
-    x.contactId = crypto.randomUUID();
+    x.contactId = timeOrderedId();
     x.isNew = true;
     if (conv) open.set(conv, x.contactId);
     newContacts.push({
@@ -155,7 +155,7 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
   const messages = fresh.filter((x) => x.p.ev.kind === 'message');
   if (messages.length > 0) {
     await tx.insertInto('contactMessages').values(messages.map((x) => {
-      const id = crypto.randomUUID();
+      const id = timeOrderedId();
       return { id, contactId: x.contactId!, direction: 'in' as const, bodyEnc: x.p.keys.encrypt(x.p.ev.body ?? '', fieldAad('contact_messages', 'body', id)), mediaCount: x.p.ev.mediaCount ?? 0, delivery: null };
       }),
     ).execute();

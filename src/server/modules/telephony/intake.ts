@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
 import { auditedTransaction, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
@@ -10,6 +9,7 @@ import { OPEN_STATUSES, type ContactChannel, type ContactStatus } from '../../..
 import { contactorFingerprint, type ContactorAddress } from '../contacts/contactor.ts';
 import { notifyContact } from '../contacts/repository.ts';
 import { contactEnded } from '../operators/service.ts';
+import { timeOrderedId } from '../../db/ids.ts';
 
 /** `test`: sent from the Channels screen; `simulation`: the demo's "simulate" button. */
 export type InboundSource = 'twilio_call' | 'twilio_message' | 'telegram' | 'webhook' | 'public_report' | 'test' | 'simulation';
@@ -93,7 +93,7 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
         const joined = contactId !== undefined;
         if (!contactId) {
           const now = new Date();
-          const id = crypto.randomUUID();
+          const id = timeOrderedId();
           const row = await tx
             .insertInto('contacts')
             .values({
@@ -116,7 +116,7 @@ export async function intake(db: Db, keys: Keys, agencyId: string, actor: AuditA
           contactId = row.id;
         }
         if (ev.kind === 'message') {
-          const messageId = crypto.randomUUID();
+          const messageId = timeOrderedId();
           await tx.insertInto('contactMessages').values({ id: messageId, contactId, direction: 'in', bodyEnc: keys.encrypt(ev.body ?? '', fieldAad('contact_messages', 'body', messageId)), mediaCount: ev.mediaCount ?? 0, delivery: null }).execute();
           await tx
             .updateTable('contacts')
