@@ -17,7 +17,7 @@ import { createUser } from '../src/server/modules/users/service.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { loadScenarios } from './registry.ts';
 import type { BenchContext, BenchSession, BenchUser } from './scenario.ts';
-import { BENCH_SECRET_KEY, cpuSeconds, freshDatabase, peakRssMb, resetPeakRss, startProxy, startServer, type ProxyProcess, type ServerProcess } from './server.ts';
+import { BENCH_SECRET_KEY, cpuSeconds, freshDatabase, peakRssMb, postgresCpuSeconds, resetPeakRss, startProxy, startServer, type ProxyProcess, type ServerProcess } from './server.ts';
 
 export type ScenarioResult = {
   scenario: string;
@@ -33,6 +33,9 @@ export type ScenarioResult = {
   /** The proxy's, when there is one (with `--processes` above 1, or `--proxy`). */
   proxyPeakRssMb: number | null;
   proxyCpuS: number | null;
+  /** CPU seconds of the bench's own process (the load generator) and of all PostgreSQL processes in the timed loop. */
+  loadCpuS: number;
+  postgresCpuS: number | null;
   /** How many requests of the timed loop the proxy sent to each server process; null without the proxy. */
   requestsByProcess: number[] | null;
 } & LoadResult;
@@ -184,8 +187,12 @@ async function main(): Promise<void> {
         const peakIsPerScenario = pids.map((pid) => resetPeakRss(pid)).every(Boolean);
         await proxy?.reset();
         const cpuBefore = pids.map((pid) => cpuSeconds(pid));
+        const loadBefore = process.cpuUsage();
+        const postgresBefore = postgresCpuSeconds();
         say(`bench: ${scenario.name} for ${opts.durationS}s over ${connections} connections${proxy ? ` through the proxy to ${servers.length} process${servers.length === 1 ? '' : 'es'}` : ''}`);
         const load = await measure({ connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, 0);
+        const loadUsage = process.cpuUsage(loadBefore);
+        const postgresAfter = postgresCpuSeconds();
         const cpu = pids.map((pid, i) => {
           const [after, before] = [cpuSeconds(pid), cpuBefore[i]];
           return after === null || before === null || before === undefined ? null : Math.round((after - before) * 100) / 100;
@@ -204,10 +211,13 @@ async function main(): Promise<void> {
           proxyPeakRssMb: proxy ? peakRssMb(proxy.pid) : null,
           proxyCpuS: proxy ? (cpu[servers.length] ?? null) : null,
           requestsByProcess: proxy ? await proxy.requests() : null,
+          loadCpuS: Math.round((loadUsage.user + loadUsage.system) / 10_000) / 100,
+          postgresCpuS: postgresBefore === null || postgresAfter === null ? null : Math.round((postgresAfter - postgresBefore) * 100) / 100,
         };
         if (!peakIsPerScenario) say('bench: could not reset the peak RSS; serverPeakRssMb is the peak since start');
         results.push(result);
         say(`  ${result.opsPerSec} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  peak RSS ${peaks.join(' + ')} MB`);
+        say(`  CPU: servers ${result.serverCpuSByProcess.join(' + ')} s, load generator ${result.loadCpuS} s, PostgreSQL ${result.postgresCpuS ?? '?'} s${proxy ? `, proxy ${result.proxyCpuS} s` : ''}`);
         if (proxy) say(`  requests by process ${result.requestsByProcess!.join(' / ')}  proxy peak RSS ${result.proxyPeakRssMb} MB, CPU ${result.proxyCpuS} s; servers' CPU ${result.serverCpuSByProcess.join(' + ')} s`);
         if (result.errorSample) say(`  first error: ${result.errorSample}`);
       } finally {
