@@ -162,9 +162,8 @@ export function cpuSeconds(pid: number): number | null {
 }
 /**
  * CPU time (user + system) used so far by the processes named `postgres` on this machine (the
- * server, its backends and its background writers), in seconds; null where /proc has none. A
- * backend that ends between two readings takes its time with it, so this is a lower bound; the
- * bench's connections stay open through a run.
+ * server, its backends and its background writers, and the children they have collected), in
+ * seconds; null where /proc has none.
  */
 export function postgresCpuSeconds(): number | null {
   let total = 0;
@@ -181,7 +180,9 @@ export function postgresCpuSeconds(): number | null {
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      // utime and stime, and cutime and cstime: a backend that ends is collected by the postmaster,
+      // whose children's time then holds what it used, so the sum over a run stays right.
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
       found = true;
     } catch {
       // gone meanwhile

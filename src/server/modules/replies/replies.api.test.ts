@@ -87,6 +87,9 @@ describe('replies on SMS, WhatsApp and Telegram', () => {
     expect(res.statusCode).toBe(201);
     const m = res.json() as ConversationMessage;
     expect(m).toMatchObject({ direction: 'out', body: 'We can help. Are you safe now?', delivery: 'pending' });
+    // A time-ordered id (migration 0143), as the contact's and the inbound message's.
+    expect(m.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+    expect([contactId, m.id].map((id) => id[14])).toEqual(['7', '7']);
     const row = await settled(m.id);
     expect(row).toMatchObject({ delivery: 'sent', deliveryAttempts: 1, deliveryError: null });
     expect(row.providerMessageId).toMatch(/^SM/);

@@ -106,7 +106,9 @@ describe('time-ordered ids (migration 0143)', () => {
       ids.push((await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'twilio_message', eventId: sid(), channel: 'sms', kind: 'message', contactor: { kind: 'phone', value: `+99470${String(2000000 + i)}` }, body: `order ${i}` })).contactId);
       ids.push((await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'webhook', eventId: sid(), channel: 'web_chat', kind: 'message', contactor: null, body: `single ${i}`, city: 'Ganja' })).contactId);
     }
-    // A row the database gives its id: the column default.
+    // A row the database gives its id: the column default. uuid_v7() orders ids by the millisecond
+    // only (the server's are monotonic within one too), so it is made in a later millisecond.
+    while (Date.now() <= msOf(ids.at(-1)!)) await new Promise((r) => setTimeout(r, 1));
     const [byDefault] = await sql<{ id: string }>`INSERT INTO contacts (channel, owner_agency_id) VALUES ('walk_in', ${agency}) RETURNING id`.execute(t.db).then((r) => r.rows);
     ids.push(byDefault!.id);
     const after = Date.now();
