@@ -4,9 +4,9 @@ import type { Db, Tx } from '../../db/database.ts';
 import type { ContactsTable } from '../../db/types.ts';
 import { appendAuditEntries, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { fieldAad, type Keys } from '../../crypto/keys.ts';
-import { OPEN_STATUSES, type ContactStatus } from '../../../shared/hotline.ts';
+import type { ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint } from '../contacts/contactor.ts';
-import { intake, type Inbound, type IntakeResult } from './intake.ts';
+import { intake, openConversations, type Inbound, type IntakeResult } from './intake.ts';
 import { timeOrderedId } from '../../db/ids.ts';
 
 /**
@@ -113,10 +113,7 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
   await lockAll(tx, talkers.map((x) => `conversation:${x.p.ev.channel}:${x.fp.contactorHash!.toString('hex')}`));
   const open = new Map<string, string>();
   if (talkers.length > 0) {
-    const rows = await sql<{ id: string; channel: string; contactorHash: Buffer; ownerAgencyId: string }>`
-      SELECT DISTINCT ON (channel, contactor_hash, owner_agency_id) id, channel, contactor_hash, owner_agency_id FROM contacts
-      WHERE contactor_hash = ANY(${talkers.map((x) => x.fp.contactorHash!)}::bytea[]) AND status IN (${sql.join(OPEN_STATUSES.map((s) => sql`${s}`))})
-      ORDER BY channel, contactor_hash, owner_agency_id, received_at DESC`.execute(tx);
+    const rows = await openConversations(talkers.map((x) => x.fp.contactorHash!)).execute(tx);
     for (const r of rows.rows) open.set(`${r.channel}:${r.contactorHash.toString('hex')}:${r.ownerAgencyId}`, r.id);
   }
 
@@ -159,12 +156,18 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
       return { id, contactId: x.contactId!, direction: 'in' as const, bodyEnc: x.p.keys.encrypt(x.p.ev.body ?? '', fieldAad('contact_messages', 'body', id)), mediaCount: x.p.ev.mediaCount ?? 0, delivery: null };
       }),
     ).execute();
-    const joined = [...new Set(messages.filter((x) => x.joined).map((x) => x.contactId!))];
-    if (joined.length > 0) await tx.updateTable('contacts').set({ updatedAt: new Date() }).where('id', 'in', joined).execute();
-    // As intake(): a message that joins a conversation brings where replies go now; the latest wins.
-    const replyTo = new Map<string, Buffer>();
-    for (const x of messages) if (x.joined && x.p.ev.replyTo) replyTo.set(x.contactId!, x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId!)));
-    for (const [id, enc] of replyTo) await tx.updateTable('contacts').set({ replyAddressEnc: enc }).where('id', '=', id).execute();
+    // The conversations joined, in one statement: each is updated now and, as in intake(), a message
+    // that joins brings where replies go now (the latest of the batch wins; none: kept as it was).
+    const replyTo = new Map<string, Buffer | null>();
+    for (const x of messages) {
+      if (!x.joined) continue;
+      if (x.p.ev.replyTo) replyTo.set(x.contactId!, x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId!)));
+      else if (!replyTo.has(x.contactId!)) replyTo.set(x.contactId!, null);
+    }
+    if (replyTo.size > 0) {
+      await sql`UPDATE contacts c SET updated_at = ${new Date()}, reply_address_enc = coalesce(u.enc, c.reply_address_enc)
+        FROM unnest(${[...replyTo.keys()]}::uuid[], ${[...replyTo.values()]}::bytea[]) AS u(id, enc) WHERE c.id = u.id`.execute(tx);
+    }
   }
   if (fresh.length > 0) {
     await tx.insertInto('contactInboundEvents').values(fresh.map((x) => ({ source: x.p.ev.source, externalId: x.p.ev.eventId, contactId: x.contactId! }))).execute();
