@@ -18,8 +18,17 @@ export function twilioSignature(token: string, url: string, params: Record<strin
 export const messageSid = (run: string, n: number) => `SM${run}${n.toString(16).padStart(16, '0')}`;
 export const newRun = () => crypto.randomBytes(8).toString('hex');
 
-/** Seven digits per sender: every `n` below ten million is a number never seen before, so a new contact. */
-export const senderNumber = (n: number) => `+99450${String(n % 10_000_000).padStart(7, '0')}`;
+/**
+ * The `n`th sender of a run: a mobile number whose operator code and seven-digit start follow from
+ * the run's random id, so that every message of a run, and (but for a chance of about one in a
+ * thousand) of any earlier run on the same database, comes from a number never seen before and makes
+ * a new contact rather than joining an earlier run's conversation, which stays open (nobody answers).
+ */
+const OPERATOR_CODES = ['10', '50', '51', '55', '60', '70', '77', '99'];
+export const senderNumber = (run: string, n: number) => {
+  const seed = parseInt(run.slice(0, 8), 16);
+  return `+994${OPERATOR_CODES[seed % OPERATOR_CODES.length]}${String((Math.floor(seed / OPERATOR_CODES.length) + n) % 10_000_000).padStart(7, '0')}`;
+};
 
 /** A signed, form-encoded inbound SMS, as Twilio posts it. */
 export function inboundSms(ctx: BenchContext, sid: string, from: string, body: string): BenchRequest {

@@ -18,7 +18,7 @@ const scenario: Scenario = {
   },
   request: (ctx, n) => {
     const m = n % 10 === 9 ? n - 1 : n;
-    return inboundSms(ctx, messageSid(ctx.state.run as string, m), senderNumber(m), `Help needed, message ${m}`);
+    return inboundSms(ctx, messageSid(ctx.state.run as string, m), senderNumber(ctx.state.run as string, m), `Help needed, message ${m}`);
   },
   teardown: async (ctx) => {
     const stream = ctx.state.stream as LiveStream;

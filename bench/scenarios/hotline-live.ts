@@ -17,7 +17,10 @@ const scenario: Scenario = {
   setup: async (ctx) => {
     ctx.state.stream = await openStream(ctx, await ctx.signIn(ctx.hotline.operator));
   },
-  request: (ctx, n) => inboundSms(ctx, messageSid(newRun(), n), senderNumber(n), 'x'),
+  request: (ctx, n) => {
+    const run = newRun();
+    return inboundSms(ctx, messageSid(run, n), senderNumber(run, n), 'x');
+  },
   measure: async (ctx, opts) => {
     const stream = ctx.state.stream as LiveStream;
     const run = newRun();
@@ -33,7 +36,7 @@ const scenario: Scenario = {
       while (performance.now() < deadline && (opts.maxRequests === undefined || issued < opts.maxRequests)) {
         const n = opts.offset + issued++;
         const sid = messageSid(run, n);
-        const req = inboundSms(ctx, sid, senderNumber(n), `Live ${n}`);
+        const req = inboundSms(ctx, sid, senderNumber(run, n), `Live ${n}`);
         const t0 = performance.now();
         try {
           const res = await send(agent, base, req);

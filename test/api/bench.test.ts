@@ -60,8 +60,11 @@ describe('bench harness', () => {
     expect(report.results.map((r) => r.scenario)).toEqual(expect.arrayContaining(['login', 'me', 'audited-write', 'hotline-dashboard', 'hotline-intake', 'hotline-live', 'hotline-queue']));
     for (const r of report.results) {
       expect(r.errors, String(r.scenario)).toBe(0);
-      for (const key of ['p50Ms', 'p95Ms', 'p99Ms', 'opsPerSec', 'durationS', 'serverPeakRssMb']) expect(typeof r[key], key).toBe('number');
+      for (const key of ['p50Ms', 'p95Ms', 'p99Ms', 'opsPerSec', 'durationS', 'serverPeakRssMb', 'loadCpuS', 'postgresCpuS']) expect(typeof r[key], key).toBe('number');
       expect(r.requests as number).toBeGreaterThan(0);
+      // PostgreSQL (embedded here, or the machine's) and the load generator both worked in the loop.
+      expect(r.postgresCpuS as number).toBeGreaterThanOrEqual(0);
+      expect(r.loadCpuS as number).toBeGreaterThan(0);
       expect(r.p99Ms as number).toBeGreaterThanOrEqual(r.p50Ms as number);
       expect(r).toMatchObject({ processes: 1, requestsByProcess: null, proxyPeakRssMb: null });
     }
