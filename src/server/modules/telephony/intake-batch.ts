@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
+import type { ContactsTable } from '../../db/types.ts';
 import { appendAuditEntries, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
 import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import type { ContactStatus } from '../../../shared/hotline.ts';
@@ -82,25 +84,16 @@ async function lockAll(tx: Tx, keys: string[]): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${keys}::text[]) AS u(k) ORDER BY h) AS l`.execute(tx);
 }
 
-type NewContact = { x: Planned; replyTo: Inbound['replyTo'] | null };
-
-/** The keys of the delivery that joined this contact (every delivery of a process carries the same keys). */
-const keysOf = (fresh: Planned[], contactId: string): Keys => fresh.find((x) => x.contactId === contactId)!.p.keys;
-
 type Planned = { p: Pending; key: string; fp: ReturnType<typeof contactorFingerprint>; contactId?: string; duplicate: boolean; joined: boolean; isNew: boolean };
 
 async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
   const plan: Planned[] = batch.map((p) => ({ p, key: `${p.ev.source}:${p.ev.eventId}`, fp: contactorFingerprint(p.keys, p.ev.contactor), duplicate: false, joined: false, isNew: false }));
 
   // 1. The provider's event ids, as intake() locks them; one seen before is a retry and changes nothing.
-  // The locks and the look-up go in one statement, so its snapshot is taken before the locks are
-  // held: an event committed by another process in between is not seen here, and its insert below
-  // then fails on the events' primary key, which sends the batch to intake() one by one (above).
+  await lockAll(tx, plan.map((x) => x.key));
   const seen = await sql<{ source: string; externalId: string; contactId: string }>`
-    SELECT e.source, e.external_id, e.contact_id
-    FROM (SELECT count(pg_advisory_xact_lock(h)) AS locked FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${plan.map((x) => x.key)}::text[]) AS u(k) ORDER BY h) AS l) AS l
-    JOIN contact_inbound_events e ON l.locked >= 0
-    WHERE (e.source, e.external_id) IN (SELECT * FROM unnest(${plan.map((x) => x.p.ev.source)}::text[], ${plan.map((x) => x.p.ev.eventId)}::text[]))`.execute(tx);
+    SELECT source, external_id, contact_id FROM contact_inbound_events
+    WHERE (source, external_id) IN (SELECT * FROM unnest(${plan.map((x) => x.p.ev.source)}::text[], ${plan.map((x) => x.p.ev.eventId)}::text[]))`.execute(tx);
   const seenBy = new Map(seen.rows.map((r) => [`${r.source}:${r.externalId}`, r.contactId]));
   const firstOf = new Map<string, Planned>();
   for (const x of plan) {
@@ -126,7 +119,7 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
 
   // 3. Decide each delivery's contact, in arrival order: an open conversation (perhaps one this batch opens), or a new contact.
   const now = new Date();
-  const newContacts = new Map<string, NewContact>();
+  const newContacts: Insertable<ContactsTable>[] = [];
   for (const x of fresh) {
     const ev = x.p.ev;
     const conv = ev.kind === 'message' && x.fp.contactorHash ? convKey(x) : null;
@@ -139,71 +132,59 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
     x.contactId = timeOrderedId();
     x.isNew = true;
     if (conv) open.set(conv, x.contactId);
-    newContacts.set(x.contactId, { x, replyTo: ev.replyTo ?? null });
+    newContacts.push({
+      id: x.contactId,
+      channel: ev.channel,
+      status: (ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus,
+      ownerAgencyId: x.p.agencyId,
+      externalId: ev.kind === 'call' ? ev.eventId : null,
+      ...x.fp,
+      language: ev.language ?? null,
+      replyAddressEnc: ev.replyTo ? x.p.keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId)) : null,
+      receivedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   for (const x of plan) if (x.duplicate && !x.contactId) x.contactId = firstOf.get(x.key)!.contactId;
 
-  // As intake(): a message that joins a conversation brings where replies go now; the latest of the
-  // batch wins, none keeps what the contact had. A conversation this batch opens takes it as it is written.
-  const joinedEarlier = new Map<string, Inbound['replyTo'] | null>();
-  for (const x of fresh) {
-    if (!x.joined) continue;
-    const opened = newContacts.get(x.contactId!);
-    if (opened) {
-      if (x.p.ev.replyTo) opened.replyTo = x.p.ev.replyTo;
-    } else if (x.p.ev.replyTo || !joinedEarlier.has(x.contactId!)) joinedEarlier.set(x.contactId!, x.p.ev.replyTo ?? joinedEarlier.get(x.contactId!) ?? null);
+  if (newContacts.length > 0) await tx.insertInto('contacts').values(newContacts).execute();
+  const messages = fresh.filter((x) => x.p.ev.kind === 'message');
+  if (messages.length > 0) {
+    await tx.insertInto('contactMessages').values(messages.map((x) => {
+      const id = timeOrderedId();
+      return { id, contactId: x.contactId!, direction: 'in' as const, bodyEnc: x.p.keys.encrypt(x.p.ev.body ?? '', fieldAad('contact_messages', 'body', id)), mediaCount: x.p.ev.mediaCount ?? 0, delivery: null };
+      }),
+    ).execute();
+    // The conversations joined, in one statement: each is updated now and, as in intake(), a message
+    // that joins brings where replies go now (the latest of the batch wins; none: kept as it was).
+    const replyTo = new Map<string, Buffer | null>();
+    for (const x of messages) {
+      if (!x.joined) continue;
+      if (x.p.ev.replyTo) replyTo.set(x.contactId!, x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId!)));
+      else if (!replyTo.has(x.contactId!)) replyTo.set(x.contactId!, null);
+    }
+    if (replyTo.size > 0) {
+      await sql`UPDATE contacts c SET updated_at = ${new Date()}, reply_address_enc = coalesce(u.enc, c.reply_address_enc)
+        FROM unnest(${[...replyTo.keys()]}::uuid[], ${[...replyTo.values()]}::bytea[]) AS u(id, enc) WHERE c.id = u.id`.execute(tx);
+    }
   }
-  if (fresh.length === 0) return plan.map((x) => ({ contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
-
-  // 4. Every row in one statement: the new contacts, the messages, the conversations joined (updated
-  // now), the inbound events, and one notification per contact for the live queue at commit (as
-  // notifyContact does), in arrival order.
-  const added = [...newContacts.values()];
-  const messages = fresh.filter((x) => x.p.ev.kind === 'message').map((x) => ({ x, id: timeOrderedId() }));
-  const joined = [...joinedEarlier];
-  const seal = (keys: Keys, replyTo: Inbound['replyTo'] | null, id: string) => (replyTo ? keys.encrypt(JSON.stringify(replyTo), fieldAad('contacts', 'reply_address', id)) : null);
-  await sql`
-    WITH added AS (
-      INSERT INTO contacts (id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc, received_at, created_at, updated_at)
-      SELECT id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
-      FROM unnest(
-        ${added.map((c) => c.x.contactId!)}::uuid[], ${added.map((c) => c.x.p.ev.channel)}::text[],
-        ${added.map((c) => ((c.x.p.ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus))}::text[], ${added.map((c) => c.x.p.agencyId)}::uuid[],
-        ${added.map((c) => (c.x.p.ev.kind === 'call' ? c.x.p.ev.eventId : null))}::text[], ${added.map((c) => c.x.fp.contactorHash)}::bytea[],
-        ${added.map((c) => c.x.fp.contactorLast3)}::text[], ${added.map((c) => c.x.p.ev.language ?? null)}::text[],
-        ${added.map((c) => seal(c.x.p.keys, c.replyTo, c.x.contactId!))}::bytea[]
-      ) AS u(id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc)
-      RETURNING id, status, channel, urgency, owner_agency_id, assigned_user_id, received_at
-    ), joined AS (
-      UPDATE contacts c SET updated_at = ${now}::timestamptz, reply_address_enc = coalesce(u.enc, c.reply_address_enc)
-      FROM unnest(${joined.map(([id]) => id)}::uuid[], ${joined.map(([id, replyTo]) => seal(keysOf(fresh, id), replyTo, id))}::bytea[]) AS u(id, enc)
-      WHERE c.id = u.id
-      RETURNING c.id, c.status, c.channel, c.urgency, c.owner_agency_id, c.assigned_user_id, c.received_at
-    ), messages AS (
-      INSERT INTO contact_messages (id, contact_id, direction, body_enc, media_count)
-      SELECT id, contact_id, 'in', body_enc, media_count
-      FROM unnest(
-        ${messages.map((m) => m.id)}::uuid[], ${messages.map((m) => m.x.contactId!)}::uuid[],
-        ${messages.map((m) => m.x.p.keys.encrypt(m.x.p.ev.body ?? '', fieldAad('contact_messages', 'body', m.id)))}::bytea[],
-        ${messages.map((m) => m.x.p.ev.mediaCount ?? 0)}::int[]
-      ) AS u(id, contact_id, body_enc, media_count)
-    ), events AS (
-      INSERT INTO contact_inbound_events (source, external_id, contact_id)
-      SELECT * FROM unnest(${fresh.map((x) => x.p.ev.source)}::text[], ${fresh.map((x) => x.p.ev.eventId)}::text[], ${fresh.map((x) => x.contactId!)}::uuid[])
-    )
-    SELECT pg_notify('pathway_live', json_build_object(
+  if (fresh.length > 0) {
+    await tx.insertInto('contactInboundEvents').values(fresh.map((x) => ({ source: x.p.ev.source, externalId: x.p.ev.eventId, contactId: x.contactId! }))).execute();
+    // The live queue hears of each contact once, at commit (as notifyContact does).
+    const ids = [...new Set(fresh.map((x) => x.contactId!))];
+    await sql`SELECT pg_notify('pathway_live', json_build_object(
         'type', 'contact', 'id', c.id, 'status', c.status, 'channel', c.channel, 'urgency', c.urgency,
         'ownerAgencyId', c.owner_agency_id, 'assignedUserId', c.assigned_user_id, 'receivedAt', c.received_at)::text)
-    FROM unnest(${[...new Set(fresh.map((x) => x.contactId!))]}::uuid[]) WITH ORDINALITY AS u(id, n)
-    JOIN (SELECT * FROM added UNION ALL SELECT * FROM joined) c ON c.id = u.id
-    ORDER BY u.n`.execute(tx);
-  // No number and no message text in the log: the channel, the source and whether it joined.
-  await appendAuditEntries(
-    tx,
-    fresh.map((x) => ({
-      actor: x.p.actor,
-      entry: { action: x.joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: x.contactId!, changes: { channel: x.p.ev.channel, source: x.p.ev.source, kind: x.p.ev.kind } } satisfies AuditEntry,
-    })),
-  );
+      FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS u(id, n) JOIN contacts c ON c.id = u.id ORDER BY u.n`.execute(tx);
+    // No number and no message text in the log: the channel, the source and whether it joined.
+    await appendAuditEntries(
+      tx,
+      fresh.map((x) => ({
+        actor: x.p.actor,
+        entry: { action: x.joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: x.contactId!, changes: { channel: x.p.ev.channel, source: x.p.ev.source, kind: x.p.ev.kind } } satisfies AuditEntry,
+      })),
+    );
+  }
   return plan.map((x) => ({ contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
 }
