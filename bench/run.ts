@@ -15,6 +15,8 @@ import { createAgency } from '../src/server/modules/agencies/service.ts';
 import { ensureRoles } from '../src/server/modules/roles/service.ts';
 import { createUser } from '../src/server/modules/users/service.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import { startNginx } from './nginx.ts';
+import { runWrk } from './wrk.ts';
 import { loadScenarios } from './registry.ts';
 import type { BenchContext, BenchSession, BenchUser } from './scenario.ts';
 import { BENCH_SECRET_KEY, cpuSeconds, freshDatabase, peakRssMb, postgresCpuSeconds, resetPeakRss, startProxy, startServer, type ProxyProcess, type ServerProcess } from './server.ts';
@@ -53,9 +55,15 @@ function options() {
       requests: { type: 'string' },
       processes: { type: 'string', default: '1' },
       proxy: { type: 'boolean', default: false },
+      'proxy-server': { type: 'string', default: 'node' },
+      load: { type: 'string', default: 'node' },
       list: { type: 'boolean', default: false },
     },
   });
+  const oneOf = <T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T => {
+    if (!allowed.includes(v as T)) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
+    return v as T;
+  };
   const num = (name: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number of at least ${min}`);
@@ -73,6 +81,8 @@ function options() {
     processes: Math.floor(num('processes', values.processes, 1)),
     // One process is served directly unless --proxy asks for the proxy in front of it too (to see the proxy's own cost).
     proxy: values.proxy || Number(values.processes) >= 2,
+    proxyServer: oneOf('proxy-server', values['proxy-server'], ['node', 'nginx'] as const),
+    load: oneOf('load', values.load, ['node', 'wrk'] as const),
   };
 }
 
@@ -172,14 +182,16 @@ async function main(): Promise<void> {
     servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    if (opts.proxy) proxy = await startProxy(servers.map((s) => s.port), say);
+    if (opts.proxy) proxy = opts.proxyServer === 'nginx' ? await startNginx(servers.map((s) => s.port), say) : await startProxy(servers.map((s) => s.port), say);
     const baseUrl = proxy?.baseUrl ?? servers[0]!.baseUrl;
     for (const scenario of chosen) {
       const ctx: BenchContext = { baseUrl, databaseUrl: database.url, db, admin, user, hotline, signIn: (u) => signIn(baseUrl, u), state: {} };
       const connections = opts.connectionsGiven ? opts.connections : (scenario.connections ?? opts.connections);
       const measure = scenario.measure
         ? (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => scenario.measure!(ctx, { ...o, offset })
-        : (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => runLoad({ baseUrl, ...o }, (n) => scenario.request(ctx, n + offset));
+        : opts.load === 'wrk'
+          ? (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => runWrk({ baseUrl, ...o }, (n) => scenario.request(ctx, n + offset))
+          : (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => runLoad({ baseUrl, ...o }, (n) => scenario.request(ctx, n + offset));
       await scenario.setup?.(ctx);
       try {
         if (opts.warmupS > 0) await measure({ connections, durationS: opts.warmupS }, 1_000_000);
@@ -190,7 +202,7 @@ async function main(): Promise<void> {
         const loadBefore = process.cpuUsage();
         const postgresBefore = postgresCpuSeconds();
         say(`bench: ${scenario.name} for ${opts.durationS}s over ${connections} connections${proxy ? ` through the proxy to ${servers.length} process${servers.length === 1 ? '' : 'es'}` : ''}`);
-        const load = await measure({ connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, 0);
+        const load: LoadResult & { loadCpuS?: number } = await measure({ connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, 0);
         const loadUsage = process.cpuUsage(loadBefore);
         const postgresAfter = postgresCpuSeconds();
         const cpu = pids.map((pid, i) => {
@@ -211,7 +223,8 @@ async function main(): Promise<void> {
           proxyPeakRssMb: proxy ? peakRssMb(proxy.pid) : null,
           proxyCpuS: proxy ? (cpu[servers.length] ?? null) : null,
           requestsByProcess: proxy ? await proxy.requests() : null,
-          loadCpuS: Math.round((loadUsage.user + loadUsage.system) / 10_000) / 100,
+          // This process (it also reads the live streams) and, with --load wrk, wrk's own.
+          loadCpuS: Math.round((loadUsage.user + loadUsage.system) / 10_000 + (load.loadCpuS ?? 0) * 100) / 100,
           postgresCpuS: postgresBefore === null || postgresAfter === null ? null : Math.round((postgresAfter - postgresBefore) * 100) / 100,
         };
         if (!peakIsPerScenario) say('bench: could not reset the peak RSS; serverPeakRssMb is the peak since start');
@@ -224,7 +237,7 @@ async function main(): Promise<void> {
         await scenario.teardown?.(ctx);
       }
     }
-    const report = { machine: machine(postgres, database.kept ? `kept (${process.env.BENCH_DATABASE_NAME})` : process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS, processes: opts.processes, proxy: opts.proxy }, results };
+    const report = { machine: machine(postgres, database.kept ? `kept (${process.env.BENCH_DATABASE_NAME})` : process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS, processes: opts.processes, proxy: opts.proxy, proxyServer: opts.proxy ? opts.proxyServer : null, load: opts.load }, results };
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
     say(`bench: results written to ${opts.out}`);
   } finally {

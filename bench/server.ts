@@ -190,7 +190,7 @@ export function postgresCpuSeconds(): number | null {
   }
   return found ? total : null;
 }
-const CLOCK_TICKS = (() => {
+export const CLOCK_TICKS = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()) || 100;
   } catch {

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { percentile } from '../../bench/load.ts';
 import { loadScenarios } from '../../bench/registry.ts';
+import { startNginx } from '../../bench/nginx.ts';
 import { startProxy } from '../../bench/server.ts';
+import { rawRequest } from '../../bench/wrk.ts';
+import { debianProgram } from '../helpers/debian-package.ts';
 
 /** Runs bench/run.ts with these arguments against the test PostgreSQL; answers its exit code. */
 function runBench(args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -32,6 +35,18 @@ describe('bench harness', () => {
     expect([percentile(sorted, 0.5), percentile(sorted, 0.95), percentile(sorted, 0.99), percentile(sorted, 1)]).toEqual([50, 95, 99, 100]);
     expect(percentile(Float64Array.from([7]), 0.99)).toBe(7);
     expect(percentile(new Float64Array(0), 0.5)).toBe(0);
+  });
+
+  it('writes a request for wrk as its bytes on the wire', () => {
+    const base = new URL('http://127.0.0.1:4000');
+    expect(rawRequest(base, { method: 'POST', path: '/api/v1/x', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sig': 'abc' }, rawBody: 'a=1&b=é' })).toBe(
+      'POST /api/v1/x HTTP/1.1\r\nhost: 127.0.0.1:4000\r\ncontent-type: application/x-www-form-urlencoded\r\nx-sig: abc\r\ncontent-length: 8\r\n\r\na=1&b=é',
+    );
+    expect(rawRequest(base, { method: 'POST', path: '/j', body: { a: 1 } })).toBe('POST /j HTTP/1.1\r\nhost: 127.0.0.1:4000\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n{"a":1}');
+    expect(rawRequest(base, { method: 'GET', path: '/g' })).toBe('GET /g HTTP/1.1\r\nhost: 127.0.0.1:4000\r\n\r\n');
+    // A line break in a header would split the request; a NUL would split the request file.
+    expect(() => rawRequest(base, { method: 'GET', path: '/g', headers: { 'x-a': 'b\r\nx-c: d' } })).toThrow(/line break/);
+    expect(() => rawRequest(base, { method: 'POST', path: '/g', rawBody: 'a\0b' })).toThrow(/NUL/);
   });
 
   it('finds every scenario file', async () => {
@@ -70,7 +85,7 @@ describe('bench harness', () => {
     }
   });
 
-  it('the proxy sends requests to each backend in turn, as the client sent them, and streams answers unbuffered', { timeout: 30_000 }, async () => {
+  it.each(['node', 'nginx'] as const)('the %s proxy sends requests to each backend in turn, as the client sent them, and streams answers unbuffered', { timeout: 180_000 }, async (kind) => {
     // Two backends that say who they are and what they were sent; /stream sends one event and waits.
     const streams: http.ServerResponse[] = [];
     const backends = [0, 1].map((n) =>
@@ -90,10 +105,9 @@ describe('bench harness', () => {
       }),
     );
     await Promise.all(backends.map((b) => new Promise<void>((resolve) => b.listen(0, '127.0.0.1', resolve))));
-    const proxy = await startProxy(
-      backends.map((b) => (b.address() as AddressInfo).port),
-      () => undefined,
-    );
+    if (kind === 'nginx') debianProgram('/usr/sbin/nginx', 'nginx-light', 'bench tests');
+    const ports = backends.map((b) => (b.address() as AddressInfo).port);
+    const proxy = kind === 'nginx' ? await startNginx(ports, () => undefined) : await startProxy(ports, () => undefined);
     onTestFinished(async () => {
       await proxy.stop();
       for (const s of streams) s.end();
@@ -153,5 +167,26 @@ describe('bench harness', () => {
       expect(r.serverPeakRssMb).toBe(Math.max(...peaks));
       expect(typeof r.proxyPeakRssMb).toBe('number');
     }
+  });
+
+  it('drives the intake with wrk through nginx to two server processes', { timeout: 240_000 }, async () => {
+    debianProgram('/usr/sbin/nginx', 'nginx-light', 'bench tests');
+    debianProgram('/usr/bin/wrk', 'wrk', 'bench tests');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-bench-test-'));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    const out = path.join(tmp, 'results.json');
+    const code = await runBench(['--out', out, '--processes', '2', '--proxy-server', 'nginx', '--load', 'wrk', '--scenario', 'hotline-intake', '--duration', '1', '--connections', '4', '--warmup', '0']);
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { options: Record<string, unknown>; results: Record<string, unknown>[] };
+    expect(report.options).toMatchObject({ processes: 2, proxy: true, proxyServer: 'nginx', load: 'wrk' });
+    const [r] = report.results;
+    expect(r).toMatchObject({ scenario: 'hotline-intake', errors: 0, processes: 2 });
+    expect(r!.requests as number).toBeGreaterThan(0);
+    const byProcess = r!.requestsByProcess as number[];
+    expect(Math.min(...byProcess)).toBeGreaterThan(0);
+    // Every request wrk sent reached a server (the console's live stream is counted when it ends).
+    expect(byProcess[0]! + byProcess[1]!).toBeGreaterThanOrEqual(r!.requests as number);
+    expect(r!.loadCpuS as number).toBeGreaterThan(0);
+    expect(r!.p99Ms as number).toBeGreaterThanOrEqual(r!.p50Ms as number);
   });
 });

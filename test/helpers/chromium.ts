@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { debianProgram } from './debian-package.ts';
 
 const DEFAULT_PATH = '/usr/bin/chromium';
 
@@ -25,23 +25,5 @@ export function chromiumPath(): string {
     if (!fs.existsSync(given)) throw new Error(`CHROMIUM_PATH is ${given}, but there is no file there`);
     return given;
   }
-  if (fs.existsSync(DEFAULT_PATH)) return DEFAULT_PATH;
-
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = fs.existsSync('/usr/bin/apt-get');
-  if (!isRoot || !hasApt) {
-    throw new Error(
-      `Chromium not found at ${DEFAULT_PATH}. Install it (Debian/Ubuntu: sudo apt-get install chromium) ` +
-        'or set CHROMIUM_PATH to a Chromium or Chrome executable.',
-    );
-  }
-  const run = (args: string[]) => {
-    process.stdout.write(`browser tests: running apt-get ${args.join(' ')}\n`);
-    execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  };
-  process.stdout.write(`browser tests: Chromium is not installed; installing Debian's chromium package\n`);
-  run(['update']);
-  run(['install', '-y', '--no-install-recommends', 'chromium']);
-  if (!fs.existsSync(DEFAULT_PATH)) throw new Error(`apt-get installed chromium, but ${DEFAULT_PATH} is still missing; set CHROMIUM_PATH`);
-  return DEFAULT_PATH;
+  return debianProgram(DEFAULT_PATH, 'chromium', 'browser tests');
 }

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadOptions, LoadResult } from './load.ts';
+import type { BenchRequest } from './scenario.ts';
+import { CLOCK_TICKS } from './server.ts';
+
+/**
+ * The load generator `--load wrk` (issue 16): the same closed loop as `runLoad` (each connection sends
+ * one request and waits for its answer before the next), driven by wrk (Debian's `wrk`, C and
+ * LuaJIT) instead of Node's HTTP client. On a machine whose two cores also run the servers, the proxy
+ * and PostgreSQL, Node's client costs about a quarter of a millisecond of CPU a request, which the
+ * servers then lack; wrk costs a few microseconds. The requests are the scenario's own
+ * (`request(ctx, n)` for n = 0, 1, 2, ...), made before the clock starts and written to a file that a
+ * small Lua script hands out in order (wrap-around only if the run outlasts them, which the report
+ * says). Latency is wrk's, per request from send to the last byte of the answer (microseconds);
+ * answers with a status of 400 or more, and socket errors, are errors.
+ */
+
+/** How many requests to prepare a second of the run: above any rate this machine reaches. */
+const PREPARED_PER_SECOND = 5_000;
+
+export function wrkAvailable(): boolean {
+  return ['/usr/bin/wrk', '/usr/local/bin/wrk'].some((p) => fs.existsSync(p));
+}
+
+/** One request as its bytes on the wire (HTTP/1.1, keep-alive). */
+export function rawRequest(base: URL, req: BenchRequest): string {
+  const json = req.rawBody === undefined && req.body !== undefined;
+  const body = req.rawBody ?? (req.body === undefined ? '' : JSON.stringify(req.body));
+  const headers: Record<string, string> = { host: base.host, ...(json ? { 'content-type': 'application/json' } : {}), ...req.headers };
+  if (body !== '' || req.method !== 'GET') headers['content-length'] = String(Buffer.byteLength(body));
+  const lines = Object.entries(headers).map(([k, v]) => {
+    if (/[\r\n\0]/.test(k + v)) throw new Error(`bench: header ${k} holds a line break or NUL`);
+    return `${k}: ${v}`;
+  });
+  if (body.includes('\0')) throw new Error('bench: a request body holds NUL, which the wrk request file separates with');
+  return `${req.method} ${req.path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+const SCRIPT = `
+local requests = {}
+local count = 0
+local next = 0
+local wrapped = 0
+
+init = function(args)
+  local f = assert(io.open(args[1], "rb"))
+  local data = f:read("*a")
+  f:close()
+  for r in data:gmatch("([^%z]+)") do
+    count = count + 1
+    requests[count] = r
+  end
+end
+
+request = function()
+  next = next + 1
+  if next > count then
+    next = 1
+    wrapped = wrapped + 1
+  end
+  return requests[next]
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests":%d,"durationUs":%d,"p50Us":%d,"p95Us":%d,"p99Us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+`;
+
+/** CPU seconds of the children this process has collected (wrk, once it has exited). */
+function childrenCpuSeconds(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+export type WrkResult = LoadResult & { loadCpuS: number };
+
+export async function runWrk(opts: LoadOptions, next: (n: number) => BenchRequest): Promise<WrkResult> {
+  if (opts.maxRequests !== undefined) throw new Error('bench: --requests is not supported with --load wrk');
+  const base = new URL(opts.baseUrl);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-wrk-'));
+  try {
+    const prepared = Math.ceil(Math.max(1, opts.durationS) * PREPARED_PER_SECOND);
+    const file = path.join(dir, 'requests');
+    const out = fs.openSync(file, 'w');
+    for (let n = 0; n < prepared; n++) fs.writeSync(out, `${rawRequest(base, next(n))}\0`);
+    fs.closeSync(out);
+    fs.writeFileSync(path.join(dir, 'script.lua'), SCRIPT);
+    const cpuBefore = childrenCpuSeconds();
+    const args = ['-t1', `-c${opts.connections}`, `-d${Math.max(1, Math.round(opts.durationS))}s`, '--timeout', '30s', '-s', path.join(dir, 'script.lua'), opts.baseUrl, '--', file];
+    const text = await new Promise<string>((resolve, reject) => {
+      const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`wrk exited with ${code}: ${stderr.trim() || stdout.trim()}`))));
+    });
+    const line = /^WRK (\{.*\})$/m.exec(text);
+    if (!line) throw new Error(`bench: wrk printed no summary:\n${text}`);
+    const w = JSON.parse(line[1]!) as { requests: number; durationUs: number; p50Us: number; p95Us: number; p99Us: number; connect: number; read: number; write: number; status: number; timeout: number };
+    if (w.requests > prepared) throw new Error(`bench: wrk sent ${w.requests} requests of ${prepared} prepared: some were sent twice; raise PREPARED_PER_SECOND`);
+    const errors = w.connect + w.read + w.write + w.status + w.timeout;
+    const durationS = w.durationUs / 1e6;
+    const ms = (us: number) => Math.round(us / 10) / 100;
+    return {
+      requests: w.requests,
+      errors,
+      errorSample: errors === 0 ? null : `wrk: ${w.status} answers with a status of 400 or more, ${w.connect + w.read + w.write} socket errors, ${w.timeout} timeouts`,
+      durationS: Math.round(durationS * 100) / 100,
+      opsPerSec: Math.round((w.requests / durationS) * 10) / 10,
+      p50Ms: ms(w.p50Us),
+      p95Ms: ms(w.p95Us),
+      p99Ms: ms(w.p99Us),
+      loadCpuS: Math.round((childrenCpuSeconds() - cpuBefore) * 100) / 100,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
