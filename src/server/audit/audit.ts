@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { inline, withClient } from '../db/batch.ts';
+import { inline, statement, withClient, type Statement } from '../db/batch.ts';
 import { timedAppend } from './timing.ts';
 import type { Db, Tx } from '../db/database.ts';
 import type { AuditLogTable } from '../db/types.ts';
@@ -107,6 +107,18 @@ export async function appendAuditOnClient(db: Db, client: pg.PoolClient, entries
     await client.query(`${inline(insert.sql, insert.parameters)};\nCOMMIT`);
   });
 }
+
+/**
+ * The same append for a caller that sends its own round trips (the hotline's batched intake,
+ * `runStatements`): `claim` is the statement that locks a chain for the entries and reads its head,
+ * sent last in a round trip of the caller's transaction; `insert` the entries after that head (its
+ * one row), sent with the commit.
+ */
+export const auditAppendStatements = {
+  claim: (entries: number): Statement => ({ sql: 'SELECT chain, pos, hash, seqs FROM audit_claim_chain($1::int)', parameters: [entries], prepare: true }),
+  insert: (db: Db, head: Record<string, unknown>, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Statement =>
+    statement(db.insertInto('auditLog').values(chainRows(head as ClaimedHead, entries)), false),
+};
 
 /** What `audit_claim_chain` (migration 0138) answers: the chain now locked, its head (0 and the genesis hash when empty), new seqs. */
 type ClaimedHead = { chain: number; pos: string; hash: string; seqs: (string | number)[] };

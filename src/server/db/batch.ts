@@ -97,6 +97,79 @@ export async function withClient<T>(db: Db, work: (client: pg.PoolClient) => Pro
 }
 
 /**
+ * One statement of a round trip: compiled SQL and its parameters. `prepare`: its text does not vary
+ * from call to call (arrays, not lists of values), so it is prepared on the connection once and run
+ * with `EXECUTE` from then on; otherwise it is sent with its parameters written in (`inline`).
+ */
+export type Statement = { sql: string; parameters: readonly unknown[]; prepare?: boolean };
+
+/** A statement that Kysely compiled (a builder, or `sql` with the database it runs on). */
+export function statement(q: Compilable<unknown>, prepare = true): Statement {
+  const c = q.compile();
+  return { sql: c.sql, parameters: c.parameters, prepare };
+}
+
+/**
+ * The statements in one round trip (PostgreSQL's simple query protocol runs them in order and answers
+ * each one's rows), rows converted as Kysely's CamelCasePlugin does; one array of rows per statement,
+ * in order. A statement that fails ends the message there: the error is thrown, and an open
+ * transaction is then aborted (`withClient` rolls it back).
+ */
+export async function runStatements(client: pg.PoolClient, list: readonly Statement[]): Promise<Record<string, unknown>[][]> {
+  if (list.length === 0) return [];
+  let known = prepared.get(client);
+  if (!known) prepared.set(client, (known = new Set()));
+  const reset = known.has('*stale*');
+  if (reset) known.clear();
+  const preparing: string[] = [];
+  const parts: string[] = [];
+  // Which results are the callers' statements' (not PREPARE or DEALLOCATE).
+  const theirs: boolean[] = [];
+  // After a leading BEGIN, which must be the message's first statement to set an isolation level.
+  const dealloc = reset ? (/^BEGIN\b/i.test(list[0]!.sql) ? 1 : 0) : -1;
+  for (const [i, s] of list.entries()) {
+    if (i === dealloc) {
+      parts.push('DEALLOCATE ALL');
+      theirs.push(false);
+    }
+    if (s.prepare) {
+      const name = `pw_${crypto.createHash('sha256').update(s.sql).digest('hex').slice(0, 32)}`;
+      if (!known.has(name) && !preparing.includes(name)) {
+        parts.push(`PREPARE ${name} AS ${s.sql}`);
+        theirs.push(false);
+        preparing.push(name);
+      }
+      parts.push(s.parameters.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${s.parameters.map(literal).join(', ')})`);
+    } else {
+      parts.push(s.parameters.length === 0 ? s.sql : inline(s.sql, s.parameters));
+    }
+    theirs.push(true);
+  }
+  if (dealloc === list.length) {
+    parts.push('DEALLOCATE ALL');
+    theirs.push(false);
+  }
+  let raw;
+  try {
+    raw = (await client.query(parts.join(';\n'))) as unknown as pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[];
+  } catch (err) {
+    // Which of the new statements were prepared before the error is not known: forget them all on
+    // this connection (`DEALLOCATE ALL` on its next round trip).
+    prepared.set(client, new Set(['*stale*']));
+    throw err;
+  }
+  for (const name of preparing) known.add(name);
+  const results = Array.isArray(raw) ? raw : [raw];
+  const out: Record<string, unknown>[][] = [];
+  for (let i = 0; i < results.length; i += 1) {
+    if (!theirs[i]) continue;
+    const r = await camel.transformResult({ result: { rows: results[i]!.rows }, queryId: createQueryId() });
+    out.push(r.rows as Record<string, unknown>[]);
+  }
+  return out;
+}
+
+/**
  * Runs the queries in one round trip and returns each one's rows, in order. `begin` opens the
  * read-only snapshot first and `commit` ends it after, so one snapshot may span two calls (a first
  * read that decides what the second reads).
@@ -106,39 +179,12 @@ export async function readBatch<const T extends readonly Compilable<unknown>[]>(
   queries: T,
   options: { begin: boolean; commit: boolean },
 ): Promise<RowsOfAll<T>> {
-  let known = prepared.get(client);
-  if (!known) prepared.set(client, (known = new Set()));
-  const preparing: string[] = [];
-  const statements: string[] = [];
-  for (const q of queries) {
-    const c = q.compile();
-    const name = `pw_${crypto.createHash('sha256').update(c.sql).digest('hex').slice(0, 32)}`;
-    if (!known.has(name) && !preparing.includes(name)) {
-      statements.push(`PREPARE ${name} AS ${c.sql}`);
-      preparing.push(name);
-    }
-    statements.push(c.parameters.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${c.parameters.map(literal).join(', ')})`);
-  }
-  const reset = known.has('*stale*');
-  if (reset) known.clear();
-  const first = (reset ? 1 : 0) + (options.begin ? 1 : 0);
-  const text = [...(options.begin ? ['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'] : []), ...(reset ? ['DEALLOCATE ALL'] : []), ...statements, ...(options.commit ? ['COMMIT'] : [])].join(';\n');
-  if (text === '') return [] as unknown as RowsOfAll<T>;
-  let raw;
-  try {
-    raw = (await client.query(text)) as unknown as pg.QueryResult<Record<string, unknown>> | pg.QueryResult<Record<string, unknown>>[];
-  } catch (err) {
-    // Which of the new statements were prepared before the error is not known: forget them all on
-    // this connection (`DEALLOCATE ALL` on its next batch).
-    prepared.set(client, new Set(['*stale*']));
-    throw err;
-  }
-  for (const name of preparing) known.add(name);
-  const results = (Array.isArray(raw) ? raw : [raw]).filter((r) => r.command !== 'PREPARE');
-  const out: unknown[] = [];
-  for (let i = 0; i < queries.length; i += 1) {
-    const r = await camel.transformResult({ result: { rows: results[first + i]!.rows }, queryId: createQueryId() });
-    out.push(r.rows);
-  }
-  return out as RowsOfAll<T>;
+  const plain = (text: string): Statement => ({ sql: text, parameters: [] });
+  const rows = await runStatements(client, [
+    ...(options.begin ? [plain('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY')] : []),
+    ...queries.map((q) => statement(q)),
+    ...(options.commit ? [plain('COMMIT')] : []),
+  ]);
+  const first = options.begin ? 1 : 0;
+  return rows.slice(first, first + queries.length) as RowsOfAll<T>;
 }

@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../../../../test/helpers/app.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../audit/audit.ts';
 import { deriveKeys, fieldAad } from '../../crypto/keys.ts';
+import { poolOf } from '../../db/database.ts';
 import { intakeBatched } from './intake-batch.ts';
 import type { IntakeResult } from './intake.ts';
 
@@ -80,16 +82,62 @@ describe('deliveries written together', () => {
       const row = await trx.insertInto('contacts').values({ channel: 'call', status: 'ringing', ownerAgencyId: agency, externalId: callSid }).returning('id').executeTakeFirstOrThrow();
       await trx.insertInto('contactInboundEvents').values({ source: 'twilio_call', externalId: callSid, contactId: row.id }).execute();
       pending = intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'twilio_call', eventId: callSid, channel: 'call', kind: 'call', contactor: null });
-      // Commit only once the batch waits on the unique key.
-      for (let i = 0; i < 100; i++) {
-        const waiting = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'insert into "contacts"%'`.execute(t.db);
-        if (waiting.rows[0]!.n > 0) break;
-        await new Promise((r) => setTimeout(r, 50));
+      // Commit only once the batch waits on the unique key (its round trip of prepared statements).
+      let waited = false;
+      for (let i = 0; i < 100 && !waited; i++) {
+        const waiting = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND query ~* '(^|\n)(prepare|execute) pw_'`.execute(t.db);
+        waited = waiting.rows[0]!.n > 0;
+        if (!waited) await new Promise((r) => setTimeout(r, 50));
       }
+      expect(waited).toBe(true);
       return row.id;
     });
     expect(await pending).toEqual({ contactId: theirs, duplicate: true, joined: false });
     expect(await t.db.selectFrom('contacts').select('id').where('externalId', '=', callSid).execute()).toHaveLength(1);
+  });
+});
+
+describe('round trips', () => {
+  it('a delivery takes three round trips to PostgreSQL (reads, writes, audit and commit), a retry two', async () => {
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    const pool = poolOf(t.db)!;
+    // What each checkout of a pool client sent, from acquire to release (background work of the app
+    // may use the pool meanwhile: its checkouts are told apart by what they send).
+    const checkouts: string[][] = [];
+    const current = new Map<pg.PoolClient, string[]>();
+    const watched = new WeakSet<pg.PoolClient>();
+    const onAcquire = (c: pg.PoolClient) => {
+      const sent: string[] = [];
+      checkouts.push(sent);
+      current.set(c, sent);
+      if (watched.has(c)) return;
+      watched.add(c);
+      const query = c.query.bind(c) as (...a: unknown[]) => unknown;
+      (c as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        current.get(c)?.push(typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string }).text));
+        return query(...a);
+      };
+    };
+    const onRelease = (_e: unknown, c: pg.PoolClient) => current.delete(c);
+    pool.on('acquire', onAcquire);
+    pool.on('release', onRelease);
+    // An intake's first message: BEGIN, then the look-up of seen events, which is planned each time
+    // (never a prepared statement, whose generic plan could scan the table in full): its text is there.
+    const intakes = () => checkouts.filter((sent) => sent[0]?.startsWith('BEGIN;') && sent[0].includes('FROM contact_inbound_events'));
+    try {
+      const ev = { source: 'twilio_message' as const, eventId: sid(), channel: 'sms' as const, kind: 'message' as const, contactor: { kind: 'phone' as const, value: '+994557654321' }, body: 'three' };
+      const first = await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev);
+      expect(first).toMatchObject({ duplicate: false, joined: false });
+      expect(intakes()).toHaveLength(1);
+      expect(intakes()[0]).toHaveLength(3);
+      expect(intakes()[0]![2]).toMatch(/COMMIT$/);
+      expect(await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev)).toEqual({ ...first, duplicate: true });
+      expect(intakes()).toHaveLength(2);
+      expect(intakes()[1]).toEqual([expect.stringMatching(/^BEGIN;/), 'COMMIT']);
+    } finally {
+      pool.off('acquire', onAcquire);
+      pool.off('release', onRelease);
+    }
   });
 });
 

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
-import type { Insertable } from 'kysely';
-import type { Db, Tx } from '../../db/database.ts';
-import type { ContactsTable } from '../../db/types.ts';
-import { appendAuditEntries, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
+import { sql, type CompiledQuery } from 'kysely';
+import type pg from 'pg';
+import type { Db } from '../../db/database.ts';
+import { runStatements, statement, withClient, type Statement } from '../../db/batch.ts';
+import { auditAppendStatements, type AuditActor, type AuditEntry } from '../../audit/audit.ts';
+import { timedAppend } from '../../audit/timing.ts';
 import { fieldAad, type Keys } from '../../crypto/keys.ts';
 import type { ContactStatus } from '../../../shared/hotline.ts';
 import { contactorFingerprint } from '../contacts/contactor.ts';
@@ -55,7 +56,7 @@ class IntakeBatcher {
   private async write(batch: Pending[]): Promise<void> {
     let results: IntakeResult[];
     try {
-      results = await this.db.transaction().execute((tx) => writeBatch(tx, batch));
+      results = await withClient(this.db, (client) => writeBatch(this.db, client, batch));
     } catch {
       // Each on its own, exactly as intake() does it (with its own retry on a racing duplicate).
       await Promise.all(batch.map((p) => intake(this.db, p.keys, p.agencyId, p.actor, p.ev).then(p.resolve, p.reject)));
@@ -78,23 +79,47 @@ export function intakeBatched(db: Db, keys: Keys, agencyId: string, actor: Audit
   return b.submit({ keys, agencyId, actor, ev });
 }
 
-/** Takes transaction-scoped advisory locks in one order (by lock id), so that two batches never wait on each other in a circle. */
-async function lockAll(tx: Tx, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  await sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${keys}::text[]) AS u(k) ORDER BY h) AS l`.execute(tx);
+/** Transaction-scoped advisory locks taken in one order (by lock id), so that two batches never wait on each other in a circle. */
+function lockAll(keys: string[]) {
+  return sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${keys}::text[]) AS u(k) ORDER BY h) AS l`;
 }
 
 type Planned = { p: Pending; key: string; fp: ReturnType<typeof contactorFingerprint>; contactId?: string; duplicate: boolean; joined: boolean; isNew: boolean };
 
-async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
-  const plan: Planned[] = batch.map((p) => ({ p, key: `${p.ev.source}:${p.ev.eventId}`, fp: contactorFingerprint(p.keys, p.ev.contactor), duplicate: false, joined: false, isNew: false }));
+const plain = (text: string): Statement => ({ sql: text, parameters: [] });
 
-  // 1. The provider's event ids, as intake() locks them; one seen before is a retry and changes nothing.
-  await lockAll(tx, plan.map((x) => x.key));
-  const seen = await sql<{ source: string; externalId: string; contactId: string }>`
-    SELECT source, external_id, contact_id FROM contact_inbound_events
-    WHERE (source, external_id) IN (SELECT * FROM unnest(${plan.map((x) => x.p.ev.source)}::text[], ${plan.map((x) => x.p.ev.eventId)}::text[]))`.execute(tx);
-  const seenBy = new Map(seen.rows.map((r) => [`${r.source}:${r.externalId}`, r.contactId]));
+/**
+ * The batch in three round trips on one connection (`runStatements`: several statements in one
+ * message, each statement prepared on the connection once, their text fixed whatever the batch's
+ * size): (1) BEGIN, the locks and the reads the decisions need; (2) the rows, the notifications and
+ * the claim of an audit chain; (3) the audit entries and COMMIT. Each statement runs after the one
+ * before it, under READ COMMITTED with a snapshot of its own, so a read that follows a lock sees what
+ * the lock's previous holder committed, as when they were sent one by one.
+ */
+async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Promise<IntakeResult[]> {
+  // Statements whose plan cannot go wrong (inserts from arrays, the locks, the claim) are prepared on
+  // the connection; those that read tables (the seen events, the open conversations, the joined and
+  // notified contacts) are planned each time, as a single statement would be: a prepared statement's
+  // generic plan, fixed while a table is small, would scan that table in full ever after.
+  const prep = (q: { compile: (p: Db) => CompiledQuery }) => statement({ compile: () => q.compile(db) });
+  const planned = (q: { compile: (p: Db) => CompiledQuery }) => statement({ compile: () => q.compile(db) }, false);
+  const plan: Planned[] = batch.map((p) => ({ p, key: `${p.ev.source}:${p.ev.eventId}`, fp: contactorFingerprint(p.keys, p.ev.contactor), duplicate: false, joined: false, isNew: false }));
+  // Messages join the contactor's open conversation on the channel, under intake()'s lock per
+  // contactor and channel (taken for every message of the batch, retries included: more locks, same order).
+  const talkers = plan.filter((x) => x.p.ev.kind === 'message' && x.fp.contactorHash);
+
+  // 1. The provider's event ids, as intake() locks them (one seen before is a retry and changes
+  //    nothing); then the conversations' locks and the contactors' open conversations.
+  const [, , seenRows, , openRows] = await runStatements(client, [
+    plain('BEGIN'),
+    prep(lockAll(plan.map((x) => x.key))),
+    planned(sql`SELECT source, external_id, contact_id FROM contact_inbound_events
+      WHERE (source, external_id) IN (SELECT * FROM unnest(${plan.map((x) => x.p.ev.source)}::text[], ${plan.map((x) => x.p.ev.eventId)}::text[]))`),
+    prep(lockAll(talkers.map((x) => `conversation:${x.p.ev.channel}:${x.fp.contactorHash!.toString('hex')}`))),
+    planned(openConversations(talkers.map((x) => x.fp.contactorHash!))),
+  ]);
+  const seen = seenRows as { source: string; externalId: string; contactId: string }[];
+  const seenBy = new Map(seen.map((r) => [`${r.source}:${r.externalId}`, r.contactId]));
   const firstOf = new Map<string, Planned>();
   for (const x of plan) {
     const earlier = firstOf.get(x.key);
@@ -106,23 +131,15 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
     } else firstOf.set(x.key, x);
   }
   const fresh = plan.filter((x) => !x.duplicate);
-
-  // 2. Messages join the contactor's open conversation on the channel, under intake()'s lock per contactor and channel.
-  const talkers = fresh.filter((x) => x.p.ev.kind === 'message' && x.fp.contactorHash);
   const convKey = (x: Planned) => `${x.p.ev.channel}:${x.fp.contactorHash!.toString('hex')}:${x.p.agencyId}`;
-  await lockAll(tx, talkers.map((x) => `conversation:${x.p.ev.channel}:${x.fp.contactorHash!.toString('hex')}`));
   const open = new Map<string, string>();
-  if (talkers.length > 0) {
-    const rows = await openConversations(talkers.map((x) => x.fp.contactorHash!)).execute(tx);
-    for (const r of rows.rows) open.set(`${r.channel}:${r.contactorHash.toString('hex')}:${r.ownerAgencyId}`, r.id);
-  }
+  for (const r of openRows as { id: string; channel: string; contactorHash: Buffer; ownerAgencyId: string }[]) open.set(`${r.channel}:${r.contactorHash.toString('hex')}:${r.ownerAgencyId}`, r.id);
 
-  // 3. Decide each delivery's contact, in arrival order: an open conversation (perhaps one this batch opens), or a new contact.
+  // 2. Decide each delivery's contact, in arrival order: an open conversation (perhaps one this batch opens), or a new contact.
   const now = new Date();
-  const newContacts: Insertable<ContactsTable>[] = [];
+  const created: Planned[] = [];
   for (const x of fresh) {
-    const ev = x.p.ev;
-    const conv = ev.kind === 'message' && x.fp.contactorHash ? convKey(x) : null;
+    const conv = x.p.ev.kind === 'message' && x.fp.contactorHash ? convKey(x) : null;
     const existing = conv ? open.get(conv) : undefined;
     if (existing) {
       x.contactId = existing;
@@ -132,30 +149,34 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
     x.contactId = timeOrderedId();
     x.isNew = true;
     if (conv) open.set(conv, x.contactId);
-    newContacts.push({
-      id: x.contactId,
-      channel: ev.channel,
-      status: (ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus,
-      ownerAgencyId: x.p.agencyId,
-      externalId: ev.kind === 'call' ? ev.eventId : null,
-      ...x.fp,
-      language: ev.language ?? null,
-      replyAddressEnc: ev.replyTo ? x.p.keys.encrypt(JSON.stringify(ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId)) : null,
-      receivedAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
+    created.push(x);
   }
   for (const x of plan) if (x.duplicate && !x.contactId) x.contactId = firstOf.get(x.key)!.contactId;
 
-  if (newContacts.length > 0) await tx.insertInto('contacts').values(newContacts).execute();
+  if (fresh.length === 0) {
+    await runStatements(client, [plain('COMMIT')]);
+    return plan.map((x) => ({ contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
+  }
+  const writes: Statement[] = [];
+  if (created.length > 0) {
+    const col = <T>(f: (x: Planned) => T) => created.map(f);
+    writes.push(prep(sql`INSERT INTO contacts (id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc, received_at, created_at, updated_at)
+      SELECT u.id, u.channel, u.status, u.owner_agency_id, u.external_id, u.contactor_hash, u.contactor_last3, u.language, u.reply_address_enc, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+      FROM unnest(${col((x) => x.contactId!)}::uuid[], ${col((x) => x.p.ev.channel)}::text[],
+        ${col((x) => (x.p.ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus)}::text[], ${col((x) => x.p.agencyId)}::uuid[],
+        ${col((x) => (x.p.ev.kind === 'call' ? x.p.ev.eventId : null))}::text[], ${col((x) => x.fp.contactorHash)}::bytea[],
+        ${col((x) => x.fp.contactorLast3)}::text[], ${col((x) => x.p.ev.language ?? null)}::text[],
+        ${col((x) => (x.p.ev.replyTo ? x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId!)) : null))}::bytea[])
+        AS u(id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc)`));
+  }
   const messages = fresh.filter((x) => x.p.ev.kind === 'message');
   if (messages.length > 0) {
-    await tx.insertInto('contactMessages').values(messages.map((x) => {
-      const id = timeOrderedId();
-      return { id, contactId: x.contactId!, direction: 'in' as const, bodyEnc: x.p.keys.encrypt(x.p.ev.body ?? '', fieldAad('contact_messages', 'body', id)), mediaCount: x.p.ev.mediaCount ?? 0, delivery: null };
-      }),
-    ).execute();
+    const ids = messages.map(() => timeOrderedId());
+    writes.push(prep(sql`INSERT INTO contact_messages (id, contact_id, direction, body_enc, media_count, delivery)
+      SELECT u.id, u.contact_id, 'in', u.body_enc, u.media_count, NULL
+      FROM unnest(${ids}::uuid[], ${messages.map((x) => x.contactId!)}::uuid[],
+        ${messages.map((x, i) => x.p.keys.encrypt(x.p.ev.body ?? '', fieldAad('contact_messages', 'body', ids[i]!)))}::bytea[],
+        ${messages.map((x) => x.p.ev.mediaCount ?? 0)}::int[]) AS u(id, contact_id, body_enc, media_count)`));
     // The conversations joined, in one statement: each is updated now and, as in intake(), a message
     // that joins brings where replies go now (the latest of the batch wins; none: kept as it was).
     const replyTo = new Map<string, Buffer | null>();
@@ -165,26 +186,27 @@ async function writeBatch(tx: Tx, batch: Pending[]): Promise<IntakeResult[]> {
       else if (!replyTo.has(x.contactId!)) replyTo.set(x.contactId!, null);
     }
     if (replyTo.size > 0) {
-      await sql`UPDATE contacts c SET updated_at = ${new Date()}, reply_address_enc = coalesce(u.enc, c.reply_address_enc)
-        FROM unnest(${[...replyTo.keys()]}::uuid[], ${[...replyTo.values()]}::bytea[]) AS u(id, enc) WHERE c.id = u.id`.execute(tx);
+      writes.push(planned(sql`UPDATE contacts c SET updated_at = ${new Date()}::timestamptz, reply_address_enc = coalesce(u.enc, c.reply_address_enc)
+        FROM unnest(${[...replyTo.keys()]}::uuid[], ${[...replyTo.values()]}::bytea[]) AS u(id, enc) WHERE c.id = u.id`));
     }
   }
-  if (fresh.length > 0) {
-    await tx.insertInto('contactInboundEvents').values(fresh.map((x) => ({ source: x.p.ev.source, externalId: x.p.ev.eventId, contactId: x.contactId! }))).execute();
-    // The live queue hears of each contact once, at commit (as notifyContact does).
-    const ids = [...new Set(fresh.map((x) => x.contactId!))];
-    await sql`SELECT pg_notify('pathway_live', json_build_object(
-        'type', 'contact', 'id', c.id, 'status', c.status, 'channel', c.channel, 'urgency', c.urgency,
-        'ownerAgencyId', c.owner_agency_id, 'assignedUserId', c.assigned_user_id, 'receivedAt', c.received_at)::text)
-      FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS u(id, n) JOIN contacts c ON c.id = u.id ORDER BY u.n`.execute(tx);
-    // No number and no message text in the log: the channel, the source and whether it joined.
-    await appendAuditEntries(
-      tx,
-      fresh.map((x) => ({
-        actor: x.p.actor,
-        entry: { action: x.joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: x.contactId!, changes: { channel: x.p.ev.channel, source: x.p.ev.source, kind: x.p.ev.kind } } satisfies AuditEntry,
-      })),
-    );
-  }
+  writes.push(prep(sql`INSERT INTO contact_inbound_events (source, external_id, contact_id)
+    SELECT * FROM unnest(${fresh.map((x) => x.p.ev.source)}::text[], ${fresh.map((x) => x.p.ev.eventId)}::text[], ${fresh.map((x) => x.contactId!)}::uuid[])`));
+  // The live queue hears of each contact once, at commit (as notifyContact does).
+  writes.push(planned(sql`SELECT pg_notify('pathway_live', json_build_object(
+      'type', 'contact', 'id', c.id, 'status', c.status, 'channel', c.channel, 'urgency', c.urgency,
+      'ownerAgencyId', c.owner_agency_id, 'assignedUserId', c.assigned_user_id, 'receivedAt', c.received_at)::text)
+    FROM unnest(${[...new Set(fresh.map((x) => x.contactId!))]}::uuid[]) WITH ORDINALITY AS u(id, n) JOIN contacts c ON c.id = u.id ORDER BY u.n`));
+  // No number and no message text in the log: the channel, the source and whether it joined.
+  const entries = fresh.map((x) => ({
+    actor: x.p.actor,
+    entry: { action: x.joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: x.contactId!, changes: { channel: x.p.ev.channel, source: x.p.ev.source, kind: x.p.ev.kind } } satisfies AuditEntry,
+  }));
+  // 3. The audit chain claimed last (held from there to the commit), its entries with the commit; the
+  //    append is timed from the claim's round trip on.
+  await timedAppend(async () => {
+    const done = await runStatements(client, [...writes, auditAppendStatements.claim(entries.length)]);
+    await runStatements(client, [auditAppendStatements.insert(db, done[done.length - 1]![0]!, entries), plain('COMMIT')]);
+  });
   return plan.map((x) => ({ contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
 }
