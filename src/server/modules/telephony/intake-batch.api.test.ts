@@ -97,6 +97,36 @@ describe('deliveries written together', () => {
   });
 });
 
+describe('an event id held elsewhere', () => {
+  it('leaves that delivery out of the batch: it waits alone, the batches go on', async () => {
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    const ev = (n: number, eventId = sid()) => ({ source: 'twilio_message' as const, eventId, channel: 'sms' as const, kind: 'message' as const, contactor: { kind: 'phone' as const, value: `+99450${String(3000000 + n)}` }, body: `held ${n}` });
+    const held = ev(1);
+    let pending!: Promise<IntakeResult>;
+    let others!: IntakeResult[];
+    // Another transaction holds the delivery's event id (as a batch writing the same delivery would).
+    await t.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`twilio_message:${held.eventId}`}, 0))`.execute(trx);
+      pending = intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, held);
+      // The one waiting for the lock is intake() on its own, not a batch.
+      let waiting: string[] = [];
+      for (let i = 0; i < 100 && waiting.length === 0; i++) {
+        waiting = (await sql<{ query: string }>`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory' AND pid <> pg_backend_pid()`.execute(t.db)).rows.map((r) => r.query);
+        if (waiting.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0]).toMatch(/^select pg_advisory_xact_lock/i);
+      // Meanwhile other deliveries are written, several batches of them.
+      others = await Promise.all([2, 3, 4, 5, 6].map((n) => intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev(n))));
+    });
+    expect(others.every((r) => !r.duplicate && !r.joined)).toBe(true);
+    // Once the holder is done, the delivery is written (nothing of it was stored by the batch).
+    const r = await pending;
+    expect(r).toMatchObject({ duplicate: false, joined: false });
+    expect(await t.db.selectFrom('contactInboundEvents').select('contactId').where('externalId', '=', held.eventId).execute()).toEqual([{ contactId: r.contactId }]);
+  });
+});
+
 describe('round trips', () => {
   it('a delivery takes three round trips to PostgreSQL (reads, writes, audit and commit), a retry two', async () => {
     const keys = deriveKeys(TEST_SECRET_KEY);

@@ -54,15 +54,19 @@ class IntakeBatcher {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    let results: IntakeResult[];
+    let results: (IntakeResult | null)[];
+    const alone = (p: Pending) => intake(this.db, p.keys, p.agencyId, p.actor, p.ev).then(p.resolve, p.reject);
     try {
       results = await withClient(this.db, (client) => writeBatch(this.db, client, batch));
     } catch {
       // Each on its own, exactly as intake() does it (with its own retry on a racing duplicate).
-      await Promise.all(batch.map((p) => intake(this.db, p.keys, p.agencyId, p.actor, p.ev).then(p.resolve, p.reject)));
+      await Promise.all(batch.map(alone));
       return;
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
+    // A delivery whose event id another transaction holds (a provider's retry while the first
+    // delivery is being written elsewhere) was left out of the batch rather than make the whole batch
+    // wait: it goes through intake() on its own, which waits for that lock, while this writer goes on.
+    batch.forEach((p, i) => (results[i] ? p.resolve(results[i]) : void alone(p)));
   }
 }
 
@@ -91,33 +95,41 @@ const plain = (text: string): Statement => ({ sql: text, parameters: [] });
 /**
  * The batch in three round trips on one connection (`runStatements`: several statements in one
  * message, each statement prepared on the connection once, their text fixed whatever the batch's
- * size): (1) BEGIN, the locks and the reads the decisions need; (2) the rows, the notifications and
+ * size): (1) BEGIN, the locks (the event ids' without waiting) and the reads the decisions need; (2) the rows, the notifications and
  * the claim of an audit chain; (3) the audit entries and COMMIT. Each statement runs after the one
  * before it, under READ COMMITTED with a snapshot of its own, so a read that follows a lock sees what
  * the lock's previous holder committed, as when they were sent one by one.
  */
-async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Promise<IntakeResult[]> {
+async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Promise<(IntakeResult | null)[]> {
   // Statements whose plan cannot go wrong (inserts from arrays, the locks, the claim) are prepared on
   // the connection; those that read tables (the seen events, the open conversations, the joined and
   // notified contacts) are planned each time, as a single statement would be: a prepared statement's
   // generic plan, fixed while a table is small, would scan that table in full ever after.
   const prep = (q: { compile: (p: Db) => CompiledQuery }) => statement({ compile: () => q.compile(db) });
   const planned = (q: { compile: (p: Db) => CompiledQuery }) => statement({ compile: () => q.compile(db) }, false);
-  const plan: Planned[] = batch.map((p) => ({ p, key: `${p.ev.source}:${p.ev.eventId}`, fp: contactorFingerprint(p.keys, p.ev.contactor), duplicate: false, joined: false, isNew: false }));
+  const all: Planned[] = batch.map((p) => ({ p, key: `${p.ev.source}:${p.ev.eventId}`, fp: contactorFingerprint(p.keys, p.ev.contactor), duplicate: false, joined: false, isNew: false }));
   // Messages join the contactor's open conversation on the channel, under intake()'s lock per
   // contactor and channel (taken for every message of the batch, retries included: more locks, same order).
-  const talkers = plan.filter((x) => x.p.ev.kind === 'message' && x.fp.contactorHash);
+  const talkers = all.filter((x) => x.p.ev.kind === 'message' && x.fp.contactorHash);
 
-  // 1. The provider's event ids, as intake() locks them (one seen before is a retry and changes
-  //    nothing); then the conversations' locks and the contactors' open conversations.
-  const [, , seenRows, , openRows] = await runStatements(client, [
+  // 1. The provider's event ids, as intake() locks them, but without waiting: an id another
+  //    transaction holds leaves its delivery out of the batch (see write()). One seen before is a
+  //    retry and changes nothing. Then the conversations' locks and the contactors' open conversations.
+  const [, busyRows, seenRows, , openRows] = await runStatements(client, [
     plain('BEGIN'),
-    prep(lockAll(plan.map((x) => x.key))),
+    prep(sql`WITH k AS (SELECT k, hashtextextended(k, 0) AS h FROM unnest(${all.map((x) => x.key)}::text[]) AS u(k)),
+      l AS MATERIALIZED (SELECT h, pg_try_advisory_xact_lock(h) AS got FROM (SELECT DISTINCT h FROM k) AS d)
+      SELECT k.k AS key FROM k JOIN l ON l.h = k.h WHERE NOT l.got`),
     planned(sql`SELECT source, external_id, contact_id FROM contact_inbound_events
-      WHERE (source, external_id) IN (SELECT * FROM unnest(${plan.map((x) => x.p.ev.source)}::text[], ${plan.map((x) => x.p.ev.eventId)}::text[]))`),
+      WHERE (source, external_id) IN (SELECT * FROM unnest(${all.map((x) => x.p.ev.source)}::text[], ${all.map((x) => x.p.ev.eventId)}::text[]))`),
     prep(lockAll(talkers.map((x) => `conversation:${x.p.ev.channel}:${x.fp.contactorHash!.toString('hex')}`))),
     planned(openConversations(talkers.map((x) => x.fp.contactorHash!))),
   ]);
+  // Left out: their rows are not written here (the conversations' locks taken above for them too
+  // are only held a little longer than needed).
+  const busy = new Set((busyRows as { key: string }[]).map((r) => r.key));
+  const plan = all.filter((x) => !busy.has(x.key));
+  const result = (): (IntakeResult | null)[] => all.map((x) => (busy.has(x.key) ? null : { contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
   const seen = seenRows as { source: string; externalId: string; contactId: string }[];
   const seenBy = new Map(seen.map((r) => [`${r.source}:${r.externalId}`, r.contactId]));
   const firstOf = new Map<string, Planned>();
@@ -155,7 +167,7 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
 
   if (fresh.length === 0) {
     await runStatements(client, [plain('COMMIT')]);
-    return plan.map((x) => ({ contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
+    return result();
   }
   const writes: Statement[] = [];
   if (created.length > 0) {
@@ -208,5 +220,5 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
     const done = await runStatements(client, [...writes, auditAppendStatements.claim(entries.length)]);
     await runStatements(client, [auditAppendStatements.insert(db, done[done.length - 1]![0]!, entries), plain('COMMIT')]);
   });
-  return plan.map((x) => ({ contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
+  return result();
 }
