@@ -6,6 +6,7 @@ import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../../../../test/h
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../audit/audit.ts';
 import { deriveKeys, fieldAad } from '../../crypto/keys.ts';
 import { poolOf } from '../../db/database.ts';
+import { contactorFingerprint } from '../contacts/contactor.ts';
 import { intakeBatched } from './intake-batch.ts';
 import type { IntakeResult } from './intake.ts';
 
@@ -97,16 +98,19 @@ describe('deliveries written together', () => {
   });
 });
 
-describe('an event id held elsewhere', () => {
-  it('leaves that delivery out of the batch: it waits alone, the batches go on', async () => {
+describe('a lock held elsewhere', () => {
+  it.each(['event id', 'conversation'] as const)('on the delivery\'s %s leaves it out of the batch: it waits alone, the batches go on', async (what) => {
     const keys = deriveKeys(TEST_SECRET_KEY);
-    const ev = (n: number, eventId = sid()) => ({ source: 'twilio_message' as const, eventId, channel: 'sms' as const, kind: 'message' as const, contactor: { kind: 'phone' as const, value: `+99450${String(3000000 + n)}` }, body: `held ${n}` });
+    const base = what === 'event id' ? 3000000 : 4000000;
+    const ev = (n: number, eventId = sid()) => ({ source: 'twilio_message' as const, eventId, channel: 'sms' as const, kind: 'message' as const, contactor: { kind: 'phone' as const, value: `+99450${String(base + n)}` }, body: `held ${n}` });
     const held = ev(1);
+    // The lock intake() takes first (the event id), or the one it takes next (the contactor's conversation on the channel).
+    const lock = what === 'event id' ? `twilio_message:${held.eventId}` : `conversation:sms:${contactorFingerprint(keys, held.contactor).contactorHash!.toString('hex')}`;
     let pending!: Promise<IntakeResult>;
     let others!: IntakeResult[];
     // Another transaction holds the delivery's event id (as a batch writing the same delivery would).
     await t.db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`twilio_message:${held.eventId}`}, 0))`.execute(trx);
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${lock}, 0))`.execute(trx);
       pending = intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, held);
       // The one waiting for the lock is intake() on its own, not a batch.
       let waiting: string[] = [];

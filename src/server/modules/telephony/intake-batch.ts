@@ -83,11 +83,6 @@ export function intakeBatched(db: Db, keys: Keys, agencyId: string, actor: Audit
   return b.submit({ keys, agencyId, actor, ev });
 }
 
-/** Transaction-scoped advisory locks taken in one order (by lock id), so that two batches never wait on each other in a circle. */
-function lockAll(keys: string[]) {
-  return sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${keys}::text[]) AS u(k) ORDER BY h) AS l`;
-}
-
 type Planned = { p: Pending; key: string; fp: ReturnType<typeof contactorFingerprint>; contactId?: string; duplicate: boolean; joined: boolean; isNew: boolean };
 
 const plain = (text: string): Statement => ({ sql: text, parameters: [] });
@@ -95,7 +90,7 @@ const plain = (text: string): Statement => ({ sql: text, parameters: [] });
 /**
  * The batch in three round trips on one connection (`runStatements`: several statements in one
  * message, each statement prepared on the connection once, their text fixed whatever the batch's
- * size): (1) BEGIN, the locks (the event ids' without waiting) and the reads the decisions need; (2) the rows, the notifications and
+ * size): (1) BEGIN, the locks (taken without waiting) and the reads the decisions need; (2) the rows, the notifications and
  * the claim of an audit chain; (3) the audit entries and COMMIT. Each statement runs after the one
  * before it, under READ COMMITTED with a snapshot of its own, so a read that follows a lock sees what
  * the lock's previous holder committed, as when they were sent one by one.
@@ -108,28 +103,30 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
   const prep = (q: { compile: (p: Db) => CompiledQuery }) => statement({ compile: () => q.compile(db) });
   const planned = (q: { compile: (p: Db) => CompiledQuery }) => statement({ compile: () => q.compile(db) }, false);
   const all: Planned[] = batch.map((p) => ({ p, key: `${p.ev.source}:${p.ev.eventId}`, fp: contactorFingerprint(p.keys, p.ev.contactor), duplicate: false, joined: false, isNew: false }));
-  // Messages join the contactor's open conversation on the channel, under intake()'s lock per
-  // contactor and channel (taken for every message of the batch, retries included: more locks, same order).
+  // Messages join the contactor's open conversation on the channel.
   const talkers = all.filter((x) => x.p.ev.kind === 'message' && x.fp.contactorHash);
 
-  // 1. The provider's event ids, as intake() locks them, but without waiting: an id another
-  //    transaction holds leaves its delivery out of the batch (see write()). One seen before is a
-  //    retry and changes nothing. Then the conversations' locks and the contactors' open conversations.
-  const [, busyRows, seenRows, , openRows] = await runStatements(client, [
+  // 1. The locks intake() takes, but without waiting: the provider's event id, then for a message the
+  //    contactor's conversation on the channel. A delivery whose lock another transaction holds (a
+  //    provider's retry of a delivery being written elsewhere, the same contactor writing in another
+  //    batch) is left out of the batch (see write()). Then the events seen before (a retry changes
+  //    nothing) and the contactors' open conversations.
+  const conversationLock = (x: Planned) => (x.p.ev.kind === 'message' && x.fp.contactorHash ? `conversation:${x.p.ev.channel}:${x.fp.contactorHash.toString('hex')}` : null);
+  const [, busyRows, seenRows, openRows] = await runStatements(client, [
     plain('BEGIN'),
-    prep(sql`WITH k AS (SELECT k, hashtextextended(k, 0) AS h FROM unnest(${all.map((x) => x.key)}::text[]) AS u(k)),
-      l AS MATERIALIZED (SELECT h, pg_try_advisory_xact_lock(h) AS got FROM (SELECT DISTINCT h FROM k) AS d)
-      SELECT k.k AS key FROM k JOIN l ON l.h = k.h WHERE NOT l.got`),
+    prep(sql`WITH d AS (SELECT i, hashtextextended(k, 0) AS e, hashtextextended(c, 0) AS c FROM unnest(${all.map((x) => x.key)}::text[], ${all.map(conversationLock)}::text[]) WITH ORDINALITY AS u(k, c, i)),
+      events AS MATERIALIZED (SELECT h, pg_try_advisory_xact_lock(h) AS got FROM (SELECT DISTINCT e AS h FROM d) AS l),
+      conversations AS MATERIALIZED (SELECT h, pg_try_advisory_xact_lock(h) AS got FROM (SELECT DISTINCT d.c AS h FROM d JOIN events ON events.h = d.e WHERE events.got AND d.c IS NOT NULL) AS l)
+      SELECT d.i FROM d JOIN events ON events.h = d.e LEFT JOIN conversations ON conversations.h = d.c
+      WHERE NOT events.got OR (d.c IS NOT NULL AND NOT conversations.got)`),
     planned(sql`SELECT source, external_id, contact_id FROM contact_inbound_events
       WHERE (source, external_id) IN (SELECT * FROM unnest(${all.map((x) => x.p.ev.source)}::text[], ${all.map((x) => x.p.ev.eventId)}::text[]))`),
-    prep(lockAll(talkers.map((x) => `conversation:${x.p.ev.channel}:${x.fp.contactorHash!.toString('hex')}`))),
     planned(openConversations(talkers.map((x) => x.fp.contactorHash!))),
   ]);
-  // Left out: their rows are not written here (the conversations' locks taken above for them too
-  // are only held a little longer than needed).
-  const busy = new Set((busyRows as { key: string }[]).map((r) => r.key));
-  const plan = all.filter((x) => !busy.has(x.key));
-  const result = (): (IntakeResult | null)[] => all.map((x) => (busy.has(x.key) ? null : { contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
+  // Left out: nothing of theirs is written here.
+  const busy = new Set((busyRows as { i: string | number }[]).map((r) => all[Number(r.i) - 1]!));
+  const plan = all.filter((x) => !busy.has(x));
+  const result = (): (IntakeResult | null)[] => all.map((x) => (busy.has(x) ? null : { contactId: x.contactId!, duplicate: x.duplicate, joined: x.joined }));
   const seen = seenRows as { source: string; externalId: string; contactId: string }[];
   const seenBy = new Map(seen.map((r) => [`${r.source}:${r.externalId}`, r.contactId]));
   const firstOf = new Map<string, Planned>();
