@@ -23,7 +23,15 @@ import { timeOrderedId } from '../../db/ids.ts';
  * is exactly what `intake()` would have given.
  */
 export const MAX_BATCH = 64;
-const WRITERS = 2;
+/**
+ * Batches in flight per process. One: while a batch is written (three round trips and the commit's
+ * flush) the next deliveries gather, so batches are larger when the load is higher, and PostgreSQL's
+ * cost per statement is spread over more contacts. Measured on the 10,000,000-contact benchmark
+ * database (docs/benchmarks.md, "Intake at 10,000,000 contacts, third round"): one writer 1,833
+ * contacts/s with one process and 1,856 to 2,111 with two, against 1,518 and 1,314 to 1,517 with two
+ * writers.
+ */
+const WRITERS = 1;
 
 type Pending = { keys: Keys; agencyId: string; actor: AuditActor; ev: Inbound; resolve: (r: IntakeResult) => void; reject: (e: unknown) => void };
 
@@ -40,7 +48,7 @@ class IntakeBatcher {
     });
   }
 
-  /** Up to WRITERS batches at once: one does its reads and inserts while another waits for its commit. */
+  /** Up to WRITERS batches at once. */
   private async drain(): Promise<void> {
     this.writing++;
     try {
