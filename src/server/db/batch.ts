@@ -5,19 +5,23 @@ import pgUtils from 'pg/lib/utils.js';
 import type { Db } from './database.ts';
 
 /**
- * Several reads in one round trip to PostgreSQL, as of one snapshot.
+ * Several statements in one round trip to PostgreSQL.
  *
  * node-postgres sends one query per round trip, and a page made of a dozen small queries pays a
  * dozen round trips (each slow on a busy machine). PostgreSQL's simple query protocol takes many
- * statements in one message and returns each one's rows. So the queries, built with Kysely as
- * everywhere else, are compiled; each becomes a statement prepared on the connection once
+ * statements in one message and returns each one's rows. `runStatements` sends compiled statements
+ * so: one whose text does not vary (`prepare`) becomes a statement prepared on the connection once
  * (`PREPARE pw_<hash of its text> AS ...`, parameter types inferred from the text as for a bound
- * parameter) and is run with `EXECUTE name(...)`, its parameters written as quoted literals (pg's own
- * `prepareValue` and `escapeLiteral`: the text the driver would send, untyped, so it takes the
- * parameter's type); all of them are sent together between `BEGIN ISOLATION LEVEL REPEATABLE READ,
- * READ ONLY` and `COMMIT`. Prepared statements also spare the planning, which costs more than
- * running these small queries. Rows are parsed by the same type parsers and their column names
- * converted as Kysely's CamelCasePlugin does.
+ * parameter) and is run with `EXECUTE name(...)`; the others go with their parameters written in
+ * (`inline`). Parameters are written as quoted literals (pg's own `prepareValue`, and its
+ * `escapeLiteral`'s rules: the text the driver would send, untyped, so it takes the parameter's
+ * type). Prepared statements spare the planning, which costs more than running small queries, but
+ * keep a generic plan: a statement that reads a table that grows is better planned each time. After
+ * an error the connection's prepared statements are forgotten (`DEALLOCATE ALL` on its next round
+ * trip). Values written into the text show in `pg_stat_activity` and in PostgreSQL's log of a failed
+ * statement, where bound parameters would not. `readBatch` sends reads between `BEGIN ISOLATION
+ * LEVEL REPEATABLE READ, READ ONLY` and `COMMIT`. Rows are parsed by the same type parsers and their
+ * column names converted as Kysely's CamelCasePlugin does.
  */
 
 const pools = new WeakMap<object, pg.Pool>();
@@ -29,6 +33,16 @@ const prepared = new WeakMap<pg.PoolClient, Set<string>>();
 
 const camel = new CamelCasePlugin({ maintainNestedObjectKeys: true });
 
+/**
+ * pg's `escapeLiteral`, the same text (quotes doubled; with a backslash, ` E'...'` and backslashes
+ * doubled) made with native replaces rather than one string append per character, which costs
+ * more than the rest of a batch's work when its values are kilobytes of sealed data.
+ */
+function escapeText(text: string): string {
+  const quoted = text.includes("'") ? text.replace(/'/g, "''") : text;
+  return text.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
 /** One parameter as a SQL literal: what pg would send for it, quoted; NULL for null. */
 export function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -38,8 +52,13 @@ export function literal(value: unknown): string {
   const text = pgUtils.prepareValue(value);
   if (text === null) return 'NULL';
   if (typeof text !== 'string') throw new Error('a query parameter cannot be written as a literal');
-  return pg.escapeLiteral(text);
+  return escapeText(text);
 }
+
+/** Where `inline` has to look: a quote, a parameter, or the start of a comment. */
+const NOTABLE = /['"$]|--|\/\*/g;
+const PARAMETER = /\$(\d+)/y;
+const WORD_CHAR = /[A-Za-z0-9_]/;
 
 /**
  * The compiled query with `$n` replaced by literals. Only for SQL that Kysely compiled from builders:
@@ -47,33 +66,44 @@ export function literal(value: unknown): string {
  * quotes, `E'...'` strings, a `$` inside a word), so a parameter never lands inside other text.
  */
 export function inline(sqlText: string, parameters: readonly unknown[]): string {
-  let out = '';
-  for (let i = 0; i < sqlText.length; ) {
-    const ch = sqlText[i]!;
-    const next = sqlText[i + 1];
-    if ((ch === '-' && next === '-') || (ch === '/' && next === '*')) throw new Error('a compiled query to inline has a comment');
-    if (ch === "'" || ch === '"') {
-      if (ch === "'" && /[A-Za-z0-9_]$/.test(out)) throw new Error('a compiled query to inline has a prefixed string (E\'...\')');
-      const end = sqlText.indexOf(ch, i + 1);
+  const parts: string[] = [];
+  // The last character written so far (a word character before a quote or a `$` is refused).
+  let last = '';
+  const put = (piece: string) => {
+    if (piece.length === 0) return;
+    parts.push(piece);
+    last = piece[piece.length - 1]!;
+  };
+  let i = 0;
+  for (;;) {
+    NOTABLE.lastIndex = i;
+    const m = NOTABLE.exec(sqlText);
+    if (!m) {
+      put(sqlText.slice(i));
+      break;
+    }
+    put(sqlText.slice(i, m.index));
+    i = m.index;
+    const token = m[0];
+    if (token === '--' || token === '/*') throw new Error('a compiled query to inline has a comment');
+    if (token === "'" || token === '"') {
+      if (token === "'" && WORD_CHAR.test(last)) throw new Error('a compiled query to inline has a prefixed string (E\'...\')');
+      const end = sqlText.indexOf(token, i + 1);
       if (end < 0) throw new Error('unterminated quote in a compiled query');
-      out += sqlText.slice(i, end + 1);
+      // A doubled quote inside is the next round's opening quote and is copied the same way.
+      put(sqlText.slice(i, end + 1));
       i = end + 1;
-      // A doubled quote inside is the next iteration's opening quote and is copied the same way.
       continue;
     }
-    if (ch === '$') {
-      const m = /^\$(\d+)/.exec(sqlText.slice(i));
-      if (!m || /[A-Za-z0-9_]$/.test(out)) throw new Error('a compiled query to inline has a $ that is not a parameter');
-      const n = Number(m[1]);
-      if (n < 1 || n > parameters.length) throw new Error(`query parameter $${n} is missing`);
-      out += literal(parameters[n - 1]);
-      i += m[0].length;
-      continue;
-    }
-    out += ch;
-    i += 1;
+    PARAMETER.lastIndex = i;
+    const p = PARAMETER.exec(sqlText);
+    if (!p || WORD_CHAR.test(last)) throw new Error('a compiled query to inline has a $ that is not a parameter');
+    const n = Number(p[1]);
+    if (n < 1 || n > parameters.length) throw new Error(`query parameter $${n} is missing`);
+    put(literal(parameters[n - 1]));
+    i += p[0].length;
   }
-  return out;
+  return parts.join('');
 }
 
 type RowsOf<Q> = Q extends Compilable<infer R> ? R[] : never;
