@@ -107,12 +107,21 @@ describe('a lock held elsewhere', () => {
     // The lock intake() takes first (the event id), or the one it takes next (the contactor's conversation on the channel).
     const lock = what === 'event id' ? `twilio_message:${held.eventId}` : `conversation:sms:${contactorFingerprint(keys, held.contactor).contactorHash!.toString('hex')}`;
     let pending!: Promise<IntakeResult>;
-    let others!: IntakeResult[];
+    let later!: IntakeResult[];
     // Another transaction holds the delivery's event id (as a batch writing the same delivery would).
     await t.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtextextended(${lock}, 0))`.execute(trx);
+      // A first delivery is written at once; the held one and five more arrive meanwhile and are
+      // offered to the next batches together: the held one is left out, the others are written.
+      const first = intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev(0));
+      const others = [2, 3, 4, 5, 6].map((n) => ev(n));
       pending = intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, held);
-      // The one waiting for the lock is intake() on its own, not a batch.
+      const written = await Promise.all([first, ...others.map((e) => intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, e))]);
+      expect(written.every((r) => !r.duplicate && !r.joined)).toBe(true);
+      // Each answer names the contact its own delivery was stored under.
+      const stored = await t.db.selectFrom('contactInboundEvents').select(['externalId', 'contactId']).where('externalId', 'in', others.map((e) => e.eventId)).execute();
+      expect(new Map(stored.map((r) => [r.externalId, r.contactId]))).toEqual(new Map(others.map((e, i) => [e.eventId, written[i + 1]!.contactId])));
+      // After the next batches left it out too, the held one waits for the lock on its own (intake()), not in a batch.
       let waiting: string[] = [];
       for (let i = 0; i < 100 && waiting.length === 0; i++) {
         waiting = (await sql<{ query: string }>`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory' AND pid <> pg_backend_pid()`.execute(t.db)).rows.map((r) => r.query);
@@ -120,10 +129,10 @@ describe('a lock held elsewhere', () => {
       }
       expect(waiting).toHaveLength(1);
       expect(waiting[0]).toMatch(/^select pg_advisory_xact_lock/i);
-      // Meanwhile other deliveries are written, several batches of them.
-      others = await Promise.all([2, 3, 4, 5, 6].map((n) => intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev(n))));
+      // Meanwhile later deliveries are written by batches.
+      later = await Promise.all([7, 8, 9].map((n) => intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev(n))));
     });
-    expect(others.every((r) => !r.duplicate && !r.joined)).toBe(true);
+    expect(later.every((r) => !r.duplicate && !r.joined)).toBe(true);
     // Once the holder is done, the delivery is written (nothing of it was stored by the batch).
     const r = await pending;
     expect(r).toMatchObject({ duplicate: false, joined: false });

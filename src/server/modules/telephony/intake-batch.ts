@@ -33,17 +33,23 @@ export const MAX_BATCH = 64;
  */
 const WRITERS = 1;
 
-type Pending = { keys: Keys; agencyId: string; actor: AuditActor; ev: Inbound; resolve: (r: IntakeResult) => void; reject: (e: unknown) => void };
+/** `leftOut`: how many batches left it out so far (a lock of its held by another transaction). */
+type Pending = { keys: Keys; agencyId: string; actor: AuditActor; ev: Inbound; resolve: (r: IntakeResult) => void; reject: (e: unknown) => void; leftOut: number };
+
+/** Batches a delivery is offered to before it is written on its own (waiting for its locks). */
+const LEFT_OUT_TRIES = 3;
 
 class IntakeBatcher {
   private queue: Pending[] = [];
   private writing = 0;
+  /** The deliveries written on their own after being left out, one after another. */
+  private alone: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Db) {}
 
-  submit(p: Omit<Pending, 'resolve' | 'reject'>): Promise<IntakeResult> {
+  submit(p: Omit<Pending, 'resolve' | 'reject' | 'leftOut'>): Promise<IntakeResult> {
     return new Promise<IntakeResult>((resolve, reject) => {
-      this.queue.push({ ...p, resolve, reject });
+      this.queue.push({ ...p, resolve, reject, leftOut: 0 });
       if (this.writing < WRITERS) void this.drain();
     });
   }
@@ -53,6 +59,8 @@ class IntakeBatcher {
     this.writing++;
     try {
       while (this.queue.length > 0) {
+        // Only deliveries left out before: a moment for the transaction that holds their locks.
+        if (this.queue.every((p) => p.leftOut > 0)) await new Promise((r) => setTimeout(r, 2));
         const batch = this.queue.splice(0, MAX_BATCH);
         await this.write(batch);
       }
@@ -71,10 +79,22 @@ class IntakeBatcher {
       await Promise.all(batch.map(alone));
       return;
     }
-    // A delivery whose event id another transaction holds (a provider's retry while the first
-    // delivery is being written elsewhere) was left out of the batch rather than make the whole batch
-    // wait: it goes through intake() on its own, which waits for that lock, while this writer goes on.
-    batch.forEach((p, i) => (results[i] ? p.resolve(results[i]) : void alone(p)));
+    // A delivery whose event id or conversation another transaction holds (a provider's retry while
+    // the first delivery is being written elsewhere, the same contactor writing in another process)
+    // was left out rather than make the whole batch wait. It goes back to the head of the queue, in
+    // its order, for the next batch; after LEFT_OUT_TRIES batches it is written on its own through
+    // intake(), which waits for the locks, one such delivery at a time (one connection at most)
+    // while the batches go on.
+    const again: Pending[] = [];
+    const last: Pending[] = [];
+    batch.forEach((p, i) => {
+      const r = results[i];
+      if (r) p.resolve(r);
+      else if (++p.leftOut < LEFT_OUT_TRIES) again.push(p);
+      else last.push(p);
+    });
+    this.queue.unshift(...again);
+    for (const p of last) this.alone = this.alone.then(() => alone(p));
   }
 }
 
@@ -219,8 +239,9 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
     actor: x.p.actor,
     entry: { action: x.joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: x.contactId!, changes: { channel: x.p.ev.channel, source: x.p.ev.source, kind: x.p.ev.kind } } satisfies AuditEntry,
   }));
-  // 3. The audit chain claimed last (held from there to the commit), its entries with the commit; the
-  //    append is timed from the claim's round trip on.
+  // 3. The audit chain claimed last (held from there to the commit), its entries with the commit. The
+  //    append's time (the metrics' pathway_audit_append_seconds) is taken from the round trip that
+  //    claims the chain, so here it includes the batch's own inserts.
   await timedAppend(async () => {
     const done = await runStatements(client, [...writes, auditAppendStatements.claim(entries.length)]);
     await runStatements(client, [auditAppendStatements.insert(db, done[done.length - 1]![0]!, entries), plain('COMMIT')]);
