@@ -7,17 +7,15 @@ import type { ProxyProcess } from './server.ts';
 
 /**
  * The front proxy `--proxy-server nginx` (issue 16): Debian's nginx in one process (no master, one
- * worker), configured as docs/deployment.md configures it for several Pathway processes (an upstream
- * with keep-alive connections, round robin, HTTP/1.1, no buffering so that live streams pass), in
- * place of the bench's own Node proxy (bench/proxy.ts), whose JavaScript costs each request a share of
- * the same two cores the servers need. As with the Node proxy, the client's Host and X-Forwarded-For go
- * on as sent (one without gets the socket's address), and the servers trust one hop. Requests per
- * process are counted from a one-line-per-request access log of the upstream address.
+ * worker) in place of the bench's own Node proxy (bench/proxy.ts), whose JavaScript costs each request
+ * a share of the same two cores the servers need. As in docs/deployment.md: an upstream of the
+ * servers with keep-alive connections, round robin, HTTP/1.1. Unlike it, as the Node proxy does:
+ * `Host` goes on as the client sent it, port included (the Twilio signatures are over that URL), and
+ * so does X-Forwarded-For (one without gets the socket's address; the servers trust one hop, so the
+ * `login` scenario's per-attempt addresses count as without a proxy); no buffering anywhere (the
+ * live streams pass); no retry on another upstream. Requests per process are counted from a
+ * one-line-per-request access log of the upstream address.
  */
-
-export function nginxAvailable(): boolean {
-  return fs.existsSync('/usr/sbin/nginx');
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,6 +56,7 @@ export async function startNginx(ports: number[], log: (line: string) => void): 
 daemon off;
 master_process off;
 worker_processes 1;
+worker_shutdown_timeout 2s;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
@@ -88,6 +87,7 @@ ${ports.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
       proxy_set_header X-Forwarded-For $pathway_xff;
       proxy_buffering off;
       proxy_read_timeout 1h;
+      proxy_next_upstream off;
     }
   }
 }
@@ -115,7 +115,7 @@ ${ports.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
     },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGQUIT');
+        child.kill('SIGTERM');
         await exited;
       }
       fs.rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { ensureRoles } from '../src/server/modules/roles/service.ts';
 import { createUser } from '../src/server/modules/users/service.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { startNginx } from './nginx.ts';
-import { runWrk } from './wrk.ts';
+import { runWrk, WRK_MAX_DURATION_S } from './wrk.ts';
 import { loadScenarios } from './registry.ts';
 import type { BenchContext, BenchSession, BenchUser } from './scenario.ts';
 import { BENCH_SECRET_KEY, cpuSeconds, freshDatabase, peakRssMb, postgresCpuSeconds, resetPeakRss, startProxy, startServer, type ProxyProcess, type ServerProcess } from './server.ts';
@@ -44,7 +44,7 @@ export type ScenarioResult = {
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-function options() {
+function parseOptions() {
   const { values } = parseArgs({
     options: {
       out: { type: 'string' },
@@ -84,6 +84,16 @@ function options() {
     proxyServer: oneOf('proxy-server', values['proxy-server'], ['node', 'nginx'] as const),
     load: oneOf('load', values.load, ['node', 'wrk'] as const),
   };
+}
+
+function checkOptions(o: ReturnType<typeof parseOptions>) {
+  if (o.load === 'wrk') {
+    if (o.maxRequests !== undefined) throw new Error('--requests is not supported with --load wrk');
+    if (o.durationS > WRK_MAX_DURATION_S) throw new Error(`--load wrk runs at most ${WRK_MAX_DURATION_S} s`);
+    if (!fs.existsSync('/usr/bin/wrk')) throw new Error('--load wrk needs Debian\'s wrk (apt-get install wrk)');
+  }
+  if (o.proxy && o.proxyServer === 'nginx' && !fs.existsSync('/usr/sbin/nginx')) throw new Error('--proxy-server nginx needs Debian\'s nginx (apt-get install nginx-light)');
+  return o;
 }
 
 /** An agency by name: the one a kept database already has, or a new one. */
@@ -146,7 +156,7 @@ function machine(postgres: string, databaseKind: string) {
 }
 
 async function main(): Promise<void> {
-  const opts = options();
+  const opts = checkOptions(parseOptions());
   const all = await loadScenarios();
   if (opts.list) {
     for (const s of all) process.stdout.write(`${s.name.padEnd(20)} ${s.description}\n`);
@@ -223,8 +233,8 @@ async function main(): Promise<void> {
           proxyPeakRssMb: proxy ? peakRssMb(proxy.pid) : null,
           proxyCpuS: proxy ? (cpu[servers.length] ?? null) : null,
           requestsByProcess: proxy ? await proxy.requests() : null,
-          // This process (it also reads the live streams) and, with --load wrk, wrk's own.
-          loadCpuS: Math.round((loadUsage.user + loadUsage.system) / 10_000 + (load.loadCpuS ?? 0) * 100) / 100,
+          // This process (it also reads the live streams); with --load wrk, wrk's and this process's during the run.
+          loadCpuS: load.loadCpuS ?? Math.round((loadUsage.user + loadUsage.system) / 10_000) / 100,
           postgresCpuS: postgresBefore === null || postgresAfter === null ? null : Math.round((postgresAfter - postgresBefore) * 100) / 100,
         };
         if (!peakIsPerScenario) say('bench: could not reset the peak RSS; serverPeakRssMb is the peak since start');

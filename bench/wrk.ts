@@ -13,23 +13,23 @@ import { CLOCK_TICKS } from './server.ts';
  * and PostgreSQL, Node's client costs about a quarter of a millisecond of CPU a request, which the
  * servers then lack; wrk costs a few microseconds. The requests are the scenario's own
  * (`request(ctx, n)` for n = 0, 1, 2, ...), made before the clock starts and written to a file that a
- * small Lua script hands out in order (wrap-around only if the run outlasts them, which the report
- * says). Latency is wrk's, per request from send to the last byte of the answer (microseconds);
- * answers with a status of 400 or more, and socket errors, are errors.
+ * small Lua script hands out in order (a run that would need more than were made fails). Latency is
+ * wrk's, per request from send to the last byte of the answer (microseconds); answers with a status
+ * of 400 or more, and socket errors, are errors (a scenario's `expect` is not checked: run it with
+ * `--load node` for that). Runs of at most two minutes: every request is made up front.
  */
 
 /** How many requests to prepare a second of the run: above any rate this machine reaches. */
 const PREPARED_PER_SECOND = 5_000;
-
-export function wrkAvailable(): boolean {
-  return ['/usr/bin/wrk', '/usr/local/bin/wrk'].some((p) => fs.existsSync(p));
-}
+export const WRK_MAX_DURATION_S = 120;
 
 /** One request as its bytes on the wire (HTTP/1.1, keep-alive). */
 export function rawRequest(base: URL, req: BenchRequest): string {
   const json = req.rawBody === undefined && req.body !== undefined;
   const body = req.rawBody ?? (req.body === undefined ? '' : JSON.stringify(req.body));
-  const headers: Record<string, string> = { host: base.host, ...(json ? { 'content-type': 'application/json' } : {}), ...req.headers };
+  // Names in lower case, so that a scenario's own Host or Content-Length replaces ours instead of going twice.
+  const given = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers: Record<string, string> = { host: base.host, ...(json ? { 'content-type': 'application/json' } : {}), ...given };
   if (body !== '' || req.method !== 'GET') headers['content-length'] = String(Buffer.byteLength(body));
   const lines = Object.entries(headers).map(([k, v]) => {
     if (/[\r\n\0]/.test(k + v)) throw new Error(`bench: header ${k} holds a line break or NUL`);
@@ -43,7 +43,6 @@ const SCRIPT = `
 local requests = {}
 local count = 0
 local next = 0
-local wrapped = 0
 
 init = function(args)
   local f = assert(io.open(args[1], "rb"))
@@ -59,7 +58,6 @@ request = function()
   next = next + 1
   if next > count then
     next = 1
-    wrapped = wrapped + 1
   end
   return requests[next]
 end
@@ -79,10 +77,12 @@ function childrenCpuSeconds(): number {
   return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
 
+/** `loadCpuS`: wrk's CPU and the bench process's own during the run (not the making of the requests). */
 export type WrkResult = LoadResult & { loadCpuS: number };
 
 export async function runWrk(opts: LoadOptions, next: (n: number) => BenchRequest): Promise<WrkResult> {
   if (opts.maxRequests !== undefined) throw new Error('bench: --requests is not supported with --load wrk');
+  if (opts.durationS > WRK_MAX_DURATION_S) throw new Error(`bench: --load wrk runs at most ${WRK_MAX_DURATION_S} s (every request is made up front)`);
   const base = new URL(opts.baseUrl);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-wrk-'));
   try {
@@ -92,7 +92,10 @@ export async function runWrk(opts: LoadOptions, next: (n: number) => BenchReques
     for (let n = 0; n < prepared; n++) fs.writeSync(out, `${rawRequest(base, next(n))}\0`);
     fs.closeSync(out);
     fs.writeFileSync(path.join(dir, 'script.lua'), SCRIPT);
+    // From here on: wrk's CPU and this process's own (it reads the live streams meanwhile), not the
+    // making of the requests above.
     const cpuBefore = childrenCpuSeconds();
+    const ownBefore = process.cpuUsage();
     const args = ['-t1', `-c${opts.connections}`, `-d${Math.max(1, Math.round(opts.durationS))}s`, '--timeout', '30s', '-s', path.join(dir, 'script.lua'), opts.baseUrl, '--', file];
     const text = await new Promise<string>((resolve, reject) => {
       const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -106,7 +109,9 @@ export async function runWrk(opts: LoadOptions, next: (n: number) => BenchReques
     const line = /^WRK (\{.*\})$/m.exec(text);
     if (!line) throw new Error(`bench: wrk printed no summary:\n${text}`);
     const w = JSON.parse(line[1]!) as { requests: number; durationUs: number; p50Us: number; p95Us: number; p99Us: number; connect: number; read: number; write: number; status: number; timeout: number };
-    if (w.requests > prepared) throw new Error(`bench: wrk sent ${w.requests} requests of ${prepared} prepared: some were sent twice; raise PREPARED_PER_SECOND`);
+    const own = process.cpuUsage(ownBefore);
+    // Up to one request per connection was sent after the last answer counted.
+    if (w.requests + opts.connections > prepared) throw new Error(`bench: wrk may have sent some of the ${prepared} prepared requests twice; raise PREPARED_PER_SECOND`);
     const errors = w.connect + w.read + w.write + w.status + w.timeout;
     const durationS = w.durationUs / 1e6;
     const ms = (us: number) => Math.round(us / 10) / 100;
@@ -119,7 +124,7 @@ export async function runWrk(opts: LoadOptions, next: (n: number) => BenchReques
       p50Ms: ms(w.p50Us),
       p95Ms: ms(w.p95Us),
       p99Ms: ms(w.p99Us),
-      loadCpuS: Math.round((childrenCpuSeconds() - cpuBefore) * 100) / 100,
+      loadCpuS: Math.round((childrenCpuSeconds() - cpuBefore + (own.user + own.system) / 1e6) * 100) / 100,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
