@@ -117,9 +117,8 @@ const plain = (text: string): Statement => ({ sql: text, parameters: [] });
 
 /**
  * The batch in three round trips on one connection (`runStatements`: several statements in one
- * message, each statement prepared on the connection once, their text fixed whatever the batch's
- * size): (1) BEGIN, the locks (taken without waiting) and the reads the decisions need; (2) the rows, the notifications and
- * the claim of an audit chain; (3) the audit entries and COMMIT. Each statement runs after the one
+ * message): (1) BEGIN, the locks (taken without waiting) and the reads the decisions need; (2) the
+ * rows, the notifications and the claim of an audit chain; (3) the audit entries and COMMIT. Each statement runs after the one
  * before it, under READ COMMITTED with a snapshot of its own, so a read that follows a lock sees what
  * the lock's previous holder committed, as when they were sent one by one.
  */
