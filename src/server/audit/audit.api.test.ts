@@ -169,6 +169,19 @@ describe('auditedTransaction', () => {
     });
     expect(await entriesFor('probe.read')).toBe(1);
   });
+
+  it('auditRead stores, from its arrays, text that array and SQL literals must escape, exactly and hashed as stored', async () => {
+    // Inserted from one array a column (a prepared statement): quotes, backslashes, braces, commas,
+    // the word NULL and letters outside ASCII must reach each column as they were, not as nulls or
+    // split elements, and the chain must verify over what is stored.
+    const odd = `probe.odd'"\\{a,b} NULL \u0259`;
+    const actor = { ...ACTOR, requestId: 'NULL', ip: `::1'"\\` };
+    await auditRead(db, actor, { action: odd, recordType: 'case', recordId: '{"x":1}', changes: { sections: [`a"b`, `c\\d`], kind: 'x,y' } });
+    const row = await db.selectFrom('auditLog').select(['action', 'recordType', 'recordId', 'requestId', 'ip', 'changes', 'tokenId', 'purpose', 'flagged'])
+      .where('action', '=', odd).executeTakeFirstOrThrow();
+    expect(row).toEqual({ action: odd, recordType: 'case', recordId: '{"x":1}', requestId: 'NULL', ip: actor.ip, changes: withheldValues({ sections: [`a"b`, `c\\d`], kind: 'x,y' }), tokenId: null, purpose: null, flagged: false });
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
 });
 
 describe('audit_log is append-only', () => {

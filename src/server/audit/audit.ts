@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { inline, statement, withClient, type Statement } from '../db/batch.ts';
+import { runStatements, withClient, type Statement } from '../db/batch.ts';
 import { timedAppend } from './timing.ts';
 import type { Db, Tx } from '../db/database.ts';
 import type { AuditLogTable } from '../db/types.ts';
@@ -94,17 +94,16 @@ export async function appendAuditEntries(tx: Tx, entries: readonly { actor: Audi
  * The same append as `appendAuditEntries`, in a transaction of its own on a client borrowed with
  * `withClient`, in two round trips: `BEGIN` and the claim of a chain in one message (the claim's
  * read of the chain's head takes its snapshot after the chain's lock is held, under READ
- * COMMITTED), the insert and `COMMIT` in another. For reads that are audited on every page opened
+ * COMMITTED), the insert (from arrays, prepared: `chainInsert`) and `COMMIT` in another. For reads that are audited on every page opened
  * (the case page, `auditRead`).
  */
-export async function appendAuditOnClient(db: Db, client: pg.PoolClient, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
+export async function appendAuditOnClient(client: pg.PoolClient, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
   if (entries.length === 0) return;
   await timedAppend(async () => {
     const results = (await client.query(
       `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT chain, pos, hash, seqs FROM audit_claim_chain(${entries.length})`,
     )) as unknown as pg.QueryResult<ClaimedHead>[];
-    const insert = db.insertInto('auditLog').values(chainRows(results[1]!.rows[0]!, entries)).compile();
-    await client.query(`${inline(insert.sql, insert.parameters)};\nCOMMIT`);
+    await runStatements(client, [chainInsert(chainRows(results[1]!.rows[0]!, entries)), { sql: 'COMMIT', parameters: [] }]);
   });
 }
 
@@ -116,9 +115,43 @@ export async function appendAuditOnClient(db: Db, client: pg.PoolClient, entries
  */
 export const auditAppendStatements = {
   claim: (entries: number): Statement => ({ sql: 'SELECT chain, pos, hash, seqs FROM audit_claim_chain($1::int)', parameters: [entries], prepare: true }),
-  insert: (db: Db, head: Record<string, unknown>, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Statement =>
-    statement(db.insertInto('auditLog').values(chainRows(head as ClaimedHead, entries)), false),
+  insert: (head: Record<string, unknown>, entries: readonly { actor: AuditActor; entry: AuditEntry }[]): Statement =>
+    chainInsert(chainRows(head as ClaimedHead, entries)),
 };
+
+type ChainRow = ReturnType<typeof chainRows>[number];
+
+/**
+ * The columns of `chainInsert`, each with its SQL array type and its value in a row. The statement's
+ * text is the same for any number of entries, so `runStatements` prepares it once per connection:
+ * PostgreSQL then neither parses nor plans a VALUES list of some twenty literals an entry.
+ */
+const CHAIN_COLUMNS: [column: string, type: string, value: (r: ChainRow) => unknown][] = [
+  ['seq', 'bigint', (r) => r.seq],
+  ['at', 'timestamptz', (r) => r.at],
+  ['actor_user_id', 'uuid', (r) => r.actorUserId],
+  ['actor_agency_id', 'uuid', (r) => r.actorAgencyId],
+  ['via', 'text', (r) => r.via],
+  ['token_id', 'uuid', (r) => r.tokenId],
+  ['action', 'text', (r) => r.action],
+  ['record_type', 'text', (r) => r.recordType],
+  ['record_id', 'text', (r) => r.recordId],
+  ['changes', 'jsonb', (r) => r.changes],
+  ['purpose', 'text', (r) => r.purpose],
+  ['request_id', 'text', (r) => r.requestId],
+  ['ip', 'text', (r) => r.ip],
+  ['flagged', 'boolean', (r) => r.flagged],
+  ['chain', 'smallint', (r) => r.chain],
+  ['pos', 'bigint', (r) => r.pos],
+  ['prev_hash', 'text', (r) => r.prevHash],
+  ['hash', 'text', (r) => r.hash],
+];
+const CHAIN_INSERT = `INSERT INTO audit_log (${CHAIN_COLUMNS.map(([c]) => c).join(', ')}) SELECT * FROM unnest(${CHAIN_COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})`;
+
+/** The rows inserted from one array a column, a prepared statement (see CHAIN_COLUMNS). */
+function chainInsert(rows: readonly ChainRow[]): Statement {
+  return { sql: CHAIN_INSERT, parameters: CHAIN_COLUMNS.map(([, , value]) => rows.map(value)), prepare: true };
+}
 
 /** What `audit_claim_chain` (migration 0138) answers: the chain now locked, its head (0 and the genesis hash when empty), new seqs. */
 type ClaimedHead = { chain: number; pos: string; hash: string; seqs: (string | number)[] };
@@ -171,7 +204,7 @@ export async function auditedTransaction<T>(
 
 /** Records a read of sensitive data in its own short transaction. */
 export async function auditRead(db: Db, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await withClient(db, (client) => appendAuditOnClient(db, client, [{ actor, entry }]));
+  await withClient(db, (client) => appendAuditOnClient(client, [{ actor, entry }]));
 }
 
 export { anchorAuditChains, verifyAuditChain, type AnchorNote, type ChainReport } from './chains.ts';

@@ -101,7 +101,7 @@ export async function getCase(db: Db, p: Principal, actor: AuditActor, id: strin
     const entry = read.audit
       ? { ...read.audit, recordType: 'case', recordId: id, changes: { ...read.audit.changes, sections, via: decision.via } }
       : { action: 'case.read', recordType: 'case', recordId: id, changes: { sections, via: decision.via } };
-    await appendAuditOnClient(db, client, [{ actor, entry }]);
+    await appendAuditOnClient(client, [{ actor, entry }]);
     return detail;
   });
 }

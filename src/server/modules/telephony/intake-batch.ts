@@ -243,7 +243,7 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
   //    claims the chain, so here it includes the batch's own inserts.
   await timedAppend(async () => {
     const done = await runStatements(client, [...writes, auditAppendStatements.claim(entries.length)]);
-    await runStatements(client, [auditAppendStatements.insert(db, done[done.length - 1]![0]!, entries), plain('COMMIT')]);
+    await runStatements(client, [auditAppendStatements.insert(done[done.length - 1]![0]!, entries), plain('COMMIT')]);
   });
   return result();
 }
