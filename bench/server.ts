@@ -99,8 +99,16 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  // BENCH_SERVER_OUTPUT=dir: each server's output (its warnings, and what flags such as --trace-gc print) also in dir/server-<pid>.log.
+  const copy = process.env.BENCH_SERVER_OUTPUT ? fs.createWriteStream(path.join(process.env.BENCH_SERVER_OUTPUT, `server-${child.pid}.log`)) : null;
+  const take = (d: Buffer) => {
+    // Kept for the error when it does not start; not when copied (a long run's trace would fill memory).
+    if (!copy || output.length < 100_000) output += d.toString();
+    copy?.write(d);
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  child.once('exit', () => copy?.end());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60_000;
