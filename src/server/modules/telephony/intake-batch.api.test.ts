@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../../../../test/helpers/app.ts';
-import { SYSTEM_ACTOR, verifyAuditChain } from '../../audit/audit.ts';
+import { auditAppendStatements, SYSTEM_ACTOR, verifyAuditChain } from '../../audit/audit.ts';
 import { deriveKeys, fieldAad } from '../../crypto/keys.ts';
 import { poolOf } from '../../db/database.ts';
 import { contactorFingerprint } from '../contacts/contactor.ts';
@@ -141,7 +141,7 @@ describe('a lock held elsewhere', () => {
 });
 
 describe('round trips', () => {
-  it('a delivery takes three round trips to PostgreSQL (reads, writes, audit and commit), a retry two', async () => {
+  it('a delivery takes two round trips to PostgreSQL (locks, reads and the audit claim; writes, audit entries and commit), a retry two', async () => {
     const keys = deriveKeys(TEST_SECRET_KEY);
     const pool = poolOf(t.db)!;
     // What each checkout of a pool client sent, from acquire to release (background work of the app
@@ -172,10 +172,13 @@ describe('round trips', () => {
       const first = await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev);
       expect(first).toMatchObject({ duplicate: false, joined: false });
       expect(intakes()).toHaveLength(1);
-      expect(intakes()[0]).toHaveLength(3);
-      expect(intakes()[0]![2]).toMatch(/COMMIT$/);
-      // The audit entries go in from arrays, by a statement prepared on the connection (no VALUES list to parse and plan).
-      expect(intakes()[0]![2]).toMatch(/^(PREPARE pw_[0-9a-f]+ AS INSERT INTO audit_log \([^;]*\) SELECT \* FROM unnest\([^;]*;\n)?EXECUTE pw_[0-9a-f]+\([^;]*\);\nCOMMIT$/);
+      expect(intakes()[0]).toHaveLength(2);
+      // The first claims the audit chain; the second ends with the entries, inserted from arrays by a
+      // statement prepared on the connection (no VALUES list to parse and plan), and the commit.
+      const claim = `EXECUTE pw_${crypto.createHash('sha256').update(auditAppendStatements.claim(1).sql).digest('hex').slice(0, 32)}(`;
+      expect(intakes()[0]![0]).toContain(claim);
+      expect(intakes()[0]![1]).toMatch(/;\n(PREPARE pw_[0-9a-f]+ AS INSERT INTO audit_log \([^;]*\) SELECT \* FROM unnest\([^;]*;\n)?EXECUTE pw_[0-9a-f]+\([^;]*\);\nCOMMIT$/);
+      expect(intakes()[0]![1]).not.toContain(claim);
       expect(await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, ev)).toEqual({ ...first, duplicate: true });
       expect(intakes()).toHaveLength(2);
       expect(intakes()[1]).toEqual([expect.stringMatching(/^BEGIN;/), 'COMMIT']);

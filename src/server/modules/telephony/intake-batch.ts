@@ -24,7 +24,7 @@ import { timeOrderedId } from '../../db/ids.ts';
  */
 export const MAX_BATCH = 64;
 /**
- * Batches in flight per process. One: while a batch is written (three round trips and the commit's
+ * Batches in flight per process. One: while a batch is written (two round trips and the commit's
  * flush) the next deliveries gather, so batches are larger when the load is higher, and PostgreSQL's
  * cost per statement is spread over more contacts. Measured on the 10,000,000-contact benchmark
  * database (docs/benchmarks.md, "Intake at 10,000,000 contacts, third round"): one writer 1,833
@@ -116,11 +116,11 @@ type Planned = { p: Pending; key: string; fp: ReturnType<typeof contactorFingerp
 const plain = (text: string): Statement => ({ sql: text, parameters: [] });
 
 /**
- * The batch in three round trips on one connection (`runStatements`: several statements in one
- * message): (1) BEGIN, the locks (taken without waiting) and the reads the decisions need; (2) the
- * rows, the notifications and the claim of an audit chain; (3) the audit entries and COMMIT. Each statement runs after the one
- * before it, under READ COMMITTED with a snapshot of its own, so a read that follows a lock sees what
- * the lock's previous holder committed, as when they were sent one by one.
+ * The batch in two round trips on one connection (`runStatements`: several statements in one
+ * message): (1) BEGIN, the locks (taken without waiting), the reads the decisions need and the claim
+ * of an audit chain; (2) the rows, the notifications, the audit entries and COMMIT. Each statement
+ * runs after the one before it, under READ COMMITTED with a snapshot of its own, so a read that
+ * follows a lock sees what the lock's previous holder committed, as when they were sent one by one.
  */
 async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Promise<(IntakeResult | null)[]> {
   // Statements whose plan cannot go wrong (inserts from arrays, the locks, the claim) are prepared on
@@ -139,7 +139,11 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
   //    batch) is left out of the batch (see write()). Then the events seen before (a retry changes
   //    nothing) and the contactors' open conversations.
   const conversationLock = (x: Planned) => (x.p.ev.kind === 'message' && x.fp.contactorHash ? `conversation:${x.p.ev.channel}:${x.fp.contactorHash.toString('hex')}` : null);
-  const [, busyRows, seenRows, openRows] = await runStatements(client, [
+  // The audit chain is claimed here too, for as many entries as the batch could write (its unused
+  // seqs are gaps, as a rolled-back append leaves), so that the entries go with the rows and the
+  // commit in one more round trip. The chain is held from here to the commit, one round trip longer
+  // than a claim sent with the rows; other writers take another of the chains meanwhile.
+  const [, busyRows, seenRows, openRows, claimed] = await runStatements(client, [
     plain('BEGIN'),
     prep(sql`WITH d AS (SELECT i, hashtextextended(k, 0) AS e, hashtextextended(c, 0) AS c FROM unnest(${all.map((x) => x.key)}::text[], ${all.map(conversationLock)}::text[]) WITH ORDINALITY AS u(k, c, i)),
       events AS MATERIALIZED (SELECT h, pg_try_advisory_xact_lock(h) AS got FROM (SELECT DISTINCT e AS h FROM d) AS l),
@@ -149,6 +153,7 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
     planned(sql`SELECT source, external_id, contact_id FROM contact_inbound_events
       WHERE (source, external_id) IN (SELECT * FROM unnest(${all.map((x) => x.p.ev.source)}::text[], ${all.map((x) => x.p.ev.eventId)}::text[]))`),
     planned(openConversations(talkers.map((x) => x.fp.contactorHash!))),
+    auditAppendStatements.claim(all.length),
   ]);
   // Left out: nothing of theirs is written here.
   const busy = new Set((busyRows as { i: string | number }[]).map((r) => all[Number(r.i) - 1]!));
@@ -238,12 +243,9 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
     actor: x.p.actor,
     entry: { action: x.joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: x.contactId!, changes: { channel: x.p.ev.channel, source: x.p.ev.source, kind: x.p.ev.kind } } satisfies AuditEntry,
   }));
-  // 3. The audit chain claimed last (held from there to the commit), its entries with the commit. The
-  //    append's time (the metrics' pathway_audit_append_seconds) is taken from the round trip that
-  //    claims the chain, so here it includes the batch's own inserts.
-  await timedAppend(async () => {
-    const done = await runStatements(client, [...writes, auditAppendStatements.claim(entries.length)]);
-    await runStatements(client, [auditAppendStatements.insert(done[done.length - 1]![0]!, entries), plain('COMMIT')]);
-  });
+  // 3. The entries continue the chain claimed in the first round trip, and go with the rows and the
+  //    commit. The append's time (the metrics' pathway_audit_append_seconds) is that round trip's, so
+  //    here it includes the batch's own inserts and its commit.
+  await timedAppend(() => runStatements(client, [...writes, auditAppendStatements.insert(claimed![0]!, entries), plain('COMMIT')]));
   return result();
 }
