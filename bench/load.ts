@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { BenchRequest } from './scenario.ts';
 
-export type LoadOptions = { baseUrl: string; connections: number; durationS: number; maxRequests?: number | undefined };
+/** `ratePerSecond`: an open loop at that rate (`--rate`; only wrk sends so, bench/wrk.ts). */
+export type LoadOptions = { baseUrl: string; connections: number; durationS: number; maxRequests?: number | undefined; ratePerSecond?: number | undefined };
 export type LoadResult = {
   requests: number;
   errors: number;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --out results.json [--scenario name]... [--duration 10] [--connections 10] [--processes 1]`
+ * `npm run bench -- --out results.json [--scenario name]... [--duration 10] [--connections 10] [--processes 1] [--load wrk [--rate 1500]]`
  * Fresh database, the real server as a child process (or N of them behind a round-robin proxy), then
  * each scenario's timed loop of requests over loopback; results as JSON. See docs/benchmarks.md.
  */
@@ -57,6 +57,7 @@ function parseOptions() {
       proxy: { type: 'boolean', default: false },
       'proxy-server': { type: 'string', default: 'node' },
       load: { type: 'string', default: 'node' },
+      rate: { type: 'string' },
       list: { type: 'boolean', default: false },
     },
   });
@@ -83,10 +84,13 @@ function parseOptions() {
     proxy: values.proxy || Number(values.processes) >= 2,
     proxyServer: oneOf('proxy-server', values['proxy-server'], ['node', 'nginx'] as const),
     load: oneOf('load', values.load, ['node', 'wrk'] as const),
+    // Requests a second on a schedule (an open loop) instead of each connection's next on its answer.
+    ratePerSecond: values.rate === undefined ? undefined : num('rate', values.rate, 1),
   };
 }
 
 function checkOptions(o: ReturnType<typeof parseOptions>) {
+  if (o.ratePerSecond !== undefined && o.load !== 'wrk') throw new Error('--rate needs --load wrk');
   if (o.load === 'wrk') {
     if (o.maxRequests !== undefined) throw new Error('--requests is not supported with --load wrk');
     if (o.durationS > WRK_MAX_DURATION_S) throw new Error(`--load wrk runs at most ${WRK_MAX_DURATION_S} s`);
@@ -197,10 +201,11 @@ async function main(): Promise<void> {
     for (const scenario of chosen) {
       const ctx: BenchContext = { baseUrl, databaseUrl: database.url, db, admin, user, hotline, signIn: (u) => signIn(baseUrl, u), state: {} };
       const connections = opts.connectionsGiven ? opts.connections : (scenario.connections ?? opts.connections);
+      if (scenario.measure && opts.ratePerSecond !== undefined) throw new Error(`--rate: ${scenario.name} measures in its own way, not with wrk`);
       const measure = scenario.measure
         ? (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => scenario.measure!(ctx, { ...o, offset })
         : opts.load === 'wrk'
-          ? (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => runWrk({ baseUrl, ...o }, (n) => scenario.request(ctx, n + offset))
+          ? (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => runWrk({ baseUrl, ...o, ratePerSecond: opts.ratePerSecond }, (n) => scenario.request(ctx, n + offset))
           : (o: { connections: number; durationS: number; maxRequests?: number | undefined }, offset: number) => runLoad({ baseUrl, ...o }, (n) => scenario.request(ctx, n + offset));
       await scenario.setup?.(ctx);
       try {
@@ -211,8 +216,8 @@ async function main(): Promise<void> {
         const cpuBefore = pids.map((pid) => cpuSeconds(pid));
         const loadBefore = process.cpuUsage();
         const postgresBefore = postgresCpuSeconds();
-        say(`bench: ${scenario.name} for ${opts.durationS}s over ${connections} connections${proxy ? ` through the proxy to ${servers.length} process${servers.length === 1 ? '' : 'es'}` : ''}`);
-        const load: LoadResult & { loadCpuS?: number } = await measure({ connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, 0);
+        say(`bench: ${scenario.name} for ${opts.durationS}s over ${connections} connections${opts.ratePerSecond === undefined ? '' : ` at ${opts.ratePerSecond} requests a second`}${proxy ? ` through the proxy to ${servers.length} process${servers.length === 1 ? '' : 'es'}` : ''}`);
+        const load: LoadResult & { loadCpuS?: number; lateSends?: number | null; maxLateMs?: number | null } = await measure({ connections, durationS: opts.durationS, maxRequests: opts.maxRequests }, 0);
         const loadUsage = process.cpuUsage(loadBefore);
         const postgresAfter = postgresCpuSeconds();
         const cpu = pids.map((pid, i) => {
@@ -242,12 +247,13 @@ async function main(): Promise<void> {
         say(`  ${result.opsPerSec} req/s  p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  peak RSS ${peaks.join(' + ')} MB`);
         say(`  CPU: servers ${result.serverCpuSByProcess.join(' + ')} s, load generator ${result.loadCpuS} s, PostgreSQL ${result.postgresCpuS ?? '?'} s${proxy ? `, proxy ${result.proxyCpuS} s` : ''}`);
         if (proxy) say(`  requests by process ${result.requestsByProcess!.join(' / ')}  proxy peak RSS ${result.proxyPeakRssMb} MB, CPU ${result.proxyCpuS} s; servers' CPU ${result.serverCpuSByProcess.join(' + ')} s`);
+        if (load.lateSends !== undefined && load.lateSends !== null) say(`  sent on schedule at ${opts.ratePerSecond}/s: ${load.lateSends} sends more than 5 ms late, at most ${load.maxLateMs} ms`);
         if (result.errorSample) say(`  first error: ${result.errorSample}`);
       } finally {
         await scenario.teardown?.(ctx);
       }
     }
-    const report = { machine: machine(postgres, database.kept ? `kept (${process.env.BENCH_DATABASE_NAME})` : process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS, processes: opts.processes, proxy: opts.proxy, proxyServer: opts.proxy ? opts.proxyServer : null, load: opts.load }, results };
+    const report = { machine: machine(postgres, database.kept ? `kept (${process.env.BENCH_DATABASE_NAME})` : process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'), startedAt: new Date().toISOString(), options: { durationS: opts.durationS, connections: opts.connections, warmupS: opts.warmupS, processes: opts.processes, proxy: opts.proxy, proxyServer: opts.proxy ? opts.proxyServer : null, load: opts.load, ratePerSecond: opts.ratePerSecond ?? null }, results };
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
     say(`bench: results written to ${opts.out}`);
   } finally {

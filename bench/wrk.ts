@@ -17,6 +17,14 @@ import { CLOCK_TICKS } from './server.ts';
  * wrk's, per request from send to the last byte of the answer (microseconds); answers with a status
  * of 400 or more, and socket errors, are errors (a scenario's `expect` is not checked: run it with
  * `--load node` for that). Runs of at most two minutes: every request is made up front.
+ *
+ * `ratePerSecond` (`--rate`): an open loop instead, requests sent on a schedule of that many a second
+ * whatever the answers do, so the latency is that of the system at that rate rather than of a
+ * saturated one. Each send takes the next slot of one schedule (`delay()`, ms resolution) on the next
+ * free connection; a send that finds its slot already past (every connection was busy) is counted
+ * late, since its latency is measured from when it went, not from its slot. `lateSends` counts those
+ * more than 5 ms late and `maxLateMs` says by how much at most: when few are late, the latencies are
+ * those of the schedule.
  */
 
 /** How many requests to prepare a second of the run: above any rate this machine reaches. */
@@ -40,6 +48,11 @@ export function rawRequest(base: URL, req: BenchRequest): string {
 }
 
 const SCRIPT = `
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+
 local requests = {}
 local count = 0
 local next = 0
@@ -51,6 +64,9 @@ init = function(args)
   for r in data:gmatch("([^%z]+)") do
     count = count + 1
     requests[count] = r
+  end
+  if args[2] then
+    interval = 1000000 / tonumber(args[2])
   end
 end
 
@@ -64,9 +80,51 @@ end
 
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRK {"requests":%d,"durationUs":%d,"p50Us":%d,"p95Us":%d,"p99Us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
+  local late, maxLate = 0, 0
+  for _, t in ipairs(threads) do
+    late = late + (t:get("late") or 0)
+    maxLate = math.max(maxLate, t:get("maxLate") or 0)
+  end
+  io.write(string.format('WRK {"requests":%d,"durationUs":%d,"p50Us":%d,"p95Us":%d,"p99Us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"late":%d,"maxLateUs":%d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    e.connect, e.read, e.write, e.status, e.timeout))
+    e.connect, e.read, e.write, e.status, e.timeout, late, math.floor(maxLate)))
+end
+`;
+
+/**
+ * The schedule of `--rate`, added to the script only then (wrk waits on a timer before every send
+ * once the script has a `delay`). `late` and `maxLate` (microseconds) are globals for done().
+ */
+const PACED = `
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } pw_timespec; int clock_gettime(int, pw_timespec *); ]]
+local ts = ffi.new("pw_timespec")
+local function now_us()
+  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) * 1000000 + tonumber(ts.tv_nsec) / 1000
+end
+local slot = nil
+late = 0
+maxLate = 0
+
+delay = function()
+  local now = now_us()
+  if slot == nil then
+    slot = now
+  end
+  local mine = slot
+  slot = slot + interval
+  if mine < now then
+    local by = now - mine
+    if by > 5000 then
+      late = late + 1
+    end
+    if by > maxLate then
+      maxLate = by
+    end
+    return 0
+  end
+  return math.floor((mine - now) / 1000)
 end
 `;
 
@@ -78,7 +136,7 @@ function childrenCpuSeconds(): number {
 }
 
 /** `loadCpuS`: wrk's CPU and the bench process's own during the run (not the making of the requests). */
-export type WrkResult = LoadResult & { loadCpuS: number };
+export type WrkResult = LoadResult & { loadCpuS: number; lateSends: number | null; maxLateMs: number | null };
 
 export async function runWrk(opts: LoadOptions, next: (n: number) => BenchRequest): Promise<WrkResult> {
   if (opts.maxRequests !== undefined) throw new Error('bench: --requests is not supported with --load wrk');
@@ -91,12 +149,12 @@ export async function runWrk(opts: LoadOptions, next: (n: number) => BenchReques
     const out = fs.openSync(file, 'w');
     for (let n = 0; n < prepared; n++) fs.writeSync(out, `${rawRequest(base, next(n))}\0`);
     fs.closeSync(out);
-    fs.writeFileSync(path.join(dir, 'script.lua'), SCRIPT);
+    fs.writeFileSync(path.join(dir, 'script.lua'), opts.ratePerSecond === undefined ? SCRIPT : `${SCRIPT}${PACED}`);
     // From here on: wrk's CPU and this process's own (it reads the live streams meanwhile), not the
     // making of the requests above.
     const cpuBefore = childrenCpuSeconds();
     const ownBefore = process.cpuUsage();
-    const args = ['-t1', `-c${opts.connections}`, `-d${Math.max(1, Math.round(opts.durationS))}s`, '--timeout', '30s', '-s', path.join(dir, 'script.lua'), opts.baseUrl, '--', file];
+    const args = ['-t1', `-c${opts.connections}`, `-d${Math.max(1, Math.round(opts.durationS))}s`, '--timeout', '30s', '-s', path.join(dir, 'script.lua'), opts.baseUrl, '--', file, ...(opts.ratePerSecond === undefined ? [] : [String(opts.ratePerSecond)])];
     const text = await new Promise<string>((resolve, reject) => {
       const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -108,7 +166,7 @@ export async function runWrk(opts: LoadOptions, next: (n: number) => BenchReques
     });
     const line = /^WRK (\{.*\})$/m.exec(text);
     if (!line) throw new Error(`bench: wrk printed no summary:\n${text}`);
-    const w = JSON.parse(line[1]!) as { requests: number; durationUs: number; p50Us: number; p95Us: number; p99Us: number; connect: number; read: number; write: number; status: number; timeout: number };
+    const w = JSON.parse(line[1]!) as { requests: number; durationUs: number; p50Us: number; p95Us: number; p99Us: number; connect: number; read: number; write: number; status: number; timeout: number; late: number; maxLateUs: number };
     const own = process.cpuUsage(ownBefore);
     // Up to one request per connection was sent after the last answer counted.
     if (w.requests + opts.connections > prepared) throw new Error(`bench: wrk may have sent some of the ${prepared} prepared requests twice; raise PREPARED_PER_SECOND`);
@@ -125,6 +183,8 @@ export async function runWrk(opts: LoadOptions, next: (n: number) => BenchReques
       p95Ms: ms(w.p95Us),
       p99Ms: ms(w.p99Us),
       loadCpuS: Math.round((childrenCpuSeconds() - cpuBefore + (own.user + own.system) / 1e6) * 100) / 100,
+      lateSends: opts.ratePerSecond === undefined ? null : w.late,
+      maxLateMs: opts.ratePerSecond === undefined ? null : ms(w.maxLateUs),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

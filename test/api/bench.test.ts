@@ -188,5 +188,25 @@ describe('bench harness', () => {
     expect(byProcess[0]! + byProcess[1]!).toBeGreaterThanOrEqual(r!.requests as number);
     expect(r!.loadCpuS as number).toBeGreaterThan(0);
     expect(r!.p99Ms as number).toBeGreaterThanOrEqual(r!.p50Ms as number);
+    expect(r!.lateSends).toBeNull();
+  });
+
+  it('sends on a schedule with --rate: the rate asked, whatever the answers, and the late sends counted', { timeout: 240_000 }, async () => {
+    debianProgram('/usr/bin/wrk', 'wrk', 'bench tests');
+    expect(await runBench(['--out', '/dev/null', '--rate', '50', '--scenario', 'me'])).not.toBe(0);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-bench-test-'));
+    onTestFinished(() => fs.rmSync(tmp, { recursive: true, force: true }));
+    const out = path.join(tmp, 'results.json');
+    // 8 connections could send hundreds a second to this scenario; at 40 a second over 3 s, about 120 go.
+    const code = await runBench(['--out', out, '--load', 'wrk', '--rate', '40', '--scenario', 'me', '--duration', '3', '--connections', '8', '--warmup', '0']);
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { options: Record<string, unknown>; results: Record<string, unknown>[] };
+    expect(report.options).toMatchObject({ load: 'wrk', ratePerSecond: 40 });
+    const [r] = report.results;
+    expect(r).toMatchObject({ scenario: 'me', errors: 0 });
+    expect(r!.opsPerSec as number).toBeGreaterThan(30);
+    expect(r!.opsPerSec as number).toBeLessThan(50);
+    expect(r!.lateSends).toEqual(expect.any(Number));
+    expect(r!.maxLateMs).toEqual(expect.any(Number));
   });
 });
