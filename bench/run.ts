@@ -16,7 +16,7 @@ import { ensureRoles } from '../src/server/modules/roles/service.ts';
 import { createUser } from '../src/server/modules/users/service.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { startNginx } from './nginx.ts';
-import { runWrk, WRK_MAX_DURATION_S } from './wrk.ts';
+import { PREPARED_PER_SECOND, runWrk, WRK_MAX_DURATION_S } from './wrk.ts';
 import { loadScenarios } from './registry.ts';
 import type { BenchContext, BenchSession, BenchUser } from './scenario.ts';
 import { BENCH_SECRET_KEY, cpuSeconds, freshDatabase, peakRssMb, postgresCpuSeconds, resetPeakRss, startProxy, startServer, type ProxyProcess, type ServerProcess } from './server.ts';
@@ -91,6 +91,7 @@ function parseOptions() {
 
 function checkOptions(o: ReturnType<typeof parseOptions>) {
   if (o.ratePerSecond !== undefined && o.load !== 'wrk') throw new Error('--rate needs --load wrk');
+  if (o.ratePerSecond !== undefined && o.ratePerSecond > PREPARED_PER_SECOND) throw new Error(`--rate is at most ${PREPARED_PER_SECOND} (the requests are made before the run)`);
   if (o.load === 'wrk') {
     if (o.maxRequests !== undefined) throw new Error('--requests is not supported with --load wrk');
     if (o.durationS > WRK_MAX_DURATION_S) throw new Error(`--load wrk runs at most ${WRK_MAX_DURATION_S} s`);

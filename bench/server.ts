@@ -100,7 +100,10 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
   });
   let output = '';
   // BENCH_SERVER_OUTPUT=dir: each server's output (its warnings, and what flags such as --trace-gc print) also in dir/server-<pid>.log.
-  const copy = process.env.BENCH_SERVER_OUTPUT ? fs.createWriteStream(path.join(process.env.BENCH_SERVER_OUTPUT, `server-${child.pid}.log`)) : null;
+  const copyDir = process.env.BENCH_SERVER_OUTPUT;
+  if (copyDir) fs.mkdirSync(copyDir, { recursive: true });
+  const copy = copyDir ? fs.createWriteStream(path.join(copyDir, `server-${child.pid}.log`)) : null;
+  copy?.on('error', (e) => log(`bench: cannot write the server's output: ${e.message}`));
   const take = (d: Buffer) => {
     // Kept for the error when it does not start; not when copied (a long run's trace would fill memory).
     if (!copy || output.length < 100_000) output += d.toString();
@@ -108,7 +111,8 @@ export async function startServer(databaseUrl: string, log: (line: string) => vo
   };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
-  child.once('exit', () => copy?.end());
+  // 'close', not 'exit': the output may still be arriving when the process has exited.
+  child.once('close', () => copy?.end());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60_000;
