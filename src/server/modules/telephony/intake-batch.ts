@@ -73,7 +73,9 @@ class IntakeBatcher {
     let results: (IntakeResult | null)[];
     const alone = (p: Pending) => intake(this.db, p.keys, p.agencyId, p.actor, p.ev).then(p.resolve, p.reject);
     try {
-      results = await withClient(this.db, (client) => writeBatch(this.db, client, batch));
+      // The audit append's time (the metrics' pathway_audit_append_seconds) is, for a batch, the whole
+      // batch: its chain is claimed in the first round trip and its entries committed in the second.
+      results = await withClient(this.db, (client) => timedAppend(() => writeBatch(this.db, client, batch)));
     } catch {
       // Each on its own, exactly as intake() does it (with its own retry on a racing duplicate).
       await Promise.all(batch.map(alone));
@@ -243,9 +245,7 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
     actor: x.p.actor,
     entry: { action: x.joined ? 'contact.message_received' : 'contact.received', recordType: 'contact', recordId: x.contactId!, changes: { channel: x.p.ev.channel, source: x.p.ev.source, kind: x.p.ev.kind } } satisfies AuditEntry,
   }));
-  // 3. The entries continue the chain claimed in the first round trip, and go with the rows and the
-  //    commit. The append's time (the metrics' pathway_audit_append_seconds) is that round trip's, so
-  //    here it includes the batch's own inserts and its commit.
-  await timedAppend(() => runStatements(client, [...writes, auditAppendStatements.insert(claimed![0]!, entries), plain('COMMIT')]));
+  // 3. The entries continue the chain claimed in the first round trip, and go with the rows and the commit.
+  await runStatements(client, [...writes, auditAppendStatements.insert(claimed![0]!, entries), plain('COMMIT')]);
   return result();
 }
