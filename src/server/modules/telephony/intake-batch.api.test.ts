@@ -98,6 +98,84 @@ describe('deliveries written together', () => {
   });
 });
 
+describe('the national statistics', () => {
+  // What the statistics keep of the hotline, and the same counted from the contacts themselves (as
+  // statistics_rebuild() counts them): equal only if each new contact is counted exactly once.
+  const kept = async () => (await sql<{ day: string; contactType: string; n: number }>`SELECT day::text, contact_type, sum(n)::int AS n FROM statistics_contact_days GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2`.execute(t.db)).rows;
+  const counted = async () => (await sql<{ day: string; contactType: string; n: number }>`SELECT (received_at AT TIME ZONE statistics_time_zone())::date::text AS day, coalesce(contact_type, '') AS contact_type, count(*)::int AS n FROM contacts WHERE NOT is_test GROUP BY 1, 2 ORDER BY 1, 2`.execute(t.db)).rows;
+
+  it('count each contact a batch writes once (the batch counts them, the trigger is quiet for its insert), and a contact written after it is counted by the trigger', async () => {
+    expect(await kept()).toEqual(await counted());
+    const before = (await kept()).reduce((s, r) => s + r.n, 0);
+    const senders = Array.from({ length: 6 }, (_, i) => `+99470${String(4000000 + i)}`);
+    // New conversations, messages joining them in the same batch and retries, all at once.
+    const deliveries = senders.flatMap((from, i) => {
+      const first = sid();
+      return [
+        { MessageSid: first, From: from, Body: `one ${i}`, NumMedia: '0' },
+        { MessageSid: first, From: from, Body: `one ${i}`, NumMedia: '0' },
+        { MessageSid: sid(), From: from, Body: `two ${i}`, NumMedia: '0' },
+      ];
+    });
+    const answers = await Promise.all(deliveries.map((d) => sms(d)));
+    expect(answers.map((a) => a.statusCode)).toEqual(deliveries.map(() => 200));
+    expect((await kept()).reduce((s, r) => s + r.n, 0)).toBe(before + senders.length);
+    expect(await kept()).toEqual(await counted());
+    // A contact written on its own afterwards, and a call: the trigger and the batch both count.
+    await t.db.insertInto('contacts').values({ channel: 'walk_in', status: 'new', ownerAgencyId: agency, contactType: 'information_request' }).execute();
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'twilio_call', eventId: `CA${crypto.randomBytes(16).toString('hex')}`, channel: 'call', kind: 'call', contactor: null });
+    expect((await kept()).reduce((s, r) => s + r.n, 0)).toBe(before + senders.length + 2);
+    expect(await kept()).toEqual(await counted());
+    await sql`SELECT statistics_rebuild()`.execute(t.db);
+    expect((await kept()).reduce((s, r) => s + r.n, 0)).toBe(before + senders.length + 2);
+  });
+
+  it('the live queue hears of each new contact once, with what was stored', async () => {
+    const listener = await poolOf(t.db)!.connect();
+    const heard: Record<string, unknown>[] = [];
+    listener.on('notification', (n) => {
+      const m = JSON.parse(n.payload ?? '{}') as Record<string, unknown>;
+      if (m.type === 'contact' && m.ownerAgencyId === agency) heard.push(m);
+    });
+    try {
+      await listener.query('LISTEN pathway_live');
+      const from = '+994703000781';
+      const settle = async (n: number) => {
+        for (let i = 0; i < 100 && heard.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 100));
+      };
+      const stored = async () =>
+        (await sql<{ id: string; status: string; channel: string; urgency: string; ownerAgencyId: string; assignedUserId: string | null; receivedAt: string }>`
+          SELECT id, status, channel, urgency, owner_agency_id, assigned_user_id, to_json(received_at)#>>'{}' AS received_at FROM contacts
+          WHERE owner_agency_id = ${agency} AND contactor_last3 IN ('781', '782')`.execute(t.db)).rows.map((r) => ({ type: 'contact', ...r }));
+      const results = await Promise.all([
+        sms({ MessageSid: sid(), From: from, Body: 'a', NumMedia: '0' }),
+        sms({ MessageSid: sid(), From: from, Body: 'b', NumMedia: '0' }),
+        sms({ MessageSid: sid(), From: '+994703000782', Body: 'c', NumMedia: '0' }),
+      ]);
+      expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+      await settle(2);
+      const rows = await stored();
+      expect(rows).toHaveLength(2);
+      // Each contact heard (once per batch that wrote to it), each time with what is stored.
+      expect(new Set(heard.map((h) => h.id))).toEqual(new Set(rows.map((r) => r.id)));
+      for (const h of heard) expect(h).toEqual(rows.find((r) => r.id === h.id));
+      // A message that joins the conversation stored before: heard once more, as it is now.
+      const theirs = (await sql<{ id: string }>`SELECT id FROM contacts WHERE owner_agency_id = ${agency} AND contactor_last3 = '781'`.execute(t.db)).rows;
+      expect(theirs).toHaveLength(1);
+      const before = heard.length;
+      const joined = await sms({ MessageSid: sid(), From: from, Body: 'd', NumMedia: '0' });
+      expect(joined.statusCode).toBe(200);
+      await settle(before + 1);
+      expect(heard.slice(before)).toEqual([(await stored()).find((r) => r.id === theirs[0]!.id)]);
+    } finally {
+      await listener.query('UNLISTEN pathway_live');
+      listener.release();
+    }
+  });
+});
+
 describe('a lock held elsewhere', () => {
   it.each(['event id', 'conversation'] as const)('on the delivery\'s %s leaves it out of the batch: it waits alone, the batches go on', async (what) => {
     const keys = deriveKeys(TEST_SECRET_KEY);

@@ -203,14 +203,40 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
   const writes: Statement[] = [];
   if (created.length > 0) {
     const col = <T>(f: (x: Planned) => T) => created.map(f);
-    writes.push(prep(sql`INSERT INTO contacts (id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc, received_at, created_at, updated_at)
-      SELECT u.id, u.channel, u.status, u.owner_agency_id, u.external_id, u.contactor_hash, u.contactor_last3, u.language, u.reply_address_enc, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
-      FROM unnest(${col((x) => x.contactId!)}::uuid[], ${col((x) => x.p.ev.channel)}::text[],
-        ${col((x) => (x.p.ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus)}::text[], ${col((x) => x.p.agencyId)}::uuid[],
-        ${col((x) => (x.p.ev.kind === 'call' ? x.p.ev.eventId : null))}::text[], ${col((x) => x.fp.contactorHash)}::bytea[],
-        ${col((x) => x.fp.contactorLast3)}::text[], ${col((x) => x.p.ev.language ?? null)}::text[],
-        ${col((x) => (x.p.ev.replyTo ? x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId!)) : null))}::bytea[])
-        AS u(id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc)`));
+    // The new contacts, in one statement that also counts them in the national statistics and tells
+    // the live queue of each (at commit, as notifyContact does), both from the rows as inserted. The
+    // statistics trigger on contacts (migration 0142) would count them too, with two statements
+    // written and planned on every insert; it is quiet for this one, which counts the same rows the
+    // same way (by day received in the country's time zone and contact type, test contacts left out,
+    // and the potential victims their persons name) in statements prepared once.
+    writes.push(plain(`SELECT set_config('pathway.statistics_quiet', 'on', true)`));
+    writes.push(prep(sql`WITH added AS (
+        INSERT INTO contacts (id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc, received_at, created_at, updated_at)
+        SELECT u.id, u.channel, u.status, u.owner_agency_id, u.external_id, u.contactor_hash, u.contactor_last3, u.language, u.reply_address_enc, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+        FROM unnest(${col((x) => x.contactId!)}::uuid[], ${col((x) => x.p.ev.channel)}::text[],
+          ${col((x) => (x.p.ev.kind === 'call' ? 'ringing' : 'new') satisfies ContactStatus)}::text[], ${col((x) => x.p.agencyId)}::uuid[],
+          ${col((x) => (x.p.ev.kind === 'call' ? x.p.ev.eventId : null))}::text[], ${col((x) => x.fp.contactorHash)}::bytea[],
+          ${col((x) => x.fp.contactorLast3)}::text[], ${col((x) => x.p.ev.language ?? null)}::text[],
+          ${col((x) => (x.p.ev.replyTo ? x.p.keys.encrypt(JSON.stringify(x.p.ev.replyTo), fieldAad('contacts', 'reply_address', x.contactId!)) : null))}::bytea[])
+          AS u(id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc)
+        RETURNING id, status, channel, urgency, owner_agency_id, assigned_user_id, received_at, contact_type, is_test, persons),
+      zone AS (SELECT statistics_time_zone() AS tz),
+      counted AS (
+        INSERT INTO statistics_contact_days (day, contact_type, slot, n)
+        SELECT (a.received_at AT TIME ZONE zone.tz)::date, coalesce(a.contact_type, ''), statistics_slot(), count(*)::int
+        FROM added a, zone WHERE NOT a.is_test GROUP BY 1, 2 ORDER BY 1, 2
+        ON CONFLICT (day, contact_type, slot) DO UPDATE SET n = statistics_contact_days.n + excluded.n),
+      victims AS (
+        INSERT INTO statistics_hotline_victim_days (day, sex, age_group, slot, n)
+        SELECT (a.received_at AT TIME ZONE zone.tz)::date, v.sex, v.age_group, statistics_slot(), sum(v.n)::int
+        FROM added a, zone, LATERAL statistics_hotline_victims(a.persons) v
+        WHERE NOT a.is_test AND a.persons <> '[]'::jsonb GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (day, sex, age_group, slot) DO UPDATE SET n = statistics_hotline_victim_days.n + excluded.n)
+      SELECT pg_notify('pathway_live', json_build_object(
+        'type', 'contact', 'id', a.id, 'status', a.status, 'channel', a.channel, 'urgency', a.urgency,
+        'ownerAgencyId', a.owner_agency_id, 'assignedUserId', a.assigned_user_id, 'receivedAt', a.received_at)::text)
+      FROM added a ORDER BY a.id`));
+    writes.push(plain(`SELECT set_config('pathway.statistics_quiet', '', true)`));
   }
   const messages = fresh.filter((x) => x.p.ev.kind === 'message');
   if (messages.length > 0) {
@@ -235,11 +261,16 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
   }
   writes.push(prep(sql`INSERT INTO contact_inbound_events (source, external_id, contact_id)
     SELECT * FROM unnest(${fresh.map((x) => x.p.ev.source)}::text[], ${fresh.map((x) => x.p.ev.eventId)}::text[], ${fresh.map((x) => x.contactId!)}::uuid[])`));
-  // The live queue hears of each contact once, at commit (as notifyContact does).
-  writes.push(planned(sql`SELECT pg_notify('pathway_live', json_build_object(
-      'type', 'contact', 'id', c.id, 'status', c.status, 'channel', c.channel, 'urgency', c.urgency,
-      'ownerAgencyId', c.owner_agency_id, 'assignedUserId', c.assigned_user_id, 'receivedAt', c.received_at)::text)
-    FROM unnest(${[...new Set(fresh.map((x) => x.contactId!))]}::uuid[]) WITH ORDINALITY AS u(id, n) JOIN contacts c ON c.id = u.id ORDER BY u.n`));
+  // The live queue hears of each contact once, at commit (as notifyContact does): the new ones above,
+  // the open conversations joined here, as they are now.
+  const isNew = new Set(created.map((x) => x.contactId!));
+  const joinedOnly = [...new Set(fresh.filter((x) => !isNew.has(x.contactId!)).map((x) => x.contactId!))];
+  if (joinedOnly.length > 0) {
+    writes.push(planned(sql`SELECT pg_notify('pathway_live', json_build_object(
+        'type', 'contact', 'id', c.id, 'status', c.status, 'channel', c.channel, 'urgency', c.urgency,
+        'ownerAgencyId', c.owner_agency_id, 'assignedUserId', c.assigned_user_id, 'receivedAt', c.received_at)::text)
+      FROM unnest(${joinedOnly}::uuid[]) WITH ORDINALITY AS u(id, n) JOIN contacts c ON c.id = u.id ORDER BY u.n`));
+  }
   // No number and no message text in the log: the channel, the source and whether it joined.
   const entries = fresh.map((x) => ({
     actor: x.p.actor,
