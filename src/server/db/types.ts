@@ -870,6 +870,10 @@ export interface ReferralsTable {
   status: Generated<string>;
   sentAt: Timestamp;
   answerDueAt: Timestamp;
+  /** When the reminder sweep reminded of the answer past its time (migration 0144), else NULL. */
+  answerRemindedAt: NullableTimestamp;
+  /** When the reminder sweep reminded of the reasonable-grounds target (migration 0144), else NULL. */
+  rgRemindedAt: NullableTimestamp;
   acceptedAt: NullableTimestamp;
   acceptedBy: string | null;
   /** Plain only in rows written before migration 0102 (then NULL after the data step). */

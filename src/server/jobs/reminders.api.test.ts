@@ -69,7 +69,10 @@ async function written(): Promise<Row[]> {
   return rows.map((m): Row => [m.subjectId, m.caseId, m.agencyId, m.dueAt.toISOString()]).sort();
 }
 
-const forget = () => t.db.deleteFrom('reminders').where('kind', '=', 'rg_overdue').where('dueAt', '<>', LONG_AGO).execute();
+/** The sweeps' reasonable-grounds reminders gone, and their marks on the referrals (migration 0144), as if no sweep had run. */
+const forget = () =>
+  sql`WITH gone AS (DELETE FROM reminders WHERE kind = 'rg_overdue' AND due_at <> ${LONG_AGO} RETURNING subject_id)
+    UPDATE referrals SET rg_reminded_at = NULL WHERE id IN (SELECT subject_id FROM gone)`.execute(t.db);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -189,6 +192,36 @@ describe('the other kinds of the sweep', () => {
     expect(got('referral_overdue')).toEqual(byDue(referrals, { a: 0, b: -40, c: 0, d: -1 }));
     const marked = await t.db.selectFrom('caseTasks').select('id').where('caseId', '=', c.id).where('remindedAt', '=', NOW).execute();
     expect(marked.map((m) => m.id).sort()).toEqual([tasks.b, tasks.c, tasks.e, tasks.f].sort());
+    // Every overdue pending referral is marked as reminded (migration 0144), those reminded before
+    // (by another process, or before the marks) as well; the accepted one and the one not yet due not.
+    const marks = await t.db.selectFrom('referrals').select(['id', 'answerRemindedAt']).where('caseId', '=', c.id).execute();
+    expect(Object.fromEntries(marks.map((m) => [m.id, m.answerRemindedAt?.toISOString() ?? null]))).toEqual({
+      [referrals.a]: NOW.toISOString(), [referrals.b]: NOW.toISOString(), [referrals.c]: NOW.toISOString(), [referrals.d]: NOW.toISOString(), [referrals.accepted]: null, [referrals.notYet]: null,
+    });
     expect(await sweepReminders(t.db, NOW)).toEqual({ created: 0, emailsQueued: 0 });
+  });
+
+  it('read only the referrals not marked as reminded: a marked one is not reminded again, and an unmarked one is reminded whatever was reminded before it', async () => {
+    const c = await t.db.insertInto('cases').values({ caseNumber: 'SWEEP-MARKS', ownerAgencyId: ngo, createdBy: worker }).returning('id').executeTakeFirstOrThrow();
+    const referral = async (dueAt: Date, values: { answerRemindedAt?: Date; rgRemindedAt?: Date; purpose?: string } = {}) =>
+      (
+        await t.db
+          .insertInto('referrals')
+          .values({ caseId: c.id, fromAgencyId: ngo, fromUserId: worker, toAgencyId: authorityA, purpose: values.purpose ?? 'services', serviceType: values.purpose ? null : 'medical', sectionsRequested: ['summary'], sectionsShared: ['summary'], consentBasis: 'consent', summary: '{}', sentAt: new Date('2026-01-05T10:00:00Z'), answerDueAt: dueAt, answerRemindedAt: values.answerRemindedAt ?? null, rgRemindedAt: values.rgRemindedAt ?? null })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    // Marked with no reminder (its reminder read away by hand): the sweep does not look at it again.
+    const marked = await referral(new Date('2026-02-01T00:00:00Z'), { answerRemindedAt: LONG_AGO });
+    const identification = await referral(new Date('2026-02-01T00:00:00Z'), { purpose: 'identification', answerRemindedAt: LONG_AGO, rgRemindedAt: LONG_AGO });
+    // Not marked, due after the marked one.
+    const fresh = await referral(new Date('2026-03-01T00:00:00Z'));
+    await sweepReminders(t.db, NOW);
+    const rows = await t.db.selectFrom('reminders').select(['kind', 'subjectId']).where('caseId', '=', c.id).execute();
+    expect(rows).toEqual([{ kind: 'referral_overdue', subjectId: fresh }]);
+    expect(rows.some((r) => r.subjectId === marked || r.subjectId === identification)).toBe(false);
+    // The sweep's first read is the partial index of the unmarked ones, whatever the number of marked ones.
+    const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT min(answer_due_at) FROM referrals r WHERE status = 'pending' AND answer_reminded_at IS NULL AND answer_due_at < ${NOW}`.execute(t.db);
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('referrals_answer_unreminded_idx');
   });
 });

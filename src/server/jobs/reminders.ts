@@ -1,4 +1,4 @@
-import { sql, type InsertQueryBuilder, type InsertResult } from 'kysely';
+import { sql, type InsertQueryBuilder, type InsertResult, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { addDays, dayIn, identificationDates } from '../../domain/deadlines.ts';
@@ -53,11 +53,16 @@ export const TASK_REMINDER_HOURS = 24;
  *
  * Nothing per task or referral is read into the process, and each sweep works on what is new:
  * - Each kind is a read that finds where the new work starts (the earliest due time, or for the
- *   reasonable-grounds target the sent days, of the things with no reminder yet: an anti-join on
- *   the reminders), then one `INSERT ... SELECT` from there on, whose `ON CONFLICT` on the unique key
- *   skips the few already reminded. The insert itself does not anti-join the reminders: while it
- *   writes, a nested loop would read its own new rows again for every row (quadratic when the
- *   planner takes the table for empty, as before a first sweep).
+ *   reasonable-grounds target the sent days, of the things with no reminder yet), then one
+ *   `INSERT ... SELECT` from there on, whose `ON CONFLICT` on the unique key skips the few already
+ *   reminded. The insert itself does not anti-join the reminders: while it writes, a nested loop
+ *   would read its own new rows again for every row (quadratic when the planner takes the table for
+ *   empty, as before a first sweep).
+ * - "No reminder yet" is, for tasks and permits, an anti-join on the reminders; referrals, which
+ *   pile up by the hundred thousand in a national system, carry a mark of their reminders
+ *   (`answer_reminded_at`, `rg_reminded_at`, migration 0144), set in the statement that writes the
+ *   reminder, and partial indexes hold those not yet marked, so a sweep reads only those, not every
+ *   referral it reminded of before.
  * - The reasonable-grounds target (working days of the holiday calendar) is computed here, but it
  *   depends only on the day the referral was sent (in the profile's time zone), so it is computed
  *   once per distinct sent day of the waiting referrals (some hundreds of days however many
@@ -80,6 +85,28 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
       if (mail) wrote(await q.returning('id').execute());
       else created += Number((await q.executeTakeFirstOrThrow()).numInsertedOrUpdatedRows ?? 0);
     };
+    // A referral reminder, and the referral marked as reminded of it (`mark`), in one statement from
+    // one reading of the referrals: those already reminded (by a sweep in another process meanwhile)
+    // are skipped by the unique key and marked all the same.
+    const writeMarked = async (
+      due: SelectQueryBuilder<Database & { r: Database['referrals'] }, 'r', { kind: string; id: string; caseId: string; userId: string | null; agencyId: string | null; dueAt: Date }>,
+      mark: 'answerRemindedAt' | 'rgRemindedAt',
+    ) => {
+      const q = tx
+        .with('due', () => due)
+        .with('ins', (qb) =>
+          qb
+            .insertInto('reminders')
+            .columns(['kind', 'subjectId', 'caseId', 'userId', 'agencyId', 'dueAt'])
+            .expression((eb) => eb.selectFrom('due').select(['due.kind', 'due.id', 'due.caseId', 'due.userId', 'due.agencyId', 'due.dueAt']))
+            .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing())
+            .returning('id'),
+        )
+        .with('marked', (qb) => qb.updateTable('referrals').set({ [mark]: now }).where('id', 'in', (eb) => eb.selectFrom('due').select('due.id')))
+        .selectFrom('ins');
+      if (mail) wrote(await q.select('ins.id').execute());
+      else created += Number((await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    };
 
     // Open tasks due within a day; the tasks reminded about are marked in the same statement.
     const soon = new Date(now.getTime() + TASK_REMINDER_HOURS * 3600_000);
@@ -101,32 +128,33 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
       else created += Number((await tasks.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
     }
 
-    // Pending referrals past their answer time.
-    const unanswered = tx.selectFrom('referrals as r').where('r.status', '=', 'pending').where('r.answerDueAt', '<', now);
-    const firstReferral = (await unanswered.where(notReminded('referral_overdue', 'r')).select((eb) => eb.fn.min<Date | null>('r.answerDueAt').as('dueAt')).executeTakeFirstOrThrow()).dueAt;
+    // Pending referrals past their answer time, not reminded of yet: the partial index
+    // `referrals_answer_unreminded_idx` holds only those (migration 0144). The reminders and the
+    // referrals' marks are written by one statement, from one reading of the referrals.
+    const unanswered = tx.selectFrom('referrals as r').where('r.status', '=', 'pending').where('r.answerRemindedAt', 'is', null).where('r.answerDueAt', '<', now);
+    const firstReferral = (await unanswered.select((eb) => eb.fn.min<Date | null>('r.answerDueAt').as('dueAt')).executeTakeFirstOrThrow()).dueAt;
     if (firstReferral) {
-      await write(
-        tx
-          .insertInto('reminders')
-          .columns(['kind', 'subjectId', 'caseId', 'userId', 'agencyId', 'dueAt'])
-          .expression(unanswered.where('r.answerDueAt', '>=', firstReferral).select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', ...referralRecipient(ANSWER), 'r.answerDueAt']))
-          .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
+      await writeMarked(
+        unanswered.where('r.answerDueAt', '>=', firstReferral).select([sql.lit('referral_overdue').as('kind'), 'r.id', 'r.caseId', ...referralRecipient(ANSWER), 'r.answerDueAt as dueAt']),
+        'answerRemindedAt',
       );
     }
 
-    // Identification referrals with no reasonable-grounds decision on their case (the partial index
-    // `referrals_identification_open_idx` holds the pending and accepted ones).
+    // Identification referrals with no reasonable-grounds decision on their case and no reminder of
+    // it yet (the partial index `referrals_rg_unreminded_idx` holds the pending and accepted ones
+    // not reminded of: migration 0144).
     const undecided = tx
       .selectFrom('referrals as r')
       .where('r.purpose', '=', 'identification')
       .where('r.status', 'in', ['pending', 'accepted'])
+      .where('r.rgRemindedAt', 'is', null)
       .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM identification_decisions d WHERE d.case_id = r.case_id AND d.stage = 'reasonable_grounds')`);
     // The day sent in the profile's time zone, as `dayIn(profile.timeZone, sentAt)` gives it.
     const tz = profile.timeZone;
     const sentDay = sql<string>`(r.sent_at AT TIME ZONE ${tz})::date`;
     const today = dayIn(tz, now);
     // The distinct sent days of those still without a reminder, and the due day of each.
-    const late = (await undecided.where(notReminded('rg_overdue', 'r')).select(sentDay.as('sentDay')).distinct().orderBy('sentDay').execute())
+    const late = (await undecided.select(sentDay.as('sentDay')).distinct().orderBy('sentDay').execute())
       .map(({ sentDay }) => ({ sentDay, dueOn: identificationDates(profile, cal, { referredOn: sentDay }).rgDueOn }))
       .filter((d) => today > d.dueOn);
     if (late.length) {
@@ -136,18 +164,13 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
       // midnights), so the index is read for those days only; the join picks the exact days.
       const from = sql<Date>`(${late[0]!.sentDay}::date - 1)::timestamp AT TIME ZONE ${tz}`;
       const until = sql<Date>`(${late.at(-1)!.sentDay}::date + 2)::timestamp AT TIME ZONE ${tz}`;
-      await write(
-        tx
-          .insertInto('reminders')
-          .columns(['kind', 'subjectId', 'caseId', 'userId', 'agencyId', 'dueAt'])
-          .expression(
-            undecided
-              .where('r.sentAt', '>=', from)
-              .where('r.sentAt', '<', until)
-              .innerJoin(pairs.as('p'), (j) => j.on(sql<boolean>`p.sent_day = ${sentDay}`))
-              .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', ...referralRecipient(DECIDE), 'p.dueAt']),
-          )
-          .onConflict((oc) => oc.columns(['kind', 'subjectId']).where('kind', 'in', SWEEP_KINDS).doNothing()),
+      await writeMarked(
+        undecided
+          .where('r.sentAt', '>=', from)
+          .where('r.sentAt', '<', until)
+          .innerJoin(pairs.as('p'), (j) => j.on(sql<boolean>`p.sent_day = ${sentDay}`))
+          .select([sql.lit('rg_overdue').as('kind'), 'r.id', 'r.caseId', ...referralRecipient(DECIDE), 'p.dueAt']),
+        'rgRemindedAt',
       );
     }
 

@@ -64,6 +64,7 @@ import * as m0140 from './0140_press_incident_sorts.ts';
 import * as m0141 from './0141_indicator_statistics_source.ts';
 import * as m0142 from './0142_statistics_counts.ts';
 import * as m0143 from './0143_time_ordered_contact_ids.ts';
+import * as m0144 from './0144_referral_reminder_marks.ts';
 
 /** Every migration in order. A migration once on main is never edited; add the next number instead. */
 export const migrations: Record<string, { up: string }> = {
@@ -133,4 +134,5 @@ export const migrations: Record<string, { up: string }> = {
   '0141_indicator_statistics_source': m0141,
   '0142_statistics_counts': m0142,
   '0143_time_ordered_contact_ids': m0143,
+  '0144_referral_reminder_marks': m0144,
 };
