@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, makeAgency, makeUser, signIn, type Session, type TestApp } from '../../../test/helpers/app.ts';
+import { dayIn } from '../../domain/deadlines.ts';
 import type { Role } from '../../shared/roles.ts';
 import { openField } from '../crypto/record-keys.ts';
 
@@ -126,7 +127,9 @@ beforeAll(async () => {
   // The place as added, the description as changed afterwards.
   const e = await call(worker, 'POST', `/cases/${c.id}/events`, { type: 'exploitation', place: planted.eventPlace, description: 'to follow' });
   await call(worker, 'PATCH', `/cases/${c.id}/events/${e.id}`, { description: planted.eventDescription });
-  const today = new Date().toISOString().slice(0, 10);
+  // The country's day (Baku's, the default profile's), as the server dates what is recorded: from
+  // 20:00 UTC it is already tomorrow there.
+  const today = dayIn('Asia/Baku', new Date());
   await call(worker, 'POST', `/cases/${c.id}/permits`, {
     personId: v.personId as string,
     ground: 'personal_situation',
