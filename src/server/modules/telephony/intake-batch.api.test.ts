@@ -7,7 +7,7 @@ import { auditAppendStatements, SYSTEM_ACTOR, verifyAuditChain } from '../../aud
 import { deriveKeys, fieldAad } from '../../crypto/keys.ts';
 import { poolOf } from '../../db/database.ts';
 import { contactorFingerprint } from '../contacts/contactor.ts';
-import { intakeBatched } from './intake-batch.ts';
+import { FILL, intakeBatched, LINGER_MS, lingerFor } from './intake-batch.ts';
 import type { IntakeResult } from './intake.ts';
 
 const TOKEN = 'twilio-test-auth-token-batch-0123';
@@ -266,6 +266,62 @@ describe('round trips', () => {
     } finally {
       pool.off('acquire', onAcquire);
       pool.off('release', onRelease);
+    }
+  });
+});
+
+describe('gathering deliveries into batches', () => {
+  it('a batch waits for more only while deliveries come more often than the wait, and never past it or a full batch', () => {
+    expect(lingerFor(1, 0, 1000)).toBe(0); // a lone delivery after a quiet spell: written at once
+    expect(lingerFor(1, 0, LINGER_MS)).toBe(0);
+    expect(lingerFor(1, 0, 1)).toBe(LINGER_MS);
+    expect(lingerFor(3, 2.5, 1)).toBe(LINGER_MS - 2.5);
+    expect(lingerFor(3, LINGER_MS - 0.5, 1)).toBe(0); // less than a millisecond left
+    expect(lingerFor(3, LINGER_MS + 5, 1)).toBe(0); // its first has waited long enough (while a batch was written)
+    expect(lingerFor(FILL, 0, 1)).toBe(0); // full
+    expect(lingerFor(0, 0, 1)).toBe(0);
+  });
+
+  it('while deliveries keep coming, batches start at least LINGER_MS apart (each waits for more)', async () => {
+    const keys = deriveKeys(TEST_SECRET_KEY);
+    const pool = poolOf(t.db)!;
+    // When each batch's first message was sent.
+    const starts: number[] = [];
+    const watched = new WeakSet<pg.PoolClient>();
+    const onAcquire = (c: pg.PoolClient) => {
+      if (watched.has(c)) return;
+      watched.add(c);
+      const query = c.query.bind(c) as (...a: unknown[]) => unknown;
+      (c as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        const text = typeof a[0] === 'string' ? a[0] : '';
+        if (text.startsWith('BEGIN;') && text.includes('FROM contact_inbound_events')) starts.push(performance.now());
+        return query(...a);
+      };
+    };
+    pool.on('acquire', onAcquire);
+    try {
+      // One delivery every millisecond or two: fewer than FILL arrive while a batch waits.
+      const n = 80;
+      const pending: Promise<IntakeResult>[] = [];
+      let settled = 0;
+      for (let i = 0; i < n; i++) {
+        pending.push(intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'twilio_message', eventId: sid(), channel: 'sms', kind: 'message', contactor: { kind: 'phone', value: `+99470500${String(1000 + i)}` }, body: `steady ${i}` }));
+        // The first few after a quiet spell are written at once, until the time between arrivals is known.
+        if (i === 9) settled = performance.now();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const written = await Promise.all(pending);
+      expect(new Set(written.map((w) => w.contactId)).size).toBe(n);
+      // Written as they came, a batch would start as soon as the last one ended (a few milliseconds on
+      // an idle machine). Gathered, a batch starts LINGER_MS after its first delivery arrived, which
+      // was after the batch before it started (or later, when the one before took longer).
+      const later = starts.filter((s) => s > settled);
+      expect(later.length).toBeGreaterThan(2);
+      const apart = later.slice(1).map((s, i) => s - later[i]!);
+      // Node's timers may fire up to a millisecond early (rounding to whole milliseconds).
+      expect(Math.min(...apart)).toBeGreaterThanOrEqual(LINGER_MS - 1.5);
+    } finally {
+      pool.off('acquire', onAcquire);
     }
   });
 });
