@@ -4,7 +4,7 @@
  *
  *   SWEEP_DB_URL=postgres://postgres@127.0.0.1:5432/sweep_mem node --import tsx bench/sweep-memory.ts setup [waiting]
  *   SWEEP_DB_URL=... /usr/bin/time -v node --import tsx bench/sweep-memory.ts sweep [--mail] [--days-later=N]
- *   SWEEP_DB_URL=... node --import tsx bench/sweep-memory.ts reset      (forget the sweep's reminders and e-mails)
+ *   SWEEP_DB_URL=... node --import tsx bench/sweep-memory.ts reset      (forget the sweep's reminders, their marks and e-mails)
  *   SWEEP_DB_URL=... node --import tsx bench/sweep-memory.ts drop
  *
  * `setup` creates the database, migrates it and writes `waiting` (default 100,000) identification
@@ -92,7 +92,10 @@ if (command === 'setup') {
   const db = createDb(url, 2);
   await sql`DELETE FROM mail_outbox`.execute(db);
   await sql`DELETE FROM reminders`.execute(db);
+  // The referrals' marks of their reminders (migration 0144) go with them.
+  await sql`UPDATE referrals SET answer_reminded_at = NULL, rg_reminded_at = NULL WHERE answer_reminded_at IS NOT NULL OR rg_reminded_at IS NOT NULL`.execute(db);
   await sql`VACUUM ANALYZE reminders`.execute(db);
+  await sql`VACUUM ANALYZE referrals`.execute(db);
   await sql`VACUUM ANALYZE mail_outbox`.execute(db);
   await db.destroy();
 } else if (command === 'drop') {

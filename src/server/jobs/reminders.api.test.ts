@@ -220,6 +220,16 @@ describe('the other kinds of the sweep', () => {
     const rows = await t.db.selectFrom('reminders').select(['kind', 'subjectId']).where('caseId', '=', c.id).execute();
     expect(rows).toEqual([{ kind: 'referral_overdue', subjectId: fresh }]);
     expect(rows.some((r) => r.subjectId === marked || r.subjectId === identification)).toBe(false);
+    // A referral a user's transaction holds is left for the next sweep: the sweep waits on no one.
+    const held = await referral(new Date('2026-03-02T00:00:00Z'));
+    await t.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('referrals').select('id').where('id', '=', held).forUpdate().execute();
+      await sweepReminders(t.db, NOW);
+      expect(await t.db.selectFrom('reminders').select('id').where('subjectId', '=', held).execute()).toEqual([]);
+    });
+    await sweepReminders(t.db, NOW);
+    expect(await t.db.selectFrom('reminders').select('kind').where('subjectId', '=', held).execute()).toEqual([{ kind: 'referral_overdue' }]);
+    expect((await t.db.selectFrom('referrals').select('answerRemindedAt').where('id', '=', held).executeTakeFirstOrThrow()).answerRemindedAt).toEqual(NOW);
     // The sweep's first read is the partial index of the unmarked ones, whatever the number of marked ones.
     const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT min(answer_due_at) FROM referrals r WHERE status = 'pending' AND answer_reminded_at IS NULL AND answer_due_at < ${NOW}`.execute(t.db);
     expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('referrals_answer_unreminded_idx');

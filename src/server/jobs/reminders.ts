@@ -86,14 +86,17 @@ export async function sweepReminders(db: Db, now = new Date(), mail: MailSetting
       else created += Number((await q.executeTakeFirstOrThrow()).numInsertedOrUpdatedRows ?? 0);
     };
     // A referral reminder, and the referral marked as reminded of it (`mark`), in one statement from
-    // one reading of the referrals: those already reminded (by a sweep in another process meanwhile)
-    // are skipped by the unique key and marked all the same.
+    // one reading of the referrals (their rows locked: the marks are written from it): those already
+    // reminded (by a sweep in another process meanwhile) are skipped by the unique key and marked all
+    // the same.
     const writeMarked = async (
       due: SelectQueryBuilder<Database & { r: Database['referrals'] }, 'r', { kind: string; id: string; caseId: string; userId: string | null; agencyId: string | null; dueAt: Date }>,
       mark: 'answerRemindedAt' | 'rgRemindedAt',
     ) => {
       const q = tx
-        .with('due', () => due)
+        // A referral a user's transaction holds (accepting it, a handover) is left for the next sweep:
+        // the sweep waits on no one's row and so deadlocks with no one.
+        .with('due', () => due.forNoKeyUpdate('r').skipLocked())
         .with('ins', (qb) =>
           qb
             .insertInto('reminders')

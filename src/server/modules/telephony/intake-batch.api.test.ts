@@ -127,8 +127,11 @@ describe('the national statistics', () => {
     await intakeBatched(t.db, keys, agency, SYSTEM_ACTOR, { source: 'twilio_call', eventId: `CA${crypto.randomBytes(16).toString('hex')}`, channel: 'call', kind: 'call', contactor: null });
     expect((await kept()).reduce((s, r) => s + r.n, 0)).toBe(before + senders.length + 2);
     expect(await kept()).toEqual(await counted());
+    // And what the database's own recount (the trigger's rule, migration 0142) gives, group by group.
+    const hotline = async () => (await sql<Record<string, unknown>>`SELECT day::text, sex, age_group, sum(n)::int AS n FROM statistics_hotline_victim_days GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3`.execute(t.db)).rows;
+    const keptNow = { contacts: await kept(), hotline: await hotline() };
     await sql`SELECT statistics_rebuild()`.execute(t.db);
-    expect((await kept()).reduce((s, r) => s + r.n, 0)).toBe(before + senders.length + 2);
+    expect({ contacts: await kept(), hotline: await hotline() }).toEqual(keptNow);
   });
 
   it('the live queue hears of each new contact once, with what was stored', async () => {
@@ -287,10 +290,10 @@ describe('gathering deliveries into batches', () => {
     const pool = poolOf(t.db)!;
     // When each batch's first message was sent.
     const starts: number[] = [];
-    const watched = new WeakSet<pg.PoolClient>();
+    const originals = new Map<pg.PoolClient, unknown>();
     const onAcquire = (c: pg.PoolClient) => {
-      if (watched.has(c)) return;
-      watched.add(c);
+      if (originals.has(c)) return;
+      originals.set(c, c.query);
       const query = c.query.bind(c) as (...a: unknown[]) => unknown;
       (c as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
         const text = typeof a[0] === 'string' ? a[0] : '';
@@ -315,13 +318,16 @@ describe('gathering deliveries into batches', () => {
       // Written as they came, a batch would start as soon as the last one ended (a few milliseconds on
       // an idle machine). Gathered, a batch starts LINGER_MS after its first delivery arrived, which
       // was after the batch before it started (or later, when the one before took longer).
+      // On a machine so busy that the deliveries themselves come more than LINGER_MS apart, batches
+      // do not wait, but start as far apart as the deliveries: the median holds either way (Node's
+      // timers may fire up to a millisecond early, rounding to whole milliseconds).
       const later = starts.filter((s) => s > settled);
       expect(later.length).toBeGreaterThan(2);
-      const apart = later.slice(1).map((s, i) => s - later[i]!);
-      // Node's timers may fire up to a millisecond early (rounding to whole milliseconds).
-      expect(Math.min(...apart)).toBeGreaterThanOrEqual(LINGER_MS - 1.5);
+      const apart = later.slice(1).map((s, i) => s - later[i]!).sort((a, b) => a - b);
+      expect(apart[Math.floor(apart.length / 2)]).toBeGreaterThanOrEqual(LINGER_MS - 1.5);
     } finally {
       pool.off('acquire', onAcquire);
+      for (const [c, query] of originals) (c as unknown as { query: unknown }).query = query;
     }
   });
 });

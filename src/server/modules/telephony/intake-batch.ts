@@ -48,7 +48,9 @@ export const FILL = 16;
 
 /**
  * How long the next batch waits (ms; 0: written now): `waiting` deliveries queued, the first of them
- * `waited` ms ago, deliveries arriving every `gap` ms on average.
+ * `waited` ms ago, deliveries arriving every `gap` ms on average. So at a steady rate of more than
+ * one delivery in LINGER_MS, a delivery that finds the queue empty waits up to LINGER_MS for others;
+ * after a quiet spell it is written at once.
  */
 export function lingerFor(waiting: number, waited: number, gap: number): number {
   if (waiting === 0 || waiting >= FILL || gap >= LINGER_MS) return 0;
@@ -259,7 +261,9 @@ async function writeBatch(db: Db, client: pg.PoolClient, batch: Pending[]): Prom
     // statistics trigger on contacts (migration 0142) would count them too, with two statements
     // written and planned on every insert; it is quiet for this one, which counts the same rows the
     // same way (by day received in the country's time zone and contact type, test contacts left out,
-    // and the potential victims their persons name) in statements prepared once.
+    // and the potential victims their persons name) in statements prepared once. (Intake's contacts
+    // name no persons yet, an operator records them later, so `victims` adds nothing today: it is
+    // there so that the batch counts exactly what the trigger would.)
     writes.push(plain(`SELECT set_config('pathway.statistics_quiet', 'on', true)`));
     writes.push(prep(sql`WITH added AS (
         INSERT INTO contacts (id, channel, status, owner_agency_id, external_id, contactor_hash, contactor_last3, language, reply_address_enc, received_at, created_at, updated_at)
