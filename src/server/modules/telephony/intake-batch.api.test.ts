@@ -293,7 +293,7 @@ describe('gathering deliveries into batches', () => {
     const originals = new Map<pg.PoolClient, unknown>();
     const onAcquire = (c: pg.PoolClient) => {
       if (originals.has(c)) return;
-      originals.set(c, c.query);
+      originals.set(c, (c as unknown as { query: unknown }).query);
       const query = c.query.bind(c) as (...a: unknown[]) => unknown;
       (c as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
         const text = typeof a[0] === 'string' ? a[0] : '';
